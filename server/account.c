@@ -1,0 +1,190 @@
+/*
+ * account.c -- account names, roles and password hashing.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+
+#include "account.h"
+#include "xmalloc.h"
+
+#define SALT_LEN	16
+#define HASH_LEN	32
+#define SCRYPT_R	8
+#define SCRYPT_P	1
+
+int
+account_name_valid(const char *s)
+{
+	size_t	i, n = strlen(s);
+
+	if (n < 2 || n > ACCOUNT_NAME_MAX || !isalpha((unsigned char)s[0]))
+		return 0;
+	for (i = 1; i < n; i++) {
+		unsigned char	ch = (unsigned char)s[i];
+
+		if (!(isalnum(ch) || ch == '-' || ch == '_') || ch > 127)
+			return 0;
+	}
+	return 1;
+}
+
+int
+account_role_valid(const char *r)
+{
+	return strcmp(r, "member") == 0 || strcmp(r, "doctor") == 0 ||
+	    strcmp(r, "moderator") == 0 || strcmp(r, "admin") == 0;
+}
+
+int
+account_password_acceptable(const char *pw, char *why, size_t len)
+{
+	size_t	n = strlen(pw), i;
+
+	if (n < PASSWORD_MIN) {
+		snprintf(why, len, "Password must have at least %d characters",
+		    PASSWORD_MIN);
+		return -1;
+	}
+	if (n > PASSWORD_MAX) {
+		snprintf(why, len, "Password must have at most %d bytes",
+		    PASSWORD_MAX);
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		if ((unsigned char)pw[i] < 0x20 || pw[i] == 0x7f) {
+			snprintf(why, len, "Password must not contain control "
+			    "characters");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static void
+hex_encode(const unsigned char *in, size_t n, char *out)
+{
+	static const char	hex[] = "0123456789abcdef";
+	size_t			i;
+
+	for (i = 0; i < n; i++) {
+		out[i * 2] = hex[in[i] >> 4];
+		out[i * 2 + 1] = hex[in[i] & 15];
+	}
+	out[n * 2] = '\0';
+}
+
+static int
+hex_decode(const char *in, size_t inlen, unsigned char *out, size_t outlen)
+{
+	size_t	i;
+
+	if (inlen != outlen * 2)
+		return -1;
+	for (i = 0; i < outlen; i++) {
+		int	hi, lo;
+
+		hi = OPENSSL_hexchar2int((unsigned char)in[i * 2]);
+		lo = OPENSSL_hexchar2int((unsigned char)in[i * 2 + 1]);
+		if (hi < 0 || lo < 0)
+			return -1;
+		out[i] = (unsigned char)(hi << 4 | lo);
+	}
+	return 0;
+}
+
+static int
+scrypt_derive(const char *pw, const unsigned char *salt, size_t saltlen,
+    int log2n, int r, int p, unsigned char *out, size_t outlen)
+{
+	uint64_t	n = (uint64_t)1 << log2n;
+	uint64_t	maxmem = 128 * (uint64_t)r * n * 2 + (1 << 20);
+
+	return EVP_PBE_scrypt(pw, strlen(pw), salt, saltlen, n, (uint64_t)r,
+	    (uint64_t)p, maxmem, out, outlen) == 1 ? 0 : -1;
+}
+
+char *
+account_hash_password(const char *pw, int log2n)
+{
+	unsigned char	salt[SALT_LEN], hash[HASH_LEN];
+	char		salthex[SALT_LEN * 2 + 1], hashhex[HASH_LEN * 2 + 1];
+	char		*out;
+
+	if (log2n < 10 || log2n > 22)
+		return NULL;
+	if (RAND_bytes(salt, sizeof salt) != 1)
+		return NULL;
+	if (scrypt_derive(pw, salt, sizeof salt, log2n, SCRYPT_R, SCRYPT_P,
+	    hash, sizeof hash) != 0)
+		return NULL;
+	hex_encode(salt, sizeof salt, salthex);
+	hex_encode(hash, sizeof hash, hashhex);
+	OPENSSL_cleanse(hash, sizeof hash);
+	xasprintf(&out, "$scrypt$ln=%d,r=%d,p=%d$%s$%s", log2n, SCRYPT_R,
+	    SCRYPT_P, salthex, hashhex);
+	return out;
+}
+
+int
+account_verify_password(const char *pw, const char *enc)
+{
+	int		 log2n, r, p, consumed = 0, ok;
+	const char	*salt, *hash;
+	unsigned char	 saltb[SALT_LEN], want[HASH_LEN], got[HASH_LEN];
+
+	if (sscanf(enc, "$scrypt$ln=%d,r=%d,p=%d$%n", &log2n, &r, &p,
+	    &consumed) != 3 || consumed == 0)
+		return 0;
+	if (log2n < 10 || log2n > 22 || r < 1 || r > 32 || p < 1 || p > 16)
+		return 0;
+	salt = enc + consumed;
+	if ((hash = strchr(salt, '$')) == NULL)
+		return 0;
+	if (hex_decode(salt, (size_t)(hash - salt), saltb, sizeof saltb) != 0
+	    || hex_decode(hash + 1, strlen(hash + 1), want, sizeof want) != 0)
+		return 0;
+	if (scrypt_derive(pw, saltb, sizeof saltb, log2n, r, p, got,
+	    sizeof got) != 0)
+		return 0;
+	ok = CRYPTO_memcmp(got, want, sizeof got) == 0;
+	OPENSSL_cleanse(got, sizeof got);
+	return ok;
+}
+
+/*
+ * A fixed hash to verify against when the account does not exist, so
+ * that "no such account" and "wrong password" take the same time.
+ */
+static char	*dummy_hash;
+
+int
+account_authenticate(struct store *st, const char *name, const char *pw,
+    struct account *a)
+{
+	char	*hash = NULL;
+	int	 rc, ok;
+
+	rc = store_account_get(st, name, a, &hash);
+	if (rc == STORE_ERROR)
+		return STORE_ERROR;
+	if (rc == STORE_NOTFOUND) {
+		if (dummy_hash == NULL)
+			dummy_hash = account_hash_password("hearth-dummy", 15);
+		if (dummy_hash != NULL)
+			account_verify_password(pw, dummy_hash);
+		return STORE_NOTFOUND;
+	}
+	ok = account_verify_password(pw, hash);
+	free(hash);
+	if (!ok || strcmp(a->status, "active") != 0) {
+		account_clear(a);
+		return STORE_NOTFOUND;
+	}
+	return STORE_OK;
+}

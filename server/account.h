@@ -1,0 +1,37 @@
+/*
+ * account.h -- account names, roles and password hashing.
+ *
+ * Passwords are hashed with scrypt (OpenSSL EVP_PBE_scrypt) and a random
+ * 16-byte salt, encoded with their parameters so the cost can be raised
+ * later without invalidating stored hashes:
+ *	$scrypt$ln=15,r=8,p=1$<salt hex>$<hash hex>
+ */
+#ifndef HEARTH_ACCOUNT_H
+#define HEARTH_ACCOUNT_H
+
+#include <stddef.h>
+
+#include "store.h"
+
+#define ACCOUNT_NAME_MAX	30
+#define PASSWORD_MIN		8
+#define PASSWORD_MAX		256
+
+/* Letter first, then letters, digits, '-' or '_'; 2 to 30 characters. */
+int	 account_name_valid(const char *);
+int	 account_role_valid(const char *);
+/* 0 when acceptable; otherwise -1 and a reason a person understands. */
+int	 account_password_acceptable(const char *, char *why, size_t);
+/* The encoded hash (xmalloc'd), or NULL on failure. */
+char	*account_hash_password(const char *password, int log2n);
+/* 1 when PASSWORD matches ENCODED, else 0.  Constant time compare. */
+int	 account_verify_password(const char *password, const char *encoded);
+/*
+ * Check NAME and PASSWORD against the store.  Returns STORE_OK and fills
+ * A (caller clears) on success; STORE_NOTFOUND for unknown name or wrong
+ * password alike (the time spent is the same); STORE_ERROR on failure.
+ */
+int	 account_authenticate(struct store *, const char *name,
+	    const char *password, struct account *a);
+
+#endif

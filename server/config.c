@@ -1,0 +1,473 @@
+/*
+ * config.c -- hearthd configuration file parser.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "config.h"
+#include "log.h"
+#include "xmalloc.h"
+
+static const char *const proto_names[PROTO_COUNT] = {
+	"nntp", "nntps", "irc", "ircs", "http", "https", "admin"
+};
+
+const char *
+proto_name(enum proto p)
+{
+	return (p < PROTO_COUNT) ? proto_names[p] : "?";
+}
+
+int
+proto_is_tls(enum proto p)
+{
+	return p == PROTO_NNTPS || p == PROTO_IRCS || p == PROTO_HTTPS;
+}
+
+int
+proto_from_name(const char *s, enum proto *out)
+{
+	int	i;
+
+	for (i = 0; i < PROTO_COUNT; i++) {
+		if (strcasecmp(s, proto_names[i]) == 0) {
+			*out = (enum proto)i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* The quick-start defaults of DESIGN.md: every listener on loopback. */
+static const char *const default_listens[] = {
+	"nntp=127.0.0.1:1119", "nntps=127.0.0.1:1563",
+	"irc=127.0.0.1:6667", "ircs=127.0.0.1:6697",
+	"http=127.0.0.1:8080", "https=127.0.0.1:8443",
+	"nntp=[::1]:1119", "nntps=[::1]:1563",
+	"irc=[::1]:6667", "ircs=[::1]:6697",
+	"http=[::1]:8080", "https=[::1]:8443",
+};
+
+struct config *
+config_default(void)
+{
+	struct config	*cf;
+	char		 err[256];
+	size_t		 i;
+
+	cf = xcalloc(1, sizeof *cf);
+	cf->base_dir = xstrdup(".");
+	cf->state_dir = xstrdup("var");
+	cf->database = xstrdup("hearth.db");
+	cf->admin_socket = xstrdup("hearthd.sock");
+	cf->server_name = xstrdup("hearth.localhost");
+	cf->network_name = xstrdup("Hearth");
+	cf->motd = xstrdup("Welcome to Hearth.");
+	cf->hotline = xstrdup("If you are in crisis, call your local "
+	    "emergency number now.");
+	cf->disclaimer = xstrdup("Members' opinions are their own and are "
+	    "not medical advice.");
+	cf->log_level = LOG_LEVEL_INFO;
+	cf->max_conns_per_ip = 32;
+	cf->max_conns = 20000;
+	cf->idle_timeout = 600;
+	cf->output_cap = 4 * 1024 * 1024;
+	cf->rate_per_sec = 10;
+	cf->rate_burst = 40;
+	cf->nntp_max_line = 512;
+	cf->irc_max_line = 512 + 8191;
+	cf->max_article_size = 1024 * 1024;
+	cf->allow_plain_auth_loopback = 1;
+	cf->scrypt_log2n = 15;
+	cf->db_sync_full = 1;
+	cf->anonymous_read = 1;
+	for (i = 0; i < sizeof default_listens / sizeof default_listens[0];
+	    i++) {
+		if (config_add_listen(cf, default_listens[i], err,
+		    sizeof err) != 0)
+			fatalx("default listen %s: %s", default_listens[i],
+			    err);
+	}
+	return cf;
+}
+
+void
+config_clear_listens(struct config *cf)
+{
+	size_t	i;
+
+	for (i = 0; i < cf->nlistens; i++) {
+		free(cf->listens[i].addr);
+		free(cf->listens[i].port);
+	}
+	free(cf->listens);
+	cf->listens = NULL;
+	cf->nlistens = 0;
+}
+
+void
+config_free(struct config *cf)
+{
+	if (cf == NULL)
+		return;
+	config_clear_listens(cf);
+	free(cf->path);
+	free(cf->base_dir);
+	free(cf->state_dir);
+	free(cf->database);
+	free(cf->admin_socket);
+	free(cf->tls_cert);
+	free(cf->tls_key);
+	free(cf->groups_file);
+	free(cf->rooms_file);
+	free(cf->user);
+	free(cf->server_name);
+	free(cf->network_name);
+	free(cf->motd);
+	free(cf->hotline);
+	free(cf->disclaimer);
+	free(cf);
+}
+
+char *
+config_path(const char *base, const char *p)
+{
+	char	*out;
+
+	if (p == NULL)
+		return NULL;
+	if (p[0] == '/' || base == NULL || strcmp(base, ".") == 0)
+		return xstrdup(p);
+	xasprintf(&out, "%s/%s", base, p);
+	return out;
+}
+
+/*
+ * Parse "PROTO=ADDR:PORT" or "PROTO ADDR:PORT"; ADDR may be "[v6]" or
+ * "*" (all IPv4 and IPv6 addresses).
+ */
+int
+config_parse_listen(const char *spec, struct listen_spec *ls, char *err,
+    size_t errlen)
+{
+	char		 proto[16];
+	const char	*p, *hp, *colon;
+	size_t		 n;
+	char		*addr, *port, *end;
+	long		 v;
+
+	p = spec + strcspn(spec, "= \t");
+	n = (size_t)(p - spec);
+	if (*p == '\0' || n == 0 || n >= sizeof proto) {
+		snprintf(err, errlen, "listen wants PROTO=ADDRESS:PORT, "
+		    "got \"%s\"", spec);
+		return -1;
+	}
+	memcpy(proto, spec, n);
+	proto[n] = '\0';
+	if (proto_from_name(proto, &ls->proto) != 0 ||
+	    ls->proto == PROTO_ADMIN) {
+		snprintf(err, errlen, "unknown protocol \"%s\" (one of nntp, "
+		    "nntps, irc, ircs, http, https)", proto);
+		return -1;
+	}
+	hp = p + strspn(p, "= \t");
+	if (hp[0] == '[') {
+		const char *close = strchr(hp, ']');
+
+		if (close == NULL || close[1] != ':') {
+			snprintf(err, errlen, "bad IPv6 listen address "
+			    "\"%s\"", hp);
+			return -1;
+		}
+		addr = xstrndup(hp + 1, (size_t)(close - hp - 1));
+		colon = close + 1;
+	} else {
+		colon = strrchr(hp, ':');
+		if (colon == NULL || colon == hp) {
+			snprintf(err, errlen, "listen address needs ADDRESS:PORT,"
+			    " got \"%s\"", hp);
+			return -1;
+		}
+		addr = xstrndup(hp, (size_t)(colon - hp));
+	}
+	errno = 0;
+	v = strtol(colon + 1, &end, 10);
+	if (colon[1] == '\0' || *end != '\0' || errno != 0 || v < 0 ||
+	    v > 65535) {
+		snprintf(err, errlen, "bad port \"%s\"", colon + 1);
+		free(addr);
+		return -1;
+	}
+	xasprintf(&port, "%ld", v);
+	ls->addr = addr;
+	ls->port = port;
+	return 0;
+}
+
+int
+config_add_listen(struct config *cf, const char *spec, char *err,
+    size_t errlen)
+{
+	struct listen_spec	ls;
+
+	if (config_parse_listen(spec, &ls, err, errlen) != 0)
+		return -1;
+	cf->listens = xreallocarray(cf->listens, cf->nlistens + 1,
+	    sizeof *cf->listens);
+	cf->listens[cf->nlistens++] = ls;
+	return 0;
+}
+
+static int
+parse_bool(const char *v, int *out)
+{
+	if (strcasecmp(v, "yes") == 0 || strcasecmp(v, "true") == 0 ||
+	    strcmp(v, "1") == 0 || strcasecmp(v, "on") == 0)
+		*out = 1;
+	else if (strcasecmp(v, "no") == 0 || strcasecmp(v, "false") == 0 ||
+	    strcmp(v, "0") == 0 || strcasecmp(v, "off") == 0)
+		*out = 0;
+	else
+		return -1;
+	return 0;
+}
+
+static int
+parse_long(const char *v, long min, long max, long *out)
+{
+	char	*end;
+	long	 n;
+
+	errno = 0;
+	n = strtol(v, &end, 10);
+	if (*v == '\0' || *end != '\0' || errno != 0 || n < min || n > max)
+		return -1;
+	*out = n;
+	return 0;
+}
+
+/* Append a line to a multi-line text value (motd may repeat). */
+static void
+append_text(char **dst, const char *v, int *seen)
+{
+	char	*n;
+
+	if (!*seen) {
+		free(*dst);
+		*dst = xstrdup(v);
+		*seen = 1;
+		return;
+	}
+	xasprintf(&n, "%s\n%s", *dst, v);
+	free(*dst);
+	*dst = n;
+}
+
+enum key_type { K_STR, K_PATH, K_BOOL, K_INT, K_SIZE, K_DOUBLE, K_TEXT,
+	K_LISTEN, K_LOGLEVEL };
+
+struct key_def {
+	const char	*name;
+	enum key_type	 type;
+	size_t		 off;
+	long		 min, max;
+};
+
+#define O(f) offsetof(struct config, f)
+static const struct key_def keys[] = {
+	{ "state_dir", K_PATH, O(state_dir), 0, 0 },
+	{ "database", K_STR, O(database), 0, 0 },
+	{ "admin_socket", K_STR, O(admin_socket), 0, 0 },
+	{ "tls_cert", K_PATH, O(tls_cert), 0, 0 },
+	{ "tls_key", K_PATH, O(tls_key), 0, 0 },
+	{ "groups_file", K_PATH, O(groups_file), 0, 0 },
+	{ "rooms_file", K_PATH, O(rooms_file), 0, 0 },
+	{ "user", K_STR, O(user), 0, 0 },
+	{ "server_name", K_STR, O(server_name), 0, 0 },
+	{ "network_name", K_STR, O(network_name), 0, 0 },
+	{ "motd", K_TEXT, O(motd), 0, 0 },
+	{ "hotline", K_STR, O(hotline), 0, 0 },
+	{ "disclaimer", K_STR, O(disclaimer), 0, 0 },
+	{ "log_level", K_LOGLEVEL, O(log_level), 0, 0 },
+	{ "log_syslog", K_BOOL, O(log_syslog), 0, 0 },
+	{ "listen", K_LISTEN, 0, 0, 0 },
+	{ "max_connections_per_ip", K_INT, O(max_conns_per_ip), 1, 100000 },
+	{ "max_connections", K_INT, O(max_conns), 1, 1000000 },
+	{ "idle_timeout", K_INT, O(idle_timeout), 5, 86400 },
+	{ "output_cap", K_SIZE, O(output_cap), 4096, 1L << 30 },
+	{ "rate_per_second", K_DOUBLE, O(rate_per_sec), 1, 1000000 },
+	{ "rate_burst", K_DOUBLE, O(rate_burst), 1, 1000000 },
+	{ "nntp_max_line", K_SIZE, O(nntp_max_line), 512, 65536 },
+	{ "irc_max_line", K_SIZE, O(irc_max_line), 512, 65536 },
+	{ "max_article_size", K_SIZE, O(max_article_size), 1024, 64L << 20 },
+	{ "allow_plaintext_auth_on_loopback", K_BOOL,
+	    O(allow_plain_auth_loopback), 0, 0 },
+	{ "password_scrypt_log2n", K_INT, O(scrypt_log2n), 10, 22 },
+	{ "database_sync_full", K_BOOL, O(db_sync_full), 0, 0 },
+	{ "anonymous_read", K_BOOL, O(anonymous_read), 0, 0 },
+};
+#undef O
+
+static int
+apply_key(struct config *cf, const struct key_def *k, const char *v,
+    int *listen_seen, int *text_seen, char *err, size_t errlen)
+{
+	char	*base = (char *)cf;
+	long	 n;
+	double	 d;
+	char	*end;
+
+	switch (k->type) {
+	case K_STR:
+	case K_PATH:
+		free(*(char **)(base + k->off));
+		*(char **)(base + k->off) = (k->type == K_PATH) ?
+		    config_path(cf->base_dir, v) : xstrdup(v);
+		return 0;
+	case K_TEXT:
+		append_text((char **)(base + k->off), v, text_seen);
+		return 0;
+	case K_BOOL:
+		if (parse_bool(v, (int *)(base + k->off)) != 0) {
+			snprintf(err, errlen, "%s wants yes or no, got \"%s\"",
+			    k->name, v);
+			return -1;
+		}
+		return 0;
+	case K_INT:
+		if (parse_long(v, k->min, k->max, &n) != 0) {
+			snprintf(err, errlen, "%s wants a whole number from "
+			    "%ld to %ld, got \"%s\"", k->name, k->min, k->max,
+			    v);
+			return -1;
+		}
+		*(int *)(base + k->off) = (int)n;
+		return 0;
+	case K_SIZE:
+		if (parse_long(v, k->min, k->max, &n) != 0) {
+			snprintf(err, errlen, "%s wants a size in bytes from "
+			    "%ld to %ld, got \"%s\"", k->name, k->min, k->max,
+			    v);
+			return -1;
+		}
+		*(size_t *)(base + k->off) = (size_t)n;
+		return 0;
+	case K_DOUBLE:
+		errno = 0;
+		d = strtod(v, &end);
+		if (*v == '\0' || *end != '\0' || errno != 0 ||
+		    d < (double)k->min || d > (double)k->max) {
+			snprintf(err, errlen, "%s wants a number from %ld to "
+			    "%ld, got \"%s\"", k->name, k->min, k->max, v);
+			return -1;
+		}
+		*(double *)(base + k->off) = d;
+		return 0;
+	case K_LOGLEVEL: {
+		enum log_level	lv;
+
+		if (log_level_parse(v, &lv) != 0) {
+			snprintf(err, errlen, "log_level wants error, warn, "
+			    "info or debug, got \"%s\"", v);
+			return -1;
+		}
+		cf->log_level = (int)lv;
+		return 0;
+	}
+	case K_LISTEN:
+		if (!*listen_seen) {
+			/* The first listen line replaces the defaults. */
+			config_clear_listens(cf);
+			*listen_seen = 1;
+		}
+		return config_add_listen(cf, v, err, errlen);
+	}
+	return -1;
+}
+
+static char *
+trim(char *s)
+{
+	char	*e;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	e = s + strlen(s);
+	while (e > s && isspace((unsigned char)e[-1]))
+		*--e = '\0';
+	return s;
+}
+
+int
+config_load(struct config *cf, const char *file, char *err, size_t errlen)
+{
+	FILE		*f;
+	char		*line = NULL, *key, *val, *eq, *slash;
+	size_t		 cap = 0, i;
+	ssize_t		 len;
+	int		 lineno = 0, listen_seen = 0, rc = -1;
+	int		 text_seen[sizeof keys / sizeof keys[0]];
+	char		 why[512];
+
+	memset(text_seen, 0, sizeof text_seen);
+	if ((f = fopen(file, "r")) == NULL) {
+		snprintf(err, errlen, "%s: %s", file, strerror(errno));
+		return -1;
+	}
+	free(cf->path);
+	cf->path = xstrdup(file);
+	free(cf->base_dir);
+	if ((slash = strrchr(file, '/')) != NULL)
+		cf->base_dir = (slash == file) ? xstrdup("/") :
+		    xstrndup(file, (size_t)(slash - file));
+	else
+		cf->base_dir = xstrdup(".");
+
+	while ((len = getline(&line, &cap, f)) != -1) {
+		lineno++;
+		if (memchr(line, '\0', (size_t)len) != NULL) {
+			snprintf(err, errlen, "%s:%d: NUL byte in line", file,
+			    lineno);
+			goto out;
+		}
+		key = trim(line);
+		if (*key == '#' || *key == '\0')
+			continue;
+		if ((eq = strchr(key, '=')) == NULL) {
+			snprintf(err, errlen, "%s:%d: expected \"key = value\"",
+			    file, lineno);
+			goto out;
+		}
+		*eq = '\0';
+		key = trim(key);
+		val = trim(eq + 1);
+		for (i = 0; i < sizeof keys / sizeof keys[0]; i++)
+			if (strcmp(keys[i].name, key) == 0)
+				break;
+		if (i == sizeof keys / sizeof keys[0]) {
+			snprintf(err, errlen, "%s:%d: unknown key \"%s\"", file,
+			    lineno, key);
+			goto out;
+		}
+		if (apply_key(cf, &keys[i], val, &listen_seen, &text_seen[i],
+		    why, sizeof why) != 0) {
+			snprintf(err, errlen, "%s:%d: %s", file, lineno, why);
+			goto out;
+		}
+	}
+	if (ferror(f)) {
+		snprintf(err, errlen, "%s: read error", file);
+		goto out;
+	}
+	rc = 0;
+out:
+	free(line);
+	fclose(f);
+	return rc;
+}

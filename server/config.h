@@ -1,0 +1,92 @@
+/*
+ * config.h -- hearthd configuration: defaults, file parser, overrides.
+ *
+ * The file format is documented in etc/hearthd.conf: one "key = value"
+ * per line, '#' starts a comment, "listen" may repeat.  Relative paths
+ * resolve against the folder of the config file (or of the state
+ * directory, for files that live there).
+ */
+#ifndef HEARTH_CONFIG_H
+#define HEARTH_CONFIG_H
+
+#include <stddef.h>
+
+enum proto {
+	PROTO_NNTP = 0,
+	PROTO_NNTPS,
+	PROTO_IRC,
+	PROTO_IRCS,
+	PROTO_HTTP,
+	PROTO_HTTPS,
+	PROTO_ADMIN,		/* the Unix admin socket, never "listen" */
+	PROTO_COUNT
+};
+
+struct listen_spec {
+	enum proto	 proto;
+	char		*addr;		/* numeric address or host name */
+	char		*port;		/* numeric, "0" for any */
+};
+
+struct config {
+	char			*path;		/* config file, or NULL */
+	char			*base_dir;	/* folder relative paths use */
+
+	char			*state_dir;
+	char			*database;	/* relative to state_dir */
+	char			*admin_socket;	/* relative to state_dir */
+	char			*tls_cert;	/* NULL: self-signed in state */
+	char			*tls_key;
+	char			*groups_file;
+	char			*rooms_file;
+	char			*user;		/* drop to this user as root */
+	char			*server_name;
+	char			*network_name;
+	char			*motd;		/* text, '\n' separated */
+	char			*hotline;
+	char			*disclaimer;
+
+	int			 log_level;
+	int			 log_syslog;
+
+	struct listen_spec	*listens;
+	size_t			 nlistens;
+
+	/* Connection limits shared by every protocol. */
+	int			 max_conns_per_ip;
+	int			 max_conns;
+	int			 idle_timeout;		/* seconds */
+	size_t			 output_cap;		/* bytes */
+	double			 rate_per_sec;		/* token refill */
+	double			 rate_burst;		/* bucket size */
+	size_t			 nntp_max_line;
+	size_t			 irc_max_line;
+	size_t			 max_article_size;
+
+	/* Security. */
+	int			 allow_plain_auth_loopback;
+	int			 scrypt_log2n;		/* password KDF cost */
+	int			 db_sync_full;
+	int			 anonymous_read;
+};
+
+struct config	*config_default(void);
+void		 config_free(struct config *);
+/*
+ * Parse FILE into CF (which holds defaults).  On error return -1 and put
+ * "file:line: message" in ERR.
+ */
+int		 config_load(struct config *, const char *file, char *err,
+		    size_t errlen);
+int		 config_parse_listen(const char *, struct listen_spec *,
+		    char *err, size_t errlen);
+int		 config_add_listen(struct config *, const char *spec, char *err,
+		    size_t errlen);
+void		 config_clear_listens(struct config *);
+/* Resolve P against BASE when relative; returns an xmalloc'd string. */
+char		*config_path(const char *base, const char *p);
+const char	*proto_name(enum proto);
+int		 proto_is_tls(enum proto);
+int		 proto_from_name(const char *, enum proto *);
+
+#endif

@@ -1,0 +1,982 @@
+/*
+ * conn.c -- listeners and the connection layer.
+ *
+ * Every bufferevent of the line protocols lives here: accepting, TLS
+ * (implicit and STARTTLS), the line reader with a hard maximum length, the
+ * output cap that drops a client which does not read, the idle timer, the
+ * token-bucket rate limit with its receive-queue cap, the per-IP limit and
+ * the deferred free.  Protocol modules see lines in and bytes out.
+ */
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/bufferevent_ssl.h>
+#include <event2/listener.h>
+#include <event2/util.h>
+#include <openssl/err.h>
+#include <openssl/x509.h>
+
+#include "conn.h"
+#include "http.h"
+#include "log.h"
+#include "proto.h"
+#include "xmalloc.h"
+
+/* Lines handled per read event before yielding to other clients. */
+#define LINES_PER_EVENT		16
+/* Seconds a closing connection may take to flush before it is dropped. */
+#define CLOSE_FLUSH_SECONDS	10
+/* Write low-water mark that triggers on_drain for long replies. */
+#define DRAIN_LOW_MARK		(32 * 1024)
+
+struct listener {
+	struct server		*srv;
+	enum proto		 proto;
+	struct evconnlistener	*evl;
+	int			 fd;
+	int			 port;
+	char			 addr[INET6_ADDRSTRLEN + 2];
+};
+
+/* Per-IP connection counts: a small chained hash table. */
+#define IP_BUCKETS	4096
+struct ip_entry {
+	struct ip_entry	*next;
+	unsigned int	 count;
+	char		 ip[64];
+};
+struct ip_table {
+	struct ip_entry	*b[IP_BUCKETS];
+};
+
+static char	*line_buf;
+static size_t	 line_cap;
+
+static void	conn_readcb(struct bufferevent *, void *);
+static void	conn_writecb(struct bufferevent *, void *);
+static void	conn_eventcb(struct bufferevent *, short, void *);
+static void	conn_free_later(struct conn *);
+static void	conn_process_input(struct conn *);
+
+struct ip_table *
+ip_table_create(void)
+{
+	return xcalloc(1, sizeof(struct ip_table));
+}
+
+void
+ip_table_free(struct ip_table *t)
+{
+	struct ip_entry	*e, *n;
+	size_t		 i;
+
+	if (t == NULL)
+		return;
+	for (i = 0; i < IP_BUCKETS; i++) {
+		for (e = t->b[i]; e != NULL; e = n) {
+			n = e->next;
+			free(e);
+		}
+	}
+	free(t);
+}
+
+static unsigned int
+ip_hash(const char *s)
+{
+	unsigned int	h = 2166136261u;
+
+	while (*s != '\0')
+		h = (h ^ (unsigned char)*s++) * 16777619u;
+	return h % IP_BUCKETS;
+}
+
+/* Add DELTA to IP's count; returns the new count. */
+static unsigned int
+ip_table_add(struct ip_table *t, const char *ip, int delta)
+{
+	struct ip_entry	**pp, *e;
+	unsigned int	  h = ip_hash(ip);
+
+	for (pp = &t->b[h]; (e = *pp) != NULL; pp = &e->next)
+		if (strcmp(e->ip, ip) == 0)
+			break;
+	if (e == NULL) {
+		if (delta <= 0)
+			return 0;
+		e = xcalloc(1, sizeof *e);
+		snprintf(e->ip, sizeof e->ip, "%s", ip);
+		e->next = t->b[h];
+		t->b[h] = e;
+		pp = &t->b[h];
+	}
+	if (delta < 0 && e->count < (unsigned int)-delta)
+		e->count = 0;
+	else
+		e->count = (unsigned int)((int)e->count + delta);
+	if (e->count == 0) {
+		unsigned int	count = 0;
+
+		*pp = e->next;
+		free(e);
+		return count;
+	}
+	return e->count;
+}
+
+static int
+sockaddr_is_loopback(const struct sockaddr *sa)
+{
+	if (sa->sa_family == AF_INET) {
+		const struct sockaddr_in *in = (const void *)sa;
+
+		return (ntohl(in->sin_addr.s_addr) >> 24) == 127;
+	}
+	if (sa->sa_family == AF_UNIX)
+		return 1;
+	if (sa->sa_family == AF_INET6) {
+		const struct sockaddr_in6 *in6 = (const void *)sa;
+
+		if (IN6_IS_ADDR_LOOPBACK(&in6->sin6_addr))
+			return 1;
+		if (IN6_IS_ADDR_V4MAPPED(&in6->sin6_addr))
+			return in6->sin6_addr.s6_addr[12] == 127;
+	}
+	return 0;
+}
+
+static void
+sockaddr_ip(const struct sockaddr *sa, char *buf, size_t len)
+{
+	if (sa->sa_family == AF_UNIX) {
+		snprintf(buf, len, "local");
+		return;
+	}
+	if (sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)
+		    (const void *)sa)->sin_addr, buf, (socklen_t)len);
+	else if (sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)
+		    (const void *)sa)->sin6_addr, buf, (socklen_t)len);
+	else
+		snprintf(buf, len, "unknown");
+}
+
+/*
+ * Accept one connection on a line-protocol listener: enforce the global
+ * and per-IP limits, wrap the socket in a (TLS) bufferevent and greet.
+ */
+static void
+listener_acceptcb(struct evconnlistener *evl, evutil_socket_t fd,
+    struct sockaddr *sa, int salen, void *arg)
+{
+	struct listener	*lst = arg;
+	struct server	*srv = lst->srv;
+	struct conn	*c;
+	SSL		*ssl;
+	int		 one = 1, refuse = 0;
+	const char	*why = NULL;
+	unsigned int	 n;
+
+	(void)evl;
+	if (srv->shutting_down) {
+		evutil_closesocket(fd);
+		return;
+	}
+	if (sa->sa_family != AF_UNIX)
+		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+	evutil_make_socket_nonblocking(fd);
+
+	c = xcalloc(1, sizeof *c);
+	c->id = ++srv->next_conn_id;
+	c->srv = srv;
+	c->lst = lst;
+	c->proto = lst->proto;
+	c->ops = proto_ops_for(lst->proto);
+	c->fd = fd;
+	c->connected = time(NULL);
+	memcpy(&c->peer, sa, (size_t)salen < sizeof c->peer ?
+	    (size_t)salen : sizeof c->peer);
+	c->peerlen = (socklen_t)salen;
+	sockaddr_ip(sa, c->ip, sizeof c->ip);
+	if (sockaddr_is_loopback(sa))
+		c->flags |= CONN_F_LOOPBACK;
+	c->tokens = srv->cf->rate_burst;
+	evutil_gettimeofday(&c->refill, NULL);
+	c->idle_timeout = srv->cf->idle_timeout;
+	c->max_line = proto_default_max_line(srv, c->proto);
+
+	if (proto_is_tls(lst->proto)) {
+		if ((ssl = SSL_new(srv->tls_ctx)) == NULL) {
+			log_warnx("conn=%llu TLS: SSL_new failed",
+			    (unsigned long long)c->id);
+			evutil_closesocket(fd);
+			free(c);
+			return;
+		}
+		c->bev = bufferevent_openssl_socket_new(srv->base, fd, ssl,
+		    BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE);
+		c->flags |= CONN_F_TLS;
+	} else
+		c->bev = bufferevent_socket_new(srv->base, fd,
+		    BEV_OPT_CLOSE_ON_FREE);
+	if (c->bev == NULL) {
+		log_warnx("conn=%llu cannot create bufferevent",
+		    (unsigned long long)c->id);
+		evutil_closesocket(fd);
+		free(c);
+		return;
+	}
+	if (c->flags & CONN_F_TLS)
+		bufferevent_openssl_set_allow_dirty_shutdown(c->bev, 1);
+	bufferevent_setcb(c->bev, conn_readcb, conn_writecb, conn_eventcb, c);
+	bufferevent_setwatermark(c->bev, EV_READ, 0, c->max_line + 16384);
+	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
+
+	TAILQ_INSERT_TAIL(&srv->conns, c, entry);
+	srv->nconns[c->proto]++;
+	srv->nconns_total++;
+	n = ip_table_add(srv->ips, c->ip, 1);
+
+	if (srv->nconns_total > (unsigned int)srv->cf->max_conns) {
+		refuse = 1;
+		why = "Server is full, try again later";
+	} else if (n > (unsigned int)srv->cf->max_conns_per_ip) {
+		refuse = 1;
+		why = "Too many connections from your address";
+	}
+	/* The idle timer doubles as the flush deadline when closing. */
+	c->ev_idle = NULL;
+	log_debug("conn=%llu proto=%s accepted", (unsigned long long)c->id,
+	    proto_name(c->proto));
+	if (refuse) {
+		log_info("conn=%llu proto=%s refused reason=\"%s\"",
+		    (unsigned long long)c->id, proto_name(c->proto), why);
+		if (c->ops->on_refuse != NULL)
+			c->ops->on_refuse(c, why);
+		conn_close(c, why);
+		return;
+	}
+	conn_set_idle(c, c->idle_timeout);
+	if (c->ops->on_open != NULL)
+		c->ops->on_open(c);
+}
+
+static void
+idle_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct conn	*c = arg;
+
+	(void)fd;
+	(void)what;
+	if (c->flags & CONN_F_FREED)
+		return;
+	if (c->flags & CONN_F_CLOSING) {
+		/* Flush deadline passed: drop what is left. */
+		conn_free_later(c);
+		return;
+	}
+	if (c->ops->on_idle != NULL) {
+		if (c->ops->on_idle(c) == CONN_GONE)
+			return;
+	} else
+		conn_close(c, "idle timeout");
+}
+
+/* (Re)arm the idle timer for SECONDS from now; 0 disables it. */
+void
+conn_set_idle(struct conn *c, int seconds)
+{
+	struct timeval	tv = { seconds, 0 };
+
+	if (c->ev_idle == NULL)
+		c->ev_idle = evtimer_new(c->srv->base, idle_cb, c);
+	c->idle_timeout = seconds;
+	if (seconds > 0)
+		evtimer_add(c->ev_idle, &tv);
+	else
+		evtimer_del(c->ev_idle);
+}
+
+void
+conn_touch(struct conn *c)
+{
+	if (c->idle_timeout > 0 && !(c->flags & CONN_F_CLOSING))
+		conn_set_idle(c, c->idle_timeout);
+}
+
+static void
+resume_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct conn	*c = arg;
+
+	(void)fd;
+	(void)what;
+	if (c->flags & (CONN_F_FREED | CONN_F_CLOSING))
+		return;
+	c->flags &= ~CONN_F_PAUSED;
+	bufferevent_enable(c->bev, EV_READ);
+	conn_process_input(c);
+}
+
+/* Run conn_process_input again after DELAY_US microseconds. */
+static void
+conn_schedule_resume(struct conn *c, long delay_us)
+{
+	struct timeval	tv = { delay_us / 1000000, delay_us % 1000000 };
+
+	if (c->ev_resume == NULL)
+		c->ev_resume = evtimer_new(c->srv->base, resume_cb, c);
+	evtimer_add(c->ev_resume, &tv);
+}
+
+/*
+ * Charge COST tokens.  The bucket refills at rate_per_second up to
+ * rate_burst.  Returns 0 when the command may run now.
+ */
+int
+conn_charge(struct conn *c, double cost)
+{
+	struct timeval	now, d;
+	double		elapsed;
+	struct config	*cf = c->srv->cf;
+
+	event_base_gettimeofday_cached(c->srv->base, &now);
+	timersub(&now, &c->refill, &d);
+	elapsed = (double)d.tv_sec + (double)d.tv_usec / 1e6;
+	if (elapsed > 0) {
+		c->tokens += elapsed * cf->rate_per_sec;
+		if (c->tokens > cf->rate_burst)
+			c->tokens = cf->rate_burst;
+		c->refill = now;
+	}
+	if (c->tokens < cost)
+		return -1;
+	c->tokens -= cost;
+	return 0;
+}
+
+/*
+ * Take complete lines from the input buffer and hand them to the
+ * protocol, at most LINES_PER_EVENT per call so one busy client cannot
+ * starve the others; the rest is handled on the next loop iteration.
+ */
+static void
+conn_process_input(struct conn *c)
+{
+	struct evbuffer		*in;
+	struct evbuffer_ptr	 p;
+	size_t			 eol_len, len, avail;
+	int			 n = 0;
+
+	while (!(c->flags & (CONN_F_CLOSING | CONN_F_FREED | CONN_F_PAUSED |
+	    CONN_F_HANDSHAKING))) {
+		in = bufferevent_get_input(c->bev);
+		avail = evbuffer_get_length(in);
+		if (avail == 0)
+			return;
+		if (n++ >= LINES_PER_EVENT) {
+			conn_schedule_resume(c, 0);
+			return;
+		}
+		p = evbuffer_search_eol(in, NULL, &eol_len, EVBUFFER_EOL_LF);
+		if (p.pos == -1) {
+			if (avail > c->max_line) {
+				/* Drop the oversized line as it arrives. */
+				evbuffer_drain(in, avail);
+				if (!(c->flags & CONN_F_DISCARD)) {
+					c->flags |= CONN_F_DISCARD;
+					if (c->ops->on_line_too_long != NULL &&
+					    c->ops->on_line_too_long(c) ==
+					    CONN_GONE)
+						return;
+				}
+			}
+			return;
+		}
+		len = (size_t)p.pos;
+		if (c->flags & CONN_F_DISCARD) {
+			/* The tail of an oversized line. */
+			evbuffer_drain(in, len + eol_len);
+			c->flags &= ~CONN_F_DISCARD;
+			continue;
+		}
+		if (len > c->max_line) {
+			evbuffer_drain(in, len + eol_len);
+			if (c->ops->on_line_too_long != NULL &&
+			    c->ops->on_line_too_long(c) == CONN_GONE)
+				return;
+			continue;
+		}
+		if (conn_charge(c, 1) != 0) {
+			double	deficit = 1 - c->tokens;
+			long	us;
+
+			us = (long)(deficit / c->srv->cf->rate_per_sec * 1e6);
+			c->flags |= CONN_F_PAUSED;
+			conn_schedule_resume(c, us < 1000 ? 1000 : us);
+			return;
+		}
+		if (len + 1 > line_cap) {
+			line_cap = len + 1 < 4096 ? 4096 : len + 1;
+			line_buf = xrealloc(line_buf, line_cap);
+		}
+		evbuffer_remove(in, line_buf, len);
+		evbuffer_drain(in, eol_len);
+		if (len > 0 && line_buf[len - 1] == '\r')
+			len--;
+		line_buf[len] = '\0';
+		conn_touch(c);
+		if (c->ops->on_line(c, line_buf, len) == CONN_GONE)
+			return;
+	}
+}
+
+static void
+conn_readcb(struct bufferevent *bev, void *arg)
+{
+	struct conn	*c = arg;
+	size_t		 avail;
+
+	(void)bev;
+	if (c->flags & (CONN_F_CLOSING | CONN_F_FREED)) {
+		evbuffer_drain(bufferevent_get_input(c->bev),
+		    evbuffer_get_length(bufferevent_get_input(c->bev)));
+		return;
+	}
+	if (c->flags & CONN_F_PAUSED) {
+		/*
+		 * The client keeps sending while it is rate limited: once
+		 * its receive queue is full it is flooding.
+		 */
+		avail = evbuffer_get_length(bufferevent_get_input(c->bev));
+		if (avail >= c->max_line + 16384 && c->ops->on_flood != NULL)
+			c->ops->on_flood(c);
+		return;
+	}
+	conn_process_input(c);
+}
+
+static size_t
+conn_pending_output(struct conn *c)
+{
+	struct bufferevent	*u;
+	size_t			 n;
+
+	n = evbuffer_get_length(bufferevent_get_output(c->bev));
+	if ((u = bufferevent_get_underlying(c->bev)) != NULL)
+		n += evbuffer_get_length(bufferevent_get_output(u));
+	return n;
+}
+
+static void
+conn_writecb(struct bufferevent *bev, void *arg)
+{
+	struct conn	*c = arg;
+
+	(void)bev;
+	if (c->flags & CONN_F_FREED)
+		return;
+	if (c->flags & CONN_F_CLOSING) {
+		if (conn_pending_output(c) == 0)
+			conn_free_later(c);
+		return;
+	}
+	if (c->ops->on_drain != NULL)
+		c->ops->on_drain(c);
+}
+
+static void
+conn_eventcb(struct bufferevent *bev, short what, void *arg)
+{
+	struct conn	*c = arg;
+	unsigned long	 e;
+
+	(void)bev;
+	if (c->flags & CONN_F_FREED)
+		return;
+	if (what & BEV_EVENT_CONNECTED) {
+		/* TLS handshake done (STARTTLS or implicit). */
+		if (c->flags & CONN_F_HANDSHAKING) {
+			c->flags &= ~CONN_F_HANDSHAKING;
+			if (c->ops->on_tls_ready != NULL)
+				c->ops->on_tls_ready(c);
+			conn_process_input(c);
+		}
+		return;
+	}
+	if (what & BEV_EVENT_ERROR) {
+		if ((c->flags & CONN_F_TLS) &&
+		    (e = bufferevent_get_openssl_error(c->bev)) != 0)
+			log_info("conn=%llu proto=%s TLS error: %s",
+			    (unsigned long long)c->id, proto_name(c->proto),
+			    ERR_reason_error_string(e));
+		else
+			log_debug("conn=%llu socket error",
+			    (unsigned long long)c->id);
+	}
+	log_debug("conn=%llu proto=%s closed by peer",
+	    (unsigned long long)c->id, proto_name(c->proto));
+	conn_free_later(c);
+}
+
+static void
+conn_free_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct conn	*c = arg;
+	struct server	*srv = c->srv;
+
+	(void)fd;
+	(void)what;
+	if (c->ops->on_free != NULL)
+		c->ops->on_free(c);
+	if (c->bev != NULL)
+		bufferevent_free(c->bev);
+	if (c->ev_idle != NULL)
+		event_free(c->ev_idle);
+	if (c->ev_resume != NULL)
+		event_free(c->ev_resume);
+	if (c->ev_free != NULL)
+		event_free(c->ev_free);
+	TAILQ_REMOVE(&srv->conns, c, entry);
+	srv->nconns[c->proto]--;
+	srv->nconns_total--;
+	ip_table_add(srv->ips, c->ip, -1);
+	log_debug("conn=%llu freed", (unsigned long long)c->id);
+	free(c);
+	/* Shutting down and the last goodbye went out: leave the loop. */
+	if (srv->shutting_down && srv->nconns_total == 0)
+		event_base_loopexit(srv->base, NULL);
+}
+
+/* Schedule the free for the next loop iteration (STYLE: free later). */
+static void
+conn_free_later(struct conn *c)
+{
+	if (c->flags & CONN_F_FREED)
+		return;
+	c->flags |= CONN_F_FREED | CONN_F_CLOSING;
+	bufferevent_disable(c->bev, EV_READ | EV_WRITE);
+	c->ev_free = event_new(c->srv->base, -1, 0, conn_free_cb, c);
+	event_active(c->ev_free, EV_TIMEOUT, 0);
+}
+
+void
+conn_close(struct conn *c, const char *reason)
+{
+	if (c->flags & (CONN_F_CLOSING | CONN_F_FREED))
+		return;
+	log_debug("conn=%llu proto=%s closing reason=\"%s\"",
+	    (unsigned long long)c->id, proto_name(c->proto),
+	    reason != NULL ? reason : "");
+	c->flags |= CONN_F_CLOSING;
+	bufferevent_disable(c->bev, EV_READ);
+	if (conn_pending_output(c) == 0) {
+		conn_free_later(c);
+		return;
+	}
+	/* Give the output CLOSE_FLUSH_SECONDS to drain, then drop it. */
+	if (c->ev_idle == NULL)
+		c->ev_idle = evtimer_new(c->srv->base, idle_cb, c);
+	{
+		struct timeval	tv = { CLOSE_FLUSH_SECONDS, 0 };
+
+		evtimer_add(c->ev_idle, &tv);
+	}
+	bufferevent_setwatermark(c->bev, EV_WRITE, 0, 0);
+}
+
+int
+conn_is_closing(const struct conn *c)
+{
+	return (c->flags & (CONN_F_CLOSING | CONN_F_FREED)) != 0;
+}
+
+int
+conn_is_tls(const struct conn *c)
+{
+	return (c->flags & CONN_F_TLS) != 0;
+}
+
+int
+conn_is_loopback(const struct conn *c)
+{
+	return (c->flags & CONN_F_LOOPBACK) != 0;
+}
+
+size_t
+conn_output_len(struct conn *c)
+{
+	return conn_pending_output(c);
+}
+
+struct evbuffer *
+conn_output(struct conn *c)
+{
+	return bufferevent_get_output(c->bev);
+}
+
+/*
+ * Drop a client whose unsent output passed the cap: it is not reading,
+ * and its queue must not grow without bound (ngircd WRITEBUFFER_MAX_LEN).
+ */
+int
+conn_check_output(struct conn *c)
+{
+	if (c->flags & (CONN_F_FREED | CONN_F_CLOSING))
+		return 1;
+	if (conn_pending_output(c) > c->srv->cf->output_cap) {
+		log_info("conn=%llu proto=%s dropped: output cap of %zu bytes "
+		    "reached (slow reader)", (unsigned long long)c->id,
+		    proto_name(c->proto), c->srv->cf->output_cap);
+		conn_free_later(c);
+		return 1;
+	}
+	return 0;
+}
+
+void
+conn_write(struct conn *c, const void *buf, size_t len)
+{
+	if (c->flags & (CONN_F_FREED | CONN_F_CLOSING))
+		return;
+	bufferevent_write(c->bev, buf, len);
+	conn_check_output(c);
+}
+
+void
+conn_vprintf(struct conn *c, const char *fmt, va_list ap)
+{
+	if (c->flags & (CONN_F_FREED | CONN_F_CLOSING))
+		return;
+	evbuffer_add_vprintf(bufferevent_get_output(c->bev), fmt, ap);
+	conn_check_output(c);
+}
+
+void
+conn_printf(struct conn *c, const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	conn_vprintf(c, fmt, ap);
+	va_end(ap);
+}
+
+void
+conn_want_drain(struct conn *c, int on)
+{
+	if (c->flags & CONN_F_FREED)
+		return;
+	bufferevent_setwatermark(c->bev, EV_WRITE, on ? DRAIN_LOW_MARK : 0,
+	    0);
+}
+
+void
+conn_pause(struct conn *c)
+{
+	c->flags |= CONN_F_PAUSED;
+}
+
+void
+conn_resume(struct conn *c)
+{
+	if (c->flags & (CONN_F_FREED | CONN_F_CLOSING))
+		return;
+	conn_schedule_resume(c, 0);
+}
+
+/*
+ * Switch a plain connection to TLS.  The caller has queued its "go
+ * ahead" reply (NNTP 382), which the underlying bufferevent still sends in
+ * clear; everything after it is encrypted.  Input after the command line
+ * is left for the TLS filter (RFC 4642 forbids pipelining past it).
+ */
+int
+conn_starttls(struct conn *c)
+{
+	SSL			*ssl;
+	struct bufferevent	*fb;
+
+	if ((ssl = SSL_new(c->srv->tls_ctx)) == NULL)
+		return -1;
+	fb = bufferevent_openssl_filter_new(c->srv->base, c->bev, ssl,
+	    BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE);
+	if (fb == NULL) {
+		SSL_free(ssl);
+		return -1;
+	}
+	bufferevent_openssl_set_allow_dirty_shutdown(fb, 1);
+	c->bev = fb;
+	c->flags |= CONN_F_TLS | CONN_F_HANDSHAKING;
+	bufferevent_setcb(fb, conn_readcb, conn_writecb, conn_eventcb, c);
+	bufferevent_setwatermark(fb, EV_READ, 0, c->max_line + 16384);
+	bufferevent_enable(fb, EV_READ | EV_WRITE);
+	return 0;
+}
+
+struct ssl_st *
+conn_ssl(struct conn *c)
+{
+	if (!(c->flags & CONN_F_TLS))
+		return NULL;
+	return bufferevent_openssl_get_ssl(c->bev);
+}
+
+/* SHA-256 fingerprint of the client certificate as hex, or NULL. */
+const char *
+conn_peer_fingerprint(struct conn *c, char *buf, size_t len)
+{
+	SSL		*ssl;
+	X509		*x;
+	unsigned char	 md[EVP_MAX_MD_SIZE];
+	unsigned int	 mdlen, i;
+
+	if ((ssl = conn_ssl(c)) == NULL ||
+	    (x = SSL_get0_peer_certificate(ssl)) == NULL)
+		return NULL;
+	if (X509_digest(x, EVP_sha256(), md, &mdlen) != 1 ||
+	    len < mdlen * 2 + 1)
+		return NULL;
+	for (i = 0; i < mdlen; i++)
+		snprintf(buf + i * 2, 3, "%02x", md[i]);
+	return buf;
+}
+
+/* Tell every client the server is going down and close them all. */
+void
+conn_shutdown_all(struct server *srv)
+{
+	struct conn	*c, *n;
+
+	for (c = TAILQ_FIRST(&srv->conns); c != NULL; c = n) {
+		n = TAILQ_NEXT(c, entry);
+		if (c->flags & (CONN_F_FREED | CONN_F_CLOSING))
+			continue;
+		if (c->ops->on_shutdown != NULL)
+			c->ops->on_shutdown(c);
+		conn_close(c, "server shutting down");
+	}
+}
+
+/* Listeners. */
+
+static int
+bind_socket(const struct addrinfo *ai)
+{
+	int	fd, one = 1;
+
+	fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK |
+	    SOCK_CLOEXEC, ai->ai_protocol);
+	if (fd == -1)
+		return -1;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+	if (ai->ai_family == AF_INET6)
+		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
+	if (bind(fd, ai->ai_addr, ai->ai_addrlen) == -1 ||
+	    listen(fd, 1024) == -1) {
+		int	saved = errno;
+
+		close(fd);
+		errno = saved;
+		return -1;
+	}
+	return fd;
+}
+
+/*
+ * Open every socket the listen spec names (a host name may give IPv4
+ * and IPv6).  Returns 0, or -1 after logging.
+ */
+int
+listener_open(struct server *srv, const struct listen_spec *ls)
+{
+	struct addrinfo		 hints, *res, *ai;
+	struct listener		*lst;
+	struct sockaddr_storage	 ss;
+	socklen_t		 sslen;
+	const char		*host;
+	int			 fd, rc, opened = 0, skipped = 0;
+
+	memset(&hints, 0, sizeof hints);
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_PASSIVE;
+	host = (strcmp(ls->addr, "*") == 0) ? NULL : ls->addr;
+	if ((rc = getaddrinfo(host, ls->port, &hints, &res)) != 0) {
+		log_warnx("listen %s=%s:%s: %s", proto_name(ls->proto),
+		    ls->addr, ls->port, gai_strerror(rc));
+		return -1;
+	}
+	for (ai = res; ai != NULL; ai = ai->ai_next) {
+		if ((fd = bind_socket(ai)) == -1) {
+			/*
+			 * A machine without IPv6 cannot bind [::1]: say so
+			 * and go on with the other listeners.
+			 */
+			if (ai->ai_family == AF_INET6 && (errno ==
+			    EADDRNOTAVAIL || errno == EAFNOSUPPORT)) {
+				log_warn("listen %s=%s:%s skipped",
+				    proto_name(ls->proto), ls->addr, ls->port);
+				skipped++;
+				continue;
+			}
+			log_warn("listen %s=%s:%s", proto_name(ls->proto),
+			    ls->addr, ls->port);
+			continue;
+		}
+		lst = xcalloc(1, sizeof *lst);
+		lst->srv = srv;
+		lst->proto = ls->proto;
+		lst->fd = fd;
+		sslen = sizeof ss;
+		getsockname(fd, (struct sockaddr *)&ss, &sslen);
+		if (ss.ss_family == AF_INET6) {
+			lst->port = ntohs(((struct sockaddr_in6 *)&ss)->
+			    sin6_port);
+			lst->addr[0] = '[';
+			sockaddr_ip((struct sockaddr *)&ss, lst->addr + 1,
+			    sizeof lst->addr - 2);
+			strcat(lst->addr, "]");
+		} else {
+			lst->port = ntohs(((struct sockaddr_in *)&ss)->
+			    sin_port);
+			sockaddr_ip((struct sockaddr *)&ss, lst->addr,
+			    sizeof lst->addr);
+		}
+		if (ls->proto == PROTO_HTTP || ls->proto == PROTO_HTTPS) {
+			if (http_listen(srv, fd, ls->proto == PROTO_HTTPS)
+			    != 0) {
+				close(fd);
+				free(lst);
+				continue;
+			}
+		} else {
+			lst->evl = evconnlistener_new(srv->base,
+			    listener_acceptcb, lst, LEV_OPT_CLOSE_ON_FREE, -1,
+			    fd);
+			if (lst->evl == NULL) {
+				log_warnx("listen %s: evconnlistener failed",
+				    proto_name(ls->proto));
+				close(fd);
+				free(lst);
+				continue;
+			}
+		}
+		srv->listeners = xreallocarray(srv->listeners,
+		    srv->nlisteners + 1, sizeof *srv->listeners);
+		srv->listeners[srv->nlisteners++] = lst;
+		log_info("listening proto=%s addr=%s:%d", proto_name(lst->proto),
+		    lst->addr, lst->port);
+		opened++;
+	}
+	freeaddrinfo(res);
+	return (opened > 0 || skipped > 0) ? 0 : -1;
+}
+
+/*
+ * The admin socket: a Unix stream socket at PATH with MODE, served by the
+ * admin protocol through the same connection layer.
+ */
+int
+listener_open_unix(struct server *srv, const char *path, mode_t mode)
+{
+	struct sockaddr_un	 sun;
+	struct listener		*lst;
+	int			 fd;
+
+	memset(&sun, 0, sizeof sun);
+	sun.sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof sun.sun_path) {
+		log_warnx("admin socket path too long: %s", path);
+		return -1;
+	}
+	strcpy(sun.sun_path, path);
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+	    0)) == -1) {
+		log_warn("admin socket");
+		return -1;
+	}
+	/* A stale socket from a crashed run is in the way: replace it. */
+	unlink(path);
+	if (bind(fd, (struct sockaddr *)&sun, sizeof sun) == -1 ||
+	    chmod(path, mode) == -1 || listen(fd, 16) == -1) {
+		log_warn("admin socket %s", path);
+		close(fd);
+		return -1;
+	}
+	lst = xcalloc(1, sizeof *lst);
+	lst->srv = srv;
+	lst->proto = PROTO_ADMIN;
+	lst->fd = fd;
+	snprintf(lst->addr, sizeof lst->addr, "unix");
+	lst->evl = evconnlistener_new(srv->base, listener_acceptcb, lst,
+	    LEV_OPT_CLOSE_ON_FREE, -1, fd);
+	if (lst->evl == NULL) {
+		close(fd);
+		free(lst);
+		return -1;
+	}
+	srv->listeners = xreallocarray(srv->listeners, srv->nlisteners + 1,
+	    sizeof *srv->listeners);
+	srv->listeners[srv->nlisteners++] = lst;
+	log_info("listening proto=admin path=%s", path);
+	return 0;
+}
+
+/* Stop accepting new connections (SIGTERM). */
+void
+listener_disable_all(struct server *srv)
+{
+	size_t	i;
+
+	for (i = 0; i < srv->nlisteners; i++)
+		if (srv->listeners[i]->evl != NULL)
+			evconnlistener_disable(srv->listeners[i]->evl);
+}
+
+void
+listeners_close(struct server *srv)
+{
+	size_t	i;
+
+	for (i = 0; i < srv->nlisteners; i++) {
+		if (srv->listeners[i]->evl != NULL)
+			evconnlistener_free(srv->listeners[i]->evl);
+		free(srv->listeners[i]);
+	}
+	free(srv->listeners);
+	srv->listeners = NULL;
+	srv->nlisteners = 0;
+	free(line_buf);
+	line_buf = NULL;
+	line_cap = 0;
+}
+
+int
+listener_port(struct listener *l)
+{
+	return l->port;
+}
+
+enum proto
+listener_proto(struct listener *l)
+{
+	return l->proto;
+}
+
+const char *
+listener_addr(struct listener *l)
+{
+	return l->addr;
+}

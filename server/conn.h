@@ -1,0 +1,126 @@
+/*
+ * conn.h -- the connection layer shared by every line protocol.
+ *
+ * conn.c owns every bufferevent: plain or TLS, STARTTLS, the line reader
+ * with its hard maximum, the output cap, the idle timer, the token bucket
+ * and the deferred free.  Protocol code only sees lines in and bytes out.
+ *
+ * Handlers return CONN_OK, or CONN_GONE once they have called
+ * conn_close(); nothing may touch the connection after CONN_GONE.
+ */
+#ifndef HEARTH_CONN_H
+#define HEARTH_CONN_H
+
+#include <sys/socket.h>
+#include <sys/types.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <event2/bufferevent.h>
+#include <event2/buffer.h>
+
+#include "hearth.h"
+
+#define CONN_OK		0
+#define CONN_GONE	1
+
+struct proto_ops {
+	const char	*name;
+	/* Send the greeting; may refuse the connection. */
+	int		(*on_open)(struct conn *);
+	/* One line, without its CR LF, NUL-terminated (len excludes it). */
+	int		(*on_line)(struct conn *, char *line, size_t len);
+	/* A line longer than conn->max_line arrived; it is discarded. */
+	int		(*on_line_too_long)(struct conn *);
+	/* Rate limit exceeded hard: answer or close. */
+	int		(*on_flood)(struct conn *);
+	/* The output buffer drained: produce more of a long reply. */
+	int		(*on_drain)(struct conn *);
+	/* Idle timer fired; return CONN_GONE after closing. */
+	int		(*on_idle)(struct conn *);
+	/* The server is shutting down: say goodbye (no close). */
+	void		(*on_shutdown)(struct conn *);
+	/* The connection is going away; free protocol state. */
+	void		(*on_free)(struct conn *);
+	/* The TLS handshake on a STARTTLS connection completed. */
+	void		(*on_tls_ready)(struct conn *);
+	/* Connection refused (limits): write the protocol's goodbye. */
+	void		(*on_refuse)(struct conn *, const char *why);
+};
+
+#define CONN_F_CLOSING		0x01	/* flush then free */
+#define CONN_F_FREED		0x02	/* freed, awaiting deferred free */
+#define CONN_F_DISCARD		0x04	/* dropping an oversized line */
+#define CONN_F_PAUSED		0x08	/* reading paused by rate limit */
+#define CONN_F_TLS		0x10	/* traffic is encrypted */
+#define CONN_F_LOOPBACK		0x20	/* peer is on loopback */
+#define CONN_F_HANDSHAKING	0x40	/* STARTTLS handshake under way */
+
+struct conn {
+	uint64_t		 id;
+	struct server		*srv;
+	struct listener		*lst;
+	enum proto		 proto;
+	const struct proto_ops	*ops;
+	struct bufferevent	*bev;
+	int			 fd;
+	int			 flags;
+	char			 ip[64];	/* never shown to other users */
+	struct sockaddr_storage	 peer;
+	socklen_t		 peerlen;
+	time_t			 connected;
+	size_t			 max_line;	/* current line cap */
+	double			 tokens;
+	struct timeval		 refill;
+	struct event		*ev_idle;
+	struct event		*ev_resume;
+	struct event		*ev_free;
+	int			 idle_timeout;
+	void			*pstate;	/* protocol state */
+	TAILQ_ENTRY(conn)	 entry;
+};
+
+struct listener;
+
+int	 listener_open(struct server *, const struct listen_spec *);
+int	 listener_open_unix(struct server *, const char *path, mode_t mode);
+void	 listeners_close(struct server *);
+void	 listener_disable_all(struct server *);
+/* Bound port of listener I, for the ports file. */
+int	 listener_port(struct listener *);
+enum proto listener_proto(struct listener *);
+const char *listener_addr(struct listener *);
+
+void	 conn_write(struct conn *, const void *, size_t);
+void	 conn_printf(struct conn *, const char *, ...)
+	    __attribute__((format(printf, 2, 3)));
+void	 conn_vprintf(struct conn *, const char *, va_list);
+struct evbuffer *conn_output(struct conn *);
+/* 1 when the output buffer passed its cap (and the conn is closing). */
+int	 conn_check_output(struct conn *);
+size_t	 conn_output_len(struct conn *);
+/* Mark for closing: flush what is queued, then free from the loop. */
+void	 conn_close(struct conn *, const char *reason);
+int	 conn_is_closing(const struct conn *);
+int	 conn_is_tls(const struct conn *);
+int	 conn_is_loopback(const struct conn *);
+/* Upgrade a plain connection to TLS (after the "go ahead" reply). */
+int	 conn_starttls(struct conn *);
+/* Charge COST tokens from the bucket; 0 if allowed, -1 if exhausted. */
+int	 conn_charge(struct conn *, double cost);
+void	 conn_set_idle(struct conn *, int seconds);
+void	 conn_touch(struct conn *);
+/* Stop/resume processing input (e.g. while waiting on storage). */
+void	 conn_pause(struct conn *);
+void	 conn_resume(struct conn *);
+/* Ask for on_drain when the output buffer empties below the low mark. */
+void	 conn_want_drain(struct conn *, int);
+void	 conn_shutdown_all(struct server *);
+const char *conn_peer_fingerprint(struct conn *, char *buf, size_t len);
+struct ssl_st *conn_ssl(struct conn *);
+
+struct ip_table *ip_table_create(void);
+void	 ip_table_free(struct ip_table *);
+
+#endif

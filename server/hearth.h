@@ -1,0 +1,73 @@
+/*
+ * hearth.h -- the daemon's shared state.
+ *
+ * One process, one event_base.  struct server holds everything that lives
+ * as long as the daemon: configuration, TLS context, storage, listeners
+ * and the list of connections.
+ */
+#ifndef HEARTH_H
+#define HEARTH_H
+
+#include <sys/queue.h>
+#include <sys/types.h>
+#include <stdint.h>
+#include <time.h>
+
+#include <event2/event.h>
+#include <openssl/ssl.h>
+
+#include "config.h"
+
+#define HEARTH_VERSION	PACKAGE_VERSION
+
+struct conn;
+struct store;
+struct listener;
+struct http_server;
+struct admin;
+struct nntp_server;
+struct irc_server;
+
+TAILQ_HEAD(conn_list, conn);
+
+struct server {
+	struct event_base	*base;
+	struct config		*cf;
+	char			*config_file;	/* for SIGHUP reload */
+	char			*state_dir;	/* absolute or as given */
+	SSL_CTX			*tls_ctx;
+	struct store		*store;
+	struct admin		*admin;
+	struct http_server	*http;
+	struct irc_server	*irc;
+	time_t			 started;
+	uint64_t		 next_conn_id;
+
+	struct listener		**listeners;
+	size_t			 nlisteners;
+
+	struct conn_list	 conns;
+	unsigned int		 nconns[PROTO_COUNT];
+	unsigned int		 nconns_total;
+	struct ip_table		*ips;
+
+	struct event		*ev_term;
+	struct event		*ev_int;
+	struct event		*ev_hup;
+	int			 shutting_down;
+
+	/* Command-line overrides, reapplied on reload. */
+	char			**override_listens;
+	size_t			 noverride_listens;
+	char			*override_state_dir;
+};
+
+/* server.c */
+int	 server_init(struct server *, struct config *, const char *cfile);
+int	 server_run(struct server *);
+void	 server_shutdown(struct server *);
+void	 server_free(struct server *);
+int	 server_reload(struct server *);
+char	*server_state_path(struct server *, const char *);
+
+#endif

@@ -1,0 +1,14 @@
+/*
+ * irc.h -- the IRC client service.
+ */
+#ifndef HEARTH_IRC_H
+#define HEARTH_IRC_H
+
+#include "conn.h"
+
+extern const struct proto_ops irc_ops;
+
+struct irc_server	*irc_server_create(struct server *);
+void			 irc_server_free(struct irc_server *);
+
+#endif

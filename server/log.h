@@ -1,0 +1,35 @@
+/*
+ * log.h -- leveled logging to stderr or syslog.
+ *
+ * log_warn() appends strerror(errno); log_warnx() does not.  fatal() and
+ * fatalx() are for impossible states and exit the process.  Lines carry
+ * key=value fields; callers never log passwords or message bodies.
+ */
+#ifndef HEARTH_LOG_H
+#define HEARTH_LOG_H
+
+#include <stdarg.h>
+
+enum log_level {
+	LOG_LEVEL_ERROR = 0,
+	LOG_LEVEL_WARN,
+	LOG_LEVEL_INFO,
+	LOG_LEVEL_DEBUG
+};
+
+void	log_init(enum log_level, int use_syslog);
+void	log_set_level(enum log_level);
+int	log_level_parse(const char *, enum log_level *);
+enum log_level log_get_level(void);
+
+void	log_debug(const char *, ...) __attribute__((format(printf, 1, 2)));
+void	log_info(const char *, ...) __attribute__((format(printf, 1, 2)));
+void	log_warn(const char *, ...) __attribute__((format(printf, 1, 2)));
+void	log_warnx(const char *, ...) __attribute__((format(printf, 1, 2)));
+void	log_error(const char *, ...) __attribute__((format(printf, 1, 2)));
+void	fatal(const char *, ...)
+	    __attribute__((format(printf, 1, 2), noreturn));
+void	fatalx(const char *, ...)
+	    __attribute__((format(printf, 1, 2), noreturn));
+
+#endif

@@ -1,0 +1,417 @@
+/*
+ * server.c -- daemon life cycle: set-up, signals, reload, shutdown.
+ */
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <errno.h>
+#include <grp.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#include "admin.h"
+#include "admin-protocol.h"
+#include "conn.h"
+#include "hearth.h"
+#include "http.h"
+#include "irc.h"
+#include "log.h"
+#include "nntp.h"
+#include "proto.h"
+#include "seed.h"
+#include "store.h"
+#include "tls.h"
+#include "xmalloc.h"
+
+const struct proto_ops *
+proto_ops_for(enum proto p)
+{
+	switch (p) {
+	case PROTO_NNTP:
+	case PROTO_NNTPS:
+		return &nntp_ops;
+	case PROTO_IRC:
+	case PROTO_IRCS:
+		return &irc_ops;
+	case PROTO_ADMIN:
+		return &admin_ops;
+	default:
+		fatalx("no line protocol for %s", proto_name(p));
+	}
+}
+
+size_t
+proto_default_max_line(struct server *srv, enum proto p)
+{
+	switch (p) {
+	case PROTO_NNTP:
+	case PROTO_NNTPS:
+		return srv->cf->nntp_max_line;
+	case PROTO_IRC:
+	case PROTO_IRCS:
+		return srv->cf->irc_max_line;
+	default:
+		return ADMIN_MAX_LINE;
+	}
+}
+
+/* A path under the state directory (xmalloc'd). */
+char *
+server_state_path(struct server *srv, const char *name)
+{
+	return config_path(srv->state_dir, name);
+}
+
+static int
+mkdir_p(const char *path, mode_t mode)
+{
+	char	*p, *s;
+	int	 rc = 0;
+
+	s = xstrdup(path);
+	for (p = s + 1; *p != '\0'; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(s, 0755) == -1 && errno != EEXIST)
+			rc = -1;
+		*p = '/';
+	}
+	if (rc == 0 && mkdir(s, mode) == -1 && errno != EEXIST)
+		rc = -1;
+	free(s);
+	return rc;
+}
+
+/*
+ * Load the configured certificate, or make (once) and load a
+ * self-signed one under the state directory.
+ */
+static SSL_CTX *
+server_tls(struct server *srv)
+{
+	char		 err[512], *cert, *key, *dir;
+	SSL_CTX		*ctx;
+
+	if (srv->cf->tls_cert != NULL) {
+		cert = xstrdup(srv->cf->tls_cert);
+		key = xstrdup(srv->cf->tls_key != NULL ? srv->cf->tls_key :
+		    srv->cf->tls_cert);
+	} else {
+		dir = server_state_path(srv, "tls");
+		if (mkdir_p(dir, 0700) != 0) {
+			log_warn("cannot create %s", dir);
+			free(dir);
+			return NULL;
+		}
+		free(dir);
+		cert = server_state_path(srv, "tls/cert.pem");
+		key = server_state_path(srv, "tls/key.pem");
+		if (access(cert, R_OK) != 0 || access(key, R_OK) != 0) {
+			if (tls_make_self_signed(cert, key,
+			    srv->cf->server_name, err, sizeof err) != 0) {
+				log_warnx("self-signed certificate: %s", err);
+				free(cert);
+				free(key);
+				return NULL;
+			}
+			log_info("no tls_cert configured: made a self-signed "
+			    "certificate %s for %s", cert,
+			    srv->cf->server_name);
+		}
+	}
+	ctx = tls_ctx_create(cert, key, err, sizeof err);
+	if (ctx == NULL)
+		log_warnx("TLS: %s", err);
+	free(cert);
+	free(key);
+	return ctx;
+}
+
+static void
+write_ports_file(struct server *srv)
+{
+	char	*path, *tmp;
+	FILE	*f;
+	size_t	 i;
+
+	path = server_state_path(srv, "ports");
+	xasprintf(&tmp, "%s.tmp", path);
+	if ((f = fopen(tmp, "w")) == NULL) {
+		log_warn("%s", tmp);
+		goto out;
+	}
+	for (i = 0; i < srv->nlisteners; i++) {
+		if (listener_proto(srv->listeners[i]) == PROTO_ADMIN)
+			continue;
+		fprintf(f, "%s %s %d\n",
+		    proto_name(listener_proto(srv->listeners[i])),
+		    listener_addr(srv->listeners[i]),
+		    listener_port(srv->listeners[i]));
+	}
+	if (fclose(f) != 0 || rename(tmp, path) != 0)
+		log_warn("%s", path);
+out:
+	free(tmp);
+	free(path);
+}
+
+static void
+signal_cb(evutil_socket_t sig, short what, void *arg)
+{
+	struct server	*srv = arg;
+
+	(void)what;
+	if (sig == SIGHUP) {
+		log_info("SIGHUP: reloading configuration");
+		server_reload(srv);
+		return;
+	}
+	log_info("%s: shutting down", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+	server_shutdown(srv);
+}
+
+static int
+drop_privileges(struct server *srv)
+{
+	struct passwd	*pw;
+	const char	*files[] = { "", "hearth.db", "hearth.db-wal",
+	    "hearth.db-shm", "tls", "tls/cert.pem", "tls/key.pem",
+	    "ports", "hearthd.sock" };
+	size_t		 i;
+	char		*p;
+
+	if (geteuid() != 0 || srv->cf->user == NULL)
+		return 0;
+	if ((pw = getpwnam(srv->cf->user)) == NULL) {
+		log_warnx("user %s does not exist", srv->cf->user);
+		return -1;
+	}
+	for (i = 0; i < sizeof files / sizeof files[0]; i++) {
+		p = server_state_path(srv, files[i]);
+		if (chown(p, pw->pw_uid, pw->pw_gid) == -1 && errno != ENOENT)
+			log_warn("chown %s", p);
+		free(p);
+	}
+	if (initgroups(pw->pw_name, pw->pw_gid) == -1 ||
+	    setgid(pw->pw_gid) == -1 || setuid(pw->pw_uid) == -1) {
+		log_warn("cannot drop privileges to %s", pw->pw_name);
+		return -1;
+	}
+	if (setuid(0) == 0) {
+		log_warnx("privileges could be regained; refusing to run");
+		return -1;
+	}
+	log_info("dropped privileges to user=%s", pw->pw_name);
+	return 0;
+}
+
+int
+server_init(struct server *srv, struct config *cf, const char *cfile)
+{
+	char		 err[512], *path;
+	struct rlimit	 rl = { 0, 0 };
+	size_t		 i;
+	int		 n;
+
+	srv->cf = cf;
+	srv->config_file = cfile != NULL ? xstrdup(cfile) : NULL;
+	srv->started = time(NULL);
+	TAILQ_INIT(&srv->conns);
+	srv->ips = ip_table_create();
+
+	/* Memory holds health data: never write it to a core file. */
+	setrlimit(RLIMIT_CORE, &rl);
+	prctl(PR_SET_DUMPABLE, 0);
+	signal(SIGPIPE, SIG_IGN);
+	umask(0077);
+
+	srv->state_dir = xstrdup(cf->state_dir);
+	if (mkdir_p(srv->state_dir, 0700) != 0) {
+		log_warn("cannot create state directory %s", srv->state_dir);
+		return -1;
+	}
+	if ((srv->base = event_base_new()) == NULL) {
+		log_warnx("event_base_new failed");
+		return -1;
+	}
+	if ((srv->tls_ctx = server_tls(srv)) == NULL)
+		return -1;
+
+	path = server_state_path(srv, cf->database);
+	srv->store = store_open(path, cf->db_sync_full, 0, err, sizeof err);
+	free(path);
+	if (srv->store == NULL) {
+		log_error("%s", err);
+		return -1;
+	}
+	if (cf->groups_file != NULL) {
+		if ((n = seed_groups(srv->store, cf->groups_file, err,
+		    sizeof err)) < 0) {
+			log_error("%s", err);
+			return -1;
+		}
+		log_info("seeded groups from %s", cf->groups_file);
+	}
+	if (cf->rooms_file != NULL) {
+		if ((n = seed_rooms(srv->store, cf->rooms_file, err,
+		    sizeof err)) < 0) {
+			log_error("%s", err);
+			return -1;
+		}
+		log_info("seeded rooms from %s", cf->rooms_file);
+	}
+	srv->irc = irc_server_create(srv);
+
+	for (i = 0; i < cf->nlistens; i++) {
+		if (listener_open(srv, &cf->listens[i]) != 0) {
+			log_error("cannot listen on %s=%s:%s",
+			    proto_name(cf->listens[i].proto),
+			    cf->listens[i].addr, cf->listens[i].port);
+			return -1;
+		}
+	}
+	path = server_state_path(srv, cf->admin_socket);
+	n = listener_open_unix(srv, path, 0660);
+	free(path);
+	if (n != 0)
+		return -1;
+	write_ports_file(srv);
+
+	srv->ev_term = evsignal_new(srv->base, SIGTERM, signal_cb, srv);
+	srv->ev_int = evsignal_new(srv->base, SIGINT, signal_cb, srv);
+	srv->ev_hup = evsignal_new(srv->base, SIGHUP, signal_cb, srv);
+	evsignal_add(srv->ev_term, NULL);
+	evsignal_add(srv->ev_int, NULL);
+	evsignal_add(srv->ev_hup, NULL);
+
+	if (drop_privileges(srv) != 0)
+		return -1;
+	log_info("hearthd %s ready state_dir=%s", PACKAGE_VERSION,
+	    srv->state_dir);
+	return 0;
+}
+
+/*
+ * SIGHUP: read the config file again and load the TLS certificate again.
+ * Established connections stay; listeners and the state directory keep
+ * their start-up values (a restart changes those).  A bad file is
+ * reported and the running configuration kept.
+ */
+int
+server_reload(struct server *srv)
+{
+	struct config	*ncf, *old;
+	SSL_CTX		*ctx;
+	char		 err[512];
+
+	ncf = config_default();
+	if (srv->config_file != NULL &&
+	    config_load(ncf, srv->config_file, err, sizeof err) != 0) {
+		log_warnx("reload failed, keeping the running configuration: "
+		    "%s", err);
+		config_free(ncf);
+		return -1;
+	}
+	/* What cannot change without a restart is carried over. */
+	free(ncf->state_dir);
+	ncf->state_dir = xstrdup(srv->cf->state_dir);
+	free(ncf->database);
+	ncf->database = xstrdup(srv->cf->database);
+	free(ncf->admin_socket);
+	ncf->admin_socket = xstrdup(srv->cf->admin_socket);
+	old = srv->cf;
+	srv->cf = ncf;
+	if ((ctx = server_tls(srv)) == NULL) {
+		log_warnx("reload: TLS certificate not reloaded, keeping "
+		    "the old one");
+		srv->cf = old;
+		config_free(ncf);
+		return -1;
+	}
+	/* Open TLS sessions hold their own reference to the old context. */
+	SSL_CTX_free(srv->tls_ctx);
+	srv->tls_ctx = ctx;
+	log_set_level((enum log_level)ncf->log_level);
+	config_free(old);
+	log_info("configuration and TLS certificate reloaded");
+	return 0;
+}
+
+int
+server_run(struct server *srv)
+{
+	event_base_dispatch(srv->base);
+	return 0;
+}
+
+void
+server_shutdown(struct server *srv)
+{
+	struct timeval	tv = { 2, 0 };
+
+	if (srv->shutting_down)
+		return;
+	srv->shutting_down = 1;
+	listener_disable_all(srv);
+	http_free(srv);
+	conn_shutdown_all(srv);
+	if (srv->nconns_total == 0) {
+		event_base_loopexit(srv->base, NULL);
+		return;
+	}
+	/* Let goodbyes flush, then leave the loop whatever is left. */
+	event_base_loopexit(srv->base, &tv);
+}
+
+void
+server_free(struct server *srv)
+{
+	struct conn	*c;
+	char		*p;
+
+	while ((c = TAILQ_FIRST(&srv->conns)) != NULL) {
+		/* Free what the loop did not get to. */
+		TAILQ_REMOVE(&srv->conns, c, entry);
+		if (c->ops->on_free != NULL)
+			c->ops->on_free(c);
+		if (c->bev != NULL)
+			bufferevent_free(c->bev);
+		if (c->ev_idle != NULL)
+			event_free(c->ev_idle);
+		if (c->ev_resume != NULL)
+			event_free(c->ev_resume);
+		if (c->ev_free != NULL)
+			event_free(c->ev_free);
+		free(c);
+	}
+	http_free(srv);
+	listeners_close(srv);
+	if (srv->cf != NULL && srv->state_dir != NULL) {
+		p = server_state_path(srv, srv->cf->admin_socket);
+		unlink(p);
+		free(p);
+	}
+	irc_server_free(srv->irc);
+	store_close(srv->store);
+	if (srv->tls_ctx != NULL)
+		SSL_CTX_free(srv->tls_ctx);
+	if (srv->ev_term != NULL)
+		event_free(srv->ev_term);
+	if (srv->ev_int != NULL)
+		event_free(srv->ev_int);
+	if (srv->ev_hup != NULL)
+		event_free(srv->ev_hup);
+	if (srv->base != NULL)
+		event_base_free(srv->base);
+	ip_table_free(srv->ips);
+	free(srv->state_dir);
+	free(srv->config_file);
+	config_free(srv->cf);
+}

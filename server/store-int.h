@@ -1,0 +1,32 @@
+/*
+ * store-int.h -- internals shared by the store*.c files only.
+ */
+#ifndef HEARTH_STORE_INT_H
+#define HEARTH_STORE_INT_H
+
+#include <sqlite3.h>
+
+#include "store.h"
+
+struct store_sql {
+	int		 id;
+	const char	*sql;
+};
+
+struct store {
+	sqlite3		 *db;
+	char		 *path;
+	sqlite3_stmt	**stmts;	/* indexed by the core ids */
+	size_t		  nstmts;
+};
+
+/* Prepare N statements of DEFS into OUT (indexed by def id). */
+int		 store_prepare(struct store *, const struct store_sql *,
+		    size_t n, sqlite3_stmt **out);
+void		 store_finalize(sqlite3_stmt **, size_t n);
+/* Reset and clear a statement so it can be bound afresh. */
+sqlite3_stmt	*store_reset(sqlite3_stmt *);
+char		*store_col_text(sqlite3_stmt *, int col);
+void		 store_log_error(struct store *, const char *what);
+
+#endif

@@ -1,0 +1,634 @@
+/*
+ * store.c -- the SQLite database: open, check, migrate, and the core
+ * statements (accounts, groups, rooms, audit log).
+ */
+#include <sys/stat.h>
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "log.h"
+#include "store-int.h"
+#include "xmalloc.h"
+
+/*
+ * Numbered migrations.  Migration N takes user_version from N-1 to N in
+ * one transaction.  Never edit a migration that has shipped: add one.
+ */
+static const char *const migrations[] = {
+	/* 1: core tables. */
+	"CREATE TABLE accounts ("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL,"
+	"  name_fold TEXT NOT NULL UNIQUE,"
+	"  pwhash TEXT NOT NULL,"
+	"  role TEXT NOT NULL DEFAULT 'member'"
+	"    CHECK (role IN ('member','doctor','moderator','admin')),"
+	"  specialty TEXT,"
+	"  status TEXT NOT NULL DEFAULT 'active'"
+	"    CHECK (status IN ('active','pending','locked')),"
+	"  probation INTEGER NOT NULL DEFAULT 0,"
+	"  created INTEGER NOT NULL);"
+	"CREATE TABLE groups ("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL UNIQUE,"
+	"  description TEXT NOT NULL DEFAULT '',"
+	"  status TEXT NOT NULL DEFAULT 'open'"
+	"    CHECK (status IN ('open','moderated','readonly')),"
+	"  visibility TEXT NOT NULL DEFAULT 'public'"
+	"    CHECK (visibility IN ('public','members','private')),"
+	"  created INTEGER NOT NULL);"
+	"CREATE TABLE rooms ("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL,"
+	"  name_fold TEXT NOT NULL UNIQUE,"
+	"  topic TEXT NOT NULL DEFAULT '',"
+	"  modes TEXT NOT NULL DEFAULT '+nt',"
+	"  history INTEGER NOT NULL DEFAULT 1,"
+	"  created INTEGER NOT NULL);"
+	"CREATE TABLE audit_log ("
+	"  id INTEGER PRIMARY KEY,"
+	"  time INTEGER NOT NULL,"
+	"  actor TEXT,"
+	"  action TEXT NOT NULL,"
+	"  target TEXT,"
+	"  reason TEXT);",
+
+	/* 2: client certificates for SASL EXTERNAL. */
+	"CREATE TABLE account_certs ("
+	"  fingerprint TEXT PRIMARY KEY,"
+	"  account_id INTEGER NOT NULL REFERENCES accounts(id)"
+	"    ON DELETE CASCADE,"
+	"  added INTEGER NOT NULL);"
+	"CREATE INDEX account_certs_account ON account_certs(account_id);",
+};
+#define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
+
+enum {
+	S_BEGIN,
+	S_COMMIT,
+	S_ROLLBACK,
+	S_ACCOUNT_INSERT,
+	S_ACCOUNT_GET,
+	S_ACCOUNT_SET_PW,
+	S_ACCOUNT_SET_ROLE,
+	S_ACCOUNT_LIST,
+	S_GROUP_SEED,
+	S_GROUP_LIST,
+	S_ROOM_SEED,
+	S_ROOM_LIST,
+	S_AUDIT_INSERT,
+	S_PAGE_COUNT,
+	S_PAGE_SIZE,
+	S_COUNT
+};
+
+static const struct store_sql core_sql[] = {
+	{ S_BEGIN, "BEGIN IMMEDIATE" },
+	{ S_COMMIT, "COMMIT" },
+	{ S_ROLLBACK, "ROLLBACK" },
+	{ S_ACCOUNT_INSERT,
+	  "INSERT INTO accounts (name, name_fold, pwhash, role, created) "
+	  "VALUES (?1, lower(?1), ?2, ?3, ?4)" },
+	{ S_ACCOUNT_GET,
+	  "SELECT id, name, role, specialty, status, probation, created, "
+	  "pwhash FROM accounts WHERE name_fold = lower(?1)" },
+	{ S_ACCOUNT_SET_PW,
+	  "UPDATE accounts SET pwhash = ?2 WHERE name_fold = lower(?1)" },
+	{ S_ACCOUNT_SET_ROLE,
+	  "UPDATE accounts SET role = ?2, specialty = ?3 "
+	  "WHERE name_fold = lower(?1)" },
+	{ S_ACCOUNT_LIST,
+	  "SELECT id, name, role, specialty, status, probation, created "
+	  "FROM accounts ORDER BY name_fold" },
+	{ S_GROUP_SEED,
+	  "INSERT OR IGNORE INTO groups (name, status, visibility, "
+	  "description, created) VALUES (lower(?1), ?2, ?3, ?4, ?5)" },
+	{ S_GROUP_LIST,
+	  "SELECT id, name, description, status, visibility, created "
+	  "FROM groups ORDER BY name" },
+	{ S_ROOM_SEED,
+	  "INSERT OR IGNORE INTO rooms (name, name_fold, history, modes, "
+	  "topic, created) VALUES (?1, lower(?1), ?2, ?3, ?4, ?5)" },
+	{ S_ROOM_LIST,
+	  "SELECT id, name, topic, modes, history, created FROM rooms "
+	  "ORDER BY name_fold" },
+	{ S_AUDIT_INSERT,
+	  "INSERT INTO audit_log (time, actor, action, target, reason) "
+	  "VALUES (?1, ?2, ?3, ?4, ?5)" },
+	{ S_PAGE_COUNT, "PRAGMA page_count" },
+	{ S_PAGE_SIZE, "PRAGMA page_size" },
+};
+
+const char *
+store_errmsg(struct store *st)
+{
+	return sqlite3_errmsg(st->db);
+}
+
+void
+store_log_error(struct store *st, const char *what)
+{
+	log_warnx("store: %s: %s", what, sqlite3_errmsg(st->db));
+}
+
+int
+store_prepare(struct store *st, const struct store_sql *defs, size_t n,
+    sqlite3_stmt **out)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		if (sqlite3_prepare_v3(st->db, defs[i].sql, -1,
+		    SQLITE_PREPARE_PERSISTENT, &out[defs[i].id], NULL) !=
+		    SQLITE_OK) {
+			log_warnx("store: cannot prepare \"%s\": %s",
+			    defs[i].sql, sqlite3_errmsg(st->db));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+void
+store_finalize(sqlite3_stmt **stmts, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		sqlite3_finalize(stmts[i]);
+		stmts[i] = NULL;
+	}
+}
+
+sqlite3_stmt *
+store_reset(sqlite3_stmt *s)
+{
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return s;
+}
+
+/* An xmalloc'd copy of a text column, or NULL for SQL NULL. */
+char *
+store_col_text(sqlite3_stmt *s, int col)
+{
+	const unsigned char	*t;
+
+	if (sqlite3_column_type(s, col) == SQLITE_NULL)
+		return NULL;
+	t = sqlite3_column_text(s, col);
+	return xstrdup(t != NULL ? (const char *)t : "");
+}
+
+static int
+exec_simple(struct store *st, const char *sql, char *err, size_t errlen)
+{
+	char	*msg = NULL;
+
+	if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		snprintf(err, errlen, "%s", msg != NULL ? msg : "error");
+		sqlite3_free(msg);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+pragma_int(struct store *st, const char *sql)
+{
+	sqlite3_stmt	*s;
+	int		 v = -1;
+
+	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_step(s) == SQLITE_ROW)
+		v = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	return v;
+}
+
+int
+store_schema_version(struct store *st)
+{
+	return pragma_int(st, "PRAGMA user_version");
+}
+
+int
+store_latest_version(void)
+{
+	return NMIGRATIONS;
+}
+
+/*
+ * Refuse to run on a damaged file: PRAGMA quick_check must say "ok".
+ */
+static int
+store_quick_check(struct store *st, char *err, size_t errlen)
+{
+	sqlite3_stmt		*s;
+	const unsigned char	*t;
+	int			 rc;
+
+	if (sqlite3_prepare_v2(st->db, "PRAGMA quick_check", -1, &s, NULL)
+	    != SQLITE_OK) {
+		snprintf(err, errlen, "database %s is not usable: %s",
+		    st->path, sqlite3_errmsg(st->db));
+		return -1;
+	}
+	rc = sqlite3_step(s);
+	t = (rc == SQLITE_ROW) ? sqlite3_column_text(s, 0) : NULL;
+	if (t == NULL || strcmp((const char *)t, "ok") != 0) {
+		snprintf(err, errlen, "database %s failed its integrity check "
+		    "(%s); restore it from a backup", st->path,
+		    t != NULL ? (const char *)t : sqlite3_errmsg(st->db));
+		sqlite3_finalize(s);
+		return -1;
+	}
+	sqlite3_finalize(s);
+	return 0;
+}
+
+static int
+store_migrate(struct store *st, int max_version, char *err, size_t errlen)
+{
+	int	v, target;
+	char	sql[64], why[512];
+
+	v = store_schema_version(st);
+	target = (max_version > 0 && max_version < NMIGRATIONS) ?
+	    max_version : NMIGRATIONS;
+	if (v < 0) {
+		snprintf(err, errlen, "cannot read schema version: %s",
+		    sqlite3_errmsg(st->db));
+		return -1;
+	}
+	if (v > NMIGRATIONS) {
+		snprintf(err, errlen, "database schema version %d is newer "
+		    "than this hearthd (%d); upgrade hearthd", v, NMIGRATIONS);
+		return -1;
+	}
+	for (; v < target; v++) {
+		if (exec_simple(st, "BEGIN IMMEDIATE", why, sizeof why) != 0)
+			goto fail;
+		if (exec_simple(st, migrations[v], why, sizeof why) != 0) {
+			exec_simple(st, "ROLLBACK", sql, sizeof sql);
+			goto fail;
+		}
+		snprintf(sql, sizeof sql, "PRAGMA user_version = %d", v + 1);
+		if (exec_simple(st, sql, why, sizeof why) != 0 ||
+		    exec_simple(st, "COMMIT", why, sizeof why) != 0) {
+			exec_simple(st, "ROLLBACK", sql, sizeof sql);
+			goto fail;
+		}
+		log_info("store: applied migration %d", v + 1);
+	}
+	return 0;
+fail:
+	snprintf(err, errlen, "migration %d failed: %s", v + 1, why);
+	return -1;
+}
+
+struct store *
+store_open(const char *path, int sync_full, int max_version, char *err,
+    size_t errlen)
+{
+	struct store	*st;
+	char		 why[512];
+	int		 rc;
+
+	st = xcalloc(1, sizeof *st);
+	st->path = xstrdup(path);
+	rc = sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc != SQLITE_OK) {
+		snprintf(err, errlen, "cannot open database %s: %s", path,
+		    st->db != NULL ? sqlite3_errmsg(st->db) :
+		    sqlite3_errstr(rc));
+		goto fail;
+	}
+	chmod(path, 0600);
+	sqlite3_busy_timeout(st->db, 5000);
+	sqlite3_extended_result_codes(st->db, 1);
+	if (store_quick_check(st, err, errlen) != 0)
+		goto fail;
+	if (exec_simple(st, "PRAGMA journal_mode = WAL", why,
+	    sizeof why) != 0 ||
+	    exec_simple(st, sync_full ? "PRAGMA synchronous = FULL" :
+	    "PRAGMA synchronous = NORMAL", why, sizeof why) != 0 ||
+	    exec_simple(st, "PRAGMA foreign_keys = ON", why,
+	    sizeof why) != 0) {
+		snprintf(err, errlen, "database %s: %s", path, why);
+		goto fail;
+	}
+	if (store_migrate(st, max_version, err, errlen) != 0)
+		goto fail;
+	st->nstmts = S_COUNT;
+	st->stmts = xcalloc(S_COUNT, sizeof *st->stmts);
+	if (store_prepare(st, core_sql, sizeof core_sql / sizeof core_sql[0],
+	    st->stmts) != 0) {
+		snprintf(err, errlen, "database %s: cannot prepare statements"
+		    " (schema version %d)", path, store_schema_version(st));
+		goto fail;
+	}
+	return st;
+fail:
+	store_close(st);
+	return NULL;
+}
+
+void
+store_close(struct store *st)
+{
+	if (st == NULL)
+		return;
+	if (st->stmts != NULL)
+		store_finalize(st->stmts, st->nstmts);
+	free(st->stmts);
+	if (st->db != NULL)
+		sqlite3_close_v2(st->db);
+	free(st->path);
+	free(st);
+}
+
+int64_t
+store_db_size(struct store *st)
+{
+	sqlite3_stmt	*s;
+	int64_t		 pages = 0, size = 0;
+
+	s = store_reset(st->stmts[S_PAGE_COUNT]);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		pages = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	s = store_reset(st->stmts[S_PAGE_SIZE]);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		size = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	return pages * size;
+}
+
+static int
+step_done(struct store *st, sqlite3_stmt *s, const char *what)
+{
+	int	rc = sqlite3_step(s);
+
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		log_warnx("store: %s: %s", what, sqlite3_errmsg(st->db));
+		return STORE_ERROR;
+	}
+	return STORE_OK;
+}
+
+int
+store_begin(struct store *st)
+{
+	return step_done(st, store_reset(st->stmts[S_BEGIN]), "begin");
+}
+
+int
+store_commit(struct store *st)
+{
+	return step_done(st, store_reset(st->stmts[S_COMMIT]), "commit");
+}
+
+void
+store_rollback(struct store *st)
+{
+	if (!sqlite3_get_autocommit(st->db))
+		step_done(st, store_reset(st->stmts[S_ROLLBACK]), "rollback");
+}
+
+int
+store_account_create(struct store *st, const char *name, const char *pwhash,
+    const char *role, int64_t *id)
+{
+	sqlite3_stmt	*s = store_reset(st->stmts[S_ACCOUNT_INSERT]);
+	int		 rc;
+
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, pwhash, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, role, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 4, (sqlite3_int64)time(NULL));
+	rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	if (rc == SQLITE_CONSTRAINT_UNIQUE)
+		return STORE_EXISTS;
+	if (rc != SQLITE_DONE) {
+		store_log_error(st, "account create");
+		return STORE_ERROR;
+	}
+	if (id != NULL)
+		*id = sqlite3_last_insert_rowid(st->db);
+	return STORE_OK;
+}
+
+static void
+account_from_row(sqlite3_stmt *s, struct account *a)
+{
+	a->id = sqlite3_column_int64(s, 0);
+	a->name = store_col_text(s, 1);
+	a->role = store_col_text(s, 2);
+	a->specialty = store_col_text(s, 3);
+	a->status = store_col_text(s, 4);
+	a->probation = sqlite3_column_int(s, 5);
+	a->created = sqlite3_column_int64(s, 6);
+}
+
+void
+account_clear(struct account *a)
+{
+	free(a->name);
+	free(a->role);
+	free(a->specialty);
+	free(a->status);
+	memset(a, 0, sizeof *a);
+}
+
+/*
+ * Look an account up by name.  A (may be NULL) and PWHASH (may be NULL)
+ * are filled on STORE_OK; the caller frees them (account_clear, free).
+ */
+int
+store_account_get(struct store *st, const char *name, struct account *a,
+    char **pwhash)
+{
+	sqlite3_stmt	*s = store_reset(st->stmts[S_ACCOUNT_GET]);
+	int		 rc;
+
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		if (a != NULL)
+			account_from_row(s, a);
+		if (pwhash != NULL)
+			*pwhash = store_col_text(s, 7);
+		sqlite3_reset(s);
+		return STORE_OK;
+	}
+	sqlite3_reset(s);
+	if (rc == SQLITE_DONE)
+		return STORE_NOTFOUND;
+	store_log_error(st, "account get");
+	return STORE_ERROR;
+}
+
+static int
+step_changes(struct store *st, sqlite3_stmt *s, const char *what)
+{
+	int	rc = sqlite3_step(s);
+
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		store_log_error(st, what);
+		return STORE_ERROR;
+	}
+	return sqlite3_changes(st->db) > 0 ? STORE_OK : STORE_NOTFOUND;
+}
+
+int
+store_account_set_password(struct store *st, const char *name,
+    const char *pwhash)
+{
+	sqlite3_stmt	*s = store_reset(st->stmts[S_ACCOUNT_SET_PW]);
+
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, pwhash, -1, SQLITE_STATIC);
+	return step_changes(st, s, "account set password");
+}
+
+int
+store_account_set_role(struct store *st, const char *name, const char *role,
+    const char *specialty)
+{
+	sqlite3_stmt	*s = store_reset(st->stmts[S_ACCOUNT_SET_ROLE]);
+
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, role, -1, SQLITE_STATIC);
+	if (specialty != NULL)
+		sqlite3_bind_text(s, 3, specialty, -1, SQLITE_STATIC);
+	return step_changes(st, s, "account set role");
+}
+
+int
+store_account_list(struct store *st, store_account_cb cb, void *arg)
+{
+	sqlite3_stmt	*s = store_reset(st->stmts[S_ACCOUNT_LIST]);
+	struct account	 a;
+	int		 rc;
+
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		account_from_row(s, &a);
+		cb(&a, arg);
+		account_clear(&a);
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		store_log_error(st, "account list");
+		return STORE_ERROR;
+	}
+	return STORE_OK;
+}
+
+int
+store_group_seed(struct store *st, const char *name, const char *status,
+    const char *visibility, const char *description)
+{
+	sqlite3_stmt	*s = store_reset(st->stmts[S_GROUP_SEED]);
+
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, status, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, visibility, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 4, description, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 5, (sqlite3_int64)time(NULL));
+	return step_done(st, s, "group seed");
+}
+
+int
+store_group_list(struct store *st, store_group_cb cb, void *arg)
+{
+	sqlite3_stmt		*s = store_reset(st->stmts[S_GROUP_LIST]);
+	struct group_info	 g;
+	int			 rc;
+
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		g.id = sqlite3_column_int64(s, 0);
+		g.name = store_col_text(s, 1);
+		g.description = store_col_text(s, 2);
+		g.status = store_col_text(s, 3);
+		g.visibility = store_col_text(s, 4);
+		g.created = sqlite3_column_int64(s, 5);
+		cb(&g, arg);
+		free(g.name);
+		free(g.description);
+		free(g.status);
+		free(g.visibility);
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		store_log_error(st, "group list");
+		return STORE_ERROR;
+	}
+	return STORE_OK;
+}
+
+int
+store_room_seed(struct store *st, const char *name, int history,
+    const char *modes, const char *topic)
+{
+	sqlite3_stmt	*s = store_reset(st->stmts[S_ROOM_SEED]);
+
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 2, history);
+	sqlite3_bind_text(s, 3, modes, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 4, topic, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 5, (sqlite3_int64)time(NULL));
+	return step_done(st, s, "room seed");
+}
+
+int
+store_room_list(struct store *st, store_room_cb cb, void *arg)
+{
+	sqlite3_stmt		*s = store_reset(st->stmts[S_ROOM_LIST]);
+	struct room_info	 r;
+	int			 rc;
+
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		r.id = sqlite3_column_int64(s, 0);
+		r.name = store_col_text(s, 1);
+		r.topic = store_col_text(s, 2);
+		r.modes = store_col_text(s, 3);
+		r.history = sqlite3_column_int(s, 4);
+		r.created = sqlite3_column_int64(s, 5);
+		cb(&r, arg);
+		free(r.name);
+		free(r.topic);
+		free(r.modes);
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		store_log_error(st, "room list");
+		return STORE_ERROR;
+	}
+	return STORE_OK;
+}
+
+int
+store_audit(struct store *st, const char *actor, const char *action,
+    const char *target, const char *reason)
+{
+	sqlite3_stmt	*s = store_reset(st->stmts[S_AUDIT_INSERT]);
+
+	sqlite3_bind_int64(s, 1, (sqlite3_int64)time(NULL));
+	if (actor != NULL)
+		sqlite3_bind_text(s, 2, actor, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, action, -1, SQLITE_STATIC);
+	if (target != NULL)
+		sqlite3_bind_text(s, 4, target, -1, SQLITE_STATIC);
+	if (reason != NULL)
+		sqlite3_bind_text(s, 5, reason, -1, SQLITE_STATIC);
+	return step_done(st, s, "audit");
+}

@@ -1,0 +1,94 @@
+/*
+ * store.h -- the only owner of the SQLite database.
+ *
+ * Every SQL statement of hearthd lives in server/store*.c, prepared once
+ * at start-up with bound parameters only.  Schema changes are numbered
+ * migrations applied at start-up (PRAGMA user_version).  Writes that a
+ * client is told about are committed before the reply goes out.
+ */
+#ifndef HEARTH_STORE_H
+#define HEARTH_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct store;
+
+#define STORE_OK	0
+#define STORE_NOTFOUND	1
+#define STORE_EXISTS	2
+#define STORE_ERROR	(-1)
+
+struct account {
+	int64_t	 id;
+	char	*name;
+	char	*role;		/* member, doctor, moderator, admin */
+	char	*specialty;	/* doctors only, else NULL */
+	char	*status;	/* active, pending, locked */
+	int	 probation;
+	int64_t	 created;
+};
+
+struct group_info {
+	int64_t	 id;
+	char	*name;
+	char	*description;
+	char	*status;	/* open, moderated, readonly */
+	char	*visibility;	/* public, members, private */
+	int64_t	 created;
+};
+
+struct room_info {
+	int64_t	 id;
+	char	*name;
+	char	*topic;
+	char	*modes;
+	int	 history;
+	int64_t	 created;
+};
+
+/*
+ * Open (creating when missing) the database at PATH, check it with
+ * PRAGMA quick_check, apply migrations up to MAX_VERSION (0: all).
+ * NULL with a message in ERR on failure.
+ */
+struct store	*store_open(const char *path, int sync_full, int max_version,
+		    char *err, size_t errlen);
+void		 store_close(struct store *);
+int		 store_schema_version(struct store *);
+int		 store_latest_version(void);
+int64_t		 store_db_size(struct store *);
+const char	*store_errmsg(struct store *);
+
+int	 store_begin(struct store *);
+int	 store_commit(struct store *);
+void	 store_rollback(struct store *);
+
+/* Accounts.  NAME is matched case-insensitively (ASCII folding). */
+int	 store_account_create(struct store *, const char *name,
+	    const char *pwhash, const char *role, int64_t *id);
+int	 store_account_get(struct store *, const char *name, struct account *,
+	    char **pwhash);
+int	 store_account_set_password(struct store *, const char *name,
+	    const char *pwhash);
+int	 store_account_set_role(struct store *, const char *name,
+	    const char *role, const char *specialty);
+typedef void (*store_account_cb)(const struct account *, void *);
+int	 store_account_list(struct store *, store_account_cb, void *);
+void	 account_clear(struct account *);
+
+/* Groups and rooms (seeded from etc/). */
+int	 store_group_seed(struct store *, const char *name, const char *status,
+	    const char *visibility, const char *description);
+typedef void (*store_group_cb)(const struct group_info *, void *);
+int	 store_group_list(struct store *, store_group_cb, void *);
+int	 store_room_seed(struct store *, const char *name, int history,
+	    const char *modes, const char *topic);
+typedef void (*store_room_cb)(const struct room_info *, void *);
+int	 store_room_list(struct store *, store_room_cb, void *);
+
+/* Audit log: who did what to whom, and why. */
+int	 store_audit(struct store *, const char *actor, const char *action,
+	    const char *target, const char *reason);
+
+#endif

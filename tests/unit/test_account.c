@@ -1,0 +1,122 @@
+/*
+ * test_account.c -- names, password rules, scrypt hashing.
+ */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "account.h"
+#include "store.h"
+
+START_TEST(names)
+{
+	ck_assert(account_name_valid("alice"));
+	ck_assert(account_name_valid("Dr_Ivanova-2"));
+	ck_assert(!account_name_valid("a"));
+	ck_assert(!account_name_valid("2fast"));
+	ck_assert(!account_name_valid("has space"));
+	ck_assert(!account_name_valid("émile"));
+	ck_assert(!account_name_valid("abcdefghijabcdefghijabcdefghijX"));
+	ck_assert(account_role_valid("doctor"));
+	ck_assert(!account_role_valid("root"));
+}
+END_TEST
+
+START_TEST(password_rules)
+{
+	char	why[128];
+
+	ck_assert_int_eq(account_password_acceptable("short", why, sizeof why),
+	    -1);
+	ck_assert_ptr_nonnull(strstr(why, "at least 8"));
+	ck_assert_int_eq(account_password_acceptable("bad\tpassword", why,
+	    sizeof why), -1);
+	ck_assert_int_eq(account_password_acceptable("correct horse", why,
+	    sizeof why), 0);
+}
+END_TEST
+
+START_TEST(hash_and_verify)
+{
+	char	*h1 = account_hash_password("correct horse", 12);
+	char	*h2 = account_hash_password("correct horse", 12);
+
+	ck_assert_ptr_nonnull(h1);
+	ck_assert_ptr_nonnull(h2);
+	ck_assert(strncmp(h1, "$scrypt$ln=12,r=8,p=1$", 22) == 0);
+	/* Salted: the same password gives different hashes. */
+	ck_assert_str_ne(h1, h2);
+	ck_assert_int_eq(account_verify_password("correct horse", h1), 1);
+	ck_assert_int_eq(account_verify_password("correct horse", h2), 1);
+	ck_assert_int_eq(account_verify_password("correct horsf", h1), 0);
+	ck_assert_int_eq(account_verify_password("", h1), 0);
+	/* Malformed encodings never verify. */
+	ck_assert_int_eq(account_verify_password("x", "$scrypt$ln=12"), 0);
+	ck_assert_int_eq(account_verify_password("x", "plain"), 0);
+	ck_assert_int_eq(account_verify_password("x",
+	    "$scrypt$ln=40,r=8,p=1$00$00"), 0);
+	free(h1);
+	free(h2);
+}
+END_TEST
+
+/* The default cost (2^15) is what production uses: it must work. */
+START_TEST(default_cost)
+{
+	char	*h = account_hash_password("another password", 15);
+
+	ck_assert_ptr_nonnull(h);
+	ck_assert_int_eq(account_verify_password("another password", h), 1);
+	free(h);
+}
+END_TEST
+
+START_TEST(authenticate)
+{
+	char		 err[128];
+	struct store	*st = store_open(":memory:", 0, 0, err, sizeof err);
+	struct account	 a;
+	char		*h = account_hash_password("sesame open", 10);
+
+	ck_assert_int_eq(store_account_create(st, "Carol", h, "moderator",
+	    NULL), STORE_OK);
+	ck_assert_int_eq(account_authenticate(st, "carol", "sesame open", &a),
+	    STORE_OK);
+	ck_assert_str_eq(a.role, "moderator");
+	account_clear(&a);
+	ck_assert_int_eq(account_authenticate(st, "carol", "sesame shut", &a),
+	    STORE_NOTFOUND);
+	ck_assert_int_eq(account_authenticate(st, "dave", "sesame open", &a),
+	    STORE_NOTFOUND);
+	free(h);
+	store_close(st);
+}
+END_TEST
+
+static Suite *
+account_suite(void)
+{
+	Suite	*s = suite_create("account");
+	TCase	*tc = tcase_create("core");
+
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, names);
+	tcase_add_test(tc, password_rules);
+	tcase_add_test(tc, hash_and_verify);
+	tcase_add_test(tc, default_cost);
+	tcase_add_test(tc, authenticate);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner	*sr = srunner_create(account_suite());
+	int	 failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? 0 : 1;
+}
