@@ -54,6 +54,14 @@ usage(FILE *f)
 "  account passwd NAME             set a new password\n"
 "  account role NAME ROLE [--specialty TEXT]\n"
 "                                  change an account's role\n"
+"  event add --title T --starts TIME --duration D --room #ROOM\n"
+"            [--group G] [--capacity N] [--facilitator NAME]\n"
+"            [--description TEXT]\n"
+"                                  schedule an event; TIME like\n"
+"                                  2026-12-01T18:00Z or ...T18:00+01:00,\n"
+"                                  D like 90m, 1h30m or 2h\n"
+"  event list                      upcoming events\n"
+"  event cancel ID                 cancel an event\n"
 "\n"
 "Passwords are read from the terminal, or from the first line of the\n"
 "file given with --password-file FILE ('-' for standard input).\n",
@@ -282,6 +290,54 @@ cmd_account_role(struct hm *hm, int argc, char **argv)
 	return hm_request(hm, specialty_opt != NULL ? 5 : 4, w);
 }
 
+/* Event fields given as options, sent as key=value words. */
+static const char	*ev_opts[8];
+static const char *const ev_keys[8] = { "title", "starts", "duration",
+    "room", "group", "capacity", "facilitator", "description" };
+
+static int
+cmd_event_add(struct hm *hm, int argc, char **argv)
+{
+	const char	*w[10];
+	char		*kv[8];
+	int		 i, n = 2, rc;
+
+	(void)argc;
+	(void)argv;
+	w[0] = "event";
+	w[1] = "add";
+	for (i = 0; i < 8; i++) {
+		kv[i] = NULL;
+		if (ev_opts[i] == NULL)
+			continue;
+		xasprintf(&kv[i], "%s=%s", ev_keys[i], ev_opts[i]);
+		w[n++] = kv[i];
+	}
+	rc = hm_request(hm, n, w);
+	for (i = 0; i < 8; i++)
+		free(kv[i]);
+	return rc;
+}
+
+static int
+cmd_event_list(struct hm *hm, int argc, char **argv)
+{
+	const char	*w[] = { "event", "list" };
+
+	(void)argc;
+	(void)argv;
+	return hm_request(hm, 2, w);
+}
+
+static int
+cmd_event_cancel(struct hm *hm, int argc, char **argv)
+{
+	const char	*w[] = { "event", "cancel", argv[0] };
+
+	(void)argc;
+	return hm_request(hm, 3, w);
+}
+
 static const struct hm_cmd hm_cmds[] = {
 	{ "status", NULL, cmd_status, 0, 0, "status" },
 	{ "account", "add", cmd_account_add, 1, 1,
@@ -291,6 +347,12 @@ static const struct hm_cmd hm_cmds[] = {
 	  "account passwd NAME [--password-file FILE]" },
 	{ "account", "role", cmd_account_role, 2, 2,
 	  "account role NAME ROLE [--specialty TEXT]" },
+	{ "event", "add", cmd_event_add, 0, 0,
+	  "event add --title T --starts TIME --duration D --room #ROOM "
+	  "[--group G] [--capacity N] [--facilitator NAME] "
+	  "[--description TEXT]" },
+	{ "event", "list", cmd_event_list, 0, 0, "event list" },
+	{ "event", "cancel", cmd_event_cancel, 1, 1, "event cancel ID" },
 };
 
 int
@@ -302,6 +364,14 @@ main(int argc, char **argv)
 		{ "role", required_argument, NULL, 'r' },
 		{ "specialty", required_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "title", required_argument, NULL, 1000 },
+		{ "starts", required_argument, NULL, 1001 },
+		{ "duration", required_argument, NULL, 1002 },
+		{ "room", required_argument, NULL, 1003 },
+		{ "group", required_argument, NULL, 1004 },
+		{ "capacity", required_argument, NULL, 1005 },
+		{ "facilitator", required_argument, NULL, 1006 },
+		{ "description", required_argument, NULL, 1007 },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char	*sock = getenv("HEARTH_SOCKET");
@@ -330,6 +400,10 @@ main(int argc, char **argv)
 		case 'h':
 			usage(stdout);
 			return 0;
+		case 1000: case 1001: case 1002: case 1003:
+		case 1004: case 1005: case 1006: case 1007:
+			ev_opts[ch - 1000] = optarg;
+			break;
 		default:
 			usage(stderr);
 			return 2;
@@ -361,6 +435,13 @@ main(int argc, char **argv)
 	if (nargs < cmd->min_args || nargs > cmd->max_args) {
 		fprintf(stderr, "usage: hearthmod %s\n", cmd->usage);
 		return 2;
+	}
+	for (i = 0; i < 8; i++) {
+		if (ev_opts[i] != NULL && cmd->fn != cmd_event_add) {
+			fprintf(stderr, "hearthmod: --%s goes with event add\n",
+			    ev_keys[i]);
+			return 2;
+		}
 	}
 	if (role_opt != NULL && cmd->fn != cmd_account_add) {
 		fprintf(stderr, "hearthmod: --role goes with account add\n");

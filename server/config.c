@@ -82,6 +82,8 @@ config_default(void)
 	cf->nntp_max_line = 512;
 	cf->irc_max_line = 512 + 8191;
 	cf->max_article_size = 1024 * 1024;
+	cf->http_rate_per_sec = 20;
+	cf->http_rate_burst = 100;
 	cf->allow_plain_auth_loopback = 1;
 	cf->scrypt_log2n = 15;
 	cf->db_sync_full = 1;
@@ -306,6 +308,9 @@ static const struct key_def keys[] = {
 	{ "nntp_max_line", K_SIZE, O(nntp_max_line), 512, 65536 },
 	{ "irc_max_line", K_SIZE, O(irc_max_line), 512, 65536 },
 	{ "max_article_size", K_SIZE, O(max_article_size), 1024, 64L << 20 },
+	{ "http_rate_per_second", K_DOUBLE, O(http_rate_per_sec), 1,
+	    1000000 },
+	{ "http_rate_burst", K_DOUBLE, O(http_rate_burst), 1, 1000000 },
 	{ "allow_plaintext_auth_on_loopback", K_BOOL,
 	    O(allow_plain_auth_loopback), 0, 0 },
 	{ "password_scrypt_log2n", K_INT, O(scrypt_log2n), 10, 22 },

@@ -62,6 +62,8 @@ struct config {
 	size_t			 nntp_max_line;
 	size_t			 irc_max_line;
 	size_t			 max_article_size;
+	double			 http_rate_per_sec;	/* per IP */
+	double			 http_rate_burst;
 
 	/* Security. */
 	int			 allow_plain_auth_loopback;

@@ -61,6 +61,13 @@ proto_default_max_line(struct server *srv, enum proto p)
 	}
 }
 
+/* Something feeds or pages show has changed: drop cached copies. */
+void
+server_content_changed(struct server *srv)
+{
+	srv->content_version++;
+}
+
 /* A path under the state directory (xmalloc'd). */
 char *
 server_state_path(struct server *srv, const char *name)

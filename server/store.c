@@ -63,6 +63,23 @@ static const char *const migrations[] = {
 	"    ON DELETE CASCADE,"
 	"  added INTEGER NOT NULL);"
 	"CREATE INDEX account_certs_account ON account_certs(account_id);",
+
+	/* 3: scheduled events (patient schools, meetups). */
+	"CREATE TABLE events ("
+	"  id INTEGER PRIMARY KEY,"
+	"  uid TEXT NOT NULL UNIQUE,"
+	"  title TEXT NOT NULL,"
+	"  description TEXT NOT NULL DEFAULT '',"
+	"  starts INTEGER NOT NULL,"
+	"  duration INTEGER NOT NULL,"
+	"  room TEXT NOT NULL,"
+	"  grp TEXT,"
+	"  capacity INTEGER,"
+	"  facilitator TEXT,"
+	"  created INTEGER NOT NULL,"
+	"  updated INTEGER NOT NULL,"
+	"  cancelled INTEGER NOT NULL DEFAULT 0);"
+	"CREATE INDEX events_starts ON events(starts);",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -82,6 +99,10 @@ enum {
 	S_AUDIT_INSERT,
 	S_PAGE_COUNT,
 	S_PAGE_SIZE,
+	S_EVENT_INSERT,
+	S_EVENT_LIST,
+	S_EVENT_CANCEL,
+	S_EVENT_LAST_CHANGE,
 	S_COUNT
 };
 
@@ -118,6 +139,19 @@ static const struct store_sql core_sql[] = {
 	{ S_AUDIT_INSERT,
 	  "INSERT INTO audit_log (time, actor, action, target, reason) "
 	  "VALUES (?1, ?2, ?3, ?4, ?5)" },
+	{ S_EVENT_INSERT,
+	  "INSERT INTO events (uid, title, description, starts, duration, "
+	  "room, grp, capacity, facilitator, created, updated) "
+	  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10)" },
+	{ S_EVENT_LIST,
+	  "SELECT id, uid, title, description, starts, duration, room, grp, "
+	  "capacity, facilitator, created, updated, cancelled FROM events "
+	  "WHERE starts + duration >= ?1 AND (cancelled = 0 OR ?3) "
+	  "ORDER BY starts, id LIMIT ?2" },
+	{ S_EVENT_CANCEL,
+	  "UPDATE events SET cancelled = 1, updated = ?2 "
+	  "WHERE id = ?1 AND cancelled = 0" },
+	{ S_EVENT_LAST_CHANGE, "SELECT max(updated) FROM events" },
 	{ S_PAGE_COUNT, "PRAGMA page_count" },
 	{ S_PAGE_SIZE, "PRAGMA page_size" },
 };
@@ -631,4 +665,107 @@ store_audit(struct store *st, const char *actor, const char *action,
 	if (reason != NULL)
 		sqlite3_bind_text(s, 5, reason, -1, SQLITE_STATIC);
 	return step_done(st, s, "audit");
+}
+
+int
+store_event_add(struct store *st, struct event_info *ev)
+{
+	sqlite3_stmt	*s = store_reset(st->stmts[S_EVENT_INSERT]);
+	time_t		 now = time(NULL);
+
+	sqlite3_bind_text(s, 1, ev->uid, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, ev->title, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, ev->description != NULL ? ev->description :
+	    "", -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 4, (sqlite3_int64)ev->starts);
+	sqlite3_bind_int64(s, 5, (sqlite3_int64)ev->duration);
+	sqlite3_bind_text(s, 6, ev->room, -1, SQLITE_STATIC);
+	if (ev->group != NULL)
+		sqlite3_bind_text(s, 7, ev->group, -1, SQLITE_STATIC);
+	if (ev->capacity > 0)
+		sqlite3_bind_int(s, 8, ev->capacity);
+	if (ev->facilitator != NULL)
+		sqlite3_bind_text(s, 9, ev->facilitator, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 10, (sqlite3_int64)now);
+	if (step_done(st, s, "event add") != STORE_OK)
+		return STORE_ERROR;
+	ev->id = sqlite3_last_insert_rowid(st->db);
+	ev->created = ev->updated = now;
+	return STORE_OK;
+}
+
+void
+event_info_clear(struct event_info *ev)
+{
+	free(ev->uid);
+	free(ev->title);
+	free(ev->description);
+	free(ev->room);
+	free(ev->group);
+	free(ev->facilitator);
+	memset(ev, 0, sizeof *ev);
+}
+
+/*
+ * Events that have not ended by FROM, soonest first, at most LIMIT;
+ * cancelled ones too when WITH_CANCELLED (feeds show them as such).
+ */
+int
+store_event_list(struct store *st, time_t from, int limit, int with_cancelled,
+    store_event_cb cb, void *arg)
+{
+	sqlite3_stmt		*s = store_reset(st->stmts[S_EVENT_LIST]);
+	struct event_info	 ev;
+	int			 rc;
+
+	sqlite3_bind_int64(s, 1, (sqlite3_int64)from);
+	sqlite3_bind_int(s, 2, limit);
+	sqlite3_bind_int(s, 3, with_cancelled);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		memset(&ev, 0, sizeof ev);
+		ev.id = sqlite3_column_int64(s, 0);
+		ev.uid = store_col_text(s, 1);
+		ev.title = store_col_text(s, 2);
+		ev.description = store_col_text(s, 3);
+		ev.starts = (time_t)sqlite3_column_int64(s, 4);
+		ev.duration = (int)sqlite3_column_int64(s, 5);
+		ev.room = store_col_text(s, 6);
+		ev.group = store_col_text(s, 7);
+		ev.capacity = sqlite3_column_int(s, 8);
+		ev.facilitator = store_col_text(s, 9);
+		ev.created = (time_t)sqlite3_column_int64(s, 10);
+		ev.updated = (time_t)sqlite3_column_int64(s, 11);
+		ev.cancelled = sqlite3_column_int(s, 12);
+		cb(&ev, arg);
+		event_info_clear(&ev);
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		store_log_error(st, "event list");
+		return STORE_ERROR;
+	}
+	return STORE_OK;
+}
+
+int
+store_event_cancel(struct store *st, int64_t id)
+{
+	sqlite3_stmt	*s = store_reset(st->stmts[S_EVENT_CANCEL]);
+
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int64(s, 2, (sqlite3_int64)time(NULL));
+	return step_changes(st, s, "event cancel");
+}
+
+/* When the events last changed (0 when there are none). */
+time_t
+store_event_last_change(struct store *st)
+{
+	sqlite3_stmt	*s = store_reset(st->stmts[S_EVENT_LAST_CHANGE]);
+	time_t		 t = 0;
+
+	if (sqlite3_step(s) == SQLITE_ROW)
+		t = (time_t)sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	return t;
 }
