@@ -22,6 +22,7 @@
 #include "http.h"
 #include "irc.h"
 #include "log.h"
+#include "modq.h"
 #include "nntp.h"
 #include "proto.h"
 #include "seed.h"
@@ -40,6 +41,7 @@ proto_ops_for(enum proto p)
 	case PROTO_IRCS:
 		return &irc_ops;
 	case PROTO_ADMIN:
+	case PROTO_ADMINS:
 		return &admin_ops;
 	default:
 		fatalx("no line protocol for %s", proto_name(p));
@@ -274,6 +276,10 @@ server_init(struct server *srv, struct config *cf, const char *cfile)
 		}
 		log_info("seeded rooms from %s", cf->rooms_file);
 	}
+	if (modq_init(srv, err, sizeof err) != 0) {
+		log_error("%s", err);
+		return -1;
+	}
 	srv->irc = irc_server_create(srv);
 
 	for (i = 0; i < cf->nlistens; i++) {
@@ -406,6 +412,8 @@ server_free(struct server *srv)
 		free(p);
 	}
 	irc_server_free(srv->irc);
+	if (srv->store != NULL)
+		modq_free(srv);
 	store_close(srv->store);
 	if (srv->tls_ctx != NULL)
 		SSL_CTX_free(srv->tls_ctx);

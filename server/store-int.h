@@ -18,7 +18,11 @@ struct store {
 	char		 *path;
 	sqlite3_stmt	**stmts;	/* indexed by the core ids */
 	size_t		  nstmts;
+	sqlite3_stmt	**modq_stmts;	/* store-modq.c */
 };
+
+int		 store_modq_prepare(struct store *);
+void		 store_modq_finalize(struct store *);
 
 /* Prepare N statements of DEFS into OUT (indexed by def id). */
 int		 store_prepare(struct store *, const struct store_sql *,

@@ -80,6 +80,61 @@ static const char *const migrations[] = {
 	"  updated INTEGER NOT NULL,"
 	"  cancelled INTEGER NOT NULL DEFAULT 0);"
 	"CREATE INDEX events_starts ON events(starts);",
+
+	/* 4: moderation queue, reports, sanctions, notes. */
+	"CREATE TABLE modq ("
+	"  id INTEGER PRIMARY KEY,"
+	"  kind TEXT NOT NULL"
+	"    CHECK (kind IN ('crisis','report','held','signup')),"
+	"  item_type TEXT NOT NULL"
+	"    CHECK (item_type IN ('article','chat','user','account')),"
+	"  item_ref TEXT NOT NULL,"
+	"  author TEXT,"
+	"  location TEXT,"
+	"  excerpt TEXT NOT NULL DEFAULT '',"
+	"  state TEXT NOT NULL DEFAULT 'open'"
+	"    CHECK (state IN ('open','closed')),"
+	"  resolution TEXT,"
+	"  resolved_by TEXT,"
+	"  created INTEGER NOT NULL,"
+	"  updated INTEGER NOT NULL);"
+	"CREATE UNIQUE INDEX modq_open_item ON modq(kind, item_type, item_ref)"
+	"  WHERE state = 'open';"
+	"CREATE INDEX modq_item ON modq(item_type, item_ref);"
+	"CREATE TABLE reports ("
+	"  id INTEGER PRIMARY KEY,"
+	"  modq_id INTEGER NOT NULL REFERENCES modq(id),"
+	"  reporter TEXT NOT NULL,"
+	"  reason TEXT NOT NULL DEFAULT '',"
+	"  via TEXT NOT NULL,"
+	"  created INTEGER NOT NULL,"
+	"  UNIQUE (modq_id, reporter));"
+	"CREATE TABLE modq_views ("
+	"  modq_id INTEGER NOT NULL REFERENCES modq(id),"
+	"  moderator TEXT NOT NULL,"
+	"  time INTEGER NOT NULL,"
+	"  PRIMARY KEY (modq_id, moderator));"
+	"CREATE TABLE sanctions ("
+	"  id INTEGER PRIMARY KEY,"
+	"  kind TEXT NOT NULL CHECK (kind IN ('ban','mute')),"
+	"  target_type TEXT NOT NULL CHECK (target_type IN ('account','mask')),"
+	"  target TEXT NOT NULL,"
+	"  scope TEXT NOT NULL DEFAULT '*',"
+	"  reason TEXT NOT NULL DEFAULT '',"
+	"  actor TEXT NOT NULL,"
+	"  created INTEGER NOT NULL,"
+	"  expires INTEGER,"
+	"  lifted INTEGER,"
+	"  lifted_by TEXT);"
+	"CREATE INDEX sanctions_active ON sanctions(lifted, expires);"
+	"CREATE TABLE mod_notes ("
+	"  id INTEGER PRIMARY KEY,"
+	"  account TEXT NOT NULL,"
+	"  author TEXT NOT NULL,"
+	"  note TEXT NOT NULL,"
+	"  created INTEGER NOT NULL);"
+	"CREATE INDEX audit_target ON audit_log(target, time);"
+	"CREATE INDEX audit_actor ON audit_log(actor, time);",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -376,7 +431,7 @@ store_open(const char *path, int sync_full, int max_version, char *err,
 		return st;
 	}
 	if (store_prepare(st, core_sql, sizeof core_sql / sizeof core_sql[0],
-	    st->stmts) != 0) {
+	    st->stmts) != 0 || store_modq_prepare(st) != 0) {
 		snprintf(err, errlen, "database %s: cannot prepare statements"
 		    " (schema version %d)", path, store_schema_version(st));
 		goto fail;
@@ -395,6 +450,7 @@ store_close(struct store *st)
 	if (st->stmts != NULL)
 		store_finalize(st->stmts, st->nstmts);
 	free(st->stmts);
+	store_modq_finalize(st);
 	if (st->db != NULL)
 		sqlite3_close_v2(st->db);
 	free(st->path);
