@@ -18,6 +18,7 @@
 
 #include "account.h"
 #include "admin.h"
+#include "auth.h"
 #include "admin-protocol.h"
 #include "feed.h"
 #include "log.h"
@@ -990,8 +991,12 @@ cmd_auth(struct conn *c, int argc, char **argv)
 		reply(c, "403 Already authenticated");
 		return CONN_OK;
 	}
-	rc = account_authenticate(c->srv->store, argv[1], argv[2], &a);
+	rc = auth_login(c->srv, c->ip, "admin", argv[1], argv[2], &a);
 	OPENSSL_cleanse(argv[2], strlen(argv[2]));
+	if (rc == AUTH_THROTTLED) {
+		reply(c, "482 Too many failed attempts; try again later");
+		return CONN_OK;
+	}
 	if (rc == STORE_OK && (strcmp(a.role, "moderator") == 0 ||
 	    strcmp(a.role, "admin") == 0)) {
 		as->authed = 1;

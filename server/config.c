@@ -85,6 +85,9 @@ config_default(void)
 	cf->nntp_max_line = 512;
 	cf->irc_max_line = 512 + 8191;
 	cf->max_article_size = 1024 * 1024;
+	cf->login_max_failures = 5;
+	cf->login_window = 300;
+	cf->ip_retention_days = 7;
 	cf->report_autohide = 3;
 	cf->report_window = 86400;
 	cf->http_rate_per_sec = 20;
@@ -314,6 +317,9 @@ static const struct key_def keys[] = {
 	{ "nntp_max_line", K_SIZE, O(nntp_max_line), 512, 65536 },
 	{ "irc_max_line", K_SIZE, O(irc_max_line), 512, 65536 },
 	{ "max_article_size", K_SIZE, O(max_article_size), 1024, 64L << 20 },
+	{ "login_max_failures", K_INT, O(login_max_failures), 1, 1000 },
+	{ "login_window", K_INT, O(login_window), 10, 86400 },
+	{ "ip_retention_days", K_INT, O(ip_retention_days), 1, 365 },
 	{ "crisis_phrases_file", K_PATH, O(crisis_phrases_file), 0, 0 },
 	{ "report_autohide_threshold", K_INT, O(report_autohide), 0, 1000 },
 	{ "report_window", K_INT, O(report_window), 60, 31L * 86400 },

@@ -63,6 +63,9 @@ struct config {
 	size_t			 nntp_max_line;
 	size_t			 irc_max_line;
 	size_t			 max_article_size;
+	int			 login_max_failures;	/* per account */
+	int			 login_window;		/* seconds */
+	int			 ip_retention_days;
 	char			*crisis_phrases_file;
 	int			 report_autohide;	/* reporters */
 	int			 report_window;		/* seconds */

@@ -16,6 +16,7 @@
 #include <event2/event.h>
 
 #include "admin.h"
+#include "auth.h"
 #include "admin-protocol.h"
 #include "conn.h"
 #include "hearth.h"
@@ -276,6 +277,10 @@ server_init(struct server *srv, struct config *cf, const char *cfile)
 		}
 		log_info("seeded rooms from %s", cf->rooms_file);
 	}
+	if (auth_init(srv, err, sizeof err) != 0) {
+		log_error("%s", err);
+		return -1;
+	}
 	if (modq_init(srv, err, sizeof err) != 0) {
 		log_error("%s", err);
 		return -1;
@@ -412,8 +417,10 @@ server_free(struct server *srv)
 		free(p);
 	}
 	irc_server_free(srv->irc);
-	if (srv->store != NULL)
+	if (srv->store != NULL) {
 		modq_free(srv);
+		auth_free(srv);
+	}
 	store_close(srv->store);
 	if (srv->tls_ctx != NULL)
 		SSL_CTX_free(srv->tls_ctx);

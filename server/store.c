@@ -135,6 +135,16 @@ static const char *const migrations[] = {
 	"  created INTEGER NOT NULL);"
 	"CREATE INDEX audit_target ON audit_log(target, time);"
 	"CREATE INDEX audit_actor ON audit_log(actor, time);",
+
+	/* 5: sign-ins, with a keyed hash of the address (never the address). */
+	"CREATE TABLE logins ("
+	"  id INTEGER PRIMARY KEY,"
+	"  account TEXT NOT NULL,"
+	"  proto TEXT NOT NULL,"
+	"  ip_hash TEXT NOT NULL,"
+	"  time INTEGER NOT NULL);"
+	"CREATE INDEX logins_time ON logins(time);"
+	"CREATE INDEX logins_account ON logins(account);",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -158,6 +168,8 @@ enum {
 	S_EVENT_LIST,
 	S_EVENT_CANCEL,
 	S_EVENT_LAST_CHANGE,
+	S_LOGIN_INSERT,
+	S_LOGIN_EXPIRE,
 	S_COUNT
 };
 
@@ -207,6 +219,10 @@ static const struct store_sql core_sql[] = {
 	  "UPDATE events SET cancelled = 1, updated = ?2 "
 	  "WHERE id = ?1 AND cancelled = 0" },
 	{ S_EVENT_LAST_CHANGE, "SELECT max(updated) FROM events" },
+	{ S_LOGIN_INSERT,
+	  "INSERT INTO logins (account, proto, ip_hash, time) VALUES "
+	  "(?1, ?2, ?3, ?4)" },
+	{ S_LOGIN_EXPIRE, "DELETE FROM logins WHERE time < ?1" },
 	{ S_PAGE_COUNT, "PRAGMA page_count" },
 	{ S_PAGE_SIZE, "PRAGMA page_size" },
 };
@@ -838,4 +854,27 @@ store_event_last_change(struct store *st)
 		t = (time_t)sqlite3_column_int64(s, 0);
 	sqlite3_reset(s);
 	return t;
+}
+
+int
+store_login_record(struct store *st, const char *account, const char *proto,
+    const char *ip_hash)
+{
+	sqlite3_stmt	*s = store_reset(st->stmts[S_LOGIN_INSERT]);
+
+	sqlite3_bind_text(s, 1, account, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, proto, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, ip_hash, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 4, (sqlite3_int64)time(NULL));
+	return step_done(st, s, "login record");
+}
+
+/* Drop login records older than BEFORE (the retention period). */
+int
+store_login_expire(struct store *st, time_t before)
+{
+	sqlite3_stmt	*s = store_reset(st->stmts[S_LOGIN_EXPIRE]);
+
+	sqlite3_bind_int64(s, 1, (sqlite3_int64)before);
+	return step_done(st, s, "login expire");
 }

@@ -112,6 +112,11 @@ int	 store_event_cancel(struct store *, int64_t id);
 time_t	 store_event_last_change(struct store *);
 void	 event_info_clear(struct event_info *);
 
+/* Sign-in records: account, protocol, keyed address hash, time. */
+int	 store_login_record(struct store *, const char *account,
+	    const char *proto, const char *ip_hash);
+int	 store_login_expire(struct store *, time_t before);
+
 /* Audit log: who did what to whom, and why. */
 int	 store_audit(struct store *, const char *actor, const char *action,
 	    const char *target, const char *reason);

@@ -216,5 +216,61 @@ class Remote(ModerationBase):
         self.assertEqual(r.returncode, 0, r.stderr)
 
 
+
+class Throttle(ModerationBase):
+    extra_config = "login_max_failures = 2\nlogin_window = 10\n"
+
+    def attempt(self, c, user, pw):
+        c.send("auth %s %s" % (user, pw))
+        return c.readline()
+
+    def test_failed_logins_throttle_then_lift(self):
+        self.h.add_account("mod4", "modpassword", role="moderator")
+        t0 = time.time()
+        for _ in range(2):
+            c = LineClient(self.h.addr("admins"), tls=True)
+            self.clients.append(c)
+            c.readline()
+            self.assertTrue(self.attempt(c, "mod4", "nope").startswith(
+                "481"))
+        c = LineClient(self.h.addr("admins"), tls=True)
+        self.clients.append(c)
+        c.readline()
+        # Locked for now, even with the right password...
+        self.assertTrue(self.attempt(c, "mod4", "modpassword")
+                        .startswith("482"))
+        # ...and an unknown name answers just the same way once throttled.
+        for _ in range(2):
+            self.attempt(c, "ghost", "nope")
+            c = LineClient(self.h.addr("admins"), tls=True)
+            self.clients.append(c)
+            c.readline()
+        self.assertTrue(self.attempt(c, "ghost", "nope").startswith("482"))
+        # The window passes: the account works again.
+        time.sleep(max(0, 10.5 - (time.time() - t0)))
+        c = LineClient(self.h.addr("admins"), tls=True)
+        self.clients.append(c)
+        c.readline()
+        self.assertTrue(self.attempt(c, "mod4", "modpassword")
+                        .startswith("281"))
+
+    def test_logins_keep_no_address(self):
+        self.h.add_account("mod5", "modpassword", role="moderator")
+        r = self.remote("mod5", "modpassword", "queue")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        import sqlite3
+        db = sqlite3.connect(os.path.join(self.h.dir, "hearth.db"))
+        rows = db.execute("SELECT account, proto, ip_hash FROM logins"
+                          ).fetchall()
+        dump = "\n".join(db.iterdump())
+        db.close()
+        self.assertEqual(len(rows), 1)
+        self.assertEqual(rows[0][:2], ("mod5", "admin"))
+        self.assertRegex(rows[0][2], "^[0-9a-f]{64}$")
+        self.assertNotIn("127.0.0.1", dump)
+        self.assertEqual(os.stat(os.path.join(self.h.dir, "secret.key"))
+                         .st_mode & 0o777, 0o600)
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)
