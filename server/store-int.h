@@ -18,6 +18,7 @@ struct store {
 	char		 *path;
 	sqlite3_stmt	**stmts;	/* indexed by the core ids */
 	size_t		  nstmts;
+	sqlite3_stmt	**nntp;		/* store-nntp.c's own table */
 };
 
 /* Prepare N statements of DEFS into OUT (indexed by def id). */
