@@ -77,7 +77,7 @@
 #define NNTP_501_RANGE		"501 Invalid range"
 #define NNTP_501_DATE		"501 Invalid date or time"
 #define NNTP_501_WILDMAT	"501 Invalid wildmat"
-#define NNTP_501_MECH		"501 Unknown SASL mechanism (only PLAIN)"
+#define NNTP_503_MECH		"503 Unknown SASL mechanism (only PLAIN)"
 #define NNTP_502_RATE		"502 Slow down: too many commands"
 #define NNTP_502_DENIED		"502 Permission denied"
 #define NNTP_502_AUTHED		"502 Already authenticated"

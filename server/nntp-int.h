@@ -13,10 +13,12 @@
 #include "store-nntp.h"
 
 #define NNTP_MAX_ARGS		16
-/* A long reply is produced while less than this is queued. */
+/*
+ * A long reply is produced while less than this is queued (at most a
+ * quarter of output_cap), and past twice that, commands wait until the
+ * output drains: so queued output stays under 3/4 of the cap.
+ */
 #define NNTP_CHUNK_HIGH		(256 * 1024)
-/* Past this much queued output, stop reading commands until it drains. */
-#define NNTP_OUT_HIGH		(512 * 1024)
 /* Rows fetched per step of a long reply. */
 #define NNTP_ROWS_PER_STEP	512
 /* Longest line in article data (POST, IHAVE, TAKETHIS). */
@@ -81,9 +83,11 @@ int	 nntp_is_moderator(struct nntp_session *);
 /* Can this session see (list) / read a group of this visibility? */
 int	 nntp_can_list(struct conn *, struct nntp_session *, int vis);
 int	 nntp_can_read(struct conn *, struct nntp_session *, int vis);
+/* Bytes a reply may queue before it yields (see NNTP_CHUNK_HIGH). */
+size_t	 nntp_chunk(struct conn *);
 /* Start a long reply: FN is called until it returns 1 (done). */
 int	 nntp_long_reply(struct conn *, struct nntp_session *, nntp_more_fn);
-/* Queue TEXT dot-stuffed; AT_BOL: TEXT starts at a line start. */
+/* Queue TEXT (whole lines) dot-stuffed. */
 void	 nntp_write_stuffed(struct conn *, const char *, size_t);
 void	 nntp_write_end(struct conn *);
 void	 nntp_data_begin(struct conn *, struct nntp_session *,

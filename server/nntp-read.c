@@ -22,8 +22,6 @@
 #include "wildmat.h"
 #include "xmalloc.h"
 
-/* Pieces of an article sent per step of a long reply. */
-#define TEXT_CHUNK	(64 * 1024)
 
 enum { K_ARTICLE, K_HEAD, K_BODY, K_STAT };
 enum { LR_OVER, LR_HDR, LR_XHDR, LR_LISTGROUP };
@@ -115,7 +113,7 @@ listgroup_num_cb(int64_t num, void *arg)
 
 	conn_printf(c, "%lld\r\n", (long long)num);
 	s->lr_next = num + 1;
-	return 0;
+	return conn_output_len(c) >= nntp_chunk(c);
 }
 
 /* Overview line of one article; the number is 0 for a message-id. */
@@ -190,12 +188,12 @@ range_row_cb(const struct nntp_art *a, void *arg)
 	s->lr_next = a->num + 1;
 	if (s->lr_kind == LR_OVER) {
 		write_over(c, a);
-		return 0;
+		return conn_output_len(c) >= nntp_chunk(c);
 	}
 	v = hdr_value(a, s->lr_field);
 	conn_printf(c, "%lld %s\r\n", (long long)a->num, v);
 	free(v);
-	return 0;
+	return conn_output_len(c) >= nntp_chunk(c);
 }
 
 /* One step of OVER, HDR or LISTGROUP over lr_next..lr_hi. */
@@ -217,8 +215,12 @@ more_range(struct conn *c, struct nntp_session *s)
 		n = store_nntp_range(c->srv->store, s->gid, s->lr_next,
 		    s->lr_hi, NNTP_ROWS_PER_STEP, flags, range_row_cb, c);
 	}
-	if (n < NNTP_ROWS_PER_STEP) {
-		/* The last rows, or a storage error: end the list. */
+	/*
+	 * Fewer rows than asked (and not because the chunk is full): the
+	 * last ones, or a storage error.  End the list.
+	 */
+	if (n < 0 || (n < NNTP_ROWS_PER_STEP &&
+	    conn_output_len(c) < nntp_chunk(c))) {
 		nntp_write_end(c);
 		return 1;
 	}
@@ -293,8 +295,8 @@ more_text(struct conn *c, struct nntp_session *s)
 	size_t		 n = s->lr_len - s->lr_off;
 	const char	*p = s->lr_text + s->lr_off, *nl;
 
-	if (n > TEXT_CHUNK) {
-		nl = memchr(p + TEXT_CHUNK, '\n', n - TEXT_CHUNK);
+	if (n > nntp_chunk(c)) {
+		nl = memchr(p + nntp_chunk(c), '\n', n - nntp_chunk(c));
 		n = nl != NULL ? (size_t)(nl - p) + 1 : n;
 	}
 	nntp_write_stuffed(c, p, n);
@@ -348,7 +350,7 @@ art_found_cb(const struct nntp_art *a, void *arg)
 		nntp_reply(c, NNTP_223_STAT, (long long)f->num, a->msgid);
 		return 0;
 	}
-	if (n <= TEXT_CHUNK) {
+	if (n <= nntp_chunk(c)) {
 		nntp_write_stuffed(c, p, n);
 		nntp_write_end(c);
 		return 0;
@@ -620,7 +622,7 @@ newnews_cb(const struct nntp_art *a, void *arg)
 		conn_printf(c, "%s\r\n", a->msgid);
 		s->lr_hi = 1;
 	}
-	return 0;
+	return conn_output_len(c) >= nntp_chunk(c);
 }
 
 static int
@@ -632,7 +634,8 @@ more_newnews(struct conn *c, struct nntp_session *s)
 	n = store_nntp_newnews(c->srv->store, s->lr_since,
 	    s->lr_next > 0 ? s->lr_next - 1 : 0, NNTP_ROWS_PER_STEP,
 	    newnews_cb, c);
-	if (n < NNTP_ROWS_PER_STEP || s->lr_next == before) {
+	if (n < 0 || (n < NNTP_ROWS_PER_STEP &&
+	    conn_output_len(c) < nntp_chunk(c)) || s->lr_next == before) {
 		nntp_write_end(c);
 		return 1;
 	}

@@ -189,6 +189,14 @@ long_reply_clear(struct nntp_session *s)
 	s->lr_len = s->lr_off = 0;
 }
 
+size_t
+nntp_chunk(struct conn *c)
+{
+	size_t	q = c->srv->cf->output_cap / 4;
+
+	return q < NNTP_CHUNK_HIGH ? q : NNTP_CHUNK_HIGH;
+}
+
 /*
  * Produce the long reply under way while little output is queued; pause
  * reading commands while it lasts or while much output is queued, and
@@ -202,14 +210,14 @@ nntp_pump(struct conn *c, struct nntp_session *s)
 			long_reply_clear(s);
 			return;
 		}
-		if (conn_output_len(c) >= NNTP_CHUNK_HIGH)
+		if (conn_output_len(c) >= nntp_chunk(c))
 			break;
 		if (s->more(c, s) != 0)
 			long_reply_clear(s);
 	}
 	if (conn_is_closing(c))
 		return;
-	if (s->more != NULL || conn_output_len(c) >= NNTP_OUT_HIGH) {
+	if (s->more != NULL || conn_output_len(c) >= 2 * nntp_chunk(c)) {
 		if (!(s->flags & NS_PAUSED)) {
 			s->flags |= NS_PAUSED;
 			conn_pause(c);
@@ -536,7 +544,7 @@ cmd_authinfo(struct conn *c, struct nntp_session *s, int argc, char **argv)
 			ir += strspn(ir, " \t");
 		}
 		if (strcasecmp(mech, "PLAIN") != 0) {
-			nntp_reply(c, NNTP_501_MECH);
+			nntp_reply(c, NNTP_503_MECH);
 			return CONN_OK;
 		}
 		if (*ir == '\0') {
