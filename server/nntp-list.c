@@ -162,7 +162,7 @@ nntp_cmd_list(struct conn *c, struct nntp_session *s, int argc,
 	switch (l.kind) {
 	case L_OVERVIEW_FMT:
 		conn_printf(c, "Subject:\r\nFrom:\r\nDate:\r\nMessage-ID:\r\n"
-		    "References:\r\n:bytes\r\n:lines\r\n");
+		    "References:\r\n:bytes\r\n:lines\r\nXref:full\r\n");
 		break;
 	case L_HEADERS:
 		conn_printf(c, ":\r\n:bytes\r\n:lines\r\n");

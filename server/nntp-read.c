@@ -116,12 +116,18 @@ listgroup_num_cb(int64_t num, void *arg)
 	return conn_output_len(c) >= nntp_chunk(c);
 }
 
-/* Overview line of one article; the number is 0 for a message-id. */
+/*
+ * Overview line of one article (LIST OVERVIEW.FMT order, Xref:full
+ * last); the number is 0 for a message-id.
+ */
 static void
 write_over(struct conn *c, const struct nntp_art *a)
 {
-	conn_printf(c, "%lld\t%s\t%lld\t%lld\r\n", (long long)a->num,
-	    a->overview, (long long)a->bytes, (long long)a->lines);
+	conn_printf(c, "%lld\t%s\t%lld\t%lld\t%s%s%s%s\r\n",
+	    (long long)a->num, a->overview, (long long)a->bytes,
+	    (long long)a->lines, a->xref[0] != '\0' ? "Xref: " : "",
+	    a->xref[0] != '\0' ? c->srv->cf->server_name : "",
+	    a->xref[0] != '\0' ? " " : "", a->xref);
 }
 
 static const char *const over_fields[] = { "Subject", "From", "Date",
@@ -133,11 +139,18 @@ static const char *const over_fields[] = { "Subject", "From", "Date",
  * (A must carry it).  Returns an xmalloc'd string (empty if absent).
  */
 static char *
-hdr_value(const struct nntp_art *a, const char *field)
+hdr_value(struct conn *c, const struct nntp_art *a, const char *field)
 {
 	const char	*p, *e;
 	char		*v;
 	size_t		 i;
+
+	if (strcasecmp(field, "Xref") == 0) {
+		if (a->xref[0] == '\0')
+			return xstrdup("");
+		xasprintf(&v, "%s %s", c->srv->cf->server_name, a->xref);
+		return v;
+	}
 
 	if (strcasecmp(field, ":bytes") == 0) {
 		xasprintf(&v, "%lld", (long long)a->bytes);
@@ -170,7 +183,7 @@ hdr_needs_header(const char *field)
 {
 	size_t	i;
 
-	if (field[0] == ':')
+	if (field[0] == ':' || strcasecmp(field, "Xref") == 0)
 		return 0;
 	for (i = 0; i < 5; i++)
 		if (strcasecmp(field, over_fields[i]) == 0)
@@ -190,7 +203,7 @@ range_row_cb(const struct nntp_art *a, void *arg)
 		write_over(c, a);
 		return conn_output_len(c) >= nntp_chunk(c);
 	}
-	v = hdr_value(a, s->lr_field);
+	v = hdr_value(c, a, s->lr_field);
 	conn_printf(c, "%lld %s\r\n", (long long)a->num, v);
 	free(v);
 	return conn_output_len(c) >= nntp_chunk(c);
@@ -505,7 +518,7 @@ one_cb(const struct nntp_art *a, void *arg)
 	} else {
 		nntp_reply(o->c, o->kind == LR_HDR ? NNTP_225_HDR :
 		    NNTP_221_XHDR);
-		v = hdr_value(a, o->field);
+		v = hdr_value(o->c, a, o->field);
 		if (o->by_msgid && o->kind == LR_XHDR)
 			conn_printf(o->c, "%s %s\r\n", a->msgid, v);
 		else

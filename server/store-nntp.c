@@ -33,6 +33,7 @@ enum {
 	N_ART_REPLACE,
 	N_ART_STATUS,
 	N_GROUP_BUMP,
+	N_ART_XREF,
 	N_GA_INSERT,
 	N_GROUP_UNCOUNT,
 	N_GA_DELETE,
@@ -62,22 +63,22 @@ static const struct store_sql nntp_sql[] = {
 	  "AND num > ?2 ORDER BY num LIMIT 1" },
 	{ N_NUM_PREV, "SELECT num FROM group_articles WHERE group_id = ?1 "
 	  "AND num < ?2 ORDER BY num DESC LIMIT 1" },
-	/* Columns 0-9 as in art_from_row(); the text comes last. */
+	/* Columns 0-11 as in art_from_row(); the text comes last. */
 	{ N_BY_NUM, "SELECT a.id, ga.num, a.author_id, a.posted, a.msgid, "
-	  "a.overview, a.bytes, a.lines, a.status, 0, a.header_len, a.text "
+	  "a.overview, a.bytes, a.lines, a.status, 0, a.header_len, a.xref, a.text "
 	  "FROM group_articles ga JOIN articles a ON a.id = ga.article_id "
 	  "WHERE ga.group_id = ?1 AND ga.num = ?2" },
 	{ N_BY_MSGID, "SELECT a.id, 0, a.author_id, a.posted, a.msgid, "
 	  "a.overview, a.bytes, a.lines, a.status, " LEVEL_COL ", "
-	  "a.header_len, a.text FROM articles a WHERE a.msgid = ?1" },
+	  "a.header_len, a.xref, a.text FROM articles a WHERE a.msgid = ?1" },
 	{ N_RANGE, "SELECT a.id, ga.num, a.author_id, a.posted, a.msgid, "
-	  "a.overview, a.bytes, a.lines, a.status, 0, a.header_len, a.text "
+	  "a.overview, a.bytes, a.lines, a.status, 0, a.header_len, a.xref, a.text "
 	  "FROM group_articles ga JOIN articles a ON a.id = ga.article_id "
 	  "WHERE ga.group_id = ?1 AND ga.num BETWEEN ?2 AND ?3 "
 	  "ORDER BY ga.num LIMIT ?4" },
 	{ N_RANGE_HDR, "SELECT a.id, ga.num, a.author_id, a.posted, "
 	  "a.msgid, a.overview, a.bytes, a.lines, a.status, 0, a.header_len, "
-	  "substr(a.text, 1, a.header_len) "
+	  "a.xref, substr(a.text, 1, a.header_len) "
 	  "FROM group_articles ga JOIN articles a ON a.id = ga.article_id "
 	  "WHERE ga.group_id = ?1 AND ga.num BETWEEN ?2 AND ?3 "
 	  "ORDER BY ga.num LIMIT ?4" },
@@ -97,7 +98,8 @@ static const struct store_sql nntp_sql[] = {
 	  "text = ?7 WHERE id = ?1" },
 	{ N_ART_STATUS, "UPDATE articles SET status = ?2 WHERE id = ?1" },
 	{ N_GROUP_BUMP, "UPDATE groups SET high = high + 1, "
-	  "count = count + 1 WHERE id = ?1 RETURNING high" },
+	  "count = count + 1 WHERE id = ?1 RETURNING high, name" },
+	{ N_ART_XREF, "UPDATE articles SET xref = ?2 WHERE id = ?1" },
 	{ N_GA_INSERT, "INSERT INTO group_articles (group_id, num, "
 	  "article_id) VALUES (?1, ?2, ?3)" },
 	{ N_GROUP_UNCOUNT, "UPDATE groups SET count = count - 1 WHERE id IN "
@@ -108,7 +110,7 @@ static const struct store_sql nntp_sql[] = {
 	{ N_HOLD_GET, "SELECT groups FROM holds WHERE article_id = ?1" },
 	{ N_HOLD_DELETE, "DELETE FROM holds WHERE article_id = ?1" },
 	{ N_HOLD_LIST, "SELECT a.id, 0, a.author_id, a.posted, a.msgid, "
-	  "a.overview, a.bytes, a.lines, a.status, 2, a.header_len "
+	  "a.overview, a.bytes, a.lines, a.status, 2, a.header_len, a.xref "
 	  "FROM holds h JOIN articles a ON a.id = h.article_id "
 	  "WHERE a.status = 'held' ORDER BY h.id" },
 };
@@ -263,7 +265,7 @@ art_status(const char *s)
 	return ART_REJECTED;
 }
 
-/* Fill A from a row in the common column order; text at column 11. */
+/* Fill A from a row in the common column order; text at column 12. */
 static void
 art_from_row(sqlite3_stmt *s, int flags, struct nntp_art *a)
 {
@@ -281,9 +283,12 @@ art_from_row(sqlite3_stmt *s, int flags, struct nntp_art *a)
 	a->level = sqlite3_column_type(s, 9) == SQLITE_NULL ? NG_PRIVATE :
 	    sqlite3_column_int(s, 9);
 	a->header_len = (size_t)sqlite3_column_int64(s, 10);
+	a->xref = (const char *)sqlite3_column_text(s, 11);
+	if (a->xref == NULL)
+		a->xref = "";
 	if (flags & (STORE_NNTP_TEXT | STORE_NNTP_HEADER)) {
-		a->text = sqlite3_column_blob(s, 11);
-		a->len = (size_t)sqlite3_column_bytes(s, 11);
+		a->text = sqlite3_column_blob(s, 12);
+		a->len = (size_t)sqlite3_column_bytes(s, 12);
 		if (a->text == NULL)
 			a->text = "";
 	}
@@ -435,12 +440,16 @@ exec_done(struct store *st, sqlite3_stmt *s, const char *what)
 	return 0;
 }
 
-/* Give article ID the next number in GROUP; the number, or -1. */
+/*
+ * Give article ID the next number in GROUP; the number, or -1.  Adds
+ * "group:num" to the Xref list *XREF (xmalloc'd, caller frees).
+ */
 static int64_t
-number_in(struct store *st, int64_t group, int64_t id)
+number_in(struct store *st, int64_t group, int64_t id, char **xref)
 {
 	sqlite3_stmt	*s = store_reset(st->nntp[N_GROUP_BUMP]);
 	int64_t		 num;
+	char		*t;
 
 	sqlite3_bind_int64(s, 1, group);
 	if (sqlite3_step(s) != SQLITE_ROW) {
@@ -449,6 +458,11 @@ number_in(struct store *st, int64_t group, int64_t id)
 		return -1;
 	}
 	num = sqlite3_column_int64(s, 0);
+	xasprintf(&t, "%s%s%s:%lld", *xref != NULL ? *xref : "",
+	    *xref != NULL ? " " : "", sqlite3_column_text(s, 1),
+	    (long long)num);
+	free(*xref);
+	*xref = t;
 	sqlite3_reset(s);
 	s = store_reset(st->nntp[N_GA_INSERT]);
 	sqlite3_bind_int64(s, 1, group);
@@ -457,6 +471,16 @@ number_in(struct store *st, int64_t group, int64_t id)
 	if (exec_done(st, s, "group article insert") != 0)
 		return -1;
 	return num;
+}
+
+static int
+save_xref(struct store *st, int64_t id, const char *xref)
+{
+	sqlite3_stmt	*s = store_reset(st->nntp[N_ART_XREF]);
+
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_text(s, 2, xref != NULL ? xref : "", -1, SQLITE_STATIC);
+	return exec_done(st, s, "article xref");
 }
 
 /* Remove article ID from its groups and set its status; no commit. */
@@ -499,7 +523,7 @@ store_nntp_post(struct store *st, const struct nntp_post *p)
 {
 	sqlite3_stmt	*s;
 	int64_t		 id, num;
-	char		*gl;
+	char		*gl, *xref = NULL;
 	size_t		 i;
 	int		 rc;
 
@@ -563,11 +587,13 @@ store_nntp_post(struct store *st, const struct nntp_post *p)
 			goto fail;
 	} else {
 		for (i = 0; i < p->ngroups; i++) {
-			if ((num = number_in(st, p->groups[i], id)) < 0)
+			if ((num = number_in(st, p->groups[i], id, &xref)) < 0)
 				goto fail;
 			if (p->nums != NULL)
 				p->nums[i] = num;
 		}
+		if (save_xref(st, id, xref) != 0)
+			goto fail;
 	}
 	if (p->cancel_id != 0) {
 		if (unlist(st, p->cancel_id, ART_CANCELLED) != 0 ||
@@ -577,8 +603,10 @@ store_nntp_post(struct store *st, const struct nntp_post *p)
 	}
 	if (store_commit(st) != STORE_OK)
 		goto fail;
+	free(xref);
 	return STORE_OK;
 fail:
+	free(xref);
 	store_rollback(st);
 	return STORE_ERROR;
 }
@@ -627,7 +655,7 @@ int
 store_nntp_approve(struct store *st, int64_t id, const char *actor)
 {
 	sqlite3_stmt	*s;
-	char		*groups = NULL, *p, *end, target[32];
+	char		*groups = NULL, *p, *end, target[32], *xref = NULL;
 	long long	 g;
 
 	if (store_begin(st) != STORE_OK)
@@ -643,11 +671,13 @@ store_nntp_approve(struct store *st, int64_t id, const char *actor)
 	sqlite3_reset(s);
 	for (p = groups; p != NULL && *p != '\0'; p = end) {
 		g = strtoll(p, &end, 10);
-		if (end == p || number_in(st, g, id) < 0)
+		if (end == p || number_in(st, g, id, &xref) < 0)
 			goto fail;
 		if (*end == ',')
 			end++;
 	}
+	if (save_xref(st, id, xref) != 0)
+		goto fail;
 	s = store_reset(st->nntp[N_ART_STATUS]);
 	sqlite3_bind_int64(s, 1, id);
 	sqlite3_bind_text(s, 2, "ok", -1, SQLITE_STATIC);
@@ -661,9 +691,11 @@ store_nntp_approve(struct store *st, int64_t id, const char *actor)
 	    store_commit(st) != STORE_OK)
 		goto fail;
 	free(groups);
+	free(xref);
 	return STORE_OK;
 fail:
 	free(groups);
+	free(xref);
 	store_rollback(st);
 	return STORE_ERROR;
 }

@@ -57,6 +57,7 @@ struct nntp_art {
 	int64_t		 lines;
 	int		 status;	/* ART_OK ... */
 	int		 level;		/* access level needed to read it */
+	const char	*xref;		/* "group:num ..." of its numbers */
 	const char	*text;		/* NULL unless asked for */
 	size_t		 len;
 	size_t		 header_len;	/* bytes of text before the body */

@@ -84,6 +84,7 @@ static const char *const migrations[] = {
 	"  bytes INTEGER NOT NULL,"
 	"  lines INTEGER NOT NULL,"
 	"  overview TEXT NOT NULL,"
+	"  xref TEXT NOT NULL DEFAULT '',"
 	"  text BLOB NOT NULL);"
 	"CREATE INDEX articles_posted ON articles(posted);"
 	"CREATE TABLE group_articles ("

@@ -177,7 +177,8 @@ class Reading(NNTPCase):
         self.assertEqual(c.code("XOVER 1-3"), "412")
         r, fmt = c.multi("LIST OVERVIEW.FMT", "215")
         self.assertEqual(fmt, ["Subject:", "From:", "Date:", "Message-ID:",
-                               "References:", ":bytes", ":lines"])
+                               "References:", ":bytes", ":lines",
+                               "Xref:full"])
         c.cmd("GROUP support.diabetes")
         self.assertEqual(c.code("OVER"), "420")
         self.assertEqual(c.code("OVER 1-"), "423")
@@ -194,6 +195,7 @@ class Reading(NNTPCase):
         raw = c.raw_multi()
         self.assertEqual(int(f[6]), len(raw))        # :bytes
         self.assertEqual(f[7], "2")                  # :lines
+        self.assertEqual(f[8], "Xref: hearth.test support.oncology:2")
         self.assertEqual(len(c.multi("XOVER 2-", "224")[1]), 2)
         # ARTICLE 2 made article 2 the current one.
         self.assertEqual(c.multi("OVER", "224")[1][0].split("\t")[0], "2")
@@ -501,6 +503,12 @@ class Posting(NNTPCase):
         self.assertEqual(c.cmd("GROUP support.oncology"),
                          "211 3 1 3 support.oncology")
         self.assertTrue(c.cmd("STAT 3").startswith("223 3 " + x))
+        r, rows = c.multi("OVER 3", "224")
+        self.assertEqual(rows[0].split("\t")[8], "Xref: hearth.test "
+                         "support.oncology:3 support.stroke:1")
+        r, rows = c.multi("XHDR Xref 3", "221")
+        self.assertEqual(rows, ["3 hearth.test support.oncology:3 "
+                                "support.stroke:1"])
         db = self.db()
         (n,) = db.execute("SELECT count(*) FROM articles").fetchone()
         db.close()
