@@ -142,6 +142,7 @@ config_free(struct config *cf)
 	free(cf->motd);
 	free(cf->hotline);
 	free(cf->disclaimer);
+	free(cf->nntp_peers);
 	free(cf);
 }
 
@@ -331,6 +332,7 @@ static const struct key_def keys[] = {
 	{ "password_scrypt_log2n", K_INT, O(scrypt_log2n), 10, 22 },
 	{ "database_sync_full", K_BOOL, O(db_sync_full), 0, 0 },
 	{ "anonymous_read", K_BOOL, O(anonymous_read), 0, 0 },
+	{ "nntp_peers", K_STR, O(nntp_peers), 0, 0 },
 };
 #undef O
 

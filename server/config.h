@@ -77,6 +77,8 @@ struct config {
 	int			 scrypt_log2n;		/* password KDF cost */
 	int			 db_sync_full;
 	int			 anonymous_read;
+	/* NNTP: accounts that may feed articles (IHAVE, TAKETHIS). */
+	char			*nntp_peers;
 };
 
 struct config	*config_default(void);

@@ -25,6 +25,7 @@
 #include <event2/util.h>
 #include <openssl/err.h>
 #include <openssl/x509.h>
+#include <zlib.h>
 
 #include "conn.h"
 #include "http.h"
@@ -418,7 +419,8 @@ conn_process_input(struct conn *c)
 				return;
 			continue;
 		}
-		if (conn_charge(c, 1) != 0) {
+		if (!(c->flags & CONN_F_FREE_LINES) &&
+		    conn_charge(c, 1) != 0) {
 			double	deficit = 1 - c->tokens;
 			long	us;
 
@@ -467,14 +469,14 @@ conn_readcb(struct bufferevent *bev, void *arg)
 	conn_process_input(c);
 }
 
+/* Output queued in every layer (compression, TLS, socket). */
 static size_t
 conn_pending_output(struct conn *c)
 {
 	struct bufferevent	*u;
-	size_t			 n;
+	size_t			 n = 0;
 
-	n = evbuffer_get_length(bufferevent_get_output(c->bev));
-	if ((u = bufferevent_get_underlying(c->bev)) != NULL)
+	for (u = c->bev; u != NULL; u = bufferevent_get_underlying(u))
 		n += evbuffer_get_length(bufferevent_get_output(u));
 	return n;
 }
@@ -683,6 +685,25 @@ conn_want_drain(struct conn *c, int on)
 }
 
 void
+conn_set_max_line(struct conn *c, size_t max)
+{
+	if (max == 0)
+		max = proto_default_max_line(c->srv, c->proto);
+	c->max_line = max;
+	if (!(c->flags & CONN_F_FREED))
+		bufferevent_setwatermark(c->bev, EV_READ, 0, max + 16384);
+}
+
+void
+conn_set_free_lines(struct conn *c, int on)
+{
+	if (on)
+		c->flags |= CONN_F_FREE_LINES;
+	else
+		c->flags &= ~CONN_F_FREE_LINES;
+}
+
+void
 conn_pause(struct conn *c)
 {
 	c->flags |= CONN_F_PAUSED;
@@ -728,9 +749,126 @@ conn_starttls(struct conn *c)
 struct ssl_st *
 conn_ssl(struct conn *c)
 {
+	struct bufferevent	*u;
+	SSL			*ssl;
+
 	if (!(c->flags & CONN_F_TLS))
 		return NULL;
-	return bufferevent_openssl_get_ssl(c->bev);
+	for (u = c->bev; u != NULL; u = bufferevent_get_underlying(u))
+		if ((ssl = bufferevent_openssl_get_ssl(u)) != NULL)
+			return ssl;
+	return NULL;
+}
+
+/* COMPRESS DEFLATE: one zlib stream each way (RFC 8054, raw deflate). */
+struct conn_zlib {
+	z_stream	in;
+	z_stream	out;
+};
+
+static void
+zlib_free(void *arg)
+{
+	struct conn_zlib	*z = arg;
+
+	inflateEnd(&z->in);
+	deflateEnd(&z->out);
+	free(z);
+}
+
+/*
+ * Run SRC through zlib into DST.  Output is flushed (Z_SYNC_FLUSH) each
+ * time, so every reply reaches the client whole.
+ */
+static enum bufferevent_filter_result
+zlib_run(z_stream *z, int deflating, struct evbuffer *src,
+    struct evbuffer *dst)
+{
+	struct evbuffer_iovec	vin, vout;
+	size_t			used;
+	int			rc, n;
+
+	for (;;) {
+		n = evbuffer_peek(src, -1, NULL, &vin, 1);
+		if (n == 0) {
+			vin.iov_base = NULL;
+			vin.iov_len = 0;
+		}
+		if (evbuffer_reserve_space(dst, 16384, &vout, 1) < 1)
+			return BEV_ERROR;
+		z->next_in = vin.iov_base;
+		z->avail_in = (uInt)vin.iov_len;
+		z->next_out = vout.iov_base;
+		z->avail_out = (uInt)vout.iov_len;
+		rc = deflating ? deflate(z, Z_SYNC_FLUSH) :
+		    inflate(z, Z_SYNC_FLUSH);
+		if (rc != Z_OK && rc != Z_BUF_ERROR)
+			return BEV_ERROR;
+		used = vin.iov_len - z->avail_in;
+		evbuffer_drain(src, used);
+		vout.iov_len -= z->avail_out;
+		evbuffer_commit_space(dst, &vout, 1);
+		/* Done when all input is used and output had room left. */
+		if (evbuffer_get_length(src) == 0 && z->avail_out > 0)
+			break;
+		if (used == 0 && vout.iov_len == 0)
+			break;
+	}
+	return BEV_OK;
+}
+
+static enum bufferevent_filter_result
+zlib_input(struct evbuffer *src, struct evbuffer *dst, ev_ssize_t lim,
+    enum bufferevent_flush_mode mode, void *arg)
+{
+	struct conn_zlib	*z = arg;
+
+	(void)lim;
+	(void)mode;
+	return zlib_run(&z->in, 0, src, dst);
+}
+
+static enum bufferevent_filter_result
+zlib_output(struct evbuffer *src, struct evbuffer *dst, ev_ssize_t lim,
+    enum bufferevent_flush_mode mode, void *arg)
+{
+	struct conn_zlib	*z = arg;
+
+	(void)lim;
+	(void)mode;
+	if (evbuffer_get_length(src) == 0)
+		return BEV_OK;
+	return zlib_run(&z->out, 1, src, dst);
+}
+
+int
+conn_compress(struct conn *c)
+{
+	struct conn_zlib	*z;
+	struct bufferevent	*fb;
+
+	z = xcalloc(1, sizeof *z);
+	if (inflateInit2(&z->in, -15) != Z_OK) {
+		free(z);
+		return -1;
+	}
+	if (deflateInit2(&z->out, Z_DEFAULT_COMPRESSION, Z_DEFLATED, -15, 8,
+	    Z_DEFAULT_STRATEGY) != Z_OK) {
+		inflateEnd(&z->in);
+		free(z);
+		return -1;
+	}
+	fb = bufferevent_filter_new(c->bev, zlib_input, zlib_output,
+	    BEV_OPT_CLOSE_ON_FREE, zlib_free, z);
+	if (fb == NULL) {
+		zlib_free(z);
+		return -1;
+	}
+	c->bev = fb;
+	bufferevent_setcb(fb, conn_readcb, conn_writecb, conn_eventcb, c);
+	bufferevent_setwatermark(fb, EV_READ, 0, c->max_line + 16384);
+	bufferevent_enable(fb, EV_READ | EV_WRITE);
+	return 0;
 }
 
 /* SHA-256 fingerprint of the client certificate as hex, or NULL. */

@@ -56,6 +56,7 @@ struct proto_ops {
 #define CONN_F_TLS		0x10	/* traffic is encrypted */
 #define CONN_F_LOOPBACK		0x20	/* peer is on loopback */
 #define CONN_F_HANDSHAKING	0x40	/* STARTTLS handshake under way */
+#define CONN_F_FREE_LINES	0x80	/* lines cost no rate tokens */
 
 struct conn {
 	uint64_t		 id;
@@ -105,6 +106,11 @@ void	 conn_close(struct conn *, const char *reason);
 int	 conn_is_closing(const struct conn *);
 int	 conn_is_tls(const struct conn *);
 int	 conn_is_loopback(const struct conn *);
+/*
+ * Compress both directions with raw DEFLATE (RFC 8054), after the reply
+ * that says so was queued.  0 on success.
+ */
+int	 conn_compress(struct conn *);
 /* Upgrade a plain connection to TLS (after the "go ahead" reply). */
 int	 conn_starttls(struct conn *);
 /* Charge COST tokens from the bucket; 0 if allowed, -1 if exhausted. */
@@ -116,6 +122,13 @@ void	 conn_pause(struct conn *);
 void	 conn_resume(struct conn *);
 /* Ask for on_drain when the output buffer empties below the low mark. */
 void	 conn_want_drain(struct conn *, int);
+/*
+ * Change the line cap (e.g. for article data after NNTP POST); the read
+ * high-water mark follows it.  0 restores the protocol's default.
+ */
+void	 conn_set_max_line(struct conn *, size_t);
+/* When on, lines cost no rate tokens (data after a rate-charged command). */
+void	 conn_set_free_lines(struct conn *, int);
 void	 conn_shutdown_all(struct server *);
 const char *conn_peer_fingerprint(struct conn *, char *buf, size_t len);
 struct ssl_st *conn_ssl(struct conn *);

@@ -1,29 +1,42 @@
 /*
- * nntp.c -- the NNTP service: session state and the command table.
+ * nntp.c -- the NNTP service: session state, the command table and the
+ * session-level commands (CAPABILITIES, MODE, AUTHINFO, STARTTLS, DATE,
+ * HELP, QUIT).
  *
- * Every command is a row of nntp_cmds[]: name, handler and argument
- * count.  The dispatcher checks the row before calling the handler, so
- * handlers deal only with valid shapes.  Commands are case-insensitive
- * (RFC 3977 §3.1).
+ * Every command is a row of nntp_cmds[]: name, handler, argument counts,
+ * what the session needs (read access, an account, a peer account) and
+ * an extra rate cost.  The dispatcher checks the row before calling the
+ * handler, so handlers deal only with valid shapes.  Commands are
+ * case-insensitive (RFC 3977 §3.1).  Reading commands live in
+ * nntp-read.c, LIST and NEWGROUPS in nntp-list.c, POST and transit in
+ * nntp-post.c.
+ *
+ * Long replies (OVER over a large range, LISTGROUP, big articles) are
+ * produced in steps from on_drain while less than NNTP_CHUNK_HIGH is
+ * queued; input is paused meanwhile, so a pipelining reader can never
+ * push its own output past the connection's output cap.
  */
-#include <ctype.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
 
+#include "account.h"
 #include "conn.h"
 #include "log.h"
 #include "nntp.h"
 #include "nntp-codes.h"
+#include "nntp-int.h"
+#include "sasl.h"
 #include "xmalloc.h"
 
-#define NNTP_MAX_ARGS	16
-
-struct nntp_session {
-	int	mode_reader;
-};
+/* Row flags: what the session must have. */
+#define NF_READ		0x01	/* read access (anonymous_read or login) */
+#define NF_AUTH		0x02	/* a logged-in account */
+#define NF_PEER		0x04	/* a configured peer account */
+#define NF_REST		0x08	/* last argument takes the rest of line */
 
 struct nntp_cmd {
 	const char	*name;
@@ -31,14 +44,66 @@ struct nntp_cmd {
 			    char **);
 	int		 min_args;	/* not counting the command */
 	int		 max_args;
+	int		 flags;
+	int		 cost;		/* rate tokens beyond the line's one */
+	const char	*help;
 };
 
-static void
-reply(struct conn *c, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+static NNTP_HANDLER(cmd_authinfo);
+static NNTP_HANDLER(cmd_capabilities);
+static NNTP_HANDLER(cmd_compress);
+static NNTP_HANDLER(cmd_date);
+static NNTP_HANDLER(cmd_help);
+static NNTP_HANDLER(cmd_mode);
+static NNTP_HANDLER(cmd_quit);
+static NNTP_HANDLER(cmd_starttls);
 
-static void
-reply(struct conn *c, const char *fmt, ...)
+static const struct nntp_cmd nntp_cmds[] = {
+	{ "ARTICLE", nntp_cmd_article, 0, 1, NF_READ, 0,
+	  "[message-id|number]" },
+	{ "AUTHINFO", cmd_authinfo, 1, 2, NF_REST, 4,
+	  "USER name|PASS password|SASL PLAIN [response]" },
+	{ "BODY", nntp_cmd_article, 0, 1, NF_READ, 0,
+	  "[message-id|number]" },
+	{ "CAPABILITIES", cmd_capabilities, 0, 1, 0, 0, "[keyword]" },
+	{ "CHECK", nntp_cmd_check, 1, 1, NF_AUTH | NF_PEER, 0,
+	  "message-id" },
+	{ "COMPRESS", cmd_compress, 1, 1, 0, 0, "DEFLATE" },
+	{ "DATE", cmd_date, 0, 0, 0, 0, "" },
+	{ "GROUP", nntp_cmd_group, 1, 1, NF_READ, 0, "newsgroup" },
+	{ "HDR", nntp_cmd_hdr, 1, 2, NF_READ, 0,
+	  "header [message-id|range]" },
+	{ "HEAD", nntp_cmd_article, 0, 1, NF_READ, 0,
+	  "[message-id|number]" },
+	{ "HELP", cmd_help, 0, 0, 0, 0, "" },
+	{ "IHAVE", nntp_cmd_ihave, 1, 1, NF_AUTH | NF_PEER, 0,
+	  "message-id" },
+	{ "LAST", nntp_cmd_last, 0, 0, NF_READ, 0, "" },
+	{ "LIST", nntp_cmd_list, 0, 2, 0, 0,
+	  "[ACTIVE|ACTIVE.TIMES|COUNTS|DISTRIB.PATS|DISTRIBUTIONS|HEADERS|"
+	  "MODERATORS|MOTD|NEWSGROUPS|OVERVIEW.FMT|SUBSCRIPTIONS] [wildmat]" },
+	{ "LISTGROUP", nntp_cmd_listgroup, 0, 2, NF_READ, 0,
+	  "[newsgroup [range]]" },
+	{ "MODE", cmd_mode, 1, 1, 0, 0, "READER|STREAM" },
+	{ "NEWGROUPS", nntp_cmd_newgroups, 2, 3, 0, 0,
+	  "[yy]yymmdd hhmmss [GMT]" },
+	{ "NEWNEWS", nntp_cmd_newnews, 3, 4, NF_READ, 0,
+	  "wildmat [yy]yymmdd hhmmss [GMT]" },
+	{ "NEXT", nntp_cmd_next, 0, 0, NF_READ, 0, "" },
+	{ "OVER", nntp_cmd_over, 0, 1, NF_READ, 0, "[message-id|range]" },
+	{ "POST", nntp_cmd_post, 0, 0, NF_AUTH, 0, "" },
+	{ "QUIT", cmd_quit, 0, 0, 0, 0, "" },
+	{ "STARTTLS", cmd_starttls, 0, 0, 0, 0, "" },
+	{ "STAT", nntp_cmd_article, 0, 1, NF_READ, 0,
+	  "[message-id|number]" },
+	{ "TAKETHIS", nntp_cmd_takethis, 1, 1, 0, 0, "message-id" },
+	{ "XHDR", nntp_cmd_hdr, 1, 2, NF_READ, 0,
+	  "header [message-id|range]" },
+	{ "XOVER", nntp_cmd_over, 0, 1, NF_READ, 0, "[range]" },
+};
+
+void
+nntp_reply(struct conn *c, const char *fmt, ...)
 {
 	va_list	ap;
 
@@ -48,18 +113,183 @@ reply(struct conn *c, const char *fmt, ...)
 	conn_write(c, "\r\n", 2);
 }
 
-/* RFC 3977 §5.2: the list ends with a line holding a single dot. */
+int
+nntp_is_moderator(struct nntp_session *s)
+{
+	return (s->flags & NS_AUTHED) && s->acct.role != NULL &&
+	    (strcmp(s->acct.role, "moderator") == 0 ||
+	    strcmp(s->acct.role, "admin") == 0);
+}
+
+int
+nntp_level(struct conn *c, struct nntp_session *s)
+{
+	if (!(s->flags & NS_AUTHED))
+		return c->srv->cf->anonymous_read ? NG_PUBLIC : -1;
+	return nntp_is_moderator(s) ? NG_PRIVATE : NG_MEMBERS;
+}
+
+/*
+ * Public groups are listed to everyone.  Members-only and private groups
+ * are listed only after login: members must see private groups such as
+ * hearth.report to post to them, but only moderators read them.
+ */
+int
+nntp_can_list(struct conn *c, struct nntp_session *s, int vis)
+{
+	(void)c;
+	return vis == NG_PUBLIC || (s->flags & NS_AUTHED);
+}
+
+int
+nntp_can_read(struct conn *c, struct nntp_session *s, int vis)
+{
+	return vis <= nntp_level(c, s);
+}
+
+/* Queue TEXT with every line that starts with "." doubled. */
+void
+nntp_write_stuffed(struct conn *c, const char *p, size_t len)
+{
+	struct evbuffer	*out;
+	const char	*end = p + len, *q;
+
+	if (conn_is_closing(c) || len == 0)
+		return;
+	out = conn_output(c);
+	if (*p == '.')
+		evbuffer_add(out, ".", 1);
+	while ((q = memmem(p, (size_t)(end - p), "\n.", 2)) != NULL) {
+		evbuffer_add(out, p, (size_t)(q - p) + 1);
+		evbuffer_add(out, ".", 1);
+		p = q + 1;
+	}
+	evbuffer_add(out, p, (size_t)(end - p));
+	if (end[-1] != '\n')
+		evbuffer_add(out, "\r\n", 2);
+	conn_check_output(c);
+}
+
+void
+nntp_write_end(struct conn *c)
+{
+	conn_write(c, ".\r\n", 3);
+}
+
+static void
+long_reply_clear(struct nntp_session *s)
+{
+	s->more = NULL;
+	free(s->lr_field);
+	s->lr_field = NULL;
+	free(s->lr_text);
+	s->lr_text = NULL;
+	free(s->lr_wild);
+	s->lr_wild = NULL;
+	s->lr_len = s->lr_off = 0;
+}
+
+size_t
+nntp_chunk(struct conn *c)
+{
+	size_t	q = c->srv->cf->output_cap / 4;
+
+	return q < NNTP_CHUNK_HIGH ? q : NNTP_CHUNK_HIGH;
+}
+
+/*
+ * Produce the long reply under way while little output is queued; pause
+ * reading commands while it lasts or while much output is queued, and
+ * resume once it drained.
+ */
+static void
+nntp_pump(struct conn *c, struct nntp_session *s)
+{
+	while (s->more != NULL) {
+		if (conn_is_closing(c)) {
+			long_reply_clear(s);
+			return;
+		}
+		if (conn_output_len(c) >= nntp_chunk(c))
+			break;
+		if (s->more(c, s) != 0)
+			long_reply_clear(s);
+	}
+	if (conn_is_closing(c))
+		return;
+	if (s->more != NULL || conn_output_len(c) >= 2 * nntp_chunk(c)) {
+		if (!(s->flags & NS_PAUSED)) {
+			s->flags |= NS_PAUSED;
+			conn_pause(c);
+			conn_want_drain(c, 1);
+		}
+	} else if (s->flags & NS_PAUSED) {
+		s->flags &= ~NS_PAUSED;
+		conn_want_drain(c, 0);
+		conn_resume(c);
+	}
+}
+
+int
+nntp_long_reply(struct conn *c, struct nntp_session *s, nntp_more_fn fn)
+{
+	s->more = fn;
+	nntp_pump(c, s);
+	return CONN_OK;
+}
+
+static int
+nntp_on_drain(struct conn *c)
+{
+	struct nntp_session	*s = c->pstate;
+
+	if (s->more != NULL || (s->flags & NS_PAUSED))
+		nntp_pump(c, s);
+	return CONN_OK;
+}
+
+/* Secure enough to send a password: TLS, or loopback if allowed. */
+static int
+nntp_auth_allowed(struct conn *c)
+{
+	return conn_is_tls(c) || (conn_is_loopback(c) &&
+	    c->srv->cf->allow_plain_auth_loopback);
+}
+
+/* RFC 3977 §5.2: advertise exactly what this session may use. */
 static int
 cmd_capabilities(struct conn *c, struct nntp_session *s, int argc,
     char **argv)
 {
-	(void)s;
 	(void)argc;
 	(void)argv;
-	reply(c, "101 Capability list:");
-	reply(c, "VERSION 2");
-	reply(c, "IMPLEMENTATION Hearth %s", PACKAGE_VERSION);
-	reply(c, ".");
+	nntp_reply(c, NNTP_101_CAPS);
+	nntp_reply(c, "VERSION 2");
+	nntp_reply(c, "IMPLEMENTATION Hearth %s", PACKAGE_VERSION);
+	nntp_reply(c, "READER");
+	nntp_reply(c, "POST");
+	nntp_reply(c, "HDR");
+	nntp_reply(c, "OVER MSGID");
+	nntp_reply(c, "NEWNEWS");
+	nntp_reply(c, "LIST ACTIVE ACTIVE.TIMES COUNTS DISTRIB.PATS "
+	    "DISTRIBUTIONS HEADERS MODERATORS MOTD NEWSGROUPS OVERVIEW.FMT "
+	    "SUBSCRIPTIONS");
+	if (!conn_is_tls(c) && !(s->flags & (NS_AUTHED | NS_COMPRESS)))
+		nntp_reply(c, "STARTTLS");
+	if (!(s->flags & NS_AUTHED)) {
+		if (nntp_auth_allowed(c)) {
+			nntp_reply(c, "AUTHINFO USER SASL");
+			nntp_reply(c, "SASL PLAIN");
+		} else
+			nntp_reply(c, "AUTHINFO");
+	}
+	if (!(s->flags & NS_COMPRESS))
+		nntp_reply(c, "COMPRESS DEFLATE");
+	if (s->flags & NS_PEER) {
+		nntp_reply(c, "IHAVE");
+		nntp_reply(c, "STREAMING");
+	}
+	nntp_write_end(c);
 	return CONN_OK;
 }
 
@@ -69,7 +299,7 @@ cmd_quit(struct conn *c, struct nntp_session *s, int argc, char **argv)
 	(void)s;
 	(void)argc;
 	(void)argv;
-	reply(c, NNTP_205_BYE);
+	nntp_reply(c, NNTP_205_BYE);
 	conn_close(c, "QUIT");
 	return CONN_GONE;
 }
@@ -87,15 +317,270 @@ cmd_date(struct conn *c, struct nntp_session *s, int argc, char **argv)
 	(void)argv;
 	gmtime_r(&now, &tm);
 	strftime(buf, sizeof buf, "%Y%m%d%H%M%S", &tm);
-	reply(c, "111 %s", buf);
+	nntp_reply(c, NNTP_111_DATE, buf);
 	return CONN_OK;
 }
 
-static const struct nntp_cmd nntp_cmds[] = {
-	{ "CAPABILITIES", cmd_capabilities, 0, 1 },
-	{ "DATE", cmd_date, 0, 0 },
-	{ "QUIT", cmd_quit, 0, 0 },
-};
+static int
+cmd_help(struct conn *c, struct nntp_session *s, int argc, char **argv)
+{
+	size_t	i;
+
+	(void)s;
+	(void)argc;
+	(void)argv;
+	nntp_reply(c, NNTP_100_HELP);
+	for (i = 0; i < sizeof nntp_cmds / sizeof nntp_cmds[0]; i++)
+		nntp_reply(c, "  %s%s%s", nntp_cmds[i].name,
+		    nntp_cmds[i].help[0] != '\0' ? " " : "",
+		    nntp_cmds[i].help);
+	nntp_reply(c, "Report problems to the moderators in hearth.report.");
+	nntp_write_end(c);
+	return CONN_OK;
+}
+
+static int
+cmd_mode(struct conn *c, struct nntp_session *s, int argc, char **argv)
+{
+	(void)argc;
+	if (strcasecmp(argv[1], "READER") == 0) {
+		nntp_reply(c, NNTP_200_READER);
+		return CONN_OK;
+	}
+	if (strcasecmp(argv[1], "STREAM") == 0) {
+		if (!(s->flags & NS_AUTHED))
+			nntp_reply(c, NNTP_480_AUTH);
+		else if (!(s->flags & NS_PEER))
+			nntp_reply(c, NNTP_502_PEERS);
+		else {
+			s->flags |= NS_STREAM;
+			nntp_reply(c, NNTP_203_STREAM);
+		}
+		return CONN_OK;
+	}
+	nntp_reply(c, NNTP_501_KEYWORD);
+	return CONN_OK;
+}
+
+/*
+ * RFC 4642 as updated by RFC 8143: 382, then the handshake; whatever
+ * the session knew is forgotten, and CAPABILITIES now answers for an
+ * encrypted connection.  Refused once logged in.
+ */
+static int
+cmd_starttls(struct conn *c, struct nntp_session *s, int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	if (conn_is_tls(c)) {
+		nntp_reply(c, NNTP_502_TLS_ACTIVE);
+		return CONN_OK;
+	}
+	if (s->flags & NS_AUTHED) {
+		nntp_reply(c, NNTP_502_TLS_AUTHED);
+		return CONN_OK;
+	}
+	if (s->flags & NS_COMPRESS) {
+		nntp_reply(c, NNTP_502_COMPRESSED);
+		return CONN_OK;
+	}
+	nntp_reply(c, NNTP_382_TLS);
+	nntp_session_group_clear(s);
+	free(s->auth_user);
+	s->auth_user = NULL;
+	if (conn_starttls(c) != 0) {
+		log_warnx("conn=%llu STARTTLS failed",
+		    (unsigned long long)c->id);
+		conn_close(c, "STARTTLS failed");
+		return CONN_GONE;
+	}
+	return CONN_OK;
+}
+
+static int
+is_peer(struct conn *c, const char *name)
+{
+	const char	*list = c->srv->cf->nntp_peers, *p;
+	size_t		 n = strlen(name), len;
+
+	if (list == NULL)
+		return 0;
+	for (p = list; *p != '\0'; p += len) {
+		p += strspn(p, ", \t");
+		len = strcspn(p, ", \t");
+		if (len == n && strncasecmp(p, name, n) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* Check NAME and PASS; reply 281, 481 or 403.  Never logs PASS. */
+static int
+nntp_login(struct conn *c, struct nntp_session *s, const char *name,
+    const char *pass)
+{
+	struct account	a;
+	int		rc;
+
+	memset(&a, 0, sizeof a);
+	rc = account_authenticate(c->srv->store, name, pass, &a);
+	if (rc == STORE_OK) {
+		s->acct = a;
+		s->flags |= NS_AUTHED;
+		if (is_peer(c, a.name))
+			s->flags |= NS_PEER;
+		log_info("conn=%llu proto=nntp login account=%s role=%s",
+		    (unsigned long long)c->id, a.name, a.role);
+		nntp_reply(c, NNTP_281_AUTH_OK, a.name);
+		return CONN_OK;
+	}
+	if (rc == STORE_ERROR) {
+		nntp_reply(c, NNTP_403_FAULT);
+		return CONN_OK;
+	}
+	log_info("conn=%llu proto=nntp login failed", (unsigned long long)
+	    c->id);
+	if (++s->auth_failures >= NNTP_MAX_AUTH_FAILURES) {
+		nntp_reply(c, NNTP_400_AUTHFAIL);
+		conn_close(c, "too many failed logins");
+		return CONN_GONE;
+	}
+	nntp_reply(c, NNTP_481_AUTHFAIL);
+	return CONN_OK;
+}
+
+/* Decode a SASL PLAIN response line and log in with it. */
+static int
+nntp_sasl_plain(struct conn *c, struct nntp_session *s, const char *b64)
+{
+	unsigned char	*raw = NULL;
+	size_t		 rawlen = 0;
+	char		*authz = NULL, *authc = NULL, *pass = NULL;
+	int		 rc;
+
+	if (strcmp(b64, "*") == 0) {
+		nntp_reply(c, NNTP_481_CANCELLED);
+		return CONN_OK;
+	}
+	if (strcmp(b64, "=") == 0)
+		b64 = "";
+	if (base64_decode(b64, strlen(b64), &raw, &rawlen) != 0) {
+		nntp_reply(c, NNTP_504_BASE64);
+		return CONN_OK;
+	}
+	if (sasl_plain_decode(raw, rawlen, &authz, &authc, &pass) != 0 ||
+	    (authz[0] != '\0' && strcmp(authz, authc) != 0)) {
+		nntp_reply(c, NNTP_481_AUTHFAIL);
+		rc = CONN_OK;
+	} else
+		rc = nntp_login(c, s, authc, pass);
+	if (pass != NULL)
+		explicit_bzero(pass, strlen(pass));
+	explicit_bzero(raw, rawlen);
+	free(raw);
+	free(authz);
+	free(authc);
+	free(pass);
+	return rc;
+}
+
+/*
+ * RFC 4643.  Passwords only cross an encrypted connection (483 without),
+ * unless the operator allows loopback in clear.  The password argument is
+ * the rest of the line (NF_REST) and is wiped after use.
+ */
+static int
+cmd_authinfo(struct conn *c, struct nntp_session *s, int argc, char **argv)
+{
+	int	rc;
+
+	if (s->flags & NS_AUTHED) {
+		nntp_reply(c, NNTP_502_AUTHED);
+		return CONN_OK;
+	}
+	if (!nntp_auth_allowed(c)) {
+		nntp_reply(c, NNTP_483_TLS);
+		return CONN_OK;
+	}
+	if (strcasecmp(argv[1], "USER") == 0) {
+		if (argc != 3) {
+			nntp_reply(c, NNTP_501_SYNTAX);
+			return CONN_OK;
+		}
+		free(s->auth_user);
+		s->auth_user = xstrdup(argv[2]);
+		nntp_reply(c, NNTP_381_PASS);
+		return CONN_OK;
+	}
+	if (strcasecmp(argv[1], "PASS") == 0) {
+		if (argc != 3) {
+			nntp_reply(c, NNTP_501_SYNTAX);
+			return CONN_OK;
+		}
+		if (s->auth_user == NULL) {
+			explicit_bzero(argv[2], strlen(argv[2]));
+			nntp_reply(c, NNTP_482_SEQUENCE);
+			return CONN_OK;
+		}
+		rc = nntp_login(c, s, s->auth_user, argv[2]);
+		explicit_bzero(argv[2], strlen(argv[2]));
+		if (rc == CONN_OK) {
+			free(s->auth_user);
+			s->auth_user = NULL;
+		}
+		return rc;
+	}
+	if (strcasecmp(argv[1], "SASL") == 0) {
+		char	*mech, *ir;
+
+		if (argc != 3) {
+			nntp_reply(c, NNTP_501_SYNTAX);
+			return CONN_OK;
+		}
+		mech = argv[2];
+		ir = mech + strcspn(mech, " \t");
+		if (*ir != '\0') {
+			*ir++ = '\0';
+			ir += strspn(ir, " \t");
+		}
+		if (strcasecmp(mech, "PLAIN") != 0) {
+			nntp_reply(c, NNTP_503_MECH);
+			return CONN_OK;
+		}
+		if (*ir == '\0') {
+			nntp_reply(c, NNTP_383_SASL);
+			nntp_data_begin(c, s, ND_SASL);
+			return CONN_OK;
+		}
+		rc = nntp_sasl_plain(c, s, ir);
+		explicit_bzero(ir, strlen(ir));
+		return rc;
+	}
+	nntp_reply(c, NNTP_501_KEYWORD);
+	return CONN_OK;
+}
+
+static int
+cmd_compress(struct conn *c, struct nntp_session *s, int argc, char **argv)
+{
+	(void)argc;
+	if (strcasecmp(argv[1], "DEFLATE") != 0) {
+		nntp_reply(c, NNTP_501_KEYWORD);
+		return CONN_OK;
+	}
+	if (s->flags & NS_COMPRESS) {
+		nntp_reply(c, NNTP_502_COMPRESSED);
+		return CONN_OK;
+	}
+	/* The reply goes out uncompressed; all after it is compressed. */
+	nntp_reply(c, NNTP_206_COMPRESS);
+	if (conn_compress(c) != 0) {
+		conn_close(c, "COMPRESS failed");
+		return CONN_GONE;
+	}
+	s->flags |= NS_COMPRESS;
+	return CONN_OK;
+}
 
 static const struct nntp_cmd *
 nntp_find(const char *name)
@@ -108,62 +593,177 @@ nntp_find(const char *name)
 	return NULL;
 }
 
+void
+nntp_data_begin(struct conn *c, struct nntp_session *s, enum nntp_data d)
+{
+	s->data = d;
+	s->len = 0;
+	s->data_error = NULL;
+	if (d != ND_SASL) {
+		conn_set_max_line(c, NNTP_DATA_MAX_LINE);
+		conn_set_free_lines(c, 1);
+	}
+}
+
+void
+nntp_data_end(struct conn *c, struct nntp_session *s)
+{
+	if (s->data != ND_SASL) {
+		conn_set_max_line(c, 0);
+		conn_set_free_lines(c, 0);
+	}
+	s->data = ND_NONE;
+	s->data_error = NULL;
+	s->len = 0;
+	if (s->cap > 1024 * 1024) {
+		free(s->buf);
+		s->buf = NULL;
+		s->cap = 0;
+	}
+}
+
+/* One line of article data: unstuff it and add it with CR LF. */
+static int
+nntp_data_line(struct conn *c, struct nntp_session *s, char *line,
+    size_t len)
+{
+	size_t	max = c->srv->cf->max_article_size;
+	int	rc;
+
+	if (s->data == ND_SASL) {
+		s->data = ND_NONE;
+		rc = nntp_sasl_plain(c, s, line);
+		explicit_bzero(line, len);
+		return rc;
+	}
+	if (len == 1 && line[0] == '.')
+		return nntp_post_done(c, s);
+	if (line[0] == '.') {
+		line++;
+		len--;
+	}
+	if (s->data_error != NULL)
+		return CONN_OK;
+	if (s->len + len + 2 > max) {
+		s->data_error = "the article is too large";
+		return CONN_OK;
+	}
+	if (s->len + len + 2 > s->cap) {
+		s->cap = s->cap == 0 ? 16384 : s->cap;
+		while (s->cap < s->len + len + 2)
+			s->cap *= 2;
+		s->buf = xrealloc(s->buf, s->cap);
+	}
+	memcpy(s->buf + s->len, line, len);
+	memcpy(s->buf + s->len + len, "\r\n", 2);
+	s->len += len + 2;
+	return CONN_OK;
+}
+
 static int
 nntp_on_open(struct conn *c)
 {
 	c->pstate = xcalloc(1, sizeof(struct nntp_session));
-	reply(c, NNTP_200_READY, c->srv->cf->server_name);
+	nntp_reply(c, NNTP_200_READY, c->srv->cf->server_name);
 	return CONN_OK;
+}
+
+/*
+ * Split LINE into words; the last argument of an NF_REST row is the
+ * rest of the line.  Returns the count, or -1 when there are too many.
+ */
+static int
+nntp_split(char *line, char **argv, const struct nntp_cmd **cmdp)
+{
+	char			*p = line;
+	int			 argc = 0, rest = -1;
+	const struct nntp_cmd	*cmd = NULL;
+
+	while (*p != '\0') {
+		while (*p == ' ' || *p == '\t')
+			*p++ = '\0';
+		if (*p == '\0')
+			break;
+		if (argc == NNTP_MAX_ARGS)
+			return -1;
+		argv[argc++] = p;
+		if (argc == rest + 1)
+			break;		/* the rest of the line */
+		while (*p != '\0' && *p != ' ' && *p != '\t')
+			p++;
+		if (argc == 1) {
+			if (*p != '\0')
+				*p++ = '\0';
+			cmd = nntp_find(argv[0]);
+			if (cmd != NULL && (cmd->flags & NF_REST))
+				rest = cmd->max_args;
+		}
+	}
+	*cmdp = cmd;
+	return argc;
 }
 
 static int
 nntp_on_line(struct conn *c, char *line, size_t len)
 {
 	struct nntp_session	*s = c->pstate;
-	const struct nntp_cmd	*cmd;
-	char			*argv[NNTP_MAX_ARGS], *p = line;
-	int			 argc = 0;
+	const struct nntp_cmd	*cmd = NULL;
+	char			*argv[NNTP_MAX_ARGS];
+	int			 argc, rc;
 
-	(void)len;
-	while (*p != '\0') {
-		while (*p == ' ' || *p == '\t')
-			*p++ = '\0';
-		if (*p == '\0')
-			break;
-		if (argc == NNTP_MAX_ARGS) {
-			reply(c, NNTP_501_SYNTAX);
-			return CONN_OK;
-		}
-		argv[argc++] = p;
-		while (*p != '\0' && *p != ' ' && *p != '\t')
-			p++;
+	if (s->data != ND_NONE) {
+		rc = nntp_data_line(c, s, line, len);
+		if (rc == CONN_OK)
+			nntp_pump(c, s);
+		return rc;
 	}
-	if (argc == 0) {
-		reply(c, NNTP_500_UNKNOWN);
+	argc = nntp_split(line, argv, &cmd);
+	if (argc == 0 || cmd == NULL) {
+		nntp_reply(c, NNTP_500_UNKNOWN);
 		return CONN_OK;
 	}
-	if ((cmd = nntp_find(argv[0])) == NULL) {
-		reply(c, NNTP_500_UNKNOWN);
+	if (argc < 0 || argc - 1 < cmd->min_args ||
+	    argc - 1 > cmd->max_args) {
+		nntp_reply(c, NNTP_501_SYNTAX);
 		return CONN_OK;
 	}
-	if (argc - 1 < cmd->min_args || argc - 1 > cmd->max_args) {
-		reply(c, NNTP_501_SYNTAX);
+	if (((cmd->flags & NF_AUTH) && !(s->flags & NS_AUTHED)) ||
+	    ((cmd->flags & NF_READ) && nntp_level(c, s) < 0)) {
+		nntp_reply(c, NNTP_480_AUTH);
 		return CONN_OK;
 	}
-	return cmd->fn(c, s, argc, argv);
+	if ((cmd->flags & NF_PEER) && !(s->flags & NS_PEER)) {
+		nntp_reply(c, NNTP_502_PEERS);
+		return CONN_OK;
+	}
+	if (cmd->cost > 0 && conn_charge(c, cmd->cost) != 0) {
+		nntp_reply(c, NNTP_502_RATE);
+		return CONN_OK;
+	}
+	rc = cmd->fn(c, s, argc, argv);
+	if (rc == CONN_OK)
+		nntp_pump(c, s);
+	return rc;
 }
 
 static int
 nntp_on_line_too_long(struct conn *c)
 {
-	reply(c, NNTP_500_TOO_LONG);
+	struct nntp_session	*s = c->pstate;
+
+	if (s->data != ND_NONE && s->data != ND_SASL) {
+		/* Keep reading to the dot line, then refuse the article. */
+		s->data_error = "a line is too long";
+		return CONN_OK;
+	}
+	nntp_reply(c, NNTP_500_TOO_LONG);
 	return CONN_OK;
 }
 
 static int
 nntp_on_idle(struct conn *c)
 {
-	reply(c, NNTP_400_IDLE);
+	nntp_reply(c, NNTP_400_IDLE);
 	conn_close(c, "idle");
 	return CONN_GONE;
 }
@@ -171,19 +771,28 @@ nntp_on_idle(struct conn *c)
 static void
 nntp_on_shutdown(struct conn *c)
 {
-	reply(c, NNTP_400_SHUTDOWN);
+	nntp_reply(c, NNTP_400_SHUTDOWN);
 }
 
 static void
 nntp_on_refuse(struct conn *c, const char *why)
 {
-	reply(c, NNTP_400_REFUSED, why);
+	nntp_reply(c, NNTP_400_REFUSED, why);
 }
 
 static void
 nntp_on_free(struct conn *c)
 {
-	free(c->pstate);
+	struct nntp_session	*s = c->pstate;
+
+	if (s == NULL)
+		return;
+	long_reply_clear(s);
+	nntp_session_group_clear(s);
+	account_clear(&s->acct);
+	free(s->auth_user);
+	free(s->buf);
+	free(s);
 	c->pstate = NULL;
 }
 
@@ -192,6 +801,7 @@ const struct proto_ops nntp_ops = {
 	.on_open = nntp_on_open,
 	.on_line = nntp_on_line,
 	.on_line_too_long = nntp_on_line_too_long,
+	.on_drain = nntp_on_drain,
 	.on_idle = nntp_on_idle,
 	.on_shutdown = nntp_on_shutdown,
 	.on_refuse = nntp_on_refuse,

@@ -19,6 +19,7 @@ struct store {
 	sqlite3_stmt	**stmts;	/* indexed by the core ids */
 	size_t		  nstmts;
 	sqlite3_stmt	**modq_stmts;	/* store-modq.c */
+	sqlite3_stmt	**nntp;		/* store-nntp.c's own table */
 };
 
 int		 store_modq_prepare(struct store *);

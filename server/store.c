@@ -11,6 +11,7 @@
 
 #include "log.h"
 #include "store-int.h"
+#include "store-nntp.h"
 #include "xmalloc.h"
 
 /*
@@ -145,6 +146,41 @@ static const char *const migrations[] = {
 	"  time INTEGER NOT NULL);"
 	"CREATE INDEX logins_time ON logins(time);"
 	"CREATE INDEX logins_account ON logins(account);",
+
+	/*
+	 * 6: news.  Each article is stored once, exactly as served; a
+	 * crosspost has one group_articles row per group.  groups.high is
+	 * the last number given (never reused), groups.count the visible
+	 * articles.  Held and cancelled articles have no numbers.
+	 */
+	"ALTER TABLE groups ADD COLUMN high INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE groups ADD COLUMN count INTEGER NOT NULL DEFAULT 0;"
+	"CREATE TABLE articles ("
+	"  id INTEGER PRIMARY KEY,"
+	"  msgid TEXT NOT NULL UNIQUE,"
+	"  posted INTEGER NOT NULL,"
+	"  author_id INTEGER REFERENCES accounts(id) ON DELETE SET NULL,"
+	"  status TEXT NOT NULL DEFAULT 'ok'"
+	"    CHECK (status IN ('ok','held','cancelled','rejected')),"
+	"  header_len INTEGER NOT NULL,"
+	"  bytes INTEGER NOT NULL,"
+	"  lines INTEGER NOT NULL,"
+	"  overview TEXT NOT NULL,"
+	"  xref TEXT NOT NULL DEFAULT '',"
+	"  text BLOB NOT NULL);"
+	"CREATE INDEX articles_posted ON articles(posted);"
+	"CREATE TABLE group_articles ("
+	"  group_id INTEGER NOT NULL REFERENCES groups(id),"
+	"  num INTEGER NOT NULL,"
+	"  article_id INTEGER NOT NULL REFERENCES articles(id),"
+	"  PRIMARY KEY (group_id, num)) WITHOUT ROWID;"
+	"CREATE INDEX group_articles_article ON group_articles(article_id);"
+	"CREATE TABLE holds ("
+	"  id INTEGER PRIMARY KEY,"
+	"  article_id INTEGER NOT NULL UNIQUE REFERENCES articles(id),"
+	"  groups TEXT NOT NULL,"
+	"  reason TEXT NOT NULL,"
+	"  created INTEGER NOT NULL);",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -452,6 +488,11 @@ store_open(const char *path, int sync_full, int max_version, char *err,
 		    " (schema version %d)", path, store_schema_version(st));
 		goto fail;
 	}
+	if (store_nntp_prepare(st) != 0) {
+		snprintf(err, errlen, "database %s: cannot prepare news "
+		    "statements", path);
+		goto fail;
+	}
 	return st;
 fail:
 	store_close(st);
@@ -463,6 +504,7 @@ store_close(struct store *st)
 {
 	if (st == NULL)
 		return;
+	store_nntp_finalize(st);
 	if (st->stmts != NULL)
 		store_finalize(st->stmts, st->nstmts);
 	free(st->stmts);

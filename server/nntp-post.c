@@ -1,0 +1,636 @@
+/*
+ * nntp-post.c -- POST (RFC 3977 §6.3.1, RFC 5536/5537) and the transit
+ * commands for peers: IHAVE, CHECK, TAKETHIS (RFC 3977 §6.3.2,
+ * RFC 4644).
+ *
+ * A posted article goes through check, moderate, act:
+ *   check     parse and validate it; every newsgroup must exist and be
+ *             open to this account; Control and Supersedes only for the
+ *             article's author (the logged-in account, never From:) or a
+ *             moderator;
+ *   moderate  a moderated group holds it unless a moderator approved it
+ *             (Approved:) or a verified doctor wrote it; so does a
+ *             member on probation;
+ *   act       rewrite the header (Path, Message-ID, Date, Injection-Date,
+ *             Injection-Info without any address, the doctor badge) and
+ *             store it in one transaction.  240 goes out after COMMIT.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include <openssl/rand.h>
+
+#include "article.h"
+#include "log.h"
+#include "nntp-codes.h"
+#include "nntp-int.h"
+#include "nntp-util.h"
+#include "xmalloc.h"
+
+/* Newsgroups an article may name at most. */
+#define MAX_CROSSPOST	10
+
+/*
+ * Header fields a poster may not set: the server's own, and those that
+ * could carry an address or a false badge.
+ */
+static const char *const strip_headers[] = {
+	"Path", "Xref", "Injection-Info", "Injection-Date",
+	"NNTP-Posting-Host", "NNTP-Posting-Date", "X-Trace",
+	"X-Complaints-To", "X-Originating-IP", "X-Hearth-Verified",
+	NULL
+};
+
+/* What transit leaves out: only the fields we rewrite. */
+static const char *const transit_strip[] = { "Path", "Xref", NULL };
+
+/* A fresh Message-ID for this server: time, connection, counter. */
+static void
+make_msgid(struct conn *c, char *buf, size_t len)
+{
+	static unsigned int	counter;
+	unsigned char		r[4];
+
+	if (RAND_bytes(r, sizeof r) != 1)
+		memset(r, 0, sizeof r);
+	snprintf(buf, len, "<%llx.%llx.%x.%02x%02x%02x%02x@%s>",
+	    (long long)time(NULL), (unsigned long long)c->id, ++counter,
+	    r[0], r[1], r[2], r[3], c->srv->cf->server_name);
+}
+
+int
+nntp_cmd_post(struct conn *c, struct nntp_session *s, int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	make_msgid(c, s->msgid, sizeof s->msgid);
+	nntp_reply(c, NNTP_340_POST, s->msgid);
+	nntp_data_begin(c, s, ND_POST);
+	return CONN_OK;
+}
+
+struct art_info {
+	int		 found;
+	int64_t		 id;
+	int64_t		 author_id;
+	int		 status;
+};
+
+static int
+art_info_cb(const struct nntp_art *a, void *arg)
+{
+	struct art_info	*ai = arg;
+
+	ai->found = 1;
+	ai->id = a->id;
+	ai->author_id = a->author_id;
+	ai->status = a->status;
+	return 0;
+}
+
+static int
+lookup_msgid(struct conn *c, const char *msgid, struct art_info *ai)
+{
+	memset(ai, 0, sizeof *ai);
+	return store_nntp_by_msgid(c->srv->store, msgid, 0, art_info_cb, ai);
+}
+
+/* The first message-id of a header value, trimmed, or NULL. */
+static char *
+first_msgid(const char *v)
+{
+	const char	*p, *e;
+	char		*id;
+
+	if ((p = strchr(v, '<')) == NULL || (e = strchr(p, '>')) == NULL)
+		return NULL;
+	id = xstrndup(p, (size_t)(e - p) + 1);
+	if (!msgid_valid(id)) {
+		free(id);
+		return NULL;
+	}
+	return id;
+}
+
+struct group_check {
+	int		 found;
+	int64_t		 id;
+	int		 status;
+	int		 visibility;
+};
+
+static int
+group_check_cb(const struct nntp_group *g, void *arg)
+{
+	struct group_check	*gc = arg;
+
+	gc->found = 1;
+	gc->id = g->id;
+	gc->status = g->status;
+	gc->visibility = g->visibility;
+	return 0;
+}
+
+/* Everything about one article being posted. */
+struct posting {
+	struct article	 a;
+	char		*msgid;
+	int64_t		 groups[MAX_CROSSPOST];
+	size_t		 ngroups;
+	int		 hold;
+	const char	*hold_reason;
+	int64_t		 replace_id;
+	int64_t		 cancel_id;
+	char		 why[256];
+};
+
+/*
+ * Resolve the Newsgroups of P into group ids and decide whether the post
+ * is held.  -1 with P->why set when it cannot be posted.
+ */
+static int
+check_groups(struct conn *c, struct nntp_session *s, struct posting *p,
+    int transit)
+{
+	struct group_check	 gc;
+	char			**names;
+	size_t			  n, i, j;
+	int			  rc = 0, moderated = 0, dup;
+	int			  mod = nntp_is_moderator(s);
+
+	n = nntp_split_groups(article_header_get(&p->a, "Newsgroups"),
+	    &names);
+	for (i = 0; i < n && rc == 0; i++) {
+		for (dup = 0, j = 0; j < i; j++)
+			dup |= strcmp(names[i], names[j]) == 0;
+		if (dup)
+			continue;
+		memset(&gc, 0, sizeof gc);
+		if (store_nntp_group_get(c->srv->store, names[i],
+		    group_check_cb, &gc) == STORE_ERROR) {
+			snprintf(p->why, sizeof p->why, "storage error, "
+			    "please try again later");
+			rc = -1;
+		} else if (!gc.found || (!transit &&
+		    !nntp_can_list(c, s, gc.visibility))) {
+			if (transit)
+				continue;	/* a group we do not carry */
+			snprintf(p->why, sizeof p->why, "no such newsgroup "
+			    "\"%.100s\"", names[i]);
+			rc = -1;
+		} else if (!transit && gc.status == NG_READONLY && !mod) {
+			snprintf(p->why, sizeof p->why, "%.100s is read-only:"
+			    " only moderators post there", names[i]);
+			rc = -1;
+		} else if (p->ngroups == MAX_CROSSPOST) {
+			snprintf(p->why, sizeof p->why, "too many newsgroups "
+			    "(at most %d)", MAX_CROSSPOST);
+			rc = -1;
+		} else {
+			p->groups[p->ngroups++] = gc.id;
+			moderated |= gc.status == NG_MODERATED;
+		}
+	}
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	if (rc != 0)
+		return rc;
+	if (p->ngroups == 0) {
+		snprintf(p->why, sizeof p->why, "none of its newsgroups is "
+		    "carried here");
+		return -1;
+	}
+	if (transit) {
+		if (moderated && article_header_get(&p->a, "Approved") ==
+		    NULL) {
+			snprintf(p->why, sizeof p->why, "unapproved article "
+			    "in a moderated group");
+			return -1;
+		}
+		return 0;
+	}
+	if (moderated) {
+		if (s->acct.role != NULL && strcmp(s->acct.role, "doctor") == 0)
+			;	/* verified doctors answer directly */
+		else if (mod && article_header_get(&p->a, "Approved") != NULL)
+			;	/* approved by a moderator */
+		else {
+			p->hold = 1;
+			p->hold_reason = article_header_get(&p->a,
+			    "Approved") != NULL ? "Approved: header from a "
+			    "non-moderator" : "moderated group";
+		}
+	}
+	if (!p->hold && s->acct.probation > 0 && !mod) {
+		p->hold = 1;
+		p->hold_reason = "new member on probation";
+	}
+	return 0;
+}
+
+/* May this session cancel or supersede the article AI? */
+static int
+may_replace(struct nntp_session *s, const struct art_info *ai)
+{
+	return nntp_is_moderator(s) || (ai->author_id != 0 &&
+	    ai->author_id == s->acct.id);
+}
+
+/* A cancel control message: no article is stored, the target leaves. */
+static int
+do_cancel(struct conn *c, struct nntp_session *s, struct posting *p,
+    const char *control)
+{
+	struct art_info	 ai;
+	char		*target;
+	int		 rc;
+
+	if ((target = first_msgid(control + 6)) == NULL) {
+		snprintf(p->why, sizeof p->why, "cancel needs a message-id");
+		return -1;
+	}
+	rc = lookup_msgid(c, target, &ai);
+	if (rc == STORE_ERROR) {
+		snprintf(p->why, sizeof p->why, "storage error, please try "
+		    "again later");
+		rc = -1;
+	} else if (!ai.found || ai.status == ART_CANCELLED) {
+		snprintf(p->why, sizeof p->why, "no article %.200s to cancel",
+		    target);
+		rc = -1;
+	} else if (!may_replace(s, &ai)) {
+		snprintf(p->why, sizeof p->why, "you can only cancel your own"
+		    " articles");
+		rc = -1;
+	} else if (store_nntp_cancel(c->srv->store, ai.id, s->acct.name,
+	    nntp_is_moderator(s) && ai.author_id != s->acct.id ?
+	    "cancelled by a moderator" : "cancelled by its author") !=
+	    STORE_OK) {
+		snprintf(p->why, sizeof p->why, "storage error, please try "
+		    "again later");
+		rc = -1;
+	} else {
+		log_info("conn=%llu proto=nntp cancel account=%s msgid=%s",
+		    (unsigned long long)c->id, s->acct.name, target);
+		rc = 0;
+	}
+	free(target);
+	return rc;
+}
+
+static void
+buf_add(char **out, size_t *len, size_t *cap, const char *p, size_t n)
+{
+	if (*len + n > *cap) {
+		while (*len + n > *cap)
+			*cap = *cap == 0 ? 4096 : *cap * 2;
+		*out = xrealloc(*out, *cap);
+	}
+	memcpy(*out + *len, p, n);
+	*len += n;
+}
+
+static void
+buf_printf(char **out, size_t *len, size_t *cap, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void
+buf_printf(char **out, size_t *len, size_t *cap, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*t;
+	int	 n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&t, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	buf_add(out, len, cap, t, (size_t)n);
+	free(t);
+}
+
+/*
+ * The text to store: our Path first, the poster's fields minus DROP,
+ * the fields we add, the empty line and the body as received.
+ * Caller frees.
+ */
+static char *
+build_text(struct conn *c, struct nntp_session *s, struct posting *p,
+    const char *buf, int transit, size_t *lenp)
+{
+	char		*out = NULL, *filtered, date[64];
+	size_t		 len = 0, cap = 0, hl, fl;
+	const char	*oldpath;
+	time_t		 now = time(NULL);
+	struct tm	 tm;
+
+	gmtime_r(&now, &tm);
+	strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S +0000", &tm);
+	hl = p->a.header_len;
+	/* Leave out the empty line; it is written again below. */
+	if (hl >= 2 && buf[hl - 1] == '\n' && buf[hl - 2] == '\r' &&
+	    (hl == 2 || buf[hl - 3] == '\n'))
+		hl -= 2;
+	filtered = xmalloc(hl + 1);
+	fl = nntp_header_filter(buf, hl, filtered, transit ? transit_strip :
+	    strip_headers);
+	if (transit && (oldpath = article_header_get(&p->a, "Path")) !=
+	    NULL)
+		buf_printf(&out, &len, &cap, "Path: %s!%s\r\n",
+		    c->srv->cf->server_name, oldpath);
+	else
+		buf_printf(&out, &len, &cap, "Path: %s!not-for-mail\r\n",
+		    c->srv->cf->server_name);
+	buf_add(&out, &len, &cap, filtered, fl);
+	free(filtered);
+	if (!transit) {
+		if (article_header_get(&p->a, "Message-ID") == NULL)
+			buf_printf(&out, &len, &cap, "Message-ID: %s\r\n",
+			    p->msgid);
+		if (article_header_get(&p->a, "Date") == NULL)
+			buf_printf(&out, &len, &cap, "Date: %s\r\n", date);
+		buf_printf(&out, &len, &cap, "Injection-Date: %s\r\n", date);
+		buf_printf(&out, &len, &cap, "Injection-Info: %s; "
+		    "mail-complaints-to=\"abuse@%s\"\r\n",
+		    c->srv->cf->server_name, c->srv->cf->server_name);
+		if (s->acct.role != NULL &&
+		    strcmp(s->acct.role, "doctor") == 0)
+			buf_printf(&out, &len, &cap, "X-Hearth-Verified: "
+			    "verified doctor%s%s%s\r\n",
+			    s->acct.specialty != NULL ? " (" : "",
+			    s->acct.specialty != NULL ? s->acct.specialty :
+			    "", s->acct.specialty != NULL ? ")" : "");
+	}
+	buf_add(&out, &len, &cap, "\r\n", 2);
+	buf_add(&out, &len, &cap, p->a.body, p->a.body_len);
+	*lenp = len;
+	return out;
+}
+
+/*
+ * Check, moderate and store the article in S->buf.  0 when stored (or
+ * the cancel done), -1 with P->why for the reply; STORE_EXISTS as 1.
+ */
+static int
+accept_article(struct conn *c, struct nntp_session *s, struct posting *p,
+    int transit)
+{
+	struct art_info		 ai;
+	struct nntp_post	 np;
+	struct article		 stored;
+	const char		*v;
+	char			*text, *overview;
+	size_t			 len;
+	int64_t			 nums[MAX_CROSSPOST];
+	int			 rc;
+
+	if (s->data_error != NULL) {
+		snprintf(p->why, sizeof p->why, "%s", s->data_error);
+		return -1;
+	}
+	if (article_parse(s->buf, s->len, &p->a, p->why, sizeof p->why) != 0)
+		return -1;
+	if (!transit &&
+	    article_validate_post(&p->a, p->why, sizeof p->why) != 0)
+		return -1;
+	if (transit && article_header_get(&p->a, "Newsgroups") == NULL) {
+		snprintf(p->why, sizeof p->why, "no Newsgroups header");
+		return -1;
+	}
+
+	/* The Message-ID: the poster's, ours, or the one offered. */
+	v = article_header_get(&p->a, "Message-ID");
+	if (v != NULL) {
+		if ((p->msgid = first_msgid(v)) == NULL) {
+			snprintf(p->why, sizeof p->why, "Message-ID syntax "
+			    "invalid");
+			return -1;
+		}
+	} else if (transit) {
+		snprintf(p->why, sizeof p->why, "no Message-ID header");
+		return -1;
+	} else
+		p->msgid = xstrdup(s->msgid);
+	if (transit && strcmp(p->msgid, s->msgid) != 0) {
+		snprintf(p->why, sizeof p->why, "Message-ID differs from "
+		    "the one offered");
+		return -1;
+	}
+
+	if (!transit && (v = article_header_get(&p->a, "Control")) != NULL) {
+		if (strncasecmp(v, "cancel", 6) != 0 ||
+		    (v[6] != ' ' && v[6] != '\t')) {
+			snprintf(p->why, sizeof p->why, "only cancel control "
+			    "messages are accepted here");
+			return -1;
+		}
+		return do_cancel(c, s, p, v);
+	}
+	if (check_groups(c, s, p, transit) != 0)
+		return -1;
+
+	if (!transit && (v = article_header_get(&p->a, "Supersedes")) !=
+	    NULL) {
+		char	*old = first_msgid(v);
+
+		rc = old != NULL ? lookup_msgid(c, old, &ai) : STORE_NOTFOUND;
+		free(old);
+		if (rc == STORE_ERROR) {
+			snprintf(p->why, sizeof p->why, "storage error, "
+			    "please try again later");
+			return -1;
+		}
+		if (ai.found && ai.status == ART_OK) {
+			if (!may_replace(s, &ai)) {
+				snprintf(p->why, sizeof p->why, "you can only "
+				    "supersede your own articles");
+				return -1;
+			}
+			p->cancel_id = ai.id;
+		}
+	}
+
+	/* A moderator's repost with Approved: publishes a held article. */
+	if (lookup_msgid(c, p->msgid, &ai) == STORE_ERROR) {
+		snprintf(p->why, sizeof p->why, "storage error, please try "
+		    "again later");
+		return -1;
+	}
+	if (ai.found) {
+		if (!transit && ai.status == ART_HELD && !p->hold &&
+		    nntp_is_moderator(s))
+			p->replace_id = ai.id;
+		else
+			return 1;
+	}
+
+	text = build_text(c, s, p, s->buf, transit, &len);
+	if (article_parse(text, len, &stored, p->why, sizeof p->why) != 0) {
+		free(text);
+		return -1;
+	}
+	overview = nntp_overview(&stored, p->msgid);
+	memset(&np, 0, sizeof np);
+	np.msgid = p->msgid;
+	np.text = text;
+	np.len = len;
+	np.header_len = stored.header_len;
+	np.overview = overview;
+	np.lines = (int64_t)stored.lines;
+	np.author_id = transit ? 0 : s->acct.id;
+	np.posted = (int64_t)time(NULL);
+	np.groups = p->groups;
+	np.ngroups = p->ngroups;
+	np.hold = p->hold;
+	np.hold_reason = p->hold_reason;
+	np.replace_id = p->replace_id;
+	np.cancel_id = p->cancel_id;
+	np.actor = s->acct.name;
+	np.nums = nums;
+	rc = store_nntp_post(c->srv->store, &np);
+	article_free(&stored);
+	free(overview);
+	free(text);
+	if (rc == STORE_EXISTS)
+		return 1;
+	if (rc != STORE_OK) {
+		snprintf(p->why, sizeof p->why, "storage error, please try "
+		    "again later");
+		return -1;
+	}
+	log_info("conn=%llu proto=nntp %s account=%s msgid=%s groups=%zu%s",
+	    (unsigned long long)c->id, transit ? "received" : "posted",
+	    s->acct.name != NULL ? s->acct.name : "-", p->msgid, p->ngroups,
+	    p->hold ? " held" : "");
+	return 0;
+}
+
+/* The "." line ended the article (or SASL data, handled in nntp.c). */
+int
+nntp_post_done(struct conn *c, struct nntp_session *s)
+{
+	struct posting	p;
+	enum nntp_data	kind = s->data;
+	int		rc;
+
+	memset(&p, 0, sizeof p);
+	rc = accept_article(c, s, &p, kind != ND_POST);
+	switch (kind) {
+	case ND_POST:
+		if (rc == 0)
+			nntp_reply(c, NNTP_240_POSTED, p.msgid != NULL ?
+			    p.msgid : "");
+		else if (rc == 1)
+			nntp_reply(c, NNTP_441_FAILED, "an article with this "
+			    "Message-ID exists already");
+		else
+			nntp_reply(c, NNTP_441_FAILED, p.why);
+		break;
+	case ND_IHAVE:
+		if (rc == 0)
+			nntp_reply(c, NNTP_235_IHAVE_OK);
+		else if (rc == 1)
+			nntp_reply(c, NNTP_437_REJECTED, "duplicate");
+		else if (strncmp(p.why, "storage", 7) == 0)
+			nntp_reply(c, NNTP_436_LATER);
+		else
+			nntp_reply(c, NNTP_437_REJECTED, p.why);
+		break;
+	default:
+		if (rc == 0)
+			nntp_reply(c, NNTP_239_TAKETHIS, s->msgid);
+		else
+			nntp_reply(c, NNTP_439_REJECTED, s->msgid);
+		break;
+	}
+	if (rc < 0 && kind == ND_POST)
+		log_info("conn=%llu proto=nntp post refused account=%s "
+		    "reason=\"%s\"", (unsigned long long)c->id,
+		    s->acct.name != NULL ? s->acct.name : "-", p.why);
+	article_free(&p.a);
+	free(p.msgid);
+	nntp_data_end(c, s);
+	return CONN_OK;
+}
+
+/* An offered message-id: 501 when malformed; 1 when we have it. */
+static int
+offered(struct conn *c, const char *msgid)
+{
+	struct art_info	ai;
+
+	if (!nntp_is_msgid(msgid))
+		return -1;
+	if (lookup_msgid(c, msgid, &ai) == STORE_ERROR)
+		return 2;
+	return ai.found ? 1 : 0;
+}
+
+int
+nntp_cmd_ihave(struct conn *c, struct nntp_session *s, int argc,
+    char **argv)
+{
+	(void)argc;
+	switch (offered(c, argv[1])) {
+	case -1:
+		nntp_reply(c, NNTP_501_MSGID);
+		return CONN_OK;
+	case 1:
+		nntp_reply(c, NNTP_435_UNWANTED);
+		return CONN_OK;
+	case 2:
+		nntp_reply(c, NNTP_436_LATER);
+		return CONN_OK;
+	}
+	snprintf(s->msgid, sizeof s->msgid, "%s", argv[1]);
+	nntp_reply(c, NNTP_335_IHAVE);
+	nntp_data_begin(c, s, ND_IHAVE);
+	return CONN_OK;
+}
+
+int
+nntp_cmd_check(struct conn *c, struct nntp_session *s, int argc,
+    char **argv)
+{
+	(void)s;
+	(void)argc;
+	switch (offered(c, argv[1])) {
+	case -1:
+		nntp_reply(c, NNTP_501_MSGID);
+		break;
+	case 1:
+		nntp_reply(c, NNTP_438_UNWANTED, argv[1]);
+		break;
+	case 2:
+		nntp_reply(c, NNTP_431_LATER, argv[1]);
+		break;
+	default:
+		nntp_reply(c, NNTP_238_CHECK, argv[1]);
+		break;
+	}
+	return CONN_OK;
+}
+
+/*
+ * TAKETHIS: the article follows at once, so it is always read; one from
+ * anyone but a peer, or one we have, is refused with 439 after it.
+ */
+int
+nntp_cmd_takethis(struct conn *c, struct nntp_session *s, int argc,
+    char **argv)
+{
+	(void)argc;
+	snprintf(s->msgid, sizeof s->msgid, "%s", argv[1]);
+	nntp_data_begin(c, s, ND_TAKETHIS);
+	if (!(s->flags & NS_PEER))
+		s->data_error = "not a peer";
+	else if (!nntp_is_msgid(argv[1]))
+		s->data_error = "invalid message-id";
+	return CONN_OK;
+}

@@ -1,0 +1,231 @@
+/*
+ * nntp-util.c -- pure helpers of the NNTP service (see nntp-util.h).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "article.h"
+#include "nntp-util.h"
+#include "xmalloc.h"
+
+#define U_DIGIT(c)	((c) >= '0' && (c) <= '9')
+
+int
+nntp_parse_number(const char *s, int64_t *out)
+{
+	int64_t	v = 0;
+	int	d;
+
+	if (*s == '\0' || strlen(s) > 19)
+		return -1;
+	for (; *s != '\0'; s++) {
+		if (!U_DIGIT(*s))
+			return -1;
+		d = *s - '0';
+		if (v > (INT64_MAX - d) / 10)
+			return -1;
+		v = v * 10 + d;
+	}
+	*out = v;
+	return 0;
+}
+
+int
+nntp_parse_range(const char *s, int64_t *lo, int64_t *hi)
+{
+	const char	*dash = strchr(s, '-');
+	char		 first[24];
+	size_t		 n;
+
+	if (dash == NULL) {
+		if (nntp_parse_number(s, lo) != 0)
+			return -1;
+		*hi = *lo;
+		return 0;
+	}
+	n = (size_t)(dash - s);
+	if (n == 0 || n >= sizeof first)
+		return -1;
+	memcpy(first, s, n);
+	first[n] = '\0';
+	if (nntp_parse_number(first, lo) != 0)
+		return -1;
+	if (dash[1] == '\0') {
+		*hi = NNTP_NUM_MAX;
+		return 0;
+	}
+	return nntp_parse_number(dash + 1, hi);
+}
+
+static int
+digits(const char *s, size_t n)
+{
+	size_t	i;
+
+	if (strlen(s) != n)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!U_DIGIT(s[i]))
+			return 0;
+	return 1;
+}
+
+static int
+two(const char *s)
+{
+	return (s[0] - '0') * 10 + (s[1] - '0');
+}
+
+int
+nntp_parse_datetime(const char *date, const char *tm, time_t now,
+    time_t *out)
+{
+	struct tm	t, nowtm;
+	int		year, mon, day, hh, mm, ss, century;
+	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31,
+			    30, 31 };
+
+	if (digits(date, 8)) {
+		year = two(date) * 100 + two(date + 2);
+		date += 4;
+	} else if (digits(date, 6)) {
+		gmtime_r(&now, &nowtm);
+		century = (nowtm.tm_year + 1900) / 100 * 100;
+		year = century + two(date);
+		if (year > nowtm.tm_year + 1900 + 50)
+			year -= 100;
+		date += 2;
+	} else
+		return -1;
+	if (!digits(tm, 6))
+		return -1;
+	mon = two(date);
+	day = two(date + 2);
+	hh = two(tm);
+	mm = two(tm + 2);
+	ss = two(tm + 4);
+	if (mon < 1 || mon > 12 || day < 1 || day > mdays[mon - 1] ||
+	    hh > 23 || mm > 59 || ss > 60)
+		return -1;
+	memset(&t, 0, sizeof t);
+	t.tm_year = year - 1900;
+	t.tm_mon = mon - 1;
+	t.tm_mday = day;
+	t.tm_hour = hh;
+	t.tm_min = mm;
+	t.tm_sec = ss;
+	*out = timegm(&t);
+	return 0;
+}
+
+int
+nntp_is_msgid(const char *s)
+{
+	return s[0] == '<' && msgid_valid(s);
+}
+
+char *
+nntp_overview(const struct article *a, const char *msgid)
+{
+	static const char *const fields[] = { "Subject", "From", "Date",
+	    "Message-ID", "References" };
+	char		*parts[5], *out;
+	const char	*v;
+	size_t		 i, len = 0;
+
+	for (i = 0; i < 5; i++) {
+		v = article_header_get(a, fields[i]);
+		if (v == NULL && i == 3)
+			v = msgid;
+		parts[i] = article_overview_field(v != NULL ? v : "");
+		len += strlen(parts[i]) + 1;
+	}
+	out = xmalloc(len);
+	out[0] = '\0';
+	for (i = 0; i < 5; i++) {
+		if (i > 0)
+			strcat(out, "\t");
+		strcat(out, parts[i]);
+		free(parts[i]);
+	}
+	return out;
+}
+
+static int
+name_in(const char *name, size_t n, const char *const *list)
+{
+	size_t	i;
+
+	for (i = 0; list[i] != NULL; i++)
+		if (strlen(list[i]) == n && strncasecmp(list[i], name, n) == 0)
+			return 1;
+	return 0;
+}
+
+size_t
+nntp_header_filter(const char *in, size_t len, char *out,
+    const char *const *drop)
+{
+	const char	*p = in, *end = in + len, *eol, *colon;
+	size_t		 o = 0, n;
+	int		 skipping = 0;
+
+	while (p < end) {
+		eol = memchr(p, '\n', (size_t)(end - p));
+		n = eol != NULL ? (size_t)(eol - p) + 1 : (size_t)(end - p);
+		if (*p == ' ' || *p == '\t') {
+			/* A continuation belongs to the field before. */
+		} else if ((colon = memchr(p, ':', n)) != NULL)
+			skipping = name_in(p, (size_t)(colon - p), drop);
+		else
+			skipping = 0;	/* the empty separator line */
+		if (!skipping) {
+			memcpy(out + o, p, n);
+			o += n;
+		}
+		p += n;
+	}
+	return o;
+}
+
+size_t
+nntp_split_groups(const char *v, char ***out)
+{
+	char		**names = NULL;
+	size_t		  n = 0, len;
+	const char	 *p = v, *start;
+
+	for (;;) {
+		while (*p == ' ' || *p == '\t' || *p == ',')
+			p++;
+		if (*p == '\0')
+			break;
+		start = p;
+		while (*p != '\0' && *p != ',' && *p != ' ' && *p != '\t')
+			p++;
+		len = (size_t)(p - start);
+		names = xreallocarray(names, n + 1, sizeof *names);
+		names[n++] = xstrndup(start, len);
+	}
+	*out = names;
+	return n;
+}
+
+char *
+nntp_header_field(const char *hdr, size_t len, const char *name)
+{
+	struct article	 a;
+	const char	*v;
+	char		*out = NULL;
+
+	if (article_parse(hdr, len, &a, NULL, 0) != 0)
+		return NULL;
+	if ((v = article_header_get(&a, name)) != NULL)
+		out = article_overview_field(v);
+	article_free(&a);
+	return out;
+}

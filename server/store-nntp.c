@@ -1,0 +1,701 @@
+/*
+ * store-nntp.c -- the news part of the database: groups with their
+ * numbers, articles, overview data and the moderation queue.
+ *
+ * Reading commands are index lookups: ARTICLE n is one probe of the
+ * (group_id, num) primary key of group_articles and one of articles by
+ * rowid; OVER a..b walks that key in order.  A post is one transaction:
+ * the article row, one number per group (groups.high + 1, never reused)
+ * and, for Supersedes, the cancel of the old article.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "log.h"
+#include "store-int.h"
+#include "store-nntp.h"
+#include "xmalloc.h"
+
+enum {
+	N_GROUP_GET,
+	N_GROUP_LIST,
+	N_NUM_NEXT,
+	N_NUM_PREV,
+	N_BY_NUM,
+	N_BY_MSGID,
+	N_RANGE,
+	N_RANGE_HDR,
+	N_NUMS,
+	N_NEWNEWS,
+	N_ART_INSERT,
+	N_ART_REPLACE,
+	N_ART_STATUS,
+	N_GROUP_BUMP,
+	N_ART_XREF,
+	N_GA_INSERT,
+	N_GROUP_UNCOUNT,
+	N_GA_DELETE,
+	N_HOLD_INSERT,
+	N_HOLD_GET,
+	N_HOLD_DELETE,
+	N_HOLD_LIST,
+	N_COUNT
+};
+
+#define GROUP_COLS \
+	"g.id, g.name, g.description, g.status, g.visibility, g.created, " \
+	"g.high, g.count, " \
+	"(SELECT min(num) FROM group_articles WHERE group_id = g.id) "
+
+/* Access level an article needs: the most open of its groups. */
+#define LEVEL_COL \
+	"(SELECT min(CASE g.visibility WHEN 'public' THEN 0 " \
+	"WHEN 'members' THEN 1 ELSE 2 END) FROM group_articles ga2 " \
+	"JOIN groups g ON g.id = ga2.group_id WHERE ga2.article_id = a.id) "
+
+static const struct store_sql nntp_sql[] = {
+	{ N_GROUP_GET, "SELECT " GROUP_COLS "FROM groups g WHERE g.name = ?1" },
+	{ N_GROUP_LIST, "SELECT " GROUP_COLS "FROM groups g "
+	  "WHERE g.created >= ?1 ORDER BY g.name" },
+	{ N_NUM_NEXT, "SELECT num FROM group_articles WHERE group_id = ?1 "
+	  "AND num > ?2 ORDER BY num LIMIT 1" },
+	{ N_NUM_PREV, "SELECT num FROM group_articles WHERE group_id = ?1 "
+	  "AND num < ?2 ORDER BY num DESC LIMIT 1" },
+	/* Columns 0-11 as in art_from_row(); the text comes last. */
+	{ N_BY_NUM, "SELECT a.id, ga.num, a.author_id, a.posted, a.msgid, "
+	  "a.overview, a.bytes, a.lines, a.status, 0, a.header_len, a.xref, a.text "
+	  "FROM group_articles ga JOIN articles a ON a.id = ga.article_id "
+	  "WHERE ga.group_id = ?1 AND ga.num = ?2" },
+	{ N_BY_MSGID, "SELECT a.id, 0, a.author_id, a.posted, a.msgid, "
+	  "a.overview, a.bytes, a.lines, a.status, " LEVEL_COL ", "
+	  "a.header_len, a.xref, a.text FROM articles a WHERE a.msgid = ?1" },
+	{ N_RANGE, "SELECT a.id, ga.num, a.author_id, a.posted, a.msgid, "
+	  "a.overview, a.bytes, a.lines, a.status, 0, a.header_len, a.xref, a.text "
+	  "FROM group_articles ga JOIN articles a ON a.id = ga.article_id "
+	  "WHERE ga.group_id = ?1 AND ga.num BETWEEN ?2 AND ?3 "
+	  "ORDER BY ga.num LIMIT ?4" },
+	{ N_RANGE_HDR, "SELECT a.id, ga.num, a.author_id, a.posted, "
+	  "a.msgid, a.overview, a.bytes, a.lines, a.status, 0, a.header_len, "
+	  "a.xref, substr(a.text, 1, a.header_len) "
+	  "FROM group_articles ga JOIN articles a ON a.id = ga.article_id "
+	  "WHERE ga.group_id = ?1 AND ga.num BETWEEN ?2 AND ?3 "
+	  "ORDER BY ga.num LIMIT ?4" },
+	{ N_NUMS, "SELECT num FROM group_articles WHERE group_id = ?1 AND "
+	  "num BETWEEN ?2 AND ?3 ORDER BY num LIMIT ?4" },
+	{ N_NEWNEWS, "SELECT a.id, a.msgid, g.name, CASE g.visibility "
+	  "WHEN 'public' THEN 0 WHEN 'members' THEN 1 ELSE 2 END "
+	  "FROM articles a JOIN group_articles ga ON ga.article_id = a.id "
+	  "JOIN groups g ON g.id = ga.group_id "
+	  "WHERE a.posted >= ?1 AND a.id > ?2 AND a.status = 'ok' "
+	  "ORDER BY a.id LIMIT ?3" },
+	{ N_ART_INSERT, "INSERT INTO articles (msgid, posted, author_id, "
+	  "status, header_len, bytes, lines, overview, text) "
+	  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)" },
+	{ N_ART_REPLACE, "UPDATE articles SET status = 'ok', posted = ?2, "
+	  "header_len = ?3, bytes = ?4, lines = ?5, overview = ?6, "
+	  "text = ?7 WHERE id = ?1" },
+	{ N_ART_STATUS, "UPDATE articles SET status = ?2 WHERE id = ?1" },
+	{ N_GROUP_BUMP, "UPDATE groups SET high = high + 1, "
+	  "count = count + 1 WHERE id = ?1 RETURNING high, name" },
+	{ N_ART_XREF, "UPDATE articles SET xref = ?2 WHERE id = ?1" },
+	{ N_GA_INSERT, "INSERT INTO group_articles (group_id, num, "
+	  "article_id) VALUES (?1, ?2, ?3)" },
+	{ N_GROUP_UNCOUNT, "UPDATE groups SET count = count - 1 WHERE id IN "
+	  "(SELECT group_id FROM group_articles WHERE article_id = ?1)" },
+	{ N_GA_DELETE, "DELETE FROM group_articles WHERE article_id = ?1" },
+	{ N_HOLD_INSERT, "INSERT INTO holds (article_id, groups, reason, "
+	  "created) VALUES (?1, ?2, ?3, ?4)" },
+	{ N_HOLD_GET, "SELECT groups FROM holds WHERE article_id = ?1" },
+	{ N_HOLD_DELETE, "DELETE FROM holds WHERE article_id = ?1" },
+	{ N_HOLD_LIST, "SELECT a.id, 0, a.author_id, a.posted, a.msgid, "
+	  "a.overview, a.bytes, a.lines, a.status, 2, a.header_len, a.xref "
+	  "FROM holds h JOIN articles a ON a.id = h.article_id "
+	  "WHERE a.status = 'held' ORDER BY h.id" },
+};
+
+static const char *const art_status_names[] = {
+	"ok", "held", "cancelled", "rejected"
+};
+
+int
+store_nntp_prepare(struct store *st)
+{
+	st->nntp = xcalloc(N_COUNT, sizeof *st->nntp);
+	return store_prepare(st, nntp_sql, sizeof nntp_sql /
+	    sizeof nntp_sql[0], st->nntp);
+}
+
+void
+store_nntp_finalize(struct store *st)
+{
+	if (st->nntp == NULL)
+		return;
+	store_finalize(st->nntp, N_COUNT);
+	free(st->nntp);
+	st->nntp = NULL;
+}
+
+static int
+group_status(const char *s)
+{
+	if (s != NULL && strcmp(s, "moderated") == 0)
+		return NG_MODERATED;
+	if (s != NULL && strcmp(s, "readonly") == 0)
+		return NG_READONLY;
+	return NG_OPEN;
+}
+
+static int
+group_visibility(const char *s)
+{
+	if (s != NULL && strcmp(s, "members") == 0)
+		return NG_MEMBERS;
+	if (s != NULL && strcmp(s, "private") == 0)
+		return NG_PRIVATE;
+	return NG_PUBLIC;
+}
+
+static void
+group_from_row(sqlite3_stmt *s, struct nntp_group *g)
+{
+	g->id = sqlite3_column_int64(s, 0);
+	g->name = (const char *)sqlite3_column_text(s, 1);
+	g->description = (const char *)sqlite3_column_text(s, 2);
+	g->status = group_status((const char *)sqlite3_column_text(s, 3));
+	g->visibility = group_visibility((const char *)
+	    sqlite3_column_text(s, 4));
+	g->created = sqlite3_column_int64(s, 5);
+	g->high = sqlite3_column_int64(s, 6);
+	g->count = sqlite3_column_int64(s, 7);
+	if (sqlite3_column_type(s, 8) == SQLITE_NULL || g->count == 0) {
+		g->low = g->high + 1;
+		g->count = 0;
+	} else
+		g->low = sqlite3_column_int64(s, 8);
+	if (g->description == NULL)
+		g->description = "";
+}
+
+int
+store_nntp_group_get(struct store *st, const char *name,
+    store_nntp_group_cb cb, void *arg)
+{
+	sqlite3_stmt		*s = store_reset(st->nntp[N_GROUP_GET]);
+	struct nntp_group	 g;
+	int			 rc;
+
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		group_from_row(s, &g);
+		cb(&g, arg);
+		sqlite3_reset(s);
+		return STORE_OK;
+	}
+	sqlite3_reset(s);
+	if (rc == SQLITE_DONE)
+		return STORE_NOTFOUND;
+	store_log_error(st, "group get");
+	return STORE_ERROR;
+}
+
+int
+store_nntp_group_list(struct store *st, int64_t since,
+    store_nntp_group_cb cb, void *arg)
+{
+	sqlite3_stmt		*s = store_reset(st->nntp[N_GROUP_LIST]);
+	struct nntp_group	 g;
+	int			 rc;
+
+	sqlite3_bind_int64(s, 1, since);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		group_from_row(s, &g);
+		if (cb(&g, arg) != 0) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		store_log_error(st, "group list");
+		return STORE_ERROR;
+	}
+	return STORE_OK;
+}
+
+static int64_t
+num_step(struct store *st, int which, int64_t group, int64_t num)
+{
+	sqlite3_stmt	*s = store_reset(st->nntp[which]);
+	int64_t		 n = 0;
+	int		 rc;
+
+	sqlite3_bind_int64(s, 1, group);
+	sqlite3_bind_int64(s, 2, num);
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		n = sqlite3_column_int64(s, 0);
+	else if (rc != SQLITE_DONE)
+		store_log_error(st, "article number");
+	sqlite3_reset(s);
+	return n;
+}
+
+int64_t
+store_nntp_num_next(struct store *st, int64_t group, int64_t num)
+{
+	return num_step(st, N_NUM_NEXT, group, num);
+}
+
+int64_t
+store_nntp_num_prev(struct store *st, int64_t group, int64_t num)
+{
+	return num_step(st, N_NUM_PREV, group, num);
+}
+
+static int
+art_status(const char *s)
+{
+	int	i;
+
+	for (i = 0; i < 4; i++)
+		if (s != NULL && strcmp(s, art_status_names[i]) == 0)
+			return i;
+	return ART_REJECTED;
+}
+
+/* Fill A from a row in the common column order; text at column 12. */
+static void
+art_from_row(sqlite3_stmt *s, int flags, struct nntp_art *a)
+{
+	memset(a, 0, sizeof *a);
+	a->id = sqlite3_column_int64(s, 0);
+	a->num = sqlite3_column_int64(s, 1);
+	a->author_id = sqlite3_column_int64(s, 2);
+	a->posted = sqlite3_column_int64(s, 3);
+	a->msgid = (const char *)sqlite3_column_text(s, 4);
+	a->overview = (const char *)sqlite3_column_text(s, 5);
+	a->bytes = sqlite3_column_int64(s, 6);
+	a->lines = sqlite3_column_int64(s, 7);
+	a->status = art_status((const char *)sqlite3_column_text(s, 8));
+	/* An article in no group (held) is for moderators only. */
+	a->level = sqlite3_column_type(s, 9) == SQLITE_NULL ? NG_PRIVATE :
+	    sqlite3_column_int(s, 9);
+	a->header_len = (size_t)sqlite3_column_int64(s, 10);
+	a->xref = (const char *)sqlite3_column_text(s, 11);
+	if (a->xref == NULL)
+		a->xref = "";
+	if (flags & (STORE_NNTP_TEXT | STORE_NNTP_HEADER)) {
+		a->text = sqlite3_column_blob(s, 12);
+		a->len = (size_t)sqlite3_column_bytes(s, 12);
+		if (a->text == NULL)
+			a->text = "";
+	}
+	if (a->msgid == NULL)
+		a->msgid = "";
+	if (a->overview == NULL)
+		a->overview = "";
+}
+
+static int
+art_one(struct store *st, sqlite3_stmt *s, int flags, store_nntp_art_cb cb,
+    void *arg, const char *what)
+{
+	struct nntp_art	a;
+	int		rc;
+
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		art_from_row(s, flags, &a);
+		cb(&a, arg);
+		sqlite3_reset(s);
+		return STORE_OK;
+	}
+	sqlite3_reset(s);
+	if (rc == SQLITE_DONE)
+		return STORE_NOTFOUND;
+	store_log_error(st, what);
+	return STORE_ERROR;
+}
+
+int
+store_nntp_by_num(struct store *st, int64_t group, int64_t num, int flags,
+    store_nntp_art_cb cb, void *arg)
+{
+	sqlite3_stmt	*s = store_reset(st->nntp[N_BY_NUM]);
+
+	sqlite3_bind_int64(s, 1, group);
+	sqlite3_bind_int64(s, 2, num);
+	return art_one(st, s, flags, cb, arg, "article by number");
+}
+
+int
+store_nntp_by_msgid(struct store *st, const char *msgid, int flags,
+    store_nntp_art_cb cb, void *arg)
+{
+	sqlite3_stmt	*s = store_reset(st->nntp[N_BY_MSGID]);
+
+	sqlite3_bind_text(s, 1, msgid, -1, SQLITE_STATIC);
+	return art_one(st, s, flags, cb, arg, "article by message-id");
+}
+
+int
+store_nntp_range(struct store *st, int64_t group, int64_t lo, int64_t hi,
+    int limit, int flags, store_nntp_art_cb cb, void *arg)
+{
+	sqlite3_stmt	*s;
+	struct nntp_art	 a;
+	int		 rc, n = 0;
+
+	s = store_reset(st->nntp[(flags & STORE_NNTP_HEADER) ? N_RANGE_HDR :
+	    N_RANGE]);
+	sqlite3_bind_int64(s, 1, group);
+	sqlite3_bind_int64(s, 2, lo);
+	sqlite3_bind_int64(s, 3, hi);
+	sqlite3_bind_int(s, 4, limit);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		n++;
+		art_from_row(s, flags, &a);
+		if (cb(&a, arg) != 0) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		store_log_error(st, "article range");
+		return STORE_ERROR;
+	}
+	return n;
+}
+
+int
+store_nntp_nums(struct store *st, int64_t group, int64_t lo, int64_t hi,
+    int limit, store_nntp_num_cb cb, void *arg)
+{
+	sqlite3_stmt	*s = store_reset(st->nntp[N_NUMS]);
+	int		 rc, n = 0;
+
+	sqlite3_bind_int64(s, 1, group);
+	sqlite3_bind_int64(s, 2, lo);
+	sqlite3_bind_int64(s, 3, hi);
+	sqlite3_bind_int(s, 4, limit);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		n++;
+		if (cb(sqlite3_column_int64(s, 0), arg) != 0) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		store_log_error(st, "article numbers");
+		return STORE_ERROR;
+	}
+	return n;
+}
+
+int
+store_nntp_newnews(struct store *st, int64_t since, int64_t after,
+    int limit, store_nntp_art_cb cb, void *arg)
+{
+	sqlite3_stmt	*s = store_reset(st->nntp[N_NEWNEWS]);
+	struct nntp_art	 a;
+	int		 rc, n = 0;
+
+	sqlite3_bind_int64(s, 1, since);
+	sqlite3_bind_int64(s, 2, after);
+	sqlite3_bind_int(s, 3, limit);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		n++;
+		memset(&a, 0, sizeof a);
+		a.id = sqlite3_column_int64(s, 0);
+		a.msgid = (const char *)sqlite3_column_text(s, 1);
+		a.overview = (const char *)sqlite3_column_text(s, 2);
+		a.level = sqlite3_column_int(s, 3);
+		if (cb(&a, arg) != 0) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		store_log_error(st, "newnews");
+		return STORE_ERROR;
+	}
+	return n;
+}
+
+static int
+exec_done(struct store *st, sqlite3_stmt *s, const char *what)
+{
+	int	rc = sqlite3_step(s);
+
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		store_log_error(st, what);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Give article ID the next number in GROUP; the number, or -1.  Adds
+ * "group:num" to the Xref list *XREF (xmalloc'd, caller frees).
+ */
+static int64_t
+number_in(struct store *st, int64_t group, int64_t id, char **xref)
+{
+	sqlite3_stmt	*s = store_reset(st->nntp[N_GROUP_BUMP]);
+	int64_t		 num;
+	char		*t;
+
+	sqlite3_bind_int64(s, 1, group);
+	if (sqlite3_step(s) != SQLITE_ROW) {
+		sqlite3_reset(s);
+		store_log_error(st, "group bump");
+		return -1;
+	}
+	num = sqlite3_column_int64(s, 0);
+	xasprintf(&t, "%s%s%s:%lld", *xref != NULL ? *xref : "",
+	    *xref != NULL ? " " : "", sqlite3_column_text(s, 1),
+	    (long long)num);
+	free(*xref);
+	*xref = t;
+	sqlite3_reset(s);
+	s = store_reset(st->nntp[N_GA_INSERT]);
+	sqlite3_bind_int64(s, 1, group);
+	sqlite3_bind_int64(s, 2, num);
+	sqlite3_bind_int64(s, 3, id);
+	if (exec_done(st, s, "group article insert") != 0)
+		return -1;
+	return num;
+}
+
+static int
+save_xref(struct store *st, int64_t id, const char *xref)
+{
+	sqlite3_stmt	*s = store_reset(st->nntp[N_ART_XREF]);
+
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_text(s, 2, xref != NULL ? xref : "", -1, SQLITE_STATIC);
+	return exec_done(st, s, "article xref");
+}
+
+/* Remove article ID from its groups and set its status; no commit. */
+static int
+unlist(struct store *st, int64_t id, int status)
+{
+	sqlite3_stmt	*s;
+
+	s = store_reset(st->nntp[N_GROUP_UNCOUNT]);
+	sqlite3_bind_int64(s, 1, id);
+	if (exec_done(st, s, "group uncount") != 0)
+		return -1;
+	s = store_reset(st->nntp[N_GA_DELETE]);
+	sqlite3_bind_int64(s, 1, id);
+	if (exec_done(st, s, "group article delete") != 0)
+		return -1;
+	s = store_reset(st->nntp[N_ART_STATUS]);
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_text(s, 2, art_status_names[status], -1, SQLITE_STATIC);
+	return exec_done(st, s, "article status");
+}
+
+static char *
+group_list_text(const int64_t *groups, size_t n)
+{
+	char	*out = xstrdup(""), *t;
+	size_t	 i;
+
+	for (i = 0; i < n; i++) {
+		xasprintf(&t, "%s%s%lld", out, i > 0 ? "," : "",
+		    (long long)groups[i]);
+		free(out);
+		out = t;
+	}
+	return out;
+}
+
+int
+store_nntp_post(struct store *st, const struct nntp_post *p)
+{
+	sqlite3_stmt	*s;
+	int64_t		 id, num;
+	char		*gl, *xref = NULL;
+	size_t		 i;
+	int		 rc;
+
+	if (store_begin(st) != STORE_OK)
+		return STORE_ERROR;
+	if (p->replace_id != 0) {
+		/* A moderator's repost approves the held article. */
+		id = p->replace_id;
+		s = store_reset(st->nntp[N_ART_REPLACE]);
+		sqlite3_bind_int64(s, 1, id);
+		sqlite3_bind_int64(s, 2, p->posted);
+		sqlite3_bind_int64(s, 3, (sqlite3_int64)p->header_len);
+		sqlite3_bind_int64(s, 4, (sqlite3_int64)p->len);
+		sqlite3_bind_int64(s, 5, p->lines);
+		sqlite3_bind_text(s, 6, p->overview, -1, SQLITE_STATIC);
+		sqlite3_bind_blob(s, 7, p->text, (int)p->len, SQLITE_STATIC);
+		if (exec_done(st, s, "article replace") != 0)
+			goto fail;
+		s = store_reset(st->nntp[N_HOLD_DELETE]);
+		sqlite3_bind_int64(s, 1, id);
+		if (exec_done(st, s, "hold delete") != 0 ||
+		    store_audit(st, p->actor, "approve", p->msgid,
+		    "Approved: repost") != STORE_OK)
+			goto fail;
+	} else {
+		s = store_reset(st->nntp[N_ART_INSERT]);
+		sqlite3_bind_text(s, 1, p->msgid, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s, 2, p->posted);
+		if (p->author_id != 0)
+			sqlite3_bind_int64(s, 3, p->author_id);
+		sqlite3_bind_text(s, 4, p->hold ? "held" : "ok", -1,
+		    SQLITE_STATIC);
+		sqlite3_bind_int64(s, 5, (sqlite3_int64)p->header_len);
+		sqlite3_bind_int64(s, 6, (sqlite3_int64)p->len);
+		sqlite3_bind_int64(s, 7, p->lines);
+		sqlite3_bind_text(s, 8, p->overview, -1, SQLITE_STATIC);
+		sqlite3_bind_blob(s, 9, p->text, (int)p->len, SQLITE_STATIC);
+		rc = sqlite3_step(s);
+		sqlite3_reset(s);
+		if (rc == SQLITE_CONSTRAINT_UNIQUE) {
+			store_rollback(st);
+			return STORE_EXISTS;
+		}
+		if (rc != SQLITE_DONE) {
+			store_log_error(st, "article insert");
+			goto fail;
+		}
+		id = sqlite3_last_insert_rowid(st->db);
+	}
+	if (p->hold) {
+		gl = group_list_text(p->groups, p->ngroups);
+		s = store_reset(st->nntp[N_HOLD_INSERT]);
+		sqlite3_bind_int64(s, 1, id);
+		sqlite3_bind_text(s, 2, gl, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 3, p->hold_reason != NULL ?
+		    p->hold_reason : "moderated", -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s, 4, p->posted);
+		rc = exec_done(st, s, "hold insert");
+		free(gl);
+		if (rc != 0)
+			goto fail;
+	} else {
+		for (i = 0; i < p->ngroups; i++) {
+			if ((num = number_in(st, p->groups[i], id, &xref)) < 0)
+				goto fail;
+			if (p->nums != NULL)
+				p->nums[i] = num;
+		}
+		if (save_xref(st, id, xref) != 0)
+			goto fail;
+	}
+	if (p->cancel_id != 0) {
+		if (unlist(st, p->cancel_id, ART_CANCELLED) != 0 ||
+		    store_audit(st, p->actor, "supersede", p->msgid,
+		    "Supersedes") != STORE_OK)
+			goto fail;
+	}
+	if (store_commit(st) != STORE_OK)
+		goto fail;
+	free(xref);
+	return STORE_OK;
+fail:
+	free(xref);
+	store_rollback(st);
+	return STORE_ERROR;
+}
+
+int
+store_nntp_cancel(struct store *st, int64_t id, const char *actor,
+    const char *reason)
+{
+	char	target[32];
+
+	snprintf(target, sizeof target, "article:%lld", (long long)id);
+	if (store_begin(st) != STORE_OK)
+		return STORE_ERROR;
+	if (unlist(st, id, ART_CANCELLED) != 0 ||
+	    store_audit(st, actor, "cancel", target, reason) != STORE_OK ||
+	    store_commit(st) != STORE_OK) {
+		store_rollback(st);
+		return STORE_ERROR;
+	}
+	return STORE_OK;
+}
+
+int
+store_nntp_holds(struct store *st, store_nntp_art_cb cb, void *arg)
+{
+	sqlite3_stmt	*s = store_reset(st->nntp[N_HOLD_LIST]);
+	struct nntp_art	 a;
+	int		 rc;
+
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		art_from_row(s, 0, &a);
+		if (cb(&a, arg) != 0) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		store_log_error(st, "hold list");
+		return STORE_ERROR;
+	}
+	return STORE_OK;
+}
+
+int
+store_nntp_approve(struct store *st, int64_t id, const char *actor)
+{
+	sqlite3_stmt	*s;
+	char		*groups = NULL, *p, *end, target[32], *xref = NULL;
+	long long	 g;
+
+	if (store_begin(st) != STORE_OK)
+		return STORE_ERROR;
+	s = store_reset(st->nntp[N_HOLD_GET]);
+	sqlite3_bind_int64(s, 1, id);
+	if (sqlite3_step(s) != SQLITE_ROW) {
+		sqlite3_reset(s);
+		store_rollback(st);
+		return STORE_NOTFOUND;
+	}
+	groups = store_col_text(s, 0);
+	sqlite3_reset(s);
+	for (p = groups; p != NULL && *p != '\0'; p = end) {
+		g = strtoll(p, &end, 10);
+		if (end == p || number_in(st, g, id, &xref) < 0)
+			goto fail;
+		if (*end == ',')
+			end++;
+	}
+	if (save_xref(st, id, xref) != 0)
+		goto fail;
+	s = store_reset(st->nntp[N_ART_STATUS]);
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_text(s, 2, "ok", -1, SQLITE_STATIC);
+	if (exec_done(st, s, "article status") != 0)
+		goto fail;
+	s = store_reset(st->nntp[N_HOLD_DELETE]);
+	sqlite3_bind_int64(s, 1, id);
+	snprintf(target, sizeof target, "article:%lld", (long long)id);
+	if (exec_done(st, s, "hold delete") != 0 ||
+	    store_audit(st, actor, "approve", target, NULL) != STORE_OK ||
+	    store_commit(st) != STORE_OK)
+		goto fail;
+	free(groups);
+	free(xref);
+	return STORE_OK;
+fail:
+	free(groups);
+	free(xref);
+	store_rollback(st);
+	return STORE_ERROR;
+}

@@ -1,0 +1,150 @@
+/*
+ * store-nntp.h -- newsgroups, articles, per-group numbers, overview and
+ * the moderation queue of held articles.
+ *
+ * Implemented in store-nntp.c, the only file that holds their SQL.  The
+ * statements are prepared once, by store_open().  Strings handed to
+ * callbacks point into SQLite's row and are valid only during the call.
+ */
+#ifndef HEARTH_STORE_NNTP_H
+#define HEARTH_STORE_NNTP_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "store.h"
+
+/* groups.status */
+#define NG_OPEN		0
+#define NG_MODERATED	1
+#define NG_READONLY	2
+
+/*
+ * groups.visibility, also the access level it needs: public 0, members 1
+ * (logged in), private 2 (moderators).  A held article's level is 2.
+ */
+#define NG_PUBLIC	0
+#define NG_MEMBERS	1
+#define NG_PRIVATE	2
+
+/* articles.status */
+#define ART_OK		0
+#define ART_HELD	1
+#define ART_CANCELLED	2
+#define ART_REJECTED	3
+
+struct nntp_group {
+	int64_t		 id;
+	const char	*name;
+	const char	*description;
+	int		 status;	/* NG_OPEN ... */
+	int		 visibility;	/* NG_PUBLIC ... */
+	int64_t		 created;
+	int64_t		 low;		/* high + 1 when empty */
+	int64_t		 high;		/* last number ever given */
+	int64_t		 count;
+};
+
+struct nntp_art {
+	int64_t		 id;
+	int64_t		 num;		/* 0 when looked up by message-id */
+	int64_t		 author_id;	/* 0: none (peer, anonymous) */
+	int64_t		 posted;
+	const char	*msgid;
+	const char	*overview;	/* Subject..References, TAB-separated */
+	int64_t		 bytes;
+	int64_t		 lines;
+	int		 status;	/* ART_OK ... */
+	int		 level;		/* access level needed to read it */
+	const char	*xref;		/* "group:num ..." of its numbers */
+	const char	*text;		/* NULL unless asked for */
+	size_t		 len;
+	size_t		 header_len;	/* bytes of text before the body */
+};
+
+typedef int (*store_nntp_group_cb)(const struct nntp_group *, void *);
+typedef int (*store_nntp_art_cb)(const struct nntp_art *, void *);
+typedef int (*store_nntp_num_cb)(int64_t, void *);
+
+/* What the range iterators return per row. */
+#define STORE_NNTP_TEXT		0x01	/* fill text/len/header_len */
+#define STORE_NNTP_HEADER	0x02	/* text holds the header only */
+
+int	 store_nntp_prepare(struct store *);
+void	 store_nntp_finalize(struct store *);
+
+/* One group by exact name; STORE_NOTFOUND when there is none. */
+int	 store_nntp_group_get(struct store *, const char *name,
+	    store_nntp_group_cb, void *);
+/* Every group created at or after SINCE, by name. */
+int	 store_nntp_group_list(struct store *, int64_t since,
+	    store_nntp_group_cb, void *);
+
+/* Next/previous number in a group after/before NUM, or 0. */
+int64_t	 store_nntp_num_next(struct store *, int64_t group, int64_t num);
+int64_t	 store_nntp_num_prev(struct store *, int64_t group, int64_t num);
+
+/* One article; STORE_NOTFOUND when absent.  FLAGS as above. */
+int	 store_nntp_by_num(struct store *, int64_t group, int64_t num,
+	    int flags, store_nntp_art_cb, void *);
+int	 store_nntp_by_msgid(struct store *, const char *msgid, int flags,
+	    store_nntp_art_cb, void *);
+
+/*
+ * Rows of a group with LO <= num <= HI, at most LIMIT, in order.  The
+ * callback may return non-zero to stop.  Returns the number of rows
+ * seen, or STORE_ERROR.
+ */
+int	 store_nntp_range(struct store *, int64_t group, int64_t lo,
+	    int64_t hi, int limit, int flags, store_nntp_art_cb, void *);
+int	 store_nntp_nums(struct store *, int64_t group, int64_t lo,
+	    int64_t hi, int limit, store_nntp_num_cb, void *);
+/*
+ * Visible articles posted at or after SINCE with id > AFTER, at most
+ * LIMIT rows of (article, group): art->id, msgid, and the group name in
+ * art->overview, its visibility in art->level.
+ */
+int	 store_nntp_newnews(struct store *, int64_t since, int64_t after,
+	    int limit, store_nntp_art_cb, void *);
+
+/* What POST, IHAVE and TAKETHIS store, in one transaction. */
+struct nntp_post {
+	const char	*msgid;
+	const char	*text;
+	size_t		 len;
+	size_t		 header_len;
+	const char	*overview;
+	int64_t		 lines;
+	int64_t		 author_id;	/* 0: none */
+	int64_t		 posted;
+	const int64_t	*groups;	/* group ids, in Newsgroups order */
+	size_t		 ngroups;
+	int		 hold;		/* 1: into the moderation queue */
+	const char	*hold_reason;
+	int64_t		 replace_id;	/* held article this approves, or 0 */
+	int64_t		 cancel_id;	/* article to cancel (Supersedes) */
+	const char	*actor;		/* account name for the audit log */
+	/* Out: the number in each group (array of ngroups), may be NULL. */
+	int64_t		*nums;
+};
+
+/*
+ * Store an article.  STORE_OK once committed; STORE_EXISTS when the
+ * message-id is taken; STORE_ERROR otherwise (rolled back).
+ */
+int	 store_nntp_post(struct store *, const struct nntp_post *);
+
+/*
+ * Cancel article ID: it leaves every group (numbers are not reused) but
+ * stays in the database with status cancelled; one audit row.
+ */
+int	 store_nntp_cancel(struct store *, int64_t id, const char *actor,
+	    const char *reason);
+
+/* Held articles, oldest first: id, msgid, posted and overview. */
+int	 store_nntp_holds(struct store *, store_nntp_art_cb, void *);
+/* Publish held article ID into the groups it was held for. */
+int	 store_nntp_approve(struct store *, int64_t id, const char *actor);
+
+#endif
