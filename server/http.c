@@ -19,6 +19,7 @@
 #include <event2/bufferevent_ssl.h>
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/ssl.h>
 #include <zlib.h>
@@ -26,8 +27,11 @@
 #include "conn.h"
 #include "feed.h"
 #include "http.h"
+#include "article.h"
+#include "auth.h"
 #include "log.h"
 #include "store.h"
+#include "store-nntp.h"
 #include "xmalloc.h"
 
 #define HTTP_MAX_HEADERS	8192
@@ -38,6 +42,7 @@
 #define HTTP_RATE_SLOTS		1024
 #define HTTP_GZIP_MIN		256
 #define EVENTS_IN_FEED		100
+#define FEED_PAGE		50	/* entries per feed page (RFC 5005) */
 
 struct http_doc {
 	char		*key;		/* path + variant */
@@ -70,15 +75,19 @@ struct http_req {
 	struct server		*srv;
 	struct evhttp_request	*req;
 	const char		*path;
+	const char		*query;
+	const char		*arg;		/* the name in a prefix route */
 	char			 host[256];	/* for absolute links */
 	int			 https;
+	int			 level;		/* access: 0 public, 1 member,
+						   2 moderator */
 };
 
 typedef int (*http_gen_fn)(struct http_req *, struct evbuffer *,
     time_t *lastmod, const char **ctype);
 
 struct http_route {
-	const char	*path;		/* exact path */
+	const char	*path;		/* exact path, or prefix ending in / */
 	http_gen_fn	 fn;
 	int		 max_age;	/* Cache-Control seconds */
 };
@@ -276,7 +285,7 @@ etag_matches(const char *inm, const char *etag)
  * If-Modified-Since).
  */
 static void
-send_doc(struct http_req *hr, struct http_doc *d, int max_age)
+send_doc(struct http_req *hr, struct http_doc *d, int max_age, int private)
 {
 	struct evkeyvalq	*in = evhttp_request_get_input_headers(hr->req);
 	const char		*inm, *ims;
@@ -306,7 +315,9 @@ send_doc(struct http_req *hr, struct http_doc *d, int max_age)
 	add_header(hr->req, "ETag", etag);
 	http_date(d->lastmod, date, sizeof date);
 	add_header(hr->req, "Last-Modified", date);
-	snprintf(cc, sizeof cc, "public, max-age=%d", max_age);
+	/* What a member sees after signing in is not for shared caches. */
+	snprintf(cc, sizeof cc, "%s, max-age=%d", private ? "private" :
+	    "public", max_age);
 	add_header(hr->req, "Cache-Control", cc);
 	add_header(hr->req, "Vary", "Accept-Encoding");
 	add_header(hr->req, "X-Content-Type-Options", "nosniff");
@@ -615,6 +626,405 @@ gen_events_ics(struct http_req *hr, struct evbuffer *out, time_t *lastmod,
 	collect_free(&ec);
 	*ctype = "text/calendar; charset=utf-8";
 	return 0;
+}
+
+/* News feeds */
+
+/* news: URL of a Message-ID (RFC 5538), percent-encoding what an IRI
+ * cannot hold. */
+static char *
+news_url(const char *msgid)
+{
+	size_t		 n = strlen(msgid), i, o = 5;
+	char		*out = xmalloc(n * 3 + 6);
+	static const char hex[] = "0123456789ABCDEF";
+
+	memcpy(out, "news:", 5);
+	for (i = 0; i < n; i++) {
+		unsigned char	ch = (unsigned char)msgid[i];
+
+		if ((i == 0 && ch == '<') || (i == n - 1 && ch == '>'))
+			continue;
+		if (isalnum(ch) || strchr("-._~!$&'()*+,;=:@", ch) != NULL)
+			out[o++] = (char)ch;
+		else {
+			out[o++] = '%';
+			out[o++] = hex[ch >> 4];
+			out[o++] = hex[ch & 15];
+		}
+	}
+	out[o] = '\0';
+	return out;
+}
+
+/* The display name of a From header, never its address. */
+static char *
+from_name(const char *from)
+{
+	const char	*lt, *lp, *rp;
+	char		*n;
+
+	if (from == NULL)
+		return xstrdup("anonymous");
+	if ((lt = strchr(from, '<')) != NULL && lt > from) {
+		n = xstrndup(from, (size_t)(lt - from));
+	} else if ((lp = strchr(from, '(')) != NULL &&
+	    (rp = strchr(lp, ')')) != NULL) {
+		n = xstrndup(lp + 1, (size_t)(rp - lp - 1));
+	} else
+		return xstrdup("anonymous");
+	/* Trim spaces and quotes. */
+	{
+		char	*p = n, *e;
+
+		while (*p == ' ' || *p == '"')
+			p++;
+		e = p + strlen(p);
+		while (e > p && (e[-1] == ' ' || e[-1] == '"'))
+			*--e = '\0';
+		memmove(n, p, strlen(p) + 1);
+	}
+	if (*n == '\0' || strchr(n, '@') != NULL) {
+		free(n);
+		return xstrdup("anonymous");
+	}
+	return n;
+}
+
+/* The last Message-ID in a References header (xmalloc'd), or NULL. */
+static char *
+last_reference(const char *refs)
+{
+	const char	*lt, *gt;
+
+	if (refs == NULL || (lt = strrchr(refs, '<')) == NULL ||
+	    (gt = strchr(lt, '>')) == NULL)
+		return NULL;
+	return xstrndup(lt, (size_t)(gt - lt + 1));
+}
+
+struct entries {
+	struct feed_entry	*e;
+	size_t			 n;
+	char			**owned;
+	size_t			 nowned;
+	time_t			 newest;
+};
+
+static const char *
+own(struct entries *es, char *p)
+{
+	es->owned = xreallocarray(es->owned, es->nowned + 1,
+	    sizeof *es->owned);
+	es->owned[es->nowned++] = p;
+	return p;
+}
+
+static void
+entries_free(struct entries *es)
+{
+	size_t	i;
+
+	for (i = 0; i < es->nowned; i++)
+		free(es->owned[i]);
+	free(es->owned);
+	free(es->e);
+}
+
+static struct feed_entry *
+entry_new(struct entries *es)
+{
+	es->e = xreallocarray(es->e, es->n + 1, sizeof *es->e);
+	memset(&es->e[es->n], 0, sizeof es->e[es->n]);
+	return &es->e[es->n++];
+}
+
+/* One stored article as a feed entry. */
+static int
+article_entry(const struct nntp_art *a, void *arg)
+{
+	struct entries		*es = arg;
+	struct feed_entry	*e;
+	struct article		 art;
+	char			 why[128], *parent;
+	const char		*v;
+
+	if (article_parse(a->text, a->len, &art, why, sizeof why) != 0)
+		return 0;
+	e = entry_new(es);
+	e->id = own(es, news_url(a->msgid));
+	e->link = e->id;
+	e->title = own(es, xstrdup((v = article_header_get(&art,
+	    "Subject")) != NULL ? v : ""));
+	e->author = a->author_name != NULL ? own(es, xstrdup(a->author_name)) :
+	    own(es, from_name(article_header_get(&art, "From")));
+	if ((v = article_header_get(&art, "X-Hearth-Verified")) != NULL)
+		e->author_role = own(es, xstrdup(v));
+	e->published = e->updated = (time_t)a->posted;
+	e->content = own(es, xstrndup(a->text + a->header_len,
+	    a->len - a->header_len));
+	e->content_len = a->len - a->header_len;
+	if ((parent = last_reference(article_header_get(&art, "References")))
+	    != NULL) {
+		e->in_reply_to = own(es, news_url(parent));
+		free(parent);
+	}
+	if ((time_t)a->posted > es->newest)
+		es->newest = (time_t)a->posted;
+	article_free(&art);
+	return 0;
+}
+
+static int
+tombstone_entry(const struct nntp_art *a, void *arg)
+{
+	struct entries		*es = arg;
+	struct feed_entry	*e = entry_new(es);
+
+	e->id = own(es, news_url(a->msgid));
+	e->deleted = 1;
+	e->deleted_when = (time_t)a->changed;
+	if ((time_t)a->changed > es->newest)
+		es->newest = (time_t)a->changed;
+	return 0;
+}
+
+struct group_find {
+	int			 found;
+	int64_t			 id;
+	int64_t			 high;
+	int			 visibility;
+	char			 name[256];
+	char			 description[512];
+};
+
+static int
+group_found(const struct nntp_group *g, void *arg)
+{
+	struct group_find	*gf = arg;
+
+	gf->found = 1;
+	gf->id = g->id;
+	gf->high = g->high;
+	gf->visibility = g->visibility;
+	snprintf(gf->name, sizeof gf->name, "%s", g->name);
+	snprintf(gf->description, sizeof gf->description, "%s",
+	    g->description != NULL ? g->description : "");
+	return 0;
+}
+
+/* "before=N" from the query string; 0 when absent, -1 when malformed. */
+static int64_t
+query_before(struct http_req *hr)
+{
+	const char	*q = hr->query;
+	char		*end;
+	long long	 v;
+
+	if (q == NULL || *q == '\0')
+		return 0;
+	if (strncmp(q, "before=", 7) != 0)
+		return -1;
+	v = strtoll(q + 7, &end, 10);
+	if (q[7] == '\0' || *end != '\0' || v <= 0)
+		return -1;
+	return v;
+}
+
+static int
+write_feed(struct http_req *hr, struct feed_meta *m, struct entries *es,
+    int rss, struct evbuffer *out, time_t *lastmod, const char **ctype)
+{
+	int	rc;
+
+	if (es->newest == 0)
+		es->newest = hr->srv->started;
+	m->updated = es->newest;
+	*lastmod = es->newest;
+	if (rss) {
+		rc = feed_write_rss(m, es->e, es->n, out);
+		*ctype = "application/rss+xml; charset=utf-8";
+	} else {
+		rc = feed_write_atom(m, es->e, es->n, out);
+		*ctype = "application/atom+xml; charset=utf-8";
+	}
+	return rc;
+}
+
+/* 1 when the requester may read a group of this visibility. */
+static int
+may_read(struct http_req *hr, int visibility)
+{
+	return hr->level >= visibility;
+}
+
+#define HTTP_NOT_FOUND	1	/* generator result: answer 404 */
+#define HTTP_BAD	2	/* generator result: answer 400 */
+
+static int
+gen_group_feed(struct http_req *hr, struct evbuffer *out, time_t *lastmod,
+    const char **ctype)
+{
+	struct group_find	 gf;
+	struct entries		 es;
+	struct feed_meta	 m;
+	char			 name[256], *base, *self, *alt, *prev = NULL;
+	char			*next = NULL, *id;
+	size_t			 n = strlen(hr->arg);
+	int			 rss, rc;
+	int64_t			 before;
+
+	rss = n > 4 && strcmp(hr->arg + n - 4, ".rss") == 0;
+	if (!rss && !(n > 5 && strcmp(hr->arg + n - 5, ".atom") == 0))
+		return HTTP_NOT_FOUND;
+	snprintf(name, sizeof name, "%.*s", (int)(n - (rss ? 4 : 5)),
+	    hr->arg);
+	if ((before = query_before(hr)) < 0)
+		return HTTP_BAD;
+	memset(&gf, 0, sizeof gf);
+	if (store_nntp_group_get(hr->srv->store, name, group_found, &gf) !=
+	    STORE_OK || !gf.found || !may_read(hr, gf.visibility))
+		return HTTP_NOT_FOUND;
+	memset(&es, 0, sizeof es);
+	store_nntp_feed_group(hr->srv->store, gf.id, before, FEED_PAGE,
+	    article_entry, &es);
+	/* The current page also carries the tombstones (RFC 6721). */
+	if (before == 0)
+		store_nntp_feed_gone_group(hr->srv->store, gf.name, FEED_PAGE,
+		    tombstone_entry, &es);
+	base = base_url(hr);
+	xasprintf(&self, "%s/feeds/groups/%s%s%s", base, hr->arg,
+	    before > 0 ? "?" : "", before > 0 ? hr->query : "");
+	xasprintf(&alt, "%s/", base);
+	xasprintf(&id, "urn:hearth:group:%s", gf.name);
+	/* RFC 5005 §4: archives of older entries, 50 at a time. */
+	{
+		int64_t	 lowest;
+
+		lowest = before > 0 ? before - FEED_PAGE : gf.high - FEED_PAGE +
+		    1;
+		if (es.n > 0 && lowest > 1)
+			xasprintf(&prev, "%s/feeds/groups/%s?before=%lld",
+			    base, hr->arg, (long long)lowest);
+		if (before > 0)
+			xasprintf(&next, before + FEED_PAGE > gf.high ?
+			    "%s/feeds/groups/%s" : "%s/feeds/groups/%s"
+			    "?before=%lld", base, hr->arg,
+			    (long long)(before + FEED_PAGE));
+	}
+	memset(&m, 0, sizeof m);
+	m.id = id;
+	m.title = gf.name;
+	m.subtitle = gf.description;
+	m.self_url = self;
+	m.alt_url = alt;
+	m.prev_url = prev;
+	m.next_url = next;
+	rc = write_feed(hr, &m, &es, rss, out, lastmod, ctype);
+	entries_free(&es);
+	free(base);
+	free(self);
+	free(alt);
+	free(id);
+	free(prev);
+	free(next);
+	return rc;
+}
+
+static int
+gen_thread_feed(struct http_req *hr, struct evbuffer *out, time_t *lastmod,
+    const char **ctype)
+{
+	struct entries	 es;
+	struct feed_meta m;
+	char		*dec, *msgid, *base, *self, *id;
+	size_t		 n = strlen(hr->arg);
+	int		 rc;
+
+	if (!(n > 5 && strcmp(hr->arg + n - 5, ".atom") == 0))
+		return HTTP_NOT_FOUND;
+	dec = evhttp_uridecode(hr->arg, 0, NULL);
+	if (dec == NULL)
+		return HTTP_BAD;
+	dec[strlen(dec) - 5] = '\0';
+	if (dec[0] == '<')
+		msgid = xstrdup(dec);
+	else
+		xasprintf(&msgid, "<%s>", dec);
+	free(dec);
+	if (!msgid_valid(msgid)) {
+		free(msgid);
+		return HTTP_NOT_FOUND;
+	}
+	memset(&es, 0, sizeof es);
+	store_nntp_feed_thread(hr->srv->store, msgid, article_entry, &es);
+	store_nntp_feed_gone_thread(hr->srv->store, msgid, tombstone_entry,
+	    &es);
+	if (es.n == 0) {
+		free(msgid);
+		entries_free(&es);
+		return HTTP_NOT_FOUND;
+	}
+	base = base_url(hr);
+	xasprintf(&self, "%s/feeds/threads/%s", base, hr->arg);
+	id = news_url(msgid);
+	memset(&m, 0, sizeof m);
+	m.id = id;
+	m.title = es.e[0].deleted || es.e[0].title == NULL ? "Thread" :
+	    es.e[0].title;
+	m.self_url = self;
+	rc = write_feed(hr, &m, &es, 0, out, lastmod, ctype);
+	entries_free(&es);
+	free(base);
+	free(self);
+	free(id);
+	free(msgid);
+	return rc;
+}
+
+static int
+gen_doctor_feed(struct http_req *hr, struct evbuffer *out, time_t *lastmod,
+    const char **ctype)
+{
+	struct account	 a;
+	struct entries	 es;
+	struct feed_meta m;
+	char		 name[64], *base, *self, *id, *title;
+	size_t		 n = strlen(hr->arg);
+	int		 rc;
+
+	if (!(n > 5 && n - 5 < sizeof name && strcmp(hr->arg + n - 5,
+	    ".atom") == 0))
+		return HTTP_NOT_FOUND;
+	snprintf(name, sizeof name, "%.*s", (int)(n - 5), hr->arg);
+	if (store_account_get(hr->srv->store, name, &a, NULL) != STORE_OK)
+		return HTTP_NOT_FOUND;
+	if (strcmp(a.role, "doctor") != 0) {
+		account_clear(&a);
+		return HTTP_NOT_FOUND;
+	}
+	memset(&es, 0, sizeof es);
+	store_nntp_feed_author(hr->srv->store, a.id, FEED_PAGE, article_entry,
+	    &es);
+	base = base_url(hr);
+	xasprintf(&self, "%s/feeds/doctors/%s", base, hr->arg);
+	xasprintf(&id, "urn:hearth:doctor:%s", a.name);
+	xasprintf(&title, "Answers from %s, verified doctor%s%s%s", a.name,
+	    a.specialty != NULL ? " (" : "", a.specialty != NULL ?
+	    a.specialty : "", a.specialty != NULL ? ")" : "");
+	memset(&m, 0, sizeof m);
+	m.id = id;
+	m.title = title;
+	m.self_url = self;
+	m.author = a.name;
+	rc = write_feed(hr, &m, &es, 0, out, lastmod, ctype);
+	entries_free(&es);
+	account_clear(&a);
+	free(base);
+	free(self);
+	free(id);
+	free(title);
+	return rc;
 }
 
 /* The landing page */
@@ -930,6 +1340,9 @@ static const struct http_route routes[] = {
 	{ "/healthz", gen_healthz, 0 },
 	{ "/feeds/events.atom", gen_events_atom, 300 },
 	{ "/events.ics", gen_events_ics, 300 },
+	{ "/feeds/groups/", gen_group_feed, 60 },
+	{ "/feeds/threads/", gen_thread_feed, 60 },
+	{ "/feeds/doctors/", gen_doctor_feed, 300 },
 };
 
 /*
@@ -994,6 +1407,94 @@ request_host(struct http_req *hr)
 	memcpy(hr->host, h, n + 1);
 }
 
+/*
+ * HTTP Basic credentials (RFC 7617) for members-only feeds.  Only over
+ * TLS (or loopback when the operator allows it); a wrong password gets
+ * 401, and no credentials simply reads as the public.  Returns -1 when a
+ * reply was sent.
+ */
+static int
+http_auth(struct http_req *hr)
+{
+	const char	*h, *p;
+	unsigned char	 dec[512];
+	int		 n;
+	char		*colon, peer_ip[64];
+	struct account	 a;
+	char		*peer = NULL;
+	ev_uint16_t	 port;
+	int		 rc;
+
+	hr->level = 0;
+	h = evhttp_find_header(evhttp_request_get_input_headers(hr->req),
+	    "Authorization");
+	if (h == NULL)
+		return 0;
+	evhttp_connection_get_peer(evhttp_request_get_connection(hr->req),
+	    &peer, &port);
+	snprintf(peer_ip, sizeof peer_ip, "%s", peer != NULL ? peer : "");
+	if (!hr->https && !(hr->srv->cf->allow_plain_auth_loopback &&
+	    (strncmp(peer_ip, "127.", 4) == 0 || strcmp(peer_ip, "::1") ==
+	    0))) {
+		send_text(hr->req, 403, "Forbidden", "Send credentials over "
+		    "HTTPS only");
+		return -1;
+	}
+	if (strncasecmp(h, "Basic ", 6) != 0) {
+		add_header(hr->req, "WWW-Authenticate", "Basic realm=\"Hearth\", "
+		    "charset=\"UTF-8\"");
+		send_text(hr->req, 401, "Unauthorized", "Use Basic "
+		    "authentication");
+		return -1;
+	}
+	p = h + 6;
+	while (*p == ' ')
+		p++;
+	if (strlen(p) > 600 || (n = EVP_DecodeBlock(dec, (const unsigned char *)
+	    p, (int)strlen(p))) < 0) {
+		send_text(hr->req, 400, "Bad Request", "Malformed credentials");
+		return -1;
+	}
+	/* EVP_DecodeBlock counts the padding as data bytes. */
+	if (strlen(p) >= 1 && p[strlen(p) - 1] == '=')
+		n--;
+	if (strlen(p) >= 2 && p[strlen(p) - 2] == '=')
+		n--;
+	if (n < 0 || n >= (int)sizeof dec) {
+		send_text(hr->req, 400, "Bad Request", "Malformed credentials");
+		return -1;
+	}
+	dec[n] = '\0';
+	if ((int)strlen((char *)dec) != n) {
+		/* A NUL inside the credentials. */
+		send_text(hr->req, 400, "Bad Request", "Malformed credentials");
+		return -1;
+	}
+	if ((colon = strchr((char *)dec, ':')) == NULL) {
+		send_text(hr->req, 400, "Bad Request", "Malformed credentials");
+		return -1;
+	}
+	*colon = '\0';
+	rc = auth_login(hr->srv, peer_ip, "http", (char *)dec, colon + 1, &a);
+	OPENSSL_cleanse(dec, sizeof dec);
+	if (rc == AUTH_OK) {
+		hr->level = (strcmp(a.role, "moderator") == 0 ||
+		    strcmp(a.role, "admin") == 0) ? 2 : 1;
+		account_clear(&a);
+		return 0;
+	}
+	add_header(hr->req, "WWW-Authenticate", "Basic realm=\"Hearth\", "
+	    "charset=\"UTF-8\"");
+	if (rc == AUTH_THROTTLED) {
+		add_header(hr->req, "Retry-After", "60");
+		send_text(hr->req, 429, "Too Many Requests", "Too many failed "
+		    "sign-ins; try again later");
+	} else
+		send_text(hr->req, 401, "Unauthorized", "Wrong name or "
+		    "password");
+	return -1;
+}
+
 static void
 http_dispatch(struct evhttp_request *req, void *arg)
 {
@@ -1046,36 +1547,63 @@ http_dispatch(struct evhttp_request *req, void *arg)
 	hr.srv = srv;
 	hr.req = req;
 	hr.path = evhttp_uri_get_path(u);
+	hr.query = evhttp_uri_get_query(u);
 	hr.https = bufferevent_openssl_get_ssl(
 	    evhttp_connection_get_bufferevent(evcon)) != NULL;
 	request_host(&hr);
-	for (i = 0; i < sizeof routes / sizeof routes[0]; i++)
-		if (strcmp(routes[i].path, hr.path) == 0)
+	for (i = 0; i < sizeof routes / sizeof routes[0]; i++) {
+		size_t	n = strlen(routes[i].path);
+
+		if (routes[i].path[n - 1] == '/') {
+			if (strncmp(routes[i].path, hr.path, n) == 0 &&
+			    hr.path[n] != '\0' && strchr(hr.path + n, '/') ==
+			    NULL) {
+				rt = &routes[i];
+				hr.arg = hr.path + n;
+			}
+		} else if (strcmp(routes[i].path, hr.path) == 0)
 			rt = &routes[i];
+	}
 	if (rt == NULL) {
 		evhttp_uri_free(u);
 		send_text(req, 404, "Not Found", "Not found");
 		return;
 	}
-	/* Documents embed absolute links: cache per scheme and host. */
-	snprintf(key, sizeof key, "%s|%s|%s", hr.https ? "s" : "p", hr.host,
-	    hr.path);
+	if (http_auth(&hr) != 0) {
+		evhttp_uri_free(u);
+		return;
+	}
+	/*
+	 * Documents embed absolute links: cache per scheme, host, path and
+	 * query, and per access level (members see members-only groups).
+	 */
+	snprintf(key, sizeof key, "%s|%d|%s|%s?%s", hr.https ? "s" : "p",
+	    hr.level, hr.host, hr.path, hr.query != NULL ? hr.query : "");
 	if ((d = cache_get(srv, key)) == NULL) {
+		int	rc;
+
 		body = evbuffer_new();
 		ctype = "text/plain";
 		lastmod = srv->started;
-		if (rt->fn(&hr, body, &lastmod, &ctype) != 0) {
+		if ((rc = rt->fn(&hr, body, &lastmod, &ctype)) != 0) {
 			evbuffer_free(body);
 			evhttp_uri_free(u);
-			log_warnx("http: cannot generate %s", hr.path);
-			send_text(req, 500, "Internal Server Error",
-			    "Could not generate this page");
+			if (rc == HTTP_NOT_FOUND)
+				send_text(req, 404, "Not Found", "Not found");
+			else if (rc == HTTP_BAD)
+				send_text(req, 400, "Bad Request",
+				    "Malformed request");
+			else {
+				log_warnx("http: cannot generate %s", hr.path);
+				send_text(req, 500, "Internal Server Error",
+				    "Could not generate this page");
+			}
 			return;
 		}
 		d = cache_put(srv, key, body, lastmod, ctype);
 		evbuffer_free(body);
 	}
-	send_doc(&hr, d, rt->max_age);
+	send_doc(&hr, d, rt->max_age, hr.level > 0);
 	evhttp_uri_free(u);
 }
 

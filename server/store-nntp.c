@@ -41,6 +41,16 @@ enum {
 	N_HOLD_GET,
 	N_HOLD_DELETE,
 	N_HOLD_LIST,
+	N_ID_BY_MSGID,
+	N_HIDE_SAVE,
+	N_HIDE_RESTORE,
+	N_HIDE_FORGET,
+	N_GROUP_RECOUNT,
+	N_FEED_GROUP,
+	N_FEED_THREAD,
+	N_FEED_AUTHOR,
+	N_FEED_GONE_GROUP,
+	N_FEED_GONE_THREAD,
 	N_COUNT
 };
 
@@ -54,6 +64,12 @@ enum {
 	"(SELECT min(CASE g.visibility WHEN 'public' THEN 0 " \
 	"WHEN 'members' THEN 1 ELSE 2 END) FROM group_articles ga2 " \
 	"JOIN groups g ON g.id = ga2.group_id WHERE ga2.article_id = a.id) "
+
+/* Feed rows: the common columns, the text, then the author's name. */
+#define FEED_COLS \
+	"a.id, 0, a.author_id, a.posted, a.msgid, a.overview, a.bytes, " \
+	"a.lines, a.status, 0, a.header_len, a.xref, a.text, " \
+	"(SELECT name FROM accounts WHERE id = a.author_id) "
 
 static const struct store_sql nntp_sql[] = {
 	{ N_GROUP_GET, "SELECT " GROUP_COLS "FROM groups g WHERE g.name = ?1" },
@@ -96,7 +112,8 @@ static const struct store_sql nntp_sql[] = {
 	{ N_ART_REPLACE, "UPDATE articles SET status = 'ok', posted = ?2, "
 	  "header_len = ?3, bytes = ?4, lines = ?5, overview = ?6, "
 	  "text = ?7 WHERE id = ?1" },
-	{ N_ART_STATUS, "UPDATE articles SET status = ?2 WHERE id = ?1" },
+	{ N_ART_STATUS, "UPDATE articles SET status = ?2, status_changed = "
+	  "CAST(strftime('%s', 'now') AS INTEGER) WHERE id = ?1" },
 	{ N_GROUP_BUMP, "UPDATE groups SET high = high + 1, "
 	  "count = count + 1 WHERE id = ?1 RETURNING high, name" },
 	{ N_ART_XREF, "UPDATE articles SET xref = ?2 WHERE id = ?1" },
@@ -113,10 +130,40 @@ static const struct store_sql nntp_sql[] = {
 	  "a.overview, a.bytes, a.lines, a.status, 2, a.header_len, a.xref "
 	  "FROM holds h JOIN articles a ON a.id = h.article_id "
 	  "WHERE a.status = 'held' ORDER BY h.id" },
+	{ N_ID_BY_MSGID, "SELECT id, status FROM articles WHERE msgid = ?1" },
+	{ N_HIDE_SAVE, "INSERT INTO hidden_numbers (article_id, group_id, num) "
+	  "SELECT article_id, group_id, num FROM group_articles "
+	  "WHERE article_id = ?1" },
+	{ N_HIDE_RESTORE, "INSERT INTO group_articles (group_id, num, "
+	  "article_id) SELECT group_id, num, article_id FROM hidden_numbers "
+	  "WHERE article_id = ?1" },
+	{ N_HIDE_FORGET, "DELETE FROM hidden_numbers WHERE article_id = ?1" },
+	{ N_GROUP_RECOUNT, "UPDATE groups SET count = (SELECT count(*) FROM "
+	  "group_articles ga WHERE ga.group_id = groups.id) WHERE id IN "
+	  "(SELECT group_id FROM group_articles WHERE article_id = ?1)" },
+	{ N_FEED_GROUP, "SELECT " FEED_COLS "FROM group_articles ga "
+	  "JOIN articles a ON a.id = ga.article_id WHERE ga.group_id = ?1 "
+	  "AND (?2 = 0 OR ga.num < ?2) AND a.status = 'ok' "
+	  "ORDER BY ga.num DESC LIMIT ?3" },
+	{ N_FEED_THREAD, "SELECT " FEED_COLS "FROM articles a "
+	  "WHERE a.status = 'ok' AND (a.msgid = ?1 OR "
+	  "instr(a.overview, ?1) > 0) AND " LEVEL_COL " = 0 "
+	  "ORDER BY a.posted, a.id LIMIT 500" },
+	{ N_FEED_AUTHOR, "SELECT " FEED_COLS "FROM articles a "
+	  "WHERE a.author_id = ?1 AND a.status = 'ok' AND " LEVEL_COL " = 0 "
+	  "ORDER BY a.posted DESC, a.id DESC LIMIT ?2" },
+	{ N_FEED_GONE_GROUP, "SELECT a.msgid, a.status_changed FROM articles a "
+	  "WHERE a.status IN ('hidden', 'cancelled') AND (a.xref LIKE "
+	  "?1 || ':%' OR a.xref LIKE '% ' || ?1 || ':%') "
+	  "ORDER BY a.status_changed DESC LIMIT ?2" },
+	{ N_FEED_GONE_THREAD, "SELECT a.msgid, a.status_changed FROM articles "
+	  "a WHERE a.status IN ('hidden', 'cancelled') AND (a.msgid = ?1 OR "
+	  "instr(a.overview, ?1) > 0) ORDER BY a.status_changed DESC "
+	  "LIMIT 500" },
 };
 
 static const char *const art_status_names[] = {
-	"ok", "held", "cancelled", "rejected"
+	"ok", "held", "cancelled", "rejected", "hidden"
 };
 
 int
@@ -259,7 +306,7 @@ art_status(const char *s)
 {
 	int	i;
 
-	for (i = 0; i < 4; i++)
+	for (i = 0; i < 5; i++)
 		if (s != NULL && strcmp(s, art_status_names[i]) == 0)
 			return i;
 	return ART_REJECTED;
@@ -698,4 +745,216 @@ fail:
 	free(xref);
 	store_rollback(st);
 	return STORE_ERROR;
+}
+
+/* The id and status of the article MSGID; STORE_NOTFOUND if none. */
+static int
+id_by_msgid(struct store *st, const char *msgid, int64_t *id, int *status)
+{
+	sqlite3_stmt	*s = store_reset(st->nntp[N_ID_BY_MSGID]);
+	int		 rc;
+
+	sqlite3_bind_text(s, 1, msgid, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		*id = sqlite3_column_int64(s, 0);
+		*status = art_status((const char *)sqlite3_column_text(s, 1));
+	}
+	sqlite3_reset(s);
+	if (rc == SQLITE_ROW)
+		return STORE_OK;
+	return rc == SQLITE_DONE ? STORE_NOTFOUND : STORE_ERROR;
+}
+
+static int
+run_id(struct store *st, int which, int64_t id, const char *what)
+{
+	sqlite3_stmt	*s = store_reset(st->nntp[which]);
+
+	sqlite3_bind_int64(s, 1, id);
+	return exec_done(st, s, what);
+}
+
+int
+store_nntp_hide(struct store *st, const char *msgid)
+{
+	int64_t	id;
+	int	status, rc;
+
+	if ((rc = id_by_msgid(st, msgid, &id, &status)) != STORE_OK)
+		return rc;
+	if (status != ART_OK)
+		return STORE_NOTFOUND;
+	if (store_begin(st) != STORE_OK)
+		return STORE_ERROR;
+	if (run_id(st, N_HIDE_SAVE, id, "hide save") != 0 ||
+	    unlist(st, id, ART_HIDDEN) != 0 || store_commit(st) != STORE_OK) {
+		store_rollback(st);
+		return STORE_ERROR;
+	}
+	return STORE_OK;
+}
+
+int
+store_nntp_unhide(struct store *st, const char *msgid)
+{
+	sqlite3_stmt	*s;
+	int64_t		 id;
+	int		 status, rc;
+
+	if ((rc = id_by_msgid(st, msgid, &id, &status)) != STORE_OK)
+		return rc;
+	if (status != ART_HIDDEN)
+		return STORE_NOTFOUND;
+	if (store_begin(st) != STORE_OK)
+		return STORE_ERROR;
+	s = store_reset(st->nntp[N_ART_STATUS]);
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_text(s, 2, "ok", -1, SQLITE_STATIC);
+	if (run_id(st, N_HIDE_RESTORE, id, "unhide restore") != 0 ||
+	    run_id(st, N_HIDE_FORGET, id, "unhide forget") != 0 ||
+	    run_id(st, N_GROUP_RECOUNT, id, "unhide recount") != 0 ||
+	    exec_done(st, s, "article status") != 0 ||
+	    store_commit(st) != STORE_OK) {
+		store_rollback(st);
+		return STORE_ERROR;
+	}
+	return STORE_OK;
+}
+
+int
+store_nntp_reject(struct store *st, const char *msgid)
+{
+	sqlite3_stmt	*s;
+	int64_t		 id;
+	int		 status, rc;
+
+	if ((rc = id_by_msgid(st, msgid, &id, &status)) != STORE_OK)
+		return rc;
+	if (status != ART_HELD)
+		return STORE_NOTFOUND;
+	if (store_begin(st) != STORE_OK)
+		return STORE_ERROR;
+	s = store_reset(st->nntp[N_ART_STATUS]);
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_text(s, 2, "rejected", -1, SQLITE_STATIC);
+	if (exec_done(st, s, "article status") != 0 ||
+	    run_id(st, N_HOLD_DELETE, id, "hold delete") != 0 ||
+	    store_commit(st) != STORE_OK) {
+		store_rollback(st);
+		return STORE_ERROR;
+	}
+	return STORE_OK;
+}
+
+int
+store_nntp_approve_msgid(struct store *st, const char *msgid,
+    const char *actor)
+{
+	int64_t	id;
+	int	status, rc;
+
+	if ((rc = id_by_msgid(st, msgid, &id, &status)) != STORE_OK)
+		return rc;
+	if (status != ART_HELD)
+		return STORE_NOTFOUND;
+	return store_nntp_approve(st, id, actor);
+}
+
+static int
+feed_rows(struct store *st, sqlite3_stmt *s, store_nntp_art_cb cb, void *arg)
+{
+	struct nntp_art	a;
+	int		rc, n = 0;
+
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		art_from_row(s, STORE_NNTP_TEXT, &a);
+		a.author_name = (const char *)sqlite3_column_text(s, 13);
+		n++;
+		if (cb(&a, arg) != 0)
+			break;
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		store_log_error(st, "feed");
+		return STORE_ERROR;
+	}
+	return n;
+}
+
+static int
+gone_rows(struct store *st, sqlite3_stmt *s, store_nntp_art_cb cb, void *arg)
+{
+	struct nntp_art	a;
+	int		rc, n = 0;
+
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		memset(&a, 0, sizeof a);
+		a.msgid = (const char *)sqlite3_column_text(s, 0);
+		a.changed = sqlite3_column_int64(s, 1);
+		a.status = ART_HIDDEN;
+		n++;
+		if (cb(&a, arg) != 0)
+			break;
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		store_log_error(st, "feed tombstones");
+		return STORE_ERROR;
+	}
+	return n;
+}
+
+int
+store_nntp_feed_group(struct store *st, int64_t group, int64_t before,
+    int limit, store_nntp_art_cb cb, void *arg)
+{
+	sqlite3_stmt	*s = store_reset(st->nntp[N_FEED_GROUP]);
+
+	sqlite3_bind_int64(s, 1, group);
+	sqlite3_bind_int64(s, 2, before);
+	sqlite3_bind_int(s, 3, limit);
+	return feed_rows(st, s, cb, arg);
+}
+
+int
+store_nntp_feed_thread(struct store *st, const char *msgid,
+    store_nntp_art_cb cb, void *arg)
+{
+	sqlite3_stmt	*s = store_reset(st->nntp[N_FEED_THREAD]);
+
+	sqlite3_bind_text(s, 1, msgid, -1, SQLITE_STATIC);
+	return feed_rows(st, s, cb, arg);
+}
+
+int
+store_nntp_feed_author(struct store *st, int64_t account, int limit,
+    store_nntp_art_cb cb, void *arg)
+{
+	sqlite3_stmt	*s = store_reset(st->nntp[N_FEED_AUTHOR]);
+
+	sqlite3_bind_int64(s, 1, account);
+	sqlite3_bind_int(s, 2, limit);
+	return feed_rows(st, s, cb, arg);
+}
+
+int
+store_nntp_feed_gone_group(struct store *st, const char *group, int limit,
+    store_nntp_art_cb cb, void *arg)
+{
+	sqlite3_stmt	*s = store_reset(st->nntp[N_FEED_GONE_GROUP]);
+
+	sqlite3_bind_text(s, 1, group, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 2, limit);
+	return gone_rows(st, s, cb, arg);
+}
+
+int
+store_nntp_feed_gone_thread(struct store *st, const char *msgid,
+    store_nntp_art_cb cb, void *arg)
+{
+	sqlite3_stmt	*s = store_reset(st->nntp[N_FEED_GONE_THREAD]);
+
+	sqlite3_bind_text(s, 1, msgid, -1, SQLITE_STATIC);
+	return gone_rows(st, s, cb, arg);
 }

@@ -33,6 +33,7 @@
 #define ART_HELD	1
 #define ART_CANCELLED	2
 #define ART_REJECTED	3
+#define ART_HIDDEN	4	/* by a moderator: kept, not shown */
 
 struct nntp_group {
 	int64_t		 id;
@@ -61,6 +62,8 @@ struct nntp_art {
 	const char	*text;		/* NULL unless asked for */
 	size_t		 len;
 	size_t		 header_len;	/* bytes of text before the body */
+	const char	*author_name;	/* feed queries only, else NULL */
+	int64_t		 changed;	/* feed tombstones: when it went */
 };
 
 typedef int (*store_nntp_group_cb)(const struct nntp_group *, void *);
@@ -146,5 +149,35 @@ int	 store_nntp_cancel(struct store *, int64_t id, const char *actor,
 int	 store_nntp_holds(struct store *, store_nntp_art_cb, void *);
 /* Publish held article ID into the groups it was held for. */
 int	 store_nntp_approve(struct store *, int64_t id, const char *actor);
+
+/*
+ * Moderation by Message-ID.  Hide takes a visible article out of its
+ * groups (keeping its numbers) and out of every reading command; unhide
+ * puts it back under the same numbers.  Reject closes a held article.
+ * STORE_NOTFOUND when no article in the right state has that id.
+ */
+int	 store_nntp_hide(struct store *, const char *msgid);
+int	 store_nntp_unhide(struct store *, const char *msgid);
+int	 store_nntp_reject(struct store *, const char *msgid);
+int	 store_nntp_approve_msgid(struct store *, const char *msgid,
+	    const char *actor);
+
+/*
+ * Feeds: public articles only, with text and the author's account name.
+ * GROUP: the newest LIMIT of a group numbered below BEFORE (0: any).
+ * THREAD: the article MSGID and every article whose References name it.
+ * AUTHOR: the newest LIMIT by an account.  GONE: hidden or cancelled
+ * articles of a group (by name) or of a thread, with when they went.
+ */
+int	 store_nntp_feed_group(struct store *, int64_t group, int64_t before,
+	    int limit, store_nntp_art_cb, void *);
+int	 store_nntp_feed_thread(struct store *, const char *msgid,
+	    store_nntp_art_cb, void *);
+int	 store_nntp_feed_author(struct store *, int64_t account, int limit,
+	    store_nntp_art_cb, void *);
+int	 store_nntp_feed_gone_group(struct store *, const char *group,
+	    int limit, store_nntp_art_cb, void *);
+int	 store_nntp_feed_gone_thread(struct store *, const char *msgid,
+	    store_nntp_art_cb, void *);
 
 #endif

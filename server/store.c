@@ -161,7 +161,8 @@ static const char *const migrations[] = {
 	"  posted INTEGER NOT NULL,"
 	"  author_id INTEGER REFERENCES accounts(id) ON DELETE SET NULL,"
 	"  status TEXT NOT NULL DEFAULT 'ok'"
-	"    CHECK (status IN ('ok','held','cancelled','rejected')),"
+	"    CHECK (status IN ('ok','held','cancelled','rejected','hidden')),"
+	"  status_changed INTEGER,"
 	"  header_len INTEGER NOT NULL,"
 	"  bytes INTEGER NOT NULL,"
 	"  lines INTEGER NOT NULL,"
@@ -180,7 +181,18 @@ static const char *const migrations[] = {
 	"  article_id INTEGER NOT NULL UNIQUE REFERENCES articles(id),"
 	"  groups TEXT NOT NULL,"
 	"  reason TEXT NOT NULL,"
-	"  created INTEGER NOT NULL);",
+	"  created INTEGER NOT NULL);"
+	/*
+	 * A hidden article leaves its groups but keeps its numbers here,
+	 * so unhiding puts it back where it was.
+	 */
+	"CREATE TABLE hidden_numbers ("
+	"  article_id INTEGER NOT NULL REFERENCES articles(id),"
+	"  group_id INTEGER NOT NULL REFERENCES groups(id),"
+	"  num INTEGER NOT NULL,"
+	"  PRIMARY KEY (group_id, num));"
+	"CREATE INDEX hidden_numbers_article ON hidden_numbers(article_id);"
+	"CREATE INDEX articles_author ON articles(author_id, posted);",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
