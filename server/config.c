@@ -383,8 +383,9 @@ apply_key(struct config *cf, const struct key_def *k, const char *v,
 	case K_DOUBLE:
 		errno = 0;
 		d = strtod(v, &end);
+		/* Written so that NaN, which compares false, fails too. */
 		if (*v == '\0' || *end != '\0' || errno != 0 ||
-		    d < (double)k->min || d > (double)k->max) {
+		    !(d >= (double)k->min && d <= (double)k->max)) {
 			snprintf(err, errlen, "%s wants a number from %ld to "
 			    "%ld, got \"%s\"", k->name, k->min, k->max, v);
 			return -1;

@@ -112,6 +112,15 @@ START_TEST(errors_carry_file_and_line)
 	    sizeof err), -1);
 	ck_assert_ptr_nonnull(strstr(err, "yes or no"));
 	config_free(cf);
+
+	/* Found by fuzz_config: NaN slipped past the range check. */
+	ck_assert_int_eq(load("rate_per_second = nan\n", &cf, err,
+	    sizeof err), -1);
+	ck_assert_ptr_nonnull(strstr(err, ":1: rate_per_second wants"));
+	config_free(cf);
+	ck_assert_int_eq(load("rate_burst = -NAN\n", &cf, err, sizeof err),
+	    -1);
+	config_free(cf);
 }
 END_TEST
 
