@@ -187,15 +187,29 @@ signal_cb(evutil_socket_t sig, short what, void *arg)
 	server_shutdown(srv);
 }
 
+static void
+chown_state(struct server *srv, const char *name, uid_t uid, gid_t gid)
+{
+	char	*p = server_state_path(srv, name);
+
+	if (chown(p, uid, gid) == -1 && errno != ENOENT)
+		log_warn("chown %s", p);
+	free(p);
+}
+
+/*
+ * Started as root with "user" set: hand the state directory and every
+ * file in it to that user, then drop to it for good.
+ */
 static int
 drop_privileges(struct server *srv)
 {
 	struct passwd	*pw;
-	const char	*files[] = { "", "hearth.db", "hearth.db-wal",
-	    "hearth.db-shm", "tls", "tls/cert.pem", "tls/key.pem",
-	    "ports", "hearthd.sock" };
-	size_t		 i;
+	const char	*files[] = { "", "tls", "tls/cert.pem", "tls/key.pem",
+	    "ports", "secret.key" };
+	const char	*suffixes[] = { "", "-wal", "-shm", "-journal" };
 	char		*p;
+	size_t		 i;
 
 	if (geteuid() != 0 || srv->cf->user == NULL)
 		return 0;
@@ -203,12 +217,14 @@ drop_privileges(struct server *srv)
 		log_warnx("user %s does not exist", srv->cf->user);
 		return -1;
 	}
-	for (i = 0; i < sizeof files / sizeof files[0]; i++) {
-		p = server_state_path(srv, files[i]);
-		if (chown(p, pw->pw_uid, pw->pw_gid) == -1 && errno != ENOENT)
-			log_warn("chown %s", p);
+	for (i = 0; i < sizeof files / sizeof files[0]; i++)
+		chown_state(srv, files[i], pw->pw_uid, pw->pw_gid);
+	for (i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
+		xasprintf(&p, "%s%s", srv->cf->database, suffixes[i]);
+		chown_state(srv, p, pw->pw_uid, pw->pw_gid);
 		free(p);
 	}
+	chown_state(srv, srv->cf->admin_socket, pw->pw_uid, pw->pw_gid);
 	if (initgroups(pw->pw_name, pw->pw_gid) == -1 ||
 	    setgid(pw->pw_gid) == -1 || setuid(pw->pw_uid) == -1) {
 		log_warn("cannot drop privileges to %s", pw->pw_name);
@@ -247,6 +263,9 @@ server_init(struct server *srv, struct config *cf, const char *cfile)
 		log_warn("cannot create state directory %s", srv->state_dir);
 		return -1;
 	}
+	/* It holds health data and keys: nobody else may look inside. */
+	if (chmod(srv->state_dir, 0700) != 0)
+		log_warn("chmod 0700 %s", srv->state_dir);
 	if ((srv->base = event_base_new()) == NULL) {
 		log_warnx("event_base_new failed");
 		return -1;
