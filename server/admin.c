@@ -1058,7 +1058,7 @@ static const struct admin_cmd admin_cmds[] = {
 	{ "show", NULL, cmd_show, 2, 2, PRIV_MOD, "show ID" },
 	{ "approve", NULL, cmd_approve, 2, 3, PRIV_MOD,
 	  "approve ID [reason=TEXT]" },
-	{ "reject", NULL, cmd_reject, 3, 3, PRIV_MOD,
+	{ "reject", NULL, cmd_reject, 2, 3, PRIV_MOD,
 	  "reject ID reason=TEXT" },
 	{ "dismiss", NULL, cmd_dismiss, 2, 3, PRIV_MOD,
 	  "dismiss ID [reason=TEXT]" },

@@ -89,6 +89,7 @@ config_default(void)
 	cf->login_window = 300;
 	cf->ip_retention_days = 7;
 	cf->report_autohide = 3;
+	cf->report_group = xstrdup("hearth.report");
 	cf->report_window = 86400;
 	cf->http_rate_per_sec = 20;
 	cf->http_rate_burst = 100;
@@ -136,6 +137,7 @@ config_free(struct config *cf)
 	free(cf->groups_file);
 	free(cf->rooms_file);
 	free(cf->crisis_phrases_file);
+	free(cf->report_group);
 	free(cf->user);
 	free(cf->server_name);
 	free(cf->network_name);
@@ -322,6 +324,7 @@ static const struct key_def keys[] = {
 	{ "login_window", K_INT, O(login_window), 10, 86400 },
 	{ "ip_retention_days", K_INT, O(ip_retention_days), 1, 365 },
 	{ "crisis_phrases_file", K_PATH, O(crisis_phrases_file), 0, 0 },
+	{ "report_group", K_STR, O(report_group), 0, 0 },
 	{ "report_autohide_threshold", K_INT, O(report_autohide), 0, 1000 },
 	{ "report_window", K_INT, O(report_window), 60, 31L * 86400 },
 	{ "http_rate_per_second", K_DOUBLE, O(http_rate_per_sec), 1,

@@ -67,6 +67,7 @@ struct config {
 	int			 login_window;		/* seconds */
 	int			 ip_retention_days;
 	char			*crisis_phrases_file;
+	char			*report_group;
 	int			 report_autohide;	/* reporters */
 	int			 report_window;		/* seconds */
 	double			 http_rate_per_sec;	/* per IP */

@@ -26,6 +26,8 @@
 
 #include "article.h"
 #include "log.h"
+#include "modq.h"
+#include "store-modq.h"
 #include "nntp-codes.h"
 #include "nntp-int.h"
 #include "nntp-util.h"
@@ -145,6 +147,9 @@ struct posting {
 	const char	*hold_reason;
 	int64_t		 replace_id;
 	int64_t		 cancel_id;
+	int		 report;	/* a follow-up to the report group */
+	const char	*hotline;	/* crisis phrase matched: show this */
+	char		 ack[512];	/* extra words for the 240 reply */
 	char		 why[256];
 };
 
@@ -175,6 +180,14 @@ check_groups(struct conn *c, struct nntp_session *s, struct posting *p,
 			snprintf(p->why, sizeof p->why, "storage error, "
 			    "please try again later");
 			rc = -1;
+		} else if (gc.found && !transit && s->acct.name != NULL &&
+		    strcmp(names[i], c->srv->cf->report_group) == 0) {
+			/*
+			 * The report group is write-only for members: any
+			 * signed-in member may post a report to it.
+			 */
+			p->report = 1;
+			p->groups[p->ngroups++] = gc.id;
 		} else if (!gc.found || (!transit &&
 		    !nntp_can_list(c, s, gc.visibility))) {
 			if (transit)
@@ -277,6 +290,7 @@ do_cancel(struct conn *c, struct nntp_session *s, struct posting *p,
 	} else {
 		log_info("conn=%llu proto=nntp cancel account=%s msgid=%s",
 		    (unsigned long long)c->id, s->acct.name, target);
+		server_content_changed(c->srv);
 		rc = 0;
 	}
 	free(target);
@@ -377,6 +391,105 @@ build_text(struct conn *c, struct nntp_session *s, struct posting *p,
  * Check, moderate and store the article in S->buf.  0 when stored (or
  * the cancel done), -1 with P->why for the reply; STORE_EXISTS as 1.
  */
+struct reported {
+	int		 found;
+	int64_t		 author_id;
+	char		 subject[200];
+	char		 groups[200];
+};
+
+static int
+reported_cb(const struct nntp_art *a, void *arg)
+{
+	struct reported	*r = arg;
+	const char	*tab;
+
+	r->found = 1;
+	r->author_id = a->author_id;
+	/* The overview starts with the Subject, then a TAB. */
+	tab = strchr(a->overview, '\t');
+	snprintf(r->subject, sizeof r->subject, "%.*s", tab != NULL ?
+	    (int)(tab - a->overview) : (int)strlen(a->overview), a->overview);
+	snprintf(r->groups, sizeof r->groups, "%s", a->xref);
+	return 0;
+}
+
+/*
+ * After a member's post is stored: queue it for the moderators when it
+ * is held, turn a follow-up in the report group into a report of the
+ * article it follows, and run the crisis-phrase safety net (which never
+ * stops a post; it shows the author the hotline and alerts moderators).
+ */
+static void
+after_post(struct conn *c, struct nntp_session *s, struct posting *p)
+{
+	const char	*subject = article_header_get(&p->a, "Subject");
+	const char	*refs, *lt, *gt;
+	char		*target, *reason;
+	struct reported	 r;
+	char		 msg[256];
+
+	if (p->replace_id != 0) {
+		/* A moderator's repost with Approved: published it. */
+		store_modq_close_item(c->srv->store, "article", p->msgid,
+		    "approved", s->acct.name);
+		return;
+	}
+	if (p->report) {
+		refs = article_header_get(&p->a, "References");
+		if (refs != NULL && (lt = strrchr(refs, '<')) != NULL &&
+		    (gt = strchr(lt, '>')) != NULL) {
+			target = xstrndup(lt, (size_t)(gt - lt + 1));
+			memset(&r, 0, sizeof r);
+			store_nntp_by_msgid(c->srv->store, target, 0,
+			    reported_cb, &r);
+			reason = xstrndup(p->a.body, p->a.body_len > 400 ? 400 :
+			    p->a.body_len);
+			if (r.found) {
+				struct account	who;
+				char		author[64] = "";
+
+				memset(&who, 0, sizeof who);
+				if (r.author_id != 0 && store_account_by_id(
+				    c->srv->store, r.author_id, &who) ==
+				    STORE_OK) {
+					snprintf(author, sizeof author, "%s",
+					    who.name);
+					account_clear(&who);
+				}
+				modq_report(c->srv, s->acct.name, "nntp",
+				    "article", target, author[0] != '\0' ?
+				    author : NULL, r.groups, r.subject, reason,
+				    msg, sizeof msg);
+				snprintf(p->ack, sizeof p->ack, "(%s)", msg);
+			} else
+				snprintf(p->ack, sizeof p->ack, "(but the "
+				    "reported article %s was not found: reply "
+				    "to the article you want to report)",
+				    target);
+			free(reason);
+			free(target);
+		} else
+			snprintf(p->ack, sizeof p->ack, "(to report an "
+			    "article, post a follow-up to it in %s)",
+			    c->srv->cf->report_group);
+		return;
+	}
+	if (p->hold) {
+		modq_hold(c->srv, "article", p->msgid, s->acct.name,
+		    article_header_get(&p->a, "Newsgroups"), subject);
+		snprintf(p->ack, sizeof p->ack, "(held for a moderator: %s; "
+		    "it appears once approved)", p->hold_reason);
+	}
+	p->hotline = modq_crisis_check(c->srv, p->a.body, p->a.body_len,
+	    "article", p->msgid, s->acct.name,
+	    article_header_get(&p->a, "Newsgroups"));
+	if (p->hotline == NULL && subject != NULL)
+		p->hotline = modq_crisis_check(c->srv, subject,
+		    strlen(subject), "article", p->msgid, s->acct.name,
+		    article_header_get(&p->a, "Newsgroups"));
+}
+
 static int
 accept_article(struct conn *c, struct nntp_session *s, struct posting *p,
     int transit)
@@ -508,6 +621,9 @@ accept_article(struct conn *c, struct nntp_session *s, struct posting *p,
 	    (unsigned long long)c->id, transit ? "received" : "posted",
 	    s->acct.name != NULL ? s->acct.name : "-", p->msgid, p->ngroups,
 	    p->hold ? " held" : "");
+	server_content_changed(c->srv);
+	if (!transit)
+		after_post(c, s, p);
 	return 0;
 }
 
@@ -523,7 +639,22 @@ nntp_post_done(struct conn *c, struct nntp_session *s)
 	rc = accept_article(c, s, &p, kind != ND_POST);
 	switch (kind) {
 	case ND_POST:
-		if (rc == 0)
+		if (rc == 0 && (p.ack[0] != '\0' || p.hotline != NULL)) {
+			/*
+			 * One line: the 240, what happened to the post, and
+			 * the hotline when the safety net matched.
+			 */
+			char	extra[1024];
+
+			/* The Message-ID stays the last word of the line. */
+			snprintf(extra, sizeof extra, "%s%s%s%s%s%s",
+			    p.ack, p.ack[0] != '\0' ? " " : "",
+			    p.hotline != NULL ? "You are not alone. " : "",
+			    p.hotline != NULL ? p.hotline : "",
+			    p.hotline != NULL ? " " : "",
+			    p.msgid != NULL ? p.msgid : "");
+			nntp_reply(c, NNTP_240_POSTED, extra);
+		} else if (rc == 0)
 			nntp_reply(c, NNTP_240_POSTED, p.msgid != NULL ?
 			    p.msgid : "");
 		else if (rc == 1)

@@ -304,6 +304,7 @@ server_init(struct server *srv, struct config *cf, const char *cfile)
 		log_error("%s", err);
 		return -1;
 	}
+	nntp_mod_init(srv);
 	srv->irc = irc_server_create(srv);
 
 	for (i = 0; i < cf->nlistens; i++) {

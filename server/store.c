@@ -205,6 +205,7 @@ enum {
 	S_ACCOUNT_SET_PW,
 	S_ACCOUNT_SET_ROLE,
 	S_ACCOUNT_LIST,
+	S_ACCOUNT_BY_ID,
 	S_GROUP_SEED,
 	S_GROUP_LIST,
 	S_ROOM_SEED,
@@ -239,6 +240,9 @@ static const struct store_sql core_sql[] = {
 	{ S_ACCOUNT_LIST,
 	  "SELECT id, name, role, specialty, status, probation, created "
 	  "FROM accounts ORDER BY name_fold" },
+	{ S_ACCOUNT_BY_ID,
+	  "SELECT id, name, role, specialty, status, probation, created "
+	  "FROM accounts WHERE id = ?1" },
 	{ S_GROUP_SEED,
 	  "INSERT OR IGNORE INTO groups (name, status, visibility, "
 	  "description, created) VALUES (lower(?1), ?2, ?3, ?4, ?5)" },
@@ -931,4 +935,20 @@ store_login_expire(struct store *st, time_t before)
 
 	sqlite3_bind_int64(s, 1, (sqlite3_int64)before);
 	return step_done(st, s, "login expire");
+}
+
+int
+store_account_by_id(struct store *st, int64_t id, struct account *a)
+{
+	sqlite3_stmt	*s = store_reset(st->stmts[S_ACCOUNT_BY_ID]);
+	int		 rc;
+
+	sqlite3_bind_int64(s, 1, id);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		account_from_row(s, a);
+	sqlite3_reset(s);
+	if (rc == SQLITE_ROW)
+		return STORE_OK;
+	return rc == SQLITE_DONE ? STORE_NOTFOUND : STORE_ERROR;
 }
