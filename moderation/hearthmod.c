@@ -75,6 +75,8 @@ static const struct hm_cmd hm_cmds[] = {
 	  "account role NAME ROLE [--specialty TEXT]" },
 	{ "account", "verify-doctor", 1, 1, 0, 0,
 	  "account verify-doctor NAME --specialty TEXT" },
+	{ "account", "probation", 2, 2, 0, 0,
+	  "account probation NAME N   (hold their next N posts; 0: none)" },
 	{ "event", "add", 0, 0, B(O_TITLE) | B(O_STARTS) | B(O_DURATION) |
 	  B(O_ROOM) | B(O_GROUP) | B(O_CAPACITY) | B(O_FACILITATOR) |
 	  B(O_DESCRIPTION), 0,

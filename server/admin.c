@@ -973,6 +973,39 @@ cmd_verify_doctor(struct conn *c, int argc, char **argv)
 	return CONN_OK;
 }
 
+/* account probation NAME N: hold the next N posts and messages. */
+static int
+cmd_probation(struct conn *c, int argc, char **argv)
+{
+	char	*end;
+	long	 n;
+	int	 rc;
+
+	(void)argc;
+	n = strtol(argv[3], &end, 10);
+	if (*argv[3] == '\0' || *end != '\0' || n < 0 || n > 1000) {
+		reply(c, "401 N must be a number from 0 to 1000");
+		return CONN_OK;
+	}
+	rc = store_account_set_probation(c->srv->store, argv[2], (int)n);
+	if (rc == STORE_NOTFOUND) {
+		reply(c, "404 No such account: %s", argv[2]);
+		return CONN_OK;
+	}
+	if (rc != STORE_OK) {
+		reply(c, "500 Database error");
+		return CONN_OK;
+	}
+	store_audit(c->srv->store, actor_of(c), "account.probation", argv[2],
+	    argv[3]);
+	if (n > 0)
+		reply(c, "200 The next %ld posts and messages of %s wait for "
+		    "approval", n, argv[2]);
+	else
+		reply(c, "200 %s is off probation", argv[2]);
+	return CONN_OK;
+}
+
 /*
  * auth NAME PASSWORD: remote connections only, and only for moderator
  * and admin accounts.  Wrong credentials and a member account get the
@@ -1048,6 +1081,8 @@ static const struct admin_cmd admin_cmds[] = {
 	  "account role NAME ROLE [SPECIALTY]" },
 	{ "account", "verify-doctor", cmd_verify_doctor, 4, 4, PRIV_ADMIN,
 	  "account verify-doctor NAME SPECIALTY" },
+	{ "account", "probation", cmd_probation, 4, 4, PRIV_MOD,
+	  "account probation NAME N" },
 	{ "event", "add", cmd_event_add, 6, 10, PRIV_MOD,
 	  "event add title=T starts=ISO duration=D room=#R [group=G] "
 	  "[capacity=N] [facilitator=NAME] [description=TEXT]" },

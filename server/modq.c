@@ -415,6 +415,10 @@ modq_decide(struct server *srv, int64_t id, const char *action,
 	if (strcmp(action, "hide") == 0 || strcmp(action, "reject") == 0)
 		store_modq_close_item(srv->store, type, ref, resolution,
 		    actor);
+	/* An approved post of a member on probation counts down. */
+	if (strcmp(kind, "held") == 0 && strcmp(action, "approve") == 0 &&
+	    author != NULL)
+		store_account_probation_done(srv->store, author);
 	snprintf(audit_action, sizeof audit_action, "%s", action);
 	store_audit(srv->store, actor, audit_action, ref, reason);
 	snprintf(msg, msglen, "Queue entry #%lld %s", (long long)id,

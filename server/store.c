@@ -206,6 +206,8 @@ enum {
 	S_ACCOUNT_SET_ROLE,
 	S_ACCOUNT_LIST,
 	S_ACCOUNT_BY_ID,
+	S_ACCOUNT_PROBATION,
+	S_ACCOUNT_PROBATION_DEC,
 	S_GROUP_SEED,
 	S_GROUP_LIST,
 	S_ROOM_SEED,
@@ -243,6 +245,11 @@ static const struct store_sql core_sql[] = {
 	{ S_ACCOUNT_BY_ID,
 	  "SELECT id, name, role, specialty, status, probation, created "
 	  "FROM accounts WHERE id = ?1" },
+	{ S_ACCOUNT_PROBATION,
+	  "UPDATE accounts SET probation = ?2 WHERE name_fold = lower(?1)" },
+	{ S_ACCOUNT_PROBATION_DEC,
+	  "UPDATE accounts SET probation = probation - 1 "
+	  "WHERE name_fold = lower(?1) AND probation > 0" },
 	{ S_GROUP_SEED,
 	  "INSERT OR IGNORE INTO groups (name, status, visibility, "
 	  "description, created) VALUES (lower(?1), ?2, ?3, ?4, ?5)" },
@@ -951,4 +958,25 @@ store_account_by_id(struct store *st, int64_t id, struct account *a)
 	if (rc == SQLITE_ROW)
 		return STORE_OK;
 	return rc == SQLITE_DONE ? STORE_NOTFOUND : STORE_ERROR;
+}
+
+/* Hold the next N posts and messages of NAME for approval (0: none). */
+int
+store_account_set_probation(struct store *st, const char *name, int n)
+{
+	sqlite3_stmt	*s = store_reset(st->stmts[S_ACCOUNT_PROBATION]);
+
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 2, n);
+	return step_changes(st, s, "account probation");
+}
+
+/* One approved post counts down the probation of NAME. */
+int
+store_account_probation_done(struct store *st, const char *name)
+{
+	sqlite3_stmt	*s = store_reset(st->stmts[S_ACCOUNT_PROBATION_DEC]);
+
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	return step_changes(st, s, "account probation count");
 }

@@ -106,6 +106,29 @@ class HeldPosts(NewsCase):
         self.assertEqual(r.returncode, 1)
         self.assertIn("already closed", r.stderr)
 
+    def test_probation_counts_down(self):
+        alice = self.member("alice")
+        r = self.mod("account", "probation", "alice", "1")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        # Sessions read the account at sign-in: sign in again.
+        alice = self.client()
+        self.assertTrue(alice.login("alice").startswith("281"))
+        first = self.post_ok(alice, group="support.oncology")
+        anon = self.client()
+        self.assertEqual(anon.code("ARTICLE " + first), "430")
+        entry = self.queue()[0]
+        self.assertEqual((entry["kind"], entry["item_ref"]), ("held", first))
+        self.assertEqual(self.mod("approve", entry["id"]).returncode, 0)
+        self.assertEqual(anon.code("ARTICLE " + first), "220")
+        anon.lc.read_multiline()
+        alice = self.client()
+        self.assertTrue(alice.login("alice").startswith("281"))
+        second = self.post_ok(alice, group="support.oncology")
+        self.assertEqual(anon.code("ARTICLE " + second), "220")
+        anon.lc.read_multiline()
+        r = self.mod("account", "probation", "ghost", "2")
+        self.assertEqual(r.returncode, 1)
+
     def test_held_reply_says_so(self):
         alice = self.member("alice")
         r340, r = alice.post([("From", "Alice <alice@example.org>"),
