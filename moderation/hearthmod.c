@@ -48,6 +48,7 @@ static const char *const opt_keys[O_COUNT] = { "title", "starts",
 static const char	*opts[O_COUNT];
 
 static const char	*password_file;
+static const char	*output_dir;
 static const char	*role_opt;
 static const char	*specialty_opt;
 static int		 json;
@@ -75,6 +76,8 @@ static const struct hm_cmd hm_cmds[] = {
 	  "account role NAME ROLE [--specialty TEXT]" },
 	{ "account", "verify-doctor", 1, 1, 0, 0,
 	  "account verify-doctor NAME --specialty TEXT" },
+	{ "account", "export", 1, 1, 0, 0,
+	  "account export NAME --output DIR   (member.json + articles.mbox)" },
 	{ "account", "probation", 2, 2, 0, 0,
 	  "account probation NAME N   (hold their next N posts; 0: none)" },
 	{ "event", "add", 0, 0, B(O_TITLE) | B(O_STARTS) | B(O_DURATION) |
@@ -395,6 +398,45 @@ json_string(const char *s)
 	putchar('"');
 }
 
+/*
+ * Write the "=file NAME" sections of a 210 block into OUTPUT_DIR, which
+ * must exist.  0, or 1 after saying what failed.
+ */
+static int
+write_files(char **lines, size_t n)
+{
+	FILE	*f = NULL;
+	char	*path;
+	size_t	 k;
+	int	 rc = 0;
+
+	for (k = 0; k < n; k++) {
+		if (strncmp(lines[k], "=file ", 6) == 0) {
+			if (f != NULL && fclose(f) != 0)
+				rc = 1;
+			if (strchr(lines[k] + 6, '/') != NULL) {
+				fprintf(stderr, "hearthmod: bad file name\n");
+				return 1;
+			}
+			xasprintf(&path, "%s/%s", output_dir, lines[k] + 6);
+			if ((f = fopen(path, "w")) == NULL) {
+				fprintf(stderr, "hearthmod: %s: %s\n", path,
+				    strerror(errno));
+				free(path);
+				return 1;
+			}
+			printf("%s\n", path);
+			free(path);
+			continue;
+		}
+		if (f != NULL)
+			fprintf(f, "%s\n", lines[k]);
+	}
+	if (f != NULL && fclose(f) != 0)
+		rc = 1;
+	return rc;
+}
+
 /* Undo the table escapes (\t \n \r \\) in place. */
 static void
 unescape(char *s)
@@ -554,7 +596,10 @@ hm_request(struct hm *hm, int nwords, const char **words, int quiet)
 			    sizeof *block);
 			block[nblock++] = l;
 		}
-		print_block(block, nblock);
+		if (output_dir != NULL)
+			rc = write_files(block, nblock);
+		else
+			print_block(block, nblock);
 		for (k = 0; k < nblock; k++)
 			free(block[k]);
 		free(block);
@@ -600,6 +645,7 @@ main(int argc, char **argv)
 		{ "role", required_argument, NULL, 'r' },
 		{ "specialty", required_argument, NULL, 's' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "output", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "title", required_argument, NULL, 1000 + O_TITLE },
 		{ "starts", required_argument, NULL, 1000 + O_STARTS },
@@ -632,7 +678,7 @@ main(int argc, char **argv)
 
 	if (sock == NULL)
 		sock = DEFAULT_SOCKET;
-	while ((ch = getopt_long(argc, argv, "S:c:u:C:kp:r:s:jh", longopts,
+	while ((ch = getopt_long(argc, argv, "S:c:u:C:kp:r:s:jo:h", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'S':
@@ -661,6 +707,9 @@ main(int argc, char **argv)
 			break;
 		case 'j':
 			json = 1;
+			break;
+		case 'o':
+			output_dir = optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -715,6 +764,12 @@ main(int argc, char **argv)
 	if (strcmp(argv[0], "account") == 0 &&
 	    strcmp(argv[1], "verify-doctor") == 0 && specialty_opt == NULL) {
 		fprintf(stderr, "usage: hearthmod %s\n", cmd->usage);
+		return 2;
+	}
+	if ((strcmp(argv[0], "account") == 0 && argc > 1 &&
+	    strcmp(argv[1], "export") == 0) != (output_dir != NULL)) {
+		fprintf(stderr, "hearthmod: account export needs --output DIR "
+		    "(and only it takes one)\n");
 		return 2;
 	}
 	if (remote != NULL && user == NULL) {

@@ -20,6 +20,7 @@
 #include "admin.h"
 #include "auth.h"
 #include "admin-protocol.h"
+#include "export.h"
 #include "feed.h"
 #include "log.h"
 #include "modq.h"
@@ -973,6 +974,57 @@ cmd_verify_doctor(struct conn *c, int argc, char **argv)
 	return CONN_OK;
 }
 
+/* Send BUF as data lines of file NAME ("=file NAME" starts it). */
+static void
+send_file(struct conn *c, const char *name, struct evbuffer *buf)
+{
+	char	*line;
+	size_t	 len;
+
+	data_line(c, "=file %s", name);
+	while ((line = evbuffer_readln(buf, &len, EVBUFFER_EOL_LF)) != NULL) {
+		data_line(c, "%s", line);
+		free(line);
+	}
+	if (evbuffer_get_length(buf) > 0) {
+		len = evbuffer_get_length(buf);
+		line = xmalloc(len + 1);
+		evbuffer_remove(buf, line, len);
+		line[len] = '\0';
+		data_line(c, "%s", line);
+		free(line);
+	}
+}
+
+/*
+ * account export NAME: the member's archive as two files, each sent as
+ * "=file NAME" followed by its lines (see export.h for the formats).
+ */
+static int
+cmd_export(struct conn *c, int argc, char **argv)
+{
+	struct evbuffer	*json = evbuffer_new(), *mbox = evbuffer_new();
+	int		 rc;
+
+	(void)argc;
+	rc = export_member(c->srv, argv[2], json, mbox);
+	if (rc == STORE_NOTFOUND)
+		reply(c, "404 No such account: %s", argv[2]);
+	else if (rc != STORE_OK)
+		reply(c, "500 Database error");
+	else {
+		store_audit(c->srv->store, actor_of(c), "account.export",
+		    argv[2], NULL);
+		reply(c, "210 export of %s follows", argv[2]);
+		send_file(c, "member.json", json);
+		send_file(c, "articles.mbox", mbox);
+		reply(c, ".");
+	}
+	evbuffer_free(json);
+	evbuffer_free(mbox);
+	return CONN_OK;
+}
+
 /* account probation NAME N: hold the next N posts and messages. */
 static int
 cmd_probation(struct conn *c, int argc, char **argv)
@@ -1081,6 +1133,8 @@ static const struct admin_cmd admin_cmds[] = {
 	  "account role NAME ROLE [SPECIALTY]" },
 	{ "account", "verify-doctor", cmd_verify_doctor, 4, 4, PRIV_ADMIN,
 	  "account verify-doctor NAME SPECIALTY" },
+	{ "account", "export", cmd_export, 3, 3, PRIV_ADMIN,
+	  "account export NAME" },
 	{ "account", "probation", cmd_probation, 4, 4, PRIV_MOD,
 	  "account probation NAME N" },
 	{ "event", "add", cmd_event_add, 6, 10, PRIV_MOD,

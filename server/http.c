@@ -25,6 +25,7 @@
 #include <zlib.h>
 
 #include "conn.h"
+#include "export.h"
 #include "feed.h"
 #include "http.h"
 #include "article.h"
@@ -81,6 +82,7 @@ struct http_req {
 	int			 https;
 	int			 level;		/* access: 0 public, 1 member,
 						   2 moderator */
+	char			 account[64];	/* signed in as, or "" */
 };
 
 typedef int (*http_gen_fn)(struct http_req *, struct evbuffer *,
@@ -89,7 +91,8 @@ typedef int (*http_gen_fn)(struct http_req *, struct evbuffer *,
 struct http_route {
 	const char	*path;		/* exact path, or prefix ending in / */
 	http_gen_fn	 fn;
-	int		 max_age;	/* Cache-Control seconds */
+	int		 max_age;	/* Cache-Control seconds; -1: personal,
+					   never cached or stored */
 };
 
 static void
@@ -1027,6 +1030,49 @@ gen_doctor_feed(struct http_req *hr, struct evbuffer *out, time_t *lastmod,
 	return rc;
 }
 
+/* A member's own data (RFC 7617 Basic auth over TLS). */
+
+#define HTTP_AUTH_NEEDED	3	/* generator result: answer 401 */
+
+static int
+gen_me(struct http_req *hr, struct evbuffer *out, time_t *lastmod,
+    const char **ctype, int want_mbox)
+{
+	struct evbuffer	*json, *mbox;
+	int		 rc;
+
+	if (hr->account[0] == '\0')
+		return HTTP_AUTH_NEEDED;
+	json = evbuffer_new();
+	mbox = evbuffer_new();
+	rc = export_member(hr->srv, hr->account, json, mbox);
+	if (rc == STORE_OK) {
+		evbuffer_add_buffer(out, want_mbox ? mbox : json);
+		store_audit(hr->srv->store, hr->account, "account.export",
+		    hr->account, "by the member over HTTPS");
+	}
+	evbuffer_free(json);
+	evbuffer_free(mbox);
+	*lastmod = time(NULL);
+	*ctype = want_mbox ? "application/mbox" :
+	    "application/json; charset=utf-8";
+	return rc == STORE_OK ? 0 : -1;
+}
+
+static int
+gen_me_json(struct http_req *hr, struct evbuffer *out, time_t *lastmod,
+    const char **ctype)
+{
+	return gen_me(hr, out, lastmod, ctype, 0);
+}
+
+static int
+gen_me_mbox(struct http_req *hr, struct evbuffer *out, time_t *lastmod,
+    const char **ctype)
+{
+	return gen_me(hr, out, lastmod, ctype, 1);
+}
+
 /* The landing page */
 
 struct page_ctx {
@@ -1343,6 +1389,8 @@ static const struct http_route routes[] = {
 	{ "/feeds/groups/", gen_group_feed, 60 },
 	{ "/feeds/threads/", gen_thread_feed, 60 },
 	{ "/feeds/doctors/", gen_doctor_feed, 300 },
+	{ "/me/export.json", gen_me_json, -1 },
+	{ "/me/articles.mbox", gen_me_mbox, -1 },
 };
 
 /*
@@ -1480,6 +1528,7 @@ http_auth(struct http_req *hr)
 	if (rc == AUTH_OK) {
 		hr->level = (strcmp(a.role, "moderator") == 0 ||
 		    strcmp(a.role, "admin") == 0) ? 2 : 1;
+		snprintf(hr->account, sizeof hr->account, "%s", a.name);
 		account_clear(&a);
 		return 0;
 	}
@@ -1570,6 +1619,29 @@ http_dispatch(struct evhttp_request *req, void *arg)
 		return;
 	}
 	if (http_auth(&hr) != 0) {
+		evhttp_uri_free(u);
+		return;
+	}
+	if (rt->max_age < 0) {
+		/* Personal data: generated for this request only. */
+		body = evbuffer_new();
+		ctype = "text/plain";
+		if ((i = (size_t)rt->fn(&hr, body, &lastmod, &ctype)) != 0) {
+			if (i == HTTP_AUTH_NEEDED) {
+				add_header(req, "WWW-Authenticate", "Basic "
+				    "realm=\"Hearth\", charset=\"UTF-8\"");
+				send_text(req, 401, "Unauthorized", "Sign in "
+				    "with your Hearth account (over HTTPS)");
+			} else
+				send_text(req, 500, "Internal Server Error",
+				    "Could not export");
+		} else {
+			add_header(req, "Content-Type", ctype);
+			add_header(req, "Cache-Control", "private, no-store");
+			add_header(req, "X-Content-Type-Options", "nosniff");
+			evhttp_send_reply(req, 200, "OK", body);
+		}
+		evbuffer_free(body);
 		evhttp_uri_free(u);
 		return;
 	}

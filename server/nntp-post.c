@@ -445,6 +445,15 @@ after_post(struct conn *c, struct nntp_session *s, struct posting *p)
 			    reported_cb, &r);
 			reason = xstrndup(p->a.body, p->a.body_len > 400 ? 400 :
 			    p->a.body_len);
+			/* The reason, without the trailing line ends. */
+			{
+				size_t	rl = strlen(reason);
+
+				while (rl > 0 && (reason[rl - 1] == '\n' ||
+				    reason[rl - 1] == '\r' ||
+				    reason[rl - 1] == ' '))
+					reason[--rl] = '\0';
+			}
 			if (r.found) {
 				struct account	who;
 				char		author[64] = "";

@@ -36,6 +36,8 @@ enum {
 	Q_NOTE_INSERT,
 	Q_NOTES,
 	Q_AUDIT_QUERY,
+	Q_REPORTS_BY,
+	Q_LOGINS_OF,
 	Q_COUNT
 };
 
@@ -114,6 +116,14 @@ static const struct store_sql modq_sql[] = {
 	  "SELECT datetime(created, 'unixepoch') AS created, author, note "
 	  "FROM mod_notes WHERE lower(account) = lower(?1) ORDER BY created, "
 	  "id" },
+	{ Q_REPORTS_BY,
+	  "SELECT q.item_type, q.item_ref, r.reason, r.via, "
+	  "datetime(r.created, 'unixepoch') AS created FROM reports r "
+	  "JOIN modq q ON q.id = r.modq_id WHERE lower(r.reporter) = "
+	  "lower(?1) ORDER BY r.created, r.id" },
+	{ Q_LOGINS_OF,
+	  "SELECT proto, ip_hash, datetime(time, 'unixepoch') AS time "
+	  "FROM logins WHERE lower(account) = lower(?1) ORDER BY time, id" },
 	{ Q_AUDIT_QUERY,
 	  "SELECT id, datetime(time, 'unixepoch') AS time, actor, action, "
 	  "target, reason FROM audit_log WHERE (?1 IS NULL OR actor = ?1) "
@@ -499,4 +509,25 @@ store_audit_query(struct store *st, const char *actor, const char *target,
 	    (time_t)1 << 40));
 	sqlite3_bind_int(s, 6, limit);
 	return rows(st, s, cb, arg, "audit query");
+}
+
+/* Reports NAME filed (not reports about NAME). */
+int
+store_reports_by(struct store *st, const char *name, store_row_cb cb,
+    void *arg)
+{
+	sqlite3_stmt	*s = q(st, Q_REPORTS_BY);
+
+	bind_text(s, 1, name);
+	return rows(st, s, cb, arg, "reports by");
+}
+
+int
+store_logins_of(struct store *st, const char *name, store_row_cb cb,
+    void *arg)
+{
+	sqlite3_stmt	*s = q(st, Q_LOGINS_OF);
+
+	bind_text(s, 1, name);
+	return rows(st, s, cb, arg, "logins of");
 }

@@ -53,6 +53,10 @@ int	 store_note_add(struct store *, const char *account,
 int	 store_notes(struct store *, const char *account, store_row_cb,
 	    void *);
 
+int	 store_reports_by(struct store *, const char *name, store_row_cb,
+	    void *);
+int	 store_logins_of(struct store *, const char *name, store_row_cb,
+	    void *);
 int	 store_audit_query(struct store *, const char *actor,
 	    const char *target, const char *action, time_t since,
 	    time_t until, int limit, store_row_cb, void *);

@@ -51,6 +51,7 @@ enum {
 	N_FEED_AUTHOR,
 	N_FEED_GONE_GROUP,
 	N_FEED_GONE_THREAD,
+	N_BY_AUTHOR_ALL,
 	N_COUNT
 };
 
@@ -156,6 +157,8 @@ static const struct store_sql nntp_sql[] = {
 	  "WHERE a.status IN ('hidden', 'cancelled') AND (a.xref LIKE "
 	  "?1 || ':%' OR a.xref LIKE '% ' || ?1 || ':%') "
 	  "ORDER BY a.status_changed DESC LIMIT ?2" },
+	{ N_BY_AUTHOR_ALL, "SELECT " FEED_COLS "FROM articles a "
+	  "WHERE a.author_id = ?1 ORDER BY a.posted, a.id" },
 	{ N_FEED_GONE_THREAD, "SELECT a.msgid, a.status_changed FROM articles "
 	  "a WHERE a.status IN ('hidden', 'cancelled') AND (a.msgid = ?1 OR "
 	  "instr(a.overview, ?1) > 0) ORDER BY a.status_changed DESC "
@@ -957,4 +960,15 @@ store_nntp_feed_gone_thread(struct store *st, const char *msgid,
 
 	sqlite3_bind_text(s, 1, msgid, -1, SQLITE_STATIC);
 	return gone_rows(st, s, cb, arg);
+}
+
+/* Every article an account wrote, whatever its state (member export). */
+int
+store_nntp_by_author_all(struct store *st, int64_t account,
+    store_nntp_art_cb cb, void *arg)
+{
+	sqlite3_stmt	*s = store_reset(st->nntp[N_BY_AUTHOR_ALL]);
+
+	sqlite3_bind_int64(s, 1, account);
+	return feed_rows(st, s, cb, arg);
 }

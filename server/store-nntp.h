@@ -179,5 +179,8 @@ int	 store_nntp_feed_gone_group(struct store *, const char *group,
 	    int limit, store_nntp_art_cb, void *);
 int	 store_nntp_feed_gone_thread(struct store *, const char *msgid,
 	    store_nntp_art_cb, void *);
+/* Every article ACCOUNT wrote, in any state, oldest first, with text. */
+int	 store_nntp_by_author_all(struct store *, int64_t account,
+	    store_nntp_art_cb, void *);
 
 #endif

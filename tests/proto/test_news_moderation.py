@@ -374,6 +374,66 @@ class Feeds(NewsCase):
         conn.close()
 
 
+class Export(NewsCase):
+
+    def test_export_contains_exactly_the_members_data(self):
+        import mailbox
+        import tempfile
+        alice = self.member("alice")
+        bob = self.member("bob")
+        a1 = self.post_ok(alice, group="support.ms", subject="Mine one",
+                          body="From the start I felt tired.\nok\n")
+        a2 = self.post_ok(alice, group="ask-a-doctor.neurology",
+                          subject="Held question")
+        b1 = self.post_ok(bob, group="support.ms", subject="Bob's post")
+        alice.post([("From", "A <a@example.org>"),
+                    ("Newsgroups", "hearth.report"),
+                    ("Subject", "Re: Bob's post"), ("References", b1)],
+                   "Unkind words\n")
+        out = tempfile.mkdtemp(prefix="hearth-export-", dir=self.h.dir)
+        r = self.mod("account", "export", "alice", "--output", out)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        with open(os.path.join(out, "member.json")) as f:
+            data = json.load(f)
+        self.assertEqual(data["account"]["name"], "alice")
+        ids = [a["message_id"] for a in data["articles"]]
+        # Her three posts (the report too), none of Bob's.
+        self.assertIn(a1, ids)
+        self.assertIn(a2, ids)
+        self.assertNotIn(b1, ids)
+        states = {a["message_id"]: a["state"] for a in data["articles"]}
+        self.assertEqual(states[a2], "held")
+        self.assertEqual([(r["item_ref"], r["reason"])
+                          for r in data["reports_filed"]],
+                         [(b1, "Unkind words")])
+        self.assertTrue(all(len(s["ip_hash"]) == 64
+                            for s in data["sign_ins"]))
+        self.assertNotIn("127.0.0.1", json.dumps(data))
+        box = mailbox.mbox(os.path.join(out, "articles.mbox"))
+        msgs = {m["Message-ID"]: m for m in box}
+        self.assertEqual(set(msgs), set(ids))
+        # mboxrd: a body line "From ..." is stored as ">From ..."; a
+        # reader removes one ">" (Python's mailbox leaves it).
+        import re
+        body = re.sub(r"(?m)^>(>*From )", r"\1", msgs[a1].get_payload())
+        self.assertEqual(body, "From the start I felt tired.\nok\n")
+        # The member gets the same over HTTPS, and only their own.
+        status, body = self.get("/me/export.json", tls=True,
+                                auth=("alice", PASSWORD))
+        self.assertEqual(status, 200)
+        mine = json.loads(body)
+        self.assertEqual(sorted(a["message_id"] for a in mine["articles"]),
+                         sorted(ids))
+        self.assertEqual(self.get("/me/export.json", tls=True)[0], 401)
+        status, body = self.get("/me/articles.mbox", tls=True,
+                                auth=("bob", PASSWORD))
+        self.assertEqual(status, 200)
+        self.assertIn(b1.encode(), body)
+        self.assertNotIn(a1.encode(), body)
+        r = self.mod("account", "export", "ghost", "--output", out)
+        self.assertEqual(r.returncode, 1)
+
+
 if __name__ == "__main__":
     import unittest
     unittest.main(verbosity=2)
