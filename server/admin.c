@@ -20,6 +20,7 @@
 #include "admin.h"
 #include "auth.h"
 #include "admin-protocol.h"
+#include "events.h"
 #include "export.h"
 #include "feed.h"
 #include "log.h"
@@ -521,6 +522,7 @@ cmd_event_add(struct conn *c, int argc, char **argv)
 	}
 	server_content_changed(c->srv);
 	store_audit(c->srv->store, actor_of(c), "event.add", ev.title, NULL);
+	event_announce(c->srv, &ev, 0);
 	reply(c, "200 Event %lld created", (long long)ev.id);
 	return CONN_OK;
 }
@@ -572,6 +574,14 @@ cmd_event_cancel(struct conn *c, int argc, char **argv)
 	}
 	server_content_changed(c->srv);
 	store_audit(c->srv->store, actor_of(c), "event.cancel", argv[2], NULL);
+	{
+		struct event_info	ev;
+
+		if (store_event_get(c->srv->store, id, &ev) == STORE_OK) {
+			event_announce(c->srv, &ev, 1);
+			event_info_clear(&ev);
+		}
+	}
 	reply(c, "200 Event %lld cancelled", id);
 	return CONN_OK;
 }

@@ -90,6 +90,8 @@ config_default(void)
 	cf->ip_retention_days = 7;
 	cf->report_autohide = 3;
 	cf->report_group = xstrdup("hearth.report");
+	cf->announce_group = xstrdup("hearth.announce");
+	cf->event_reminder_minutes = 15;
 	cf->report_window = 86400;
 	cf->http_rate_per_sec = 20;
 	cf->http_rate_burst = 100;
@@ -138,6 +140,7 @@ config_free(struct config *cf)
 	free(cf->rooms_file);
 	free(cf->crisis_phrases_file);
 	free(cf->report_group);
+	free(cf->announce_group);
 	free(cf->user);
 	free(cf->server_name);
 	free(cf->network_name);
@@ -325,6 +328,9 @@ static const struct key_def keys[] = {
 	{ "ip_retention_days", K_INT, O(ip_retention_days), 1, 365 },
 	{ "crisis_phrases_file", K_PATH, O(crisis_phrases_file), 0, 0 },
 	{ "report_group", K_STR, O(report_group), 0, 0 },
+	{ "announce_group", K_STR, O(announce_group), 0, 0 },
+	{ "event_reminder_minutes", K_INT, O(event_reminder_minutes), 0,
+	    10080 },
 	{ "report_autohide_threshold", K_INT, O(report_autohide), 0, 1000 },
 	{ "report_window", K_INT, O(report_window), 60, 31L * 86400 },
 	{ "http_rate_per_second", K_DOUBLE, O(http_rate_per_sec), 1,

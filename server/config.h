@@ -68,6 +68,8 @@ struct config {
 	int			 ip_retention_days;
 	char			*crisis_phrases_file;
 	char			*report_group;
+	char			*announce_group;
+	int			 event_reminder_minutes;
 	int			 report_autohide;	/* reporters */
 	int			 report_window;		/* seconds */
 	double			 http_rate_per_sec;	/* per IP */

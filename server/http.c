@@ -1603,7 +1603,7 @@ http_dispatch(struct evhttp_request *req, void *arg)
 	for (i = 0; i < sizeof routes / sizeof routes[0]; i++) {
 		size_t	n = strlen(routes[i].path);
 
-		if (routes[i].path[n - 1] == '/') {
+		if (n > 1 && routes[i].path[n - 1] == '/') {
 			if (strncmp(routes[i].path, hr.path, n) == 0 &&
 			    hr.path[n] != '\0' && strchr(hr.path + n, '/') ==
 			    NULL) {

@@ -19,6 +19,7 @@
 #include "auth.h"
 #include "admin-protocol.h"
 #include "conn.h"
+#include "events.h"
 #include "hearth.h"
 #include "http.h"
 #include "irc.h"
@@ -305,6 +306,7 @@ server_init(struct server *srv, struct config *cf, const char *cfile)
 		return -1;
 	}
 	nntp_mod_init(srv);
+	events_init(srv);
 	srv->irc = irc_server_create(srv);
 
 	for (i = 0; i < cf->nlistens; i++) {
@@ -438,6 +440,7 @@ server_free(struct server *srv)
 	}
 	irc_server_free(srv->irc);
 	if (srv->store != NULL) {
+		events_free(srv);
 		modq_free(srv);
 		auth_free(srv);
 	}

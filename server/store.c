@@ -79,7 +79,8 @@ static const char *const migrations[] = {
 	"  facilitator TEXT,"
 	"  created INTEGER NOT NULL,"
 	"  updated INTEGER NOT NULL,"
-	"  cancelled INTEGER NOT NULL DEFAULT 0);"
+	"  cancelled INTEGER NOT NULL DEFAULT 0,"
+	"  reminded INTEGER NOT NULL DEFAULT 0);"
 	"CREATE INDEX events_starts ON events(starts);",
 
 	/* 4: moderation queue, reports, sanctions, notes. */
@@ -219,6 +220,9 @@ enum {
 	S_EVENT_LIST,
 	S_EVENT_CANCEL,
 	S_EVENT_LAST_CHANGE,
+	S_EVENT_GET,
+	S_EVENT_DUE,
+	S_EVENT_REMINDED,
 	S_LOGIN_INSERT,
 	S_LOGIN_EXPIRE,
 	S_COUNT
@@ -278,6 +282,16 @@ static const struct store_sql core_sql[] = {
 	  "UPDATE events SET cancelled = 1, updated = ?2 "
 	  "WHERE id = ?1 AND cancelled = 0" },
 	{ S_EVENT_LAST_CHANGE, "SELECT max(updated) FROM events" },
+	{ S_EVENT_GET,
+	  "SELECT id, uid, title, description, starts, duration, room, grp, "
+	  "capacity, facilitator, created, updated, cancelled FROM events "
+	  "WHERE id = ?1" },
+	{ S_EVENT_DUE,
+	  "SELECT id, uid, title, description, starts, duration, room, grp, "
+	  "capacity, facilitator, created, updated, cancelled FROM events "
+	  "WHERE cancelled = 0 AND reminded = 0 AND starts <= ?1 AND "
+	  "starts + duration > ?2 ORDER BY starts" },
+	{ S_EVENT_REMINDED, "UPDATE events SET reminded = 1 WHERE id = ?1" },
 	{ S_LOGIN_INSERT,
 	  "INSERT INTO logins (account, proto, ip_hash, time) VALUES "
 	  "(?1, ?2, ?3, ?4)" },
@@ -896,6 +910,73 @@ store_event_list(struct store *st, time_t from, int limit, int with_cancelled,
 		return STORE_ERROR;
 	}
 	return STORE_OK;
+}
+
+static void
+event_from_row(sqlite3_stmt *s, struct event_info *ev)
+{
+	memset(ev, 0, sizeof *ev);
+	ev->id = sqlite3_column_int64(s, 0);
+	ev->uid = store_col_text(s, 1);
+	ev->title = store_col_text(s, 2);
+	ev->description = store_col_text(s, 3);
+	ev->starts = (time_t)sqlite3_column_int64(s, 4);
+	ev->duration = (int)sqlite3_column_int64(s, 5);
+	ev->room = store_col_text(s, 6);
+	ev->group = store_col_text(s, 7);
+	ev->capacity = sqlite3_column_int(s, 8);
+	ev->facilitator = store_col_text(s, 9);
+	ev->created = (time_t)sqlite3_column_int64(s, 10);
+	ev->updated = (time_t)sqlite3_column_int64(s, 11);
+	ev->cancelled = sqlite3_column_int(s, 12);
+}
+
+int
+store_event_get(struct store *st, int64_t id, struct event_info *ev)
+{
+	sqlite3_stmt	*s = store_reset(st->stmts[S_EVENT_GET]);
+	int		 rc;
+
+	sqlite3_bind_int64(s, 1, id);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		event_from_row(s, ev);
+	sqlite3_reset(s);
+	if (rc == SQLITE_ROW)
+		return STORE_OK;
+	return rc == SQLITE_DONE ? STORE_NOTFOUND : STORE_ERROR;
+}
+
+/*
+ * Events starting by SOON that have not ended by NOW and whose reminder
+ * has not gone out; each is marked reminded after CB.
+ */
+int
+store_event_due(struct store *st, time_t soon, time_t now, store_event_cb cb,
+    void *arg)
+{
+	sqlite3_stmt		*s = store_reset(st->stmts[S_EVENT_DUE]);
+	struct event_info	*evs = NULL;
+	size_t			 n = 0, i;
+	int			 rc;
+
+	sqlite3_bind_int64(s, 1, (sqlite3_int64)soon);
+	sqlite3_bind_int64(s, 2, (sqlite3_int64)now);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		evs = xreallocarray(evs, n + 1, sizeof *evs);
+		event_from_row(s, &evs[n++]);
+	}
+	sqlite3_reset(s);
+	for (i = 0; i < n; i++) {
+		sqlite3_stmt	*u = store_reset(st->stmts[S_EVENT_REMINDED]);
+
+		sqlite3_bind_int64(u, 1, evs[i].id);
+		if (step_done(st, u, "event reminded") == STORE_OK)
+			cb(&evs[i], arg);
+		event_info_clear(&evs[i]);
+	}
+	free(evs);
+	return rc == SQLITE_DONE ? STORE_OK : STORE_ERROR;
 }
 
 int

@@ -434,6 +434,34 @@ class Export(NewsCase):
         self.assertEqual(r.returncode, 1)
 
 
+class EventAnnouncements(NewsCase):
+
+    def test_event_posted_to_announce_group(self):
+        r = self.mod("event", "add", "--title", "Patient school: fatigue",
+                     "--starts", "2031-02-03T17:00Z", "--duration", "1h",
+                     "--room", "#patient-school", "--capacity", "30",
+                     "--facilitator", "drkim", "--group", "support.ms")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        eid = r.stdout.split()[1]
+        anon = self.client()
+        self.assertEqual(anon.cmd("GROUP hearth.announce"),
+                         "211 1 1 1 hearth.announce")
+        r, lines = anon.multi("ARTICLE 1", "220")
+        text = "\n".join(lines)
+        self.assertIn("Subject: Patient school: fatigue - Mon 03 Feb 2031, "
+                      "17:00 UTC", text)
+        self.assertIn("Where: the IRC room #patient-school", text)
+        self.assertIn("Facilitator: drkim", text)
+        self.assertIn("at most 30 participants", text)
+        self.assertEqual(self.mod("event", "cancel", eid).returncode, 0)
+        r, lines = anon.multi("HEAD 2", "221")
+        self.assertIn("Subject: Cancelled: Patient school: fatigue - Mon 03 "
+                      "Feb 2031, 17:00 UTC", lines)
+        # The announcements feed shows both.
+        root = self.feed("/feeds/groups/hearth.announce.atom")
+        self.assertEqual(len(list(root.iter(ATOM + "entry"))), 2)
+
+
 if __name__ == "__main__":
     import unittest
     unittest.main(verbosity=2)

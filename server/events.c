@@ -1,0 +1,143 @@
+/*
+ * events.c -- announcing scheduled events (see events.h).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/event.h>
+
+#include "events.h"
+#include "feed.h"
+#include "log.h"
+#include "nntp.h"
+#include "xmalloc.h"
+
+#define REMIND_EVERY	20	/* seconds between reminder checks */
+
+static struct events_irc_hooks	 irc_hooks;
+static struct event		*ev_remind;
+
+void
+events_set_irc_hooks(const struct events_irc_hooks *h)
+{
+	irc_hooks = *h;
+}
+
+static void
+when_text(time_t t, char *buf, size_t len)
+{
+	struct tm	tm;
+
+	gmtime_r(&t, &tm);
+	strftime(buf, len, "%a %d %b %Y, %H:%M UTC", &tm);
+}
+
+void
+event_announce(struct server *srv, const struct event_info *ev,
+    int cancelled)
+{
+	char	 when[64], msgid[256], *subject, *body, *line;
+
+	when_text(ev->starts, when, sizeof when);
+	xasprintf(&subject, "%s%s - %s", cancelled ? "Cancelled: " : "",
+	    ev->title, when);
+	xasprintf(&body, "%s\n\n%s\nWhen: %s, %d minutes\nWhere: the IRC "
+	    "room %s%s%s%s%s\n%s%s\n", cancelled ? "This event is CANCELLED." :
+	    "A new event is scheduled.", ev->title, when, ev->duration / 60,
+	    ev->room, ev->group != NULL ? "\nDiscussion: the newsgroup " : "",
+	    ev->group != NULL ? ev->group : "",
+	    ev->facilitator != NULL ? "\nFacilitator: " : "",
+	    ev->facilitator != NULL ? ev->facilitator : "",
+	    ev->description != NULL && *ev->description ? "\n" : "",
+	    ev->description != NULL ? ev->description : "");
+	if (ev->capacity > 0) {
+		char	*b2;
+
+		xasprintf(&b2, "%sPlaces: at most %d participants.\n", body,
+		    ev->capacity);
+		free(body);
+		body = b2;
+	}
+	{
+		char	*b2;
+
+		xasprintf(&b2, "%s\n-- \nHearth events: the calendar is "
+		    "/events.ics and /feeds/events.atom on the website.\n",
+		    body);
+		free(body);
+		body = b2;
+	}
+	if (nntp_post_system(srv, srv->cf->announce_group, subject, body,
+	    msgid, sizeof msgid) != 0)
+		log_warnx("events: could not post the announcement of %s",
+		    ev->uid);
+	if (irc_hooks.room_notice != NULL) {
+		xasprintf(&line, "%s: %s - %s (%d minutes)", cancelled ?
+		    "Cancelled" : "Coming up", ev->title, when,
+		    ev->duration / 60);
+		irc_hooks.room_notice(srv, ev->room, line);
+		free(line);
+	}
+	if (irc_hooks.room_topic != NULL && !cancelled) {
+		xasprintf(&line, "Next: %s - %s", ev->title, when);
+		irc_hooks.room_topic(srv, ev->room, line);
+		free(line);
+	}
+	free(subject);
+	free(body);
+}
+
+static void
+remind_one(const struct event_info *ev, void *arg)
+{
+	struct server	*srv = arg;
+	char		*text, when[64];
+
+	when_text(ev->starts, when, sizeof when);
+	xasprintf(&text, "Starting soon in %s: %s - %s", ev->room, ev->title,
+	    when);
+	log_info("events: reminder for %s", ev->uid);
+	if (irc_hooks.room_notice != NULL)
+		irc_hooks.room_notice(srv, ev->room, text);
+	if (irc_hooks.remind != NULL)
+		irc_hooks.remind(srv, ev, text);
+	free(text);
+}
+
+void
+events_remind(struct server *srv)
+{
+	time_t	now = time(NULL);
+
+	store_event_due(srv->store, now + srv->cf->event_reminder_minutes * 60,
+	    now, remind_one, srv);
+}
+
+static void
+remind_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	events_remind(arg);
+}
+
+int
+events_init(struct server *srv)
+{
+	struct timeval	tv = { REMIND_EVERY, 0 };
+
+	ev_remind = event_new(srv->base, -1, EV_PERSIST, remind_cb, srv);
+	event_add(ev_remind, &tv);
+	return 0;
+}
+
+void
+events_free(struct server *srv)
+{
+	(void)srv;
+	if (ev_remind != NULL)
+		event_free(ev_remind);
+	ev_remind = NULL;
+	memset(&irc_hooks, 0, sizeof irc_hooks);
+}

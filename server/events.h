@@ -1,0 +1,35 @@
+/*
+ * events.h -- announcing scheduled events (patient schools, meetups).
+ *
+ * A new or cancelled event is posted to the announcements group; the IRC
+ * service, when it registers its hooks, also sets the room's topic and
+ * says it in the room.  A timer announces each event in its room (and to
+ * whoever asked for reminders) event_reminder_minutes before it starts.
+ */
+#ifndef HEARTH_EVENTS_H
+#define HEARTH_EVENTS_H
+
+#include "hearth.h"
+#include "store.h"
+
+struct events_irc_hooks {
+	/* Say TEXT in ROOM as the service; set its topic when TOPIC. */
+	void	(*room_notice)(struct server *, const char *room,
+		    const char *text);
+	void	(*room_topic)(struct server *, const char *room,
+		    const char *topic);
+	/* Tell the members who asked for reminders. */
+	void	(*remind)(struct server *, const struct event_info *,
+		    const char *text);
+};
+
+void	 events_set_irc_hooks(const struct events_irc_hooks *);
+int	 events_init(struct server *);
+void	 events_free(struct server *);
+/* A new (CANCELLED 0) or cancelled event: tell the community. */
+void	 event_announce(struct server *, const struct event_info *,
+	    int cancelled);
+/* Send the reminders that are due (the timer's work; tests call it). */
+void	 events_remind(struct server *);
+
+#endif
