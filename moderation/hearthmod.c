@@ -1,67 +1,203 @@
 /*
  * hearthmod.c -- the moderators' and operators' tool.
  *
- * It talks to a running hearthd over the admin socket (see
- * server/admin-protocol.h).  Commands are rows of hm_cmds[].
+ * It talks to hearthd with the admin protocol (server/admin-protocol.h):
+ * locally over the Unix admin socket (as the operator), or remotely over
+ * TLS with --connect HOST:PORT --user NAME as a moderator or admin
+ * account.  Commands are rows of hm_cmds[]; list replies print as
+ * aligned columns, or as JSON with --json.
  */
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <errno.h>
 #include <getopt.h>
+#include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <termios.h>
 #include <unistd.h>
 
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
+
 #include "admin-protocol.h"
 #include "xmalloc.h"
 
 #define DEFAULT_SOCKET	"var/hearthd.sock"
+#define MAX_WORDS	ADMIN_MAX_WORDS
 
+/* The connection: a Unix socket, or TLS over TCP. */
 struct hm {
 	int	 fd;
-	FILE	*in;
-	FILE	*out;
+	SSL_CTX	*ctx;
+	SSL	*ssl;
+	char	 buf[8192];
+	size_t	 len;
 };
 
-struct hm_cmd {
-	const char	*name;
-	const char	*sub;
-	int		(*fn)(struct hm *, int, char **);
-	int		 min_args;	/* after name and sub */
-	int		 max_args;
-	const char	*usage;
-};
+/* Options that become key=value words for the server. */
+enum { O_TITLE, O_STARTS, O_DURATION, O_ROOM, O_GROUP, O_CAPACITY,
+    O_FACILITATOR, O_DESCRIPTION, O_REASON, O_SCOPE, O_ACTOR, O_TARGET,
+    O_ACTION, O_SINCE, O_UNTIL, O_LIMIT, O_COUNT };
+static const char *const opt_keys[O_COUNT] = { "title", "starts",
+    "duration", "room", "group", "capacity", "facilitator", "description",
+    "reason", "scope", "actor", "target", "action", "since", "until",
+    "limit" };
+static const char	*opts[O_COUNT];
 
 static const char	*password_file;
 static const char	*role_opt;
+static const char	*specialty_opt;
+static int		 json;
+
+/* The server-side words a command turns into. */
+struct hm_cmd {
+	const char	*name;
+	const char	*sub;
+	int		 min_args;	/* positional, after name and sub */
+	int		 max_args;
+	unsigned int	 options;	/* bit per O_* accepted */
+	int		 password;	/* append a password word */
+	const char	*usage;
+};
+
+#define B(x)	(1u << (x))
+static const struct hm_cmd hm_cmds[] = {
+	{ "status", NULL, 0, 0, 0, 0, "status" },
+	{ "account", "add", 1, 1, 0, 1,
+	  "account add NAME [--role R] [--password-file FILE]" },
+	{ "account", "list", 0, 0, 0, 0, "account list" },
+	{ "account", "passwd", 1, 1, 0, 1,
+	  "account passwd NAME [--password-file FILE]" },
+	{ "account", "role", 2, 2, 0, 0,
+	  "account role NAME ROLE [--specialty TEXT]" },
+	{ "account", "verify-doctor", 1, 1, 0, 0,
+	  "account verify-doctor NAME --specialty TEXT" },
+	{ "event", "add", 0, 0, B(O_TITLE) | B(O_STARTS) | B(O_DURATION) |
+	  B(O_ROOM) | B(O_GROUP) | B(O_CAPACITY) | B(O_FACILITATOR) |
+	  B(O_DESCRIPTION), 0,
+	  "event add --title T --starts TIME --duration D --room #ROOM "
+	  "[--group G] [--capacity N] [--facilitator NAME] "
+	  "[--description TEXT]" },
+	{ "event", "list", 0, 0, 0, 0, "event list" },
+	{ "event", "cancel", 1, 1, 0, 0, "event cancel ID" },
+	{ "queue", NULL, 0, 0, B(O_LIMIT), 0, "queue [--limit N]" },
+	{ "show", NULL, 1, 1, 0, 0, "show ID" },
+	{ "approve", NULL, 1, 1, B(O_REASON), 0,
+	  "approve ID [--reason TEXT]" },
+	{ "reject", NULL, 1, 1, B(O_REASON), 0, "reject ID --reason TEXT" },
+	{ "dismiss", NULL, 1, 1, B(O_REASON), 0,
+	  "dismiss ID [--reason TEXT]" },
+	{ "hide", NULL, 2, 2, B(O_REASON), 0,
+	  "hide article|chat REF [--reason TEXT]" },
+	{ "unhide", NULL, 2, 2, B(O_REASON), 0,
+	  "unhide article|chat REF [--reason TEXT]" },
+	{ "ban", NULL, 1, 1, B(O_SCOPE) | B(O_DURATION) | B(O_REASON), 0,
+	  "ban ACCOUNT|MASK [--scope #ROOM] [--duration 7d] "
+	  "[--reason TEXT]" },
+	{ "unban", NULL, 1, 1, B(O_SCOPE), 0,
+	  "unban ACCOUNT|MASK [--scope #ROOM]" },
+	{ "mute", NULL, 1, 1, B(O_SCOPE) | B(O_DURATION) | B(O_REASON), 0,
+	  "mute ACCOUNT|MASK [--scope #ROOM] [--duration 1h] "
+	  "[--reason TEXT]" },
+	{ "unmute", NULL, 1, 1, B(O_SCOPE), 0,
+	  "unmute ACCOUNT|MASK [--scope #ROOM]" },
+	{ "sanctions", NULL, 0, 0, 0, 0, "sanctions" },
+	{ "warn", NULL, 2, 2, 0, 0, "warn ACCOUNT TEXT" },
+	{ "note", NULL, 2, 2, 0, 0, "note ACCOUNT TEXT" },
+	{ "notes", NULL, 1, 1, 0, 0, "notes ACCOUNT" },
+	{ "log", NULL, 0, 0, B(O_ACTOR) | B(O_TARGET) | B(O_ACTION) |
+	  B(O_SINCE) | B(O_UNTIL) | B(O_LIMIT), 0,
+	  "log [--actor A] [--target T] [--action X] [--since TIME] "
+	  "[--until TIME] [--limit N]" },
+};
+#undef B
 
 static void
 usage(FILE *f)
 {
+	size_t	i;
+
 	fprintf(f,
-"usage: hearthmod [--socket PATH] COMMAND [ARGS]\n"
+"usage: hearthmod [--socket PATH | --connect HOST:PORT --user NAME\n"
+"                 [--ca FILE | --insecure]] [--json] COMMAND [ARGS]\n"
 "\n"
-"Talks to a running hearthd over its admin socket (default\n"
-"%s, or $HEARTH_SOCKET).\n"
+"Talks to hearthd: over its Unix admin socket as the operator (default\n"
+"%s, or $HEARTH_SOCKET), or over TLS (the \"admins\" listener) as a\n"
+"moderator or admin account.  Passwords are read from the terminal or\n"
+"from the first line of --password-file FILE ('-': standard input).\n"
+"Times look like 2026-12-01T18:00Z; durations like 30m, 12h, 7d.\n"
 "\n"
-"Commands:\n"
-"  status                          uptime, connections, database size\n"
-"  account add NAME [--role R]     create an account (R: member, doctor,\n"
-"                                  moderator, admin; default member)\n"
-"  account list                    list accounts\n"
-"  account passwd NAME             set a new password\n"
-"  account role NAME ROLE [--specialty TEXT]\n"
-"                                  change an account's role\n"
+"Commands:\n", DEFAULT_SOCKET);
+	for (i = 0; i < sizeof hm_cmds / sizeof hm_cmds[0]; i++)
+		fprintf(f, "  %s\n", hm_cmds[i].usage);
+	fprintf(f,
 "\n"
-"Passwords are read from the terminal, or from the first line of the\n"
-"file given with --password-file FILE ('-' for standard input).\n",
-	    DEFAULT_SOCKET);
+"The queue holds crisis flags, reports, held posts and sign-ups, most\n"
+"urgent first; every action lands in the audit log (see \"log\").\n");
 }
 
 static int
-hm_connect(struct hm *hm, const char *path)
+hm_write(struct hm *hm, const char *s, size_t n)
+{
+	ssize_t	w;
+
+	while (n > 0) {
+		if (hm->ssl != NULL) {
+			int	r = SSL_write(hm->ssl, s, (int)n);
+
+			if (r <= 0)
+				return -1;
+			w = r;
+		} else if ((w = write(hm->fd, s, n)) <= 0) {
+			if (w < 0 && errno == EINTR)
+				continue;
+			return -1;
+		}
+		s += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/* One line without CR LF into LINE (xmalloc'd); NULL at EOF. */
+static char *
+hm_line(struct hm *hm)
+{
+	char	*nl, *line;
+	ssize_t	 r;
+	size_t	 n;
+
+	for (;;) {
+		if ((nl = memchr(hm->buf, '\n', hm->len)) != NULL) {
+			n = (size_t)(nl - hm->buf);
+			line = xstrndup(hm->buf, n);
+			if (n > 0 && line[n - 1] == '\r')
+				line[n - 1] = '\0';
+			memmove(hm->buf, nl + 1, hm->len - n - 1);
+			hm->len -= n + 1;
+			return line;
+		}
+		if (hm->len == sizeof hm->buf)
+			return NULL;
+		if (hm->ssl != NULL) {
+			int	rr = SSL_read(hm->ssl, hm->buf + hm->len,
+				    (int)(sizeof hm->buf - hm->len));
+
+			r = rr;
+		} else
+			r = read(hm->fd, hm->buf + hm->len,
+			    sizeof hm->buf - hm->len);
+		if (r <= 0)
+			return NULL;
+		hm->len += (size_t)r;
+	}
+}
+
+static int
+hm_connect_unix(struct hm *hm, const char *path)
 {
 	struct sockaddr_un	sun;
 
@@ -84,77 +220,98 @@ hm_connect(struct hm *hm, const char *path)
 		close(hm->fd);
 		return -1;
 	}
-	hm->in = fdopen(hm->fd, "r");
-	hm->out = fdopen(dup(hm->fd), "w");
-	if (hm->in == NULL || hm->out == NULL) {
-		perror("hearthmod: fdopen");
-		return -1;
-	}
 	return 0;
 }
 
-/* Read one reply line, CR LF stripped.  Returns NULL at EOF. */
-static char *
-hm_line(struct hm *hm, char **buf, size_t *cap)
-{
-	ssize_t	n;
-
-	if ((n = getline(buf, cap, hm->in)) <= 0)
-		return NULL;
-	while (n > 0 && ((*buf)[n - 1] == '\n' || (*buf)[n - 1] == '\r'))
-		(*buf)[--n] = '\0';
-	return *buf;
-}
-
 /*
- * Send a request of NWORDS words and print the reply.  Returns the exit
- * status: 0 for 2xx, 1 otherwise.
+ * TLS to HOST:PORT.  The certificate is verified against the system CAs
+ * (or --ca FILE) and the host name, unless --insecure.
  */
 static int
-hm_request(struct hm *hm, int nwords, const char **words)
+hm_connect_tls(struct hm *hm, const char *hostport, const char *ca,
+    int insecure)
 {
-	char	*buf = NULL, *enc, *line;
-	size_t	 cap = 0;
-	int	 i, rc = 1;
+	struct addrinfo	 hints, *res, *ai;
+	char		*host, *port, *colon;
+	int		 rc;
 
-	for (i = 0; i < nwords; i++) {
-		enc = admin_encode(words[i]);
-		fprintf(hm->out, "%s%s", i > 0 ? " " : "", enc);
-		free(enc);
+	host = xstrdup(hostport);
+	if (host[0] == '[' && (colon = strstr(host, "]:")) != NULL) {
+		*colon = '\0';
+		port = colon + 2;
+		memmove(host, host + 1, strlen(host));
+	} else if ((colon = strrchr(host, ':')) != NULL) {
+		*colon = '\0';
+		port = colon + 1;
+	} else {
+		fprintf(stderr, "hearthmod: --connect wants HOST:PORT\n");
+		free(host);
+		return -1;
 	}
-	fprintf(hm->out, "\r\n");
-	fflush(hm->out);
-	if ((line = hm_line(hm, &buf, &cap)) == NULL) {
-		fprintf(stderr, "hearthmod: hearthd closed the connection\n");
-		goto out;
+	memset(&hints, 0, sizeof hints);
+	hints.ai_socktype = SOCK_STREAM;
+	if ((rc = getaddrinfo(host, port, &hints, &res)) != 0) {
+		fprintf(stderr, "hearthmod: %s: %s\n", hostport,
+		    gai_strerror(rc));
+		free(host);
+		return -1;
 	}
-	if (strncmp(line, "210", 3) == 0) {
-		while ((line = hm_line(hm, &buf, &cap)) != NULL) {
-			if (strcmp(line, ".") == 0)
-				break;
-			printf("%s\n", line[0] == '.' ? line + 1 : line);
+	hm->fd = -1;
+	for (ai = res; ai != NULL; ai = ai->ai_next) {
+		if ((hm->fd = socket(ai->ai_family, ai->ai_socktype,
+		    ai->ai_protocol)) == -1)
+			continue;
+		if (connect(hm->fd, ai->ai_addr, ai->ai_addrlen) == 0)
+			break;
+		close(hm->fd);
+		hm->fd = -1;
+	}
+	freeaddrinfo(res);
+	if (hm->fd == -1) {
+		fprintf(stderr, "hearthmod: cannot connect to %s: %s\n",
+		    hostport, strerror(errno));
+		free(host);
+		return -1;
+	}
+	hm->ctx = SSL_CTX_new(TLS_client_method());
+	SSL_CTX_set_min_proto_version(hm->ctx, TLS1_2_VERSION);
+	if (!insecure) {
+		SSL_CTX_set_verify(hm->ctx, SSL_VERIFY_PEER, NULL);
+		if ((ca != NULL ? SSL_CTX_load_verify_locations(hm->ctx, ca,
+		    NULL) : SSL_CTX_set_default_verify_paths(hm->ctx)) != 1) {
+			fprintf(stderr, "hearthmod: cannot load CA %s\n",
+			    ca != NULL ? ca : "(system)");
+			free(host);
+			return -1;
 		}
-		rc = line != NULL ? 0 : 1;
-	} else if (line[0] == '2') {
-		printf("%s\n", line + (strlen(line) > 4 ? 4 : 0));
-		rc = 0;
-	} else
-		fprintf(stderr, "hearthmod: %s\n", line + (strlen(line) > 4 ?
-		    4 : 0));
-out:
-	free(buf);
-	return rc;
+	}
+	hm->ssl = SSL_new(hm->ctx);
+	SSL_set_fd(hm->ssl, hm->fd);
+	SSL_set_tlsext_host_name(hm->ssl, host);
+	if (!insecure)
+		SSL_set1_host(hm->ssl, host);
+	if (SSL_connect(hm->ssl) != 1) {
+		unsigned long	e = ERR_get_error();
+
+		fprintf(stderr, "hearthmod: TLS with %s failed: %s%s\n",
+		    hostport, e != 0 ? ERR_reason_error_string(e) : "error",
+		    insecure ? "" : " (self-signed? give --ca FILE, or "
+		    "--insecure on a trusted network)");
+		free(host);
+		return -1;
+	}
+	free(host);
+	return 0;
 }
 
 /* Read a password: --password-file, or twice from the terminal. */
 static char *
-read_password(void)
+read_password(const char *prompt, int confirm)
 {
 	char		*a = NULL, *b = NULL;
 	size_t		 ca = 0, cb = 0;
 	FILE		*f;
 	struct termios	 t, saved;
-	int		 tty;
 	ssize_t		 n;
 
 	if (password_file != NULL) {
@@ -177,8 +334,7 @@ read_password(void)
 		a[strcspn(a, "\r\n")] = '\0';
 		return a;
 	}
-	tty = isatty(STDIN_FILENO);
-	if (!tty) {
+	if (!isatty(STDIN_FILENO)) {
 		fprintf(stderr, "hearthmod: no terminal to ask for the "
 		    "password: use --password-file\n");
 		return NULL;
@@ -187,136 +343,310 @@ read_password(void)
 	t = saved;
 	t.c_lflag &= ~(tcflag_t)ECHO;
 	tcsetattr(STDIN_FILENO, TCSAFLUSH, &t);
-	fprintf(stderr, "Password: ");
+	fprintf(stderr, "%s: ", prompt);
 	n = getline(&a, &ca, stdin);
-	fprintf(stderr, "\nAgain: ");
-	if (n > 0)
+	if (confirm && n > 0) {
+		fprintf(stderr, "\nAgain: ");
 		n = getline(&b, &cb, stdin);
+	}
 	fprintf(stderr, "\n");
 	tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
-	if (n <= 0 || a == NULL || b == NULL) {
+	if (n <= 0 || a == NULL) {
 		free(a);
 		free(b);
 		return NULL;
 	}
 	a[strcspn(a, "\r\n")] = '\0';
-	b[strcspn(b, "\r\n")] = '\0';
-	if (strcmp(a, b) != 0) {
-		fprintf(stderr, "hearthmod: the passwords differ\n");
-		free(a);
-		free(b);
-		return NULL;
+	if (confirm) {
+		b[strcspn(b, "\r\n")] = '\0';
+		if (strcmp(a, b) != 0) {
+			fprintf(stderr, "hearthmod: the passwords differ\n");
+			free(a);
+			free(b);
+			return NULL;
+		}
 	}
 	free(b);
 	return a;
 }
 
-static int
-cmd_status(struct hm *hm, int argc, char **argv)
+static void
+json_string(const char *s)
 {
-	const char	*w[] = { "status" };
+	putchar('"');
+	for (; *s != '\0'; s++) {
+		unsigned char	ch = (unsigned char)*s;
 
-	(void)argc;
-	(void)argv;
-	return hm_request(hm, 1, w);
+		if (ch == '"' || ch == '\\')
+			printf("\\%c", ch);
+		else if (ch == '\n')
+			printf("\\n");
+		else if (ch == '\t')
+			printf("\\t");
+		else if (ch == '\r')
+			printf("\\r");
+		else if (ch < 0x20)
+			printf("\\u%04x", ch);
+		else
+			putchar(ch);
+	}
+	putchar('"');
+}
+
+/* Undo the table escapes (\t \n \r \\) in place. */
+static void
+unescape(char *s)
+{
+	char	*r = s, *w = s;
+
+	while (*r != '\0') {
+		if (r[0] == '\\' && r[1] != '\0') {
+			*w++ = r[1] == 't' ? '\t' : r[1] == 'n' ? '\n' :
+			    r[1] == 'r' ? '\r' : r[1];
+			r += 2;
+		} else
+			*w++ = *r++;
+	}
+	*w = '\0';
 }
 
 static int
-cmd_account_add(struct hm *hm, int argc, char **argv)
+split_tabs(char *line, char **f, int max)
 {
-	const char	*w[5];
-	char		*pw;
-	int		 rc;
+	int	n = 0;
 
-	(void)argc;
-	if ((pw = read_password()) == NULL)
+	f[n++] = line;
+	while (n < max && (line = strchr(line, '\t')) != NULL) {
+		*line++ = '\0';
+		f[n++] = line;
+	}
+	return n;
+}
+
+/*
+ * Print a 210 block.  Lines are "#header", tab rows, "[section]" titles
+ * or plain text; tables print as columns, or as JSON with --json.
+ */
+static void
+print_block(char **lines, size_t n)
+{
+	char	*hdr[32], *row[32];
+	int	 nh = 0, nr, i, first_row = 1, in_array = 0, sections = 0;
+	size_t	 k;
+
+	if (json) {
+		for (k = 0; k < n; k++)
+			if (lines[k][0] == '[')
+				sections = 1;
+		printf(sections ? "{" : "[");
+		for (k = 0; k < n; k++) {
+			char	*l = lines[k];
+
+			if (l[0] == '[') {
+				if (in_array)
+					printf("]");
+				printf("%s", first_row ? "" : ",");
+				l[strlen(l) - 1] = '\0';
+				json_string(l + 1);
+				printf(":[");
+				in_array = 1;
+				first_row = 1;
+				nh = 0;
+			} else if (l[0] == '#') {
+				nh = split_tabs(l + 1, hdr, 32);
+				for (i = 0; i < nh; i++)
+					unescape(hdr[i]);
+			} else if (nh > 0) {
+				nr = split_tabs(l, row, 32);
+				printf("%s{", first_row ? "" : ",");
+				for (i = 0; i < nr && i < nh; i++) {
+					unescape(row[i]);
+					json_string(hdr[i]);
+					putchar(':');
+					json_string(row[i]);
+					if (i + 1 < nr && i + 1 < nh)
+						putchar(',');
+				}
+				printf("}");
+				first_row = 0;
+			} else {
+				char	*colon = strstr(l, ": ");
+
+				/* "key: value" lines of a show. */
+				if (colon != NULL) {
+					*colon = '\0';
+					printf("%s", first_row ? "" : ",");
+					json_string(l);
+					putchar(':');
+					json_string(colon + 2);
+					first_row = 0;
+				}
+			}
+		}
+		if (in_array)
+			printf("]");
+		printf(sections ? "}\n" : "]\n");
+		return;
+	}
+	for (k = 0; k < n; k++) {
+		char	*l = lines[k];
+
+		if (l[0] == '#') {
+			nh = split_tabs(l + 1, hdr, 32);
+			for (i = 0; i < nh; i++)
+				printf("%s%s", i ? "\t" : "", hdr[i]);
+			printf("\n");
+		} else if (l[0] == '[')
+			printf("\n%s\n", l);
+		else if (nh > 0) {
+			nr = split_tabs(l, row, 32);
+			for (i = 0; i < nr; i++) {
+				unescape(row[i]);
+				printf("%s%s", i ? "\t" : "", row[i]);
+			}
+			printf("\n");
+		} else
+			printf("%s\n", l);
+	}
+}
+
+/*
+ * Send WORDS; print the reply (success lines only when not QUIET).
+ * Exit status: 0 for 2xx, else 1.
+ */
+static int
+hm_request(struct hm *hm, int nwords, const char **words, int quiet)
+{
+	char	*line, *enc, **block = NULL;
+	size_t	 nblock = 0, k;
+	int	 i, rc = 1;
+
+	for (i = 0; i < nwords; i++) {
+		enc = admin_encode(words[i]);
+		if ((i > 0 && hm_write(hm, " ", 1) != 0) ||
+		    hm_write(hm, enc, strlen(enc)) != 0) {
+			free(enc);
+			fprintf(stderr, "hearthmod: write failed\n");
+			return 1;
+		}
+		free(enc);
+	}
+	if (hm_write(hm, "\r\n", 2) != 0)
 		return 1;
-	w[0] = "account";
-	w[1] = "add";
-	w[2] = argv[0];
-	w[3] = pw;
-	w[4] = role_opt != NULL ? role_opt : "member";
-	rc = hm_request(hm, 5, w);
-	free(pw);
+	if ((line = hm_line(hm)) == NULL) {
+		fprintf(stderr, "hearthmod: hearthd closed the connection\n");
+		return 1;
+	}
+	if (strncmp(line, "210", 3) == 0) {
+		char	*l;
+
+		while ((l = hm_line(hm)) != NULL) {
+			if (strcmp(l, ".") == 0) {
+				free(l);
+				rc = 0;
+				break;
+			}
+			if (l[0] == '.')
+				memmove(l, l + 1, strlen(l));
+			block = xreallocarray(block, nblock + 1,
+			    sizeof *block);
+			block[nblock++] = l;
+		}
+		print_block(block, nblock);
+		for (k = 0; k < nblock; k++)
+			free(block[k]);
+		free(block);
+	} else if (line[0] == '2') {
+		if (quiet)
+			;
+		else if (json) {
+			printf("{\"ok\":true,\"message\":");
+			json_string(line + (strlen(line) > 4 ? 4 : 0));
+			printf("}\n");
+		} else
+			printf("%s\n", line + (strlen(line) > 4 ? 4 : 0));
+		rc = 0;
+	} else
+		fprintf(stderr, "hearthmod: %s\n", line + (strlen(line) > 4 ?
+		    4 : 0));
+	free(line);
 	return rc;
 }
 
-static int
-cmd_account_list(struct hm *hm, int argc, char **argv)
+static void
+hm_close(struct hm *hm)
 {
-	const char	*w[] = { "account", "list" };
-
-	(void)argc;
-	(void)argv;
-	return hm_request(hm, 2, w);
+	if (hm->ssl != NULL) {
+		SSL_shutdown(hm->ssl);
+		SSL_free(hm->ssl);
+	}
+	if (hm->ctx != NULL)
+		SSL_CTX_free(hm->ctx);
+	close(hm->fd);
 }
-
-static int
-cmd_account_passwd(struct hm *hm, int argc, char **argv)
-{
-	const char	*w[4];
-	char		*pw;
-	int		 rc;
-
-	(void)argc;
-	if ((pw = read_password()) == NULL)
-		return 1;
-	w[0] = "account";
-	w[1] = "passwd";
-	w[2] = argv[0];
-	w[3] = pw;
-	rc = hm_request(hm, 4, w);
-	free(pw);
-	return rc;
-}
-
-static const char	*specialty_opt;
-
-static int
-cmd_account_role(struct hm *hm, int argc, char **argv)
-{
-	const char	*w[5] = { "account", "role", argv[0], argv[1], NULL };
-
-	(void)argc;
-	w[4] = specialty_opt;
-	return hm_request(hm, specialty_opt != NULL ? 5 : 4, w);
-}
-
-static const struct hm_cmd hm_cmds[] = {
-	{ "status", NULL, cmd_status, 0, 0, "status" },
-	{ "account", "add", cmd_account_add, 1, 1,
-	  "account add NAME [--role ROLE] [--password-file FILE]" },
-	{ "account", "list", cmd_account_list, 0, 0, "account list" },
-	{ "account", "passwd", cmd_account_passwd, 1, 1,
-	  "account passwd NAME [--password-file FILE]" },
-	{ "account", "role", cmd_account_role, 2, 2,
-	  "account role NAME ROLE [--specialty TEXT]" },
-};
 
 int
 main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "socket", required_argument, NULL, 'S' },
+		{ "connect", required_argument, NULL, 'c' },
+		{ "user", required_argument, NULL, 'u' },
+		{ "ca", required_argument, NULL, 'C' },
+		{ "insecure", no_argument, NULL, 'k' },
 		{ "password-file", required_argument, NULL, 'p' },
 		{ "role", required_argument, NULL, 'r' },
 		{ "specialty", required_argument, NULL, 's' },
+		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "title", required_argument, NULL, 1000 + O_TITLE },
+		{ "starts", required_argument, NULL, 1000 + O_STARTS },
+		{ "duration", required_argument, NULL, 1000 + O_DURATION },
+		{ "room", required_argument, NULL, 1000 + O_ROOM },
+		{ "group", required_argument, NULL, 1000 + O_GROUP },
+		{ "capacity", required_argument, NULL, 1000 + O_CAPACITY },
+		{ "facilitator", required_argument, NULL,
+		    1000 + O_FACILITATOR },
+		{ "description", required_argument, NULL,
+		    1000 + O_DESCRIPTION },
+		{ "reason", required_argument, NULL, 1000 + O_REASON },
+		{ "scope", required_argument, NULL, 1000 + O_SCOPE },
+		{ "actor", required_argument, NULL, 1000 + O_ACTOR },
+		{ "target", required_argument, NULL, 1000 + O_TARGET },
+		{ "action", required_argument, NULL, 1000 + O_ACTION },
+		{ "since", required_argument, NULL, 1000 + O_SINCE },
+		{ "until", required_argument, NULL, 1000 + O_UNTIL },
+		{ "limit", required_argument, NULL, 1000 + O_LIMIT },
 		{ NULL, 0, NULL, 0 }
 	};
-	const char	*sock = getenv("HEARTH_SOCKET");
+	const char	*sock = getenv("HEARTH_SOCKET"), *remote = NULL;
+	const char	*user = NULL, *ca = NULL;
+	const char	*words[MAX_WORDS + 4];
+	char		*kv[O_COUNT], *pw = NULL, *line;
 	const struct hm_cmd *cmd = NULL;
 	struct hm	 hm;
 	size_t		 i;
-	int		 ch, nargs, skip, rc;
+	int		 ch, nargs, skip, rc, nw = 0, insecure = 0;
 
 	if (sock == NULL)
 		sock = DEFAULT_SOCKET;
-	while ((ch = getopt_long(argc, argv, "S:p:r:s:h", longopts, NULL))
-	    != -1) {
+	while ((ch = getopt_long(argc, argv, "S:c:u:C:kp:r:s:jh", longopts,
+	    NULL)) != -1) {
 		switch (ch) {
 		case 'S':
 			sock = optarg;
+			break;
+		case 'c':
+			remote = optarg;
+			break;
+		case 'u':
+			user = optarg;
+			break;
+		case 'C':
+			ca = optarg;
+			break;
+		case 'k':
+			insecure = 1;
 			break;
 		case 'p':
 			password_file = optarg;
@@ -327,10 +657,17 @@ main(int argc, char **argv)
 		case 's':
 			specialty_opt = optarg;
 			break;
+		case 'j':
+			json = 1;
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
 		default:
+			if (ch >= 1000 && ch < 1000 + O_COUNT) {
+				opts[ch - 1000] = optarg;
+				break;
+			}
 			usage(stderr);
 			return 2;
 		}
@@ -352,8 +689,8 @@ main(int argc, char **argv)
 		break;
 	}
 	if (cmd == NULL) {
-		fprintf(stderr, "hearthmod: unknown command\n");
-		usage(stderr);
+		fprintf(stderr, "hearthmod: unknown command (see "
+		    "hearthmod --help)\n");
 		return 2;
 	}
 	skip = cmd->sub != NULL ? 2 : 1;
@@ -362,27 +699,92 @@ main(int argc, char **argv)
 		fprintf(stderr, "usage: hearthmod %s\n", cmd->usage);
 		return 2;
 	}
-	if (role_opt != NULL && cmd->fn != cmd_account_add) {
+	for (i = 0; i < O_COUNT; i++) {
+		if (opts[i] != NULL && !(cmd->options & (1u << i))) {
+			fprintf(stderr, "hearthmod: --%s does not go with %s\n",
+			    opt_keys[i], argv[0]);
+			return 2;
+		}
+	}
+	if (role_opt != NULL && strcmp(cmd->usage, hm_cmds[1].usage) != 0) {
 		fprintf(stderr, "hearthmod: --role goes with account add\n");
 		return 2;
 	}
-	if (hm_connect(&hm, sock) != 0)
-		return 1;
-	{
-		char	*buf = NULL, *line;
-		size_t	 cap = 0;
-
-		line = hm_line(&hm, &buf, &cap);
-		if (line == NULL || strncmp(line, "200", 3) != 0) {
-			fprintf(stderr, "hearthmod: unexpected greeting from "
-			    "%s\n", sock);
-			free(buf);
-			return 1;
-		}
-		free(buf);
+	if (strcmp(argv[0], "account") == 0 &&
+	    strcmp(argv[1], "verify-doctor") == 0 && specialty_opt == NULL) {
+		fprintf(stderr, "usage: hearthmod %s\n", cmd->usage);
+		return 2;
 	}
-	rc = cmd->fn(&hm, nargs, argv + skip);
-	fclose(hm.in);
-	fclose(hm.out);
+	if (remote != NULL && user == NULL) {
+		fprintf(stderr, "hearthmod: --connect needs --user NAME\n");
+		return 2;
+	}
+
+	/* Build the request words before connecting (password prompts). */
+	words[nw++] = cmd->name;
+	if (cmd->sub != NULL)
+		words[nw++] = cmd->sub;
+	for (i = 0; i < (size_t)nargs; i++)
+		words[nw++] = argv[skip + i];
+	if (cmd->password) {
+		if ((pw = read_password("New password", 1)) == NULL)
+			return 1;
+		words[nw++] = pw;
+	}
+	if (strcmp(cmd->name, "account") == 0 && strcmp(cmd->sub, "add") == 0)
+		words[nw++] = role_opt != NULL ? role_opt : "member";
+	if (specialty_opt != NULL)
+		words[nw++] = specialty_opt;
+	for (i = 0; i < O_COUNT; i++) {
+		kv[i] = NULL;
+		if (opts[i] == NULL)
+			continue;
+		xasprintf(&kv[i], "%s=%s", opt_keys[i], opts[i]);
+		words[nw++] = kv[i];
+	}
+
+	memset(&hm, 0, sizeof hm);
+	rc = remote != NULL ? hm_connect_tls(&hm, remote, ca, insecure) :
+	    hm_connect_unix(&hm, sock);
+	if (rc != 0) {
+		rc = 1;
+		goto out;
+	}
+	line = hm_line(&hm);
+	if (line == NULL || line[0] != '2') {
+		fprintf(stderr, "hearthmod: unexpected greeting: %s\n",
+		    line != NULL ? line : "(none)");
+		free(line);
+		hm_close(&hm);
+		rc = 1;
+		goto out;
+	}
+	free(line);
+	if (remote != NULL) {
+		const char	*aw[3];
+		char		*apw;
+
+		/* The moderator's own password (not a new one). */
+		if ((apw = read_password("Password", 0)) == NULL) {
+			hm_close(&hm);
+			rc = 1;
+			goto out;
+		}
+		aw[0] = "auth";
+		aw[1] = user;
+		aw[2] = apw;
+		rc = hm_request(&hm, 3, aw, 1);
+		free(apw);
+		if (rc != 0) {
+			hm_close(&hm);
+			goto out;
+		}
+	}
+	rc = hm_request(&hm, nw, words, 0);
+	hm_close(&hm);
+out:
+	for (i = 0; i < O_COUNT; i++)
+		free(kv[i]);
+	free(pw);
 	return rc;
 }

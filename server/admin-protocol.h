@@ -12,6 +12,14 @@
  *	4xx text		the request was wrong (unknown, bad arguments,
  *				not found, exists)
  *	5xx text		the server failed
+ *
+ * Over TLS (the "admins" listener) the server says "201 ... authenticate"
+ * and only "auth NAME PASSWORD" of a moderator or admin account unlocks
+ * the other commands (281 on success, 481 on failure, 480 before it,
+ * 402 for an admin-only command run by a moderator).  List replies (210)
+ * carry a "#"-prefixed header line of column names, then tab-separated
+ * rows; a tab, newline, CR or backslash inside a value is written \t,
+ * \n, \r or \\.
  */
 #ifndef HEARTH_ADMIN_PROTOCOL_H
 #define HEARTH_ADMIN_PROTOCOL_H
@@ -19,6 +27,7 @@
 #include <stddef.h>
 
 #define ADMIN_GREETING		"200 hearthd admin ready"
+#define ADMIN_GREETING_REMOTE	"201 hearthd admin ready, authenticate with auth"
 #define ADMIN_MAX_LINE		4096
 #define ADMIN_MAX_WORDS		16
 

@@ -11,14 +11,41 @@
 #include <string.h>
 #include <time.h>
 
+#include <strings.h>
+
 #include <openssl/crypto.h>
+#include <openssl/rand.h>
 
 #include "account.h"
 #include "admin.h"
+#include "auth.h"
 #include "admin-protocol.h"
+#include "feed.h"
 #include "log.h"
+#include "modq.h"
 #include "store.h"
+#include "store-modq.h"
+#include "utf8.h"
 #include "xmalloc.h"
+
+/* Who may run a command. */
+enum admin_priv {
+	PRIV_ANY = 0,		/* before authentication too */
+	PRIV_MOD,		/* moderators and admins */
+	PRIV_ADMIN		/* admins (and the local operator) */
+};
+
+/*
+ * One admin connection.  The local Unix socket is the operator (full
+ * rights); a remote connection over TLS starts unauthenticated and must
+ * "auth" as a moderator or admin account.
+ */
+struct admin_session {
+	int		 authed;
+	enum admin_priv	 priv;
+	char		 actor[64];
+	int		 failures;
+};
 
 struct admin_cmd {
 	const char	*name;		/* first word */
@@ -26,8 +53,15 @@ struct admin_cmd {
 	int		(*fn)(struct conn *, int, char **);
 	int		 min_words;	/* including name and sub */
 	int		 max_words;
+	enum admin_priv	 priv;
 	const char	*usage;
 };
+
+static const char *
+actor_of(struct conn *c)
+{
+	return ((struct admin_session *)c->pstate)->actor;
+}
 
 static void
 reply(struct conn *c, const char *fmt, ...)
@@ -66,6 +100,75 @@ data_line(struct conn *c, const char *fmt, ...)
 	conn_write(c, s, (size_t)n);
 	conn_write(c, "\r\n", 2);
 	free(s);
+}
+
+/*
+ * Tables: a "#" header line with the column names, then one line per
+ * row, fields separated by tabs; tab, newline and backslash inside a
+ * value are written \t, \n and \\.  hearthmod prints them for people
+ * or as JSON.
+ */
+static void
+table_field(struct evbuffer *b, const char *v)
+{
+	for (; v != NULL && *v != '\0'; v++) {
+		if (*v == '\t')
+			evbuffer_add(b, "\\t", 2);
+		else if (*v == '\n')
+			evbuffer_add(b, "\\n", 2);
+		else if (*v == '\r')
+			evbuffer_add(b, "\\r", 2);
+		else if (*v == '\\')
+			evbuffer_add(b, "\\\\", 2);
+		else
+			evbuffer_add(b, v, 1);
+	}
+}
+
+struct table {
+	struct conn	*c;
+	int		 header_done;
+	int		 rows;
+};
+
+static void
+table_row(int n, const char *const *names, const char *const *vals,
+    void *arg)
+{
+	struct table	*t = arg;
+	struct evbuffer	*b = evbuffer_new();
+	size_t		 len;
+	char		*line;
+	int		 i;
+
+	if (!t->header_done) {
+		evbuffer_add(b, "#", 1);
+		for (i = 0; i < n; i++) {
+			if (i > 0)
+				evbuffer_add(b, "\t", 1);
+			table_field(b, names[i]);
+		}
+		t->header_done = 1;
+		len = evbuffer_get_length(b);
+		line = xmalloc(len + 1);
+		evbuffer_remove(b, line, len);
+		line[len] = '\0';
+		data_line(t->c, "%s", line);
+		free(line);
+	}
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			evbuffer_add(b, "\t", 1);
+		table_field(b, vals[i] != NULL ? vals[i] : "");
+	}
+	len = evbuffer_get_length(b);
+	line = xmalloc(len + 1);
+	evbuffer_remove(b, line, len);
+	line[len] = '\0';
+	data_line(t->c, "%s", line);
+	free(line);
+	evbuffer_free(b);
+	t->rows++;
 }
 
 static int
@@ -127,7 +230,7 @@ cmd_account_add(struct conn *c, int argc, char **argv)
 		reply(c, "500 Database error");
 		return CONN_OK;
 	}
-	store_audit(c->srv->store, "admin", "account.add", name, role);
+	store_audit(c->srv->store, actor_of(c), "account.add", name, role);
 	log_info("admin: account added name=%s role=%s", name, role);
 	reply(c, "200 Account %s created with role %s", name, role);
 	return CONN_OK;
@@ -189,7 +292,7 @@ cmd_account_passwd(struct conn *c, int argc, char **argv)
 		reply(c, "500 Database error");
 		return CONN_OK;
 	}
-	store_audit(c->srv->store, "admin", "account.passwd", argv[2], NULL);
+	store_audit(c->srv->store, actor_of(c), "account.passwd", argv[2], NULL);
 	reply(c, "200 Password changed for %s", argv[2]);
 	return CONN_OK;
 }
@@ -217,8 +320,707 @@ cmd_account_role(struct conn *c, int argc, char **argv)
 		reply(c, "500 Database error");
 		return CONN_OK;
 	}
-	store_audit(c->srv->store, "admin", "account.role", argv[2], argv[3]);
+	store_audit(c->srv->store, actor_of(c), "account.role", argv[2], argv[3]);
 	reply(c, "200 %s now has role %s", argv[2], argv[3]);
+	return CONN_OK;
+}
+
+/*
+ * "2026-12-01T18:00Z", "2026-12-01T18:00:00+01:00", "2026-12-01 18:00"
+ * (UTC when no zone is given).  Returns (time_t)-1 when malformed.
+ */
+static time_t
+parse_iso_time(const char *s)
+{
+	struct tm	 tm;
+	int		 y, mo, d, h, mi, sec = 0, n = 0, oh = 0, om = 0;
+	char		 sep;
+	const char	*z;
+	time_t		 t;
+
+	memset(&tm, 0, sizeof tm);
+	if (sscanf(s, "%4d-%2d-%2d%c%2d:%2d%n", &y, &mo, &d, &sep, &h, &mi,
+	    &n) != 6 || (sep != 'T' && sep != ' ' && sep != 't'))
+		return (time_t)-1;
+	z = s + n;
+	if (*z == ':') {
+		if (sscanf(z, ":%2d%n", &sec, &n) != 1)
+			return (time_t)-1;
+		z += n;
+	}
+	if (y < 2000 || y > 2200 || mo < 1 || mo > 12 || d < 1 || d > 31 ||
+	    h > 23 || mi > 59 || sec > 60 || h < 0 || mi < 0 || sec < 0)
+		return (time_t)-1;
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_sec = sec;
+	if ((t = timegm(&tm)) == (time_t)-1)
+		return t;
+	if (*z == '\0' || strcmp(z, "Z") == 0 || strcmp(z, "z") == 0)
+		return t;
+	if ((*z == '+' || *z == '-') && sscanf(z + 1, "%2d:%2d", &oh, &om) ==
+	    2 && strlen(z) == 6 && oh < 24 && om < 60)
+		return *z == '+' ? t - (oh * 3600 + om * 60) :
+		    t + (oh * 3600 + om * 60);
+	return (time_t)-1;
+}
+
+/* "90m", "1h30m", "2h", "45" (minutes).  Seconds, or -1. */
+static int
+parse_duration(const char *s)
+{
+	long	 total = 0, v;
+	char	*end;
+
+	if (*s == '\0')
+		return -1;
+	while (*s != '\0') {
+		v = strtol(s, &end, 10);
+		if (end == s || v < 0 || v > 10000)
+			return -1;
+		if (*end == 'h')
+			total += v * 3600;
+		else if (*end == 'm' || *end == '\0')
+			total += v * 60;
+		else
+			return -1;
+		s = *end == '\0' ? end : end + 1;
+	}
+	if (total <= 0 || total > 7 * 86400)
+		return -1;
+	return (int)total;
+}
+
+struct room_find {
+	const char	*name;
+	int		 found;
+};
+
+static void
+room_find_cb(const struct room_info *r, void *arg)
+{
+	struct room_find	*rf = arg;
+
+	if (strcasecmp(r->name, rf->name) == 0)
+		rf->found = 1;
+}
+
+static void
+group_find_cb(const struct group_info *g, void *arg)
+{
+	struct room_find	*rf = arg;
+
+	if (strcmp(g->name, rf->name) == 0)
+		rf->found = 1;
+}
+
+/*
+ * event add title=T starts=ISO duration=D room=#R [group=G]
+ *     [capacity=N] [facilitator=NAME] [description=TEXT]
+ */
+static int
+cmd_event_add(struct conn *c, int argc, char **argv)
+{
+	struct event_info	 ev;
+	struct room_find	 rf;
+	const char		*starts = NULL, *dur = NULL;
+	unsigned char		 rnd[12];
+	char			 uid[64];
+	int			 i;
+
+	memset(&ev, 0, sizeof ev);
+	for (i = 2; i < argc; i++) {
+		char	*eq = strchr(argv[i], '='), *k = argv[i], *v;
+
+		if (eq == NULL) {
+			reply(c, "401 Expected key=value, got \"%s\"", argv[i]);
+			return CONN_OK;
+		}
+		*eq = '\0';
+		v = eq + 1;
+		if (strcmp(k, "title") == 0)
+			ev.title = v;
+		else if (strcmp(k, "starts") == 0)
+			starts = v;
+		else if (strcmp(k, "duration") == 0)
+			dur = v;
+		else if (strcmp(k, "room") == 0)
+			ev.room = v;
+		else if (strcmp(k, "group") == 0)
+			ev.group = v;
+		else if (strcmp(k, "capacity") == 0)
+			ev.capacity = atoi(v);
+		else if (strcmp(k, "facilitator") == 0)
+			ev.facilitator = v;
+		else if (strcmp(k, "description") == 0)
+			ev.description = v;
+		else {
+			reply(c, "401 Unknown event field \"%s\"", k);
+			return CONN_OK;
+		}
+	}
+	if (ev.title == NULL || *ev.title == '\0' || starts == NULL ||
+	    dur == NULL || ev.room == NULL) {
+		reply(c, "401 An event needs title, starts, duration and room");
+		return CONN_OK;
+	}
+	if (strlen(ev.title) > 200 || !utf8_valid(ev.title,
+	    strlen(ev.title)) || (ev.description != NULL &&
+	    (strlen(ev.description) > 4000 || !utf8_valid(ev.description,
+	    strlen(ev.description))))) {
+		reply(c, "401 Title (200 bytes) or description (4000 bytes) "
+		    "too long or not UTF-8");
+		return CONN_OK;
+	}
+	if ((ev.starts = parse_iso_time(starts)) == (time_t)-1) {
+		reply(c, "401 starts must look like 2026-12-01T18:00Z or "
+		    "2026-12-01T18:00+01:00");
+		return CONN_OK;
+	}
+	if ((ev.duration = parse_duration(dur)) < 0) {
+		reply(c, "401 duration must look like 90m, 1h30m or 2h (at "
+		    "most 7 days)");
+		return CONN_OK;
+	}
+	if (ev.capacity < 0) {
+		reply(c, "401 capacity must be a positive number");
+		return CONN_OK;
+	}
+	rf.name = ev.room;
+	rf.found = 0;
+	store_room_list(c->srv->store, room_find_cb, &rf);
+	if (!rf.found) {
+		reply(c, "404 No such room: %s", ev.room);
+		return CONN_OK;
+	}
+	if (ev.group != NULL) {
+		rf.name = ev.group;
+		rf.found = 0;
+		store_group_list(c->srv->store, group_find_cb, &rf);
+		if (!rf.found) {
+			reply(c, "404 No such group: %s", ev.group);
+			return CONN_OK;
+		}
+	}
+	if (RAND_bytes(rnd, sizeof rnd) != 1) {
+		reply(c, "500 No randomness for the event id");
+		return CONN_OK;
+	}
+	for (i = 0; i < (int)sizeof rnd; i++)
+		snprintf(uid + i * 2, 3, "%02x", rnd[i]);
+	snprintf(uid + sizeof rnd * 2, sizeof uid - sizeof rnd * 2, "@%s",
+	    c->srv->cf->server_name);
+	ev.uid = uid;
+	if (store_event_add(c->srv->store, &ev) != STORE_OK) {
+		reply(c, "500 Database error");
+		return CONN_OK;
+	}
+	server_content_changed(c->srv);
+	store_audit(c->srv->store, actor_of(c), "event.add", ev.title, NULL);
+	reply(c, "200 Event %lld created", (long long)ev.id);
+	return CONN_OK;
+}
+
+static void
+event_line(const struct event_info *ev, void *arg)
+{
+	struct conn	*c = arg;
+	char		 when[32];
+
+	feed_time_rfc3339(ev->starts, when, sizeof when);
+	data_line(c, "%lld\t%s\t%dm\t%s\t%s%s", (long long)ev->id, when,
+	    ev->duration / 60, ev->room, ev->title,
+	    ev->cancelled ? "\t(cancelled)" : "");
+}
+
+static int
+cmd_event_list(struct conn *c, int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	reply(c, "210 upcoming events follow (id starts duration room title)");
+	store_event_list(c->srv->store, time(NULL), 1000, 1, event_line, c);
+	reply(c, ".");
+	return CONN_OK;
+}
+
+static int
+cmd_event_cancel(struct conn *c, int argc, char **argv)
+{
+	char	*end;
+	long long id;
+	int	 rc;
+
+	(void)argc;
+	id = strtoll(argv[2], &end, 10);
+	if (*argv[2] == '\0' || *end != '\0' || id <= 0) {
+		reply(c, "401 Event id must be a number");
+		return CONN_OK;
+	}
+	rc = store_event_cancel(c->srv->store, id);
+	if (rc == STORE_NOTFOUND) {
+		reply(c, "404 No such event, or already cancelled: %lld", id);
+		return CONN_OK;
+	}
+	if (rc != STORE_OK) {
+		reply(c, "500 Database error");
+		return CONN_OK;
+	}
+	server_content_changed(c->srv);
+	store_audit(c->srv->store, actor_of(c), "event.cancel", argv[2], NULL);
+	reply(c, "200 Event %lld cancelled", id);
+	return CONN_OK;
+}
+
+/* key=value options after the fixed words; NULL when absent. */
+static const char *
+opt(int argc, char **argv, int from, const char *key)
+{
+	size_t	n = strlen(key);
+	int	i;
+
+	for (i = from; i < argc; i++)
+		if (strncmp(argv[i], key, n) == 0 && argv[i][n] == '=')
+			return argv[i] + n + 1;
+	return NULL;
+}
+
+static int
+bad_opts(struct conn *c, int argc, char **argv, int from,
+    const char *const *allowed)
+{
+	int	i, j, ok;
+
+	for (i = from; i < argc; i++) {
+		ok = 0;
+		for (j = 0; allowed[j] != NULL; j++) {
+			size_t	n = strlen(allowed[j]);
+
+			if (strncmp(argv[i], allowed[j], n) == 0 &&
+			    argv[i][n] == '=')
+				ok = 1;
+		}
+		if (!ok) {
+			reply(c, "401 Unexpected argument \"%s\"", argv[i]);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static int
+parse_id(struct conn *c, const char *s, int64_t *id)
+{
+	char	*end;
+
+	*id = strtoll(s, &end, 10);
+	if (*s == '\0' || *end != '\0' || *id <= 0) {
+		reply(c, "401 Queue entry id must be a number");
+		return -1;
+	}
+	return 0;
+}
+
+static int
+cmd_queue(struct conn *c, int argc, char **argv)
+{
+	struct table	t = { c, 0, 0 };
+	const char	*lim = argc > 1 ? opt(argc, argv, 1, "limit") : NULL;
+
+	reply(c, "210 open queue, most urgent first");
+	store_modq_list_open(c->srv->store, lim != NULL ? atoi(lim) : 100,
+	    table_row, &t);
+	reply(c, ".");
+	return CONN_OK;
+}
+
+struct section {
+	struct conn	*c;
+	const char	*title;
+	struct table	 t;
+};
+
+static void
+section_row(int n, const char *const *names, const char *const *vals,
+    void *arg)
+{
+	struct section	*sec = arg;
+
+	if (!sec->t.header_done)
+		data_line(sec->c, "[%s]", sec->title);
+	table_row(n, names, vals, &sec->t);
+}
+
+static void
+kv_row(int n, const char *const *names, const char *const *vals, void *arg)
+{
+	struct conn	*c = arg;
+	int		 i;
+
+	for (i = 0; i < n; i++)
+		data_line(c, "%s: %s", names[i], vals[i] != NULL ? vals[i] :
+		    "-");
+}
+
+static void
+author_of(int n, const char *const *names, const char *const *vals,
+    void *arg)
+{
+	char	**author = arg;
+	int	 i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(names[i], "author") == 0 && vals[i] != NULL)
+			*author = xstrdup(vals[i]);
+}
+
+/* One entry with its reports, who looked, and the author's history. */
+static int
+cmd_show(struct conn *c, int argc, char **argv)
+{
+	struct section	 sec;
+	int64_t		 id;
+	char		*author = NULL;
+
+	(void)argc;
+	if (parse_id(c, argv[1], &id) != 0)
+		return CONN_OK;
+	if (store_modq_get(c->srv->store, id, author_of, &author) !=
+	    STORE_OK) {
+		reply(c, "404 No queue entry #%lld", (long long)id);
+		return CONN_OK;
+	}
+	reply(c, "210 queue entry #%lld", (long long)id);
+	store_modq_get(c->srv->store, id, kv_row, c);
+	memset(&sec, 0, sizeof sec);
+	sec.c = sec.t.c = c;
+	sec.title = "reports";
+	store_modq_reports(c->srv->store, id, section_row, &sec);
+	memset(&sec, 0, sizeof sec);
+	sec.c = sec.t.c = c;
+	sec.title = "seen by";
+	store_modq_viewers(c->srv->store, id, section_row, &sec);
+	if (author != NULL) {
+		memset(&sec, 0, sizeof sec);
+		sec.c = sec.t.c = c;
+		sec.title = "author history";
+		store_modq_author_history(c->srv->store, author, section_row,
+		    &sec);
+		memset(&sec, 0, sizeof sec);
+		sec.c = sec.t.c = c;
+		sec.title = "moderator notes on author";
+		store_notes(c->srv->store, author, section_row, &sec);
+	}
+	reply(c, ".");
+	store_modq_view(c->srv->store, id, actor_of(c));
+	free(author);
+	return CONN_OK;
+}
+
+/* approve|reject|dismiss|decide-hide ID [reason=...] */
+static int
+decide(struct conn *c, int argc, char **argv, const char *action)
+{
+	static const char *const allowed[] = { "reason", NULL };
+	const char	*reason = opt(argc, argv, 2, "reason");
+	char		 msg[512];
+	int64_t		 id;
+
+	if (bad_opts(c, argc, argv, 2, allowed) ||
+	    parse_id(c, argv[1], &id) != 0)
+		return CONN_OK;
+	if (strcmp(action, "reject") == 0 && (reason == NULL ||
+	    *reason == '\0')) {
+		reply(c, "401 A rejection needs a reason (sent to the author)");
+		return CONN_OK;
+	}
+	if (modq_decide(c->srv, id, action, actor_of(c), reason, msg,
+	    sizeof msg) != 0)
+		reply(c, "403 %s", msg);
+	else
+		reply(c, "200 %s", msg);
+	return CONN_OK;
+}
+
+static int
+cmd_approve(struct conn *c, int argc, char **argv)
+{
+	return decide(c, argc, argv, "approve");
+}
+
+static int
+cmd_reject(struct conn *c, int argc, char **argv)
+{
+	return decide(c, argc, argv, "reject");
+}
+
+static int
+cmd_dismiss(struct conn *c, int argc, char **argv)
+{
+	return decide(c, argc, argv, "dismiss");
+}
+
+/* hide|unhide TYPE REF [reason=...] */
+static int
+item_action(struct conn *c, int argc, char **argv, const char *action)
+{
+	static const char *const allowed[] = { "reason", NULL };
+	char	msg[512];
+
+	if (bad_opts(c, argc, argv, 3, allowed))
+		return CONN_OK;
+	if (strcmp(argv[1], "article") != 0 && strcmp(argv[1], "chat") != 0) {
+		reply(c, "401 Item type is article or chat");
+		return CONN_OK;
+	}
+	if (modq_item_action(c->srv, argv[1], argv[2], action, actor_of(c),
+	    opt(argc, argv, 3, "reason"), msg, sizeof msg) != 0)
+		reply(c, "403 %s", msg);
+	else
+		reply(c, "200 %s", msg);
+	return CONN_OK;
+}
+
+static int
+cmd_hide(struct conn *c, int argc, char **argv)
+{
+	return item_action(c, argc, argv, "hide");
+}
+
+static int
+cmd_unhide(struct conn *c, int argc, char **argv)
+{
+	return item_action(c, argc, argv, "unhide");
+}
+
+/* ban|mute TARGET [scope=#room] [duration=7d] [reason=...] */
+static int
+sanction(struct conn *c, int argc, char **argv, const char *kind)
+{
+	static const char *const allowed[] = { "scope", "duration", "reason",
+	    NULL };
+	const char	*dur = opt(argc, argv, 2, "duration");
+	char		 msg[512];
+	int		 secs = 0;
+
+	if (bad_opts(c, argc, argv, 2, allowed))
+		return CONN_OK;
+	if (dur != NULL && (secs = modq_parse_duration(dur)) < 0) {
+		reply(c, "401 duration must look like 30m, 12h, 7d or 2w");
+		return CONN_OK;
+	}
+	if (modq_sanction(c->srv, kind, argv[1], opt(argc, argv, 2, "scope"),
+	    secs, actor_of(c), opt(argc, argv, 2, "reason"), msg,
+	    sizeof msg) != 0)
+		reply(c, "401 %s", msg);
+	else
+		reply(c, "200 %s", msg);
+	return CONN_OK;
+}
+
+static int
+lift(struct conn *c, int argc, char **argv, const char *kind)
+{
+	static const char *const allowed[] = { "scope", NULL };
+	char	msg[512];
+
+	if (bad_opts(c, argc, argv, 2, allowed))
+		return CONN_OK;
+	if (modq_lift(c->srv, kind, argv[1], opt(argc, argv, 2, "scope"),
+	    actor_of(c), msg, sizeof msg) != 0)
+		reply(c, "404 %s", msg);
+	else
+		reply(c, "200 %s", msg);
+	return CONN_OK;
+}
+
+static int
+cmd_ban(struct conn *c, int argc, char **argv)
+{
+	return sanction(c, argc, argv, "ban");
+}
+
+static int
+cmd_unban(struct conn *c, int argc, char **argv)
+{
+	return lift(c, argc, argv, "ban");
+}
+
+static int
+cmd_mute(struct conn *c, int argc, char **argv)
+{
+	return sanction(c, argc, argv, "mute");
+}
+
+static int
+cmd_unmute(struct conn *c, int argc, char **argv)
+{
+	return lift(c, argc, argv, "mute");
+}
+
+static int
+cmd_sanctions(struct conn *c, int argc, char **argv)
+{
+	struct table	t = { c, 0, 0 };
+
+	(void)argc;
+	(void)argv;
+	reply(c, "210 active bans and mutes");
+	store_sanction_active(c->srv->store, time(NULL), table_row, &t);
+	reply(c, ".");
+	return CONN_OK;
+}
+
+static int
+cmd_warn(struct conn *c, int argc, char **argv)
+{
+	char	msg[512];
+
+	(void)argc;
+	if (modq_warn(c->srv, argv[1], actor_of(c), argv[2], msg,
+	    sizeof msg) != 0)
+		reply(c, "404 %s", msg);
+	else
+		reply(c, "200 %s", msg);
+	return CONN_OK;
+}
+
+static int
+cmd_note(struct conn *c, int argc, char **argv)
+{
+	(void)argc;
+	if (store_account_get(c->srv->store, argv[1], NULL, NULL) !=
+	    STORE_OK) {
+		reply(c, "404 No such account: %s", argv[1]);
+		return CONN_OK;
+	}
+	if (modq_note(c->srv, argv[1], actor_of(c), argv[2]) != 0)
+		reply(c, "500 Database error");
+	else
+		reply(c, "200 Note added for %s", argv[1]);
+	return CONN_OK;
+}
+
+static int
+cmd_notes(struct conn *c, int argc, char **argv)
+{
+	struct table	t = { c, 0, 0 };
+
+	(void)argc;
+	reply(c, "210 moderator notes on %s", argv[1]);
+	store_notes(c->srv->store, argv[1], table_row, &t);
+	reply(c, ".");
+	return CONN_OK;
+}
+
+/* log [actor=] [target=] [action=] [since=ISO] [until=ISO] [limit=N] */
+static int
+cmd_log(struct conn *c, int argc, char **argv)
+{
+	static const char *const allowed[] = { "actor", "target", "action",
+	    "since", "until", "limit", NULL };
+	struct table	 t = { c, 0, 0 };
+	const char	*since = opt(argc, argv, 1, "since");
+	const char	*until = opt(argc, argv, 1, "until");
+	const char	*lim = opt(argc, argv, 1, "limit");
+	time_t		 ts = 0, tu = 0;
+
+	if (bad_opts(c, argc, argv, 1, allowed))
+		return CONN_OK;
+	if ((since != NULL && (ts = parse_iso_time(since)) == (time_t)-1) ||
+	    (until != NULL && (tu = parse_iso_time(until)) == (time_t)-1)) {
+		reply(c, "401 since/until must look like 2026-12-01T18:00Z");
+		return CONN_OK;
+	}
+	reply(c, "210 audit log, newest first");
+	store_audit_query(c->srv->store, opt(argc, argv, 1, "actor"),
+	    opt(argc, argv, 1, "target"), opt(argc, argv, 1, "action"), ts,
+	    tu, lim != NULL ? atoi(lim) : 200, table_row, &t);
+	reply(c, ".");
+	return CONN_OK;
+}
+
+/* account verify-doctor NAME SPECIALTY */
+static int
+cmd_verify_doctor(struct conn *c, int argc, char **argv)
+{
+	int	rc;
+
+	(void)argc;
+	if (*argv[3] == '\0' || strlen(argv[3]) > 64 ||
+	    strspn(argv[3], "abcdefghijklmnopqrstuvwxyz0123456789-") !=
+	    strlen(argv[3])) {
+		reply(c, "401 Specialty must be a short lowercase word such as "
+		    "oncology or neurology (letters, digits, '-')");
+		return CONN_OK;
+	}
+	rc = store_account_set_role(c->srv->store, argv[2], "doctor",
+	    argv[3]);
+	if (rc == STORE_NOTFOUND) {
+		reply(c, "404 No such account: %s", argv[2]);
+		return CONN_OK;
+	}
+	if (rc != STORE_OK) {
+		reply(c, "500 Database error");
+		return CONN_OK;
+	}
+	store_audit(c->srv->store, actor_of(c), "account.verify-doctor",
+	    argv[2], argv[3]);
+	reply(c, "200 %s is now a verified doctor (%s)", argv[2], argv[3]);
+	return CONN_OK;
+}
+
+/*
+ * auth NAME PASSWORD: remote connections only, and only for moderator
+ * and admin accounts.  Wrong credentials and a member account get the
+ * same answer.
+ */
+static int
+cmd_auth(struct conn *c, int argc, char **argv)
+{
+	struct admin_session	*as = c->pstate;
+	struct account		 a;
+	int			 rc;
+
+	(void)argc;
+	if (as->authed) {
+		OPENSSL_cleanse(argv[2], strlen(argv[2]));
+		reply(c, "403 Already authenticated");
+		return CONN_OK;
+	}
+	rc = auth_login(c->srv, c->ip, "admin", argv[1], argv[2], &a);
+	OPENSSL_cleanse(argv[2], strlen(argv[2]));
+	if (rc == AUTH_THROTTLED) {
+		reply(c, "482 Too many failed attempts; try again later");
+		return CONN_OK;
+	}
+	if (rc == STORE_OK && (strcmp(a.role, "moderator") == 0 ||
+	    strcmp(a.role, "admin") == 0)) {
+		as->authed = 1;
+		as->priv = strcmp(a.role, "admin") == 0 ? PRIV_ADMIN :
+		    PRIV_MOD;
+		snprintf(as->actor, sizeof as->actor, "%s", a.name);
+		log_info("conn=%llu admin: %s authenticated role=%s",
+		    (unsigned long long)c->id, a.name, a.role);
+		store_audit(c->srv->store, a.name, "admin.login", NULL, NULL);
+		reply(c, "281 Authenticated as %s (%s)", a.name, a.role);
+		account_clear(&a);
+		return CONN_OK;
+	}
+	if (rc == STORE_OK)
+		account_clear(&a);
+	log_info("conn=%llu admin: authentication refused",
+	    (unsigned long long)c->id);
+	if (++as->failures >= 3) {
+		reply(c, "481 Authentication failed; closing");
+		conn_close(c, "admin auth failures");
+		return CONN_GONE;
+	}
+	reply(c, "481 Authentication failed (a moderator or admin account "
+	    "is needed)");
 	return CONN_OK;
 }
 
@@ -233,23 +1035,83 @@ cmd_quit(struct conn *c, int argc, char **argv)
 }
 
 static const struct admin_cmd admin_cmds[] = {
-	{ "status", NULL, cmd_status, 1, 1, "status" },
-	{ "account", "add", cmd_account_add, 4, 5,
+	{ "auth", NULL, cmd_auth, 3, 3, PRIV_ANY, "auth NAME PASSWORD" },
+	{ "quit", NULL, cmd_quit, 1, 1, PRIV_ANY, "quit" },
+	{ "status", NULL, cmd_status, 1, 1, PRIV_MOD, "status" },
+	{ "account", "add", cmd_account_add, 4, 5, PRIV_ADMIN,
 	  "account add NAME PASSWORD [ROLE]" },
-	{ "account", "list", cmd_account_list, 2, 2, "account list" },
-	{ "account", "passwd", cmd_account_passwd, 4, 4,
+	{ "account", "list", cmd_account_list, 2, 2, PRIV_MOD,
+	  "account list" },
+	{ "account", "passwd", cmd_account_passwd, 4, 4, PRIV_ADMIN,
 	  "account passwd NAME PASSWORD" },
-	{ "account", "role", cmd_account_role, 4, 5,
+	{ "account", "role", cmd_account_role, 4, 5, PRIV_ADMIN,
 	  "account role NAME ROLE [SPECIALTY]" },
-	{ "quit", NULL, cmd_quit, 1, 1, "quit" },
+	{ "account", "verify-doctor", cmd_verify_doctor, 4, 4, PRIV_ADMIN,
+	  "account verify-doctor NAME SPECIALTY" },
+	{ "event", "add", cmd_event_add, 6, 10, PRIV_MOD,
+	  "event add title=T starts=ISO duration=D room=#R [group=G] "
+	  "[capacity=N] [facilitator=NAME] [description=TEXT]" },
+	{ "event", "list", cmd_event_list, 2, 2, PRIV_MOD, "event list" },
+	{ "event", "cancel", cmd_event_cancel, 3, 3, PRIV_MOD,
+	  "event cancel ID" },
+	{ "queue", NULL, cmd_queue, 1, 2, PRIV_MOD, "queue [limit=N]" },
+	{ "show", NULL, cmd_show, 2, 2, PRIV_MOD, "show ID" },
+	{ "approve", NULL, cmd_approve, 2, 3, PRIV_MOD,
+	  "approve ID [reason=TEXT]" },
+	{ "reject", NULL, cmd_reject, 3, 3, PRIV_MOD,
+	  "reject ID reason=TEXT" },
+	{ "dismiss", NULL, cmd_dismiss, 2, 3, PRIV_MOD,
+	  "dismiss ID [reason=TEXT]" },
+	{ "hide", NULL, cmd_hide, 3, 4, PRIV_MOD,
+	  "hide article|chat REF [reason=TEXT]" },
+	{ "unhide", NULL, cmd_unhide, 3, 4, PRIV_MOD,
+	  "unhide article|chat REF [reason=TEXT]" },
+	{ "ban", NULL, cmd_ban, 2, 5, PRIV_MOD,
+	  "ban ACCOUNT|MASK [scope=#ROOM] [duration=7d] [reason=TEXT]" },
+	{ "unban", NULL, cmd_unban, 2, 3, PRIV_MOD,
+	  "unban ACCOUNT|MASK [scope=#ROOM]" },
+	{ "mute", NULL, cmd_mute, 2, 5, PRIV_MOD,
+	  "mute ACCOUNT|MASK [scope=#ROOM] [duration=1h] [reason=TEXT]" },
+	{ "unmute", NULL, cmd_unmute, 2, 3, PRIV_MOD,
+	  "unmute ACCOUNT|MASK [scope=#ROOM]" },
+	{ "sanctions", NULL, cmd_sanctions, 1, 1, PRIV_MOD, "sanctions" },
+	{ "warn", NULL, cmd_warn, 3, 3, PRIV_MOD, "warn ACCOUNT TEXT" },
+	{ "note", NULL, cmd_note, 3, 3, PRIV_MOD, "note ACCOUNT TEXT" },
+	{ "notes", NULL, cmd_notes, 2, 2, PRIV_MOD, "notes ACCOUNT" },
+	{ "log", NULL, cmd_log, 1, 7, PRIV_MOD,
+	  "log [actor=A] [target=T] [action=X] [since=ISO] [until=ISO] "
+	  "[limit=N]" },
 };
 
 static int
 admin_on_open(struct conn *c)
 {
-	conn_set_idle(c, 0);
-	reply(c, ADMIN_GREETING);
+	struct admin_session	*as = xcalloc(1, sizeof *as);
+
+	c->pstate = as;
+	if (c->proto == PROTO_ADMIN) {
+		/* The Unix socket: whoever can open it is the operator. */
+		as->authed = 1;
+		as->priv = PRIV_ADMIN;
+		snprintf(as->actor, sizeof as->actor, "operator");
+		conn_set_idle(c, 0);
+		reply(c, ADMIN_GREETING);
+	} else
+		reply(c, ADMIN_GREETING_REMOTE);
 	return CONN_OK;
+}
+
+static void
+admin_on_free(struct conn *c)
+{
+	free(c->pstate);
+	c->pstate = NULL;
+}
+
+static void
+admin_on_refuse(struct conn *c, const char *why)
+{
+	reply(c, "400 %s", why);
 }
 
 static int
@@ -275,6 +1137,19 @@ admin_on_line(struct conn *c, char *line, size_t len)
 			continue;
 		if (cmd->sub != NULL && (n < 2 || strcmp(cmd->sub, w[1]) != 0))
 			continue;
+		if (cmd->priv != PRIV_ANY) {
+			struct admin_session	*as = c->pstate;
+
+			if (!as->authed) {
+				reply(c, "480 Authenticate first (auth NAME "
+				    "PASSWORD)");
+				return CONN_OK;
+			}
+			if (as->priv < cmd->priv) {
+				reply(c, "402 Only an admin may do that");
+				return CONN_OK;
+			}
+		}
 		if (n < cmd->min_words || n > cmd->max_words) {
 			reply(c, "400 Usage: %s", cmd->usage);
 			return CONN_OK;
@@ -297,4 +1172,6 @@ const struct proto_ops admin_ops = {
 	.on_open = admin_on_open,
 	.on_line = admin_on_line,
 	.on_line_too_long = admin_on_line_too_long,
+	.on_free = admin_on_free,
+	.on_refuse = admin_on_refuse,
 };

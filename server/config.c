@@ -14,7 +14,7 @@
 #include "xmalloc.h"
 
 static const char *const proto_names[PROTO_COUNT] = {
-	"nntp", "nntps", "irc", "ircs", "http", "https", "admin"
+	"nntp", "nntps", "irc", "ircs", "http", "https", "admins", "admin"
 };
 
 const char *
@@ -26,7 +26,8 @@ proto_name(enum proto p)
 int
 proto_is_tls(enum proto p)
 {
-	return p == PROTO_NNTPS || p == PROTO_IRCS || p == PROTO_HTTPS;
+	return p == PROTO_NNTPS || p == PROTO_IRCS || p == PROTO_HTTPS ||
+	    p == PROTO_ADMINS;
 }
 
 int
@@ -48,9 +49,11 @@ static const char *const default_listens[] = {
 	"nntp=127.0.0.1:1119", "nntps=127.0.0.1:1563",
 	"irc=127.0.0.1:6667", "ircs=127.0.0.1:6697",
 	"http=127.0.0.1:8080", "https=127.0.0.1:8443",
+	"admins=127.0.0.1:8564",
 	"nntp=[::1]:1119", "nntps=[::1]:1563",
 	"irc=[::1]:6667", "ircs=[::1]:6697",
 	"http=[::1]:8080", "https=[::1]:8443",
+	"admins=[::1]:8564",
 };
 
 struct config *
@@ -82,6 +85,13 @@ config_default(void)
 	cf->nntp_max_line = 512;
 	cf->irc_max_line = 512 + 8191;
 	cf->max_article_size = 1024 * 1024;
+	cf->login_max_failures = 5;
+	cf->login_window = 300;
+	cf->ip_retention_days = 7;
+	cf->report_autohide = 3;
+	cf->report_window = 86400;
+	cf->http_rate_per_sec = 20;
+	cf->http_rate_burst = 100;
 	cf->allow_plain_auth_loopback = 1;
 	cf->scrypt_log2n = 15;
 	cf->db_sync_full = 1;
@@ -125,6 +135,7 @@ config_free(struct config *cf)
 	free(cf->tls_key);
 	free(cf->groups_file);
 	free(cf->rooms_file);
+	free(cf->crisis_phrases_file);
 	free(cf->user);
 	free(cf->server_name);
 	free(cf->network_name);
@@ -174,7 +185,7 @@ config_parse_listen(const char *spec, struct listen_spec *ls, char *err,
 	if (proto_from_name(proto, &ls->proto) != 0 ||
 	    ls->proto == PROTO_ADMIN) {
 		snprintf(err, errlen, "unknown protocol \"%s\" (one of nntp, "
-		    "nntps, irc, ircs, http, https)", proto);
+		    "nntps, irc, ircs, http, https, admins)", proto);
 		return -1;
 	}
 	hp = p + strspn(p, "= \t");
@@ -307,6 +318,15 @@ static const struct key_def keys[] = {
 	{ "nntp_max_line", K_SIZE, O(nntp_max_line), 512, 65536 },
 	{ "irc_max_line", K_SIZE, O(irc_max_line), 512, 65536 },
 	{ "max_article_size", K_SIZE, O(max_article_size), 1024, 64L << 20 },
+	{ "login_max_failures", K_INT, O(login_max_failures), 1, 1000 },
+	{ "login_window", K_INT, O(login_window), 10, 86400 },
+	{ "ip_retention_days", K_INT, O(ip_retention_days), 1, 365 },
+	{ "crisis_phrases_file", K_PATH, O(crisis_phrases_file), 0, 0 },
+	{ "report_autohide_threshold", K_INT, O(report_autohide), 0, 1000 },
+	{ "report_window", K_INT, O(report_window), 60, 31L * 86400 },
+	{ "http_rate_per_second", K_DOUBLE, O(http_rate_per_sec), 1,
+	    1000000 },
+	{ "http_rate_burst", K_DOUBLE, O(http_rate_burst), 1, 1000000 },
 	{ "allow_plaintext_auth_on_loopback", K_BOOL,
 	    O(allow_plain_auth_loopback), 0, 0 },
 	{ "password_scrypt_log2n", K_INT, O(scrypt_log2n), 10, 22 },

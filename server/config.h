@@ -18,6 +18,7 @@ enum proto {
 	PROTO_IRCS,
 	PROTO_HTTP,
 	PROTO_HTTPS,
+	PROTO_ADMINS,		/* remote admin protocol over TLS */
 	PROTO_ADMIN,		/* the Unix admin socket, never "listen" */
 	PROTO_COUNT
 };
@@ -62,6 +63,14 @@ struct config {
 	size_t			 nntp_max_line;
 	size_t			 irc_max_line;
 	size_t			 max_article_size;
+	int			 login_max_failures;	/* per account */
+	int			 login_window;		/* seconds */
+	int			 ip_retention_days;
+	char			*crisis_phrases_file;
+	int			 report_autohide;	/* reporters */
+	int			 report_window;		/* seconds */
+	double			 http_rate_per_sec;	/* per IP */
+	double			 http_rate_burst;
 
 	/* Security. */
 	int			 allow_plain_auth_loopback;

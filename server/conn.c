@@ -919,6 +919,11 @@ bind_socket(const struct addrinfo *ai)
 	if (fd == -1)
 		return -1;
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+	/*
+	 * Accepted sockets inherit TCP_NODELAY on Linux: evhttp's too, so a
+	 * reply written in two parts never waits on the client's delayed ACK.
+	 */
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 	if (ai->ai_family == AF_INET6)
 		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
 	if (bind(fd, ai->ai_addr, ai->ai_addrlen) == -1 ||

@@ -55,6 +55,8 @@ struct server {
 	struct event		*ev_int;
 	struct event		*ev_hup;
 	int			 shutting_down;
+	/* Bumped on every change that feeds and pages show. */
+	uint64_t		 content_version;
 
 	/* Command-line overrides, reapplied on reload. */
 	char			**override_listens;
@@ -69,5 +71,6 @@ void	 server_shutdown(struct server *);
 void	 server_free(struct server *);
 int	 server_reload(struct server *);
 char	*server_state_path(struct server *, const char *);
+void	 server_content_changed(struct server *);
 
 #endif

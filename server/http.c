@@ -1,60 +1,1082 @@
 /*
- * http.c -- the HTTP(S) service on evhttp.
+ * http.c -- the HTTP(S) service on evhttp: landing page, feeds, events.
  *
  * Two evhttp instances at most: one for plain listeners and one whose
- * bufferevents are wrapped in TLS.  Request limits are set on both.
+ * bufferevents are wrapped in TLS.  Every response goes through
+ * http_respond(), which adds Cache-Control, a strong ETag and
+ * Last-Modified, answers conditional requests with 304, and gzips when
+ * the client accepts it.  Generated documents are cached until
+ * server_content_changed() bumps the content version.
  */
+#include <sys/socket.h>
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <event2/buffer.h>
 #include <event2/bufferevent_ssl.h>
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
+#include <openssl/evp.h>
 #include <openssl/ssl.h>
+#include <zlib.h>
 
+#include "conn.h"
+#include "feed.h"
 #include "http.h"
 #include "log.h"
+#include "store.h"
 #include "xmalloc.h"
 
 #define HTTP_MAX_HEADERS	8192
 #define HTTP_MAX_BODY		65536
+#define HTTP_MAX_URI		2048
 #define HTTP_TIMEOUT		30
+#define HTTP_CACHE_SLOTS	64
+#define HTTP_RATE_SLOTS		1024
+#define HTTP_GZIP_MIN		256
+#define EVENTS_IN_FEED		100
+
+struct http_doc {
+	char		*key;		/* path + variant */
+	uint64_t	 version;	/* content_version it was made for */
+	unsigned char	*body;
+	size_t		 len;
+	unsigned char	*gz;		/* gzip variant, made on demand */
+	size_t		 gzlen;
+	char		 etag[48];
+	time_t		 lastmod;
+	const char	*ctype;
+	unsigned long	 used;		/* for least-recently-used eviction */
+};
+
+struct http_bucket {
+	char		 ip[64];
+	double		 tokens;
+	struct timeval	 last;
+};
 
 struct http_server {
-	struct evhttp	*plain;
-	struct evhttp	*tls;
+	struct evhttp		*plain;
+	struct evhttp		*tls;
+	struct http_doc		 cache[HTTP_CACHE_SLOTS];
+	unsigned long		 tick;
+	struct http_bucket	 rate[HTTP_RATE_SLOTS];
+};
+
+struct http_req {
+	struct server		*srv;
+	struct evhttp_request	*req;
+	const char		*path;
+	char			 host[256];	/* for absolute links */
+	int			 https;
+};
+
+typedef int (*http_gen_fn)(struct http_req *, struct evbuffer *,
+    time_t *lastmod, const char **ctype);
+
+struct http_route {
+	const char	*path;		/* exact path */
+	http_gen_fn	 fn;
+	int		 max_age;	/* Cache-Control seconds */
 };
 
 static void
-http_healthz(struct evhttp_request *req, void *arg)
+add_header(struct evhttp_request *req, const char *k, const char *v)
 {
-	struct evbuffer	*b;
+	evhttp_add_header(evhttp_request_get_output_headers(req), k, v);
+}
 
-	(void)arg;
-	b = evbuffer_new();
-	evbuffer_add_printf(b, "ok\n");
-	evhttp_add_header(evhttp_request_get_output_headers(req),
-	    "Content-Type", "text/plain; charset=utf-8");
-	evhttp_add_header(evhttp_request_get_output_headers(req),
-	    "Cache-Control", "no-store");
-	evhttp_send_reply(req, 200, "OK", b);
+static void
+send_text(struct evhttp_request *req, int code, const char *reason,
+    const char *text)
+{
+	struct evbuffer	*b = evbuffer_new();
+
+	evbuffer_add_printf(b, "%s\n", text);
+	add_header(req, "Content-Type", "text/plain; charset=utf-8");
+	add_header(req, "Cache-Control", "no-store");
+	add_header(req, "X-Content-Type-Options", "nosniff");
+	evhttp_send_reply(req, code, reason, b);
 	evbuffer_free(b);
 }
 
 static void
-http_notfound(struct evhttp_request *req, void *arg)
+http_date(time_t t, char *buf, size_t len)
 {
-	struct evbuffer	*b;
+	feed_time_rfc822(t, buf, len);
+	/* RFC 9110 IMF-fixdate ends in "GMT", not "+0000". */
+	if (strlen(buf) > 5)
+		strcpy(buf + strlen(buf) - 5, "GMT");
+}
 
-	(void)arg;
+static time_t
+parse_http_date(const char *s)
+{
+	struct tm	tm;
+	char		mon[4];
+	static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+	const char	*p;
+
+	memset(&tm, 0, sizeof tm);
+	if (sscanf(s, "%*3s, %2d %3s %4d %2d:%2d:%2d GMT", &tm.tm_mday, mon,
+	    &tm.tm_year, &tm.tm_hour, &tm.tm_min, &tm.tm_sec) != 6)
+		return (time_t)-1;
+	mon[3] = '\0';
+	if ((p = strstr(months, mon)) == NULL || (p - months) % 3 != 0)
+		return (time_t)-1;
+	tm.tm_mon = (int)(p - months) / 3;
+	tm.tm_year -= 1900;
+	return timegm(&tm);
+}
+
+/* Does the client accept gzip (RFC 9110 §12.5.3; q=0 refuses)? */
+static int
+accepts_gzip(struct evhttp_request *req)
+{
+	const char	*ae, *p;
+
+	ae = evhttp_find_header(evhttp_request_get_input_headers(req),
+	    "Accept-Encoding");
+	if (ae == NULL || (p = strcasestr(ae, "gzip")) == NULL)
+		return 0;
+	p += 4;
+	while (*p == ' ')
+		p++;
+	if (*p == ';') {
+		p = strchr(p, '=');
+		if (p != NULL && strtod(p + 1, NULL) == 0.0)
+			return 0;
+	}
+	return 1;
+}
+
+static int
+gzip_buf(const unsigned char *in, size_t len, unsigned char **out,
+    size_t *outlen)
+{
+	z_stream	z;
+	size_t		cap = deflateBound(NULL, (uLong)len) + 32;
+
+	memset(&z, 0, sizeof z);
+	/* windowBits 15 + 16: a gzip wrapper, not raw zlib. */
+	if (deflateInit2(&z, 6, Z_DEFLATED, 31, 8, Z_DEFAULT_STRATEGY) !=
+	    Z_OK)
+		return -1;
+	*out = xmalloc(cap);
+	z.next_in = (unsigned char *)(uintptr_t)in;
+	z.avail_in = (uInt)len;
+	z.next_out = *out;
+	z.avail_out = (uInt)cap;
+	if (deflate(&z, Z_FINISH) != Z_STREAM_END) {
+		deflateEnd(&z);
+		free(*out);
+		*out = NULL;
+		return -1;
+	}
+	*outlen = z.total_out;
+	deflateEnd(&z);
+	return 0;
+}
+
+static void
+doc_clear(struct http_doc *d)
+{
+	free(d->key);
+	free(d->body);
+	free(d->gz);
+	memset(d, 0, sizeof *d);
+}
+
+/* The cached document for KEY made at the current version, or NULL. */
+static struct http_doc *
+cache_get(struct server *srv, const char *key)
+{
+	struct http_server	*hs = srv->http;
+	int			 i;
+
+	for (i = 0; i < HTTP_CACHE_SLOTS; i++) {
+		struct http_doc	*d = &hs->cache[i];
+
+		if (d->key != NULL && strcmp(d->key, key) == 0) {
+			if (d->version != srv->content_version) {
+				doc_clear(d);
+				return NULL;
+			}
+			d->used = ++hs->tick;
+			return d;
+		}
+	}
+	return NULL;
+}
+
+static struct http_doc *
+cache_put(struct server *srv, const char *key, struct evbuffer *body,
+    time_t lastmod, const char *ctype)
+{
+	struct http_server	*hs = srv->http;
+	struct http_doc		*d = &hs->cache[0];
+	unsigned char		 md[EVP_MAX_MD_SIZE];
+	unsigned int		 mdlen, i;
+
+	for (i = 0; i < HTTP_CACHE_SLOTS; i++) {
+		if (hs->cache[i].key == NULL) {
+			d = &hs->cache[i];
+			break;
+		}
+		if (hs->cache[i].used < d->used)
+			d = &hs->cache[i];
+	}
+	doc_clear(d);
+	d->key = xstrdup(key);
+	d->version = srv->content_version;
+	d->len = evbuffer_get_length(body);
+	d->body = xmalloc(d->len + 1);
+	evbuffer_remove(body, d->body, d->len);
+	d->lastmod = lastmod;
+	d->ctype = ctype;
+	d->used = ++hs->tick;
+	/* Strong validator: a digest of the exact bytes. */
+	EVP_Digest(d->body, d->len, md, &mdlen, EVP_sha256(), NULL);
+	d->etag[0] = '"';
+	for (i = 0; i < 16; i++)
+		snprintf(d->etag + 1 + i * 2, 3, "%02x", md[i]);
+	strcat(d->etag, "\"");
+	return d;
+}
+
+/* Does If-None-Match list ETAG (or "*")? */
+static int
+etag_matches(const char *inm, const char *etag)
+{
+	const char	*p = inm;
+	size_t		 n = strlen(etag);
+
+	while (*p != '\0') {
+		while (*p == ' ' || *p == ',')
+			p++;
+		if (strncmp(p, "W/", 2) == 0)
+			p += 2;
+		if (*p == '*')
+			return 1;
+		if (strncmp(p, etag, n) == 0)
+			return 1;
+		p = strchr(p, ',');
+		if (p == NULL)
+			break;
+	}
+	return 0;
+}
+
+/*
+ * Send document D with validators; 304 when the client's copy is
+ * current (RFC 9110 §13.1.2: If-None-Match wins over
+ * If-Modified-Since).
+ */
+static void
+send_doc(struct http_req *hr, struct http_doc *d, int max_age)
+{
+	struct evkeyvalq	*in = evhttp_request_get_input_headers(hr->req);
+	const char		*inm, *ims;
+	char			 date[64], cc[64], etag[56];
+	int			 gz = 0, notmod = 0;
+	struct evbuffer		*b;
+
+	if (d->len >= HTTP_GZIP_MIN && accepts_gzip(hr->req)) {
+		if (d->gz == NULL && gzip_buf(d->body, d->len, &d->gz,
+		    &d->gzlen) != 0)
+			d->gz = NULL;
+		gz = d->gz != NULL;
+	}
+	/* Each representation has its own strong ETag. */
+	if (gz)
+		snprintf(etag, sizeof etag, "%.*s-gz\"",
+		    (int)strlen(d->etag) - 1, d->etag);
+	else
+		snprintf(etag, sizeof etag, "%s", d->etag);
+	if ((inm = evhttp_find_header(in, "If-None-Match")) != NULL)
+		notmod = etag_matches(inm, etag) || etag_matches(inm, d->etag);
+	else if ((ims = evhttp_find_header(in, "If-Modified-Since")) != NULL) {
+		time_t	t = parse_http_date(ims);
+
+		notmod = t != (time_t)-1 && d->lastmod <= t;
+	}
+	add_header(hr->req, "ETag", etag);
+	http_date(d->lastmod, date, sizeof date);
+	add_header(hr->req, "Last-Modified", date);
+	snprintf(cc, sizeof cc, "public, max-age=%d", max_age);
+	add_header(hr->req, "Cache-Control", cc);
+	add_header(hr->req, "Vary", "Accept-Encoding");
+	add_header(hr->req, "X-Content-Type-Options", "nosniff");
+	if (notmod) {
+		evhttp_send_reply(hr->req, 304, "Not Modified", NULL);
+		return;
+	}
+	add_header(hr->req, "Content-Type", d->ctype);
+	if (gz)
+		add_header(hr->req, "Content-Encoding", "gzip");
 	b = evbuffer_new();
-	evbuffer_add_printf(b, "Not found\n");
-	evhttp_add_header(evhttp_request_get_output_headers(req),
-	    "Content-Type", "text/plain; charset=utf-8");
-	evhttp_send_reply(req, 404, "Not Found", b);
+	if (evhttp_request_get_command(hr->req) != EVHTTP_REQ_HEAD)
+		evbuffer_add(b, gz ? d->gz : d->body, gz ? d->gzlen : d->len);
+	else {
+		/* HEAD: the length GET would send, no body. */
+		char	len[32];
+
+		snprintf(len, sizeof len, "%zu", gz ? d->gzlen : d->len);
+		add_header(hr->req, "Content-Length", len);
+	}
+	evhttp_send_reply(hr->req, 200, "OK", b);
 	evbuffer_free(b);
+}
+
+/* Links */
+
+static int
+listener_port_of(struct server *srv, enum proto p)
+{
+	size_t	i;
+
+	for (i = 0; i < srv->nlisteners; i++)
+		if (listener_proto(srv->listeners[i]) == p)
+			return listener_port(srv->listeners[i]);
+	return -1;
+}
+
+static char *
+base_url(struct http_req *hr)
+{
+	char	*u;
+
+	xasprintf(&u, "%s://%s", hr->https ? "https" : "http", hr->host);
+	return u;
+}
+
+/* Host name part of hr->host (no port), for news:// and ircs:// links. */
+static void
+host_only(struct http_req *hr, char *buf, size_t len)
+{
+	const char	*h = hr->host;
+	size_t		 n;
+
+	if (h[0] == '[') {
+		n = strcspn(h, "]") + 1;
+	} else
+		n = strcspn(h, ":");
+	if (n >= len)
+		n = len - 1;
+	memcpy(buf, h, n);
+	buf[n] = '\0';
+}
+
+/* Generators */
+
+static int
+gen_healthz(struct http_req *hr, struct evbuffer *out, time_t *lastmod,
+    const char **ctype)
+{
+	(void)hr;
+	evbuffer_add_printf(out, "ok\n");
+	*lastmod = hr->srv->started;
+	*ctype = "text/plain; charset=utf-8";
+	return 0;
+}
+
+static void
+event_to_entry(struct http_req *hr, const struct event_info *ev,
+    struct feed_entry *e, char **owned)
+{
+	char	 starts[32], *content, *id, *link;
+	int	 port = listener_port_of(hr->srv, PROTO_IRCS);
+	char	 host[256];
+
+	host_only(hr, host, sizeof host);
+	feed_time_rfc3339(ev->starts, starts, sizeof starts);
+	xasprintf(&content, "%sStarts %s, lasts %d minutes, in %s.%s%s%s%s"
+	    "%s%s%s%s", ev->cancelled ? "CANCELLED. " : "", starts,
+	    ev->duration / 60, ev->room,
+	    ev->group != NULL ? " Discussion in " : "",
+	    ev->group != NULL ? ev->group : "", ev->group != NULL ? "." : "",
+	    ev->facilitator != NULL ? " Facilitator: " : "",
+	    ev->facilitator != NULL ? ev->facilitator : "",
+	    ev->facilitator != NULL ? "." : "",
+	    ev->description != NULL && *ev->description ? "\n\n" : "",
+	    ev->description != NULL ? ev->description : "");
+	xasprintf(&id, "urn:hearth:event:%s", ev->uid);
+	if (port > 0)
+		xasprintf(&link, "ircs://%s:%d/%%23%s", host, port,
+		    ev->room + 1);
+	else
+		link = NULL;
+	memset(e, 0, sizeof *e);
+	e->id = id;
+	e->title = ev->title;
+	e->author = ev->facilitator != NULL ? ev->facilitator : "Hearth";
+	e->published = ev->created;
+	e->updated = ev->updated;
+	e->content = content;
+	e->content_len = strlen(content);
+	e->link = link;
+	owned[0] = content;
+	owned[1] = id;
+	owned[2] = link;
+}
+
+struct ev_collect {
+	struct event_info	*evs;
+	size_t			 n;
+};
+
+static void
+collect_event(const struct event_info *ev, void *arg)
+{
+	struct ev_collect	*ec = arg;
+	struct event_info	*d;
+
+	ec->evs = xreallocarray(ec->evs, ec->n + 1, sizeof *ec->evs);
+	d = &ec->evs[ec->n++];
+	*d = *ev;
+	d->uid = xstrdup(ev->uid);
+	d->title = xstrdup(ev->title);
+	d->description = ev->description ? xstrdup(ev->description) : NULL;
+	d->room = xstrdup(ev->room);
+	d->group = ev->group ? xstrdup(ev->group) : NULL;
+	d->facilitator = ev->facilitator ? xstrdup(ev->facilitator) : NULL;
+}
+
+static void
+collect_free(struct ev_collect *ec)
+{
+	size_t	i;
+
+	for (i = 0; i < ec->n; i++)
+		event_info_clear(&ec->evs[i]);
+	free(ec->evs);
+}
+
+/* Events from a week ago on, so recent cancellations still show. */
+static time_t
+events_from(void)
+{
+	return time(NULL) - 7 * 86400;
+}
+
+static int
+gen_events_atom(struct http_req *hr, struct evbuffer *out, time_t *lastmod,
+    const char **ctype)
+{
+	struct ev_collect	 ec = { NULL, 0 };
+	struct feed_entry	*e;
+	struct feed_meta	 m;
+	char			**owned, *base, *self, *alt;
+	size_t			 i;
+	int			 rc;
+
+	store_event_list(hr->srv->store, events_from(), EVENTS_IN_FEED, 1,
+	    collect_event, &ec);
+	e = xcalloc(ec.n + 1, sizeof *e);
+	owned = xcalloc(ec.n * 3 + 1, sizeof *owned);
+	for (i = 0; i < ec.n; i++)
+		event_to_entry(hr, &ec.evs[i], &e[i], owned + i * 3);
+	base = base_url(hr);
+	xasprintf(&self, "%s/feeds/events.atom", base);
+	xasprintf(&alt, "%s/", base);
+	memset(&m, 0, sizeof m);
+	m.id = "urn:hearth:feed:events";
+	m.title = "Hearth events: patient schools and meetups";
+	m.subtitle = "Scheduled sessions in the Hearth meetup rooms";
+	m.self_url = self;
+	m.alt_url = alt;
+	*lastmod = store_event_last_change(hr->srv->store);
+	if (*lastmod == 0)
+		*lastmod = hr->srv->started;
+	m.updated = *lastmod;
+	rc = feed_write_atom(&m, e, ec.n, out);
+	for (i = 0; i < ec.n * 3; i++)
+		free(owned[i]);
+	free(owned);
+	free(e);
+	free(base);
+	free(self);
+	free(alt);
+	collect_free(&ec);
+	*ctype = "application/atom+xml; charset=utf-8";
+	return rc;
+}
+
+/*
+ * iCalendar text (RFC 5545 §3.3.11): escape backslash, semicolon, comma
+ * and newline; lines fold at 75 octets (§3.1) without splitting a UTF-8
+ * character.
+ */
+static void
+ics_line(struct evbuffer *out, const char *name, const char *value,
+    int escape)
+{
+	char	*clean = feed_clean_text(value, strlen(value));
+	char	*buf, *p;
+	size_t	 n = 0, col, i, len;
+
+	buf = xmalloc(strlen(name) + strlen(clean) * 2 + 2);
+	n = (size_t)sprintf(buf, "%s:", name);
+	for (p = clean; *p != '\0'; p++) {
+		if (escape && (*p == '\\' || *p == ';' || *p == ',')) {
+			buf[n++] = '\\';
+			buf[n++] = *p;
+		} else if (escape && *p == '\n') {
+			buf[n++] = '\\';
+			buf[n++] = 'n';
+		} else if (*p == '\r' || *p == '\n')
+			continue;
+		else
+			buf[n++] = *p;
+	}
+	len = n;
+	col = 0;
+	for (i = 0; i < len; i++) {
+		unsigned char	ch = (unsigned char)buf[i];
+		size_t		clen = ch < 0x80 ? 1 : ch >= 0xf0 ? 4 :
+				    ch >= 0xe0 ? 3 : 2;
+
+		if (col + clen > 75) {
+			evbuffer_add(out, "\r\n ", 3);
+			col = 1;
+		}
+		evbuffer_add(out, buf + i, clen);
+		col += clen;
+		i += clen - 1;
+	}
+	evbuffer_add(out, "\r\n", 2);
+	free(buf);
+	free(clean);
+}
+
+static void
+ics_time(char *buf, size_t len, time_t t)
+{
+	struct tm	tm;
+
+	gmtime_r(&t, &tm);
+	strftime(buf, len, "%Y%m%dT%H%M%SZ", &tm);
+}
+
+static int
+gen_events_ics(struct http_req *hr, struct evbuffer *out, time_t *lastmod,
+    const char **ctype)
+{
+	struct ev_collect	 ec = { NULL, 0 };
+	char			 t[32], host[256], *s;
+	size_t			 i;
+	int			 port = listener_port_of(hr->srv, PROTO_IRCS);
+
+	host_only(hr, host, sizeof host);
+	store_event_list(hr->srv->store, events_from(), EVENTS_IN_FEED, 1,
+	    collect_event, &ec);
+	ics_line(out, "BEGIN", "VCALENDAR", 0);
+	ics_line(out, "VERSION", "2.0", 0);
+	ics_line(out, "PRODID", "-//Hearth//Events//EN", 0);
+	ics_line(out, "CALSCALE", "GREGORIAN", 0);
+	ics_line(out, "METHOD", "PUBLISH", 0);
+	ics_line(out, "X-WR-CALNAME", "Hearth events", 1);
+	for (i = 0; i < ec.n; i++) {
+		struct event_info	*ev = &ec.evs[i];
+
+		ics_line(out, "BEGIN", "VEVENT", 0);
+		ics_line(out, "UID", ev->uid, 1);
+		ics_time(t, sizeof t, ev->updated);
+		ics_line(out, "DTSTAMP", t, 0);
+		ics_line(out, "LAST-MODIFIED", t, 0);
+		ics_time(t, sizeof t, ev->created);
+		ics_line(out, "CREATED", t, 0);
+		ics_time(t, sizeof t, ev->starts);
+		ics_line(out, "DTSTART", t, 0);
+		ics_time(t, sizeof t, ev->starts + ev->duration);
+		ics_line(out, "DTEND", t, 0);
+		ics_line(out, "SUMMARY", ev->title, 1);
+		if (ev->description != NULL && *ev->description != '\0')
+			ics_line(out, "DESCRIPTION", ev->description, 1);
+		if (port > 0) {
+			xasprintf(&s, "IRC room %s (ircs://%s:%d/%%23%s)",
+			    ev->room, host, port, ev->room + 1);
+			ics_line(out, "LOCATION", s, 1);
+			free(s);
+		} else
+			ics_line(out, "LOCATION", ev->room, 1);
+		ics_line(out, "STATUS", ev->cancelled ? "CANCELLED" :
+		    "CONFIRMED", 0);
+		ics_line(out, "SEQUENCE", ev->cancelled ? "1" : "0", 0);
+		ics_line(out, "END", "VEVENT", 0);
+	}
+	ics_line(out, "END", "VCALENDAR", 0);
+	*lastmod = store_event_last_change(hr->srv->store);
+	if (*lastmod == 0)
+		*lastmod = hr->srv->started;
+	collect_free(&ec);
+	*ctype = "text/calendar; charset=utf-8";
+	return 0;
+}
+
+/* The landing page */
+
+struct page_ctx {
+	xmlTextWriterPtr	 w;
+	struct http_req		*hr;
+	int			 rc;
+};
+
+static int
+el(xmlTextWriterPtr w, const char *name)
+{
+	return xmlTextWriterStartElement(w, (const xmlChar *)name) < 0 ? -1 :
+	    0;
+}
+
+/* Close with an explicit end tag: HTML has no "<p/>". */
+static int
+el_end(xmlTextWriterPtr w)
+{
+	return xmlTextWriterFullEndElement(w) < 0 ? -1 : 0;
+}
+
+static int
+void_el_end(xmlTextWriterPtr w)
+{
+	return xmlTextWriterEndElement(w) < 0 ? -1 : 0;
+}
+
+static int
+link_el(xmlTextWriterPtr w, const char *href, const char *text)
+{
+	if (el(w, "a") != 0 || feed_attr(w, "href", href) != 0 ||
+	    feed_text(w, text) != 0 || el_end(w) != 0)
+		return -1;
+	return 0;
+}
+
+static void
+page_group(const struct group_info *g, void *arg)
+{
+	struct page_ctx	*pc = arg;
+	xmlTextWriterPtr w = pc->w;
+	char		 host[256], *u, *base;
+	int		 port;
+
+	/* Members-only and private groups never appear in public. */
+	if (strcmp(g->visibility, "public") != 0 || pc->rc != 0)
+		return;
+	host_only(pc->hr, host, sizeof host);
+	base = base_url(pc->hr);
+	if (el(w, "li") != 0 || el(w, "strong") != 0 ||
+	    feed_text(w, g->name) != 0 || el_end(w) != 0 ||
+	    feed_text(w, strcmp(g->status, "moderated") == 0 ?
+	    " (moderated) " : strcmp(g->status, "readonly") == 0 ?
+	    " (announcements) " : " ") != 0 ||
+	    feed_text(w, "\u2014 ") != 0 || feed_text(w, g->description) != 0 ||
+	    feed_text(w, " ") != 0)
+		goto fail;
+	if ((port = listener_port_of(pc->hr->srv, PROTO_NNTPS)) > 0) {
+		xasprintf(&u, "nntps://%s:%d/%s", host, port, g->name);
+		if (link_el(w, u, "nntps") != 0 || feed_text(w, " ") != 0) {
+			free(u);
+			goto fail;
+		}
+		free(u);
+	}
+	if ((port = listener_port_of(pc->hr->srv, PROTO_NNTP)) > 0) {
+		xasprintf(&u, "news://%s:%d/%s", host, port, g->name);
+		if (link_el(w, u, "news") != 0 || feed_text(w, " ") != 0) {
+			free(u);
+			goto fail;
+		}
+		free(u);
+	}
+	xasprintf(&u, "%s/feeds/groups/%s.atom", base, g->name);
+	if (link_el(w, u, "Atom feed") != 0 || el_end(w) != 0) {
+		free(u);
+		goto fail;
+	}
+	free(u);
+	free(base);
+	return;
+fail:
+	free(base);
+	pc->rc = -1;
+}
+
+static void
+page_room(const struct room_info *r, void *arg)
+{
+	struct page_ctx	*pc = arg;
+	xmlTextWriterPtr w = pc->w;
+	char		 host[256], *u;
+	int		 port;
+
+	/* Secret rooms (+s) are not listed. */
+	if (strchr(r->modes, 's') != NULL || pc->rc != 0)
+		return;
+	host_only(pc->hr, host, sizeof host);
+	if (el(w, "li") != 0 || el(w, "strong") != 0 ||
+	    feed_text(w, r->name) != 0 || el_end(w) != 0 ||
+	    feed_text(w, " \u2014 ") != 0 || feed_text(w, r->topic) != 0 ||
+	    feed_text(w, " ") != 0)
+		goto fail;
+	if ((port = listener_port_of(pc->hr->srv, PROTO_IRCS)) > 0) {
+		/* "#" must be written %23 in an IRC URL. */
+		xasprintf(&u, "ircs://%s:%d/%%23%s", host, port, r->name + 1);
+		if (link_el(w, u, "ircs") != 0) {
+			free(u);
+			goto fail;
+		}
+		free(u);
+	}
+	if (el_end(w) != 0)
+		goto fail;
+	return;
+fail:
+	pc->rc = -1;
+}
+
+static void
+page_event(const struct event_info *ev, void *arg)
+{
+	struct page_ctx	*pc = arg;
+	xmlTextWriterPtr w = pc->w;
+	char		 when[32], *s;
+
+	if (pc->rc != 0)
+		return;
+	feed_time_rfc3339(ev->starts, when, sizeof when);
+	xasprintf(&s, " \u2014 %s, %d minutes, in %s", when, ev->duration / 60,
+	    ev->room);
+	if (el(w, "li") != 0 || el(w, "strong") != 0 ||
+	    feed_text(w, ev->title) != 0 || el_end(w) != 0 ||
+	    feed_text(w, s) != 0 || el_end(w) != 0)
+		pc->rc = -1;
+	free(s);
+}
+
+static int
+section(xmlTextWriterPtr w, const char *title)
+{
+	if (el(w, "h2") != 0 || feed_text(w, title) != 0 || el_end(w) != 0)
+		return -1;
+	return 0;
+}
+
+static int
+para(xmlTextWriterPtr w, const char *text)
+{
+	if (el(w, "p") != 0 || feed_text(w, text) != 0 || el_end(w) != 0)
+		return -1;
+	return 0;
+}
+
+static int
+meta(xmlTextWriterPtr w, const char *k, const char *kv, const char *v)
+{
+	if (el(w, "meta") != 0 || feed_attr(w, k, kv) != 0 ||
+	    feed_attr(w, "content", v) != 0 || void_el_end(w) != 0)
+		return -1;
+	return 0;
+}
+
+static int
+alt_link(xmlTextWriterPtr w, const char *type, const char *title,
+    const char *href)
+{
+	if (el(w, "link") != 0 || feed_attr(w, "rel", "alternate") != 0 ||
+	    feed_attr(w, "type", type) != 0 ||
+	    feed_attr(w, "title", title) != 0 ||
+	    feed_attr(w, "href", href) != 0 || void_el_end(w) != 0)
+		return -1;
+	return 0;
+}
+
+static int
+gen_landing(struct http_req *hr, struct evbuffer *out, time_t *lastmod,
+    const char **ctype)
+{
+	struct server		*srv = hr->srv;
+	struct config		*cf = srv->cf;
+	xmlBufferPtr		 buf;
+	xmlTextWriterPtr	 w;
+	struct page_ctx		 pc;
+	char			*base, *u, host[256];
+	int			 port;
+
+	if ((w = feed_writer_new(&buf)) == NULL)
+		return -1;
+	host_only(hr, host, sizeof host);
+	base = base_url(hr);
+	pc.w = w;
+	pc.hr = hr;
+	pc.rc = 0;
+	if (xmlTextWriterWriteDTD(w, (const xmlChar *)"html", NULL, NULL,
+	    NULL) < 0 || el(w, "html") != 0 || feed_attr(w, "lang", "en") ||
+	    el(w, "head") != 0 || el(w, "meta") != 0 ||
+	    feed_attr(w, "charset", "utf-8") != 0 || void_el_end(w) != 0 ||
+	    meta(w, "name", "viewport", "width=device-width, "
+	    "initial-scale=1") != 0 ||
+	    el(w, "title") != 0 || feed_text(w, cf->network_name) != 0 ||
+	    el_end(w) != 0)
+		goto fail;
+	xasprintf(&u, "%s/feeds/events.atom", base);
+	if (alt_link(w, "application/atom+xml", "Events", u) != 0) {
+		free(u);
+		goto fail;
+	}
+	free(u);
+	xasprintf(&u, "%s/feeds/groups/hearth.announce.atom", base);
+	if (alt_link(w, "application/atom+xml", "Announcements", u) != 0) {
+		free(u);
+		goto fail;
+	}
+	free(u);
+	if (el(w, "style") != 0 || xmlTextWriterWriteString(w,
+	    (const xmlChar *)"body{font-family:sans-serif;max-width:42em;"
+	    "margin:auto;padding:1em;line-height:1.5}"
+	    ".hotline{border:2px solid #a00;padding:.5em}") < 0 ||
+	    el_end(w) != 0 || el_end(w) != 0)
+		goto fail;
+	if (el(w, "body") != 0 || el(w, "header") != 0 || el(w, "h1") != 0 ||
+	    feed_text(w, cf->network_name) != 0 || el_end(w) != 0 ||
+	    para(w, "A community for people living with serious illness, "
+	    "their families, and the doctors who answer them.") != 0 ||
+	    el_end(w) != 0 || el(w, "main") != 0)
+		goto fail;
+	if (el(w, "p") != 0 || feed_attr(w, "class", "hotline") != 0 ||
+	    el(w, "strong") != 0 || feed_text(w, cf->hotline) != 0 ||
+	    el_end(w) != 0 || el_end(w) != 0)
+		goto fail;
+
+	if (section(w, "Support groups (newsreader)") != 0 || el(w, "ul"))
+		goto fail;
+	store_group_list(srv->store, page_group, &pc);
+	if (pc.rc != 0 || el_end(w) != 0)
+		goto fail;
+
+	if (section(w, "Meetup rooms (IRC)") != 0 || el(w, "ul") != 0)
+		goto fail;
+	store_room_list(srv->store, page_room, &pc);
+	if (pc.rc != 0 || el_end(w) != 0)
+		goto fail;
+
+	if (section(w, "Coming up") != 0 || el(w, "ul") != 0)
+		goto fail;
+	store_event_list(srv->store, time(NULL), 10, 0, page_event, &pc);
+	if (pc.rc != 0 || el_end(w) != 0 || el(w, "p") != 0)
+		goto fail;
+	xasprintf(&u, "%s/feeds/events.atom", base);
+	if (link_el(w, u, "Events feed (Atom)") != 0) {
+		free(u);
+		goto fail;
+	}
+	free(u);
+	xasprintf(&u, "%s/events.ics", base);
+	if (feed_text(w, " \u00b7 ") != 0 ||
+	    link_el(w, u, "Calendar (iCalendar)") != 0 || el_end(w) != 0) {
+		free(u);
+		goto fail;
+	}
+	free(u);
+
+	if (section(w, "How to connect") != 0 || el(w, "ul") != 0)
+		goto fail;
+	if ((port = listener_port_of(srv, PROTO_NNTPS)) > 0) {
+		xasprintf(&u, "Newsreader (tin, slrn, Thunderbird): server %s, "
+		    "port %d, TLS on, log in with your Hearth account.", host,
+		    port);
+		if (el(w, "li") != 0 || feed_text(w, u) != 0 ||
+		    el_end(w) != 0) {
+			free(u);
+			goto fail;
+		}
+		free(u);
+	}
+	if ((port = listener_port_of(srv, PROTO_IRCS)) > 0) {
+		xasprintf(&u, "IRC (irssi, WeeChat, HexChat): server %s, port "
+		    "%d, TLS on, SASL PLAIN with your Hearth account.", host,
+		    port);
+		if (el(w, "li") != 0 || feed_text(w, u) != 0 ||
+		    el_end(w) != 0) {
+			free(u);
+			goto fail;
+		}
+		free(u);
+	}
+	if (el(w, "li") != 0 || feed_text(w, "Feeds: any RSS or Atom reader; "
+	    "every group has a feed link above.") != 0 || el_end(w) != 0 ||
+	    el_end(w) != 0 || el_end(w) != 0)
+		goto fail;
+	if (el(w, "footer") != 0 || para(w, cf->disclaimer) != 0 ||
+	    el_end(w) != 0 || el_end(w) != 0 || el_end(w) != 0)
+		goto fail;
+	free(base);
+	*lastmod = srv->started;
+	if (store_event_last_change(srv->store) > *lastmod)
+		*lastmod = store_event_last_change(srv->store);
+	*ctype = "text/html; charset=utf-8";
+	return feed_writer_finish(w, buf, out);
+fail:
+	free(base);
+	xmlFreeTextWriter(w);
+	xmlBufferFree(buf);
+	return -1;
+}
+
+static const struct http_route routes[] = {
+	{ "/", gen_landing, 60 },
+	{ "/healthz", gen_healthz, 0 },
+	{ "/feeds/events.atom", gen_events_atom, 300 },
+	{ "/events.ics", gen_events_ics, 300 },
+};
+
+/*
+ * Per-IP token bucket in a fixed table (memory stays bounded whatever
+ * the number of clients; a collision just shares a bucket).
+ */
+static int
+rate_ok(struct server *srv, const char *ip)
+{
+	struct http_bucket	*b;
+	struct timeval		 now, d;
+	unsigned int		 h = 2166136261u;
+	const char		*p;
+	double			 rate = srv->cf->http_rate_per_sec;
+	double			 burst = srv->cf->http_rate_burst;
+
+	for (p = ip; *p != '\0'; p++)
+		h = (h ^ (unsigned char)*p) * 16777619u;
+	b = &srv->http->rate[h % HTTP_RATE_SLOTS];
+	event_base_gettimeofday_cached(srv->base, &now);
+	if (strcmp(b->ip, ip) != 0) {
+		snprintf(b->ip, sizeof b->ip, "%s", ip);
+		b->tokens = burst;
+		b->last = now;
+	}
+	timersub(&now, &b->last, &d);
+	b->tokens += ((double)d.tv_sec + d.tv_usec / 1e6) * rate;
+	if (b->tokens > burst)
+		b->tokens = burst;
+	b->last = now;
+	if (b->tokens < 1)
+		return 0;
+	b->tokens -= 1;
+	return 1;
+}
+
+/* Host header reduced to characters a host[:port] can hold. */
+static void
+request_host(struct http_req *hr)
+{
+	const char	*h;
+	size_t		 i, n;
+
+	h = evhttp_find_header(evhttp_request_get_input_headers(hr->req),
+	    "Host");
+	if (h == NULL || *h == '\0' || strlen(h) >= sizeof hr->host) {
+		snprintf(hr->host, sizeof hr->host, "%s",
+		    hr->srv->cf->server_name);
+		return;
+	}
+	n = strlen(h);
+	for (i = 0; i < n; i++) {
+		unsigned char	ch = (unsigned char)h[i];
+
+		if (!(isalnum(ch) || ch == '.' || ch == '-' || ch == ':' ||
+		    ch == '[' || ch == ']')) {
+			snprintf(hr->host, sizeof hr->host, "%s",
+			    hr->srv->cf->server_name);
+			return;
+		}
+	}
+	memcpy(hr->host, h, n + 1);
+}
+
+static void
+http_dispatch(struct evhttp_request *req, void *arg)
+{
+	struct server		*srv = arg;
+	struct http_req		 hr;
+	const char		*uri = evhttp_request_get_uri(req);
+	struct evhttp_uri	*u;
+	struct evhttp_connection *evcon;
+	char			*peer = NULL, ip[64], key[600];
+	ev_uint16_t		 pport;
+	const struct http_route	*rt = NULL;
+	struct http_doc		*d;
+	struct evbuffer		*body;
+	time_t			 lastmod;
+	const char		*ctype;
+	size_t			 i;
+	enum evhttp_cmd_type	 cmd = evhttp_request_get_command(req);
+
+	if (srv->shutting_down) {
+		send_text(req, 503, "Service Unavailable", "Shutting down");
+		return;
+	}
+	evcon = evhttp_request_get_connection(req);
+	evhttp_connection_get_peer(evcon, &peer, &pport);
+	snprintf(ip, sizeof ip, "%s", peer != NULL ? peer : "?");
+	if (!rate_ok(srv, ip)) {
+		add_header(req, "Retry-After", "1");
+		send_text(req, 429, "Too Many Requests",
+		    "Too many requests: slow down");
+		return;
+	}
+	if (uri == NULL || strlen(uri) > HTTP_MAX_URI) {
+		send_text(req, 414, "URI Too Long", "URI too long");
+		return;
+	}
+	if (cmd != EVHTTP_REQ_GET && cmd != EVHTTP_REQ_HEAD) {
+		add_header(req, "Allow", "GET, HEAD");
+		send_text(req, 405, "Method Not Allowed",
+		    "Only GET and HEAD are served here");
+		return;
+	}
+	if ((u = evhttp_uri_parse_with_flags(uri, 0)) == NULL ||
+	    evhttp_uri_get_path(u) == NULL) {
+		if (u != NULL)
+			evhttp_uri_free(u);
+		send_text(req, 400, "Bad Request", "Malformed request URI");
+		return;
+	}
+	memset(&hr, 0, sizeof hr);
+	hr.srv = srv;
+	hr.req = req;
+	hr.path = evhttp_uri_get_path(u);
+	hr.https = bufferevent_openssl_get_ssl(
+	    evhttp_connection_get_bufferevent(evcon)) != NULL;
+	request_host(&hr);
+	for (i = 0; i < sizeof routes / sizeof routes[0]; i++)
+		if (strcmp(routes[i].path, hr.path) == 0)
+			rt = &routes[i];
+	if (rt == NULL) {
+		evhttp_uri_free(u);
+		send_text(req, 404, "Not Found", "Not found");
+		return;
+	}
+	/* Documents embed absolute links: cache per scheme and host. */
+	snprintf(key, sizeof key, "%s|%s|%s", hr.https ? "s" : "p", hr.host,
+	    hr.path);
+	if ((d = cache_get(srv, key)) == NULL) {
+		body = evbuffer_new();
+		ctype = "text/plain";
+		lastmod = srv->started;
+		if (rt->fn(&hr, body, &lastmod, &ctype) != 0) {
+			evbuffer_free(body);
+			evhttp_uri_free(u);
+			log_warnx("http: cannot generate %s", hr.path);
+			send_text(req, 500, "Internal Server Error",
+			    "Could not generate this page");
+			return;
+		}
+		d = cache_put(srv, key, body, lastmod, ctype);
+		evbuffer_free(body);
+	}
+	send_doc(&hr, d, rt->max_age);
+	evhttp_uri_free(u);
 }
 
 /* evhttp asks for a bufferevent per connection: wrap it in TLS. */
@@ -80,9 +1102,12 @@ http_make(struct server *srv, int tls)
 	evhttp_set_max_headers_size(h, HTTP_MAX_HEADERS);
 	evhttp_set_max_body_size(h, HTTP_MAX_BODY);
 	evhttp_set_timeout(h, HTTP_TIMEOUT);
-	evhttp_set_allowed_methods(h, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD);
-	evhttp_set_cb(h, "/healthz", http_healthz, srv);
-	evhttp_set_gencb(h, http_notfound, srv);
+	/* Every method reaches http_dispatch, which answers 405 itself. */
+	evhttp_set_allowed_methods(h, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD |
+	    EVHTTP_REQ_POST | EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE |
+	    EVHTTP_REQ_OPTIONS | EVHTTP_REQ_TRACE | EVHTTP_REQ_CONNECT |
+	    EVHTTP_REQ_PATCH);
+	evhttp_set_gencb(h, http_dispatch, srv);
 	if (tls)
 		evhttp_set_bevcb(h, http_tls_bevcb, srv);
 	return h;
@@ -107,15 +1132,20 @@ http_listen(struct server *srv, int fd, int tls)
 	return 0;
 }
 
+/* Stop serving HTTP (shutdown); the cache goes too. */
 void
 http_free(struct server *srv)
 {
+	int	i;
+
 	if (srv->http == NULL)
 		return;
 	if (srv->http->plain != NULL)
 		evhttp_free(srv->http->plain);
 	if (srv->http->tls != NULL)
 		evhttp_free(srv->http->tls);
+	for (i = 0; i < HTTP_CACHE_SLOTS; i++)
+		doc_clear(&srv->http->cache[i]);
 	free(srv->http);
 	srv->http = NULL;
 }

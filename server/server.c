@@ -16,12 +16,14 @@
 #include <event2/event.h>
 
 #include "admin.h"
+#include "auth.h"
 #include "admin-protocol.h"
 #include "conn.h"
 #include "hearth.h"
 #include "http.h"
 #include "irc.h"
 #include "log.h"
+#include "modq.h"
 #include "nntp.h"
 #include "proto.h"
 #include "seed.h"
@@ -40,6 +42,7 @@ proto_ops_for(enum proto p)
 	case PROTO_IRCS:
 		return &irc_ops;
 	case PROTO_ADMIN:
+	case PROTO_ADMINS:
 		return &admin_ops;
 	default:
 		fatalx("no line protocol for %s", proto_name(p));
@@ -59,6 +62,13 @@ proto_default_max_line(struct server *srv, enum proto p)
 	default:
 		return ADMIN_MAX_LINE;
 	}
+}
+
+/* Something feeds or pages show has changed: drop cached copies. */
+void
+server_content_changed(struct server *srv)
+{
+	srv->content_version++;
 }
 
 /* A path under the state directory (xmalloc'd). */
@@ -267,6 +277,14 @@ server_init(struct server *srv, struct config *cf, const char *cfile)
 		}
 		log_info("seeded rooms from %s", cf->rooms_file);
 	}
+	if (auth_init(srv, err, sizeof err) != 0) {
+		log_error("%s", err);
+		return -1;
+	}
+	if (modq_init(srv, err, sizeof err) != 0) {
+		log_error("%s", err);
+		return -1;
+	}
 	srv->irc = irc_server_create(srv);
 
 	for (i = 0; i < cf->nlistens; i++) {
@@ -399,6 +417,10 @@ server_free(struct server *srv)
 		free(p);
 	}
 	irc_server_free(srv->irc);
+	if (srv->store != NULL) {
+		modq_free(srv);
+		auth_free(srv);
+	}
 	store_close(srv->store);
 	if (srv->tls_ctx != NULL)
 		SSL_CTX_free(srv->tls_ctx);

@@ -19,7 +19,11 @@ struct store {
 	sqlite3_stmt	**stmts;	/* indexed by the core ids */
 	size_t		  nstmts;
 	sqlite3_stmt	**nntp;		/* store-nntp.c's own table */
+	sqlite3_stmt	**modq_stmts;	/* store-modq.c */
 };
+
+int		 store_modq_prepare(struct store *);
+void		 store_modq_finalize(struct store *);
 
 /* Prepare N statements of DEFS into OUT (indexed by def id). */
 int		 store_prepare(struct store *, const struct store_sql *,

@@ -65,8 +65,90 @@ static const char *const migrations[] = {
 	"  added INTEGER NOT NULL);"
 	"CREATE INDEX account_certs_account ON account_certs(account_id);",
 
+	/* 3: scheduled events (patient schools, meetups). */
+	"CREATE TABLE events ("
+	"  id INTEGER PRIMARY KEY,"
+	"  uid TEXT NOT NULL UNIQUE,"
+	"  title TEXT NOT NULL,"
+	"  description TEXT NOT NULL DEFAULT '',"
+	"  starts INTEGER NOT NULL,"
+	"  duration INTEGER NOT NULL,"
+	"  room TEXT NOT NULL,"
+	"  grp TEXT,"
+	"  capacity INTEGER,"
+	"  facilitator TEXT,"
+	"  created INTEGER NOT NULL,"
+	"  updated INTEGER NOT NULL,"
+	"  cancelled INTEGER NOT NULL DEFAULT 0);"
+	"CREATE INDEX events_starts ON events(starts);",
+
+	/* 4: moderation queue, reports, sanctions, notes. */
+	"CREATE TABLE modq ("
+	"  id INTEGER PRIMARY KEY,"
+	"  kind TEXT NOT NULL"
+	"    CHECK (kind IN ('crisis','report','held','signup')),"
+	"  item_type TEXT NOT NULL"
+	"    CHECK (item_type IN ('article','chat','user','account')),"
+	"  item_ref TEXT NOT NULL,"
+	"  author TEXT,"
+	"  location TEXT,"
+	"  excerpt TEXT NOT NULL DEFAULT '',"
+	"  state TEXT NOT NULL DEFAULT 'open'"
+	"    CHECK (state IN ('open','closed')),"
+	"  resolution TEXT,"
+	"  resolved_by TEXT,"
+	"  created INTEGER NOT NULL,"
+	"  updated INTEGER NOT NULL);"
+	"CREATE UNIQUE INDEX modq_open_item ON modq(kind, item_type, item_ref)"
+	"  WHERE state = 'open';"
+	"CREATE INDEX modq_item ON modq(item_type, item_ref);"
+	"CREATE TABLE reports ("
+	"  id INTEGER PRIMARY KEY,"
+	"  modq_id INTEGER NOT NULL REFERENCES modq(id),"
+	"  reporter TEXT NOT NULL,"
+	"  reason TEXT NOT NULL DEFAULT '',"
+	"  via TEXT NOT NULL,"
+	"  created INTEGER NOT NULL,"
+	"  UNIQUE (modq_id, reporter));"
+	"CREATE TABLE modq_views ("
+	"  modq_id INTEGER NOT NULL REFERENCES modq(id),"
+	"  moderator TEXT NOT NULL,"
+	"  time INTEGER NOT NULL,"
+	"  PRIMARY KEY (modq_id, moderator));"
+	"CREATE TABLE sanctions ("
+	"  id INTEGER PRIMARY KEY,"
+	"  kind TEXT NOT NULL CHECK (kind IN ('ban','mute')),"
+	"  target_type TEXT NOT NULL CHECK (target_type IN ('account','mask')),"
+	"  target TEXT NOT NULL,"
+	"  scope TEXT NOT NULL DEFAULT '*',"
+	"  reason TEXT NOT NULL DEFAULT '',"
+	"  actor TEXT NOT NULL,"
+	"  created INTEGER NOT NULL,"
+	"  expires INTEGER,"
+	"  lifted INTEGER,"
+	"  lifted_by TEXT);"
+	"CREATE INDEX sanctions_active ON sanctions(lifted, expires);"
+	"CREATE TABLE mod_notes ("
+	"  id INTEGER PRIMARY KEY,"
+	"  account TEXT NOT NULL,"
+	"  author TEXT NOT NULL,"
+	"  note TEXT NOT NULL,"
+	"  created INTEGER NOT NULL);"
+	"CREATE INDEX audit_target ON audit_log(target, time);"
+	"CREATE INDEX audit_actor ON audit_log(actor, time);",
+
+	/* 5: sign-ins, with a keyed hash of the address (never the address). */
+	"CREATE TABLE logins ("
+	"  id INTEGER PRIMARY KEY,"
+	"  account TEXT NOT NULL,"
+	"  proto TEXT NOT NULL,"
+	"  ip_hash TEXT NOT NULL,"
+	"  time INTEGER NOT NULL);"
+	"CREATE INDEX logins_time ON logins(time);"
+	"CREATE INDEX logins_account ON logins(account);",
+
 	/*
-	 * 3: news.  Each article is stored once, exactly as served; a
+	 * 6: news.  Each article is stored once, exactly as served; a
 	 * crosspost has one group_articles row per group.  groups.high is
 	 * the last number given (never reused), groups.count the visible
 	 * articles.  Held and cancelled articles have no numbers.
@@ -118,6 +200,12 @@ enum {
 	S_AUDIT_INSERT,
 	S_PAGE_COUNT,
 	S_PAGE_SIZE,
+	S_EVENT_INSERT,
+	S_EVENT_LIST,
+	S_EVENT_CANCEL,
+	S_EVENT_LAST_CHANGE,
+	S_LOGIN_INSERT,
+	S_LOGIN_EXPIRE,
 	S_COUNT
 };
 
@@ -154,6 +242,23 @@ static const struct store_sql core_sql[] = {
 	{ S_AUDIT_INSERT,
 	  "INSERT INTO audit_log (time, actor, action, target, reason) "
 	  "VALUES (?1, ?2, ?3, ?4, ?5)" },
+	{ S_EVENT_INSERT,
+	  "INSERT INTO events (uid, title, description, starts, duration, "
+	  "room, grp, capacity, facilitator, created, updated) "
+	  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10)" },
+	{ S_EVENT_LIST,
+	  "SELECT id, uid, title, description, starts, duration, room, grp, "
+	  "capacity, facilitator, created, updated, cancelled FROM events "
+	  "WHERE starts + duration >= ?1 AND (cancelled = 0 OR ?3) "
+	  "ORDER BY starts, id LIMIT ?2" },
+	{ S_EVENT_CANCEL,
+	  "UPDATE events SET cancelled = 1, updated = ?2 "
+	  "WHERE id = ?1 AND cancelled = 0" },
+	{ S_EVENT_LAST_CHANGE, "SELECT max(updated) FROM events" },
+	{ S_LOGIN_INSERT,
+	  "INSERT INTO logins (account, proto, ip_hash, time) VALUES "
+	  "(?1, ?2, ?3, ?4)" },
+	{ S_LOGIN_EXPIRE, "DELETE FROM logins WHERE time < ?1" },
 	{ S_PAGE_COUNT, "PRAGMA page_count" },
 	{ S_PAGE_SIZE, "PRAGMA page_size" },
 };
@@ -368,14 +473,28 @@ store_open(const char *path, int sync_full, int max_version, char *err,
 		goto fail;
 	st->nstmts = S_COUNT;
 	st->stmts = xcalloc(S_COUNT, sizeof *st->stmts);
+	if (max_version > 0 && max_version < NMIGRATIONS) {
+		/*
+		 * An old schema on purpose (migration tests): prepare what
+		 * this schema supports and leave the rest NULL.
+		 */
+		size_t	i;
+
+		for (i = 0; i < sizeof core_sql / sizeof core_sql[0]; i++)
+			if (sqlite3_prepare_v3(st->db, core_sql[i].sql, -1,
+			    SQLITE_PREPARE_PERSISTENT,
+			    &st->stmts[core_sql[i].id], NULL) != SQLITE_OK)
+				st->stmts[core_sql[i].id] = NULL;
+		return st;
+	}
 	if (store_prepare(st, core_sql, sizeof core_sql / sizeof core_sql[0],
-	    st->stmts) != 0) {
+	    st->stmts) != 0 || store_modq_prepare(st) != 0) {
 		snprintf(err, errlen, "database %s: cannot prepare statements"
 		    " (schema version %d)", path, store_schema_version(st));
 		goto fail;
 	}
 	/* A database held at an older version (tests) has no news. */
-	if (store_schema_version(st) >= 3 && store_nntp_prepare(st) != 0) {
+	if (store_schema_version(st) >= 6 && store_nntp_prepare(st) != 0) {
 		snprintf(err, errlen, "database %s: cannot prepare news "
 		    "statements", path);
 		goto fail;
@@ -395,6 +514,7 @@ store_close(struct store *st)
 	if (st->stmts != NULL)
 		store_finalize(st->stmts, st->nstmts);
 	free(st->stmts);
+	store_modq_finalize(st);
 	if (st->db != NULL)
 		sqlite3_close_v2(st->db);
 	free(st->path);
@@ -679,4 +799,130 @@ store_audit(struct store *st, const char *actor, const char *action,
 	if (reason != NULL)
 		sqlite3_bind_text(s, 5, reason, -1, SQLITE_STATIC);
 	return step_done(st, s, "audit");
+}
+
+int
+store_event_add(struct store *st, struct event_info *ev)
+{
+	sqlite3_stmt	*s = store_reset(st->stmts[S_EVENT_INSERT]);
+	time_t		 now = time(NULL);
+
+	sqlite3_bind_text(s, 1, ev->uid, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, ev->title, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, ev->description != NULL ? ev->description :
+	    "", -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 4, (sqlite3_int64)ev->starts);
+	sqlite3_bind_int64(s, 5, (sqlite3_int64)ev->duration);
+	sqlite3_bind_text(s, 6, ev->room, -1, SQLITE_STATIC);
+	if (ev->group != NULL)
+		sqlite3_bind_text(s, 7, ev->group, -1, SQLITE_STATIC);
+	if (ev->capacity > 0)
+		sqlite3_bind_int(s, 8, ev->capacity);
+	if (ev->facilitator != NULL)
+		sqlite3_bind_text(s, 9, ev->facilitator, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 10, (sqlite3_int64)now);
+	if (step_done(st, s, "event add") != STORE_OK)
+		return STORE_ERROR;
+	ev->id = sqlite3_last_insert_rowid(st->db);
+	ev->created = ev->updated = now;
+	return STORE_OK;
+}
+
+void
+event_info_clear(struct event_info *ev)
+{
+	free(ev->uid);
+	free(ev->title);
+	free(ev->description);
+	free(ev->room);
+	free(ev->group);
+	free(ev->facilitator);
+	memset(ev, 0, sizeof *ev);
+}
+
+/*
+ * Events that have not ended by FROM, soonest first, at most LIMIT;
+ * cancelled ones too when WITH_CANCELLED (feeds show them as such).
+ */
+int
+store_event_list(struct store *st, time_t from, int limit, int with_cancelled,
+    store_event_cb cb, void *arg)
+{
+	sqlite3_stmt		*s = store_reset(st->stmts[S_EVENT_LIST]);
+	struct event_info	 ev;
+	int			 rc;
+
+	sqlite3_bind_int64(s, 1, (sqlite3_int64)from);
+	sqlite3_bind_int(s, 2, limit);
+	sqlite3_bind_int(s, 3, with_cancelled);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		memset(&ev, 0, sizeof ev);
+		ev.id = sqlite3_column_int64(s, 0);
+		ev.uid = store_col_text(s, 1);
+		ev.title = store_col_text(s, 2);
+		ev.description = store_col_text(s, 3);
+		ev.starts = (time_t)sqlite3_column_int64(s, 4);
+		ev.duration = (int)sqlite3_column_int64(s, 5);
+		ev.room = store_col_text(s, 6);
+		ev.group = store_col_text(s, 7);
+		ev.capacity = sqlite3_column_int(s, 8);
+		ev.facilitator = store_col_text(s, 9);
+		ev.created = (time_t)sqlite3_column_int64(s, 10);
+		ev.updated = (time_t)sqlite3_column_int64(s, 11);
+		ev.cancelled = sqlite3_column_int(s, 12);
+		cb(&ev, arg);
+		event_info_clear(&ev);
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		store_log_error(st, "event list");
+		return STORE_ERROR;
+	}
+	return STORE_OK;
+}
+
+int
+store_event_cancel(struct store *st, int64_t id)
+{
+	sqlite3_stmt	*s = store_reset(st->stmts[S_EVENT_CANCEL]);
+
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int64(s, 2, (sqlite3_int64)time(NULL));
+	return step_changes(st, s, "event cancel");
+}
+
+/* When the events last changed (0 when there are none). */
+time_t
+store_event_last_change(struct store *st)
+{
+	sqlite3_stmt	*s = store_reset(st->stmts[S_EVENT_LAST_CHANGE]);
+	time_t		 t = 0;
+
+	if (sqlite3_step(s) == SQLITE_ROW)
+		t = (time_t)sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	return t;
+}
+
+int
+store_login_record(struct store *st, const char *account, const char *proto,
+    const char *ip_hash)
+{
+	sqlite3_stmt	*s = store_reset(st->stmts[S_LOGIN_INSERT]);
+
+	sqlite3_bind_text(s, 1, account, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, proto, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, ip_hash, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 4, (sqlite3_int64)time(NULL));
+	return step_done(st, s, "login record");
+}
+
+/* Drop login records older than BEFORE (the retention period). */
+int
+store_login_expire(struct store *st, time_t before)
+{
+	sqlite3_stmt	*s = store_reset(st->stmts[S_LOGIN_EXPIRE]);
+
+	sqlite3_bind_int64(s, 1, (sqlite3_int64)before);
+	return step_done(st, s, "login expire");
 }

@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 struct store;
 
@@ -86,6 +87,35 @@ int	 store_room_seed(struct store *, const char *name, int history,
 	    const char *modes, const char *topic);
 typedef void (*store_room_cb)(const struct room_info *, void *);
 int	 store_room_list(struct store *, store_room_cb, void *);
+
+/* Scheduled events: patient schools and meetups. */
+struct event_info {
+	int64_t	 id;
+	char	*uid;		/* stable, for iCalendar and Atom ids */
+	char	*title;
+	char	*description;
+	time_t	 starts;
+	int	 duration;	/* seconds */
+	char	*room;
+	char	*group;		/* may be NULL */
+	int	 capacity;	/* 0: unlimited */
+	char	*facilitator;	/* may be NULL */
+	time_t	 created;
+	time_t	 updated;
+	int	 cancelled;
+};
+int	 store_event_add(struct store *, struct event_info *);
+typedef void (*store_event_cb)(const struct event_info *, void *);
+int	 store_event_list(struct store *, time_t from, int limit,
+	    int with_cancelled, store_event_cb, void *);
+int	 store_event_cancel(struct store *, int64_t id);
+time_t	 store_event_last_change(struct store *);
+void	 event_info_clear(struct event_info *);
+
+/* Sign-in records: account, protocol, keyed address hash, time. */
+int	 store_login_record(struct store *, const char *account,
+	    const char *proto, const char *ip_hash);
+int	 store_login_expire(struct store *, time_t before);
 
 /* Audit log: who did what to whom, and why. */
 int	 store_audit(struct store *, const char *actor, const char *action,

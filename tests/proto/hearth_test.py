@@ -10,6 +10,7 @@ Environment (set by `make check`):
 
 import os
 import shlex
+import shutil
 import signal
 import socket
 import ssl
@@ -117,9 +118,16 @@ class Hearthd:
     def signal(self, sig):
         self.proc.send_signal(sig)
 
+    def cleanup(self):
+        """Remove the state directory (keep it when HEARTH_KEEP is set)."""
+        if not os.environ.get("HEARTH_KEEP"):
+            shutil.rmtree(self.dir, ignore_errors=True)
+
     def stop(self, timeout=10):
         """SIGTERM and wait; returns the exit status."""
         if self.proc is None or self.proc.poll() is not None:
+            if self.proc is not None and not self.logf.closed:
+                self.logf.close()
             return self.proc.returncode if self.proc else 0
         self.proc.send_signal(signal.SIGTERM)
         try:
@@ -251,6 +259,7 @@ class HearthTestCase(unittest.TestCase):
         for marker in BAD_LOG_MARKERS:
             self.assertNotIn(marker, log, "hearthd log:\n" + log[-4000:])
         self.assertEqual(rc, 0, "hearthd exit status; log:\n" + log[-4000:])
+        self.h.cleanup()
 
     def connect(self, proto, **kw):
         tls = proto in ("nntps", "ircs", "https")

@@ -418,13 +418,19 @@ class CrashSafety(unittest.TestCase):
                         i += 1
 
                 t = threading.Thread(target=worker, args=(rnd_round,))
+                before = len(created)
                 t.start()
-                time.sleep(0.3 + rnd.random() * 0.5)
+                # Wait for progress (slow under sanitizers and load), then
+                # kill at a random moment while creations are under way.
+                deadline = time.time() + 60 * SCALE
+                while len(created) == before and time.time() < deadline:
+                    time.sleep(0.02)
+                time.sleep(rnd.random() * 0.3)
                 h.kill9()
                 stop.set()
                 t.join()
                 h.start()
-            self.assertGreater(len(created), 4)
+            self.assertGreaterEqual(len(created), 4)
             db = os.path.join(h.dir, "hearth.db")
             con = sqlite3.connect(db)
             self.assertEqual(con.execute("PRAGMA quick_check").fetchone(),

@@ -46,7 +46,7 @@ START_TEST(defaults_are_loopback)
 	struct config	*cf = config_default();
 	size_t		 i;
 
-	ck_assert_uint_eq(cf->nlistens, 12);
+	ck_assert_uint_eq(cf->nlistens, 14);
 	for (i = 0; i < cf->nlistens; i++)
 		ck_assert(strcmp(cf->listens[i].addr, "127.0.0.1") == 0 ||
 		    strcmp(cf->listens[i].addr, "::1") == 0);

@@ -1,0 +1,91 @@
+/*
+ * modq.h -- the moderation engine: one queue, one audit log.
+ *
+ * Reports, held posts, crisis flags and sign-up requests from every
+ * protocol land in one queue (priority: crisis, report, held, signup).
+ * Decisions are applied by the protocol that owns the item through the
+ * hooks it registers, and every action is written to the audit log with
+ * actor, target, reason and time.  Nothing is ever deleted: hiding keeps
+ * the item in the database.
+ */
+#ifndef HEARTH_MODQ_H
+#define HEARTH_MODQ_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "hearth.h"
+
+/* How a protocol applies a decision to an item type it owns. */
+struct modq_ops {
+	const char	*item_type;	/* "article", "chat", "account" */
+	/* ACTION: approve, reject, hide, unhide.  0, or -1 with MSG. */
+	int		(*apply)(struct server *, const char *ref,
+			    const char *action, const char *actor,
+			    const char *reason, char *msg, size_t msglen);
+};
+
+void	 modq_register(const struct modq_ops *);
+/* Where alerts for moderators go (the IRC moderators' room). */
+void	 modq_set_alert(void (*)(struct server *, const char *));
+/* Private word to a member (warnings); returns 1 when delivered live. */
+void	 modq_set_notify(int (*)(struct server *, const char *account,
+	    const char *text));
+
+int	 modq_init(struct server *, char *err, size_t errlen);
+void	 modq_free(struct server *);
+
+/*
+ * A member reports an item.  Several reporters within the configured
+ * window hide it pending review.  0 (MSG says what happened for the
+ * reporter) or -1 with MSG.
+ */
+int	 modq_report(struct server *, const char *reporter, const char *via,
+	    const char *item_type, const char *item_ref, const char *author,
+	    const char *location, const char *excerpt, const char *reason,
+	    char *msg, size_t msglen);
+int64_t	 modq_hold(struct server *, const char *item_type,
+	    const char *item_ref, const char *author, const char *location,
+	    const char *excerpt);
+/*
+ * Check TEXT against the crisis phrases; on a match queue the item at
+ * top priority, alert the moderators and return the hotline text the
+ * caller shows the author privately.  NULL when nothing matched.
+ */
+const char *modq_crisis_check(struct server *, const char *text, size_t len,
+	    const char *item_type, const char *item_ref, const char *author,
+	    const char *location);
+
+/* Decide on queue entry ID: approve, reject, dismiss or hide. */
+int	 modq_decide(struct server *, int64_t id, const char *action,
+	    const char *actor, const char *reason, char *msg, size_t msglen);
+/* Hide or unhide an item directly. */
+int	 modq_item_action(struct server *, const char *item_type,
+	    const char *item_ref, const char *action, const char *actor,
+	    const char *reason, char *msg, size_t msglen);
+
+/*
+ * Bans and mutes.  TARGET is an account name or a nick!user@host mask;
+ * SCOPE "*" (server-wide) or a room; DURATION 0 for no expiry.
+ */
+int	 modq_sanction(struct server *, const char *kind, const char *target,
+	    const char *scope, int duration, const char *actor,
+	    const char *reason, char *msg, size_t msglen);
+int	 modq_lift(struct server *, const char *kind, const char *target,
+	    const char *scope, const char *actor, char *msg, size_t msglen);
+/* 1 when an active KIND matches ACCOUNT (may be NULL) or MASK in SCOPE. */
+int	 modq_sanctioned(struct server *, const char *kind,
+	    const char *account, const char *mask, const char *scope);
+/* Lift what has expired now (run by a timer; also for tests). */
+void	 modq_expire(struct server *);
+
+int	 modq_warn(struct server *, const char *account, const char *actor,
+	    const char *text, char *msg, size_t msglen);
+int	 modq_note(struct server *, const char *account, const char *actor,
+	    const char *text);
+
+/* "1d", "12h", "30m", "90s", "2w" or a number of seconds; -1 if bad. */
+int	 modq_parse_duration(const char *);
+
+#endif
