@@ -2,7 +2,8 @@
 clients/hearth-load.  Prints each figure and, for reference, the INN 2.7
 figures the issue quotes (INN is not run here: see tests/bench/README).
 
-Environment: HEARTHD, HEARTHMOD, HEARTH_LOAD, HEARTH_SRCDIR (set by make).
+Environment: HEARTHD, HEARTHMOD, HEARTH_LOAD, HEARTH_SRCDIR (set by make
+bench).
 BENCH_SYNC_FULL=yes runs with database_sync_full = yes (fsync per post).
 """
 
@@ -80,8 +81,9 @@ def line(name, value, unit, inn=None, better="higher"):
         print("%-44s %12s %s" % (name, value, unit))
         return
     ratio = (value / inn) if better == "higher" else (inn / value)
-    print("%-44s %12.1f %-10s INN %8s  ratio %.1fx" %
-          (name, value, unit, inn, ratio))
+    print("%-44s %12s %-10s INN %8s  ratio %.1fx" %
+          (name, "%.4f" % value if unit == "s" else "%.1f" % value, unit,
+           inn, ratio))
 
 
 def main():
