@@ -162,6 +162,26 @@ account_verify_password(const char *pw, const char *enc)
  * that "no such account" and "wrong password" take the same time.
  */
 static char	*dummy_hash;
+static int	 dummy_cost = 15;
+
+/* Unknown names are checked at the cost new hashes use (config). */
+void
+account_set_cost(int log2n)
+{
+	if (log2n != dummy_cost) {
+		free(dummy_hash);
+		dummy_hash = NULL;
+	}
+	dummy_cost = log2n;
+}
+
+/* Free the dummy hash (at exit). */
+void
+account_cleanup(void)
+{
+	free(dummy_hash);
+	dummy_hash = NULL;
+}
 
 int
 account_authenticate(struct store *st, const char *name, const char *pw,
@@ -175,7 +195,8 @@ account_authenticate(struct store *st, const char *name, const char *pw,
 		return STORE_ERROR;
 	if (rc == STORE_NOTFOUND) {
 		if (dummy_hash == NULL)
-			dummy_hash = account_hash_password("hearth-dummy", 15);
+			dummy_hash = account_hash_password("hearth-dummy",
+			    dummy_cost);
 		if (dummy_hash != NULL)
 			account_verify_password(pw, dummy_hash);
 		return STORE_NOTFOUND;

@@ -33,5 +33,8 @@ int	 account_verify_password(const char *password, const char *encoded);
  */
 int	 account_authenticate(struct store *, const char *name,
 	    const char *password, struct account *a);
+/* The scrypt cost (log2 N) of new hashes, used for unknown names too. */
+void	 account_set_cost(int log2n);
+void	 account_cleanup(void);
 
 #endif

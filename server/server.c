@@ -15,6 +15,7 @@
 
 #include <event2/event.h>
 
+#include "account.h"
 #include "admin.h"
 #include "auth.h"
 #include "admin-protocol.h"
@@ -297,6 +298,7 @@ server_init(struct server *srv, struct config *cf, const char *cfile)
 		}
 		log_info("seeded rooms from %s", cf->rooms_file);
 	}
+	account_set_cost(cf->scrypt_log2n);
 	if (auth_init(srv, err, sizeof err) != 0) {
 		log_error("%s", err);
 		return -1;
@@ -379,6 +381,7 @@ server_reload(struct server *srv)
 	SSL_CTX_free(srv->tls_ctx);
 	srv->tls_ctx = ctx;
 	log_set_level((enum log_level)ncf->log_level);
+	account_set_cost(ncf->scrypt_log2n);
 	config_free(old);
 	log_info("configuration and TLS certificate reloaded");
 	return 0;
@@ -456,6 +459,7 @@ server_free(struct server *srv)
 	if (srv->base != NULL)
 		event_base_free(srv->base);
 	ip_table_free(srv->ips);
+	account_cleanup();
 	free(srv->state_dir);
 	free(srv->config_file);
 	config_free(srv->cf);

@@ -492,7 +492,12 @@ store_open(const char *path, int sync_full, int max_version, char *err,
 	sqlite3_extended_result_codes(st->db, 1);
 	if (store_quick_check(st, err, errlen) != 0)
 		goto fail;
-	if (exec_simple(st, "PRAGMA journal_mode = WAL", why,
+	/*
+	 * 8 KiB pages (new databases only): articles of 1-3 KB pack with
+	 * little waste; with 4 KiB pages a 2 KB article row fills a page.
+	 */
+	if (exec_simple(st, "PRAGMA page_size = 8192", why, sizeof why) != 0 ||
+	    exec_simple(st, "PRAGMA journal_mode = WAL", why,
 	    sizeof why) != 0 ||
 	    exec_simple(st, sync_full ? "PRAGMA synchronous = FULL" :
 	    "PRAGMA synchronous = NORMAL", why, sizeof why) != 0 ||
