@@ -40,11 +40,11 @@ struct hm {
 /* Options that become key=value words for the server. */
 enum { O_TITLE, O_STARTS, O_DURATION, O_ROOM, O_GROUP, O_CAPACITY,
     O_FACILITATOR, O_DESCRIPTION, O_REASON, O_SCOPE, O_ACTOR, O_TARGET,
-    O_ACTION, O_SINCE, O_UNTIL, O_LIMIT, O_COUNT };
+    O_ACTION, O_SINCE, O_UNTIL, O_LIMIT, O_MODE, O_COUNT };
 static const char *const opt_keys[O_COUNT] = { "title", "starts",
     "duration", "room", "group", "capacity", "facilitator", "description",
     "reason", "scope", "actor", "target", "action", "since", "until",
-    "limit" };
+    "limit", "mode" };
 static const char	*opts[O_COUNT];
 
 static const char	*password_file;
@@ -78,6 +78,8 @@ static const struct hm_cmd hm_cmds[] = {
 	  "account verify-doctor NAME --specialty TEXT" },
 	{ "account", "export", 1, 1, 0, 0,
 	  "account export NAME --output DIR   (member.json + articles.mbox)" },
+	{ "account", "erase", 1, 1, B(O_MODE), 0,
+	  "account erase NAME [--mode remove|pseudonymize]" },
 	{ "account", "probation", 2, 2, 0, 0,
 	  "account probation NAME N   (hold their next N posts; 0: none)" },
 	{ "event", "add", 0, 0, B(O_TITLE) | B(O_STARTS) | B(O_DURATION) |
@@ -665,6 +667,7 @@ main(int argc, char **argv)
 		{ "since", required_argument, NULL, 1000 + O_SINCE },
 		{ "until", required_argument, NULL, 1000 + O_UNTIL },
 		{ "limit", required_argument, NULL, 1000 + O_LIMIT },
+		{ "mode", required_argument, NULL, 1000 + O_MODE },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char	*sock = getenv("HEARTH_SOCKET"), *remote = NULL;

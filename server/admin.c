@@ -20,6 +20,7 @@
 #include "admin.h"
 #include "auth.h"
 #include "admin-protocol.h"
+#include "erase.h"
 #include "events.h"
 #include "export.h"
 #include "feed.h"
@@ -1035,6 +1036,30 @@ cmd_export(struct conn *c, int argc, char **argv)
 	return CONN_OK;
 }
 
+/* account erase NAME [mode=remove|pseudonymize] */
+static int
+cmd_erase(struct conn *c, int argc, char **argv)
+{
+	static const char *const allowed[] = { "mode", NULL };
+	const char	*m = opt(argc, argv, 3, "mode");
+	char		 msg[256];
+	int		 mode;
+
+	if (bad_opts(c, argc, argv, 3, allowed))
+		return CONN_OK;
+	if (erase_mode_parse(m != NULL ? m : c->srv->cf->erasure_mode,
+	    &mode) != 0) {
+		reply(c, "401 mode is remove or pseudonymize");
+		return CONN_OK;
+	}
+	if (member_erase(c->srv, argv[2], mode, actor_of(c), msg,
+	    sizeof msg) != 0)
+		reply(c, "404 %s", msg);
+	else
+		reply(c, "200 %s", msg);
+	return CONN_OK;
+}
+
 /* account probation NAME N: hold the next N posts and messages. */
 static int
 cmd_probation(struct conn *c, int argc, char **argv)
@@ -1145,6 +1170,8 @@ static const struct admin_cmd admin_cmds[] = {
 	  "account verify-doctor NAME SPECIALTY" },
 	{ "account", "export", cmd_export, 3, 3, PRIV_ADMIN,
 	  "account export NAME" },
+	{ "account", "erase", cmd_erase, 3, 4, PRIV_ADMIN,
+	  "account erase NAME [mode=remove|pseudonymize]" },
 	{ "account", "probation", cmd_probation, 4, 4, PRIV_MOD,
 	  "account probation NAME N" },
 	{ "event", "add", cmd_event_add, 6, 10, PRIV_MOD,

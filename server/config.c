@@ -91,6 +91,7 @@ config_default(void)
 	cf->report_autohide = 3;
 	cf->report_group = xstrdup("hearth.report");
 	cf->announce_group = xstrdup("hearth.announce");
+	cf->erasure_mode = xstrdup("pseudonymize");
 	cf->event_reminder_minutes = 15;
 	cf->report_window = 86400;
 	cf->http_rate_per_sec = 20;
@@ -141,6 +142,7 @@ config_free(struct config *cf)
 	free(cf->crisis_phrases_file);
 	free(cf->report_group);
 	free(cf->announce_group);
+	free(cf->erasure_mode);
 	free(cf->user);
 	free(cf->server_name);
 	free(cf->network_name);
@@ -329,6 +331,7 @@ static const struct key_def keys[] = {
 	{ "crisis_phrases_file", K_PATH, O(crisis_phrases_file), 0, 0 },
 	{ "report_group", K_STR, O(report_group), 0, 0 },
 	{ "announce_group", K_STR, O(announce_group), 0, 0 },
+	{ "erasure_mode", K_STR, O(erasure_mode), 0, 0 },
 	{ "event_reminder_minutes", K_INT, O(event_reminder_minutes), 0,
 	    10080 },
 	{ "report_autohide_threshold", K_INT, O(report_autohide), 0, 1000 },

@@ -69,6 +69,7 @@ struct config {
 	char			*crisis_phrases_file;
 	char			*report_group;
 	char			*announce_group;
+	char			*erasure_mode;
 	int			 event_reminder_minutes;
 	int			 report_autohide;	/* reporters */
 	int			 report_window;		/* seconds */

@@ -52,6 +52,8 @@ enum {
 	N_FEED_GONE_GROUP,
 	N_FEED_GONE_THREAD,
 	N_BY_AUTHOR_ALL,
+	N_REWRITE,
+	N_WIPE,
 	N_COUNT
 };
 
@@ -157,6 +159,11 @@ static const struct store_sql nntp_sql[] = {
 	  "WHERE a.status IN ('hidden', 'cancelled') AND (a.xref LIKE "
 	  "?1 || ':%' OR a.xref LIKE '% ' || ?1 || ':%') "
 	  "ORDER BY a.status_changed DESC LIMIT ?2" },
+	{ N_REWRITE, "UPDATE articles SET text = ?2, header_len = ?3, "
+	  "bytes = ?4, lines = ?5, overview = ?6, author_id = NULL "
+	  "WHERE id = ?1" },
+	{ N_WIPE, "UPDATE articles SET text = X'', header_len = 0, bytes = 0, "
+	  "lines = 0, overview = '', author_id = NULL WHERE id = ?1" },
 	{ N_BY_AUTHOR_ALL, "SELECT " FEED_COLS "FROM articles a "
 	  "WHERE a.author_id = ?1 ORDER BY a.posted, a.id" },
 	{ N_FEED_GONE_THREAD, "SELECT a.msgid, a.status_changed FROM articles "
@@ -971,4 +978,40 @@ store_nntp_by_author_all(struct store *st, int64_t account,
 
 	sqlite3_bind_int64(s, 1, account);
 	return feed_rows(st, s, cb, arg);
+}
+
+/* Replace the stored text of article ID (pseudonymised); no commit. */
+int
+store_nntp_rewrite(struct store *st, int64_t id, const char *text,
+    size_t len, size_t header_len, int64_t lines, const char *overview)
+{
+	sqlite3_stmt	*s = store_reset(st->nntp[N_REWRITE]);
+
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_blob(s, 2, text, (int)len, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 3, (sqlite3_int64)header_len);
+	sqlite3_bind_int64(s, 4, (sqlite3_int64)len);
+	sqlite3_bind_int64(s, 5, lines);
+	sqlite3_bind_text(s, 6, overview, -1, SQLITE_STATIC);
+	return exec_done(st, s, "article rewrite") == 0 ? STORE_OK :
+	    STORE_ERROR;
+}
+
+/*
+ * Remove article ID for good: out of every group (its numbers are not
+ * reused), its text and overview emptied; the Message-ID stays so feeds
+ * can show a tombstone.  No commit.
+ */
+int
+store_nntp_wipe(struct store *st, int64_t id)
+{
+	sqlite3_stmt	*s;
+
+	if (run_id(st, N_HIDE_FORGET, id, "wipe hidden") != 0 ||
+	    run_id(st, N_HOLD_DELETE, id, "wipe hold") != 0 ||
+	    unlist(st, id, ART_CANCELLED) != 0)
+		return STORE_ERROR;
+	s = store_reset(st->nntp[N_WIPE]);
+	sqlite3_bind_int64(s, 1, id);
+	return exec_done(st, s, "article wipe") == 0 ? STORE_OK : STORE_ERROR;
 }

@@ -179,6 +179,11 @@ int	 store_nntp_feed_gone_group(struct store *, const char *group,
 	    int limit, store_nntp_art_cb, void *);
 int	 store_nntp_feed_gone_thread(struct store *, const char *msgid,
 	    store_nntp_art_cb, void *);
+/* Erasure (inside the caller's transaction). */
+int	 store_nntp_rewrite(struct store *, int64_t id, const char *text,
+	    size_t len, size_t header_len, int64_t lines,
+	    const char *overview);
+int	 store_nntp_wipe(struct store *, int64_t id);
 /* Every article ACCOUNT wrote, in any state, oldest first, with text. */
 int	 store_nntp_by_author_all(struct store *, int64_t account,
 	    store_nntp_art_cb, void *);
