@@ -68,6 +68,12 @@ struct config {
 	int			 scrypt_log2n;		/* password KDF cost */
 	int			 db_sync_full;
 	int			 anonymous_read;
+
+	/* IRC. */
+	int			 irc_replay_lines;	/* replayed on JOIN */
+	int			 irc_sts_duration;	/* seconds, 0: none */
+	int			 irc_nick_reservation;	/* nick = account */
+	int			 irc_history;		/* store channel lines */
 };
 
 struct config	*config_default(void);

@@ -366,6 +366,12 @@ conn_charge(struct conn *c, double cost)
 	return 0;
 }
 
+void
+conn_debit(struct conn *c, double cost)
+{
+	c->tokens -= cost;
+}
+
 /*
  * Take complete lines from the input buffer and hand them to the
  * protocol, at most LINES_PER_EVENT per call so one busy client cannot

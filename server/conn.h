@@ -109,6 +109,11 @@ int	 conn_is_loopback(const struct conn *);
 int	 conn_starttls(struct conn *);
 /* Charge COST tokens from the bucket; 0 if allowed, -1 if exhausted. */
 int	 conn_charge(struct conn *, double cost);
+/*
+ * Take COST more tokens for an expensive command.  The bucket may go
+ * below zero: the next lines then wait until it refills.
+ */
+void	 conn_debit(struct conn *, double cost);
 void	 conn_set_idle(struct conn *, int seconds);
 void	 conn_touch(struct conn *);
 /* Stop/resume processing input (e.g. while waiting on storage). */

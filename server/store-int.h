@@ -18,6 +18,8 @@ struct store {
 	char		 *path;
 	sqlite3_stmt	**stmts;	/* indexed by the core ids */
 	size_t		  nstmts;
+	sqlite3_stmt	**irc_stmts;	/* store-irc.c */
+	size_t		  nirc_stmts;
 };
 
 /* Prepare N statements of DEFS into OUT (indexed by def id). */
