@@ -858,7 +858,7 @@ channel_mode(struct irc_client *cl, struct irc_channel *ch,
 	struct mode_out		 mo;
 	struct irc_event	 ev;
 	const char		*p, *arg;
-	char			 buf[64], params[IRC_CHANLEN + 64];
+	char			 buf[192], params[IRC_CHANLEN + 64];
 	size_t			 argi = 2, i;
 	int			 dir = 1, nparam = 0, k, changed = 0;
 	int			 is_op, listed[LIST_COUNT] = { 0 };

@@ -684,10 +684,14 @@ irc_try_register(struct irc_client *cl)
 	    (cl->flags & CL_CAPNEG))
 		return;
 	if (irc_nick_reserved(cl, cl->nick)) {
-		irc_numeric(cl, ERR_NICKRESERVED, cl->nick);
+		char	nick[IRC_NICKLEN + 1];
+
+		/* The nick is refused: the reply is addressed to "*". */
+		snprintf(nick, sizeof nick, "%s", cl->nick);
 		irc_map_del(cl->is->nicks, cl->fold);
 		cl->nick[0] = '\0';
 		cl->fold[0] = '\0';
+		irc_numeric(cl, ERR_NICKRESERVED, nick);
 		return;
 	}
 	irc_register_done(cl);
