@@ -974,6 +974,9 @@ irc_on_line(struct conn *c, char *line, size_t len)
 	}
 	for (i = 0; m.command[i] != '\0'; i++)
 		m.command[i] = (char)toupper((unsigned char)m.command[i]);
+	/* The command word only: parameters may hold health data. */
+	log_debug("conn=%llu irc command=%s params=%zu",
+	    (unsigned long long)c->id, m.command, m.nparams);
 	row = bsearch(m.command, irc_cmds, NCMDS, sizeof irc_cmds[0],
 	    cmd_compare);
 	if (row == NULL) {
