@@ -56,6 +56,9 @@ struct proto_ops {
 #define CONN_F_TLS		0x10	/* traffic is encrypted */
 #define CONN_F_LOOPBACK		0x20	/* peer is on loopback */
 #define CONN_F_HANDSHAKING	0x40	/* STARTTLS handshake under way */
+#define CONN_F_DIRTY		0x80	/* output queued, flush pending */
+#define CONN_F_WANTDRAIN	0x100	/* on_drain wanted (long replies) */
+#define CONN_F_WBLOCKED		0x200	/* socket full: libevent writes */
 
 struct conn {
 	uint64_t		 id;
@@ -79,6 +82,7 @@ struct conn {
 	int			 idle_timeout;
 	void			*pstate;	/* protocol state */
 	TAILQ_ENTRY(conn)	 entry;
+	TAILQ_ENTRY(conn)	 dirty;		/* conn.c flush list */
 };
 
 struct listener;

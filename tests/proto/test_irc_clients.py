@@ -59,11 +59,13 @@ class RealClients(IrcCase):
         obs.lc.sock.settimeout(20)
         return obs.until(pred, limit=500)[-1]
 
-    def common_flow(self, obs, nick, account, send, log_text, said):
+    def common_flow(self, obs, nick, account, send, log_text, said, ready):
         """The checks shared by both clients once they started."""
-        # MONITOR tells when the client finished registering.
+        # MONITOR tells when the server registered the client; READY
+        # when the client itself has seen the end of the MOTD.
         obs.send("MONITOR + " + nick)
         self.seen(obs, lambda l: " 730 " in l, "client online")
+        wait_for(ready, what="the client to finish registering")
         send("/join " + ROOM)
         line = self.seen(obs, lambda l: " JOIN %s" % ROOM in l and
                          (parse(l)[1] or "").startswith(nick + "!"), "join")
@@ -120,8 +122,13 @@ settings = {
                                check=True)
                 subprocess.run(["tmux", "-S", sock, "send-keys", "Enter"],
                                check=True)
+            def ready():
+                return "End of /MOTD" in subprocess.run(
+                    ["tmux", "-S", sock, "capture-pane", "-p", "-S", "-100"],
+                    capture_output=True, text=True).stdout
             self.common_flow(obs, "irssinick", "irssiacct", send,
-                             lambda: read_logs(logs), "hello from irssi")
+                             lambda: read_logs(logs), "hello from irssi",
+                             ready)
             # irssi has no chathistory or batch: it got NOTICEs.
             self.assertIn("[", read_logs(logs))
             send("/quit bye")
@@ -167,9 +174,10 @@ settings = {
             def send(cmd):
                 with open(fifo, "w") as f:
                     f.write("irc.server.hearth *%s\n" % cmd)
+            logs = os.path.join(home, "logs")
             self.common_flow(obs, "weenick", "weeacct", send,
-                             lambda: read_logs(os.path.join(home, "logs")),
-                             "hello from weechat")
+                             lambda: read_logs(logs), "hello from weechat",
+                             lambda: "End of /MOTD" in read_logs(logs))
             with open(fifo, "w") as f:
                 f.write("*/quit\n")
             p.wait(20)
