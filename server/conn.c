@@ -253,9 +253,16 @@ listener_acceptcb(struct evconnlistener *evl, evutil_socket_t fd,
 		bufferevent_openssl_set_allow_dirty_shutdown(c->bev, 1);
 	bufferevent_setcb(c->bev, conn_readcb, conn_writecb, conn_eventcb, c);
 	bufferevent_setwatermark(c->bev, EV_READ, 0, c->max_line + 16384);
-	/* Plain text: conn_flush() writes (see the top). */
-	bufferevent_enable(c->bev, (c->flags & CONN_F_TLS) ? EV_READ | EV_WRITE :
-	    EV_READ);
+	/*
+	 * Plain text: conn_flush_cb() writes (see the top), so the
+	 * write event a new bufferevent starts with is switched off.
+	 */
+	if (c->flags & CONN_F_TLS)
+		bufferevent_enable(c->bev, EV_READ | EV_WRITE);
+	else {
+		bufferevent_enable(c->bev, EV_READ);
+		bufferevent_disable(c->bev, EV_WRITE);
+	}
 
 	TAILQ_INSERT_TAIL(&srv->conns, c, entry);
 	srv->nconns[c->proto]++;
