@@ -17,6 +17,7 @@
 #include <openssl/rand.h>
 
 #include "account.h"
+#include "irc.h"
 #include "admin.h"
 #include "auth.h"
 #include "admin-protocol.h"
@@ -324,6 +325,7 @@ cmd_account_role(struct conn *c, int argc, char **argv)
 		return CONN_OK;
 	}
 	store_audit(c->srv->store, actor_of(c), "account.role", argv[2], argv[3]);
+	irc_account_changed(c->srv, argv[2]);
 	reply(c, "200 %s now has role %s", argv[2], argv[3]);
 	return CONN_OK;
 }

@@ -100,6 +100,10 @@ config_default(void)
 	cf->scrypt_log2n = 15;
 	cf->db_sync_full = 1;
 	cf->anonymous_read = 1;
+	cf->irc_replay_lines = 20;
+	cf->irc_sts_duration = 0;
+	cf->irc_nick_reservation = 1;
+	cf->irc_history = 1;
 	for (i = 0; i < sizeof default_listens / sizeof default_listens[0];
 	    i++) {
 		if (config_add_listen(cf, default_listens[i], err,
@@ -345,6 +349,10 @@ static const struct key_def keys[] = {
 	{ "database_sync_full", K_BOOL, O(db_sync_full), 0, 0 },
 	{ "anonymous_read", K_BOOL, O(anonymous_read), 0, 0 },
 	{ "nntp_peers", K_STR, O(nntp_peers), 0, 0 },
+	{ "irc_replay_lines", K_INT, O(irc_replay_lines), 0, 100 },
+	{ "irc_sts_duration", K_INT, O(irc_sts_duration), 0, 31536000 },
+	{ "irc_nick_reservation", K_BOOL, O(irc_nick_reservation), 0, 0 },
+	{ "irc_history", K_BOOL, O(irc_history), 0, 0 },
 };
 #undef O
 

@@ -83,6 +83,12 @@ struct config {
 	int			 anonymous_read;
 	/* NNTP: accounts that may feed articles (IHAVE, TAKETHIS). */
 	char			*nntp_peers;
+
+	/* IRC. */
+	int			 irc_replay_lines;	/* replayed on JOIN */
+	int			 irc_sts_duration;	/* seconds, 0: none */
+	int			 irc_nick_reservation;	/* nick = account */
+	int			 irc_history;		/* store channel lines */
 };
 
 struct config	*config_default(void);

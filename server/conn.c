@@ -63,11 +63,23 @@ struct ip_table {
 static char	*line_buf;
 static size_t	 line_cap;
 
+/*
+ * Plain-text output is written by conn_flush() once per loop iteration,
+ * not by the bufferevent: a fan-out to a thousand members then costs
+ * one write per member and no epoll_ctl at all, instead of an add and
+ * a delete of the write event for each.  Only a socket that is full
+ * gets its write event (CONN_F_WBLOCKED) until libevent drained it.
+ * TLS connections keep the bufferevent's own writing.
+ */
+static struct conn_list	 dirty_conns = TAILQ_HEAD_INITIALIZER(dirty_conns);
+static struct event	*ev_flush;
+
 static void	conn_readcb(struct bufferevent *, void *);
 static void	conn_writecb(struct bufferevent *, void *);
 static void	conn_eventcb(struct bufferevent *, short, void *);
 static void	conn_free_later(struct conn *);
 static void	conn_process_input(struct conn *);
+static void	conn_mark_dirty(struct conn *);
 
 struct ip_table *
 ip_table_create(void)
@@ -242,7 +254,16 @@ listener_acceptcb(struct evconnlistener *evl, evutil_socket_t fd,
 		bufferevent_openssl_set_allow_dirty_shutdown(c->bev, 1);
 	bufferevent_setcb(c->bev, conn_readcb, conn_writecb, conn_eventcb, c);
 	bufferevent_setwatermark(c->bev, EV_READ, 0, c->max_line + 16384);
-	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
+	/*
+	 * Plain text: conn_flush_cb() writes (see the top), so the
+	 * write event a new bufferevent starts with is switched off.
+	 */
+	if (c->flags & CONN_F_TLS)
+		bufferevent_enable(c->bev, EV_READ | EV_WRITE);
+	else {
+		bufferevent_enable(c->bev, EV_READ);
+		bufferevent_disable(c->bev, EV_WRITE);
+	}
 
 	TAILQ_INSERT_TAIL(&srv->conns, c, entry);
 	srv->nconns[c->proto]++;
@@ -365,6 +386,12 @@ conn_charge(struct conn *c, double cost)
 		return -1;
 	c->tokens -= cost;
 	return 0;
+}
+
+void
+conn_debit(struct conn *c, double cost)
+{
+	c->tokens -= cost;
 }
 
 /*
@@ -494,6 +521,11 @@ conn_writecb(struct bufferevent *bev, void *arg)
 			conn_free_later(c);
 		return;
 	}
+	if ((c->flags & CONN_F_WBLOCKED) && conn_pending_output(c) == 0) {
+		/* Drained: back to writing from conn_flush(). */
+		c->flags &= ~CONN_F_WBLOCKED;
+		bufferevent_disable(c->bev, EV_WRITE);
+	}
 	if (c->ops->on_drain != NULL)
 		c->ops->on_drain(c);
 }
@@ -542,6 +574,8 @@ conn_free_cb(evutil_socket_t fd, short what, void *arg)
 	(void)what;
 	if (c->ops->on_free != NULL)
 		c->ops->on_free(c);
+	if (c->flags & CONN_F_DIRTY)
+		TAILQ_REMOVE(&dirty_conns, c, dirty);
 	if (c->bev != NULL)
 		bufferevent_free(c->bev);
 	if (c->ev_idle != NULL)
@@ -587,6 +621,8 @@ conn_close(struct conn *c, const char *reason)
 		conn_free_later(c);
 		return;
 	}
+	/* What is left goes out through libevent, then the free. */
+	bufferevent_enable(c->bev, EV_WRITE);
 	/* Give the output CLOSE_FLUSH_SECONDS to drain, then drop it. */
 	if (c->ev_idle == NULL)
 		c->ev_idle = evtimer_new(c->srv->base, idle_cb, c);
@@ -653,7 +689,8 @@ conn_write(struct conn *c, const void *buf, size_t len)
 	if (c->flags & (CONN_F_FREED | CONN_F_CLOSING))
 		return;
 	bufferevent_write(c->bev, buf, len);
-	conn_check_output(c);
+	if (conn_check_output(c) == 0)
+		conn_mark_dirty(c);
 }
 
 void
@@ -662,7 +699,8 @@ conn_vprintf(struct conn *c, const char *fmt, va_list ap)
 	if (c->flags & (CONN_F_FREED | CONN_F_CLOSING))
 		return;
 	evbuffer_add_vprintf(bufferevent_get_output(c->bev), fmt, ap);
-	conn_check_output(c);
+	if (conn_check_output(c) == 0)
+		conn_mark_dirty(c);
 }
 
 void
@@ -680,8 +718,81 @@ conn_want_drain(struct conn *c, int on)
 {
 	if (c->flags & CONN_F_FREED)
 		return;
+	if (on)
+		c->flags |= CONN_F_WANTDRAIN;
+	else
+		c->flags &= ~CONN_F_WANTDRAIN;
 	bufferevent_setwatermark(c->bev, EV_WRITE, on ? DRAIN_LOW_MARK : 0,
 	    0);
+	if (on)
+		conn_mark_dirty(c);
+}
+
+/*
+ * Write every plain connection's queued output, once per loop
+ * iteration.  A socket that cannot take it all gets its write event
+ * (CONN_F_WBLOCKED) and libevent writes the rest.  A connection that
+ * asked for on_drain hears when its output fell below the low mark.
+ */
+static void
+conn_flush_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct conn	*c;
+	struct evbuffer	*out;
+	int		 n;
+
+	(void)fd;
+	(void)what;
+	(void)arg;
+	while ((c = TAILQ_FIRST(&dirty_conns)) != NULL) {
+		TAILQ_REMOVE(&dirty_conns, c, dirty);
+		c->flags &= ~CONN_F_DIRTY;
+		if (c->flags & (CONN_F_FREED | CONN_F_CLOSING))
+			continue;
+		out = bufferevent_get_output(c->bev);
+		if (!(c->flags & CONN_F_WBLOCKED) &&
+		    evbuffer_get_length(out) > 0) {
+			/*
+			 * A socket bufferevent keeps the front of its output
+			 * frozen against draining from outside; we are its
+			 * only other writer, between its own writes.
+			 */
+			evbuffer_unfreeze(out, 1);
+			errno = 0;
+			n = evbuffer_write(out, c->fd);
+			evbuffer_freeze(out, 1);
+			if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK &&
+			    errno != EINTR) {
+				log_debug("conn=%llu write error: %s",
+				    (unsigned long long)c->id, strerror(errno));
+				conn_free_later(c);
+				continue;
+			}
+			if (evbuffer_get_length(out) > 0) {
+				c->flags |= CONN_F_WBLOCKED;
+				bufferevent_enable(c->bev, EV_WRITE);
+			}
+		}
+		if ((c->flags & CONN_F_WANTDRAIN) &&
+		    !(c->flags & CONN_F_WBLOCKED) &&
+		    evbuffer_get_length(out) <= DRAIN_LOW_MARK &&
+		    c->ops->on_drain != NULL)
+			c->ops->on_drain(c);
+	}
+}
+
+/* Queue C for conn_flush_cb() at the end of this loop iteration. */
+static void
+conn_mark_dirty(struct conn *c)
+{
+	if (c->flags & (CONN_F_DIRTY | CONN_F_FREED | CONN_F_TLS))
+		return;
+	if (ev_flush == NULL)
+		ev_flush = event_new(c->srv->base, -1, 0, conn_flush_cb, NULL);
+	if (TAILQ_EMPTY(&dirty_conns))
+		event_active(ev_flush, EV_TIMEOUT, 0);
+	c->flags |= CONN_F_DIRTY;
+	TAILQ_INSERT_TAIL(&dirty_conns, c, dirty);
 }
 
 void
@@ -731,6 +842,16 @@ conn_starttls(struct conn *c)
 
 	if ((ssl = SSL_new(c->srv->tls_ctx)) == NULL)
 		return -1;
+	/*
+	 * The "go ahead" reply is still queued in clear: libevent writes
+	 * it on the socket's own bufferevent from now on.
+	 */
+	if (c->flags & CONN_F_DIRTY) {
+		TAILQ_REMOVE(&dirty_conns, c, dirty);
+		c->flags &= ~CONN_F_DIRTY;
+	}
+	c->flags &= ~CONN_F_WBLOCKED;
+	bufferevent_enable(c->bev, EV_WRITE);
 	fb = bufferevent_openssl_filter_new(c->srv->base, c->bev, ssl,
 	    BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE);
 	if (fb == NULL) {
@@ -1104,6 +1225,11 @@ listeners_close(struct server *srv)
 	free(line_buf);
 	line_buf = NULL;
 	line_cap = 0;
+	if (ev_flush != NULL) {
+		event_free(ev_flush);
+		ev_flush = NULL;
+	}
+	TAILQ_INIT(&dirty_conns);
 }
 
 int

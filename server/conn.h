@@ -56,7 +56,10 @@ struct proto_ops {
 #define CONN_F_TLS		0x10	/* traffic is encrypted */
 #define CONN_F_LOOPBACK		0x20	/* peer is on loopback */
 #define CONN_F_HANDSHAKING	0x40	/* STARTTLS handshake under way */
-#define CONN_F_FREE_LINES	0x80	/* lines cost no rate tokens */
+#define CONN_F_FREE_LINES	0x400	/* lines cost no rate tokens */
+#define CONN_F_DIRTY		0x80	/* output queued, flush pending */
+#define CONN_F_WANTDRAIN	0x100	/* on_drain wanted (long replies) */
+#define CONN_F_WBLOCKED		0x200	/* socket full: libevent writes */
 
 struct conn {
 	uint64_t		 id;
@@ -80,6 +83,7 @@ struct conn {
 	int			 idle_timeout;
 	void			*pstate;	/* protocol state */
 	TAILQ_ENTRY(conn)	 entry;
+	TAILQ_ENTRY(conn)	 dirty;		/* conn.c flush list */
 };
 
 struct listener;
@@ -115,6 +119,11 @@ int	 conn_compress(struct conn *);
 int	 conn_starttls(struct conn *);
 /* Charge COST tokens from the bucket; 0 if allowed, -1 if exhausted. */
 int	 conn_charge(struct conn *, double cost);
+/*
+ * Take COST more tokens for an expensive command.  The bucket may go
+ * below zero: the next lines then wait until it refills.
+ */
+void	 conn_debit(struct conn *, double cost);
 void	 conn_set_idle(struct conn *, int seconds);
 void	 conn_touch(struct conn *);
 /* Stop/resume processing input (e.g. while waiting on storage). */

@@ -20,6 +20,8 @@ struct store {
 	size_t		  nstmts;
 	sqlite3_stmt	**modq_stmts;	/* store-modq.c */
 	sqlite3_stmt	**nntp;		/* store-nntp.c's own table */
+	sqlite3_stmt	**irc_stmts;	/* store-irc.c */
+	size_t		  nirc_stmts;
 };
 
 int		 store_modq_prepare(struct store *);

@@ -12,6 +12,7 @@
 #include "log.h"
 #include "store-int.h"
 #include "store-nntp.h"
+#include "store-irc.h"
 #include "xmalloc.h"
 
 /*
@@ -194,6 +195,39 @@ static const char *const migrations[] = {
 	"  PRIMARY KEY (group_id, num));"
 	"CREATE INDEX hidden_numbers_article ON hidden_numbers(article_id);"
 	"CREATE INDEX articles_author ON articles(author_id, posted);",
+
+	/*
+	 * 7: IRC -- channel history, persistent room state beyond the seed
+	 * (key, limit, who set the topic and when, b/e/I lists) and small
+	 * server state such as the cloak key.
+	 */
+	"CREATE TABLE chat_messages ("
+	"  id INTEGER PRIMARY KEY,"
+	"  target TEXT NOT NULL,"
+	"  msgid TEXT NOT NULL UNIQUE,"
+	"  time INTEGER NOT NULL,"
+	"  command TEXT NOT NULL,"
+	"  source TEXT NOT NULL,"
+	"  account TEXT,"
+	"  sender TEXT NOT NULL,"
+	"  tags TEXT,"
+	"  text TEXT NOT NULL);"
+	"CREATE INDEX chat_messages_target_time ON chat_messages"
+	"  (target, time, id);"
+	"ALTER TABLE rooms ADD COLUMN chan_key TEXT;"
+	"ALTER TABLE rooms ADD COLUMN user_limit INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE rooms ADD COLUMN topic_setter TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE rooms ADD COLUMN topic_time INTEGER NOT NULL DEFAULT 0;"
+	"CREATE TABLE room_masks ("
+	"  room_id INTEGER NOT NULL REFERENCES rooms(id) ON DELETE CASCADE,"
+	"  kind TEXT NOT NULL CHECK (kind IN ('b','e','I')),"
+	"  mask TEXT NOT NULL,"
+	"  setter TEXT NOT NULL,"
+	"  time INTEGER NOT NULL,"
+	"  PRIMARY KEY (room_id, kind, mask));"
+	"CREATE TABLE irc_state ("
+	"  name TEXT PRIMARY KEY,"
+	"  value TEXT NOT NULL);",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -535,6 +569,12 @@ store_open(const char *path, int sync_full, int max_version, char *err,
 		    "statements", path);
 		goto fail;
 	}
+	if (store_irc_open(st) != 0) {
+		snprintf(err, errlen, "database %s: cannot prepare the IRC "
+		    "statements (schema version %d)", path,
+		    store_schema_version(st));
+		goto fail;
+	}
 	return st;
 fail:
 	store_close(st);
@@ -547,6 +587,7 @@ store_close(struct store *st)
 	if (st == NULL)
 		return;
 	store_nntp_finalize(st);
+	store_irc_close(st);
 	if (st->stmts != NULL)
 		store_finalize(st->stmts, st->nstmts);
 	free(st->stmts);

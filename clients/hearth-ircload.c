@@ -1,0 +1,630 @@
+/*
+ * hearth-ircload.c -- an IRC load generator for the benchmark (make
+ * bench).  One process, one libevent loop, many connections, plain or
+ * TLS.  It measures the server from the outside and reads the server's
+ * CPU time and RSS from /proc/<pid> so that figures are per server
+ * CPU-second.
+ *
+ * Modes:
+ *   fanout  N members join one channel; S of them send.  Phase 1 runs
+ *           at saturation (each sender keeps W messages in flight, a
+ *           message leaving flight when the last member got it);
+ *           phase 2 sends R messages a second in all.  The last member
+ *           acknowledges for the senders, so no IRCv3 is needed and
+ *           ngircd or InspIRCd can be measured the same way.  Every PRIVMSG
+ *           received carries its send time: latency p50/p99.
+ *   storm   C registrations, P connecting at once: registrations per
+ *           second and per server CPU-second.
+ *   idle    C registered connections held open: server RSS growth per
+ *           connection.
+ *
+ * Output is "key=value" lines for the bench script.
+ */
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <arpa/inet.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/bufferevent_ssl.h>
+#include <event2/event.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+
+#define HIST_US		1000000		/* 1 us buckets up to 1 s */
+
+struct lconn {
+	struct bufferevent	*bev;
+	int			 idx;
+	int			 state;		/* ST_* */
+	int			 sender;
+	int			 inflight;
+	uint64_t		 seq;
+};
+
+#define ST_CONNECTING	0
+#define ST_REGISTERING	1
+#define ST_JOINING	2
+#define ST_READY	3
+
+static struct event_base	*base;
+static SSL_CTX			*ssl_ctx;
+static struct sockaddr_in	 addr;
+static int			 use_tls;
+static pid_t			 server_pid;
+static const char		*mode = "fanout";
+static int			 nmembers = 100, nsenders = 1, window = 8;
+static int			 nconns = 2000, parallel = 100;
+static double			 sat_seconds = 5, rate = 100, rate_seconds = 5;
+static const char		*channel = "#bench";
+
+static struct lconn		**conns;
+static int			 nopen, nregistered, njoined, nstarted;
+static uint64_t			 deliveries, echoes;
+static uint32_t			*hist;
+static uint64_t			 hist_over, hist_n;
+static int			 phase;		/* 0 setup, 1 sat, 2 rate */
+static int			 sending;
+static struct event		*ev_tick;
+
+static uint64_t
+now_ns(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static double
+now_s(void)
+{
+	return (double)now_ns() / 1e9;
+}
+
+/* Server CPU seconds (user + system) from /proc/<pid>/stat. */
+static double
+server_cpu(void)
+{
+	char		 path[64], buf[1024], *p;
+	FILE		*f;
+	unsigned long	 ut = 0, st = 0;
+	int		 i;
+
+	snprintf(path, sizeof path, "/proc/%d/stat", (int)server_pid);
+	if ((f = fopen(path, "r")) == NULL)
+		return 0;
+	if (fgets(buf, sizeof buf, f) == NULL) {
+		fclose(f);
+		return 0;
+	}
+	fclose(f);
+	/* Fields after the command name, which ends with ')'. */
+	p = strrchr(buf, ')');
+	for (i = 0; p != NULL && i < 12; i++)
+		p = strchr(p + 1, ' ');
+	if (p != NULL)
+		sscanf(p, " %lu %lu", &ut, &st);
+	return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
+}
+
+static long
+server_rss_kb(void)
+{
+	char	 path[64], line[256];
+	FILE	*f;
+	long	 kb = 0;
+
+	snprintf(path, sizeof path, "/proc/%d/status", (int)server_pid);
+	if ((f = fopen(path, "r")) == NULL)
+		return 0;
+	while (fgets(line, sizeof line, f) != NULL)
+		if (strncmp(line, "VmRSS:", 6) == 0)
+			kb = atol(line + 6);
+	fclose(f);
+	return kb;
+}
+
+static void
+hist_add(uint64_t ns)
+{
+	uint64_t	us = ns / 1000;
+
+	hist_n++;
+	if (us >= HIST_US)
+		hist_over++;
+	else
+		hist[us]++;
+}
+
+static double
+hist_pct(double pct)
+{
+	uint64_t	want = (uint64_t)((double)hist_n * pct), sum = 0;
+	size_t		i;
+
+	if (hist_n == 0)
+		return 0;
+	for (i = 0; i < HIST_US; i++) {
+		sum += hist[i];
+		if (sum > want)
+			return (double)i / 1000.0;
+	}
+	return 1000.0;
+}
+
+static void
+hist_reset(void)
+{
+	memset(hist, 0, HIST_US * sizeof *hist);
+	hist_n = hist_over = 0;
+}
+
+static void conn_start(int);
+
+static void
+send_msg(struct lconn *lc)
+{
+	char	buf[256];
+	int	n;
+
+	n = snprintf(buf, sizeof buf, "PRIVMSG %s :t=%llu s=%d n=%llu "
+	    "a message of ordinary length for a support room\r\n", channel,
+	    (unsigned long long)now_ns(), lc->idx,
+	    (unsigned long long)lc->seq++);
+	bufferevent_write(lc->bev, buf, (size_t)n);
+	lc->inflight++;
+}
+
+static void
+fill_window(struct lconn *lc)
+{
+	while (sending && phase == 1 && lc->inflight < window)
+		send_msg(lc);
+}
+
+static void
+on_line(struct lconn *lc, char *line, size_t len)
+{
+	char		*p;
+	uint64_t	 t;
+
+	if (len > 8 && (p = memmem(line, len, " PRIVMSG ", 9)) != NULL) {
+		deliveries++;
+		if ((p = memmem(line, len, ":t=", 3)) != NULL) {
+			t = strtoull(p + 3, NULL, 10);
+			if (phase > 0)
+				hist_add(now_ns() - t);
+		}
+		/*
+		 * The last member (never a sender) acknowledges: a message
+		 * it received leaves its sender's window.  No echo-message
+		 * needed, so any server can be measured the same way.
+		 */
+		if (lc->idx == nmembers - 1 &&
+		    (p = memmem(line, len, " s=", 3)) != NULL) {
+			struct lconn	*s = conns[atoi(p + 3)];
+
+			echoes++;
+			s->inflight--;
+			fill_window(s);
+		}
+		return;
+	}
+	if (memmem(line, len, "PING ", 5) == line) {
+		line[1] = 'O';
+		bufferevent_write(lc->bev, line, len);
+		bufferevent_write(lc->bev, "\r\n", 2);
+		return;
+	}
+	if (lc->state == ST_REGISTERING && (memmem(line, len, " 376 ", 5) ||
+	    memmem(line, len, " 422 ", 5))) {
+		lc->state = ST_JOINING;
+		nregistered++;
+		if (strcmp(mode, "fanout") == 0) {
+			bufferevent_write(lc->bev, "JOIN ", 5);
+			bufferevent_write(lc->bev, channel, strlen(channel));
+			bufferevent_write(lc->bev, "\r\n", 2);
+		} else {
+			lc->state = ST_READY;
+			if (nstarted < nconns)
+				conn_start(nstarted++);
+		}
+		return;
+	}
+	if (lc->state == ST_JOINING && memmem(line, len, " 366 ", 5)) {
+		lc->state = ST_READY;
+		njoined++;
+		if (nstarted < nmembers)
+			conn_start(nstarted++);
+	}
+}
+
+/* Lines are handled in place: no allocation per line. */
+static void
+readcb(struct bufferevent *bev, void *arg)
+{
+	struct lconn	*lc = arg;
+	struct evbuffer	*in = bufferevent_get_input(bev);
+	size_t		 avail = evbuffer_get_length(in), used = 0, len;
+	char		*data, *nl;
+
+	if (avail == 0)
+		return;
+	data = (char *)evbuffer_pullup(in, -1);
+	while (used < avail && (nl = memchr(data + used, '\n',
+	    avail - used)) != NULL) {
+		len = (size_t)(nl - (data + used));
+		if (len > 0 && data[used + len - 1] == '\r')
+			len--;
+		on_line(lc, data + used, len);
+		used = (size_t)(nl - data) + 1;
+	}
+	evbuffer_drain(in, used);
+}
+
+static void
+eventcb(struct bufferevent *bev, short what, void *arg)
+{
+	struct lconn	*lc = arg;
+	char		 buf[256];
+	int		 n, one = 1;
+
+	(void)bev;
+	if (what & BEV_EVENT_CONNECTED) {
+		setsockopt(bufferevent_getfd(lc->bev), IPPROTO_TCP,
+		    TCP_NODELAY, &one, sizeof one);
+		nopen++;
+		lc->state = ST_REGISTERING;
+		n = snprintf(buf, sizeof buf, "NICK l%d\r\nUSER l 0 * :load"
+		    "\r\n", lc->idx);
+		bufferevent_write(lc->bev, buf, (size_t)n);
+		return;
+	}
+	fprintf(stderr, "hearth-ircload: connection %d lost (%s)\n", lc->idx,
+	    (what & BEV_EVENT_EOF) ? "closed" : strerror(errno));
+	exit(2);
+}
+
+static void
+conn_start(int i)
+{
+	struct lconn	*lc;
+	SSL		*ssl;
+
+	lc = calloc(1, sizeof *lc);
+	lc->idx = i;
+	lc->sender = (strcmp(mode, "fanout") == 0 && i < nsenders);
+	if (use_tls) {
+		ssl = SSL_new(ssl_ctx);
+		lc->bev = bufferevent_openssl_socket_new(base, -1, ssl,
+		    BUFFEREVENT_SSL_CONNECTING, BEV_OPT_CLOSE_ON_FREE);
+	} else
+		lc->bev = bufferevent_socket_new(base, -1,
+		    BEV_OPT_CLOSE_ON_FREE);
+	bufferevent_setcb(lc->bev, readcb, NULL, eventcb, lc);
+	bufferevent_enable(lc->bev, EV_READ | EV_WRITE);
+	if (bufferevent_socket_connect(lc->bev, (struct sockaddr *)&addr,
+	    sizeof addr) != 0) {
+		fprintf(stderr, "hearth-ircload: connect failed\n");
+		exit(2);
+	}
+	conns[i] = lc;
+}
+
+static void
+run_until(int (*done)(void), double timeout)
+{
+	double		 end = now_s() + timeout;
+	struct timeval	 tv = { 0, 2000 };
+
+	while (!done() && now_s() < end) {
+		event_base_loopexit(base, &tv);
+		event_base_dispatch(base);
+	}
+	if (!done()) {
+		fprintf(stderr, "hearth-ircload: timed out (open=%d "
+		    "registered=%d joined=%d)\n", nopen, nregistered, njoined);
+		exit(3);
+	}
+}
+
+static int
+all_joined(void)
+{
+	return njoined == nmembers;
+}
+
+static int
+all_registered(void)
+{
+	return nregistered == nconns;
+}
+
+static uint64_t	expect_deliveries;
+
+static int
+drained(void)
+{
+	return deliveries >= expect_deliveries;
+}
+
+static int
+flight_empty(void)
+{
+	int	i;
+
+	for (i = 0; i < nsenders; i++)
+		if (conns[i]->inflight > 0)
+			return 0;
+	return 1;
+}
+
+static void
+tick_cb(evutil_socket_t fd, short what, void *arg)
+{
+	static double	 credit;
+	static int	 next;
+	static double	 last;
+	double		 t = now_s();
+
+	(void)fd;
+	(void)what;
+	(void)arg;
+	if (!sending || phase != 2)
+		return;
+	if (last == 0)
+		last = t;
+	credit += (t - last) * rate;
+	last = t;
+	while (credit >= 1) {
+		send_msg(conns[next]);
+		next = (next + 1) % nsenders;
+		credit -= 1;
+	}
+}
+
+static void
+report_fanout(const char *name, uint64_t d0, double t0, double c0)
+{
+	double	el = now_s() - t0, cpu = server_cpu() - c0;
+	uint64_t d = deliveries - d0;
+
+	printf("%s.deliveries=%llu\n", name, (unsigned long long)d);
+	printf("%s.seconds=%.3f\n", name, el);
+	printf("%s.server_cpu_seconds=%.2f\n", name, cpu);
+	printf("%s.deliveries_per_second=%.0f\n", name, (double)d / el);
+	printf("%s.deliveries_per_cpu_second=%.0f\n", name,
+	    cpu > 0 ? (double)d / cpu : 0);
+	printf("%s.latency_p50_ms=%.3f\n", name, hist_pct(0.50));
+	printf("%s.latency_p99_ms=%.3f\n", name, hist_pct(0.99));
+	fflush(stdout);
+}
+
+static void
+mode_fanout(void)
+{
+	double		 t0, c0, end;
+	uint64_t	 d0, msgs;
+	struct timeval	 tv = { 0, 1000 };
+	int		 i;
+
+	conn_start(nstarted++);
+	for (i = 1; i < parallel && nstarted < nmembers; i++)
+		conn_start(nstarted++);
+	run_until(all_joined, 120);
+
+	/* Saturation: closed loop, W messages in flight per sender. */
+	hist_reset();
+	phase = 1;
+	sending = 1;
+	d0 = deliveries;
+	t0 = now_s();
+	c0 = server_cpu();
+	for (i = 0; i < nsenders; i++)
+		fill_window(conns[i]);
+	end = t0 + sat_seconds;
+	while (now_s() < end) {
+		event_base_loopexit(base, &tv);
+		event_base_dispatch(base);
+	}
+	sending = 0;
+	run_until(flight_empty, 60);
+	msgs = 0;
+	for (i = 0; i < nsenders; i++)
+		msgs += conns[i]->seq;
+	expect_deliveries = d0 + msgs * (uint64_t)(nmembers - 1);
+	run_until(drained, 60);
+	report_fanout("saturation", d0, t0, c0);
+	printf("saturation.messages=%llu\n", (unsigned long long)msgs);
+
+	/* Below saturation: RATE messages a second in all. */
+	hist_reset();
+	phase = 2;
+	sending = 1;
+	d0 = deliveries;
+	msgs = 0;
+	for (i = 0; i < nsenders; i++)
+		msgs += conns[i]->seq;
+	t0 = now_s();
+	c0 = server_cpu();
+	ev_tick = event_new(base, -1, EV_PERSIST, tick_cb, NULL);
+	{
+		struct timeval	tk = { 0, 1000 };
+
+		event_add(ev_tick, &tk);
+	}
+	end = t0 + rate_seconds;
+	while (now_s() < end) {
+		event_base_loopexit(base, &tv);
+		event_base_dispatch(base);
+	}
+	sending = 0;
+	event_del(ev_tick);
+	{
+		uint64_t	m2 = 0;
+
+		for (i = 0; i < nsenders; i++)
+			m2 += conns[i]->seq;
+		expect_deliveries = d0 + (m2 - msgs) *
+		    (uint64_t)(nmembers - 1);
+	}
+	run_until(drained, 60);
+	report_fanout("rate", d0, t0, c0);
+	printf("rate.messages_per_second=%.0f\n", rate);
+}
+
+static void
+mode_storm(void)
+{
+	double	t0 = now_s(), c0 = server_cpu(), el, cpu;
+	int	i;
+
+	for (i = 0; i < parallel && nstarted < nconns; i++)
+		conn_start(nstarted++);
+	run_until(all_registered, 300);
+	el = now_s() - t0;
+	cpu = server_cpu() - c0;
+	printf("storm.registrations=%d\n", nconns);
+	printf("storm.seconds=%.3f\n", el);
+	printf("storm.server_cpu_seconds=%.2f\n", cpu);
+	printf("storm.registrations_per_second=%.0f\n", nconns / el);
+	printf("storm.registrations_per_cpu_second=%.0f\n",
+	    cpu > 0 ? nconns / cpu : 0);
+}
+
+static void
+mode_idle(void)
+{
+	long	rss0 = server_rss_kb(), rss1;
+	int	i;
+
+	for (i = 0; i < parallel && nstarted < nconns; i++)
+		conn_start(nstarted++);
+	run_until(all_registered, 600);
+	/* Let the server settle (freed handshake buffers and so on). */
+	{
+		struct timeval	tv = { 1, 0 };
+
+		event_base_loopexit(base, &tv);
+		event_base_dispatch(base);
+	}
+	rss1 = server_rss_kb();
+	printf("idle.%s.connections=%d\n", use_tls ? "tls" : "plain", nconns);
+	printf("idle.%s.rss_before_kb=%ld\n", use_tls ? "tls" : "plain", rss0);
+	printf("idle.%s.rss_after_kb=%ld\n", use_tls ? "tls" : "plain", rss1);
+	printf("idle.%s.bytes_per_connection=%.0f\n", use_tls ? "tls" :
+	    "plain", (double)(rss1 - rss0) * 1024.0 / nconns);
+}
+
+static void
+usage(void)
+{
+	fprintf(stderr, "usage: hearth-ircload --port P --server-pid PID "
+	    "[--tls] [--mode fanout|storm|idle] [--members N] [--senders S] "
+	    "[--window W] [--seconds T] [--rate R] [--conns C] "
+	    "[--parallel P]\n");
+	exit(1);
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "port", required_argument, NULL, 'p' },
+		{ "server-pid", required_argument, NULL, 'P' },
+		{ "tls", no_argument, NULL, 't' },
+		{ "mode", required_argument, NULL, 'm' },
+		{ "members", required_argument, NULL, 'n' },
+		{ "senders", required_argument, NULL, 's' },
+		{ "window", required_argument, NULL, 'w' },
+		{ "seconds", required_argument, NULL, 'T' },
+		{ "rate", required_argument, NULL, 'r' },
+		{ "conns", required_argument, NULL, 'c' },
+		{ "parallel", required_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct rlimit	rl;
+	int		ch, port = 0;
+
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'p':
+			port = atoi(optarg);
+			break;
+		case 'P':
+			server_pid = (pid_t)atoi(optarg);
+			break;
+		case 't':
+			use_tls = 1;
+			break;
+		case 'm':
+			mode = optarg;
+			break;
+		case 'n':
+			nmembers = atoi(optarg);
+			break;
+		case 's':
+			nsenders = atoi(optarg);
+			break;
+		case 'w':
+			window = atoi(optarg);
+			break;
+		case 'T':
+			sat_seconds = rate_seconds = atof(optarg);
+			break;
+		case 'r':
+			rate = atof(optarg);
+			break;
+		case 'c':
+			nconns = atoi(optarg);
+			break;
+		case 'j':
+			parallel = atoi(optarg);
+			break;
+		default:
+			usage();
+		}
+	}
+	if (port == 0 || server_pid == 0)
+		usage();
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+	memset(&addr, 0, sizeof addr);
+	addr.sin_family = AF_INET;
+	addr.sin_port = htons((uint16_t)port);
+	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	base = event_base_new();
+	if (use_tls) {
+		ssl_ctx = SSL_CTX_new(TLS_client_method());
+		SSL_CTX_set_verify(ssl_ctx, SSL_VERIFY_NONE, NULL);
+	}
+	hist = calloc(HIST_US, sizeof *hist);
+	if (strcmp(mode, "fanout") == 0) {
+		conns = calloc((size_t)nmembers, sizeof *conns);
+		mode_fanout();
+	} else if (strcmp(mode, "storm") == 0 || strcmp(mode, "idle") == 0) {
+		conns = calloc((size_t)nconns, sizeof *conns);
+		nmembers = nconns;
+		if (strcmp(mode, "storm") == 0)
+			mode_storm();
+		else
+			mode_idle();
+	} else
+		usage();
+	fflush(stdout);
+	/* Connections close with the process. */
+	_exit(0);
+}

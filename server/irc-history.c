@@ -1,0 +1,547 @@
+/*
+ * irc-history.c -- channel history: storing messages, replay on JOIN,
+ * CHATHISTORY (IRCv3 draft/chathistory) and REDACT (IRCv3
+ * draft/message-redaction).
+ *
+ * A message is inserted (and committed) before anyone, its sender
+ * included, sees it; see message_channel() in irc-user.c.  Clients
+ * without draft/chathistory get the last irc_replay_lines lines when
+ * they join: as a chathistory batch when they have batch, otherwise as
+ * NOTICEs from the server that carry the original time in the text (and
+ * in the time tag for server-time clients).  Private messages are not
+ * stored.
+ */
+#include <ctype.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "irc-int.h"
+#include "irc-numeric.h"
+#include "log.h"
+#include "store-irc.h"
+#include "xmalloc.h"
+
+#define T_MIN	INT64_MIN
+#define T_MAX	INT64_MAX
+
+/* This connection's id for redaction rights: unique across restarts. */
+static void
+session_id(struct irc_client *cl, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s:%llu", cl->is->msgid_prefix,
+	    (unsigned long long)cl->conn->id);
+}
+
+int
+irc_history_store(struct irc_channel *ch, struct irc_client *cl,
+    const char *cmd, const char *msgid, int64_t ms, const char *ctags,
+    const char *text)
+{
+	struct chat_msg	m;
+	char		sid[64];
+
+	session_id(cl, sid, sizeof sid);
+	memset(&m, 0, sizeof m);
+	m.time = ms;
+	m.msgid = (char *)msgid;
+	m.target = ch->fold;
+	m.command = (char *)cmd;
+	m.source = irc_prefix(cl);
+	m.account = cl->account;
+	m.sender = sid;
+	m.tags = (char *)ctags;
+	m.text = (char *)text;
+	if (store_chat_insert(cl->is->srv->store, &m) != STORE_OK) {
+		log_warnx("irc: history of %s not stored", ch->name);
+		return -1;
+	}
+	return 0;
+}
+
+/* Messages collected from a query, oldest first once sorted. */
+struct hist {
+	struct chat_msg	*v;
+	size_t		 n;
+};
+
+static void
+hist_add(const struct chat_msg *m, void *arg)
+{
+	struct hist	*h = arg;
+	struct chat_msg	*d;
+
+	h->v = xreallocarray(h->v, h->n + 1, sizeof *h->v);
+	d = &h->v[h->n++];
+	memset(d, 0, sizeof *d);
+	d->id = m->id;
+	d->time = m->time;
+	d->msgid = xstrdup(m->msgid);
+	d->target = xstrdup(m->target);
+	d->command = xstrdup(m->command);
+	d->source = xstrdup(m->source);
+	d->account = m->account != NULL ? xstrdup(m->account) : NULL;
+	d->tags = m->tags != NULL ? xstrdup(m->tags) : NULL;
+	d->text = xstrdup(m->text);
+}
+
+static void
+hist_reverse(struct hist *h)
+{
+	struct chat_msg	tmp;
+	size_t		i;
+
+	for (i = 0; i < h->n / 2; i++) {
+		tmp = h->v[i];
+		h->v[i] = h->v[h->n - 1 - i];
+		h->v[h->n - 1 - i] = tmp;
+	}
+}
+
+static void
+hist_free(struct hist *h)
+{
+	size_t	i;
+
+	for (i = 0; i < h->n; i++)
+		chat_msg_clear(&h->v[i]);
+	free(h->v);
+	h->v = NULL;
+	h->n = 0;
+}
+
+/* Send stored message M to CL as it was, in batch REF (may be NULL). */
+static void
+send_stored(struct irc_client *cl, struct irc_channel *ch,
+    const struct chat_msg *m, const char *ref)
+{
+	struct irc_event	ev;
+
+	irc_event_init(&ev, ":%s %s %s :%s", m->source, m->command,
+	    ch != NULL ? ch->name : m->target, m->text);
+	irc_time_format(m->time, ev.time, sizeof ev.time);
+	ev.ms = m->time;
+	snprintf(ev.msgid, sizeof ev.msgid, "%s", m->msgid);
+	ev.account = m->account;
+	ev.ctags = m->tags;
+	ev.batch = ref;
+	irc_event_send(&ev, cl);
+	irc_event_free(&ev);
+}
+
+/* Replay for a client without batch: a NOTICE with the time in it. */
+static void
+send_replay_notice(struct irc_client *cl, struct irc_channel *ch,
+    const struct chat_msg *m)
+{
+	struct irc_event	 ev;
+	char			 when[32], nick[IRC_NICKLEN + 1];
+	time_t			 t = (time_t)(m->time / 1000);
+	struct tm		 tm;
+	const char		*text = m->text;
+	size_t			 n;
+
+	gmtime_r(&t, &tm);
+	strftime(when, sizeof when, "%Y-%m-%d %H:%M UTC", &tm);
+	n = strcspn(m->source, "!");
+	snprintf(nick, sizeof nick, "%.*s", (int)n, m->source);
+	if (strncmp(text, "\001ACTION ", 8) == 0) {
+		n = strlen(text + 8);
+		if (n > 0 && text[8 + n - 1] == '\001')
+			n--;
+		irc_event_init(&ev, ":%s NOTICE %s :[%s] * %s %.*s",
+		    irc_srvname(cl), ch->name, when, nick, (int)n, text + 8);
+	} else if (strcmp(m->command, "NOTICE") == 0)
+		irc_event_init(&ev, ":%s NOTICE %s :[%s] -%s- %s",
+		    irc_srvname(cl), ch->name, when, nick, text);
+	else
+		irc_event_init(&ev, ":%s NOTICE %s :[%s] <%s> %s",
+		    irc_srvname(cl), ch->name, when, nick, text);
+	irc_time_format(m->time, ev.time, sizeof ev.time);
+	irc_event_send(&ev, cl);
+	irc_event_free(&ev);
+}
+
+void
+irc_history_replay(struct irc_client *cl, struct irc_channel *ch)
+{
+	struct server	*srv = cl->conn->srv;
+	struct hist	 h = { NULL, 0 };
+	char		 ref[24];
+	size_t		 i;
+
+	if (!ch->history || srv->cf->irc_replay_lines <= 0 ||
+	    HASCAP(cl, CAP_CHATHISTORY))
+		return;
+	if (store_chat_range(srv->store, ch->fold, T_MIN, 0, T_MAX, 0, 1,
+	    srv->cf->irc_replay_lines, hist_add, &h) != STORE_OK ||
+	    h.n == 0) {
+		hist_free(&h);
+		return;
+	}
+	hist_reverse(&h);
+	if (HASCAP(cl, CAP_BATCH)) {
+		irc_new_batch(cl->is, ref, sizeof ref);
+		irc_batch_start(cl, ref, "chathistory", ch->name);
+		for (i = 0; i < h.n; i++)
+			send_stored(cl, ch, &h.v[i], ref);
+		irc_batch_end(cl, ref);
+	} else {
+		irc_sendf(cl, ":%s NOTICE %s :--- The last %zu message%s "
+		    "before you joined ---", irc_srvname(cl), ch->name, h.n,
+		    h.n == 1 ? "" : "s");
+		for (i = 0; i < h.n; i++)
+			send_replay_notice(cl, ch, &h.v[i]);
+		irc_sendf(cl, ":%s NOTICE %s :--- End of history ---",
+		    irc_srvname(cl), ch->name);
+	}
+	hist_free(&h);
+}
+
+/* CHATHISTORY. */
+
+struct ref {
+	int	star;		/* "*" */
+	int	is_ts;		/* a timestamp, not a msgid */
+	int64_t	t;
+	int64_t	id;
+};
+
+/*
+ * Parse a message reference for TARGET: "timestamp=...", "msgid=..."
+ * or (when STAR_OK) "*".  Returns 0, -1 when malformed, 1 for a msgid
+ * unknown in this target.
+ */
+static int
+parse_ref(struct irc_client *cl, const char *target, const char *s,
+    int star_ok, struct ref *r)
+{
+	struct chat_msg	m;
+	int		rc;
+
+	memset(r, 0, sizeof *r);
+	if (star_ok && strcmp(s, "*") == 0) {
+		r->star = 1;
+		return 0;
+	}
+	if (strncmp(s, "timestamp=", 10) == 0) {
+		r->is_ts = 1;
+		return irc_time_parse(s + 10, &r->t) == 0 ? 0 : -1;
+	}
+	if (strncmp(s, "msgid=", 6) != 0 || s[6] == '\0')
+		return -1;
+	memset(&m, 0, sizeof m);
+	rc = store_chat_get(cl->is->srv->store, s + 6, &m);
+	if (rc != STORE_OK || strcmp(m.target, target) != 0) {
+		chat_msg_clear(&m);
+		return 1;
+	}
+	r->t = m.time;
+	r->id = m.id;
+	chat_msg_clear(&m);
+	return 0;
+}
+
+/* (t, id) bounds: a timestamp excludes its whole millisecond. */
+static void
+lower_of(const struct ref *r, int64_t *t, int64_t *id)
+{
+	*t = r->t;
+	*id = r->is_ts ? T_MAX : r->id;
+}
+
+static void
+upper_of(const struct ref *r, int64_t *t, int64_t *id)
+{
+	*t = r->t;
+	*id = r->is_ts ? T_MIN : r->id;
+}
+
+static int
+ref_cmp(const struct ref *a, const struct ref *b)
+{
+	if (a->t != b->t)
+		return a->t < b->t ? -1 : 1;
+	if (a->id != b->id)
+		return a->id < b->id ? -1 : 1;
+	return 0;
+}
+
+static void
+history_send(struct irc_client *cl, struct irc_channel *ch,
+    const char *target, struct hist *h)
+{
+	char	ref[24];
+	size_t	i;
+
+	if (HASCAP(cl, CAP_BATCH)) {
+		irc_new_batch(cl->is, ref, sizeof ref);
+		irc_batch_start(cl, ref, "chathistory", target);
+	}
+	for (i = 0; i < h->n; i++)
+		send_stored(cl, ch, &h->v[i], HASCAP(cl, CAP_BATCH) ? ref :
+		    NULL);
+	if (HASCAP(cl, CAP_BATCH))
+		irc_batch_end(cl, ref);
+}
+
+struct target_time {
+	const char	*name;
+	int64_t		 t;
+};
+
+static int
+tt_cmp(const void *a, const void *b)
+{
+	const struct target_time	*x = a, *y = b;
+
+	return x->t < y->t ? -1 : x->t > y->t;
+}
+
+static int
+chathistory_targets(struct irc_client *cl, struct irc_msg *m)
+{
+	struct target_time	*tt;
+	struct irc_channel	*ch;
+	int64_t			 a, b, t;
+	size_t			 i, n = 0;
+	long			 limit;
+	char			 ref[24], when[32];
+
+	if (m->nparams < 4) {
+		irc_fail(cl, "CHATHISTORY", "NEED_MORE_PARAMS", "TARGETS",
+		    "Missing parameters");
+		return CONN_OK;
+	}
+	limit = atol(m->params[3]);
+	if (strncmp(m->params[1], "timestamp=", 10) != 0 ||
+	    strncmp(m->params[2], "timestamp=", 10) != 0 ||
+	    irc_time_parse(m->params[1] + 10, &a) != 0 ||
+	    irc_time_parse(m->params[2] + 10, &b) != 0 || limit <= 0) {
+		irc_fail(cl, "CHATHISTORY", "INVALID_PARAMS", "TARGETS",
+		    "Invalid parameters");
+		return CONN_OK;
+	}
+	if (a > b) {
+		t = a;
+		a = b;
+		b = t;
+	}
+	if (limit > IRC_CHATHISTORY_MAX)
+		limit = IRC_CHATHISTORY_MAX;
+	tt = xcalloc(cl->nchans + 1, sizeof *tt);
+	for (i = 0; i < cl->nchans; i++) {
+		ch = cl->chans[i]->ch;
+		if (!ch->history)
+			continue;
+		if (store_chat_last_time(cl->is->srv->store, ch->fold, a, b,
+		    &t) == STORE_OK) {
+			tt[n].name = ch->name;
+			tt[n].t = t;
+			n++;
+		}
+	}
+	qsort(tt, n, sizeof *tt, tt_cmp);
+	if (HASCAP(cl, CAP_BATCH)) {
+		irc_new_batch(cl->is, ref, sizeof ref);
+		irc_batch_start(cl, ref, "draft/chathistory-targets", NULL);
+	}
+	for (i = 0; i < n && (long)i < limit; i++) {
+		irc_time_format(tt[i].t, when, sizeof when);
+		if (HASCAP(cl, CAP_BATCH))
+			irc_sendf(cl, "@batch=%s :%s CHATHISTORY TARGETS %s "
+			    "timestamp=%s", ref, irc_srvname(cl), tt[i].name,
+			    when);
+		else
+			irc_sendf(cl, ":%s CHATHISTORY TARGETS %s "
+			    "timestamp=%s", irc_srvname(cl), tt[i].name, when);
+	}
+	if (HASCAP(cl, CAP_BATCH))
+		irc_batch_end(cl, ref);
+	free(tt);
+	return CONN_OK;
+}
+
+int
+cmd_chathistory(struct irc_client *cl, struct irc_msg *m)
+{
+	struct store		*st = cl->is->srv->store;
+	struct irc_channel	*ch = NULL;
+	struct hist		 h = { NULL, 0 };
+	struct ref		 r1, r2;
+	char			 sub[16];
+	const char		*target;
+	int64_t			 lt, lid, ht, hid;
+	long			 limit;
+	size_t			 i, need;
+	int			 rc, rc2 = 0, nbefore;
+
+	snprintf(sub, sizeof sub, "%s", m->params[0]);
+	for (i = 0; sub[i] != '\0'; i++)
+		sub[i] = (char)toupper((unsigned char)sub[i]);
+	if (strcmp(sub, "TARGETS") == 0)
+		return chathistory_targets(cl, m);
+	if (strcmp(sub, "BEFORE") != 0 && strcmp(sub, "AFTER") != 0 &&
+	    strcmp(sub, "LATEST") != 0 && strcmp(sub, "AROUND") != 0 &&
+	    strcmp(sub, "BETWEEN") != 0) {
+		irc_fail(cl, "CHATHISTORY", "INVALID_PARAMS", m->params[0],
+		    "Unknown subcommand");
+		return CONN_OK;
+	}
+	need = strcmp(sub, "BETWEEN") == 0 ? 5 : 4;
+	if (m->nparams < need) {
+		irc_fail(cl, "CHATHISTORY", "NEED_MORE_PARAMS", sub,
+		    "Missing parameters");
+		return CONN_OK;
+	}
+	target = m->params[1];
+	limit = atol(m->params[need - 1]);
+	if (target[0] == '#') {
+		ch = irc_channel_find(cl->is, target);
+		if (ch == NULL || irc_member_find(cl, ch) == NULL) {
+			irc_fail(cl, "CHATHISTORY", "INVALID_TARGET", target,
+			    "You are not in that channel");
+			return CONN_OK;
+		}
+	} else if (!irc_nick_valid(target, IRC_NICKLEN)) {
+		irc_fail(cl, "CHATHISTORY", "INVALID_TARGET", target,
+		    "No such target");
+		return CONN_OK;
+	}
+	rc = parse_ref(cl, ch != NULL ? ch->fold : "", m->params[2],
+	    strcmp(sub, "LATEST") == 0, &r1);
+	if (need == 5)
+		rc2 = parse_ref(cl, ch != NULL ? ch->fold : "", m->params[3],
+		    0, &r2);
+	if (rc < 0 || rc2 < 0 || limit <= 0) {
+		irc_fail(cl, "CHATHISTORY", "INVALID_PARAMS", sub,
+		    "Invalid message reference or limit");
+		return CONN_OK;
+	}
+	if (limit > IRC_CHATHISTORY_MAX)
+		limit = IRC_CHATHISTORY_MAX;
+	/* Direct messages are not kept; an unknown msgid has nothing. */
+	if (ch == NULL || !ch->history || rc > 0 || rc2 > 0) {
+		history_send(cl, ch, target, &h);
+		return CONN_OK;
+	}
+	if (strcmp(sub, "BEFORE") == 0) {
+		upper_of(&r1, &ht, &hid);
+		rc = store_chat_range(st, ch->fold, T_MIN, 0, ht, hid, 1,
+		    (int)limit, hist_add, &h);
+		hist_reverse(&h);
+	} else if (strcmp(sub, "AFTER") == 0) {
+		lower_of(&r1, &lt, &lid);
+		rc = store_chat_range(st, ch->fold, lt, lid, T_MAX, 0, 0,
+		    (int)limit, hist_add, &h);
+	} else if (strcmp(sub, "LATEST") == 0) {
+		if (r1.star) {
+			lt = T_MIN;
+			lid = 0;
+		} else
+			lower_of(&r1, &lt, &lid);
+		rc = store_chat_range(st, ch->fold, lt, lid, T_MAX, 0, 1,
+		    (int)limit, hist_add, &h);
+		hist_reverse(&h);
+	} else if (strcmp(sub, "AROUND") == 0) {
+		/* Half before, the rest from the reference on. */
+		upper_of(&r1, &ht, &hid);
+		rc = store_chat_range(st, ch->fold, T_MIN, 0, ht, hid, 1,
+		    (int)(limit / 2), hist_add, &h);
+		hist_reverse(&h);
+		nbefore = (int)h.n;
+		lt = r1.t;
+		lid = r1.is_ts ? T_MIN : r1.id - 1;
+		if (rc == STORE_OK)
+			rc = store_chat_range(st, ch->fold, lt, lid, T_MAX, 0,
+			    0, (int)limit - nbefore, hist_add, &h);
+	} else {
+		/* BETWEEN: counted from the first reference. */
+		if (ref_cmp(&r1, &r2) <= 0) {
+			lower_of(&r1, &lt, &lid);
+			upper_of(&r2, &ht, &hid);
+			rc = store_chat_range(st, ch->fold, lt, lid, ht, hid, 0,
+			    (int)limit, hist_add, &h);
+		} else {
+			lower_of(&r2, &lt, &lid);
+			upper_of(&r1, &ht, &hid);
+			rc = store_chat_range(st, ch->fold, lt, lid, ht, hid, 1,
+			    (int)limit, hist_add, &h);
+			hist_reverse(&h);
+		}
+	}
+	if (rc != STORE_OK) {
+		irc_fail(cl, "CHATHISTORY", "MESSAGE_ERROR", sub,
+		    "History is not available right now");
+		hist_free(&h);
+		return CONN_OK;
+	}
+	history_send(cl, ch, ch->name, &h);
+	hist_free(&h);
+	return CONN_OK;
+}
+
+/* REDACT <target> <msgid> [<reason>] (draft/message-redaction). */
+int
+cmd_redact(struct irc_client *cl, struct irc_msg *m)
+{
+	struct store		*st = cl->is->srv->store;
+	struct irc_channel	*ch;
+	struct irc_member	*mb;
+	struct irc_event	 ev;
+	struct chat_msg		 msg;
+	char			 ctx[IRC_CHANLEN + 64], sid[64];
+	const char		*reason = m->nparams > 2 ? m->params[2] : NULL;
+	int			 allowed;
+	size_t			 i;
+
+	ch = irc_channel_find(cl->is, m->params[0]);
+	if (ch == NULL || (mb = irc_member_find(cl, ch)) == NULL) {
+		irc_fail(cl, "REDACT", "INVALID_TARGET", m->params[0],
+		    "You are not in that channel");
+		return CONN_OK;
+	}
+	snprintf(ctx, sizeof ctx, "%s %s", ch->name, m->params[1]);
+	memset(&msg, 0, sizeof msg);
+	if (store_chat_get(st, m->params[1], &msg) != STORE_OK ||
+	    strcmp(msg.target, ch->fold) != 0) {
+		chat_msg_clear(&msg);
+		irc_fail(cl, "REDACT", "UNKNOWN_MSGID", ctx,
+		    "This message does not exist or is too old");
+		return CONN_OK;
+	}
+	session_id(cl, sid, sizeof sid);
+	allowed = (mb->prefix & PFX_OP) || (cl->flags & CL_OPER) ||
+	    strcmp(msg.sender, sid) == 0 || (cl->account != NULL &&
+	    msg.account != NULL && strcasecmp(cl->account, msg.account) == 0);
+	if (!allowed) {
+		chat_msg_clear(&msg);
+		irc_fail(cl, "REDACT", "REDACT_FORBIDDEN", ctx,
+		    "You may not redact this message");
+		return CONN_OK;
+	}
+	if (store_chat_delete(st, msg.msgid) != STORE_OK) {
+		chat_msg_clear(&msg);
+		irc_fail(cl, "REDACT", "TEMPORARILY_UNAVAILABLE", ctx,
+		    "Try again later");
+		return CONN_OK;
+	}
+	store_audit(st, cl->account != NULL ? cl->account : cl->nick,
+	    "irc.redact", ch->name, reason);
+	if (reason != NULL && *reason != '\0')
+		irc_event_init(&ev, ":%s REDACT %s %s :%s", irc_prefix(cl),
+		    ch->name, msg.msgid, reason);
+	else
+		irc_event_init(&ev, ":%s REDACT %s %s", irc_prefix(cl),
+		    ch->name, msg.msgid);
+	ev.account = cl->account;
+	for (i = 0; i < ch->nmembers; i++)
+		if (HASCAP(ch->members[i]->cl, CAP_MESSAGE_REDACTION))
+			irc_event_send(&ev, ch->members[i]->cl);
+	irc_event_free(&ev);
+	chat_msg_clear(&msg);
+	return CONN_OK;
+}

@@ -1,0 +1,480 @@
+/*
+ * store-irc.c -- IRC statements: chat history, room state, client
+ * certificates and server state.  Schema: migration 3 in store.c.
+ *
+ * History queries compare (time, id) row values so that messages of the
+ * same millisecond keep their order and a msgid reference is exact; the
+ * index chat_messages_target_time (target, time, id) serves them all.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "log.h"
+#include "store-int.h"
+#include "store-irc.h"
+#include "xmalloc.h"
+
+/* The schema version that created the tables used here. */
+#define IRC_SCHEMA	3
+
+enum {
+	I_CHAT_INSERT,
+	I_CHAT_RANGE_ASC,
+	I_CHAT_RANGE_DESC,
+	I_CHAT_GET,
+	I_CHAT_DELETE,
+	I_CHAT_LAST_TIME,
+	I_STATE_GET,
+	I_STATE_SET,
+	I_ROOM_LIST,
+	I_ROOM_SAVE,
+	I_MASK_LIST,
+	I_MASK_ADD,
+	I_MASK_DEL,
+	I_CERT_ACCOUNT,
+	I_CERT_ADD,
+	I_COUNT
+};
+
+#define CHAT_COLS "id, time, msgid, target, command, source, account, " \
+	"sender, tags, text"
+
+static const struct store_sql irc_sql[] = {
+	{ I_CHAT_INSERT,
+	  "INSERT INTO chat_messages (time, msgid, target, command, source, "
+	  "account, sender, tags, text) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
+	  "?8, ?9)" },
+	{ I_CHAT_RANGE_ASC,
+	  "SELECT " CHAT_COLS " FROM chat_messages WHERE target = ?1 AND "
+	  "(time, id) > (?2, ?3) AND (time, id) < (?4, ?5) "
+	  "ORDER BY time, id LIMIT ?6" },
+	{ I_CHAT_RANGE_DESC,
+	  "SELECT " CHAT_COLS " FROM chat_messages WHERE target = ?1 AND "
+	  "(time, id) > (?2, ?3) AND (time, id) < (?4, ?5) "
+	  "ORDER BY time DESC, id DESC LIMIT ?6" },
+	{ I_CHAT_GET,
+	  "SELECT " CHAT_COLS " FROM chat_messages WHERE msgid = ?1" },
+	{ I_CHAT_DELETE,
+	  "DELETE FROM chat_messages WHERE msgid = ?1" },
+	{ I_CHAT_LAST_TIME,
+	  "SELECT max(time) FROM chat_messages WHERE target = ?1 AND "
+	  "time > ?2 AND time < ?3" },
+	{ I_STATE_GET,
+	  "SELECT value FROM irc_state WHERE name = ?1" },
+	{ I_STATE_SET,
+	  "INSERT INTO irc_state (name, value) VALUES (?1, ?2) "
+	  "ON CONFLICT (name) DO UPDATE SET value = excluded.value" },
+	{ I_ROOM_LIST,
+	  "SELECT id, name, topic, topic_setter, topic_time, modes, chan_key, "
+	  "user_limit, history, created FROM rooms ORDER BY name_fold" },
+	{ I_ROOM_SAVE,
+	  "UPDATE rooms SET topic = ?2, topic_setter = ?3, topic_time = ?4, "
+	  "modes = ?5, chan_key = ?6, user_limit = ?7 WHERE id = ?1" },
+	{ I_MASK_LIST,
+	  "SELECT room_id, kind, mask, setter, time FROM room_masks "
+	  "ORDER BY room_id, kind, time" },
+	{ I_MASK_ADD,
+	  "INSERT OR REPLACE INTO room_masks (room_id, kind, mask, setter, "
+	  "time) VALUES (?1, ?2, ?3, ?4, ?5)" },
+	{ I_MASK_DEL,
+	  "DELETE FROM room_masks WHERE room_id = ?1 AND kind = ?2 AND "
+	  "mask = ?3" },
+	{ I_CERT_ACCOUNT,
+	  "SELECT a.name FROM account_certs c JOIN accounts a ON "
+	  "a.id = c.account_id WHERE c.fingerprint = lower(?1) AND "
+	  "a.status = 'active'" },
+	{ I_CERT_ADD,
+	  "INSERT OR REPLACE INTO account_certs (fingerprint, account_id, "
+	  "added) SELECT lower(?2), id, ?3 FROM accounts WHERE "
+	  "name_fold = lower(?1)" },
+};
+
+/*
+ * Prepare the statements, unless the schema predates them (a store
+ * opened at an older version, as the migration tests do).
+ */
+int
+store_irc_open(struct store *st)
+{
+	if (store_schema_version(st) < IRC_SCHEMA)
+		return 0;
+	st->nirc_stmts = I_COUNT;
+	st->irc_stmts = xcalloc(I_COUNT, sizeof *st->irc_stmts);
+	return store_prepare(st, irc_sql, sizeof irc_sql / sizeof irc_sql[0],
+	    st->irc_stmts);
+}
+
+void
+store_irc_close(struct store *st)
+{
+	if (st->irc_stmts == NULL)
+		return;
+	store_finalize(st->irc_stmts, st->nirc_stmts);
+	free(st->irc_stmts);
+	st->irc_stmts = NULL;
+}
+
+static sqlite3_stmt *
+stmt(struct store *st, int id)
+{
+	if (st->irc_stmts == NULL)
+		return NULL;
+	return store_reset(st->irc_stmts[id]);
+}
+
+static void
+bind_text_or_null(sqlite3_stmt *s, int i, const char *v)
+{
+	if (v != NULL)
+		sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(s, i);
+}
+
+static int
+done(struct store *st, sqlite3_stmt *s, const char *what)
+{
+	int	rc = sqlite3_step(s);
+
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		store_log_error(st, what);
+		return STORE_ERROR;
+	}
+	return STORE_OK;
+}
+
+void
+chat_msg_clear(struct chat_msg *m)
+{
+	free(m->msgid);
+	free(m->target);
+	free(m->command);
+	free(m->source);
+	free(m->account);
+	free(m->sender);
+	free(m->tags);
+	free(m->text);
+	memset(m, 0, sizeof *m);
+}
+
+int
+store_chat_insert(struct store *st, const struct chat_msg *m)
+{
+	sqlite3_stmt	*s = stmt(st, I_CHAT_INSERT);
+
+	if (s == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, m->time);
+	sqlite3_bind_text(s, 2, m->msgid, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, m->target, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 4, m->command, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 5, m->source, -1, SQLITE_STATIC);
+	bind_text_or_null(s, 6, m->account);
+	sqlite3_bind_text(s, 7, m->sender, -1, SQLITE_STATIC);
+	bind_text_or_null(s, 8, m->tags);
+	sqlite3_bind_text(s, 9, m->text, -1, SQLITE_STATIC);
+	return done(st, s, "chat insert");
+}
+
+/* Read a row of CHAT_COLS into M, pointing into the statement. */
+static void
+chat_row(sqlite3_stmt *s, struct chat_msg *m)
+{
+	m->id = sqlite3_column_int64(s, 0);
+	m->time = sqlite3_column_int64(s, 1);
+	m->msgid = (char *)sqlite3_column_text(s, 2);
+	m->target = (char *)sqlite3_column_text(s, 3);
+	m->command = (char *)sqlite3_column_text(s, 4);
+	m->source = (char *)sqlite3_column_text(s, 5);
+	m->account = (char *)sqlite3_column_text(s, 6);
+	m->sender = (char *)sqlite3_column_text(s, 7);
+	m->tags = (char *)sqlite3_column_text(s, 8);
+	m->text = (char *)sqlite3_column_text(s, 9);
+}
+
+int
+store_chat_range(struct store *st, const char *target, int64_t lo_t,
+    int64_t lo_id, int64_t hi_t, int64_t hi_id, int desc, int limit,
+    store_chat_cb cb, void *arg)
+{
+	sqlite3_stmt	*s = stmt(st, desc ? I_CHAT_RANGE_DESC :
+			    I_CHAT_RANGE_ASC);
+	struct chat_msg	 m;
+	int		 rc;
+
+	if (s == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_text(s, 1, target, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, lo_t);
+	sqlite3_bind_int64(s, 3, lo_id);
+	sqlite3_bind_int64(s, 4, hi_t);
+	sqlite3_bind_int64(s, 5, hi_id);
+	sqlite3_bind_int(s, 6, limit);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		chat_row(s, &m);
+		cb(&m, arg);
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		store_log_error(st, "chat range");
+		return STORE_ERROR;
+	}
+	return STORE_OK;
+}
+
+static char *
+dup_or_null(const char *s)
+{
+	return s != NULL ? xstrdup(s) : NULL;
+}
+
+int
+store_chat_get(struct store *st, const char *msgid, struct chat_msg *out)
+{
+	sqlite3_stmt	*s = stmt(st, I_CHAT_GET);
+	struct chat_msg	 m;
+	int		 rc;
+
+	if (s == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_text(s, 1, msgid, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		chat_row(s, &m);
+		out->id = m.id;
+		out->time = m.time;
+		out->msgid = dup_or_null(m.msgid);
+		out->target = dup_or_null(m.target);
+		out->command = dup_or_null(m.command);
+		out->source = dup_or_null(m.source);
+		out->account = dup_or_null(m.account);
+		out->sender = dup_or_null(m.sender);
+		out->tags = dup_or_null(m.tags);
+		out->text = dup_or_null(m.text);
+		sqlite3_reset(s);
+		return STORE_OK;
+	}
+	sqlite3_reset(s);
+	if (rc == SQLITE_DONE)
+		return STORE_NOTFOUND;
+	store_log_error(st, "chat get");
+	return STORE_ERROR;
+}
+
+int
+store_chat_delete(struct store *st, const char *msgid)
+{
+	sqlite3_stmt	*s = stmt(st, I_CHAT_DELETE);
+
+	if (s == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_text(s, 1, msgid, -1, SQLITE_STATIC);
+	return done(st, s, "chat delete");
+}
+
+int
+store_chat_last_time(struct store *st, const char *target, int64_t lo,
+    int64_t hi, int64_t *out)
+{
+	sqlite3_stmt	*s = stmt(st, I_CHAT_LAST_TIME);
+	int		 rc, found = 0;
+
+	if (s == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_text(s, 1, target, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, lo);
+	sqlite3_bind_int64(s, 3, hi);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL) {
+		*out = sqlite3_column_int64(s, 0);
+		found = 1;
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		store_log_error(st, "chat last time");
+		return STORE_ERROR;
+	}
+	return found ? STORE_OK : STORE_NOTFOUND;
+}
+
+int
+store_irc_state_get(struct store *st, const char *name, char **value)
+{
+	sqlite3_stmt	*s = stmt(st, I_STATE_GET);
+	int		 rc;
+
+	*value = NULL;
+	if (s == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*value = store_col_text(s, 0);
+	sqlite3_reset(s);
+	if (rc == SQLITE_ROW)
+		return STORE_OK;
+	if (rc == SQLITE_DONE)
+		return STORE_NOTFOUND;
+	store_log_error(st, "irc state get");
+	return STORE_ERROR;
+}
+
+int
+store_irc_state_set(struct store *st, const char *name, const char *value)
+{
+	sqlite3_stmt	*s = stmt(st, I_STATE_SET);
+
+	if (s == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, value, -1, SQLITE_STATIC);
+	return done(st, s, "irc state set");
+}
+
+int
+store_room_state_list(struct store *st, store_room_state_cb cb, void *arg)
+{
+	sqlite3_stmt		*s = stmt(st, I_ROOM_LIST);
+	struct room_state	 r;
+	int			 rc;
+
+	if (s == NULL)
+		return STORE_ERROR;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		r.id = sqlite3_column_int64(s, 0);
+		r.name = (const char *)sqlite3_column_text(s, 1);
+		r.topic = (const char *)sqlite3_column_text(s, 2);
+		r.topic_setter = (const char *)sqlite3_column_text(s, 3);
+		r.topic_time = sqlite3_column_int64(s, 4);
+		r.modes = (const char *)sqlite3_column_text(s, 5);
+		r.key = (const char *)sqlite3_column_text(s, 6);
+		r.limit = sqlite3_column_int(s, 7);
+		r.history = sqlite3_column_int(s, 8);
+		r.created = sqlite3_column_int64(s, 9);
+		cb(&r, arg);
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		store_log_error(st, "room state list");
+		return STORE_ERROR;
+	}
+	return STORE_OK;
+}
+
+int
+store_room_save(struct store *st, int64_t id, const char *topic,
+    const char *setter, int64_t topic_time, const char *modes,
+    const char *key, int limit)
+{
+	sqlite3_stmt	*s = stmt(st, I_ROOM_SAVE);
+
+	if (s == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_text(s, 2, topic != NULL ? topic : "", -1,
+	    SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, setter != NULL ? setter : "", -1,
+	    SQLITE_STATIC);
+	sqlite3_bind_int64(s, 4, topic_time);
+	sqlite3_bind_text(s, 5, modes, -1, SQLITE_STATIC);
+	bind_text_or_null(s, 6, key);
+	sqlite3_bind_int(s, 7, limit);
+	return done(st, s, "room save");
+}
+
+int
+store_room_mask_list(struct store *st, store_room_mask_cb cb, void *arg)
+{
+	sqlite3_stmt	*s = stmt(st, I_MASK_LIST);
+	const char	*kind;
+	int		 rc;
+
+	if (s == NULL)
+		return STORE_ERROR;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		kind = (const char *)sqlite3_column_text(s, 1);
+		cb(sqlite3_column_int64(s, 0), kind != NULL ? kind[0] : 'b',
+		    (const char *)sqlite3_column_text(s, 2),
+		    (const char *)sqlite3_column_text(s, 3),
+		    sqlite3_column_int64(s, 4), arg);
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		store_log_error(st, "room mask list");
+		return STORE_ERROR;
+	}
+	return STORE_OK;
+}
+
+int
+store_room_mask_add(struct store *st, int64_t room, char kind,
+    const char *mask, const char *setter, int64_t when)
+{
+	sqlite3_stmt	*s = stmt(st, I_MASK_ADD);
+	char		 k[2] = { kind, '\0' };
+
+	if (s == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, room);
+	sqlite3_bind_text(s, 2, k, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 3, mask, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 4, setter, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 5, when);
+	return done(st, s, "room mask add");
+}
+
+int
+store_room_mask_del(struct store *st, int64_t room, char kind,
+    const char *mask)
+{
+	sqlite3_stmt	*s = stmt(st, I_MASK_DEL);
+	char		 k[2] = { kind, '\0' };
+
+	if (s == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, room);
+	sqlite3_bind_text(s, 2, k, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 3, mask, -1, SQLITE_STATIC);
+	return done(st, s, "room mask del");
+}
+
+int
+store_cert_account(struct store *st, const char *fp, char **account)
+{
+	sqlite3_stmt	*s = stmt(st, I_CERT_ACCOUNT);
+	int		 rc;
+
+	*account = NULL;
+	if (s == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_text(s, 1, fp, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*account = store_col_text(s, 0);
+	sqlite3_reset(s);
+	if (rc == SQLITE_ROW)
+		return STORE_OK;
+	if (rc == SQLITE_DONE)
+		return STORE_NOTFOUND;
+	store_log_error(st, "cert account");
+	return STORE_ERROR;
+}
+
+int
+store_cert_add(struct store *st, const char *account, const char *fp)
+{
+	sqlite3_stmt	*s = stmt(st, I_CERT_ADD);
+	int		 rc;
+
+	if (s == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_text(s, 1, account, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, fp, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 3, (sqlite3_int64)time(NULL));
+	rc = done(st, s, "cert add");
+	if (rc == STORE_OK && sqlite3_changes(st->db) == 0)
+		return STORE_NOTFOUND;
+	return rc;
+}

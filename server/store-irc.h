@@ -1,0 +1,88 @@
+/*
+ * store-irc.h -- the IRC part of the database: chat history, persistent
+ * room state (topic, modes, key, limit, ban/exception/invite lists),
+ * client certificates for SASL EXTERNAL and small server state (the
+ * cloak key).  The statements live in store-irc.c, prepared once when
+ * the store opens.
+ */
+#ifndef HEARTH_STORE_IRC_H
+#define HEARTH_STORE_IRC_H
+
+#include <stdint.h>
+
+#include "store.h"
+
+/* One stored channel message.  Strings are owned by the struct. */
+struct chat_msg {
+	int64_t	 id;
+	int64_t	 time;		/* milliseconds since the epoch */
+	char	*msgid;
+	char	*target;	/* case-folded channel name */
+	char	*command;	/* PRIVMSG or NOTICE */
+	char	*source;	/* nick!user@cloak at the time */
+	char	*account;	/* NULL: not logged in */
+	char	*sender;	/* session id, for redaction rights */
+	char	*tags;		/* escaped client-only tags, or NULL */
+	char	*text;
+};
+
+void	 chat_msg_clear(struct chat_msg *);
+/* Insert M (autocommit: durable once this returns STORE_OK). */
+int	 store_chat_insert(struct store *, const struct chat_msg *m);
+typedef void (*store_chat_cb)(const struct chat_msg *, void *);
+/*
+ * Messages of TARGET strictly between (LO_T, LO_ID) and (HI_T, HI_ID),
+ * ordered by (time, id), at most LIMIT, latest first when DESC.
+ */
+int	 store_chat_range(struct store *, const char *target, int64_t lo_t,
+	    int64_t lo_id, int64_t hi_t, int64_t hi_id, int desc, int limit,
+	    store_chat_cb, void *);
+/* Look a message up by msgid; fills M (caller clears). */
+int	 store_chat_get(struct store *, const char *msgid, struct chat_msg *);
+int	 store_chat_delete(struct store *, const char *msgid);
+/* Time of the latest message of TARGET in (LO, HI), or STORE_NOTFOUND. */
+int	 store_chat_last_time(struct store *, const char *target, int64_t lo,
+	    int64_t hi, int64_t *out);
+
+/* Key/value server state. *VALUE is xmalloc'd. */
+int	 store_irc_state_get(struct store *, const char *name, char **value);
+int	 store_irc_state_set(struct store *, const char *name,
+	    const char *value);
+
+/* Registered rooms with their full state. */
+struct room_state {
+	int64_t		 id;
+	const char	*name;
+	const char	*topic;
+	const char	*topic_setter;
+	int64_t		 topic_time;
+	const char	*modes;		/* letters from imnstRM, "+nt" */
+	const char	*key;		/* NULL: none */
+	int		 limit;
+	int		 history;
+	int64_t		 created;
+};
+typedef void (*store_room_state_cb)(const struct room_state *, void *);
+int	 store_room_state_list(struct store *, store_room_state_cb, void *);
+int	 store_room_save(struct store *, int64_t id, const char *topic,
+	    const char *setter, int64_t topic_time, const char *modes,
+	    const char *key, int limit);
+typedef void (*store_room_mask_cb)(int64_t room, char kind,
+	    const char *mask, const char *setter, int64_t when, void *);
+int	 store_room_mask_list(struct store *, store_room_mask_cb, void *);
+int	 store_room_mask_add(struct store *, int64_t room, char kind,
+	    const char *mask, const char *setter, int64_t when);
+int	 store_room_mask_del(struct store *, int64_t room, char kind,
+	    const char *mask);
+
+/* SASL EXTERNAL: the account a certificate fingerprint belongs to. */
+int	 store_cert_account(struct store *, const char *fingerprint,
+	    char **account);
+int	 store_cert_add(struct store *, const char *account,
+	    const char *fingerprint);
+
+/* Called by store_open/store_close only. */
+int	 store_irc_open(struct store *);
+void	 store_irc_close(struct store *);
+
+#endif
