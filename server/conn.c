@@ -661,6 +661,12 @@ conn_output_len(struct conn *c)
 struct evbuffer *
 conn_output(struct conn *c)
 {
+	/*
+	 * The caller adds to the buffer directly: queue the flush now (it
+	 * runs after this callback), or the bytes would wait for the next
+	 * conn_write().
+	 */
+	conn_mark_dirty(c);
 	return bufferevent_get_output(c->bev);
 }
 

@@ -7,6 +7,7 @@ Skipped (not passed silently) when tin, slrn or tmux is missing."""
 import os
 import re
 import shutil
+import signal
 import subprocess
 import tempfile
 import time
@@ -61,6 +62,16 @@ class Tmux:
                         self.name] + list(keys), check=True)
 
     def close(self):
+        # slrn and tin ignore the SIGHUP of a closing pane and spin on the
+        # dead terminal: kill the program itself, then the server.
+        r = subprocess.run(["tmux", "-L", self.sock, "list-panes", "-a",
+                            "-F", "#{pane_pid}"], capture_output=True,
+                           text=True)
+        for pid in r.stdout.split():
+            try:
+                os.kill(int(pid), signal.SIGKILL)
+            except (ValueError, ProcessLookupError):
+                pass
         subprocess.run(["tmux", "-L", self.sock, "kill-server"],
                        capture_output=True)
 
