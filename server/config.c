@@ -92,6 +92,8 @@ config_default(void)
 	cf->report_group = xstrdup("hearth.report");
 	cf->announce_group = xstrdup("hearth.announce");
 	cf->erasure_mode = xstrdup("pseudonymize");
+	cf->service_nick = xstrdup("Helper");
+	cf->moderators_room = xstrdup("#moderators");
 	cf->event_reminder_minutes = 15;
 	cf->report_window = 86400;
 	cf->http_rate_per_sec = 20;
@@ -147,6 +149,8 @@ config_free(struct config *cf)
 	free(cf->report_group);
 	free(cf->announce_group);
 	free(cf->erasure_mode);
+	free(cf->service_nick);
+	free(cf->moderators_room);
 	free(cf->user);
 	free(cf->server_name);
 	free(cf->network_name);
@@ -336,6 +340,8 @@ static const struct key_def keys[] = {
 	{ "report_group", K_STR, O(report_group), 0, 0 },
 	{ "announce_group", K_STR, O(announce_group), 0, 0 },
 	{ "erasure_mode", K_STR, O(erasure_mode), 0, 0 },
+	{ "service_nick", K_STR, O(service_nick), 0, 0 },
+	{ "moderators_room", K_STR, O(moderators_room), 0, 0 },
 	{ "event_reminder_minutes", K_INT, O(event_reminder_minutes), 0,
 	    10080 },
 	{ "report_autohide_threshold", K_INT, O(report_autohide), 0, 1000 },

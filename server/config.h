@@ -70,6 +70,8 @@ struct config {
 	char			*report_group;
 	char			*announce_group;
 	char			*erasure_mode;
+	char			*service_nick;
+	char			*moderators_room;
 	int			 event_reminder_minutes;
 	int			 report_autohide;	/* reporters */
 	int			 report_window;		/* seconds */

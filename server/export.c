@@ -13,6 +13,15 @@
 #include "store-nntp.h"
 #include "xmalloc.h"
 
+static void	(*chat_hook)(struct server *, const char *, struct evbuffer *);
+
+void
+export_set_chat_hook(void (*fn)(struct server *, const char *,
+    struct evbuffer *))
+{
+	chat_hook = fn;
+}
+
 void
 json_add_string(struct evbuffer *b, const char *s, size_t len)
 {
@@ -168,6 +177,8 @@ export_member(struct server *srv, const char *name, struct evbuffer *json,
 	rc.n = 0;
 	store_logins_of(srv->store, a.name, json_row, &rc);
 	evbuffer_add_printf(json, "%s]", rc.n ? "\n  " : "");
+	if (chat_hook != NULL)
+		chat_hook(srv, a.name, json);
 	evbuffer_add_printf(json, "\n}\n");
 	account_clear(&a);
 	return STORE_OK;

@@ -127,6 +127,12 @@ channel_save(struct irc_server *is, struct irc_channel *ch)
 		log_warnx("irc: cannot save room %s", ch->name);
 }
 
+void
+irc_channel_save(struct irc_server *is, struct irc_channel *ch)
+{
+	channel_save(is, ch);
+}
+
 static void
 room_loaded(const struct room_state *r, void *arg)
 {
@@ -340,12 +346,17 @@ list_match(struct irc_masklist *l, const char *full)
 	return 0;
 }
 
-/* Is CL banned from CH (+b without a matching +e)? */
+/*
+ * Is CL banned from CH: +b without a matching +e, or a moderators' ban
+ * (hearthmod or the service) on their account or mask?
+ */
 int
 irc_banned(struct irc_channel *ch, struct irc_client *cl)
 {
 	const char	*full;
 
+	if (irc_mod_banned(cl, ch))
+		return 1;
 	if (ch->lists[LIST_BAN].n == 0)
 		return 0;
 	full = irc_prefix(cl);

@@ -329,6 +329,17 @@ void	 irc_channel_remove(struct irc_member *);
 void	 irc_channels_load(struct irc_server *);
 void	 irc_channels_free(struct irc_server *);
 int	 irc_banned(struct irc_channel *, struct irc_client *);
+void	 irc_channel_save(struct irc_server *, struct irc_channel *);
+
+/* irc-mod.c: the service nick, moderation hooks, safety net. */
+void	 irc_mod_init(struct irc_server *);
+void	 irc_mod_free(void);
+int	 irc_is_service_nick(struct server *, const char *);
+void	 irc_service_message(struct irc_client *, const char *text);
+void	 irc_mod_checked(struct irc_client *, struct irc_channel *,
+	    const char *msgid, const char *text);
+int	 irc_mod_muted(struct irc_client *, struct irc_channel *);
+int	 irc_mod_banned(struct irc_client *, struct irc_channel *);
 void	 irc_prefix_string(struct irc_client *to, uint8_t, char *, size_t);
 int	 irc_channel_visible(struct irc_channel *, struct irc_client *);
 

@@ -18,6 +18,7 @@
 #include <openssl/crypto.h>
 
 #include "account.h"
+#include "auth.h"
 #include "irc.h"
 #include "irc-int.h"
 #include "irc-numeric.h"
@@ -161,7 +162,7 @@ finish_plain(struct irc_client *cl, unsigned char *buf, size_t len)
 	if (*authzid != '\0' && strcasecmp(authzid, authcid) != 0)
 		rc = STORE_NOTFOUND;
 	else
-		rc = account_authenticate(cl->conn->srv->store, authcid,
+		rc = auth_login(cl->conn->srv, cl->conn->ip, "irc", authcid,
 		    passwd, &a);
 	OPENSSL_cleanse(passwd, strlen(passwd));
 	free(passwd);

@@ -14,6 +14,7 @@
 #include <openssl/hmac.h>
 
 #include "account.h"
+#include "auth.h"
 #include "irc-int.h"
 #include "irc-numeric.h"
 #include "log.h"
@@ -65,6 +66,8 @@ irc_nick_reserved(struct irc_client *cl, const char *nick)
 {
 	struct server	*srv = cl->conn->srv;
 
+	if (irc_is_service_nick(srv, nick))
+		return 1;
 	if (!srv->cf->irc_nick_reservation)
 		return 0;
 	if (cl->account != NULL && strcasecmp(cl->account, nick) == 0)
@@ -288,6 +291,8 @@ cannot_send(struct irc_channel *ch, struct irc_client *cl,
 		return "+M";
 	if (irc_banned(ch, cl))
 		return "+b";
+	if (irc_mod_muted(cl, ch))
+		return "muted by the moderators";
 	return NULL;
 }
 
@@ -348,6 +353,9 @@ message_channel(struct irc_client *cl, const char *cmd, const char *target,
 	if (mb == NULL && HASCAP(cl, CAP_ECHO_MESSAGE) && (!tagmsg ||
 	    HASCAP(cl, CAP_MESSAGE_TAGS)))
 		irc_event_send(&ev, cl);
+	/* The safety net: it never stops a message, it cares for its author. */
+	if (!tagmsg && need == 0)
+		irc_mod_checked(cl, ch, ev.msgid, text);
 	irc_event_free(&ev);
 	return CONN_OK;
 }
@@ -360,6 +368,12 @@ message_user(struct irc_client *cl, const char *cmd, const char *target,
 	struct irc_event	 ev;
 	int			 tagmsg = (strcmp(cmd, "TAGMSG") == 0);
 
+	if (irc_is_service_nick(cl->conn->srv, target)) {
+		/* The service answers PRIVMSG; NOTICE gets no reply. */
+		if (strcmp(cmd, "PRIVMSG") == 0)
+			irc_service_message(cl, text);
+		return CONN_OK;
+	}
 	to = irc_find_nick(cl->is, target);
 	if (to == NULL || !irc_is_registered(to)) {
 		irc_numeric(cl, ERR_NOSUCHNICK, target);
@@ -579,7 +593,7 @@ cmd_oper(struct irc_client *cl, struct irc_msg *m)
 	int		rc;
 
 	memset(&a, 0, sizeof a);
-	rc = account_authenticate(cl->conn->srv->store, m->params[0],
+	rc = auth_login(cl->conn->srv, cl->conn->ip, "irc", m->params[0],
 	    m->params[1], &a);
 	if (rc != STORE_OK) {
 		irc_numeric(cl, ERR_PASSWDMISMATCH);

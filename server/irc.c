@@ -1217,6 +1217,7 @@ irc_server_create(struct server *srv)
 		irc_cloak_key(is);
 		irc_channels_load(is);
 	}
+	irc_mod_init(is);
 	return is;
 }
 
@@ -1227,6 +1228,7 @@ irc_server_free(struct irc_server *is)
 
 	if (is == NULL)
 		return;
+	irc_mod_free();
 	irc_channels_free(is);
 	irc_map_free(is->chans);
 	irc_map_free(is->nicks);

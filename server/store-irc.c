@@ -25,6 +25,10 @@ enum {
 	I_CHAT_GET,
 	I_CHAT_DELETE,
 	I_CHAT_LAST_TIME,
+	I_CHAT_HIDE,
+	I_CHAT_BY_ACCOUNT,
+	I_CHAT_ERASE,
+	I_CHAT_PSEUDONYMIZE,
 	I_STATE_GET,
 	I_STATE_SET,
 	I_ROOM_LIST,
@@ -47,11 +51,11 @@ static const struct store_sql irc_sql[] = {
 	  "?8, ?9)" },
 	{ I_CHAT_RANGE_ASC,
 	  "SELECT " CHAT_COLS " FROM chat_messages WHERE target = ?1 AND "
-	  "(time, id) > (?2, ?3) AND (time, id) < (?4, ?5) "
+	  "(time, id) > (?2, ?3) AND (time, id) < (?4, ?5) AND hidden = 0 "
 	  "ORDER BY time, id LIMIT ?6" },
 	{ I_CHAT_RANGE_DESC,
 	  "SELECT " CHAT_COLS " FROM chat_messages WHERE target = ?1 AND "
-	  "(time, id) > (?2, ?3) AND (time, id) < (?4, ?5) "
+	  "(time, id) > (?2, ?3) AND (time, id) < (?4, ?5) AND hidden = 0 "
 	  "ORDER BY time DESC, id DESC LIMIT ?6" },
 	{ I_CHAT_GET,
 	  "SELECT " CHAT_COLS " FROM chat_messages WHERE msgid = ?1" },
@@ -59,7 +63,19 @@ static const struct store_sql irc_sql[] = {
 	  "DELETE FROM chat_messages WHERE msgid = ?1" },
 	{ I_CHAT_LAST_TIME,
 	  "SELECT max(time) FROM chat_messages WHERE target = ?1 AND "
-	  "time > ?2 AND time < ?3" },
+	  "time > ?2 AND time < ?3 AND hidden = 0" },
+	{ I_CHAT_HIDE,
+	  "UPDATE chat_messages SET hidden = ?2 WHERE msgid = ?1 AND "
+	  "hidden != ?2" },
+	{ I_CHAT_BY_ACCOUNT,
+	  "SELECT " CHAT_COLS " FROM chat_messages WHERE lower(account) = "
+	  "lower(?1) ORDER BY time, id" },
+	{ I_CHAT_ERASE,
+	  "DELETE FROM chat_messages WHERE lower(account) = lower(?1)" },
+	{ I_CHAT_PSEUDONYMIZE,
+	  "UPDATE chat_messages SET account = NULL, sender = '', source = "
+	  "?2 || '!former@former-member', tags = NULL WHERE lower(account) = "
+	  "lower(?1)" },
 	{ I_STATE_GET,
 	  "SELECT value FROM irc_state WHERE name = ?1" },
 	{ I_STATE_SET,
@@ -477,4 +493,70 @@ store_cert_add(struct store *st, const char *account, const char *fp)
 	if (rc == STORE_OK && sqlite3_changes(st->db) == 0)
 		return STORE_NOTFOUND;
 	return rc;
+}
+
+/* Hide (HIDDEN 1) or show again a message; STORE_NOTFOUND if no change. */
+int
+store_chat_hide(struct store *st, const char *msgid, int hidden)
+{
+	sqlite3_stmt	*s = stmt(st, I_CHAT_HIDE);
+	int		 rc;
+
+	if (s == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_text(s, 1, msgid, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 2, hidden);
+	rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		store_log_error(st, "chat hide");
+		return STORE_ERROR;
+	}
+	return sqlite3_changes(st->db) > 0 ? STORE_OK : STORE_NOTFOUND;
+}
+
+/* Every message ACCOUNT sent, hidden ones too (member export). */
+int
+store_chat_by_account(struct store *st, const char *account,
+    store_chat_cb cb, void *arg)
+{
+	sqlite3_stmt	*s = stmt(st, I_CHAT_BY_ACCOUNT);
+	struct chat_msg	 m;
+	int		 rc;
+
+	if (s == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_text(s, 1, account, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		chat_row(s, &m);
+		cb(&m, arg);
+	}
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? STORE_OK : STORE_ERROR;
+}
+
+/*
+ * Erasure: delete ACCOUNT's messages (REMOVE) or make them a former
+ * member's (PLACEHOLDER as the nick).  No commit.
+ */
+int
+store_chat_erase(struct store *st, const char *account,
+    const char *placeholder, int remove)
+{
+	sqlite3_stmt	*s = stmt(st, remove ? I_CHAT_ERASE :
+			    I_CHAT_PSEUDONYMIZE);
+	int		 rc;
+
+	if (s == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_text(s, 1, account, -1, SQLITE_STATIC);
+	if (!remove)
+		sqlite3_bind_text(s, 2, placeholder, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		store_log_error(st, "chat erase");
+		return STORE_ERROR;
+	}
+	return STORE_OK;
 }

@@ -40,6 +40,11 @@ int	 store_chat_range(struct store *, const char *target, int64_t lo_t,
 /* Look a message up by msgid; fills M (caller clears). */
 int	 store_chat_get(struct store *, const char *msgid, struct chat_msg *);
 int	 store_chat_delete(struct store *, const char *msgid);
+int	 store_chat_hide(struct store *, const char *msgid, int hidden);
+int	 store_chat_by_account(struct store *, const char *account,
+	    store_chat_cb, void *);
+int	 store_chat_erase(struct store *, const char *account,
+	    const char *placeholder, int remove);
 /* Time of the latest message of TARGET in (LO, HI), or STORE_NOTFOUND. */
 int	 store_chat_last_time(struct store *, const char *target, int64_t lo,
 	    int64_t hi, int64_t *out);

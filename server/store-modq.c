@@ -38,6 +38,7 @@ enum {
 	Q_AUDIT_QUERY,
 	Q_REPORTS_BY,
 	Q_LOGINS_OF,
+	Q_ACTIONS_ABOUT,
 	Q_COUNT
 };
 
@@ -124,6 +125,15 @@ static const struct store_sql modq_sql[] = {
 	{ Q_LOGINS_OF,
 	  "SELECT proto, ip_hash, datetime(time, 'unixepoch') AS time "
 	  "FROM logins WHERE lower(account) = lower(?1) ORDER BY time, id" },
+	{ Q_ACTIONS_ABOUT,
+	  "SELECT datetime(time, 'unixepoch') AS time, action, target, "
+	  "reason FROM audit_log WHERE action IN ('warn','ban','unban',"
+	  "'mute','unmute','hide','unhide','approve','reject','ban.expire',"
+	  "'mute.expire','account.probation') AND (lower(target) = lower(?1) "
+	  "OR target IN (SELECT msgid FROM chat_messages WHERE lower(account) "
+	  "= lower(?1)) OR target IN (SELECT a.msgid FROM articles a JOIN "
+	  "accounts u ON u.id = a.author_id WHERE u.name_fold = lower(?1))) "
+	  "ORDER BY time DESC, id DESC LIMIT 50" },
 	{ Q_AUDIT_QUERY,
 	  "SELECT id, datetime(time, 'unixepoch') AS time, actor, action, "
 	  "target, reason FROM audit_log WHERE (?1 IS NULL OR actor = ?1) "
@@ -530,4 +540,18 @@ store_logins_of(struct store *st, const char *name, store_row_cb cb,
 
 	bind_text(s, 1, name);
 	return rows(st, s, cb, arg, "logins of");
+}
+
+/*
+ * What moderators did about NAME or their words (without who did it:
+ * moderators act for the community, and reporters stay unnamed).
+ */
+int
+store_actions_about(struct store *st, const char *name, store_row_cb cb,
+    void *arg)
+{
+	sqlite3_stmt	*s = q(st, Q_ACTIONS_ABOUT);
+
+	bind_text(s, 1, name);
+	return rows(st, s, cb, arg, "actions about");
 }

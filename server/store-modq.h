@@ -53,6 +53,8 @@ int	 store_note_add(struct store *, const char *account,
 int	 store_notes(struct store *, const char *account, store_row_cb,
 	    void *);
 
+int	 store_actions_about(struct store *, const char *name, store_row_cb,
+	    void *);
 int	 store_reports_by(struct store *, const char *name, store_row_cb,
 	    void *);
 int	 store_logins_of(struct store *, const char *name, store_row_cb,

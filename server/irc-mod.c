@@ -1,0 +1,747 @@
+/*
+ * irc-mod.c -- moderation, safety and member rights in the IRC rooms.
+ *
+ * The service nick (config service_nick, "Helper") takes commands by
+ * private message from everyone (REPORT, ACTIONS, PASSWORD, ERASE, HELP)
+ * and from moderators (QUEUE, SHOW, APPROVE, REJECT, DISMISS, HIDE,
+ * UNHIDE, MUTE, UNMUTE, BAN, UNBAN, WARN, NOTE, LOG).  This file also
+ * registers the "chat" hooks of the moderation engine (hiding a message
+ * keeps it in the database and tells clients to drop it), the alert sink
+ * (notices in the moderators' room), warnings to members, the erasure
+ * and export of chat messages, and the room side of events.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "account.h"
+#include "auth.h"
+#include "erase.h"
+#include "events.h"
+#include "export.h"
+#include "irc-int.h"
+#include "irc-numeric.h"
+#include "log.h"
+#include "modq.h"
+#include "store-irc.h"
+#include "store-modq.h"
+#include "xmalloc.h"
+
+static struct irc_server	*mod_is;	/* one IRC service */
+
+static const char *
+service_nick(struct server *srv)
+{
+	return srv->cf->service_nick;
+}
+
+/* "Helper!service@server.name" */
+static const char *
+service_prefix(struct server *srv)
+{
+	static char	buf[256];
+
+	snprintf(buf, sizeof buf, "%s!service@%s", service_nick(srv),
+	    srv->cf->server_name);
+	return buf;
+}
+
+int
+irc_is_service_nick(struct server *srv, const char *nick)
+{
+	return irc_casecmp(IRC_CASEMAP, nick, service_nick(srv)) == 0;
+}
+
+/* A NOTICE from the service to one client. */
+static void
+tell(struct irc_client *cl, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+tell(struct irc_client *cl, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	 buf[400];
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	irc_sendf(cl, ":%s NOTICE %s :%s", service_prefix(cl->conn->srv),
+	    irc_nick(cl), buf);
+}
+
+/* A NOTICE from the service to everyone in ROOM. */
+static void
+room_notice(struct server *srv, const char *room, const char *text)
+{
+	struct irc_channel	*ch;
+	struct irc_event	 ev;
+	size_t			 i;
+
+	if (mod_is == NULL || (ch = irc_channel_find(mod_is, room)) == NULL)
+		return;
+	irc_event_init(&ev, ":%s NOTICE %s :%.400s", service_prefix(srv),
+	    ch->name, text);
+	for (i = 0; i < ch->nmembers; i++)
+		irc_event_send(&ev, ch->members[i]->cl);
+	irc_event_free(&ev);
+}
+
+/* The service sets the topic of ROOM (kept like any topic). */
+static void
+room_topic(struct server *srv, const char *room, const char *topic)
+{
+	struct irc_channel	*ch;
+	struct irc_event	 ev;
+	size_t			 i;
+
+	if (mod_is == NULL || (ch = irc_channel_find(mod_is, room)) == NULL)
+		return;
+	free(ch->topic);
+	free(ch->topic_who);
+	ch->topic = xstrndup(topic, IRC_TOPICLEN);
+	ch->topic_who = xstrdup(service_nick(srv));
+	ch->topic_time = time(NULL);
+	irc_channel_save(mod_is, ch);
+	irc_event_init(&ev, ":%s TOPIC %s :%s", service_prefix(srv), ch->name,
+	    ch->topic);
+	for (i = 0; i < ch->nmembers; i++)
+		irc_event_send(&ev, ch->members[i]->cl);
+	irc_event_free(&ev);
+}
+
+/* Alerts for moderators: their room. */
+static void
+alert(struct server *srv, const char *text)
+{
+	room_notice(srv, srv->cf->moderators_room, text);
+}
+
+struct find_account {
+	const char	*account;
+	const char	*text;
+	int		 n;
+	struct irc_client **found;
+	size_t		 nfound;
+};
+
+static void
+find_account_cb(const char *key, void *val, void *arg)
+{
+	struct irc_client	*cl = val;
+	struct find_account	*fa = arg;
+
+	(void)key;
+	if (cl->account == NULL || strcasecmp(cl->account, fa->account) != 0)
+		return;
+	fa->found = xreallocarray(fa->found, fa->nfound + 1,
+	    sizeof *fa->found);
+	fa->found[fa->nfound++] = cl;
+}
+
+/* Every registered client signed in as ACCOUNT (caller frees). */
+static size_t
+clients_of(const char *account, struct irc_client ***out)
+{
+	struct find_account	fa;
+
+	memset(&fa, 0, sizeof fa);
+	fa.account = account;
+	if (mod_is != NULL)
+		irc_map_foreach(mod_is->nicks, find_account_cb, &fa);
+	*out = fa.found;
+	return fa.nfound;
+}
+
+/* A private word to a member; 1 when someone was online to hear it. */
+static int
+notify(struct server *srv, const char *account, const char *text)
+{
+	struct irc_client	**v;
+	size_t			  n, i;
+
+	(void)srv;
+	n = clients_of(account, &v);
+	for (i = 0; i < n; i++)
+		tell(v[i], "A message from the moderators: %s", text);
+	free(v);
+	return n > 0;
+}
+
+/* Reminders go to the room; members who joined it hear them there. */
+static void
+remind(struct server *srv, const struct event_info *ev, const char *text)
+{
+	(void)srv;
+	(void)ev;
+	(void)text;
+}
+
+/* Hide or show again a chat message (kept in the database either way). */
+static int
+chat_apply(struct server *srv, const char *ref, const char *action,
+    const char *actor, const char *reason, char *msg, size_t msglen)
+{
+	struct chat_msg		 m;
+	struct irc_channel	*ch;
+	struct irc_event	 ev;
+	int			 hide, rc;
+	size_t			 i;
+
+	(void)actor;
+	(void)reason;
+	if (strcmp(action, "hide") == 0 || strcmp(action, "reject") == 0)
+		hide = 1;
+	else if (strcmp(action, "unhide") == 0 ||
+	    strcmp(action, "approve") == 0)
+		hide = 0;
+	else {
+		snprintf(msg, msglen, "Chat messages cannot be %s", action);
+		return -1;
+	}
+	memset(&m, 0, sizeof m);
+	if (store_chat_get(srv->store, ref, &m) != STORE_OK) {
+		snprintf(msg, msglen, "No chat message %s", ref);
+		return -1;
+	}
+	rc = store_chat_hide(srv->store, ref, hide);
+	if (rc == STORE_NOTFOUND) {
+		chat_msg_clear(&m);
+		snprintf(msg, msglen, "Chat message %s is already %s", ref,
+		    hide ? "hidden" : "visible");
+		return -1;
+	}
+	if (rc != STORE_OK) {
+		chat_msg_clear(&m);
+		snprintf(msg, msglen, "Database error");
+		return -1;
+	}
+	/* Clients that understand redaction drop it from their view. */
+	if (hide && mod_is != NULL &&
+	    (ch = irc_channel_find(mod_is, m.target)) != NULL) {
+		irc_event_init(&ev, ":%s REDACT %s %s :hidden by the moderators",
+		    service_prefix(srv), ch->name, ref);
+		for (i = 0; i < ch->nmembers; i++)
+			if (HASCAP(ch->members[i]->cl,
+			    CAP_MESSAGE_REDACTION))
+				irc_event_send(&ev, ch->members[i]->cl);
+		irc_event_free(&ev);
+	}
+	chat_msg_clear(&m);
+	return 0;
+}
+
+static const struct modq_ops chat_ops = { "chat", chat_apply };
+
+static int
+erase_chat(struct server *srv, const char *account, const char *placeholder,
+    int mode)
+{
+	return store_chat_erase(srv->store, account, placeholder,
+	    mode == ERASE_REMOVE) == STORE_OK ? 0 : -1;
+}
+
+static const struct erase_hooks erase_ops = { erase_chat };
+
+struct export_ctx {
+	struct evbuffer	*json;
+	int		 n;
+};
+
+static void
+export_one(const struct chat_msg *m, void *arg)
+{
+	struct export_ctx	*ec = arg;
+	char			 when[32];
+	time_t			 t = (time_t)(m->time / 1000);
+	struct tm		 tm;
+
+	gmtime_r(&t, &tm);
+	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	evbuffer_add_printf(ec->json, "%s\n    {\"msgid\": ", ec->n++ ? "," :
+	    "");
+	json_add_string(ec->json, m->msgid, strlen(m->msgid));
+	evbuffer_add_printf(ec->json, ", \"time\": \"%s\", \"room\": ", when);
+	json_add_string(ec->json, m->target, strlen(m->target));
+	evbuffer_add_printf(ec->json, ", \"text\": ");
+	json_add_string(ec->json, m->text, strlen(m->text));
+	evbuffer_add(ec->json, "}", 1);
+}
+
+/* The chat part of a member's export (see export.h). */
+static void
+export_chat(struct server *srv, const char *account, struct evbuffer *json)
+{
+	struct export_ctx	ec = { json, 0 };
+
+	evbuffer_add_printf(json, ",\n  \"chat_messages\": [");
+	store_chat_by_account(srv->store, account, export_one, &ec);
+	evbuffer_add_printf(json, "%s]", ec.n ? "\n  " : "");
+}
+
+/* Safety net for a room message just sent: hotline to the author. */
+void
+irc_mod_checked(struct irc_client *cl, struct irc_channel *ch,
+    const char *msgid, const char *text)
+{
+	struct server	*srv = cl->conn->srv;
+	const char	*hotline;
+
+	hotline = modq_crisis_check(srv, text, strlen(text), "chat", msgid,
+	    cl->account != NULL ? cl->account : irc_nick(cl), ch->name);
+	if (hotline != NULL)
+		tell(cl, "You are not alone. %s The moderators have been "
+		    "told and will check on you.", hotline);
+}
+
+/* Muted in this room (or everywhere)? */
+int
+irc_mod_muted(struct irc_client *cl, struct irc_channel *ch)
+{
+	return modq_sanctioned(cl->conn->srv, "mute", cl->account,
+	    irc_prefix(cl), ch->name);
+}
+
+/* Banned from this room (or everywhere)? */
+int
+irc_mod_banned(struct irc_client *cl, struct irc_channel *ch)
+{
+	return modq_sanctioned(cl->conn->srv, "ban", cl->account,
+	    irc_prefix(cl), ch != NULL ? ch->name : NULL);
+}
+
+/* Service commands */
+
+struct svc {
+	struct irc_client	*cl;
+	struct server		*srv;
+	char			*argv[8];
+	int			 argc;
+	const char		*rest;		/* text after the 2nd word */
+	const char		*text;		/* the whole message */
+	int			 moderator;
+};
+
+static const char *
+who(struct svc *sv)
+{
+	return sv->cl->account != NULL ? sv->cl->account : irc_nick(sv->cl);
+}
+
+/* Rows of a list query, one notice each. */
+static void
+notice_row(int n, const char *const *names, const char *const *vals,
+    void *arg)
+{
+	struct svc	*sv = arg;
+	char		 line[400];
+	size_t		 o = 0;
+	int		 i;
+
+	for (i = 0; i < n && o < sizeof line - 1; i++)
+		o += (size_t)snprintf(line + o, sizeof line - o, "%s%s=%s",
+		    i ? " " : "", names[i], vals[i] != NULL ? vals[i] : "-");
+	tell(sv->cl, "%s", line);
+}
+
+/* The text after the first N words of the original message. */
+static const char *
+after_words(const char *text, int n)
+{
+	const char	*p = text;
+
+	while (n-- > 0) {
+		while (*p == ' ')
+			p++;
+		while (*p != '\0' && *p != ' ')
+			p++;
+	}
+	while (*p == ' ')
+		p++;
+	return p;
+}
+
+static void
+svc_help(struct svc *sv)
+{
+	tell(sv->cl, "I am %s, the community's service. Commands:",
+	    service_nick(sv->srv));
+	tell(sv->cl, "REPORT <msgid|nick|<article-id>> <reason> - tell the "
+	    "moderators (they do not tell who reported)");
+	tell(sv->cl, "ACTIONS - what moderators did about you or your words");
+	tell(sv->cl, "PASSWORD <old> <new> - change your password (if yours "
+	    "has spaces, use hearthmod or ask an operator)");
+	tell(sv->cl, "ERASE <password> - delete your account and your "
+	    "words as the community's policy says (cannot be undone)");
+	tell(sv->cl, "EXPORT - how to download everything stored about you");
+	if (sv->moderator)
+		tell(sv->cl, "Moderators: QUEUE, SHOW n, APPROVE n, REJECT n "
+		    "reason, DISMISS n, HIDE msgid reason, UNHIDE msgid, "
+		    "MUTE account [#room] [duration] reason, UNMUTE account "
+		    "[#room], BAN ..., UNBAN ..., WARN account text, NOTE "
+		    "account text, LOG [account]");
+}
+
+static void
+svc_report(struct svc *sv)
+{
+	struct chat_msg		 m;
+	struct irc_client	*target;
+	const char		*ref, *type, *author = NULL, *where = NULL;
+	const char		*excerpt = NULL;
+	char			 msg[300];
+
+	if (sv->argc < 3) {
+		tell(sv->cl, "Usage: REPORT <msgid|nick> <reason>");
+		return;
+	}
+	if (sv->cl->account == NULL) {
+		tell(sv->cl, "Please sign in first so moderators can follow "
+		    "up (SASL or IDENTIFY).");
+		return;
+	}
+	ref = sv->argv[1];
+	memset(&m, 0, sizeof m);
+	if (ref[0] == '<') {
+		type = "article";
+	} else if (store_chat_get(sv->srv->store, ref, &m) == STORE_OK) {
+		type = "chat";
+		author = m.account;
+		where = m.target;
+		excerpt = m.text;
+	} else if ((target = irc_find_nick(sv->cl->is, ref)) != NULL &&
+	    irc_is_registered(target)) {
+		type = "user";
+		ref = target->account != NULL ? target->account :
+		    irc_prefix(target);
+		author = target->account;
+	} else {
+		tell(sv->cl, "I do not know %s: give a message id (from your "
+		    "client's msgid tag), a nick online, or an article "
+		    "<message-id>", ref);
+		return;
+	}
+	if (modq_report(sv->srv, sv->cl->account, "irc", type, ref, author,
+	    where, excerpt, sv->rest, msg, sizeof msg) != 0)
+		tell(sv->cl, "%s", msg);
+	else
+		tell(sv->cl, "%s", msg);
+	chat_msg_clear(&m);
+}
+
+static void
+svc_actions(struct svc *sv)
+{
+	if (sv->cl->account == NULL) {
+		tell(sv->cl, "Sign in to see actions taken on your account.");
+		return;
+	}
+	tell(sv->cl, "Moderation actions about you or your words, newest "
+	    "first:");
+	store_actions_about(sv->srv->store, sv->cl->account, notice_row, sv);
+	tell(sv->cl, "End of list.");
+}
+
+static void
+svc_password(struct svc *sv)
+{
+	struct account	 a;
+	char		 why[128], *hash;
+
+	if (sv->cl->account == NULL || sv->argc != 3) {
+		tell(sv->cl, "Usage (signed in): PASSWORD <old> <new>");
+		return;
+	}
+	if (!conn_is_tls(sv->cl->conn) && !(conn_is_loopback(sv->cl->conn) &&
+	    sv->srv->cf->allow_plain_auth_loopback)) {
+		tell(sv->cl, "Change your password over TLS only.");
+		return;
+	}
+	if (auth_login(sv->srv, sv->cl->conn->ip, "irc", sv->cl->account,
+	    sv->argv[1], &a) != AUTH_OK) {
+		tell(sv->cl, "That is not your current password.");
+		return;
+	}
+	account_clear(&a);
+	if (account_password_acceptable(sv->argv[2], why, sizeof why) != 0) {
+		tell(sv->cl, "%s", why);
+		return;
+	}
+	if ((hash = account_hash_password(sv->argv[2],
+	    sv->srv->cf->scrypt_log2n)) == NULL ||
+	    store_account_set_password(sv->srv->store, sv->cl->account,
+	    hash) != STORE_OK) {
+		free(hash);
+		tell(sv->cl, "Sorry, the password could not be changed.");
+		return;
+	}
+	free(hash);
+	store_audit(sv->srv->store, sv->cl->account, "account.passwd",
+	    sv->cl->account, "by the member");
+	tell(sv->cl, "Your password has been changed.");
+}
+
+static void
+svc_erase(struct svc *sv)
+{
+	struct account	 a;
+	char		 msg[256], name[64];
+	int		 mode;
+
+	/* The password is everything after the command (it may hold
+	 * spaces). */
+	const char	*pw = after_words(sv->text, 1);
+
+	if (sv->cl->account == NULL || *pw == '\0') {
+		tell(sv->cl, "Usage (signed in): ERASE <password>. This "
+		    "deletes your account; your words are %s.",
+		    strcmp(sv->srv->cf->erasure_mode, "remove") == 0 ?
+		    "removed everywhere" : "kept under \"former member\"");
+		return;
+	}
+	if (auth_login(sv->srv, sv->cl->conn->ip, "irc", sv->cl->account,
+	    pw, &a) != AUTH_OK) {
+		tell(sv->cl, "That is not your password; nothing was erased.");
+		return;
+	}
+	account_clear(&a);
+	if (erase_mode_parse(sv->srv->cf->erasure_mode, &mode) != 0)
+		mode = ERASE_PSEUDONYMIZE;
+	snprintf(name, sizeof name, "%s", sv->cl->account);
+	if (member_erase(sv->srv, name, mode, name, msg, sizeof msg) != 0) {
+		tell(sv->cl, "%s", msg);
+		return;
+	}
+	tell(sv->cl, "%s. Take care.", msg);
+	irc_sendf(sv->cl, "ERROR :Closing Link: %s (Account erased)",
+	    irc_nick(sv->cl));
+	irc_quit(sv->cl, "Account erased");
+	conn_close(sv->cl->conn, "account erased");
+}
+
+static int
+parse_id(struct svc *sv, int i, int64_t *id)
+{
+	char	*end;
+
+	if (sv->argc <= i || (*id = strtoll(sv->argv[i], &end, 10)) <= 0 ||
+	    *end != '\0') {
+		tell(sv->cl, "Give the queue entry number (see QUEUE).");
+		return -1;
+	}
+	return 0;
+}
+
+static void
+svc_decide(struct svc *sv, const char *action)
+{
+	char	msg[300];
+	int64_t	id;
+
+	if (parse_id(sv, 1, &id) != 0)
+		return;
+	if (strcmp(action, "reject") == 0 && *sv->rest == '\0') {
+		tell(sv->cl, "A rejection needs a reason: REJECT n reason");
+		return;
+	}
+	modq_decide(sv->srv, id, action, who(sv), *sv->rest ? sv->rest :
+	    NULL, msg, sizeof msg);
+	tell(sv->cl, "%s", msg);
+}
+
+static void
+svc_hide(struct svc *sv, const char *action)
+{
+	char	msg[300];
+
+	if (sv->argc < 2) {
+		tell(sv->cl, "Usage: %s <msgid|<article-id>> [reason]",
+		    action);
+		return;
+	}
+	modq_item_action(sv->srv, sv->argv[1][0] == '<' ? "article" : "chat",
+	    sv->argv[1], action, who(sv), *sv->rest ? sv->rest : NULL, msg,
+	    sizeof msg);
+	tell(sv->cl, "%s", msg);
+}
+
+/* MUTE|BAN target [#room] [duration] [reason...] */
+static void
+svc_sanction(struct svc *sv, const char *kind, int lift)
+{
+	const char	*scope = "*", *reason;
+	int		 i = 2, secs = 0, d;
+	char		 msg[300];
+
+	if (sv->argc < 2) {
+		tell(sv->cl, "Usage: %s account|mask [#room]%s", kind,
+		    lift ? "" : " [duration like 1h or 7d] [reason]");
+		return;
+	}
+	if (sv->argc > i && sv->argv[i][0] == '#')
+		scope = sv->argv[i++];
+	if (!lift && sv->argc > i && (d = modq_parse_duration(sv->argv[i])) >
+	    0) {
+		secs = d;
+		i++;
+	}
+	reason = sv->argc > i ? after_words(sv->rest, i - 2) : "";
+	if (lift)
+		modq_lift(sv->srv, kind, sv->argv[1], scope, who(sv), msg,
+		    sizeof msg);
+	else
+		modq_sanction(sv->srv, kind, sv->argv[1], scope, secs,
+		    who(sv), reason, msg, sizeof msg);
+	tell(sv->cl, "%s", msg);
+}
+
+static void
+svc_warn_note(struct svc *sv, int note)
+{
+	char	msg[300];
+
+	if (sv->argc < 3) {
+		tell(sv->cl, "Usage: %s account text", note ? "NOTE" : "WARN");
+		return;
+	}
+	if (note) {
+		if (store_account_get(sv->srv->store, sv->argv[1], NULL,
+		    NULL) != STORE_OK)
+			tell(sv->cl, "No such account: %s", sv->argv[1]);
+		else if (modq_note(sv->srv, sv->argv[1], who(sv), sv->rest) ==
+		    0)
+			tell(sv->cl, "Note added for %s", sv->argv[1]);
+		return;
+	}
+	modq_warn(sv->srv, sv->argv[1], who(sv), sv->rest, msg, sizeof msg);
+	tell(sv->cl, "%s", msg);
+}
+
+/*
+ * PRIVMSG to the service nick.  The first word is the command; for
+ * commands taking free text, sv.rest is the text after their fixed
+ * words.
+ */
+void
+irc_service_message(struct irc_client *cl, const char *text)
+{
+	struct svc	 sv;
+	char		*copy, *p, *save = NULL;
+	const char	*cmd;
+	struct account	 a;
+
+	memset(&sv, 0, sizeof sv);
+	sv.cl = cl;
+	sv.srv = cl->conn->srv;
+	if (cl->account != NULL && store_account_get(sv.srv->store,
+	    cl->account, &a, NULL) == STORE_OK) {
+		sv.moderator = strcmp(a.role, "moderator") == 0 ||
+		    strcmp(a.role, "admin") == 0;
+		account_clear(&a);
+	}
+	copy = xstrdup(text);
+	for (p = strtok_r(copy, " ", &save); p != NULL && sv.argc < 8;
+	    p = strtok_r(NULL, " ", &save))
+		sv.argv[sv.argc++] = p;
+	if (sv.argc == 0) {
+		free(copy);
+		svc_help(&sv);
+		return;
+	}
+	cmd = sv.argv[0];
+	sv.text = text;
+	sv.rest = after_words(text, 2);
+	if (strcasecmp(cmd, "HELP") == 0)
+		svc_help(&sv);
+	else if (strcasecmp(cmd, "REPORT") == 0)
+		svc_report(&sv);
+	else if (strcasecmp(cmd, "ACTIONS") == 0)
+		svc_actions(&sv);
+	else if (strcasecmp(cmd, "PASSWORD") == 0)
+		svc_password(&sv);
+	else if (strcasecmp(cmd, "ERASE") == 0)
+		svc_erase(&sv);
+	else if (strcasecmp(cmd, "EXPORT") == 0)
+		tell(cl, "Sign in at https://%s/me/export.json (and "
+		    "/me/articles.mbox) with your account to download "
+		    "everything stored about you.", sv.srv->cf->server_name);
+	else if (!sv.moderator && (strcasecmp(cmd, "QUEUE") == 0 ||
+	    strcasecmp(cmd, "SHOW") == 0 || strcasecmp(cmd, "APPROVE") == 0 ||
+	    strcasecmp(cmd, "REJECT") == 0 || strcasecmp(cmd, "DISMISS") == 0 ||
+	    strcasecmp(cmd, "HIDE") == 0 || strcasecmp(cmd, "UNHIDE") == 0 ||
+	    strcasecmp(cmd, "MUTE") == 0 || strcasecmp(cmd, "UNMUTE") == 0 ||
+	    strcasecmp(cmd, "BAN") == 0 || strcasecmp(cmd, "UNBAN") == 0 ||
+	    strcasecmp(cmd, "WARN") == 0 || strcasecmp(cmd, "NOTE") == 0 ||
+	    strcasecmp(cmd, "LOG") == 0))
+		tell(cl, "Only moderators may use %s.", cmd);
+	else if (strcasecmp(cmd, "QUEUE") == 0) {
+		tell(cl, "Open queue, most urgent first:");
+		store_modq_list_open(sv.srv->store, 20, notice_row, &sv);
+		tell(cl, "End of queue.");
+	} else if (strcasecmp(cmd, "SHOW") == 0) {
+		int64_t	id;
+
+		if (parse_id(&sv, 1, &id) == 0) {
+			if (store_modq_get(sv.srv->store, id, notice_row,
+			    &sv) != STORE_OK)
+				tell(cl, "No queue entry #%lld",
+				    (long long)id);
+			else {
+				store_modq_reports(sv.srv->store, id,
+				    notice_row, &sv);
+				store_modq_view(sv.srv->store, id, who(&sv));
+			}
+		}
+	} else if (strcasecmp(cmd, "APPROVE") == 0)
+		svc_decide(&sv, "approve");
+	else if (strcasecmp(cmd, "REJECT") == 0)
+		svc_decide(&sv, "reject");
+	else if (strcasecmp(cmd, "DISMISS") == 0)
+		svc_decide(&sv, "dismiss");
+	else if (strcasecmp(cmd, "HIDE") == 0)
+		svc_hide(&sv, "hide");
+	else if (strcasecmp(cmd, "UNHIDE") == 0)
+		svc_hide(&sv, "unhide");
+	else if (strcasecmp(cmd, "MUTE") == 0)
+		svc_sanction(&sv, "mute", 0);
+	else if (strcasecmp(cmd, "UNMUTE") == 0)
+		svc_sanction(&sv, "mute", 1);
+	else if (strcasecmp(cmd, "BAN") == 0)
+		svc_sanction(&sv, "ban", 0);
+	else if (strcasecmp(cmd, "UNBAN") == 0)
+		svc_sanction(&sv, "ban", 1);
+	else if (strcasecmp(cmd, "WARN") == 0)
+		svc_warn_note(&sv, 0);
+	else if (strcasecmp(cmd, "NOTE") == 0)
+		svc_warn_note(&sv, 1);
+	else if (strcasecmp(cmd, "LOG") == 0) {
+		store_audit_query(sv.srv->store, NULL, sv.argc > 1 ?
+		    sv.argv[1] : NULL, NULL, 0, 0, 20, notice_row, &sv);
+		tell(cl, "End of log.");
+	} else
+		tell(cl, "Unknown command %s; try HELP.", cmd);
+	free(copy);
+}
+
+void
+irc_mod_init(struct irc_server *is)
+{
+	static const struct events_irc_hooks ev_hooks = { room_notice,
+	    room_topic, remind };
+
+	mod_is = is;
+	modq_register(&chat_ops);
+	modq_set_alert(alert);
+	modq_set_notify(notify);
+	erase_set_hooks(&erase_ops);
+	export_set_chat_hook(export_chat);
+	events_set_irc_hooks(&ev_hooks);
+}
+
+void
+irc_mod_free(void)
+{
+	mod_is = NULL;
+}
