@@ -1045,6 +1045,17 @@ done:
 	for (i = 0; i < ch->nmembers; i++)
 		irc_event_send(&ev, ch->members[i]->cl);
 	irc_event_free(&ev);
+	/*
+	 * Bans, exceptions and moderation of a room are moderation acts:
+	 * they go to the audit log with who did them.
+	 */
+	if (strpbrk(mo.letters, "bemMR") != NULL) {
+		char	detail[600];
+
+		snprintf(detail, sizeof detail, "%s%s", mo.letters, mo.params);
+		store_audit(cl->is->srv->store, cl->account != NULL ?
+		    cl->account : cl->nick, "irc.mode", ch->name, detail);
+	}
 	if (changed)
 		channel_save(cl->is, ch);
 }

@@ -340,6 +340,7 @@ void	 irc_mod_checked(struct irc_client *, struct irc_channel *,
 	    const char *msgid, const char *text);
 int	 irc_mod_muted(struct irc_client *, struct irc_channel *);
 int	 irc_mod_banned(struct irc_client *, struct irc_channel *);
+int	 irc_mod_refuse_banned(struct irc_client *);
 void	 irc_prefix_string(struct irc_client *to, uint8_t, char *, size_t);
 int	 irc_channel_visible(struct irc_channel *, struct irc_client *);
 

@@ -312,6 +312,21 @@ irc_mod_banned(struct irc_client *cl, struct irc_channel *ch)
 	    irc_prefix(cl), ch != NULL ? ch->name : NULL);
 }
 
+/*
+ * A server-wide ban (scope "*") on the account or mask: say so and close.
+ * Returns 1 when the client was refused.
+ */
+int
+irc_mod_refuse_banned(struct irc_client *cl)
+{
+	if (!irc_mod_banned(cl, NULL))
+		return 0;
+	irc_sendf(cl, "ERROR :Closing Link: %s (You are banned from this "
+	    "server; contact the moderators)", irc_nick(cl));
+	conn_close(cl->conn, "banned");
+	return 1;
+}
+
 /* Service commands */
 
 struct svc {

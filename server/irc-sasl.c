@@ -82,6 +82,7 @@ irc_login(struct irc_client *cl, const struct account *a)
 	    cl->account);
 	log_info("conn=%llu irc login account=%s",
 	    (unsigned long long)cl->conn->id, cl->account);
+	irc_mod_refuse_banned(cl);
 }
 
 struct changed {

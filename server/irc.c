@@ -792,6 +792,9 @@ irc_register_done(struct irc_client *cl)
 		irc_cloak(cl, host, sizeof host);
 		cl->host = xstrdup(host);
 	}
+	/* Banned everywhere by the moderators: refused before 001. */
+	if (irc_mod_refuse_banned(cl))
+		return;
 	cl->flags |= CL_REGISTERED;
 	cl->signon = cl->last_active = time(NULL);
 	is->nusers++;

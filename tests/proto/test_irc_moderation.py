@@ -169,6 +169,32 @@ class IrcModeration(IrcCase):
         self.assertTrue(all(e["actor"] in ("modq", "operator", "expiry")
                             for e in log))
 
+    def test_server_ban_refuses_sign_in_and_room_modes_are_logged(self):
+        self.h.add_account("vera", PW)
+        r = self.mod("ban", "vera", "--reason", "threats")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        c = self.raw()
+        c.send("CAP LS 302")
+        c.send("CAP REQ :sasl")
+        c.until(" ACK ")
+        import base64
+        c.send("AUTHENTICATE PLAIN")
+        c.until("AUTHENTICATE +")
+        c.send("AUTHENTICATE " + base64.b64encode(
+            ("\0vera\0" + PW).encode()).decode())
+        lines = c.until(lambda l: l.startswith("ERROR"))
+        self.assertIn("banned", lines[-1])
+        self.assertTrue(c.is_closed())
+        self.assertEqual(self.mod("unban", "vera").returncode, 0)
+        vera = self.client("vera", sasl=("vera", PW))
+        mod = self.client("modq5", sasl=("modq", PW))
+        self.joined("#newly-diagnosed-oncology", mod, vera)
+        mod.cmd("MODE #newly-diagnosed-oncology +b *!*@anon/*")
+        log = json.loads(self.mod("--json", "log", "--action",
+                                  "irc.mode").stdout)
+        self.assertTrue(any(e["actor"] == "modq" and "+b" in e["reason"]
+                            for e in log), log)
+
     def test_one_entry_for_irc_and_nntp_reports(self):
         # An article, reported from a newsreader and from IRC.
         from hearth_test import LineClient
