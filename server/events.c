@@ -13,7 +13,7 @@
 #include "nntp.h"
 #include "xmalloc.h"
 
-#define REMIND_EVERY	20	/* seconds between reminder checks */
+#define REMIND_EVERY	5	/* seconds between reminder checks */
 
 static struct events_irc_hooks	 irc_hooks;
 static struct event		*ev_remind;

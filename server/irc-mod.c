@@ -31,6 +31,10 @@
 
 static struct irc_server	*mod_is;	/* one IRC service */
 
+struct svc;
+static void	tell(struct irc_client *, const char *, ...)
+		    __attribute__((format(printf, 2, 3)));
+
 static const char *
 service_nick(struct server *srv)
 {
@@ -55,10 +59,6 @@ irc_is_service_nick(struct server *srv, const char *nick)
 }
 
 /* A NOTICE from the service to one client. */
-static void
-tell(struct irc_client *cl, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
 static void
 tell(struct irc_client *cl, const char *fmt, ...)
 {
@@ -170,14 +170,33 @@ notify(struct server *srv, const char *account, const char *text)
 	return n > 0;
 }
 
-/* Reminders go to the room; members who joined it hear them there. */
+struct remind_ctx {
+	struct server	*srv;
+	const char	*text;
+};
+
+static void
+remind_one_account(const char *account, void *arg)
+{
+	struct remind_ctx	*rc = arg;
+	struct irc_client	**v;
+	size_t			  n, i;
+
+	n = clients_of(account, &v);
+	for (i = 0; i < n; i++)
+		tell(v[i], "Reminder: %s", rc->text);
+	free(v);
+}
+
+/* Members who asked (Helper REMIND) hear it wherever they are. */
 static void
 remind(struct server *srv, const struct event_info *ev, const char *text)
 {
-	(void)srv;
-	(void)ev;
-	(void)text;
+	struct remind_ctx	rc = { srv, text };
+
+	store_event_reminders(srv->store, ev->id, remind_one_account, &rc);
 }
+
 
 /* Hide or show again a chat message (kept in the database either way). */
 static int
@@ -345,6 +364,19 @@ who(struct svc *sv)
 	return sv->cl->account != NULL ? sv->cl->account : irc_nick(sv->cl);
 }
 
+static void
+event_row(const struct event_info *ev, void *arg)
+{
+	struct svc	*sv = arg;
+	char		 when[32];
+	struct tm	 tm;
+
+	gmtime_r(&ev->starts, &tm);
+	strftime(when, sizeof when, "%Y-%m-%d %H:%M UTC", &tm);
+	tell(sv->cl, "#%lld %s - %s, %d minutes, in %s", (long long)ev->id,
+	    ev->title, when, ev->duration / 60, ev->room);
+}
+
 /* Rows of a list query, one notice each. */
 static void
 notice_row(int n, const char *const *names, const char *const *vals,
@@ -391,6 +423,8 @@ svc_help(struct svc *sv)
 	tell(sv->cl, "ERASE <password> - delete your account and your "
 	    "words as the community's policy says (cannot be undone)");
 	tell(sv->cl, "EXPORT - how to download everything stored about you");
+	tell(sv->cl, "EVENTS - patient schools and meetups; REMIND <number> - "
+	    "a reminder before one starts");
 	if (sv->moderator)
 		tell(sv->cl, "Moderators: QUEUE, SHOW n, APPROVE n, REJECT n "
 		    "reason, DISMISS n, HIDE msgid reason, UNHIDE msgid, "
@@ -678,7 +712,28 @@ irc_service_message(struct irc_client *cl, const char *text)
 		svc_password(&sv);
 	else if (strcasecmp(cmd, "ERASE") == 0)
 		svc_erase(&sv);
-	else if (strcasecmp(cmd, "EXPORT") == 0)
+	else if (strcasecmp(cmd, "EVENTS") == 0) {
+		tell(cl, "Coming up (REMIND <number> for a reminder):");
+		store_event_list(sv.srv->store, time(NULL), 20, 0, event_row,
+		    &sv);
+		tell(cl, "End of events.");
+	} else if (strcasecmp(cmd, "REMIND") == 0) {
+		int64_t	id;
+
+		if (cl->account == NULL)
+			tell(cl, "Sign in first, so the reminder can find you.");
+		else if (parse_id(&sv, 1, &id) == 0) {
+			if (store_event_remind_add(sv.srv->store, id,
+			    cl->account) == STORE_OK)
+				tell(cl, "I will remind you %d minutes before "
+				    "event #%lld starts.",
+				    sv.srv->cf->event_reminder_minutes,
+				    (long long)id);
+			else
+				tell(cl, "No upcoming event #%lld (see "
+				    "EVENTS).", (long long)id);
+		}
+	} else if (strcasecmp(cmd, "EXPORT") == 0)
 		tell(cl, "Sign in at https://%s/me/export.json (and "
 		    "/me/articles.mbox) with your account to download "
 		    "everything stored about you.", sv.srv->cf->server_name);

@@ -82,7 +82,11 @@ static const char *const migrations[] = {
 	"  updated INTEGER NOT NULL,"
 	"  cancelled INTEGER NOT NULL DEFAULT 0,"
 	"  reminded INTEGER NOT NULL DEFAULT 0);"
-	"CREATE INDEX events_starts ON events(starts);",
+	"CREATE INDEX events_starts ON events(starts);"
+	"CREATE TABLE event_reminders ("
+	"  event_id INTEGER NOT NULL REFERENCES events(id),"
+	"  account TEXT NOT NULL,"
+	"  PRIMARY KEY (event_id, account));",
 
 	/* 4: moderation queue, reports, sanctions, notes. */
 	"CREATE TABLE modq ("
@@ -259,6 +263,8 @@ enum {
 	S_EVENT_GET,
 	S_EVENT_DUE,
 	S_EVENT_REMINDED,
+	S_REMINDER_ADD,
+	S_REMINDERS,
 	S_LOGIN_INSERT,
 	S_LOGIN_EXPIRE,
 	S_COUNT
@@ -328,6 +334,11 @@ static const struct store_sql core_sql[] = {
 	  "WHERE cancelled = 0 AND reminded = 0 AND starts <= ?1 AND "
 	  "starts + duration > ?2 ORDER BY starts" },
 	{ S_EVENT_REMINDED, "UPDATE events SET reminded = 1 WHERE id = ?1" },
+	{ S_REMINDER_ADD,
+	  "INSERT OR IGNORE INTO event_reminders (event_id, account) "
+	  "SELECT id, ?2 FROM events WHERE id = ?1 AND cancelled = 0" },
+	{ S_REMINDERS,
+	  "SELECT account FROM event_reminders WHERE event_id = ?1" },
 	{ S_LOGIN_INSERT,
 	  "INSERT INTO logins (account, proto, ip_hash, time) VALUES "
 	  "(?1, ?2, ?3, ?4)" },
@@ -1108,4 +1119,41 @@ store_account_probation_done(struct store *st, const char *name)
 
 	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
 	return step_changes(st, s, "account probation count");
+}
+
+/* ACCOUNT wants a reminder of event ID; STORE_NOTFOUND: no such event. */
+int
+store_event_remind_add(struct store *st, int64_t id, const char *account)
+{
+	sqlite3_stmt	*s = store_reset(st->stmts[S_REMINDER_ADD]);
+
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_text(s, 2, account, -1, SQLITE_STATIC);
+	if (step_done(st, s, "reminder add") != STORE_OK)
+		return STORE_ERROR;
+	return sqlite3_changes(st->db) > 0 ? STORE_OK : STORE_NOTFOUND;
+}
+
+/* The accounts that asked to be reminded of event ID. */
+int
+store_event_reminders(struct store *st, int64_t id,
+    void (*cb)(const char *, void *), void *arg)
+{
+	sqlite3_stmt	*s = store_reset(st->stmts[S_REMINDERS]);
+	char		**names = NULL;
+	size_t		 n = 0, i;
+	int		 rc;
+
+	sqlite3_bind_int64(s, 1, id);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		names = xreallocarray(names, n + 1, sizeof *names);
+		names[n++] = store_col_text(s, 0);
+	}
+	sqlite3_reset(s);
+	for (i = 0; i < n; i++) {
+		cb(names[i], arg);
+		free(names[i]);
+	}
+	free(names);
+	return rc == SQLITE_DONE ? STORE_OK : STORE_ERROR;
 }

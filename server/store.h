@@ -113,6 +113,10 @@ int	 store_event_list(struct store *, time_t from, int limit,
 	    int with_cancelled, store_event_cb, void *);
 int	 store_event_cancel(struct store *, int64_t id);
 int	 store_event_get(struct store *, int64_t id, struct event_info *);
+int	 store_event_remind_add(struct store *, int64_t id,
+	    const char *account);
+int	 store_event_reminders(struct store *, int64_t id,
+	    void (*)(const char *, void *), void *);
 int	 store_event_due(struct store *, time_t soon, time_t now,
 	    store_event_cb, void *);
 time_t	 store_event_last_change(struct store *);

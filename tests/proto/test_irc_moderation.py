@@ -19,7 +19,8 @@ PW = "correct horse battery"
 class IrcModeration(IrcCase):
     protos = ("irc", "nntp")
     extra_config = ("crisis_phrases_file = %s/etc/crisis-phrases.conf\n"
-                    "report_autohide_threshold = 0\n" % SRCDIR)
+                    "report_autohide_threshold = 0\n"
+                    "event_reminder_minutes = 1\n" % SRCDIR)
 
     @classmethod
     def setUpClass(cls):
@@ -194,6 +195,35 @@ class IrcModeration(IrcCase):
                                   "irc.mode").stdout)
         self.assertTrue(any(e["actor"] == "modq" and "+b" in e["reason"]
                             for e in log), log)
+
+    def test_event_topic_notice_and_reminder(self):
+        import datetime
+        self.h.add_account("ruth", PW)
+        ruth = self.client("ruth", sasl=("ruth", PW))
+        ruth.cmd("JOIN #patient-school")
+        starts = (datetime.datetime.utcnow() +
+                  datetime.timedelta(seconds=70)).strftime(
+                      "%Y-%m-%dT%H:%M:%SZ")
+        r = self.mod("event", "add", "--title", "Insulin pumps Q&A",
+                     "--starts", starts, "--duration", "45m", "--room",
+                     "#patient-school")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        eid = r.stdout.split()[1]
+        lines = ruth.until(lambda l: " TOPIC #patient-school " in l)
+        self.assertIn("Next: Insulin pumps Q&A", lines[-1])
+        self.assertTrue(any("Coming up: Insulin pumps Q&A" in l
+                            for l in lines + ruth.sync()))
+        ruth.send("PRIVMSG Helper :EVENTS")
+        self.assertTrue(any("#%s Insulin pumps Q&A" % eid in l for l in
+                            ruth.until("End of events")))
+        ruth.send("PRIVMSG Helper :REMIND " + eid)
+        self.assertIn("I will remind you", ruth.until(
+            lambda l: l.startswith(":Helper!") and "remind" in l)[-1])
+        ruth.cmd("PART #patient-school")
+        # The reminder finds her outside the room, within the minute.
+        ruth.lc.sock.settimeout(30 * SCALE)
+        line = ruth.until(lambda l: "Reminder: Starting soon" in l)[-1]
+        self.assertIn("Insulin pumps Q&A", line)
 
     def test_one_entry_for_irc_and_nntp_reports(self):
         # An article, reported from a newsreader and from IRC.
