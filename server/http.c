@@ -45,13 +45,53 @@
 #define EVENTS_IN_FEED		100
 #define FEED_PAGE		50	/* entries per feed page (RFC 5005) */
 
+/*
+ * A cached body shared with the responses in flight: evbuffer references
+ * it without copying, and the last holder frees it (the cache may have
+ * replaced the document meanwhile).
+ */
+struct blob {
+	unsigned int	 refs;
+	size_t		 len;
+	unsigned char	 data[];
+};
+
+static struct blob *
+blob_new(const void *p, size_t len)
+{
+	struct blob	*b = xmalloc(sizeof *b + len + 1);
+
+	b->refs = 1;
+	b->len = len;
+	memcpy(b->data, p, len);
+	b->data[len] = '\0';
+	return b;
+}
+
+static void
+blob_unref(struct blob *b)
+{
+	if (b != NULL && --b->refs == 0)
+		free(b);
+}
+
+static void
+blob_cleanup(const void *data, size_t len, void *arg)
+{
+	(void)data;
+	(void)len;
+	blob_unref(arg);
+}
+
 struct http_doc {
 	char		*key;		/* path + variant */
 	uint64_t	 version;	/* content_version it was made for */
-	unsigned char	*body;
+	unsigned char	*body;		/* body_blob->data */
 	size_t		 len;
 	unsigned char	*gz;		/* gzip variant, made on demand */
 	size_t		 gzlen;
+	struct blob	*body_blob;
+	struct blob	*gz_blob;
 	char		 etag[48];
 	time_t		 lastmod;
 	const char	*ctype;
@@ -197,8 +237,8 @@ static void
 doc_clear(struct http_doc *d)
 {
 	free(d->key);
-	free(d->body);
-	free(d->gz);
+	blob_unref(d->body_blob);
+	blob_unref(d->gz_blob);
 	memset(d, 0, sizeof *d);
 }
 
@@ -245,8 +285,8 @@ cache_put(struct server *srv, const char *key, struct evbuffer *body,
 	d->key = xstrdup(key);
 	d->version = srv->content_version;
 	d->len = evbuffer_get_length(body);
-	d->body = xmalloc(d->len + 1);
-	evbuffer_remove(body, d->body, d->len);
+	d->body_blob = blob_new(evbuffer_pullup(body, -1), d->len);
+	d->body = d->body_blob->data;
 	d->lastmod = lastmod;
 	d->ctype = ctype;
 	d->used = ++hs->tick;
@@ -297,9 +337,15 @@ send_doc(struct http_req *hr, struct http_doc *d, int max_age, int private)
 	struct evbuffer		*b;
 
 	if (d->len >= HTTP_GZIP_MIN && accepts_gzip(hr->req)) {
-		if (d->gz == NULL && gzip_buf(d->body, d->len, &d->gz,
-		    &d->gzlen) != 0)
-			d->gz = NULL;
+		if (d->gz == NULL) {
+			unsigned char	*z;
+
+			if (gzip_buf(d->body, d->len, &z, &d->gzlen) == 0) {
+				d->gz_blob = blob_new(z, d->gzlen);
+				d->gz = d->gz_blob->data;
+				free(z);
+			}
+		}
 		gz = d->gz != NULL;
 	}
 	/* Each representation has its own strong ETag. */
@@ -332,9 +378,15 @@ send_doc(struct http_req *hr, struct http_doc *d, int max_age, int private)
 	if (gz)
 		add_header(hr->req, "Content-Encoding", "gzip");
 	b = evbuffer_new();
-	if (evhttp_request_get_command(hr->req) != EVHTTP_REQ_HEAD)
-		evbuffer_add(b, gz ? d->gz : d->body, gz ? d->gzlen : d->len);
-	else {
+	if (evhttp_request_get_command(hr->req) != EVHTTP_REQ_HEAD) {
+		/* No copy: the response holds a reference to the body. */
+		struct blob	*bl = gz ? d->gz_blob : d->body_blob;
+
+		bl->refs++;
+		if (evbuffer_add_reference(b, bl->data, bl->len,
+		    blob_cleanup, bl) != 0)
+			blob_unref(bl);
+	} else {
 		/* HEAD: the length GET would send, no body. */
 		char	len[32];
 
