@@ -31,6 +31,7 @@
 #include "article.h"
 #include "auth.h"
 #include "log.h"
+#include "mime-words.h"
 #include "store.h"
 #include "store-nntp.h"
 #include "xmalloc.h"
@@ -809,10 +810,17 @@ article_entry(const struct nntp_art *a, void *arg)
 	e = entry_new(es);
 	e->id = own(es, news_url(a->msgid));
 	e->link = e->id;
-	e->title = own(es, xstrdup((v = article_header_get(&art,
+	e->title = own(es, mime_words_decode((v = article_header_get(&art,
 	    "Subject")) != NULL ? v : ""));
-	e->author = a->author_name != NULL ? own(es, xstrdup(a->author_name)) :
-	    own(es, from_name(article_header_get(&art, "From")));
+	if (a->author_name != NULL)
+		e->author = own(es, xstrdup(a->author_name));
+	else {
+		char	*dec = mime_words_decode((v = article_header_get(&art,
+			    "From")) != NULL ? v : "");
+
+		e->author = own(es, from_name(dec));
+		free(dec);
+	}
 	if ((v = article_header_get(&art, "X-Hearth-Verified")) != NULL)
 		e->author_role = own(es, xstrdup(v));
 	e->published = e->updated = (time_t)a->posted;

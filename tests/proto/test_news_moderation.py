@@ -410,6 +410,46 @@ class EventAnnouncements(NewsCase):
         self.assertEqual(len(list(root.iter(ATOM + "entry"))), 2)
 
 
+class HostileFeeds(NewsCase):
+
+    def test_control_chars_bad_bytes_and_rtl_stay_well_formed(self):
+        alice = self.member("alice")
+        # Latin-1 body (declared), a control character in a header
+        # encoded word, an RTL override and CDATA/script tricks.
+        body = (b"caf\xe9 \x1b[31mred\x1b[0m ]]> <script>alert(1)</script>"
+                b"\r\n\xe2\x80\xaeevil\r\n")
+        lc = alice.lc
+        r = alice.cmd("POST")
+        self.assertTrue(r.startswith("340"), r)
+        lc.sendraw(b"From: Alice <alice@example.org>\r\n"
+                   b"Newsgroups: support.stroke\r\n"
+                   b"Subject: =?UTF-8?Q?bad_=E2=80=AEeliart?= ]]> <b>\r\n"
+                   b"Content-Type: text/plain; charset=ISO-8859-1\r\n"
+                   b"\r\n" + body + b".\r\n")
+        r = lc.readline()
+        self.assertTrue(r.startswith("240"), r)
+        for path in ("/feeds/groups/support.stroke.atom",
+                     "/feeds/groups/support.stroke.rss"):
+            status, raw = self.get(path)
+            self.assertEqual(status, 200)
+            root = ET.fromstring(raw)          # well-formed XML
+            self.assertNotIn(b"<script>", raw)
+            self.assertNotIn(b"\x1b", raw)
+            self.assertNotIn("\u202e".encode(), raw)
+            raw.decode("utf-8")                # valid UTF-8 throughout
+            del root
+        root = self.feed("/feeds/groups/support.stroke.atom")
+        content = root.find(ATOM + "entry/" + ATOM + "content").text
+        self.assertIn("<script>alert(1)</script>", content)
+        # The encoded-word Subject is decoded, its override shown.
+        self.assertEqual(root.find(ATOM + "entry/" + ATOM + "title").text,
+                         "bad [U+202E]eliart ]]> <b>")
+        self.assertIn("[U+202E]evil", content)
+        import feedparser
+        d = feedparser.parse(self.get("/feeds/groups/support.stroke.rss")[1])
+        self.assertFalse(d.bozo, d.get("bozo_exception"))
+
+
 if __name__ == "__main__":
     import unittest
     unittest.main(verbosity=2)
