@@ -99,16 +99,16 @@ alert(struct server *srv, const char *fmt, ...)
 		mq.alert(srv, buf);
 }
 
-/* A short single-line excerpt for the queue (xmalloc'd). */
+/* A short single-line excerpt of LEN bytes at S (xmalloc'd). */
 static char *
-excerpt_of(const char *s)
+excerpt_of_n(const char *s, size_t len)
 {
 	char	*e;
 	size_t	 n, i;
 
 	if (s == NULL)
 		return xstrdup("");
-	n = strlen(s);
+	n = len;
 	if (n > EXCERPT_MAX) {
 		n = EXCERPT_MAX;
 		/* Do not cut a UTF-8 character in half. */
@@ -116,10 +116,17 @@ excerpt_of(const char *s)
 			n--;
 	}
 	e = xstrndup(s, n);
+	n = strlen(e);		/* a NUL inside ends the excerpt */
 	for (i = 0; i < n; i++)
 		if (e[i] == '\r' || e[i] == '\n' || e[i] == '\t')
 			e[i] = ' ';
 	return e;
+}
+
+static char *
+excerpt_of(const char *s)
+{
+	return excerpt_of_n(s, s != NULL ? strlen(s) : 0);
 }
 
 static void
@@ -354,7 +361,8 @@ modq_crisis_check(struct server *srv, const char *text, size_t len,
 
 	if ((hit = safety_match(mq.safety, text, len)) == NULL)
 		return NULL;
-	ex = excerpt_of(text);
+	/* TEXT may be an article body: LEN bytes, not NUL-terminated. */
+	ex = excerpt_of_n(text, len);
 	if (store_modq_upsert(srv->store, "crisis", item_type, item_ref,
 	    author, location, ex, &id, &isnew) == STORE_OK) {
 		store_audit(srv->store, "safety-net", "crisis.flag", item_ref,
