@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -32,6 +33,41 @@ account_name_valid(const char *s)
 			return 0;
 	}
 	return 1;
+}
+
+/*
+ * Does NAME (a nick or a display name) claim a role ROLE does not have?
+ * Doctor-like: "Dr", "Dr.", "Dr_Kim", "DrKim", "Doctor...", "Doc_..."
+ * (but "Drew" or "Docherty" are names).  Staff-like: "moderator",
+ * "admin", "staff", "official", "hearth" anywhere in it.
+ */
+int
+account_name_impersonates(const char *name, const char *role)
+{
+	static const char *const staff[] = { "moderator", "admin", "staff",
+	    "official", "hearth", NULL };
+	int	doctor = role != NULL && strcmp(role, "doctor") == 0;
+	int	mod = role != NULL && (strcmp(role, "moderator") == 0 ||
+		    strcmp(role, "admin") == 0);
+	size_t	i;
+
+	while (*name == ' ' || *name == '"' || *name == '\'')
+		name++;
+	if (!doctor && !mod) {
+		if (strncasecmp(name, "doctor", 6) == 0)
+			return 1;
+		if (strncasecmp(name, "dr", 2) == 0 && !islower((unsigned char)
+		    name[2]))
+			return 1;
+		if (strncasecmp(name, "doc", 3) == 0 && name[3] != '\0' &&
+		    !isalpha((unsigned char)name[3]))
+			return 1;
+	}
+	if (!mod)
+		for (i = 0; staff[i] != NULL; i++)
+			if (strcasestr(name, staff[i]) != NULL)
+				return 1;
+	return 0;
 }
 
 int

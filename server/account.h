@@ -20,6 +20,8 @@
 /* Letter first, then letters, digits, '-' or '_'; 2 to 30 characters. */
 int	 account_name_valid(const char *);
 int	 account_role_valid(const char *);
+/* 1 when NAME looks like a role (doctor, moderator...) ROLE lacks. */
+int	 account_name_impersonates(const char *name, const char *role);
 /* 0 when acceptable; otherwise -1 and a reason a person understands. */
 int	 account_password_acceptable(const char *, char *why, size_t);
 /* The encoded hash (xmalloc'd), or NULL on failure. */

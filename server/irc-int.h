@@ -287,6 +287,7 @@ struct irc_client *irc_find_nick(struct irc_server *, const char *);
 void	 irc_quit(struct irc_client *, const char *reason);
 void	 irc_register_done(struct irc_client *);
 void	 irc_try_register(struct irc_client *);
+const char *irc_role_name(struct irc_client *);
 void	 irc_send_isupport(struct irc_client *);
 void	 irc_send_motd(struct irc_client *);
 void	 irc_send_lusers(struct irc_client *);

@@ -196,6 +196,10 @@ cmd_nick(struct irc_client *cl, struct irc_msg *m)
 		irc_numeric(cl, ERR_NICKRESERVED, nick);
 		return CONN_OK;
 	}
+	if (account_name_impersonates(nick, irc_role_name(cl))) {
+		irc_numeric(cl, ERR_ERRONEUSNICKNAME, nick);
+		return CONN_OK;
+	}
 	irc_event_init(&ev, ":%s NICK :%s", irc_prefix(cl), nick);
 	irc_event_common(&ev, cl, -1, 1);
 	irc_event_free(&ev);
@@ -495,6 +499,11 @@ cmd_setname(struct irc_client *cl, struct irc_msg *m)
 	if (strlen(m->params[0]) > IRC_REALLEN || m->params[0][0] == '\0') {
 		irc_fail(cl, "SETNAME", "INVALID_REALNAME", NULL,
 		    "Realname is not valid");
+		return CONN_OK;
+	}
+	if (account_name_impersonates(m->params[0], irc_role_name(cl))) {
+		irc_fail(cl, "SETNAME", "INVALID_REALNAME", NULL,
+		    "Only verified members may use a role in their name");
 		return CONN_OK;
 	}
 	free(cl->realname);

@@ -23,6 +23,7 @@
 
 #include <openssl/rand.h>
 
+#include "account.h"
 #include "conn.h"
 #include "irc.h"
 #include "irc-int.h"
@@ -677,12 +678,46 @@ cmd_cap(struct irc_client *cl, struct irc_msg *m)
  * Finish registration once NICK and USER are in and CAP negotiation
  * (if any) ended.  A nick held by an account must be logged into.
  */
+/* The account role of CL as the account module names it, or NULL. */
+const char *
+irc_role_name(struct irc_client *cl)
+{
+	switch (cl->role) {
+	case ROLE_DOCTOR:
+		return "doctor";
+	case ROLE_MODERATOR:
+		return "moderator";
+	case ROLE_ADMIN:
+		return "admin";
+	case ROLE_MEMBER:
+		return "member";
+	default:
+		return NULL;
+	}
+}
+
 void
 irc_try_register(struct irc_client *cl)
 {
 	if (irc_is_registered(cl) || cl->nick[0] == '\0' || cl->user == NULL ||
 	    (cl->flags & CL_CAPNEG))
 		return;
+	if (account_name_impersonates(cl->realname != NULL ? cl->realname :
+	    "", irc_role_name(cl))) {
+		/* A display name claiming a role: show the nick instead. */
+		free(cl->realname);
+		cl->realname = xstrdup(cl->nick);
+	}
+	if (account_name_impersonates(cl->nick, irc_role_name(cl))) {
+		char	nick[IRC_NICKLEN + 1];
+
+		snprintf(nick, sizeof nick, "%s", cl->nick);
+		irc_map_del(cl->is->nicks, cl->fold);
+		cl->nick[0] = '\0';
+		cl->fold[0] = '\0';
+		irc_numeric(cl, ERR_ERRONEUSNICKNAME, nick);
+		return;
+	}
 	if (irc_nick_reserved(cl, cl->nick)) {
 		char	nick[IRC_NICKLEN + 1];
 

@@ -24,6 +24,7 @@
 
 #include <openssl/rand.h>
 
+#include "account.h"
 #include "article.h"
 #include "log.h"
 #include "modq.h"
@@ -391,6 +392,28 @@ build_text(struct conn *c, struct nntp_session *s, struct posting *p,
  * Check, moderate and store the article in S->buf.  0 when stored (or
  * the cancel done), -1 with P->why for the reply; STORE_EXISTS as 1.
  */
+/* Does the display name of a From header claim a role ROLE lacks? */
+static int
+from_impersonates(const char *from, const char *role)
+{
+	const char	*lt, *lp, *rp;
+	char		*name;
+	int		 rc;
+
+	if (from == NULL)
+		return 0;
+	if ((lt = strchr(from, '<')) != NULL)
+		name = xstrndup(from, (size_t)(lt - from));
+	else if ((lp = strchr(from, '(')) != NULL &&
+	    (rp = strchr(lp, ')')) != NULL)
+		name = xstrndup(lp + 1, (size_t)(rp - lp - 1));
+	else
+		return 0;
+	rc = account_name_impersonates(name, role);
+	free(name);
+	return rc;
+}
+
 struct reported {
 	int		 found;
 	int64_t		 author_id;
@@ -553,6 +576,12 @@ accept_article(struct conn *c, struct nntp_session *s, struct posting *p,
 			return -1;
 		}
 		return do_cancel(c, s, p, v);
+	}
+	if (!transit && from_impersonates(article_header_get(&p->a, "From"),
+	    s->acct.role)) {
+		snprintf(p->why, sizeof p->why, "only verified doctors and "
+		    "the moderators may use a title or role in the From name");
+		return -1;
 	}
 	if (check_groups(c, s, p, transit) != 0)
 		return -1;

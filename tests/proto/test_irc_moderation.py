@@ -295,6 +295,45 @@ class IrcModeration(IrcCase):
         self.assertIn("our son started school", dump)
 
 
+class Impersonation(IrcCase):
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.h.add_account("drkim", PW)
+        cls.h.hearthmod("account", "verify-doctor", "drkim", "--specialty",
+                        "oncology")
+        cls.h.add_account("nina", PW)
+
+    def test_members_cannot_look_like_a_role(self):
+        nina = self.client("nina", caps=("setname",), sasl=("nina", PW))
+        for nick in ("Dr_Nina", "DrNina", "Doctor-Who", "Moderator2",
+                     "hearth_staff"):
+            lines = nina.cmd("NICK " + nick)
+            self.assertTrue(any(" 432 " in l for l in lines), (nick, lines))
+        self.assertFalse(any(" 432 " in l for l in nina.cmd("NICK Drew")))
+        lines = nina.cmd("SETNAME :Dr. Nina Petrova")
+        self.assertTrue(any("FAIL SETNAME INVALID_REALNAME" in l
+                            for l in lines), lines)
+        # An anonymous client cannot register as a doctor either.
+        c = self.raw()
+        c.send("NICK DrHouse")
+        c.send("USER h 0 * :Dr. House")
+        self.assertTrue(any(" 432 " in l for l in
+                            c.until(lambda l: " 432 " in l)))
+        c.send("NICK house")
+        lines = c.until(lambda l: " 001 " in l)
+        c.send("WHOIS house")
+        whois = " ".join(c.until(lambda l: " 318 " in l))
+        self.assertNotIn("Dr. House", whois)
+
+    def test_verified_doctor_may(self):
+        doc = self.client("Dr_Kim", sasl=("drkim", PW))
+        lines = doc.cmd("WHOIS Dr_Kim")
+        self.assertTrue(any(" 311 " in l and "Dr_Kim" in l for l in lines),
+                        lines)
+
+
 if __name__ == "__main__":
     import unittest
     unittest.main(verbosity=2)

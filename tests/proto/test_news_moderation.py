@@ -77,6 +77,18 @@ class HeldPosts(NewsCase):
         r = self.mod("account", "probation", "ghost", "2")
         self.assertEqual(r.returncode, 1)
 
+    def test_from_name_cannot_claim_a_role(self):
+        alice = self.member("alice")
+        r340, r = alice.post([("From", "Dr. Alice <alice@example.org>"),
+                              ("Newsgroups", "support.ms"),
+                              ("Subject", "advice")], "Take this\n")
+        self.assertTrue(r.startswith("441 "), r)
+        self.assertIn("verified doctors", r)
+        r340, r = alice.post([("From", "Alice <dr.alice@example.org>"),
+                              ("Newsgroups", "support.ms"),
+                              ("Subject", "fine")], "Hello\n")
+        self.assertTrue(r.startswith("240 "), r)
+
     def test_held_reply_says_so(self):
         alice = self.member("alice")
         r340, r = alice.post([("From", "Alice <alice@example.org>"),

@@ -22,6 +22,24 @@ START_TEST(names)
 }
 END_TEST
 
+START_TEST(impersonation)
+{
+	ck_assert(account_name_impersonates("Dr_Kim", "member"));
+	ck_assert(account_name_impersonates("Dr. Kim", NULL));
+	ck_assert(account_name_impersonates("DrKim", "member"));
+	ck_assert(account_name_impersonates("Doctor Who", "member"));
+	ck_assert(account_name_impersonates("doc-ock", "member"));
+	ck_assert(account_name_impersonates("TheModerator", "doctor"));
+	ck_assert(account_name_impersonates("hearth_team", "member"));
+	ck_assert(!account_name_impersonates("Drew", "member"));
+	ck_assert(!account_name_impersonates("drkim", "member"));
+	ck_assert(!account_name_impersonates("Docherty", "member"));
+	ck_assert(!account_name_impersonates("Alice", "member"));
+	ck_assert(!account_name_impersonates("Dr_Kim", "doctor"));
+	ck_assert(!account_name_impersonates("Admin Anna", "admin"));
+}
+END_TEST
+
 START_TEST(password_rules)
 {
 	char	why[128];
@@ -101,6 +119,7 @@ account_suite(void)
 
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, names);
+	tcase_add_test(tc, impersonation);
 	tcase_add_test(tc, password_rules);
 	tcase_add_test(tc, hash_and_verify);
 	tcase_add_test(tc, default_cost);
