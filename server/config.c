@@ -341,6 +341,7 @@ static const struct key_def keys[] = {
 	{ "announce_group", K_STR, O(announce_group), 0, 0 },
 	{ "erasure_mode", K_STR, O(erasure_mode), 0, 0 },
 	{ "service_nick", K_STR, O(service_nick), 0, 0 },
+	{ "new_member_probation", K_INT, O(new_member_probation), 0, 1000 },
 	{ "moderators_room", K_STR, O(moderators_room), 0, 0 },
 	{ "event_reminder_minutes", K_INT, O(event_reminder_minutes), 0,
 	    10080 },

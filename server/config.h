@@ -71,6 +71,7 @@ struct config {
 	char			*announce_group;
 	char			*erasure_mode;
 	char			*service_nick;
+	int			 new_member_probation;
 	char			*moderators_room;
 	int			 event_reminder_minutes;
 	int			 report_autohide;	/* reporters */

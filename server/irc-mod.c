@@ -16,6 +16,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include <openssl/crypto.h>
+
 #include "account.h"
 #include "auth.h"
 #include "erase.h"
@@ -415,6 +417,8 @@ svc_help(struct svc *sv)
 {
 	tell(sv->cl, "I am %s, the community's service. Commands:",
 	    service_nick(sv->srv));
+	tell(sv->cl, "REGISTER <password> - make an account named after your "
+	    "nick (over TLS)");
 	tell(sv->cl, "REPORT <msgid|nick|<article-id>> <reason> - tell the "
 	    "moderators (they do not tell who reported)");
 	tell(sv->cl, "ACTIONS - what moderators did about you or your words");
@@ -570,6 +574,42 @@ svc_erase(struct svc *sv)
 	conn_close(sv->cl->conn, "account erased");
 }
 
+/*
+ * REGISTER <password>: an account named after the current nick, for
+ * clients without draft/account-registration (the password may hold
+ * spaces).  The work is cmd_register()'s; this only frames it.
+ */
+static void
+svc_register(struct svc *sv)
+{
+	struct irc_msg	 m;
+	char		*pw = xstrdup(after_words(sv->text, 1));
+
+	if (*pw == '\0') {
+		tell(sv->cl, "Usage: REGISTER <password> - makes an account "
+		    "named %s (your nick), for the rooms and the newsgroups. "
+		    "Passwords need at least %d characters.", irc_nick(sv->cl),
+		    PASSWORD_MIN);
+		free(pw);
+		return;
+	}
+	memset(&m, 0, sizeof m);
+	m.command = (char *)"REGISTER";
+	m.params[0] = (char *)"*";
+	m.params[1] = (char *)"*";
+	m.params[2] = pw;
+	m.nparams = 3;
+	cmd_register(sv->cl, &m);
+	OPENSSL_cleanse(pw, strlen(pw));
+	free(pw);
+	if (sv->cl->account != NULL)
+		tell(sv->cl, "Welcome, %s: your account works here and in the "
+		    "newsgroups. Next time sign in with SASL.",
+		    sv->cl->account);
+	else
+		tell(sv->cl, "No account was made (see the message above).");
+}
+
 static int
 parse_id(struct svc *sv, int i, int64_t *id)
 {
@@ -712,6 +752,8 @@ irc_service_message(struct irc_client *cl, const char *text)
 		svc_password(&sv);
 	else if (strcasecmp(cmd, "ERASE") == 0)
 		svc_erase(&sv);
+	else if (strcasecmp(cmd, "REGISTER") == 0)
+		svc_register(&sv);
 	else if (strcasecmp(cmd, "EVENTS") == 0) {
 		tell(cl, "Coming up (REMIND <number> for a reminder):");
 		store_event_list(sv.srv->store, time(NULL), 20, 0, event_row,

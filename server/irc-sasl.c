@@ -336,6 +336,11 @@ cmd_register(struct irc_client *cl, struct irc_msg *m)
 		return CONN_OK;
 	}
 	store_audit(srv->store, a.name, "account.register", a.name, "irc");
+	/* New members' first posts wait for a moderator (0: off). */
+	if (srv->cf->new_member_probation > 0 &&
+	    store_account_set_probation(srv->store, a.name,
+	    srv->cf->new_member_probation) == STORE_OK)
+		a.probation = srv->cf->new_member_probation;
 	irc_sendf(cl, ":%s REGISTER SUCCESS %s :Account created; it works "
 	    "for the newsgroups too", irc_srvname(cl), a.name);
 	irc_login(cl, &a);

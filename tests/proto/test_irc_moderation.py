@@ -334,6 +334,55 @@ class Impersonation(IrcCase):
                         lines)
 
 
+class OneIdentity(IrcCase):
+    """Register from an IRC client without the capability, then use the
+    same account for NNTP and for a members-only feed."""
+    protos = ("irc", "nntp", "https")
+    extra_config = "new_member_probation = 1\n"
+
+    def test_register_on_irc_post_on_nntp_read_members_feed(self):
+        import base64
+        import http.client
+        import ssl
+        from hearth_test import LineClient
+        c = self.client("newbie")
+        c.send("PRIVMSG Helper :REGISTER a long enough password")
+        lines = c.until(lambda l: l.startswith(":Helper!") and
+                        "Welcome" in l)
+        self.assertTrue(any(" 900 " in l for l in lines), lines)
+        # The same account in a newsreader: first post held (probation).
+        lc = LineClient(self.h.addr("nntp"))
+        self.clients.append(type("W", (), {"close": lc.close})())
+        n = NNTPClient(lc)
+        lc.readline()
+        self.assertTrue(n.login("newbie", "a long enough password")
+                        .startswith("281"))
+        r340, r = n.post([("From", "Newbie <n@example.org>"),
+                          ("Newsgroups", "support.autism.parents"),
+                          ("Subject", "Hello from a new parent")],
+                         "Glad to be here\n")
+        self.assertIn("held for a moderator", r)
+        entry = json.loads(self.h.hearthmod("--json", "queue").stdout)[0]
+        self.assertEqual((entry["kind"], entry["author"]),
+                         ("held", "newbie"))
+        self.assertEqual(self.h.hearthmod("approve", entry["id"])
+                         .returncode, 0)
+        # And a members-only feed with it, over HTTPS.
+        ctx = ssl.create_default_context()
+        ctx.check_hostname = False
+        ctx.verify_mode = ssl.CERT_NONE
+        conn = http.client.HTTPSConnection(
+            "127.0.0.1", self.h.port("https"), timeout=10, context=ctx)
+        conn.request("GET", "/feeds/groups/support.autism.parents.atom",
+                     headers={"Authorization": "Basic " + base64.b64encode(
+                         b"newbie:a long enough password").decode()})
+        resp = conn.getresponse()
+        body = resp.read()
+        conn.close()
+        self.assertEqual(resp.status, 200)
+        self.assertIn(b"Hello from a new parent", body)
+
+
 if __name__ == "__main__":
     import unittest
     unittest.main(verbosity=2)
