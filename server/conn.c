@@ -564,14 +564,15 @@ conn_eventcb(struct bufferevent *bev, short what, void *arg)
 	conn_free_later(c);
 }
 
+/*
+ * Free C now: protocol state, bufferevent, events, counters.  Only the
+ * loop (conn_free_cb) and the final clean-up (conn_free_all) call it.
+ */
 static void
-conn_free_cb(evutil_socket_t fd, short what, void *arg)
+conn_destroy(struct conn *c)
 {
-	struct conn	*c = arg;
 	struct server	*srv = c->srv;
 
-	(void)fd;
-	(void)what;
 	if (c->ops->on_free != NULL)
 		c->ops->on_free(c);
 	if (c->flags & CONN_F_DIRTY)
@@ -590,6 +591,31 @@ conn_free_cb(evutil_socket_t fd, short what, void *arg)
 	ip_table_add(srv->ips, c->ip, -1);
 	log_debug("conn=%llu freed", (unsigned long long)c->id);
 	free(c);
+}
+
+/* At exit: free what the loop did not get to, and the flush event. */
+void
+conn_free_all(struct server *srv)
+{
+	struct conn	*c;
+
+	while ((c = TAILQ_FIRST(&srv->conns)) != NULL)
+		conn_destroy(c);
+	if (ev_flush != NULL) {
+		event_free(ev_flush);
+		ev_flush = NULL;
+	}
+}
+
+static void
+conn_free_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct conn	*c = arg;
+	struct server	*srv = c->srv;
+
+	(void)fd;
+	(void)what;
+	conn_destroy(c);
 	/* Shutting down and the last goodbye went out: leave the loop. */
 	if (srv->shutting_down && srv->nconns_total == 0)
 		event_base_loopexit(srv->base, NULL);

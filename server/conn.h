@@ -139,6 +139,7 @@ void	 conn_set_max_line(struct conn *, size_t);
 /* When on, lines cost no rate tokens (data after a rate-charged command). */
 void	 conn_set_free_lines(struct conn *, int);
 void	 conn_shutdown_all(struct server *);
+void	 conn_free_all(struct server *);
 const char *conn_peer_fingerprint(struct conn *, char *buf, size_t len);
 struct ssl_st *conn_ssl(struct conn *);
 

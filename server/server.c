@@ -427,24 +427,9 @@ server_shutdown(struct server *srv)
 void
 server_free(struct server *srv)
 {
-	struct conn	*c;
 	char		*p;
 
-	while ((c = TAILQ_FIRST(&srv->conns)) != NULL) {
-		/* Free what the loop did not get to. */
-		TAILQ_REMOVE(&srv->conns, c, entry);
-		if (c->ops->on_free != NULL)
-			c->ops->on_free(c);
-		if (c->bev != NULL)
-			bufferevent_free(c->bev);
-		if (c->ev_idle != NULL)
-			event_free(c->ev_idle);
-		if (c->ev_resume != NULL)
-			event_free(c->ev_resume);
-		if (c->ev_free != NULL)
-			event_free(c->ev_free);
-		free(c);
-	}
+	conn_free_all(srv);
 	http_free(srv);
 	listeners_close(srv);
 	if (srv->cf != NULL && srv->state_dir != NULL) {
