@@ -589,6 +589,16 @@ cmd_event_cancel(struct conn *c, int argc, char **argv)
 	return CONN_OK;
 }
 
+/* "200 MSG" when RC is 0, else "FAIL MSG". */
+static void
+reply_result(struct conn *c, int rc, const char *fail, const char *msg)
+{
+	if (rc != 0)
+		reply(c, "%s %s", fail, msg);
+	else
+		reply(c, "200 %s", msg);
+}
+
 /* key=value options after the fixed words; NULL when absent. */
 static const char *
 opt(int argc, char **argv, int from, const char *key)
@@ -751,11 +761,8 @@ decide(struct conn *c, int argc, char **argv, const char *action)
 		reply(c, "401 A rejection needs a reason (sent to the author)");
 		return CONN_OK;
 	}
-	if (modq_decide(c->srv, id, action, actor_of(c), reason, msg,
-	    sizeof msg) != 0)
-		reply(c, "403 %s", msg);
-	else
-		reply(c, "200 %s", msg);
+	reply_result(c, modq_decide(c->srv, id, action, actor_of(c), reason,
+	    msg, sizeof msg), "403", msg);
 	return CONN_OK;
 }
 
@@ -783,6 +790,7 @@ item_action(struct conn *c, int argc, char **argv, const char *action)
 {
 	static const char *const allowed[] = { "reason", NULL };
 	char	msg[512];
+	int	rc;
 
 	if (bad_opts(c, argc, argv, 3, allowed))
 		return CONN_OK;
@@ -790,11 +798,9 @@ item_action(struct conn *c, int argc, char **argv, const char *action)
 		reply(c, "401 Item type is article or chat");
 		return CONN_OK;
 	}
-	if (modq_item_action(c->srv, argv[1], argv[2], action, actor_of(c),
-	    opt(argc, argv, 3, "reason"), msg, sizeof msg) != 0)
-		reply(c, "403 %s", msg);
-	else
-		reply(c, "200 %s", msg);
+	rc = modq_item_action(c->srv, argv[1], argv[2], action, actor_of(c),
+	    opt(argc, argv, 3, "reason"), msg, sizeof msg);
+	reply_result(c, rc, "403", msg);
 	return CONN_OK;
 }
 
@@ -818,7 +824,7 @@ sanction(struct conn *c, int argc, char **argv, const char *kind)
 	    NULL };
 	const char	*dur = opt(argc, argv, 2, "duration");
 	char		 msg[512];
-	int		 secs = 0;
+	int		 secs = 0, rc;
 
 	if (bad_opts(c, argc, argv, 2, allowed))
 		return CONN_OK;
@@ -826,12 +832,9 @@ sanction(struct conn *c, int argc, char **argv, const char *kind)
 		reply(c, "401 duration must look like 30m, 12h, 7d or 2w");
 		return CONN_OK;
 	}
-	if (modq_sanction(c->srv, kind, argv[1], opt(argc, argv, 2, "scope"),
-	    secs, actor_of(c), opt(argc, argv, 2, "reason"), msg,
-	    sizeof msg) != 0)
-		reply(c, "401 %s", msg);
-	else
-		reply(c, "200 %s", msg);
+	rc = modq_sanction(c->srv, kind, argv[1], opt(argc, argv, 2, "scope"),
+	    secs, actor_of(c), opt(argc, argv, 2, "reason"), msg, sizeof msg);
+	reply_result(c, rc, "401", msg);
 	return CONN_OK;
 }
 
@@ -840,14 +843,13 @@ lift(struct conn *c, int argc, char **argv, const char *kind)
 {
 	static const char *const allowed[] = { "scope", NULL };
 	char	msg[512];
+	int	rc;
 
 	if (bad_opts(c, argc, argv, 2, allowed))
 		return CONN_OK;
-	if (modq_lift(c->srv, kind, argv[1], opt(argc, argv, 2, "scope"),
-	    actor_of(c), msg, sizeof msg) != 0)
-		reply(c, "404 %s", msg);
-	else
-		reply(c, "200 %s", msg);
+	rc = modq_lift(c->srv, kind, argv[1], opt(argc, argv, 2, "scope"),
+	    actor_of(c), msg, sizeof msg);
+	reply_result(c, rc, "404", msg);
 	return CONN_OK;
 }
 
@@ -894,11 +896,8 @@ cmd_warn(struct conn *c, int argc, char **argv)
 	char	msg[512];
 
 	(void)argc;
-	if (modq_warn(c->srv, argv[1], actor_of(c), argv[2], msg,
-	    sizeof msg) != 0)
-		reply(c, "404 %s", msg);
-	else
-		reply(c, "200 %s", msg);
+	reply_result(c, modq_warn(c->srv, argv[1], actor_of(c), argv[2], msg,
+	    sizeof msg), "404", msg);
 	return CONN_OK;
 }
 

@@ -876,6 +876,15 @@ group_found(const struct nntp_group *g, void *arg)
 	return 0;
 }
 
+/* Does S end in SUF (and hold something before it)? */
+static int
+has_suffix(const char *s, const char *suf)
+{
+	size_t	n = strlen(s), k = strlen(suf);
+
+	return n > k && strcmp(s + n - k, suf) == 0;
+}
+
 /* "before=N" from the query string; 0 when absent, -1 when malformed. */
 static int64_t
 query_before(struct http_req *hr)
@@ -937,8 +946,8 @@ gen_group_feed(struct http_req *hr, struct evbuffer *out, time_t *lastmod,
 	int			 rss, rc;
 	int64_t			 before;
 
-	rss = n > 4 && strcmp(hr->arg + n - 4, ".rss") == 0;
-	if (!rss && !(n > 5 && strcmp(hr->arg + n - 5, ".atom") == 0))
+	rss = has_suffix(hr->arg, ".rss");
+	if (!rss && !has_suffix(hr->arg, ".atom"))
 		return HTTP_NOT_FOUND;
 	snprintf(name, sizeof name, "%.*s", (int)(n - (rss ? 4 : 5)),
 	    hr->arg);
@@ -1001,10 +1010,9 @@ gen_thread_feed(struct http_req *hr, struct evbuffer *out, time_t *lastmod,
 	struct entries	 es;
 	struct feed_meta m;
 	char		*dec, *msgid, *base, *self, *id;
-	size_t		 n = strlen(hr->arg);
 	int		 rc;
 
-	if (!(n > 5 && strcmp(hr->arg + n - 5, ".atom") == 0))
+	if (!has_suffix(hr->arg, ".atom"))
 		return HTTP_NOT_FOUND;
 	dec = evhttp_uridecode(hr->arg, 0, NULL);
 	if (dec == NULL)
@@ -1056,8 +1064,7 @@ gen_doctor_feed(struct http_req *hr, struct evbuffer *out, time_t *lastmod,
 	size_t		 n = strlen(hr->arg);
 	int		 rc;
 
-	if (!(n > 5 && n - 5 < sizeof name && strcmp(hr->arg + n - 5,
-	    ".atom") == 0))
+	if (!has_suffix(hr->arg, ".atom") || n - 5 >= sizeof name)
 		return HTTP_NOT_FOUND;
 	snprintf(name, sizeof name, "%.*s", (int)(n - 5), hr->arg);
 	if (store_account_get(hr->srv->store, name, &a, NULL) != STORE_OK)
@@ -1429,9 +1436,9 @@ gen_landing(struct http_req *hr, struct evbuffer *out, time_t *lastmod,
 	    el_end(w) != 0 || el_end(w) != 0 || el_end(w) != 0)
 		goto fail;
 	free(base);
-	*lastmod = srv->started;
-	if (store_event_last_change(srv->store) > *lastmod)
-		*lastmod = store_event_last_change(srv->store);
+	*lastmod = store_event_last_change(srv->store);
+	if (*lastmod < srv->started)
+		*lastmod = srv->started;
 	*ctype = "text/html; charset=utf-8";
 	return feed_writer_finish(w, buf, out);
 fail:

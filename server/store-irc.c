@@ -210,6 +210,26 @@ chat_row(sqlite3_stmt *s, struct chat_msg *m)
 	m->text = (char *)sqlite3_column_text(s, 9);
 }
 
+/* Hand every row of S to CB; the statement is reset after. */
+static int
+chat_rows(struct store *st, sqlite3_stmt *s, store_chat_cb cb, void *arg,
+    const char *what)
+{
+	struct chat_msg	m;
+	int		rc;
+
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		chat_row(s, &m);
+		cb(&m, arg);
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		store_log_error(st, what);
+		return STORE_ERROR;
+	}
+	return STORE_OK;
+}
+
 int
 store_chat_range(struct store *st, const char *target, int64_t lo_t,
     int64_t lo_id, int64_t hi_t, int64_t hi_id, int desc, int limit,
@@ -217,8 +237,6 @@ store_chat_range(struct store *st, const char *target, int64_t lo_t,
 {
 	sqlite3_stmt	*s = stmt(st, desc ? I_CHAT_RANGE_DESC :
 			    I_CHAT_RANGE_ASC);
-	struct chat_msg	 m;
-	int		 rc;
 
 	if (s == NULL)
 		return STORE_ERROR;
@@ -228,16 +246,7 @@ store_chat_range(struct store *st, const char *target, int64_t lo_t,
 	sqlite3_bind_int64(s, 4, hi_t);
 	sqlite3_bind_int64(s, 5, hi_id);
 	sqlite3_bind_int(s, 6, limit);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		chat_row(s, &m);
-		cb(&m, arg);
-	}
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE) {
-		store_log_error(st, "chat range");
-		return STORE_ERROR;
-	}
-	return STORE_OK;
+	return chat_rows(st, s, cb, arg, "chat range");
 }
 
 static char *
@@ -521,18 +530,11 @@ store_chat_by_account(struct store *st, const char *account,
     store_chat_cb cb, void *arg)
 {
 	sqlite3_stmt	*s = stmt(st, I_CHAT_BY_ACCOUNT);
-	struct chat_msg	 m;
-	int		 rc;
 
 	if (s == NULL)
 		return STORE_ERROR;
 	sqlite3_bind_text(s, 1, account, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		chat_row(s, &m);
-		cb(&m, arg);
-	}
-	sqlite3_reset(s);
-	return rc == SQLITE_DONE ? STORE_OK : STORE_ERROR;
+	return chat_rows(st, s, cb, arg, "chat by account");
 }
 
 /*

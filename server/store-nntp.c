@@ -708,6 +708,50 @@ store_nntp_holds(struct store *st, store_nntp_art_cb cb, void *arg)
 	return STORE_OK;
 }
 
+/* The id and status of the article MSGID; STORE_NOTFOUND if none. */
+static int
+id_by_msgid(struct store *st, const char *msgid, int64_t *id, int *status)
+{
+	sqlite3_stmt	*s = store_reset(st->nntp[N_ID_BY_MSGID]);
+	int		 rc;
+
+	sqlite3_bind_text(s, 1, msgid, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		*id = sqlite3_column_int64(s, 0);
+		*status = art_status((const char *)sqlite3_column_text(s, 1));
+	}
+	sqlite3_reset(s);
+	if (rc == SQLITE_ROW)
+		return STORE_OK;
+	return rc == SQLITE_DONE ? STORE_NOTFOUND : STORE_ERROR;
+}
+
+/*
+ * The id of article MSGID when it is in state WANT; STORE_NOTFOUND when
+ * there is no such article or it is in another state.
+ */
+static int
+id_in_state(struct store *st, const char *msgid, int want, int64_t *id)
+{
+	int	status, rc;
+
+	if ((rc = id_by_msgid(st, msgid, id, &status)) != STORE_OK)
+		return rc;
+	return status == want ? STORE_OK : STORE_NOTFOUND;
+}
+
+/* Set the status of article ID (no commit); 0 or -1. */
+static int
+set_status(struct store *st, int64_t id, const char *status)
+{
+	sqlite3_stmt	*s = store_reset(st->nntp[N_ART_STATUS]);
+
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_text(s, 2, status, -1, SQLITE_STATIC);
+	return exec_done(st, s, "article status");
+}
+
 int
 store_nntp_approve(struct store *st, int64_t id, const char *actor)
 {
@@ -735,10 +779,7 @@ store_nntp_approve(struct store *st, int64_t id, const char *actor)
 	}
 	if (save_xref(st, id, xref) != 0)
 		goto fail;
-	s = store_reset(st->nntp[N_ART_STATUS]);
-	sqlite3_bind_int64(s, 1, id);
-	sqlite3_bind_text(s, 2, "ok", -1, SQLITE_STATIC);
-	if (exec_done(st, s, "article status") != 0)
+	if (set_status(st, id, "ok") != 0)
 		goto fail;
 	s = store_reset(st->nntp[N_HOLD_DELETE]);
 	sqlite3_bind_int64(s, 1, id);
@@ -757,24 +798,6 @@ fail:
 	return STORE_ERROR;
 }
 
-/* The id and status of the article MSGID; STORE_NOTFOUND if none. */
-static int
-id_by_msgid(struct store *st, const char *msgid, int64_t *id, int *status)
-{
-	sqlite3_stmt	*s = store_reset(st->nntp[N_ID_BY_MSGID]);
-	int		 rc;
-
-	sqlite3_bind_text(s, 1, msgid, -1, SQLITE_STATIC);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
-		*id = sqlite3_column_int64(s, 0);
-		*status = art_status((const char *)sqlite3_column_text(s, 1));
-	}
-	sqlite3_reset(s);
-	if (rc == SQLITE_ROW)
-		return STORE_OK;
-	return rc == SQLITE_DONE ? STORE_NOTFOUND : STORE_ERROR;
-}
 
 static int
 run_id(struct store *st, int which, int64_t id, const char *what)
@@ -789,12 +812,10 @@ int
 store_nntp_hide(struct store *st, const char *msgid)
 {
 	int64_t	id;
-	int	status, rc;
+	int	rc;
 
-	if ((rc = id_by_msgid(st, msgid, &id, &status)) != STORE_OK)
+	if ((rc = id_in_state(st, msgid, ART_OK, &id)) != STORE_OK)
 		return rc;
-	if (status != ART_OK)
-		return STORE_NOTFOUND;
 	if (store_begin(st) != STORE_OK)
 		return STORE_ERROR;
 	if (run_id(st, N_HIDE_SAVE, id, "hide save") != 0 ||
@@ -808,24 +829,17 @@ store_nntp_hide(struct store *st, const char *msgid)
 int
 store_nntp_unhide(struct store *st, const char *msgid)
 {
-	sqlite3_stmt	*s;
-	int64_t		 id;
-	int		 status, rc;
+	int64_t	id;
+	int	rc;
 
-	if ((rc = id_by_msgid(st, msgid, &id, &status)) != STORE_OK)
+	if ((rc = id_in_state(st, msgid, ART_HIDDEN, &id)) != STORE_OK)
 		return rc;
-	if (status != ART_HIDDEN)
-		return STORE_NOTFOUND;
 	if (store_begin(st) != STORE_OK)
 		return STORE_ERROR;
-	s = store_reset(st->nntp[N_ART_STATUS]);
-	sqlite3_bind_int64(s, 1, id);
-	sqlite3_bind_text(s, 2, "ok", -1, SQLITE_STATIC);
 	if (run_id(st, N_HIDE_RESTORE, id, "unhide restore") != 0 ||
 	    run_id(st, N_HIDE_FORGET, id, "unhide forget") != 0 ||
 	    run_id(st, N_GROUP_RECOUNT, id, "unhide recount") != 0 ||
-	    exec_done(st, s, "article status") != 0 ||
-	    store_commit(st) != STORE_OK) {
+	    set_status(st, id, "ok") != 0 || store_commit(st) != STORE_OK) {
 		store_rollback(st);
 		return STORE_ERROR;
 	}
@@ -835,20 +849,14 @@ store_nntp_unhide(struct store *st, const char *msgid)
 int
 store_nntp_reject(struct store *st, const char *msgid)
 {
-	sqlite3_stmt	*s;
-	int64_t		 id;
-	int		 status, rc;
+	int64_t	id;
+	int	rc;
 
-	if ((rc = id_by_msgid(st, msgid, &id, &status)) != STORE_OK)
+	if ((rc = id_in_state(st, msgid, ART_HELD, &id)) != STORE_OK)
 		return rc;
-	if (status != ART_HELD)
-		return STORE_NOTFOUND;
 	if (store_begin(st) != STORE_OK)
 		return STORE_ERROR;
-	s = store_reset(st->nntp[N_ART_STATUS]);
-	sqlite3_bind_int64(s, 1, id);
-	sqlite3_bind_text(s, 2, "rejected", -1, SQLITE_STATIC);
-	if (exec_done(st, s, "article status") != 0 ||
+	if (set_status(st, id, "rejected") != 0 ||
 	    run_id(st, N_HOLD_DELETE, id, "hold delete") != 0 ||
 	    store_commit(st) != STORE_OK) {
 		store_rollback(st);
@@ -862,12 +870,10 @@ store_nntp_approve_msgid(struct store *st, const char *msgid,
     const char *actor)
 {
 	int64_t	id;
-	int	status, rc;
+	int	rc;
 
-	if ((rc = id_by_msgid(st, msgid, &id, &status)) != STORE_OK)
+	if ((rc = id_in_state(st, msgid, ART_HELD, &id)) != STORE_OK)
 		return rc;
-	if (status != ART_HELD)
-		return STORE_NOTFOUND;
 	return store_nntp_approve(st, id, actor);
 }
 
