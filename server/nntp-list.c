@@ -168,6 +168,12 @@ nntp_cmd_list(struct conn *c, struct nntp_session *s, int argc,
 		conn_printf(c, ":\r\n:bytes\r\n:lines\r\n");
 		break;
 	case L_DISTRIB_PATS:
+		/*
+		 * RFC 3977 7.6.5: weight:wildmat:distribution.  Every group
+		 * here is local, so one pattern names the one distribution
+		 * LIST DISTRIBUTIONS describes.
+		 */
+		conn_printf(c, "10:*:hearth\r\n");
 		break;
 	case L_DISTRIBUTIONS:
 		conn_printf(c, "hearth\tThis Hearth community only\r\n");

@@ -339,7 +339,7 @@ class Lists(NNTPCase):
         self.assertIn("support.oncology", subs)
         self.assertNotIn("hearth.report", subs)
         r, pats = c.multi("LIST DISTRIB.PATS", "215")
-        self.assertEqual(pats, [])
+        self.assertEqual(pats, ["10:*:hearth"])
         r, dists = c.multi("LIST DISTRIBUTIONS", "215")
         self.assertEqual(dists[0].split("\t")[0], "hearth")
         self.assertEqual(c.code("LIST ACTIVE [unclosed"), "501")
