@@ -89,7 +89,7 @@ pseudonymize(struct store *st, struct art_copy *c)
 {
 	struct article	 a, b;
 	struct evbuffer	*buf;
-	char		 why[128], *text, *overview;
+	char		 why[128], *text;
 	size_t		 i, len;
 	int		 rc;
 
@@ -117,11 +117,9 @@ pseudonymize(struct store *st, struct art_copy *c)
 		free(text);
 		return store_nntp_wipe(st, c->id);
 	}
-	overview = nntp_overview(&b, c->msgid);
 	rc = store_nntp_rewrite(st, c->id, text, len, b.header_len,
-	    (int64_t)b.lines, overview);
+	    (int64_t)b.lines);
 	article_free(&b);
-	free(overview);
 	free(text);
 	return rc;
 }

@@ -530,7 +530,7 @@ accept_article(struct conn *c, struct nntp_session *s, struct posting *p,
 	struct nntp_post	 np;
 	struct article		 stored;
 	const char		*v;
-	char			*text, *overview;
+	char			*text;
 	size_t			 len;
 	int64_t			 nums[MAX_CROSSPOST];
 	int			 rc;
@@ -626,13 +626,11 @@ accept_article(struct conn *c, struct nntp_session *s, struct posting *p,
 		free(text);
 		return -1;
 	}
-	overview = nntp_overview(&stored, p->msgid);
 	memset(&np, 0, sizeof np);
 	np.msgid = p->msgid;
 	np.text = text;
 	np.len = len;
 	np.header_len = stored.header_len;
-	np.overview = overview;
 	np.lines = (int64_t)stored.lines;
 	np.author_id = transit ? 0 : s->acct.id;
 	np.posted = (int64_t)time(NULL);
@@ -646,7 +644,6 @@ accept_article(struct conn *c, struct nntp_session *s, struct posting *p,
 	np.nums = nums;
 	rc = store_nntp_post(c->srv->store, &np);
 	article_free(&stored);
-	free(overview);
 	free(text);
 	if (rc == STORE_EXISTS)
 		return 1;

@@ -44,7 +44,7 @@ nntp_post_system(struct server *srv, const char *group, const char *subject,
 	struct article		 a;
 	struct evbuffer		*b;
 	unsigned char		 r[8];
-	char			 date[64], why[128], *text, *overview;
+	char			 date[64], why[128], *text;
 	const char		*p;
 	size_t			 len;
 	time_t			 now = time(NULL);
@@ -90,13 +90,11 @@ nntp_post_system(struct server *srv, const char *group, const char *subject,
 		free(text);
 		return -1;
 	}
-	overview = nntp_overview(&a, msgid);
 	memset(&np, 0, sizeof np);
 	np.msgid = msgid;
 	np.text = text;
 	np.len = len;
 	np.header_len = a.header_len;
-	np.overview = overview;
 	np.lines = (int64_t)a.lines;
 	np.posted = (int64_t)now;
 	np.groups = &sg.id;
@@ -105,7 +103,6 @@ nntp_post_system(struct server *srv, const char *group, const char *subject,
 	np.nums = &num;
 	rc = store_nntp_post(srv->store, &np);
 	article_free(&a);
-	free(overview);
 	free(text);
 	if (rc != STORE_OK) {
 		log_warnx("announce: storing the article failed");

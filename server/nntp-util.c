@@ -155,6 +155,99 @@ nntp_overview(const struct article *a, const char *msgid)
 	return out;
 }
 
+/* Make room for N more bytes after USED in *BUF. */
+static void
+ov_reserve(char **buf, size_t *cap, size_t used, size_t n)
+{
+	size_t	want = used + n + 1;
+
+	if (want <= *cap)
+		return;
+	*cap = *cap * 2 > want ? *cap * 2 : want;
+	*buf = xrealloc(*buf, *cap);
+}
+
+/*
+ * Append the bytes S..S+N cleaned for overview use: TAB, CR and LF become
+ * a space (RFC 3977 8.3.2).  SKIP_WSP: still dropping the whitespace that
+ * starts the value.
+ */
+static size_t
+ov_put(char **buf, size_t *cap, size_t used, const char *s, size_t n,
+    int *skip_wsp)
+{
+	size_t	i;
+
+	ov_reserve(buf, cap, used, n);
+	for (i = 0; i < n; i++) {
+		if (*skip_wsp && (s[i] == ' ' || s[i] == '\t'))
+			continue;
+		*skip_wsp = 0;
+		(*buf)[used++] = (s[i] == '\t' || s[i] == '\r' ||
+		    s[i] == '\n') ? ' ' : s[i];
+	}
+	return used;
+}
+
+const char *
+nntp_overview_header(const char *hdr, size_t len, const char *msgid,
+    char **buf, size_t *cap)
+{
+	static const char *const fields[] = { "Subject", "From", "Date",
+	    "Message-ID", "References" };
+	static const size_t flen[] = { 7, 4, 4, 10, 10 };
+	const char	*at[5] = { NULL, NULL, NULL, NULL, NULL };
+	const char	*p = hdr, *end = hdr + len, *eol, *next, *colon;
+	size_t		 i, used = 0, clen;
+	int		 skip;
+
+	/* Where each field's first line starts. */
+	while (p < end) {
+		eol = memchr(p, '\n', (size_t)(end - p));
+		next = eol != NULL ? eol + 1 : end;
+		clen = (size_t)((eol != NULL ? eol : end) - p);
+		if (clen > 0 && p[clen - 1] == '\r')
+			clen--;
+		if (clen == 0)
+			break;			/* the empty line */
+		colon = memchr(p, ':', clen);
+		for (i = 0; colon != NULL && i < 5; i++)
+			if (at[i] == NULL && (size_t)(colon - p) == flen[i] &&
+			    strncasecmp(p, fields[i], flen[i]) == 0)
+				at[i] = colon + 1;
+		p = next;
+	}
+
+	ov_reserve(buf, cap, 0, 0);
+	for (i = 0; i < 5; i++) {
+		if (i > 0) {
+			ov_reserve(buf, cap, used, 1);
+			(*buf)[used++] = '\t';
+		}
+		skip = 1;
+		if (at[i] == NULL) {
+			if (i == 3 && msgid != NULL)
+				used = ov_put(buf, cap, used, msgid,
+				    strlen(msgid), &skip);
+			continue;
+		}
+		/* The first line after the colon, then its continuations. */
+		for (p = at[i]; p < end; ) {
+			eol = memchr(p, '\n', (size_t)(end - p));
+			next = eol != NULL ? eol + 1 : end;
+			clen = (size_t)((eol != NULL ? eol : end) - p);
+			if (clen > 0 && p[clen - 1] == '\r')
+				clen--;
+			used = ov_put(buf, cap, used, p, clen, &skip);
+			if (next >= end || (*next != ' ' && *next != '\t'))
+				break;
+			p = next;
+		}
+	}
+	(*buf)[used] = '\0';
+	return *buf;
+}
+
 static int
 name_in(const char *name, size_t n, const char *const *list)
 {

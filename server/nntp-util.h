@@ -40,6 +40,15 @@ int	 nntp_is_msgid(const char *);
  */
 char	*nntp_overview(const struct article *, const char *msgid);
 /*
+ * The same overview string, read straight from a stored header block HDR
+ * (LEN bytes, CRLF or LF lines) without parsing the article: the first
+ * field of each name, unfolded, cleaned as above.  Written to *BUF, grown
+ * as needed (*CAP its size; both may start 0/NULL; caller frees *BUF).
+ * Returns *BUF.
+ */
+const char *nntp_overview_header(const char *hdr, size_t len,
+	    const char *msgid, char **buf, size_t *cap);
+/*
  * Copy the header block IN (LEN bytes, CRLF lines, ending with the empty
  * line or not) to OUT (room for LEN bytes), leaving out every field whose
  * name is in DROP (case-insensitive, NULL-terminated), folded lines

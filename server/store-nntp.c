@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "log.h"
+#include "nntp-util.h"
 #include "store-int.h"
 #include "store-nntp.h"
 #include "xmalloc.h"
@@ -70,7 +71,7 @@ enum {
 
 /* Feed rows: the common columns, the text, then the author's name. */
 #define FEED_COLS \
-	"a.id, 0, a.author_id, a.posted, a.msgid, a.overview, a.bytes, " \
+	"a.id, 0, a.author_id, a.posted, a.msgid, NULL, a.bytes, " \
 	"a.lines, a.status, 0, a.header_len, a.xref, a.text, " \
 	"(SELECT name FROM accounts WHERE id = a.author_id) "
 
@@ -84,19 +85,19 @@ static const struct store_sql nntp_sql[] = {
 	  "AND num < ?2 ORDER BY num DESC LIMIT 1" },
 	/* Columns 0-11 as in art_from_row(); the text comes last. */
 	{ N_BY_NUM, "SELECT a.id, ga.num, a.author_id, a.posted, a.msgid, "
-	  "a.overview, a.bytes, a.lines, a.status, 0, a.header_len, a.xref, a.text "
+	  "NULL, a.bytes, a.lines, a.status, 0, a.header_len, a.xref, a.text "
 	  "FROM group_articles ga JOIN articles a ON a.id = ga.article_id "
 	  "WHERE ga.group_id = ?1 AND ga.num = ?2" },
 	{ N_BY_MSGID, "SELECT a.id, 0, a.author_id, a.posted, a.msgid, "
-	  "a.overview, a.bytes, a.lines, a.status, " LEVEL_COL ", "
+	  "NULL, a.bytes, a.lines, a.status, " LEVEL_COL ", "
 	  "a.header_len, a.xref, a.text FROM articles a WHERE a.msgid = ?1" },
 	{ N_RANGE, "SELECT a.id, ga.num, a.author_id, a.posted, a.msgid, "
-	  "a.overview, a.bytes, a.lines, a.status, 0, a.header_len, a.xref, a.text "
+	  "NULL, a.bytes, a.lines, a.status, 0, a.header_len, a.xref, a.text "
 	  "FROM group_articles ga JOIN articles a ON a.id = ga.article_id "
 	  "WHERE ga.group_id = ?1 AND ga.num BETWEEN ?2 AND ?3 "
 	  "ORDER BY ga.num LIMIT ?4" },
 	{ N_RANGE_HDR, "SELECT a.id, ga.num, a.author_id, a.posted, "
-	  "a.msgid, a.overview, a.bytes, a.lines, a.status, 0, a.header_len, "
+	  "a.msgid, NULL, a.bytes, a.lines, a.status, 0, a.header_len, "
 	  "a.xref, substr(a.text, 1, a.header_len) "
 	  "FROM group_articles ga JOIN articles a ON a.id = ga.article_id "
 	  "WHERE ga.group_id = ?1 AND ga.num BETWEEN ?2 AND ?3 "
@@ -110,11 +111,10 @@ static const struct store_sql nntp_sql[] = {
 	  "WHERE a.posted >= ?1 AND a.id > ?2 AND a.status = 'ok' "
 	  "ORDER BY a.id LIMIT ?3" },
 	{ N_ART_INSERT, "INSERT INTO articles (msgid, posted, author_id, "
-	  "status, header_len, bytes, lines, overview, text) "
-	  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)" },
+	  "status, header_len, bytes, lines, text) "
+	  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)" },
 	{ N_ART_REPLACE, "UPDATE articles SET status = 'ok', posted = ?2, "
-	  "header_len = ?3, bytes = ?4, lines = ?5, overview = ?6, "
-	  "text = ?7 WHERE id = ?1" },
+	  "header_len = ?3, bytes = ?4, lines = ?5, text = ?6 WHERE id = ?1" },
 	{ N_ART_STATUS, "UPDATE articles SET status = ?2, status_changed = "
 	  "CAST(strftime('%s', 'now') AS INTEGER) WHERE id = ?1" },
 	{ N_GROUP_BUMP, "UPDATE groups SET high = high + 1, "
@@ -130,8 +130,8 @@ static const struct store_sql nntp_sql[] = {
 	{ N_HOLD_GET, "SELECT groups FROM holds WHERE article_id = ?1" },
 	{ N_HOLD_DELETE, "DELETE FROM holds WHERE article_id = ?1" },
 	{ N_HOLD_LIST, "SELECT a.id, 0, a.author_id, a.posted, a.msgid, "
-	  "a.overview, a.bytes, a.lines, a.status, 2, a.header_len, a.xref "
-	  "FROM holds h JOIN articles a ON a.id = h.article_id "
+	  "NULL, a.bytes, a.lines, a.status, 2, a.header_len, a.xref, "
+	  "substr(a.text, 1, a.header_len) FROM holds h JOIN articles a ON a.id = h.article_id "
 	  "WHERE a.status = 'held' ORDER BY h.id" },
 	{ N_ID_BY_MSGID, "SELECT id, status FROM articles WHERE msgid = ?1" },
 	{ N_HIDE_SAVE, "INSERT INTO hidden_numbers (article_id, group_id, num) "
@@ -150,7 +150,7 @@ static const struct store_sql nntp_sql[] = {
 	  "ORDER BY ga.num DESC LIMIT ?3" },
 	{ N_FEED_THREAD, "SELECT " FEED_COLS "FROM articles a "
 	  "WHERE a.status = 'ok' AND (a.msgid = ?1 OR "
-	  "instr(a.overview, ?1) > 0) AND " LEVEL_COL " = 0 "
+	  "instr(substr(a.text, 1, a.header_len), ?1) > 0) AND " LEVEL_COL " = 0 "
 	  "ORDER BY a.posted, a.id LIMIT 500" },
 	{ N_FEED_AUTHOR, "SELECT " FEED_COLS "FROM articles a "
 	  "WHERE a.author_id = ?1 AND a.status = 'ok' AND " LEVEL_COL " = 0 "
@@ -160,15 +160,15 @@ static const struct store_sql nntp_sql[] = {
 	  "?1 || ':%' OR a.xref LIKE '% ' || ?1 || ':%') "
 	  "ORDER BY a.status_changed DESC LIMIT ?2" },
 	{ N_REWRITE, "UPDATE articles SET text = ?2, header_len = ?3, "
-	  "bytes = ?4, lines = ?5, overview = ?6, author_id = NULL "
+	  "bytes = ?4, lines = ?5, author_id = NULL "
 	  "WHERE id = ?1" },
 	{ N_WIPE, "UPDATE articles SET text = X'', header_len = 0, bytes = 0, "
-	  "lines = 0, overview = '', author_id = NULL WHERE id = ?1" },
+	  "lines = 0, author_id = NULL WHERE id = ?1" },
 	{ N_BY_AUTHOR_ALL, "SELECT " FEED_COLS "FROM articles a "
 	  "WHERE a.author_id = ?1 ORDER BY a.posted, a.id" },
 	{ N_FEED_GONE_THREAD, "SELECT a.msgid, a.status_changed FROM articles "
 	  "a WHERE a.status IN ('hidden', 'cancelled') AND (a.msgid = ?1 OR "
-	  "instr(a.overview, ?1) > 0) ORDER BY a.status_changed DESC "
+	  "instr(substr(a.text, 1, a.header_len), ?1) > 0) ORDER BY a.status_changed DESC "
 	  "LIMIT 500" },
 };
 
@@ -322,17 +322,24 @@ art_status(const char *s)
 	return ART_REJECTED;
 }
 
-/* Fill A from a row in the common column order; text at column 12. */
+/*
+ * Fill A from a row in the common column order; text (or the header
+ * block) at column 12.  The overview is read from the header block into
+ * the store's scratch buffer: it is valid until the next row.
+ */
 static void
-art_from_row(sqlite3_stmt *s, int flags, struct nntp_art *a)
+art_from_row(struct store *st, sqlite3_stmt *s, int flags,
+    struct nntp_art *a)
 {
+	const char	*hdr;
+	size_t		 hlen;
+
 	memset(a, 0, sizeof *a);
 	a->id = sqlite3_column_int64(s, 0);
 	a->num = sqlite3_column_int64(s, 1);
 	a->author_id = sqlite3_column_int64(s, 2);
 	a->posted = sqlite3_column_int64(s, 3);
 	a->msgid = (const char *)sqlite3_column_text(s, 4);
-	a->overview = (const char *)sqlite3_column_text(s, 5);
 	a->bytes = sqlite3_column_int64(s, 6);
 	a->lines = sqlite3_column_int64(s, 7);
 	a->status = art_status((const char *)sqlite3_column_text(s, 8));
@@ -351,8 +358,14 @@ art_from_row(sqlite3_stmt *s, int flags, struct nntp_art *a)
 	}
 	if (a->msgid == NULL)
 		a->msgid = "";
-	if (a->overview == NULL)
-		a->overview = "";
+	hdr = sqlite3_column_blob(s, 12);
+	hlen = (size_t)sqlite3_column_bytes(s, 12);
+	if (hdr == NULL)
+		hdr = "";
+	if (hlen > a->header_len)
+		hlen = a->header_len;
+	a->overview = nntp_overview_header(hdr, hlen, a->msgid, &st->ovbuf,
+	    &st->ovcap);
 }
 
 static int
@@ -364,7 +377,7 @@ art_one(struct store *st, sqlite3_stmt *s, int flags, store_nntp_art_cb cb,
 
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW) {
-		art_from_row(s, flags, &a);
+		art_from_row(st, s, flags, &a);
 		cb(&a, arg);
 		sqlite3_reset(s);
 		return STORE_OK;
@@ -413,7 +426,7 @@ store_nntp_range(struct store *st, int64_t group, int64_t lo, int64_t hi,
 	sqlite3_bind_int(s, 4, limit);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		n++;
-		art_from_row(s, flags, &a);
+		art_from_row(st, s, flags, &a);
 		if (cb(&a, arg) != 0) {
 			rc = SQLITE_DONE;
 			break;
@@ -595,8 +608,7 @@ store_nntp_post(struct store *st, const struct nntp_post *p)
 		sqlite3_bind_int64(s, 3, (sqlite3_int64)p->header_len);
 		sqlite3_bind_int64(s, 4, (sqlite3_int64)p->len);
 		sqlite3_bind_int64(s, 5, p->lines);
-		sqlite3_bind_text(s, 6, p->overview, -1, SQLITE_STATIC);
-		sqlite3_bind_blob(s, 7, p->text, (int)p->len, SQLITE_STATIC);
+		sqlite3_bind_blob(s, 6, p->text, (int)p->len, SQLITE_STATIC);
 		if (exec_done(st, s, "article replace") != 0)
 			goto fail;
 		s = store_reset(st->nntp[N_HOLD_DELETE]);
@@ -616,8 +628,7 @@ store_nntp_post(struct store *st, const struct nntp_post *p)
 		sqlite3_bind_int64(s, 5, (sqlite3_int64)p->header_len);
 		sqlite3_bind_int64(s, 6, (sqlite3_int64)p->len);
 		sqlite3_bind_int64(s, 7, p->lines);
-		sqlite3_bind_text(s, 8, p->overview, -1, SQLITE_STATIC);
-		sqlite3_bind_blob(s, 9, p->text, (int)p->len, SQLITE_STATIC);
+		sqlite3_bind_blob(s, 8, p->text, (int)p->len, SQLITE_STATIC);
 		rc = sqlite3_step(s);
 		sqlite3_reset(s);
 		if (rc == SQLITE_CONSTRAINT_UNIQUE) {
@@ -694,7 +705,7 @@ store_nntp_holds(struct store *st, store_nntp_art_cb cb, void *arg)
 	int		 rc;
 
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		art_from_row(s, 0, &a);
+		art_from_row(st, s, 0, &a);
 		if (cb(&a, arg) != 0) {
 			rc = SQLITE_DONE;
 			break;
@@ -884,7 +895,7 @@ feed_rows(struct store *st, sqlite3_stmt *s, store_nntp_art_cb cb, void *arg)
 	int		rc, n = 0;
 
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		art_from_row(s, STORE_NNTP_TEXT, &a);
+		art_from_row(st, s, STORE_NNTP_TEXT, &a);
 		a.author_name = (const char *)sqlite3_column_text(s, 13);
 		n++;
 		if (cb(&a, arg) != 0)
@@ -989,7 +1000,7 @@ store_nntp_by_author_all(struct store *st, int64_t account,
 /* Replace the stored text of article ID (pseudonymised); no commit. */
 int
 store_nntp_rewrite(struct store *st, int64_t id, const char *text,
-    size_t len, size_t header_len, int64_t lines, const char *overview)
+    size_t len, size_t header_len, int64_t lines)
 {
 	sqlite3_stmt	*s = store_reset(st->nntp[N_REWRITE]);
 
@@ -998,7 +1009,6 @@ store_nntp_rewrite(struct store *st, int64_t id, const char *text,
 	sqlite3_bind_int64(s, 3, (sqlite3_int64)header_len);
 	sqlite3_bind_int64(s, 4, (sqlite3_int64)len);
 	sqlite3_bind_int64(s, 5, lines);
-	sqlite3_bind_text(s, 6, overview, -1, SQLITE_STATIC);
 	return exec_done(st, s, "article rewrite") == 0 ? STORE_OK :
 	    STORE_ERROR;
 }

@@ -117,7 +117,6 @@ struct nntp_post {
 	const char	*text;
 	size_t		 len;
 	size_t		 header_len;
-	const char	*overview;
 	int64_t		 lines;
 	int64_t		 author_id;	/* 0: none */
 	int64_t		 posted;
@@ -181,8 +180,7 @@ int	 store_nntp_feed_gone_thread(struct store *, const char *msgid,
 	    store_nntp_art_cb, void *);
 /* Erasure (inside the caller's transaction). */
 int	 store_nntp_rewrite(struct store *, int64_t id, const char *text,
-	    size_t len, size_t header_len, int64_t lines,
-	    const char *overview);
+	    size_t len, size_t header_len, int64_t lines);
 int	 store_nntp_wipe(struct store *, int64_t id);
 /* Every article ACCOUNT wrote, in any state, oldest first, with text. */
 int	 store_nntp_by_author_all(struct store *, int64_t account,

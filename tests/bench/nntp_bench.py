@@ -62,13 +62,11 @@ def bulk_insert(h, group, n):
                "\r\n" % (group, i, mid))
         text = (hdr + body).encode()
         rows.append((base + i, mid, len(hdr), len(text),
-                     "Bulk article %d\tLoad <load@example.org>\tMon, 1 Jan "
-                     "2024 10:00:00 +0000\t%s\t" % (i, mid),
                      "%s:%d" % (group, i), text))
         links.append((gid, i, base + i))
     db.executemany("INSERT INTO articles (id, msgid, posted, status, "
-                   "header_len, bytes, lines, overview, xref, text) "
-                   "VALUES (?, ?, 0, 'ok', ?, ?, 20, ?, ?, ?)", rows)
+                   "header_len, bytes, lines, xref, text) "
+                   "VALUES (?, ?, 0, 'ok', ?, ?, 20, ?, ?)", rows)
     db.executemany("INSERT INTO group_articles VALUES (?, ?, ?)", links)
     db.execute("UPDATE groups SET high = ?, count = ? WHERE id = ?",
                (n, n, gid))

@@ -86,6 +86,44 @@ START_TEST(test_overview)
 }
 END_TEST
 
+/*
+ * The overview read from a stored header block must equal the one built
+ * from the parsed article: OVER is served from the former.
+ */
+START_TEST(test_overview_header)
+{
+	static const char *const arts[] = {
+		"From: A <a@b.c>\r\nSubject: tab\there\r\n"
+		"References: <1@x>\r\n <2@x>\r\n\r\nbody\r\n",
+		"Subject:\r\n\t folded start\r\nfrom: lower <l@x>\r\n"
+		"SUBJECT: second ignored\r\nDate: Mon, 1 Jan 2024 10:00:00 "
+		"+0000\r\nMessage-ID: <own@x>\r\n\r\n",
+		"Subject: bare LF\nFrom: x@y.z\nReferences: <a@b>\n\t<c@d>\n"
+		"\nbody with Subject: no\n",
+		"X-Subject: not this\r\nSubjects: nor this\r\n"
+		"Subject: this\r\n\r\n",
+		"Subject: trailing space  \r\nFrom: cr\rinside <c@x>\r\n"
+		"Subject: x\r\n",
+		"Newsgroups: a.b\r\n\r\n",
+		"Subject: a\r\n\r\nFrom: in body <b@x>\r\n",
+	};
+	struct article	 a;
+	char		*want, *buf = NULL;
+	size_t		 i, cap = 0;
+
+	for (i = 0; i < sizeof arts / sizeof arts[0]; i++) {
+		ck_assert_int_eq(article_parse(arts[i], strlen(arts[i]), &a,
+		    NULL, 0), 0);
+		want = nntp_overview(&a, "<m@x>");
+		ck_assert_str_eq(nntp_overview_header(arts[i], a.header_len,
+		    "<m@x>", &buf, &cap), want);
+		free(want);
+		article_free(&a);
+	}
+	free(buf);
+}
+END_TEST
+
 START_TEST(test_split_groups)
 {
 	char	**g;
@@ -127,6 +165,7 @@ nntp_util_suite(void)
 	tcase_add_test(tc, test_datetime);
 	tcase_add_test(tc, test_header_filter);
 	tcase_add_test(tc, test_overview);
+	tcase_add_test(tc, test_overview_header);
 	tcase_add_test(tc, test_split_groups);
 	tcase_add_test(tc, test_header_field_and_msgid);
 	suite_add_tcase(s, tc);

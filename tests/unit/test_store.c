@@ -7,7 +7,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <sqlite3.h>
+
 #include "store.h"
+#include "store-nntp.h"
 #include "xmalloc.h"
 
 static char	tmpdir[64];
@@ -84,6 +87,59 @@ START_TEST(refuses_corrupt_database)
 	st = store_open(dbpath, 1, 0, err, sizeof err);
 	ck_assert_ptr_null(st);
 	ck_assert_ptr_nonnull(strstr(err, "t.db"));
+}
+END_TEST
+
+static int
+art_overview_cb(const struct nntp_art *a, void *arg)
+{
+	snprintf(arg, 256, "%s|%lld", a->overview, (long long)a->bytes);
+	return 0;
+}
+
+/*
+ * Migration 8 drops the overview column of schema 7: an article stored
+ * before it is still served, its overview line read from the header.
+ * (The test writes the old row itself; hearthd never does this.)
+ */
+START_TEST(migrates_articles_without_overview_column)
+{
+	static const char text[] = "From: A <a@b.c>\r\nSubject: Old\r\n"
+	    "Message-ID: <old@x>\r\nReferences: <r@x>\r\n\r\nbody\r\n";
+	char		 err[256], got[256];
+	struct store	*st = store_open(dbpath, 1, 7, err, sizeof err);
+	sqlite3		*db;
+	sqlite3_stmt	*s;
+
+	ck_assert_msg(st != NULL, "%s", err);
+	ck_assert_int_eq(store_schema_version(st), 7);
+	store_close(st);
+	ck_assert_int_eq(sqlite3_open(dbpath, &db), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(db, "INSERT INTO groups (name, created) VALUES "
+	    "('a.b', 0); UPDATE groups SET high = 1, count = 1", NULL, NULL,
+	    NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_prepare_v2(db, "INSERT INTO articles (id, "
+	    "msgid, posted, header_len, bytes, lines, overview, text) VALUES "
+	    "(1, '<old@x>', 0, ?1, ?2, 1, 'Old\tA <a@b.c>\t\t<old@x>\t"
+	    "<r@x>', ?3)", -1, &s, NULL), SQLITE_OK);
+	sqlite3_bind_int(s, 1, (int)(strstr(text, "body") - text));
+	sqlite3_bind_int(s, 2, (int)strlen(text));
+	sqlite3_bind_blob(s, 3, text, (int)strlen(text), SQLITE_STATIC);
+	ck_assert_int_eq(sqlite3_step(s), SQLITE_DONE);
+	sqlite3_finalize(s);
+	ck_assert_int_eq(sqlite3_exec(db, "INSERT INTO group_articles SELECT "
+	    "id, 1, 1 FROM groups WHERE name = 'a.b'", NULL, NULL, NULL),
+	    SQLITE_OK);
+	sqlite3_close(db);
+
+	st = store_open(dbpath, 1, 0, err, sizeof err);
+	ck_assert_msg(st != NULL, "%s", err);
+	ck_assert_int_eq(store_schema_version(st), store_latest_version());
+	got[0] = '\0';
+	ck_assert_int_eq(store_nntp_by_msgid(st, "<old@x>", 0,
+	    art_overview_cb, got), STORE_OK);
+	ck_assert_str_eq(got, "Old\tA <a@b.c>\t\t<old@x>\t<r@x>|79");
+	store_close(st);
 }
 END_TEST
 
@@ -183,6 +239,7 @@ store_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, fresh_database_gets_latest_schema);
 	tcase_add_test(tc, migrates_old_database);
+	tcase_add_test(tc, migrates_articles_without_overview_column);
 	tcase_add_test(tc, refuses_corrupt_database);
 	tcase_add_test(tc, refuses_newer_schema);
 	tcase_add_test(tc, accounts_fold_case);
