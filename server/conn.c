@@ -74,12 +74,26 @@ static size_t	 line_cap;
 static struct conn_list	 dirty_conns = TAILQ_HEAD_INITIALIZER(dirty_conns);
 static struct event	*ev_flush;
 
+/*
+ * Group commit (store_batch_open()): from conn_hold() to the end of the
+ * loop iteration every connection's output goes to its own staging
+ * buffer.  conn_release() then queues it all (the batch is durable) or
+ * drops it (the commit failed), so no client -- TLS ones included, whose
+ * bufferevent writes at once -- sees a message that a crash could lose.
+ */
+static int		 holding;
+static struct conn	**held;
+static size_t		 nheld, held_cap;
+static void		(*commit_hook)(void *);
+static void		*commit_arg;
+
 static void	conn_readcb(struct bufferevent *, void *);
 static void	conn_writecb(struct bufferevent *, void *);
 static void	conn_eventcb(struct bufferevent *, short, void *);
 static void	conn_free_later(struct conn *);
 static void	conn_process_input(struct conn *);
 static void	conn_mark_dirty(struct conn *);
+static void	conn_flush_cb(evutil_socket_t, short, void *);
 
 struct ip_table *
 ip_table_create(void)
@@ -501,7 +515,8 @@ static size_t
 conn_pending_output(struct conn *c)
 {
 	struct bufferevent	*u;
-	size_t			 n = 0;
+	size_t			 n = c->stage != NULL ?
+				    evbuffer_get_length(c->stage) : 0;
 
 	for (u = c->bev; u != NULL; u = bufferevent_get_underlying(u))
 		n += evbuffer_get_length(bufferevent_get_output(u));
@@ -577,6 +592,15 @@ conn_destroy(struct conn *c)
 		c->ops->on_free(c);
 	if (c->flags & CONN_F_DIRTY)
 		TAILQ_REMOVE(&dirty_conns, c, dirty);
+	if (c->stage != NULL) {
+		size_t	i;
+
+		for (i = 0; i < nheld; i++)
+			if (held[i] == c)
+				held[i] = NULL;
+		evbuffer_free(c->stage);
+		c->stage = NULL;
+	}
 	if (c->bev != NULL)
 		bufferevent_free(c->bev);
 	if (c->ev_idle != NULL)
@@ -605,6 +629,10 @@ conn_free_all(struct server *srv)
 		event_free(ev_flush);
 		ev_flush = NULL;
 	}
+	free(held);
+	held = NULL;
+	nheld = held_cap = 0;
+	holding = 0;
 }
 
 static void
@@ -684,6 +712,71 @@ conn_output_len(struct conn *c)
 	return conn_pending_output(c);
 }
 
+/* Where output to C goes now: its bufferevent, or its staging buffer. */
+static struct evbuffer *
+out_buf(struct conn *c)
+{
+	if (!holding)
+		return bufferevent_get_output(c->bev);
+	if (c->stage == NULL) {
+		if (nheld == held_cap) {
+			held_cap = held_cap == 0 ? 64 : held_cap * 2;
+			held = xreallocarray(held, held_cap, sizeof *held);
+		}
+		held[nheld++] = c;
+		c->stage = evbuffer_new();
+	}
+	return c->stage;
+}
+
+void
+conn_set_commit_hook(void (*fn)(void *), void *arg)
+{
+	commit_hook = fn;
+	commit_arg = arg;
+}
+
+void
+conn_hold(struct server *srv)
+{
+	if (holding)
+		return;
+	holding = 1;
+	if (ev_flush == NULL)
+		ev_flush = event_new(srv->base, -1, 0, conn_flush_cb, NULL);
+	event_active(ev_flush, EV_TIMEOUT, 0);
+}
+
+int
+conn_holding(void)
+{
+	return holding;
+}
+
+void
+conn_release(int ok)
+{
+	struct conn	*c;
+	size_t		 i;
+
+	holding = 0;
+	for (i = 0; i < nheld; i++) {
+		if ((c = held[i]) == NULL)
+			continue;
+		if (ok && !(c->flags & CONN_F_FREED))
+			evbuffer_add_buffer(bufferevent_get_output(c->bev),
+			    c->stage);
+		evbuffer_free(c->stage);
+		c->stage = NULL;
+		if (!ok && !(c->flags & (CONN_F_FREED | CONN_F_CLOSING)) &&
+		    conn_pending_output(c) == 0 && (c->flags & CONN_F_DIRTY)) {
+			TAILQ_REMOVE(&dirty_conns, c, dirty);
+			c->flags &= ~CONN_F_DIRTY;
+		}
+	}
+	nheld = 0;
+}
+
 struct evbuffer *
 conn_output(struct conn *c)
 {
@@ -693,7 +786,7 @@ conn_output(struct conn *c)
 	 * conn_write().
 	 */
 	conn_mark_dirty(c);
-	return bufferevent_get_output(c->bev);
+	return out_buf(c);
 }
 
 /*
@@ -720,7 +813,7 @@ conn_write(struct conn *c, const void *buf, size_t len)
 {
 	if (c->flags & (CONN_F_FREED | CONN_F_CLOSING))
 		return;
-	bufferevent_write(c->bev, buf, len);
+	evbuffer_add(out_buf(c), buf, len);
 	if (conn_check_output(c) == 0)
 		conn_mark_dirty(c);
 }
@@ -730,7 +823,7 @@ conn_vprintf(struct conn *c, const char *fmt, va_list ap)
 {
 	if (c->flags & (CONN_F_FREED | CONN_F_CLOSING))
 		return;
-	evbuffer_add_vprintf(bufferevent_get_output(c->bev), fmt, ap);
+	evbuffer_add_vprintf(out_buf(c), fmt, ap);
 	if (conn_check_output(c) == 0)
 		conn_mark_dirty(c);
 }
@@ -776,6 +869,13 @@ conn_flush_cb(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	(void)arg;
+	/* The group commit first: what it held may go out only if durable. */
+	if (holding) {
+		if (commit_hook != NULL)
+			commit_hook(commit_arg);
+		else
+			conn_release(1);
+	}
 	while ((c = TAILQ_FIRST(&dirty_conns)) != NULL) {
 		TAILQ_REMOVE(&dirty_conns, c, dirty);
 		c->flags &= ~CONN_F_DIRTY;

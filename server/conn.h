@@ -84,6 +84,7 @@ struct conn {
 	void			*pstate;	/* protocol state */
 	TAILQ_ENTRY(conn)	 entry;
 	TAILQ_ENTRY(conn)	 dirty;		/* conn.c flush list */
+	struct evbuffer		*stage;		/* output held for a commit */
 };
 
 struct listener;
@@ -102,6 +103,15 @@ void	 conn_printf(struct conn *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
 void	 conn_vprintf(struct conn *, const char *, va_list);
 struct evbuffer *conn_output(struct conn *);
+/*
+ * Group commit: after conn_hold(), output to every connection is held
+ * until the end of the loop iteration, where the commit hook runs and
+ * calls conn_release(1) to send it or conn_release(0) to drop it.
+ */
+void	 conn_hold(struct server *);
+int	 conn_holding(void);
+void	 conn_release(int ok);
+void	 conn_set_commit_hook(void (*)(void *), void *);
 /* 1 when the output buffer passed its cap (and the conn is closing). */
 int	 conn_check_output(struct conn *);
 size_t	 conn_output_len(struct conn *);

@@ -19,6 +19,8 @@
 #include <strings.h>
 #include <time.h>
 
+#include "hearth.h"
+#include "irc.h"
 #include "irc-int.h"
 #include "irc-numeric.h"
 #include "log.h"
@@ -27,6 +29,9 @@
 
 #define T_MIN	INT64_MIN
 #define T_MAX	INT64_MAX
+
+static void	batch_note(struct irc_server *, uint64_t, const char *,
+		    const char *);
 
 /* This connection's id for redaction rights: unique across restarts. */
 static void
@@ -55,11 +60,63 @@ irc_history_store(struct irc_channel *ch, struct irc_client *cl,
 	m.sender = sid;
 	m.tags = (char *)ctags;
 	m.text = (char *)text;
-	if (store_chat_insert(cl->is->srv->store, &m) != STORE_OK) {
+	/* Group commit: see store_batch_open() and conn_hold(). */
+	if (server_batch_open(cl->is->srv) != 0 ||
+	    store_chat_insert(cl->is->srv->store, &m) != STORE_OK) {
 		log_warnx("irc: history of %s not stored", ch->name);
 		return -1;
 	}
+	batch_note(cl->is, cl->conn->id, cmd, ch->name);
 	return 0;
+}
+
+static void
+batch_note(struct irc_server *is, uint64_t conn, const char *cmd,
+    const char *target)
+{
+	struct irc_pending	*p;
+
+	if (is->npend == is->pend_cap) {
+		is->pend_cap = is->pend_cap == 0 ? 32 : is->pend_cap * 2;
+		is->pend = xreallocarray(is->pend, is->pend_cap,
+		    sizeof *is->pend);
+	}
+	p = &is->pend[is->npend++];
+	p->conn = conn;
+	p->cmd = xstrdup(cmd);
+	p->target = xstrdup(target);
+}
+
+static void
+batch_fail_cb(const char *key, void *value, void *arg)
+{
+	struct irc_client	*cl = value;
+	struct irc_server	*is = arg;
+	size_t			 i;
+
+	(void)key;
+	for (i = 0; i < is->npend; i++)
+		if (is->pend[i].conn == cl->conn->id)
+			irc_fail(cl, is->pend[i].cmd, "MESSAGE_ERROR",
+			    is->pend[i].target, "Your message could not be "
+			    "stored; it was not sent");
+}
+
+void
+irc_batch_done(struct server *srv, int ok)
+{
+	struct irc_server	*is = srv->irc;
+	size_t			 i;
+
+	if (is == NULL)
+		return;
+	if (!ok && is->npend > 0)
+		irc_map_foreach(is->nicks, batch_fail_cb, is);
+	for (i = 0; i < is->npend; i++) {
+		free(is->pend[i].cmd);
+		free(is->pend[i].target);
+	}
+	is->npend = 0;
 }
 
 /* Messages collected from a query, oldest first once sorted. */

@@ -215,6 +215,15 @@ struct irc_server {
 	unsigned char		 cloak_key[32];
 	struct irc_whowas	 whowas[IRC_WHOWAS_MAX];
 	size_t			 whowas_next;
+	/* Channel messages in the open group commit (irc-history.c). */
+	struct irc_pending	*pend;
+	size_t			 npend, pend_cap;
+};
+
+struct irc_pending {
+	uint64_t	 conn;		/* the sender's connection id */
+	char		*cmd;
+	char		*target;
 };
 
 /* A watcher list of MONITOR. */

@@ -1267,6 +1267,8 @@ irc_server_free(struct irc_server *is)
 	if (is == NULL)
 		return;
 	irc_mod_free();
+	irc_batch_done(is->srv, 1);
+	free(is->pend);
 	irc_channels_free(is);
 	irc_map_free(is->chans);
 	irc_map_free(is->nicks);

@@ -240,6 +240,33 @@ drop_privileges(struct server *srv)
 	return 0;
 }
 
+/*
+ * End of a loop iteration with a group commit open: commit, then send
+ * or drop what the connections held, then tell IRC how it went.
+ */
+static void
+server_commit(void *arg)
+{
+	struct server	*srv = arg;
+	int		 ok;
+
+	ok = store_batch_close(srv->store) == STORE_OK;
+	if (!ok)
+		log_warnx("group commit failed: the replies it held are "
+		    "dropped and the senders told");
+	conn_release(ok);
+	irc_batch_done(srv, ok);
+}
+
+int
+server_batch_open(struct server *srv)
+{
+	if (store_batch_open(srv->store) != STORE_OK)
+		return -1;
+	conn_hold(srv);
+	return 0;
+}
+
 int
 server_init(struct server *srv, struct config *cf, const char *cfile)
 {
@@ -293,6 +320,7 @@ server_init(struct server *srv, struct config *cf, const char *cfile)
 		log_error("%s", err);
 		return -1;
 	}
+	conn_set_commit_hook(server_commit, srv);
 	if (cf->groups_file != NULL) {
 		if ((n = seed_groups(srv->store, cf->groups_file, err,
 		    sizeof err)) < 0) {

@@ -22,6 +22,8 @@ struct store {
 	sqlite3_stmt	**nntp;		/* store-nntp.c's own table */
 	sqlite3_stmt	**irc_stmts;	/* store-irc.c */
 	size_t		  nirc_stmts;
+	int		  batch;	/* a group commit is open */
+	int		  batch_failed;	/* ... and committing it failed */
 	char		 *ovbuf;	/* store-nntp.c: overview scratch */
 	size_t		  ovcap;
 };

@@ -602,11 +602,14 @@ fail:
 	return NULL;
 }
 
+static int	batch_commit(struct store *);
+
 void
 store_close(struct store *st)
 {
 	if (st == NULL)
 		return;
+	batch_commit(st);
 	store_nntp_finalize(st);
 	store_irc_close(st);
 	if (st->stmts != NULL)
@@ -650,9 +653,57 @@ step_done(struct store *st, sqlite3_stmt *s, const char *what)
 	return STORE_OK;
 }
 
+/*
+ * Group commit.  Chat messages of one loop iteration share a transaction
+ * (store_batch_open() before each insert); the connection layer holds
+ * every reply until store_batch_close() at the end of the iteration, so
+ * nothing is seen before it is durable.  Another transaction starting in
+ * between commits the batch first; a failure then is remembered for
+ * store_batch_close().
+ */
+static int
+batch_commit(struct store *st)
+{
+	int	rc = STORE_OK;
+
+	if (!st->batch)
+		return STORE_OK;
+	st->batch = 0;
+	if (step_done(st, store_reset(st->stmts[S_COMMIT]),
+	    "batch commit") != STORE_OK) {
+		store_rollback(st);
+		st->batch_failed = 1;
+		rc = STORE_ERROR;
+	}
+	return rc;
+}
+
+int
+store_batch_open(struct store *st)
+{
+	if (st->batch)
+		return STORE_OK;
+	if (store_begin(st) != STORE_OK)
+		return STORE_ERROR;
+	st->batch = 1;
+	return STORE_OK;
+}
+
+int
+store_batch_close(struct store *st)
+{
+	int	failed;
+
+	batch_commit(st);
+	failed = st->batch_failed;
+	st->batch_failed = 0;
+	return failed ? STORE_ERROR : STORE_OK;
+}
+
 int
 store_begin(struct store *st)
 {
+	batch_commit(st);
 	return step_done(st, store_reset(st->stmts[S_BEGIN]), "begin");
 }
 

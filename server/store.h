@@ -61,6 +61,13 @@ int		 store_latest_version(void);
 int64_t		 store_db_size(struct store *);
 const char	*store_errmsg(struct store *);
 
+/*
+ * Group commit: writes after store_batch_open() join one transaction,
+ * committed by store_batch_close() (or by the next store_begin()).
+ * store_batch_close() says whether everything since the open is durable.
+ */
+int	 store_batch_open(struct store *);
+int	 store_batch_close(struct store *);
 int	 store_begin(struct store *);
 int	 store_commit(struct store *);
 void	 store_rollback(struct store *);

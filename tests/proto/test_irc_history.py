@@ -284,9 +284,27 @@ class Redaction(IrcCase):
 class Restart(unittest.TestCase):
 
     def test_kill9_keeps_every_echoed_message(self):
+        self.kill9_case("irc")
+
+    def test_kill9_over_tls_keeps_every_message_seen(self):
+        # TLS connections write at once; the group commit must hold
+        # their output too, for the sender's echo and for other members.
+        self.kill9_case("ircs")
+
+    def kill9_case(self, proto):
         h = Hearthd("rate_per_second = 100000\nrate_burst = 100000\n",
-                    ("irc",)).start()
-        lc = LineClient(h.addr("irc"))
+                    ("irc", "ircs")).start()
+        tls = proto == "ircs"
+        seen = []
+        rc = LineClient(h.addr(proto), tls=tls)
+        r = Irc(rc)
+        r.send("CAP REQ :message-tags")
+        r.send("NICK watcher")
+        r.send("USER watcher 0 * :w")
+        r.send("CAP END")
+        r.until(" 376 ")
+        r.cmd("JOIN #newly-diagnosed-oncology")
+        lc = LineClient(h.addr(proto), tls=tls)
         a = Irc(lc)
         a.send("CAP REQ :echo-message message-tags")
         a.send("NICK crash")
@@ -303,15 +321,18 @@ class Restart(unittest.TestCase):
             if cmd == "PRIVMSG":
                 echoed.append((tags["msgid"], params[-1]))
         h.kill9()
-        lc.sock.settimeout(0.5)
-        try:
-            while True:
-                tags, _, cmd, params = parse(a.readline())
-                if cmd == "PRIVMSG":
-                    echoed.append((tags["msgid"], params[-1]))
-        except Exception:
-            pass
-        a.close()
+        for client, got in ((a, echoed), (r, seen)):
+            client.lc.sock.settimeout(0.5)
+            try:
+                while True:
+                    tags, _, cmd, params = parse(client.readline())
+                    if cmd == "PRIVMSG":
+                        got.append((tags["msgid"], params[-1]))
+            except Exception:
+                pass
+            client.close()
+        self.assertGreater(len(seen), 0)
+        echoed += seen
         self.assertLess(len(echoed), 2000, "the kill came too late")
         h2 = Hearthd(protos=("irc",), state_dir=h.dir).start()
         try:
