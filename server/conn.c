@@ -216,6 +216,7 @@ listener_acceptcb(struct evconnlistener *evl, evutil_socket_t fd,
 	unsigned int	 n;
 
 	(void)evl;
+	(void)salen;
 	if (srv->shutting_down) {
 		evutil_closesocket(fd);
 		return;
@@ -232,9 +233,6 @@ listener_acceptcb(struct evconnlistener *evl, evutil_socket_t fd,
 	c->ops = proto_ops_for(lst->proto);
 	c->fd = fd;
 	c->connected = time(NULL);
-	memcpy(&c->peer, sa, (size_t)salen < sizeof c->peer ?
-	    (size_t)salen : sizeof c->peer);
-	c->peerlen = (socklen_t)salen;
 	sockaddr_ip(sa, c->ip, sizeof c->ip);
 	if (sockaddr_is_loopback(sa))
 		c->flags |= CONN_F_LOOPBACK;

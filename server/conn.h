@@ -71,8 +71,6 @@ struct conn {
 	int			 fd;
 	int			 flags;
 	char			 ip[64];	/* never shown to other users */
-	struct sockaddr_storage	 peer;
-	socklen_t		 peerlen;
 	time_t			 connected;
 	size_t			 max_line;	/* current line cap */
 	double			 tokens;
