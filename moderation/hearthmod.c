@@ -74,6 +74,9 @@ static const struct hm_cmd hm_cmds[] = {
 	  "account passwd NAME [--password-file FILE]" },
 	{ "account", "role", 2, 2, 0, 0,
 	  "account role NAME ROLE [--specialty TEXT]" },
+	{ "account", "cert", 2, 3, 0, 0,
+	  "account cert add|del NAME FINGERPRINT | account cert list NAME\n"
+	  "                (client certificates for SASL EXTERNAL)" },
 	{ "account", "verify-doctor", 1, 1, 0, 0,
 	  "account verify-doctor NAME --specialty TEXT" },
 	{ "account", "export", 1, 1, 0, 0,

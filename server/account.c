@@ -245,3 +245,19 @@ account_authenticate(struct store *st, const char *name, const char *pw,
 	}
 	return STORE_OK;
 }
+
+int
+account_fingerprint_norm(const char *in, char out[65])
+{
+	size_t	n = 0;
+
+	for (; *in != '\0'; in++) {
+		if (*in == ':')
+			continue;
+		if (!isxdigit((unsigned char)*in) || n == 64)
+			return -1;
+		out[n++] = (char)tolower((unsigned char)*in);
+	}
+	out[n] = '\0';
+	return n == 64 ? 0 : -1;
+}

@@ -24,6 +24,12 @@ int	 account_role_valid(const char *);
 int	 account_name_impersonates(const char *name, const char *role);
 /* 0 when acceptable; otherwise -1 and a reason a person understands. */
 int	 account_password_acceptable(const char *, char *why, size_t);
+/*
+ * A client-certificate fingerprint as SASL EXTERNAL compares it: SHA-256
+ * in hex, colons allowed, any case.  Writes 64 lowercase hex digits and a
+ * NUL to OUT (65 bytes) and returns 0, or -1 if IN is not one.
+ */
+int	 account_fingerprint_norm(const char *in, char out[65]);
 /* The encoded hash (xmalloc'd), or NULL on failure. */
 char	*account_hash_password(const char *password, int log2n);
 /* 1 when PASSWORD matches ENCODED, else 0.  Constant time compare. */

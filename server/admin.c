@@ -29,6 +29,7 @@
 #include "modq.h"
 #include "store.h"
 #include "store-modq.h"
+#include "store-irc.h"
 #include "utf8.h"
 #include "xmalloc.h"
 
@@ -956,6 +957,73 @@ cmd_log(struct conn *c, int argc, char **argv)
 	return CONN_OK;
 }
 
+static void
+cert_row(const char *fp, int64_t added, void *arg)
+{
+	static const char *const names[] = { "fingerprint", "added" };
+	char		 when[32];
+	const char	*vals[2];
+	time_t		 t = (time_t)added;
+
+	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", gmtime(&t));
+	vals[0] = fp;
+	vals[1] = when;
+	table_row(2, names, vals, arg);
+}
+
+/*
+ * account cert add|del NAME FINGERPRINT, account cert list NAME: the
+ * client certificates that sign NAME in with SASL EXTERNAL.
+ */
+static int
+cmd_account_cert(struct conn *c, int argc, char **argv)
+{
+	struct table	 t = { c, 0, 0 };
+	char		 fp[65], why[160];
+	const char	*act = argv[2];
+	int		 rc;
+
+	if (strcmp(act, "list") == 0 && argc == 4) {
+		reply(c, "210 certificates of %s", argv[3]);
+		store_cert_list(c->srv->store, argv[3], cert_row, &t);
+		reply(c, ".");
+		return CONN_OK;
+	}
+	if ((strcmp(act, "add") != 0 && strcmp(act, "del") != 0) ||
+	    argc != 5) {
+		reply(c, "501 Usage: account cert add|del NAME FINGERPRINT, "
+		    "account cert list NAME");
+		return CONN_OK;
+	}
+	if (account_fingerprint_norm(argv[4], fp) != 0) {
+		reply(c, "401 A fingerprint is the certificate's SHA-256 in "
+		    "hex (64 digits, colons allowed)");
+		return CONN_OK;
+	}
+	if (strcmp(act, "add") == 0) {
+		rc = store_cert_add(c->srv->store, argv[3], fp);
+		snprintf(why, sizeof why, "No such account, or that "
+		    "certificate is registered already: %s", argv[3]);
+	} else {
+		rc = store_cert_del(c->srv->store, argv[3], fp);
+		snprintf(why, sizeof why, "%s has no such certificate",
+		    argv[3]);
+	}
+	if (rc == STORE_NOTFOUND) {
+		reply(c, "404 %s", why);
+		return CONN_OK;
+	}
+	if (rc != STORE_OK) {
+		reply(c, "500 Database error");
+		return CONN_OK;
+	}
+	store_audit(c->srv->store, actor_of(c), strcmp(act, "add") == 0 ?
+	    "account.cert.add" : "account.cert.del", argv[3], fp);
+	reply(c, "200 %s %s for %s", strcmp(act, "add") == 0 ?
+	    "Certificate registered" : "Certificate removed", fp, argv[3]);
+	return CONN_OK;
+}
+
 /* account verify-doctor NAME SPECIALTY */
 static int
 cmd_verify_doctor(struct conn *c, int argc, char **argv)
@@ -1167,6 +1235,8 @@ static const struct admin_cmd admin_cmds[] = {
 	  "account passwd NAME PASSWORD" },
 	{ "account", "role", cmd_account_role, 4, 5, PRIV_ADMIN,
 	  "account role NAME ROLE [SPECIALTY]" },
+	{ "account", "cert", cmd_account_cert, 4, 5, PRIV_ADMIN,
+	  "account cert add|del NAME FINGERPRINT | account cert list NAME" },
 	{ "account", "verify-doctor", cmd_verify_doctor, 4, 4, PRIV_ADMIN,
 	  "account verify-doctor NAME SPECIALTY" },
 	{ "account", "export", cmd_export, 3, 3, PRIV_ADMIN,

@@ -38,6 +38,8 @@ enum {
 	I_MASK_DEL,
 	I_CERT_ACCOUNT,
 	I_CERT_ADD,
+	I_CERT_LIST,
+	I_CERT_DEL,
 	I_COUNT
 };
 
@@ -100,10 +102,19 @@ static const struct store_sql irc_sql[] = {
 	  "SELECT a.name FROM account_certs c JOIN accounts a ON "
 	  "a.id = c.account_id WHERE c.fingerprint = lower(?1) AND "
 	  "a.status = 'active'" },
+	/* A fingerprint belongs to one account: never taken over. */
 	{ I_CERT_ADD,
-	  "INSERT OR REPLACE INTO account_certs (fingerprint, account_id, "
+	  "INSERT INTO account_certs (fingerprint, account_id, "
 	  "added) SELECT lower(?2), id, ?3 FROM accounts WHERE "
-	  "name_fold = lower(?1)" },
+	  "name_fold = lower(?1) ON CONFLICT (fingerprint) DO NOTHING" },
+	{ I_CERT_LIST,
+	  "SELECT c.fingerprint, c.added FROM account_certs c JOIN accounts "
+	  "a ON a.id = c.account_id WHERE a.name_fold = lower(?1) "
+	  "ORDER BY c.added, c.fingerprint" },
+	{ I_CERT_DEL,
+	  "DELETE FROM account_certs WHERE fingerprint = lower(?2) AND "
+	  "account_id = (SELECT id FROM accounts WHERE "
+	  "name_fold = lower(?1))" },
 };
 
 /*
@@ -499,6 +510,45 @@ store_cert_add(struct store *st, const char *account, const char *fp)
 	sqlite3_bind_text(s, 2, fp, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 3, (sqlite3_int64)time(NULL));
 	rc = done(st, s, "cert add");
+	if (rc == STORE_OK && sqlite3_changes(st->db) == 0)
+		return STORE_NOTFOUND;
+	return rc;
+}
+
+int
+store_cert_list(struct store *st, const char *account, store_cert_cb cb,
+    void *arg)
+{
+	sqlite3_stmt	*s = stmt(st, I_CERT_LIST);
+	int		 rc, n = 0;
+
+	if (s == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_text(s, 1, account, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		n++;
+		cb((const char *)sqlite3_column_text(s, 0),
+		    sqlite3_column_int64(s, 1), arg);
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		store_log_error(st, "cert list");
+		return STORE_ERROR;
+	}
+	return n;
+}
+
+int
+store_cert_del(struct store *st, const char *account, const char *fp)
+{
+	sqlite3_stmt	*s = stmt(st, I_CERT_DEL);
+	int		 rc;
+
+	if (s == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_text(s, 1, account, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, fp, -1, SQLITE_STATIC);
+	rc = done(st, s, "cert del");
 	if (rc == STORE_OK && sqlite3_changes(st->db) == 0)
 		return STORE_NOTFOUND;
 	return rc;

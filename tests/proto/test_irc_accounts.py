@@ -126,12 +126,20 @@ class Sasl(IrcCase):
         c = self.start("ircs", ctx=ctx)
         self.assertEqual(c.cmd("AUTHENTICATE EXTERNAL"), ["AUTHENTICATE +"])
         self.assertEqual(numerics(c.cmd("AUTHENTICATE +")), ["904"])
-        db = sqlite3.connect(os.path.join(self.h.dir, "hearth.db"))
-        db.execute("INSERT INTO account_certs (fingerprint, account_id, "
-                   "added) SELECT ?, id, 0 FROM accounts WHERE "
-                   "name_fold = 'saslu'", (fp,))
-        db.commit()
-        db.close()
+        # An operator registers it (colon form, upper case accepted).
+        colons = ":".join(fp[i:i + 2] for i in range(0, 64, 2)).upper()
+        r = self.h.hearthmod("account", "cert", "add", "saslu", colons)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        r = self.h.hearthmod("account", "cert", "list", "saslu")
+        self.assertIn(fp, r.stdout)
+        # Nobody else can take the same certificate.
+        self.h.add_account("saslother", "other-password-1")
+        r = self.h.hearthmod("account", "cert", "add", "saslother", fp)
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("registered already", r.stderr + r.stdout)
+        r = self.h.hearthmod("account", "cert", "add", "saslu", "abc")
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("SHA-256", r.stderr + r.stdout)
         c = self.start("ircs", ctx=ctx)
         c.cmd("AUTHENTICATE EXTERNAL")
         lines = c.cmd("AUTHENTICATE +")
@@ -141,6 +149,15 @@ class Sasl(IrcCase):
         p = self.start()
         self.assertEqual(numerics(p.cmd("AUTHENTICATE EXTERNAL")),
                          ["908", "904"])
+        # Removed: refused again, and the audit log says who did what.
+        r = self.h.hearthmod("account", "cert", "del", "saslu", fp)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        c = self.start("ircs", ctx=ctx)
+        c.cmd("AUTHENTICATE EXTERNAL")
+        self.assertEqual(numerics(c.cmd("AUTHENTICATE +")), ["904"])
+        r = self.h.hearthmod("log", "--target", "saslu")
+        self.assertIn("account.cert.add", r.stdout)
+        self.assertIn("account.cert.del", r.stdout)
 
 
 class PlainRefused(IrcCase):

@@ -8,6 +8,32 @@
 #include "account.h"
 #include "store.h"
 
+START_TEST(fingerprints)
+{
+	char	out[65];
+	char	hex[65], colons[96], *p = colons;
+	int	i;
+
+	for (i = 0; i < 32; i++) {
+		snprintf(hex + 2 * i, 3, "%02x", i * 7 + 3);
+		p += snprintf(p, 4, i == 0 ? "%02X" : ":%02X", i * 7 + 3);
+	}
+	ck_assert_int_eq(account_fingerprint_norm(hex, out), 0);
+	ck_assert_str_eq(out, hex);
+	ck_assert_int_eq(account_fingerprint_norm(colons, out), 0);
+	ck_assert_str_eq(out, hex);
+	hex[63] = '\0';
+	ck_assert_int_eq(account_fingerprint_norm(hex, out), -1);
+	ck_assert_int_eq(account_fingerprint_norm("", out), -1);
+	ck_assert_int_eq(account_fingerprint_norm(
+	    "zz00000000000000000000000000000000000000000000000000000000000000",
+	    out), -1);
+	ck_assert_int_eq(account_fingerprint_norm(
+	    "0000000000000000000000000000000000000000000000000000000000000000"
+	    "00", out), -1);
+}
+END_TEST
+
 START_TEST(names)
 {
 	ck_assert(account_name_valid("alice"));
@@ -124,6 +150,7 @@ account_suite(void)
 	tcase_add_test(tc, hash_and_verify);
 	tcase_add_test(tc, default_cost);
 	tcase_add_test(tc, authenticate);
+	tcase_add_test(tc, fingerprints);
 	suite_add_tcase(s, tc);
 	return s;
 }
