@@ -2,6 +2,7 @@
  * test_account.c -- names, password rules, scrypt hashing.
  */
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
