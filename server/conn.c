@@ -76,13 +76,20 @@ static struct event	*ev_flush;
 
 /*
  * Group commit (store_batch_open()): from conn_hold() to the end of the
- * loop iteration every connection's output goes to its own staging
- * buffer.  conn_release() then queues it all (the batch is durable) or
- * drops it (the commit failed), so no client -- TLS ones included, whose
- * bufferevent writes at once -- sees a message that a crash could lose.
+ * loop iteration no connection writes what it is given: plain ones are
+ * only written by conn_flush_cb() anyway, so for them the length of the
+ * output before the hold is noted; any other (TLS, compressed, blocked
+ * or closing, whose bufferevents write by themselves) gets a staging
+ * buffer.  conn_release() then lets it all go (the batch is durable) or
+ * cuts it back (the commit failed), so no client sees a message that a
+ * crash could lose.
  */
 static int		 holding;
-static struct conn	**held;
+struct held {
+	struct conn	*c;
+	size_t		 mark;	/* plain: output length before the hold */
+};
+static struct held	*held;
 static size_t		 nheld, held_cap;
 static void		(*commit_hook)(void *);
 static void		*commit_arg;
@@ -590,14 +597,16 @@ conn_destroy(struct conn *c)
 		c->ops->on_free(c);
 	if (c->flags & CONN_F_DIRTY)
 		TAILQ_REMOVE(&dirty_conns, c, dirty);
-	if (c->stage != NULL) {
+	if (c->flags & CONN_F_HELD) {
 		size_t	i;
 
 		for (i = 0; i < nheld; i++)
-			if (held[i] == c)
-				held[i] = NULL;
-		evbuffer_free(c->stage);
+			if (held[i].c == c)
+				held[i].c = NULL;
+		if (c->stage != NULL)
+			evbuffer_free(c->stage);
 		c->stage = NULL;
+		c->flags &= ~CONN_F_HELD;
 	}
 	if (c->bev != NULL)
 		bufferevent_free(c->bev);
@@ -714,17 +723,24 @@ conn_output_len(struct conn *c)
 static struct evbuffer *
 out_buf(struct conn *c)
 {
+	struct evbuffer	*out = bufferevent_get_output(c->bev);
+
 	if (!holding)
-		return bufferevent_get_output(c->bev);
-	if (c->stage == NULL) {
+		return out;
+	if (!(c->flags & CONN_F_HELD)) {
 		if (nheld == held_cap) {
 			held_cap = held_cap == 0 ? 64 : held_cap * 2;
 			held = xreallocarray(held, held_cap, sizeof *held);
 		}
-		held[nheld++] = c;
-		c->stage = evbuffer_new();
+		held[nheld].c = c;
+		held[nheld++].mark = evbuffer_get_length(out);
+		c->flags |= CONN_F_HELD;
+		if ((c->flags & (CONN_F_TLS | CONN_F_WBLOCKED |
+		    CONN_F_CLOSING)) || bufferevent_get_underlying(c->bev) !=
+		    NULL)
+			c->stage = evbuffer_new();
 	}
-	return c->stage;
+	return c->stage != NULL ? c->stage : out;
 }
 
 void
@@ -751,6 +767,24 @@ conn_holding(void)
 	return holding;
 }
 
+/* Cut plain C's output back to its first LEN bytes. */
+static void
+cut_output(struct conn *c, size_t len)
+{
+	struct evbuffer	*out = bufferevent_get_output(c->bev), *keep;
+
+	if (evbuffer_get_length(out) <= len)
+		return;
+	keep = evbuffer_new();
+	/* The socket bufferevent keeps the front frozen; see flush. */
+	evbuffer_unfreeze(out, 1);
+	evbuffer_remove_buffer(out, keep, len);
+	evbuffer_drain(out, evbuffer_get_length(out));
+	evbuffer_add_buffer(out, keep);
+	evbuffer_freeze(out, 1);
+	evbuffer_free(keep);
+}
+
 void
 conn_release(int ok)
 {
@@ -759,18 +793,17 @@ conn_release(int ok)
 
 	holding = 0;
 	for (i = 0; i < nheld; i++) {
-		if ((c = held[i]) == NULL)
+		if ((c = held[i].c) == NULL)
 			continue;
-		if (ok && !(c->flags & CONN_F_FREED))
-			evbuffer_add_buffer(bufferevent_get_output(c->bev),
-			    c->stage);
-		evbuffer_free(c->stage);
-		c->stage = NULL;
-		if (!ok && !(c->flags & (CONN_F_FREED | CONN_F_CLOSING)) &&
-		    conn_pending_output(c) == 0 && (c->flags & CONN_F_DIRTY)) {
-			TAILQ_REMOVE(&dirty_conns, c, dirty);
-			c->flags &= ~CONN_F_DIRTY;
-		}
+		c->flags &= ~CONN_F_HELD;
+		if (c->stage != NULL) {
+			if (ok && !(c->flags & CONN_F_FREED))
+				evbuffer_add_buffer(bufferevent_get_output(
+				    c->bev), c->stage);
+			evbuffer_free(c->stage);
+			c->stage = NULL;
+		} else if (!ok)
+			cut_output(c, held[i].mark);
 	}
 	nheld = 0;
 }

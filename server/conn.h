@@ -60,6 +60,7 @@ struct proto_ops {
 #define CONN_F_DIRTY		0x80	/* output queued, flush pending */
 #define CONN_F_WANTDRAIN	0x100	/* on_drain wanted (long replies) */
 #define CONN_F_WBLOCKED		0x200	/* socket full: libevent writes */
+#define CONN_F_HELD		0x800	/* output held for a group commit */
 
 struct conn {
 	uint64_t		 id;
