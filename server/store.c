@@ -234,6 +234,29 @@ static const char *const migrations[] = {
 	"CREATE TABLE irc_state ("
 	"  name TEXT PRIMARY KEY,"
 	"  value TEXT NOT NULL);",
+
+	/*
+	 * 8: members -- the access list of each private group, and
+	 * per-member feed tokens (only a SHA-256 of the token is kept).
+	 * Both go with the account (erasure deletes the account row).
+	 */
+	"CREATE TABLE group_access ("
+	"  group_id INTEGER NOT NULL REFERENCES groups(id) ON DELETE CASCADE,"
+	"  account_id INTEGER NOT NULL REFERENCES accounts(id)"
+	"    ON DELETE CASCADE,"
+	"  added INTEGER NOT NULL,"
+	"  added_by TEXT NOT NULL,"
+	"  PRIMARY KEY (group_id, account_id)) WITHOUT ROWID;"
+	"CREATE INDEX group_access_account ON group_access(account_id);"
+	"CREATE TABLE feed_tokens ("
+	"  id INTEGER PRIMARY KEY,"
+	"  account_id INTEGER NOT NULL REFERENCES accounts(id)"
+	"    ON DELETE CASCADE,"
+	"  hash TEXT NOT NULL UNIQUE,"
+	"  label TEXT NOT NULL DEFAULT '',"
+	"  created INTEGER NOT NULL,"
+	"  last_used INTEGER);"
+	"CREATE INDEX feed_tokens_account ON feed_tokens(account_id);",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -577,6 +600,11 @@ store_open(const char *path, int sync_full, int max_version, char *err,
 		    " (schema version %d)", path, store_schema_version(st));
 		goto fail;
 	}
+	if (store_members_prepare(st) != 0) {
+		snprintf(err, errlen, "database %s: cannot prepare member "
+		    "statements", path);
+		goto fail;
+	}
 	if (store_nntp_prepare(st) != 0) {
 		snprintf(err, errlen, "database %s: cannot prepare news "
 		    "statements", path);
@@ -600,6 +628,7 @@ store_close(struct store *st)
 	if (st == NULL)
 		return;
 	store_nntp_finalize(st);
+	store_members_finalize(st);
 	store_irc_close(st);
 	if (st->stmts != NULL)
 		store_finalize(st->stmts, st->nstmts);
