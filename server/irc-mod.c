@@ -420,7 +420,8 @@ svc_help(struct svc *sv)
 	tell(sv->cl, "I am %s, the community's service. Commands:",
 	    service_nick(sv->srv));
 	tell(sv->cl, "REGISTER <password> - make an account named after your "
-	    "nick (over TLS)");
+	    "nick (over TLS; a password has %d to %d characters, spaces "
+	    "allowed, no control characters)", PASSWORD_MIN, PASSWORD_MAX);
 	tell(sv->cl, "REPORT <msgid|nick|<article-id>> <reason> - tell the "
 	    "moderators (they do not tell who reported)");
 	tell(sv->cl, "ACTIONS - what moderators did about you or your words");
@@ -506,6 +507,7 @@ svc_password(struct svc *sv)
 {
 	struct account	 a;
 	char		 why[128], *hash;
+	int		 rc;
 
 	if (sv->cl->account == NULL || sv->argc != 3) {
 		tell(sv->cl, "Usage (signed in): PASSWORD <old> <new>");
@@ -516,9 +518,11 @@ svc_password(struct svc *sv)
 		tell(sv->cl, "Change your password over TLS only.");
 		return;
 	}
-	if (auth_login(sv->srv, sv->cl->conn->ip, "irc", sv->cl->account,
-	    sv->argv[1], &a) != AUTH_OK) {
-		tell(sv->cl, "That is not your current password.");
+	if ((rc = auth_login(sv->srv, sv->cl->conn->ip, "irc",
+	    sv->cl->account, sv->argv[1], &a)) != AUTH_OK) {
+		tell(sv->cl, "%s", rc == AUTH_THROTTLED ? "Too many failed "
+		    "attempts: try again in a few minutes." : "That is not "
+		    "your current password.");
 		return;
 	}
 	account_clear(&a);
@@ -545,7 +549,7 @@ svc_erase(struct svc *sv)
 {
 	struct account	 a;
 	char		 msg[256], name[64];
-	int		 mode;
+	int		 mode, rc;
 
 	/* The password is everything after the command (it may hold
 	 * spaces). */
@@ -558,9 +562,11 @@ svc_erase(struct svc *sv)
 		    "removed everywhere" : "kept under \"former member\"");
 		return;
 	}
-	if (auth_login(sv->srv, sv->cl->conn->ip, "irc", sv->cl->account,
-	    pw, &a) != AUTH_OK) {
-		tell(sv->cl, "That is not your password; nothing was erased.");
+	if ((rc = auth_login(sv->srv, sv->cl->conn->ip, "irc",
+	    sv->cl->account, pw, &a)) != AUTH_OK) {
+		tell(sv->cl, "%s", rc == AUTH_THROTTLED ? "Too many failed "
+		    "attempts: try again in a few minutes; nothing was erased." :
+		    "That is not your password; nothing was erased.");
 		return;
 	}
 	account_clear(&a);
