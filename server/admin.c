@@ -422,7 +422,7 @@ group_find_cb(const struct group_info *g, void *arg)
 	struct room_find	*rf = arg;
 
 	if (strcmp(g->name, rf->name) == 0)
-		rf->found = 1;
+		rf->found = strcmp(g->visibility, "private") == 0 ? 2 : 1;
 }
 
 /*
@@ -510,6 +510,12 @@ cmd_event_add(struct conn *c, int argc, char **argv)
 		store_group_list(c->srv->store, group_find_cb, &rf);
 		if (!rf.found) {
 			reply(c, "404 No such group: %s", ev.group);
+			return CONN_OK;
+		}
+		/* Events are public: the calendar would name the group. */
+		if (rf.found == 2) {
+			reply(c, "401 %s is private: the public events calendar "
+			    "would show its name", ev.group);
 			return CONN_OK;
 		}
 	}

@@ -276,6 +276,15 @@ class PrivateGroups(MembersCase):
         self.assertEqual(status, 200)
         self.assertNotIn(PRIVATE.encode(), body)
 
+    def test_events_do_not_name_private_groups(self):
+        args = ["event", "add", "--title", "Circle meetup", "--starts",
+                "2030-01-01T18:00Z", "--duration", "1h", "--room",
+                "#patient-school", "--group"]
+        r = self.mod(*(args + [PRIVATE]))
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("private", r.stderr)
+        self.ok(*(args + ["support.oncology"]))
+
     def test_erasure_takes_the_list_entry(self):
         self.ok("account", "erase", "alice", "--mode", "remove")
         out = self.ok("group", "access", "list", PRIVATE)
