@@ -40,11 +40,11 @@ struct hm {
 /* Options that become key=value words for the server. */
 enum { O_TITLE, O_STARTS, O_DURATION, O_ROOM, O_GROUP, O_CAPACITY,
     O_FACILITATOR, O_DESCRIPTION, O_REASON, O_SCOPE, O_ACTOR, O_TARGET,
-    O_ACTION, O_SINCE, O_UNTIL, O_LIMIT, O_MODE, O_COUNT };
+    O_ACTION, O_SINCE, O_UNTIL, O_LIMIT, O_MODE, O_LABEL, O_COUNT };
 static const char *const opt_keys[O_COUNT] = { "title", "starts",
     "duration", "room", "group", "capacity", "facilitator", "description",
     "reason", "scope", "actor", "target", "action", "since", "until",
-    "limit", "mode" };
+    "limit", "mode", "label" };
 static const char	*opts[O_COUNT];
 
 static const char	*password_file;
@@ -85,6 +85,12 @@ static const struct hm_cmd hm_cmds[] = {
 	  "account erase NAME [--mode remove|pseudonymize]" },
 	{ "account", "probation", 2, 2, 0, 0,
 	  "account probation NAME N   (hold their next N posts; 0: none)" },
+	{ "account", "feed-token", 2, 3, B(O_LABEL), 0,
+	  "account feed-token NAME new [--label L] | list | revoke ID|all" },
+	{ "group", "list", 0, 0, 0, 0, "group list" },
+	{ "group", "access", 2, 3, 0, 0,
+	  "group access add|remove GROUP ACCOUNT | list GROUP   "
+	  "(private groups)" },
 	{ "event", "add", 0, 0, B(O_TITLE) | B(O_STARTS) | B(O_DURATION) |
 	  B(O_ROOM) | B(O_GROUP) | B(O_CAPACITY) | B(O_FACILITATOR) |
 	  B(O_DESCRIPTION), 0,
@@ -671,6 +677,7 @@ main(int argc, char **argv)
 		{ "until", required_argument, NULL, 1000 + O_UNTIL },
 		{ "limit", required_argument, NULL, 1000 + O_LIMIT },
 		{ "mode", required_argument, NULL, 1000 + O_MODE },
+		{ "label", required_argument, NULL, 1000 + O_LABEL },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char	*sock = getenv("HEARTH_SOCKET"), *remote = NULL;

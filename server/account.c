@@ -200,7 +200,12 @@ account_verify_password(const char *pw, const char *enc)
 static char	*dummy_hash;
 static int	 dummy_cost = 15;
 
-/* Unknown names are checked at the cost new hashes use (config). */
+/*
+ * Unknown names are checked at the cost new hashes use (config).  The
+ * dummy hash is made here, at start-up or reload, not on the first
+ * unknown name: that first attempt would otherwise cost two scrypt runs
+ * and stand out from a wrong password.
+ */
 void
 account_set_cost(int log2n)
 {
@@ -209,6 +214,8 @@ account_set_cost(int log2n)
 		dummy_hash = NULL;
 	}
 	dummy_cost = log2n;
+	if (dummy_hash == NULL)
+		dummy_hash = account_hash_password("hearth-dummy", dummy_cost);
 }
 
 /* Free the dummy hash (at exit). */

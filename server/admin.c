@@ -26,10 +26,13 @@
 #include "export.h"
 #include "feed.h"
 #include "log.h"
+#include "members.h"
 #include "modq.h"
 #include "store.h"
+#include "store-members.h"
 #include "store-modq.h"
 #include "store-irc.h"
+#include "store-nntp.h"
 #include "utf8.h"
 #include "xmalloc.h"
 
@@ -420,7 +423,7 @@ group_find_cb(const struct group_info *g, void *arg)
 	struct room_find	*rf = arg;
 
 	if (strcmp(g->name, rf->name) == 0)
-		rf->found = 1;
+		rf->found = strcmp(g->visibility, "private") == 0 ? 2 : 1;
 }
 
 /*
@@ -508,6 +511,12 @@ cmd_event_add(struct conn *c, int argc, char **argv)
 		store_group_list(c->srv->store, group_find_cb, &rf);
 		if (!rf.found) {
 			reply(c, "404 No such group: %s", ev.group);
+			return CONN_OK;
+		}
+		/* Events are public: the calendar would name the group. */
+		if (rf.found == 2) {
+			reply(c, "401 %s is private: the public events calendar "
+			    "would show its name", ev.group);
 			return CONN_OK;
 		}
 	}
@@ -1162,6 +1171,192 @@ cmd_probation(struct conn *c, int argc, char **argv)
 	return CONN_OK;
 }
 
+/* group list: every group, its visibility and the size of its list. */
+static int
+cmd_group_list(struct conn *c, int argc, char **argv)
+{
+	struct table	t = { c, 0, 0 };
+
+	(void)argc;
+	(void)argv;
+	reply(c, "210 groups follow (access: accounts on a private "
+	    "group's list)");
+	store_group_table(c->srv->store, table_row, &t);
+	reply(c, ".");
+	return CONN_OK;
+}
+
+struct group_pick {
+	int	found;
+	int64_t	id;
+	int	visibility;
+};
+
+static int
+group_pick_cb(const struct nntp_group *g, void *arg)
+{
+	struct group_pick	*gp = arg;
+
+	gp->found = 1;
+	gp->id = g->id;
+	gp->visibility = g->visibility;
+	return 0;
+}
+
+/*
+ * The private group NAME for an access-list command; -1 when a reply
+ * went out (no such group, or not private).
+ */
+static int
+private_group(struct conn *c, const char *name, struct group_pick *gp)
+{
+	memset(gp, 0, sizeof *gp);
+	if (store_nntp_group_get(c->srv->store, name, group_pick_cb, gp) ==
+	    STORE_ERROR) {
+		reply(c, "500 Database error");
+		return -1;
+	}
+	if (!gp->found) {
+		reply(c, "404 No such group: %s", name);
+		return -1;
+	}
+	if (gp->visibility != NG_PRIVATE) {
+		reply(c, "401 %s is not private: only private groups have an "
+		    "access list", name);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * group access add|remove GROUP ACCOUNT, group access list GROUP.
+ * Moderators and admins read every private group without being listed.
+ */
+static int
+cmd_group_access(struct conn *c, int argc, char **argv)
+{
+	struct group_pick	 gp;
+	struct account		 a;
+	struct table		 t = { c, 0, 0 };
+	const char		*op = argv[2];
+	int			 rc;
+
+	if (strcmp(op, "list") == 0) {
+		if (argc != 4) {
+			reply(c, "400 Usage: group access list GROUP");
+			return CONN_OK;
+		}
+		if (private_group(c, argv[3], &gp) != 0)
+			return CONN_OK;
+		reply(c, "210 access list of %s (moderators and admins "
+		    "always have access)", argv[3]);
+		store_group_access_list(c->srv->store, gp.id, table_row, &t);
+		reply(c, ".");
+		return CONN_OK;
+	}
+	if ((strcmp(op, "add") != 0 && strcmp(op, "remove") != 0) ||
+	    argc != 5) {
+		reply(c, "400 Usage: group access add|remove GROUP ACCOUNT, "
+		    "group access list GROUP");
+		return CONN_OK;
+	}
+	if (private_group(c, argv[3], &gp) != 0)
+		return CONN_OK;
+	if (store_account_get(c->srv->store, argv[4], &a, NULL) != STORE_OK) {
+		reply(c, "404 No such account: %s", argv[4]);
+		return CONN_OK;
+	}
+	if (strcmp(op, "add") == 0)
+		rc = store_group_access_add(c->srv->store, gp.id, a.id,
+		    actor_of(c));
+	else
+		rc = store_group_access_remove(c->srv->store, gp.id, a.id);
+	if (rc == STORE_EXISTS)
+		reply(c, "200 %s is already on the access list of %s", a.name,
+		    argv[3]);
+	else if (rc == STORE_NOTFOUND)
+		reply(c, "404 %s is not on the access list of %s", a.name,
+		    argv[3]);
+	else if (rc != STORE_OK)
+		reply(c, "500 Database error");
+	else {
+		store_audit(c->srv->store, actor_of(c), strcmp(op, "add") ==
+		    0 ? "group.access.add" : "group.access.remove", a.name,
+		    argv[3]);
+		server_content_changed(c->srv);
+		log_info("admin: group access %s group=%s account=%s", op,
+		    argv[3], a.name);
+		reply(c, "200 %s %s the access list of %s", a.name,
+		    strcmp(op, "add") == 0 ? "is now on" : "is no longer on",
+		    argv[3]);
+	}
+	account_clear(&a);
+	return CONN_OK;
+}
+
+/*
+ * account feed-token NAME new [label=L] | list | revoke ID|all: the
+ * member's feed tokens, as they manage them with the Helper's FEEDTOKEN.
+ */
+static int
+cmd_feed_token(struct conn *c, int argc, char **argv)
+{
+	static const char *const allowed[] = { "label", NULL };
+	struct account	 a;
+	struct table	 t = { c, 0, 0 };
+	const char	*op = argv[3], *label;
+	char		 tok[FEED_TOKEN_LEN + 1], why[200], *end;
+	int64_t		 id = 0;
+
+	if (store_account_get(c->srv->store, argv[2], &a, NULL) != STORE_OK) {
+		reply(c, "404 No such account: %s", argv[2]);
+		return CONN_OK;
+	}
+	if (strcmp(op, "new") == 0) {
+		if (bad_opts(c, argc, argv, 4, allowed))
+			goto out;
+		label = opt(argc, argv, 4, "label");
+		if (members_token_new(c->srv, &a, label != NULL ? label : "",
+		    actor_of(c), tok, &id, why, sizeof why) != 0) {
+			reply(c, "401 %s", why);
+			goto out;
+		}
+		reply(c, "210 feed token #%lld for %s (shown once: give it to "
+		    "the member)", (long long)id, a.name);
+		data_line(c, "token: %s", tok);
+		data_line(c, "url: https://%s/t/%s/feeds/groups/GROUP.atom",
+		    c->srv->cf->server_name, tok);
+		reply(c, ".");
+		OPENSSL_cleanse(tok, sizeof tok);
+	} else if (strcmp(op, "list") == 0 && argc == 4) {
+		reply(c, "210 feed tokens of %s", a.name);
+		store_feed_token_list(c->srv->store, a.id, table_row, &t);
+		reply(c, ".");
+	} else if (strcmp(op, "revoke") == 0 && argc == 5) {
+		if (strcmp(argv[4], "all") != 0) {
+			id = strtoll(argv[4], &end, 10);
+			if (*argv[4] == '\0' || *end != '\0' || id <= 0) {
+				reply(c, "401 Give a token number (see list) "
+				    "or all");
+				goto out;
+			}
+		}
+		if (members_token_revoke(c->srv, &a, id, actor_of(c), why,
+		    sizeof why) != 0)
+			reply(c, "404 %s", why);
+		else if (id > 0)
+			reply(c, "200 Revoked feed token #%lld of %s",
+			    (long long)id, a.name);
+		else
+			reply(c, "200 Revoked every feed token of %s", a.name);
+	} else
+		reply(c, "400 Usage: account feed-token NAME new [label=L] | "
+		    "list | revoke ID|all");
+out:
+	account_clear(&a);
+	return CONN_OK;
+}
+
 /*
  * auth NAME PASSWORD: remote connections only, and only for moderator
  * and admin accounts.  Wrong credentials and a member account get the
@@ -1245,6 +1440,11 @@ static const struct admin_cmd admin_cmds[] = {
 	  "account erase NAME [mode=remove|pseudonymize]" },
 	{ "account", "probation", cmd_probation, 4, 4, PRIV_MOD,
 	  "account probation NAME N" },
+	{ "account", "feed-token", cmd_feed_token, 4, 5, PRIV_ADMIN,
+	  "account feed-token NAME new [label=L] | list | revoke ID|all" },
+	{ "group", "list", cmd_group_list, 2, 2, PRIV_MOD, "group list" },
+	{ "group", "access", cmd_group_access, 4, 5, PRIV_MOD,
+	  "group access add|remove GROUP ACCOUNT | list GROUP" },
 	{ "event", "add", cmd_event_add, 6, 10, PRIV_MOD,
 	  "event add title=T starts=ISO duration=D room=#R [group=G] "
 	  "[capacity=N] [facilitator=NAME] [description=TEXT]" },

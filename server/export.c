@@ -9,6 +9,7 @@
 #include "export.h"
 #include "feed.h"
 #include "store.h"
+#include "store-members.h"
 #include "store-modq.h"
 #include "store-nntp.h"
 #include "xmalloc.h"
@@ -171,6 +172,17 @@ export_member(struct server *srv, const char *name, struct evbuffer *json,
 	rc.b = json;
 	rc.n = 0;
 	store_reports_by(srv->store, a.name, json_row, &rc);
+	evbuffer_add_printf(json, "%s],\n", rc.n ? "\n  " : "");
+
+	evbuffer_add_printf(json, "  \"private_groups\": [");
+	rc.n = 0;
+	store_group_access_of(srv->store, a.id, json_row, &rc);
+	evbuffer_add_printf(json, "%s],\n", rc.n ? "\n  " : "");
+
+	/* Which feed tokens exist, never the tokens (only hashes are kept). */
+	evbuffer_add_printf(json, "  \"feed_tokens\": [");
+	rc.n = 0;
+	store_feed_token_list(srv->store, a.id, json_row, &rc);
 	evbuffer_add_printf(json, "%s],\n", rc.n ? "\n  " : "");
 
 	evbuffer_add_printf(json, "  \"sign_ins\": [");

@@ -5,8 +5,11 @@
  * The archive has two files:
  *	member.json	the profile, the list of their articles (id, time,
  *			state, groups), their chat messages, the reports they
- *			filed (not reports about them) and their sign-in
- *			records (time, protocol, keyed address hash);
+ *			filed (not reports about them), the private groups
+ *			whose access list holds them, their feed tokens
+ *			(id, label, created, last used: never the token)
+ *			and their sign-in records (time, protocol, keyed
+ *			address hash);
  *	articles.mbox	their articles in full, as mboxrd (RFC 4155): a
  *			"From " separator line per article, lines starting
  *			with ">*From " quoted with one more ">".

@@ -31,6 +31,7 @@
 #include "article.h"
 #include "auth.h"
 #include "log.h"
+#include "members.h"
 #include "mime-words.h"
 #include "store.h"
 #include "store-nntp.h"
@@ -124,6 +125,9 @@ struct http_req {
 	int			 level;		/* access: 0 public, 1 member,
 						   2 moderator */
 	char			 account[64];	/* signed in as, or "" */
+	int64_t			 account_id;	/* its id, or 0 */
+	int64_t			 token_id;	/* feed token used, or 0 */
+	char			 prefix[48];	/* "/t/TOKEN" of a token URL */
 };
 
 typedef int (*http_gen_fn)(struct http_req *, struct evbuffer *,
@@ -417,6 +421,20 @@ base_url(struct http_req *hr)
 	char	*u;
 
 	xasprintf(&u, "%s://%s", hr->https ? "https" : "http", hr->host);
+	return u;
+}
+
+/*
+ * Base of links back into the feeds: a feed read with a token links to
+ * its other pages with the same token, so paging keeps working.
+ */
+static char *
+feed_base_url(struct http_req *hr)
+{
+	char	*u;
+
+	xasprintf(&u, "%s://%s%s", hr->https ? "https" : "http", hr->host,
+	    hr->prefix);
 	return u;
 }
 
@@ -856,7 +874,7 @@ struct group_find {
 	int			 found;
 	int64_t			 id;
 	int64_t			 high;
-	int			 visibility;
+	int			 level;		/* for this reader */
 	char			 name[256];
 	char			 description[512];
 };
@@ -869,7 +887,7 @@ group_found(const struct nntp_group *g, void *arg)
 	gf->found = 1;
 	gf->id = g->id;
 	gf->high = g->high;
-	gf->visibility = g->visibility;
+	gf->level = g->level;
 	snprintf(gf->name, sizeof gf->name, "%s", g->name);
 	snprintf(gf->description, sizeof gf->description, "%s",
 	    g->description != NULL ? g->description : "");
@@ -923,11 +941,11 @@ write_feed(struct http_req *hr, struct feed_meta *m, struct entries *es,
 	return rc;
 }
 
-/* 1 when the requester may read a group of this visibility. */
+/* 1 when the requester may read a group of this level (for them). */
 static int
-may_read(struct http_req *hr, int visibility)
+may_read(struct http_req *hr, int level)
 {
-	return hr->level >= visibility;
+	return hr->level >= level;
 }
 
 #define HTTP_NOT_FOUND	1	/* generator result: answer 404 */
@@ -954,8 +972,9 @@ gen_group_feed(struct http_req *hr, struct evbuffer *out, time_t *lastmod,
 	if ((before = query_before(hr)) < 0)
 		return HTTP_BAD;
 	memset(&gf, 0, sizeof gf);
-	if (store_nntp_group_get(hr->srv->store, name, group_found, &gf) !=
-	    STORE_OK || !gf.found || !may_read(hr, gf.visibility))
+	if (store_nntp_group_get_as(hr->srv->store, name, hr->account_id,
+	    group_found, &gf) != STORE_OK || !gf.found ||
+	    !may_read(hr, gf.level))
 		return HTTP_NOT_FOUND;
 	memset(&es, 0, sizeof es);
 	store_nntp_feed_group(hr->srv->store, gf.id, before, FEED_PAGE,
@@ -964,10 +983,10 @@ gen_group_feed(struct http_req *hr, struct evbuffer *out, time_t *lastmod,
 	if (before == 0)
 		store_nntp_feed_gone_group(hr->srv->store, gf.name, FEED_PAGE,
 		    tombstone_entry, &es);
-	base = base_url(hr);
+	base = feed_base_url(hr);
 	xasprintf(&self, "%s/feeds/groups/%s%s%s", base, hr->arg,
 	    before > 0 ? "?" : "", before > 0 ? hr->query : "");
-	xasprintf(&alt, "%s/", base);
+	xasprintf(&alt, "%s://%s/", hr->https ? "https" : "http", hr->host);
 	xasprintf(&id, "urn:hearth:group:%s", gf.name);
 	/* RFC 5005 §4: archives of older entries, 50 at a time. */
 	{
@@ -1028,15 +1047,21 @@ gen_thread_feed(struct http_req *hr, struct evbuffer *out, time_t *lastmod,
 		return HTTP_NOT_FOUND;
 	}
 	memset(&es, 0, sizeof es);
-	store_nntp_feed_thread(hr->srv->store, msgid, article_entry, &es);
-	store_nntp_feed_gone_thread(hr->srv->store, msgid, tombstone_entry,
-	    &es);
+	store_nntp_feed_thread_as(hr->srv->store, msgid, hr->level,
+	    hr->account_id, article_entry, &es);
+	/*
+	 * Tombstones only for a thread this reader can see: they would
+	 * otherwise tell that a thread they may not read exists.
+	 */
+	if (es.n > 0)
+		store_nntp_feed_gone_thread(hr->srv->store, msgid,
+		    tombstone_entry, &es);
 	if (es.n == 0) {
 		free(msgid);
 		entries_free(&es);
 		return HTTP_NOT_FOUND;
 	}
-	base = base_url(hr);
+	base = feed_base_url(hr);
 	xasprintf(&self, "%s/feeds/threads/%s", base, hr->arg);
 	id = news_url(msgid);
 	memset(&m, 0, sizeof m);
@@ -1595,6 +1620,7 @@ http_auth(struct http_req *hr)
 	if (rc == AUTH_OK) {
 		hr->level = (strcmp(a.role, "moderator") == 0 ||
 		    strcmp(a.role, "admin") == 0) ? 2 : 1;
+		hr->account_id = a.id;
 		snprintf(hr->account, sizeof hr->account, "%s", a.name);
 		account_clear(&a);
 		return 0;
@@ -1611,6 +1637,73 @@ http_auth(struct http_req *hr)
 	return -1;
 }
 
+/* Is this request encrypted, or from loopback when the operator allows? */
+static int
+secure_enough(struct http_req *hr)
+{
+	char		*peer = NULL;
+	ev_uint16_t	 port;
+
+	if (hr->https)
+		return 1;
+	if (!hr->srv->cf->allow_plain_auth_loopback)
+		return 0;
+	evhttp_connection_get_peer(evhttp_request_get_connection(hr->req),
+	    &peer, &port);
+	return peer != NULL && (strncmp(peer, "127.", 4) == 0 ||
+	    strcmp(peer, "::1") == 0);
+}
+
+/*
+ * /t/TOKEN/feeds/...: a member's feed token in place of Basic auth.  A
+ * token in the path survives every feed reader (some drop or reorder
+ * query strings, many cannot send credentials), and the feeds' own
+ * links (self, paging) carry it on.  Feeds only, over TLS only; a token
+ * that is malformed, unknown or revoked reads as a page that does not
+ * exist.  On success hr->path is the feed path.  -1 when a reply went
+ * out.
+ */
+static int
+token_auth(struct http_req *hr)
+{
+	const char	*tok = hr->path + 3, *rest = strchr(tok, '/');
+	char		 buf[FEED_TOKEN_LEN + 1];
+	struct account	 a;
+	int		 rc;
+
+	if (rest == NULL || (size_t)(rest - tok) != FEED_TOKEN_LEN ||
+	    strncmp(rest, "/feeds/", 7) != 0) {
+		send_text(hr->req, 404, "Not Found", "Not found");
+		return -1;
+	}
+	if (!secure_enough(hr)) {
+		send_text(hr->req, 403, "Forbidden", "Feed tokens work over "
+		    "HTTPS only");
+		return -1;
+	}
+	memcpy(buf, tok, FEED_TOKEN_LEN);
+	buf[FEED_TOKEN_LEN] = '\0';
+	rc = members_token_check(hr->srv, buf, &a, &hr->token_id);
+	if (rc != STORE_OK) {
+		OPENSSL_cleanse(buf, sizeof buf);
+		if (rc == STORE_ERROR)
+			send_text(hr->req, 503, "Service Unavailable",
+			    "Try again later");
+		else
+			send_text(hr->req, 404, "Not Found", "Not found");
+		return -1;
+	}
+	hr->level = (strcmp(a.role, "moderator") == 0 ||
+	    strcmp(a.role, "admin") == 0) ? 2 : 1;
+	hr->account_id = a.id;
+	snprintf(hr->account, sizeof hr->account, "%s", a.name);
+	snprintf(hr->prefix, sizeof hr->prefix, "/t/%s", buf);
+	OPENSSL_cleanse(buf, sizeof buf);
+	account_clear(&a);
+	hr->path = rest;
+	return 0;
+}
+
 static void
 http_dispatch(struct evhttp_request *req, void *arg)
 {
@@ -1619,7 +1712,8 @@ http_dispatch(struct evhttp_request *req, void *arg)
 	const char		*uri = evhttp_request_get_uri(req);
 	struct evhttp_uri	*u;
 	struct evhttp_connection *evcon;
-	char			*peer = NULL, ip[64], key[600];
+	char			*peer = NULL, ip[64];
+	char			 key[HTTP_MAX_URI + 400];
 	ev_uint16_t		 pport;
 	const struct http_route	*rt = NULL;
 	struct http_doc		*d;
@@ -1667,6 +1761,10 @@ http_dispatch(struct evhttp_request *req, void *arg)
 	hr.https = bufferevent_openssl_get_ssl(
 	    evhttp_connection_get_bufferevent(evcon)) != NULL;
 	request_host(&hr);
+	if (strncmp(hr.path, "/t/", 3) == 0 && token_auth(&hr) != 0) {
+		evhttp_uri_free(u);
+		return;
+	}
 	for (i = 0; i < sizeof routes / sizeof routes[0]; i++) {
 		size_t	n = strlen(routes[i].path);
 
@@ -1685,7 +1783,7 @@ http_dispatch(struct evhttp_request *req, void *arg)
 		send_text(req, 404, "Not Found", "Not found");
 		return;
 	}
-	if (http_auth(&hr) != 0) {
+	if (hr.token_id == 0 && http_auth(&hr) != 0) {
 		evhttp_uri_free(u);
 		return;
 	}
@@ -1714,10 +1812,15 @@ http_dispatch(struct evhttp_request *req, void *arg)
 	}
 	/*
 	 * Documents embed absolute links: cache per scheme, host, path and
-	 * query, and per access level (members see members-only groups).
+	 * query, and per reader: members see members-only groups and the
+	 * private groups whose access list holds them, and a token's feeds
+	 * link with that token.  Revoking a token or changing an access
+	 * list bumps the content version, which empties the cache.
 	 */
-	snprintf(key, sizeof key, "%s|%d|%s|%s?%s", hr.https ? "s" : "p",
-	    hr.level, hr.host, hr.path, hr.query != NULL ? hr.query : "");
+	snprintf(key, sizeof key, "%s|%d|%lld|%lld|%s|%s?%s",
+	    hr.https ? "s" : "p", hr.level, (long long)hr.account_id,
+	    (long long)hr.token_id, hr.host, hr.path, hr.query != NULL ?
+	    hr.query : "");
 	if ((d = cache_get(srv, key)) == NULL) {
 		int	rc;
 

@@ -26,8 +26,10 @@
 #include "irc-int.h"
 #include "irc-numeric.h"
 #include "log.h"
+#include "members.h"
 #include "modq.h"
 #include "store-irc.h"
+#include "store-members.h"
 #include "store-modq.h"
 #include "xmalloc.h"
 
@@ -418,7 +420,8 @@ svc_help(struct svc *sv)
 	tell(sv->cl, "I am %s, the community's service. Commands:",
 	    service_nick(sv->srv));
 	tell(sv->cl, "REGISTER <password> - make an account named after your "
-	    "nick (over TLS)");
+	    "nick (over TLS; a password has %d to %d characters, spaces "
+	    "allowed, no control characters)", PASSWORD_MIN, PASSWORD_MAX);
 	tell(sv->cl, "REPORT <msgid|nick|<article-id>> <reason> - tell the "
 	    "moderators (they do not tell who reported)");
 	tell(sv->cl, "ACTIONS - what moderators did about you or your words");
@@ -427,6 +430,8 @@ svc_help(struct svc *sv)
 	tell(sv->cl, "ERASE <password> - delete your account and your "
 	    "words as the community's policy says (cannot be undone)");
 	tell(sv->cl, "EXPORT - how to download everything stored about you");
+	tell(sv->cl, "FEEDTOKEN NEW [label] | LIST | REVOKE <number|all> - "
+	    "private feed addresses for your feed reader (over TLS)");
 	tell(sv->cl, "EVENTS - patient schools and meetups; REMIND <number> - "
 	    "a reminder before one starts");
 	if (sv->moderator)
@@ -502,6 +507,7 @@ svc_password(struct svc *sv)
 {
 	struct account	 a;
 	char		 why[128], *hash;
+	int		 rc;
 
 	if (sv->cl->account == NULL || sv->argc != 3) {
 		tell(sv->cl, "Usage (signed in): PASSWORD <old> <new>");
@@ -512,9 +518,11 @@ svc_password(struct svc *sv)
 		tell(sv->cl, "Change your password over TLS only.");
 		return;
 	}
-	if (auth_login(sv->srv, sv->cl->conn->ip, "irc", sv->cl->account,
-	    sv->argv[1], &a) != AUTH_OK) {
-		tell(sv->cl, "That is not your current password.");
+	if ((rc = auth_login(sv->srv, sv->cl->conn->ip, "irc",
+	    sv->cl->account, sv->argv[1], &a)) != AUTH_OK) {
+		tell(sv->cl, "%s", rc == AUTH_THROTTLED ? "Too many failed "
+		    "attempts: try again in a few minutes." : "That is not "
+		    "your current password.");
 		return;
 	}
 	account_clear(&a);
@@ -541,7 +549,7 @@ svc_erase(struct svc *sv)
 {
 	struct account	 a;
 	char		 msg[256], name[64];
-	int		 mode;
+	int		 mode, rc;
 
 	/* The password is everything after the command (it may hold
 	 * spaces). */
@@ -554,9 +562,11 @@ svc_erase(struct svc *sv)
 		    "removed everywhere" : "kept under \"former member\"");
 		return;
 	}
-	if (auth_login(sv->srv, sv->cl->conn->ip, "irc", sv->cl->account,
-	    pw, &a) != AUTH_OK) {
-		tell(sv->cl, "That is not your password; nothing was erased.");
+	if ((rc = auth_login(sv->srv, sv->cl->conn->ip, "irc",
+	    sv->cl->account, pw, &a)) != AUTH_OK) {
+		tell(sv->cl, "%s", rc == AUTH_THROTTLED ? "Too many failed "
+		    "attempts: try again in a few minutes; nothing was erased." :
+		    "That is not your password; nothing was erased.");
 		return;
 	}
 	account_clear(&a);
@@ -572,6 +582,95 @@ svc_erase(struct svc *sv)
 	    irc_nick(sv->cl));
 	irc_quit(sv->cl, "Account erased");
 	conn_close(sv->cl->conn, "account erased");
+}
+
+/* One row of FEEDTOKEN LIST: id, label, created, last_used. */
+static void
+token_row(int n, const char *const *names, const char *const *vals,
+    void *arg)
+{
+	struct svc	*sv = arg;
+
+	if (n < 4)
+		return;
+	(void)names;
+	tell(sv->cl, "#%s %s - made %s, last used %s", vals[0],
+	    vals[1] != NULL && *vals[1] != '\0' ? vals[1] : "(no label)",
+	    vals[2] != NULL ? vals[2] : "?", vals[3] != NULL ? vals[3] :
+	    "never");
+}
+
+/*
+ * FEEDTOKEN NEW [label] | LIST | REVOKE <n|all>: feed addresses that
+ * read the member's private feeds without a password (see members.h).
+ * The token is shown once, so only over TLS.
+ */
+static void
+svc_feedtoken(struct svc *sv)
+{
+	struct account	 a;
+	const char	*op = sv->argc > 1 ? sv->argv[1] : "";
+	char		 tok[FEED_TOKEN_LEN + 1], why[200], *end;
+	int64_t		 id = 0;
+
+	if (sv->cl->account == NULL) {
+		tell(sv->cl, "Sign in first: feed tokens belong to an "
+		    "account.");
+		return;
+	}
+	if (!conn_is_tls(sv->cl->conn) && !(conn_is_loopback(sv->cl->conn) &&
+	    sv->srv->cf->allow_plain_auth_loopback)) {
+		tell(sv->cl, "Feed tokens are secrets: use a TLS connection.");
+		return;
+	}
+	if (store_account_get(sv->srv->store, sv->cl->account, &a, NULL) !=
+	    STORE_OK) {
+		tell(sv->cl, "Sorry, your account could not be read.");
+		return;
+	}
+	if (strcasecmp(op, "NEW") == 0 && sv->argc <= 3) {
+		if (members_token_new(sv->srv, &a, sv->argc == 3 ?
+		    sv->argv[2] : "", a.name, tok, &id, why, sizeof why) != 0)
+			tell(sv->cl, "%s.", why);
+		else {
+			tell(sv->cl, "Feed token #%lld, shown only this once "
+			    "(keep it like a password): %s", (long long)id,
+			    tok);
+			tell(sv->cl, "In your feed reader: https://%s/t/%s/"
+			    "feeds/groups/GROUP.atom (or .rss), and "
+			    "/t/%s/feeds/threads/MESSAGE-ID.atom",
+			    sv->srv->cf->server_name, tok, tok);
+			tell(sv->cl, "FEEDTOKEN REVOKE %lld stops it at once.",
+			    (long long)id);
+			OPENSSL_cleanse(tok, sizeof tok);
+		}
+	} else if (strcasecmp(op, "LIST") == 0 && sv->argc == 2) {
+		tell(sv->cl, "Your feed tokens:");
+		store_feed_token_list(sv->srv->store, a.id, token_row, sv);
+		tell(sv->cl, "End of list.");
+	} else if (strcasecmp(op, "REVOKE") == 0 && sv->argc == 3) {
+		if (strcasecmp(sv->argv[2], "all") != 0) {
+			id = strtoll(sv->argv[2][0] == '#' ? sv->argv[2] + 1 :
+			    sv->argv[2], &end, 10);
+			if (*end != '\0' || id <= 0) {
+				tell(sv->cl, "Give the token's number (see "
+				    "FEEDTOKEN LIST) or all.");
+				account_clear(&a);
+				return;
+			}
+		}
+		if (members_token_revoke(sv->srv, &a, id, a.name, why,
+		    sizeof why) != 0)
+			tell(sv->cl, "%s.", why);
+		else if (id > 0)
+			tell(sv->cl, "Feed token #%lld revoked: its addresses "
+			    "no longer work.", (long long)id);
+		else
+			tell(sv->cl, "All your feed tokens are revoked.");
+	} else
+		tell(sv->cl, "Usage: FEEDTOKEN NEW [label] | FEEDTOKEN LIST | "
+		    "FEEDTOKEN REVOKE <number|all>");
+	account_clear(&a);
 }
 
 /*
@@ -754,6 +853,8 @@ irc_service_message(struct irc_client *cl, const char *text)
 		svc_erase(&sv);
 	else if (strcasecmp(cmd, "REGISTER") == 0)
 		svc_register(&sv);
+	else if (strcasecmp(cmd, "FEEDTOKEN") == 0)
+		svc_feedtoken(&sv);
 	else if (strcasecmp(cmd, "EVENTS") == 0) {
 		tell(cl, "Coming up (REMIND <number> for a reminder):");
 		store_event_list(sv.srv->store, time(NULL), 20, 0, event_row,

@@ -312,6 +312,13 @@ cmd_register(struct irc_client *cl, struct irc_msg *m)
 		    "letter");
 		return CONN_OK;
 	}
+	/* An account name shows in every protocol: no "DrSmith". */
+	if (account_name_impersonates(name, "member")) {
+		irc_fail(cl, "REGISTER", "BAD_ACCOUNT_NAME", name,
+		    "That name looks like a doctor's or a staff title; "
+		    "choose another");
+		return CONN_OK;
+	}
 	if (account_password_acceptable(pw, why, sizeof why) != 0) {
 		irc_fail(cl, "REGISTER", "WEAK_PASSWORD", name, why);
 		return CONN_OK;

@@ -32,6 +32,9 @@
 #include "store-irc.h"
 #include "xmalloc.h"
 
+#define IRC_XSTR(x)	#x
+#define IRC_STR(x)	IRC_XSTR(x)
+
 #define R_REG		0x01	/* registration must be complete */
 #define R_OPER		0x02	/* IRC operator only */
 
@@ -58,8 +61,13 @@ static const struct {
 	[CAP_BATCH] = { "batch", NULL },
 	[CAP_CAP_NOTIFY] = { "cap-notify", NULL },
 	[CAP_CHGHOST] = { "chghost", NULL },
+	/*
+	 * The password rules up front, as a vendor key clients that do
+	 * not know it ignore (see account_password_acceptable()).
+	 */
 	[CAP_ACCOUNT_REGISTRATION] = { "draft/account-registration",
-	    "before-connect,custom-account-name" },
+	    "before-connect,custom-account-name,"
+	    "hearth/password=" IRC_STR(PASSWORD_MIN) "-" IRC_STR(PASSWORD_MAX) },
 	[CAP_CHATHISTORY] = { "draft/chathistory", NULL },
 	[CAP_MESSAGE_REDACTION] = { "draft/message-redaction", NULL },
 	[CAP_ECHO_MESSAGE] = { "echo-message", NULL },

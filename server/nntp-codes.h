@@ -67,6 +67,11 @@
 #define NNTP_480_AUTH		"480 Authentication required: log in with AUTHINFO"
 #define NNTP_481_AUTHFAIL	"481 Authentication failed: wrong name or password"
 #define NNTP_481_CANCELLED	"481 Authentication cancelled"
+#define NNTP_481_THROTTLED	"481 Too many failed sign-ins: try again in a few minutes"
+#define NNTP_481_OLDPASS	"481 That is not your current password"
+/* XPASSWD, a private extension (RFC 3977 §3.2: x9x codes are private). */
+#define NNTP_290_PASSWD		"290 Password changed for %s"
+#define NNTP_591_PASSWD		"591 Password refused: %s"
 #define NNTP_482_SEQUENCE	"482 Authentication commands issued out of sequence"
 #define NNTP_483_TLS		"483 Encryption required: use STARTTLS or the NNTPS port first"
 #define NNTP_500_UNKNOWN	"500 Unknown command"

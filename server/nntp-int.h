@@ -81,8 +81,11 @@ void	 nntp_reply(struct conn *, const char *, ...)
 int	 nntp_level(struct conn *, struct nntp_session *);
 int	 nntp_is_moderator(struct nntp_session *);
 /* Can this session see (list) / read a group of this visibility? */
-int	 nntp_can_list(struct conn *, struct nntp_session *, int vis);
-int	 nntp_can_read(struct conn *, struct nntp_session *, int vis);
+int	 nntp_can_list(struct conn *, struct nntp_session *, const char *name,
+	    int level);
+int	 nntp_can_read(struct conn *, struct nntp_session *, int level);
+/* The account id levels are computed for: 0 before login. */
+int64_t	 nntp_viewer(struct nntp_session *);
 /* Bytes a reply may queue before it yields (see NNTP_CHUNK_HIGH). */
 size_t	 nntp_chunk(struct conn *);
 /* Start a long reply: FN is called until it returns 1 (done). */

@@ -3,7 +3,8 @@
  * NEWGROUPS.
  *
  * Group lists show only the groups this session may see: public groups
- * to everyone, members-only and private groups after login.  Every list
+ * to everyone, members-only groups after login, a private group to the
+ * accounts on its access list and to moderators (nntp_can_list()).  Every list
  * is small (one line per group), so each goes out in one piece.
  */
 #include <stdio.h>
@@ -72,7 +73,7 @@ list_group_cb(const struct nntp_group *g, void *arg)
 	struct list_ctx	*l = arg;
 	struct conn	*c = l->c;
 
-	if (!nntp_can_list(c, l->s, g->visibility))
+	if (!nntp_can_list(c, l->s, g->name, g->level))
 		return 0;
 	if (l->wildmat != NULL && !wildmat_list_match(g->name, l->wildmat))
 		return 0;
@@ -100,8 +101,8 @@ list_group_cb(const struct nntp_group *g, void *arg)
 			    c->srv->cf->server_name);
 		break;
 	case L_SUBSCRIPTIONS:
-		if (g->visibility != NG_PRIVATE &&
-		    nntp_can_read(c, l->s, g->visibility))
+		if (g->level != NG_PRIVATE &&
+		    nntp_can_read(c, l->s, g->level))
 			conn_printf(c, "%s\r\n", g->name);
 		break;
 	default:
@@ -184,8 +185,8 @@ nntp_cmd_list(struct conn *c, struct nntp_session *s, int argc,
 		write_text_lines(c, c->srv->cf->disclaimer);
 		break;
 	default:
-		rc = store_nntp_group_list(c->srv->store, 0, list_group_cb,
-		    &l);
+		rc = store_nntp_group_list_as(c->srv->store, 0,
+		    nntp_viewer(s), list_group_cb, &l);
 		break;
 	}
 	if (rc == STORE_ERROR) {
@@ -217,8 +218,8 @@ nntp_cmd_newgroups(struct conn *c, struct nntp_session *s, int argc,
 	l.s = s;
 	l.kind = L_NEWGROUPS;
 	nntp_reply(c, NNTP_231_NEWGROUPS);
-	store_nntp_group_list(c->srv->store, (int64_t)since, list_group_cb,
-	    &l);
+	store_nntp_group_list_as(c->srv->store, (int64_t)since,
+	    nntp_viewer(s), list_group_cb, &l);
 	nntp_write_end(c);
 	return CONN_OK;
 }

@@ -124,6 +124,7 @@ struct group_check {
 	int64_t		 id;
 	int		 status;
 	int		 visibility;
+	int		 level;
 };
 
 static int
@@ -135,6 +136,7 @@ group_check_cb(const struct nntp_group *g, void *arg)
 	gc->id = g->id;
 	gc->status = g->status;
 	gc->visibility = g->visibility;
+	gc->level = g->level;
 	return 0;
 }
 
@@ -165,7 +167,7 @@ check_groups(struct conn *c, struct nntp_session *s, struct posting *p,
 	struct group_check	 gc;
 	char			**names;
 	size_t			  n, i, j;
-	int			  rc = 0, moderated = 0, dup;
+	int			  rc = 0, moderated = 0, dup, private = 0;
 	int			  mod = nntp_is_moderator(s);
 
 	n = nntp_split_groups(article_header_get(&p->a, "Newsgroups"),
@@ -176,8 +178,8 @@ check_groups(struct conn *c, struct nntp_session *s, struct posting *p,
 		if (dup)
 			continue;
 		memset(&gc, 0, sizeof gc);
-		if (store_nntp_group_get(c->srv->store, names[i],
-		    group_check_cb, &gc) == STORE_ERROR) {
+		if (store_nntp_group_get_as(c->srv->store, names[i],
+		    nntp_viewer(s), group_check_cb, &gc) == STORE_ERROR) {
 			snprintf(p->why, sizeof p->why, "storage error, "
 			    "please try again later");
 			rc = -1;
@@ -190,7 +192,7 @@ check_groups(struct conn *c, struct nntp_session *s, struct posting *p,
 			p->report = 1;
 			p->groups[p->ngroups++] = gc.id;
 		} else if (!gc.found || (!transit &&
-		    !nntp_can_list(c, s, gc.visibility))) {
+		    !nntp_can_list(c, s, names[i], gc.level))) {
 			if (transit)
 				continue;	/* a group we do not carry */
 			snprintf(p->why, sizeof p->why, "no such newsgroup "
@@ -207,6 +209,7 @@ check_groups(struct conn *c, struct nntp_session *s, struct posting *p,
 		} else {
 			p->groups[p->ngroups++] = gc.id;
 			moderated |= gc.status == NG_MODERATED;
+			private |= gc.visibility == NG_PRIVATE;
 		}
 	}
 	for (i = 0; i < n; i++)
@@ -217,6 +220,15 @@ check_groups(struct conn *c, struct nntp_session *s, struct posting *p,
 	if (p->ngroups == 0) {
 		snprintf(p->why, sizeof p->why, "none of its newsgroups is "
 		    "carried here");
+		return -1;
+	}
+	/*
+	 * A private group's articles stay in it: a crosspost would show
+	 * its name (Newsgroups, Xref) to readers of the other groups.
+	 */
+	if (private && p->ngroups > 1) {
+		snprintf(p->why, sizeof p->why, "an article in a private "
+		    "group cannot be crossposted");
 		return -1;
 	}
 	if (transit) {
@@ -415,6 +427,7 @@ from_impersonates(const char *from, const char *role)
 }
 
 struct reported {
+	int		 max_level;	/* what the reporter may read */
 	int		 found;
 	int64_t		 author_id;
 	char		 subject[200];
@@ -427,6 +440,9 @@ reported_cb(const struct nntp_art *a, void *arg)
 	struct reported	*r = arg;
 	const char	*tab;
 
+	/* An article the reporter may not read is not there for them. */
+	if (a->level > r->max_level)
+		return 0;
 	r->found = 1;
 	r->author_id = a->author_id;
 	/* The overview starts with the Subject, then a TAB. */
@@ -464,8 +480,9 @@ after_post(struct conn *c, struct nntp_session *s, struct posting *p)
 		    (gt = strchr(lt, '>')) != NULL) {
 			target = xstrndup(lt, (size_t)(gt - lt + 1));
 			memset(&r, 0, sizeof r);
-			store_nntp_by_msgid(c->srv->store, target, 0,
-			    reported_cb, &r);
+			r.max_level = nntp_level(c, s);
+			store_nntp_by_msgid_as(c->srv->store, target,
+			    nntp_viewer(s), 0, reported_cb, &r);
 			reason = xstrndup(p->a.body, p->a.body_len > 400 ? 400 :
 			    p->a.body_len);
 			/* The reason, without the trailing line ends. */

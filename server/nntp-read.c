@@ -38,7 +38,7 @@ nntp_session_group_clear(struct nntp_session *s)
 struct group_copy {
 	int64_t	 id;
 	char	*name;
-	int	 visibility;
+	int	 level;
 	int64_t	 low, high, count;
 };
 
@@ -49,7 +49,7 @@ group_copy_cb(const struct nntp_group *g, void *arg)
 
 	gc->id = g->id;
 	gc->name = xstrdup(g->name);
-	gc->visibility = g->visibility;
+	gc->level = g->level;
 	gc->low = g->low;
 	gc->high = g->high;
 	gc->count = g->count;
@@ -68,17 +68,18 @@ select_group(struct conn *c, struct nntp_session *s, const char *name,
 	int	rc;
 
 	memset(gc, 0, sizeof *gc);
-	rc = store_nntp_group_get(c->srv->store, name, group_copy_cb, gc);
+	rc = store_nntp_group_get_as(c->srv->store, name, nntp_viewer(s),
+	    group_copy_cb, gc);
 	if (rc == STORE_ERROR) {
 		nntp_reply(c, NNTP_403_FAULT);
 		return -1;
 	}
-	if (rc == STORE_NOTFOUND || !nntp_can_list(c, s, gc->visibility)) {
+	if (rc == STORE_NOTFOUND || !nntp_can_list(c, s, name, gc->level)) {
 		free(gc->name);
 		nntp_reply(c, NNTP_411_NOGROUP);
 		return -1;
 	}
-	if (!nntp_can_read(c, s, gc->visibility)) {
+	if (!nntp_can_read(c, s, gc->level)) {
 		free(gc->name);
 		nntp_reply(c, NNTP_502_DENIED);
 		return -1;
@@ -400,8 +401,8 @@ nntp_cmd_article(struct conn *c, struct nntp_session *s, int argc,
 			nntp_reply(c, NNTP_501_MSGID);
 			return CONN_OK;
 		}
-		rc = store_nntp_by_msgid(c->srv->store, argv[1], flags,
-		    art_found_cb, &f);
+		rc = store_nntp_by_msgid_as(c->srv->store, argv[1],
+		    nntp_viewer(s), flags, art_found_cb, &f);
 		if (rc == STORE_ERROR)
 			nntp_reply(c, NNTP_403_FAULT);
 		else if (f.ok != 2)
@@ -553,8 +554,8 @@ over_or_hdr(struct conn *c, struct nntp_session *s, int kind,
 			return CONN_OK;
 		}
 		o.by_msgid = 1;
-		rc = store_nntp_by_msgid(c->srv->store, arg, flags, one_cb,
-		    &o);
+		rc = store_nntp_by_msgid_as(c->srv->store, arg,
+		    nntp_viewer(s), flags, one_cb, &o);
 		if (rc == STORE_ERROR)
 			nntp_reply(c, NNTP_403_FAULT);
 		else if (!o.found)
@@ -644,9 +645,9 @@ more_newnews(struct conn *c, struct nntp_session *s)
 	int64_t	before = s->lr_next;
 	int	n;
 
-	n = store_nntp_newnews(c->srv->store, s->lr_since,
-	    s->lr_next > 0 ? s->lr_next - 1 : 0, NNTP_ROWS_PER_STEP,
-	    newnews_cb, c);
+	n = store_nntp_newnews_as(c->srv->store, s->lr_since,
+	    s->lr_next > 0 ? s->lr_next - 1 : 0, nntp_viewer(s),
+	    NNTP_ROWS_PER_STEP, newnews_cb, c);
 	if (n < 0 || (n < NNTP_ROWS_PER_STEP &&
 	    conn_output_len(c) < nntp_chunk(c)) || s->lr_next == before) {
 		nntp_write_end(c);

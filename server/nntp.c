@@ -24,6 +24,7 @@
 #include <time.h>
 
 #include "account.h"
+#include "auth.h"
 #include "conn.h"
 #include "log.h"
 #include "nntp.h"
@@ -57,6 +58,7 @@ static NNTP_HANDLER(cmd_help);
 static NNTP_HANDLER(cmd_mode);
 static NNTP_HANDLER(cmd_quit);
 static NNTP_HANDLER(cmd_starttls);
+static NNTP_HANDLER(cmd_xpasswd);
 
 static const struct nntp_cmd nntp_cmds[] = {
 	{ "ARTICLE", nntp_cmd_article, 0, 1, NF_READ, 0,
@@ -100,6 +102,8 @@ static const struct nntp_cmd nntp_cmds[] = {
 	{ "XHDR", nntp_cmd_hdr, 1, 2, NF_READ, 0,
 	  "header [message-id|range]" },
 	{ "XOVER", nntp_cmd_over, 0, 1, NF_READ, 0, "[range]" },
+	{ "XPASSWD", cmd_xpasswd, 2, 2, NF_REST, 4,
+	  "current-password new-password (after AUTHINFO, over TLS)" },
 };
 
 void
@@ -129,22 +133,38 @@ nntp_level(struct conn *c, struct nntp_session *s)
 	return nntp_is_moderator(s) ? NG_PRIVATE : NG_MEMBERS;
 }
 
+/* The account id group and article levels are computed for (0: none). */
+int64_t
+nntp_viewer(struct nntp_session *s)
+{
+	return (s->flags & NS_AUTHED) ? s->acct.id : 0;
+}
+
 /*
- * Public groups are listed to everyone.  Members-only and private groups
- * are listed only after login: members must see private groups such as
- * hearth.report to post to them, but only moderators read them.
+ * Public groups are listed to everyone, members-only groups after login.
+ * A private group exists only for the accounts on its access list and
+ * for moderators: to anybody else it answers as an unknown group does.
+ * The one exception is the report group (report_group), which every
+ * member sees so as to post to it, but only moderators read.  LEVEL is
+ * the group's level for this session's account (nntp_viewer()).
  */
 int
-nntp_can_list(struct conn *c, struct nntp_session *s, int vis)
+nntp_can_list(struct conn *c, struct nntp_session *s, const char *name,
+    int level)
 {
-	(void)c;
-	return vis == NG_PUBLIC || (s->flags & NS_AUTHED);
+	if (level == NG_PUBLIC)
+		return 1;
+	if (!(s->flags & NS_AUTHED))
+		return 0;
+	if (level <= NG_MEMBERS || nntp_is_moderator(s))
+		return 1;
+	return strcmp(name, c->srv->cf->report_group) == 0;
 }
 
 int
-nntp_can_read(struct conn *c, struct nntp_session *s, int vis)
+nntp_can_read(struct conn *c, struct nntp_session *s, int level)
 {
-	return vis <= nntp_level(c, s);
+	return level <= nntp_level(c, s);
 }
 
 /* Queue TEXT with every line that starts with "." doubled. */
@@ -285,6 +305,10 @@ cmd_capabilities(struct conn *c, struct nntp_session *s, int argc,
 	}
 	if (!(s->flags & NS_COMPRESS))
 		nntp_reply(c, "COMPRESS DEFLATE");
+	/* A private extension (RFC 3977 §3.3.3): a signed-in member's own
+	 * password, only where a password may cross. */
+	if ((s->flags & NS_AUTHED) && nntp_auth_allowed(c))
+		nntp_reply(c, "XPASSWD");
 	if (s->flags & NS_PEER) {
 		nntp_reply(c, "IHAVE");
 		nntp_reply(c, "STREAMING");
@@ -423,8 +447,8 @@ nntp_login(struct conn *c, struct nntp_session *s, const char *name,
 	int		rc;
 
 	memset(&a, 0, sizeof a);
-	rc = account_authenticate(c->srv->store, name, pass, &a);
-	if (rc == STORE_OK) {
+	rc = auth_login(c->srv, c->ip, "nntp", name, pass, &a);
+	if (rc == AUTH_OK) {
 		s->acct = a;
 		s->flags |= NS_AUTHED;
 		if (is_peer(c, a.name))
@@ -434,12 +458,17 @@ nntp_login(struct conn *c, struct nntp_session *s, const char *name,
 		nntp_reply(c, NNTP_281_AUTH_OK, a.name);
 		return CONN_OK;
 	}
-	if (rc == STORE_ERROR) {
+	if (rc == AUTH_ERROR) {
 		nntp_reply(c, NNTP_403_FAULT);
 		return CONN_OK;
 	}
 	log_info("conn=%llu proto=nntp login failed", (unsigned long long)
 	    c->id);
+	if (rc == AUTH_THROTTLED) {
+		/* The same for any name, existing or not (see auth.h). */
+		nntp_reply(c, NNTP_481_THROTTLED);
+		return CONN_OK;
+	}
 	if (++s->auth_failures >= NNTP_MAX_AUTH_FAILURES) {
 		nntp_reply(c, NNTP_400_AUTHFAIL);
 		conn_close(c, "too many failed logins");
@@ -557,6 +586,68 @@ cmd_authinfo(struct conn *c, struct nntp_session *s, int argc, char **argv)
 		return rc;
 	}
 	nntp_reply(c, NNTP_501_KEYWORD);
+	return CONN_OK;
+}
+
+/*
+ * XPASSWD current new: a signed-in member changes their own password.
+ * The new password is the rest of the line (it may hold spaces; the
+ * current one may not: such members use the IRC Helper or an operator).
+ * Checked like a sign-in (a wrong current password counts towards the
+ * throttle), then against the password rules.  Both are wiped.
+ */
+static int
+cmd_xpasswd(struct conn *c, struct nntp_session *s, int argc, char **argv)
+{
+	struct account	 a;
+	char		 why[128], *hash = NULL;
+	int		 rc;
+
+	(void)argc;
+	if (!nntp_auth_allowed(c)) {
+		nntp_reply(c, NNTP_483_TLS);
+		goto out;
+	}
+	if (!(s->flags & NS_AUTHED)) {
+		nntp_reply(c, NNTP_480_AUTH);
+		goto out;
+	}
+	memset(&a, 0, sizeof a);
+	rc = auth_login(c->srv, c->ip, "nntp", s->acct.name, argv[1], &a);
+	if (rc == AUTH_OK)
+		account_clear(&a);
+	if (rc == AUTH_THROTTLED) {
+		nntp_reply(c, NNTP_481_THROTTLED);
+		goto out;
+	}
+	if (rc == AUTH_ERROR) {
+		nntp_reply(c, NNTP_403_FAULT);
+		goto out;
+	}
+	if (rc != AUTH_OK) {
+		nntp_reply(c, NNTP_481_OLDPASS);
+		goto out;
+	}
+	if (account_password_acceptable(argv[2], why, sizeof why) != 0) {
+		nntp_reply(c, NNTP_591_PASSWD, why);
+		goto out;
+	}
+	if ((hash = account_hash_password(argv[2],
+	    c->srv->cf->scrypt_log2n)) == NULL ||
+	    store_account_set_password(c->srv->store, s->acct.name, hash) !=
+	    STORE_OK) {
+		nntp_reply(c, NNTP_403_FAULT);
+		goto out;
+	}
+	store_audit(c->srv->store, s->acct.name, "account.passwd",
+	    s->acct.name, "by the member over NNTP");
+	log_info("conn=%llu proto=nntp password changed account=%s",
+	    (unsigned long long)c->id, s->acct.name);
+	nntp_reply(c, NNTP_290_PASSWD, s->acct.name);
+out:
+	free(hash);
+	explicit_bzero(argv[1], strlen(argv[1]));
+	explicit_bzero(argv[2], strlen(argv[2]));
 	return CONN_OK;
 }
 

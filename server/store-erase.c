@@ -34,6 +34,10 @@ static const char *const erase_sql[] = {
 	"UPDATE audit_log SET target = ?2 WHERE lower(target) = lower(?1)",
 	"UPDATE audit_log SET reason = NULL WHERE lower(reason) = lower(?1)",
 	"DELETE FROM account_certs WHERE account_id = ?3",
+	"UPDATE group_access SET added_by = ?2 WHERE lower(added_by) = "
+	    "lower(?1)",
+	"DELETE FROM group_access WHERE account_id = ?3",
+	"DELETE FROM feed_tokens WHERE account_id = ?3",
 	"UPDATE articles SET author_id = NULL WHERE author_id = ?3",
 	"DELETE FROM accounts WHERE id = ?3",
 };

@@ -58,15 +58,25 @@ enum {
 	N_COUNT
 };
 
+/*
+ * The access level group G needs from the reader whose account id is
+ * bound to ?9 (NULL or 0: anonymous): public 0, members 1, private 2,
+ * but 1 for an account on the private group's access list.
+ */
+#define GROUP_LEVEL(g) \
+	"(CASE " g ".visibility WHEN 'public' THEN 0 WHEN 'members' THEN 1 " \
+	"ELSE 2 - EXISTS (SELECT 1 FROM group_access x WHERE " \
+	"x.group_id = " g ".id AND x.account_id = ?9) END) "
+
 #define GROUP_COLS \
 	"g.id, g.name, g.description, g.status, g.visibility, g.created, " \
 	"g.high, g.count, " \
-	"(SELECT min(num) FROM group_articles WHERE group_id = g.id) "
+	"(SELECT min(num) FROM group_articles WHERE group_id = g.id), " \
+	GROUP_LEVEL("g")
 
 /* Access level an article needs: the most open of its groups. */
 #define LEVEL_COL \
-	"(SELECT min(CASE g.visibility WHEN 'public' THEN 0 " \
-	"WHEN 'members' THEN 1 ELSE 2 END) FROM group_articles ga2 " \
+	"(SELECT min(" GROUP_LEVEL("g") ") FROM group_articles ga2 " \
 	"JOIN groups g ON g.id = ga2.group_id WHERE ga2.article_id = a.id) "
 
 /* Feed rows: the common columns, the text, then the author's name. */
@@ -104,8 +114,7 @@ static const struct store_sql nntp_sql[] = {
 	  "ORDER BY ga.num LIMIT ?4" },
 	{ N_NUMS, "SELECT num FROM group_articles WHERE group_id = ?1 AND "
 	  "num BETWEEN ?2 AND ?3 ORDER BY num LIMIT ?4" },
-	{ N_NEWNEWS, "SELECT a.id, a.msgid, g.name, CASE g.visibility "
-	  "WHEN 'public' THEN 0 WHEN 'members' THEN 1 ELSE 2 END "
+	{ N_NEWNEWS, "SELECT a.id, a.msgid, g.name, " GROUP_LEVEL("g")
 	  "FROM articles a JOIN group_articles ga ON ga.article_id = a.id "
 	  "JOIN groups g ON g.id = ga.group_id "
 	  "WHERE a.posted >= ?1 AND a.id > ?2 AND a.status = 'ok' "
@@ -150,7 +159,8 @@ static const struct store_sql nntp_sql[] = {
 	  "ORDER BY ga.num DESC LIMIT ?3" },
 	{ N_FEED_THREAD, "SELECT " FEED_COLS "FROM articles a "
 	  "WHERE a.status = 'ok' AND (a.msgid = ?1 OR "
-	  "instr(substr(a.text, 1, a.header_len), ?1) > 0) AND " LEVEL_COL " = 0 "
+	  "instr(substr(a.text, 1, a.header_len), ?1) > 0) AND "
+	  LEVEL_COL " <= ?8 "
 	  "ORDER BY a.posted, a.id LIMIT 500" },
 	{ N_FEED_AUTHOR, "SELECT " FEED_COLS "FROM articles a "
 	  "WHERE a.author_id = ?1 AND a.status = 'ok' AND " LEVEL_COL " = 0 "
@@ -168,8 +178,8 @@ static const struct store_sql nntp_sql[] = {
 	  "WHERE a.author_id = ?1 ORDER BY a.posted, a.id" },
 	{ N_FEED_GONE_THREAD, "SELECT a.msgid, a.status_changed FROM articles "
 	  "a WHERE a.status IN ('hidden', 'cancelled') AND (a.msgid = ?1 OR "
-	  "instr(substr(a.text, 1, a.header_len), ?1) > 0) ORDER BY a.status_changed DESC "
-	  "LIMIT 500" },
+	  "instr(substr(a.text, 1, a.header_len), ?1) > 0) "
+	  "ORDER BY a.status_changed DESC LIMIT 500" },
 };
 
 static const char *const art_status_names[] = {
@@ -226,6 +236,7 @@ group_from_row(sqlite3_stmt *s, struct nntp_group *g)
 	g->created = sqlite3_column_int64(s, 5);
 	g->high = sqlite3_column_int64(s, 6);
 	g->count = sqlite3_column_int64(s, 7);
+	g->level = sqlite3_column_int(s, 9);
 	if (sqlite3_column_type(s, 8) == SQLITE_NULL || g->count == 0) {
 		g->low = g->high + 1;
 		g->count = 0;
@@ -239,11 +250,19 @@ int
 store_nntp_group_get(struct store *st, const char *name,
     store_nntp_group_cb cb, void *arg)
 {
+	return store_nntp_group_get_as(st, name, 0, cb, arg);
+}
+
+int
+store_nntp_group_get_as(struct store *st, const char *name, int64_t viewer,
+    store_nntp_group_cb cb, void *arg)
+{
 	sqlite3_stmt		*s = store_reset(st->nntp[N_GROUP_GET]);
 	struct nntp_group	 g;
 	int			 rc;
 
 	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 9, viewer);
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW) {
 		group_from_row(s, &g);
@@ -262,11 +281,19 @@ int
 store_nntp_group_list(struct store *st, int64_t since,
     store_nntp_group_cb cb, void *arg)
 {
+	return store_nntp_group_list_as(st, since, 0, cb, arg);
+}
+
+int
+store_nntp_group_list_as(struct store *st, int64_t since, int64_t viewer,
+    store_nntp_group_cb cb, void *arg)
+{
 	sqlite3_stmt		*s = store_reset(st->nntp[N_GROUP_LIST]);
 	struct nntp_group	 g;
 	int			 rc;
 
 	sqlite3_bind_int64(s, 1, since);
+	sqlite3_bind_int64(s, 9, viewer);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		group_from_row(s, &g);
 		if (cb(&g, arg) != 0) {
@@ -404,9 +431,17 @@ int
 store_nntp_by_msgid(struct store *st, const char *msgid, int flags,
     store_nntp_art_cb cb, void *arg)
 {
+	return store_nntp_by_msgid_as(st, msgid, 0, flags, cb, arg);
+}
+
+int
+store_nntp_by_msgid_as(struct store *st, const char *msgid, int64_t viewer,
+    int flags, store_nntp_art_cb cb, void *arg)
+{
 	sqlite3_stmt	*s = store_reset(st->nntp[N_BY_MSGID]);
 
 	sqlite3_bind_text(s, 1, msgid, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 9, viewer);
 	return art_one(st, s, flags, cb, arg, "article by message-id");
 }
 
@@ -470,6 +505,13 @@ int
 store_nntp_newnews(struct store *st, int64_t since, int64_t after,
     int limit, store_nntp_art_cb cb, void *arg)
 {
+	return store_nntp_newnews_as(st, since, after, 0, limit, cb, arg);
+}
+
+int
+store_nntp_newnews_as(struct store *st, int64_t since, int64_t after,
+    int64_t viewer, int limit, store_nntp_art_cb cb, void *arg)
+{
 	sqlite3_stmt	*s = store_reset(st->nntp[N_NEWNEWS]);
 	struct nntp_art	 a;
 	int		 rc, n = 0;
@@ -477,6 +519,7 @@ store_nntp_newnews(struct store *st, int64_t since, int64_t after,
 	sqlite3_bind_int64(s, 1, since);
 	sqlite3_bind_int64(s, 2, after);
 	sqlite3_bind_int(s, 3, limit);
+	sqlite3_bind_int64(s, 9, viewer);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		n++;
 		memset(&a, 0, sizeof a);
@@ -948,9 +991,18 @@ int
 store_nntp_feed_thread(struct store *st, const char *msgid,
     store_nntp_art_cb cb, void *arg)
 {
+	return store_nntp_feed_thread_as(st, msgid, NG_PUBLIC, 0, cb, arg);
+}
+
+int
+store_nntp_feed_thread_as(struct store *st, const char *msgid, int level,
+    int64_t viewer, store_nntp_art_cb cb, void *arg)
+{
 	sqlite3_stmt	*s = store_reset(st->nntp[N_FEED_THREAD]);
 
 	sqlite3_bind_text(s, 1, msgid, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 8, level);
+	sqlite3_bind_int64(s, 9, viewer);
 	return feed_rows(st, s, cb, arg);
 }
 

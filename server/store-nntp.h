@@ -23,6 +23,9 @@
 /*
  * groups.visibility, also the access level it needs: public 0, members 1
  * (logged in), private 2 (moderators).  A held article's level is 2.
+ * A private group's access list (group_access) lowers its level to 1
+ * for the accounts on it: the "_as" functions take the reader's account
+ * id (0: anonymous) and fill levels for that reader.
  */
 #define NG_PUBLIC	0
 #define NG_MEMBERS	1
@@ -41,6 +44,7 @@ struct nntp_group {
 	const char	*description;
 	int		 status;	/* NG_OPEN ... */
 	int		 visibility;	/* NG_PUBLIC ... */
+	int		 level;		/* what this reader needs: NG_* */
 	int64_t		 created;
 	int64_t		 low;		/* high + 1 when empty */
 	int64_t		 high;		/* last number ever given */
@@ -83,6 +87,11 @@ int	 store_nntp_group_get(struct store *, const char *name,
 /* Every group created at or after SINCE, by name. */
 int	 store_nntp_group_list(struct store *, int64_t since,
 	    store_nntp_group_cb, void *);
+/* The same, with levels for the reader whose account id is VIEWER. */
+int	 store_nntp_group_get_as(struct store *, const char *name,
+	    int64_t viewer, store_nntp_group_cb, void *);
+int	 store_nntp_group_list_as(struct store *, int64_t since,
+	    int64_t viewer, store_nntp_group_cb, void *);
 
 /* Next/previous number in a group after/before NUM, or 0. */
 int64_t	 store_nntp_num_next(struct store *, int64_t group, int64_t num);
@@ -93,6 +102,8 @@ int	 store_nntp_by_num(struct store *, int64_t group, int64_t num,
 	    int flags, store_nntp_art_cb, void *);
 int	 store_nntp_by_msgid(struct store *, const char *msgid, int flags,
 	    store_nntp_art_cb, void *);
+int	 store_nntp_by_msgid_as(struct store *, const char *msgid,
+	    int64_t viewer, int flags, store_nntp_art_cb, void *);
 
 /*
  * Rows of a group with LO <= num <= HI, at most LIMIT, in order.  The
@@ -110,6 +121,8 @@ int	 store_nntp_nums(struct store *, int64_t group, int64_t lo,
  */
 int	 store_nntp_newnews(struct store *, int64_t since, int64_t after,
 	    int limit, store_nntp_art_cb, void *);
+int	 store_nntp_newnews_as(struct store *, int64_t since, int64_t after,
+	    int64_t viewer, int limit, store_nntp_art_cb, void *);
 
 /* What POST, IHAVE and TAKETHIS store, in one transaction. */
 struct nntp_post {
@@ -162,7 +175,7 @@ int	 store_nntp_approve_msgid(struct store *, const char *msgid,
 	    const char *actor);
 
 /*
- * Feeds: public articles only, with text and the author's account name.
+ * Feeds: public articles only (unless "_as"), with text and the author's account name.
  * GROUP: the newest LIMIT of a group numbered below BEFORE (0: any).
  * THREAD: the article MSGID and every article whose References name it.
  * AUTHOR: the newest LIMIT by an account.  GONE: hidden or cancelled
@@ -172,6 +185,9 @@ int	 store_nntp_feed_group(struct store *, int64_t group, int64_t before,
 	    int limit, store_nntp_art_cb, void *);
 int	 store_nntp_feed_thread(struct store *, const char *msgid,
 	    store_nntp_art_cb, void *);
+/* The thread as a reader of LEVEL with account id VIEWER sees it. */
+int	 store_nntp_feed_thread_as(struct store *, const char *msgid,
+	    int level, int64_t viewer, store_nntp_art_cb, void *);
 int	 store_nntp_feed_author(struct store *, int64_t account, int limit,
 	    store_nntp_art_cb, void *);
 int	 store_nntp_feed_gone_group(struct store *, const char *group,

@@ -242,6 +242,29 @@ static const char *const migrations[] = {
 	 * nothing (store-nntp.c builds the line from the header).
 	 */
 	"ALTER TABLE articles DROP COLUMN overview;",
+
+	/*
+	 * 9: members -- the access list of each private group, and
+	 * per-member feed tokens (only a SHA-256 of the token is kept).
+	 * Both go with the account (erasure deletes the account row).
+	 */
+	"CREATE TABLE group_access ("
+	"  group_id INTEGER NOT NULL REFERENCES groups(id) ON DELETE CASCADE,"
+	"  account_id INTEGER NOT NULL REFERENCES accounts(id)"
+	"    ON DELETE CASCADE,"
+	"  added INTEGER NOT NULL,"
+	"  added_by TEXT NOT NULL,"
+	"  PRIMARY KEY (group_id, account_id)) WITHOUT ROWID;"
+	"CREATE INDEX group_access_account ON group_access(account_id);"
+	"CREATE TABLE feed_tokens ("
+	"  id INTEGER PRIMARY KEY,"
+	"  account_id INTEGER NOT NULL REFERENCES accounts(id)"
+	"    ON DELETE CASCADE,"
+	"  hash TEXT NOT NULL UNIQUE,"
+	"  label TEXT NOT NULL DEFAULT '',"
+	"  created INTEGER NOT NULL,"
+	"  last_used INTEGER);"
+	"CREATE INDEX feed_tokens_account ON feed_tokens(account_id);",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -585,6 +608,11 @@ store_open(const char *path, int sync_full, int max_version, char *err,
 		    " (schema version %d)", path, store_schema_version(st));
 		goto fail;
 	}
+	if (store_members_prepare(st) != 0) {
+		snprintf(err, errlen, "database %s: cannot prepare member "
+		    "statements", path);
+		goto fail;
+	}
 	if (store_nntp_prepare(st) != 0) {
 		snprintf(err, errlen, "database %s: cannot prepare news "
 		    "statements", path);
@@ -611,6 +639,7 @@ store_close(struct store *st)
 		return;
 	batch_commit(st);
 	store_nntp_finalize(st);
+	store_members_finalize(st);
 	store_irc_close(st);
 	if (st->stmts != NULL)
 		store_finalize(st->stmts, st->nstmts);

@@ -168,18 +168,25 @@ class LineClient:
     """A CRLF line client over TCP, optionally TLS."""
 
     def __init__(self, addr, tls=False, timeout=5, ctx=None,
-                 family=socket.AF_INET):
-        self.sock = socket.create_connection(addr, timeout=timeout * SCALE) \
-            if family == socket.AF_INET else self._connect6(addr, timeout)
+                 family=socket.AF_INET, source=None):
+        """SOURCE: the local address to connect from (any 127.0.0.0/8
+        address works on Linux loopback)."""
+        self.sock = socket.create_connection(
+            addr, timeout=timeout * SCALE,
+            source_address=(source, 0) if source else None) \
+            if family == socket.AF_INET else \
+            self._connect6(addr, timeout, source)
         if tls:
             self.sock = (ctx or tls_client_context()).wrap_socket(
                 self.sock, server_hostname="hearth.test")
         self.buf = b""
 
     @staticmethod
-    def _connect6(addr, timeout):
+    def _connect6(addr, timeout, source=None):
         s = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
         s.settimeout(timeout * SCALE)
+        if source:
+            s.bind((source, 0))
         s.connect(addr)
         return s
 
