@@ -89,9 +89,12 @@ static const struct store_sql modq_sql[] = {
 	  "resolved_by = ?4, updated = ?5 WHERE item_type = ?1 AND "
 	  "item_ref = ?2 AND state = 'open'" },
 	{ Q_AUTHOR_HISTORY,
-	  "SELECT datetime(time, 'unixepoch') AS time, actor, action, reason "
-	  "FROM audit_log WHERE target = ?1 ORDER BY time DESC, id DESC "
-	  "LIMIT 20" },
+	  "SELECT datetime(time, 'unixepoch') AS time, actor, action, target, "
+	  "reason FROM audit_log WHERE action != 'hold' AND (target = ?1 OR "
+	  "target IN (SELECT msgid FROM chat_messages WHERE account = ?1) OR "
+	  "target IN (SELECT a.msgid FROM articles a JOIN accounts u ON "
+	  "u.id = a.author_id WHERE u.name_fold = lower(?1))) "
+	  "ORDER BY time DESC, id DESC LIMIT 20" },
 	{ Q_SANCTION_INSERT,
 	  "INSERT INTO sanctions (kind, target_type, target, scope, reason, "
 	  "actor, created, expires) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)" },
