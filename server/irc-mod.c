@@ -413,31 +413,6 @@ after_words(const char *text, int n)
 }
 
 static void
-svc_help(struct svc *sv)
-{
-	tell(sv->cl, "I am %s, the community's service. Commands:",
-	    service_nick(sv->srv));
-	tell(sv->cl, "REGISTER <password> - make an account named after your "
-	    "nick (over TLS)");
-	tell(sv->cl, "REPORT <msgid|nick|<article-id>> <reason> - tell the "
-	    "moderators (they do not tell who reported)");
-	tell(sv->cl, "ACTIONS - what moderators did about you or your words");
-	tell(sv->cl, "PASSWORD <old> <new> - change your password (if yours "
-	    "has spaces, use hearthmod or ask an operator)");
-	tell(sv->cl, "ERASE <password> - delete your account and your "
-	    "words as the community's policy says (cannot be undone)");
-	tell(sv->cl, "EXPORT - how to download everything stored about you");
-	tell(sv->cl, "EVENTS - patient schools and meetups; REMIND <number> - "
-	    "a reminder before one starts");
-	if (sv->moderator)
-		tell(sv->cl, "Moderators: QUEUE, SHOW n, APPROVE n, REJECT n "
-		    "reason, DISMISS n, HIDE msgid reason, UNHIDE msgid, "
-		    "MUTE account [#room] [duration] reason, UNMUTE account "
-		    "[#room], BAN ..., UNBAN ..., WARN account text, NOTE "
-		    "account text, LOG [account]");
-}
-
-static void
 svc_report(struct svc *sv)
 {
 	struct chat_msg		 m;
@@ -708,6 +683,220 @@ svc_warn_note(struct svc *sv, int note)
 	tell(sv->cl, "%s", msg);
 }
 
+static void
+svc_events(struct svc *sv)
+{
+	tell(sv->cl, "Coming up (REMIND <number> for a reminder):");
+	store_event_list(sv->srv->store, time(NULL), 20, 0, event_row, sv);
+	tell(sv->cl, "End of events.");
+}
+
+static void
+svc_remind(struct svc *sv)
+{
+	int64_t	id;
+
+	if (sv->cl->account == NULL)
+		tell(sv->cl, "Sign in first, so the reminder can find you.");
+	else if (parse_id(sv, 1, &id) == 0) {
+		if (store_event_remind_add(sv->srv->store, id,
+		    sv->cl->account) == STORE_OK)
+			tell(sv->cl, "I will remind you %d minutes before "
+			    "event #%lld starts.",
+			    sv->srv->cf->event_reminder_minutes,
+			    (long long)id);
+		else
+			tell(sv->cl, "No upcoming event #%lld (see EVENTS).",
+			    (long long)id);
+	}
+}
+
+static void
+svc_export(struct svc *sv)
+{
+	tell(sv->cl, "Sign in at https://%s/me/export.json (and "
+	    "/me/articles.mbox) with your account to download everything "
+	    "stored about you.", sv->srv->cf->server_name);
+}
+
+static void
+svc_queue(struct svc *sv)
+{
+	tell(sv->cl, "Open queue, most urgent first (SHOW n for one):");
+	store_modq_list_open(sv->srv->store, 20, notice_row, sv);
+	tell(sv->cl, "End of queue.");
+}
+
+static void
+show_line(void *arg, const char *text)
+{
+	struct svc	*sv = arg;
+
+	tell(sv->cl, "%s", text);
+}
+
+/* SHOW n: the entry with its context, reports, viewers and history. */
+static void
+svc_show(struct svc *sv)
+{
+	int64_t	id;
+
+	if (parse_id(sv, 1, &id) != 0)
+		return;
+	if (modq_render(sv->srv, id, who(sv), show_line, sv) != 0)
+		tell(sv->cl, "No queue entry #%lld", (long long)id);
+	else
+		tell(sv->cl, "End of entry #%lld: APPROVE, REJECT, DISMISS "
+		    "or HIDE it.", (long long)id);
+}
+
+static void
+svc_approve(struct svc *sv)
+{
+	svc_decide(sv, "approve");
+}
+
+static void
+svc_reject(struct svc *sv)
+{
+	svc_decide(sv, "reject");
+}
+
+static void
+svc_dismiss(struct svc *sv)
+{
+	svc_decide(sv, "dismiss");
+}
+
+static void
+svc_hide_item(struct svc *sv)
+{
+	svc_hide(sv, "hide");
+}
+
+static void
+svc_unhide_item(struct svc *sv)
+{
+	svc_hide(sv, "unhide");
+}
+
+static void
+svc_mute(struct svc *sv)
+{
+	svc_sanction(sv, "mute", 0);
+}
+
+static void
+svc_unmute(struct svc *sv)
+{
+	svc_sanction(sv, "mute", 1);
+}
+
+static void
+svc_ban(struct svc *sv)
+{
+	svc_sanction(sv, "ban", 0);
+}
+
+static void
+svc_unban(struct svc *sv)
+{
+	svc_sanction(sv, "ban", 1);
+}
+
+static void
+svc_warn(struct svc *sv)
+{
+	svc_warn_note(sv, 0);
+}
+
+static void
+svc_note(struct svc *sv)
+{
+	svc_warn_note(sv, 1);
+}
+
+static void
+svc_log(struct svc *sv)
+{
+	store_audit_query(sv->srv->store, NULL, sv->argc > 1 ? sv->argv[1] :
+	    NULL, NULL, 0, 0, 20, notice_row, sv);
+	tell(sv->cl, "End of log.");
+}
+
+static void	svc_help(struct svc *);
+
+/*
+ * The service's commands: one row each.  The dispatcher refuses
+ * moderator rows to everyone else, and HELP is written from the rows.
+ */
+static const struct svc_cmd {
+	const char	*name;
+	void		(*fn)(struct svc *);
+	int		 moderator;	/* moderators and admins only */
+	const char	*help;
+} svc_cmds[] = {
+	{ "HELP", svc_help, 0, "HELP - this list" },
+	{ "REGISTER", svc_register, 0, "REGISTER <password> - make an "
+	  "account named after your nick (over TLS)" },
+	{ "REPORT", svc_report, 0, "REPORT <msgid|nick|<article-id>> "
+	  "<reason> - tell the moderators (they do not tell who reported)" },
+	{ "ACTIONS", svc_actions, 0, "ACTIONS - what moderators did about "
+	  "you or your words" },
+	{ "PASSWORD", svc_password, 0, "PASSWORD <old> <new> - change your "
+	  "password (if yours has spaces, use hearthmod or ask an operator)" },
+	{ "ERASE", svc_erase, 0, "ERASE <password> - delete your account and "
+	  "your words as the community's policy says (cannot be undone)" },
+	{ "EXPORT", svc_export, 0, "EXPORT - how to download everything "
+	  "stored about you" },
+	{ "EVENTS", svc_events, 0, "EVENTS - patient schools and meetups" },
+	{ "REMIND", svc_remind, 0, "REMIND <number> - a reminder before an "
+	  "event starts" },
+	{ "QUEUE", svc_queue, 1, "QUEUE - open entries, most urgent first" },
+	{ "SHOW", svc_show, 1, "SHOW <n> - an entry with its context, "
+	  "reports, who has seen it and the author's history" },
+	{ "APPROVE", svc_approve, 1, "APPROVE <n> [reason] - publish a held "
+	  "item, activate a sign-up, or close a report as fine" },
+	{ "REJECT", svc_reject, 1, "REJECT <n> <reason> - refuse a held item "
+	  "or a sign-up" },
+	{ "DISMISS", svc_dismiss, 1, "DISMISS <n> [reason] - close an entry "
+	  "without acting" },
+	{ "HIDE", svc_hide_item, 1, "HIDE <msgid|<article-id>> [reason] - "
+	  "hide it (kept in the database)" },
+	{ "UNHIDE", svc_unhide_item, 1, "UNHIDE <msgid|<article-id>> - show "
+	  "it again" },
+	{ "MUTE", svc_mute, 1, "MUTE <account|mask> [#room] [duration] "
+	  "[reason]" },
+	{ "UNMUTE", svc_unmute, 1, "UNMUTE <account|mask> [#room]" },
+	{ "BAN", svc_ban, 1, "BAN <account|mask> [#room] [duration] "
+	  "[reason]" },
+	{ "UNBAN", svc_unban, 1, "UNBAN <account|mask> [#room]" },
+	{ "WARN", svc_warn, 1, "WARN <account> <text> - a private word, "
+	  "logged" },
+	{ "NOTE", svc_note, 1, "NOTE <account> <text> - a note only "
+	  "moderators see" },
+	{ "LOG", svc_log, 1, "LOG [target] - the audit log, newest first" },
+};
+#define NSVC_CMDS (sizeof svc_cmds / sizeof svc_cmds[0])
+
+static void
+svc_help(struct svc *sv)
+{
+	size_t	i;
+
+	tell(sv->cl, "I am %s, the community's service. Commands:",
+	    service_nick(sv->srv));
+	for (i = 0; i < NSVC_CMDS; i++)
+		if (!svc_cmds[i].moderator)
+			tell(sv->cl, "%s", svc_cmds[i].help);
+	if (!sv->moderator)
+		return;
+	tell(sv->cl, "For moderators:");
+	for (i = 0; i < NSVC_CMDS; i++)
+		if (svc_cmds[i].moderator)
+			tell(sv->cl, "%s", svc_cmds[i].help);
+}
+
 /*
  * PRIVMSG to the service nick.  The first word is the command; for
  * commands taking free text, sv.rest is the text after their fixed
@@ -718,8 +907,8 @@ irc_service_message(struct irc_client *cl, const char *text)
 {
 	struct svc	 sv;
 	char		*copy, *p, *save = NULL;
-	const char	*cmd;
 	struct account	 a;
+	size_t		 i;
 
 	memset(&sv, 0, sizeof sv);
 	sv.cl = cl;
@@ -734,106 +923,22 @@ irc_service_message(struct irc_client *cl, const char *text)
 	for (p = strtok_r(copy, " ", &save); p != NULL && sv.argc < 8;
 	    p = strtok_r(NULL, " ", &save))
 		sv.argv[sv.argc++] = p;
-	if (sv.argc == 0) {
-		free(copy);
-		svc_help(&sv);
-		return;
-	}
-	cmd = sv.argv[0];
 	sv.text = text;
 	sv.rest = after_words(text, 2);
-	if (strcasecmp(cmd, "HELP") == 0)
+	if (sv.argc == 0) {
 		svc_help(&sv);
-	else if (strcasecmp(cmd, "REPORT") == 0)
-		svc_report(&sv);
-	else if (strcasecmp(cmd, "ACTIONS") == 0)
-		svc_actions(&sv);
-	else if (strcasecmp(cmd, "PASSWORD") == 0)
-		svc_password(&sv);
-	else if (strcasecmp(cmd, "ERASE") == 0)
-		svc_erase(&sv);
-	else if (strcasecmp(cmd, "REGISTER") == 0)
-		svc_register(&sv);
-	else if (strcasecmp(cmd, "EVENTS") == 0) {
-		tell(cl, "Coming up (REMIND <number> for a reminder):");
-		store_event_list(sv.srv->store, time(NULL), 20, 0, event_row,
-		    &sv);
-		tell(cl, "End of events.");
-	} else if (strcasecmp(cmd, "REMIND") == 0) {
-		int64_t	id;
-
-		if (cl->account == NULL)
-			tell(cl, "Sign in first, so the reminder can find you.");
-		else if (parse_id(&sv, 1, &id) == 0) {
-			if (store_event_remind_add(sv.srv->store, id,
-			    cl->account) == STORE_OK)
-				tell(cl, "I will remind you %d minutes before "
-				    "event #%lld starts.",
-				    sv.srv->cf->event_reminder_minutes,
-				    (long long)id);
-			else
-				tell(cl, "No upcoming event #%lld (see "
-				    "EVENTS).", (long long)id);
-		}
-	} else if (strcasecmp(cmd, "EXPORT") == 0)
-		tell(cl, "Sign in at https://%s/me/export.json (and "
-		    "/me/articles.mbox) with your account to download "
-		    "everything stored about you.", sv.srv->cf->server_name);
-	else if (!sv.moderator && (strcasecmp(cmd, "QUEUE") == 0 ||
-	    strcasecmp(cmd, "SHOW") == 0 || strcasecmp(cmd, "APPROVE") == 0 ||
-	    strcasecmp(cmd, "REJECT") == 0 || strcasecmp(cmd, "DISMISS") == 0 ||
-	    strcasecmp(cmd, "HIDE") == 0 || strcasecmp(cmd, "UNHIDE") == 0 ||
-	    strcasecmp(cmd, "MUTE") == 0 || strcasecmp(cmd, "UNMUTE") == 0 ||
-	    strcasecmp(cmd, "BAN") == 0 || strcasecmp(cmd, "UNBAN") == 0 ||
-	    strcasecmp(cmd, "WARN") == 0 || strcasecmp(cmd, "NOTE") == 0 ||
-	    strcasecmp(cmd, "LOG") == 0))
-		tell(cl, "Only moderators may use %s.", cmd);
-	else if (strcasecmp(cmd, "QUEUE") == 0) {
-		tell(cl, "Open queue, most urgent first:");
-		store_modq_list_open(sv.srv->store, 20, notice_row, &sv);
-		tell(cl, "End of queue.");
-	} else if (strcasecmp(cmd, "SHOW") == 0) {
-		int64_t	id;
-
-		if (parse_id(&sv, 1, &id) == 0) {
-			if (store_modq_get(sv.srv->store, id, notice_row,
-			    &sv) != STORE_OK)
-				tell(cl, "No queue entry #%lld",
-				    (long long)id);
-			else {
-				store_modq_reports(sv.srv->store, id,
-				    notice_row, &sv);
-				store_modq_view(sv.srv->store, id, who(&sv));
-			}
-		}
-	} else if (strcasecmp(cmd, "APPROVE") == 0)
-		svc_decide(&sv, "approve");
-	else if (strcasecmp(cmd, "REJECT") == 0)
-		svc_decide(&sv, "reject");
-	else if (strcasecmp(cmd, "DISMISS") == 0)
-		svc_decide(&sv, "dismiss");
-	else if (strcasecmp(cmd, "HIDE") == 0)
-		svc_hide(&sv, "hide");
-	else if (strcasecmp(cmd, "UNHIDE") == 0)
-		svc_hide(&sv, "unhide");
-	else if (strcasecmp(cmd, "MUTE") == 0)
-		svc_sanction(&sv, "mute", 0);
-	else if (strcasecmp(cmd, "UNMUTE") == 0)
-		svc_sanction(&sv, "mute", 1);
-	else if (strcasecmp(cmd, "BAN") == 0)
-		svc_sanction(&sv, "ban", 0);
-	else if (strcasecmp(cmd, "UNBAN") == 0)
-		svc_sanction(&sv, "ban", 1);
-	else if (strcasecmp(cmd, "WARN") == 0)
-		svc_warn_note(&sv, 0);
-	else if (strcasecmp(cmd, "NOTE") == 0)
-		svc_warn_note(&sv, 1);
-	else if (strcasecmp(cmd, "LOG") == 0) {
-		store_audit_query(sv.srv->store, NULL, sv.argc > 1 ?
-		    sv.argv[1] : NULL, NULL, 0, 0, 20, notice_row, &sv);
-		tell(cl, "End of log.");
-	} else
-		tell(cl, "Unknown command %s; try HELP.", cmd);
+		free(copy);
+		return;
+	}
+	for (i = 0; i < NSVC_CMDS; i++)
+		if (strcasecmp(svc_cmds[i].name, sv.argv[0]) == 0)
+			break;
+	if (i == NSVC_CMDS)
+		tell(cl, "Unknown command %s; try HELP.", sv.argv[0]);
+	else if (svc_cmds[i].moderator && !sv.moderator)
+		tell(cl, "Only moderators may use %s.", svc_cmds[i].name);
+	else
+		svc_cmds[i].fn(&sv);
 	free(copy);
 }
 
