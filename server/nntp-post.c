@@ -31,6 +31,7 @@
 #include "store-modq.h"
 #include "nntp-codes.h"
 #include "nntp-int.h"
+#include "nntp-queue.h"
 #include "nntp-util.h"
 #include "xmalloc.h"
 
@@ -568,6 +569,11 @@ accept_article(struct conn *c, struct nntp_session *s, struct posting *p,
 		return -1;
 	}
 
+	/* A follow-up in the queue group is a moderator's decision. */
+	if (!transit && nntp_queue_named(c, article_header_get(&p->a,
+	    "Newsgroups")))
+		return nntp_queue_post(c, s, &p->a, p->ack, sizeof p->ack,
+		    p->why, sizeof p->why);
 	if (!transit && (v = article_header_get(&p->a, "Control")) != NULL) {
 		if (strncasecmp(v, "cancel", 6) != 0 ||
 		    (v[6] != ' ' && v[6] != '\t')) {
