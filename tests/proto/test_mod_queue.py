@@ -5,6 +5,7 @@ reports, viewers and the author's history, and decisions taken by a
 follow-up from the newsreader (audit-logged with the moderator)."""
 
 import json
+import unittest
 
 from news_case import NewsCase
 
@@ -158,7 +159,7 @@ class QueueGroup(NewsCase):
         log = json.loads(self.mod("--json", "log").stdout)
         acts = [(e["actor"], e["action"], e["target"], e["reason"])
                 for e in log]
-        self.assertIn(("mia", "approve", q1, None), acts)
+        self.assertIn(("mia", "approve", q1, ""), acts)
         self.assertIn(("mia", "reject", q2,
                        "Please ask your care team about doses"), acts)
         self.assertIn(("mia", "dismiss", q3, "fine as it is"), acts)
@@ -192,3 +193,7 @@ class QueueGroup(NewsCase):
                                   "hide").stdout)
         self.assertEqual([(e["actor"], e["target"]) for e in log],
                          [("mia", bad)])
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
