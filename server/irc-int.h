@@ -167,6 +167,7 @@ struct irc_client {
 	char			*host;		/* the cloak; never the IP */
 	char			*account;	/* NULL: not logged in */
 	char			*specialty;	/* doctors */
+	char			*pending_account; /* sign-up awaiting approval */
 	char			*away;		/* NULL: here */
 	uint32_t		 caps;
 	uint32_t		 mark;		/* fan-out de-duplication */

@@ -581,6 +581,10 @@ svc_register(struct svc *sv)
 		tell(sv->cl, "Welcome, %s: your account works here and in the "
 		    "newsgroups. Next time sign in with SASL.",
 		    sv->cl->account);
+	else if (sv->cl->pending_account != NULL)
+		tell(sv->cl, "Thank you, %s: a moderator approves new accounts "
+		    "here. Stay connected to hear when yours is ready.",
+		    sv->cl->pending_account);
 	else
 		tell(sv->cl, "No account was made (see the message above).");
 }
@@ -942,6 +946,55 @@ irc_service_message(struct irc_client *cl, const char *text)
 	free(copy);
 }
 
+struct signup_ctx {
+	struct server	*srv;
+	const char	*name;
+	int		 approved;
+	const char	*reason;
+};
+
+static void
+signup_one(const char *key, void *val, void *arg)
+{
+	struct irc_client	*cl = val;
+	struct signup_ctx	*sc = arg;
+	struct account		 a;
+
+	(void)key;
+	if (cl->pending_account == NULL ||
+	    strcasecmp(cl->pending_account, sc->name) != 0)
+		return;
+	free(cl->pending_account);
+	cl->pending_account = NULL;
+	if (!sc->approved) {
+		tell(cl, "Your sign-up as %s was not accepted%s%s.", sc->name,
+		    sc->reason != NULL ? ": " : "", sc->reason != NULL ?
+		    sc->reason : "");
+		return;
+	}
+	if (cl->account != NULL || store_account_get(sc->srv->store,
+	    sc->name, &a, NULL) != STORE_OK)
+		return;
+	tell(cl, "Welcome, %s: a moderator approved your account. You are "
+	    "signed in; next time use SASL.", a.name);
+	irc_login(cl, &a);
+	account_clear(&a);
+}
+
+/*
+ * A moderator decided on a sign-up: an applicant still connected hears
+ * it, and is signed in when approved.
+ */
+static void
+signup_decided(struct server *srv, const char *name, int approved,
+    const char *reason)
+{
+	struct signup_ctx	sc = { srv, name, approved, reason };
+
+	if (mod_is != NULL)
+		irc_map_foreach(mod_is->nicks, signup_one, &sc);
+}
+
 void
 irc_mod_init(struct irc_server *is)
 {
@@ -952,6 +1005,7 @@ irc_mod_init(struct irc_server *is)
 	modq_register(&chat_ops);
 	modq_set_alert(alert);
 	modq_set_notify(notify);
+	modq_set_account_hook(signup_decided);
 	erase_set_hooks(&erase_ops);
 	export_set_chat_hook(export_chat);
 	events_set_irc_hooks(&ev_hooks);

@@ -65,6 +65,8 @@ int
 irc_nick_reserved(struct irc_client *cl, const char *nick)
 {
 	struct server	*srv = cl->conn->srv;
+	struct account	 a;
+	int		 active;
 
 	if (irc_is_service_nick(srv, nick))
 		return 1;
@@ -74,7 +76,12 @@ irc_nick_reserved(struct irc_client *cl, const char *nick)
 		return 0;
 	if (!account_name_valid(nick))
 		return 0;
-	return store_account_get(srv->store, nick, NULL, NULL) == STORE_OK;
+	/* A sign-up still waiting for approval does not show. */
+	if (store_account_get(srv->store, nick, &a, NULL) != STORE_OK)
+		return 0;
+	active = strcmp(a.status, "active") == 0;
+	account_clear(&a);
+	return active;
 }
 
 /*
