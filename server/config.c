@@ -101,7 +101,7 @@ config_default(void)
 	cf->probation_days = 7;
 	cf->probation_max_links = 2;
 	cf->probation_max_emails = 1;
-	cf->flood_messages = 10;
+	cf->flood_messages = 20;
 	cf->flood_seconds = 10;
 	cf->flood_repeats = 4;
 	cf->flood_repeat_seconds = 120;

@@ -200,6 +200,37 @@ remind(struct server *srv, const struct event_info *ev, const char *text)
 }
 
 
+/* Deliver held message M to its room, as sent, and unhide it. */
+static int
+chat_publish(struct server *srv, struct chat_msg *m, char *msg,
+    size_t msglen)
+{
+	struct irc_channel	*ch;
+	struct irc_event	 ev;
+	size_t			 i;
+	int			 rc;
+
+	ch = mod_is != NULL ? irc_channel_find(mod_is, m->target) : NULL;
+	irc_event_init(&ev, ":%s %s %s :%s", m->source, m->command,
+	    ch != NULL ? ch->name : m->target, m->text);
+	snprintf(ev.msgid, sizeof ev.msgid, "%s", m->msgid);
+	ev.account = m->account;
+	ev.ctags = m->tags;
+	rc = store_chat_publish(srv->store, m->msgid, ev.ms);
+	if (rc != STORE_OK) {
+		irc_event_free(&ev);
+		snprintf(msg, msglen, rc == STORE_NOTFOUND ? "Chat message %s "
+		    "is not waiting for approval" : "Database error",
+		    m->msgid);
+		return -1;
+	}
+	if (ch != NULL)
+		for (i = 0; i < ch->nmembers; i++)
+			irc_event_send(&ev, ch->members[i]->cl);
+	irc_event_free(&ev);
+	return 0;
+}
+
 /* Hide or show again a chat message (kept in the database either way). */
 static int
 chat_apply(struct server *srv, const char *ref, const char *action,
@@ -226,6 +257,12 @@ chat_apply(struct server *srv, const char *ref, const char *action,
 	if (store_chat_get(srv->store, ref, &m) != STORE_OK) {
 		snprintf(msg, msglen, "No chat message %s", ref);
 		return -1;
+	}
+	if (strcmp(action, "approve") == 0) {
+		/* A held message: the room hears it now, history keeps it. */
+		rc = chat_publish(srv, &m, msg, msglen);
+		chat_msg_clear(&m);
+		return rc;
 	}
 	rc = store_chat_hide(srv->store, ref, hide);
 	if (rc == STORE_NOTFOUND) {
@@ -322,7 +359,158 @@ int
 irc_mod_muted(struct irc_client *cl, struct irc_channel *ch)
 {
 	return modq_sanctioned(cl->conn->srv, "mute", cl->account,
-	    irc_prefix(cl), ch->name);
+	    irc_prefix(cl), ch != NULL ? ch->name : NULL);
+}
+
+/*
+ * Must this room message of a new member wait for a moderator?  While
+ * on probation every message does (the count is read again, as
+ * approvals count it down); in the first probation_days, one with too
+ * many links or e-mail addresses does.
+ */
+int
+irc_mod_must_hold(struct irc_client *cl, const char *text, char *why,
+    size_t whylen)
+{
+	struct server	*srv = cl->conn->srv;
+	struct account	 a;
+
+	if (cl->account == NULL || cl->role != ROLE_MEMBER)
+		return 0;
+	if (!modq_is_new_member(srv, "member", cl->probation,
+	    cl->account_created))
+		return 0;
+	if (cl->probation > 0 && store_account_get(srv->store, cl->account,
+	    &a, NULL) == STORE_OK) {
+		cl->probation = a.probation;
+		account_clear(&a);
+	}
+	if (modq_over_link_limit(srv, text, strlen(text), why, whylen))
+		return 1;
+	if (cl->probation > 0) {
+		snprintf(why, whylen, "new member on probation");
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * Keep a held room message: stored hidden (with its msgid) and queued.
+ * Approval shows it to the room and puts it in the history (chat_apply).
+ */
+void
+irc_mod_hold(struct irc_client *cl, struct irc_channel *ch, const char *cmd,
+    const char *msgid, int64_t ms, const char *ctags, const char *text,
+    const char *why)
+{
+	struct server	*srv = cl->conn->srv;
+
+	if (store_begin(srv->store) != STORE_OK ||
+	    irc_history_store(ch, cl, cmd, msgid, ms, ctags, text) != 0 ||
+	    store_chat_hide(srv->store, msgid, 1) != STORE_OK ||
+	    store_commit(srv->store) != STORE_OK) {
+		store_rollback(srv->store);
+		irc_fail(cl, cmd, "MESSAGE_ERROR", ch->name, "Your message "
+		    "could not be stored; it was not sent");
+		return;
+	}
+	modq_hold(srv, "chat", msgid, cl->account, ch->name, text);
+	irc_sendf(cl, ":%s NOTE %s MESSAGE_HELD %s %s :Your message waits "
+	    "for a moderator (%s); the room sees it once approved",
+	    irc_srvname(cl), cmd, ch->name, msgid, why);
+	tell(cl, "Your message to %s waits for a moderator (%s); the room "
+	    "sees it once approved.", ch->name, why);
+	/* The safety net looks at held words too. */
+	irc_mod_checked(cl, ch, msgid, text);
+}
+
+/* FNV-1a of a message, for "the same text again". */
+static uint32_t
+text_hash(const char *s)
+{
+	uint32_t	h = 2166136261u;
+
+	for (; *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+/* Texts shorter than this never count as repeats ("yes", "thanks"). */
+#define FLOOD_MIN_REPEAT_LEN	12
+
+/*
+ * The flood watch: more than flood_messages messages within
+ * flood_seconds, or the same text flood_repeats times in a row within
+ * flood_repeat_seconds, mutes the sender everywhere for flood_mute
+ * seconds (actor "system"), queues a review and alerts the moderators.
+ * Returns 1 when CL was just muted (the message is dropped).
+ */
+int
+irc_mod_flood(struct irc_client *cl, const char *text)
+{
+	struct server	*srv = cl->conn->srv;
+	const struct config *cf = srv->cf;
+	time_t		 now = time(NULL), oldest;
+	uint32_t	 h;
+	unsigned int	 n = (unsigned int)cf->flood_messages, slots;
+	char		 reason[160], msg[300], target[300];
+	int		 flooded = 0;
+
+	if (cl->role >= ROLE_MODERATOR)
+		return 0;
+	slots = sizeof cl->flood_times / sizeof cl->flood_times[0];
+	if (n > 0 && n < slots) {
+		/* The time of the message N before this one. */
+		oldest = cl->flood_times[(cl->flood_next + slots - n) % slots];
+		cl->flood_times[cl->flood_next] = now;
+		cl->flood_next = (cl->flood_next + 1) % slots;
+		if (oldest != 0 && now - oldest < cf->flood_seconds) {
+			snprintf(reason, sizeof reason, "flood: more than %d "
+			    "messages in %d seconds", cf->flood_messages,
+			    cf->flood_seconds);
+			flooded = 1;
+		}
+	}
+	if (!flooded && cf->flood_repeats > 0 &&
+	    strlen(text) >= FLOOD_MIN_REPEAT_LEN) {
+		h = text_hash(text);
+		if (h == cl->flood_hash && now - cl->flood_first_repeat <
+		    cf->flood_repeat_seconds)
+			cl->flood_repeats++;
+		else {
+			cl->flood_hash = h;
+			cl->flood_repeats = 1;
+			cl->flood_first_repeat = now;
+		}
+		if (cl->flood_repeats >= cf->flood_repeats) {
+			snprintf(reason, sizeof reason, "spam: the same text "
+			    "%d times", cl->flood_repeats);
+			flooded = 1;
+		}
+	}
+	if (!flooded)
+		return 0;
+	memset(cl->flood_times, 0, sizeof cl->flood_times);
+	cl->flood_repeats = 0;
+	cl->flood_hash = 0;
+	if (cl->account != NULL)
+		snprintf(target, sizeof target, "%s", cl->account);
+	else
+		snprintf(target, sizeof target, "*!*@%s", cl->host != NULL ?
+		    cl->host : "*");
+	if (modq_sanction(srv, "mute", target, "*", cf->flood_mute, "system",
+	    reason, msg, sizeof msg) != 0) {
+		log_warnx("irc: automatic mute failed: %s", msg);
+		return 0;
+	}
+	modq_flag(srv, "user", target, cl->account, NULL, text, reason);
+	irc_sendf(cl, ":%s FAIL PRIVMSG MUTED :You are muted for %d minutes "
+	    "(%s); a moderator will look at it", irc_srvname(cl),
+	    (cf->flood_mute + 59) / 60, reason);
+	tell(cl, "You are muted everywhere for %d minutes (%s). A moderator "
+	    "will look at it; the mute lifts by itself.",
+	    (cf->flood_mute + 59) / 60, reason);
+	return 1;
 }
 
 /* Banned from this room (or everywhere)? */

@@ -58,6 +58,8 @@ apply_account(struct irc_client *cl, const struct account *a)
 	free(cl->specialty);
 	cl->account = xstrdup(a->name);
 	cl->role = (uint8_t)role_of(a->role);
+	cl->probation = a->probation;
+	cl->account_created = a->created;
 	cl->specialty = (cl->role == ROLE_DOCTOR && a->specialty != NULL) ?
 	    xstrdup(a->specialty) : NULL;
 	irc_cloak(cl, host, sizeof host);

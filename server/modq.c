@@ -470,6 +470,39 @@ modq_crisis_check(struct server *srv, const char *text, size_t len,
 }
 
 int
+modq_is_new_member(struct server *srv, const char *role, int probation,
+    int64_t created)
+{
+	if (role == NULL || strcmp(role, "member") != 0)
+		return 0;
+	return probation > 0 || (srv->cf->probation_days > 0 &&
+	    (int64_t)time(NULL) - created <
+	    (int64_t)srv->cf->probation_days * 86400);
+}
+
+int
+modq_over_link_limit(struct server *srv, const char *text, size_t len,
+    char *why, size_t whylen)
+{
+	int	links, emails;
+
+	safety_count_links(text, len, &links, &emails);
+	if (links > srv->cf->probation_max_links) {
+		snprintf(why, whylen, "new members may include at most %d "
+		    "link%s", srv->cf->probation_max_links,
+		    srv->cf->probation_max_links == 1 ? "" : "s");
+		return 1;
+	}
+	if (emails > srv->cf->probation_max_emails) {
+		snprintf(why, whylen, "new members may include at most %d "
+		    "e-mail address%s", srv->cf->probation_max_emails,
+		    srv->cf->probation_max_emails == 1 ? "" : "es");
+		return 1;
+	}
+	return 0;
+}
+
+int
 modq_decide(struct server *srv, int64_t id, const char *action,
     const char *actor, const char *reason, char *msg, size_t msglen)
 {

@@ -57,6 +57,17 @@ const char *modq_crisis_check(struct server *, const char *text, size_t len,
 	    const char *item_type, const char *item_ref, const char *author,
 	    const char *location);
 
+/*
+ * Probation limits.  A member is new while on probation or within
+ * probation_days of making the account (doctors, moderators and admins
+ * never are).  Over the link or e-mail address limit, a new member's
+ * post or message waits for a moderator: 1 with WHY set, else 0.
+ */
+int	 modq_is_new_member(struct server *, const char *role, int probation,
+	    int64_t created);
+int	 modq_over_link_limit(struct server *, const char *text, size_t len,
+	    char *why, size_t whylen);
+
 /* Decide on queue entry ID: approve, reject, dismiss or hide. */
 int	 modq_decide(struct server *, int64_t id, const char *action,
 	    const char *actor, const char *reason, char *msg, size_t msglen);

@@ -150,6 +150,7 @@ struct posting {
 	int64_t		 replace_id;
 	int64_t		 cancel_id;
 	int		 report;	/* a follow-up to the report group */
+	char		 limit_why[128];	/* probation limits */
 	const char	*hotline;	/* crisis phrase matched: show this */
 	char		 ack[512];	/* extra words for the 240 reply */
 	char		 why[256];
@@ -240,6 +241,14 @@ check_groups(struct conn *c, struct nntp_session *s, struct posting *p,
 			    "Approved") != NULL ? "Approved: header from a "
 			    "non-moderator" : "moderated group";
 		}
+	}
+	/* A new member's links and addresses wait for a moderator. */
+	if (!p->hold && !mod && !p->report && modq_is_new_member(c->srv,
+	    s->acct.role, s->acct.probation, s->acct.created) &&
+	    modq_over_link_limit(c->srv, p->a.body, p->a.body_len,
+	    p->limit_why, sizeof p->limit_why)) {
+		p->hold = 1;
+		p->hold_reason = p->limit_why;
 	}
 	if (!p->hold && s->acct.probation > 0 && !mod) {
 		p->hold = 1;
