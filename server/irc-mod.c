@@ -2,13 +2,17 @@
  * irc-mod.c -- moderation, safety and member rights in the IRC rooms.
  *
  * The service nick (config service_nick, "Helper") takes commands by
- * private message from everyone (REPORT, ACTIONS, PASSWORD, ERASE, HELP)
- * and from moderators (QUEUE, SHOW, APPROVE, REJECT, DISMISS, HIDE,
- * UNHIDE, MUTE, UNMUTE, BAN, UNBAN, WARN, NOTE, LOG).  This file also
- * registers the "chat" hooks of the moderation engine (hiding a message
- * keeps it in the database and tells clients to drop it), the alert sink
- * (notices in the moderators' room), warnings to members, the erasure
- * and export of chat messages, and the room side of events.
+ * private message; svc_cmds[] holds them, each marked for everyone
+ * (REGISTER, REPORT, ACTIONS, PASSWORD, ERASE, EXPORT, EVENTS, REMIND,
+ * HELP) or for moderators only (QUEUE, SHOW, APPROVE, REJECT, DISMISS,
+ * HIDE, UNHIDE, MUTE, UNMUTE, BAN, UNBAN, WARN, NOTE, LOG); HELP is
+ * written from the table.  This file also registers the "chat" hooks of
+ * the moderation engine (hiding a message keeps it in the database and
+ * tells clients to drop it; approving a held one delivers it), holds a
+ * new member's room messages, runs the flood watch, tells applicants of
+ * sign-up decisions, the alert sink (notices in the moderators' room),
+ * warnings to members, the erasure and export of chat messages, and the
+ * room side of events.
  */
 #include <stdarg.h>
 #include <stdio.h>
