@@ -269,6 +269,9 @@ chat_apply(struct server *srv, const char *ref, const char *action,
 		return rc;
 	}
 	rc = store_chat_hide(srv->store, ref, hide);
+	/* Rejecting a held message: it stays hidden, as it was. */
+	if (rc == STORE_NOTFOUND && strcmp(action, "reject") == 0)
+		rc = STORE_OK;
 	if (rc == STORE_NOTFOUND) {
 		chat_msg_clear(&m);
 		snprintf(msg, msglen, "Chat message %s is already %s", ref,

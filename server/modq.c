@@ -561,6 +561,16 @@ modq_decide(struct server *srv, int64_t id, const char *action,
 		store_account_probation_done(srv->store, author);
 	snprintf(audit_action, sizeof audit_action, "%s", action);
 	store_audit(srv->store, actor, audit_action, ref, reason);
+	/* The author of a refused post or message hears why. */
+	if (strcmp(kind, "held") == 0 && strcmp(action, "reject") == 0 &&
+	    author != NULL && mq.notify != NULL) {
+		char	word[600];
+
+		snprintf(word, sizeof word, "your %s %s was not published: "
+		    "%s", strcmp(type, "chat") == 0 ? "message" : "post", ref,
+		    reason != NULL ? reason : "no reason given");
+		mq.notify(srv, author, word);
+	}
 	snprintf(msg, msglen, "Queue entry #%lld %s", (long long)id,
 	    resolution);
 	alert(srv, "queue #%lld %s by %s", (long long)id, resolution, actor);

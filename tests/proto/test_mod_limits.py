@@ -94,6 +94,16 @@ class Limits(IrcCase):
         self.assertEqual(db.execute("SELECT probation FROM accounts WHERE "
                                     "name = 'newpat'").fetchone(), (1,))
         db.close()
+        # Rejected: the author hears why, the room never sees it.
+        lines = pat.cmd("PRIVMSG #newly-diagnosed-ms :buy my supplements")
+        second = [l for l in lines if "MESSAGE_HELD" in l][0].split()[5]
+        entry2 = [e for e in self.queue() if e["item_ref"] == second][0]
+        mod.send("PRIVMSG Helper :REJECT %s no selling here" % entry2["id"])
+        told = pat.until(lambda l: "not published" in l)[-1]
+        self.assertIn("no selling here", told)
+        self.assertFalse(self.hears(sam, "supplements"))
+        hist = sam.cmd("CHATHISTORY LATEST #newly-diagnosed-ms * 50")
+        self.assertFalse(any("supplements" in l for l in hist))
         # Helper SHOW records who looked.
         r = self.h.hearthmod("show", str(entry["id"]))
         self.assertIn("modl", r.stdout.split("seen by")[1])
