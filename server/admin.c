@@ -717,7 +717,8 @@ cmd_show(struct conn *c, int argc, char **argv)
 {
 	struct section	 sec;
 	int64_t		 id;
-	char		*author = NULL;
+	char		*author = NULL, *kind, *type, *ref, *who;
+	int		 open;
 
 	(void)argc;
 	if (parse_id(c, argv[1], &id) != 0)
@@ -729,6 +730,17 @@ cmd_show(struct conn *c, int argc, char **argv)
 	}
 	reply(c, "210 queue entry #%lld", (long long)id);
 	store_modq_get(c->srv->store, id, kv_row, c);
+	if (store_modq_item(c->srv->store, id, &kind, &type, &ref, &who,
+	    &open) == STORE_OK) {
+		memset(&sec, 0, sizeof sec);
+		sec.c = sec.t.c = c;
+		sec.title = "context";
+		modq_context(c->srv, type, ref, section_row, &sec);
+		free(kind);
+		free(type);
+		free(ref);
+		free(who);
+	}
 	memset(&sec, 0, sizeof sec);
 	sec.c = sec.t.c = c;
 	sec.title = "reports";

@@ -96,6 +96,16 @@ config_default(void)
 	cf->moderators_room = xstrdup("#moderators");
 	cf->event_reminder_minutes = 15;
 	cf->report_window = 86400;
+	cf->queue_group = xstrdup("hearth.queue");
+	cf->registration = xstrdup("open");
+	cf->probation_days = 7;
+	cf->probation_max_links = 2;
+	cf->probation_max_emails = 1;
+	cf->flood_messages = 20;
+	cf->flood_seconds = 10;
+	cf->flood_repeats = 4;
+	cf->flood_repeat_seconds = 120;
+	cf->flood_mute = 600;
 	cf->http_rate_per_sec = 20;
 	cf->http_rate_burst = 100;
 	cf->allow_plain_auth_loopback = 1;
@@ -147,6 +157,8 @@ config_free(struct config *cf)
 	free(cf->rooms_file);
 	free(cf->crisis_phrases_file);
 	free(cf->report_group);
+	free(cf->queue_group);
+	free(cf->registration);
 	free(cf->announce_group);
 	free(cf->erasure_mode);
 	free(cf->service_nick);
@@ -347,6 +359,16 @@ static const struct key_def keys[] = {
 	    10080 },
 	{ "report_autohide_threshold", K_INT, O(report_autohide), 0, 1000 },
 	{ "report_window", K_INT, O(report_window), 60, 31L * 86400 },
+	{ "queue_group", K_STR, O(queue_group), 0, 0 },
+	{ "registration", K_STR, O(registration), 0, 0 },
+	{ "probation_days", K_INT, O(probation_days), 0, 3650 },
+	{ "probation_max_links", K_INT, O(probation_max_links), 0, 1000 },
+	{ "probation_max_emails", K_INT, O(probation_max_emails), 0, 1000 },
+	{ "flood_messages", K_INT, O(flood_messages), 0, 60 },
+	{ "flood_seconds", K_INT, O(flood_seconds), 1, 3600 },
+	{ "flood_repeats", K_INT, O(flood_repeats), 0, 60 },
+	{ "flood_repeat_seconds", K_INT, O(flood_repeat_seconds), 1, 86400 },
+	{ "flood_mute", K_INT, O(flood_mute), 1, 30L * 86400 },
 	{ "http_rate_per_second", K_DOUBLE, O(http_rate_per_sec), 1,
 	    1000000 },
 	{ "http_rate_burst", K_DOUBLE, O(http_rate_burst), 1, 1000000 },
@@ -513,6 +535,13 @@ config_load(struct config *cf, const char *file, char *err, size_t errlen)
 	}
 	if (ferror(f)) {
 		snprintf(err, errlen, "%s: read error", file);
+		goto out;
+	}
+	if (strcmp(cf->registration, "open") != 0 &&
+	    strcmp(cf->registration, "approval") != 0 &&
+	    strcmp(cf->registration, "closed") != 0) {
+		snprintf(err, errlen, "%s: registration must be open, "
+		    "approval or closed", file);
 		goto out;
 	}
 	rc = 0;

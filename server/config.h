@@ -76,6 +76,16 @@ struct config {
 	int			 event_reminder_minutes;
 	int			 report_autohide;	/* reporters */
 	int			 report_window;		/* seconds */
+	char			*queue_group;	/* NNTP view of the queue */
+	char			*registration;	/* open, approval, closed */
+	int			 probation_days;	/* new members */
+	int			 probation_max_links;
+	int			 probation_max_emails;
+	int			 flood_messages;	/* more than this ... */
+	int			 flood_seconds;		/* ... in this: mute */
+	int			 flood_repeats;		/* same text N times */
+	int			 flood_repeat_seconds;
+	int			 flood_mute;		/* seconds */
 	double			 http_rate_per_sec;	/* per IP */
 	double			 http_rate_burst;
 

@@ -167,6 +167,15 @@ struct irc_client {
 	char			*host;		/* the cloak; never the IP */
 	char			*account;	/* NULL: not logged in */
 	char			*specialty;	/* doctors */
+	char			*pending_account; /* sign-up awaiting approval */
+	int			 probation;	/* messages still held */
+	int64_t			 account_created;
+	/* Flood watch: times of recent messages, the last text's hash. */
+	time_t			 flood_times[64];
+	unsigned int		 flood_next;
+	uint32_t		 flood_hash;
+	int			 flood_repeats;
+	time_t			 flood_first_repeat;
 	char			*away;		/* NULL: here */
 	uint32_t		 caps;
 	uint32_t		 mark;		/* fan-out de-duplication */
@@ -349,6 +358,15 @@ void	 irc_service_message(struct irc_client *, const char *text);
 void	 irc_mod_checked(struct irc_client *, struct irc_channel *,
 	    const char *msgid, const char *text);
 int	 irc_mod_muted(struct irc_client *, struct irc_channel *);
+/* A new member's message that must wait for a moderator: 1 and WHY. */
+int	 irc_mod_must_hold(struct irc_client *, const char *text, char *why,
+	    size_t whylen);
+/* Keep it hidden and queued; the sender is told. */
+void	 irc_mod_hold(struct irc_client *, struct irc_channel *,
+	    const char *cmd, const char *msgid, int64_t ms, const char *ctags,
+	    const char *text, const char *why);
+/* Flood watch on a message about to go out: 1 when CL was just muted. */
+int	 irc_mod_flood(struct irc_client *, const char *text);
 int	 irc_mod_banned(struct irc_client *, struct irc_channel *);
 int	 irc_mod_refuse_banned(struct irc_client *);
 void	 irc_prefix_string(struct irc_client *to, uint8_t, char *, size_t);

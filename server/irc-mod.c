@@ -2,13 +2,17 @@
  * irc-mod.c -- moderation, safety and member rights in the IRC rooms.
  *
  * The service nick (config service_nick, "Helper") takes commands by
- * private message from everyone (REPORT, ACTIONS, PASSWORD, ERASE, HELP)
- * and from moderators (QUEUE, SHOW, APPROVE, REJECT, DISMISS, HIDE,
- * UNHIDE, MUTE, UNMUTE, BAN, UNBAN, WARN, NOTE, LOG).  This file also
- * registers the "chat" hooks of the moderation engine (hiding a message
- * keeps it in the database and tells clients to drop it), the alert sink
- * (notices in the moderators' room), warnings to members, the erasure
- * and export of chat messages, and the room side of events.
+ * private message; svc_cmds[] holds them, each marked for everyone
+ * (REGISTER, REPORT, ACTIONS, PASSWORD, ERASE, EXPORT, FEEDTOKEN, CERT,
+ * EVENTS, REMIND, HELP) or for moderators only (QUEUE, SHOW, APPROVE, REJECT, DISMISS,
+ * HIDE, UNHIDE, MUTE, UNMUTE, BAN, UNBAN, WARN, NOTE, LOG); HELP is
+ * written from the table.  This file also registers the "chat" hooks of
+ * the moderation engine (hiding a message keeps it in the database and
+ * tells clients to drop it; approving a held one delivers it), holds a
+ * new member's room messages, runs the flood watch, tells applicants of
+ * sign-up decisions, the alert sink (notices in the moderators' room),
+ * warnings to members, the erasure and export of chat messages, and the
+ * room side of events.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -17,6 +21,7 @@
 #include <strings.h>
 
 #include <openssl/crypto.h>
+#include <openssl/evp.h>
 
 #include "account.h"
 #include "auth.h"
@@ -202,6 +207,37 @@ remind(struct server *srv, const struct event_info *ev, const char *text)
 }
 
 
+/* Deliver held message M to its room, as sent, and unhide it. */
+static int
+chat_publish(struct server *srv, struct chat_msg *m, char *msg,
+    size_t msglen)
+{
+	struct irc_channel	*ch;
+	struct irc_event	 ev;
+	size_t			 i;
+	int			 rc;
+
+	ch = mod_is != NULL ? irc_channel_find(mod_is, m->target) : NULL;
+	irc_event_init(&ev, ":%s %s %s :%s", m->source, m->command,
+	    ch != NULL ? ch->name : m->target, m->text);
+	snprintf(ev.msgid, sizeof ev.msgid, "%s", m->msgid);
+	ev.account = m->account;
+	ev.ctags = m->tags;
+	rc = store_chat_publish(srv->store, m->msgid, ev.ms);
+	if (rc != STORE_OK) {
+		irc_event_free(&ev);
+		snprintf(msg, msglen, rc == STORE_NOTFOUND ? "Chat message %s "
+		    "is not waiting for approval" : "Database error",
+		    m->msgid);
+		return -1;
+	}
+	if (ch != NULL)
+		for (i = 0; i < ch->nmembers; i++)
+			irc_event_send(&ev, ch->members[i]->cl);
+	irc_event_free(&ev);
+	return 0;
+}
+
 /* Hide or show again a chat message (kept in the database either way). */
 static int
 chat_apply(struct server *srv, const char *ref, const char *action,
@@ -229,7 +265,16 @@ chat_apply(struct server *srv, const char *ref, const char *action,
 		snprintf(msg, msglen, "No chat message %s", ref);
 		return -1;
 	}
+	if (strcmp(action, "approve") == 0) {
+		/* A held message: the room hears it now, history keeps it. */
+		rc = chat_publish(srv, &m, msg, msglen);
+		chat_msg_clear(&m);
+		return rc;
+	}
 	rc = store_chat_hide(srv->store, ref, hide);
+	/* Rejecting a held message: it stays hidden, as it was. */
+	if (rc == STORE_NOTFOUND && strcmp(action, "reject") == 0)
+		rc = STORE_OK;
 	if (rc == STORE_NOTFOUND) {
 		chat_msg_clear(&m);
 		snprintf(msg, msglen, "Chat message %s is already %s", ref,
@@ -324,7 +369,158 @@ int
 irc_mod_muted(struct irc_client *cl, struct irc_channel *ch)
 {
 	return modq_sanctioned(cl->conn->srv, "mute", cl->account,
-	    irc_prefix(cl), ch->name);
+	    irc_prefix(cl), ch != NULL ? ch->name : NULL);
+}
+
+/*
+ * Must this room message of a new member wait for a moderator?  While
+ * on probation every message does (the count is read again, as
+ * approvals count it down); in the first probation_days, one with too
+ * many links or e-mail addresses does.
+ */
+int
+irc_mod_must_hold(struct irc_client *cl, const char *text, char *why,
+    size_t whylen)
+{
+	struct server	*srv = cl->conn->srv;
+	struct account	 a;
+
+	if (cl->account == NULL || cl->role != ROLE_MEMBER)
+		return 0;
+	if (!modq_is_new_member(srv, "member", cl->probation,
+	    cl->account_created))
+		return 0;
+	if (cl->probation > 0 && store_account_get(srv->store, cl->account,
+	    &a, NULL) == STORE_OK) {
+		cl->probation = a.probation;
+		account_clear(&a);
+	}
+	if (modq_over_link_limit(srv, text, strlen(text), why, whylen))
+		return 1;
+	if (cl->probation > 0) {
+		snprintf(why, whylen, "new member on probation");
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * Keep a held room message: stored hidden (with its msgid) and queued.
+ * Approval shows it to the room and puts it in the history (chat_apply).
+ */
+void
+irc_mod_hold(struct irc_client *cl, struct irc_channel *ch, const char *cmd,
+    const char *msgid, int64_t ms, const char *ctags, const char *text,
+    const char *why)
+{
+	struct server	*srv = cl->conn->srv;
+
+	if (store_begin(srv->store) != STORE_OK ||
+	    irc_history_store(ch, cl, cmd, msgid, ms, ctags, text) != 0 ||
+	    store_chat_hide(srv->store, msgid, 1) != STORE_OK ||
+	    store_commit(srv->store) != STORE_OK) {
+		store_rollback(srv->store);
+		irc_fail(cl, cmd, "MESSAGE_ERROR", ch->name, "Your message "
+		    "could not be stored; it was not sent");
+		return;
+	}
+	modq_hold(srv, "chat", msgid, cl->account, ch->name, text);
+	irc_sendf(cl, ":%s NOTE %s MESSAGE_HELD %s %s :Your message waits "
+	    "for a moderator (%s); the room sees it once approved",
+	    irc_srvname(cl), cmd, ch->name, msgid, why);
+	tell(cl, "Your message to %s waits for a moderator (%s); the room "
+	    "sees it once approved.", ch->name, why);
+	/* The safety net looks at held words too. */
+	irc_mod_checked(cl, ch, msgid, text);
+}
+
+/* FNV-1a of a message, for "the same text again". */
+static uint32_t
+text_hash(const char *s)
+{
+	uint32_t	h = 2166136261u;
+
+	for (; *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+/* Texts shorter than this never count as repeats ("yes", "thanks"). */
+#define FLOOD_MIN_REPEAT_LEN	12
+
+/*
+ * The flood watch: more than flood_messages messages within
+ * flood_seconds, or the same text flood_repeats times in a row within
+ * flood_repeat_seconds, mutes the sender everywhere for flood_mute
+ * seconds (actor "system"), queues a review and alerts the moderators.
+ * Returns 1 when CL was just muted (the message is dropped).
+ */
+int
+irc_mod_flood(struct irc_client *cl, const char *text)
+{
+	struct server	*srv = cl->conn->srv;
+	const struct config *cf = srv->cf;
+	time_t		 now = time(NULL), oldest;
+	uint32_t	 h;
+	unsigned int	 n = (unsigned int)cf->flood_messages, slots;
+	char		 reason[160], msg[300], target[300];
+	int		 flooded = 0;
+
+	if (cl->role >= ROLE_MODERATOR)
+		return 0;
+	slots = sizeof cl->flood_times / sizeof cl->flood_times[0];
+	if (n > 0 && n < slots) {
+		/* The time of the message N before this one. */
+		oldest = cl->flood_times[(cl->flood_next + slots - n) % slots];
+		cl->flood_times[cl->flood_next] = now;
+		cl->flood_next = (cl->flood_next + 1) % slots;
+		if (oldest != 0 && now - oldest < cf->flood_seconds) {
+			snprintf(reason, sizeof reason, "flood: more than %d "
+			    "messages in %d seconds", cf->flood_messages,
+			    cf->flood_seconds);
+			flooded = 1;
+		}
+	}
+	if (!flooded && cf->flood_repeats > 0 &&
+	    strlen(text) >= FLOOD_MIN_REPEAT_LEN) {
+		h = text_hash(text);
+		if (h == cl->flood_hash && now - cl->flood_first_repeat <
+		    cf->flood_repeat_seconds)
+			cl->flood_repeats++;
+		else {
+			cl->flood_hash = h;
+			cl->flood_repeats = 1;
+			cl->flood_first_repeat = now;
+		}
+		if (cl->flood_repeats >= cf->flood_repeats) {
+			snprintf(reason, sizeof reason, "spam: the same text "
+			    "%d times", cl->flood_repeats);
+			flooded = 1;
+		}
+	}
+	if (!flooded)
+		return 0;
+	memset(cl->flood_times, 0, sizeof cl->flood_times);
+	cl->flood_repeats = 0;
+	cl->flood_hash = 0;
+	if (cl->account != NULL)
+		snprintf(target, sizeof target, "%s", cl->account);
+	else
+		snprintf(target, sizeof target, "*!*@%s", cl->host != NULL ?
+		    cl->host : "*");
+	if (modq_sanction(srv, "mute", target, "*", cf->flood_mute, "system",
+	    reason, msg, sizeof msg) != 0) {
+		log_warnx("irc: automatic mute failed: %s", msg);
+		return 0;
+	}
+	modq_flag(srv, "user", target, cl->account, NULL, text, reason);
+	irc_sendf(cl, ":%s FAIL PRIVMSG MUTED :You are muted for %d minutes "
+	    "(%s); a moderator will look at it", irc_srvname(cl),
+	    (cf->flood_mute + 59) / 60, reason);
+	tell(cl, "You are muted everywhere for %d minutes (%s). A moderator "
+	    "will look at it; the mute lifts by itself.",
+	    (cf->flood_mute + 59) / 60, reason);
+	return 1;
 }
 
 /* Banned from this room (or everywhere)? */
@@ -412,34 +608,6 @@ after_words(const char *text, int n)
 	while (*p == ' ')
 		p++;
 	return p;
-}
-
-static void
-svc_help(struct svc *sv)
-{
-	tell(sv->cl, "I am %s, the community's service. Commands:",
-	    service_nick(sv->srv));
-	tell(sv->cl, "REGISTER <password> - make an account named after your "
-	    "nick (over TLS; a password has %d to %d characters, spaces "
-	    "allowed, no control characters)", PASSWORD_MIN, PASSWORD_MAX);
-	tell(sv->cl, "REPORT <msgid|nick|<article-id>> <reason> - tell the "
-	    "moderators (they do not tell who reported)");
-	tell(sv->cl, "ACTIONS - what moderators did about you or your words");
-	tell(sv->cl, "PASSWORD <old> <new> - change your password (if yours "
-	    "has spaces, use hearthmod or ask an operator)");
-	tell(sv->cl, "ERASE <password> - delete your account and your "
-	    "words as the community's policy says (cannot be undone)");
-	tell(sv->cl, "EXPORT - how to download everything stored about you");
-	tell(sv->cl, "FEEDTOKEN NEW [label] | LIST | REVOKE <number|all> - "
-	    "private feed addresses for your feed reader (over TLS)");
-	tell(sv->cl, "EVENTS - patient schools and meetups; REMIND <number> - "
-	    "a reminder before one starts");
-	if (sv->moderator)
-		tell(sv->cl, "Moderators: QUEUE, SHOW n, APPROVE n, REJECT n "
-		    "reason, DISMISS n, HIDE msgid reason, UNHIDE msgid, "
-		    "MUTE account [#room] [duration] reason, UNMUTE account "
-		    "[#room], BAN ..., UNBAN ..., WARN account text, NOTE "
-		    "account text, LOG [account]");
 }
 
 static void
@@ -705,6 +873,10 @@ svc_register(struct svc *sv)
 		tell(sv->cl, "Welcome, %s: your account works here and in the "
 		    "newsgroups. Next time sign in with SASL.",
 		    sv->cl->account);
+	else if (sv->cl->pending_account != NULL)
+		tell(sv->cl, "Thank you, %s: a moderator approves new accounts "
+		    "here. Stay connected to hear when yours is ready.",
+		    sv->cl->pending_account);
 	else
 		tell(sv->cl, "No account was made (see the message above).");
 }
@@ -807,6 +979,304 @@ svc_warn_note(struct svc *sv, int note)
 	tell(sv->cl, "%s", msg);
 }
 
+static void
+svc_events(struct svc *sv)
+{
+	tell(sv->cl, "Coming up (REMIND <number> for a reminder):");
+	store_event_list(sv->srv->store, time(NULL), 20, 0, event_row, sv);
+	tell(sv->cl, "End of events.");
+}
+
+static void
+svc_remind(struct svc *sv)
+{
+	int64_t	id;
+
+	if (sv->cl->account == NULL)
+		tell(sv->cl, "Sign in first, so the reminder can find you.");
+	else if (parse_id(sv, 1, &id) == 0) {
+		if (store_event_remind_add(sv->srv->store, id,
+		    sv->cl->account) == STORE_OK)
+			tell(sv->cl, "I will remind you %d minutes before "
+			    "event #%lld starts.",
+			    sv->srv->cf->event_reminder_minutes,
+			    (long long)id);
+		else
+			tell(sv->cl, "No upcoming event #%lld (see EVENTS).",
+			    (long long)id);
+	}
+}
+
+static void
+svc_export(struct svc *sv)
+{
+	tell(sv->cl, "Sign in at https://%s/me/export.json (and "
+	    "/me/articles.mbox) with your account to download everything "
+	    "stored about you.", sv->srv->cf->server_name);
+}
+
+static void
+svc_queue(struct svc *sv)
+{
+	tell(sv->cl, "Open queue, most urgent first (SHOW n for one):");
+	store_modq_list_open(sv->srv->store, 20, notice_row, sv);
+	tell(sv->cl, "End of queue.");
+}
+
+static void
+show_line(void *arg, const char *text)
+{
+	struct svc	*sv = arg;
+
+	tell(sv->cl, "%s", text);
+}
+
+/* SHOW n: the entry with its context, reports, viewers and history. */
+static void
+svc_show(struct svc *sv)
+{
+	int64_t	id;
+
+	if (parse_id(sv, 1, &id) != 0)
+		return;
+	if (modq_render(sv->srv, id, who(sv), show_line, sv) != 0)
+		tell(sv->cl, "No queue entry #%lld", (long long)id);
+	else
+		tell(sv->cl, "End of entry #%lld: APPROVE, REJECT, DISMISS "
+		    "or HIDE it.", (long long)id);
+}
+
+static void
+svc_approve(struct svc *sv)
+{
+	svc_decide(sv, "approve");
+}
+
+static void
+svc_reject(struct svc *sv)
+{
+	svc_decide(sv, "reject");
+}
+
+static void
+svc_dismiss(struct svc *sv)
+{
+	svc_decide(sv, "dismiss");
+}
+
+static void
+svc_hide_item(struct svc *sv)
+{
+	svc_hide(sv, "hide");
+}
+
+static void
+svc_unhide_item(struct svc *sv)
+{
+	svc_hide(sv, "unhide");
+}
+
+static void
+svc_mute(struct svc *sv)
+{
+	svc_sanction(sv, "mute", 0);
+}
+
+static void
+svc_unmute(struct svc *sv)
+{
+	svc_sanction(sv, "mute", 1);
+}
+
+static void
+svc_ban(struct svc *sv)
+{
+	svc_sanction(sv, "ban", 0);
+}
+
+static void
+svc_unban(struct svc *sv)
+{
+	svc_sanction(sv, "ban", 1);
+}
+
+static void
+svc_warn(struct svc *sv)
+{
+	svc_warn_note(sv, 0);
+}
+
+static void
+svc_note(struct svc *sv)
+{
+	svc_warn_note(sv, 1);
+}
+
+static void
+svc_log(struct svc *sv)
+{
+	store_audit_query(sv->srv->store, NULL, sv->argc > 1 ? sv->argv[1] :
+	    NULL, NULL, 0, 0, 20, notice_row, sv);
+	tell(sv->cl, "End of log.");
+}
+
+static void
+cert_tell(const char *fp, int64_t added, void *arg)
+{
+	struct svc	*sv = arg;
+
+	(void)added;
+	tell(sv->cl, "  %s", fp);
+}
+
+/*
+ * CERT ADD | LIST | DEL <fingerprint>: the client certificates that sign
+ * this account in with SASL EXTERNAL.  ADD registers the certificate of
+ * this very connection, so a member can only add one they hold (an
+ * operator adds any with hearthmod account cert).
+ */
+static void
+svc_cert(struct svc *sv)
+{
+	const char	*op = sv->argc > 1 ? sv->argv[1] : "";
+	char		 fp[65], buf[EVP_MAX_MD_SIZE * 2 + 1];
+	int		 rc;
+
+	if (sv->cl->account == NULL) {
+		tell(sv->cl, "Sign in first: a certificate is registered to "
+		    "an account.");
+		return;
+	}
+	if (strcasecmp(op, "LIST") == 0 && sv->argc == 2) {
+		tell(sv->cl, "Certificates that sign you in (SASL EXTERNAL):");
+		store_cert_list(sv->srv->store, sv->cl->account, cert_tell,
+		    sv);
+		tell(sv->cl, "End of certificates.");
+		return;
+	}
+	if (strcasecmp(op, "ADD") == 0 && sv->argc == 2) {
+		if (conn_peer_fingerprint(sv->cl->conn, buf, sizeof buf) ==
+		    NULL || account_fingerprint_norm(buf, fp) != 0) {
+			tell(sv->cl, "Connect over TLS with your client "
+			    "certificate, then say CERT ADD.");
+			return;
+		}
+		rc = store_cert_add(sv->srv->store, sv->cl->account, fp);
+		if (rc == STORE_NOTFOUND)
+			tell(sv->cl, "That certificate is registered "
+			    "already.");
+		else if (rc != STORE_OK)
+			tell(sv->cl, "Sorry, the certificate could not be "
+			    "registered.");
+		else {
+			store_audit(sv->srv->store, sv->cl->account,
+			    "account.cert.add", sv->cl->account, fp);
+			tell(sv->cl, "Registered %s: it signs you in with SASL "
+			    "EXTERNAL from now on.", fp);
+		}
+		return;
+	}
+	if (strcasecmp(op, "DEL") == 0 && sv->argc == 3) {
+		if (account_fingerprint_norm(sv->argv[2], fp) != 0) {
+			tell(sv->cl, "A fingerprint is 64 hex digits (see "
+			    "CERT LIST).");
+			return;
+		}
+		rc = store_cert_del(sv->srv->store, sv->cl->account, fp);
+		if (rc == STORE_OK) {
+			store_audit(sv->srv->store, sv->cl->account,
+			    "account.cert.del", sv->cl->account, fp);
+			tell(sv->cl, "Removed %s.", fp);
+		} else
+			tell(sv->cl, "You have no such certificate.");
+		return;
+	}
+	tell(sv->cl, "Usage: CERT ADD | CERT LIST | CERT DEL <fingerprint>");
+}
+
+#define SVC_STR(x)	#x
+#define SVC_XSTR(x)	SVC_STR(x)
+
+static void	svc_help(struct svc *);
+
+/*
+ * The service's commands: one row each.  The dispatcher refuses
+ * moderator rows to everyone else, and HELP is written from the rows.
+ */
+static const struct svc_cmd {
+	const char	*name;
+	void		(*fn)(struct svc *);
+	int		 moderator;	/* moderators and admins only */
+	const char	*help;
+} svc_cmds[] = {
+	{ "HELP", svc_help, 0, "HELP - this list" },
+	{ "REGISTER", svc_register, 0, "REGISTER <password> - make an "
+	  "account named after your nick (over TLS; a password has "
+	  SVC_XSTR(PASSWORD_MIN) " to " SVC_XSTR(PASSWORD_MAX) " characters, "
+	  "spaces allowed, no control characters)" },
+	{ "REPORT", svc_report, 0, "REPORT <msgid|nick|<article-id>> "
+	  "<reason> - tell the moderators (they do not tell who reported)" },
+	{ "ACTIONS", svc_actions, 0, "ACTIONS - what moderators did about "
+	  "you or your words" },
+	{ "PASSWORD", svc_password, 0, "PASSWORD <old> <new> - change your "
+	  "password (if yours has spaces, use hearthmod or ask an operator)" },
+	{ "ERASE", svc_erase, 0, "ERASE <password> - delete your account and "
+	  "your words as the community's policy says (cannot be undone)" },
+	{ "EXPORT", svc_export, 0, "EXPORT - how to download everything "
+	  "stored about you" },
+	{ "FEEDTOKEN", svc_feedtoken, 0, "FEEDTOKEN NEW [label] | LIST | "
+	  "REVOKE <number|all> - private feed addresses for your feed reader "
+	  "(over TLS)" },
+	{ "CERT", svc_cert, 0, "CERT ADD | LIST | DEL <fingerprint> - sign "
+	  "in with this connection's client certificate (SASL EXTERNAL)" },
+	{ "EVENTS", svc_events, 0, "EVENTS - patient schools and meetups" },
+	{ "REMIND", svc_remind, 0, "REMIND <number> - a reminder before an "
+	  "event starts" },
+	{ "QUEUE", svc_queue, 1, "QUEUE - open entries, most urgent first" },
+	{ "SHOW", svc_show, 1, "SHOW <n> - an entry with its context, "
+	  "reports, who has seen it and the author's history" },
+	{ "APPROVE", svc_approve, 1, "APPROVE <n> [reason] - publish a held "
+	  "item, activate a sign-up, or close a report as fine" },
+	{ "REJECT", svc_reject, 1, "REJECT <n> <reason> - refuse a held item "
+	  "or a sign-up" },
+	{ "DISMISS", svc_dismiss, 1, "DISMISS <n> [reason] - close an entry "
+	  "without acting" },
+	{ "HIDE", svc_hide_item, 1, "HIDE <msgid|<article-id>> [reason] - "
+	  "hide it (kept in the database)" },
+	{ "UNHIDE", svc_unhide_item, 1, "UNHIDE <msgid|<article-id>> - show "
+	  "it again" },
+	{ "MUTE", svc_mute, 1, "MUTE <account|mask> [#room] [duration] "
+	  "[reason]" },
+	{ "UNMUTE", svc_unmute, 1, "UNMUTE <account|mask> [#room]" },
+	{ "BAN", svc_ban, 1, "BAN <account|mask> [#room] [duration] "
+	  "[reason]" },
+	{ "UNBAN", svc_unban, 1, "UNBAN <account|mask> [#room]" },
+	{ "WARN", svc_warn, 1, "WARN <account> <text> - a private word, "
+	  "logged" },
+	{ "NOTE", svc_note, 1, "NOTE <account> <text> - a note only "
+	  "moderators see" },
+	{ "LOG", svc_log, 1, "LOG [target] - the audit log, newest first" },
+};
+#define NSVC_CMDS (sizeof svc_cmds / sizeof svc_cmds[0])
+
+static void
+svc_help(struct svc *sv)
+{
+	size_t	i;
+
+	tell(sv->cl, "I am %s, the community's service. Commands:",
+	    service_nick(sv->srv));
+	for (i = 0; i < NSVC_CMDS; i++)
+		if (!svc_cmds[i].moderator)
+			tell(sv->cl, "%s", svc_cmds[i].help);
+	if (!sv->moderator)
+		return;
+	tell(sv->cl, "For moderators:");
+	for (i = 0; i < NSVC_CMDS; i++)
+		if (svc_cmds[i].moderator)
+			tell(sv->cl, "%s", svc_cmds[i].help);
+}
+
 /*
  * PRIVMSG to the service nick.  The first word is the command; for
  * commands taking free text, sv.rest is the text after their fixed
@@ -817,8 +1287,8 @@ irc_service_message(struct irc_client *cl, const char *text)
 {
 	struct svc	 sv;
 	char		*copy, *p, *save = NULL;
-	const char	*cmd;
 	struct account	 a;
+	size_t		 i;
 
 	memset(&sv, 0, sizeof sv);
 	sv.cl = cl;
@@ -833,109 +1303,72 @@ irc_service_message(struct irc_client *cl, const char *text)
 	for (p = strtok_r(copy, " ", &save); p != NULL && sv.argc < 8;
 	    p = strtok_r(NULL, " ", &save))
 		sv.argv[sv.argc++] = p;
-	if (sv.argc == 0) {
-		free(copy);
-		svc_help(&sv);
-		return;
-	}
-	cmd = sv.argv[0];
 	sv.text = text;
 	sv.rest = after_words(text, 2);
-	if (strcasecmp(cmd, "HELP") == 0)
+	if (sv.argc == 0) {
 		svc_help(&sv);
-	else if (strcasecmp(cmd, "REPORT") == 0)
-		svc_report(&sv);
-	else if (strcasecmp(cmd, "ACTIONS") == 0)
-		svc_actions(&sv);
-	else if (strcasecmp(cmd, "PASSWORD") == 0)
-		svc_password(&sv);
-	else if (strcasecmp(cmd, "ERASE") == 0)
-		svc_erase(&sv);
-	else if (strcasecmp(cmd, "REGISTER") == 0)
-		svc_register(&sv);
-	else if (strcasecmp(cmd, "FEEDTOKEN") == 0)
-		svc_feedtoken(&sv);
-	else if (strcasecmp(cmd, "EVENTS") == 0) {
-		tell(cl, "Coming up (REMIND <number> for a reminder):");
-		store_event_list(sv.srv->store, time(NULL), 20, 0, event_row,
-		    &sv);
-		tell(cl, "End of events.");
-	} else if (strcasecmp(cmd, "REMIND") == 0) {
-		int64_t	id;
-
-		if (cl->account == NULL)
-			tell(cl, "Sign in first, so the reminder can find you.");
-		else if (parse_id(&sv, 1, &id) == 0) {
-			if (store_event_remind_add(sv.srv->store, id,
-			    cl->account) == STORE_OK)
-				tell(cl, "I will remind you %d minutes before "
-				    "event #%lld starts.",
-				    sv.srv->cf->event_reminder_minutes,
-				    (long long)id);
-			else
-				tell(cl, "No upcoming event #%lld (see "
-				    "EVENTS).", (long long)id);
-		}
-	} else if (strcasecmp(cmd, "EXPORT") == 0)
-		tell(cl, "Sign in at https://%s/me/export.json (and "
-		    "/me/articles.mbox) with your account to download "
-		    "everything stored about you.", sv.srv->cf->server_name);
-	else if (!sv.moderator && (strcasecmp(cmd, "QUEUE") == 0 ||
-	    strcasecmp(cmd, "SHOW") == 0 || strcasecmp(cmd, "APPROVE") == 0 ||
-	    strcasecmp(cmd, "REJECT") == 0 || strcasecmp(cmd, "DISMISS") == 0 ||
-	    strcasecmp(cmd, "HIDE") == 0 || strcasecmp(cmd, "UNHIDE") == 0 ||
-	    strcasecmp(cmd, "MUTE") == 0 || strcasecmp(cmd, "UNMUTE") == 0 ||
-	    strcasecmp(cmd, "BAN") == 0 || strcasecmp(cmd, "UNBAN") == 0 ||
-	    strcasecmp(cmd, "WARN") == 0 || strcasecmp(cmd, "NOTE") == 0 ||
-	    strcasecmp(cmd, "LOG") == 0))
-		tell(cl, "Only moderators may use %s.", cmd);
-	else if (strcasecmp(cmd, "QUEUE") == 0) {
-		tell(cl, "Open queue, most urgent first:");
-		store_modq_list_open(sv.srv->store, 20, notice_row, &sv);
-		tell(cl, "End of queue.");
-	} else if (strcasecmp(cmd, "SHOW") == 0) {
-		int64_t	id;
-
-		if (parse_id(&sv, 1, &id) == 0) {
-			if (store_modq_get(sv.srv->store, id, notice_row,
-			    &sv) != STORE_OK)
-				tell(cl, "No queue entry #%lld",
-				    (long long)id);
-			else {
-				store_modq_reports(sv.srv->store, id,
-				    notice_row, &sv);
-				store_modq_view(sv.srv->store, id, who(&sv));
-			}
-		}
-	} else if (strcasecmp(cmd, "APPROVE") == 0)
-		svc_decide(&sv, "approve");
-	else if (strcasecmp(cmd, "REJECT") == 0)
-		svc_decide(&sv, "reject");
-	else if (strcasecmp(cmd, "DISMISS") == 0)
-		svc_decide(&sv, "dismiss");
-	else if (strcasecmp(cmd, "HIDE") == 0)
-		svc_hide(&sv, "hide");
-	else if (strcasecmp(cmd, "UNHIDE") == 0)
-		svc_hide(&sv, "unhide");
-	else if (strcasecmp(cmd, "MUTE") == 0)
-		svc_sanction(&sv, "mute", 0);
-	else if (strcasecmp(cmd, "UNMUTE") == 0)
-		svc_sanction(&sv, "mute", 1);
-	else if (strcasecmp(cmd, "BAN") == 0)
-		svc_sanction(&sv, "ban", 0);
-	else if (strcasecmp(cmd, "UNBAN") == 0)
-		svc_sanction(&sv, "ban", 1);
-	else if (strcasecmp(cmd, "WARN") == 0)
-		svc_warn_note(&sv, 0);
-	else if (strcasecmp(cmd, "NOTE") == 0)
-		svc_warn_note(&sv, 1);
-	else if (strcasecmp(cmd, "LOG") == 0) {
-		store_audit_query(sv.srv->store, NULL, sv.argc > 1 ?
-		    sv.argv[1] : NULL, NULL, 0, 0, 20, notice_row, &sv);
-		tell(cl, "End of log.");
-	} else
-		tell(cl, "Unknown command %s; try HELP.", cmd);
+		free(copy);
+		return;
+	}
+	for (i = 0; i < NSVC_CMDS; i++)
+		if (strcasecmp(svc_cmds[i].name, sv.argv[0]) == 0)
+			break;
+	if (i == NSVC_CMDS)
+		tell(cl, "Unknown command %s; try HELP.", sv.argv[0]);
+	else if (svc_cmds[i].moderator && !sv.moderator)
+		tell(cl, "Only moderators may use %s.", svc_cmds[i].name);
+	else
+		svc_cmds[i].fn(&sv);
 	free(copy);
+}
+
+struct signup_ctx {
+	struct server	*srv;
+	const char	*name;
+	int		 approved;
+	const char	*reason;
+};
+
+static void
+signup_one(const char *key, void *val, void *arg)
+{
+	struct irc_client	*cl = val;
+	struct signup_ctx	*sc = arg;
+	struct account		 a;
+
+	(void)key;
+	if (cl->pending_account == NULL ||
+	    strcasecmp(cl->pending_account, sc->name) != 0)
+		return;
+	free(cl->pending_account);
+	cl->pending_account = NULL;
+	if (!sc->approved) {
+		tell(cl, "Your sign-up as %s was not accepted%s%s.", sc->name,
+		    sc->reason != NULL ? ": " : "", sc->reason != NULL ?
+		    sc->reason : "");
+		return;
+	}
+	if (cl->account != NULL || store_account_get(sc->srv->store,
+	    sc->name, &a, NULL) != STORE_OK)
+		return;
+	tell(cl, "Welcome, %s: a moderator approved your account. You are "
+	    "signed in; next time use SASL.", a.name);
+	irc_login(cl, &a);
+	account_clear(&a);
+}
+
+/*
+ * A moderator decided on a sign-up: an applicant still connected hears
+ * it, and is signed in when approved.
+ */
+static void
+signup_decided(struct server *srv, const char *name, int approved,
+    const char *reason)
+{
+	struct signup_ctx	sc = { srv, name, approved, reason };
+
+	if (mod_is != NULL)
+		irc_map_foreach(mod_is->nicks, signup_one, &sc);
 }
 
 void
@@ -948,6 +1381,7 @@ irc_mod_init(struct irc_server *is)
 	modq_register(&chat_ops);
 	modq_set_alert(alert);
 	modq_set_notify(notify);
+	modq_set_account_hook(signup_decided);
 	erase_set_hooks(&erase_ops);
 	export_set_chat_hook(export_chat);
 	events_set_irc_hooks(&ev_hooks);

@@ -23,6 +23,7 @@
 #include "irc-int.h"
 #include "irc-numeric.h"
 #include "log.h"
+#include "modq.h"
 #include "store-irc.h"
 #include "xmalloc.h"
 
@@ -57,6 +58,8 @@ apply_account(struct irc_client *cl, const struct account *a)
 	free(cl->specialty);
 	cl->account = xstrdup(a->name);
 	cl->role = (uint8_t)role_of(a->role);
+	cl->probation = a->probation;
+	cl->account_created = a->created;
 	cl->specialty = (cl->role == ROLE_DOCTOR && a->specialty != NULL) ?
 	    xstrdup(a->specialty) : NULL;
 	irc_cloak(cl, host, sizeof host);
@@ -286,7 +289,7 @@ cmd_register(struct irc_client *cl, struct irc_msg *m)
 	struct account	 a;
 	const char	*name = m->params[0], *pw = m->params[2];
 	char		 why[256], *hash;
-	int		 rc;
+	int		 rc, approval;
 
 	if (strcmp(name, "*") == 0) {
 		if (cl->nick[0] == '\0') {
@@ -296,9 +299,19 @@ cmd_register(struct irc_client *cl, struct irc_msg *m)
 		}
 		name = cl->nick;
 	}
+	if (strcmp(srv->cf->registration, "closed") == 0) {
+		irc_fail(cl, "REGISTER", "DISALLOWED", name, "Sign-up is "
+		    "closed here; the operators make accounts");
+		return CONN_OK;
+	}
 	if (cl->account != NULL) {
 		irc_fail(cl, "REGISTER", "ALREADY_AUTHENTICATED", name,
 		    "You are already logged in");
+		return CONN_OK;
+	}
+	if (cl->pending_account != NULL) {
+		irc_fail(cl, "REGISTER", "ALREADY_AUTHENTICATED", name,
+		    "Your sign-up already waits for a moderator");
 		return CONN_OK;
 	}
 	if (!may_authenticate(cl)) {
@@ -329,8 +342,28 @@ cmd_register(struct irc_client *cl, struct irc_msg *m)
 		    "Try again later");
 		return CONN_OK;
 	}
+	/* A sign-up for approval is made pending in one transaction. */
+	approval = strcmp(srv->cf->registration, "approval") == 0;
+	if (approval && store_begin(srv->store) != STORE_OK) {
+		free(hash);
+		irc_fail(cl, "REGISTER", "TEMPORARILY_UNAVAILABLE", name,
+		    "Try again later");
+		return CONN_OK;
+	}
 	rc = store_account_create(srv->store, name, hash, "member", NULL);
 	free(hash);
+	if (approval && rc == STORE_OK)
+		rc = store_account_set_status(srv->store, name, "active",
+		    "pending");
+	if (approval && rc == STORE_OK)
+		rc = store_audit(srv->store, name, "account.register", name,
+		    "irc, waiting for approval");
+	if (approval && (rc != STORE_OK || store_commit(srv->store) !=
+	    STORE_OK)) {
+		store_rollback(srv->store);
+		if (rc == STORE_OK)
+			rc = STORE_ERROR;
+	}
 	if (rc == STORE_EXISTS) {
 		irc_fail(cl, "REGISTER", "ACCOUNT_EXISTS", name,
 		    "That account name is taken");
@@ -340,6 +373,21 @@ cmd_register(struct irc_client *cl, struct irc_msg *m)
 	    STORE_OK) {
 		irc_fail(cl, "REGISTER", "TEMPORARILY_UNAVAILABLE", name,
 		    "Try again later");
+		return CONN_OK;
+	}
+	if (approval) {
+		/*
+		 * Pending: it cannot sign in anywhere (a wrong password looks
+		 * the same) until a moderator approves the sign-up.
+		 */
+		modq_signup(srv, a.name, "irc");
+		free(cl->pending_account);
+		cl->pending_account = xstrdup(a.name);
+		irc_sendf(cl, ":%s REGISTER VERIFICATION_REQUIRED %s :Thank "
+		    "you. A moderator approves new accounts here; stay "
+		    "connected to hear when yours is ready, or sign in later",
+		    irc_srvname(cl), a.name);
+		account_clear(&a);
 		return CONN_OK;
 	}
 	store_audit(srv->store, a.name, "account.register", a.name, "irc");

@@ -65,6 +65,8 @@ int
 irc_nick_reserved(struct irc_client *cl, const char *nick)
 {
 	struct server	*srv = cl->conn->srv;
+	struct account	 a;
+	int		 active;
 
 	if (irc_is_service_nick(srv, nick))
 		return 1;
@@ -74,7 +76,12 @@ irc_nick_reserved(struct irc_client *cl, const char *nick)
 		return 0;
 	if (!account_name_valid(nick))
 		return 0;
-	return store_account_get(srv->store, nick, NULL, NULL) == STORE_OK;
+	/* A sign-up still waiting for approval does not show. */
+	if (store_account_get(srv->store, nick, &a, NULL) != STORE_OK)
+		return 0;
+	active = strcmp(a.status, "active") == 0;
+	account_clear(&a);
+	return active;
 }
 
 /*
@@ -307,7 +314,8 @@ message_channel(struct irc_client *cl, const char *cmd, const char *target,
 	struct irc_channel	*ch;
 	struct irc_member	*mb, *to;
 	struct irc_event	 ev;
-	const char		*why, *name = target;
+	const char		*why_not, *name = target;
+	char			 why[160];
 	int			 tagmsg = (strcmp(cmd, "TAGMSG") == 0);
 	size_t			 i;
 
@@ -318,10 +326,12 @@ message_channel(struct irc_client *cl, const char *cmd, const char *target,
 		return CONN_OK;
 	}
 	mb = irc_member_find(cl, ch);
-	if ((why = cannot_send(ch, cl, mb)) != NULL) {
-		irc_numeric(cl, ERR_CANNOTSENDTOCHAN, ch->name, why);
+	if ((why_not = cannot_send(ch, cl, mb)) != NULL) {
+		irc_numeric(cl, ERR_CANNOTSENDTOCHAN, ch->name, why_not);
 		return CONN_OK;
 	}
+	if (!tagmsg && irc_mod_flood(cl, text))
+		return CONN_OK;
 	if (tagmsg)
 		irc_event_init(&ev, ":%s TAGMSG %s", irc_prefix(cl), target);
 	else
@@ -330,6 +340,13 @@ message_channel(struct irc_client *cl, const char *cmd, const char *target,
 	irc_new_msgid(cl->is, ev.msgid, sizeof ev.msgid);
 	ev.account = cl->account;
 	ev.ctags = ctags;
+	/* A new member's message may wait for a moderator first. */
+	if (!tagmsg && need == 0 && irc_mod_must_hold(cl, text, why,
+	    sizeof why)) {
+		irc_mod_hold(cl, ch, cmd, ev.msgid, ev.ms, ctags, text, why);
+		irc_event_free(&ev);
+		return CONN_OK;
+	}
 	/*
 	 * Stored (and committed) before anyone sees it, the sender's echo
 	 * included: whatever was echoed survives a crash.
@@ -383,6 +400,14 @@ message_user(struct irc_client *cl, const char *cmd, const char *target,
 		irc_numeric(cl, ERR_NOSUCHNICK, target);
 		return CONN_OK;
 	}
+	/* Muted everywhere: not to members privately either. */
+	if (!tagmsg && to != cl && irc_mod_muted(cl, NULL)) {
+		irc_fail(cl, cmd, "MUTED", to->nick, "You are muted by the "
+		    "moderators for now");
+		return CONN_OK;
+	}
+	if (!tagmsg && irc_mod_flood(cl, text))
+		return CONN_OK;
 	if (tagmsg)
 		irc_event_init(&ev, ":%s TAGMSG %s", irc_prefix(cl), to->nick);
 	else

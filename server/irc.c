@@ -563,6 +563,9 @@ cap_offered(struct irc_client *cl, int i)
 	if (i == CAP_STS)
 		return cl->cap_version >= 302 && cap_value(cl, i, buf,
 		    sizeof buf) != NULL;
+	/* No sign-up here: the server does not take REGISTER. */
+	if (i == CAP_ACCOUNT_REGISTRATION)
+		return strcmp(cl->conn->srv->cf->registration, "closed") != 0;
 	return 1;
 }
 
@@ -1201,6 +1204,7 @@ irc_on_free(struct conn *c)
 	free(cl->host);
 	free(cl->account);
 	free(cl->specialty);
+	free(cl->pending_account);
 	free(cl->away);
 	free(cl);
 	c->pstate = NULL;

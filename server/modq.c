@@ -13,7 +13,9 @@
 #include "log.h"
 #include "modq.h"
 #include "safety.h"
+#include "store-irc.h"
 #include "store-modq.h"
+#include "store-nntp.h"
 #include "xmalloc.h"
 
 #define MODQ_MAX_OPS		8
@@ -34,6 +36,8 @@ struct modq_state {
 	void			(*alert)(struct server *, const char *);
 	int			(*notify)(struct server *, const char *,
 				    const char *);
+	void			(*account_hook)(struct server *,
+				    const char *, int, const char *);
 	struct safety		*safety;
 	struct sanction		*sanctions;	/* active, cached */
 	size_t			 nsanctions;
@@ -68,6 +72,13 @@ void
 modq_set_notify(int (*fn)(struct server *, const char *, const char *))
 {
 	mq.notify = fn;
+}
+
+void
+modq_set_account_hook(void (*fn)(struct server *, const char *, int,
+    const char *))
+{
+	mq.account_hook = fn;
 }
 
 static const struct modq_ops *
@@ -216,6 +227,86 @@ expire_cb(evutil_socket_t fd, short what, void *arg)
 	modq_expire(arg);
 }
 
+/*
+ * Sign-ups waiting for approval are accounts with status "pending":
+ * approving activates one, rejecting removes it (nothing else refers to
+ * a pending account).  The protocol that took the sign-up hears of the
+ * decision through the account hook, to tell the applicant.
+ */
+static int
+account_apply(struct server *srv, const char *ref, const char *action,
+    const char *actor, const char *reason, char *msg, size_t msglen)
+{
+	int	rc, approved;
+
+	(void)actor;
+	if (strcmp(action, "approve") == 0) {
+		approved = 1;
+		rc = store_account_set_status(srv->store, ref, "pending",
+		    "active");
+		if (rc == STORE_OK && srv->cf->new_member_probation > 0)
+			store_account_set_probation(srv->store, ref,
+			    srv->cf->new_member_probation);
+	} else if (strcmp(action, "reject") == 0) {
+		approved = 0;
+		rc = store_account_delete_pending(srv->store, ref);
+	} else {
+		snprintf(msg, msglen, "A sign-up is approved or rejected, not "
+		    "%s", action);
+		return -1;
+	}
+	if (rc == STORE_NOTFOUND) {
+		snprintf(msg, msglen, "No sign-up of %s is waiting", ref);
+		return -1;
+	}
+	if (rc != STORE_OK) {
+		snprintf(msg, msglen, "Database error");
+		return -1;
+	}
+	if (mq.account_hook != NULL)
+		mq.account_hook(srv, ref, approved, reason);
+	return 0;
+}
+
+static const struct modq_ops account_ops = { "account", account_apply };
+
+int64_t
+modq_signup(struct server *srv, const char *name, const char *via)
+{
+	int64_t	 id;
+	int	 isnew;
+	char	 what[64];
+
+	snprintf(what, sizeof what, "sign-up via %s", via);
+	if (store_modq_upsert(srv->store, "signup", "account", name, name,
+	    NULL, what, &id, &isnew) != STORE_OK)
+		return -1;
+	alert(srv, "queue #%lld: %s asks to join (%s); APPROVE or REJECT it",
+	    (long long)id, name, what);
+	return id;
+}
+
+int64_t
+modq_flag(struct server *srv, const char *item_type, const char *item_ref,
+    const char *author, const char *location, const char *excerpt,
+    const char *reason)
+{
+	int64_t	 id;
+	int	 isnew;
+	char	*ex = excerpt_of(excerpt);
+
+	if (store_modq_upsert(srv->store, "report", item_type, item_ref,
+	    author, location, ex, &id, &isnew) != STORE_OK) {
+		free(ex);
+		return -1;
+	}
+	free(ex);
+	store_modq_report(srv->store, id, "system", reason, "auto");
+	alert(srv, "queue #%lld: %s %s flagged for review: %s",
+	    (long long)id, item_type, item_ref, reason);
+	return id;
+}
+
 int
 modq_init(struct server *srv, char *err, size_t errlen)
 {
@@ -230,6 +321,7 @@ modq_init(struct server *srv, char *err, size_t errlen)
 		    safety_count(mq.safety), srv->cf->crisis_phrases_file);
 	} else
 		mq.safety = safety_empty();
+	modq_register(&account_ops);
 	modq_expire(srv);
 	mq.ev_expire = event_new(srv->base, -1, EV_PERSIST, expire_cb, srv);
 	event_add(mq.ev_expire, &tv);
@@ -378,6 +470,39 @@ modq_crisis_check(struct server *srv, const char *text, size_t len,
 }
 
 int
+modq_is_new_member(struct server *srv, const char *role, int probation,
+    int64_t created)
+{
+	if (role == NULL || strcmp(role, "member") != 0)
+		return 0;
+	return probation > 0 || (srv->cf->probation_days > 0 &&
+	    (int64_t)time(NULL) - created <
+	    (int64_t)srv->cf->probation_days * 86400);
+}
+
+int
+modq_over_link_limit(struct server *srv, const char *text, size_t len,
+    char *why, size_t whylen)
+{
+	int	links, emails;
+
+	safety_count_links(text, len, &links, &emails);
+	if (links > srv->cf->probation_max_links) {
+		snprintf(why, whylen, "new members may include at most %d "
+		    "link%s", srv->cf->probation_max_links,
+		    srv->cf->probation_max_links == 1 ? "" : "s");
+		return 1;
+	}
+	if (emails > srv->cf->probation_max_emails) {
+		snprintf(why, whylen, "new members may include at most %d "
+		    "e-mail address%s", srv->cf->probation_max_emails,
+		    srv->cf->probation_max_emails == 1 ? "" : "es");
+		return 1;
+	}
+	return 0;
+}
+
+int
 modq_decide(struct server *srv, int64_t id, const char *action,
     const char *actor, const char *reason, char *msg, size_t msglen)
 {
@@ -408,12 +533,19 @@ modq_decide(struct server *srv, int64_t id, const char *action,
 		snprintf(msg, msglen, "Unknown action %s", action);
 		goto out;
 	}
+	if (strcmp(kind, "signup") == 0 && strcmp(action, "approve") != 0 &&
+	    strcmp(action, "reject") != 0) {
+		snprintf(msg, msglen, "A sign-up is approved or rejected");
+		goto out;
+	}
 	/*
 	 * Approving a report means the reported item is fine (nothing to
-	 * publish); approving a held item publishes it.
+	 * publish); approving a held item publishes it, approving a
+	 * sign-up activates the account.
 	 */
 	if (strcmp(action, "dismiss") != 0 &&
-	    !(strcmp(kind, "held") != 0 && strcmp(action, "approve") == 0) &&
+	    !(strcmp(kind, "held") != 0 && strcmp(kind, "signup") != 0 &&
+	    strcmp(action, "approve") == 0) &&
 	    apply(srv, type, ref, action, actor, reason, msg, msglen) != 0)
 		goto out;
 	if (store_modq_close(srv->store, id, resolution, actor) != STORE_OK) {
@@ -429,6 +561,16 @@ modq_decide(struct server *srv, int64_t id, const char *action,
 		store_account_probation_done(srv->store, author);
 	snprintf(audit_action, sizeof audit_action, "%s", action);
 	store_audit(srv->store, actor, audit_action, ref, reason);
+	/* The author of a refused post or message hears why. */
+	if (strcmp(kind, "held") == 0 && strcmp(action, "reject") == 0 &&
+	    author != NULL && mq.notify != NULL) {
+		char	word[600];
+
+		snprintf(word, sizeof word, "your %s %s was not published: "
+		    "%s", strcmp(type, "chat") == 0 ? "message" : "post", ref,
+		    reason != NULL ? reason : "no reason given");
+		mq.notify(srv, author, word);
+	}
 	snprintf(msg, msglen, "Queue entry #%lld %s", (long long)id,
 	    resolution);
 	alert(srv, "queue #%lld %s by %s", (long long)id, resolution, actor);
@@ -632,5 +774,388 @@ modq_note(struct server *srv, const char *account, const char *actor,
 		return -1;
 	/* The note itself is private to moderators: not in the audit log. */
 	store_audit(srv->store, actor, "note", account, NULL);
+	return 0;
+}
+
+/*
+ * Context of a queue item, for the moderator deciding on it: the chat
+ * lines around a chat message (same room, a few before and after), the
+ * article and the one it answers for an article.
+ */
+#define CONTEXT_LINES	3
+
+struct ctx_emit {
+	store_row_cb	 cb;
+	void		*arg;
+};
+
+static void
+ctx_row(struct ctx_emit *ce, const char *pos, const char *when,
+    const char *who, const char *text)
+{
+	static const char *const names[] = { "position", "time", "who",
+	    "text" };
+	const char	*vals[4];
+	char		*t = excerpt_of(text);
+
+	vals[0] = pos;
+	vals[1] = when;
+	vals[2] = who;
+	vals[3] = t;
+	ce->cb(4, names, vals, ce->arg);
+	free(t);
+}
+
+struct chat_lines {
+	struct chat_msg	*v;
+	size_t		 n;
+};
+
+static void
+chat_line_add(const struct chat_msg *m, void *arg)
+{
+	struct chat_lines	*cl = arg;
+	struct chat_msg		*d;
+
+	cl->v = xreallocarray(cl->v, cl->n + 1, sizeof *cl->v);
+	d = &cl->v[cl->n++];
+	memset(d, 0, sizeof *d);
+	d->time = m->time;
+	d->source = xstrdup(m->source != NULL ? m->source : "?");
+	d->account = m->account != NULL ? xstrdup(m->account) : NULL;
+	d->text = xstrdup(m->text != NULL ? m->text : "");
+}
+
+static void
+chat_ctx_row(struct ctx_emit *ce, const char *pos, const struct chat_msg *m)
+{
+	char		 when[32], who[128];
+	time_t		 t = (time_t)(m->time / 1000);
+	struct tm	 tm;
+	const char	*bang;
+
+	gmtime_r(&t, &tm);
+	strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
+	/* The nick, never the (cloaked) host. */
+	bang = strchr(m->source, '!');
+	snprintf(who, sizeof who, "%.*s%s%s%s",
+	    bang != NULL ? (int)(bang - m->source) : (int)strlen(m->source),
+	    m->source, m->account != NULL ? " (" : "",
+	    m->account != NULL ? m->account : "",
+	    m->account != NULL ? ")" : "");
+	ctx_row(ce, pos, when, who, m->text);
+}
+
+static void
+chat_lines_free(struct chat_lines *cl)
+{
+	size_t	i;
+
+	for (i = 0; i < cl->n; i++)
+		chat_msg_clear(&cl->v[i]);
+	free(cl->v);
+	memset(cl, 0, sizeof *cl);
+}
+
+static void
+chat_context(struct server *srv, const char *ref, struct ctx_emit *ce)
+{
+	struct chat_msg		m;
+	struct chat_lines	before, after;
+	size_t			i;
+
+	memset(&m, 0, sizeof m);
+	if (store_chat_get(srv->store, ref, &m) != STORE_OK) {
+		ctx_row(ce, "missing", "", "", "the message is no longer "
+		    "stored");
+		return;
+	}
+	memset(&before, 0, sizeof before);
+	memset(&after, 0, sizeof after);
+	store_chat_range(srv->store, m.target, 0, 0, m.time, m.id, 1,
+	    CONTEXT_LINES, chat_line_add, &before);
+	store_chat_range(srv->store, m.target, m.time, m.id, INT64_MAX,
+	    INT64_MAX, 0, CONTEXT_LINES, chat_line_add, &after);
+	for (i = before.n; i > 0; i--)
+		chat_ctx_row(ce, "before", &before.v[i - 1]);
+	chat_ctx_row(ce, "item", &m);
+	for (i = 0; i < after.n; i++)
+		chat_ctx_row(ce, "after", &after.v[i]);
+	chat_lines_free(&before);
+	chat_lines_free(&after);
+	chat_msg_clear(&m);
+}
+
+struct art_ctx {
+	int	 found;
+	char	*fields[5];	/* overview: Subject From Date Msgid Refs */
+	char	*groups;
+};
+
+static int
+art_ctx_cb(const struct nntp_art *a, void *arg)
+{
+	struct art_ctx	*ac = arg;
+	const char	*p = a->overview, *tab;
+	int		 i;
+
+	ac->found = 1;
+	for (i = 0; i < 5; i++) {
+		tab = strchr(p, '\t');
+		ac->fields[i] = tab != NULL ? xstrndup(p, (size_t)(tab - p)) :
+		    xstrdup(p);
+		p = tab != NULL ? tab + 1 : p + strlen(p);
+	}
+	ac->groups = xstrdup(a->xref);
+	return 0;
+}
+
+static void
+art_ctx_free(struct art_ctx *ac)
+{
+	int	i;
+
+	for (i = 0; i < 5; i++)
+		free(ac->fields[i]);
+	free(ac->groups);
+	memset(ac, 0, sizeof *ac);
+}
+
+static void
+article_context(struct server *srv, const char *ref, struct ctx_emit *ce)
+{
+	struct art_ctx	 ac, parent;
+	const char	*lt, *gt;
+	char		*pid, line[512];
+
+	memset(&ac, 0, sizeof ac);
+	if (store_nntp_by_msgid(srv->store, ref, 0, art_ctx_cb, &ac) !=
+	    STORE_OK || !ac.found) {
+		art_ctx_free(&ac);
+		ctx_row(ce, "missing", "", "", "the article is not stored");
+		return;
+	}
+	snprintf(line, sizeof line, "%s (in %s)", ac.fields[0],
+	    ac.groups[0] != '\0' ? ac.groups : "no group yet");
+	ctx_row(ce, "article", ac.fields[2], ac.fields[1], line);
+	/* The thread: the article this one answers (last of References). */
+	if ((lt = strrchr(ac.fields[4], '<')) != NULL &&
+	    (gt = strchr(lt, '>')) != NULL) {
+		pid = xstrndup(lt, (size_t)(gt - lt) + 1);
+		memset(&parent, 0, sizeof parent);
+		if (store_nntp_by_msgid(srv->store, pid, 0, art_ctx_cb,
+		    &parent) == STORE_OK && parent.found) {
+			snprintf(line, sizeof line, "%s %s", parent.fields[0],
+			    pid);
+			ctx_row(ce, "in reply to", parent.fields[2],
+			    parent.fields[1], line);
+		} else
+			ctx_row(ce, "in reply to", "", "", pid);
+		art_ctx_free(&parent);
+		free(pid);
+	} else
+		ctx_row(ce, "thread", "", "", "starts a new thread");
+	art_ctx_free(&ac);
+}
+
+void
+modq_context(struct server *srv, const char *item_type, const char *item_ref,
+    store_row_cb cb, void *arg)
+{
+	struct ctx_emit	ce = { cb, arg };
+
+	if (strcmp(item_type, "chat") == 0)
+		chat_context(srv, item_ref, &ce);
+	else if (strcmp(item_type, "article") == 0)
+		article_context(srv, item_ref, &ce);
+}
+
+struct body_ctx {
+	char	*body;
+};
+
+static int
+body_cb(const struct nntp_art *a, void *arg)
+{
+	struct body_ctx	*bc = arg;
+
+	if (a->text != NULL && a->len >= a->header_len)
+		bc->body = xstrndup(a->text + a->header_len, a->len -
+		    a->header_len);
+	return 0;
+}
+
+/* Rendering for people: one line at a time through LINE. */
+struct render {
+	void	(*line)(void *, const char *);
+	void	 *arg;
+	int	  rows;
+	const char *indent;
+};
+
+static void
+emit(struct render *r, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+emit(struct render *r, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	 buf[1024];
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	r->line(r->arg, buf);
+}
+
+/* A row as "name=value ..." (or the context row as a chat-like line). */
+static void
+render_row(int n, const char *const *names, const char *const *vals,
+    void *arg)
+{
+	struct render	*r = arg;
+	char		 buf[1024];
+	size_t		 o = 0;
+	int		 i;
+
+	if (n == 4 && strcmp(names[0], "position") == 0) {
+		emit(r, "%s%-11s %s %s: %s", r->indent, vals[0],
+		    vals[1] != NULL ? vals[1] : "", vals[2] != NULL ?
+		    vals[2] : "", vals[3] != NULL ? vals[3] : "");
+		r->rows++;
+		return;
+	}
+	for (i = 0; i < n && o < sizeof buf - 1; i++)
+		o += (size_t)snprintf(buf + o, sizeof buf - o, "%s%s: %s",
+		    i ? "; " : "", names[i], vals[i] != NULL ? vals[i] : "-");
+	emit(r, "%s%s", r->indent, buf);
+	r->rows++;
+}
+
+struct entry_fields {
+	char	*v[12];
+};
+
+static const char *const entry_names[] = { "id", "kind", "item_type",
+    "item_ref", "author", "location", "excerpt", "state", "resolution",
+    "resolved_by", "created", "updated" };
+
+static void
+entry_cb(int n, const char *const *names, const char *const *vals,
+    void *arg)
+{
+	struct entry_fields	*ef = arg;
+	int			 i, j;
+
+	for (i = 0; i < n; i++)
+		for (j = 0; j < 12; j++)
+			if (strcmp(names[i], entry_names[j]) == 0)
+				ef->v[j] = vals[i] != NULL ?
+				    xstrdup(vals[i]) : NULL;
+}
+
+static int
+priority_of(const char *kind)
+{
+	return strcmp(kind, "crisis") == 0 ? 1 : strcmp(kind, "report") == 0 ?
+	    2 : strcmp(kind, "held") == 0 ? 3 : 4;
+}
+
+static void
+section(struct render *r, const char *title,
+    int (*fn)(struct store *, const char *, store_row_cb, void *),
+    struct store *st, const char *key)
+{
+	emit(r, "%s:", title);
+	r->rows = 0;
+	r->indent = "  ";
+	fn(st, key, render_row, r);
+	if (r->rows == 0)
+		emit(r, "  (none)");
+}
+
+/*
+ * Queue entry ID for a person: what it is, the content, its context,
+ * the reports, who has looked at it, the author's history and the
+ * moderators' notes.  VIEWER (when not NULL) is recorded as having
+ * looked.  -1 when there is no such entry.
+ */
+int
+modq_render(struct server *srv, int64_t id, const char *viewer,
+    void (*line)(void *, const char *), void *arg)
+{
+	struct entry_fields	 ef;
+	struct render		 r = { line, arg, 0, "" };
+	struct body_ctx		 bc = { NULL };
+	const char		*kind, *type, *ref, *author;
+	char			*p, *nl;
+	int			 n, i;
+
+	memset(&ef, 0, sizeof ef);
+	if (store_modq_get(srv->store, id, entry_cb, &ef) != STORE_OK)
+		return -1;
+	kind = ef.v[1] != NULL ? ef.v[1] : "?";
+	type = ef.v[2] != NULL ? ef.v[2] : "?";
+	ref = ef.v[3] != NULL ? ef.v[3] : "?";
+	author = ef.v[4];
+	emit(&r, "Queue entry #%lld: %s (priority %d of 4: crisis, report, "
+	    "held, sign-up), %s%s%s", (long long)id, kind, priority_of(kind),
+	    ef.v[7] != NULL ? ef.v[7] : "?", ef.v[8] != NULL ? " - " : "",
+	    ef.v[8] != NULL ? ef.v[8] : "");
+	if (ef.v[9] != NULL)
+		emit(&r, "Decided by: %s at %s", ef.v[9], ef.v[11] != NULL ?
+		    ef.v[11] : "?");
+	emit(&r, "Item: %s %s", type, ref);
+	emit(&r, "Author: %s", author != NULL ? author : "(not signed in)");
+	if (ef.v[5] != NULL)
+		emit(&r, "Where: %s", ef.v[5]);
+	emit(&r, "Queued: %s UTC", ef.v[10] != NULL ? ef.v[10] : "?");
+	emit(&r, "Excerpt: %s", ef.v[6] != NULL ? ef.v[6] : "");
+	/* A held or reported article: its text, for deciding. */
+	if (strcmp(type, "article") == 0 && store_nntp_by_msgid(srv->store,
+	    ref, STORE_NNTP_TEXT, body_cb, &bc) == STORE_OK &&
+	    bc.body != NULL) {
+		emit(&r, "Content:");
+		for (p = bc.body, n = 0; *p != '\0' && n < 60; p = nl, n++) {
+			nl = strchr(p, '\n');
+			if (nl == NULL)
+				nl = p + strlen(p);
+			emit(&r, "  | %.*s", (int)(nl - p > 0 && nl[-1] ==
+			    '\r' ? nl - p - 1 : nl - p), p);
+			if (*nl == '\n')
+				nl++;
+		}
+		if (*p != '\0')
+			emit(&r, "  | [...]");
+	}
+	free(bc.body);
+	if (strcmp(type, "chat") == 0 || strcmp(type, "article") == 0) {
+		emit(&r, "Context:");
+		r.rows = 0;
+		r.indent = "  ";
+		modq_context(srv, type, ref, render_row, &r);
+	}
+	r.indent = "  ";
+	emit(&r, "Reports:");
+	r.rows = 0;
+	store_modq_reports(srv->store, id, render_row, &r);
+	if (r.rows == 0)
+		emit(&r, "  (none)");
+	emit(&r, "Seen by:");
+	r.rows = 0;
+	store_modq_viewers(srv->store, id, render_row, &r);
+	if (r.rows == 0)
+		emit(&r, "  (nobody yet)");
+	if (author != NULL) {
+		section(&r, "Author's history", store_modq_author_history,
+		    srv->store, author);
+		section(&r, "Moderator notes on the author", store_notes,
+		    srv->store, author);
+	}
+	if (viewer != NULL)
+		store_modq_view(srv->store, id, viewer);
+	for (i = 0; i < 12; i++)
+		free(ef.v[i]);
 	return 0;
 }

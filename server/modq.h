@@ -57,6 +57,17 @@ const char *modq_crisis_check(struct server *, const char *text, size_t len,
 	    const char *item_type, const char *item_ref, const char *author,
 	    const char *location);
 
+/*
+ * Probation limits.  A member is new while on probation or within
+ * probation_days of making the account (doctors, moderators and admins
+ * never are).  Over the link or e-mail address limit, a new member's
+ * post or message waits for a moderator: 1 with WHY set, else 0.
+ */
+int	 modq_is_new_member(struct server *, const char *role, int probation,
+	    int64_t created);
+int	 modq_over_link_limit(struct server *, const char *text, size_t len,
+	    char *why, size_t whylen);
+
 /* Decide on queue entry ID: approve, reject, dismiss or hide. */
 int	 modq_decide(struct server *, int64_t id, const char *action,
 	    const char *actor, const char *reason, char *msg, size_t msglen);
@@ -84,6 +95,35 @@ int	 modq_warn(struct server *, const char *account, const char *actor,
 	    const char *text, char *msg, size_t msglen);
 int	 modq_note(struct server *, const char *account, const char *actor,
 	    const char *text);
+
+/*
+ * Sign-up NAME waits for approval: a "signup" queue entry (approve
+ * activates the pending account, reject removes it).  The hook hears
+ * each decision (APPROVED 1 or 0, REASON may be NULL).
+ */
+int64_t	 modq_signup(struct server *, const char *name, const char *via);
+void	 modq_set_account_hook(void (*)(struct server *, const char *name,
+	    int approved, const char *reason));
+/* The server itself flags an item for review (actor "system"). */
+int64_t	 modq_flag(struct server *, const char *item_type,
+	    const char *item_ref, const char *author, const char *location,
+	    const char *excerpt, const char *reason);
+
+/*
+ * Context rows (position, time, who, text) of an item: the chat lines
+ * around a chat message, the article and its parent for an article.
+ */
+void	 modq_context(struct server *, const char *item_type,
+	    const char *item_ref,
+	    void (*)(int, const char *const *, const char *const *, void *),
+	    void *);
+/*
+ * Entry ID for people, line by line: content, context, reports, who has
+ * seen it, the author's history and notes.  VIEWER is recorded as a
+ * viewer when not NULL.  -1 when there is no such entry.
+ */
+int	 modq_render(struct server *, int64_t id, const char *viewer,
+	    void (*line)(void *, const char *), void *arg);
 
 /* "1d", "12h", "30m", "90s", "2w" or a number of seconds; -1 if bad. */
 int	 modq_parse_duration(const char *);

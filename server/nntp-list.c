@@ -15,6 +15,7 @@
 
 #include "nntp-codes.h"
 #include "nntp-int.h"
+#include "nntp-queue.h"
 #include "nntp-util.h"
 #include "wildmat.h"
 #include "xmalloc.h"
@@ -75,6 +76,9 @@ list_group_cb(const struct nntp_group *g, void *arg)
 
 	if (!nntp_can_list(c, l->s, g->name, g->level))
 		return 0;
+	/* A stored group of the queue group's name is hidden by it. */
+	if (g->id != NNTP_QUEUE_GID && nntp_queue_is(c, g->name))
+		return 0;
 	if (l->wildmat != NULL && !wildmat_list_match(g->name, l->wildmat))
 		return 0;
 	switch (l->kind) {
@@ -131,9 +135,10 @@ int
 nntp_cmd_list(struct conn *c, struct nntp_session *s, int argc,
     char **argv)
 {
-	struct list_ctx	l;
-	size_t		i;
-	const char	*arg = argc == 3 ? argv[2] : NULL;
+	struct list_ctx		l;
+	struct nntp_group	qg;
+	size_t			i;
+	const char		*arg = argc == 3 ? argv[2] : NULL;
 	int		rc = STORE_OK, kind = 0;
 
 	if (argc >= 2) {
@@ -187,6 +192,10 @@ nntp_cmd_list(struct conn *c, struct nntp_session *s, int argc,
 	default:
 		rc = store_nntp_group_list_as(c->srv->store, 0,
 		    nntp_viewer(s), list_group_cb, &l);
+		/* Moderators see the queue as a group too. */
+		if (rc != STORE_ERROR && nntp_queue_visible(c, s) &&
+		    nntp_queue_group(c, &qg) == STORE_OK)
+			list_group_cb(&qg, &l);
 		break;
 	}
 	if (rc == STORE_ERROR) {

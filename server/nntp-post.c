@@ -31,6 +31,7 @@
 #include "store-modq.h"
 #include "nntp-codes.h"
 #include "nntp-int.h"
+#include "nntp-queue.h"
 #include "nntp-util.h"
 #include "xmalloc.h"
 
@@ -151,6 +152,7 @@ struct posting {
 	int64_t		 replace_id;
 	int64_t		 cancel_id;
 	int		 report;	/* a follow-up to the report group */
+	char		 limit_why[128];	/* probation limits */
 	const char	*hotline;	/* crisis phrase matched: show this */
 	char		 ack[512];	/* extra words for the 240 reply */
 	char		 why[256];
@@ -251,6 +253,14 @@ check_groups(struct conn *c, struct nntp_session *s, struct posting *p,
 			    "Approved") != NULL ? "Approved: header from a "
 			    "non-moderator" : "moderated group";
 		}
+	}
+	/* A new member's links and addresses wait for a moderator. */
+	if (!p->hold && !mod && !p->report && modq_is_new_member(c->srv,
+	    s->acct.role, s->acct.probation, s->acct.created) &&
+	    modq_over_link_limit(c->srv, p->a.body, p->a.body_len,
+	    p->limit_why, sizeof p->limit_why)) {
+		p->hold = 1;
+		p->hold_reason = p->limit_why;
 	}
 	if (!p->hold && s->acct.probation > 0 && !mod) {
 		p->hold = 1;
@@ -585,6 +595,11 @@ accept_article(struct conn *c, struct nntp_session *s, struct posting *p,
 		return -1;
 	}
 
+	/* A follow-up in the queue group is a moderator's decision. */
+	if (!transit && nntp_queue_named(c, article_header_get(&p->a,
+	    "Newsgroups")))
+		return nntp_queue_post(c, s, &p->a, p->ack, sizeof p->ack,
+		    p->why, sizeof p->why);
 	if (!transit && (v = article_header_get(&p->a, "Control")) != NULL) {
 		if (strncasecmp(v, "cancel", 6) != 0 ||
 		    (v[6] != ' ' && v[6] != '\t')) {

@@ -18,6 +18,7 @@
 #include "log.h"
 #include "nntp-codes.h"
 #include "nntp-int.h"
+#include "nntp-queue.h"
 #include "nntp-util.h"
 #include "wildmat.h"
 #include "xmalloc.h"
@@ -68,8 +69,7 @@ select_group(struct conn *c, struct nntp_session *s, const char *name,
 	int	rc;
 
 	memset(gc, 0, sizeof *gc);
-	rc = store_nntp_group_get_as(c->srv->store, name, nntp_viewer(s),
-	    group_copy_cb, gc);
+	rc = nntp_src_group_get(c, s, name, group_copy_cb, gc);
 	if (rc == STORE_ERROR) {
 		nntp_reply(c, NNTP_403_FAULT);
 		return -1;
@@ -221,13 +221,13 @@ more_range(struct conn *c, struct nntp_session *s)
 		return 1;
 	}
 	if (s->lr_kind == LR_LISTGROUP)
-		n = store_nntp_nums(c->srv->store, s->gid, s->lr_next,
-		    s->lr_hi, NNTP_ROWS_PER_STEP, listgroup_num_cb, c);
+		n = nntp_src_nums(c, s, s->lr_next, s->lr_hi,
+		    NNTP_ROWS_PER_STEP, listgroup_num_cb, c);
 	else {
 		if (s->lr_kind != LR_OVER && hdr_needs_header(s->lr_field))
 			flags = STORE_NNTP_HEADER;
-		n = store_nntp_range(c->srv->store, s->gid, s->lr_next,
-		    s->lr_hi, NNTP_ROWS_PER_STEP, flags, range_row_cb, c);
+		n = nntp_src_range(c, s, s->lr_next, s->lr_hi,
+		    NNTP_ROWS_PER_STEP, flags, range_row_cb, c);
 	}
 	/*
 	 * Fewer rows than asked (and not because the chunk is full): the
@@ -260,8 +260,8 @@ nntp_cmd_listgroup(struct conn *c, struct nntp_session *s, int argc,
 			nntp_reply(c, NNTP_412_NOTINGROUP);
 			return CONN_OK;
 		}
-		if (store_nntp_group_get(c->srv->store, s->gname,
-		    group_copy_cb, &gc) != STORE_OK) {
+		if (nntp_src_group_get(c, s, s->gname, group_copy_cb,
+		    &gc) != STORE_OK) {
 			nntp_reply(c, NNTP_403_FAULT);
 			return CONN_OK;
 		}
@@ -395,14 +395,16 @@ nntp_cmd_article(struct conn *c, struct nntp_session *s, int argc,
 	else
 		f.kind = K_ARTICLE;
 	flags = f.kind == K_STAT ? 0 : STORE_NNTP_TEXT;
+	if (f.kind == K_ARTICLE || f.kind == K_BODY)
+		flags |= NNTP_SRC_VIEW;
 
 	if (argc == 2 && (m = msgid_arg(argv[1])) != 0) {
 		if (m < 0) {
 			nntp_reply(c, NNTP_501_MSGID);
 			return CONN_OK;
 		}
-		rc = store_nntp_by_msgid_as(c->srv->store, argv[1],
-		    nntp_viewer(s), flags, art_found_cb, &f);
+		rc = nntp_src_by_msgid(c, s, argv[1], flags, art_found_cb,
+		    &f);
 		if (rc == STORE_ERROR)
 			nntp_reply(c, NNTP_403_FAULT);
 		else if (f.ok != 2)
@@ -425,8 +427,7 @@ nntp_cmd_article(struct conn *c, struct nntp_session *s, int argc,
 		num = s->cur;
 	}
 	f.num = num;
-	rc = store_nntp_by_num(c->srv->store, s->gid, num, flags,
-	    art_found_cb, &f);
+	rc = nntp_src_by_num(c, s, num, flags, art_found_cb, &f);
 	if (rc == STORE_ERROR) {
 		nntp_reply(c, NNTP_403_FAULT);
 		return CONN_OK;
@@ -466,11 +467,11 @@ next_last(struct conn *c, struct nntp_session *s, int next)
 		nntp_reply(c, NNTP_420_NOCURRENT);
 		return CONN_OK;
 	}
-	num = next ? store_nntp_num_next(c->srv->store, s->gid, s->cur) :
-	    store_nntp_num_prev(c->srv->store, s->gid, s->cur);
+	num = next ? nntp_src_next(c, s, s->cur) : nntp_src_prev(c, s,
+	    s->cur);
 	memset(&f, 0, sizeof f);
-	if (num == 0 || store_nntp_by_num(c->srv->store, s->gid, num, 0,
-	    msgid_only_cb, &f) != STORE_OK) {
+	if (num == 0 || nntp_src_by_num(c, s, num, 0, msgid_only_cb, &f) !=
+	    STORE_OK) {
 		nntp_reply(c, next ? NNTP_421_NONEXT : NNTP_422_NOPREV);
 		return CONN_OK;
 	}
@@ -554,8 +555,7 @@ over_or_hdr(struct conn *c, struct nntp_session *s, int kind,
 			return CONN_OK;
 		}
 		o.by_msgid = 1;
-		rc = store_nntp_by_msgid_as(c->srv->store, arg,
-		    nntp_viewer(s), flags, one_cb, &o);
+		rc = nntp_src_by_msgid(c, s, arg, flags, one_cb, &o);
 		if (rc == STORE_ERROR)
 			nntp_reply(c, NNTP_403_FAULT);
 		else if (!o.found)
@@ -575,16 +575,14 @@ over_or_hdr(struct conn *c, struct nntp_session *s, int kind,
 			nntp_reply(c, NNTP_420_NOCURRENT);
 			return CONN_OK;
 		}
-		rc = store_nntp_by_num(c->srv->store, s->gid, s->cur, flags,
-		    one_cb, &o);
+		rc = nntp_src_by_num(c, s, s->cur, flags, one_cb, &o);
 		if (rc == STORE_ERROR)
 			nntp_reply(c, NNTP_403_FAULT);
 		else if (!o.found)
 			nntp_reply(c, NNTP_420_NOCURRENT);
 		return CONN_OK;
 	}
-	first = lo > hi ? 0 : store_nntp_num_next(c->srv->store, s->gid,
-	    lo - 1);
+	first = lo > hi ? 0 : nntp_src_next(c, s, lo - 1);
 	if (first == 0 || first > hi) {
 		nntp_reply(c, NNTP_423_NORANGE);
 		return CONN_OK;

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "safety.h"
 #include "utf8.h"
@@ -213,4 +214,78 @@ safety_match(const struct safety *sf, const char *text, size_t len)
 			hit = sf->p[i].label;
 	free(folded);
 	return hit;
+}
+
+static int
+is_scheme_char(int ch)
+{
+	return isalnum(ch) || ch == '+' || ch == '-' || ch == '.';
+}
+
+/* One word (no spaces): a link, an e-mail address, or neither. */
+static void
+count_word(const char *w, size_t n, int *links, int *emails)
+{
+	const char	*at, *dot;
+	size_t		 i;
+
+	/* Leading and trailing punctuation: <url>, (mail), "x", end. */
+	while (n > 0 && strchr("<([{\"'", *w) != NULL) {
+		w++;
+		n--;
+	}
+	while (n > 0 && strchr(">)]}\"',.;:!?", w[n - 1]) != NULL)
+		n--;
+	if (n == 0)
+		return;
+	if (n > 7 && strncasecmp(w, "mailto:", 7) == 0) {
+		(*emails)++;
+		return;
+	}
+	for (i = 0; i < n && is_scheme_char((unsigned char)w[i]); i++)
+		;
+	if (i > 0 && i + 3 < n && isalpha((unsigned char)w[0]) &&
+	    strncmp(w + i, "://", 3) == 0) {
+		(*links)++;
+		return;
+	}
+	if (n > 4 && strncasecmp(w, "www.", 4) == 0) {
+		(*links)++;
+		return;
+	}
+	at = memchr(w, '@', n);
+	if (at == NULL || at == w)
+		return;
+	dot = memchr(at, '.', n - (size_t)(at - w));
+	if (dot != NULL && dot > at + 1 && dot < w + n - 1 &&
+	    isalpha((unsigned char)w[n - 1]))
+		(*emails)++;
+}
+
+void
+safety_count_links(const char *text, size_t len, int *links, int *emails)
+{
+	const char	*p = text, *end = text + len, *ws;
+	int		 bol = 1;
+
+	*links = *emails = 0;
+	while (p < end) {
+		if (bol && *p == '>') {
+			/* A quoted line: skip to its end. */
+			while (p < end && *p != '\n')
+				p++;
+			continue;
+		}
+		if (*p == '\n' || *p == '\r' || *p == ' ' || *p == '\t') {
+			bol = *p == '\n';
+			p++;
+			continue;
+		}
+		bol = 0;
+		ws = p;
+		while (p < end && *p != ' ' && *p != '\t' && *p != '\r' &&
+		    *p != '\n')
+			p++;
+		count_word(ws, (size_t)(p - ws), links, emails);
+	}
 }

@@ -32,6 +32,13 @@ size_t		 safety_count(const struct safety *);
  */
 const char	*safety_match(const struct safety *, const char *text,
 		    size_t len);
+/*
+ * Links (scheme://... or www....) and e-mail addresses (local@domain.tld
+ * or mailto:) in TEXT (LEN bytes), counted per word; lines quoted with
+ * ">" are skipped (they are someone else's words).
+ */
+void		 safety_count_links(const char *text, size_t len, int *links,
+		    int *emails);
 /* Fold TEXT as the matcher does (xmalloc'd), for tests and tools. */
 char		*safety_fold(const char *text, size_t len);
 

@@ -26,6 +26,7 @@ enum {
 	I_CHAT_DELETE,
 	I_CHAT_LAST_TIME,
 	I_CHAT_HIDE,
+	I_CHAT_PUBLISH,
 	I_CHAT_BY_ACCOUNT,
 	I_CHAT_ERASE,
 	I_CHAT_PSEUDONYMIZE,
@@ -69,6 +70,9 @@ static const struct store_sql irc_sql[] = {
 	{ I_CHAT_HIDE,
 	  "UPDATE chat_messages SET hidden = ?2 WHERE msgid = ?1 AND "
 	  "hidden != ?2" },
+	{ I_CHAT_PUBLISH,
+	  "UPDATE chat_messages SET hidden = 0, time = ?2 WHERE msgid = ?1 "
+	  "AND hidden = 1" },
 	{ I_CHAT_BY_ACCOUNT,
 	  "SELECT " CHAT_COLS " FROM chat_messages WHERE lower(account) = "
 	  "lower(?1) ORDER BY time, id" },
@@ -569,6 +573,29 @@ store_chat_hide(struct store *st, const char *msgid, int hidden)
 	sqlite3_reset(s);
 	if (rc != SQLITE_DONE) {
 		store_log_error(st, "chat hide");
+		return STORE_ERROR;
+	}
+	return sqlite3_changes(st->db) > 0 ? STORE_OK : STORE_NOTFOUND;
+}
+
+/*
+ * A held message approved: visible, at time MS (when the room saw it);
+ * STORE_NOTFOUND when it was not waiting.
+ */
+int
+store_chat_publish(struct store *st, const char *msgid, int64_t ms)
+{
+	sqlite3_stmt	*s = stmt(st, I_CHAT_PUBLISH);
+	int		 rc;
+
+	if (s == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_text(s, 1, msgid, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, ms);
+	rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		store_log_error(st, "chat publish");
 		return STORE_ERROR;
 	}
 	return sqlite3_changes(st->db) > 0 ? STORE_OK : STORE_NOTFOUND;

@@ -41,6 +41,7 @@ int	 store_chat_range(struct store *, const char *target, int64_t lo_t,
 int	 store_chat_get(struct store *, const char *msgid, struct chat_msg *);
 int	 store_chat_delete(struct store *, const char *msgid);
 int	 store_chat_hide(struct store *, const char *msgid, int hidden);
+int	 store_chat_publish(struct store *, const char *msgid, int64_t ms);
 int	 store_chat_by_account(struct store *, const char *account,
 	    store_chat_cb, void *);
 int	 store_chat_erase(struct store *, const char *account,

@@ -39,6 +39,9 @@ enum {
 	Q_REPORTS_BY,
 	Q_LOGINS_OF,
 	Q_ACTIONS_ABOUT,
+	Q_OPEN_STATS,
+	Q_OPEN_IDS,
+	Q_OPEN_PREV,
 	Q_COUNT
 };
 
@@ -89,9 +92,12 @@ static const struct store_sql modq_sql[] = {
 	  "resolved_by = ?4, updated = ?5 WHERE item_type = ?1 AND "
 	  "item_ref = ?2 AND state = 'open'" },
 	{ Q_AUTHOR_HISTORY,
-	  "SELECT datetime(time, 'unixepoch') AS time, actor, action, reason "
-	  "FROM audit_log WHERE target = ?1 ORDER BY time DESC, id DESC "
-	  "LIMIT 20" },
+	  "SELECT datetime(time, 'unixepoch') AS time, actor, action, target, "
+	  "reason FROM audit_log WHERE action != 'hold' AND (target = ?1 OR "
+	  "target IN (SELECT msgid FROM chat_messages WHERE account = ?1) OR "
+	  "target IN (SELECT a.msgid FROM articles a JOIN accounts u ON "
+	  "u.id = a.author_id WHERE u.name_fold = lower(?1))) "
+	  "ORDER BY time DESC, id DESC LIMIT 20" },
 	{ Q_SANCTION_INSERT,
 	  "INSERT INTO sanctions (kind, target_type, target, scope, reason, "
 	  "actor, created, expires) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)" },
@@ -134,6 +140,14 @@ static const struct store_sql modq_sql[] = {
 	  "= lower(?1)) OR target IN (SELECT a.msgid FROM articles a JOIN "
 	  "accounts u ON u.id = a.author_id WHERE u.name_fold = lower(?1))) "
 	  "ORDER BY time DESC, id DESC LIMIT 50" },
+	{ Q_OPEN_STATS,
+	  "SELECT count(*), min(id), (SELECT max(id) FROM modq), "
+	  "(SELECT min(created) FROM modq) FROM modq WHERE state = 'open'" },
+	{ Q_OPEN_IDS,
+	  "SELECT id FROM modq WHERE state = 'open' AND id >= ?1 AND "
+	  "id <= ?2 ORDER BY id LIMIT ?3" },
+	{ Q_OPEN_PREV,
+	  "SELECT max(id) FROM modq WHERE state = 'open' AND id < ?1" },
 	{ Q_AUDIT_QUERY,
 	  "SELECT id, datetime(time, 'unixepoch') AS time, actor, action, "
 	  "target, reason FROM audit_log WHERE (?1 IS NULL OR actor = ?1) "
@@ -554,4 +568,76 @@ store_actions_about(struct store *st, const char *name, store_row_cb cb,
 
 	bind_text(s, 1, name);
 	return rows(st, s, cb, arg, "actions about");
+}
+
+/*
+ * The open entries as a newsgroup: how many, the lowest open id and the
+ * highest id ever given (entries are never deleted, so ids are never
+ * reused), and when the first entry was made.
+ */
+int
+store_modq_open_stats(struct store *st, int64_t *count, int64_t *low,
+    int64_t *high, int64_t *first)
+{
+	sqlite3_stmt	*s = q(st, Q_OPEN_STATS);
+	int		 rc = sqlite3_step(s);
+
+	if (rc == SQLITE_ROW) {
+		*count = sqlite3_column_int64(s, 0);
+		*low = sqlite3_column_int64(s, 1);
+		*high = sqlite3_column_int64(s, 2);
+		*first = sqlite3_column_int64(s, 3);
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW) {
+		store_log_error(st, "modq stats");
+		return STORE_ERROR;
+	}
+	return STORE_OK;
+}
+
+/* Open entry ids in LO..HI, at most LIMIT; the number seen or an error. */
+int
+store_modq_open_ids(struct store *st, int64_t lo, int64_t hi, int limit,
+    int (*cb)(int64_t, void *), void *arg)
+{
+	sqlite3_stmt	*s = q(st, Q_OPEN_IDS);
+	int64_t		*ids = NULL;
+	int		 rc, n = 0, i;
+
+	sqlite3_bind_int64(s, 1, lo);
+	sqlite3_bind_int64(s, 2, hi);
+	sqlite3_bind_int(s, 3, limit);
+	/* Collected first: the callback may run other queries. */
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		ids = xreallocarray(ids, (size_t)n + 1, sizeof *ids);
+		ids[n++] = sqlite3_column_int64(s, 0);
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		free(ids);
+		store_log_error(st, "modq open ids");
+		return STORE_ERROR;
+	}
+	for (i = 0; i < n; i++)
+		if (cb(ids[i], arg) != 0) {
+			i++;
+			break;
+		}
+	free(ids);
+	return i;
+}
+
+/* The open entry before NUM, or 0. */
+int64_t
+store_modq_open_prev(struct store *st, int64_t num)
+{
+	sqlite3_stmt	*s = q(st, Q_OPEN_PREV);
+	int64_t		 id = 0;
+
+	sqlite3_bind_int64(s, 1, num);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		id = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	return id;
 }

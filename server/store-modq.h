@@ -31,6 +31,11 @@ int	 store_modq_view(struct store *, int64_t id, const char *moderator);
 int	 store_modq_viewers(struct store *, int64_t id, store_row_cb, void *);
 int	 store_modq_author_history(struct store *, const char *author,
 	    store_row_cb, void *);
+int	 store_modq_open_stats(struct store *, int64_t *count, int64_t *low,
+	    int64_t *high, int64_t *first);
+int	 store_modq_open_ids(struct store *, int64_t lo, int64_t hi,
+	    int limit, int (*)(int64_t, void *), void *);
+int64_t	 store_modq_open_prev(struct store *, int64_t num);
 int	 store_modq_close(struct store *, int64_t id, const char *resolution,
 	    const char *actor);
 int	 store_modq_close_item(struct store *, const char *item_type,

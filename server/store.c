@@ -280,6 +280,8 @@ enum {
 	S_ACCOUNT_BY_ID,
 	S_ACCOUNT_PROBATION,
 	S_ACCOUNT_PROBATION_DEC,
+	S_ACCOUNT_SET_STATUS,
+	S_ACCOUNT_DELETE_PENDING,
 	S_GROUP_SEED,
 	S_GROUP_LIST,
 	S_ROOM_SEED,
@@ -327,6 +329,12 @@ static const struct store_sql core_sql[] = {
 	{ S_ACCOUNT_PROBATION_DEC,
 	  "UPDATE accounts SET probation = probation - 1 "
 	  "WHERE name_fold = lower(?1) AND probation > 0" },
+	{ S_ACCOUNT_SET_STATUS,
+	  "UPDATE accounts SET status = ?3 WHERE name_fold = lower(?1) "
+	  "AND status = ?2" },
+	{ S_ACCOUNT_DELETE_PENDING,
+	  "DELETE FROM accounts WHERE name_fold = lower(?1) AND "
+	  "status = 'pending'" },
 	{ S_GROUP_SEED,
 	  "INSERT OR IGNORE INTO groups (name, status, visibility, "
 	  "description, created) VALUES (lower(?1), ?2, ?3, ?4, ?5)" },
@@ -1208,6 +1216,32 @@ store_account_probation_done(struct store *st, const char *name)
 
 	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
 	return step_changes(st, s, "account probation count");
+}
+
+/*
+ * Move NAME from status FROM to status TO (a sign-up waiting for
+ * approval is "pending"); STORE_NOTFOUND when NAME is not in FROM.
+ */
+int
+store_account_set_status(struct store *st, const char *name,
+    const char *from, const char *to)
+{
+	sqlite3_stmt	*s = store_reset(st->stmts[S_ACCOUNT_SET_STATUS]);
+
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, from, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, to, -1, SQLITE_STATIC);
+	return step_changes(st, s, "account status");
+}
+
+/* A refused sign-up: the pending account goes (nothing else has it). */
+int
+store_account_delete_pending(struct store *st, const char *name)
+{
+	sqlite3_stmt	*s = store_reset(st->stmts[S_ACCOUNT_DELETE_PENDING]);
+
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	return step_changes(st, s, "account delete pending");
 }
 
 /* ACCOUNT wants a reminder of event ID; STORE_NOTFOUND: no such event. */

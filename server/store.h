@@ -84,6 +84,9 @@ int	 store_account_set_role(struct store *, const char *name,
 int	 store_account_by_id(struct store *, int64_t id, struct account *);
 int	 store_account_set_probation(struct store *, const char *name, int n);
 int	 store_account_probation_done(struct store *, const char *name);
+int	 store_account_set_status(struct store *, const char *name,
+	    const char *from, const char *to);
+int	 store_account_delete_pending(struct store *, const char *name);
 typedef void (*store_account_cb)(const struct account *, void *);
 int	 store_account_list(struct store *, store_account_cb, void *);
 void	 account_clear(struct account *);

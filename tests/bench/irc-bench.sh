@@ -60,6 +60,9 @@ log_level = warn
 database_sync_full = no
 rate_per_second = 1000000
 rate_burst = 1000000
+# Load, not people: the flood watch would mute the load clients.
+flood_messages = 0
+flood_repeats = 0
 max_connections = 100000
 max_connections_per_ip = 100000
 output_cap = 67108864

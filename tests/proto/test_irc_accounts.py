@@ -158,6 +158,32 @@ class Sasl(IrcCase):
         r = self.h.hearthmod("log", "--target", "saslu")
         self.assertIn("account.cert.add", r.stdout)
         self.assertIn("account.cert.del", r.stdout)
+        # The member registers it again from the client, signed in with
+        # a password over a connection that presents the certificate.
+        c = self.start("ircs", ctx=ctx)
+        c.cmd("AUTHENTICATE PLAIN")
+        c.cmd("AUTHENTICATE " + b64("\0saslu\0sasl-password-1"))
+        c.send("NICK certu")
+        c.send("USER certu 0 * :c")
+        c.send("CAP END")
+        c.until(" 376 ")
+        c.send("PRIVMSG Helper :CERT ADD")
+        self.assertIn("Registered " + fp, c.until("Registered")[-1])
+        c.send("PRIVMSG Helper :CERT LIST")
+        self.assertIn(fp, "\n".join(c.until("End of certificates")))
+        # Without a certificate there is nothing to add.
+        p = self.start("ircs")
+        p.cmd("AUTHENTICATE PLAIN")
+        p.cmd("AUTHENTICATE " + b64("\0saslother\0other-password-1"))
+        p.send("NICK certo")
+        p.send("USER certo 0 * :c")
+        p.send("CAP END")
+        p.until(" 376 ")
+        p.send("PRIVMSG Helper :CERT ADD")
+        self.assertIn("client certificate", p.until("CERT ADD")[-1])
+        e = self.start("ircs", ctx=ctx)
+        e.cmd("AUTHENTICATE EXTERNAL")
+        self.assertEqual(numerics(e.cmd("AUTHENTICATE +")), ["900", "903"])
 
 
 class PlainRefused(IrcCase):

@@ -292,8 +292,9 @@ class Restart(unittest.TestCase):
         self.kill9_case("ircs")
 
     def kill9_case(self, proto):
-        h = Hearthd("rate_per_second = 100000\nrate_burst = 100000\n",
-                    ("irc", "ircs")).start()
+        # A burst of 2000 lines: load, which the flood watch would mute.
+        h = Hearthd("rate_per_second = 100000\nrate_burst = 100000\n"
+                    "flood_messages = 0\n", ("irc", "ircs")).start()
         tls = proto == "ircs"
         seen = []
         rc = LineClient(h.addr(proto), tls=tls)

@@ -113,6 +113,16 @@ START_TEST(errors_carry_file_and_line)
 	ck_assert_ptr_nonnull(strstr(err, "yes or no"));
 	config_free(cf);
 
+	ck_assert_int_eq(load("registration = sometimes\n", &cf, err,
+	    sizeof err), -1);
+	ck_assert_ptr_nonnull(strstr(err, "registration must be open, "
+	    "approval or closed"));
+	config_free(cf);
+	ck_assert_int_eq(load("registration = approval\n", &cf, err,
+	    sizeof err), 0);
+	ck_assert_str_eq(cf->registration, "approval");
+	config_free(cf);
+
 	/* Found by fuzz_config: NaN slipped past the range check. */
 	ck_assert_int_eq(load("rate_per_second = nan\n", &cf, err,
 	    sizeof err), -1);

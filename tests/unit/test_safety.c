@@ -108,6 +108,37 @@ START_TEST(bad_files)
 }
 END_TEST
 
+static void
+count(const char *text, int links, int emails)
+{
+	int	l = -1, e = -1;
+
+	safety_count_links(text, strlen(text), &l, &e);
+	ck_assert_msg(l == links && e == emails, "%s: %d links %d emails",
+	    text, l, e);
+}
+
+START_TEST(links_and_addresses)
+{
+	count("", 0, 0);
+	count("no links here, just words.", 0, 0);
+	count("see https://example.org/x and www.example.org", 2, 0);
+	count("<http://a.example>, (ftp://b.example/f).", 2, 0);
+	count("HTTPS://A.EXAMPLE irc://chat.example/#room", 2, 0);
+	count("mail alice@example.org or mailto:bob@example.org", 0, 2);
+	count("\"carol@mail.example.com\"; dave@example.net.", 0, 2);
+	/* Not addresses: a lone @, a handle, no dot after the @. */
+	count("@everyone ask @doctor, me@localhost, @ 5@", 0, 0);
+	/* Not links: the word "www." alone, a scheme without a host. */
+	count("www. http:// 3://x", 0, 0);
+	/* Quoted lines are someone else's words. */
+	count("> http://a.example x@y.example\n> www.b.example\nok "
+	    "http://c.example\n", 1, 0);
+	count("line one\n>quoted http://a.example\r\nhttp://b.example", 1,
+	    0);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -121,6 +152,7 @@ main(void)
 	tcase_add_test(tc, russian);
 	tcase_add_test(tc, hostile_input);
 	tcase_add_test(tc, bad_files);
+	tcase_add_test(tc, links_and_addresses);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
