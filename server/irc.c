@@ -570,6 +570,66 @@ cap_offered(struct irc_client *cl, int i)
 }
 
 /*
+ * The configuration was reloaded (OLD is the one before): tell every
+ * client that has cap-notify which caps came, went or changed value
+ * (IRCv3 cap-notify: CAP NEW and CAP DEL).  A cap that went is no
+ * longer enabled for the client.  cap_offered() and cap_value() read
+ * srv->cf, so the old configuration is put back in place for a moment.
+ */
+void
+irc_config_changed(struct server *srv, struct config *old)
+{
+	struct config		*now = srv->cf;
+	struct irc_client	*cl;
+	struct conn		*c;
+	char			 nl[512], dl[512], v1[64], v2[64];
+	const char		*a, *b;
+	size_t			 nlen, dlen;
+	int			 i, o1, o2;
+
+	TAILQ_FOREACH(c, &srv->conns, entry) {
+		if (c->ops != &irc_ops || conn_is_closing(c) ||
+		    (cl = c->pstate) == NULL ||
+		    !(cl->caps & CAPF(CAP_CAP_NOTIFY)))
+			continue;
+		nlen = dlen = 0;
+		nl[0] = dl[0] = '\0';
+		for (i = 0; i < CAP_COUNT; i++) {
+			srv->cf = old;
+			o1 = cap_offered(cl, i);
+			a = o1 ? cap_value(cl, i, v1, sizeof v1) : NULL;
+			srv->cf = now;
+			o2 = cap_offered(cl, i);
+			b = o2 ? cap_value(cl, i, v2, sizeof v2) : NULL;
+			if (o1 == o2 && strcmp(a != NULL ? a : "",
+			    b != NULL ? b : "") == 0)
+				continue;
+			if (o2)
+				nlen += (size_t)snprintf(nl + nlen, sizeof nl -
+				    nlen, "%s%s%s%s", nlen > 0 ? " " : "",
+				    irc_caps[i].name, b != NULL ? "=" : "",
+				    b != NULL ? b : "");
+			else {
+				dlen += (size_t)snprintf(dl + dlen, sizeof dl -
+				    dlen, "%s%s", dlen > 0 ? " " : "",
+				    irc_caps[i].name);
+				cl->caps &= ~CAPF(i);
+			}
+			if (nlen >= sizeof nl || dlen >= sizeof dl)
+				break;
+		}
+		srv->cf = now;
+		if (dlen > 0)
+			irc_sendf(cl, ":%s CAP %s DEL :%s", irc_srvname(cl),
+			    irc_nick(cl), dl);
+		if (nlen > 0)
+			irc_sendf(cl, ":%s CAP %s NEW :%s", irc_srvname(cl),
+			    irc_nick(cl), nl);
+	}
+	srv->cf = now;
+}
+
+/*
  * Send a list of caps, split over several lines for 302 clients
  * ("CAP * LS * :..." for all but the last).  MASK selects the caps.
  */

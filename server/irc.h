@@ -17,5 +17,8 @@ void			 irc_account_changed(struct server *, const char *name);
  * in it hears FAIL (their echo and the deliveries were never sent).
  */
 void			 irc_batch_done(struct server *, int ok);
+struct config;
+/* After a reload: CAP NEW/DEL to clients with cap-notify. */
+void			 irc_config_changed(struct server *, struct config *old);
 
 #endif

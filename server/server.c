@@ -421,6 +421,7 @@ server_reload(struct server *srv)
 	srv->tls_ctx = ctx;
 	log_set_level((enum log_level)ncf->log_level);
 	account_set_cost(ncf->scrypt_log2n);
+	irc_config_changed(srv, old);
 	config_free(old);
 	log_info("configuration and TLS certificate reloaded");
 	return 0;

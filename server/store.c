@@ -720,6 +720,9 @@ store_batch_open(struct store *st)
 {
 	if (st->batch)
 		return STORE_OK;
+	/* Inside the caller's own transaction: its commit covers this. */
+	if (!sqlite3_get_autocommit(st->db))
+		return STORE_OK;
 	if (store_begin(st) != STORE_OK)
 		return STORE_ERROR;
 	st->batch = 1;

@@ -5,6 +5,8 @@ multi-prefix, userhost-in-names, cap-notify, standard replies,
 MONITOR."""
 
 import re
+import signal
+import time
 import unittest
 
 from irc_helpers import TIME_RE, IrcCase, numerics, parse
@@ -164,6 +166,37 @@ class Notify(IrcCase):
         c = self.raw()
         c.cmd("CAP LS 302")
         self.assertIn("cap-notify", c.cmd("CAP LIST")[0])
+
+    def test_cap_new_and_del_on_reload(self):
+        # Closing sign-up withdraws draft/account-registration (CAP DEL,
+        # and it is no longer enabled); opening it offers it again (CAP
+        # NEW with its value).  A client without cap-notify hears nothing.
+        a = self.client("cn1", caps=("draft/account-registration",))
+        b = self.raw()
+        b.send("CAP LS")
+        b.send("NICK cn2")
+        b.send("USER cn2 0 * :c")
+        b.send("CAP END")
+        b.until(" 001 ")
+        b.sync()
+        with open(self.h.conf) as f:
+            good = f.read()
+        try:
+            for conf, want in ((good + "registration = closed\n", "DEL"),
+                               (good, "NEW")):
+                self.h.write_config(conf)
+                self.h.signal(signal.SIGHUP)
+                line = a.until(" CAP cn1 ")[-1]
+                self.assertRegex(line, r"^:hearth\.test CAP cn1 %s "
+                                 r":draft/account-registration" % want)
+                if want == "DEL":
+                    self.assertNotIn("draft/account-registration",
+                                     a.cmd("CAP LIST")[0])
+                else:
+                    self.assertIn("=before-connect", line)
+            self.assertFalse(any(" CAP " in l for l in b.sync()))
+        finally:
+            self.h.write_config(good)
 
     def test_monitor(self):
         a = self.client("mo1")

@@ -19,7 +19,10 @@ NEWPW = "a-good-password"
 
 class SignupApproval(IrcCase):
     protos = ("irc", "ircs", "nntp", "https")
-    extra_config = "registration = approval\n"
+    extra_config = ("registration = approval\n"
+                    # Throttling is test_signup's; here sign-ins fail on
+                    # purpose more often than login_max_failures.
+                    "login_max_failures = 100\n")
 
     @classmethod
     def setUpClass(cls):
