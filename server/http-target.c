@@ -190,15 +190,19 @@ http_target_parse(const char *s, size_t len, struct http_target *t)
 		const char	*p = path + 1, *pe = path + plen, *sl;
 
 		for (;;) {
+			size_t	l;
+
 			sl = memchr(p, '/', (size_t)(pe - p));
-			if (nseg == MAX_SEGMENTS)
-				return HTTP_TARGET_NOT_FOUND;
-			seg[nseg] = p;
-			seglen[nseg] = (size_t)((sl != NULL ? sl : pe) - p);
-			if ((n = pct_decode(p, seglen[nseg], dec)) < 0)
+			l = (size_t)((sl != NULL ? sl : pe) - p);
+			if ((n = pct_decode(p, l, dec)) < 0)
 				return HTTP_TARGET_BAD;
 			if (strcmp(dec, ".") == 0 || strcmp(dec, "..") == 0)
 				return HTTP_TARGET_BAD;
+			/* Deeper than any route: checked, then not found. */
+			if (nseg <= MAX_SEGMENTS) {
+				seg[nseg] = p;
+				seglen[nseg] = l;
+			}
 			nseg++;
 			if (sl == NULL)
 				break;
@@ -206,6 +210,8 @@ http_target_parse(const char *s, size_t len, struct http_target *t)
 		}
 	}
 
+	if (nseg > MAX_SEGMENTS)
+		return HTTP_TARGET_NOT_FOUND;
 	for (r = 0; r < HTTP_R_COUNT; r++) {
 		const char	*rp = http_routes[r].path;
 		size_t		 rl = strlen(rp);
