@@ -5,6 +5,10 @@
             posting and IRC chatting; after each restart every article that
             got 240 and every message echoed to its sender is there, and
             PRAGMA integrity_check says ok.
+  diskfull  the state directory on a small tmpfs (or under a file-size
+            limit): DISKFULL_ROUNDS rounds of posting and chatting until
+            the disk is full (temporary errors, nothing acked lost, the
+            server recovers when space returns), then kill -9 while full.
   slowloris byte-at-a-time clients on NNTP, IRC and HTTP, a flood from one
             address and IDLE idle connections, while another client's
             round-trip stays under a bound and hearthd's RSS under a bound.
@@ -26,8 +30,10 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "proto"))
 from hearth_test import Hearthd, LineClient  # noqa: E402
 from nntp_helpers import NNTPClient, article_bytes  # noqa: E402
+from test_disk_full import run_disk_full  # noqa: E402
 
 ROUNDS = int(os.environ.get("STRESS_ROUNDS", "20"))
+DISKFULL_ROUNDS = int(os.environ.get("DISKFULL_ROUNDS", "5"))
 IDLE = int(os.environ.get("STRESS_IDLE", "10000"))
 PW = "stress password"
 FAIL = []
@@ -129,6 +135,14 @@ def kill9_rounds():
     h.cleanup()
 
 
+def disk_full():
+    try:
+        run_disk_full(rounds=DISKFULL_ROUNDS, size_kb=65536, free_kb=4096,
+                      kill9=True)
+    except AssertionError as e:
+        check(False, "disk full: %s" % e)
+
+
 def rss_kb(pid):
     with open("/proc/%d/status" % pid) as f:
         for line in f:
@@ -205,6 +219,7 @@ def abuse():
 
 if __name__ == "__main__":
     kill9_rounds()
+    disk_full()
     abuse()
     print("stress: %d failure(s)" % len(FAIL))
     sys.exit(1 if FAIL else 0)
