@@ -199,9 +199,9 @@ def check_stored(h, acked, echoed):
 
 def run_disk_full(rounds=1, size_kb=4096, free_kb=640, kill9=False,
                   log=print):
-    """Fill, check, release ROUNDS times on one hearthd, then restart.
-    With KILL9, one more round ends in kill -9 while the disk is full;
-    space returns while hearthd is down.  Returns a dict of figures;
+    """Fill, check, release ROUNDS times on one hearthd; then fill once
+    more and stop it while full (SIGTERM, or kill -9 with KILL9), let
+    space return while it is down and restart.  Returns a dict of figures;
     raises AssertionError on a failure."""
     disk = SmallDisk(size_kb)
     h = Hearthd("rate_per_second = 100000\nrate_burst = 100000\n"
@@ -277,31 +277,34 @@ def run_disk_full(rounds=1, size_kb=4096, free_kb=640, kill9=False,
             lost_a, lost_c = check_stored(h, acked, echoed)
             assert not lost_a, "acked articles lost: %r" % lost_a[:3]
             assert not lost_c, "echoed lines lost: %r" % lost_c[:3]
+        # Last: stop hearthd while the disk is full (SIGTERM, or kill -9
+        # with KILL9); space returns while it is down.
+        disk.fill(h.proc.pid, free_kb)
+        p = Poster(h, "end")
+        for _ in range(3000):
+            if p.nntp_temp >= 3 and p.irc_fail >= 3:
+                break
+            p.post()
+            p.chat()
+        assert p.nntp_temp >= 3 and p.irc_fail >= 3, "never filled"
+        acked += p.acked
+        echoed += p.echoed
+        fig["nntp_temp"] += p.nntp_temp
+        fig["irc_fail"] += p.irc_fail
         if kill9:
-            disk.fill(h.proc.pid, free_kb)
-            p = Poster(h, "k9")
-            for _ in range(3000):
-                if p.nntp_temp >= 3 and p.irc_fail >= 3:
-                    break
-                p.post()
-                p.chat()
-            assert p.nntp_temp >= 3 and p.irc_fail >= 3, "never filled"
-            acked += p.acked
-            echoed += p.echoed
             h.kill9()
-            p.close()
-            disk.release()
-            fig["kill9"] = 1
         else:
-            assert h.stop() == 0, "exit status; log:\n" + h.log()[-3000:]
+            assert h.stop() == 0, "exit status when stopped while full; " \
+                "log:\n" + h.log()[-3000:]
+        p.close()
+        disk.release()
         h.start()
-        if kill9:
-            p = Poster(h, "after")
-            assert p.post().startswith("240"), "POST after kill -9"
-            assert p.chat(), "PRIVMSG after kill -9"
-            acked += p.acked
-            echoed += p.echoed
-            p.close()
+        p = Poster(h, "after")
+        assert p.post().startswith("240"), "POST after the restart"
+        assert p.chat(), "PRIVMSG after the restart"
+        acked += p.acked
+        echoed += p.echoed
+        p.close()
         lost_a, lost_c = check_stored(h, acked, echoed)
         assert not lost_a, "after restart, acked articles lost: %r" % \
             lost_a[:3]
@@ -326,9 +329,9 @@ def run_disk_full(rounds=1, size_kb=4096, free_kb=640, kill9=False,
     fig["acked"], fig["echoed"] = len(acked), len(echoed)
     log("disk full: %(mode)s, %(rounds)d round(s): %(acked)d articles "
         "acknowledged and %(echoed)d chat lines echoed, all kept; "
-        "%(nntp_temp)d NNTP 441, %(irc_fail)d IRC FAIL%(k)s; "
-        "integrity_check=%(integrity)s" % dict(fig, k=", kill -9 while full"
-                                               if kill9 else ""))
+        "%(nntp_temp)d NNTP 441, %(irc_fail)d IRC FAIL, then %(k)s while "
+        "full; integrity_check=%(integrity)s"
+        % dict(fig, k="kill -9" if kill9 else "SIGTERM"))
     return fig
 
 
