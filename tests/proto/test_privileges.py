@@ -152,6 +152,9 @@ def core_pattern():
 def become_nobody_with_cores():
     """preexec_fn: core files allowed (unlimited), then run as nobody."""
     import resource
+    # A shell without job control starts background jobs with SIGQUIT
+    # ignored, and that is inherited: give it back its default action.
+    signal.signal(signal.SIGQUIT, signal.SIG_DFL)
     resource.setrlimit(resource.RLIMIT_CORE, (resource.RLIM_INFINITY,
                                               resource.RLIM_INFINITY))
     os.setgroups([])
