@@ -28,6 +28,7 @@
 #include "export.h"
 #include "feed.h"
 #include "http.h"
+#include "http-target.h"
 #include "article.h"
 #include "auth.h"
 #include "log.h"
@@ -39,7 +40,6 @@
 
 #define HTTP_MAX_HEADERS	8192
 #define HTTP_MAX_BODY		65536
-#define HTTP_MAX_URI		2048
 #define HTTP_TIMEOUT		30
 #define HTTP_CACHE_SLOTS	64
 #define HTTP_RATE_SLOTS		1024
@@ -117,9 +117,11 @@ struct http_server {
 struct http_req {
 	struct server		*srv;
 	struct evhttp_request	*req;
-	const char		*path;
-	const char		*query;
-	const char		*arg;		/* the name in a prefix route */
+	const char		*path;		/* the route's path */
+	const char		*arg;		/* the decoded name in a prefix
+						   route, "" otherwise */
+	char			*arg_enc;	/* ARG encoded for links */
+	int64_t			 before;	/* ?before=N, 0 if absent */
 	char			 host[256];	/* for absolute links */
 	int			 https;
 	int			 level;		/* access: 0 public, 1 member,
@@ -134,7 +136,6 @@ typedef int (*http_gen_fn)(struct http_req *, struct evbuffer *,
     time_t *lastmod, const char **ctype);
 
 struct http_route {
-	const char	*path;		/* exact path, or prefix ending in / */
 	http_gen_fn	 fn;
 	int		 max_age;	/* Cache-Control seconds; -1: personal,
 					   never cached or stored */
@@ -903,24 +904,6 @@ has_suffix(const char *s, const char *suf)
 	return n > k && strcmp(s + n - k, suf) == 0;
 }
 
-/* "before=N" from the query string; 0 when absent, -1 when malformed. */
-static int64_t
-query_before(struct http_req *hr)
-{
-	const char	*q = hr->query;
-	char		*end;
-	long long	 v;
-
-	if (q == NULL || *q == '\0')
-		return 0;
-	if (strncmp(q, "before=", 7) != 0)
-		return -1;
-	v = strtoll(q + 7, &end, 10);
-	if (q[7] == '\0' || *end != '\0' || v <= 0)
-		return -1;
-	return v;
-}
-
 static int
 write_feed(struct http_req *hr, struct feed_meta *m, struct entries *es,
     int rss, struct evbuffer *out, time_t *lastmod, const char **ctype)
@@ -969,8 +952,7 @@ gen_group_feed(struct http_req *hr, struct evbuffer *out, time_t *lastmod,
 		return HTTP_NOT_FOUND;
 	snprintf(name, sizeof name, "%.*s", (int)(n - (rss ? 4 : 5)),
 	    hr->arg);
-	if ((before = query_before(hr)) < 0)
-		return HTTP_BAD;
+	before = hr->before;
 	memset(&gf, 0, sizeof gf);
 	if (store_nntp_group_get_as(hr->srv->store, name, hr->account_id,
 	    group_found, &gf) != STORE_OK || !gf.found ||
@@ -984,8 +966,12 @@ gen_group_feed(struct http_req *hr, struct evbuffer *out, time_t *lastmod,
 		store_nntp_feed_gone_group(hr->srv->store, gf.name, FEED_PAGE,
 		    tombstone_entry, &es);
 	base = feed_base_url(hr);
-	xasprintf(&self, "%s/feeds/groups/%s%s%s", base, hr->arg,
-	    before > 0 ? "?" : "", before > 0 ? hr->query : "");
+	if (before > 0)
+		xasprintf(&self, "%s/feeds/groups/%s?before=%lld", base,
+		    hr->arg_enc, (long long)before);
+	else
+		xasprintf(&self, "%s/feeds/groups/%s", base, hr->arg_enc);
+	/* The landing page: a token opens feeds only. */
 	xasprintf(&alt, "%s://%s/", hr->https ? "https" : "http", hr->host);
 	xasprintf(&id, "urn:hearth:group:%s", gf.name);
 	/* RFC 5005 §4: archives of older entries, 50 at a time. */
@@ -996,11 +982,11 @@ gen_group_feed(struct http_req *hr, struct evbuffer *out, time_t *lastmod,
 		    1;
 		if (es.n > 0 && lowest > 1)
 			xasprintf(&prev, "%s/feeds/groups/%s?before=%lld",
-			    base, hr->arg, (long long)lowest);
+			    base, hr->arg_enc, (long long)lowest);
 		if (before > 0)
 			xasprintf(&next, before + FEED_PAGE > gf.high ?
 			    "%s/feeds/groups/%s" : "%s/feeds/groups/%s"
-			    "?before=%lld", base, hr->arg,
+			    "?before=%lld", base, hr->arg_enc,
 			    (long long)(before + FEED_PAGE));
 	}
 	memset(&m, 0, sizeof m);
@@ -1028,20 +1014,16 @@ gen_thread_feed(struct http_req *hr, struct evbuffer *out, time_t *lastmod,
 {
 	struct entries	 es;
 	struct feed_meta m;
-	char		*dec, *msgid, *base, *self, *id;
+	char		*msgid, *base, *self, *id;
+	int		 n = (int)strlen(hr->arg) - 5;
 	int		 rc;
 
 	if (!has_suffix(hr->arg, ".atom"))
 		return HTTP_NOT_FOUND;
-	dec = evhttp_uridecode(hr->arg, 0, NULL);
-	if (dec == NULL)
-		return HTTP_BAD;
-	dec[strlen(dec) - 5] = '\0';
-	if (dec[0] == '<')
-		msgid = xstrdup(dec);
+	if (hr->arg[0] == '<')
+		xasprintf(&msgid, "%.*s", n, hr->arg);
 	else
-		xasprintf(&msgid, "<%s>", dec);
-	free(dec);
+		xasprintf(&msgid, "<%.*s>", n, hr->arg);
 	if (!msgid_valid(msgid)) {
 		free(msgid);
 		return HTTP_NOT_FOUND;
@@ -1062,7 +1044,7 @@ gen_thread_feed(struct http_req *hr, struct evbuffer *out, time_t *lastmod,
 		return HTTP_NOT_FOUND;
 	}
 	base = feed_base_url(hr);
-	xasprintf(&self, "%s/feeds/threads/%s", base, hr->arg);
+	xasprintf(&self, "%s/feeds/threads/%s", base, hr->arg_enc);
 	id = news_url(msgid);
 	memset(&m, 0, sizeof m);
 	m.id = id;
@@ -1102,7 +1084,7 @@ gen_doctor_feed(struct http_req *hr, struct evbuffer *out, time_t *lastmod,
 	store_nntp_feed_author(hr->srv->store, a.id, FEED_PAGE, article_entry,
 	    &es);
 	base = base_url(hr);
-	xasprintf(&self, "%s/feeds/doctors/%s", base, hr->arg);
+	xasprintf(&self, "%s/feeds/doctors/%s", base, hr->arg_enc);
 	xasprintf(&id, "urn:hearth:doctor:%s", a.name);
 	xasprintf(&title, "Answers from %s, verified doctor%s%s%s", a.name,
 	    a.specialty != NULL ? " (" : "", a.specialty != NULL ?
@@ -1473,16 +1455,17 @@ fail:
 	return -1;
 }
 
-static const struct http_route routes[] = {
-	{ "/", gen_landing, 60 },
-	{ "/healthz", gen_healthz, 0 },
-	{ "/feeds/events.atom", gen_events_atom, 300 },
-	{ "/events.ics", gen_events_ics, 300 },
-	{ "/feeds/groups/", gen_group_feed, 60 },
-	{ "/feeds/threads/", gen_thread_feed, 60 },
-	{ "/feeds/doctors/", gen_doctor_feed, 300 },
-	{ "/me/export.json", gen_me_json, -1 },
-	{ "/me/articles.mbox", gen_me_mbox, -1 },
+/* Indexed by route (http-target.h, which owns the paths). */
+static const struct http_route routes[HTTP_R_COUNT] = {
+	[HTTP_R_LANDING] = { gen_landing, 60 },
+	[HTTP_R_HEALTHZ] = { gen_healthz, 0 },
+	[HTTP_R_EVENTS_ATOM] = { gen_events_atom, 300 },
+	[HTTP_R_EVENTS_ICS] = { gen_events_ics, 300 },
+	[HTTP_R_GROUP_FEED] = { gen_group_feed, 60 },
+	[HTTP_R_THREAD_FEED] = { gen_thread_feed, 60 },
+	[HTTP_R_DOCTOR_FEED] = { gen_doctor_feed, 300 },
+	[HTTP_R_ME_JSON] = { gen_me_json, -1 },
+	[HTTP_R_ME_MBOX] = { gen_me_mbox, -1 },
 };
 
 /*
@@ -1660,22 +1643,17 @@ secure_enough(struct http_req *hr)
  * query strings, many cannot send credentials), and the feeds' own
  * links (self, paging) carry it on.  Feeds only, over TLS only; a token
  * that is malformed, unknown or revoked reads as a page that does not
- * exist.  On success hr->path is the feed path.  -1 when a reply went
- * out.
+ * exist.  TOK points at the token in the request-target.  On success HR
+ * reads as the member, with the "/t/TOKEN" prefix for links.  -1 when a
+ * reply went out.
  */
 static int
-token_auth(struct http_req *hr)
+token_auth(struct http_req *hr, const char *tok)
 {
-	const char	*tok = hr->path + 3, *rest = strchr(tok, '/');
 	char		 buf[FEED_TOKEN_LEN + 1];
 	struct account	 a;
 	int		 rc;
 
-	if (rest == NULL || (size_t)(rest - tok) != FEED_TOKEN_LEN ||
-	    strncmp(rest, "/feeds/", 7) != 0) {
-		send_text(hr->req, 404, "Not Found", "Not found");
-		return -1;
-	}
 	if (!secure_enough(hr)) {
 		send_text(hr->req, 403, "Forbidden", "Feed tokens work over "
 		    "HTTPS only");
@@ -1700,7 +1678,6 @@ token_auth(struct http_req *hr)
 	snprintf(hr->prefix, sizeof hr->prefix, "/t/%s", buf);
 	OPENSSL_cleanse(buf, sizeof buf);
 	account_clear(&a);
-	hr->path = rest;
 	return 0;
 }
 
@@ -1710,12 +1687,12 @@ http_dispatch(struct evhttp_request *req, void *arg)
 	struct server		*srv = arg;
 	struct http_req		 hr;
 	const char		*uri = evhttp_request_get_uri(req);
-	struct evhttp_uri	*u;
+	struct http_target	*t;
 	struct evhttp_connection *evcon;
-	char			*peer = NULL, ip[64];
-	char			 key[HTTP_MAX_URI + 400];
+	char			*peer = NULL, ip[64], *key = NULL;
+	const char		*target = uri, *tok = NULL;
 	ev_uint16_t		 pport;
-	const struct http_route	*rt = NULL;
+	const struct http_route	*rt;
 	struct http_doc		*d;
 	struct evbuffer		*body;
 	time_t			 lastmod;
@@ -1736,57 +1713,60 @@ http_dispatch(struct evhttp_request *req, void *arg)
 		    "Too many requests: slow down");
 		return;
 	}
-	if (uri == NULL || strlen(uri) > HTTP_MAX_URI) {
-		send_text(req, 414, "URI Too Long", "URI too long");
-		return;
-	}
 	if (cmd != EVHTTP_REQ_GET && cmd != EVHTTP_REQ_HEAD) {
 		add_header(req, "Allow", "GET, HEAD");
 		send_text(req, 405, "Method Not Allowed",
 		    "Only GET and HEAD are served here");
 		return;
 	}
-	if ((u = evhttp_uri_parse_with_flags(uri, 0)) == NULL ||
-	    evhttp_uri_get_path(u) == NULL) {
-		if (u != NULL)
-			evhttp_uri_free(u);
+	/*
+	 * A feed token comes first: /t/TOKEN/feeds/...  The rest is an
+	 * ordinary target, parsed as any other.
+	 */
+	if (uri != NULL && strncmp(uri, "/t/", 3) == 0) {
+		tok = uri + 3;
+		target = tok + strcspn(tok, "/?");
+		if ((size_t)(target - tok) != FEED_TOKEN_LEN ||
+		    strncmp(target, "/feeds/", 7) != 0) {
+			send_text(req, 404, "Not Found", "Not found");
+			return;
+		}
+	}
+	t = xmalloc(sizeof *t);
+	switch (target == NULL ? HTTP_TARGET_BAD : http_target_parse(target,
+	    strlen(target), t)) {
+	case HTTP_TARGET_OK:
+		break;
+	case HTTP_TARGET_TOO_LONG:
+		free(t);
+		send_text(req, 414, "URI Too Long", "URI too long");
+		return;
+	case HTTP_TARGET_NOT_FOUND:
+		free(t);
+		send_text(req, 404, "Not Found", "Not found");
+		return;
+	default:
+		free(t);
 		send_text(req, 400, "Bad Request", "Malformed request URI");
 		return;
 	}
 	memset(&hr, 0, sizeof hr);
 	hr.srv = srv;
 	hr.req = req;
-	hr.path = evhttp_uri_get_path(u);
-	hr.query = evhttp_uri_get_query(u);
+	hr.path = http_route_path(t->route);
+	hr.arg = t->arg;
+	hr.arg_enc = xmalloc(t->arg_len * 3 + 1);
+	http_segment_encode(t->arg, t->arg_len, hr.arg_enc,
+	    t->arg_len * 3 + 1);
+	hr.before = t->before;
 	hr.https = bufferevent_openssl_get_ssl(
 	    evhttp_connection_get_bufferevent(evcon)) != NULL;
 	request_host(&hr);
-	if (strncmp(hr.path, "/t/", 3) == 0 && token_auth(&hr) != 0) {
-		evhttp_uri_free(u);
-		return;
-	}
-	for (i = 0; i < sizeof routes / sizeof routes[0]; i++) {
-		size_t	n = strlen(routes[i].path);
-
-		if (n > 1 && routes[i].path[n - 1] == '/') {
-			if (strncmp(routes[i].path, hr.path, n) == 0 &&
-			    hr.path[n] != '\0' && strchr(hr.path + n, '/') ==
-			    NULL) {
-				rt = &routes[i];
-				hr.arg = hr.path + n;
-			}
-		} else if (strcmp(routes[i].path, hr.path) == 0)
-			rt = &routes[i];
-	}
-	if (rt == NULL) {
-		evhttp_uri_free(u);
-		send_text(req, 404, "Not Found", "Not found");
-		return;
-	}
-	if (hr.token_id == 0 && http_auth(&hr) != 0) {
-		evhttp_uri_free(u);
-		return;
-	}
+	if (tok != NULL && token_auth(&hr, tok) != 0)
+		goto done;
+	rt = &routes[t->route];
+	if (hr.token_id == 0 && http_auth(&hr) != 0)
+		goto done;
 	if (rt->max_age < 0) {
 		/* Personal data: generated for this request only. */
 		body = evbuffer_new();
@@ -1807,8 +1787,7 @@ http_dispatch(struct evhttp_request *req, void *arg)
 			evhttp_send_reply(req, 200, "OK", body);
 		}
 		evbuffer_free(body);
-		evhttp_uri_free(u);
-		return;
+		goto done;
 	}
 	/*
 	 * Documents embed absolute links: cache per scheme, host, path and
@@ -1817,10 +1796,9 @@ http_dispatch(struct evhttp_request *req, void *arg)
 	 * link with that token.  Revoking a token or changing an access
 	 * list bumps the content version, which empties the cache.
 	 */
-	snprintf(key, sizeof key, "%s|%d|%lld|%lld|%s|%s?%s",
-	    hr.https ? "s" : "p", hr.level, (long long)hr.account_id,
-	    (long long)hr.token_id, hr.host, hr.path, hr.query != NULL ?
-	    hr.query : "");
+	xasprintf(&key, "%s|%d|%lld|%lld|%s|%s%s?%lld", hr.https ? "s" : "p",
+	    hr.level, (long long)hr.account_id, (long long)hr.token_id,
+	    hr.host, hr.path, hr.arg_enc, (long long)hr.before);
 	if ((d = cache_get(srv, key)) == NULL) {
 		int	rc;
 
@@ -1829,7 +1807,6 @@ http_dispatch(struct evhttp_request *req, void *arg)
 		lastmod = srv->started;
 		if ((rc = rt->fn(&hr, body, &lastmod, &ctype)) != 0) {
 			evbuffer_free(body);
-			evhttp_uri_free(u);
 			if (rc == HTTP_NOT_FOUND)
 				send_text(req, 404, "Not Found", "Not found");
 			else if (rc == HTTP_BAD)
@@ -1840,13 +1817,16 @@ http_dispatch(struct evhttp_request *req, void *arg)
 				send_text(req, 500, "Internal Server Error",
 				    "Could not generate this page");
 			}
-			return;
+			goto done;
 		}
 		d = cache_put(srv, key, body, lastmod, ctype);
 		evbuffer_free(body);
 	}
 	send_doc(&hr, d, rt->max_age, hr.level > 0);
-	evhttp_uri_free(u);
+done:
+	free(key);
+	free(hr.arg_enc);
+	free(t);
 }
 
 /* evhttp asks for a bufferevent per connection: wrap it in TLS. */

@@ -46,6 +46,7 @@
 #define NNTP_400_SHUTDOWN	"400 Service shutting down, please reconnect later"
 #define NNTP_400_IDLE		"400 Idle timeout, closing connection"
 #define NNTP_400_REFUSED	"400 %s"
+#define NNTP_400_STORAGE	"400 Storage failure, try again later; closing connection"
 #define NNTP_400_AUTHFAIL	"400 Too many failed logins, closing connection"
 #define NNTP_403_FAULT		"403 Internal fault, please try again later"
 #define NNTP_411_NOGROUP	"411 No such newsgroup"

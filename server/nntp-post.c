@@ -700,7 +700,7 @@ nntp_post_done(struct conn *c, struct nntp_session *s)
 {
 	struct posting	p;
 	enum nntp_data	kind = s->data;
-	int		rc;
+	int		rc, gone = 0;
 
 	memset(&p, 0, sizeof p);
 	rc = accept_article(c, s, &p, kind != ND_POST);
@@ -743,7 +743,15 @@ nntp_post_done(struct conn *c, struct nntp_session *s)
 	default:
 		if (rc == 0)
 			nntp_reply(c, NNTP_239_TAKETHIS, s->msgid);
-		else
+		else if (rc < 0 && strncmp(p.why, "storage", 7) == 0) {
+			/*
+			 * 439 would tell the peer never to offer it again;
+			 * a storage failure is temporary (RFC 4644 §2.5 has
+			 * no such code): close so the peer requeues.
+			 */
+			nntp_reply(c, NNTP_400_STORAGE);
+			gone = 1;
+		} else
 			nntp_reply(c, NNTP_439_REJECTED, s->msgid);
 		break;
 	}
@@ -754,6 +762,10 @@ nntp_post_done(struct conn *c, struct nntp_session *s)
 	article_free(&p.a);
 	free(p.msgid);
 	nntp_data_end(c, s);
+	if (gone) {
+		conn_close(c, "storage failure during streaming");
+		return CONN_GONE;
+	}
 	return CONN_OK;
 }
 

@@ -35,6 +35,35 @@ nntp_parse_number(const char *s, int64_t *out)
 }
 
 int
+nntp_split_command(char *line, char **argv, int max,
+    int (*rest)(const char *))
+{
+	char	*p = line;
+	int	 argc = 0, last = -1;
+
+	while (*p != '\0') {
+		while (*p == ' ' || *p == '\t')
+			*p++ = '\0';
+		if (*p == '\0')
+			break;
+		if (argc == max)
+			return -1;
+		argv[argc++] = p;
+		if (argc == last + 1)
+			break;		/* the rest of the line */
+		while (*p != '\0' && *p != ' ' && *p != '\t')
+			p++;
+		if (argc == 1) {
+			if (*p != '\0')
+				*p++ = '\0';
+			if (rest == NULL || (last = rest(argv[0])) < 1)
+				last = -1;
+		}
+	}
+	return argc;
+}
+
+int
 nntp_parse_range(const char *s, int64_t *lo, int64_t *hi)
 {
 	const char	*dash = strchr(s, '-');

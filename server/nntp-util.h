@@ -21,6 +21,16 @@
  * valid but empty range.
  */
 int	 nntp_parse_range(const char *, int64_t *lo, int64_t *hi);
+/*
+ * Split the command line LINE in place into words separated by runs of
+ * spaces and TABs; ARGV[0] is the verb.  When REST (may be NULL) returns
+ * k >= 1 for the verb, its k-th argument is "the rest of the line"
+ * (inner and trailing blanks included), as AUTHINFO PASS needs for a
+ * password with spaces.  Returns the word count (0 for a blank line), or
+ * -1 when there are more than MAX words.
+ */
+int	 nntp_split_command(char *line, char **argv, int max,
+	    int (*rest)(const char *verb));
 /* A whole article number (1..2^63-1); 0 on success. */
 int	 nntp_parse_number(const char *, int64_t *);
 /*

@@ -30,6 +30,7 @@
 #include "nntp.h"
 #include "nntp-codes.h"
 #include "nntp-int.h"
+#include "nntp-util.h"
 #include "sasl.h"
 #include "xmalloc.h"
 
@@ -759,39 +760,13 @@ nntp_on_open(struct conn *c)
 	return CONN_OK;
 }
 
-/*
- * Split LINE into words; the last argument of an NF_REST row is the
- * rest of the line.  Returns the count, or -1 when there are too many.
- */
+/* For nntp_split_command(): where an NF_REST verb's rest of line starts. */
 static int
-nntp_split(char *line, char **argv, const struct nntp_cmd **cmdp)
+nntp_rest_at(const char *verb)
 {
-	char			*p = line;
-	int			 argc = 0, rest = -1;
-	const struct nntp_cmd	*cmd = NULL;
+	const struct nntp_cmd	*cmd = nntp_find(verb);
 
-	while (*p != '\0') {
-		while (*p == ' ' || *p == '\t')
-			*p++ = '\0';
-		if (*p == '\0')
-			break;
-		if (argc == NNTP_MAX_ARGS)
-			return -1;
-		argv[argc++] = p;
-		if (argc == rest + 1)
-			break;		/* the rest of the line */
-		while (*p != '\0' && *p != ' ' && *p != '\t')
-			p++;
-		if (argc == 1) {
-			if (*p != '\0')
-				*p++ = '\0';
-			cmd = nntp_find(argv[0]);
-			if (cmd != NULL && (cmd->flags & NF_REST))
-				rest = cmd->max_args;
-		}
-	}
-	*cmdp = cmd;
-	return argc;
+	return cmd != NULL && (cmd->flags & NF_REST) ? cmd->max_args : -1;
 }
 
 static int
@@ -808,7 +783,9 @@ nntp_on_line(struct conn *c, char *line, size_t len)
 			nntp_pump(c, s);
 		return rc;
 	}
-	argc = nntp_split(line, argv, &cmd);
+	argc = nntp_split_command(line, argv, NNTP_MAX_ARGS, nntp_rest_at);
+	if (argc != 0)
+		cmd = nntp_find(argv[0]);
 	if (argc == 0 || cmd == NULL) {
 		nntp_reply(c, NNTP_500_UNKNOWN);
 		return CONN_OK;

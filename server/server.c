@@ -236,6 +236,14 @@ drop_privileges(struct server *srv)
 		log_warnx("privileges could be regained; refusing to run");
 		return -1;
 	}
+	/*
+	 * Changing ids resets the dumpable flag to fs.suid_dumpable, which
+	 * may be 1 or 2: turn it off again (and keep RLIMIT_CORE at 0).
+	 */
+	if (prctl(PR_SET_DUMPABLE, 0) == -1) {
+		log_warn("prctl PR_SET_DUMPABLE");
+		return -1;
+	}
 	log_info("dropped privileges to user=%s", pw->pw_name);
 	return 0;
 }
@@ -286,6 +294,11 @@ server_init(struct server *srv, struct config *cf, const char *cfile)
 	setrlimit(RLIMIT_CORE, &rl);
 	prctl(PR_SET_DUMPABLE, 0);
 	signal(SIGPIPE, SIG_IGN);
+	/*
+	 * Past a file-size limit a write must fail (EFBIG: the post gets a
+	 * temporary error), not kill the server with a core-dumping signal.
+	 */
+	signal(SIGXFSZ, SIG_IGN);
 	umask(0077);
 
 	srv->state_dir = xstrdup(cf->state_dir);

@@ -106,6 +106,38 @@ class Landing(HTTPBase):
         self.assertEqual(r.status, 200)
         self.assertEqual(body, b"")
 
+    def test_request_target_parsing(self):
+        """Paths are decoded per segment; dot segments never reach a
+        route; the query's unknown keys are ignored, a bad before= is
+        refused; absolute-form works."""
+        r, plain = self.get("/feeds/groups/support.ms.atom")
+        self.assertEqual(r.status, 200)
+        r, body = self.get("/feeds/groups/support%2Ems%2eatom")
+        self.assertEqual(r.status, 200)
+        self.assertIn(b"urn:hearth:group:support.ms", body)
+        r, body = self.get("/%66eeds/groups/support.ms.atom?utm_source=x")
+        self.assertEqual(r.status, 200)
+        self.assertIn(b"urn:hearth:group:support.ms", body)
+        # The self link is canonical: no foreign query echoed back.
+        self.assertNotIn(b"utm_source", body)
+        for bad in ("/feeds/groups/..", "/feeds/groups/%2e%2E",
+                    "/feeds/../healthz", "/feeds/groups/a%00b.atom",
+                    "/feeds/groups/a%zz.atom", "/feeds/groups/a%0a.atom",
+                    "/feeds/groups/support.ms.atom?before=0",
+                    "/feeds/groups/support.ms.atom?before=1&before=2",
+                    "/feeds/groups/support.ms.atom?before=-5"):
+            r, _ = self.get(bad)
+            self.assertEqual(r.status, 400, bad)
+        for missing in ("/feeds/groups/", "/feeds/groups/a/b.atom",
+                        "//", "/healthz/", "/feeds/groups/%2Fetc.atom"):
+            r, _ = self.get(missing)
+            self.assertEqual(r.status, 404, missing)
+        port = self.h.port("http")
+        r, body = self.get("http://127.0.0.1:%d/healthz" % port)
+        self.assertEqual(r.status, 200)
+        r, _ = self.get("/healthz")
+        self.assertEqual(r.status, 200)
+
     def test_oversized_headers_refused(self):
         r, _ = self.get("/", headers={"X-Big": "b" * 20000})
         self.assertIn(r.status, (400, 413, 431))

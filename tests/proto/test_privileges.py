@@ -8,12 +8,16 @@ the test fails (it does not skip) when it is not run as root.
 
 import os
 import pwd
+import signal
 import socket
 import stat
+import subprocess
+import tempfile
 import time
 import unittest
 
-from hearth_test import BAD_LOG_MARKERS, SCALE, Hearthd, LineClient
+from hearth_test import (BAD_LOG_MARKERS, HEARTHD, SCALE, WRAPPER, Hearthd,
+                         LineClient)
 
 NOBODY = pwd.getpwnam("nobody")
 
@@ -138,6 +142,90 @@ class PrivilegeDrop(unittest.TestCase):
         self.assertEqual(st.st_uid, 0)
         self.assertEqual(proc_status(self.pid)["Uid"][1],
                          str(NOBODY.pw_uid))
+
+
+def core_pattern():
+    with open("/proc/sys/kernel/core_pattern") as f:
+        return f.read().strip()
+
+
+def become_nobody_with_cores():
+    """preexec_fn: core files allowed (unlimited), then run as nobody."""
+    import resource
+    # A shell without job control starts background jobs with SIGQUIT
+    # ignored, and that is inherited: give it back its default action.
+    signal.signal(signal.SIGQUIT, signal.SIG_DFL)
+    resource.setrlimit(resource.RLIMIT_CORE, (resource.RLIM_INFINITY,
+                                              resource.RLIM_INFINITY))
+    os.setgroups([])
+    os.setgid(NOBODY.pw_gid)
+    os.setuid(NOBODY.pw_uid)
+
+
+class CoreDumps(unittest.TestCase):
+    """Core dumps are off however hearthd is started: here by a user who
+    allows them (RLIMIT_CORE unlimited) and without root, so no privilege
+    drop resets anything.  A SIGQUIT (whose default action dumps core)
+    must leave no core; the same signal to a control process started the
+    same way must dump one, or the check would prove nothing."""
+
+    def setUp(self):
+        self.assertEqual(os.geteuid(), 0, "must run as root (CI does)")
+        self.h = Hearthd("", protos=("nntp",))
+        os.chown(self.h.dir, NOBODY.pw_uid, NOBODY.pw_gid)
+        os.chown(self.h.conf, NOBODY.pw_uid, NOBODY.pw_gid)
+        self.cwd = tempfile.mkdtemp(prefix="hearth-core-")
+        os.chmod(self.cwd, 0o777)
+
+    def tearDown(self):
+        subprocess.run(["rm", "-rf", self.cwd])
+        self.h.cleanup()
+
+    def run_and_quit(self, argv, ready):
+        logf = open(self.h.log_path, "ab")
+        p = subprocess.Popen(argv, cwd=self.cwd, stdout=logf,
+                             stderr=subprocess.STDOUT,
+                             preexec_fn=become_nobody_with_cores)
+        logf.close()
+        deadline = time.time() + 10 * SCALE
+        while not ready():
+            self.assertIsNone(p.poll(), self.h.log()[-2000:])
+            self.assertLess(time.time(), deadline, self.h.log()[-2000:])
+            time.sleep(0.05)
+        with open("/proc/%d/limits" % p.pid) as f:
+            core = [l for l in f.read().splitlines()
+                    if l.startswith("Max core file size")][0].split()[4:6]
+        owner = os.stat("/proc/%d/status" % p.pid).st_uid
+        os.kill(p.pid, signal.SIGQUIT)
+        _, status = os.waitpid(p.pid, 0)
+        p.returncode = 0    # reaped here; keep Popen from waiting again
+        cores = [f for f in os.listdir(self.cwd) if "core" in f]
+        return core, owner, status, cores
+
+    def test_no_core_dump_when_the_caller_allows_them(self):
+        # The control: a plain process under the same limits dumps core.
+        _, owner, status, cores = self.run_and_quit(
+            ["sleep", "30"], lambda: True)
+        self.assertTrue(os.WIFSIGNALED(status))
+        self.assertTrue(os.WCOREDUMP(status) or cores,
+                        "this system writes no core for a plain process "
+                        "either (core_pattern %r): the check would prove "
+                        "nothing" % core_pattern())
+        self.assertEqual(owner, NOBODY.pw_uid)
+        for f in cores:
+            os.unlink(os.path.join(self.cwd, f))
+        ports = os.path.join(self.h.dir, "ports")
+        core, owner, status, cores = self.run_and_quit(
+            WRAPPER + [HEARTHD, "-f", self.h.conf, "--foreground"],
+            lambda: os.path.exists(ports))
+        self.assertEqual(core, ["0", "0"], "RLIMIT_CORE soft and hard")
+        # Not dumpable: /proc/PID files belong to root (proc(5)).
+        self.assertEqual(owner, 0, "hearthd is dumpable")
+        self.assertTrue(os.WIFSIGNALED(status), status)
+        self.assertEqual(os.WTERMSIG(status), signal.SIGQUIT)
+        self.assertFalse(os.WCOREDUMP(status), "hearthd dumped core")
+        self.assertEqual(cores, [])
+        self.assertNotIn("AddressSanitizer", self.h.log())
 
 
 if __name__ == "__main__":

@@ -5,6 +5,16 @@
             posting and IRC chatting; after each restart every article that
             got 240 and every message echoed to its sender is there, and
             PRAGMA integrity_check says ok.
+  diskfull  the state directory on a small tmpfs (or under a file-size
+            limit): DISKFULL_ROUNDS rounds of posting and chatting until
+            the disk is full (temporary errors, nothing acked lost, the
+            server recovers when space returns), then kill -9 while full.
+  soak      SOAK_SECONDS (180; 1800 for the full half hour) of mixed load:
+            NNTP posting and reading, IRC chat with joins, parts and
+            reconnects, HTTP pages and feeds; hearthd's RSS is sampled
+            every SOAK_SAMPLE seconds (2) and must not grow after warm-up
+            (median of the last third within 5 % + 1 MiB of the median of
+            the first third, warm-up being the first sixth).
   slowloris byte-at-a-time clients on NNTP, IRC and HTTP, a flood from one
             address and IDLE idle connections, while another client's
             round-trip stays under a bound and hearthd's RSS under a bound.
@@ -26,8 +36,12 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "proto"))
 from hearth_test import Hearthd, LineClient  # noqa: E402
 from nntp_helpers import NNTPClient, article_bytes  # noqa: E402
+from test_disk_full import run_disk_full  # noqa: E402
 
 ROUNDS = int(os.environ.get("STRESS_ROUNDS", "20"))
+DISKFULL_ROUNDS = int(os.environ.get("DISKFULL_ROUNDS", "5"))
+SOAK_SECONDS = float(os.environ.get("SOAK_SECONDS", "180"))
+SOAK_SAMPLE = float(os.environ.get("SOAK_SAMPLE", "2"))
 IDLE = int(os.environ.get("STRESS_IDLE", "10000"))
 PW = "stress password"
 FAIL = []
@@ -131,6 +145,174 @@ def kill9_rounds():
     h.cleanup()
 
 
+def disk_full():
+    try:
+        run_disk_full(rounds=DISKFULL_ROUNDS, size_kb=65536, free_kb=4096,
+                      kill9=True)
+    except AssertionError as e:
+        check(False, "disk full: %s" % e)
+
+
+def soak_nntp(h, stop, count, me):
+    """Post, then read back with GROUP/OVER/ARTICLE; reconnect now and
+    then so that connection set-up and tear-down are in the mix."""
+    rnd = random.Random(me)
+    while not stop.is_set():
+        try:
+            lc = LineClient(h.addr("nntp"), timeout=30)
+            n = NNTPClient(lc)
+            lc.readline()
+            n.login("poster", PW)
+            for i in range(rnd.randint(20, 60)):
+                if stop.is_set():
+                    break
+                if n.cmd("POST").startswith("340"):
+                    lc.sendraw(article_bytes(
+                        [("From", "Soak <soak@example.org>"),
+                         ("Newsgroups", rnd.choice(("support.ms",
+                                                    "support.stroke"))),
+                         ("Subject", "soak %d %d" % (me, i))],
+                        "a story, told again\n" * rnd.randint(1, 200)))
+                    if lc.readline().startswith("240"):
+                        count["post"] += 1
+                r = n.cmd("GROUP support.ms")
+                if r.startswith("211"):
+                    hi = int(r.split()[3])
+                    n.multi("OVER %d-%d" % (max(1, hi - 20), hi), "224")
+                    r = n.cmd("ARTICLE %d" % hi)
+                    if r.startswith("220"):
+                        lc.read_multiline()
+                    count["read"] += 1
+                time.sleep(0.02)
+            lc.send("QUIT")
+            lc.close()
+        except (OSError, EOFError, AssertionError) as e:
+            count["errors"] += 1
+            count["last_error"] = repr(e)
+            time.sleep(0.5)
+
+
+def soak_irc(h, stop, count, me):
+    rnd = random.Random(100 + me)
+    rooms = ("#stroke-recovery", "#newly-diagnosed-oncology")
+    while not stop.is_set():
+        try:
+            lc = LineClient(h.addr("irc"), timeout=30)
+            nick = "soak%d_%d" % (me, rnd.randint(0, 10 ** 6))
+            for line in ("CAP REQ :echo-message message-tags server-time "
+                         "batch draft/chathistory", "NICK " + nick,
+                         "USER s 0 * :soak", "CAP END"):
+                lc.send(line)
+            lc.read_until(lambda l: " 001 " in l)
+            for i in range(rnd.randint(30, 120)):
+                if stop.is_set():
+                    break
+                room = rnd.choice(rooms)
+                lc.send("JOIN " + room)
+                lc.send("PRIVMSG %s :soak line %d from %s" % (room, i, nick))
+                if i % 10 == 0:
+                    lc.send("CHATHISTORY LATEST %s * 20" % room)
+                if i % 7 == 0:
+                    lc.send("PART %s :later" % room)
+                lc.send("PING :s%d" % i)
+                lc.read_until(lambda l: ("PONG" in l and
+                                         l.endswith(":s%d" % i)), 100000)
+                count["chat"] += 1
+                time.sleep(0.02)
+            lc.send("QUIT :bye")
+            lc.close()
+        except (OSError, EOFError, AssertionError) as e:
+            count["errors"] += 1
+            count["last_error"] = repr(e)
+            time.sleep(0.5)
+
+
+def soak_http(h, stop, count, me):
+    import http.client
+    paths = ("/", "/feeds/groups/support.ms.atom",
+             "/feeds/groups/support.stroke.rss", "/feeds/events.atom",
+             "/events.ics", "/healthz", "/feeds/groups/no.such.atom")
+    rnd = random.Random(200 + me)
+    while not stop.is_set():
+        try:
+            c = http.client.HTTPConnection(*h.addr("http"), timeout=30)
+            for _ in range(rnd.randint(1, 20)):
+                c.request("GET", rnd.choice(paths), headers={
+                    "Accept-Encoding": rnd.choice(("gzip", "identity"))})
+                c.getresponse().read()
+                count["http"] += 1
+                time.sleep(0.05)
+            c.close()
+        except (OSError, http.client.HTTPException) as e:
+            count["errors"] += 1
+            count["last_error"] = repr(e)
+            time.sleep(0.5)
+
+
+def median(v):
+    v = sorted(v)
+    return v[len(v) // 2] if v else 0
+
+
+def soak():
+    h = Hearthd("rate_per_second = 100000\nrate_burst = 100000\n"
+                "http_rate_per_second = 100000\nhttp_rate_burst = 100000\n"
+                "log_level = warn\n", protos=("nntp", "irc", "http"))
+    h.start()
+    h.add_account("poster", PW)
+    stop = threading.Event()
+    count = {"post": 0, "read": 0, "chat": 0, "http": 0, "errors": 0}
+    ts = [threading.Thread(target=soak_nntp, args=(h, stop, count, i))
+          for i in range(2)]
+    ts += [threading.Thread(target=soak_irc, args=(h, stop, count, i))
+           for i in range(4)]
+    ts += [threading.Thread(target=soak_http, args=(h, stop, count, i))
+           for i in range(2)]
+    for t in ts:
+        t.daemon = True
+        t.start()
+    samples = []
+    t0 = time.time()
+    while time.time() - t0 < SOAK_SECONDS:
+        time.sleep(SOAK_SAMPLE)
+        if h.proc.poll() is not None:
+            break
+        samples.append((time.time() - t0, rss_kb(h.proc.pid)))
+    stop.set()
+    for t in ts:
+        t.join(60)
+    alive = h.proc.poll() is None
+    rss = [r for _, r in samples]
+    steady = rss[len(rss) // 6:]
+    third = max(1, len(steady) // 3)
+    first, last = median(steady[:third]), median(steady[-third:])
+    print("soak: %.0f s, %d samples every %.0f s; %d posts, %d reads, "
+          "%d chat lines, %d HTTP requests, %d client errors; RSS KiB: "
+          "start %d, peak %d, end %d; after warm-up median of first third "
+          "%d, of last third %d (%+.1f %%)"
+          % (time.time() - t0, len(rss), SOAK_SAMPLE, count["post"],
+             count["read"], count["chat"], count["http"], count["errors"],
+             rss[0] if rss else 0, max(rss) if rss else 0,
+             rss[-1] if rss else 0, first, last,
+             100.0 * (last - first) / first if first else 0))
+    if count["errors"]:
+        print("soak: last client error: %s" % count.get("last_error"))
+    if os.environ.get("SOAK_TRACE"):
+        with open(os.environ["SOAK_TRACE"], "w") as f:
+            for t, r in samples:
+                f.write("%.1f %d\n" % (t, r))
+    check(alive, "hearthd died during the soak")
+    check(len(rss) >= 6, "too few RSS samples")
+    check(last <= first * 1.05 + 1024, "RSS grew after warm-up: median "
+          "%d KiB -> %d KiB" % (first, last))
+    check(count["post"] > 0 and count["chat"] > 0 and count["http"] > 0,
+          "some load never ran: %r" % count)
+    check(count["errors"] <= 2, "client errors in the soak: %d (last %s)"
+          % (count["errors"], count.get("last_error")))
+    check(h.stop() == 0, "hearthd exit status after the soak")
+    h.cleanup()
+
+
 def rss_kb(pid):
     with open("/proc/%d/status" % pid) as f:
         for line in f:
@@ -206,7 +388,10 @@ def abuse():
 
 
 if __name__ == "__main__":
-    kill9_rounds()
-    abuse()
+    only = sys.argv[1:] or ["kill9", "diskfull", "soak", "abuse"]
+    for name, fn in (("kill9", kill9_rounds), ("diskfull", disk_full),
+                     ("soak", soak), ("abuse", abuse)):
+        if name in only:
+            fn()
     print("stress: %d failure(s)" % len(FAIL))
     sys.exit(1 if FAIL else 0)
