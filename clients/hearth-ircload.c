@@ -199,6 +199,10 @@ on_line(struct lconn *lc, char *line, size_t len)
 	char		*p;
 	uint64_t	 t;
 
+	/* Never NULL; said so for GCC, whose -Wnonnull under -fsanitize
+	 * otherwise sees a NULL line on a path that does not exist. */
+	if (line == NULL)
+		return;
 	if (len > 8 && (p = memmem(line, len, " PRIVMSG ", 9)) != NULL) {
 		deliveries++;
 		if ((p = memmem(line, len, ":t=", 3)) != NULL) {
@@ -262,6 +266,8 @@ readcb(struct bufferevent *bev, void *arg)
 	if (avail == 0)
 		return;
 	data = (char *)evbuffer_pullup(in, -1);
+	if (data == NULL)
+		return;
 	while (used < avail && (nl = memchr(data + used, '\n',
 	    avail - used)) != NULL) {
 		len = (size_t)(nl - (data + used));
