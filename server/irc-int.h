@@ -170,10 +170,13 @@ struct irc_client {
 	char			*pending_account; /* sign-up awaiting approval */
 	int			 probation;	/* messages still held */
 	int64_t			 account_created;
-	/* Flood watch: times of recent messages, the last text's hash. */
-	time_t			 flood_times[64];
-	unsigned int		 flood_next;
+	/*
+	 * Flood watch: a leaky bucket (a message adds 1, the level drains
+	 * at flood_messages per flood_seconds), the last text's hash.
+	 */
+	float			 flood_level;
 	uint32_t		 flood_hash;
+	time_t			 flood_last;
 	int			 flood_repeats;
 	time_t			 flood_first_repeat;
 	char			*away;		/* NULL: here */

@@ -460,21 +460,26 @@ irc_mod_flood(struct irc_client *cl, const char *text)
 {
 	struct server	*srv = cl->conn->srv;
 	const struct config *cf = srv->cf;
-	time_t		 now = time(NULL), oldest;
+	time_t		 now = time(NULL);
 	uint32_t	 h;
-	unsigned int	 n = (unsigned int)cf->flood_messages, slots;
+	double		 level;
 	char		 reason[160], msg[300], target[300];
 	int		 flooded = 0;
 
 	if (cl->role >= ROLE_MODERATOR)
 		return 0;
-	slots = sizeof cl->flood_times / sizeof cl->flood_times[0];
-	if (n > 0 && n < slots) {
-		/* The time of the message N before this one. */
-		oldest = cl->flood_times[(cl->flood_next + slots - n) % slots];
-		cl->flood_times[cl->flood_next] = now;
-		cl->flood_next = (cl->flood_next + 1) % slots;
-		if (oldest != 0 && now - oldest < cf->flood_seconds) {
+	if (cf->flood_messages > 0 && cf->flood_seconds > 0) {
+		/*
+		 * A leaky bucket: 4 bytes a client instead of a ring of
+		 * times.  It drains flood_messages per flood_seconds, so
+		 * more than flood_messages at once, or a steady rate above
+		 * that, fills it.
+		 */
+		level = cl->flood_level - (double)(now - cl->flood_last) *
+		    cf->flood_messages / cf->flood_seconds;
+		cl->flood_level = (float)(level > 0 ? level : 0) + 1;
+		cl->flood_last = now;
+		if (cl->flood_level > (float)cf->flood_messages) {
 			snprintf(reason, sizeof reason, "flood: more than %d "
 			    "messages in %d seconds", cf->flood_messages,
 			    cf->flood_seconds);
@@ -500,7 +505,7 @@ irc_mod_flood(struct irc_client *cl, const char *text)
 	}
 	if (!flooded)
 		return 0;
-	memset(cl->flood_times, 0, sizeof cl->flood_times);
+	cl->flood_level = 0;
 	cl->flood_repeats = 0;
 	cl->flood_hash = 0;
 	if (cl->account != NULL)
