@@ -19,6 +19,7 @@
 
 #include "article.h"
 #include "fuzz.h"
+#include "nntp-util.h"
 #include "utf8.h"
 
 /* Case-insensitive ASCII equality, independent of article.c. */
@@ -118,6 +119,20 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_CHECK(article_header_get(&a, name) == a.hdrs[first].value);
 		FUZZ_CHECK(article_header_count(&a, name) == count);
 		check_helpers(v);
+	}
+
+	/*
+	 * OVER reads the overview straight from the stored header block:
+	 * it must equal the one built from the parsed article.
+	 */
+	{
+		char	*want = nntp_overview(&a, "<fuzz@x>"), *ob = NULL;
+		size_t	 oc = 0;
+
+		FUZZ_CHECK(strcmp(nntp_overview_header(buf, a.header_len,
+		    "<fuzz@x>", &ob, &oc), want) == 0);
+		free(want);
+		free(ob);
 	}
 
 	err[0] = '\0';
