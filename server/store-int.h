@@ -41,6 +41,13 @@ void		 store_finalize(sqlite3_stmt **, size_t n);
 /* Reset and clear a statement so it can be bound afresh. */
 sqlite3_stmt	*store_reset(sqlite3_stmt *);
 char		*store_col_text(sqlite3_stmt *, int col);
+/* Step S once (an INSERT/UPDATE/DELETE), reset it; STORE_OK or STORE_ERROR. */
+int		 store_step_done(struct store *, sqlite3_stmt *, const char *what);
+typedef void	(*store_rows_cb)(int n, const char *const *names,
+		    const char *const *vals, void *);
+/* Step a SELECT and hand every row (at most 16 columns) to CB. */
+int		 store_rows(struct store *, sqlite3_stmt *, store_rows_cb,
+		    void *, const char *what);
 void		 store_log_error(struct store *, const char *what);
 
 #endif

@@ -163,19 +163,6 @@ bind_text_or_null(sqlite3_stmt *s, int i, const char *v)
 		sqlite3_bind_null(s, i);
 }
 
-static int
-done(struct store *st, sqlite3_stmt *s, const char *what)
-{
-	int	rc = sqlite3_step(s);
-
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE) {
-		store_log_error(st, what);
-		return STORE_ERROR;
-	}
-	return STORE_OK;
-}
-
 void
 chat_msg_clear(struct chat_msg *m)
 {
@@ -206,7 +193,7 @@ store_chat_insert(struct store *st, const struct chat_msg *m)
 	sqlite3_bind_text(s, 7, m->sender, -1, SQLITE_STATIC);
 	bind_text_or_null(s, 8, m->tags);
 	sqlite3_bind_text(s, 9, m->text, -1, SQLITE_STATIC);
-	return done(st, s, "chat insert");
+	return store_step_done(st, s, "chat insert");
 }
 
 /* Read a row of CHAT_COLS into M, pointing into the statement. */
@@ -311,7 +298,7 @@ store_chat_delete(struct store *st, const char *msgid)
 	if (s == NULL)
 		return STORE_ERROR;
 	sqlite3_bind_text(s, 1, msgid, -1, SQLITE_STATIC);
-	return done(st, s, "chat delete");
+	return store_step_done(st, s, "chat delete");
 }
 
 int
@@ -370,7 +357,7 @@ store_irc_state_set(struct store *st, const char *name, const char *value)
 		return STORE_ERROR;
 	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 2, value, -1, SQLITE_STATIC);
-	return done(st, s, "irc state set");
+	return store_step_done(st, s, "irc state set");
 }
 
 int
@@ -421,7 +408,7 @@ store_room_save(struct store *st, int64_t id, const char *topic,
 	sqlite3_bind_text(s, 5, modes, -1, SQLITE_STATIC);
 	bind_text_or_null(s, 6, key);
 	sqlite3_bind_int(s, 7, limit);
-	return done(st, s, "room save");
+	return store_step_done(st, s, "room save");
 }
 
 int
@@ -462,7 +449,7 @@ store_room_mask_add(struct store *st, int64_t room, char kind,
 	sqlite3_bind_text(s, 3, mask, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 4, setter, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 5, when);
-	return done(st, s, "room mask add");
+	return store_step_done(st, s, "room mask add");
 }
 
 int
@@ -477,7 +464,7 @@ store_room_mask_del(struct store *st, int64_t room, char kind,
 	sqlite3_bind_int64(s, 1, room);
 	sqlite3_bind_text(s, 2, k, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(s, 3, mask, -1, SQLITE_STATIC);
-	return done(st, s, "room mask del");
+	return store_step_done(st, s, "room mask del");
 }
 
 int
@@ -513,7 +500,7 @@ store_cert_add(struct store *st, const char *account, const char *fp)
 	sqlite3_bind_text(s, 1, account, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 2, fp, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 3, (sqlite3_int64)time(NULL));
-	rc = done(st, s, "cert add");
+	rc = store_step_done(st, s, "cert add");
 	if (rc == STORE_OK && sqlite3_changes(st->db) == 0)
 		return STORE_NOTFOUND;
 	return rc;
@@ -552,7 +539,7 @@ store_cert_del(struct store *st, const char *account, const char *fp)
 		return STORE_ERROR;
 	sqlite3_bind_text(s, 1, account, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 2, fp, -1, SQLITE_STATIC);
-	rc = done(st, s, "cert del");
+	rc = store_step_done(st, s, "cert del");
 	if (rc == STORE_OK && sqlite3_changes(st->db) == 0)
 		return STORE_NOTFOUND;
 	return rc;

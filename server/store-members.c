@@ -83,44 +83,6 @@ store_members_finalize(struct store *st)
 	st->members = NULL;
 }
 
-static int
-done(struct store *st, sqlite3_stmt *s, const char *what)
-{
-	int	rc = sqlite3_step(s);
-
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE) {
-		store_log_error(st, what);
-		return STORE_ERROR;
-	}
-	return STORE_OK;
-}
-
-static int
-rows(struct store *st, sqlite3_stmt *s, store_row_cb cb, void *arg,
-    const char *what)
-{
-	const char	*names[8], *vals[8];
-	int		 rc, n, i;
-
-	n = sqlite3_column_count(s);
-	if (n > 8)
-		n = 8;
-	for (i = 0; i < n; i++)
-		names[i] = sqlite3_column_name(s, i);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		for (i = 0; i < n; i++)
-			vals[i] = (const char *)sqlite3_column_text(s, i);
-		cb(n, names, vals, arg);
-	}
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE) {
-		store_log_error(st, what);
-		return STORE_ERROR;
-	}
-	return STORE_OK;
-}
-
 int
 store_group_access_add(struct store *st, int64_t group, int64_t account,
     const char *actor)
@@ -131,7 +93,7 @@ store_group_access_add(struct store *st, int64_t group, int64_t account,
 	sqlite3_bind_int64(s, 2, account);
 	sqlite3_bind_int64(s, 3, (sqlite3_int64)time(NULL));
 	sqlite3_bind_text(s, 4, actor, -1, SQLITE_STATIC);
-	if (done(st, s, "access add") != STORE_OK)
+	if (store_step_done(st, s, "access add") != STORE_OK)
 		return STORE_ERROR;
 	return sqlite3_changes(st->db) > 0 ? STORE_OK : STORE_EXISTS;
 }
@@ -143,7 +105,7 @@ store_group_access_remove(struct store *st, int64_t group, int64_t account)
 
 	sqlite3_bind_int64(s, 1, group);
 	sqlite3_bind_int64(s, 2, account);
-	if (done(st, s, "access remove") != STORE_OK)
+	if (store_step_done(st, s, "access remove") != STORE_OK)
 		return STORE_ERROR;
 	return sqlite3_changes(st->db) > 0 ? STORE_OK : STORE_NOTFOUND;
 }
@@ -155,7 +117,7 @@ store_group_access_list(struct store *st, int64_t group, store_row_cb cb,
 	sqlite3_stmt	*s = store_reset(st->members[M_ACCESS_LIST]);
 
 	sqlite3_bind_int64(s, 1, group);
-	return rows(st, s, cb, arg, "access list");
+	return store_rows(st, s, cb, arg, "access list");
 }
 
 int
@@ -165,13 +127,13 @@ store_group_access_of(struct store *st, int64_t account, store_row_cb cb,
 	sqlite3_stmt	*s = store_reset(st->members[M_ACCESS_OF]);
 
 	sqlite3_bind_int64(s, 1, account);
-	return rows(st, s, cb, arg, "access of");
+	return store_rows(st, s, cb, arg, "access of");
 }
 
 int
 store_group_table(struct store *st, store_row_cb cb, void *arg)
 {
-	return rows(st, store_reset(st->members[M_GROUP_TABLE]), cb, arg,
+	return store_rows(st, store_reset(st->members[M_GROUP_TABLE]), cb, arg,
 	    "group table");
 }
 
@@ -185,7 +147,7 @@ store_feed_token_add(struct store *st, int64_t account, const char *hash,
 	sqlite3_bind_text(s, 2, hash, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 3, label, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 4, (sqlite3_int64)time(NULL));
-	if (done(st, s, "token add") != STORE_OK)
+	if (store_step_done(st, s, "token add") != STORE_OK)
 		return STORE_ERROR;
 	if (id != NULL)
 		*id = sqlite3_last_insert_rowid(st->db);
@@ -214,7 +176,7 @@ store_feed_token_list(struct store *st, int64_t account, store_row_cb cb,
 	sqlite3_stmt	*s = store_reset(st->members[M_TOKEN_LIST]);
 
 	sqlite3_bind_int64(s, 1, account);
-	return rows(st, s, cb, arg, "token list");
+	return store_rows(st, s, cb, arg, "token list");
 }
 
 int
@@ -224,7 +186,7 @@ store_feed_token_revoke(struct store *st, int64_t account, int64_t id)
 
 	sqlite3_bind_int64(s, 1, account);
 	sqlite3_bind_int64(s, 2, id);
-	if (done(st, s, "token revoke") != STORE_OK)
+	if (store_step_done(st, s, "token revoke") != STORE_OK)
 		return STORE_ERROR;
 	return sqlite3_changes(st->db) > 0 ? STORE_OK : STORE_NOTFOUND;
 }
@@ -258,5 +220,5 @@ store_feed_token_used(struct store *st, int64_t id, int64_t now)
 
 	sqlite3_bind_int64(s, 1, id);
 	sqlite3_bind_int64(s, 2, now);
-	(void)done(st, s, "token used");
+	(void)store_step_done(st, s, "token used");
 }

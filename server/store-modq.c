@@ -189,45 +189,6 @@ bind_text(sqlite3_stmt *s, int i, const char *v)
 		sqlite3_bind_null(s, i);
 }
 
-/* Step a SELECT and hand every row to CB. */
-static int
-rows(struct store *st, sqlite3_stmt *s, store_row_cb cb, void *arg,
-    const char *what)
-{
-	const char	*names[16], *vals[16];
-	int		 rc, n, i;
-
-	n = sqlite3_column_count(s);
-	if (n > 16)
-		n = 16;
-	for (i = 0; i < n; i++)
-		names[i] = sqlite3_column_name(s, i);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		for (i = 0; i < n; i++)
-			vals[i] = (const char *)sqlite3_column_text(s, i);
-		cb(n, names, vals, arg);
-	}
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE) {
-		store_log_error(st, what);
-		return STORE_ERROR;
-	}
-	return STORE_OK;
-}
-
-static int
-done(struct store *st, sqlite3_stmt *s, const char *what)
-{
-	int	rc = sqlite3_step(s);
-
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE) {
-		store_log_error(st, what);
-		return STORE_ERROR;
-	}
-	return STORE_OK;
-}
-
 /*
  * The open queue entry for this kind and item, made when missing.
  * *ISNEW says which.
@@ -252,7 +213,7 @@ store_modq_upsert(struct store *st, const char *kind, const char *item_type,
 		s = q(st, Q_TOUCH);
 		sqlite3_bind_int64(s, 1, *id);
 		sqlite3_bind_int64(s, 2, (sqlite3_int64)now);
-		return done(st, s, "modq touch");
+		return store_step_done(st, s, "modq touch");
 	}
 	sqlite3_reset(s);
 	if (rc != SQLITE_DONE) {
@@ -267,7 +228,7 @@ store_modq_upsert(struct store *st, const char *kind, const char *item_type,
 	bind_text(s, 5, location);
 	bind_text(s, 6, excerpt != NULL ? excerpt : "");
 	sqlite3_bind_int64(s, 7, (sqlite3_int64)now);
-	if (done(st, s, "modq insert") != STORE_OK)
+	if (store_step_done(st, s, "modq insert") != STORE_OK)
 		return STORE_ERROR;
 	*id = sqlite3_last_insert_rowid(st->db);
 	*isnew = 1;
@@ -286,7 +247,7 @@ store_modq_report(struct store *st, int64_t id, const char *reporter,
 	bind_text(s, 3, reason != NULL ? reason : "");
 	bind_text(s, 4, via);
 	sqlite3_bind_int64(s, 5, (sqlite3_int64)time(NULL));
-	if (done(st, s, "report insert") != STORE_OK)
+	if (store_step_done(st, s, "report insert") != STORE_OK)
 		return STORE_ERROR;
 	return sqlite3_changes(st->db) > 0 ? STORE_OK : STORE_EXISTS;
 }
@@ -314,7 +275,7 @@ store_modq_list_open(struct store *st, int limit, store_row_cb cb, void *arg)
 	sqlite3_stmt	*s = q(st, Q_LIST_OPEN);
 
 	sqlite3_bind_int(s, 1, limit);
-	return rows(st, s, cb, arg, "modq list");
+	return store_rows(st, s, cb, arg, "modq list");
 }
 
 /* One entry (STORE_NOTFOUND when missing) through CB. */
@@ -370,7 +331,7 @@ store_modq_reports(struct store *st, int64_t id, store_row_cb cb, void *arg)
 	sqlite3_stmt	*s = q(st, Q_REPORTS);
 
 	sqlite3_bind_int64(s, 1, id);
-	return rows(st, s, cb, arg, "modq reports");
+	return store_rows(st, s, cb, arg, "modq reports");
 }
 
 int
@@ -381,7 +342,7 @@ store_modq_view(struct store *st, int64_t id, const char *moderator)
 	sqlite3_bind_int64(s, 1, id);
 	bind_text(s, 2, moderator);
 	sqlite3_bind_int64(s, 3, (sqlite3_int64)time(NULL));
-	return done(st, s, "modq view");
+	return store_step_done(st, s, "modq view");
 }
 
 int
@@ -390,7 +351,7 @@ store_modq_viewers(struct store *st, int64_t id, store_row_cb cb, void *arg)
 	sqlite3_stmt	*s = q(st, Q_VIEWERS);
 
 	sqlite3_bind_int64(s, 1, id);
-	return rows(st, s, cb, arg, "modq viewers");
+	return store_rows(st, s, cb, arg, "modq viewers");
 }
 
 int
@@ -400,7 +361,7 @@ store_modq_author_history(struct store *st, const char *author,
 	sqlite3_stmt	*s = q(st, Q_AUTHOR_HISTORY);
 
 	bind_text(s, 1, author);
-	return rows(st, s, cb, arg, "author history");
+	return store_rows(st, s, cb, arg, "author history");
 }
 
 int
@@ -413,7 +374,7 @@ store_modq_close(struct store *st, int64_t id, const char *resolution,
 	bind_text(s, 2, resolution);
 	bind_text(s, 3, actor);
 	sqlite3_bind_int64(s, 4, (sqlite3_int64)time(NULL));
-	if (done(st, s, "modq close") != STORE_OK)
+	if (store_step_done(st, s, "modq close") != STORE_OK)
 		return STORE_ERROR;
 	return sqlite3_changes(st->db) > 0 ? STORE_OK : STORE_NOTFOUND;
 }
@@ -430,7 +391,7 @@ store_modq_close_item(struct store *st, const char *item_type,
 	bind_text(s, 3, resolution);
 	bind_text(s, 4, actor);
 	sqlite3_bind_int64(s, 5, (sqlite3_int64)time(NULL));
-	return done(st, s, "modq close item");
+	return store_step_done(st, s, "modq close item");
 }
 
 int
@@ -449,7 +410,7 @@ store_sanction_add(struct store *st, const char *kind,
 	sqlite3_bind_int64(s, 7, (sqlite3_int64)time(NULL));
 	if (expires > 0)
 		sqlite3_bind_int64(s, 8, (sqlite3_int64)expires);
-	if (done(st, s, "sanction add") != STORE_OK)
+	if (store_step_done(st, s, "sanction add") != STORE_OK)
 		return STORE_ERROR;
 	if (id != NULL)
 		*id = sqlite3_last_insert_rowid(st->db);
@@ -469,7 +430,7 @@ store_sanction_lift(struct store *st, const char *kind,
 	bind_text(s, 4, scope != NULL ? scope : "*");
 	sqlite3_bind_int64(s, 5, (sqlite3_int64)time(NULL));
 	bind_text(s, 6, actor);
-	if (done(st, s, "sanction lift") != STORE_OK)
+	if (store_step_done(st, s, "sanction lift") != STORE_OK)
 		return STORE_ERROR;
 	return sqlite3_changes(st->db) > 0 ? STORE_OK : STORE_NOTFOUND;
 }
@@ -481,7 +442,7 @@ store_sanction_active(struct store *st, time_t now, store_row_cb cb,
 	sqlite3_stmt	*s = q(st, Q_SANCTION_ACTIVE);
 
 	sqlite3_bind_int64(s, 1, (sqlite3_int64)now);
-	return rows(st, s, cb, arg, "sanctions");
+	return store_rows(st, s, cb, arg, "sanctions");
 }
 
 /* Lift what expired by NOW; each lifted row goes through CB. */
@@ -492,7 +453,7 @@ store_sanction_expire(struct store *st, time_t now, store_row_cb cb,
 	sqlite3_stmt	*s = q(st, Q_SANCTION_EXPIRE);
 
 	sqlite3_bind_int64(s, 1, (sqlite3_int64)now);
-	return rows(st, s, cb, arg, "sanction expire");
+	return store_rows(st, s, cb, arg, "sanction expire");
 }
 
 int
@@ -505,7 +466,7 @@ store_note_add(struct store *st, const char *account, const char *author,
 	bind_text(s, 2, author);
 	bind_text(s, 3, note);
 	sqlite3_bind_int64(s, 4, (sqlite3_int64)time(NULL));
-	return done(st, s, "note add");
+	return store_step_done(st, s, "note add");
 }
 
 int
@@ -515,7 +476,7 @@ store_notes(struct store *st, const char *account, store_row_cb cb,
 	sqlite3_stmt	*s = q(st, Q_NOTES);
 
 	bind_text(s, 1, account);
-	return rows(st, s, cb, arg, "notes");
+	return store_rows(st, s, cb, arg, "notes");
 }
 
 int
@@ -532,7 +493,7 @@ store_audit_query(struct store *st, const char *actor, const char *target,
 	sqlite3_bind_int64(s, 5, (sqlite3_int64)(until > 0 ? until :
 	    (time_t)1 << 40));
 	sqlite3_bind_int(s, 6, limit);
-	return rows(st, s, cb, arg, "audit query");
+	return store_rows(st, s, cb, arg, "audit query");
 }
 
 /* Reports NAME filed (not reports about NAME). */
@@ -543,7 +504,7 @@ store_reports_by(struct store *st, const char *name, store_row_cb cb,
 	sqlite3_stmt	*s = q(st, Q_REPORTS_BY);
 
 	bind_text(s, 1, name);
-	return rows(st, s, cb, arg, "reports by");
+	return store_rows(st, s, cb, arg, "reports by");
 }
 
 int
@@ -553,7 +514,7 @@ store_logins_of(struct store *st, const char *name, store_row_cb cb,
 	sqlite3_stmt	*s = q(st, Q_LOGINS_OF);
 
 	bind_text(s, 1, name);
-	return rows(st, s, cb, arg, "logins of");
+	return store_rows(st, s, cb, arg, "logins of");
 }
 
 /*
@@ -567,7 +528,7 @@ store_actions_about(struct store *st, const char *name, store_row_cb cb,
 	sqlite3_stmt	*s = q(st, Q_ACTIONS_ABOUT);
 
 	bind_text(s, 1, name);
-	return rows(st, s, cb, arg, "actions about");
+	return store_rows(st, s, cb, arg, "actions about");
 }
 
 /*

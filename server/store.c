@@ -690,6 +690,44 @@ step_done(struct store *st, sqlite3_stmt *s, const char *what)
 	return STORE_OK;
 }
 
+int
+store_step_done(struct store *st, sqlite3_stmt *s, const char *what)
+{
+	int	rc = sqlite3_step(s);
+
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		store_log_error(st, what);
+		return STORE_ERROR;
+	}
+	return STORE_OK;
+}
+
+int
+store_rows(struct store *st, sqlite3_stmt *s, store_rows_cb cb, void *arg,
+    const char *what)
+{
+	const char	*names[16], *vals[16];
+	int		 rc, n, i;
+
+	n = sqlite3_column_count(s);
+	if (n > 16)
+		n = 16;
+	for (i = 0; i < n; i++)
+		names[i] = sqlite3_column_name(s, i);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		for (i = 0; i < n; i++)
+			vals[i] = (const char *)sqlite3_column_text(s, i);
+		cb(n, names, vals, arg);
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		store_log_error(st, what);
+		return STORE_ERROR;
+	}
+	return STORE_OK;
+}
+
 /*
  * Group commit.  Chat messages of one loop iteration share a transaction
  * (store_batch_open() before each insert); the connection layer holds
