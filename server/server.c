@@ -443,6 +443,9 @@ server_reload(struct server *srv)
 int
 server_run(struct server *srv)
 {
+	/* After daemon(): a thread does not survive a fork. */
+	if (store_checkpointer_start(srv->store) != 0)
+		log_warnx("WAL checkpoints stay on the event loop");
 	event_base_dispatch(srv->base);
 	return 0;
 }

@@ -24,6 +24,8 @@ struct store {
 	sqlite3_stmt	**irc_stmts;	/* store-irc.c */
 	size_t		  nirc_stmts;
 	int		  batch;	/* a group commit is open */
+	int		  sync_full;
+	struct ckpt	 *ckpt;		/* the checkpointer thread */
 	int		  batch_failed;	/* ... and committing it failed */
 	char		 *ovbuf;	/* store-nntp.c: overview scratch */
 	size_t		  ovcap;

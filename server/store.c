@@ -4,6 +4,7 @@
  */
 #include <sys/stat.h>
 #include <ctype.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -565,6 +566,7 @@ store_open(const char *path, int sync_full, int max_version, char *err,
 
 	st = xcalloc(1, sizeof *st);
 	st->path = xstrdup(path);
+	st->sync_full = sync_full;
 	rc = sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE |
 	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc != SQLITE_OK) {
@@ -639,6 +641,7 @@ fail:
 }
 
 static int	batch_commit(struct store *);
+static void	checkpointer_stop(struct store *);
 
 void
 store_close(struct store *st)
@@ -646,6 +649,7 @@ store_close(struct store *st)
 	if (st == NULL)
 		return;
 	batch_commit(st);
+	checkpointer_stop(st);
 	store_nntp_finalize(st);
 	store_members_finalize(st);
 	store_irc_close(st);
@@ -726,6 +730,142 @@ store_rows(struct store *st, sqlite3_stmt *s, store_rows_cb cb, void *arg,
 		return STORE_ERROR;
 	}
 	return STORE_OK;
+}
+
+/*
+ * The WAL checkpointer.  SQLite's automatic checkpoint runs inside the
+ * commit that crosses wal_autocheckpoint: it copies the WAL into the
+ * database and syncs both, on the event loop, which showed as the p99
+ * of chat delivery (3.5 ms against 1.9 ms without it, 100 messages/s to
+ * 100 members).  Instead a thread with its own connection runs PASSIVE
+ * checkpoints, which never block the writer: every second, and at once
+ * when the WAL passes CKPT_PAGES (the main connection's WAL hook wakes
+ * it).  The thread touches nothing but its own connection and this
+ * struct.
+ */
+#define CKPT_PAGES	1000
+/*
+ * The WAL only starts again from its beginning when a write finds it
+ * all copied; under a steady stream of writes the thread may never see
+ * that moment.  Past this many pages the writer checkpoints inline, as
+ * SQLite itself would, so the WAL stays bounded.
+ */
+#define CKPT_INLINE	16000
+
+struct ckpt {
+	pthread_t	 th;
+	pthread_mutex_t	 mu;
+	pthread_cond_t	 cv;
+	int		 stop;
+	int		 wake;
+	sqlite3		*db;
+};
+
+static void *
+checkpointer_main(void *arg)
+{
+	struct ckpt	*ck = arg;
+	struct timespec	 ts;
+	int		 nlog, nckpt, rc;
+
+	pthread_mutex_lock(&ck->mu);
+	while (!ck->stop) {
+		if (!ck->wake) {
+			clock_gettime(CLOCK_REALTIME, &ts);
+			ts.tv_sec += 1;
+			pthread_cond_timedwait(&ck->cv, &ck->mu, &ts);
+		}
+		if (ck->stop)
+			break;
+		ck->wake = 0;
+		pthread_mutex_unlock(&ck->mu);
+		rc = sqlite3_wal_checkpoint_v2(ck->db, NULL,
+		    SQLITE_CHECKPOINT_PASSIVE, &nlog, &nckpt);
+		if (rc != SQLITE_OK && rc != SQLITE_BUSY)
+			log_warnx("store: checkpoint: %s",
+			    sqlite3_errmsg(ck->db));
+		pthread_mutex_lock(&ck->mu);
+	}
+	pthread_mutex_unlock(&ck->mu);
+	return NULL;
+}
+
+/* After each commit on the main connection: wake the thread if due. */
+static int
+wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
+{
+	struct ckpt	*ck = arg;
+
+	(void)name;
+	if (pages >= CKPT_INLINE) {
+		sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_PASSIVE,
+		    NULL, NULL);
+		return SQLITE_OK;
+	}
+	if (pages >= CKPT_PAGES) {
+		pthread_mutex_lock(&ck->mu);
+		ck->wake = 1;
+		pthread_cond_signal(&ck->cv);
+		pthread_mutex_unlock(&ck->mu);
+	}
+	return SQLITE_OK;
+}
+
+int
+store_checkpointer_start(struct store *st)
+{
+	struct ckpt	*ck;
+	char		*err = NULL;
+
+	if (st->ckpt != NULL)
+		return 0;
+	ck = xcalloc(1, sizeof *ck);
+	if (sqlite3_open_v2(st->path, &ck->db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK ||
+	    sqlite3_busy_timeout(ck->db, 5000) != SQLITE_OK ||
+	    sqlite3_exec(ck->db, st->sync_full ? "PRAGMA synchronous = FULL" :
+	    "PRAGMA synchronous = NORMAL", NULL, NULL, &err) != SQLITE_OK) {
+		log_warnx("store: checkpointer: %s", err != NULL ? err :
+		    sqlite3_errmsg(ck->db));
+		sqlite3_free(err);
+		sqlite3_close(ck->db);
+		free(ck);
+		return -1;
+	}
+	pthread_mutex_init(&ck->mu, NULL);
+	pthread_cond_init(&ck->cv, NULL);
+	if (pthread_create(&ck->th, NULL, checkpointer_main, ck) != 0) {
+		log_warnx("store: checkpointer thread not started");
+		pthread_mutex_destroy(&ck->mu);
+		pthread_cond_destroy(&ck->cv);
+		sqlite3_close(ck->db);
+		free(ck);
+		return -1;
+	}
+	st->ckpt = ck;
+	/* Ours replaces SQLite's automatic checkpoint on this connection. */
+	sqlite3_wal_hook(st->db, wal_hook, ck);
+	return 0;
+}
+
+static void
+checkpointer_stop(struct store *st)
+{
+	struct ckpt	*ck = st->ckpt;
+
+	if (ck == NULL)
+		return;
+	sqlite3_wal_hook(st->db, NULL, NULL);
+	pthread_mutex_lock(&ck->mu);
+	ck->stop = 1;
+	pthread_cond_signal(&ck->cv);
+	pthread_mutex_unlock(&ck->mu);
+	pthread_join(ck->th, NULL);
+	sqlite3_close(ck->db);
+	pthread_mutex_destroy(&ck->mu);
+	pthread_cond_destroy(&ck->cv);
+	free(ck);
+	st->ckpt = NULL;
 }
 
 /*

@@ -66,6 +66,12 @@ const char	*store_errmsg(struct store *);
  * committed by store_batch_close() (or by the next store_begin()).
  * store_batch_close() says whether everything since the open is durable.
  */
+/*
+ * Start the WAL checkpointer: a thread with its own connection that
+ * copies the WAL into the database (and syncs it) off the event loop.
+ * Call once the process is what it will stay (after daemon()).
+ */
+int	 store_checkpointer_start(struct store *);
 int	 store_batch_open(struct store *);
 int	 store_batch_close(struct store *);
 int	 store_begin(struct store *);
