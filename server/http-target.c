@@ -128,8 +128,8 @@ parse_query(const char *q, size_t len, struct http_target *t)
 		if (eq != NULL && eq - p == 6 && memcmp(p, "before", 6) == 0) {
 			if (seen++ > 0)
 				return -1;	/* ambiguous */
-			if (pct_decode(eq + 1, (size_t)(amp - eq - 1), buf) < 0 ||
-			    parse_before(buf, &t->before) != 0)
+			if (pct_decode(eq + 1, (size_t)(amp - eq - 1),
+			    buf) < 0 || parse_before(buf, &t->before) != 0)
 				return -1;
 		} else if (eq == NULL && amp - p == 6 &&
 		    memcmp(p, "before", 6) == 0)
@@ -179,7 +179,8 @@ http_target_parse(const char *s, size_t len, struct http_target *t)
 	if (q != NULL && parse_query(q + 1, (size_t)(end - q - 1), t) != 0)
 		return HTTP_TARGET_BAD;
 	if (plen == 0) {
-		t->route = HTTP_R_LANDING;	/* "http://host" or "http://host?q" */
+		/* "http://host" or "http://host?q" */
+		t->route = HTTP_R_LANDING;
 		return HTTP_TARGET_OK;
 	}
 	if (path[0] != '/')

@@ -48,9 +48,10 @@ ref_route(const char *s, size_t n)
 
 	/* Dot segments are refused before any route is tried. */
 	for (seg = s; seg != NULL && seg < s + n;) {
-		const char	*e = memchr(seg + 1, '/', (size_t)(s + n - seg -
+		const char	*stop = s + n;
+		const char	*e = memchr(seg + 1, '/', (size_t)(stop - seg -
 				    1));
-		size_t		 l = (size_t)((e != NULL ? e : s + n) - seg - 1);
+		size_t		 l = (size_t)((e != NULL ? e : stop) - seg - 1);
 
 		if ((l == 1 && seg[1] == '.') || (l == 2 && seg[1] == '.' &&
 		    seg[2] == '.'))
