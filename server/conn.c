@@ -761,12 +761,6 @@ conn_hold(struct server *srv)
 	event_active(ev_flush, EV_TIMEOUT, 0);
 }
 
-int
-conn_holding(void)
-{
-	return holding;
-}
-
 /* Cut plain C's output back to its first LEN bytes. */
 static void
 cut_output(struct conn *c, size_t len)

@@ -108,7 +108,6 @@ struct evbuffer *conn_output(struct conn *);
  * calls conn_release(1) to send it or conn_release(0) to drop it.
  */
 void	 conn_hold(struct server *);
-int	 conn_holding(void);
 void	 conn_release(int ok);
 void	 conn_set_commit_hook(void (*)(void *), void *);
 /* 1 when the output buffer passed its cap (and the conn is closing). */

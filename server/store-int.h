@@ -45,6 +45,9 @@ sqlite3_stmt	*store_reset(sqlite3_stmt *);
 char		*store_col_text(sqlite3_stmt *, int col);
 /* Step S once (an INSERT/UPDATE/DELETE), reset it; STORE_OK or STORE_ERROR. */
 int		 store_step_done(struct store *, sqlite3_stmt *, const char *what);
+/* The same, then STORE_NOTFOUND when no row changed. */
+int		 store_step_changes(struct store *, sqlite3_stmt *,
+		    const char *what);
 typedef void	(*store_rows_cb)(int n, const char *const *names,
 		    const char *const *vals, void *);
 /* Step a SELECT and hand every row (at most 16 columns) to CB. */

@@ -163,6 +163,23 @@ bind_text_or_null(sqlite3_stmt *s, int i, const char *v)
 		sqlite3_bind_null(s, i);
 }
 
+/* Step S for one text column: *OUT (caller frees) or STORE_NOTFOUND. */
+static int
+one_text(struct store *st, sqlite3_stmt *s, char **out, const char *what)
+{
+	int	rc = sqlite3_step(s);
+
+	if (rc == SQLITE_ROW)
+		*out = store_col_text(s, 0);
+	sqlite3_reset(s);
+	if (rc == SQLITE_ROW)
+		return STORE_OK;
+	if (rc == SQLITE_DONE)
+		return STORE_NOTFOUND;
+	store_log_error(st, what);
+	return STORE_ERROR;
+}
+
 void
 chat_msg_clear(struct chat_msg *m)
 {
@@ -330,22 +347,12 @@ int
 store_irc_state_get(struct store *st, const char *name, char **value)
 {
 	sqlite3_stmt	*s = stmt(st, I_STATE_GET);
-	int		 rc;
 
 	*value = NULL;
 	if (s == NULL)
 		return STORE_ERROR;
 	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		*value = store_col_text(s, 0);
-	sqlite3_reset(s);
-	if (rc == SQLITE_ROW)
-		return STORE_OK;
-	if (rc == SQLITE_DONE)
-		return STORE_NOTFOUND;
-	store_log_error(st, "irc state get");
-	return STORE_ERROR;
+	return one_text(st, s, value, "irc state get");
 }
 
 int
@@ -471,39 +478,25 @@ int
 store_cert_account(struct store *st, const char *fp, char **account)
 {
 	sqlite3_stmt	*s = stmt(st, I_CERT_ACCOUNT);
-	int		 rc;
 
 	*account = NULL;
 	if (s == NULL)
 		return STORE_ERROR;
 	sqlite3_bind_text(s, 1, fp, -1, SQLITE_STATIC);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		*account = store_col_text(s, 0);
-	sqlite3_reset(s);
-	if (rc == SQLITE_ROW)
-		return STORE_OK;
-	if (rc == SQLITE_DONE)
-		return STORE_NOTFOUND;
-	store_log_error(st, "cert account");
-	return STORE_ERROR;
+	return one_text(st, s, account, "cert account");
 }
 
 int
 store_cert_add(struct store *st, const char *account, const char *fp)
 {
 	sqlite3_stmt	*s = stmt(st, I_CERT_ADD);
-	int		 rc;
 
 	if (s == NULL)
 		return STORE_ERROR;
 	sqlite3_bind_text(s, 1, account, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 2, fp, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 3, (sqlite3_int64)time(NULL));
-	rc = store_step_done(st, s, "cert add");
-	if (rc == STORE_OK && sqlite3_changes(st->db) == 0)
-		return STORE_NOTFOUND;
-	return rc;
+	return store_step_changes(st, s, "cert add");
 }
 
 int
@@ -533,16 +526,12 @@ int
 store_cert_del(struct store *st, const char *account, const char *fp)
 {
 	sqlite3_stmt	*s = stmt(st, I_CERT_DEL);
-	int		 rc;
 
 	if (s == NULL)
 		return STORE_ERROR;
 	sqlite3_bind_text(s, 1, account, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 2, fp, -1, SQLITE_STATIC);
-	rc = store_step_done(st, s, "cert del");
-	if (rc == STORE_OK && sqlite3_changes(st->db) == 0)
-		return STORE_NOTFOUND;
-	return rc;
+	return store_step_changes(st, s, "cert del");
 }
 
 /* Hide (HIDDEN 1) or show again a message; STORE_NOTFOUND if no change. */
@@ -550,19 +539,12 @@ int
 store_chat_hide(struct store *st, const char *msgid, int hidden)
 {
 	sqlite3_stmt	*s = stmt(st, I_CHAT_HIDE);
-	int		 rc;
 
 	if (s == NULL)
 		return STORE_ERROR;
 	sqlite3_bind_text(s, 1, msgid, -1, SQLITE_STATIC);
 	sqlite3_bind_int(s, 2, hidden);
-	rc = sqlite3_step(s);
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE) {
-		store_log_error(st, "chat hide");
-		return STORE_ERROR;
-	}
-	return sqlite3_changes(st->db) > 0 ? STORE_OK : STORE_NOTFOUND;
+	return store_step_changes(st, s, "chat hide");
 }
 
 /*
@@ -573,19 +555,12 @@ int
 store_chat_publish(struct store *st, const char *msgid, int64_t ms)
 {
 	sqlite3_stmt	*s = stmt(st, I_CHAT_PUBLISH);
-	int		 rc;
 
 	if (s == NULL)
 		return STORE_ERROR;
 	sqlite3_bind_text(s, 1, msgid, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 2, ms);
-	rc = sqlite3_step(s);
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE) {
-		store_log_error(st, "chat publish");
-		return STORE_ERROR;
-	}
-	return sqlite3_changes(st->db) > 0 ? STORE_OK : STORE_NOTFOUND;
+	return store_step_changes(st, s, "chat publish");
 }
 
 /* Every message ACCOUNT sent, hidden ones too (member export). */

@@ -105,9 +105,7 @@ store_group_access_remove(struct store *st, int64_t group, int64_t account)
 
 	sqlite3_bind_int64(s, 1, group);
 	sqlite3_bind_int64(s, 2, account);
-	if (store_step_done(st, s, "access remove") != STORE_OK)
-		return STORE_ERROR;
-	return sqlite3_changes(st->db) > 0 ? STORE_OK : STORE_NOTFOUND;
+	return store_step_changes(st, s, "access remove");
 }
 
 int
@@ -186,9 +184,7 @@ store_feed_token_revoke(struct store *st, int64_t account, int64_t id)
 
 	sqlite3_bind_int64(s, 1, account);
 	sqlite3_bind_int64(s, 2, id);
-	if (store_step_done(st, s, "token revoke") != STORE_OK)
-		return STORE_ERROR;
-	return sqlite3_changes(st->db) > 0 ? STORE_OK : STORE_NOTFOUND;
+	return store_step_changes(st, s, "token revoke");
 }
 
 int

@@ -374,9 +374,7 @@ store_modq_close(struct store *st, int64_t id, const char *resolution,
 	bind_text(s, 2, resolution);
 	bind_text(s, 3, actor);
 	sqlite3_bind_int64(s, 4, (sqlite3_int64)time(NULL));
-	if (store_step_done(st, s, "modq close") != STORE_OK)
-		return STORE_ERROR;
-	return sqlite3_changes(st->db) > 0 ? STORE_OK : STORE_NOTFOUND;
+	return store_step_changes(st, s, "modq close");
 }
 
 /* Close every open entry about an item (it was acted upon). */
@@ -430,9 +428,7 @@ store_sanction_lift(struct store *st, const char *kind,
 	bind_text(s, 4, scope != NULL ? scope : "*");
 	sqlite3_bind_int64(s, 5, (sqlite3_int64)time(NULL));
 	bind_text(s, 6, actor);
-	if (store_step_done(st, s, "sanction lift") != STORE_OK)
-		return STORE_ERROR;
-	return sqlite3_changes(st->db) > 0 ? STORE_OK : STORE_NOTFOUND;
+	return store_step_changes(st, s, "sanction lift");
 }
 
 int

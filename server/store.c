@@ -1012,8 +1012,8 @@ store_account_get(struct store *st, const char *name, struct account *a,
 	return STORE_ERROR;
 }
 
-static int
-step_changes(struct store *st, sqlite3_stmt *s, const char *what)
+int
+store_step_changes(struct store *st, sqlite3_stmt *s, const char *what)
 {
 	int	rc = sqlite3_step(s);
 
@@ -1033,7 +1033,7 @@ store_account_set_password(struct store *st, const char *name,
 
 	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 2, pwhash, -1, SQLITE_STATIC);
-	return step_changes(st, s, "account set password");
+	return store_step_changes(st, s, "account set password");
 }
 
 int
@@ -1046,7 +1046,7 @@ store_account_set_role(struct store *st, const char *name, const char *role,
 	sqlite3_bind_text(s, 2, role, -1, SQLITE_STATIC);
 	if (specialty != NULL)
 		sqlite3_bind_text(s, 3, specialty, -1, SQLITE_STATIC);
-	return step_changes(st, s, "account set role");
+	return store_step_changes(st, s, "account set role");
 }
 
 int
@@ -1323,7 +1323,7 @@ store_event_cancel(struct store *st, int64_t id)
 
 	sqlite3_bind_int64(s, 1, id);
 	sqlite3_bind_int64(s, 2, (sqlite3_int64)time(NULL));
-	return step_changes(st, s, "event cancel");
+	return store_step_changes(st, s, "event cancel");
 }
 
 /* When the events last changed (0 when there are none). */
@@ -1386,7 +1386,7 @@ store_account_set_probation(struct store *st, const char *name, int n)
 
 	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
 	sqlite3_bind_int(s, 2, n);
-	return step_changes(st, s, "account probation");
+	return store_step_changes(st, s, "account probation");
 }
 
 /* One approved post counts down the probation of NAME. */
@@ -1396,7 +1396,7 @@ store_account_probation_done(struct store *st, const char *name)
 	sqlite3_stmt	*s = store_reset(st->stmts[S_ACCOUNT_PROBATION_DEC]);
 
 	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
-	return step_changes(st, s, "account probation count");
+	return store_step_changes(st, s, "account probation count");
 }
 
 /*
@@ -1412,7 +1412,7 @@ store_account_set_status(struct store *st, const char *name,
 	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 2, from, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 3, to, -1, SQLITE_STATIC);
-	return step_changes(st, s, "account status");
+	return store_step_changes(st, s, "account status");
 }
 
 /* A refused sign-up: the pending account goes (nothing else has it). */
@@ -1422,7 +1422,7 @@ store_account_delete_pending(struct store *st, const char *name)
 	sqlite3_stmt	*s = store_reset(st->stmts[S_ACCOUNT_DELETE_PENDING]);
 
 	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
-	return step_changes(st, s, "account delete pending");
+	return store_step_changes(st, s, "account delete pending");
 }
 
 /* ACCOUNT wants a reminder of event ID; STORE_NOTFOUND: no such event. */
@@ -1433,9 +1433,7 @@ store_event_remind_add(struct store *st, int64_t id, const char *account)
 
 	sqlite3_bind_int64(s, 1, id);
 	sqlite3_bind_text(s, 2, account, -1, SQLITE_STATIC);
-	if (step_done(st, s, "reminder add") != STORE_OK)
-		return STORE_ERROR;
-	return sqlite3_changes(st->db) > 0 ? STORE_OK : STORE_NOTFOUND;
+	return store_step_changes(st, s, "reminder add");
 }
 
 /* The accounts that asked to be reminded of event ID. */
