@@ -270,7 +270,12 @@ irc_time_parse(const char *s, int64_t *ms)
 void
 irc_new_msgid(struct irc_server *is, char *buf, size_t len)
 {
-	snprintf(buf, len, "%s%llx", is->msgid_prefix,
+	/*
+	 * Fixed width, so that ids sort in the order they were made and
+	 * the history's msgid index grows at its end (one page written
+	 * per commit, not one per message).
+	 */
+	snprintf(buf, len, "%s%012llx", is->msgid_prefix,
 	    (unsigned long long)++is->msgid_seq);
 }
 

@@ -25,7 +25,9 @@
 #
 # Environment: HEARTHD, IRCLOAD, HEARTH_SRCDIR; BENCH_SECONDS (5),
 # BENCH_IDLE_CONNS (5000), BENCH_STORM_CONNS (2000), BENCH_WINDOW (16),
-# BENCH_SERVERS ("hearthd inspircd ngircd").
+# BENCH_SERVERS ("hearthd inspircd ngircd"), BENCH_SCENARIOS ("fanout
+# storm idle.plain idle.tls"), BENCH_ROOMS (senders x members: "1x100
+# 10x100 1x1000 10x1000") -- the last two to measure one thing again.
 set -eu
 
 HEARTHD=${HEARTHD:-server/hearthd}
@@ -36,6 +38,8 @@ IDLE=${BENCH_IDLE_CONNS:-5000}
 STORM=${BENCH_STORM_CONNS:-2000}
 WINDOW=${BENCH_WINDOW:-16}
 SERVERS=${BENCH_SERVERS:-hearthd inspircd ngircd}
+SCENARIOS=${BENCH_SCENARIOS:-fanout storm idle.plain idle.tls}
+ROOMS=${BENCH_ROOMS:-1x100 10x100 1x1000 10x1000}
 NGIRCD=${NGIRCD:-/usr/sbin/ngircd}
 OUT=$(mktemp -d /tmp/hearth-bench.XXXXXX)
 PID=
@@ -231,8 +235,17 @@ for srv in $SERVERS; do
 		echo "# $srv not installed: not measured" >&2
 	fi
 done
-for members in 100 1000; do
-	for senders in 1 10; do
+wanted() {
+	case " $SCENARIOS " in
+	*" $1 "*) true ;;
+	*) false ;;
+	esac
+}
+
+if wanted fanout; then
+	for room in $ROOMS; do
+		senders=${room%x*}
+		members=${room#*x}
 		for srv in $RUN; do
 			start_$srv || continue
 			load "$srv" "fanout.s$senders.m$members" \
@@ -244,25 +257,31 @@ for members in 100 1000; do
 			stop
 		done
 	done
-done
-for srv in $RUN; do
-	start_$srv || continue
-	load "$srv" storm "$srv" --port "$IRC" --mode storm --conns "$STORM" \
-	    --parallel "$(par "$srv" 100)"
-	stop
-done
-for srv in $RUN; do
-	start_$srv || continue
-	load "$srv" idle.plain "$srv" --port "$IRC" --mode idle \
-	    --conns "$IDLE" --parallel "$(par "$srv" 200)"
-	stop
-done
-for srv in $RUN; do
-	start_$srv || continue
-	load "$srv" idle.tls "$srv" --port "$IRCS" --tls --mode idle \
-	    --conns "$IDLE" --parallel "$(par "$srv" 50)"
-	stop
-done
+fi
+if wanted storm; then
+	for srv in $RUN; do
+		start_$srv || continue
+		load "$srv" storm "$srv" --port "$IRC" --mode storm \
+		    --conns "$STORM" --parallel "$(par "$srv" 100)"
+		stop
+	done
+fi
+if wanted idle.plain; then
+	for srv in $RUN; do
+		start_$srv || continue
+		load "$srv" idle.plain "$srv" --port "$IRC" --mode idle \
+		    --conns "$IDLE" --parallel "$(par "$srv" 200)"
+		stop
+	done
+fi
+if wanted idle.tls; then
+	for srv in $RUN; do
+		start_$srv || continue
+		load "$srv" idle.tls "$srv" --port "$IRCS" --tls --mode idle \
+		    --conns "$IDLE" --parallel "$(par "$srv" 50)"
+		stop
+	done
+fi
 
 echo
 echo "Summary (loopback, same run; hearthd stores every message; flood limits off):"
