@@ -26,7 +26,9 @@
 # Environment: HEARTHD, IRCLOAD, HEARTH_SRCDIR; BENCH_SECONDS (5),
 # BENCH_IDLE_CONNS (5000), BENCH_STORM_CONNS (2000), BENCH_WINDOW (16),
 # BENCH_SERVERS ("hearthd inspircd ngircd"), BENCH_SCENARIOS ("fanout
-# storm idle.plain idle.tls"), BENCH_ROOMS (senders x members: "1x100
+# storm idle.plain idle.tls"), BENCH_REPEAT (3: each fan-out room is
+# measured that many times per server, taking turns, and the summary
+# shows the median of each figure), BENCH_ROOMS (senders x members: "1x100
 # 10x100 1x1000 10x1000") -- the last two to measure one thing again.
 set -eu
 
@@ -40,6 +42,7 @@ WINDOW=${BENCH_WINDOW:-16}
 SERVERS=${BENCH_SERVERS:-hearthd inspircd ngircd}
 SCENARIOS=${BENCH_SCENARIOS:-fanout storm idle.plain idle.tls}
 ROOMS=${BENCH_ROOMS:-1x100 10x100 1x1000 10x1000}
+REPEAT=${BENCH_REPEAT:-3}
 NGIRCD=${NGIRCD:-/usr/sbin/ngircd}
 OUT=$(mktemp -d /tmp/hearth-bench.XXXXXX)
 PID=
@@ -246,15 +249,19 @@ if wanted fanout; then
 	for room in $ROOMS; do
 		senders=${room%x*}
 		members=${room#*x}
-		for srv in $RUN; do
-			start_$srv || continue
-			load "$srv" "fanout.s$senders.m$members" \
-			    "$srv.fanout.s$senders.m$members" --port "$IRC" \
-			    --mode fanout --members "$members" \
-			    --senders "$senders" --window "$WINDOW" \
-			    --seconds "$SECS" --rate 100 \
-			    --parallel "$(par "$srv" 100)"
-			stop
+		r=0
+		while [ $r -lt "$REPEAT" ]; do
+			r=$((r + 1))
+			for srv in $RUN; do
+				start_$srv || continue
+				load "$srv" "fanout.s$senders.m$members" \
+				    "$srv.fanout.s$senders.m$members" \
+				    --port "$IRC" --mode fanout \
+				    --members "$members" --senders "$senders" \
+				    --window "$WINDOW" --seconds "$SECS" \
+				    --rate 100 --parallel "$(par "$srv" 100)"
+				stop
+			done
 		done
 	done
 fi
@@ -303,10 +310,27 @@ function num(v) { return v + 0 }
 		seen[key] = 1
 		order[++n] = key
 	}
-	val[srv, key] = $2
+	# Repeated runs: every value is kept; the summary shows the median.
+	nv[srv, key]++
+	vals[srv, key, nv[srv, key]] = $2 + 0
+}
+function median(srv, key,    n, i, j, t, a) {
+	n = nv[srv, key]
+	if (n == 0)
+		return ""
+	for (i = 1; i <= n; i++)
+		a[i] = vals[srv, key, i]
+	for (i = 2; i <= n; i++)	# insertion sort: n is small
+		for (j = i; j > 1 && a[j - 1] > a[j]; j--) {
+			t = a[j]; a[j] = a[j - 1]; a[j - 1] = t
+		}
+	return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
 }
 END {
 	ns = split(servers, col, " ")
+	for (r = 1; r <= n; r++)
+		for (c = 1; c <= ns; c++)
+			val[col[c], order[r]] = median(col[c], order[r])
 	printf "  %-50s", "figure"
 	for (c = 1; c <= ns; c++)
 		printf " %12s", col[c]
@@ -349,9 +373,10 @@ END {
 	}
 }
 ' "$OUT/results"
-echo "  (fanout.sS.mM: S senders, M members; saturation: 16 messages in flight per"
-echo "  sender; rate: 100 messages/s in all; storm: $STORM registrations; idle:"
-echo "  RSS growth per connection at $IDLE.  ngircd: MaxPenaltyTime = 0, at most"
-echo "  3 commands per client per loop pass; its clients connect 10 at a time"
-echo "  (listen backlog 10), so its storm registrations/s are not comparable.)"
+echo "  (fanout.sS.mM: S senders, M members, the median of $REPEAT runs;"
+echo "  saturation: 16 messages in flight per sender; rate: 100 messages/s in"
+echo "  all; storm: $STORM registrations; idle: RSS growth per connection at"
+echo "  $IDLE.  ngircd: MaxPenaltyTime = 0, at most 3 commands per client per"
+echo "  loop pass; its clients connect 10 at a time (listen backlog 10), so its"
+echo "  storm registrations/s are not comparable.)"
 echo "(raw results: $OUT/results)"
