@@ -523,6 +523,9 @@ conn_pending_output(struct conn *c)
 	size_t			 n = c->stage != NULL ?
 				    evbuffer_get_length(c->stage) : 0;
 
+	/* Called for every line queued: the common case goes straight. */
+	if (!(c->flags & CONN_F_LAYERED))
+		return n + evbuffer_get_length(bufferevent_get_output(c->bev));
 	for (u = c->bev; u != NULL; u = bufferevent_get_underlying(u))
 		n += evbuffer_get_length(bufferevent_get_output(u));
 	return n;
@@ -735,9 +738,8 @@ out_buf(struct conn *c)
 		held[nheld].c = c;
 		held[nheld++].mark = evbuffer_get_length(out);
 		c->flags |= CONN_F_HELD;
-		if ((c->flags & (CONN_F_TLS | CONN_F_WBLOCKED |
-		    CONN_F_CLOSING)) || bufferevent_get_underlying(c->bev) !=
-		    NULL)
+		if (c->flags & (CONN_F_TLS | CONN_F_WBLOCKED |
+		    CONN_F_CLOSING | CONN_F_LAYERED))
 			c->stage = evbuffer_new();
 	}
 	return c->stage != NULL ? c->stage : out;
@@ -1017,7 +1019,7 @@ conn_starttls(struct conn *c)
 	}
 	bufferevent_openssl_set_allow_dirty_shutdown(fb, 1);
 	c->bev = fb;
-	c->flags |= CONN_F_TLS | CONN_F_HANDSHAKING;
+	c->flags |= CONN_F_TLS | CONN_F_HANDSHAKING | CONN_F_LAYERED;
 	bufferevent_setcb(fb, conn_readcb, conn_writecb, conn_eventcb, c);
 	bufferevent_setwatermark(fb, EV_READ, 0, c->max_line + 16384);
 	bufferevent_enable(fb, EV_READ | EV_WRITE);
@@ -1143,6 +1145,7 @@ conn_compress(struct conn *c)
 		return -1;
 	}
 	c->bev = fb;
+	c->flags |= CONN_F_LAYERED;
 	bufferevent_setcb(fb, conn_readcb, conn_writecb, conn_eventcb, c);
 	bufferevent_setwatermark(fb, EV_READ, 0, c->max_line + 16384);
 	bufferevent_enable(fb, EV_READ | EV_WRITE);

@@ -61,6 +61,7 @@ struct proto_ops {
 #define CONN_F_WANTDRAIN	0x100	/* on_drain wanted (long replies) */
 #define CONN_F_WBLOCKED		0x200	/* socket full: libevent writes */
 #define CONN_F_HELD		0x800	/* output held for a group commit */
+#define CONN_F_LAYERED		0x1000	/* c->bev is a filter on another */
 
 struct conn {
 	uint64_t		 id;
