@@ -25,7 +25,9 @@
  * The host others see (DESIGN: no client IP is ever shown).  Logged in:
  * member/<account>, doctor/<specialty>/<account> for verified doctors,
  * staff/<account> for moderators and admins.  Otherwise a keyed hash of
- * the address: stable for one address, useless for finding it.
+ * the address: stable for one address, useless for finding it.  That
+ * one is written anon.<hex>, without a slash, so it stays a valid
+ * host name for WHO/WHOWAS readers that check the host's characters.
  */
 void
 irc_cloak(struct irc_client *cl, char *buf, size_t len)
@@ -56,7 +58,7 @@ irc_cloak(struct irc_client *cl, char *buf, size_t len)
 	HMAC(EVP_sha256(), cl->is->cloak_key, sizeof cl->is->cloak_key,
 	    (const unsigned char *)cl->conn->ip, strlen(cl->conn->ip), md,
 	    &mdlen);
-	snprintf(buf, len, "anon/%02x%02x%02x%02x%02x%02x%02x%02x", md[0],
+	snprintf(buf, len, "anon.%02x%02x%02x%02x%02x%02x%02x%02x", md[0],
 	    md[1], md[2], md[3], md[4], md[5], md[6], md[7]);
 }
 
