@@ -243,7 +243,11 @@ cmd_user(struct irc_client *cl, struct irc_msg *m)
 			user[n++] = (char)c;
 	}
 	user[n] = '\0';
-	if (n == 0) {
+	/*
+	 * Neither the user name nor the real name may be empty; an empty
+	 * parameter counts as a missing one (Modern IRC, USER message).
+	 */
+	if (n == 0 || m->params[3][0] == '\0') {
 		irc_numeric(cl, ERR_NEEDMOREPARAMS, "USER");
 		return CONN_OK;
 	}
@@ -289,6 +293,14 @@ client_tags(struct irc_msg *m)
 	return out;
 }
 
+/*
+ * "Automatic replies MUST NEVER be sent in response to a NOTICE message.
+ * This rule applies to servers too" (RFC 2812 section 3.3.2, RFC 1459
+ * section 4.4.2): a NOTICE that cannot be delivered gets no numeric.
+ * Standard replies about the server's own failures (FAIL) still go out.
+ */
+#define IS_NOTICE(cmd)	(strcmp((cmd), "NOTICE") == 0)
+
 /* Why CL may not speak in CH (the mode letter), or NULL. */
 static const char *
 cannot_send(struct irc_channel *ch, struct irc_client *cl,
@@ -324,12 +336,15 @@ message_channel(struct irc_client *cl, const char *cmd, const char *target,
 	while (*name == '@' || *name == '+')
 		name++;
 	if ((ch = irc_channel_find(cl->is, name)) == NULL) {
-		irc_numeric(cl, ERR_NOSUCHCHANNEL, name);
+		if (!IS_NOTICE(cmd))
+			irc_numeric(cl, ERR_NOSUCHCHANNEL, name);
 		return CONN_OK;
 	}
 	mb = irc_member_find(cl, ch);
 	if ((why_not = cannot_send(ch, cl, mb)) != NULL) {
-		irc_numeric(cl, ERR_CANNOTSENDTOCHAN, ch->name, why_not);
+		if (!IS_NOTICE(cmd))
+			irc_numeric(cl, ERR_CANNOTSENDTOCHAN, ch->name,
+			    why_not);
 		return CONN_OK;
 	}
 	if (!tagmsg && irc_mod_flood(cl, text))
@@ -399,7 +414,8 @@ message_user(struct irc_client *cl, const char *cmd, const char *target,
 	}
 	to = irc_find_nick(cl->is, target);
 	if (to == NULL || !irc_is_registered(to)) {
-		irc_numeric(cl, ERR_NOSUCHNICK, target);
+		if (!IS_NOTICE(cmd))
+			irc_numeric(cl, ERR_NOSUCHNICK, target);
 		return CONN_OK;
 	}
 	/* Muted everywhere: not to members privately either. */
@@ -442,12 +458,14 @@ message(struct irc_client *cl, struct irc_msg *m, const char *cmd)
 	uint8_t		 need;
 
 	if (m->nparams < 1 || m->params[0][0] == '\0') {
-		irc_numeric(cl, ERR_NORECIPIENT, cmd);
+		if (!IS_NOTICE(cmd))
+			irc_numeric(cl, ERR_NORECIPIENT, cmd);
 		return CONN_OK;
 	}
 	if (!tagmsg) {
 		if (m->nparams < 2 || m->params[1][0] == '\0') {
-			irc_numeric(cl, ERR_NOTEXTTOSEND);
+			if (!IS_NOTICE(cmd))
+				irc_numeric(cl, ERR_NOTEXTTOSEND);
 			return CONN_OK;
 		}
 		text = m->params[1];
@@ -458,7 +476,8 @@ message(struct irc_client *cl, struct irc_msg *m, const char *cmd)
 	for (t = strtok_r(targets, ",", &save); t != NULL;
 	    t = strtok_r(NULL, ",", &save)) {
 		if (++n > IRC_MAXTARGETS) {
-			irc_numeric(cl, ERR_TOOMANYTARGETS, t);
+			if (!IS_NOTICE(cmd))
+				irc_numeric(cl, ERR_TOOMANYTARGETS, t);
 			break;
 		}
 		need = 0;
