@@ -967,10 +967,17 @@ channel_mode(struct irc_client *cl, struct irc_channel *ch,
 				if (argi >= m->nparams)
 					continue;
 				arg = m->params[argi++];
+				/*
+				 * RFC 2812 section 2.3.1: 1 to 23 bytes, no
+				 * space.  Refused with ERR_INVALIDMODEPARAM
+				 * (Modern IRC, key channel mode); the key
+				 * itself is not echoed.
+				 */
 				if (*arg == '\0' || strpbrk(arg, " ,:") !=
 				    NULL || strlen(arg) > 23) {
-					irc_numeric(cl, ERR_INVALIDKEY,
-					    ch->name);
+					irc_numeric(cl, ERR_INVALIDMODEPARAM,
+					    ch->name, 'k', "*",
+					    "Invalid key");
 					continue;
 				}
 				free(ch->key);
@@ -1000,9 +1007,10 @@ channel_mode(struct irc_client *cl, struct irc_channel *ch,
 				arg = m->params[argi++];
 				n = atol(arg);
 				if (n <= 0 || n > 100000) {
+					/* An empty parameter shows as "*". */
 					irc_numeric(cl, ERR_INVALIDMODEPARAM,
-					    ch->name, 'l', arg,
-					    "Invalid limit");
+					    ch->name, 'l', *arg != '\0' ? arg :
+					    "*", "Invalid limit");
 					continue;
 				}
 				ch->limit = (int)n;
@@ -1075,57 +1083,85 @@ cmd_mode(struct irc_client *cl, struct irc_msg *m)
 	return CONN_OK;
 }
 
-int
-cmd_kick(struct irc_client *cl, struct irc_msg *m)
+/*
+ * Kick NICK from the channel named CHAN on CL's order.  Every check is
+ * made again for each pair: an earlier kick may have emptied the channel.
+ */
+static void
+kick_one(struct irc_client *cl, const char *chan, const char *nick,
+    const char *comment)
 {
 	struct irc_channel	*ch;
 	struct irc_member	*mb, *tm;
 	struct irc_client	*target;
 	struct irc_event	 ev;
-	char			*nicks, *n, *save = NULL;
 	const char		*reason;
 	size_t			 i;
 
-	if ((ch = irc_channel_find(cl->is, m->params[0])) == NULL) {
-		irc_numeric(cl, ERR_NOSUCHCHANNEL, m->params[0]);
-		return CONN_OK;
+	if ((ch = irc_channel_find(cl->is, chan)) == NULL) {
+		irc_numeric(cl, ERR_NOSUCHCHANNEL, chan);
+		return;
 	}
 	if ((mb = irc_member_find(cl, ch)) == NULL) {
 		irc_numeric(cl, ERR_NOTONCHANNEL, ch->name);
-		return CONN_OK;
+		return;
 	}
 	if (!(mb->prefix & PFX_OP)) {
 		irc_numeric(cl, ERR_CHANOPRIVSNEEDED, ch->name);
-		return CONN_OK;
+		return;
 	}
-	reason = (m->nparams > 2 && m->params[2][0] != '\0') ? m->params[2] :
-	    cl->nick;
-	nicks = xstrdup(m->params[1]);
-	for (n = strtok_r(nicks, ",", &save); n != NULL;
-	    n = strtok_r(NULL, ",", &save)) {
-		target = irc_find_nick(cl->is, n);
-		if (target == NULL) {
-			irc_numeric(cl, ERR_NOSUCHNICK, n);
-			continue;
-		}
-		if ((tm = irc_member_find(target, ch)) == NULL) {
-			irc_numeric(cl, ERR_USERNOTINCHANNEL, target->nick,
-			    ch->name);
-			continue;
-		}
-		irc_event_init(&ev, ":%s KICK %s %s :%.*s", irc_prefix(cl),
-		    ch->name, target->nick, IRC_KICKLEN, reason);
-		for (i = 0; i < ch->nmembers; i++)
-			irc_event_send(&ev, ch->members[i]->cl);
-		irc_event_free(&ev);
-		store_audit(cl->is->srv->store, cl->account != NULL ?
-		    cl->account : cl->nick, "irc.kick", target->nick, reason);
-		irc_channel_remove(tm);
-		/* The channel may be gone if that was the last member. */
-		if (irc_member_find(cl, ch) == NULL)
-			break;
+	if ((target = irc_find_nick(cl->is, nick)) == NULL) {
+		irc_numeric(cl, ERR_NOSUCHNICK, nick);
+		return;
 	}
-	free(nicks);
+	if ((tm = irc_member_find(target, ch)) == NULL) {
+		irc_numeric(cl, ERR_USERNOTINCHANNEL, target->nick, ch->name);
+		return;
+	}
+	/* Without a comment, the kicker's nick (RFC 2812 section 3.2.8). */
+	reason = comment != NULL && comment[0] != '\0' ? comment : cl->nick;
+	irc_event_init(&ev, ":%s KICK %s %s :%.*s", irc_prefix(cl), ch->name,
+	    target->nick, IRC_KICKLEN, reason);
+	for (i = 0; i < ch->nmembers; i++)
+		irc_event_send(&ev, ch->members[i]->cl);
+	irc_event_free(&ev);
+	store_audit(cl->is->srv->store, cl->account != NULL ? cl->account :
+	    cl->nick, "irc.kick", target->nick, reason);
+	irc_channel_remove(tm);
+}
+
+/*
+ * KICK <channel>{,<channel>} <user>{,<user>} [<comment>]: one channel
+ * and several users, or as many channels as users, taken in pairs (RFC
+ * 2812 section 3.2.8).  Each kick goes out as its own one-channel,
+ * one-user KICK.  Pairs past TARGMAX (IRC_MAXTARGETS) are dropped
+ * silently, as Modern IRC allows.
+ */
+int
+cmd_kick(struct irc_client *cl, struct irc_msg *m)
+{
+	char		*chans[IRC_MAXTARGETS], *nicks[IRC_MAXTARGETS];
+	char		*cbuf, *nbuf, *t, *save;
+	const char	*comment = m->nparams > 2 ? m->params[2] : NULL;
+	size_t		 nc = 0, nn = 0, i;
+
+	cbuf = xstrdup(m->params[0]);
+	nbuf = xstrdup(m->params[1]);
+	save = NULL;
+	for (t = strtok_r(cbuf, ",", &save); t != NULL && nc < IRC_MAXTARGETS;
+	    t = strtok_r(NULL, ",", &save))
+		chans[nc++] = t;
+	save = NULL;
+	for (t = strtok_r(nbuf, ",", &save); t != NULL && nn < IRC_MAXTARGETS;
+	    t = strtok_r(NULL, ",", &save))
+		nicks[nn++] = t;
+	if (nc == 0 || nn == 0 || (nc != 1 && nc != nn))
+		irc_numeric(cl, ERR_NEEDMOREPARAMS, "KICK");
+	else
+		for (i = 0; i < nn; i++)
+			kick_one(cl, chans[nc == 1 ? 0 : i], nicks[i], comment);
+	free(cbuf);
+	free(nbuf);
 	return CONN_OK;
 }
 

@@ -33,7 +33,7 @@
 #define IRC_REALLEN		128
 #define IRC_MAXCHANNELS		100	/* CHANLIMIT per client */
 #define IRC_MAXLIST		100	/* MAXLIST per b/e/I list */
-#define IRC_MAXTARGETS		4	/* TARGMAX for PRIVMSG/NOTICE */
+#define IRC_MAXTARGETS		4	/* TARGMAX for PRIVMSG/NOTICE/KICK */
 #define IRC_MAXMODES		4	/* MODES: parameter modes per MODE */
 #define IRC_MAXMONITOR		100
 #define IRC_CHATHISTORY_MAX	100
