@@ -685,12 +685,46 @@ cmd_names(struct irc_client *cl, struct irc_msg *m)
 	return CONN_OK;
 }
 
+/*
+ * LIST filters, advertised as ELIST=CMNTU (Modern IRC, ELIST parameter):
+ * "<n" / ">n" on the member count, "C<n" / "C>n" on the minutes since
+ * the channel was made, "T<n" / "T>n" on the minutes since its topic
+ * was set, a mask and "!mask" to leave matching channels out.  Several
+ * filters, comma-separated, must all hold; several masks, any of them.
+ */
 struct list_ctx {
 	struct irc_client	*cl;
-	long			 min, max;	/* ELIST=U: >n <n */
-	char			**masks;
+	time_t			 now;
+	long			 min, max;	/* U: >n <n members */
+	long			 cmin, cmax;	/* C: >n <n minutes old */
+	long			 tmin, tmax;	/* T: >n <n minutes since topic */
+	char			**masks;	/* M */
 	size_t			 nmasks;
+	char			**nomasks;	/* N */
+	size_t			 nnomasks;
 };
+
+static int
+list_any_match(char **masks, size_t n, const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		if (irc_mask_match(IRC_CASEMAP, masks[i], name))
+			return 1;
+	return 0;
+}
+
+/* Is AGE (seconds) within the ">min" / "<max" minutes bounds (-1: none)? */
+static int
+list_age_ok(time_t age, long min, long max)
+{
+	if (min >= 0 && age <= (time_t)min * 60)
+		return 0;
+	if (max >= 0 && age >= (time_t)max * 60)
+		return 0;
+	return 1;
+}
 
 static void
 list_one(const char *key, void *val, void *arg)
@@ -698,7 +732,6 @@ list_one(const char *key, void *val, void *arg)
 	struct list_ctx		*lc = arg;
 	struct irc_channel	*ch = val;
 	char			 modes[32], topic[IRC_TOPICLEN + 40];
-	size_t			 i;
 
 	(void)key;
 	if (!irc_channel_visible(ch, lc->cl))
@@ -707,35 +740,73 @@ list_one(const char *key, void *val, void *arg)
 		return;
 	if (lc->max >= 0 && (long)ch->nmembers >= lc->max)
 		return;
-	if (lc->nmasks > 0) {
-		for (i = 0; i < lc->nmasks; i++)
-			if (irc_mask_match(IRC_CASEMAP, lc->masks[i],
-			    ch->name))
-				break;
-		if (i == lc->nmasks)
+	if (!list_age_ok(lc->now - ch->created, lc->cmin, lc->cmax))
+		return;
+	if (lc->tmin >= 0 || lc->tmax >= 0) {
+		if (ch->topic == NULL || !list_age_ok(lc->now -
+		    ch->topic_time, lc->tmin, lc->tmax))
 			return;
 	}
+	if (lc->nmasks > 0 && !list_any_match(lc->masks, lc->nmasks,
+	    ch->name))
+		return;
+	if (list_any_match(lc->nomasks, lc->nnomasks, ch->name))
+		return;
 	mode_letters(ch, modes, sizeof modes, 1);
 	snprintf(topic, sizeof topic, "[%s] %s", modes, ch->topic != NULL ?
 	    ch->topic : "");
 	irc_numeric(lc->cl, RPL_LIST, ch->name, ch->nmembers, topic);
 }
 
+/* A count after '<' or '>': digits only, else -2 (matches nothing). */
+static long
+list_number(const char *s)
+{
+	char	*end;
+	long	 n;
+
+	if (*s < '0' || *s > '9')
+		return -2;
+	n = strtol(s, &end, 10);
+	return *end == '\0' && n >= 0 ? n : -2;
+}
+
 int
 cmd_list(struct irc_client *cl, struct irc_msg *m)
 {
-	struct list_ctx	 lc = { cl, -1, -1, NULL, 0 };
+	struct list_ctx	 lc = { cl, time(NULL), -1, -1, -1, -1, -1, -1, NULL,
+	    0, NULL, 0 };
 	char		*copy = NULL, *t, *save = NULL;
+	int		 none = 0;
+	long		 n;
 
 	if (m->nparams > 0 && m->params[0][0] != '\0') {
 		copy = xstrdup(m->params[0]);
 		for (t = strtok_r(copy, ",", &save); t != NULL;
 		    t = strtok_r(NULL, ",", &save)) {
-			if (t[0] == '>')
-				lc.min = atol(t + 1);
-			else if (t[0] == '<')
-				lc.max = atol(t + 1);
-			else {
+			long	*lo = &lc.min, *hi = &lc.max;
+			char	*f = t;
+
+			if ((t[0] == 'C' || t[0] == 'T') && (t[1] == '<' ||
+			    t[1] == '>')) {
+				lo = t[0] == 'C' ? &lc.cmin : &lc.tmin;
+				hi = t[0] == 'C' ? &lc.cmax : &lc.tmax;
+				f = t + 1;
+			}
+			if (f[0] == '>' || f[0] == '<') {
+				/* "<0" matches nothing; so does junk. */
+				if ((n = list_number(f + 1)) < 0 ||
+				    (f[0] == '<' && n == 0))
+					none = 1;
+				else if (f[0] == '>')
+					*lo = n;
+				else
+					*hi = n;
+			} else if (t[0] == '!') {
+				lc.nomasks = xreallocarray(lc.nomasks,
+				    lc.nnomasks + 1, sizeof *lc.nomasks);
+				lc.nomasks[lc.nnomasks++] = t + 1;
+			} else {
 				lc.masks = xreallocarray(lc.masks,
 				    lc.nmasks + 1, sizeof *lc.masks);
 				lc.masks[lc.nmasks++] = t;
@@ -743,9 +814,11 @@ cmd_list(struct irc_client *cl, struct irc_msg *m)
 		}
 	}
 	irc_numeric(cl, RPL_LISTSTART);
-	irc_map_foreach(cl->is->chans, list_one, &lc);
+	if (!none)
+		irc_map_foreach(cl->is->chans, list_one, &lc);
 	irc_numeric(cl, RPL_LISTEND);
 	free(lc.masks);
+	free(lc.nomasks);
 	free(copy);
 	return CONN_OK;
 }

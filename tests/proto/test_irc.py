@@ -28,7 +28,7 @@ class Registration(IrcCase):
         for tok in ("CASEMAPPING=rfc1459", "CHANTYPES=#", "PREFIX=(ov)@+",
                     "CHANMODES=beI,k,l,imnstRM", "NICKLEN=30",
                     "TOPICLEN=390", "MAXLIST=beI:100", "UTF8ONLY", "WHOX",
-                    "MONITOR=100", "CHATHISTORY=100", "ELIST=U",
+                    "MONITOR=100", "CHATHISTORY=100", "ELIST=CMNTU",
                     "NETWORK=Hearth", "STATUSMSG=@+", "EXCEPTS=e",
                     "INVEX=I"):
             self.assertIn(" " + tok + " ", isupport)
