@@ -387,6 +387,8 @@ int	 cmd_version(struct irc_client *, struct irc_msg *);
 int	 cmd_time(struct irc_client *, struct irc_msg *);
 int	 cmd_admin(struct irc_client *, struct irc_msg *);
 int	 cmd_info(struct irc_client *, struct irc_msg *);
+int	 cmd_links(struct irc_client *, struct irc_msg *);
+int	 cmd_help(struct irc_client *, struct irc_msg *);
 
 /* irc-history.c */
 int	 cmd_chathistory(struct irc_client *, struct irc_msg *);

@@ -177,5 +177,34 @@ class ListFilters(IrcCase):
         self.assertEqual(self.chans(b, "#lfch*,>1"), {"#lfchan2"})
 
 
+class HelpAndLinks(IrcCase):
+
+    def test_help(self):
+        a = self.client("helpme")
+        for cmd in ("HELP", "HELPOP"):
+            lines = a.cmd(cmd)
+            got = [parse(l)[2:] for l in lines]
+            self.assertEqual(got[0][0], "704")
+            self.assertEqual(got[-1][0], "706")
+            self.assertEqual({g[0] for g in got[1:-1]}, {"705"})
+            self.assertEqual({tuple(g[1][:2]) for g in got},
+                             {("helpme", "*")})
+            self.assertIn("PRIVMSG", " ".join(g[1][2] for g in got))
+            lines = a.cmd(cmd + " privmsg")
+            got = [parse(l)[2:] for l in lines]
+            self.assertEqual([g[0] for g in got], ["704", "705", "705",
+                                                   "706"])
+            self.assertEqual({tuple(g[1][:2]) for g in got},
+                             {("helpme", "PRIVMSG")})
+            self.assertEqual(a.cmd(cmd + " NOSUCHTHING"), [
+                ":hearth.test 524 helpme NOSUCHTHING :No help available "
+                "on this topic"])
+
+    def test_links_is_one_server(self):
+        a = self.client("linker")
+        self.assertEqual(a.cmd("LINKS"), [
+            ":hearth.test 365 linker * :End of /LINKS list"])
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)
