@@ -79,6 +79,7 @@ enum irc_cap {
 #define CL_WALLOPS	0x0020	/* user mode +w */
 #define CL_QUITTING	0x0040
 #define CL_PASS_OK	0x0080
+#define CL_BOT		0x0100	/* user mode +B (IRCv3 bot mode) */
 
 /* Account roles, from the accounts table. */
 enum irc_role {
@@ -258,6 +259,7 @@ struct irc_event {
 	const char	*account;	/* account-tag, or NULL */
 	const char	*ctags;		/* escaped client-only tags, or NULL */
 	const char	*batch;		/* batch reference, or NULL */
+	int		 bot;		/* from a +B client: bot tags */
 	char		*v[16];		/* formatted variants, with CR LF */
 	size_t		 vlen[16];
 };

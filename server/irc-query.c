@@ -52,6 +52,8 @@ who_reply(struct who_req *w, struct irc_client *u, struct irc_channel *ch,
 	flags[1] = '\0';
 	if (u->flags & CL_OPER)
 		strcat(flags, "*");
+	if (u->flags & CL_BOT)
+		strcat(flags, "B");	/* the BOT=B flag (IRCv3 bot mode) */
 	if (mb != NULL) {
 		irc_prefix_string(cl, mb->prefix, pfx, sizeof pfx);
 		strcat(flags, pfx);
@@ -241,6 +243,8 @@ cmd_whois(struct irc_client *cl, struct irc_msg *m)
 	    u->conn->srv->cf->network_name);
 	if (u->flags & CL_OPER)
 		irc_numeric(cl, RPL_WHOISOPERATOR, u->nick);
+	if (u->flags & CL_BOT)
+		irc_numeric(cl, RPL_WHOISBOT, u->nick);
 	if (u->away != NULL)
 		irc_numeric(cl, RPL_AWAY, u->nick, u->away);
 	if (u->account != NULL)

@@ -357,6 +357,7 @@ message_channel(struct irc_client *cl, const char *cmd, const char *target,
 	irc_new_msgid(cl->is, ev.msgid, sizeof ev.msgid);
 	ev.account = cl->account;
 	ev.ctags = ctags;
+	ev.bot = (cl->flags & CL_BOT) != 0;
 	/* A new member's message may wait for a moderator first. */
 	if (!tagmsg && need == 0 && irc_mod_must_hold(cl, text, why,
 	    sizeof why)) {
@@ -434,6 +435,7 @@ message_user(struct irc_client *cl, const char *cmd, const char *target,
 	irc_new_msgid(cl->is, ev.msgid, sizeof ev.msgid);
 	ev.account = cl->account;
 	ev.ctags = ctags;
+	ev.bot = (cl->flags & CL_BOT) != 0;
 	if (!tagmsg || HASCAP(to, CAP_MESSAGE_TAGS))
 		irc_event_send(&ev, to);
 	if (to != cl && HASCAP(cl, CAP_ECHO_MESSAGE) && (!tagmsg ||
@@ -581,7 +583,8 @@ irc_user_mode(struct irc_client *cl, struct irc_msg *m)
 		return CONN_OK;
 	}
 	if (m->nparams < 2) {
-		snprintf(buf, sizeof buf, "+%s%s%s",
+		snprintf(buf, sizeof buf, "+%s%s%s%s",
+		    cl->flags & CL_BOT ? "B" : "",
 		    cl->flags & CL_INVISIBLE ? "i" : "",
 		    cl->flags & CL_OPER ? "o" : "",
 		    cl->flags & CL_WALLOPS ? "w" : "");
@@ -596,6 +599,10 @@ irc_user_mode(struct irc_client *cl, struct irc_msg *m)
 		case '-':
 			dir = 0;
 			continue;
+		case 'B':
+			/* IRCv3 bot mode: anyone may mark themselves. */
+			flag = CL_BOT;
+			break;
 		case 'i':
 			flag = CL_INVISIBLE;
 			break;

@@ -336,7 +336,7 @@ event_variant(struct irc_event *ev, struct irc_client *to)
 	if (HASCAP(to, CAP_SERVER_TIME))
 		idx |= 1;
 	if (HASCAP(to, CAP_MESSAGE_TAGS) && (ev->msgid[0] != '\0' ||
-	    ev->ctags != NULL))
+	    ev->ctags != NULL || ev->bot))
 		idx |= 2;
 	if (HASCAP(to, CAP_ACCOUNT_TAG) && ev->account != NULL)
 		idx |= 4;
@@ -366,6 +366,14 @@ event_build(struct irc_event *ev, size_t idx)
 		TAG("time=%s", ev->time);
 	if ((idx & 2) && ev->msgid[0] != '\0')
 		TAG("msgid=%s", ev->msgid);
+	/*
+	 * IRCv3 bot mode: the ratified tag is "bot"; "draft/bot" is what
+	 * clients written against the draft look for.
+	 */
+	if ((idx & 2) && ev->bot) {
+		TAG("bot");
+		TAG("draft/bot");
+	}
 	if (idx & 4)
 		TAG("account=%s", ev->account);
 	if ((idx & 2) && ev->ctags != NULL)
@@ -827,7 +835,7 @@ irc_send_isupport(struct irc_client *cl)
 	    "UTF8ONLY WHOX", IRC_MAXTARGETS, IRC_MAXMODES, IRC_MAXMONITOR,
 	    cf->network_name, IRC_NICKLEN, IRC_TOPICLEN, IRC_USERLEN);
 	irc_numeric(cl, RPL_ISUPPORT, buf);
-	snprintf(buf, sizeof buf, "TARGMAX=JOIN:,KICK:%d,LIST:1,MONITOR:,"
+	snprintf(buf, sizeof buf, "BOT=B TARGMAX=JOIN:,KICK:%d,LIST:1,MONITOR:,"
 	    "NAMES:1,NOTICE:%d,PART:,PRIVMSG:%d,TAGMSG:%d,WHOIS:1",
 	    IRC_MAXTARGETS, IRC_MAXTARGETS, IRC_MAXTARGETS, IRC_MAXTARGETS);
 	irc_numeric(cl, RPL_ISUPPORT, buf);
@@ -916,7 +924,7 @@ irc_register_done(struct irc_client *cl)
 	    PACKAGE_VERSION);
 	irc_numeric(cl, RPL_CREATED, is->created);
 	irc_numeric(cl, RPL_MYINFO, irc_srvname(cl), "hearthd-"
-	    PACKAGE_VERSION, "iorw", "IMRbeiklmnostv", "Ibeklov");
+	    PACKAGE_VERSION, "Biorw", "IMRbeiklmnostv", "Ibeklov");
 	irc_send_isupport(cl);
 	irc_send_lusers(cl);
 	irc_send_motd(cl);

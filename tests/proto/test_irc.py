@@ -30,10 +30,10 @@ class Registration(IrcCase):
                     "TOPICLEN=390", "MAXLIST=beI:100", "UTF8ONLY", "WHOX",
                     "MONITOR=100", "CHATHISTORY=100", "ELIST=CMNTU",
                     "NETWORK=Hearth", "STATUSMSG=@+", "EXCEPTS=e",
-                    "INVEX=I"):
+                    "INVEX=I", "BOT=B"):
             self.assertIn(" " + tok + " ", isupport)
         myinfo = parse(lines[3])[3]
-        self.assertEqual(myinfo[1:], ["hearth.test", "hearthd-0.1.0", "iorw",
+        self.assertEqual(myinfo[1:], ["hearth.test", "hearthd-0.1.0", "Biorw",
                                       "IMRbeiklmnostv", "Ibeklov"])
 
     def test_cap_end_holds_registration(self):

@@ -206,5 +206,44 @@ class HelpAndLinks(IrcCase):
             ":hearth.test 365 linker * :End of /LINKS list"])
 
 
+class BotMode(IrcCase):
+    """IRCv3 bot mode, advertised as BOT=B."""
+
+    def test_bot_mode(self):
+        bot = self.client("botnick")
+        self.assertEqual(bot.cmd("MODE botnick +B"), [
+            ":botnick!botnick@" + self.host(bot) + " MODE botnick :+B"])
+        self.assertEqual(numerics(bot.cmd("MODE botnick")), ["221"])
+        self.assertEqual(parse(bot.cmd("MODE botnick")[0])[3][1], "+B")
+        user = self.client("botuser", caps=("message-tags",))
+        plain = self.client("botplain")
+        bot.cmd("PRIVMSG botuser :beep boop")
+        tags, _, cmd, params = parse(user.sync()[0])
+        self.assertEqual((cmd, params), ("PRIVMSG", ["botuser",
+                                                     "beep boop"]))
+        self.assertIn("draft/bot", tags)
+        self.assertIn("bot", tags)
+        # Without message-tags there is no tag at all.
+        bot.cmd("PRIVMSG botplain :beep")
+        self.assertTrue(plain.sync()[0].startswith(":botnick!"))
+        self.joined("#botchan", bot, user)
+        bot.cmd("PRIVMSG #botchan :beep boop")
+        self.assertIn("draft/bot", parse(user.sync()[0])[0])
+        who = [parse(l)[3] for l in user.cmd("WHO #botchan")
+               if " 352 " in l]
+        flags = {p[5]: p[6] for p in who}
+        self.assertIn("B", flags["botnick"])
+        self.assertNotIn("B", flags["botuser"])
+        whois = user.cmd("WHOIS botnick")
+        self.assertIn(":hearth.test 335 botuser botnick :is a bot", whois)
+        self.assertNotIn("335", numerics(user.cmd("WHOIS botuser")))
+        bot.cmd("MODE botnick -B")
+        bot.cmd("PRIVMSG botuser :human now")
+        self.assertNotIn("draft/bot", parse(user.sync()[0])[0])
+
+    def host(self, c):
+        return parse(c.cmd("WHO " + c.nick)[0])[3][3]
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)
