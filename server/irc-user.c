@@ -10,6 +10,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
@@ -259,13 +260,27 @@ cmd_user(struct irc_client *cl, struct irc_msg *m)
 	return CONN_OK;
 }
 
+/*
+ * PASS <password>: with irc_password set, the connection password, which
+ * must come before registration completes (RFC 2812 section 3.1.1); it
+ * is checked when NICK and USER are in (irc_try_register).  Without it,
+ * PASS is accepted and ignored.
+ */
 int
 cmd_pass(struct irc_client *cl, struct irc_msg *m)
 {
-	(void)m;
-	/* No server password: accepted and ignored before registration. */
-	if (irc_is_registered(cl))
+	const char	*want = cl->conn->srv->cf->irc_password;
+	size_t		 n = strlen(m->params[0]);
+
+	if (irc_is_registered(cl)) {
 		irc_numeric(cl, ERR_ALREADYREGISTERED);
+		return CONN_OK;
+	}
+	if (want != NULL && n == strlen(want) && CRYPTO_memcmp(m->params[0],
+	    want, n) == 0)
+		cl->flags |= CL_PASS_OK;
+	else
+		cl->flags &= ~CL_PASS_OK;
 	return CONN_OK;
 }
 

@@ -786,6 +786,19 @@ irc_try_register(struct irc_client *cl)
 	if (irc_is_registered(cl) || cl->nick[0] == '\0' || cl->user == NULL ||
 	    (cl->flags & CL_CAPNEG))
 		return;
+	/*
+	 * A server password missing or wrong: ERR_PASSWDMISMATCH, then
+	 * ERROR and the connection closes (Modern IRC, PASS message).
+	 */
+	if (cl->conn->srv->cf->irc_password != NULL &&
+	    !(cl->flags & CL_PASS_OK)) {
+		irc_numeric(cl, ERR_PASSWDMISMATCH);
+		irc_sendf(cl, "ERROR :Closing Link: %s (Bad password)",
+		    irc_nick(cl));
+		irc_quit(cl, "Bad password");
+		conn_close(cl->conn, "bad password");
+		return;
+	}
 	if (account_name_impersonates(cl->realname != NULL ? cl->realname :
 	    "", irc_role_name(cl))) {
 		/* A display name claiming a role: show the nick instead. */

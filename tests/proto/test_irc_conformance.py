@@ -42,6 +42,41 @@ class Registration(IrcCase):
         del a
 
 
+class ServerPassword(IrcCase):
+    """irc_password: PASS before NICK/USER (RFC 2812 section 3.1.1)."""
+
+    extra_config = "irc_password = s3cret pass\n"
+
+    def register(self, *lines):
+        c = self.raw()
+        for l in lines:
+            c.send(l)
+        return c
+
+    def test_right_password(self):
+        c = self.register("PASS :s3cret pass", "NICK pwok",
+                          "USER pwok 0 * :x")
+        self.assertIn(" 001 pwok ", c.until(" 001 ")[-1])
+
+    def test_missing_wrong_or_late_password(self):
+        for name, lines in (
+                ("pwnone", ["NICK pwnone", "USER u 0 * :x"]),
+                ("pwbad", ["PASS :s3cret passX", "NICK pwbad",
+                           "USER u 0 * :x"]),
+                ("pwlate", ["NICK pwlate", "USER u 0 * :x",
+                            "PASS :s3cret pass"])):
+            c = self.register(*lines)
+            got = c.until(lambda l: l.startswith("ERROR "))
+            self.assertEqual(got, [
+                ":hearth.test 464 %s :Password incorrect" % name,
+                "ERROR :Closing Link: %s (Bad password)" % name])
+            self.assertTrue(c.is_closed())
+        # The refused nick is free again.
+        c = self.register("PASS :s3cret pass", "NICK pwbad",
+                          "USER u 0 * :x")
+        self.assertIn(" 001 pwbad ", c.until(" 001 ")[-1])
+
+
 class Notice(IrcCase):
     """RFC 2812 section 3.3.2: never an automatic reply to a NOTICE."""
 
