@@ -155,6 +155,7 @@ config_free(struct config *cf)
 	free(cf->tls_key);
 	free(cf->groups_file);
 	free(cf->rooms_file);
+	free(cf->irc_password);
 	free(cf->crisis_phrases_file);
 	free(cf->report_group);
 	free(cf->queue_group);
@@ -382,6 +383,7 @@ static const struct key_def keys[] = {
 	{ "irc_sts_duration", K_INT, O(irc_sts_duration), 0, 31536000 },
 	{ "irc_nick_reservation", K_BOOL, O(irc_nick_reservation), 0, 0 },
 	{ "irc_history", K_BOOL, O(irc_history), 0, 0 },
+	{ "irc_password", K_STR, O(irc_password), 0, 0 },
 };
 #undef O
 

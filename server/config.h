@@ -102,6 +102,7 @@ struct config {
 	int			 irc_sts_duration;	/* seconds, 0: none */
 	int			 irc_nick_reservation;	/* nick = account */
 	int			 irc_history;		/* store channel lines */
+	char			*irc_password;		/* PASS needed, or NULL */
 };
 
 struct config	*config_default(void);

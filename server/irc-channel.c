@@ -685,12 +685,46 @@ cmd_names(struct irc_client *cl, struct irc_msg *m)
 	return CONN_OK;
 }
 
+/*
+ * LIST filters, advertised as ELIST=CMNTU (Modern IRC, ELIST parameter):
+ * "<n" / ">n" on the member count, "C<n" / "C>n" on the minutes since
+ * the channel was made, "T<n" / "T>n" on the minutes since its topic
+ * was set, a mask and "!mask" to leave matching channels out.  Several
+ * filters, comma-separated, must all hold; several masks, any of them.
+ */
 struct list_ctx {
 	struct irc_client	*cl;
-	long			 min, max;	/* ELIST=U: >n <n */
-	char			**masks;
+	time_t			 now;
+	long			 min, max;	/* U: >n <n members */
+	long			 cmin, cmax;	/* C: >n <n minutes old */
+	long			 tmin, tmax;	/* T: >n <n minutes since topic */
+	char			**masks;	/* M */
 	size_t			 nmasks;
+	char			**nomasks;	/* N */
+	size_t			 nnomasks;
 };
+
+static int
+list_any_match(char **masks, size_t n, const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		if (irc_mask_match(IRC_CASEMAP, masks[i], name))
+			return 1;
+	return 0;
+}
+
+/* Is AGE (seconds) within the ">min" / "<max" minutes bounds (-1: none)? */
+static int
+list_age_ok(time_t age, long min, long max)
+{
+	if (min >= 0 && age <= (time_t)min * 60)
+		return 0;
+	if (max >= 0 && age >= (time_t)max * 60)
+		return 0;
+	return 1;
+}
 
 static void
 list_one(const char *key, void *val, void *arg)
@@ -698,7 +732,6 @@ list_one(const char *key, void *val, void *arg)
 	struct list_ctx		*lc = arg;
 	struct irc_channel	*ch = val;
 	char			 modes[32], topic[IRC_TOPICLEN + 40];
-	size_t			 i;
 
 	(void)key;
 	if (!irc_channel_visible(ch, lc->cl))
@@ -707,35 +740,73 @@ list_one(const char *key, void *val, void *arg)
 		return;
 	if (lc->max >= 0 && (long)ch->nmembers >= lc->max)
 		return;
-	if (lc->nmasks > 0) {
-		for (i = 0; i < lc->nmasks; i++)
-			if (irc_mask_match(IRC_CASEMAP, lc->masks[i],
-			    ch->name))
-				break;
-		if (i == lc->nmasks)
+	if (!list_age_ok(lc->now - ch->created, lc->cmin, lc->cmax))
+		return;
+	if (lc->tmin >= 0 || lc->tmax >= 0) {
+		if (ch->topic == NULL || !list_age_ok(lc->now -
+		    ch->topic_time, lc->tmin, lc->tmax))
 			return;
 	}
+	if (lc->nmasks > 0 && !list_any_match(lc->masks, lc->nmasks,
+	    ch->name))
+		return;
+	if (list_any_match(lc->nomasks, lc->nnomasks, ch->name))
+		return;
 	mode_letters(ch, modes, sizeof modes, 1);
 	snprintf(topic, sizeof topic, "[%s] %s", modes, ch->topic != NULL ?
 	    ch->topic : "");
 	irc_numeric(lc->cl, RPL_LIST, ch->name, ch->nmembers, topic);
 }
 
+/* A count after '<' or '>': digits only, else -2 (matches nothing). */
+static long
+list_number(const char *s)
+{
+	char	*end;
+	long	 n;
+
+	if (*s < '0' || *s > '9')
+		return -2;
+	n = strtol(s, &end, 10);
+	return *end == '\0' && n >= 0 ? n : -2;
+}
+
 int
 cmd_list(struct irc_client *cl, struct irc_msg *m)
 {
-	struct list_ctx	 lc = { cl, -1, -1, NULL, 0 };
+	struct list_ctx	 lc = { cl, time(NULL), -1, -1, -1, -1, -1, -1, NULL,
+	    0, NULL, 0 };
 	char		*copy = NULL, *t, *save = NULL;
+	int		 none = 0;
+	long		 n;
 
 	if (m->nparams > 0 && m->params[0][0] != '\0') {
 		copy = xstrdup(m->params[0]);
 		for (t = strtok_r(copy, ",", &save); t != NULL;
 		    t = strtok_r(NULL, ",", &save)) {
-			if (t[0] == '>')
-				lc.min = atol(t + 1);
-			else if (t[0] == '<')
-				lc.max = atol(t + 1);
-			else {
+			long	*lo = &lc.min, *hi = &lc.max;
+			char	*f = t;
+
+			if ((t[0] == 'C' || t[0] == 'T') && (t[1] == '<' ||
+			    t[1] == '>')) {
+				lo = t[0] == 'C' ? &lc.cmin : &lc.tmin;
+				hi = t[0] == 'C' ? &lc.cmax : &lc.tmax;
+				f = t + 1;
+			}
+			if (f[0] == '>' || f[0] == '<') {
+				/* "<0" matches nothing; so does junk. */
+				if ((n = list_number(f + 1)) < 0 ||
+				    (f[0] == '<' && n == 0))
+					none = 1;
+				else if (f[0] == '>')
+					*lo = n;
+				else
+					*hi = n;
+			} else if (t[0] == '!') {
+				lc.nomasks = xreallocarray(lc.nomasks,
+				    lc.nnomasks + 1, sizeof *lc.nomasks);
+				lc.nomasks[lc.nnomasks++] = t + 1;
+			} else {
 				lc.masks = xreallocarray(lc.masks,
 				    lc.nmasks + 1, sizeof *lc.masks);
 				lc.masks[lc.nmasks++] = t;
@@ -743,9 +814,11 @@ cmd_list(struct irc_client *cl, struct irc_msg *m)
 		}
 	}
 	irc_numeric(cl, RPL_LISTSTART);
-	irc_map_foreach(cl->is->chans, list_one, &lc);
+	if (!none)
+		irc_map_foreach(cl->is->chans, list_one, &lc);
 	irc_numeric(cl, RPL_LISTEND);
 	free(lc.masks);
+	free(lc.nomasks);
 	free(copy);
 	return CONN_OK;
 }
@@ -967,10 +1040,17 @@ channel_mode(struct irc_client *cl, struct irc_channel *ch,
 				if (argi >= m->nparams)
 					continue;
 				arg = m->params[argi++];
+				/*
+				 * RFC 2812 section 2.3.1: 1 to 23 bytes, no
+				 * space.  Refused with ERR_INVALIDMODEPARAM
+				 * (Modern IRC, key channel mode); the key
+				 * itself is not echoed.
+				 */
 				if (*arg == '\0' || strpbrk(arg, " ,:") !=
 				    NULL || strlen(arg) > 23) {
-					irc_numeric(cl, ERR_INVALIDKEY,
-					    ch->name);
+					irc_numeric(cl, ERR_INVALIDMODEPARAM,
+					    ch->name, 'k', "*",
+					    "Invalid key");
 					continue;
 				}
 				free(ch->key);
@@ -1000,9 +1080,10 @@ channel_mode(struct irc_client *cl, struct irc_channel *ch,
 				arg = m->params[argi++];
 				n = atol(arg);
 				if (n <= 0 || n > 100000) {
+					/* An empty parameter shows as "*". */
 					irc_numeric(cl, ERR_INVALIDMODEPARAM,
-					    ch->name, 'l', arg,
-					    "Invalid limit");
+					    ch->name, 'l', *arg != '\0' ? arg :
+					    "*", "Invalid limit");
 					continue;
 				}
 				ch->limit = (int)n;
@@ -1075,57 +1156,85 @@ cmd_mode(struct irc_client *cl, struct irc_msg *m)
 	return CONN_OK;
 }
 
-int
-cmd_kick(struct irc_client *cl, struct irc_msg *m)
+/*
+ * Kick NICK from the channel named CHAN on CL's order.  Every check is
+ * made again for each pair: an earlier kick may have emptied the channel.
+ */
+static void
+kick_one(struct irc_client *cl, const char *chan, const char *nick,
+    const char *comment)
 {
 	struct irc_channel	*ch;
 	struct irc_member	*mb, *tm;
 	struct irc_client	*target;
 	struct irc_event	 ev;
-	char			*nicks, *n, *save = NULL;
 	const char		*reason;
 	size_t			 i;
 
-	if ((ch = irc_channel_find(cl->is, m->params[0])) == NULL) {
-		irc_numeric(cl, ERR_NOSUCHCHANNEL, m->params[0]);
-		return CONN_OK;
+	if ((ch = irc_channel_find(cl->is, chan)) == NULL) {
+		irc_numeric(cl, ERR_NOSUCHCHANNEL, chan);
+		return;
 	}
 	if ((mb = irc_member_find(cl, ch)) == NULL) {
 		irc_numeric(cl, ERR_NOTONCHANNEL, ch->name);
-		return CONN_OK;
+		return;
 	}
 	if (!(mb->prefix & PFX_OP)) {
 		irc_numeric(cl, ERR_CHANOPRIVSNEEDED, ch->name);
-		return CONN_OK;
+		return;
 	}
-	reason = (m->nparams > 2 && m->params[2][0] != '\0') ? m->params[2] :
-	    cl->nick;
-	nicks = xstrdup(m->params[1]);
-	for (n = strtok_r(nicks, ",", &save); n != NULL;
-	    n = strtok_r(NULL, ",", &save)) {
-		target = irc_find_nick(cl->is, n);
-		if (target == NULL) {
-			irc_numeric(cl, ERR_NOSUCHNICK, n);
-			continue;
-		}
-		if ((tm = irc_member_find(target, ch)) == NULL) {
-			irc_numeric(cl, ERR_USERNOTINCHANNEL, target->nick,
-			    ch->name);
-			continue;
-		}
-		irc_event_init(&ev, ":%s KICK %s %s :%.*s", irc_prefix(cl),
-		    ch->name, target->nick, IRC_KICKLEN, reason);
-		for (i = 0; i < ch->nmembers; i++)
-			irc_event_send(&ev, ch->members[i]->cl);
-		irc_event_free(&ev);
-		store_audit(cl->is->srv->store, cl->account != NULL ?
-		    cl->account : cl->nick, "irc.kick", target->nick, reason);
-		irc_channel_remove(tm);
-		/* The channel may be gone if that was the last member. */
-		if (irc_member_find(cl, ch) == NULL)
-			break;
+	if ((target = irc_find_nick(cl->is, nick)) == NULL) {
+		irc_numeric(cl, ERR_NOSUCHNICK, nick);
+		return;
 	}
-	free(nicks);
+	if ((tm = irc_member_find(target, ch)) == NULL) {
+		irc_numeric(cl, ERR_USERNOTINCHANNEL, target->nick, ch->name);
+		return;
+	}
+	/* Without a comment, the kicker's nick (RFC 2812 section 3.2.8). */
+	reason = comment != NULL && comment[0] != '\0' ? comment : cl->nick;
+	irc_event_init(&ev, ":%s KICK %s %s :%.*s", irc_prefix(cl), ch->name,
+	    target->nick, IRC_KICKLEN, reason);
+	for (i = 0; i < ch->nmembers; i++)
+		irc_event_send(&ev, ch->members[i]->cl);
+	irc_event_free(&ev);
+	store_audit(cl->is->srv->store, cl->account != NULL ? cl->account :
+	    cl->nick, "irc.kick", target->nick, reason);
+	irc_channel_remove(tm);
+}
+
+/*
+ * KICK <channel>{,<channel>} <user>{,<user>} [<comment>]: one channel
+ * and several users, or as many channels as users, taken in pairs (RFC
+ * 2812 section 3.2.8).  Each kick goes out as its own one-channel,
+ * one-user KICK.  Pairs past TARGMAX (IRC_MAXTARGETS) are dropped
+ * silently, as Modern IRC allows.
+ */
+int
+cmd_kick(struct irc_client *cl, struct irc_msg *m)
+{
+	char		*chans[IRC_MAXTARGETS], *nicks[IRC_MAXTARGETS];
+	char		*cbuf, *nbuf, *t, *save;
+	const char	*comment = m->nparams > 2 ? m->params[2] : NULL;
+	size_t		 nc = 0, nn = 0, i;
+
+	cbuf = xstrdup(m->params[0]);
+	nbuf = xstrdup(m->params[1]);
+	save = NULL;
+	for (t = strtok_r(cbuf, ",", &save); t != NULL && nc < IRC_MAXTARGETS;
+	    t = strtok_r(NULL, ",", &save))
+		chans[nc++] = t;
+	save = NULL;
+	for (t = strtok_r(nbuf, ",", &save); t != NULL && nn < IRC_MAXTARGETS;
+	    t = strtok_r(NULL, ",", &save))
+		nicks[nn++] = t;
+	if (nc == 0 || nn == 0 || (nc != 1 && nc != nn))
+		irc_numeric(cl, ERR_NEEDMOREPARAMS, "KICK");
+	else
+		for (i = 0; i < nn; i++)
+			kick_one(cl, chans[nc == 1 ? 0 : i], nicks[i], comment);
+	free(cbuf);
+	free(nbuf);
 	return CONN_OK;
 }
 

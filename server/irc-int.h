@@ -33,7 +33,7 @@
 #define IRC_REALLEN		128
 #define IRC_MAXCHANNELS		100	/* CHANLIMIT per client */
 #define IRC_MAXLIST		100	/* MAXLIST per b/e/I list */
-#define IRC_MAXTARGETS		4	/* TARGMAX for PRIVMSG/NOTICE */
+#define IRC_MAXTARGETS		4	/* TARGMAX for PRIVMSG/NOTICE/KICK */
 #define IRC_MAXMODES		4	/* MODES: parameter modes per MODE */
 #define IRC_MAXMONITOR		100
 #define IRC_CHATHISTORY_MAX	100
@@ -79,6 +79,7 @@ enum irc_cap {
 #define CL_WALLOPS	0x0020	/* user mode +w */
 #define CL_QUITTING	0x0040
 #define CL_PASS_OK	0x0080
+#define CL_BOT		0x0100	/* user mode +B (IRCv3 bot mode) */
 
 /* Account roles, from the accounts table. */
 enum irc_role {
@@ -258,6 +259,7 @@ struct irc_event {
 	const char	*account;	/* account-tag, or NULL */
 	const char	*ctags;		/* escaped client-only tags, or NULL */
 	const char	*batch;		/* batch reference, or NULL */
+	int		 bot;		/* from a +B client: bot tags */
 	char		*v[16];		/* formatted variants, with CR LF */
 	size_t		 vlen[16];
 };
@@ -387,6 +389,8 @@ int	 cmd_version(struct irc_client *, struct irc_msg *);
 int	 cmd_time(struct irc_client *, struct irc_msg *);
 int	 cmd_admin(struct irc_client *, struct irc_msg *);
 int	 cmd_info(struct irc_client *, struct irc_msg *);
+int	 cmd_links(struct irc_client *, struct irc_msg *);
+int	 cmd_help(struct irc_client *, struct irc_msg *);
 
 /* irc-history.c */
 int	 cmd_chathistory(struct irc_client *, struct irc_msg *);

@@ -52,6 +52,7 @@
 #define RPL_CHANNELMODEIS	"324", "%s %s"
 #define RPL_CREATIONTIME	"329", "%s %lld"
 #define RPL_WHOISACCOUNT	"330", "%s %s :is logged in as"
+#define RPL_WHOISBOT		"335", "%s :is a bot"
 #define RPL_NOTOPIC		"331", "%s :No topic is set"
 #define RPL_TOPIC		"332", "%s :%s"
 #define RPL_TOPICWHOTIME	"333", "%s %s %lld"
@@ -75,6 +76,7 @@
 #define RPL_ENDOFINFO		"374", ":End of INFO list"
 #define RPL_MOTDSTART		"375", ":- %s Message of the day - "
 #define RPL_ENDOFMOTD		"376", ":End of /MOTD command."
+#define RPL_ENDOFLINKS		"365", "%s :End of /LINKS list"
 #define RPL_YOUREOPER		"381", ":You are now an IRC operator"
 #define RPL_TIME		"391", "%s %lld :%s"
 #define RPL_VISIBLEHOST		"396", "%s :is now your displayed host"
@@ -125,6 +127,11 @@
 #define ERR_HELPNOTFOUND	"524", "%s :No help available on this topic"
 #define ERR_INVALIDKEY		"525", "%s :Key is not well-formed"
 #define ERR_INVALIDMODEPARAM	"696", "%s %c %s :%s"
+
+/* HELP (Modern IRC, HELP message). */
+#define RPL_HELPSTART		"704", "%s :%s"
+#define RPL_HELPTXT		"705", "%s :%s"
+#define RPL_ENDOFHELP		"706", "%s :%s"
 
 /* WHOIS extras. */
 #define RPL_WHOISSECURE		"671", "%s :is using a secure connection"

@@ -52,6 +52,8 @@ who_reply(struct who_req *w, struct irc_client *u, struct irc_channel *ch,
 	flags[1] = '\0';
 	if (u->flags & CL_OPER)
 		strcat(flags, "*");
+	if (u->flags & CL_BOT)
+		strcat(flags, "B");	/* the BOT=B flag (IRCv3 bot mode) */
 	if (mb != NULL) {
 		irc_prefix_string(cl, mb->prefix, pfx, sizeof pfx);
 		strcat(flags, pfx);
@@ -241,6 +243,8 @@ cmd_whois(struct irc_client *cl, struct irc_msg *m)
 	    u->conn->srv->cf->network_name);
 	if (u->flags & CL_OPER)
 		irc_numeric(cl, RPL_WHOISOPERATOR, u->nick);
+	if (u->flags & CL_BOT)
+		irc_numeric(cl, RPL_WHOISBOT, u->nick);
 	if (u->away != NULL)
 		irc_numeric(cl, RPL_AWAY, u->nick, u->away);
 	if (u->account != NULL)
@@ -426,5 +430,114 @@ cmd_info(struct irc_client *cl, struct irc_msg *m)
 	if (cf->hotline != NULL)
 		irc_numeric(cl, RPL_INFO, cf->hotline);
 	irc_numeric(cl, RPL_ENDOFINFO);
+	return CONN_OK;
+}
+
+/*
+ * LINKS: this network is one server, so there is nothing to list; the
+ * reply is the end marker alone, "<client> * :End of /LINKS list"
+ * (RFC 2812 section 3.4.5, Modern IRC RPL_ENDOFLINKS).
+ */
+int
+cmd_links(struct irc_client *cl, struct irc_msg *m)
+{
+	(void)m;
+	irc_numeric(cl, RPL_ENDOFLINKS, "*");
+	return CONN_OK;
+}
+
+/* HELP texts: a command's syntax, then one line on what it does. */
+static const struct help_entry {
+	const char	*name;
+	const char	*syntax;
+	const char	*text;
+} help_entries[] = {
+	{ "AWAY", "AWAY [:<message>]",
+	    "Mark yourself away with a message, or back without one." },
+	{ "HELP", "HELP [<subject>]", "Show help on a command." },
+	{ "INFO", "INFO", "Show information about this server." },
+	{ "INVITE", "INVITE <nick> <channel>",
+	    "Invite someone to a channel you are on." },
+	{ "ISON", "ISON <nick>{ <nick>}", "Which of these nicks are online." },
+	{ "JOIN", "JOIN <channel>{,<channel>} [<key>{,<key>}]",
+	    "Join channels; JOIN 0 leaves them all." },
+	{ "KICK", "KICK <channel> <nick>{,<nick>} [:<comment>]",
+	    "Remove someone from a channel (channel operators)." },
+	{ "LIST", "LIST [<channel or mask>{,...}] [<n|>n|C<n|T<n]",
+	    "List channels, optionally filtered." },
+	{ "LUSERS", "LUSERS", "Show how many users are connected." },
+	{ "MODE", "MODE <target> [<modes> [<arguments>]]",
+	    "Show or change channel or user modes." },
+	{ "MONITOR", "MONITOR {+|-} <nick>{,<nick>} | C | L | S",
+	    "Be told when nicks come online or leave." },
+	{ "MOTD", "MOTD", "Show the message of the day." },
+	{ "NAMES", "NAMES [<channel>{,<channel>}]",
+	    "List who is on a channel." },
+	{ "NICK", "NICK <nick>", "Change your nick." },
+	{ "NOTICE", "NOTICE <target>{,<target>} :<text>",
+	    "Send a notice; nothing ever answers one automatically." },
+	{ "PART", "PART <channel>{,<channel>} [:<reason>]",
+	    "Leave channels." },
+	{ "PING", "PING <token>", "The server answers PONG <token>." },
+	{ "PRIVMSG", "PRIVMSG <target>{,<target>} :<text>",
+	    "Send a message to a channel or a nick." },
+	{ "QUIT", "QUIT [:<reason>]", "Leave the server." },
+	{ "TIME", "TIME", "Show the server's time." },
+	{ "TOPIC", "TOPIC <channel> [:<topic>]",
+	    "Show or set a channel's topic." },
+	{ "USERHOST", "USERHOST <nick>{ <nick>}",
+	    "Show nicks' user@host (hosts are cloaks)." },
+	{ "VERSION", "VERSION", "Show the server's version." },
+	{ "WHO", "WHO <mask> [%<fields>[,<token>]]",
+	    "List users matching a mask or on a channel." },
+	{ "WHOIS", "WHOIS <nick>", "Show information about a nick." },
+	{ "WHOWAS", "WHOWAS <nick> [<count>]",
+	    "Show who recently used a nick." },
+};
+
+/*
+ * HELP and HELPOP [<subject>] (Modern IRC, HELP message): RPL_HELPSTART,
+ * RPL_HELPTXT lines, RPL_ENDOFHELP, each naming the subject ("*" with
+ * none); ERR_HELPNOTFOUND for a subject we have no text for.
+ */
+int
+cmd_help(struct irc_client *cl, struct irc_msg *m)
+{
+	const char	*subject;
+	char		 line[128];
+	size_t		 i, len, n = sizeof help_entries / sizeof help_entries[0];
+
+	if (m->nparams == 0 || m->params[0][0] == '\0') {
+		irc_numeric(cl, RPL_HELPSTART, "*", "Hearth IRC help");
+		irc_numeric(cl, RPL_HELPTXT, "*", "");
+		irc_numeric(cl, RPL_HELPTXT, "*",
+		    "HELP <command> explains a command.  Commands:");
+		len = 0;
+		for (i = 0; i < n; i++) {
+			if (len > 50) {
+				irc_numeric(cl, RPL_HELPTXT, "*", line);
+				len = 0;
+			}
+			len += (size_t)snprintf(line + len, sizeof line - len,
+			    " %s", help_entries[i].name);
+		}
+		irc_numeric(cl, RPL_HELPTXT, "*", line);
+		irc_numeric(cl, RPL_ENDOFHELP, "*", "End of /HELP");
+		return CONN_OK;
+	}
+	subject = m->params[0];
+	for (i = 0; i < n; i++)
+		if (strcasecmp(help_entries[i].name, subject) == 0)
+			break;
+	if (i == n) {
+		irc_numeric(cl, ERR_HELPNOTFOUND, subject);
+		return CONN_OK;
+	}
+	irc_numeric(cl, RPL_HELPSTART, help_entries[i].name,
+	    help_entries[i].syntax);
+	irc_numeric(cl, RPL_HELPTXT, help_entries[i].name, "");
+	irc_numeric(cl, RPL_HELPTXT, help_entries[i].name,
+	    help_entries[i].text);
+	irc_numeric(cl, RPL_ENDOFHELP, help_entries[i].name, "End of /HELP");
 	return CONN_OK;
 }

@@ -10,6 +10,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
@@ -25,7 +26,9 @@
  * The host others see (DESIGN: no client IP is ever shown).  Logged in:
  * member/<account>, doctor/<specialty>/<account> for verified doctors,
  * staff/<account> for moderators and admins.  Otherwise a keyed hash of
- * the address: stable for one address, useless for finding it.
+ * the address: stable for one address, useless for finding it.  That
+ * one is written anon.<hex>, without a slash, so it stays a valid
+ * host name for WHO/WHOWAS readers that check the host's characters.
  */
 void
 irc_cloak(struct irc_client *cl, char *buf, size_t len)
@@ -56,7 +59,7 @@ irc_cloak(struct irc_client *cl, char *buf, size_t len)
 	HMAC(EVP_sha256(), cl->is->cloak_key, sizeof cl->is->cloak_key,
 	    (const unsigned char *)cl->conn->ip, strlen(cl->conn->ip), md,
 	    &mdlen);
-	snprintf(buf, len, "anon/%02x%02x%02x%02x%02x%02x%02x%02x", md[0],
+	snprintf(buf, len, "anon.%02x%02x%02x%02x%02x%02x%02x%02x", md[0],
 	    md[1], md[2], md[3], md[4], md[5], md[6], md[7]);
 }
 
@@ -241,7 +244,11 @@ cmd_user(struct irc_client *cl, struct irc_msg *m)
 			user[n++] = (char)c;
 	}
 	user[n] = '\0';
-	if (n == 0) {
+	/*
+	 * Neither the user name nor the real name may be empty; an empty
+	 * parameter counts as a missing one (Modern IRC, USER message).
+	 */
+	if (n == 0 || m->params[3][0] == '\0') {
 		irc_numeric(cl, ERR_NEEDMOREPARAMS, "USER");
 		return CONN_OK;
 	}
@@ -253,13 +260,27 @@ cmd_user(struct irc_client *cl, struct irc_msg *m)
 	return CONN_OK;
 }
 
+/*
+ * PASS <password>: with irc_password set, the connection password, which
+ * must come before registration completes (RFC 2812 section 3.1.1); it
+ * is checked when NICK and USER are in (irc_try_register).  Without it,
+ * PASS is accepted and ignored.
+ */
 int
 cmd_pass(struct irc_client *cl, struct irc_msg *m)
 {
-	(void)m;
-	/* No server password: accepted and ignored before registration. */
-	if (irc_is_registered(cl))
+	const char	*want = cl->conn->srv->cf->irc_password;
+	size_t		 n = strlen(m->params[0]);
+
+	if (irc_is_registered(cl)) {
 		irc_numeric(cl, ERR_ALREADYREGISTERED);
+		return CONN_OK;
+	}
+	if (want != NULL && n == strlen(want) && CRYPTO_memcmp(m->params[0],
+	    want, n) == 0)
+		cl->flags |= CL_PASS_OK;
+	else
+		cl->flags &= ~CL_PASS_OK;
 	return CONN_OK;
 }
 
@@ -286,6 +307,14 @@ client_tags(struct irc_msg *m)
 	}
 	return out;
 }
+
+/*
+ * "Automatic replies MUST NEVER be sent in response to a NOTICE message.
+ * This rule applies to servers too" (RFC 2812 section 3.3.2, RFC 1459
+ * section 4.4.2): a NOTICE that cannot be delivered gets no numeric.
+ * Standard replies about the server's own failures (FAIL) still go out.
+ */
+#define IS_NOTICE(cmd)	(strcmp((cmd), "NOTICE") == 0)
 
 /* Why CL may not speak in CH (the mode letter), or NULL. */
 static const char *
@@ -322,12 +351,15 @@ message_channel(struct irc_client *cl, const char *cmd, const char *target,
 	while (*name == '@' || *name == '+')
 		name++;
 	if ((ch = irc_channel_find(cl->is, name)) == NULL) {
-		irc_numeric(cl, ERR_NOSUCHCHANNEL, name);
+		if (!IS_NOTICE(cmd))
+			irc_numeric(cl, ERR_NOSUCHCHANNEL, name);
 		return CONN_OK;
 	}
 	mb = irc_member_find(cl, ch);
 	if ((why_not = cannot_send(ch, cl, mb)) != NULL) {
-		irc_numeric(cl, ERR_CANNOTSENDTOCHAN, ch->name, why_not);
+		if (!IS_NOTICE(cmd))
+			irc_numeric(cl, ERR_CANNOTSENDTOCHAN, ch->name,
+			    why_not);
 		return CONN_OK;
 	}
 	if (!tagmsg && irc_mod_flood(cl, text))
@@ -340,6 +372,7 @@ message_channel(struct irc_client *cl, const char *cmd, const char *target,
 	irc_new_msgid(cl->is, ev.msgid, sizeof ev.msgid);
 	ev.account = cl->account;
 	ev.ctags = ctags;
+	ev.bot = (cl->flags & CL_BOT) != 0;
 	/* A new member's message may wait for a moderator first. */
 	if (!tagmsg && need == 0 && irc_mod_must_hold(cl, text, why,
 	    sizeof why)) {
@@ -397,7 +430,8 @@ message_user(struct irc_client *cl, const char *cmd, const char *target,
 	}
 	to = irc_find_nick(cl->is, target);
 	if (to == NULL || !irc_is_registered(to)) {
-		irc_numeric(cl, ERR_NOSUCHNICK, target);
+		if (!IS_NOTICE(cmd))
+			irc_numeric(cl, ERR_NOSUCHNICK, target);
 		return CONN_OK;
 	}
 	/* Muted everywhere: not to members privately either. */
@@ -416,6 +450,7 @@ message_user(struct irc_client *cl, const char *cmd, const char *target,
 	irc_new_msgid(cl->is, ev.msgid, sizeof ev.msgid);
 	ev.account = cl->account;
 	ev.ctags = ctags;
+	ev.bot = (cl->flags & CL_BOT) != 0;
 	if (!tagmsg || HASCAP(to, CAP_MESSAGE_TAGS))
 		irc_event_send(&ev, to);
 	if (to != cl && HASCAP(cl, CAP_ECHO_MESSAGE) && (!tagmsg ||
@@ -440,12 +475,14 @@ message(struct irc_client *cl, struct irc_msg *m, const char *cmd)
 	uint8_t		 need;
 
 	if (m->nparams < 1 || m->params[0][0] == '\0') {
-		irc_numeric(cl, ERR_NORECIPIENT, cmd);
+		if (!IS_NOTICE(cmd))
+			irc_numeric(cl, ERR_NORECIPIENT, cmd);
 		return CONN_OK;
 	}
 	if (!tagmsg) {
 		if (m->nparams < 2 || m->params[1][0] == '\0') {
-			irc_numeric(cl, ERR_NOTEXTTOSEND);
+			if (!IS_NOTICE(cmd))
+				irc_numeric(cl, ERR_NOTEXTTOSEND);
 			return CONN_OK;
 		}
 		text = m->params[1];
@@ -456,7 +493,8 @@ message(struct irc_client *cl, struct irc_msg *m, const char *cmd)
 	for (t = strtok_r(targets, ",", &save); t != NULL;
 	    t = strtok_r(NULL, ",", &save)) {
 		if (++n > IRC_MAXTARGETS) {
-			irc_numeric(cl, ERR_TOOMANYTARGETS, t);
+			if (!IS_NOTICE(cmd))
+				irc_numeric(cl, ERR_TOOMANYTARGETS, t);
 			break;
 		}
 		need = 0;
@@ -560,7 +598,8 @@ irc_user_mode(struct irc_client *cl, struct irc_msg *m)
 		return CONN_OK;
 	}
 	if (m->nparams < 2) {
-		snprintf(buf, sizeof buf, "+%s%s%s",
+		snprintf(buf, sizeof buf, "+%s%s%s%s",
+		    cl->flags & CL_BOT ? "B" : "",
 		    cl->flags & CL_INVISIBLE ? "i" : "",
 		    cl->flags & CL_OPER ? "o" : "",
 		    cl->flags & CL_WALLOPS ? "w" : "");
@@ -575,6 +614,10 @@ irc_user_mode(struct irc_client *cl, struct irc_msg *m)
 		case '-':
 			dir = 0;
 			continue;
+		case 'B':
+			/* IRCv3 bot mode: anyone may mark themselves. */
+			flag = CL_BOT;
+			break;
 		case 'i':
 			flag = CL_INVISIBLE;
 			break;

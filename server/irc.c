@@ -336,7 +336,7 @@ event_variant(struct irc_event *ev, struct irc_client *to)
 	if (HASCAP(to, CAP_SERVER_TIME))
 		idx |= 1;
 	if (HASCAP(to, CAP_MESSAGE_TAGS) && (ev->msgid[0] != '\0' ||
-	    ev->ctags != NULL))
+	    ev->ctags != NULL || ev->bot))
 		idx |= 2;
 	if (HASCAP(to, CAP_ACCOUNT_TAG) && ev->account != NULL)
 		idx |= 4;
@@ -366,6 +366,14 @@ event_build(struct irc_event *ev, size_t idx)
 		TAG("time=%s", ev->time);
 	if ((idx & 2) && ev->msgid[0] != '\0')
 		TAG("msgid=%s", ev->msgid);
+	/*
+	 * IRCv3 bot mode: the ratified tag is "bot"; "draft/bot" is what
+	 * clients written against the draft look for.
+	 */
+	if ((idx & 2) && ev->bot) {
+		TAG("bot");
+		TAG("draft/bot");
+	}
 	if (idx & 4)
 		TAG("account=%s", ev->account);
 	if ((idx & 2) && ev->ctags != NULL)
@@ -778,6 +786,19 @@ irc_try_register(struct irc_client *cl)
 	if (irc_is_registered(cl) || cl->nick[0] == '\0' || cl->user == NULL ||
 	    (cl->flags & CL_CAPNEG))
 		return;
+	/*
+	 * A server password missing or wrong: ERR_PASSWDMISMATCH, then
+	 * ERROR and the connection closes (Modern IRC, PASS message).
+	 */
+	if (cl->conn->srv->cf->irc_password != NULL &&
+	    !(cl->flags & CL_PASS_OK)) {
+		irc_numeric(cl, ERR_PASSWDMISMATCH);
+		irc_sendf(cl, "ERROR :Closing Link: %s (Bad password)",
+		    irc_nick(cl));
+		irc_quit(cl, "Bad password");
+		conn_close(cl->conn, "bad password");
+		return;
+	}
 	if (account_name_impersonates(cl->realname != NULL ? cl->realname :
 	    "", irc_role_name(cl))) {
 		/* A display name claiming a role: show the nick instead. */
@@ -816,7 +837,7 @@ irc_send_isupport(struct irc_client *cl)
 
 	snprintf(buf, sizeof buf, "AWAYLEN=%d CASEMAPPING=rfc1459 "
 	    "CHANLIMIT=#:%d CHANMODES=beI,k,l,imnstRM CHANNELLEN=%d "
-	    "CHANTYPES=# CHATHISTORY=%d ELIST=U EXCEPTS=e HOSTLEN=64 "
+	    "CHANTYPES=# CHATHISTORY=%d ELIST=CMNTU EXCEPTS=e HOSTLEN=64 "
 	    "INVEX=I KICKLEN=%d MAXLIST=beI:%d", IRC_AWAYLEN,
 	    IRC_MAXCHANNELS, IRC_CHANLEN, IRC_CHATHISTORY_MAX, IRC_KICKLEN,
 	    IRC_MAXLIST);
@@ -827,9 +848,9 @@ irc_send_isupport(struct irc_client *cl)
 	    "UTF8ONLY WHOX", IRC_MAXTARGETS, IRC_MAXMODES, IRC_MAXMONITOR,
 	    cf->network_name, IRC_NICKLEN, IRC_TOPICLEN, IRC_USERLEN);
 	irc_numeric(cl, RPL_ISUPPORT, buf);
-	snprintf(buf, sizeof buf, "TARGMAX=JOIN:,KICK:1,LIST:1,MONITOR:,"
+	snprintf(buf, sizeof buf, "BOT=B TARGMAX=JOIN:,KICK:%d,LIST:1,MONITOR:,"
 	    "NAMES:1,NOTICE:%d,PART:,PRIVMSG:%d,TAGMSG:%d,WHOIS:1",
-	    IRC_MAXTARGETS, IRC_MAXTARGETS, IRC_MAXTARGETS);
+	    IRC_MAXTARGETS, IRC_MAXTARGETS, IRC_MAXTARGETS, IRC_MAXTARGETS);
 	irc_numeric(cl, RPL_ISUPPORT, buf);
 }
 
@@ -916,7 +937,7 @@ irc_register_done(struct irc_client *cl)
 	    PACKAGE_VERSION);
 	irc_numeric(cl, RPL_CREATED, is->created);
 	irc_numeric(cl, RPL_MYINFO, irc_srvname(cl), "hearthd-"
-	    PACKAGE_VERSION, "iorw", "IMRbeiklmnostv", "Ibeklov");
+	    PACKAGE_VERSION, "Biorw", "IMRbeiklmnostv", "Ibeklov");
 	irc_send_isupport(cl);
 	irc_send_lusers(cl);
 	irc_send_motd(cl);
@@ -989,12 +1010,15 @@ static const struct irc_cmd irc_cmds[] = {
 	{ "CAP", cmd_cap, 1, 0, 0 },
 	{ "CHATHISTORY", cmd_chathistory, 1, R_REG, 2 },
 	{ "ERROR", cmd_error, 0, 0, 0 },
+	{ "HELP", cmd_help, 0, R_REG, 0 },
+	{ "HELPOP", cmd_help, 0, R_REG, 0 },
 	{ "INFO", cmd_info, 0, R_REG, 0 },
 	{ "INVITE", cmd_invite, 0, R_REG, 1 },
 	{ "ISON", cmd_ison, 1, R_REG, 0 },
 	{ "JOIN", cmd_join, 1, R_REG, 1 },
 	{ "KICK", cmd_kick, 2, R_REG, 0 },
 	{ "KILL", cmd_kill, 2, R_REG | R_OPER, 0 },
+	{ "LINKS", cmd_links, 0, R_REG, 0 },
 	{ "LIST", cmd_list, 0, R_REG, 2 },
 	{ "LUSERS", cmd_lusers, 0, R_REG, 0 },
 	{ "MODE", cmd_mode, 1, R_REG, 0 },

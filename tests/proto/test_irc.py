@@ -23,17 +23,17 @@ class Registration(IrcCase):
         self.assertLess(nums.index("266"), nums.index("375"))
         welcome = lines[0]
         self.assertRegex(welcome, r"^:hearth\.test 001 reg1 :Welcome to the "
-                         r"Hearth IRC Network, reg1!reg1@anon/[0-9a-f]{16}$")
+                         r"Hearth IRC Network, reg1!reg1@anon\.[0-9a-f]{16}$")
         isupport = " ".join(l for l in lines if " 005 " in l)
         for tok in ("CASEMAPPING=rfc1459", "CHANTYPES=#", "PREFIX=(ov)@+",
                     "CHANMODES=beI,k,l,imnstRM", "NICKLEN=30",
                     "TOPICLEN=390", "MAXLIST=beI:100", "UTF8ONLY", "WHOX",
-                    "MONITOR=100", "CHATHISTORY=100", "ELIST=U",
+                    "MONITOR=100", "CHATHISTORY=100", "ELIST=CMNTU",
                     "NETWORK=Hearth", "STATUSMSG=@+", "EXCEPTS=e",
-                    "INVEX=I"):
+                    "INVEX=I", "BOT=B"):
             self.assertIn(" " + tok + " ", isupport)
         myinfo = parse(lines[3])[3]
-        self.assertEqual(myinfo[1:], ["hearth.test", "hearthd-0.1.0", "iorw",
+        self.assertEqual(myinfo[1:], ["hearth.test", "hearthd-0.1.0", "Biorw",
                                       "IMRbeiklmnostv", "Ibeklov"])
 
     def test_cap_end_holds_registration(self):
@@ -502,7 +502,7 @@ class Queries(IrcCase):
         a.cmd("JOIN #wiroom")
         lines = b.cmd("WHOIS wi1")
         self.assertRegex(lines[0], r"^:hearth.test 311 wi2 wi1 wi1 "
-                         r"anon/[0-9a-f]{16} \* :Real Name$")
+                         r"anon\.[0-9a-f]{16} \* :Real Name$")
         self.assertIn(":hearth.test 319 wi2 wi1 :@#wiroom", lines)
         self.assertIn(":hearth.test 312 wi2 wi1 hearth.test :Hearth", lines)
         self.assertTrue(any(re.match(r"^:hearth.test 317 wi2 wi1 \d+ \d+ "
@@ -529,7 +529,7 @@ class Queries(IrcCase):
         self.assertEqual(len(rows), 2)
         row = [r for r in rows if r[5] == "wh1"][0]
         self.assertEqual(row[:3], ["wh2", "#whroom", "wh1"])
-        self.assertRegex(row[3], r"^anon/[0-9a-f]{16}$")
+        self.assertRegex(row[3], r"^anon\.[0-9a-f]{16}$")
         self.assertEqual(row[4:7], ["hearth.test", "wh1", "H@"])
         self.assertEqual(row[7], "0 Who One")
         self.assertEqual(lines[-1], ":hearth.test 315 wh2 #whroom "
@@ -558,7 +558,7 @@ class Queries(IrcCase):
         a.is_closed()
         lines = b.cmd("WHOWAS ww1")
         self.assertRegex(lines[0], r"^:hearth.test 314 ww2 ww1 ww1 "
-                         r"anon/\w+ \* :Gone Now$")
+                         r"anon\.\w+ \* :Gone Now$")
         self.assertEqual(parse(lines[1])[2], "312")
         self.assertEqual(lines[-1], ":hearth.test 369 ww2 ww1 "
                          ":End of WHOWAS")
@@ -573,8 +573,8 @@ class Queries(IrcCase):
         self.assertEqual(a.cmd("ISON :ih2 nope"),
                          [":hearth.test 303 ih1 :ih2"])
         lines = a.cmd("USERHOST ih1 ih2 nope")
-        self.assertRegex(lines[0], r"^:hearth.test 302 ih1 :ih1=\+ih1@anon/"
-                         r"\w+ ih2=\+ih2@anon/\w+$")
+        self.assertRegex(lines[0], r"^:hearth.test 302 ih1 :ih1=\+ih1@anon\."
+                         r"\w+ ih2=\+ih2@anon\.\w+$")
         self.assertEqual(numerics(a.cmd("USERHOST")), ["461"])
         self.assertEqual(numerics(a.cmd("ISON")), ["461"])
 

@@ -288,7 +288,7 @@ class Privacy(IrcCase):
         h1 = [parse(l)[3][3] for l in b.cmd("WHOIS cl1") if " 311 " in l][0]
         h2 = [parse(l)[3][3] for l in a.cmd("WHOIS cl2") if " 311 " in l][0]
         # The same address gives the same keyed-hash cloak.
-        self.assertRegex(h1, r"^anon/[0-9a-f]{16}$")
+        self.assertRegex(h1, r"^anon\.[0-9a-f]{16}$")
         self.assertEqual(h1, h2)
         lines = a.cmd("WHOIS cl3")
         self.assertEqual([parse(l)[3][3] for l in lines if " 311 " in l],

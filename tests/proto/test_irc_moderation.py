@@ -190,7 +190,7 @@ class IrcModeration(IrcCase):
         vera = self.client("vera", sasl=("vera", PW))
         mod = self.client("modq5", sasl=("modq", PW))
         self.joined("#newly-diagnosed-oncology", mod, vera)
-        mod.cmd("MODE #newly-diagnosed-oncology +b *!*@anon/*")
+        mod.cmd("MODE #newly-diagnosed-oncology +b *!*@anon.*")
         log = json.loads(self.mod("--json", "log", "--action",
                                   "irc.mode").stdout)
         self.assertTrue(any(e["actor"] == "modq" and "+b" in e["reason"]

@@ -158,7 +158,7 @@ class Notify(IrcCase):
         a.cmd("JOIN #mproom")
         a.cmd("MODE #mproom +v mp1")
         names = [l for l in a.cmd("NAMES #mproom") if " 353 " in l][0]
-        self.assertRegex(parse(names)[3][-1], r"^@\+mp1!mp1@anon/\w+$")
+        self.assertRegex(parse(names)[3][-1], r"^@\+mp1!mp1@anon\.\w+$")
         self.assertIn(" 319 mp1 mp1 :@+#mproom",
                       " ".join(a.cmd("WHOIS mp1")))
 
@@ -204,7 +204,7 @@ class Notify(IrcCase):
         self.assertEqual(lines, [":hearth.test 731 mo1 :mo2,mo3"])
         b = self.client("mo2")
         self.assertRegex(a.sync()[0], r"^:hearth.test 730 mo1 "
-                         r":mo2!mo2@anon/\w+$")
+                         r":mo2!mo2@anon\.\w+$")
         lines = a.cmd("MONITOR L")
         self.assertEqual(lines, [":hearth.test 732 mo1 :mo2,mo3",
                                  ":hearth.test 733 mo1 :End of MONITOR "

@@ -1,0 +1,284 @@
+"""IRC core behaviours a conformance suite checks from outside (RFC
+1459/2812 and the Modern IRC client documentation): each test drives a
+real hearthd and asserts the exact reply, so a regression shows here
+before any client notices it."""
+
+import re
+import unittest
+
+from irc_helpers import IrcCase, numerics, parse
+
+
+def cmds(lines):
+    """The command (or numeric) of each line."""
+    return [parse(l)[2] for l in lines]
+
+
+# A host as a strict reader accepts it: no slash, no '@' or '!'.
+HOST_RE = r"[0-9A-Za-z_:.-]+"
+
+
+class Registration(IrcCase):
+
+    def test_empty_realname_is_missing(self):
+        # Modern IRC, USER: an empty parameter is a missing one.
+        c = self.raw()
+        c.send("NICK emptyreal")
+        c.send("USER emptyreal 0 * :")
+        lines = c.sync()
+        self.assertNotIn("001", numerics(lines))
+        self.assertEqual(lines, [":hearth.test 461 emptyreal USER :Not "
+                                 "enough parameters"])
+        c.send("USER emptyreal 0 * :Now Real")
+        self.assertIn(" 001 emptyreal ", c.until(" 001 ")[-1])
+
+    def test_anonymous_host_is_a_plain_host_name(self):
+        a = self.client("hostchk")
+        b = self.client("hostobs")
+        line = b.cmd("WHO hostchk")[0]
+        host = parse(line)[3][3]
+        self.assertRegex(host, "^" + HOST_RE + "$")
+        self.assertRegex(host, r"^anon\.[0-9a-f]{16}$")
+        del a
+
+
+class ServerPassword(IrcCase):
+    """irc_password: PASS before NICK/USER (RFC 2812 section 3.1.1)."""
+
+    extra_config = "irc_password = s3cret pass\n"
+
+    def register(self, *lines):
+        c = self.raw()
+        for l in lines:
+            c.send(l)
+        return c
+
+    def test_right_password(self):
+        c = self.register("PASS :s3cret pass", "NICK pwok",
+                          "USER pwok 0 * :x")
+        self.assertIn(" 001 pwok ", c.until(" 001 ")[-1])
+
+    def test_missing_wrong_or_late_password(self):
+        for name, lines in (
+                ("pwnone", ["NICK pwnone", "USER u 0 * :x"]),
+                ("pwbad", ["PASS :s3cret passX", "NICK pwbad",
+                           "USER u 0 * :x"]),
+                ("pwlate", ["NICK pwlate", "USER u 0 * :x",
+                            "PASS :s3cret pass"])):
+            c = self.register(*lines)
+            got = c.until(lambda l: l.startswith("ERROR "))
+            self.assertEqual(got, [
+                ":hearth.test 464 %s :Password incorrect" % name,
+                "ERROR :Closing Link: %s (Bad password)" % name])
+            self.assertTrue(c.is_closed())
+        # The refused nick is free again.
+        c = self.register("PASS :s3cret pass", "NICK pwbad",
+                          "USER u 0 * :x")
+        self.assertIn(" 001 pwbad ", c.until(" 001 ")[-1])
+
+
+class Notice(IrcCase):
+    """RFC 2812 section 3.3.2: never an automatic reply to a NOTICE."""
+
+    def test_notice_errors_are_silent(self):
+        a = self.client("noticer")
+        b = self.client("noticee")
+        a.cmd("JOIN #ntc")
+        a.cmd("MODE #ntc +m")
+        for line in ("NOTICE #nonexistent :hello", "NOTICE nobody :hi",
+                     "NOTICE", "NOTICE noticee", "NOTICE noticee :",
+                     "NOTICE a,b,c,d,e :too many"):
+            self.assertEqual(b.cmd(line), [], line)
+        # +n and +m refusals are silent too, and nothing is delivered.
+        self.assertEqual(b.cmd("NOTICE #ntc :outside"), [])
+        b.cmd("JOIN #ntc")
+        a.sync()
+        self.assertEqual(b.cmd("NOTICE #ntc :unvoiced"), [])
+        self.assertEqual(a.sync(), [])
+
+    def test_privmsg_errors_still_reply(self):
+        a = self.client("privmsger")
+        self.assertEqual(numerics(a.cmd("PRIVMSG #nonexistent :x")),
+                         ["403"])
+        self.assertEqual(numerics(a.cmd("PRIVMSG nobody :x")), ["401"])
+        self.assertEqual(numerics(a.cmd("PRIVMSG privmsger :")), ["412"])
+
+
+class Kick(IrcCase):
+
+    def setUp(self):
+        super().setUp()
+        self.op = self.client("kop")
+        self.bar = self.client("kbar")
+        self.baz = self.client("kbaz")
+        self.qux = self.client("kqux")
+        self.joined("#kick", self.op, self.bar, self.baz, self.qux)
+
+    def test_targmax_advertises_kick(self):
+        c = self.raw()
+        c.send("NICK ktarg")
+        c.send("USER ktarg 0 * :x")
+        isupport = " ".join(l for l in c.until(" 376 ") if " 005 " in l)
+        self.assertIn("KICK:4,", isupport)
+
+    def test_one_channel_many_users(self):
+        self.op.cmd("KICK #kick kbar,kbaz :bye")
+        got = [parse(l)[3] for l in self.qux.sync()]
+        self.assertEqual(got, [["#kick", "kbar", "bye"],
+                               ["#kick", "kbaz", "bye"]])
+
+    def test_channel_user_pairs(self):
+        self.op.cmd("KICK #kick,#kick kbar,kbaz :bye")
+        got = [parse(l)[3] for l in self.qux.sync()]
+        self.assertEqual(got, [["#kick", "kbar", "bye"],
+                               ["#kick", "kbaz", "bye"]])
+
+    def test_default_comment_is_kicker(self):
+        # RFC 2812 section 3.2.8: without a comment, the kicker's nick.
+        self.op.cmd("KICK #kick kbar")
+        self.assertEqual(parse(self.baz.sync()[0])[3],
+                         ["#kick", "kbar", "kop"])
+
+    def test_mismatched_lists(self):
+        self.op.cmd("JOIN #kick2")
+        self.assertEqual(numerics(self.op.cmd("KICK #kick,#kick2 kbar")),
+                         ["461"])
+        self.assertEqual(self.qux.sync(), [])
+
+    def test_errors(self):
+        self.assertEqual(numerics(self.bar.cmd("KICK #kick kbaz")), ["482"])
+        self.assertEqual(numerics(self.op.cmd("KICK #nokick kbar")),
+                         ["403"])
+        self.assertEqual(numerics(self.op.cmd("KICK #kick nobody")),
+                         ["401"])
+        self.client("kout")
+        self.assertEqual(numerics(self.op.cmd("KICK #kick kout")), ["441"])
+
+
+class ModeParams(IrcCase):
+
+    def test_invalid_limit_and_key(self):
+        a = self.client("mpop")
+        a.cmd("JOIN #mp")
+        for arg, shown in (("0", "0"), ("-1", "-1"), ("abc", "abc"),
+                           ("", "*")):
+            lines = a.cmd("MODE #mp +l :" + arg)
+            self.assertEqual(len(lines), 1, lines)
+            self.assertEqual(parse(lines[0])[2:], ("696", [
+                "mpop", "#mp", "l", shown, "Invalid limit"]))
+        # Modern IRC, key mode: ERR_INVALIDMODEPARAM, key not echoed.
+        for key in ("passphrase with spaces", "long" * 100, ""):
+            lines = a.cmd("MODE #mp +k :" + key)
+            self.assertEqual(len(lines), 1, lines)
+            self.assertEqual(parse(lines[0])[2:], ("696", [
+                "mpop", "#mp", "k", "*", "Invalid key"]))
+        b = self.client("mpother")
+        self.assertEqual(cmds(b.cmd("JOIN #mp"))[0], "JOIN")
+
+
+class ListFilters(IrcCase):
+    """ELIST=CMNTU (Modern IRC, ELIST parameter)."""
+
+    def chans(self, c, arg):
+        out = set()
+        for l in c.cmd("LIST " + arg):
+            _, _, cmd, params = parse(l)
+            if cmd == "322" and params[1].startswith("#lf"):
+                out.add(params[1])
+        return out
+
+    def test_filters(self):
+        a = self.client("lfa")
+        b = self.client("lfb")
+        a.cmd("JOIN #lfchan1")
+        a.cmd("JOIN #lfchan2")
+        b.cmd("JOIN #lfchan2")
+        a.cmd("TOPIC #lfchan1 :first")
+        both = {"#lfchan1", "#lfchan2"}
+        self.assertEqual(self.chans(b, "*an1"), {"#lfchan1"})
+        self.assertEqual(self.chans(b, "#lfc*n2"), {"#lfchan2"})
+        self.assertEqual(self.chans(b, "#lfch*"), both)
+        self.assertEqual(self.chans(b, "!*an1"), {"#lfchan2"})
+        self.assertEqual(self.chans(b, "!#lfch*"), set())
+        self.assertEqual(self.chans(b, ">1"), {"#lfchan2"})
+        self.assertEqual(self.chans(b, "<2"), {"#lfchan1"})
+        self.assertEqual(self.chans(b, "<0"), set())
+        self.assertEqual(self.chans(b, "C<10"), both)
+        self.assertEqual(self.chans(b, "C>10"), set())
+        self.assertEqual(self.chans(b, "C<0"), set())
+        # Only channels with a topic have a topic time.
+        self.assertEqual(self.chans(b, "T<10"), {"#lfchan1"})
+        self.assertEqual(self.chans(b, "T>10"), set())
+        self.assertEqual(self.chans(b, "#lfch*,>1"), {"#lfchan2"})
+
+
+class HelpAndLinks(IrcCase):
+
+    def test_help(self):
+        a = self.client("helpme")
+        for cmd in ("HELP", "HELPOP"):
+            lines = a.cmd(cmd)
+            got = [parse(l)[2:] for l in lines]
+            self.assertEqual(got[0][0], "704")
+            self.assertEqual(got[-1][0], "706")
+            self.assertEqual({g[0] for g in got[1:-1]}, {"705"})
+            self.assertEqual({tuple(g[1][:2]) for g in got},
+                             {("helpme", "*")})
+            self.assertIn("PRIVMSG", " ".join(g[1][2] for g in got))
+            lines = a.cmd(cmd + " privmsg")
+            got = [parse(l)[2:] for l in lines]
+            self.assertEqual([g[0] for g in got], ["704", "705", "705",
+                                                   "706"])
+            self.assertEqual({tuple(g[1][:2]) for g in got},
+                             {("helpme", "PRIVMSG")})
+            self.assertEqual(a.cmd(cmd + " NOSUCHTHING"), [
+                ":hearth.test 524 helpme NOSUCHTHING :No help available "
+                "on this topic"])
+
+    def test_links_is_one_server(self):
+        a = self.client("linker")
+        self.assertEqual(a.cmd("LINKS"), [
+            ":hearth.test 365 linker * :End of /LINKS list"])
+
+
+class BotMode(IrcCase):
+    """IRCv3 bot mode, advertised as BOT=B."""
+
+    def test_bot_mode(self):
+        bot = self.client("botnick")
+        self.assertEqual(bot.cmd("MODE botnick +B"), [
+            ":botnick!botnick@" + self.host(bot) + " MODE botnick :+B"])
+        self.assertEqual(numerics(bot.cmd("MODE botnick")), ["221"])
+        self.assertEqual(parse(bot.cmd("MODE botnick")[0])[3][1], "+B")
+        user = self.client("botuser", caps=("message-tags",))
+        plain = self.client("botplain")
+        bot.cmd("PRIVMSG botuser :beep boop")
+        tags, _, cmd, params = parse(user.sync()[0])
+        self.assertEqual((cmd, params), ("PRIVMSG", ["botuser",
+                                                     "beep boop"]))
+        self.assertIn("draft/bot", tags)
+        self.assertIn("bot", tags)
+        # Without message-tags there is no tag at all.
+        bot.cmd("PRIVMSG botplain :beep")
+        self.assertTrue(plain.sync()[0].startswith(":botnick!"))
+        self.joined("#botchan", bot, user)
+        bot.cmd("PRIVMSG #botchan :beep boop")
+        self.assertIn("draft/bot", parse(user.sync()[0])[0])
+        who = [parse(l)[3] for l in user.cmd("WHO #botchan")
+               if " 352 " in l]
+        flags = {p[5]: p[6] for p in who}
+        self.assertIn("B", flags["botnick"])
+        self.assertNotIn("B", flags["botuser"])
+        whois = user.cmd("WHOIS botnick")
+        self.assertIn(":hearth.test 335 botuser botnick :is a bot", whois)
+        self.assertNotIn("335", numerics(user.cmd("WHOIS botuser")))
+        bot.cmd("MODE botnick -B")
+        bot.cmd("PRIVMSG botuser :human now")
+        self.assertNotIn("draft/bot", parse(user.sync()[0])[0])
+
+    def host(self, c):
+        return parse(c.cmd("WHO " + c.nick)[0])[3][3]
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
