@@ -543,6 +543,7 @@ part_all(struct irc_client *cl)
 		mb = cl->chans[cl->nchans - 1];
 		ch = mb->ch;
 		irc_event_init(&ev, ":%s PART %s", irc_prefix(cl), ch->name);
+		ev.account = cl->account;
 		for (i = 0; i < ch->nmembers; i++)
 			irc_event_send(&ev, ch->members[i]->cl);
 		irc_event_free(&ev);
@@ -607,6 +608,7 @@ cmd_part(struct irc_client *cl, struct irc_msg *m)
 		else
 			irc_event_init(&ev, ":%s PART %s", irc_prefix(cl),
 			    ch->name);
+		ev.account = cl->account;
 		for (i = 0; i < ch->nmembers; i++)
 			irc_event_send(&ev, ch->members[i]->cl);
 		irc_event_free(&ev);
@@ -655,6 +657,7 @@ cmd_topic(struct irc_client *cl, struct irc_msg *m)
 	ch->topic_time = time(NULL);
 	irc_event_init(&ev, ":%s TOPIC %s :%s", irc_prefix(cl), ch->name,
 	    ch->topic != NULL ? ch->topic : "");
+	ev.account = cl->account;
 	for (i = 0; i < ch->nmembers; i++)
 		irc_event_send(&ev, ch->members[i]->cl);
 	irc_event_free(&ev);
@@ -1123,6 +1126,7 @@ done:
 		return;
 	irc_event_init(&ev, ":%s MODE %s %s%s", irc_prefix(cl), ch->name,
 	    mo.letters, mo.params);
+	ev.account = cl->account;
 	for (i = 0; i < ch->nmembers; i++)
 		irc_event_send(&ev, ch->members[i]->cl);
 	irc_event_free(&ev);
@@ -1195,6 +1199,7 @@ kick_one(struct irc_client *cl, const char *chan, const char *nick,
 	reason = comment != NULL && comment[0] != '\0' ? comment : cl->nick;
 	irc_event_init(&ev, ":%s KICK %s %s :%.*s", irc_prefix(cl), ch->name,
 	    target->nick, IRC_KICKLEN, reason);
+	ev.account = cl->account;
 	for (i = 0; i < ch->nmembers; i++)
 		irc_event_send(&ev, ch->members[i]->cl);
 	irc_event_free(&ev);
@@ -1291,6 +1296,8 @@ cmd_invite(struct irc_client *cl, struct irc_msg *m)
 		irc_numeric(cl, RPL_AWAY, target->nick, target->away);
 	irc_event_init(&ev, ":%s INVITE %s %s", irc_prefix(cl), target->nick,
 	    ch->name);
+	/* account-tag: on every message a logged-in user sends. */
+	ev.account = cl->account;
 	irc_event_send(&ev, target);
 	/* invite-notify: the other members who asked for it. */
 	for (i = 0; i < ch->nmembers; i++) {

@@ -429,7 +429,7 @@ cmd_chathistory(struct irc_client *cl, struct irc_msg *m)
 	struct irc_channel	*ch = NULL;
 	struct hist		 h = { NULL, 0 };
 	struct ref		 r1, r2;
-	char			 sub[16];
+	char			 sub[16], ctx[IRC_CHANLEN + 32];
 	const char		*target;
 	int64_t			 lt, lid, ht, hid;
 	long			 limit;
@@ -456,16 +456,18 @@ cmd_chathistory(struct irc_client *cl, struct irc_msg *m)
 	}
 	target = m->params[1];
 	limit = atol(m->params[need - 1]);
+	/* chathistory, Errors: "INVALID_TARGET <subcommand> <target>". */
+	snprintf(ctx, sizeof ctx, "%s %s", sub, target);
 	if (target[0] == '#') {
 		ch = irc_channel_find(cl->is, target);
 		if (ch == NULL || irc_member_find(cl, ch) == NULL) {
-			irc_fail(cl, "CHATHISTORY", "INVALID_TARGET", target,
-			    "You are not in that channel");
+			irc_fail(cl, "CHATHISTORY", "INVALID_TARGET", ctx,
+			    "Messages could not be retrieved");
 			return CONN_OK;
 		}
 	} else if (!irc_nick_valid(target, IRC_NICKLEN)) {
-		irc_fail(cl, "CHATHISTORY", "INVALID_TARGET", target,
-		    "No such target");
+		irc_fail(cl, "CHATHISTORY", "INVALID_TARGET", ctx,
+		    "Messages could not be retrieved");
 		return CONN_OK;
 	}
 	rc = parse_ref(cl, ch != NULL ? ch->fold : "", m->params[2],

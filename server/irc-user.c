@@ -211,6 +211,7 @@ cmd_nick(struct irc_client *cl, struct irc_msg *m)
 		return CONN_OK;
 	}
 	irc_event_init(&ev, ":%s NICK :%s", irc_prefix(cl), nick);
+	ev.account = cl->account;
 	irc_event_common(&ev, cl, -1, 1);
 	irc_event_free(&ev);
 	irc_whowas_add(is, cl);
@@ -548,6 +549,7 @@ cmd_away(struct irc_client *cl, struct irc_msg *m)
 		irc_numeric(cl, RPL_UNAWAY);
 		irc_event_init(&ev, ":%s AWAY", irc_prefix(cl));
 	}
+	ev.account = cl->account;
 	irc_event_common(&ev, cl, CAP_AWAY_NOTIFY, 0);
 	irc_event_free(&ev);
 	return CONN_OK;
@@ -572,6 +574,7 @@ cmd_setname(struct irc_client *cl, struct irc_msg *m)
 	free(cl->realname);
 	cl->realname = xstrdup(m->params[0]);
 	irc_event_init(&ev, ":%s SETNAME :%s", irc_prefix(cl), cl->realname);
+	ev.account = cl->account;
 	irc_event_common(&ev, cl, CAP_SETNAME, HASCAP(cl, CAP_SETNAME));
 	irc_event_free(&ev);
 	return CONN_OK;
@@ -873,8 +876,17 @@ cmd_monitor(struct irc_client *cl, struct irc_msg *m)
 				cl->monitor[i] = cl->monitor[--cl->nmonitor];
 				continue;
 			}
-			if (i < cl->nmonitor)
+			if (i < cl->nmonitor) {
+				/*
+				 * Already watched: its status is told again,
+				 * as for every target of "MONITOR +" (IRCv3
+				 * monitor, "MONITOR + targets").
+				 */
+				added = xreallocarray(added, nadded + 1,
+				    sizeof *added);
+				added[nadded++] = cl->monitor[i];
 				continue;
+			}
 			if (cl->nmonitor >= IRC_MAXMONITOR) {
 				/* The rest of the list, as given. */
 				irc_numeric(cl, ERR_MONLISTFULL,

@@ -1117,21 +1117,22 @@ irc_on_line(struct conn *c, char *line, size_t len)
 	    (unsigned long long)c->id, m.command, m.nparams);
 	row = bsearch(m.command, irc_cmds, NCMDS, sizeof irc_cmds[0],
 	    cmd_compare);
-	if (row == NULL) {
-		if (!irc_is_registered(cl))
-			irc_numeric(cl, ERR_NOTREGISTERED);
-		else
-			irc_numeric(cl, ERR_UNKNOWNCOMMAND, m.command);
-		irc_msg_free(&m);
-		return CONN_OK;
-	}
+	/*
+	 * labeled-response: every reply to a labeled command carries the
+	 * label, errors for unknown commands included.
+	 */
 	label = irc_msg_tag(&m, "label", NULL);
 	if (label != NULL && *label != '\0' &&
 	    HASCAP(cl, CAP_LABELED_RESPONSE))
 		cl->capture = evbuffer_new();
 	else
 		label = NULL;
-	if ((row->flags & R_REG) && !irc_is_registered(cl))
+	if (row == NULL) {
+		if (!irc_is_registered(cl))
+			irc_numeric(cl, ERR_NOTREGISTERED);
+		else
+			irc_numeric(cl, ERR_UNKNOWNCOMMAND, m.command);
+	} else if ((row->flags & R_REG) && !irc_is_registered(cl))
 		irc_numeric(cl, ERR_NOTREGISTERED);
 	else if ((row->flags & R_OPER) && !(cl->flags & CL_OPER))
 		irc_numeric(cl, ERR_NOPRIVILEGES);
@@ -1252,6 +1253,7 @@ irc_quit(struct irc_client *cl, const char *reason)
 	cl->flags |= CL_QUITTING;
 	if (irc_is_registered(cl)) {
 		irc_event_init(&ev, ":%s QUIT :%s", irc_prefix(cl), reason);
+		ev.account = cl->account;
 		irc_event_common(&ev, cl, -1, 0);
 		irc_event_free(&ev);
 		while (cl->nchans > 0)

@@ -205,8 +205,8 @@ class ChatHistory(IrcCase):
     def test_errors(self):
         c = self.reader("chr4")
         self.assertEqual(c.cmd("CHATHISTORY LATEST #other * 10"), [
-            ":hearth.test FAIL CHATHISTORY INVALID_TARGET #other "
-            ":You are not in that channel"])
+            ":hearth.test FAIL CHATHISTORY INVALID_TARGET LATEST #other "
+            ":Messages could not be retrieved"])
         o = self.client("chr5", caps=("draft/chathistory", "batch"))
         self.assertIn("INVALID_TARGET", o.cmd("CHATHISTORY LATEST #chroom "
                                               "* 10")[0])
