@@ -15,7 +15,7 @@
 
 #define ACCOUNT_NAME_MAX	30
 #define PASSWORD_MIN		8
-#define PASSWORD_MAX		256
+#define PASSWORD_MAX		400
 
 /* Letter first, then letters, digits, '-' or '_'; 2 to 30 characters. */
 int	 account_name_valid(const char *);

@@ -1077,6 +1077,38 @@ guess_command(const char *line, char *out, size_t len)
 		snprintf(out, len, "*");
 }
 
+/*
+ * The label of a line the parser refused (not UTF-8), read from its raw
+ * tags, so that even this refusal is labeled (labeled-response).  Only
+ * plain labels are taken: letters, digits and "-_.+/=".  0 or -1.
+ */
+static int
+raw_label(const char *line, size_t len, char *out, size_t outlen)
+{
+	const char	*p, *end, *semi;
+	size_t		 n, i;
+
+	if (len == 0 || line[0] != '@' ||
+	    (end = memchr(line, ' ', len)) == NULL)
+		return -1;
+	for (p = line + 1; p < end; p += n + 1) {
+		semi = memchr(p, ';', (size_t)(end - p));
+		n = (size_t)((semi != NULL ? semi : end) - p);
+		if (n <= 6 || memcmp(p, "label=", 6) != 0)
+			continue;
+		if (n - 6 >= outlen)
+			return -1;
+		for (i = 6; i < n; i++)
+			if (!isalnum((unsigned char)p[i]) &&
+			    strchr("-_.+/=", p[i]) == NULL)
+				return -1;
+		memcpy(out, p + 6, n - 6);
+		out[n - 6] = '\0';
+		return 0;
+	}
+	return -1;
+}
+
 static int
 irc_on_line(struct conn *c, char *line, size_t len)
 {
@@ -1085,7 +1117,7 @@ irc_on_line(struct conn *c, char *line, size_t len)
 	struct irc_msg		 m;
 	enum irc_parse_err	 err;
 	const char		*label;
-	char			 cmd[32];
+	char			 cmd[32], tag[65];
 	size_t			 i;
 	int			 rc;
 
@@ -1102,8 +1134,13 @@ irc_on_line(struct conn *c, char *line, size_t len)
 	case IRC_PARSE_BAD_UTF8:
 		/* UTF8ONLY: refuse with a standard reply. */
 		guess_command(line, cmd, sizeof cmd);
+		if (HASCAP(cl, CAP_LABELED_RESPONSE) &&
+		    raw_label(line, len, tag, sizeof tag) == 0)
+			cl->capture = evbuffer_new();
 		irc_fail(cl, cmd, "INVALID_UTF8", NULL,
 		    "Message rejected: it is not valid UTF-8");
+		if (cl->capture != NULL)
+			irc_capture_finish(cl, tag);
 		return CONN_OK;
 	default:
 		log_debug("conn=%llu irc bad line: %s",

@@ -28,6 +28,55 @@ class Labels(IrcCase):
         self.assertEqual(params[:2], ["lbu1", "NONEXISTENT_COMMAND"])
 
 
+    def test_invalid_utf8_refusal_is_labeled(self):
+        # UTF8ONLY refusals answer a labeled line like any reply.
+        a = self.client("lbu2", caps=("batch", "labeled-response",
+                                      "echo-message"))
+        a.cmd("JOIN #lburoom")
+        a.lc.send(b"@label=xyz PRIVMSG #lburoom hi\xaa")
+        tags, _, cmd, params = parse(a.sync()[0])
+        self.assertEqual((tags, cmd), ({"label": "xyz"}, "FAIL"))
+        self.assertEqual(params[:2], ["PRIVMSG", "INVALID_UTF8"])
+        # A label that is not plain is left off rather than echoed.
+        a.lc.send(b"@label=x\xaay PRIVMSG #lburoom hi\xaa")
+        tags, _, cmd, _ = parse(a.sync()[0])
+        self.assertEqual((tags, cmd), ({}, "FAIL"))
+
+
+class Sasl(IrcCase):
+
+    def sasl_lines(self, account, password, chunks):
+        """Log in with PLAIN sending CHUNKS(blob) as AUTHENTICATE
+        lines; the numerics that came back."""
+        c = self.raw()
+        c.send("CAP LS 302")
+        c.send("CAP REQ :sasl")
+        c.until(" ACK ")
+        c.send("AUTHENTICATE PLAIN")
+        self.assertEqual(c.until("AUTHENTICATE"), ["AUTHENTICATE +"])
+        for piece in chunks(plain(account, account, password)):
+            c.send("AUTHENTICATE " + piece)
+        return [parse(l)[2] for l in c.sync()]
+
+    def test_plain_split_over_400(self):
+        # sasl-3.1: payloads are sent in 400-byte pieces; a 300-byte
+        # password makes a 424-byte payload, split 400 + 24.
+        self.h.add_account("saslbig", "bar" * 100)
+        blob = plain("saslbig", "saslbig", "bar" * 100)
+        self.assertEqual(len(blob), 424)
+        got = self.sasl_lines("saslbig", "bar" * 100,
+                              lambda b: [b[:400], b[400:]])
+        self.assertEqual(got, ["900", "903"])
+
+    def test_plain_exactly_400_then_plus(self):
+        # A payload of exactly 400 bytes is followed by "+".
+        pw = "bar" * 94
+        self.h.add_account("saslfour", pw)
+        self.assertEqual(len(plain("saslfour", "saslfour", pw)), 400)
+        got = self.sasl_lines("saslfour", pw, lambda b: [b, "+"])
+        self.assertEqual(got, ["900", "903"])
+
+
 class History(IrcCase):
 
     def test_invalid_target_names_subcommand(self):

@@ -96,14 +96,14 @@ class Rules(SignupCase):
         caps = " ".join(parse(l)[3][-1] for l in lines).split()
         reg = [x for x in caps if x.startswith("draft/account-registration")]
         self.assertEqual(reg, ["draft/account-registration=before-connect,"
-                               "custom-account-name,hearth/password=8-256"])
+                               "custom-account-name,hearth/password=8-400"])
         c.send("NICK newbie")
         c.send("USER newbie 0 * :Newbie")
         c.send("CAP END")
         c.until(" 001 ")
         c.sync()
         help_lines = self.helper(c, "HELP")
-        self.assertTrue(any("8 to 256 characters" in l and "REGISTER" in l
+        self.assertTrue(any("8 to 400 characters" in l and "REGISTER" in l
                             for l in help_lines), help_lines)
         usage = self.helper(c, "REGISTER")
         self.assertTrue(any("at least 8 characters" in l for l in usage),
@@ -113,8 +113,8 @@ class Rules(SignupCase):
         self.assertEqual(r[0].split(" ", 4)[1:4],
                          ["FAIL", "REGISTER", "WEAK_PASSWORD"])
         self.assertIn("at least 8 characters", r[0])
-        r = c.cmd("REGISTER * * " + "x" * 300)
-        self.assertIn("at most 256", r[0])
+        r = c.cmd("REGISTER * * " + "x" * 450)
+        self.assertIn("at most 400", r[0])
         self.assertNotIn("SUCCESS", " ".join(c.cmd("REGISTER * * ok")))
         self.assertEqual(self.h.hearthmod("account", "list").stdout.count(
             "newbie"), 0)

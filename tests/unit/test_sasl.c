@@ -199,35 +199,36 @@ END_TEST
 
 START_TEST(test_plain_lengths)
 {
+	const size_t	 f = SASL_PLAIN_FIELD_MAX;
 	unsigned char	*buf;
 	char		*z, *c, *p;
 	size_t		 len;
 
-	/* authzid NUL authcid NUL passwd, each 255 bytes: accepted. */
-	len = 255 * 3 + 2;
+	/* authzid NUL authcid NUL passwd, each at the maximum: accepted. */
+	len = f * 3 + 2;
 	buf = xmalloc(len);
 	memset(buf, 'x', len);
-	buf[255] = '\0';
-	buf[511] = '\0';
+	buf[f] = '\0';
+	buf[2 * f + 1] = '\0';
 	ck_assert_int_eq(sasl_plain_decode(buf, len, &z, &c, &p), 0);
-	ck_assert_uint_eq(strlen(z), 255);
-	ck_assert_uint_eq(strlen(c), 255);
-	ck_assert_uint_eq(strlen(p), 255);
+	ck_assert_uint_eq(strlen(z), f);
+	ck_assert_uint_eq(strlen(c), f);
+	ck_assert_uint_eq(strlen(p), f);
 	plain_free(z, c, p);
 	free(buf);
 
-	/* 256 in any one field: refused. */
-	len = 256 + 2 + 255 + 255;
+	/* One byte more in any one field: refused. */
+	len = (f + 1) + 2 + f + f;
 	buf = xmalloc(len);
 	memset(buf, 'x', len);
-	buf[256] = '\0';
-	buf[512] = '\0';
+	buf[f + 1] = '\0';
+	buf[2 * f + 2] = '\0';
 	ck_assert_int_eq(sasl_plain_decode(buf, len, &z, &c, &p), -1);
-	buf[256] = 'x';
-	buf[255] = '\0';
+	buf[f + 1] = 'x';
+	buf[f] = '\0';
 	ck_assert_int_eq(sasl_plain_decode(buf, len, &z, &c, &p), -1);
-	buf[512] = 'x';
-	buf[511] = '\0';
+	buf[2 * f + 2] = 'x';
+	buf[2 * f + 1] = '\0';
 	ck_assert_int_eq(sasl_plain_decode(buf, len, &z, &c, &p), -1);
 	free(buf);
 }
