@@ -56,6 +56,7 @@ enum irc_cap {
 	CAP_MESSAGE_REDACTION,
 	CAP_ECHO_MESSAGE,
 	CAP_EXTENDED_JOIN,
+	CAP_EXTENDED_MONITOR,
 	CAP_INVITE_NOTIFY,
 	CAP_LABELED_RESPONSE,
 	CAP_MESSAGE_TAGS,
@@ -304,6 +305,8 @@ void	 irc_event_free(struct irc_event *);
 /* Send EV to every client sharing a channel with CL (once each). */
 void	 irc_event_common(struct irc_event *, struct irc_client *,
 	    int needcap, int self);
+void	 irc_event_watchers(struct irc_event *, struct irc_client *,
+	    int needcap, uint32_t mark);
 uint32_t irc_next_mark(struct irc_server *);
 
 struct irc_client *irc_find_nick(struct irc_server *, const char *);

@@ -131,6 +131,7 @@ irc_set_host(struct irc_client *cl, const char *newhost)
 			    to);
 		}
 	}
+	irc_event_watchers(&chg, cl, CAP_CHGHOST, mark);
 	/* Those who saw the quit now see the joins. */
 	for (i = 0; i < cl->nchans; i++) {
 		mb = cl->chans[i];

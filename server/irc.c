@@ -72,6 +72,7 @@ static const struct {
 	[CAP_MESSAGE_REDACTION] = { "draft/message-redaction", NULL },
 	[CAP_ECHO_MESSAGE] = { "echo-message", NULL },
 	[CAP_EXTENDED_JOIN] = { "extended-join", NULL },
+	[CAP_EXTENDED_MONITOR] = { "extended-monitor", NULL },
 	[CAP_INVITE_NOTIFY] = { "invite-notify", NULL },
 	[CAP_LABELED_RESPONSE] = { "labeled-response", NULL },
 	[CAP_MESSAGE_TAGS] = { "message-tags", NULL },
@@ -440,6 +441,34 @@ irc_event_common(struct irc_event *ev, struct irc_client *cl, int needcap,
 				continue;
 			irc_event_send(ev, to);
 		}
+	}
+	if (needcap >= 0)
+		irc_event_watchers(ev, cl, needcap, mark);
+}
+
+/*
+ * IRCv3 extended-monitor: those who MONITOR CL's nick and have both
+ * extended-monitor and NEEDCAP get EV as if they shared a channel; once
+ * only, with the MARK of the fan-out it completes.
+ */
+void
+irc_event_watchers(struct irc_event *ev, struct irc_client *cl,
+    int needcap, uint32_t mark)
+{
+	struct irc_watch	*w;
+	struct irc_client	*to;
+	size_t			 i;
+
+	if (cl->fold[0] == '\0' ||
+	    (w = irc_map_get(cl->is->watchers, cl->fold)) == NULL)
+		return;
+	for (i = 0; i < w->n; i++) {
+		to = w->v[i];
+		if (to->mark == mark)
+			continue;
+		to->mark = mark;
+		if (HASCAP(to, CAP_EXTENDED_MONITOR) && HASCAP(to, needcap))
+			irc_event_send(ev, to);
 	}
 }
 

@@ -109,6 +109,31 @@ class Monitor(IrcCase):
         self.assertTrue(got[0][1].startswith("mra2!"))
         self.assertEqual(got[1], ("731", "mra3"))
 
+    def test_extended_monitor(self):
+        # extended-monitor: a watcher sharing no channel gets AWAY,
+        # SETNAME and ACCOUNT of a monitored nick when it has the
+        # matching cap too; without extended-monitor, nothing.
+        self.h.add_account("xmacct", "xmacct-password")
+        w = self.client("xmw1", caps=("extended-monitor", "away-notify",
+                                      "setname", "account-notify"))
+        n = self.client("xmw2", caps=("away-notify", "setname",
+                                      "account-notify"))
+        w.cmd("MONITOR + xmt1")
+        n.cmd("MONITOR + xmt1")
+        t = self.client("xmt1", caps=("setname", "sasl"))
+        self.assertEqual(parse(w.sync()[0])[2], "730")
+        self.assertEqual(parse(n.sync()[0])[2], "730")
+        t.cmd("AWAY :afk")
+        t.cmd("SETNAME :new name")
+        t.cmd("AWAY")
+        t.cmd("AUTHENTICATE PLAIN")
+        t.cmd("AUTHENTICATE " + plain("", "xmacct", "xmacct-password"))
+        got = [parse(l) for l in w.sync()]
+        self.assertEqual([(g[1].split("!")[0], g[2], g[3]) for g in got], [
+            ("xmt1", "AWAY", ["afk"]), ("xmt1", "SETNAME", ["new name"]),
+            ("xmt1", "AWAY", []), ("xmt1", "ACCOUNT", ["xmacct"])])
+        self.assertEqual(n.sync(), [])
+
 
 class AccountTag(IrcCase):
 
