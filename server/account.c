@@ -78,13 +78,15 @@ account_role_valid(const char *r)
 }
 
 int
-account_password_acceptable(const char *pw, char *why, size_t len)
+account_password_acceptable(const char *pw, int min, char *why, size_t len)
 {
 	size_t	n = strlen(pw), i;
 
-	if (n < PASSWORD_MIN) {
+	if (min < 1)
+		min = 1;
+	if (n < (size_t)min) {
 		snprintf(why, len, "Password must have at least %d characters",
-		    PASSWORD_MIN);
+		    min);
 		return -1;
 	}
 	if (n > PASSWORD_MAX) {

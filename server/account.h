@@ -14,7 +14,9 @@
 #include "store.h"
 
 #define ACCOUNT_NAME_MAX	30
-#define PASSWORD_MIN		8
+/* The default of password_min_length (1..PASSWORD_MIN_LIMIT). */
+#define PASSWORD_MIN_DEFAULT	8
+#define PASSWORD_MIN_LIMIT	64
 #define PASSWORD_MAX		400
 
 /* Letter first, then letters, digits, '-' or '_'; 2 to 30 characters. */
@@ -22,8 +24,12 @@ int	 account_name_valid(const char *);
 int	 account_role_valid(const char *);
 /* 1 when NAME looks like a role (doctor, moderator...) ROLE lacks. */
 int	 account_name_impersonates(const char *name, const char *role);
-/* 0 when acceptable; otherwise -1 and a reason a person understands. */
-int	 account_password_acceptable(const char *, char *why, size_t);
+/*
+ * 0 when acceptable (at least MIN characters, the configured
+ * password_min_length); otherwise -1 and a reason a person understands.
+ */
+int	 account_password_acceptable(const char *, int min, char *why,
+	    size_t);
 /*
  * A client-certificate fingerprint as SASL EXTERNAL compares it: SHA-256
  * in hex, colons allowed, any case.  Writes 64 lowercase hex digits and a

@@ -218,7 +218,8 @@ cmd_account_add(struct conn *c, int argc, char **argv)
 		reply(c, "401 Role must be member, doctor, moderator or admin");
 		return CONN_OK;
 	}
-	if (account_password_acceptable(pw, why, sizeof why) != 0) {
+	if (account_password_acceptable(pw,
+	    c->srv->cf->password_min_length, why, sizeof why) != 0) {
 		reply(c, "401 %s", why);
 		return CONN_OK;
 	}
@@ -280,7 +281,8 @@ cmd_account_passwd(struct conn *c, int argc, char **argv)
 	int	 rc;
 
 	(void)argc;
-	if (account_password_acceptable(argv[3], why, sizeof why) != 0) {
+	if (account_password_acceptable(argv[3],
+	    c->srv->cf->password_min_length, why, sizeof why) != 0) {
 		reply(c, "401 %s", why);
 		return CONN_OK;
 	}

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "account.h"
 #include "config.h"
 #include "log.h"
 #include "xmalloc.h"
@@ -116,6 +117,7 @@ config_default(void)
 	cf->irc_sts_duration = 0;
 	cf->irc_nick_reservation = 1;
 	cf->irc_history = 1;
+	cf->password_min_length = PASSWORD_MIN_DEFAULT;
 	for (i = 0; i < sizeof default_listens / sizeof default_listens[0];
 	    i++) {
 		if (config_add_listen(cf, default_listens[i], err,
@@ -376,6 +378,8 @@ static const struct key_def keys[] = {
 	{ "allow_plaintext_auth_on_loopback", K_BOOL,
 	    O(allow_plain_auth_loopback), 0, 0 },
 	{ "password_scrypt_log2n", K_INT, O(scrypt_log2n), 10, 22 },
+	{ "password_min_length", K_INT, O(password_min_length), 1,
+	    PASSWORD_MIN_LIMIT },
 	{ "database_sync_full", K_BOOL, O(db_sync_full), 0, 0 },
 	{ "anonymous_read", K_BOOL, O(anonymous_read), 0, 0 },
 	{ "nntp_peers", K_STR, O(nntp_peers), 0, 0 },

@@ -92,6 +92,7 @@ struct config {
 	/* Security. */
 	int			 allow_plain_auth_loopback;
 	int			 scrypt_log2n;		/* password KDF cost */
+	int			 password_min_length;	/* shortest password taken */
 	int			 db_sync_full;
 	int			 anonymous_read;
 	/* NNTP: accounts that may feed articles (IHAVE, TAKETHIS). */

@@ -699,7 +699,8 @@ svc_password(struct svc *sv)
 		return;
 	}
 	account_clear(&a);
-	if (account_password_acceptable(sv->argv[2], why, sizeof why) != 0) {
+	if (account_password_acceptable(sv->argv[2],
+	    sv->srv->cf->password_min_length, why, sizeof why) != 0) {
 		tell(sv->cl, "%s", why);
 		return;
 	}
@@ -861,7 +862,7 @@ svc_register(struct svc *sv)
 		tell(sv->cl, "Usage: REGISTER <password> - makes an account "
 		    "named %s (your nick), for the rooms and the newsgroups. "
 		    "Passwords need at least %d characters.", irc_nick(sv->cl),
-		    PASSWORD_MIN);
+		    sv->srv->cf->password_min_length);
 		free(pw);
 		return;
 	}
@@ -1215,10 +1216,11 @@ static const struct svc_cmd {
 	const char	*help;
 } svc_cmds[] = {
 	{ "HELP", svc_help, 0, "HELP - this list" },
+	/* The password length is the setting's: see svc_help(). */
 	{ "REGISTER", svc_register, 0, "REGISTER <password> - make an "
 	  "account named after your nick (over TLS; a password has "
-	  SVC_XSTR(PASSWORD_MIN) " to " SVC_XSTR(PASSWORD_MAX) " characters, "
-	  "spaces allowed, no control characters)" },
+	  "%d to " SVC_XSTR(PASSWORD_MAX) " characters, spaces allowed, no "
+	  "control characters)" },
 	{ "REPORT", svc_report, 0, "REPORT <msgid|nick|<article-id>> "
 	  "<reason> - tell the moderators (they do not tell who reported)" },
 	{ "ACTIONS", svc_actions, 0, "ACTIONS - what moderators did about "
@@ -1264,6 +1266,23 @@ static const struct svc_cmd {
 };
 #define NSVC_CMDS (sizeof svc_cmds / sizeof svc_cmds[0])
 
+/*
+ * Tell TEXT with its one "%d" replaced by password_min_length (the
+ * texts are constants of this file, never client input).
+ */
+static void
+tell_min_length(struct svc *sv, const char *text)
+{
+	const char	*d = strstr(text, "%d");
+
+	if (d == NULL) {
+		tell(sv->cl, "%s", text);
+		return;
+	}
+	tell(sv->cl, "%.*s%d%s", (int)(d - text), text,
+	    sv->srv->cf->password_min_length, d + 2);
+}
+
 static void
 svc_help(struct svc *sv)
 {
@@ -1271,9 +1290,14 @@ svc_help(struct svc *sv)
 
 	tell(sv->cl, "I am %s, the community's service. Commands:",
 	    service_nick(sv->srv));
-	for (i = 0; i < NSVC_CMDS; i++)
-		if (!svc_cmds[i].moderator)
+	for (i = 0; i < NSVC_CMDS; i++) {
+		if (svc_cmds[i].moderator)
+			continue;
+		if (svc_cmds[i].fn == svc_register)
+			tell_min_length(sv, svc_cmds[i].help);
+		else
 			tell(sv->cl, "%s", svc_cmds[i].help);
+	}
 	if (!sv->moderator)
 		return;
 	tell(sv->cl, "For moderators:");

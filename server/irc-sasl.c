@@ -332,7 +332,8 @@ cmd_register(struct irc_client *cl, struct irc_msg *m)
 		    "choose another");
 		return CONN_OK;
 	}
-	if (account_password_acceptable(pw, why, sizeof why) != 0) {
+	if (account_password_acceptable(pw,
+	    cl->conn->srv->cf->password_min_length, why, sizeof why) != 0) {
 		irc_fail(cl, "REGISTER", "WEAK_PASSWORD", name, why);
 		return CONN_OK;
 	}

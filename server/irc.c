@@ -32,9 +32,6 @@
 #include "store-irc.h"
 #include "xmalloc.h"
 
-#define IRC_XSTR(x)	#x
-#define IRC_STR(x)	IRC_XSTR(x)
-
 #define R_REG		0x01	/* registration must be complete */
 #define R_OPER		0x02	/* IRC operator only */
 
@@ -61,13 +58,8 @@ static const struct {
 	[CAP_BATCH] = { "batch", NULL },
 	[CAP_CAP_NOTIFY] = { "cap-notify", NULL },
 	[CAP_CHGHOST] = { "chghost", NULL },
-	/*
-	 * The password rules up front, as a vendor key clients that do
-	 * not know it ignore (see account_password_acceptable()).
-	 */
-	[CAP_ACCOUNT_REGISTRATION] = { "draft/account-registration",
-	    "before-connect,custom-account-name,"
-	    "hearth/password=" IRC_STR(PASSWORD_MIN) "-" IRC_STR(PASSWORD_MAX) },
+	/* Its value follows password_min_length: see cap_value(). */
+	[CAP_ACCOUNT_REGISTRATION] = { "draft/account-registration", NULL },
 	[CAP_CHATHISTORY] = { "draft/chathistory", NULL },
 	[CAP_MESSAGE_REDACTION] = { "draft/message-redaction", NULL },
 	[CAP_ECHO_MESSAGE] = { "echo-message", NULL },
@@ -579,6 +571,17 @@ cap_value(struct irc_client *cl, int i, char *buf, size_t len)
 	size_t		 k;
 	int		 port = 0;
 
+	/*
+	 * The password rules up front, as a vendor key clients that do
+	 * not know it ignore (see account_password_acceptable()); the
+	 * minimum is the setting's, so a reload changes it (CAP NEW).
+	 */
+	if (i == CAP_ACCOUNT_REGISTRATION) {
+		snprintf(buf, len, "before-connect,custom-account-name,"
+		    "hearth/password=%d-%d", srv->cf->password_min_length,
+		    PASSWORD_MAX);
+		return buf;
+	}
 	if (i != CAP_STS)
 		return irc_caps[i].value;
 	if (conn_is_tls(cl->conn)) {

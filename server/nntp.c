@@ -629,7 +629,8 @@ cmd_xpasswd(struct conn *c, struct nntp_session *s, int argc, char **argv)
 		nntp_reply(c, NNTP_481_OLDPASS);
 		goto out;
 	}
-	if (account_password_acceptable(argv[2], why, sizeof why) != 0) {
+	if (account_password_acceptable(argv[2],
+	    c->srv->cf->password_min_length, why, sizeof why) != 0) {
 		nntp_reply(c, NNTP_591_PASSWD, why);
 		goto out;
 	}

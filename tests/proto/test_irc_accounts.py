@@ -3,6 +3,7 @@ nick reservation, host cloaks (no IP is ever shown), verified doctors,
 moderators as channel operators everywhere, +R and +M rooms."""
 
 import base64
+import signal
 import hashlib
 import os
 import sqlite3
@@ -257,6 +258,74 @@ class Register(IrcCase):
         self.assertEqual(numerics(c.cmd("NICK HeldNick")), ["433"])
         d = self.client("heldnick", sasl=("heldnick", "held-password-1"))
         self.assertEqual(d.nick, "heldnick")
+
+
+class PasswordMinLength(IrcCase):
+    """password_min_length: what REGISTER, SASL sign-in with the new
+    account, Helper and the draft/account-registration value say, and
+    a reload that changes it (CAP NEW)."""
+
+    extra_config = "password_min_length = 6\n"
+
+    def cap_value(self, c):
+        lines = c.cmd("CAP LS 302")
+        caps = " ".join(parse(l)[3][-1] for l in lines).split()
+        return [x for x in caps
+                if x.startswith("draft/account-registration=")]
+
+    def test_register_and_sasl_follow_the_setting(self):
+        c = self.raw()
+        self.assertEqual(self.cap_value(c), [
+            "draft/account-registration=before-connect,"
+            "custom-account-name,hearth/password=6-400"])
+        c.send("CAP REQ :draft/account-registration")
+        c.until(" ACK ")
+        lines = c.cmd("REGISTER shortpw * sesam")
+        self.assertEqual(len(lines), 1)
+        self.assertRegex(lines[0], r"^:hearth\.test FAIL REGISTER "
+                         r"WEAK_PASSWORD shortpw :.*at least 6 characters")
+        lines = c.cmd("REGISTER shortpw * sesame")
+        self.assertEqual(lines[0], ":hearth.test REGISTER SUCCESS shortpw "
+                         ":Account created; it works for the newsgroups "
+                         "too")
+        # The 6-character password signs in with SASL PLAIN elsewhere.
+        d = self.client("shortpw", sasl=("shortpw", "sesame"))
+        self.assertIn("shortpw", d.cmd("WHOIS shortpw")[0])
+
+    def test_helper_tells_the_minimum(self):
+        c = self.client("pwhelp")
+        lines = c.cmd("PRIVMSG Helper :HELP")
+        reg = [l for l in lines if ":REGISTER <password>" in l]
+        self.assertEqual(len(reg), 1)
+        self.assertIn("a password has 6 to 400 characters", reg[0])
+        lines = c.cmd("PRIVMSG Helper :REGISTER")
+        self.assertIn("Passwords need at least 6 characters", lines[0])
+        # Helper REGISTER takes a 6-character password.
+        lines = c.cmd("PRIVMSG Helper :REGISTER abcdef")
+        self.assertNotIn("at least", " ".join(lines))
+        r = self.h.hearthmod("account", "list")
+        self.assertIn("pwhelp", r.stdout)
+
+    def test_reload_changes_value_and_rule(self):
+        a = self.client("pwnew", caps=("draft/account-registration",))
+        with open(self.h.conf) as f:
+            good = f.read()
+        try:
+            self.h.write_config(good + "password_min_length = 10\n")
+            self.h.signal(signal.SIGHUP)
+            line = a.until(" CAP pwnew ")[-1]
+            self.assertEqual(line, ":hearth.test CAP pwnew NEW "
+                             ":draft/account-registration=before-connect,"
+                             "custom-account-name,hearth/password=10-400")
+            c = self.raw()
+            self.assertIn("WEAK_PASSWORD",
+                          c.cmd("REGISTER tenpw * sesame1")[0])
+            self.assertIn("SUCCESS",
+                          c.cmd("REGISTER tenpw * sesame1234")[0])
+        finally:
+            self.h.write_config(good)
+            self.h.signal(signal.SIGHUP)
+            a.until(" CAP pwnew ")
 
 
 class Privacy(IrcCase):

@@ -71,13 +71,19 @@ START_TEST(password_rules)
 {
 	char	why[128];
 
-	ck_assert_int_eq(account_password_acceptable("short", why, sizeof why),
-	    -1);
+	ck_assert_int_eq(account_password_acceptable("short",
+	    PASSWORD_MIN_DEFAULT, why, sizeof why), -1);
 	ck_assert_ptr_nonnull(strstr(why, "at least 8"));
-	ck_assert_int_eq(account_password_acceptable("bad\tpassword", why,
-	    sizeof why), -1);
-	ck_assert_int_eq(account_password_acceptable("correct horse", why,
-	    sizeof why), 0);
+	ck_assert_int_eq(account_password_acceptable("bad\tpassword",
+	    PASSWORD_MIN_DEFAULT, why, sizeof why), -1);
+	ck_assert_int_eq(account_password_acceptable("correct horse",
+	    PASSWORD_MIN_DEFAULT, why, sizeof why), 0);
+	/* The minimum is the caller's (password_min_length). */
+	ck_assert_int_eq(account_password_acceptable("sesame",
+	    6, why, sizeof why), 0);
+	ck_assert_int_eq(account_password_acceptable("sesam",
+	    6, why, sizeof why), -1);
+	ck_assert_ptr_nonnull(strstr(why, "at least 6"));
 }
 END_TEST
 
