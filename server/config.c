@@ -117,6 +117,7 @@ config_default(void)
 	cf->irc_sts_duration = 0;
 	cf->irc_nick_reservation = 1;
 	cf->irc_history = 1;
+	cf->private_history = 1;
 	cf->password_min_length = PASSWORD_MIN_DEFAULT;
 	for (i = 0; i < sizeof default_listens / sizeof default_listens[0];
 	    i++) {
@@ -387,6 +388,7 @@ static const struct key_def keys[] = {
 	{ "irc_sts_duration", K_INT, O(irc_sts_duration), 0, 31536000 },
 	{ "irc_nick_reservation", K_BOOL, O(irc_nick_reservation), 0, 0 },
 	{ "irc_history", K_BOOL, O(irc_history), 0, 0 },
+	{ "private_history", K_BOOL, O(private_history), 0, 0 },
 	{ "irc_password", K_STR, O(irc_password), 0, 0 },
 };
 #undef O

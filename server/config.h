@@ -103,6 +103,7 @@ struct config {
 	int			 irc_sts_duration;	/* seconds, 0: none */
 	int			 irc_nick_reservation;	/* nick = account */
 	int			 irc_history;		/* store channel lines */
+	int			 private_history;	/* store private messages */
 	char			*irc_password;		/* PASS needed, or NULL */
 };
 

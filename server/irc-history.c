@@ -8,8 +8,14 @@
  * without draft/chathistory get the last irc_replay_lines lines when
  * they join: as a chathistory batch when they have batch, otherwise as
  * NOTICEs from the server that carry the original time in the text (and
- * in the time tag for server-time clients).  Private messages are not
- * stored.
+ * in the time tag for server-time clients).
+ *
+ * Private messages (private_history) are stored when at least one end
+ * is logged in, once, under their conversation's key (store_dm_key():
+ * the sender's and the recipient's ends, an account for those logged
+ * in, else the folded nick).  Only a client logged in to an account
+ * that is one end reads them: CHATHISTORY <sub> <nick> gives both
+ * directions, TARGETS lists the partners, and the sender may REDACT.
  */
 #include <ctype.h>
 #include <stdint.h>
@@ -19,6 +25,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "account.h"
 #include "hearth.h"
 #include "irc.h"
 #include "irc-int.h"
@@ -32,6 +39,108 @@
 
 static void	batch_note(struct irc_server *, uint64_t, const char *,
 		    const char *);
+static void	session_id(struct irc_client *, char *, size_t);
+
+/* The longest conversation key (two ends of prefix and name). */
+#define DM_END_LEN	(2 + IRC_NICKLEN + 64)
+#define DM_KEY_LEN	(2 * DM_END_LEN + 4)
+
+/* Account end "a:NAME" of ACCOUNT, folded as account names are. */
+static void
+account_end(const char *account, char *buf, size_t len)
+{
+	size_t	i;
+
+	snprintf(buf, len, "a:%s", account);
+	for (i = 2; buf[i] != '\0'; i++)
+		buf[i] = (char)tolower((unsigned char)buf[i]);
+}
+
+static void
+nick_end(const char *nick, char *buf, size_t len)
+{
+	char	fold[IRC_NICKLEN + 1];
+
+	irc_casefold(IRC_CASEMAP, nick, fold, sizeof fold);
+	snprintf(buf, len, "n:%s", fold);
+}
+
+/* CL's end of a private conversation. */
+static void
+client_end(struct irc_client *cl, char *buf, size_t len)
+{
+	if (cl->account != NULL)
+		account_end(cl->account, buf, len);
+	else
+		nick_end(irc_nick(cl), buf, len);
+}
+
+/*
+ * The end NICK stands for: the account of the client using it, else the
+ * account of that name, else the nick itself.
+ */
+static void
+target_end(struct irc_client *cl, const char *nick, char *buf, size_t len)
+{
+	struct irc_client	*to = irc_find_nick(cl->is, nick);
+	struct account		 a;
+
+	if (to != NULL && irc_is_registered(to)) {
+		client_end(to, buf, len);
+		return;
+	}
+	if (account_name_valid(nick) && store_account_get(cl->is->srv->store,
+	    nick, &a, NULL) == STORE_OK) {
+		account_end(a.name, buf, len);
+		account_clear(&a);
+		return;
+	}
+	nick_end(nick, buf, len);
+}
+
+int
+irc_dm_store(struct irc_client *from, struct irc_client *to,
+    const char *cmd, const char *msgid, int64_t ms, const char *ctags,
+    const char *text)
+{
+	struct server	*srv = from->is->srv;
+	struct store	*st = srv->store;
+	struct chat_msg	 m;
+	char		 sid[64], e1[DM_END_LEN], e2[DM_END_LEN];
+	char		 key[DM_KEY_LEN];
+
+	if (!srv->cf->private_history || (from->account == NULL &&
+	    to->account == NULL))
+		return 0;
+	client_end(from, e1, sizeof e1);
+	client_end(to, e2, sizeof e2);
+	store_dm_key(e1, e2, key, sizeof key);
+	session_id(from, sid, sizeof sid);
+	memset(&m, 0, sizeof m);
+	m.time = ms;
+	m.msgid = (char *)msgid;
+	m.target = key;
+	m.command = (char *)cmd;
+	m.source = irc_prefix(from);
+	m.account = from->account;
+	m.sender = sid;
+	m.tags = (char *)ctags;
+	m.text = (char *)text;
+	m.shown = to->nick;
+	/* Group commit, as for channels: durable before anyone sees it. */
+	if (server_batch_open(srv) != 0 ||
+	    store_chat_insert(st, &m) != STORE_OK ||
+	    (from->account != NULL && store_dm_party_add(st, e1, key,
+	    to->account != NULL ? to->account : to->nick) != STORE_OK) ||
+	    (to->account != NULL && to != from && store_dm_party_add(st, e2,
+	    key, from->account != NULL ? from->account : irc_nick(from)) !=
+	    STORE_OK)) {
+		log_warnx("irc: private message not stored");
+		return -1;
+	}
+	batch_note(from->is, from->conn->id, cmd, to->nick);
+	return 0;
+}
 
 /* This connection's id for redaction rights: unique across restarts. */
 static void
@@ -143,6 +252,7 @@ hist_add(const struct chat_msg *m, void *arg)
 	d->account = m->account != NULL ? xstrdup(m->account) : NULL;
 	d->tags = m->tags != NULL ? xstrdup(m->tags) : NULL;
 	d->text = xstrdup(m->text);
+	d->shown = m->shown != NULL ? xstrdup(m->shown) : NULL;
 }
 
 static void
@@ -178,7 +288,8 @@ send_stored(struct irc_client *cl, struct irc_channel *ch,
 	struct irc_event	ev;
 
 	irc_event_init(&ev, ":%s %s %s :%s", m->source, m->command,
-	    ch != NULL ? ch->name : m->target, m->text);
+	    ch != NULL ? ch->name : m->shown != NULL ? m->shown : m->target,
+	    m->text);
 	irc_time_format(m->time, ev.time, sizeof ev.time);
 	ev.ms = m->time;
 	snprintf(ev.msgid, sizeof ev.msgid, "%s", m->msgid);
@@ -346,9 +457,37 @@ history_send(struct irc_client *cl, struct irc_channel *ch,
 }
 
 struct target_time {
-	const char	*name;
-	int64_t		 t;
+	char	*name;
+	int64_t	 t;
 };
+
+struct targets {
+	struct target_time	*v;
+	size_t			 n;
+	struct store		*st;
+	int64_t			 lo, hi;
+};
+
+static void
+targets_add(struct targets *tl, const char *name, int64_t t)
+{
+	tl->v = xreallocarray(tl->v, tl->n + 1, sizeof *tl->v);
+	tl->v[tl->n].name = xstrdup(name);
+	tl->v[tl->n].t = t;
+	tl->n++;
+}
+
+/* A conversation of the caller: listed under the other end's name. */
+static void
+targets_dm(const char *conv, const char *peer, void *arg)
+{
+	struct targets	*tl = arg;
+	int64_t		 t;
+
+	if (store_chat_last_time(tl->st, conv, tl->lo, tl->hi, &t) ==
+	    STORE_OK)
+		targets_add(tl, peer, t);
+}
 
 static int
 tt_cmp(const void *a, const void *b)
@@ -358,15 +497,20 @@ tt_cmp(const void *a, const void *b)
 	return x->t < y->t ? -1 : x->t > y->t;
 }
 
+/*
+ * CHATHISTORY TARGETS: the caller's channels and private conversations
+ * whose latest message lies strictly between the two timestamps,
+ * oldest first, each with that message's time.
+ */
 static int
 chathistory_targets(struct irc_client *cl, struct irc_msg *m)
 {
-	struct target_time	*tt;
+	struct targets		 tl;
 	struct irc_channel	*ch;
 	int64_t			 a, b, t;
-	size_t			 i, n = 0;
+	size_t			 i;
 	long			 limit;
-	char			 ref[24], when[32];
+	char			 ref[24], when[32], end[DM_END_LEN];
 
 	if (m->nparams < 4) {
 		irc_fail(cl, "CHATHISTORY", "NEED_MORE_PARAMS", "TARGETS",
@@ -389,36 +533,43 @@ chathistory_targets(struct irc_client *cl, struct irc_msg *m)
 	}
 	if (limit > IRC_CHATHISTORY_MAX)
 		limit = IRC_CHATHISTORY_MAX;
-	tt = xcalloc(cl->nchans + 1, sizeof *tt);
+	memset(&tl, 0, sizeof tl);
+	tl.st = cl->is->srv->store;
+	tl.lo = a;
+	tl.hi = b;
 	for (i = 0; i < cl->nchans; i++) {
 		ch = cl->chans[i]->ch;
 		if (!ch->history)
 			continue;
-		if (store_chat_last_time(cl->is->srv->store, ch->fold, a, b,
-		    &t) == STORE_OK) {
-			tt[n].name = ch->name;
-			tt[n].t = t;
-			n++;
-		}
+		if (store_chat_last_time(tl.st, ch->fold, a, b, &t) ==
+		    STORE_OK)
+			targets_add(&tl, ch->name, t);
 	}
-	qsort(tt, n, sizeof *tt, tt_cmp);
+	if (cl->account != NULL) {
+		account_end(cl->account, end, sizeof end);
+		store_dm_convs(tl.st, end, targets_dm, &tl);
+	}
+	if (tl.n > 0)
+		qsort(tl.v, tl.n, sizeof *tl.v, tt_cmp);
 	if (HASCAP(cl, CAP_BATCH)) {
 		irc_new_batch(cl->is, ref, sizeof ref);
 		irc_batch_start(cl, ref, "draft/chathistory-targets", NULL);
 	}
-	for (i = 0; i < n && (long)i < limit; i++) {
-		irc_time_format(tt[i].t, when, sizeof when);
+	/* The time is bare, as in the time tag of the message it names. */
+	for (i = 0; i < tl.n && (long)i < limit; i++) {
+		irc_time_format(tl.v[i].t, when, sizeof when);
 		if (HASCAP(cl, CAP_BATCH))
-			irc_sendf(cl, "@batch=%s :%s CHATHISTORY TARGETS %s "
-			    "timestamp=%s", ref, irc_srvname(cl), tt[i].name,
-			    when);
+			irc_sendf(cl, "@batch=%s :%s CHATHISTORY TARGETS %s %s",
+			    ref, irc_srvname(cl), tl.v[i].name, when);
 		else
-			irc_sendf(cl, ":%s CHATHISTORY TARGETS %s "
-			    "timestamp=%s", irc_srvname(cl), tt[i].name, when);
+			irc_sendf(cl, ":%s CHATHISTORY TARGETS %s %s",
+			    irc_srvname(cl), tl.v[i].name, when);
 	}
 	if (HASCAP(cl, CAP_BATCH))
 		irc_batch_end(cl, ref);
-	free(tt);
+	for (i = 0; i < tl.n; i++)
+		free(tl.v[i].name);
+	free(tl.v);
 	return CONN_OK;
 }
 
@@ -430,7 +581,8 @@ cmd_chathistory(struct irc_client *cl, struct irc_msg *m)
 	struct hist		 h = { NULL, 0 };
 	struct ref		 r1, r2;
 	char			 sub[16], ctx[IRC_CHANLEN + 32];
-	const char		*target;
+	char			 e1[DM_END_LEN], e2[DM_END_LEN], dm[DM_KEY_LEN];
+	const char		*target, *key = NULL;
 	int64_t			 lt, lid, ht, hid;
 	long			 limit;
 	size_t			 i, need;
@@ -470,10 +622,19 @@ cmd_chathistory(struct irc_client *cl, struct irc_msg *m)
 		    "Messages could not be retrieved");
 		return CONN_OK;
 	}
-	rc = parse_ref(cl, ch != NULL ? ch->fold : "", m->params[2],
+	if (ch != NULL && ch->history)
+		key = ch->fold;
+	else if (ch == NULL && cl->account != NULL) {
+		/* A conversation of the caller's account, both ways. */
+		account_end(cl->account, e1, sizeof e1);
+		target_end(cl, target, e2, sizeof e2);
+		store_dm_key(e1, e2, dm, sizeof dm);
+		key = dm;
+	}
+	rc = parse_ref(cl, key != NULL ? key : "", m->params[2],
 	    strcmp(sub, "LATEST") == 0, &r1);
 	if (need == 5)
-		rc2 = parse_ref(cl, ch != NULL ? ch->fold : "", m->params[3],
+		rc2 = parse_ref(cl, key != NULL ? key : "", m->params[3],
 		    0, &r2);
 	if (rc < 0 || rc2 < 0 || limit <= 0) {
 		irc_fail(cl, "CHATHISTORY", "INVALID_PARAMS", sub,
@@ -482,19 +643,22 @@ cmd_chathistory(struct irc_client *cl, struct irc_msg *m)
 	}
 	if (limit > IRC_CHATHISTORY_MAX)
 		limit = IRC_CHATHISTORY_MAX;
-	/* Direct messages are not kept; an unknown msgid has nothing. */
-	if (ch == NULL || !ch->history || rc > 0 || rc2 > 0) {
+	/*
+	 * Nothing kept (a room without history, private messages asked
+	 * by someone not logged in), or an unknown msgid: an empty batch.
+	 */
+	if (key == NULL || rc > 0 || rc2 > 0) {
 		history_send(cl, ch, target, &h);
 		return CONN_OK;
 	}
 	if (strcmp(sub, "BEFORE") == 0) {
 		upper_of(&r1, &ht, &hid);
-		rc = store_chat_range(st, ch->fold, T_MIN, 0, ht, hid, 1,
+		rc = store_chat_range(st, key, T_MIN, 0, ht, hid, 1,
 		    (int)limit, hist_add, &h);
 		hist_reverse(&h);
 	} else if (strcmp(sub, "AFTER") == 0) {
 		lower_of(&r1, &lt, &lid);
-		rc = store_chat_range(st, ch->fold, lt, lid, T_MAX, 0, 0,
+		rc = store_chat_range(st, key, lt, lid, T_MAX, 0, 0,
 		    (int)limit, hist_add, &h);
 	} else if (strcmp(sub, "LATEST") == 0) {
 		if (r1.star) {
@@ -502,32 +666,32 @@ cmd_chathistory(struct irc_client *cl, struct irc_msg *m)
 			lid = 0;
 		} else
 			lower_of(&r1, &lt, &lid);
-		rc = store_chat_range(st, ch->fold, lt, lid, T_MAX, 0, 1,
+		rc = store_chat_range(st, key, lt, lid, T_MAX, 0, 1,
 		    (int)limit, hist_add, &h);
 		hist_reverse(&h);
 	} else if (strcmp(sub, "AROUND") == 0) {
 		/* Half before, the rest from the reference on. */
 		upper_of(&r1, &ht, &hid);
-		rc = store_chat_range(st, ch->fold, T_MIN, 0, ht, hid, 1,
+		rc = store_chat_range(st, key, T_MIN, 0, ht, hid, 1,
 		    (int)(limit / 2), hist_add, &h);
 		hist_reverse(&h);
 		nbefore = (int)h.n;
 		lt = r1.t;
 		lid = r1.is_ts ? T_MIN : r1.id - 1;
 		if (rc == STORE_OK)
-			rc = store_chat_range(st, ch->fold, lt, lid, T_MAX, 0,
+			rc = store_chat_range(st, key, lt, lid, T_MAX, 0,
 			    0, (int)limit - nbefore, hist_add, &h);
 	} else {
 		/* BETWEEN: counted from the first reference. */
 		if (ref_cmp(&r1, &r2) <= 0) {
 			lower_of(&r1, &lt, &lid);
 			upper_of(&r2, &ht, &hid);
-			rc = store_chat_range(st, ch->fold, lt, lid, ht, hid, 0,
+			rc = store_chat_range(st, key, lt, lid, ht, hid, 0,
 			    (int)limit, hist_add, &h);
 		} else {
 			lower_of(&r2, &lt, &lid);
 			upper_of(&r1, &ht, &hid);
-			rc = store_chat_range(st, ch->fold, lt, lid, ht, hid, 1,
+			rc = store_chat_range(st, key, lt, lid, ht, hid, 1,
 			    (int)limit, hist_add, &h);
 			hist_reverse(&h);
 		}
@@ -538,8 +702,91 @@ cmd_chathistory(struct irc_client *cl, struct irc_msg *m)
 		hist_free(&h);
 		return CONN_OK;
 	}
-	history_send(cl, ch, ch->name, &h);
+	history_send(cl, ch, ch != NULL ? ch->name : target, &h);
 	hist_free(&h);
+	return CONN_OK;
+}
+
+struct redact_dm {
+	struct irc_event	*ev;
+	const char		*e1, *e2;
+};
+
+/* Every client at one end of the conversation hears the redaction. */
+static void
+redact_dm_cb(const char *key, void *value, void *arg)
+{
+	struct irc_client	*to = value;
+	struct redact_dm	*rd = arg;
+	char			 end[DM_END_LEN];
+
+	(void)key;
+	if (!irc_is_registered(to) || !HASCAP(to, CAP_MESSAGE_REDACTION))
+		return;
+	client_end(to, end, sizeof end);
+	if (strcmp(end, rd->e1) == 0 || strcmp(end, rd->e2) == 0)
+		irc_event_send(rd->ev, to);
+}
+
+/*
+ * REDACT of a private message: only its sender (the same session, or
+ * the same account) may; it leaves both ends' history.
+ */
+static int
+redact_dm(struct irc_client *cl, struct irc_msg *m)
+{
+	struct store		*st = cl->is->srv->store;
+	struct irc_event	 ev;
+	struct chat_msg		 msg;
+	struct redact_dm	 rd;
+	char			 ctx[IRC_NICKLEN + 64], sid[64];
+	char			 e1[DM_END_LEN], e2[DM_END_LEN], key[DM_KEY_LEN];
+	const char		*reason = m->nparams > 2 ? m->params[2] : NULL;
+
+	snprintf(ctx, sizeof ctx, "%s %s", m->params[0], m->params[1]);
+	client_end(cl, e1, sizeof e1);
+	target_end(cl, m->params[0], e2, sizeof e2);
+	store_dm_key(e1, e2, key, sizeof key);
+	memset(&msg, 0, sizeof msg);
+	if (store_chat_get(st, m->params[1], &msg) != STORE_OK ||
+	    strcmp(msg.target, key) != 0) {
+		chat_msg_clear(&msg);
+		irc_fail(cl, "REDACT", "UNKNOWN_MSGID", ctx,
+		    "This message does not exist or is too old");
+		return CONN_OK;
+	}
+	session_id(cl, sid, sizeof sid);
+	if (strcmp(msg.sender, sid) != 0 && (cl->account == NULL ||
+	    msg.account == NULL || strcasecmp(cl->account, msg.account) != 0)) {
+		chat_msg_clear(&msg);
+		irc_fail(cl, "REDACT", "REDACT_FORBIDDEN", ctx,
+		    "You may not redact this message");
+		return CONN_OK;
+	}
+	if (store_chat_delete(st, msg.msgid) != STORE_OK) {
+		chat_msg_clear(&msg);
+		irc_fail(cl, "REDACT", "TEMPORARILY_UNAVAILABLE", ctx,
+		    "Try again later");
+		return CONN_OK;
+	}
+	/* The audit log names no partner and keeps no reason: private. */
+	store_audit(st, cl->account != NULL ? cl->account : cl->nick,
+	    "irc.redact", "private message", NULL);
+	/* The target it was delivered with, as both ends know it. */
+	if (reason != NULL && *reason != '\0')
+		irc_event_init(&ev, ":%s REDACT %s %s :%s", irc_prefix(cl),
+		    msg.shown != NULL ? msg.shown : m->params[0], msg.msgid,
+		    reason);
+	else
+		irc_event_init(&ev, ":%s REDACT %s %s", irc_prefix(cl),
+		    msg.shown != NULL ? msg.shown : m->params[0], msg.msgid);
+	ev.account = cl->account;
+	rd.ev = &ev;
+	rd.e1 = e1;
+	rd.e2 = e2;
+	irc_map_foreach(cl->is->nicks, redact_dm_cb, &rd);
+	irc_event_free(&ev);
+	chat_msg_clear(&msg);
 	return CONN_OK;
 }
 
@@ -557,6 +804,9 @@ cmd_redact(struct irc_client *cl, struct irc_msg *m)
 	int			 allowed;
 	size_t			 i;
 
+	if (m->params[0][0] != '#' && m->params[0][0] != '&' &&
+	    irc_nick_valid(m->params[0], IRC_NICKLEN))
+		return redact_dm(cl, m);
 	ch = irc_channel_find(cl->is, m->params[0]);
 	if (ch == NULL || (mb = irc_member_find(cl, ch)) == NULL) {
 		irc_fail(cl, "REDACT", "INVALID_TARGET", m->params[0],

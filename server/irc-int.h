@@ -301,6 +301,8 @@ void	 irc_batch_end(struct irc_client *, const char *ref);
 void	 irc_event_init(struct irc_event *, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 void	 irc_event_send(struct irc_event *, struct irc_client *);
+/* The same, never part of a labeled response (a delivery to oneself). */
+void	 irc_event_send_unlabeled(struct irc_event *, struct irc_client *);
 void	 irc_event_free(struct irc_event *);
 /* Send EV to every client sharing a channel with CL (once each). */
 void	 irc_event_common(struct irc_event *, struct irc_client *,
@@ -402,6 +404,10 @@ int	 irc_history_store(struct irc_channel *, struct irc_client *,
 	    const char *cmd, const char *msgid, int64_t ms,
 	    const char *ctags, const char *text);
 void	 irc_history_replay(struct irc_client *, struct irc_channel *);
+/* Store a private message FROM -> TO (when private_history says so). */
+int	 irc_dm_store(struct irc_client *from, struct irc_client *to,
+	    const char *cmd, const char *msgid, int64_t ms,
+	    const char *ctags, const char *text);
 
 /* irc-sasl.c */
 int	 cmd_authenticate(struct irc_client *, struct irc_msg *);

@@ -14,7 +14,9 @@
  * warnings to members, the erasure and export of chat messages, and the
  * room side of events.
  */
+#include <ctype.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -303,10 +305,34 @@ chat_apply(struct server *srv, const char *ref, const char *action,
 
 static const struct modq_ops chat_ops = { "chat", chat_apply };
 
+/* Account end "a:name" of a private conversation (see irc-history.c). */
+static void
+dm_account_end(const char *account, char *buf, size_t len)
+{
+	size_t	i;
+
+	snprintf(buf, len, "a:%s", account);
+	for (i = 2; buf[i] != '\0'; i++)
+		buf[i] = (char)tolower((unsigned char)buf[i]);
+}
+
+/*
+ * Erasure: private conversations first (their keys and what was sent
+ * to the member get the placeholder; see store_dm_erase()), then the
+ * member's own lines, channel and private alike, are removed or
+ * pseudonymized.
+ */
 static int
 erase_chat(struct server *srv, const char *account, const char *placeholder,
     int mode)
 {
+	char	party[128], ph[128];
+
+	dm_account_end(account, party, sizeof party);
+	snprintf(ph, sizeof ph, "n:%s", placeholder);
+	if (store_dm_erase(srv->store, party, account, ph, placeholder) !=
+	    STORE_OK)
+		return -1;
 	return store_chat_erase(srv->store, account, placeholder,
 	    mode == ERASE_REMOVE) == STORE_OK ? 0 : -1;
 }
@@ -316,6 +342,7 @@ static const struct erase_hooks erase_ops = { erase_chat };
 struct export_ctx {
 	struct evbuffer	*json;
 	int		 n;
+	struct server	*srv;
 };
 
 static void
@@ -338,14 +365,60 @@ export_one(const struct chat_msg *m, void *arg)
 	evbuffer_add(ec->json, "}", 1);
 }
 
-/* The chat part of a member's export (see export.h). */
+/* One private message, sent or received: who, to whom, when, what. */
+static void
+export_dm(const struct chat_msg *m, void *arg)
+{
+	struct export_ctx	*ec = arg;
+	char			 when[32];
+	time_t			 t = (time_t)(m->time / 1000);
+	struct tm		 tm;
+	size_t			 n = strcspn(m->source, "!");
+	const char		*to = m->shown != NULL ? m->shown : "";
+
+	gmtime_r(&t, &tm);
+	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	evbuffer_add_printf(ec->json, "%s\n    {\"msgid\": ", ec->n++ ? "," :
+	    "");
+	json_add_string(ec->json, m->msgid, strlen(m->msgid));
+	evbuffer_add_printf(ec->json, ", \"time\": \"%s\", \"from\": ", when);
+	json_add_string(ec->json, m->source, n);
+	evbuffer_add_printf(ec->json, ", \"to\": ");
+	json_add_string(ec->json, to, strlen(to));
+	evbuffer_add_printf(ec->json, ", \"command\": ");
+	json_add_string(ec->json, m->command, strlen(m->command));
+	evbuffer_add_printf(ec->json, ", \"text\": ");
+	json_add_string(ec->json, m->text, strlen(m->text));
+	evbuffer_add(ec->json, "}", 1);
+}
+
+static void
+export_conv(const char *conv, const char *peer, void *arg)
+{
+	struct export_ctx	*ec = arg;
+
+	(void)peer;
+	store_chat_range(ec->srv->store, conv, INT64_MIN, 0, INT64_MAX, 0, 0,
+	    -1, export_dm, ec);
+}
+
+/*
+ * The chat part of a member's export (see export.h): their room lines,
+ * then their private conversations, both directions, one after another.
+ */
 static void
 export_chat(struct server *srv, const char *account, struct evbuffer *json)
 {
-	struct export_ctx	ec = { json, 0 };
+	struct export_ctx	ec = { json, 0, srv };
+	char			party[128];
 
 	evbuffer_add_printf(json, ",\n  \"chat_messages\": [");
 	store_chat_by_account(srv->store, account, export_one, &ec);
+	evbuffer_add_printf(json, "%s]", ec.n ? "\n  " : "");
+	ec.n = 0;
+	dm_account_end(account, party, sizeof party);
+	evbuffer_add_printf(json, ",\n  \"private_messages\": [");
+	store_dm_convs(srv->store, party, export_conv, &ec);
 	evbuffer_add_printf(json, "%s]", ec.n ? "\n  " : "");
 }
 
@@ -615,6 +688,28 @@ after_words(const char *text, int n)
 	return p;
 }
 
+/*
+ * May ACCOUNT report stored message M?  A room line, yes; a private
+ * message only when ACCOUNT is one of its ends (anyone else is told it
+ * is unknown, as if it did not exist).
+ */
+static int
+dm_reportable(const char *account, const struct chat_msg *m)
+{
+	char		 party[128];
+	const char	*a = m->target + 1, *sp;
+	size_t		 n;
+
+	if (m->target[0] != '@')
+		return 1;
+	if (account == NULL || (sp = strchr(a, ' ')) == NULL)
+		return 0;
+	dm_account_end(account, party, sizeof party);
+	n = strlen(party);
+	return ((size_t)(sp - a) == n && strncmp(a, party, n) == 0) ||
+	    strcmp(sp + 1, party) == 0;
+}
+
 static void
 svc_report(struct svc *sv)
 {
@@ -637,10 +732,12 @@ svc_report(struct svc *sv)
 	memset(&m, 0, sizeof m);
 	if (ref[0] == '<') {
 		type = "article";
-	} else if (store_chat_get(sv->srv->store, ref, &m) == STORE_OK) {
+	} else if (store_chat_get(sv->srv->store, ref, &m) == STORE_OK &&
+	    dm_reportable(sv->cl->account, &m)) {
 		type = "chat";
 		author = m.account;
-		where = m.target;
+		/* A conversation's key names both ends: not shown. */
+		where = m.target[0] == '@' ? "private message" : m.target;
 		excerpt = m.text;
 	} else if ((target = irc_find_nick(sv->cl->is, ref)) != NULL &&
 	    irc_is_registered(target)) {
@@ -649,6 +746,7 @@ svc_report(struct svc *sv)
 		    irc_prefix(target);
 		author = target->account;
 	} else {
+		chat_msg_clear(&m);
 		tell(sv->cl, "I do not know %s: give a message id (from your "
 		    "client's msgid tag), a nick online, or an article "
 		    "<message-id>", ref);

@@ -453,7 +453,23 @@ message_user(struct irc_client *cl, const char *cmd, const char *target,
 	ev.account = cl->account;
 	ev.ctags = ctags;
 	ev.bot = (cl->flags & CL_BOT) != 0;
-	if (!tagmsg || HASCAP(to, CAP_MESSAGE_TAGS))
+	/*
+	 * Private history: stored (in the group commit) before either end
+	 * sees it, with the msgid and time both are shown.
+	 */
+	if (!tagmsg && irc_dm_store(cl, to, cmd, ev.msgid, ev.ms, ctags,
+	    text) != 0) {
+		irc_fail(cl, cmd, "MESSAGE_ERROR", to->nick,
+		    "Your message could not be stored; it was not sent");
+		irc_event_free(&ev);
+		return CONN_OK;
+	}
+	if (to == cl && HASCAP(cl, CAP_ECHO_MESSAGE) && (!tagmsg ||
+	    HASCAP(cl, CAP_MESSAGE_TAGS))) {
+		/* To oneself: the delivery, then the (labeled) echo. */
+		irc_event_send_unlabeled(&ev, cl);
+		irc_event_send(&ev, cl);
+	} else if (!tagmsg || HASCAP(to, CAP_MESSAGE_TAGS))
 		irc_event_send(&ev, to);
 	if (to != cl && HASCAP(cl, CAP_ECHO_MESSAGE) && (!tagmsg ||
 	    HASCAP(cl, CAP_MESSAGE_TAGS)))

@@ -395,6 +395,20 @@ irc_event_send(struct irc_event *ev, struct irc_client *to)
 	irc_write(to, ev->v[idx], ev->vlen[idx]);
 }
 
+/*
+ * Send EV to TO past any labeled-response capture: a private message to
+ * oneself is both the labeled echo and an unlabeled delivery.
+ */
+void
+irc_event_send_unlabeled(struct irc_event *ev, struct irc_client *to)
+{
+	size_t	idx = event_variant(ev, to);
+
+	if (ev->v[idx] == NULL)
+		event_build(ev, idx);
+	conn_write(to->conn, ev->v[idx], ev->vlen[idx]);
+}
+
 void
 irc_event_free(struct irc_event *ev)
 {

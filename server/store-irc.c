@@ -6,6 +6,7 @@
  * same millisecond keep their order and a msgid reference is exact; the
  * index chat_messages_target_time (target, time, id) serves them all.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -41,17 +42,22 @@ enum {
 	I_CERT_ADD,
 	I_CERT_LIST,
 	I_CERT_DEL,
+	I_DM_PARTY_ADD,
+	I_DM_CONVS,
+	I_DM_RENAME,
+	I_DM_PARTY_MOVE,
+	I_DM_PARTY_DEL,
 	I_COUNT
 };
 
 #define CHAT_COLS "id, time, msgid, target, command, source, account, " \
-	"sender, tags, text"
+	"sender, tags, text, shown"
 
 static const struct store_sql irc_sql[] = {
 	{ I_CHAT_INSERT,
 	  "INSERT INTO chat_messages (time, msgid, target, command, source, "
-	  "account, sender, tags, text) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
-	  "?8, ?9)" },
+	  "account, sender, tags, text, shown) VALUES (?1, ?2, ?3, ?4, ?5, "
+	  "?6, ?7, ?8, ?9, ?10)" },
 	{ I_CHAT_RANGE_ASC,
 	  "SELECT " CHAT_COLS " FROM chat_messages WHERE target = ?1 AND "
 	  "(time, id) > (?2, ?3) AND (time, id) < (?4, ?5) AND hidden = 0 "
@@ -64,9 +70,11 @@ static const struct store_sql irc_sql[] = {
 	  "SELECT " CHAT_COLS " FROM chat_messages WHERE msgid = ?1" },
 	{ I_CHAT_DELETE,
 	  "DELETE FROM chat_messages WHERE msgid = ?1" },
+	/* The target's latest message, if that one is inside (?2, ?3). */
 	{ I_CHAT_LAST_TIME,
-	  "SELECT max(time) FROM chat_messages WHERE target = ?1 AND "
-	  "time > ?2 AND time < ?3 AND hidden = 0" },
+	  "SELECT t FROM (SELECT time AS t FROM chat_messages WHERE "
+	  "target = ?1 AND hidden = 0 ORDER BY time DESC, id DESC LIMIT 1) "
+	  "WHERE t > ?2 AND t < ?3" },
 	{ I_CHAT_HIDE,
 	  "UPDATE chat_messages SET hidden = ?2 WHERE msgid = ?1 AND "
 	  "hidden != ?2" },
@@ -75,7 +83,7 @@ static const struct store_sql irc_sql[] = {
 	  "AND hidden = 1" },
 	{ I_CHAT_BY_ACCOUNT,
 	  "SELECT " CHAT_COLS " FROM chat_messages WHERE lower(account) = "
-	  "lower(?1) ORDER BY time, id" },
+	  "lower(?1) AND substr(target, 1, 1) != '@' ORDER BY time, id" },
 	{ I_CHAT_ERASE,
 	  "DELETE FROM chat_messages WHERE lower(account) = lower(?1)" },
 	{ I_CHAT_PSEUDONYMIZE,
@@ -119,6 +127,24 @@ static const struct store_sql irc_sql[] = {
 	  "DELETE FROM account_certs WHERE fingerprint = lower(?2) AND "
 	  "account_id = (SELECT id FROM accounts WHERE "
 	  "name_fold = lower(?1))" },
+	{ I_DM_PARTY_ADD,
+	  "INSERT INTO dm_parties (party, conv, peer) VALUES (?1, ?2, ?3) "
+	  "ON CONFLICT (party, conv) DO NOTHING" },
+	{ I_DM_CONVS,
+	  "SELECT conv, peer FROM dm_parties WHERE party = ?1" },
+	/*
+	 * Erasure: the conversation gets the placeholder's key; what was
+	 * addressed to the erased end (rows not sent by ?3, or all of a
+	 * conversation with oneself, ?4) shows the placeholder (?5).
+	 */
+	{ I_DM_RENAME,
+	  "UPDATE chat_messages SET target = ?2, shown = CASE WHEN ?4 OR "
+	  "account IS NULL OR lower(account) != lower(?3) THEN ?5 ELSE "
+	  "shown END WHERE target = ?1" },
+	{ I_DM_PARTY_MOVE,
+	  "UPDATE dm_parties SET conv = ?2, peer = ?3 WHERE conv = ?1" },
+	{ I_DM_PARTY_DEL,
+	  "DELETE FROM dm_parties WHERE party = ?1" },
 };
 
 /*
@@ -191,6 +217,7 @@ chat_msg_clear(struct chat_msg *m)
 	free(m->sender);
 	free(m->tags);
 	free(m->text);
+	free(m->shown);
 	memset(m, 0, sizeof *m);
 }
 
@@ -210,6 +237,7 @@ store_chat_insert(struct store *st, const struct chat_msg *m)
 	sqlite3_bind_text(s, 7, m->sender, -1, SQLITE_STATIC);
 	bind_text_or_null(s, 8, m->tags);
 	sqlite3_bind_text(s, 9, m->text, -1, SQLITE_STATIC);
+	bind_text_or_null(s, 10, m->shown);
 	return store_step_done(st, s, "chat insert");
 }
 
@@ -227,6 +255,7 @@ chat_row(sqlite3_stmt *s, struct chat_msg *m)
 	m->sender = (char *)sqlite3_column_text(s, 7);
 	m->tags = (char *)sqlite3_column_text(s, 8);
 	m->text = (char *)sqlite3_column_text(s, 9);
+	m->shown = (char *)sqlite3_column_text(s, 10);
 }
 
 /* Hand every row of S to CB; the statement is reset after. */
@@ -297,6 +326,7 @@ store_chat_get(struct store *st, const char *msgid, struct chat_msg *out)
 		out->sender = dup_or_null(m.sender);
 		out->tags = dup_or_null(m.tags);
 		out->text = dup_or_null(m.text);
+		out->shown = dup_or_null(m.shown);
 		sqlite3_reset(s);
 		return STORE_OK;
 	}
@@ -600,4 +630,152 @@ store_chat_erase(struct store *st, const char *account,
 		return STORE_ERROR;
 	}
 	return STORE_OK;
+}
+
+/*
+ * Private messages.  A conversation's key is "@" and its two ends,
+ * sorted, joined by a space; see migration 10.
+ */
+void
+store_dm_key(const char *e1, const char *e2, char *buf, size_t len)
+{
+	if (strcmp(e1, e2) > 0) {
+		const char	*t = e1;
+
+		e1 = e2;
+		e2 = t;
+	}
+	snprintf(buf, len, "@%s %s", e1, e2);
+}
+
+/* Note that account end PARTY has conversation CONV with PEER. */
+int
+store_dm_party_add(struct store *st, const char *party, const char *conv,
+    const char *peer)
+{
+	sqlite3_stmt	*s = stmt(st, I_DM_PARTY_ADD);
+
+	if (s == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_text(s, 1, party, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, conv, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, peer, -1, SQLITE_STATIC);
+	return store_step_done(st, s, "dm party add");
+}
+
+int
+store_dm_convs(struct store *st, const char *party, store_dm_conv_cb cb,
+    void *arg)
+{
+	sqlite3_stmt	*s = stmt(st, I_DM_CONVS);
+	int		 rc;
+
+	if (s == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_text(s, 1, party, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		cb((const char *)sqlite3_column_text(s, 0),
+		    (const char *)sqlite3_column_text(s, 1), arg);
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		store_log_error(st, "dm convs");
+		return STORE_ERROR;
+	}
+	return STORE_OK;
+}
+
+struct dm_conv_list {
+	char	**conv;
+	size_t	  n;
+};
+
+static void
+dm_conv_collect(const char *conv, const char *peer, void *arg)
+{
+	struct dm_conv_list	*l = arg;
+
+	(void)peer;
+	l->conv = xreallocarray(l->conv, l->n + 1, sizeof *l->conv);
+	l->conv[l->n++] = xstrdup(conv);
+}
+
+/*
+ * The other end of conversation CONV, seen from PARTY, into BUF; 1 when
+ * it is a conversation with oneself.
+ */
+static int
+dm_other_end(const char *conv, const char *party, char *buf, size_t len)
+{
+	const char	*a = conv + 1, *sp = strchr(a, ' ');
+	size_t		 alen;
+
+	if (sp == NULL) {
+		snprintf(buf, len, "%s", party);
+		return 1;
+	}
+	alen = (size_t)(sp - a);
+	if (strlen(party) == alen && strncmp(a, party, alen) == 0)
+		snprintf(buf, len, "%s", sp + 1);
+	else
+		snprintf(buf, len, "%.*s", (int)alen, a);
+	return strcmp(buf, party) == 0;
+}
+
+/*
+ * Erasure of account end PARTY (ACCOUNT): each of its conversations
+ * gets the key of a conversation with PH_PARTY (the placeholder's end,
+ * an "n:" end so the other member can still page it as PLACEHOLDER),
+ * what was addressed to the erased member shows PLACEHOLDER, and PARTY
+ * keeps no conversation, so whoever takes the name later reads
+ * nothing.  The erased member's own lines are then removed or
+ * pseudonymized by store_chat_erase().  No commit.
+ */
+int
+store_dm_erase(struct store *st, const char *party, const char *account,
+    const char *ph_party, const char *placeholder)
+{
+	struct dm_conv_list	 l = { NULL, 0 };
+	sqlite3_stmt		*s;
+	char			 other[256], nkey[600];
+	size_t			 i;
+	int			 rc, self;
+
+	rc = store_dm_convs(st, party, dm_conv_collect, &l);
+	for (i = 0; rc == STORE_OK && i < l.n; i++) {
+		self = dm_other_end(l.conv[i], party, other, sizeof other);
+		store_dm_key(ph_party, self ? ph_party : other, nkey,
+		    sizeof nkey);
+		if ((s = stmt(st, I_DM_RENAME)) == NULL) {
+			rc = STORE_ERROR;
+			break;
+		}
+		sqlite3_bind_text(s, 1, l.conv[i], -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 2, nkey, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 3, account, -1, SQLITE_STATIC);
+		sqlite3_bind_int(s, 4, self);
+		sqlite3_bind_text(s, 5, placeholder, -1, SQLITE_STATIC);
+		if ((rc = store_step_done(st, s, "dm rename")) != STORE_OK)
+			break;
+		if ((s = stmt(st, I_DM_PARTY_MOVE)) == NULL) {
+			rc = STORE_ERROR;
+			break;
+		}
+		sqlite3_bind_text(s, 1, l.conv[i], -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 2, nkey, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 3, placeholder, -1, SQLITE_STATIC);
+		rc = store_step_done(st, s, "dm party move");
+	}
+	if (rc == STORE_OK) {
+		/* The moved rows of PARTY itself, if any, go too. */
+		if ((s = stmt(st, I_DM_PARTY_DEL)) == NULL)
+			rc = STORE_ERROR;
+		else {
+			sqlite3_bind_text(s, 1, party, -1, SQLITE_STATIC);
+			rc = store_step_done(st, s, "dm party del");
+		}
+	}
+	for (i = 0; i < l.n; i++)
+		free(l.conv[i]);
+	free(l.conv);
+	return rc;
 }

@@ -12,7 +12,11 @@
 
 #include "store.h"
 
-/* One stored channel message.  Strings are owned by the struct. */
+/*
+ * One stored channel or private message.  Strings are owned by the
+ * struct.  A private message's target is its conversation key (see
+ * store_dm_key()) and SHOWN the target it was delivered with.
+ */
 struct chat_msg {
 	int64_t	 id;
 	int64_t	 time;		/* milliseconds since the epoch */
@@ -24,6 +28,7 @@ struct chat_msg {
 	char	*sender;	/* session id, for redaction rights */
 	char	*tags;		/* escaped client-only tags, or NULL */
 	char	*text;
+	char	*shown;		/* private: target as delivered; else NULL */
 };
 
 void	 chat_msg_clear(struct chat_msg *);
@@ -49,6 +54,23 @@ int	 store_chat_erase(struct store *, const char *account,
 /* Time of the latest message of TARGET in (LO, HI), or STORE_NOTFOUND. */
 int	 store_chat_last_time(struct store *, const char *target, int64_t lo,
 	    int64_t hi, int64_t *out);
+
+/*
+ * Private messages (migration 10).  An end is "a:" and a folded account
+ * name, or "n:" and a folded nick.  store_dm_key() writes the key of the
+ * conversation of E1 and E2 (in either order) to BUF.
+ */
+void	 store_dm_key(const char *e1, const char *e2, char *buf, size_t len);
+int	 store_dm_party_add(struct store *, const char *party,
+	    const char *conv, const char *peer);
+typedef void (*store_dm_conv_cb)(const char *conv, const char *peer,
+	    void *);
+/* The conversations of account end PARTY, with the other end's name. */
+int	 store_dm_convs(struct store *, const char *party, store_dm_conv_cb,
+	    void *);
+int	 store_dm_erase(struct store *, const char *party,
+	    const char *account, const char *ph_party,
+	    const char *placeholder);
 
 /* Key/value server state. *VALUE is xmalloc'd. */
 int	 store_irc_state_get(struct store *, const char *name, char **value);

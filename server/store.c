@@ -266,6 +266,23 @@ static const char *const migrations[] = {
 	"  created INTEGER NOT NULL,"
 	"  last_used INTEGER);"
 	"CREATE INDEX feed_tokens_account ON feed_tokens(account_id);",
+
+	/*
+	 * 10: private-message history.  A private message is one
+	 * chat_messages row whose target is its conversation's key, "@"
+	 * then the two ends sorted and joined by a space (an end is "a:"
+	 * and a folded account name, or "n:" and a folded nick), so the
+	 * existing (target, time, id) index pages it; shown is the target
+	 * as it was delivered (NULL for channel lines).  dm_parties lists
+	 * the conversations of each account end (CHATHISTORY TARGETS,
+	 * export, erasure) with the other end's name; no other index.
+	 */
+	"ALTER TABLE chat_messages ADD COLUMN shown TEXT;"
+	"CREATE TABLE dm_parties ("
+	"  party TEXT NOT NULL,"
+	"  conv TEXT NOT NULL,"
+	"  peer TEXT NOT NULL,"
+	"  PRIMARY KEY (party, conv)) WITHOUT ROWID;",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 

@@ -1,8 +1,11 @@
-"""Channel history: replay on JOIN (batch, or NOTICEs with the original
+"""Private-message history (stored when one end is logged in, read by
+the ends' accounts, TARGETS, REDACT, private_history = no, restarts,
+export and erasure).  Channel history: replay on JOIN (batch, or NOTICEs with the original
 time), draft/chathistory paging, draft/message-redaction, rooms whose
 history is off, room state across restarts, and no loss of an echoed
 message across a kill -9."""
 
+import json
 import os
 import sqlite3
 import tempfile
@@ -197,10 +200,16 @@ class ChatHistory(IrcCase):
         lines = c.cmd("CHATHISTORY TARGETS timestamp=2000-01-01T00:00:00"
                       ".000Z timestamp=2100-01-01T00:00:00.000Z 10")
         self.assertRegex(lines[0], r"BATCH \+\S+ draft/chathistory-targets$")
+        # The time is bare, as in the message's time tag (irctest).
         self.assertRegex(lines[1], r"^@batch=\S+ :hearth.test CHATHISTORY "
-                         r"TARGETS #chroom timestamp=%s$" % TIME_RE)
-        self.assertEqual(parse(lines[1])[3][2][10:], self.times[-1])
+                         r"TARGETS #chroom %s$" % TIME_RE)
+        self.assertEqual(parse(lines[1])[3][2], self.times[-1])
         self.assertIn(" BATCH -", lines[2])
+        # A target whose latest message is outside the window is not
+        # listed, even with older messages inside it.
+        lines = c.cmd("CHATHISTORY TARGETS timestamp=2000-01-01T00:00:00"
+                      ".000Z timestamp=%s 10" % self.times[-1])
+        self.assertEqual(len(lines), 2)
 
     def test_errors(self):
         c = self.reader("chr4")
@@ -411,6 +420,329 @@ class Restart(unittest.TestCase):
         finally:
             self.assertEqual(h2.stop(), 0)
             os.unlink(rf)
+
+
+DMCAPS = ("draft/chathistory", "batch", "server-time", "message-tags",
+          "echo-message", "labeled-response", "draft/message-redaction")
+PW = "dm-password-1"
+
+
+def hm(line):
+    """(msgid, time, target, text) of a PRIVMSG line, as irctest does."""
+    tags, _, cmd, params = parse(line)
+    return (tags.get("msgid"), tags.get("time"), params[0], params[-1])
+
+
+def batch_msgs(c, line, target):
+    """History of a CHATHISTORY command, checking its batch frame."""
+    lines = c.cmd(line)
+    assert lines, line
+    m = parse(lines[0])
+    assert m[2] == "BATCH" and m[3][1:] == ["chathistory", target], lines
+    ref = m[3][0][1:]
+    assert lines[-1].endswith("BATCH -" + ref), lines
+    return [hm(l) for l in lines[1:-1] if " PRIVMSG " in l]
+
+
+class PrivateHistory(IrcCase):
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        for n in ("dma", "dmb", "dmc", "dmx", "dms", "dmt", "dmr1", "dmr2",
+                  "dmu"):
+            cls.h.add_account(n, PW)
+
+    def login(self, nick, caps=DMCAPS):
+        return self.client(nick, caps=caps, sasl=(nick, PW))
+
+    def exchange(self, a, b, n=10):
+        """Alternate N messages between A and B; the echoes, as irctest
+        keeps them, after checking each delivery is identical."""
+        echoes = []
+        for i in range(n):
+            src, dst = (a, b) if i % 2 == 0 else (b, a)
+            echo = [l for l in src.cmd("PRIVMSG %s :message %d" %
+                                       (dst.nick, i)) if " PRIVMSG " in l]
+            got = [l for l in dst.sync() if " PRIVMSG " in l]
+            self.assertEqual(len(echo), 1)
+            self.assertEqual([hm(l) for l in got], [hm(echo[0])])
+            echoes.append(hm(echo[0]))
+            time.sleep(0.003)
+        return echoes
+
+    def check_paging(self, c, target, e):
+        """Every subcommand, as irctest's private_chathistory cases."""
+        self.assertEqual(batch_msgs(c, "CHATHISTORY LATEST %s * 20" %
+                                    target, target), e)
+        self.assertEqual(batch_msgs(c, "CHATHISTORY LATEST %s * 5" %
+                                    target, target), e[-5:])
+        self.assertEqual(batch_msgs(c, "CHATHISTORY LATEST %s msgid=%s 20"
+                                    % (target, e[4][0]), target), e[5:])
+        self.assertEqual(batch_msgs(c, "CHATHISTORY LATEST %s timestamp=%s "
+                                    "20" % (target, e[4][1]), target), e[5:])
+        self.assertEqual(batch_msgs(c, "CHATHISTORY BEFORE %s msgid=%s 20"
+                                    % (target, e[6][0]), target), e[:6])
+        self.assertEqual(batch_msgs(c, "CHATHISTORY BEFORE %s timestamp=%s "
+                                    "2" % (target, e[6][1]), target), e[4:6])
+        self.assertEqual(batch_msgs(c, "CHATHISTORY AFTER %s msgid=%s 20"
+                                    % (target, e[3][0]), target), e[4:])
+        self.assertEqual(batch_msgs(c, "CHATHISTORY AFTER %s timestamp=%s 3"
+                                    % (target, e[3][1]), target), e[4:7])
+        self.assertEqual(batch_msgs(c, "CHATHISTORY BETWEEN %s msgid=%s "
+                                    "msgid=%s 3" % (target, e[0][0],
+                                                    e[-1][0]), target),
+                         e[1:4])
+        self.assertEqual(batch_msgs(c, "CHATHISTORY BETWEEN %s msgid=%s "
+                                    "msgid=%s 3" % (target, e[-1][0],
+                                                    e[0][0]), target),
+                         e[-4:-1])
+        self.assertEqual(batch_msgs(c, "CHATHISTORY AROUND %s msgid=%s 3"
+                                    % (target, e[7][0]), target), e[6:9])
+
+    def test_dm_paged_from_both_sides(self):
+        a = self.login("dma")
+        b = self.login("dmb")
+        e = self.exchange(a, b)
+        # Both directions, from either end; the target in any case.
+        self.check_paging(a, "dmb", e)
+        self.check_paging(b, "dma", e)
+        self.check_paging(b, "DMA", e)
+        # Someone else's conversation stays theirs: dmx asking for dma
+        # gets their own (empty) conversation with dma.
+        x = self.login("dmx")
+        self.assertEqual(batch_msgs(x, "CHATHISTORY LATEST dma * 20",
+                                    "dma"), [])
+        self.assertEqual(batch_msgs(x, "CHATHISTORY AFTER dmb msgid=%s 20"
+                                    % e[0][0], "dmb"), [])
+        # Nor can dmx redact or report it by its msgid.
+        lines = x.cmd("REDACT dma %s" % e[0][0])
+        self.assertEqual(parse(lines[0])[2:4], ("FAIL", ["REDACT",
+                         "UNKNOWN_MSGID", "dma", e[0][0], lines[0].split(
+                             " :", 1)[1]]))
+        lines = x.cmd("PRIVMSG Helper :REPORT %s harassment" % e[0][0])
+        self.assertIn("I do not know", lines[0])
+        # Not logged in: nothing.
+        anon = self.client("dmanon", caps=DMCAPS)
+        self.assertEqual(batch_msgs(anon, "CHATHISTORY LATEST dma * 20",
+                                    "dma"), [])
+
+    def test_unregistered_peer(self):
+        c = self.login("dmc")
+        u = self.client("dmguest", caps=DMCAPS)
+        e1 = [hm(l) for l in c.cmd("PRIVMSG dmguest :separate one")
+              if " PRIVMSG " in l]
+        self.assertEqual([hm(l) for l in u.sync() if " PRIVMSG " in l], e1)
+        e2 = [hm(l) for l in u.cmd("PRIVMSG dmc :separate two")
+              if " PRIVMSG " in l]
+        self.assertEqual(len(e1 + e2), 2)
+        self.assertEqual([hm(l) for l in c.sync() if " PRIVMSG " in l], e2)
+        self.assertEqual(batch_msgs(c, "CHATHISTORY LATEST dmguest * 10",
+                                    "dmguest"), e1 + e2)
+        # The unregistered end reads nothing, not even its own words.
+        self.assertEqual(batch_msgs(u, "CHATHISTORY LATEST dmc * 10",
+                                    "dmc"), [])
+        # Between two unregistered users nothing is stored.
+        v = self.client("dmguest2", caps=DMCAPS)
+        v.cmd("PRIVMSG dmguest :nobody keeps this")
+        db = sqlite3.connect(os.path.join(self.h.dir, "hearth.db"))
+        n = db.execute("SELECT count(*) FROM chat_messages WHERE text = "
+                       "'nobody keeps this'").fetchone()[0]
+        db.close()
+        self.assertEqual(n, 0)
+        self.assertIn("nobody keeps this", " ".join(u.sync()))
+
+    def test_messages_to_self(self):
+        s = self.login("dms", caps=("draft/chathistory", "batch",
+                                    "server-time", "message-tags",
+                                    "labeled-response"))
+        got = [hm(l) for l in s.cmd("PRIVMSG dms :to myself 1")
+               if " PRIVMSG " in l]
+        self.assertEqual(len(got), 1)
+        s.cmd("CAP REQ echo-message")
+        two = [l for l in s.cmd("PRIVMSG dms :to myself 2")
+               if " PRIVMSG " in l]
+        self.assertEqual(len(two), 2)
+        self.assertEqual(hm(two[0]), hm(two[1]))
+        three = [l for l in s.cmd("@label=xyz PRIVMSG dms :to myself 3")
+                 if " PRIVMSG " in l]
+        labeled = [l for l in three if parse(l)[0].get("label") == "xyz"]
+        plain = [l for l in three if "label" not in parse(l)[0]]
+        self.assertEqual((len(labeled), len(plain)), (1, 1))
+        self.assertEqual(hm(labeled[0]), hm(plain[0]))
+        # Stored once each.
+        self.assertEqual(batch_msgs(s, "CHATHISTORY LATEST dms * 10", "dms"),
+                         [got[0], hm(two[0]), hm(labeled[0])])
+
+    def test_targets_lists_partners(self):
+        t = self.login("dmt")
+        r = self.login("dmr1")
+        q = self.login("dmr2")
+        t.cmd("JOIN #dmtroom")
+        when = {}
+        for target, peer in (("#dmtroom", None), ("dmr1", r),
+                             ("dmr2", q)):
+            echo = [l for l in t.cmd("PRIVMSG %s :hello" % target)
+                    if " PRIVMSG " in l][0]
+            when[target] = parse(echo)[0]["time"]
+            time.sleep(0.003)
+        lines = t.cmd("CHATHISTORY TARGETS timestamp=2020-01-01T00:00:00."
+                      "000Z timestamp=2262-01-01T00:00:00.000Z 100")
+        self.assertRegex(lines[0], r"BATCH \+\S+ draft/chathistory-targets$")
+        got = [tuple(parse(l)[3][1:3]) for l in lines
+               if " CHATHISTORY TARGETS " in l]
+        self.assertEqual(got, [(k, when[k]) for k in ("#dmtroom", "dmr1",
+                                                      "dmr2")])
+        lines = t.cmd("CHATHISTORY TARGETS timestamp=%s timestamp=%s 100"
+                      % (when["#dmtroom"], when["dmr2"]))
+        self.assertEqual([parse(l)[3][1] for l in lines
+                          if " CHATHISTORY TARGETS " in l], ["dmr1"])
+        # The partner sees the conversation under the other name.
+        lines = r.cmd("CHATHISTORY TARGETS timestamp=2020-01-01T00:00:00."
+                      "000Z timestamp=2262-01-01T00:00:00.000Z 100")
+        self.assertEqual([tuple(parse(l)[3][1:3]) for l in lines
+                          if " CHATHISTORY TARGETS " in l],
+                         [("dmt", when["dmr1"])])
+
+    def test_redact_direct_message(self):
+        a = self.login("dmu")
+        b = self.login("dmx")
+        echo = [l for l in a.cmd("PRIVMSG dmx :Private message")
+                if " PRIVMSG " in l][0]
+        msgid = parse(echo)[0]["msgid"]
+        b.sync()
+        keep = [l for l in b.cmd("PRIVMSG dmu :a reply") if " PRIVMSG " in l]
+        a.sync()
+        # The other end may not redact it.
+        lines = b.cmd("REDACT dmu %s" % msgid)
+        self.assertEqual(parse(lines[0])[3][:4], ["REDACT",
+                                                  "REDACT_FORBIDDEN", "dmu",
+                                                  msgid])
+        lines = a.cmd("REDACT dmx %s" % msgid)
+        self.assertEqual(len(lines), 1)
+        self.assertRegex(lines[0], r"^(@\S+ )?:dmu!\S+ REDACT dmx %s$" %
+                         msgid)
+        lines = [l for l in b.sync() if " REDACT " in l]
+        self.assertEqual(len(lines), 1)
+        self.assertRegex(lines[0], r"^(@\S+ )?:dmu!\S+ REDACT dmx %s$" %
+                         msgid)
+        # Gone from both ends' history; the reply stays.
+        self.assertEqual(batch_msgs(a, "CHATHISTORY LATEST dmx * 10", "dmx"),
+                         [hm(keep[0])])
+        self.assertEqual(batch_msgs(b, "CHATHISTORY LATEST dmu * 10", "dmu"),
+                         [hm(keep[0])])
+
+    def test_export_and_erasure(self):
+        for mode in ("pseudonymize", "remove"):
+            e1, e2 = "dmexp" + mode[0], "dmkeep" + mode[0]
+            self.h.add_account(e1, PW)
+            self.h.add_account(e2, PW)
+            a = self.login(e1)
+            b = self.login(e2)
+            mine, theirs = "my words about chemo " + mode, "an answer " + mode
+            a.cmd("PRIVMSG %s :%s" % (e2, mine))
+            b.sync()
+            b.cmd("PRIVMSG %s :%s" % (e1, theirs))
+            a.sync()
+            out = os.path.join(self.h.dir, "export-" + e1)
+            os.mkdir(out)
+            r = self.h.hearthmod("account", "export", e1, "--output", out)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            with open(os.path.join(out, "member.json")) as f:
+                data = json.load(f)
+            self.assertEqual([(m["from"], m["to"], m["text"])
+                              for m in data["private_messages"]],
+                             [(e1, e2, mine), (e2, e1, theirs)])
+            self.assertEqual(data["chat_messages"], [])
+            a.close()
+            r = self.h.hearthmod("account", "erase", e1, "--mode", mode)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            db = sqlite3.connect(os.path.join(self.h.dir, "hearth.db"))
+            rows = db.execute(
+                "SELECT target, source, coalesce(account, ''), shown, text "
+                "FROM chat_messages WHERE target LIKE '@%' AND "
+                "(target LIKE ?1 OR text IN (?2, ?3))",
+                ("%" + e2 + "%", mine, theirs)).fetchall()
+            parties = db.execute("SELECT party, peer FROM dm_parties "
+                                 "WHERE party LIKE ?1 OR peer LIKE ?1",
+                                 ("%" + e1 + "%",)).fetchall()
+            db.close()
+            self.assertEqual(parties, [])
+            self.assertNotIn(e1, repr(rows))
+            texts_left = sorted(r[4] for r in rows)
+            if mode == "remove":
+                self.assertEqual(texts_left, [theirs])
+            else:
+                self.assertEqual(texts_left, sorted([mine, theirs]))
+            # The partner's history no longer names the erased member...
+            self.assertEqual(batch_msgs(b, "CHATHISTORY LATEST %s * 10" % e1,
+                                        e1), [])
+            # ...and whoever takes the name later reads nothing.
+            c = self.client(e1, caps=DMCAPS + ("draft/account-registration",
+                                               ))
+            self.assertIn("SUCCESS", c.cmd("REGISTER %s * %s" % (e1, PW))[0])
+            self.assertEqual(batch_msgs(c, "CHATHISTORY LATEST %s * 10" % e2,
+                                        e2), [])
+
+
+class PrivateHistoryOff(IrcCase):
+    extra_config = "private_history = no\n"
+
+    def test_nothing_stored(self):
+        self.h.add_account("offa", PW)
+        self.h.add_account("offb", PW)
+        a = self.client("offa", caps=DMCAPS, sasl=("offa", PW))
+        b = self.client("offb", caps=DMCAPS, sasl=("offb", PW))
+        echo = [l for l in a.cmd("PRIVMSG offb :not kept")
+                if " PRIVMSG " in l]
+        self.assertEqual(len(echo), 1)
+        self.assertEqual([hm(l) for l in b.sync() if " PRIVMSG " in l],
+                         [hm(echo[0])])
+        self.assertEqual(batch_msgs(a, "CHATHISTORY LATEST offb * 10",
+                                    "offb"), [])
+        db = sqlite3.connect(os.path.join(self.h.dir, "hearth.db"))
+        n = db.execute("SELECT count(*) FROM chat_messages WHERE target "
+                       "LIKE '@%'").fetchone()[0]
+        m = db.execute("SELECT count(*) FROM dm_parties").fetchone()[0]
+        db.close()
+        self.assertEqual((n, m), (0, 0))
+
+
+class PrivateHistoryRestart(unittest.TestCase):
+
+    def test_dm_survives_kill9(self):
+        h = Hearthd("rate_per_second = 1000\nrate_burst = 1000\n",
+                    ("irc",)).start()
+        try:
+            h.add_account("rsa", PW)
+            h.add_account("rsb", PW)
+            echoes = []
+            # IrcCase's client helpers, on this test's own hearthd.
+            cls = type("RC", (IrcCase,), {})
+            cls.h = h
+            tc = cls()
+            tc.setUp()
+            a = tc.client("rsa", caps=DMCAPS, sasl=("rsa", PW))
+            b = tc.client("rsb", caps=DMCAPS, sasl=("rsb", PW))
+            for i in range(5):
+                echoes += [hm(l) for l in a.cmd("PRIVMSG rsb :kept %d" % i)
+                           if " PRIVMSG " in l]
+            b.sync()
+            tc.tearDown()
+            h.kill9()
+            h2 = Hearthd("rate_per_second = 1000\nrate_burst = 1000\n",
+                         ("irc",), state_dir=h.dir).start()
+            try:
+                cls.h = h2
+                tc.setUp()
+                b = tc.client("rsb", caps=DMCAPS, sasl=("rsb", PW))
+                self.assertEqual(batch_msgs(b, "CHATHISTORY LATEST rsa * 10",
+                                            "rsa"), echoes)
+                tc.tearDown()
+            finally:
+                self.assertEqual(h2.stop(), 0)
+        finally:
+            h.cleanup()
 
 
 if __name__ == "__main__":
