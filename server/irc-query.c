@@ -228,6 +228,13 @@ cmd_whois(struct irc_client *cl, struct irc_msg *m)
 		ch = u->chans[i]->ch;
 		if (!irc_channel_visible(ch, cl))
 			continue;
+		/*
+		 * An invisible user's channels are shown only to members
+		 * of them (RFC 2812 3.1.5 user mode 'i'), as WHO does.
+		 */
+		if (u != cl && (u->flags & CL_INVISIBLE) &&
+		    irc_member_find(cl, ch) == NULL)
+			continue;
 		irc_prefix_string(cl, u->chans[i]->prefix, pfx, sizeof pfx);
 		if (len + strlen(ch->name) + 4 > 300) {
 			irc_numeric(cl, RPL_WHOISCHANNELS, u->nick, chans);

@@ -280,5 +280,42 @@ class BotMode(IrcCase):
         return parse(c.cmd("WHO " + c.nick)[0])[3][3]
 
 
+class WhoisInvisible(IrcCase):
+    """RFC 2812 3.1.5: user mode 'i'.  WHOIS lists an invisible user's
+    channels only to those who share them (secret ones only to members)."""
+
+    def channels(self, c, nick):
+        return [parse(l)[3][2] for l in c.cmd("WHOIS " + nick)
+                if parse(l)[2] == "319"]
+
+    def test_invisible_user_channels(self):
+        inv = self.client("swinv")
+        other = self.client("swother")
+        inv.cmd("JOIN #swpub")
+        inv.cmd("JOIN #swboth")
+        self.assertEqual(self.channels(other, "swinv"),
+                         ["@#swpub @#swboth"])
+        self.assertEqual(inv.cmd("MODE swinv +i")[0].split(" ", 1)[1],
+                         "MODE swinv :+i")
+        self.assertEqual(self.channels(other, "swinv"), [])
+        other.cmd("JOIN #swboth")
+        self.assertEqual(self.channels(other, "swinv"), ["@#swboth"])
+        # The user always sees all their own channels.
+        self.assertEqual(self.channels(inv, "swinv"),
+                         ["@#swpub @#swboth"])
+        inv.cmd("MODE swinv -i")
+        self.assertEqual(self.channels(other, "swinv"),
+                         ["@#swpub @#swboth"])
+
+    def test_secret_channel_hidden(self):
+        a = self.client("swsec")
+        b = self.client("swsecq")
+        a.cmd("JOIN #swsecret")
+        a.cmd("MODE #swsecret +s")
+        self.assertEqual(self.channels(b, "swsec"), [])
+        b.cmd("JOIN #swsecret")
+        self.assertEqual(self.channels(b, "swsec"), ["@#swsecret"])
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)
