@@ -715,12 +715,17 @@ cmd_oper(struct irc_client *cl, struct irc_msg *m)
 	return CONN_OK;
 }
 
-/* KILL <nick> <reason>. */
+/*
+ * KILL <nick> [<reason>].  The reason is required by RFC 2812 3.7.1 but
+ * many servers take KILL with the nick alone; it then defaults to the
+ * operator's nick, as a missing KICK comment does.
+ */
 int
 cmd_kill(struct irc_client *cl, struct irc_msg *m)
 {
 	struct irc_client	*to;
 	char			 reason[IRC_KICKLEN + 64];
+	const char		*why;
 
 	if (strcasecmp(m->params[0], irc_srvname(cl)) == 0) {
 		irc_numeric(cl, ERR_CANTKILLSERVER);
@@ -731,12 +736,12 @@ cmd_kill(struct irc_client *cl, struct irc_msg *m)
 		irc_numeric(cl, ERR_NOSUCHNICK, m->params[0]);
 		return CONN_OK;
 	}
-	snprintf(reason, sizeof reason, "Killed (%s (%s))", cl->nick,
-	    m->params[1]);
+	why = m->nparams > 1 && *m->params[1] != '\0' ? m->params[1] :
+	    cl->nick;
+	snprintf(reason, sizeof reason, "Killed (%s (%s))", cl->nick, why);
 	store_audit(cl->conn->srv->store, cl->account, "irc.kill", to->nick,
-	    m->params[1]);
-	irc_sendf(to, ":%s KILL %s :%s", irc_prefix(cl), to->nick,
-	    m->params[1]);
+	    why);
+	irc_sendf(to, ":%s KILL %s :%s", irc_prefix(cl), to->nick, why);
 	irc_sendf(to, "ERROR :Closing Link: %s (%s)", to->nick, reason);
 	irc_quit(to, reason);
 	if (to == cl) {

@@ -1063,7 +1063,7 @@ static const struct irc_cmd irc_cmds[] = {
 	{ "ISON", cmd_ison, 1, R_REG, 0 },
 	{ "JOIN", cmd_join, 1, R_REG, 1 },
 	{ "KICK", cmd_kick, 2, R_REG, 0 },
-	{ "KILL", cmd_kill, 2, R_REG | R_OPER, 0 },
+	{ "KILL", cmd_kill, 1, R_REG | R_OPER, 0 },
 	{ "LINKS", cmd_links, 0, R_REG, 0 },
 	{ "LIST", cmd_list, 0, R_REG, 2 },
 	{ "LUSERS", cmd_lusers, 0, R_REG, 0 },

@@ -280,6 +280,42 @@ class BotMode(IrcCase):
         return parse(c.cmd("WHO " + c.nick)[0])[3][3]
 
 
+class OperSweep(IrcCase):
+    """OPER and KILL as an outside suite drives them."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.h.add_account("swop", "sweep-oper-pass", role="moderator")
+
+    def test_oper_numerics_are_nick_and_text(self):
+        a = self.client("swfail")
+        for line in ("OPER swop not-the-pass", "OPER nosuchoper pass1234"):
+            got = a.cmd(line)
+            self.assertEqual(len(got), 1, got)
+            self.assertEqual(parse(got[0])[2:],
+                             ("464", ["swfail", "Password incorrect"]))
+        self.assertEqual(numerics(a.cmd("OPER swop")), ["461"])
+        got = a.cmd("OPER swop sweep-oper-pass")
+        self.assertEqual(cmds(got), ["381", "MODE"])
+        self.assertEqual(parse(got[1])[3], ["swfail", "+o"])
+
+    def test_kill_without_reason(self):
+        # Many servers take KILL <nick> alone; the reason is then the
+        # operator's nick.
+        op = self.client("swkiller")
+        victim = self.client("swvictim")
+        seen = self.client("swseen")
+        self.joined("#swkill", victim, seen)
+        self.assertEqual(numerics(victim.cmd("KILL swvictim")), ["481"])
+        op.cmd("OPER swop sweep-oper-pass")
+        self.assertEqual(op.cmd("KILL swvictim"), [])
+        self.assertTrue(victim.is_closed())
+        self.assertRegex(seen.until(" QUIT ")[-1],
+                         r"^:swvictim!\S+ QUIT :Killed \(swkiller "
+                         r"\(swkiller\)\)$")
+
+
 class WhoisInvisible(IrcCase):
     """RFC 2812 3.1.5: user mode 'i'.  WHOIS lists an invisible user's
     channels only to those who share them (secret ones only to members)."""
