@@ -208,6 +208,11 @@ cmd_whois(struct irc_client *cl, struct irc_msg *m)
 	size_t			 i, len = 0;
 	char			 what[128];
 
+	/* RFC 2812 3.6.2: no nick at all is ERR_NONICKNAMEGIVEN too. */
+	if (m->nparams == 0) {
+		irc_numeric(cl, ERR_NONICKNAMEGIVEN);
+		return CONN_OK;
+	}
 	target = m->nparams > 1 ? m->params[1] : m->params[0];
 	if (*target == '\0') {
 		irc_numeric(cl, ERR_NONICKNAMEGIVEN);

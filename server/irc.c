@@ -1032,8 +1032,15 @@ cmd_quit(struct irc_client *cl, struct irc_msg *m)
 {
 	char	reason[IRC_KICKLEN + 8];
 
-	snprintf(reason, sizeof reason, "Quit: %s", m->nparams > 0 ?
-	    m->params[0] : "");
+	/*
+	 * RFC 2812 3.1.7: without a quit message the default is the
+	 * nickname.  A user's own text is prefixed so it cannot pass for
+	 * a server's reason (a KILL, a ban).
+	 */
+	if (m->nparams > 0 && *m->params[0] != '\0')
+		snprintf(reason, sizeof reason, "Quit: %s", m->params[0]);
+	else
+		snprintf(reason, sizeof reason, "%s", irc_nick(cl));
 	irc_sendf(cl, "ERROR :Closing Link: %s (%s)", irc_nick(cl), reason);
 	irc_quit(cl, reason);
 	return irc_close(cl, "QUIT");
@@ -1091,7 +1098,7 @@ static const struct irc_cmd irc_cmds[] = {
 	{ "VERIFY", cmd_verify, 2, 0, 1 },
 	{ "VERSION", cmd_version, 0, R_REG, 0 },
 	{ "WHO", cmd_who, 0, R_REG, 1 },
-	{ "WHOIS", cmd_whois, 1, R_REG, 0 },
+	{ "WHOIS", cmd_whois, 0, R_REG, 0 },
 	{ "WHOWAS", cmd_whowas, 1, R_REG, 0 },
 };
 #define NCMDS	(sizeof irc_cmds / sizeof irc_cmds[0])

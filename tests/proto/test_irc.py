@@ -515,7 +515,7 @@ class Queries(IrcCase):
             ":hearth.test 401 wi2 nobody :No such nick/channel",
             ":hearth.test 318 wi2 nobody :End of /WHOIS list"])
         self.assertEqual(numerics(b.cmd("WHOIS hearth.test wi1"))[-1], "318")
-        self.assertEqual(numerics(b.cmd("WHOIS")), ["461"])
+        self.assertEqual(numerics(b.cmd("WHOIS")), ["431"])
         t = self.client("wi3", proto="ircs")
         self.assertIn(":hearth.test 671 wi2 wi3 :is using a secure "
                       "connection", b.cmd("WHOIS wi3"))

@@ -353,5 +353,31 @@ class WhoisInvisible(IrcCase):
         self.assertEqual(self.channels(b, "swsec"), ["@#swsecret"])
 
 
+class QuitAndWhoisDefaults(IrcCase):
+
+    def test_quit_without_message_is_the_nick(self):
+        # RFC 2812 3.1.7: the default quit message is the nickname.
+        a = self.client("swquit")
+        b = self.client("swquitw")
+        self.joined("#swquit", a, b)
+        a.send("QUIT")
+        self.assertEqual(a.until("ERROR ")[-1],
+                         "ERROR :Closing Link: swquit (swquit)")
+        self.assertRegex(b.until(" QUIT ")[-1],
+                         r"^:swquit!\S+ QUIT :swquit$")
+        c = self.client("swquit2")
+        self.joined("#swquit", c)
+        b.sync()
+        c.send("QUIT :later")
+        self.assertRegex(b.until(" QUIT ")[-1],
+                         r"^:swquit2!\S+ QUIT :Quit: later$")
+
+    def test_whois_without_nick(self):
+        # RFC 2812 3.6.2 lists ERR_NONICKNAMEGIVEN for WHOIS.
+        a = self.client("swwhois")
+        self.assertEqual(a.cmd("WHOIS"),
+                         [":hearth.test 431 swwhois :No nickname given"])
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)
