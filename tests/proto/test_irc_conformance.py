@@ -379,5 +379,43 @@ class QuitAndWhoisDefaults(IrcCase):
                          [":hearth.test 431 swwhois :No nickname given"])
 
 
+class LimitAndWhowas(IrcCase):
+
+    def test_limit_is_bypassed_by_invite(self):
+        # Modern IRC, client limit mode: an INVITE lets a user join
+        # despite the limit; lowering it below the count keeps members.
+        op = self.client("swlop")
+        u2 = self.client("swl2")
+        u3 = self.client("swl3")
+        self.joined("#swlim", op, u2)
+        self.assertEqual(parse(op.cmd("MODE #swlim +l 1")[0])[3],
+                         ["#swlim", "+l", "1"])
+        self.assertEqual(u3.cmd("JOIN #swlim"), [
+            ":hearth.test 471 swl3 #swlim :Cannot join channel (+l)"])
+        u2.cmd("PRIVMSG #swlim :still here")
+        self.assertEqual(parse(op.sync()[0])[3], ["#swlim", "still here"])
+        op.cmd("INVITE swl3 #swlim")
+        u3.sync()
+        self.assertEqual(cmds(u3.cmd("JOIN #swlim"))[0], "JOIN")
+
+    def test_whowas_newest_first_and_count(self):
+        # RFC 2812 3.6.3: newest entry first; a count limits the replies,
+        # a non-positive one does not.
+        q = self.client("swwq")
+        for user in ("swfirst", "swsecond"):
+            c = self.client("swgone", user=user, realname="Realname")
+            c.send("QUIT")
+            self.assertTrue(c.is_closed())
+        def users(line):
+            return [parse(l)[3][2] for l in q.cmd(line)
+                    if parse(l)[2] == "314"]
+        self.assertEqual(users("WHOWAS swgone"), ["swsecond", "swfirst"])
+        self.assertEqual(users("WHOWAS swgone 1"), ["swsecond"])
+        self.assertEqual(users("WHOWAS swgone 0"), ["swsecond", "swfirst"])
+        self.assertEqual(users("WHOWAS swgone -1"),
+                         ["swsecond", "swfirst"])
+        self.assertEqual(cmds(q.cmd("WHOWAS swgone 1"))[-1], "369")
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)
