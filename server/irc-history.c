@@ -40,6 +40,9 @@
 static void	batch_note(struct irc_server *, uint64_t, const char *,
 		    const char *);
 static void	session_id(struct irc_client *, char *, size_t);
+static int	history_insert(struct irc_client *, const char *,
+		    const char *, const char *, const char *, int64_t,
+		    const char *, const char *);
 
 /* The longest conversation key (two ends of prefix and name). */
 #define DM_END_LEN	(2 + IRC_NICKLEN + 64)
@@ -105,9 +108,7 @@ irc_dm_store(struct irc_client *from, struct irc_client *to,
 {
 	struct server	*srv = from->is->srv;
 	struct store	*st = srv->store;
-	struct chat_msg	 m;
-	char		 sid[64], e1[DM_END_LEN], e2[DM_END_LEN];
-	char		 key[DM_KEY_LEN];
+	char		 e1[DM_END_LEN], e2[DM_END_LEN], key[DM_KEY_LEN];
 
 	if (!srv->cf->private_history || (from->account == NULL &&
 	    to->account == NULL))
@@ -115,21 +116,8 @@ irc_dm_store(struct irc_client *from, struct irc_client *to,
 	client_end(from, e1, sizeof e1);
 	client_end(to, e2, sizeof e2);
 	store_dm_key(e1, e2, key, sizeof key);
-	session_id(from, sid, sizeof sid);
-	memset(&m, 0, sizeof m);
-	m.time = ms;
-	m.msgid = (char *)msgid;
-	m.target = key;
-	m.command = (char *)cmd;
-	m.source = irc_prefix(from);
-	m.account = from->account;
-	m.sender = sid;
-	m.tags = (char *)ctags;
-	m.text = (char *)text;
-	m.shown = to->nick;
-	/* Group commit, as for channels: durable before anyone sees it. */
-	if (server_batch_open(srv) != 0 ||
-	    store_chat_insert(st, &m) != STORE_OK ||
+	if (history_insert(from, key, to->nick, cmd, msgid, ms, ctags,
+	    text) != 0 ||
 	    (from->account != NULL && store_dm_party_add(st, e1, key,
 	    to->account != NULL ? to->account : to->nick) != STORE_OK) ||
 	    (to->account != NULL && to != from && store_dm_party_add(st, e2,
@@ -150,8 +138,13 @@ session_id(struct irc_client *cl, char *buf, size_t len)
 	    (unsigned long long)cl->conn->id);
 }
 
-int
-irc_history_store(struct irc_channel *ch, struct irc_client *cl,
+/*
+ * One history row from CL in the current group commit (see
+ * store_batch_open() and conn_hold()): TARGET is a channel's folded
+ * name or a conversation key, SHOWN the nick a private message went to.
+ */
+static int
+history_insert(struct irc_client *cl, const char *target, const char *shown,
     const char *cmd, const char *msgid, int64_t ms, const char *ctags,
     const char *text)
 {
@@ -162,16 +155,27 @@ irc_history_store(struct irc_channel *ch, struct irc_client *cl,
 	memset(&m, 0, sizeof m);
 	m.time = ms;
 	m.msgid = (char *)msgid;
-	m.target = ch->fold;
+	m.target = (char *)target;
 	m.command = (char *)cmd;
 	m.source = irc_prefix(cl);
 	m.account = cl->account;
 	m.sender = sid;
 	m.tags = (char *)ctags;
 	m.text = (char *)text;
-	/* Group commit: see store_batch_open() and conn_hold(). */
+	m.shown = (char *)shown;
 	if (server_batch_open(cl->is->srv) != 0 ||
-	    store_chat_insert(cl->is->srv->store, &m) != STORE_OK) {
+	    store_chat_insert(cl->is->srv->store, &m) != STORE_OK)
+		return -1;
+	return 0;
+}
+
+int
+irc_history_store(struct irc_channel *ch, struct irc_client *cl,
+    const char *cmd, const char *msgid, int64_t ms, const char *ctags,
+    const char *text)
+{
+	if (history_insert(cl, ch->fold, NULL, cmd, msgid, ms, ctags,
+	    text) != 0) {
 		log_warnx("irc: history of %s not stored", ch->name);
 		return -1;
 	}
@@ -732,6 +736,46 @@ redact_dm_cb(const char *key, void *value, void *arg)
  * REDACT of a private message: only its sender (the same session, or
  * the same account) may; it leaves both ends' history.
  */
+/*
+ * The checks both kinds of REDACT share: MSGID must be a stored line of
+ * TARGET (a channel's folded name or a conversation key) that CL sent,
+ * unless ANYONE (a channel operator); then it is deleted.  On failure
+ * CL has heard the FAIL and M is cleared; on success M holds the line.
+ */
+static int
+redact_take(struct irc_client *cl, const char *target, const char *msgid,
+    int anyone, const char *ctx, struct chat_msg *m)
+{
+	struct store	*st = cl->is->srv->store;
+	char		 sid[64];
+	const char	*code, *why;
+
+	memset(m, 0, sizeof *m);
+	if (store_chat_get(st, msgid, m) != STORE_OK ||
+	    strcmp(m->target, target) != 0) {
+		code = "UNKNOWN_MSGID";
+		why = "This message does not exist or is too old";
+		goto fail;
+	}
+	session_id(cl, sid, sizeof sid);
+	if (!anyone && strcmp(m->sender, sid) != 0 && (cl->account == NULL ||
+	    m->account == NULL || strcasecmp(cl->account, m->account) != 0)) {
+		code = "REDACT_FORBIDDEN";
+		why = "You may not redact this message";
+		goto fail;
+	}
+	if (store_chat_delete(st, m->msgid) != STORE_OK) {
+		code = "TEMPORARILY_UNAVAILABLE";
+		why = "Try again later";
+		goto fail;
+	}
+	return 0;
+fail:
+	chat_msg_clear(m);
+	irc_fail(cl, "REDACT", code, ctx, why);
+	return -1;
+}
+
 static int
 redact_dm(struct irc_client *cl, struct irc_msg *m)
 {
@@ -739,7 +783,7 @@ redact_dm(struct irc_client *cl, struct irc_msg *m)
 	struct irc_event	 ev;
 	struct chat_msg		 msg;
 	struct redact_dm	 rd;
-	char			 ctx[IRC_NICKLEN + 64], sid[64];
+	char			 ctx[IRC_NICKLEN + 64];
 	char			 e1[DM_END_LEN], e2[DM_END_LEN], key[DM_KEY_LEN];
 	const char		*reason = m->nparams > 2 ? m->params[2] : NULL;
 
@@ -747,28 +791,8 @@ redact_dm(struct irc_client *cl, struct irc_msg *m)
 	client_end(cl, e1, sizeof e1);
 	target_end(cl, m->params[0], e2, sizeof e2);
 	store_dm_key(e1, e2, key, sizeof key);
-	memset(&msg, 0, sizeof msg);
-	if (store_chat_get(st, m->params[1], &msg) != STORE_OK ||
-	    strcmp(msg.target, key) != 0) {
-		chat_msg_clear(&msg);
-		irc_fail(cl, "REDACT", "UNKNOWN_MSGID", ctx,
-		    "This message does not exist or is too old");
+	if (redact_take(cl, key, m->params[1], 0, ctx, &msg) != 0)
 		return CONN_OK;
-	}
-	session_id(cl, sid, sizeof sid);
-	if (strcmp(msg.sender, sid) != 0 && (cl->account == NULL ||
-	    msg.account == NULL || strcasecmp(cl->account, msg.account) != 0)) {
-		chat_msg_clear(&msg);
-		irc_fail(cl, "REDACT", "REDACT_FORBIDDEN", ctx,
-		    "You may not redact this message");
-		return CONN_OK;
-	}
-	if (store_chat_delete(st, msg.msgid) != STORE_OK) {
-		chat_msg_clear(&msg);
-		irc_fail(cl, "REDACT", "TEMPORARILY_UNAVAILABLE", ctx,
-		    "Try again later");
-		return CONN_OK;
-	}
 	/* The audit log names no partner and keeps no reason: private. */
 	store_audit(st, cl->account != NULL ? cl->account : cl->nick,
 	    "irc.redact", "private message", NULL);
@@ -799,9 +823,8 @@ cmd_redact(struct irc_client *cl, struct irc_msg *m)
 	struct irc_member	*mb;
 	struct irc_event	 ev;
 	struct chat_msg		 msg;
-	char			 ctx[IRC_CHANLEN + 64], sid[64];
+	char			 ctx[IRC_CHANLEN + 64];
 	const char		*reason = m->nparams > 2 ? m->params[2] : NULL;
-	int			 allowed;
 	size_t			 i;
 
 	if (m->params[0][0] != '#' && m->params[0][0] != '&' &&
@@ -814,30 +837,9 @@ cmd_redact(struct irc_client *cl, struct irc_msg *m)
 		return CONN_OK;
 	}
 	snprintf(ctx, sizeof ctx, "%s %s", ch->name, m->params[1]);
-	memset(&msg, 0, sizeof msg);
-	if (store_chat_get(st, m->params[1], &msg) != STORE_OK ||
-	    strcmp(msg.target, ch->fold) != 0) {
-		chat_msg_clear(&msg);
-		irc_fail(cl, "REDACT", "UNKNOWN_MSGID", ctx,
-		    "This message does not exist or is too old");
+	if (redact_take(cl, ch->fold, m->params[1], (mb->prefix & PFX_OP) ||
+	    (cl->flags & CL_OPER), ctx, &msg) != 0)
 		return CONN_OK;
-	}
-	session_id(cl, sid, sizeof sid);
-	allowed = (mb->prefix & PFX_OP) || (cl->flags & CL_OPER) ||
-	    strcmp(msg.sender, sid) == 0 || (cl->account != NULL &&
-	    msg.account != NULL && strcasecmp(cl->account, msg.account) == 0);
-	if (!allowed) {
-		chat_msg_clear(&msg);
-		irc_fail(cl, "REDACT", "REDACT_FORBIDDEN", ctx,
-		    "You may not redact this message");
-		return CONN_OK;
-	}
-	if (store_chat_delete(st, msg.msgid) != STORE_OK) {
-		chat_msg_clear(&msg);
-		irc_fail(cl, "REDACT", "TEMPORARILY_UNAVAILABLE", ctx,
-		    "Try again later");
-		return CONN_OK;
-	}
 	store_audit(st, cl->account != NULL ? cl->account : cl->nick,
 	    "irc.redact", ch->name, reason);
 	if (reason != NULL && *reason != '\0')
