@@ -26,6 +26,7 @@
 #include "irc.h"
 #include "log.h"
 #include "modq.h"
+#include "notify.h"
 #include "nntp.h"
 #include "proto.h"
 #include "seed.h"
@@ -501,6 +502,7 @@ server_free(struct server *srv)
 		event_base_free(srv->base);
 	ip_table_free(srv->ips);
 	account_cleanup();
+	notify_reset();
 	free(srv->state_dir);
 	free(srv->config_file);
 	config_free(srv->cf);

@@ -1,0 +1,75 @@
+/*
+ * notify.h -- the one cross-protocol notifier.
+ *
+ * Services announce what happened in the community; protocols (and any
+ * other interested module) subscribe.  No service calls into a protocol
+ * and no protocol calls into another: they meet here.  Delivery is
+ * synchronous, in subscription order, on the event loop.  A subscriber
+ * must not publish the same kind again from inside its callback.
+ */
+#ifndef HEARTH_NOTIFY_H
+#define HEARTH_NOTIFY_H
+
+#include <stdint.h>
+#include <time.h>
+
+struct server;
+
+enum notify_kind {
+	/* An account's role, status, password, certificates or name
+	 * changed, or it was erased: name in ACCOUNT. */
+	NOTIFY_ACCOUNT_CHANGED,
+	/* A sanction was added (ban, mute): SANCTION, TARGET (account name
+	 * or mask), SCOPE ("" or NULL: everywhere), REASON, UNTIL (0: no
+	 * expiry), ACTOR. */
+	NOTIFY_SANCTION_ADDED,
+	/* A sanction was lifted or expired; same fields. */
+	NOTIFY_SANCTION_LIFTED,
+	/* A queue entry was decided: ID, ITEM_TYPE, ITEM_REF, ACTION
+	 * ("approve", "reject", "dismiss", "hide"), ACTOR, REASON. */
+	NOTIFY_ENTRY_DECIDED,
+	/* An event is announced, changed, cancelled or about to start:
+	 * ID, ROOM, TEXT (the line to show), ACTION ("announce",
+	 * "cancel", "remind", "topic"). */
+	NOTIFY_EVENT,
+	/* Something feeds and pages show changed (cache invalidation). */
+	NOTIFY_CONTENT_CHANGED,
+	/* A private notice for one member: ACCOUNT, TEXT.  A subscriber
+	 * that showed it live sets msg->delivered. */
+	NOTIFY_MEMBER_NOTICE,
+	/* A line for the moderators on duty: TEXT. */
+	NOTIFY_MOD_ALERT,
+	NOTIFY_KIND_COUNT
+};
+
+struct notify_msg {
+	enum notify_kind	 kind;
+	int64_t			 id;
+	const char		*account;
+	const char		*sanction;
+	const char		*target;
+	const char		*scope;
+	const char		*item_type;
+	const char		*item_ref;
+	const char		*action;
+	const char		*actor;
+	const char		*reason;
+	const char		*room;
+	const char		*text;
+	time_t			 until;
+	/* Out: how many subscribers delivered it live. */
+	int			 delivered;
+};
+
+typedef void	(*notify_fn)(struct server *, struct notify_msg *, void *);
+
+/* Subscribe FN to KIND; subscriptions last until notify_reset(). */
+void	 notify_subscribe(enum notify_kind, notify_fn, void *arg);
+/* Announce MSG to every subscriber of MSG->kind; returns
+ * msg->delivered. */
+int	 notify_publish(struct server *, struct notify_msg *);
+/* Drop every subscription (server shutdown, tests). */
+void	 notify_reset(void);
+const char *notify_kind_name(enum notify_kind);
+
+#endif
