@@ -17,7 +17,6 @@
 #include <openssl/rand.h>
 
 #include "account.h"
-#include "irc.h"
 #include "admin.h"
 #include "auth.h"
 #include "admin-protocol.h"
@@ -28,6 +27,7 @@
 #include "log.h"
 #include "members.h"
 #include "modq.h"
+#include "notify.h"
 #include "store.h"
 #include "store-members.h"
 #include "store-modq.h"
@@ -331,7 +331,13 @@ cmd_account_role(struct conn *c, int argc, char **argv)
 		return CONN_OK;
 	}
 	store_audit(c->srv->store, actor_of(c), "account.role", argv[2], argv[3]);
-	irc_account_changed(c->srv, argv[2]);
+	{
+		struct notify_msg	m = { .kind = NOTIFY_ACCOUNT_CHANGED };
+
+		m.account = argv[2];
+		m.actor = actor_of(c);
+		notify_publish(c->srv, &m);
+	}
 	reply(c, "200 %s now has role %s", argv[2], argv[3]);
 	return CONN_OK;
 }
@@ -535,7 +541,7 @@ cmd_event_add(struct conn *c, int argc, char **argv)
 		reply(c, "500 Database error");
 		return CONN_OK;
 	}
-	server_content_changed(c->srv);
+	notify_content_changed(c->srv);
 	store_audit(c->srv->store, actor_of(c), "event.add", ev.title, NULL);
 	event_announce(c->srv, &ev, 0);
 	reply(c, "200 Event %lld created", (long long)ev.id);
@@ -587,7 +593,7 @@ cmd_event_cancel(struct conn *c, int argc, char **argv)
 		reply(c, "500 Database error");
 		return CONN_OK;
 	}
-	server_content_changed(c->srv);
+	notify_content_changed(c->srv);
 	store_audit(c->srv->store, actor_of(c), "event.cancel", argv[2], NULL);
 	{
 		struct event_info	ev;
@@ -1297,7 +1303,7 @@ cmd_group_access(struct conn *c, int argc, char **argv)
 		store_audit(c->srv->store, actor_of(c), strcmp(op, "add") ==
 		    0 ? "group.access.add" : "group.access.remove", a.name,
 		    argv[3]);
-		server_content_changed(c->srv);
+		notify_content_changed(c->srv);
 		log_info("admin: group access %s group=%s account=%s", op,
 		    argv[3], a.name);
 		reply(c, "200 %s %s the access list of %s", a.name,

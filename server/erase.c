@@ -12,6 +12,7 @@
 #include "erase.h"
 #include "log.h"
 #include "nntp-util.h"
+#include "notify.h"
 #include "store-erase.h"
 #include "store-nntp.h"
 #include "xmalloc.h"
@@ -166,7 +167,7 @@ member_erase(struct server *srv, const char *name, int mode,
 		rc = STORE_ERROR;
 		goto out;
 	}
-	server_content_changed(srv);
+	notify_content_changed(srv);
 	log_info("erase: %s erased mode=%s articles=%zu", target,
 	    mode == ERASE_REMOVE ? "remove" : "pseudonymize", l.n);
 	snprintf(msg, msglen, "Account erased (%s): %zu article%s %s",

@@ -7,21 +7,29 @@
 
 #include <event2/event.h>
 
+#include "announce.h"
 #include "events.h"
 #include "feed.h"
 #include "log.h"
-#include "nntp.h"
+#include "notify.h"
 #include "xmalloc.h"
 
 #define REMIND_EVERY	5	/* seconds between reminder checks */
 
-static struct events_irc_hooks	 irc_hooks;
 static struct event		*ev_remind;
 
-void
-events_set_irc_hooks(const struct events_irc_hooks *h)
+/* Tell the protocols: a line in ROOM, its topic, or a reminder. */
+static void
+event_say(struct server *srv, const char *action, int64_t id,
+    const char *room, const char *text)
 {
-	irc_hooks = *h;
+	struct notify_msg	m = { .kind = NOTIFY_EVENT };
+
+	m.action = action;
+	m.id = id;
+	m.room = room;
+	m.text = text;
+	notify_publish(srv, &m);
 }
 
 static void
@@ -68,20 +76,17 @@ event_announce(struct server *srv, const struct event_info *ev,
 		free(body);
 		body = b2;
 	}
-	if (nntp_post_system(srv, srv->cf->announce_group, subject, body,
+	if (announce_post(srv, srv->cf->announce_group, subject, body,
 	    msgid, sizeof msgid) != 0)
 		log_warnx("events: could not post the announcement of %s",
 		    ev->uid);
-	if (irc_hooks.room_notice != NULL) {
-		xasprintf(&line, "%s: %s - %s (%d minutes)", cancelled ?
-		    "Cancelled" : "Coming up", ev->title, when,
-		    ev->duration / 60);
-		irc_hooks.room_notice(srv, ev->room, line);
-		free(line);
-	}
-	if (irc_hooks.room_topic != NULL && !cancelled) {
+	xasprintf(&line, "%s: %s - %s (%d minutes)", cancelled ?
+	    "Cancelled" : "Coming up", ev->title, when, ev->duration / 60);
+	event_say(srv, "say", ev->id, ev->room, line);
+	free(line);
+	if (!cancelled) {
 		xasprintf(&line, "Next: %s - %s", ev->title, when);
-		irc_hooks.room_topic(srv, ev->room, line);
+		event_say(srv, "topic", ev->id, ev->room, line);
 		free(line);
 	}
 	free(subject);
@@ -98,10 +103,8 @@ remind_one(const struct event_info *ev, void *arg)
 	xasprintf(&text, "Starting soon in %s: %s - %s", ev->room, ev->title,
 	    when);
 	log_info("events: reminder for %s", ev->uid);
-	if (irc_hooks.room_notice != NULL)
-		irc_hooks.room_notice(srv, ev->room, text);
-	if (irc_hooks.remind != NULL)
-		irc_hooks.remind(srv, ev, text);
+	event_say(srv, "say", ev->id, ev->room, text);
+	event_say(srv, "remind", ev->id, ev->room, text);
 	free(text);
 }
 
@@ -139,5 +142,4 @@ events_free(struct server *srv)
 	if (ev_remind != NULL)
 		event_free(ev_remind);
 	ev_remind = NULL;
-	memset(&irc_hooks, 0, sizeof irc_hooks);
 }

@@ -12,18 +12,6 @@
 #include "hearth.h"
 #include "store.h"
 
-struct events_irc_hooks {
-	/* Say TEXT in ROOM as the service; set its topic when TOPIC. */
-	void	(*room_notice)(struct server *, const char *room,
-		    const char *text);
-	void	(*room_topic)(struct server *, const char *room,
-		    const char *topic);
-	/* Tell the members who asked for reminders. */
-	void	(*remind)(struct server *, const struct event_info *,
-		    const char *text);
-};
-
-void	 events_set_irc_hooks(const struct events_irc_hooks *);
 int	 events_init(struct server *);
 void	 events_free(struct server *);
 /* A new (CANCELLED 0) or cancelled event: tell the community. */

@@ -70,12 +70,12 @@ int	 server_run(struct server *);
 void	 server_shutdown(struct server *);
 void	 server_free(struct server *);
 int	 server_reload(struct server *);
-char	*server_state_path(struct server *, const char *);
-/*
- * Join the group commit of this loop iteration (store_batch_open()),
- * holding every connection's output until it is durable.  0 or -1.
- */
-int	 server_batch_open(struct server *);
-void	 server_content_changed(struct server *);
+
+/* A path under the state directory (xmalloc'd). */
+static inline char *
+server_state_path(struct server *srv, const char *name)
+{
+	return config_path(srv->state_dir, name);
+}
 
 #endif

@@ -6,7 +6,7 @@
  * http_respond(), which adds Cache-Control, a strong ETag and
  * Last-Modified, answers conditional requests with 304, and gzips when
  * the client accepts it.  Generated documents are cached until
- * server_content_changed() bumps the content version.
+ * notify_content_changed() bumps the content version.
  */
 #include <sys/socket.h>
 #include <ctype.h>
@@ -34,6 +34,7 @@
 #include "log.h"
 #include "members.h"
 #include "mime-words.h"
+#include "notify.h"
 #include "store.h"
 #include "store-nntp.h"
 #include "xmalloc.h"

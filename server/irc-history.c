@@ -130,6 +130,19 @@ irc_dm_store(struct irc_client *from, struct irc_client *to,
 	return 0;
 }
 
+/*
+ * Join the group commit of this loop iteration (store_batch_open()),
+ * holding every connection's output until it is durable.  0 or -1.
+ */
+static int
+batch_open(struct server *srv)
+{
+	if (store_batch_open(srv->store) != STORE_OK)
+		return -1;
+	conn_hold(srv);
+	return 0;
+}
+
 /* This connection's id for redaction rights: unique across restarts. */
 static void
 session_id(struct irc_client *cl, char *buf, size_t len)
@@ -163,7 +176,7 @@ history_insert(struct irc_client *cl, const char *target, const char *shown,
 	m.tags = (char *)ctags;
 	m.text = (char *)text;
 	m.shown = (char *)shown;
-	if (server_batch_open(cl->is->srv) != 0 ||
+	if (batch_open(cl->is->srv) != 0 ||
 	    store_chat_insert(cl->is->srv->store, &m) != STORE_OK)
 		return -1;
 	return 0;

@@ -268,6 +268,11 @@ struct irc_event {
 /* Handler of one command row. */
 typedef int (*irc_handler)(struct irc_client *, struct irc_msg *);
 
+/* irc-sasl.c: NOTIFY_ACCOUNT_CHANGED (role, specialty): refresh the
+ * account's sessions (cloak, WHOIS). */
+struct notify_msg;
+void		 irc_account_changed(struct server *, struct notify_msg *,
+		    void *);
 /* irc-map.c: string-keyed hash table; keys are copied. */
 struct irc_map	*irc_map_create(void);
 void		 irc_map_free(struct irc_map *);

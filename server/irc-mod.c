@@ -35,6 +35,7 @@
 #include "log.h"
 #include "members.h"
 #include "modq.h"
+#include "notify.h"
 #include "store-irc.h"
 #include "store-members.h"
 #include "store-modq.h"
@@ -199,13 +200,25 @@ remind_one_account(const char *account, void *arg)
 	free(v);
 }
 
-/* Members who asked (Helper REMIND) hear it wherever they are. */
+/*
+ * Events (notify.h): lines and topics in the event's room; members who
+ * asked (Helper REMIND) hear a reminder wherever they are.
+ */
 static void
-remind(struct server *srv, const struct event_info *ev, const char *text)
+on_event(struct server *srv, struct notify_msg *m, void *arg)
 {
-	struct remind_ctx	rc = { srv, text };
+	struct remind_ctx	rc = { srv, m->text };
 
-	store_event_reminders(srv->store, ev->id, remind_one_account, &rc);
+	(void)arg;
+	if (m->action == NULL || m->room == NULL || m->text == NULL)
+		return;
+	if (strcmp(m->action, "say") == 0)
+		room_notice(srv, m->room, m->text);
+	else if (strcmp(m->action, "topic") == 0)
+		room_topic(srv, m->room, m->text);
+	else if (strcmp(m->action, "remind") == 0)
+		store_event_reminders(srv->store, m->id, remind_one_account,
+		    &rc);
 }
 
 
@@ -1501,9 +1514,6 @@ signup_decided(struct server *srv, const char *name, int approved,
 void
 irc_mod_init(struct irc_server *is)
 {
-	static const struct events_irc_hooks ev_hooks = { room_notice,
-	    room_topic, remind };
-
 	mod_is = is;
 	modq_register(&chat_ops);
 	modq_set_alert(alert);
@@ -1511,7 +1521,8 @@ irc_mod_init(struct irc_server *is)
 	modq_set_account_hook(signup_decided);
 	erase_set_hooks(&erase_ops);
 	export_set_chat_hook(export_chat);
-	events_set_irc_hooks(&ev_hooks);
+	notify_subscribe(NOTIFY_EVENT, on_event, NULL);
+	notify_subscribe(NOTIFY_ACCOUNT_CHANGED, irc_account_changed, NULL);
 }
 
 void

@@ -24,6 +24,7 @@
 #include "irc-numeric.h"
 #include "log.h"
 #include "modq.h"
+#include "notify.h"
 #include "store-irc.h"
 #include "xmalloc.h"
 
@@ -109,11 +110,15 @@ refresh_one(const char *key, void *val, void *arg)
  * sessions get their new cloak (CHGHOST) and WHOIS line at once.
  */
 void
-irc_account_changed(struct server *srv, const char *name)
+irc_account_changed(struct server *srv, struct notify_msg *m, void *arg)
 {
 	struct account	a;
 	struct changed	ch;
+	const char	*name = m->account;
 
+	(void)arg;
+	if (name == NULL)
+		return;
 	if (srv->irc == NULL || store_account_get(srv->store, name, &a,
 	    NULL) != STORE_OK)
 		return;

@@ -10,8 +10,6 @@ extern const struct proto_ops irc_ops;
 
 struct irc_server	*irc_server_create(struct server *);
 void			 irc_server_free(struct irc_server *);
-/* Account NAME changed (role, specialty): refresh its sessions. */
-void			 irc_account_changed(struct server *, const char *name);
 /*
  * The group commit ended: OK, or it failed and every sender of a message
  * in it hears FAIL (their echo and the deliveries were never sent).

@@ -11,6 +11,7 @@
 
 #include "log.h"
 #include "members.h"
+#include "notify.h"
 #include "store-members.h"
 
 /* Hex SHA-256 of TOKEN into OUT (65 bytes). */
@@ -128,7 +129,7 @@ members_token_revoke(struct server *srv, const struct account *a,
 	store_audit(srv->store, actor, "account.feed-token.revoke", a->name,
 	    what);
 	/* Cached feeds made for the token must not outlive it. */
-	server_content_changed(srv);
+	notify_content_changed(srv);
 	return 0;
 }
 

@@ -11,6 +11,7 @@
 #include "hearth.h"
 #include "modq.h"
 #include "nntp.h"
+#include "notify.h"
 #include "store-nntp.h"
 
 static int
@@ -44,7 +45,7 @@ article_apply(struct server *srv, const char *ref, const char *action,
 		snprintf(msg, msglen, "Database error");
 		return -1;
 	}
-	server_content_changed(srv);
+	notify_content_changed(srv);
 	return 0;
 }
 

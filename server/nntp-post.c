@@ -28,6 +28,7 @@
 #include "article.h"
 #include "log.h"
 #include "modq.h"
+#include "notify.h"
 #include "store-modq.h"
 #include "nntp-codes.h"
 #include "nntp-int.h"
@@ -313,7 +314,7 @@ do_cancel(struct conn *c, struct nntp_session *s, struct posting *p,
 	} else {
 		log_info("conn=%llu proto=nntp cancel account=%s msgid=%s",
 		    (unsigned long long)c->id, s->acct.name, target);
-		server_content_changed(c->srv);
+		notify_content_changed(c->srv);
 		rc = 0;
 	}
 	free(target);
@@ -688,7 +689,7 @@ accept_article(struct conn *c, struct nntp_session *s, struct posting *p,
 	    (unsigned long long)c->id, transit ? "received" : "posted",
 	    s->acct.name != NULL ? s->acct.name : "-", p->msgid, p->ngroups,
 	    p->hold ? " held" : "");
-	server_content_changed(c->srv);
+	notify_content_changed(c->srv);
 	if (!transit)
 		after_post(c, s, p);
 	return 0;

@@ -10,11 +10,6 @@
 
 extern const struct proto_ops nntp_ops;
 
-/* Post an article as the server (event announcements). */
-int	nntp_post_system(struct server *, const char *group,
-	    const char *subject, const char *body, char *msgid,
-	    size_t msgidlen);
-
 /* Register the article hooks with the moderation engine. */
 void	nntp_mod_init(struct server *);
 

@@ -72,3 +72,11 @@ notify_kind_name(enum notify_kind kind)
 		return "unknown";
 	return kind_names[kind];
 }
+
+void
+notify_content_changed(struct server *srv)
+{
+	struct notify_msg	m = { .kind = NOTIFY_CONTENT_CHANGED };
+
+	notify_publish(srv, &m);
+}

@@ -28,9 +28,10 @@ enum notify_kind {
 	/* A queue entry was decided: ID, ITEM_TYPE, ITEM_REF, ACTION
 	 * ("approve", "reject", "dismiss", "hide"), ACTOR, REASON. */
 	NOTIFY_ENTRY_DECIDED,
-	/* An event is announced, changed, cancelled or about to start:
-	 * ID, ROOM, TEXT (the line to show), ACTION ("announce",
-	 * "cancel", "remind", "topic"). */
+	/* Something to tell about a scheduled event.  ACTION says what:
+	 * "say" (a line in ROOM: TEXT), "topic" (ROOM's topic becomes
+	 * TEXT), "remind" (event ID starts soon: ROOM, TEXT; tell those
+	 * who asked). */
 	NOTIFY_EVENT,
 	/* Something feeds and pages show changed (cache invalidation). */
 	NOTIFY_CONTENT_CHANGED,
@@ -71,5 +72,7 @@ int	 notify_publish(struct server *, struct notify_msg *);
 /* Drop every subscription (server shutdown, tests). */
 void	 notify_reset(void);
 const char *notify_kind_name(enum notify_kind);
+/* Shorthand: announce NOTIFY_CONTENT_CHANGED (feeds and pages). */
+void	 notify_content_changed(struct server *);
 
 #endif

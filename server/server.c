@@ -68,17 +68,12 @@ proto_default_max_line(struct server *srv, enum proto p)
 }
 
 /* Something feeds or pages show has changed: drop cached copies. */
-void
-server_content_changed(struct server *srv)
+static void
+content_changed(struct server *srv, struct notify_msg *m, void *arg)
 {
+	(void)m;
+	(void)arg;
 	srv->content_version++;
-}
-
-/* A path under the state directory (xmalloc'd). */
-char *
-server_state_path(struct server *srv, const char *name)
-{
-	return config_path(srv->state_dir, name);
 }
 
 static int
@@ -267,14 +262,6 @@ server_commit(void *arg)
 	irc_batch_done(srv, ok);
 }
 
-int
-server_batch_open(struct server *srv)
-{
-	if (store_batch_open(srv->store) != STORE_OK)
-		return -1;
-	conn_hold(srv);
-	return 0;
-}
 
 int
 server_init(struct server *srv, struct config *cf, const char *cfile)
@@ -360,6 +347,7 @@ server_init(struct server *srv, struct config *cf, const char *cfile)
 		log_error("%s", err);
 		return -1;
 	}
+	notify_subscribe(NOTIFY_CONTENT_CHANGED, content_changed, NULL);
 	nntp_mod_init(srv);
 	events_init(srv);
 	srv->irc = irc_server_create(srv);

@@ -1,17 +1,20 @@
 /*
- * nntp-system.c -- articles the server itself posts (event
- * announcements), stored like any other and committed before return.
+ * announce.c -- articles the server itself posts (event announcements),
+ * stored like any other and committed before return.  A service: the
+ * article reaches readers through the news store, whatever their door.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include <event2/buffer.h>
 #include <openssl/rand.h>
 
 #include "article.h"
 #include "log.h"
-#include "nntp.h"
+#include "announce.h"
+#include "notify.h"
 #include "nntp-util.h"
 #include "store-nntp.h"
 #include "xmalloc.h"
@@ -36,7 +39,7 @@ sys_group_cb(const struct nntp_group *g, void *arg)
  * Message-ID goes to MSGID (MSGIDLEN bytes).  0, or -1 after logging.
  */
 int
-nntp_post_system(struct server *srv, const char *group, const char *subject,
+announce_post(struct server *srv, const char *group, const char *subject,
     const char *body, char *msgid, size_t msgidlen)
 {
 	struct sys_group	 sg = { 0, 0 };
@@ -108,7 +111,7 @@ nntp_post_system(struct server *srv, const char *group, const char *subject,
 		log_warnx("announce: storing the article failed");
 		return -1;
 	}
-	server_content_changed(srv);
+	notify_content_changed(srv);
 	log_info("announce: posted %s to %s", msgid, group);
 	return 0;
 }
