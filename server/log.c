@@ -31,12 +31,6 @@ log_set_level(enum log_level level)
 	log_level = level;
 }
 
-enum log_level
-log_get_level(void)
-{
-	return log_level;
-}
-
 /* Parse "error", "warn", "info" or "debug".  Returns 0 on success. */
 int
 log_level_parse(const char *s, enum log_level *out)

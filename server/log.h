@@ -20,7 +20,6 @@ enum log_level {
 void	log_init(enum log_level, int use_syslog);
 void	log_set_level(enum log_level);
 int	log_level_parse(const char *, enum log_level *);
-enum log_level log_get_level(void);
 
 void	log_debug(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	log_info(const char *, ...) __attribute__((format(printf, 1, 2)));

@@ -41,7 +41,6 @@ enum {
 	N_HOLD_INSERT,
 	N_HOLD_GET,
 	N_HOLD_DELETE,
-	N_HOLD_LIST,
 	N_ID_BY_MSGID,
 	N_HIDE_SAVE,
 	N_HIDE_RESTORE,
@@ -138,10 +137,6 @@ static const struct store_sql nntp_sql[] = {
 	  "created) VALUES (?1, ?2, ?3, ?4)" },
 	{ N_HOLD_GET, "SELECT groups FROM holds WHERE article_id = ?1" },
 	{ N_HOLD_DELETE, "DELETE FROM holds WHERE article_id = ?1" },
-	{ N_HOLD_LIST, "SELECT a.id, 0, a.author_id, a.posted, a.msgid, "
-	  "NULL, a.bytes, a.lines, a.status, 2, a.header_len, a.xref, "
-	  "substr(a.text, 1, a.header_len) FROM holds h JOIN articles a ON a.id = h.article_id "
-	  "WHERE a.status = 'held' ORDER BY h.id" },
 	{ N_ID_BY_MSGID, "SELECT id, status FROM articles WHERE msgid = ?1" },
 	{ N_HIDE_SAVE, "INSERT INTO hidden_numbers (article_id, group_id, num) "
 	  "SELECT article_id, group_id, num FROM group_articles "
@@ -275,13 +270,6 @@ store_nntp_group_get_as(struct store *st, const char *name, int64_t viewer,
 		return STORE_NOTFOUND;
 	store_log_error(st, "group get");
 	return STORE_ERROR;
-}
-
-int
-store_nntp_group_list(struct store *st, int64_t since,
-    store_nntp_group_cb cb, void *arg)
-{
-	return store_nntp_group_list_as(st, since, 0, cb, arg);
 }
 
 int
@@ -499,13 +487,6 @@ store_nntp_nums(struct store *st, int64_t group, int64_t lo, int64_t hi,
 		return STORE_ERROR;
 	}
 	return n;
-}
-
-int
-store_nntp_newnews(struct store *st, int64_t since, int64_t after,
-    int limit, store_nntp_art_cb cb, void *arg)
-{
-	return store_nntp_newnews_as(st, since, after, 0, limit, cb, arg);
 }
 
 int
@@ -740,28 +721,6 @@ store_nntp_cancel(struct store *st, int64_t id, const char *actor,
 	return STORE_OK;
 }
 
-int
-store_nntp_holds(struct store *st, store_nntp_art_cb cb, void *arg)
-{
-	sqlite3_stmt	*s = store_reset(st->nntp[N_HOLD_LIST]);
-	struct nntp_art	 a;
-	int		 rc;
-
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		art_from_row(st, s, 0, &a);
-		if (cb(&a, arg) != 0) {
-			rc = SQLITE_DONE;
-			break;
-		}
-	}
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE) {
-		store_log_error(st, "hold list");
-		return STORE_ERROR;
-	}
-	return STORE_OK;
-}
-
 /* The id and status of the article MSGID; STORE_NOTFOUND if none. */
 static int
 id_by_msgid(struct store *st, const char *msgid, int64_t *id, int *status)
@@ -985,13 +944,6 @@ store_nntp_feed_group(struct store *st, int64_t group, int64_t before,
 	sqlite3_bind_int64(s, 2, before);
 	sqlite3_bind_int(s, 3, limit);
 	return feed_rows(st, s, cb, arg);
-}
-
-int
-store_nntp_feed_thread(struct store *st, const char *msgid,
-    store_nntp_art_cb cb, void *arg)
-{
-	return store_nntp_feed_thread_as(st, msgid, NG_PUBLIC, 0, cb, arg);
 }
 
 int

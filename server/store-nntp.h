@@ -84,9 +84,6 @@ void	 store_nntp_finalize(struct store *);
 /* One group by exact name; STORE_NOTFOUND when there is none. */
 int	 store_nntp_group_get(struct store *, const char *name,
 	    store_nntp_group_cb, void *);
-/* Every group created at or after SINCE, by name. */
-int	 store_nntp_group_list(struct store *, int64_t since,
-	    store_nntp_group_cb, void *);
 /* The same, with levels for the reader whose account id is VIEWER. */
 int	 store_nntp_group_get_as(struct store *, const char *name,
 	    int64_t viewer, store_nntp_group_cb, void *);
@@ -114,13 +111,6 @@ int	 store_nntp_range(struct store *, int64_t group, int64_t lo,
 	    int64_t hi, int limit, int flags, store_nntp_art_cb, void *);
 int	 store_nntp_nums(struct store *, int64_t group, int64_t lo,
 	    int64_t hi, int limit, store_nntp_num_cb, void *);
-/*
- * Visible articles posted at or after SINCE with id > AFTER, at most
- * LIMIT rows of (article, group): art->id, msgid, and the group name in
- * art->overview, its visibility in art->level.
- */
-int	 store_nntp_newnews(struct store *, int64_t since, int64_t after,
-	    int limit, store_nntp_art_cb, void *);
 int	 store_nntp_newnews_as(struct store *, int64_t since, int64_t after,
 	    int64_t viewer, int limit, store_nntp_art_cb, void *);
 
@@ -157,8 +147,6 @@ int	 store_nntp_post(struct store *, const struct nntp_post *);
 int	 store_nntp_cancel(struct store *, int64_t id, const char *actor,
 	    const char *reason);
 
-/* Held articles, oldest first: id, msgid, posted and overview. */
-int	 store_nntp_holds(struct store *, store_nntp_art_cb, void *);
 /* Publish held article ID into the groups it was held for. */
 int	 store_nntp_approve(struct store *, int64_t id, const char *actor);
 
@@ -183,8 +171,6 @@ int	 store_nntp_approve_msgid(struct store *, const char *msgid,
  */
 int	 store_nntp_feed_group(struct store *, int64_t group, int64_t before,
 	    int limit, store_nntp_art_cb, void *);
-int	 store_nntp_feed_thread(struct store *, const char *msgid,
-	    store_nntp_art_cb, void *);
 /* The thread as a reader of LEVEL with account id VIEWER sees it. */
 int	 store_nntp_feed_thread_as(struct store *, const char *msgid,
 	    int level, int64_t viewer, store_nntp_art_cb, void *);
