@@ -46,6 +46,9 @@ char		*store_col_text(sqlite3_stmt *, int col);
 /* Step S once (an INSERT/UPDATE/DELETE), reset it; STORE_OK or STORE_ERROR. */
 int		 store_step_done(struct store *, sqlite3_stmt *, const char *what);
 /* The same, then STORE_NOTFOUND when no row changed. */
+/* Step S for one text column: *OUT (caller frees) or STORE_NOTFOUND. */
+int		 store_one_text(struct store *, sqlite3_stmt *, char **,
+		    const char *what);
 int		 store_step_changes(struct store *, sqlite3_stmt *,
 		    const char *what);
 typedef void	(*store_rows_cb)(int n, const char *const *names,

@@ -38,10 +38,6 @@ enum {
 	I_MASK_LIST,
 	I_MASK_ADD,
 	I_MASK_DEL,
-	I_CERT_ACCOUNT,
-	I_CERT_ADD,
-	I_CERT_LIST,
-	I_CERT_DEL,
 	I_DM_PARTY_ADD,
 	I_DM_CONVS,
 	I_DM_RENAME,
@@ -110,23 +106,6 @@ static const struct store_sql irc_sql[] = {
 	{ I_MASK_DEL,
 	  "DELETE FROM room_masks WHERE room_id = ?1 AND kind = ?2 AND "
 	  "mask = ?3" },
-	{ I_CERT_ACCOUNT,
-	  "SELECT a.name FROM account_certs c JOIN accounts a ON "
-	  "a.id = c.account_id WHERE c.fingerprint = lower(?1) AND "
-	  "a.status = 'active'" },
-	/* A fingerprint belongs to one account: never taken over. */
-	{ I_CERT_ADD,
-	  "INSERT INTO account_certs (fingerprint, account_id, "
-	  "added) SELECT lower(?2), id, ?3 FROM accounts WHERE "
-	  "name_fold = lower(?1) ON CONFLICT (fingerprint) DO NOTHING" },
-	{ I_CERT_LIST,
-	  "SELECT c.fingerprint, c.added FROM account_certs c JOIN accounts "
-	  "a ON a.id = c.account_id WHERE a.name_fold = lower(?1) "
-	  "ORDER BY c.added, c.fingerprint" },
-	{ I_CERT_DEL,
-	  "DELETE FROM account_certs WHERE fingerprint = lower(?2) AND "
-	  "account_id = (SELECT id FROM accounts WHERE "
-	  "name_fold = lower(?1))" },
 	{ I_DM_PARTY_ADD,
 	  "INSERT INTO dm_parties (party, conv, peer) VALUES (?1, ?2, ?3) "
 	  "ON CONFLICT (party, conv) DO NOTHING" },
@@ -189,22 +168,6 @@ bind_text_or_null(sqlite3_stmt *s, int i, const char *v)
 		sqlite3_bind_null(s, i);
 }
 
-/* Step S for one text column: *OUT (caller frees) or STORE_NOTFOUND. */
-static int
-one_text(struct store *st, sqlite3_stmt *s, char **out, const char *what)
-{
-	int	rc = sqlite3_step(s);
-
-	if (rc == SQLITE_ROW)
-		*out = store_col_text(s, 0);
-	sqlite3_reset(s);
-	if (rc == SQLITE_ROW)
-		return STORE_OK;
-	if (rc == SQLITE_DONE)
-		return STORE_NOTFOUND;
-	store_log_error(st, what);
-	return STORE_ERROR;
-}
 
 void
 chat_msg_clear(struct chat_msg *m)
@@ -382,7 +345,7 @@ store_irc_state_get(struct store *st, const char *name, char **value)
 	if (s == NULL)
 		return STORE_ERROR;
 	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
-	return one_text(st, s, value, "irc state get");
+	return store_one_text(st, s, value, "irc state get");
 }
 
 int
@@ -504,65 +467,9 @@ store_room_mask_del(struct store *st, int64_t room, char kind,
 	return store_step_done(st, s, "room mask del");
 }
 
-int
-store_cert_account(struct store *st, const char *fp, char **account)
-{
-	sqlite3_stmt	*s = stmt(st, I_CERT_ACCOUNT);
 
-	*account = NULL;
-	if (s == NULL)
-		return STORE_ERROR;
-	sqlite3_bind_text(s, 1, fp, -1, SQLITE_STATIC);
-	return one_text(st, s, account, "cert account");
-}
 
-int
-store_cert_add(struct store *st, const char *account, const char *fp)
-{
-	sqlite3_stmt	*s = stmt(st, I_CERT_ADD);
 
-	if (s == NULL)
-		return STORE_ERROR;
-	sqlite3_bind_text(s, 1, account, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, fp, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 3, (sqlite3_int64)time(NULL));
-	return store_step_changes(st, s, "cert add");
-}
-
-int
-store_cert_list(struct store *st, const char *account, store_cert_cb cb,
-    void *arg)
-{
-	sqlite3_stmt	*s = stmt(st, I_CERT_LIST);
-	int		 rc, n = 0;
-
-	if (s == NULL)
-		return STORE_ERROR;
-	sqlite3_bind_text(s, 1, account, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		n++;
-		cb((const char *)sqlite3_column_text(s, 0),
-		    sqlite3_column_int64(s, 1), arg);
-	}
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE) {
-		store_log_error(st, "cert list");
-		return STORE_ERROR;
-	}
-	return n;
-}
-
-int
-store_cert_del(struct store *st, const char *account, const char *fp)
-{
-	sqlite3_stmt	*s = stmt(st, I_CERT_DEL);
-
-	if (s == NULL)
-		return STORE_ERROR;
-	sqlite3_bind_text(s, 1, account, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, fp, -1, SQLITE_STATIC);
-	return store_step_changes(st, s, "cert del");
-}
 
 /* Hide (HIDDEN 1) or show again a message; STORE_NOTFOUND if no change. */
 int

@@ -1,9 +1,9 @@
 /*
- * store-irc.h -- the IRC part of the database: chat history, persistent
- * room state (topic, modes, key, limit, ban/exception/invite lists),
- * client certificates for SASL EXTERNAL and small server state (the
- * cloak key).  The statements live in store-irc.c, prepared once when
- * the store opens.
+ * store-chat.h -- live talk in the database: room and private-message
+ * history, persistent room state (topic, modes, key, limit,
+ * ban/exception/invite lists) and small server state (the cloak key).
+ * The statements live in store-chat.c, prepared once when the store
+ * opens.
  */
 #ifndef HEARTH_STORE_IRC_H
 #define HEARTH_STORE_IRC_H
@@ -103,22 +103,6 @@ int	 store_room_mask_add(struct store *, int64_t room, char kind,
 int	 store_room_mask_del(struct store *, int64_t room, char kind,
 	    const char *mask);
 
-/* SASL EXTERNAL: the account a certificate fingerprint belongs to. */
-int	 store_cert_account(struct store *, const char *fingerprint,
-	    char **account);
-/*
- * Register FINGERPRINT (SHA-256, hex) to ACCOUNT: STORE_NOTFOUND when the
- * account does not exist or the fingerprint is someone else's already.
- */
-int	 store_cert_add(struct store *, const char *account,
-	    const char *fingerprint);
-typedef void (*store_cert_cb)(const char *fingerprint, int64_t added,
-	    void *);
-/* The fingerprints of ACCOUNT, oldest first; returns how many. */
-int	 store_cert_list(struct store *, const char *account, store_cert_cb,
-	    void *);
-int	 store_cert_del(struct store *, const char *account,
-	    const char *fingerprint);
 
 /* Called by store_open/store_close only. */
 int	 store_irc_open(struct store *);

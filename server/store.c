@@ -318,6 +318,10 @@ enum {
 	S_REMINDERS,
 	S_LOGIN_INSERT,
 	S_LOGIN_EXPIRE,
+	S_CERT_ACCOUNT,
+	S_CERT_ADD,
+	S_CERT_LIST,
+	S_CERT_DEL,
 	S_COUNT
 };
 
@@ -402,6 +406,23 @@ static const struct store_sql core_sql[] = {
 	{ S_LOGIN_EXPIRE, "DELETE FROM logins WHERE time < ?1" },
 	{ S_PAGE_COUNT, "PRAGMA page_count" },
 	{ S_PAGE_SIZE, "PRAGMA page_size" },
+	{ S_CERT_ACCOUNT,
+	  "SELECT a.name FROM account_certs c JOIN accounts a ON "
+	  "a.id = c.account_id WHERE c.fingerprint = lower(?1) AND "
+	  "a.status = 'active'" },
+	/* A fingerprint belongs to one account: never taken over. */
+	{ S_CERT_ADD,
+	  "INSERT INTO account_certs (fingerprint, account_id, "
+	  "added) SELECT lower(?2), id, ?3 FROM accounts WHERE "
+	  "name_fold = lower(?1) ON CONFLICT (fingerprint) DO NOTHING" },
+	{ S_CERT_LIST,
+	  "SELECT c.fingerprint, c.added FROM account_certs c JOIN accounts "
+	  "a ON a.id = c.account_id WHERE a.name_fold = lower(?1) "
+	  "ORDER BY c.added, c.fingerprint" },
+	{ S_CERT_DEL,
+	  "DELETE FROM account_certs WHERE fingerprint = lower(?2) AND "
+	  "account_id = (SELECT id FROM accounts WHERE "
+	  "name_fold = lower(?1))" },
 };
 
 const char *
@@ -1475,4 +1496,74 @@ store_event_reminders(struct store *st, int64_t id,
 	}
 	free(names);
 	return rc == SQLITE_DONE ? STORE_OK : STORE_ERROR;
+}
+
+/* Step S for one text column: *OUT (caller frees) or STORE_NOTFOUND. */
+int
+store_one_text(struct store *st, sqlite3_stmt *s, char **out, const char *what)
+{
+	int	rc = sqlite3_step(s);
+
+	if (rc == SQLITE_ROW)
+		*out = store_col_text(s, 0);
+	sqlite3_reset(s);
+	if (rc == SQLITE_ROW)
+		return STORE_OK;
+	if (rc == SQLITE_DONE)
+		return STORE_NOTFOUND;
+	store_log_error(st, what);
+	return STORE_ERROR;
+}
+
+/* Client certificates for SASL EXTERNAL: account_certs. */
+int
+store_cert_account(struct store *st, const char *fp, char **account)
+{
+	sqlite3_stmt	*s = store_reset(st->stmts[S_CERT_ACCOUNT]);
+
+	*account = NULL;
+	sqlite3_bind_text(s, 1, fp, -1, SQLITE_STATIC);
+	return store_one_text(st, s, account, "cert account");
+}
+
+int
+store_cert_add(struct store *st, const char *account, const char *fp)
+{
+	sqlite3_stmt	*s = store_reset(st->stmts[S_CERT_ADD]);
+
+	sqlite3_bind_text(s, 1, account, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, fp, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 3, (sqlite3_int64)time(NULL));
+	return store_step_changes(st, s, "cert add");
+}
+
+int
+store_cert_list(struct store *st, const char *account, store_cert_cb cb,
+    void *arg)
+{
+	sqlite3_stmt	*s = store_reset(st->stmts[S_CERT_LIST]);
+	int		 rc, n = 0;
+
+	sqlite3_bind_text(s, 1, account, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		n++;
+		cb((const char *)sqlite3_column_text(s, 0),
+		    sqlite3_column_int64(s, 1), arg);
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		store_log_error(st, "cert list");
+		return STORE_ERROR;
+	}
+	return n;
+}
+
+int
+store_cert_del(struct store *st, const char *account, const char *fp)
+{
+	sqlite3_stmt	*s = store_reset(st->stmts[S_CERT_DEL]);
+
+	sqlite3_bind_text(s, 1, account, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, fp, -1, SQLITE_STATIC);
+	return store_step_changes(st, s, "cert del");
 }

@@ -147,4 +147,21 @@ int	 store_login_expire(struct store *, time_t before);
 int	 store_audit(struct store *, const char *actor, const char *action,
 	    const char *target, const char *reason);
 
+/* SASL EXTERNAL: the account a certificate fingerprint belongs to. */
+int	 store_cert_account(struct store *, const char *fingerprint,
+	    char **account);
+/*
+ * Register FINGERPRINT (SHA-256, hex) to ACCOUNT: STORE_NOTFOUND when the
+ * account does not exist or the fingerprint is someone else's already.
+ */
+int	 store_cert_add(struct store *, const char *account,
+	    const char *fingerprint);
+typedef void (*store_cert_cb)(const char *fingerprint, int64_t added,
+	    void *);
+/* The fingerprints of ACCOUNT, oldest first; returns how many. */
+int	 store_cert_list(struct store *, const char *account, store_cert_cb,
+	    void *);
+int	 store_cert_del(struct store *, const char *account,
+	    const char *fingerprint);
+
 #endif
