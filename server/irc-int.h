@@ -20,6 +20,7 @@
 
 #include "conn.h"
 #include "irc-casemap.h"
+#include "irc-map.h"
 #include "irc-msg.h"
 #include "sasl.h"
 #include "store.h"
@@ -210,8 +211,6 @@ struct irc_whowas {
 	time_t	 when;
 };
 
-struct irc_map;
-
 struct irc_server {
 	struct server		*srv;
 	char			 created[64];
@@ -273,15 +272,6 @@ typedef int (*irc_handler)(struct irc_client *, struct irc_msg *);
 struct notify_msg;
 void		 irc_account_changed(struct server *, struct notify_msg *,
 		    void *);
-/* irc-map.c: string-keyed hash table; keys are copied. */
-struct irc_map	*irc_map_create(void);
-void		 irc_map_free(struct irc_map *);
-void		*irc_map_get(struct irc_map *, const char *);
-void		 irc_map_put(struct irc_map *, const char *, void *);
-void		*irc_map_del(struct irc_map *, const char *);
-size_t		 irc_map_count(struct irc_map *);
-typedef void (*irc_map_cb)(const char *, void *, void *);
-void		 irc_map_foreach(struct irc_map *, irc_map_cb, void *);
 
 /* irc.c: output. */
 void	 irc_write(struct irc_client *, const char *, size_t);

@@ -1,16 +1,17 @@
 /*
- * irc-map.c -- a string-keyed hash table for nicks, channels and MONITOR
- * watch lists.
+ * irc-map.c -- a string-keyed hash table (IRC keeps nicks, channels and
+ * MONITOR watch lists in it).
  *
  * Chained buckets, a power of two of them, doubled when the table holds
  * more entries than buckets.  Keys are copied into the entry (one
  * allocation per entry); values belong to the caller.  Callers pass keys
  * already case-folded, so lookups are plain byte comparisons.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "irc-int.h"
+#include "irc-map.h"
 #include "xmalloc.h"
 
 struct irc_map_ent {
