@@ -11,12 +11,10 @@
 
 #include <stddef.h>
 
+#include "config.h"
 #include "store.h"
 
 #define ACCOUNT_NAME_MAX	30
-/* The default of password_min_length (1..PASSWORD_MIN_LIMIT). */
-#define PASSWORD_MIN_DEFAULT	8
-#define PASSWORD_MIN_LIMIT	64
 #define PASSWORD_MAX		400
 
 /* Letter first, then letters, digits, '-' or '_'; 2 to 30 characters. */

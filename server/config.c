@@ -9,7 +9,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include "account.h"
 #include "config.h"
 #include "log.h"
 #include "xmalloc.h"

@@ -11,6 +11,10 @@
 
 #include <stddef.h>
 
+/* The default of password_min_length (1..PASSWORD_MIN_LIMIT). */
+#define PASSWORD_MIN_DEFAULT	8
+#define PASSWORD_MIN_LIMIT	64
+
 enum proto {
 	PROTO_NNTP = 0,
 	PROTO_NNTPS,
