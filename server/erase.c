@@ -14,18 +14,12 @@
 #include "nntp-util.h"
 #include "notify.h"
 #include "store-erase.h"
+#include "store-irc.h"
 #include "store-nntp.h"
 #include "xmalloc.h"
 
 #define FORMER_FROM	"Former member <former-member@invalid>"
 
-static struct erase_hooks	hooks;
-
-void
-erase_set_hooks(const struct erase_hooks *h)
-{
-	hooks = *h;
-}
 
 int
 erase_mode_parse(const char *s, int *mode)
@@ -82,6 +76,27 @@ names_person(const char *h)
 		if (strcasecmp(h, list[i]) == 0)
 			return 1;
 	return 0;
+}
+
+/*
+ * Erasure: private conversations first (their keys and what was sent
+ * to the member get the placeholder; see store_dm_erase()), then the
+ * member's own lines, channel and private alike, are removed or
+ * pseudonymized.
+ */
+static int
+erase_chat(struct server *srv, const char *account, const char *placeholder,
+    int mode)
+{
+	char	party[128], ph[128];
+
+	store_dm_account_end(account, party, sizeof party);
+	snprintf(ph, sizeof ph, "n:%s", placeholder);
+	if (store_dm_erase(srv->store, party, account, ph, placeholder) !=
+	    STORE_OK)
+		return -1;
+	return store_chat_erase(srv->store, account, placeholder,
+	    mode == ERASE_REMOVE) == STORE_OK ? 0 : -1;
 }
 
 /* The article with its author replaced by the placeholder. */
@@ -151,8 +166,8 @@ member_erase(struct server *srv, const char *name, int mode,
 	for (i = 0; i < l.n && rc == STORE_OK; i++)
 		rc = mode == ERASE_REMOVE ? store_nntp_wipe(srv->store,
 		    l.a[i].id) : pseudonymize(srv->store, &l.a[i]);
-	if (rc == STORE_OK && hooks.erase != NULL &&
-	    hooks.erase(srv, acct.name, placeholder, mode) != 0)
+	if (rc == STORE_OK && erase_chat(srv, acct.name, placeholder,
+	    mode) != 0)
 		rc = STORE_ERROR;
 	if (rc == STORE_OK)
 		rc = store_erase_refs(srv->store, acct.name, placeholder,

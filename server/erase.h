@@ -22,14 +22,6 @@
 #define ERASE_REMOVE		0
 #define ERASE_PSEUDONYMIZE	1
 
-/* Hooks for protocols that keep a member's words elsewhere (IRC). */
-struct erase_hooks {
-	/* Inside the erasure's transaction: 0, or -1 to roll back. */
-	int	(*erase)(struct server *, const char *account,
-		    const char *placeholder, int mode);
-};
-
-void	 erase_set_hooks(const struct erase_hooks *);
 int	 erase_mode_parse(const char *, int *);
 /* 0, or -1 with a reason in MSG. */
 int	 member_erase(struct server *, const char *name, int mode,

@@ -9,19 +9,12 @@
 #include "export.h"
 #include "feed.h"
 #include "store.h"
+#include "store-irc.h"
 #include "store-members.h"
 #include "store-modq.h"
 #include "store-nntp.h"
 #include "xmalloc.h"
 
-static void	(*chat_hook)(struct server *, const char *, struct evbuffer *);
-
-void
-export_set_chat_hook(void (*fn)(struct server *, const char *,
-    struct evbuffer *))
-{
-	chat_hook = fn;
-}
 
 void
 json_add_string(struct evbuffer *b, const char *s, size_t len)
@@ -93,6 +86,89 @@ struct art_ctx {
 	struct evbuffer	*mbox;
 	int		 n;
 };
+
+struct export_ctx {
+	struct evbuffer	*json;
+	int		 n;
+	struct server	*srv;
+};
+
+static void
+export_one(const struct chat_msg *m, void *arg)
+{
+	struct export_ctx	*ec = arg;
+	char			 when[32];
+	time_t			 t = (time_t)(m->time / 1000);
+	struct tm		 tm;
+
+	gmtime_r(&t, &tm);
+	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	evbuffer_add_printf(ec->json, "%s\n    {\"msgid\": ", ec->n++ ? "," :
+	    "");
+	json_add_string(ec->json, m->msgid, strlen(m->msgid));
+	evbuffer_add_printf(ec->json, ", \"time\": \"%s\", \"room\": ", when);
+	json_add_string(ec->json, m->target, strlen(m->target));
+	evbuffer_add_printf(ec->json, ", \"text\": ");
+	json_add_string(ec->json, m->text, strlen(m->text));
+	evbuffer_add(ec->json, "}", 1);
+}
+
+/* One private message, sent or received: who, to whom, when, what. */
+static void
+export_dm(const struct chat_msg *m, void *arg)
+{
+	struct export_ctx	*ec = arg;
+	char			 when[32];
+	time_t			 t = (time_t)(m->time / 1000);
+	struct tm		 tm;
+	size_t			 n = strcspn(m->source, "!");
+	const char		*to = m->shown != NULL ? m->shown : "";
+
+	gmtime_r(&t, &tm);
+	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	evbuffer_add_printf(ec->json, "%s\n    {\"msgid\": ", ec->n++ ? "," :
+	    "");
+	json_add_string(ec->json, m->msgid, strlen(m->msgid));
+	evbuffer_add_printf(ec->json, ", \"time\": \"%s\", \"from\": ", when);
+	json_add_string(ec->json, m->source, n);
+	evbuffer_add_printf(ec->json, ", \"to\": ");
+	json_add_string(ec->json, to, strlen(to));
+	evbuffer_add_printf(ec->json, ", \"command\": ");
+	json_add_string(ec->json, m->command, strlen(m->command));
+	evbuffer_add_printf(ec->json, ", \"text\": ");
+	json_add_string(ec->json, m->text, strlen(m->text));
+	evbuffer_add(ec->json, "}", 1);
+}
+
+static void
+export_conv(const char *conv, const char *peer, void *arg)
+{
+	struct export_ctx	*ec = arg;
+
+	(void)peer;
+	store_chat_range(ec->srv->store, conv, INT64_MIN, 0, INT64_MAX, 0, 0,
+	    -1, export_dm, ec);
+}
+
+/*
+ * The chat part of a member's export (see export.h): their room lines,
+ * then their private conversations, both directions, one after another.
+ */
+static void
+export_chat(struct server *srv, const char *account, struct evbuffer *json)
+{
+	struct export_ctx	ec = { json, 0, srv };
+	char			party[128];
+
+	evbuffer_add_printf(json, ",\n  \"chat_messages\": [");
+	store_chat_by_account(srv->store, account, export_one, &ec);
+	evbuffer_add_printf(json, "%s]", ec.n ? "\n  " : "");
+	ec.n = 0;
+	store_dm_account_end(account, party, sizeof party);
+	evbuffer_add_printf(json, ",\n  \"private_messages\": [");
+	store_dm_convs(srv->store, party, export_conv, &ec);
+	evbuffer_add_printf(json, "%s]", ec.n ? "\n  " : "");
+}
 
 /* One article: metadata into the JSON, the text into the mbox. */
 static int
@@ -189,8 +265,7 @@ export_member(struct server *srv, const char *name, struct evbuffer *json,
 	rc.n = 0;
 	store_logins_of(srv->store, a.name, json_row, &rc);
 	evbuffer_add_printf(json, "%s]", rc.n ? "\n  " : "");
-	if (chat_hook != NULL)
-		chat_hook(srv, a.name, json);
+	export_chat(srv, a.name, json);
 	evbuffer_add_printf(json, "\n}\n");
 	account_clear(&a);
 	return STORE_OK;

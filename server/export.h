@@ -24,9 +24,6 @@
 /* STORE_OK, STORE_NOTFOUND (no such account) or STORE_ERROR. */
 int	export_member(struct server *, const char *name, struct evbuffer *json,
 	    struct evbuffer *mbox);
-/* The IRC service adds the member's chat messages through this. */
-void	export_set_chat_hook(void (*)(struct server *, const char *account,
-	    struct evbuffer *json));
 /* JSON string with escapes, for any bytes (invalid UTF-8 -> U+FFFD). */
 void	json_add_string(struct evbuffer *, const char *s, size_t len);
 

@@ -318,123 +318,6 @@ chat_apply(struct server *srv, const char *ref, const char *action,
 
 static const struct modq_ops chat_ops = { "chat", chat_apply };
 
-/* Account end "a:name" of a private conversation (see irc-history.c). */
-static void
-dm_account_end(const char *account, char *buf, size_t len)
-{
-	size_t	i;
-
-	snprintf(buf, len, "a:%s", account);
-	for (i = 2; buf[i] != '\0'; i++)
-		buf[i] = (char)tolower((unsigned char)buf[i]);
-}
-
-/*
- * Erasure: private conversations first (their keys and what was sent
- * to the member get the placeholder; see store_dm_erase()), then the
- * member's own lines, channel and private alike, are removed or
- * pseudonymized.
- */
-static int
-erase_chat(struct server *srv, const char *account, const char *placeholder,
-    int mode)
-{
-	char	party[128], ph[128];
-
-	dm_account_end(account, party, sizeof party);
-	snprintf(ph, sizeof ph, "n:%s", placeholder);
-	if (store_dm_erase(srv->store, party, account, ph, placeholder) !=
-	    STORE_OK)
-		return -1;
-	return store_chat_erase(srv->store, account, placeholder,
-	    mode == ERASE_REMOVE) == STORE_OK ? 0 : -1;
-}
-
-static const struct erase_hooks erase_ops = { erase_chat };
-
-struct export_ctx {
-	struct evbuffer	*json;
-	int		 n;
-	struct server	*srv;
-};
-
-static void
-export_one(const struct chat_msg *m, void *arg)
-{
-	struct export_ctx	*ec = arg;
-	char			 when[32];
-	time_t			 t = (time_t)(m->time / 1000);
-	struct tm		 tm;
-
-	gmtime_r(&t, &tm);
-	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	evbuffer_add_printf(ec->json, "%s\n    {\"msgid\": ", ec->n++ ? "," :
-	    "");
-	json_add_string(ec->json, m->msgid, strlen(m->msgid));
-	evbuffer_add_printf(ec->json, ", \"time\": \"%s\", \"room\": ", when);
-	json_add_string(ec->json, m->target, strlen(m->target));
-	evbuffer_add_printf(ec->json, ", \"text\": ");
-	json_add_string(ec->json, m->text, strlen(m->text));
-	evbuffer_add(ec->json, "}", 1);
-}
-
-/* One private message, sent or received: who, to whom, when, what. */
-static void
-export_dm(const struct chat_msg *m, void *arg)
-{
-	struct export_ctx	*ec = arg;
-	char			 when[32];
-	time_t			 t = (time_t)(m->time / 1000);
-	struct tm		 tm;
-	size_t			 n = strcspn(m->source, "!");
-	const char		*to = m->shown != NULL ? m->shown : "";
-
-	gmtime_r(&t, &tm);
-	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	evbuffer_add_printf(ec->json, "%s\n    {\"msgid\": ", ec->n++ ? "," :
-	    "");
-	json_add_string(ec->json, m->msgid, strlen(m->msgid));
-	evbuffer_add_printf(ec->json, ", \"time\": \"%s\", \"from\": ", when);
-	json_add_string(ec->json, m->source, n);
-	evbuffer_add_printf(ec->json, ", \"to\": ");
-	json_add_string(ec->json, to, strlen(to));
-	evbuffer_add_printf(ec->json, ", \"command\": ");
-	json_add_string(ec->json, m->command, strlen(m->command));
-	evbuffer_add_printf(ec->json, ", \"text\": ");
-	json_add_string(ec->json, m->text, strlen(m->text));
-	evbuffer_add(ec->json, "}", 1);
-}
-
-static void
-export_conv(const char *conv, const char *peer, void *arg)
-{
-	struct export_ctx	*ec = arg;
-
-	(void)peer;
-	store_chat_range(ec->srv->store, conv, INT64_MIN, 0, INT64_MAX, 0, 0,
-	    -1, export_dm, ec);
-}
-
-/*
- * The chat part of a member's export (see export.h): their room lines,
- * then their private conversations, both directions, one after another.
- */
-static void
-export_chat(struct server *srv, const char *account, struct evbuffer *json)
-{
-	struct export_ctx	ec = { json, 0, srv };
-	char			party[128];
-
-	evbuffer_add_printf(json, ",\n  \"chat_messages\": [");
-	store_chat_by_account(srv->store, account, export_one, &ec);
-	evbuffer_add_printf(json, "%s]", ec.n ? "\n  " : "");
-	ec.n = 0;
-	dm_account_end(account, party, sizeof party);
-	evbuffer_add_printf(json, ",\n  \"private_messages\": [");
-	store_dm_convs(srv->store, party, export_conv, &ec);
-	evbuffer_add_printf(json, "%s]", ec.n ? "\n  " : "");
-}
-
 /* Safety net for a room message just sent: hotline to the author. */
 void
 irc_mod_checked(struct irc_client *cl, struct irc_channel *ch,
@@ -717,7 +600,7 @@ dm_reportable(const char *account, const struct chat_msg *m)
 		return 1;
 	if (account == NULL || (sp = strchr(a, ' ')) == NULL)
 		return 0;
-	dm_account_end(account, party, sizeof party);
+	store_dm_account_end(account, party, sizeof party);
 	n = strlen(party);
 	return ((size_t)(sp - a) == n && strncmp(a, party, n) == 0) ||
 	    strcmp(sp + 1, party) == 0;
@@ -1519,8 +1402,6 @@ irc_mod_init(struct irc_server *is)
 	modq_set_alert(alert);
 	modq_set_notify(notify);
 	modq_set_account_hook(signup_decided);
-	erase_set_hooks(&erase_ops);
-	export_set_chat_hook(export_chat);
 	notify_subscribe(NOTIFY_EVENT, on_event, NULL);
 	notify_subscribe(NOTIFY_ACCOUNT_CHANGED, irc_account_changed, NULL);
 }

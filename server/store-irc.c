@@ -6,6 +6,7 @@
  * same millisecond keep their order and a msgid reference is exact; the
  * index chat_messages_target_time (target, time, id) serves them all.
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -543,6 +544,16 @@ store_chat_erase(struct store *st, const char *account,
  * Private messages.  A conversation's key is "@" and its two ends,
  * sorted, joined by a space; see migration 10.
  */
+void
+store_dm_account_end(const char *account, char *buf, size_t len)
+{
+	size_t	i;
+
+	snprintf(buf, len, "a:%s", account);
+	for (i = 2; buf[i] != '\0'; i++)
+		buf[i] = (char)tolower((unsigned char)buf[i]);
+}
+
 void
 store_dm_key(const char *e1, const char *e2, char *buf, size_t len)
 {

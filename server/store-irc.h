@@ -61,6 +61,8 @@ int	 store_chat_last_time(struct store *, const char *target, int64_t lo,
  * conversation of E1 and E2 (in either order) to BUF.
  */
 void	 store_dm_key(const char *e1, const char *e2, char *buf, size_t len);
+/* The end "a:name" (folded) of ACCOUNT's private conversations. */
+void	 store_dm_account_end(const char *account, char *buf, size_t len);
 int	 store_dm_party_add(struct store *, const char *party,
 	    const char *conv, const char *peer);
 typedef void (*store_dm_conv_cb)(const char *conv, const char *peer,
