@@ -8,9 +8,9 @@
  * HIDE, UNHIDE, MUTE, UNMUTE, BAN, UNBAN, WARN, NOTE, LOG); HELP is
  * written from the table.  This file also registers the "chat" hooks of
  * the moderation engine (hiding a message keeps it in the database and
- * tells clients to drop it; approving a held one delivers it), holds a
- * new member's room messages, runs the flood watch, tells applicants of
- * sign-up decisions, the alert sink (notices in the moderators' room),
+ * tells clients to drop it; approving a held one delivers it), turns
+ * the screening verdict (screen.c) into IRC replies and holds, tells
+ * applicants of sign-up decisions, the alert sink (notices in the moderators' room),
  * warnings to members, the erasure and export of chat messages, and the
  * room side of events.
  */

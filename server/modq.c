@@ -619,8 +619,9 @@ fail:
 
 /*
  * A member's article: stored (held or published) together with its
- * queue rows -- "held" when NP->hold, "crisis" when IT->crisis -- in one
- * transaction.  The store's result: STORE_OK, STORE_EXISTS or
+ * queue rows -- "held" when NP->hold, "crisis" when IT->crisis; a
+ * moderator's repost that approves a held one closes its entries -- in
+ * one transaction.  The store's result: STORE_OK, STORE_EXISTS or
  * STORE_ERROR (nothing written).  Alerts go out after the commit.
  */
 int
@@ -637,6 +638,10 @@ modq_post_article(struct server *srv, const struct nntp_post *np,
 		store_rollback(st);
 		return rc;
 	}
+	/* A moderator's repost with Approved: publishes a held article. */
+	if (np->replace_id != 0 && store_modq_close_item(st, "article",
+	    np->msgid, "approved", np->actor) != STORE_OK)
+		goto fail;
 	if (np->hold) {
 		fault_point_hold();
 		if (queue_hold(srv, "article", np->msgid, it->author,

@@ -28,7 +28,6 @@
 #include "article.h"
 #include "log.h"
 #include "modq.h"
-#include "store-modq.h"
 #include "nntp-codes.h"
 #include "nntp-int.h"
 #include "nntp-queue.h"
@@ -491,12 +490,9 @@ after_post(struct conn *c, struct nntp_session *s, struct posting *p)
 	struct reported	 r;
 	char		 msg[256];
 
-	if (p->replace_id != 0) {
-		/* A moderator's repost with Approved: published it. */
-		store_modq_close_item(c->srv->store, "article", p->msgid,
-		    "approved", s->acct.name);
+	/* A moderator's repost with Approved: published and closed. */
+	if (p->replace_id != 0)
 		return;
-	}
 	if (p->report) {
 		refs = article_header_get(&p->a, "References");
 		if (refs != NULL && (lt = strrchr(refs, '<')) != NULL &&
