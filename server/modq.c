@@ -528,23 +528,6 @@ announce_crisis(struct server *srv, int64_t id, const char *hit,
 	    location != NULL ? location : "", hit);
 }
 
-int64_t
-modq_hold(struct server *srv, const char *item_type, const char *item_ref,
-    const char *author, const char *location, const char *excerpt)
-{
-	int64_t	 id;
-
-	if (store_begin(srv->store) != STORE_OK)
-		return -1;
-	if (queue_hold(srv, item_type, item_ref, author, location, excerpt,
-	    &id) != 0 || store_commit(srv->store) != STORE_OK) {
-		store_rollback(srv->store);
-		return -1;
-	}
-	announce_hold(srv, id, item_type, item_ref, author, location);
-	return id;
-}
-
 const char *
 modq_crisis_match(struct server *srv, const char *text, size_t len)
 {
@@ -566,20 +549,6 @@ modq_crisis_flag(struct server *srv, const char *hit, const char *item_type,
 	else
 		log_warnx("modq: crisis flag of %s %s not stored", item_type,
 		    item_ref);
-}
-
-const char *
-modq_crisis_check(struct server *srv, const char *text, size_t len,
-    const char *item_type, const char *item_ref, const char *author,
-    const char *location)
-{
-	const char	*hit;
-
-	if ((hit = modq_crisis_match(srv, text, len)) == NULL)
-		return NULL;
-	modq_crisis_flag(srv, hit, item_type, item_ref, author, location,
-	    text, len);
-	return srv->cf->hotline;
 }
 
 /*

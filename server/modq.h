@@ -53,9 +53,6 @@ int	 modq_report(struct server *, const char *reporter, const char *via,
 	    const char *item_type, const char *item_ref, const char *author,
 	    const char *location, const char *excerpt, const char *reason,
 	    char *msg, size_t msglen);
-int64_t	 modq_hold(struct server *, const char *item_type,
-	    const char *item_ref, const char *author, const char *location,
-	    const char *excerpt);
 /*
  * A held room message M (its account is the author): stored hidden with
  * its queue row -- and a crisis row when CRISIS ("lang:phrase") is set --
@@ -92,14 +89,6 @@ const char *modq_crisis_match(struct server *, const char *text, size_t len);
 void	 modq_crisis_flag(struct server *, const char *hit,
 	    const char *item_type, const char *item_ref, const char *author,
 	    const char *location, const char *text, size_t len);
-/*
- * Check TEXT against the crisis phrases; on a match queue the item at
- * top priority, alert the moderators and return the hotline text the
- * caller shows the author privately.  NULL when nothing matched.
- */
-const char *modq_crisis_check(struct server *, const char *text, size_t len,
-	    const char *item_type, const char *item_ref, const char *author,
-	    const char *location);
 
 /*
  * Probation limits.  A member is new while on probation or within
