@@ -12,6 +12,8 @@
 #include <openssl/rand.h>
 
 #include "account.h"
+#include "hearth.h"
+#include "modq.h"
 #include "xmalloc.h"
 
 #define SALT_LEN	16
@@ -269,4 +271,41 @@ account_fingerprint_norm(const char *in, char out[65])
 	}
 	out[n] = '\0';
 	return n == 64 ? 0 : -1;
+}
+
+int
+account_register(struct server *srv, const char *name, const char *pwhash,
+    const char *via, struct account *a)
+{
+	struct store	*st = srv->store;
+	int		 approval, rc;
+	char		 detail[80];
+
+	approval = strcmp(srv->cf->registration, "approval") == 0;
+	if (store_begin(st) != STORE_OK)
+		return STORE_ERROR;
+	rc = store_account_create(st, name, pwhash, "member", NULL);
+	if (rc == STORE_OK && approval)
+		rc = store_account_set_status(st, name, "active", "pending");
+	if (rc == STORE_OK) {
+		snprintf(detail, sizeof detail, "%s%s", via, approval ?
+		    ", waiting for approval" : "");
+		rc = store_audit(st, name, "account.register", name, detail);
+	}
+	/* New members' first posts wait for a moderator (0: off). */
+	if (rc == STORE_OK && !approval &&
+	    srv->cf->new_member_probation > 0)
+		rc = store_account_set_probation(st, name,
+		    srv->cf->new_member_probation);
+	/* Pending: a sign-up entry in the queue, or no account at all. */
+	if (rc == STORE_OK && approval && modq_signup(srv, name, via) < 0)
+		rc = STORE_ERROR;
+	if (rc == STORE_OK)
+		rc = store_commit(st);
+	else
+		store_rollback(st);
+	if (rc != STORE_OK)
+		return rc == STORE_EXISTS ? STORE_EXISTS : STORE_ERROR;
+	return store_account_get(st, name, a, NULL) == STORE_OK ? STORE_OK :
+	    STORE_ERROR;
 }

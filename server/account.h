@@ -49,4 +49,17 @@ int	 account_authenticate(struct store *, const char *name,
 void	 account_set_cost(int log2n);
 void	 account_cleanup(void);
 
+/*
+ * A member signs up as NAME (password hash PWHASH) over VIA ("irc").
+ * With registration "approval" the account is made pending and queued
+ * for the moderators (a "signup" entry); otherwise it is active, on
+ * probation when new_member_probation is set.  The account, its status,
+ * the audit line and the queue row are one transaction.  STORE_OK with
+ * A filled (caller clears; A->status "pending" while it waits),
+ * STORE_EXISTS when the name is taken, or STORE_ERROR.
+ */
+struct server;
+int	 account_register(struct server *, const char *name,
+	    const char *pwhash, const char *via, struct account *a);
+
 #endif

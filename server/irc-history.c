@@ -151,6 +151,25 @@ session_id(struct irc_client *cl, char *buf, size_t len)
 	    (unsigned long long)cl->conn->id);
 }
 
+void
+irc_history_row(struct irc_client *cl, const char *target, const char *shown,
+    const char *cmd, const char *msgid, int64_t ms, const char *ctags,
+    const char *text, struct chat_msg *m, char *sid, size_t sidlen)
+{
+	session_id(cl, sid, sidlen);
+	memset(m, 0, sizeof *m);
+	m->time = ms;
+	m->msgid = (char *)msgid;
+	m->target = (char *)target;
+	m->command = (char *)cmd;
+	m->source = irc_prefix(cl);
+	m->account = cl->account;
+	m->sender = sid;
+	m->tags = (char *)ctags;
+	m->text = (char *)text;
+	m->shown = (char *)shown;
+}
+
 /*
  * One history row from CL in the current group commit (see
  * store_batch_open() and conn_hold()): TARGET is a channel's folded
@@ -164,18 +183,8 @@ history_insert(struct irc_client *cl, const char *target, const char *shown,
 	struct chat_msg	m;
 	char		sid[64];
 
-	session_id(cl, sid, sizeof sid);
-	memset(&m, 0, sizeof m);
-	m.time = ms;
-	m.msgid = (char *)msgid;
-	m.target = (char *)target;
-	m.command = (char *)cmd;
-	m.source = irc_prefix(cl);
-	m.account = cl->account;
-	m.sender = sid;
-	m.tags = (char *)ctags;
-	m.text = (char *)text;
-	m.shown = (char *)shown;
+	irc_history_row(cl, target, shown, cmd, msgid, ms, ctags, text, &m,
+	    sid, sizeof sid);
 	if (batch_open(cl->is->srv) != 0 ||
 	    store_chat_insert(cl->is->srv->store, &m) != STORE_OK)
 		return -1;

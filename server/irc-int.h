@@ -23,6 +23,7 @@
 #include "irc-map.h"
 #include "irc-msg.h"
 #include "sasl.h"
+#include "screen.h"
 #include "store.h"
 
 #define IRC_NICKLEN		30
@@ -173,15 +174,8 @@ struct irc_client {
 	char			*pending_account; /* sign-up awaiting approval */
 	int			 probation;	/* messages still held */
 	int64_t			 account_created;
-	/*
-	 * Flood watch: a leaky bucket (a message adds 1, the level drains
-	 * at flood_messages per flood_seconds), the last text's hash.
-	 */
-	float			 flood_level;
-	uint32_t		 flood_hash;
-	time_t			 flood_last;
-	int			 flood_repeats;
-	time_t			 flood_first_repeat;
+	/* Flood watch of this connection (see screen.c). */
+	struct screen_flood	 flood;
 	char			*away;		/* NULL: here */
 	uint32_t		 caps;
 	uint32_t		 mark;		/* fan-out de-duplication */
@@ -360,18 +354,21 @@ void	 irc_mod_init(struct irc_server *);
 void	 irc_mod_free(void);
 int	 irc_is_service_nick(struct server *, const char *);
 void	 irc_service_message(struct irc_client *, const char *text);
-void	 irc_mod_checked(struct irc_client *, struct irc_channel *,
-	    const char *msgid, const char *text);
+/*
+ * Screen a message (to room CH when ROOM, else private): fills IN and V,
+ * answers a refusal itself.  See screen.h.
+ */
+enum screen_action irc_mod_screen(struct irc_client *, struct irc_channel *,
+	    int room, const char *text, struct screen_input *,
+	    struct screen_verdict *);
+/* After a room message went out: crisis queue row and hotline. */
+void	 irc_mod_delivered(struct irc_client *, const char *msgid,
+	    const struct screen_input *, const struct screen_verdict *);
 int	 irc_mod_muted(struct irc_client *, struct irc_channel *);
-/* A new member's message that must wait for a moderator: 1 and WHY. */
-int	 irc_mod_must_hold(struct irc_client *, const char *text, char *why,
-	    size_t whylen);
-/* Keep it hidden and queued; the sender is told. */
+/* Keep a held room message hidden and queued; the sender is told. */
 void	 irc_mod_hold(struct irc_client *, struct irc_channel *,
 	    const char *cmd, const char *msgid, int64_t ms, const char *ctags,
-	    const char *text, const char *why);
-/* Flood watch on a message about to go out: 1 when CL was just muted. */
-int	 irc_mod_flood(struct irc_client *, const char *text);
+	    const char *text, const struct screen_verdict *);
 int	 irc_mod_banned(struct irc_client *, struct irc_channel *);
 int	 irc_mod_refuse_banned(struct irc_client *);
 void	 irc_prefix_string(struct irc_client *to, uint8_t, char *, size_t);
@@ -395,6 +392,13 @@ int	 cmd_help(struct irc_client *, struct irc_msg *);
 /* irc-history.c */
 int	 cmd_chathistory(struct irc_client *, struct irc_msg *);
 int	 cmd_redact(struct irc_client *, struct irc_msg *);
+struct chat_msg;
+/* Fill M for a history row from CL (pointers into the arguments and
+ * SID, SIDLEN bytes; TARGET folded; SHOWN NULL for a room). */
+void	 irc_history_row(struct irc_client *, const char *target,
+	    const char *shown, const char *cmd, const char *msgid, int64_t ms,
+	    const char *ctags, const char *text, struct chat_msg *m, char *sid,
+	    size_t sidlen);
 int	 irc_history_store(struct irc_channel *, struct irc_client *,
 	    const char *cmd, const char *msgid, int64_t ms,
 	    const char *ctags, const char *text);

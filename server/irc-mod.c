@@ -8,9 +8,9 @@
  * HIDE, UNHIDE, MUTE, UNMUTE, BAN, UNBAN, WARN, NOTE, LOG); HELP is
  * written from the table.  This file also registers the "chat" hooks of
  * the moderation engine (hiding a message keeps it in the database and
- * tells clients to drop it; approving a held one delivers it), holds a
- * new member's room messages, runs the flood watch, tells applicants of
- * sign-up decisions, the alert sink (notices in the moderators' room),
+ * tells clients to drop it; approving a held one delivers it), turns
+ * the screening verdict (screen.c) into IRC replies and holds, tells
+ * applicants of sign-up decisions, the alert sink (notices in the moderators' room),
  * warnings to members, the erasure and export of chat messages, and the
  * room side of events.
  */
@@ -222,47 +222,19 @@ on_event(struct server *srv, struct notify_msg *m, void *arg)
 }
 
 
-/* Deliver held message M to its room, as sent, and unhide it. */
-static int
-chat_publish(struct server *srv, struct chat_msg *m, char *msg,
-    size_t msglen)
-{
-	struct irc_channel	*ch;
-	struct irc_event	 ev;
-	size_t			 i;
-	int			 rc;
-
-	ch = mod_is != NULL ? irc_channel_find(mod_is, m->target) : NULL;
-	irc_event_init(&ev, ":%s %s %s :%s", m->source, m->command,
-	    ch != NULL ? ch->name : m->target, m->text);
-	snprintf(ev.msgid, sizeof ev.msgid, "%s", m->msgid);
-	ev.account = m->account;
-	ev.ctags = m->tags;
-	rc = store_chat_publish(srv->store, m->msgid, ev.ms);
-	if (rc != STORE_OK) {
-		irc_event_free(&ev);
-		snprintf(msg, msglen, rc == STORE_NOTFOUND ? "Chat message %s "
-		    "is not waiting for approval" : "Database error",
-		    m->msgid);
-		return -1;
-	}
-	if (ch != NULL)
-		for (i = 0; i < ch->nmembers; i++)
-			irc_event_send(&ev, ch->members[i]->cl);
-	irc_event_free(&ev);
-	return 0;
-}
-
-/* Hide or show again a chat message (kept in the database either way). */
+/*
+ * Hide or show again a chat message (kept in the database either way);
+ * approving a held one publishes it in the history.  Only the store is
+ * written here, inside the moderation engine's transaction: chat_done()
+ * shows the result once it is committed.
+ */
 static int
 chat_apply(struct server *srv, const char *ref, const char *action,
     const char *actor, const char *reason, char *msg, size_t msglen)
 {
-	struct chat_msg		 m;
-	struct irc_channel	*ch;
-	struct irc_event	 ev;
-	int			 hide, rc;
-	size_t			 i;
+	struct chat_msg	m;
+	int64_t		ms;
+	int		hide, rc;
 
 	(void)actor;
 	(void)reason;
@@ -280,30 +252,70 @@ chat_apply(struct server *srv, const char *ref, const char *action,
 		snprintf(msg, msglen, "No chat message %s", ref);
 		return -1;
 	}
+	chat_msg_clear(&m);
 	if (strcmp(action, "approve") == 0) {
 		/* A held message: the room hears it now, history keeps it. */
-		rc = chat_publish(srv, &m, msg, msglen);
-		chat_msg_clear(&m);
-		return rc;
+		irc_time_now(NULL, 0, &ms);
+		rc = store_chat_publish(srv->store, ref, ms);
+		if (rc != STORE_OK) {
+			snprintf(msg, msglen, rc == STORE_NOTFOUND ? "Chat "
+			    "message %s is not waiting for approval" :
+			    "Database error", ref);
+			return -1;
+		}
+		return 0;
 	}
 	rc = store_chat_hide(srv->store, ref, hide);
 	/* Rejecting a held message: it stays hidden, as it was. */
 	if (rc == STORE_NOTFOUND && strcmp(action, "reject") == 0)
 		rc = STORE_OK;
 	if (rc == STORE_NOTFOUND) {
-		chat_msg_clear(&m);
 		snprintf(msg, msglen, "Chat message %s is already %s", ref,
 		    hide ? "hidden" : "visible");
 		return -1;
 	}
 	if (rc != STORE_OK) {
-		chat_msg_clear(&m);
 		snprintf(msg, msglen, "Database error");
 		return -1;
 	}
-	/* Clients that understand redaction drop it from their view. */
-	if (hide && mod_is != NULL &&
-	    (ch = irc_channel_find(mod_is, m.target)) != NULL) {
+	return 0;
+}
+
+/*
+ * A decision on chat message REF is committed: an approved one goes to
+ * its room as sent (at the time it was published); clients that
+ * understand redaction drop a hidden one from their view.
+ */
+static void
+chat_done(struct server *srv, const char *ref, const char *action,
+    const char *reason)
+{
+	struct chat_msg		 m;
+	struct irc_channel	*ch;
+	struct irc_event	 ev;
+	size_t			 i;
+
+	(void)reason;
+	if (mod_is == NULL)
+		return;
+	memset(&m, 0, sizeof m);
+	if (store_chat_get(srv->store, ref, &m) != STORE_OK)
+		return;
+	ch = irc_channel_find(mod_is, m.target);
+	if (strcmp(action, "approve") == 0) {
+		irc_event_init(&ev, ":%s %s %s :%s", m.source, m.command,
+		    ch != NULL ? ch->name : m.target, m.text);
+		snprintf(ev.msgid, sizeof ev.msgid, "%s", m.msgid);
+		ev.ms = m.time;
+		irc_time_format(m.time, ev.time, sizeof ev.time);
+		ev.account = m.account;
+		ev.ctags = m.tags;
+		if (ch != NULL)
+			for (i = 0; i < ch->nmembers; i++)
+				irc_event_send(&ev, ch->members[i]->cl);
+		irc_event_free(&ev);
+	} else if ((strcmp(action, "hide") == 0 ||
+	    strcmp(action, "reject") == 0) && ch != NULL) {
 		irc_event_init(&ev, ":%s REDACT %s %s :hidden by the moderators",
 		    service_prefix(srv), ch->name, ref);
 		for (i = 0; i < ch->nmembers; i++)
@@ -313,24 +325,62 @@ chat_apply(struct server *srv, const char *ref, const char *action,
 		irc_event_free(&ev);
 	}
 	chat_msg_clear(&m);
-	return 0;
 }
 
-static const struct modq_ops chat_ops = { "chat", chat_apply };
+static const struct modq_ops chat_ops = { "chat", chat_apply, chat_done };
 
-/* Safety net for a room message just sent: hotline to the author. */
-void
-irc_mod_checked(struct irc_client *cl, struct irc_channel *ch,
-    const char *msgid, const char *text)
+/* The crisis hotline, privately, when the safety net matched. */
+static void
+tell_hotline(struct irc_client *cl, const struct screen_verdict *v)
 {
-	struct server	*srv = cl->conn->srv;
-	const char	*hotline;
-
-	hotline = modq_crisis_check(srv, text, strlen(text), "chat", msgid,
-	    cl->account != NULL ? cl->account : irc_nick(cl), ch->name);
-	if (hotline != NULL)
+	if ((v->flags & SCREEN_F_CRISIS) && v->hotline != NULL)
 		tell(cl, "You are not alone. %s The moderators have been "
-		    "told and will check on you.", hotline);
+		    "told and will check on you.", v->hotline);
+}
+
+/*
+ * Screen a message of CL before it goes out (screen.c decides): to room
+ * CH when ROOM is set, else a private or status message (flood watch
+ * only).  A refusal is answered here; a hold or a delivery is the
+ * caller's to carry out (irc_mod_hold(), irc_mod_delivered()).
+ */
+enum screen_action
+irc_mod_screen(struct irc_client *cl, struct irc_channel *ch, int room,
+    const char *text, struct screen_input *in,
+    struct screen_verdict *v)
+{
+	memset(in, 0, sizeof *in);
+	in->kind = room ? SCREEN_ROOM : SCREEN_PRIVATE;
+	in->account = cl->account;
+	in->nick = irc_nick(cl);
+	in->host = cl->host;
+	in->role = irc_role_name(cl);
+	in->probation = cl->probation;
+	in->created = cl->account_created;
+	in->where = ch != NULL ? ch->name : NULL;
+	in->flood = &cl->flood;
+	in->text = text;
+	in->len = strlen(text);
+	screen_words(cl->conn->srv, in, v);
+	cl->probation = v->probation;
+	if (v->action == SCREEN_REFUSE && (v->flags & SCREEN_F_FLOOD)) {
+		irc_sendf(cl, ":%s FAIL PRIVMSG MUTED :You are muted for %d "
+		    "minutes (%s); a moderator will look at it",
+		    irc_srvname(cl), v->mute_minutes, v->reason);
+		tell(cl, "You are muted everywhere for %d minutes (%s). A "
+		    "moderator will look at it; the mute lifts by itself.",
+		    v->mute_minutes, v->reason);
+	}
+	return v->action;
+}
+
+/* A room message went out: the safety net's queue row and hotline. */
+void
+irc_mod_delivered(struct irc_client *cl, const char *msgid,
+    const struct screen_input *in, const struct screen_verdict *v)
+{
+	screen_delivered(cl->conn->srv, in, v, "chat", msgid);
+	tell_hotline(cl, v);
 }
 
 /* Muted in this room (or everywhere)? */
@@ -342,159 +392,32 @@ irc_mod_muted(struct irc_client *cl, struct irc_channel *ch)
 }
 
 /*
- * Must this room message of a new member wait for a moderator?  While
- * on probation every message does (the count is read again, as
- * approvals count it down); in the first probation_days, one with too
- * many links or e-mail addresses does.
- */
-int
-irc_mod_must_hold(struct irc_client *cl, const char *text, char *why,
-    size_t whylen)
-{
-	struct server	*srv = cl->conn->srv;
-	struct account	 a;
-
-	if (cl->account == NULL || cl->role != ROLE_MEMBER)
-		return 0;
-	if (!modq_is_new_member(srv, "member", cl->probation,
-	    cl->account_created))
-		return 0;
-	if (cl->probation > 0 && store_account_get(srv->store, cl->account,
-	    &a, NULL) == STORE_OK) {
-		cl->probation = a.probation;
-		account_clear(&a);
-	}
-	if (modq_over_link_limit(srv, text, strlen(text), why, whylen))
-		return 1;
-	if (cl->probation > 0) {
-		snprintf(why, whylen, "new member on probation");
-		return 1;
-	}
-	return 0;
-}
-
-/*
- * Keep a held room message: stored hidden (with its msgid) and queued.
- * Approval shows it to the room and puts it in the history (chat_apply).
+ * Keep a held room message: stored hidden (with its msgid) together with
+ * its queue row, in one transaction (modq_hold_chat()).  Approval shows
+ * it to the room and puts it in the history (chat_apply).
  */
 void
 irc_mod_hold(struct irc_client *cl, struct irc_channel *ch, const char *cmd,
     const char *msgid, int64_t ms, const char *ctags, const char *text,
-    const char *why)
+    const struct screen_verdict *v)
 {
-	struct server	*srv = cl->conn->srv;
+	struct chat_msg	m;
+	char		sid[64];
 
-	if (store_begin(srv->store) != STORE_OK ||
-	    irc_history_store(ch, cl, cmd, msgid, ms, ctags, text) != 0 ||
-	    store_chat_hide(srv->store, msgid, 1) != STORE_OK ||
-	    store_commit(srv->store) != STORE_OK) {
-		store_rollback(srv->store);
+	irc_history_row(cl, ch->fold, NULL, cmd, msgid, ms, ctags, text, &m,
+	    sid, sizeof sid);
+	if (modq_hold_chat(cl->conn->srv, &m, ch->name, v->crisis) != 0) {
 		irc_fail(cl, cmd, "MESSAGE_ERROR", ch->name, "Your message "
 		    "could not be stored; it was not sent");
 		return;
 	}
-	modq_hold(srv, "chat", msgid, cl->account, ch->name, text);
 	irc_sendf(cl, ":%s NOTE %s MESSAGE_HELD %s %s :Your message waits "
 	    "for a moderator (%s); the room sees it once approved",
-	    irc_srvname(cl), cmd, ch->name, msgid, why);
+	    irc_srvname(cl), cmd, ch->name, msgid, v->reason);
 	tell(cl, "Your message to %s waits for a moderator (%s); the room "
-	    "sees it once approved.", ch->name, why);
+	    "sees it once approved.", ch->name, v->reason);
 	/* The safety net looks at held words too. */
-	irc_mod_checked(cl, ch, msgid, text);
-}
-
-/* FNV-1a of a message, for "the same text again". */
-static uint32_t
-text_hash(const char *s)
-{
-	uint32_t	h = 2166136261u;
-
-	for (; *s != '\0'; s++)
-		h = (h ^ (unsigned char)*s) * 16777619u;
-	return h;
-}
-
-/* Texts shorter than this never count as repeats ("yes", "thanks"). */
-#define FLOOD_MIN_REPEAT_LEN	12
-
-/*
- * The flood watch: more than flood_messages messages within
- * flood_seconds, or the same text flood_repeats times in a row within
- * flood_repeat_seconds, mutes the sender everywhere for flood_mute
- * seconds (actor "system"), queues a review and alerts the moderators.
- * Returns 1 when CL was just muted (the message is dropped).
- */
-int
-irc_mod_flood(struct irc_client *cl, const char *text)
-{
-	struct server	*srv = cl->conn->srv;
-	const struct config *cf = srv->cf;
-	time_t		 now = time(NULL);
-	uint32_t	 h;
-	double		 level;
-	char		 reason[160], msg[300], target[300];
-	int		 flooded = 0;
-
-	if (cl->role >= ROLE_MODERATOR)
-		return 0;
-	if (cf->flood_messages > 0 && cf->flood_seconds > 0) {
-		/*
-		 * A leaky bucket: 4 bytes a client instead of a ring of
-		 * times.  It drains flood_messages per flood_seconds, so
-		 * more than flood_messages at once, or a steady rate above
-		 * that, fills it.
-		 */
-		level = cl->flood_level - (double)(now - cl->flood_last) *
-		    cf->flood_messages / cf->flood_seconds;
-		cl->flood_level = (float)(level > 0 ? level : 0) + 1;
-		cl->flood_last = now;
-		if (cl->flood_level > (float)cf->flood_messages) {
-			snprintf(reason, sizeof reason, "flood: more than %d "
-			    "messages in %d seconds", cf->flood_messages,
-			    cf->flood_seconds);
-			flooded = 1;
-		}
-	}
-	if (!flooded && cf->flood_repeats > 0 &&
-	    strlen(text) >= FLOOD_MIN_REPEAT_LEN) {
-		h = text_hash(text);
-		if (h == cl->flood_hash && now - cl->flood_first_repeat <
-		    cf->flood_repeat_seconds)
-			cl->flood_repeats++;
-		else {
-			cl->flood_hash = h;
-			cl->flood_repeats = 1;
-			cl->flood_first_repeat = now;
-		}
-		if (cl->flood_repeats >= cf->flood_repeats) {
-			snprintf(reason, sizeof reason, "spam: the same text "
-			    "%d times", cl->flood_repeats);
-			flooded = 1;
-		}
-	}
-	if (!flooded)
-		return 0;
-	cl->flood_level = 0;
-	cl->flood_repeats = 0;
-	cl->flood_hash = 0;
-	if (cl->account != NULL)
-		snprintf(target, sizeof target, "%s", cl->account);
-	else
-		snprintf(target, sizeof target, "*!*@%s", cl->host != NULL ?
-		    cl->host : "*");
-	if (modq_sanction(srv, "mute", target, "*", cf->flood_mute, "system",
-	    reason, msg, sizeof msg) != 0) {
-		log_warnx("irc: automatic mute failed: %s", msg);
-		return 0;
-	}
-	modq_flag(srv, "user", target, cl->account, NULL, text, reason);
-	irc_sendf(cl, ":%s FAIL PRIVMSG MUTED :You are muted for %d minutes "
-	    "(%s); a moderator will look at it", irc_srvname(cl),
-	    (cf->flood_mute + 59) / 60, reason);
-	tell(cl, "You are muted everywhere for %d minutes (%s). A moderator "
-	    "will look at it; the mute lifts by itself.",
-	    (cf->flood_mute + 59) / 60, reason);
-	return 1;
+	tell_hotline(cl, v);
 }
 
 /* Banned from this room (or everywhere)? */

@@ -294,7 +294,7 @@ cmd_register(struct irc_client *cl, struct irc_msg *m)
 	struct account	 a;
 	const char	*name = m->params[0], *pw = m->params[2];
 	char		 why[256], *hash;
-	int		 rc, approval;
+	int		 rc;
 
 	if (strcmp(name, "*") == 0) {
 		if (cl->nick[0] == '\0') {
@@ -348,45 +348,24 @@ cmd_register(struct irc_client *cl, struct irc_msg *m)
 		    "Try again later");
 		return CONN_OK;
 	}
-	/* A sign-up for approval is made pending in one transaction. */
-	approval = strcmp(srv->cf->registration, "approval") == 0;
-	if (approval && store_begin(srv->store) != STORE_OK) {
-		free(hash);
-		irc_fail(cl, "REGISTER", "TEMPORARILY_UNAVAILABLE", name,
-		    "Try again later");
-		return CONN_OK;
-	}
-	rc = store_account_create(srv->store, name, hash, "member", NULL);
+	/* The sign-up service: active, or pending and queued. */
+	rc = account_register(srv, name, hash, "irc", &a);
 	free(hash);
-	if (approval && rc == STORE_OK)
-		rc = store_account_set_status(srv->store, name, "active",
-		    "pending");
-	if (approval && rc == STORE_OK)
-		rc = store_audit(srv->store, name, "account.register", name,
-		    "irc, waiting for approval");
-	if (approval && (rc != STORE_OK || store_commit(srv->store) !=
-	    STORE_OK)) {
-		store_rollback(srv->store);
-		if (rc == STORE_OK)
-			rc = STORE_ERROR;
-	}
 	if (rc == STORE_EXISTS) {
 		irc_fail(cl, "REGISTER", "ACCOUNT_EXISTS", name,
 		    "That account name is taken");
 		return CONN_OK;
 	}
-	if (rc != STORE_OK || store_account_get(srv->store, name, &a, NULL) !=
-	    STORE_OK) {
+	if (rc != STORE_OK) {
 		irc_fail(cl, "REGISTER", "TEMPORARILY_UNAVAILABLE", name,
 		    "Try again later");
 		return CONN_OK;
 	}
-	if (approval) {
+	if (a.status != NULL && strcmp(a.status, "pending") == 0) {
 		/*
 		 * Pending: it cannot sign in anywhere (a wrong password looks
 		 * the same) until a moderator approves the sign-up.
 		 */
-		modq_signup(srv, a.name, "irc");
 		free(cl->pending_account);
 		cl->pending_account = xstrdup(a.name);
 		irc_sendf(cl, ":%s REGISTER VERIFICATION_REQUIRED %s :Thank "
@@ -396,12 +375,6 @@ cmd_register(struct irc_client *cl, struct irc_msg *m)
 		account_clear(&a);
 		return CONN_OK;
 	}
-	store_audit(srv->store, a.name, "account.register", a.name, "irc");
-	/* New members' first posts wait for a moderator (0: off). */
-	if (srv->cf->new_member_probation > 0 &&
-	    store_account_set_probation(srv->store, a.name,
-	    srv->cf->new_member_probation) == STORE_OK)
-		a.probation = srv->cf->new_member_probation;
 	irc_sendf(cl, ":%s REGISTER SUCCESS %s :Account created; it works "
 	    "for the newsgroups too", irc_srvname(cl), a.name);
 	irc_login(cl, &a);

@@ -346,7 +346,8 @@ message_channel(struct irc_client *cl, const char *cmd, const char *target,
 	struct irc_member	*mb, *to;
 	struct irc_event	 ev;
 	const char		*why_not, *name = target;
-	char			 why[160];
+	struct screen_input	 in;
+	struct screen_verdict	 v;
 	int			 tagmsg = (strcmp(cmd, "TAGMSG") == 0);
 	size_t			 i;
 
@@ -364,7 +365,9 @@ message_channel(struct irc_client *cl, const char *cmd, const char *target,
 			    why_not);
 		return CONN_OK;
 	}
-	if (!tagmsg && irc_mod_flood(cl, text))
+	/* One screening, one verdict (a status message: flood only). */
+	if (!tagmsg && irc_mod_screen(cl, ch, need == 0, text, &in, &v) ==
+	    SCREEN_REFUSE)
 		return CONN_OK;
 	if (tagmsg)
 		irc_event_init(&ev, ":%s TAGMSG %s", irc_prefix(cl), target);
@@ -376,9 +379,8 @@ message_channel(struct irc_client *cl, const char *cmd, const char *target,
 	ev.ctags = ctags;
 	ev.bot = (cl->flags & CL_BOT) != 0;
 	/* A new member's message may wait for a moderator first. */
-	if (!tagmsg && need == 0 && irc_mod_must_hold(cl, text, why,
-	    sizeof why)) {
-		irc_mod_hold(cl, ch, cmd, ev.msgid, ev.ms, ctags, text, why);
+	if (!tagmsg && v.action == SCREEN_HOLD) {
+		irc_mod_hold(cl, ch, cmd, ev.msgid, ev.ms, ctags, text, &v);
 		irc_event_free(&ev);
 		return CONN_OK;
 	}
@@ -411,7 +413,7 @@ message_channel(struct irc_client *cl, const char *cmd, const char *target,
 		irc_event_send(&ev, cl);
 	/* The safety net: it never stops a message, it cares for its author. */
 	if (!tagmsg && need == 0)
-		irc_mod_checked(cl, ch, ev.msgid, text);
+		irc_mod_delivered(cl, ev.msgid, &in, &v);
 	irc_event_free(&ev);
 	return CONN_OK;
 }
@@ -422,6 +424,8 @@ message_user(struct irc_client *cl, const char *cmd, const char *target,
 {
 	struct irc_client	*to;
 	struct irc_event	 ev;
+	struct screen_input	 in;
+	struct screen_verdict	 v;
 	int			 tagmsg = (strcmp(cmd, "TAGMSG") == 0);
 
 	if (irc_is_service_nick(cl->conn->srv, target)) {
@@ -442,7 +446,8 @@ message_user(struct irc_client *cl, const char *cmd, const char *target,
 		    "moderators for now");
 		return CONN_OK;
 	}
-	if (!tagmsg && irc_mod_flood(cl, text))
+	if (!tagmsg && irc_mod_screen(cl, NULL, 0, text, &in, &v) ==
+	    SCREEN_REFUSE)
 		return CONN_OK;
 	if (tagmsg)
 		irc_event_init(&ev, ":%s TAGMSG %s", irc_prefix(cl), to->nick);

@@ -2,6 +2,7 @@
  * modq.c -- the moderation engine: one queue, one audit log.
  */
 #include <ctype.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +43,7 @@ struct modq_state {
 	struct sanction		*sanctions;	/* active, cached */
 	size_t			 nsanctions;
 	struct event		*ev_expire;
+	int			 fault_hold;	/* tests: HEARTH_FAULT=hold */
 };
 
 /* One engine per process: hearthd has one server. */
@@ -108,6 +110,21 @@ alert(struct server *srv, const char *fmt, ...)
 	log_info("modq: %s", buf);
 	if (mq.alert != NULL)
 		mq.alert(srv, buf);
+}
+
+/*
+ * Fault injection for the crash tests: with HEARTH_FAULT=hold in the
+ * environment at start-up the server kills itself in the middle of a
+ * hold's transaction (after the item is stored and hidden, before its
+ * queue row).  Inert unless that variable is set.
+ */
+static void
+fault_point_hold(void)
+{
+	if (mq.fault_hold) {
+		log_warnx("modq: HEARTH_FAULT=hold: killing the server now");
+		raise(SIGKILL);
+	}
 }
 
 /* A short single-line excerpt of LEN bytes at S (xmalloc'd). */
@@ -237,18 +254,17 @@ static int
 account_apply(struct server *srv, const char *ref, const char *action,
     const char *actor, const char *reason, char *msg, size_t msglen)
 {
-	int	rc, approved;
+	int	rc;
 
 	(void)actor;
+	(void)reason;
 	if (strcmp(action, "approve") == 0) {
-		approved = 1;
 		rc = store_account_set_status(srv->store, ref, "pending",
 		    "active");
 		if (rc == STORE_OK && srv->cf->new_member_probation > 0)
 			store_account_set_probation(srv->store, ref,
 			    srv->cf->new_member_probation);
 	} else if (strcmp(action, "reject") == 0) {
-		approved = 0;
 		rc = store_account_delete_pending(srv->store, ref);
 	} else {
 		snprintf(msg, msglen, "A sign-up is approved or rejected, not "
@@ -263,12 +279,21 @@ account_apply(struct server *srv, const char *ref, const char *action,
 		snprintf(msg, msglen, "Database error");
 		return -1;
 	}
-	if (mq.account_hook != NULL)
-		mq.account_hook(srv, ref, approved, reason);
 	return 0;
 }
 
-static const struct modq_ops account_ops = { "account", account_apply };
+/* After the decision is committed: the applicant hears of it. */
+static void
+account_done(struct server *srv, const char *ref, const char *action,
+    const char *reason)
+{
+	if (mq.account_hook != NULL)
+		mq.account_hook(srv, ref, strcmp(action, "approve") == 0,
+		    reason);
+}
+
+static const struct modq_ops account_ops = { "account", account_apply,
+	account_done };
 
 int64_t
 modq_signup(struct server *srv, const char *name, const char *via)
@@ -322,6 +347,10 @@ modq_init(struct server *srv, char *err, size_t errlen)
 	} else
 		mq.safety = safety_empty();
 	modq_register(&account_ops);
+	mq.fault_hold = getenv("HEARTH_FAULT") != NULL &&
+	    strcmp(getenv("HEARTH_FAULT"), "hold") == 0;
+	if (mq.fault_hold)
+		log_warnx("modq: fault injection HEARTH_FAULT=hold is on");
 	modq_expire(srv);
 	mq.ev_expire = event_new(srv->base, -1, EV_PERSIST, expire_cb, srv);
 	event_add(mq.ev_expire, &tv);
@@ -359,6 +388,17 @@ apply(struct server *srv, const char *item_type, const char *ref,
 	return ops->apply(srv, ref, action, actor, reason, msg, msglen);
 }
 
+/* After ACTION on an item is committed: its protocol's live part. */
+static void
+applied(struct server *srv, const char *item_type, const char *ref,
+    const char *action, const char *reason)
+{
+	const struct modq_ops	*ops = ops_for(item_type);
+
+	if (ops != NULL && ops->done != NULL)
+		ops->done(srv, ref, action, reason);
+}
+
 int
 modq_report(struct server *srv, const char *reporter, const char *via,
     const char *item_type, const char *item_ref, const char *author,
@@ -368,7 +408,7 @@ modq_report(struct server *srv, const char *reporter, const char *via,
 	struct store	*st = srv->store;
 	int64_t		 id;
 	int		 isnew, rc, n;
-	char		*ex = excerpt_of(excerpt), why[256];
+	char		*ex = excerpt_of(excerpt), why[256] = "";
 
 	if (author != NULL && strcasecmp(author, reporter) == 0) {
 		free(ex);
@@ -406,67 +446,193 @@ modq_report(struct server *srv, const char *reporter, const char *via,
 	    "to the moderators; the author is not told who reported",
 	    (long long)id);
 	if (n >= srv->cf->report_autohide && srv->cf->report_autohide > 0) {
-		if (apply(srv, item_type, item_ref, "hide", "auto",
-		    "several reports", why, sizeof why) == 0) {
-			store_audit(st, "auto", "hide", item_ref,
-			    "hidden pending review after several reports");
+		/* Hidden and audited together, or not at all. */
+		if (store_begin(st) != STORE_OK ||
+		    apply(srv, item_type, item_ref, "hide", "auto",
+		    "several reports", why, sizeof why) != 0 ||
+		    store_audit(st, "auto", "hide", item_ref,
+		    "hidden pending review after several reports") !=
+		    STORE_OK || store_commit(st) != STORE_OK) {
+			store_rollback(st);
+			log_warnx("modq: auto-hide of %s failed: %s",
+			    item_ref, why[0] != '\0' ? why : "database error");
+		} else {
+			applied(srv, item_type, item_ref, "hide",
+			    "several reports");
 			alert(srv, "queue #%lld: %s %s hidden pending review "
 			    "(%d reports)", (long long)id, item_type, item_ref,
 			    n);
-		} else
-			log_warnx("modq: auto-hide of %s failed: %s",
-			    item_ref, why);
+		}
 	}
 	return 0;
 }
 
-int64_t
-modq_hold(struct server *srv, const char *item_type, const char *item_ref,
-    const char *author, const char *location, const char *excerpt)
+/*
+ * The queue row of a held item and its audit line, in the caller's
+ * transaction (no alert: that goes out once it is committed).
+ */
+static int
+queue_hold(struct server *srv, const char *item_type, const char *item_ref,
+    const char *author, const char *location, const char *excerpt,
+    int64_t *id)
 {
-	int64_t	 id;
-	int	 isnew;
+	int	 isnew, rc;
 	char	*ex = excerpt_of(excerpt);
 
-	if (store_modq_upsert(srv->store, "held", item_type, item_ref, author,
-	    location, ex, &id, &isnew) != STORE_OK) {
-		free(ex);
-		return -1;
-	}
+	rc = store_modq_upsert(srv->store, "held", item_type, item_ref,
+	    author, location, ex, id, &isnew);
 	free(ex);
-	store_audit(srv->store, author, "hold", item_ref, location);
+	if (rc != STORE_OK || store_audit(srv->store, author, "hold",
+	    item_ref, location) != STORE_OK)
+		return -1;
+	return 0;
+}
+
+static void
+announce_hold(struct server *srv, int64_t id, const char *item_type,
+    const char *item_ref, const char *author, const char *location)
+{
 	alert(srv, "queue #%lld: %s %s by %s held for approval%s%s",
 	    (long long)id, item_type, item_ref, author != NULL ? author : "?",
 	    location != NULL ? " in " : "", location != NULL ? location : "");
-	return id;
 }
 
-const char *
-modq_crisis_check(struct server *srv, const char *text, size_t len,
+/* The crisis queue row of an item whose TEXT matched HIT (LEN bytes). */
+static int
+queue_crisis(struct server *srv, const char *hit, const char *item_type,
+    const char *item_ref, const char *author, const char *location,
+    const char *text, size_t len, int64_t *id)
+{
+	int	 isnew, rc;
+	char	*ex;
+
+	/* TEXT may be an article body: LEN bytes, not NUL-terminated. */
+	ex = excerpt_of_n(text, len);
+	rc = store_modq_upsert(srv->store, "crisis", item_type, item_ref,
+	    author, location, ex, id, &isnew);
+	free(ex);
+	if (rc != STORE_OK || store_audit(srv->store, "safety-net",
+	    "crisis.flag", item_ref, hit) != STORE_OK)
+		return -1;
+	return 0;
+}
+
+static void
+announce_crisis(struct server *srv, int64_t id, const char *hit,
     const char *item_type, const char *item_ref, const char *author,
     const char *location)
 {
-	const char	*hit;
-	int64_t		 id;
-	int		 isnew;
-	char		*ex;
+	alert(srv, "CRISIS queue #%lld: %s %s by %s%s%s matched \"%s\" - "
+	    "please check on them", (long long)id, item_type, item_ref,
+	    author != NULL ? author : "?", location != NULL ? " in " : "",
+	    location != NULL ? location : "", hit);
+}
 
-	if ((hit = safety_match(mq.safety, text, len)) == NULL)
-		return NULL;
-	/* TEXT may be an article body: LEN bytes, not NUL-terminated. */
-	ex = excerpt_of_n(text, len);
-	if (store_modq_upsert(srv->store, "crisis", item_type, item_ref,
-	    author, location, ex, &id, &isnew) == STORE_OK) {
-		store_audit(srv->store, "safety-net", "crisis.flag", item_ref,
-		    hit);
-		alert(srv, "CRISIS queue #%lld: %s %s by %s%s%s matched "
-		    "\"%s\" - please check on them", (long long)id, item_type,
-		    item_ref, author != NULL ? author : "?",
-		    location != NULL ? " in " : "",
-		    location != NULL ? location : "", hit);
+const char *
+modq_crisis_match(struct server *srv, const char *text, size_t len)
+{
+	(void)srv;
+	return text != NULL ? safety_match(mq.safety, text, len) : NULL;
+}
+
+void
+modq_crisis_flag(struct server *srv, const char *hit, const char *item_type,
+    const char *item_ref, const char *author, const char *location,
+    const char *text, size_t len)
+{
+	int64_t	id;
+
+	if (queue_crisis(srv, hit, item_type, item_ref, author, location,
+	    text, len, &id) == 0)
+		announce_crisis(srv, id, hit, item_type, item_ref, author,
+		    location);
+	else
+		log_warnx("modq: crisis flag of %s %s not stored", item_type,
+		    item_ref);
+}
+
+/*
+ * A held room message: the line stored hidden and its queue row (and a
+ * crisis row when CRISIS is set) in one transaction, so a crash leaves
+ * both or neither.  Alerts go out after the commit.
+ */
+int
+modq_hold_chat(struct server *srv, const struct chat_msg *m,
+    const char *location, const char *crisis)
+{
+	struct store	*st = srv->store;
+	int64_t		 hold_id, crisis_id = 0;
+	const char	*author = m->account;
+
+	if (store_begin(st) != STORE_OK)
+		return -1;
+	if (store_chat_insert(st, m) != STORE_OK ||
+	    store_chat_hide(st, m->msgid, 1) != STORE_OK)
+		goto fail;
+	fault_point_hold();
+	if (queue_hold(srv, "chat", m->msgid, author, location, m->text,
+	    &hold_id) != 0 || (crisis != NULL && queue_crisis(srv, crisis,
+	    "chat", m->msgid, author, location, m->text, strlen(m->text),
+	    &crisis_id) != 0) || store_commit(st) != STORE_OK)
+		goto fail;
+	announce_hold(srv, hold_id, "chat", m->msgid, author, location);
+	if (crisis != NULL)
+		announce_crisis(srv, crisis_id, crisis, "chat", m->msgid,
+		    author, location);
+	return 0;
+fail:
+	store_rollback(st);
+	log_warnx("modq: held message %s not stored", m->msgid);
+	return -1;
+}
+
+/*
+ * A member's article: stored (held or published) together with its
+ * queue rows -- "held" when NP->hold, "crisis" when IT->crisis; a
+ * moderator's repost that approves a held one closes its entries -- in
+ * one transaction.  The store's result: STORE_OK, STORE_EXISTS or
+ * STORE_ERROR (nothing written).  Alerts go out after the commit.
+ */
+int
+modq_post_article(struct server *srv, const struct nntp_post *np,
+    const struct modq_article *it)
+{
+	struct store	*st = srv->store;
+	int64_t		 hold_id = 0, crisis_id = 0;
+	int		 rc;
+
+	if (store_begin(st) != STORE_OK)
+		return STORE_ERROR;
+	if ((rc = store_nntp_post(st, np)) != STORE_OK) {
+		store_rollback(st);
+		return rc;
 	}
-	free(ex);
-	return srv->cf->hotline;
+	/* A moderator's repost with Approved: publishes a held article. */
+	if (np->replace_id != 0 && store_modq_close_item(st, "article",
+	    np->msgid, "approved", np->actor) != STORE_OK)
+		goto fail;
+	if (np->hold) {
+		fault_point_hold();
+		if (queue_hold(srv, "article", np->msgid, it->author,
+		    it->location, it->excerpt, &hold_id) != 0)
+			goto fail;
+	}
+	if (it->crisis != NULL && queue_crisis(srv, it->crisis, "article",
+	    np->msgid, it->author, it->location, it->crisis_text,
+	    it->crisis_len, &crisis_id) != 0)
+		goto fail;
+	if (store_commit(st) != STORE_OK)
+		goto fail;
+	if (np->hold)
+		announce_hold(srv, hold_id, "article", np->msgid, it->author,
+		    it->location);
+	if (it->crisis != NULL)
+		announce_crisis(srv, crisis_id, it->crisis, "article",
+		    np->msgid, it->author, it->location);
+	return STORE_OK;
+fail:
+	store_rollback(st);
+	return STORE_ERROR;
 }
 
 int
@@ -508,7 +674,7 @@ modq_decide(struct server *srv, int64_t id, const char *action,
 {
 	char	*kind = NULL, *type = NULL, *ref = NULL, *author = NULL;
 	char	 audit_action[32];
-	int	 open, rc = -1;
+	int	 open, rc = -1, applies;
 	const char *resolution;
 
 	if (store_modq_item(srv->store, id, &kind, &type, &ref, &author,
@@ -541,26 +707,40 @@ modq_decide(struct server *srv, int64_t id, const char *action,
 	/*
 	 * Approving a report means the reported item is fine (nothing to
 	 * publish); approving a held item publishes it, approving a
-	 * sign-up activates the account.
+	 * sign-up activates the account.  The item's change, the entry's
+	 * closing, the probation count and the audit line are one
+	 * transaction; the item's protocol shows the result (delivers the
+	 * message, tells the applicant) only once it is committed.
 	 */
-	if (strcmp(action, "dismiss") != 0 &&
+	applies = strcmp(action, "dismiss") != 0 &&
 	    !(strcmp(kind, "held") != 0 && strcmp(kind, "signup") != 0 &&
-	    strcmp(action, "approve") == 0) &&
-	    apply(srv, type, ref, action, actor, reason, msg, msglen) != 0)
-		goto out;
-	if (store_modq_close(srv->store, id, resolution, actor) != STORE_OK) {
+	    strcmp(action, "approve") == 0);
+	if (store_begin(srv->store) != STORE_OK) {
 		snprintf(msg, msglen, "Database error");
 		goto out;
 	}
-	if (strcmp(action, "hide") == 0 || strcmp(action, "reject") == 0)
-		store_modq_close_item(srv->store, type, ref, resolution,
-		    actor);
+	if (applies && apply(srv, type, ref, action, actor, reason, msg,
+	    msglen) != 0) {
+		store_rollback(srv->store);
+		goto out;
+	}
+	if (store_modq_close(srv->store, id, resolution, actor) != STORE_OK)
+		goto dberr;
+	if ((strcmp(action, "hide") == 0 || strcmp(action, "reject") == 0) &&
+	    store_modq_close_item(srv->store, type, ref, resolution,
+	    actor) != STORE_OK)
+		goto dberr;
 	/* An approved post of a member on probation counts down. */
 	if (strcmp(kind, "held") == 0 && strcmp(action, "approve") == 0 &&
-	    author != NULL)
-		store_account_probation_done(srv->store, author);
+	    author != NULL && store_account_probation_done(srv->store,
+	    author) == STORE_ERROR)
+		goto dberr;
 	snprintf(audit_action, sizeof audit_action, "%s", action);
-	store_audit(srv->store, actor, audit_action, ref, reason);
+	if (store_audit(srv->store, actor, audit_action, ref, reason) !=
+	    STORE_OK || store_commit(srv->store) != STORE_OK)
+		goto dberr;
+	if (applies)
+		applied(srv, type, ref, action, reason);
 	/* The author of a refused post or message hears why. */
 	if (strcmp(kind, "held") == 0 && strcmp(action, "reject") == 0 &&
 	    author != NULL && mq.notify != NULL) {
@@ -575,6 +755,10 @@ modq_decide(struct server *srv, int64_t id, const char *action,
 	    resolution);
 	alert(srv, "queue #%lld %s by %s", (long long)id, resolution, actor);
 	rc = 0;
+	goto out;
+dberr:
+	store_rollback(srv->store);
+	snprintf(msg, msglen, "Database error");
 out:
 	free(kind);
 	free(type);
@@ -592,13 +776,25 @@ modq_item_action(struct server *srv, const char *item_type,
 		snprintf(msg, msglen, "Unknown action %s", action);
 		return -1;
 	}
-	if (apply(srv, item_type, item_ref, action, actor, reason, msg,
-	    msglen) != 0)
+	/* The change, the queue entries it closes and the audit: one. */
+	if (store_begin(srv->store) != STORE_OK) {
+		snprintf(msg, msglen, "Database error");
 		return -1;
-	if (strcmp(action, "hide") == 0)
-		store_modq_close_item(srv->store, item_type, item_ref,
-		    "hidden", actor);
-	store_audit(srv->store, actor, action, item_ref, reason);
+	}
+	if (apply(srv, item_type, item_ref, action, actor, reason, msg,
+	    msglen) != 0) {
+		store_rollback(srv->store);
+		return -1;
+	}
+	if ((strcmp(action, "hide") == 0 && store_modq_close_item(srv->store,
+	    item_type, item_ref, "hidden", actor) != STORE_OK) ||
+	    store_audit(srv->store, actor, action, item_ref, reason) !=
+	    STORE_OK || store_commit(srv->store) != STORE_OK) {
+		store_rollback(srv->store);
+		snprintf(msg, msglen, "Database error");
+		return -1;
+	}
+	applied(srv, item_type, item_ref, action, reason);
 	snprintf(msg, msglen, "%s %s %s", item_type, item_ref,
 	    strcmp(action, "hide") == 0 ? "hidden" : "visible again");
 	return 0;

@@ -24,6 +24,14 @@ struct modq_ops {
 	int		(*apply)(struct server *, const char *ref,
 			    const char *action, const char *actor,
 			    const char *reason, char *msg, size_t msglen);
+	/*
+	 * Optional: called once the transaction that APPLY wrote into
+	 * is committed, for what people see live (deliver the approved
+	 * message, drop the hidden one from clients' views).  APPLY
+	 * must only write to the store.
+	 */
+	void		(*done)(struct server *, const char *ref,
+			    const char *action, const char *reason);
 };
 
 void	 modq_register(const struct modq_ops *);
@@ -45,17 +53,42 @@ int	 modq_report(struct server *, const char *reporter, const char *via,
 	    const char *item_type, const char *item_ref, const char *author,
 	    const char *location, const char *excerpt, const char *reason,
 	    char *msg, size_t msglen);
-int64_t	 modq_hold(struct server *, const char *item_type,
-	    const char *item_ref, const char *author, const char *location,
-	    const char *excerpt);
 /*
- * Check TEXT against the crisis phrases; on a match queue the item at
- * top priority, alert the moderators and return the hotline text the
- * caller shows the author privately.  NULL when nothing matched.
+ * A held room message M (its account is the author): stored hidden with
+ * its queue row -- and a crisis row when CRISIS ("lang:phrase") is set --
+ * in one transaction.  0, or -1 when nothing was stored.
  */
-const char *modq_crisis_check(struct server *, const char *text, size_t len,
+struct chat_msg;
+int	 modq_hold_chat(struct server *, const struct chat_msg *m,
+	    const char *location, const char *crisis);
+
+/* The queue side of a member's article (see modq_post_article()). */
+struct modq_article {
+	const char	*author;	/* account name */
+	const char	*location;	/* the Newsgroups */
+	const char	*excerpt;	/* for the held entry (the Subject) */
+	const char	*crisis;	/* matched phrase, or NULL */
+	const char	*crisis_text;	/* what matched (LEN bytes) */
+	size_t		 crisis_len;
+};
+/*
+ * Store article NP and, in the same transaction, its queue rows ("held"
+ * when NP->hold, "crisis" when IT->crisis).  STORE_OK, STORE_EXISTS or
+ * STORE_ERROR (nothing written).
+ */
+struct nntp_post;
+int	 modq_post_article(struct server *, const struct nntp_post *np,
+	    const struct modq_article *it);
+
+/* The crisis phrase ("lang:phrase") in TEXT, or NULL. */
+const char *modq_crisis_match(struct server *, const char *text, size_t len);
+/*
+ * Queue an item whose TEXT matched HIT at top priority and alert the
+ * moderators (in the caller's transaction or group commit, if any).
+ */
+void	 modq_crisis_flag(struct server *, const char *hit,
 	    const char *item_type, const char *item_ref, const char *author,
-	    const char *location);
+	    const char *location, const char *text, size_t len);
 
 /*
  * Probation limits.  A member is new while on probation or within

@@ -49,7 +49,8 @@ article_apply(struct server *srv, const char *ref, const char *action,
 	return 0;
 }
 
-static const struct modq_ops article_ops = { "article", article_apply };
+static const struct modq_ops article_ops = { "article", article_apply,
+	NULL };
 
 void
 nntp_mod_init(struct server *srv)

@@ -29,11 +29,11 @@
 #include "log.h"
 #include "modq.h"
 #include "notify.h"
-#include "store-modq.h"
 #include "nntp-codes.h"
 #include "nntp-int.h"
 #include "nntp-queue.h"
 #include "nntp-util.h"
+#include "screen.h"
 #include "xmalloc.h"
 
 /* Newsgroups an article may name at most. */
@@ -153,7 +153,9 @@ struct posting {
 	int64_t		 replace_id;
 	int64_t		 cancel_id;
 	int		 report;	/* a follow-up to the report group */
-	char		 limit_why[128];	/* probation limits */
+	int		 moderated;	/* names a moderated group */
+	struct screen_input	in;	/* what was screened ... */
+	struct screen_verdict	v;	/* ... and the verdict */
 	const char	*hotline;	/* crisis phrase matched: show this */
 	char		 ack[512];	/* extra words for the 240 reply */
 	char		 why[256];
@@ -234,38 +236,49 @@ check_groups(struct conn *c, struct nntp_session *s, struct posting *p,
 		    "group cannot be crossposted");
 		return -1;
 	}
-	if (transit) {
-		if (moderated && article_header_get(&p->a, "Approved") ==
-		    NULL) {
-			snprintf(p->why, sizeof p->why, "unapproved article "
-			    "in a moderated group");
-			return -1;
-		}
-		return 0;
+	p->moderated = moderated;
+	return 0;
+}
+
+/*
+ * The moderate step: the screening service gives one verdict for the
+ * article (see screen.h); a refusal sets P->why and returns -1.
+ */
+static int
+screen_article(struct conn *c, struct nntp_session *s, struct posting *p,
+    int transit)
+{
+	struct screen_input	*in = &p->in;
+	struct screen_verdict	*v = &p->v;
+
+	memset(in, 0, sizeof *in);
+	in->kind = transit ? SCREEN_TRANSIT : p->report ? SCREEN_REPORT :
+	    SCREEN_POST;
+	if (!transit && (s->flags & NS_AUTHED)) {
+		in->account = s->acct.name;
+		in->role = s->acct.role;
+		in->probation = s->acct.probation;
+		in->created = s->acct.created;
 	}
-	if (moderated) {
-		if (s->acct.role != NULL && strcmp(s->acct.role, "doctor") == 0)
-			;	/* verified doctors answer directly */
-		else if (mod && article_header_get(&p->a, "Approved") != NULL)
-			;	/* approved by a moderator */
-		else {
-			p->hold = 1;
-			p->hold_reason = article_header_get(&p->a,
-			    "Approved") != NULL ? "Approved: header from a "
-			    "non-moderator" : "moderated group";
-		}
-	}
-	/* A new member's links and addresses wait for a moderator. */
-	if (!p->hold && !mod && !p->report && modq_is_new_member(c->srv,
-	    s->acct.role, s->acct.probation, s->acct.created) &&
-	    modq_over_link_limit(c->srv, p->a.body, p->a.body_len,
-	    p->limit_why, sizeof p->limit_why)) {
+	in->where = article_header_get(&p->a, "Newsgroups");
+	in->moderated = p->moderated;
+	in->approved = article_header_get(&p->a, "Approved") != NULL;
+	in->text = p->a.body;
+	in->len = p->a.body_len;
+	in->subject = article_header_get(&p->a, "Subject");
+	screen_words(c->srv, in, v);
+	if (!transit && (s->flags & NS_AUTHED))
+		s->acct.probation = v->probation;
+	switch (v->action) {
+	case SCREEN_REFUSE:
+		snprintf(p->why, sizeof p->why, "%s", v->reason);
+		return -1;
+	case SCREEN_HOLD:
 		p->hold = 1;
-		p->hold_reason = p->limit_why;
-	}
-	if (!p->hold && s->acct.probation > 0 && !mod) {
-		p->hold = 1;
-		p->hold_reason = "new member on probation";
+		p->hold_reason = v->reason;
+		break;
+	case SCREEN_DELIVER:
+		break;
 	}
 	return 0;
 }
@@ -465,26 +478,22 @@ reported_cb(const struct nntp_art *a, void *arg)
 }
 
 /*
- * After a member's post is stored: queue it for the moderators when it
- * is held, turn a follow-up in the report group into a report of the
- * article it follows, and run the crisis-phrase safety net (which never
- * stops a post; it shows the author the hotline and alerts moderators).
+ * After a member's post is stored (with its queue rows, when held or
+ * when the safety net matched): turn a follow-up in the report group
+ * into a report of the article it follows, and say what happened to
+ * the post and, on a crisis phrase, the hotline.
  */
 static void
 after_post(struct conn *c, struct nntp_session *s, struct posting *p)
 {
-	const char	*subject = article_header_get(&p->a, "Subject");
 	const char	*refs, *lt, *gt;
 	char		*target, *reason;
 	struct reported	 r;
 	char		 msg[256];
 
-	if (p->replace_id != 0) {
-		/* A moderator's repost with Approved: published it. */
-		store_modq_close_item(c->srv->store, "article", p->msgid,
-		    "approved", s->acct.name);
+	/* A moderator's repost with Approved: published and closed. */
+	if (p->replace_id != 0)
 		return;
-	}
 	if (p->report) {
 		refs = article_header_get(&p->a, "References");
 		if (refs != NULL && (lt = strrchr(refs, '<')) != NULL &&
@@ -535,19 +544,11 @@ after_post(struct conn *c, struct nntp_session *s, struct posting *p)
 			    c->srv->cf->report_group);
 		return;
 	}
-	if (p->hold) {
-		modq_hold(c->srv, "article", p->msgid, s->acct.name,
-		    article_header_get(&p->a, "Newsgroups"), subject);
+	if (p->hold)
 		snprintf(p->ack, sizeof p->ack, "(held for a moderator: %s; "
 		    "it appears once approved)", p->hold_reason);
-	}
-	p->hotline = modq_crisis_check(c->srv, p->a.body, p->a.body_len,
-	    "article", p->msgid, s->acct.name,
-	    article_header_get(&p->a, "Newsgroups"));
-	if (p->hotline == NULL && subject != NULL)
-		p->hotline = modq_crisis_check(c->srv, subject,
-		    strlen(subject), "article", p->msgid, s->acct.name,
-		    article_header_get(&p->a, "Newsgroups"));
+	if ((p->v.flags & SCREEN_F_CRISIS) && p->v.hotline != NULL)
+		p->hotline = p->v.hotline;
 }
 
 static int
@@ -556,6 +557,7 @@ accept_article(struct conn *c, struct nntp_session *s, struct posting *p,
 {
 	struct art_info		 ai;
 	struct nntp_post	 np;
+	struct modq_article	 it;
 	struct article		 stored;
 	const char		*v;
 	char			*text;
@@ -616,7 +618,8 @@ accept_article(struct conn *c, struct nntp_session *s, struct posting *p,
 		    "the moderators may use a title or role in the From name");
 		return -1;
 	}
-	if (check_groups(c, s, p, transit) != 0)
+	if (check_groups(c, s, p, transit) != 0 ||
+	    screen_article(c, s, p, transit) != 0)
 		return -1;
 
 	if (!transit && (v = article_header_get(&p->a, "Supersedes")) !=
@@ -675,7 +678,17 @@ accept_article(struct conn *c, struct nntp_session *s, struct posting *p,
 	np.cancel_id = p->cancel_id;
 	np.actor = s->acct.name;
 	np.nums = nums;
-	rc = store_nntp_post(c->srv->store, &np);
+	/* Stored with its queue rows (held, crisis) in one transaction. */
+	memset(&it, 0, sizeof it);
+	if (!transit && p->replace_id == 0) {
+		it.author = s->acct.name;
+		it.location = article_header_get(&p->a, "Newsgroups");
+		it.excerpt = article_header_get(&p->a, "Subject");
+		it.crisis = p->v.crisis;
+		it.crisis_text = p->v.crisis_text;
+		it.crisis_len = p->v.crisis_len;
+	}
+	rc = modq_post_article(c->srv, &np, &it);
 	article_free(&stored);
 	free(text);
 	if (rc == STORE_EXISTS)

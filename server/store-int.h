@@ -27,6 +27,8 @@ struct store {
 	int		  sync_full;
 	struct ckpt	 *ckpt;		/* the checkpointer thread */
 	int		  batch_failed;	/* ... and committing it failed */
+	int		  txn_depth;	/* store_begin() nesting */
+	int		  txn_failed;	/* an inner level rolled back */
 	char		 *ovbuf;	/* store-nntp.c: overview scratch */
 	size_t		  ovcap;
 };

@@ -939,7 +939,8 @@ store_batch_open(struct store *st)
 	/* Inside the caller's own transaction: its commit covers this. */
 	if (!sqlite3_get_autocommit(st->db))
 		return STORE_OK;
-	if (store_begin(st) != STORE_OK)
+	if (step_done(st, store_reset(st->stmts[S_BEGIN]), "begin") !=
+	    STORE_OK)
 		return STORE_ERROR;
 	st->batch = 1;
 	return STORE_OK;
@@ -956,22 +957,59 @@ store_batch_close(struct store *st)
 	return failed ? STORE_ERROR : STORE_OK;
 }
 
+/*
+ * Transactions nest: a service that must make several writes atomic
+ * begins one, and the store functions it calls (which begin and commit
+ * their own when called alone) join it.  Only the outermost level
+ * issues BEGIN and COMMIT; an inner rollback marks the whole
+ * transaction failed, so the outer commit rolls everything back and
+ * says so.
+ */
 int
 store_begin(struct store *st)
 {
+	if (st->txn_depth > 0) {
+		st->txn_depth++;
+		return STORE_OK;
+	}
 	batch_commit(st);
-	return step_done(st, store_reset(st->stmts[S_BEGIN]), "begin");
+	if (step_done(st, store_reset(st->stmts[S_BEGIN]), "begin") !=
+	    STORE_OK)
+		return STORE_ERROR;
+	st->txn_depth = 1;
+	st->txn_failed = 0;
+	return STORE_OK;
 }
 
 int
 store_commit(struct store *st)
 {
+	if (st->txn_depth > 1) {
+		st->txn_depth--;
+		return st->txn_failed ? STORE_ERROR : STORE_OK;
+	}
+	st->txn_depth = 0;
+	if (st->txn_failed) {
+		st->txn_failed = 0;
+		if (!sqlite3_get_autocommit(st->db))
+			step_done(st, store_reset(st->stmts[S_ROLLBACK]),
+			    "rollback");
+		return STORE_ERROR;
+	}
 	return step_done(st, store_reset(st->stmts[S_COMMIT]), "commit");
 }
 
 void
 store_rollback(struct store *st)
 {
+	if (st->txn_depth > 1) {
+		/* The outermost level rolls back (and fails its commit). */
+		st->txn_depth--;
+		st->txn_failed = 1;
+		return;
+	}
+	st->txn_depth = 0;
+	st->txn_failed = 0;
 	if (!sqlite3_get_autocommit(st->db))
 		step_done(st, store_reset(st->stmts[S_ROLLBACK]), "rollback");
 }

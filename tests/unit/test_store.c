@@ -230,6 +230,62 @@ START_TEST(seeding_is_idempotent)
 }
 END_TEST
 
+/*
+ * Transactions nest: an inner begin/commit joins the outer one, an inner
+ * rollback makes the outer commit fail and undo everything.
+ */
+START_TEST(transactions_nest)
+{
+	char		 err[256];
+	struct store	*st = store_open(":memory:", 0, 0, err, sizeof err);
+	struct account	 a;
+
+	ck_assert_ptr_nonnull(st);
+	/* Committed together. */
+	ck_assert_int_eq(store_begin(st), STORE_OK);
+	ck_assert_int_eq(store_account_create(st, "Outer", "$x", "member",
+	    NULL), STORE_OK);
+	ck_assert_int_eq(store_begin(st), STORE_OK);
+	ck_assert_int_eq(store_account_create(st, "Inner", "$x", "member",
+	    NULL), STORE_OK);
+	ck_assert_int_eq(store_commit(st), STORE_OK);
+	ck_assert_int_eq(store_commit(st), STORE_OK);
+	ck_assert_int_eq(store_account_get(st, "Inner", &a, NULL), STORE_OK);
+	account_clear(&a);
+	/* An inner rollback fails the outer commit: nothing is kept. */
+	ck_assert_int_eq(store_begin(st), STORE_OK);
+	ck_assert_int_eq(store_account_create(st, "Lost1", "$x", "member",
+	    NULL), STORE_OK);
+	ck_assert_int_eq(store_begin(st), STORE_OK);
+	ck_assert_int_eq(store_account_create(st, "Lost2", "$x", "member",
+	    NULL), STORE_OK);
+	store_rollback(st);
+	ck_assert_int_eq(store_commit(st), STORE_ERROR);
+	ck_assert_int_eq(store_account_get(st, "Lost1", &a, NULL),
+	    STORE_NOTFOUND);
+	ck_assert_int_eq(store_account_get(st, "Lost2", &a, NULL),
+	    STORE_NOTFOUND);
+	/* And the next transaction starts clean. */
+	ck_assert_int_eq(store_begin(st), STORE_OK);
+	ck_assert_int_eq(store_account_create(st, "After", "$x", "member",
+	    NULL), STORE_OK);
+	ck_assert_int_eq(store_commit(st), STORE_OK);
+	ck_assert_int_eq(store_account_get(st, "After", &a, NULL), STORE_OK);
+	account_clear(&a);
+	/* A group commit open before a transaction is committed first. */
+	ck_assert_int_eq(store_batch_open(st), STORE_OK);
+	ck_assert_int_eq(store_account_create(st, "Batched", "$x", "member",
+	    NULL), STORE_OK);
+	ck_assert_int_eq(store_begin(st), STORE_OK);
+	store_rollback(st);
+	ck_assert_int_eq(store_batch_close(st), STORE_OK);
+	ck_assert_int_eq(store_account_get(st, "Batched", &a, NULL),
+	    STORE_OK);
+	account_clear(&a);
+	store_close(st);
+}
+END_TEST
+
 static Suite *
 store_suite(void)
 {
@@ -244,6 +300,7 @@ store_suite(void)
 	tcase_add_test(tc, refuses_newer_schema);
 	tcase_add_test(tc, accounts_fold_case);
 	tcase_add_test(tc, seeding_is_idempotent);
+	tcase_add_test(tc, transactions_nest);
 	suite_add_tcase(s, tc);
 	return s;
 }
