@@ -35,6 +35,7 @@
 #include "log.h"
 #include "members.h"
 #include "modq.h"
+#include "sanction.h"
 #include "store-irc.h"
 #include "store-members.h"
 #include "store-modq.h"
@@ -437,12 +438,12 @@ irc_mod_checked(struct irc_client *cl, struct irc_channel *ch,
 		    "told and will check on you.", hotline);
 }
 
-/* Muted in this room (or everywhere)? */
+/* Muted (or banned) in this room or everywhere? */
 int
 irc_mod_muted(struct irc_client *cl, struct irc_channel *ch)
 {
-	return modq_sanctioned(cl->conn->srv, "mute", cl->account,
-	    irc_prefix(cl), ch != NULL ? ch->name : NULL);
+	return sanction_may_speak(cl->conn->srv, cl->account, irc_prefix(cl),
+	    ch != NULL ? ch->name : NULL, NULL);
 }
 
 /*
@@ -605,22 +606,35 @@ irc_mod_flood(struct irc_client *cl, const char *text)
 int
 irc_mod_banned(struct irc_client *cl, struct irc_channel *ch)
 {
-	return modq_sanctioned(cl->conn->srv, "ban", cl->account,
-	    irc_prefix(cl), ch != NULL ? ch->name : NULL);
+	return sanction_may_enter(cl->conn->srv, cl->account, irc_prefix(cl),
+	    ch != NULL ? ch->name : NULL, NULL);
+}
+
+/* Tell CL which ban keeps them out (V), and close. */
+void
+irc_mod_refuse_ban(struct irc_client *cl, const struct sanction_verdict *v)
+{
+	char	words[512];
+
+	sanction_describe(v, words, sizeof words);
+	irc_sendf(cl, "ERROR :Closing Link: %s (You are %s; contact the "
+	    "moderators)", irc_nick(cl), words);
+	conn_close(cl->conn, "banned");
 }
 
 /*
- * A server-wide ban (scope "*") on the account or mask: say so and close.
- * Returns 1 when the client was refused.
+ * A server-wide ban (scope "*") on the account or mask: say so (why and
+ * until when) and close.  Returns 1 when the client was refused.
  */
 int
 irc_mod_refuse_banned(struct irc_client *cl)
 {
-	if (!irc_mod_banned(cl, NULL))
+	struct sanction_verdict	v;
+
+	if (!sanction_may_sign_in(cl->conn->srv, cl->account, irc_prefix(cl),
+	    &v))
 		return 0;
-	irc_sendf(cl, "ERROR :Closing Link: %s (You are banned from this "
-	    "server; contact the moderators)", irc_nick(cl));
-	conn_close(cl->conn, "banned");
+	irc_mod_refuse_ban(cl, &v);
 	return 1;
 }
 
