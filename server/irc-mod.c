@@ -35,6 +35,7 @@
 #include "log.h"
 #include "members.h"
 #include "modq.h"
+#include "notify.h"
 #include "sanction.h"
 #include "store-irc.h"
 #include "store-members.h"
@@ -636,6 +637,54 @@ irc_mod_refuse_banned(struct irc_client *cl)
 		return 0;
 	irc_mod_refuse_ban(cl, &v);
 	return 1;
+}
+
+struct ban_sweep {
+	struct server		 *srv;
+	struct irc_client	**v;
+	size_t			  n;
+};
+
+static void
+ban_sweep_one(const char *key, void *val, void *arg)
+{
+	struct irc_client	*cl = val;
+	struct ban_sweep	*bs = arg;
+
+	(void)key;
+	if ((cl->flags & CL_QUITTING) || conn_is_closing(cl->conn) ||
+	    !sanction_may_sign_in(bs->srv, cl->account, irc_prefix(cl), NULL))
+		return;
+	bs->v = xreallocarray(bs->v, bs->n + 1, sizeof *bs->v);
+	bs->v[bs->n++] = cl;
+}
+
+/*
+ * A ban everywhere was just set: the clients it covers (by account or
+ * mask) leave at once, told why and until when, and their rooms see
+ * them quit.  A newsreader's session notices at its next command.
+ */
+static void
+sanction_added(struct server *srv, struct notify_msg *m, void *arg)
+{
+	struct ban_sweep	bs = { srv, NULL, 0 };
+	struct sanction_verdict	v;
+	size_t			i;
+
+	(void)arg;
+	if (mod_is == NULL || strcmp(m->sanction, "ban") != 0 ||
+	    (m->scope != NULL && *m->scope != '\0'))
+		return;
+	/* Collected first: quitting changes the nick table. */
+	irc_map_foreach(mod_is->nicks, ban_sweep_one, &bs);
+	for (i = 0; i < bs.n; i++) {
+		if (!sanction_may_sign_in(srv, bs.v[i]->account,
+		    irc_prefix(bs.v[i]), &v))
+			continue;
+		irc_mod_refuse_ban(bs.v[i], &v);
+		irc_quit(bs.v[i], "Banned");
+	}
+	free(bs.v);
 }
 
 /* Service commands */
@@ -1526,6 +1575,7 @@ irc_mod_init(struct irc_server *is)
 	erase_set_hooks(&erase_ops);
 	export_set_chat_hook(export_chat);
 	events_set_irc_hooks(&ev_hooks);
+	notify_subscribe(NOTIFY_SANCTION_ADDED, sanction_added, NULL);
 }
 
 void

@@ -12,6 +12,7 @@
 #include "irc-casemap.h"
 #include "log.h"
 #include "modq.h"
+#include "notify.h"
 #include "safety.h"
 #include "store-irc.h"
 #include "store-modq.h"
@@ -691,6 +692,26 @@ scope_valid(struct server *srv, const char *scope)
 	    STORE_OK && found;
 }
 
+/* Tell every subscriber (the protocols) about a new sanction. */
+static void
+announce_added(struct server *srv, int64_t id, const char *kind,
+    const char *target, const char *scope, const char *reason,
+    time_t expires, const char *actor)
+{
+	struct notify_msg	m;
+
+	memset(&m, 0, sizeof m);
+	m.kind = NOTIFY_SANCTION_ADDED;
+	m.id = id;
+	m.sanction = kind;
+	m.target = target;
+	m.scope = strcmp(scope, "*") == 0 ? "" : scope;
+	m.reason = reason != NULL ? reason : "";
+	m.until = expires;
+	m.actor = actor;
+	notify_publish(srv, &m);
+}
+
 int
 modq_sanction(struct server *srv, const char *kind, const char *target,
     const char *scope, int duration, const char *actor, const char *reason,
@@ -730,6 +751,7 @@ modq_sanction(struct server *srv, const char *kind, const char *target,
 		    reason != NULL ? reason : "");
 	store_audit(srv->store, actor, kind, target, detail);
 	sanctions_reload(srv);
+	announce_added(srv, id, kind, target, scope, reason, expires, actor);
 	snprintf(msg, msglen, "%s #%lld on %s %s (%s)%s", kind,
 	    (long long)id, ttype, target, scope, duration > 0 ?
 	    ", expires automatically" : "");

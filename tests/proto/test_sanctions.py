@@ -255,7 +255,11 @@ class Sanctions(unittest.TestCase):
         self.assertEqual(early.code("GROUP " + MEMBERS_GROUP), "211")
         peer = self.signed_in("nntp", "peerban")
         irc_early = self.irc_member("ircs", "troll", "trollearly")
-        irc_early.cmd("JOIN #stroke-recovery")
+        self.account("trollmate")
+        mate = self.irc_member("irc", "trollmate", "trollmate")
+        for c in (irc_early, mate):
+            c.cmd("JOIN #stroke-recovery")
+        mate.sync()
         self.ok("ban", "troll", "--duration", "7d", "--reason", "spam")
         self.ok("ban", "rogue", "--duration", "7d", "--reason",
                 "abuse of tools")
@@ -316,9 +320,14 @@ class Sanctions(unittest.TestCase):
         self.assertEqual(c.cmd("AUTHENTICATE EXTERNAL"), ["AUTHENTICATE +"])
         c.send("AUTHENTICATE +")
         self.assert_sasl_banned(self.irc_refused(c), words)
-        # Already in a room before the ban: no longer heard there.
-        self.assertTrue(any(" 404 " in l for l in
-                            self.say(irc_early, "#stroke-recovery", "hi")))
+        # Online when the ban came: told why and until when, and gone;
+        # the room sees them quit.
+        self.assertEqual(self.irc_refused(irc_early)[-1],
+                         "ERROR :Closing Link: trollearly (You are %s; "
+                         "contact the moderators)" % words)
+        self.assertTrue(any(l.startswith(":trollearly!") and
+                            l.endswith(" QUIT :Banned") for l in
+                            mate.until(" QUIT ")))
 
         # HTTP Basic (HTTPS, and plain HTTP on loopback): 403 and why.
         for tls in (True, False):
