@@ -111,15 +111,15 @@ static const struct hm_cmd hm_cmds[] = {
 	{ "unhide", NULL, 2, 2, B(O_REASON), 0,
 	  "unhide article|chat REF [--reason TEXT]" },
 	{ "ban", NULL, 1, 1, B(O_SCOPE) | B(O_DURATION) | B(O_REASON), 0,
-	  "ban ACCOUNT|MASK [--scope #ROOM] [--duration 7d] "
+	  "ban ACCOUNT|MASK [--scope #ROOM|GROUP] [--duration 7d] "
 	  "[--reason TEXT]" },
 	{ "unban", NULL, 1, 1, B(O_SCOPE), 0,
-	  "unban ACCOUNT|MASK [--scope #ROOM]" },
+	  "unban ACCOUNT|MASK [--scope #ROOM|GROUP]" },
 	{ "mute", NULL, 1, 1, B(O_SCOPE) | B(O_DURATION) | B(O_REASON), 0,
-	  "mute ACCOUNT|MASK [--scope #ROOM] [--duration 1h] "
+	  "mute ACCOUNT|MASK [--scope #ROOM|GROUP] [--duration 1h] "
 	  "[--reason TEXT]" },
 	{ "unmute", NULL, 1, 1, B(O_SCOPE), 0,
-	  "unmute ACCOUNT|MASK [--scope #ROOM]" },
+	  "unmute ACCOUNT|MASK [--scope #ROOM|GROUP]" },
 	{ "sanctions", NULL, 0, 0, 0, 0, "sanctions" },
 	{ "warn", NULL, 2, 2, 0, 0, "warn ACCOUNT TEXT" },
 	{ "note", NULL, 2, 2, 0, 0, "note ACCOUNT TEXT" },

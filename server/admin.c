@@ -28,6 +28,7 @@
 #include "members.h"
 #include "modq.h"
 #include "notify.h"
+#include "sanction.h"
 #include "store.h"
 #include "store-members.h"
 #include "store-modq.h"
@@ -846,7 +847,7 @@ cmd_unhide(struct conn *c, int argc, char **argv)
 	return item_action(c, argc, argv, "unhide");
 }
 
-/* ban|mute TARGET [scope=#room] [duration=7d] [reason=...] */
+/* ban|mute TARGET [scope=#room|group] [duration=7d] [reason=...] */
 static int
 sanction(struct conn *c, int argc, char **argv, const char *kind)
 {
@@ -1387,6 +1388,8 @@ cmd_auth(struct conn *c, int argc, char **argv)
 {
 	struct admin_session	*as = c->pstate;
 	struct account		 a;
+	struct sanction_verdict	 ban;
+	char			 words[512];
 	int			 rc;
 
 	(void)argc;
@@ -1395,10 +1398,16 @@ cmd_auth(struct conn *c, int argc, char **argv)
 		reply(c, "403 Already authenticated");
 		return CONN_OK;
 	}
-	rc = auth_login(c->srv, c->ip, "admin", argv[1], argv[2], &a);
+	rc = auth_login_why(c->srv, c->ip, "admin", argv[1], argv[2], &a,
+	    &ban);
 	OPENSSL_cleanse(argv[2], strlen(argv[2]));
 	if (rc == AUTH_THROTTLED) {
 		reply(c, "482 Too many failed attempts; try again later");
+		return CONN_OK;
+	}
+	if (rc == AUTH_BANNED) {
+		reply(c, "481 Account %s", sanction_describe(&ban, words,
+		    sizeof words));
 		return CONN_OK;
 	}
 	if (rc == STORE_OK && (strcmp(a.role, "moderator") == 0 ||

@@ -17,6 +17,7 @@
 #include "account.h"
 #include "auth.h"
 #include "log.h"
+#include "sanction.h"
 #include "xmalloc.h"
 
 #define FAIL_SLOTS	4096	/* fixed: memory stays bounded */
@@ -139,6 +140,14 @@ int
 auth_login(struct server *srv, const char *ip, const char *proto,
     const char *name, const char *password, struct account *a)
 {
+	return auth_login_why(srv, ip, proto, name, password, a, NULL);
+}
+
+int
+auth_login_why(struct server *srv, const char *ip, const char *proto,
+    const char *name, const char *password, struct account *a,
+    struct sanction_verdict *why)
+{
 	char	 akey[80], ikey[80], iphash[65], fold[64];
 	size_t	 i;
 	int	 rc;
@@ -164,6 +173,11 @@ auth_login(struct server *srv, const char *ip, const char *proto,
 	}
 	if (rc != STORE_OK)
 		return AUTH_ERROR;
+	if (sanction_may_sign_in(srv, a->name, NULL, why)) {
+		log_info("auth: banned account=%s proto=%s", a->name, proto);
+		account_clear(a);
+		return AUTH_BANNED;
+	}
 	store_login_record(srv->store, a->name, proto, iphash);
 	return AUTH_OK;
 }

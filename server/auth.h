@@ -19,14 +19,23 @@
 #define AUTH_OK		STORE_OK	/* 0 */
 #define AUTH_BAD	STORE_NOTFOUND	/* wrong name or password */
 #define AUTH_THROTTLED	3		/* too many failures: wait */
+#define AUTH_BANNED	4		/* right password, banned account */
 #define AUTH_ERROR	STORE_ERROR
+
+struct sanction_verdict;
 
 /*
  * Check NAME/PASSWORD for connection C (may be NULL: IP then is IP).
- * A is filled on AUTH_OK (caller clears with account_clear).
+ * A is filled on AUTH_OK (caller clears with account_clear).  A
+ * server-wide ban on the account answers AUTH_BANNED, only once the
+ * password was right (a ban is not told to whoever guesses a name).
  */
 int	 auth_login(struct server *, const char *ip, const char *proto,
 	    const char *name, const char *password, struct account *a);
+/* auth_login() that also says which ban in WHY (may be NULL). */
+int	 auth_login_why(struct server *, const char *ip, const char *proto,
+	    const char *name, const char *password, struct account *a,
+	    struct sanction_verdict *why);
 /* Keyed hash (HMAC-SHA256, hex, 64 chars + NUL) of an address. */
 void	 auth_ip_hash(struct server *, const char *ip, char out[65]);
 int	 auth_init(struct server *, char *err, size_t errlen);

@@ -35,6 +35,7 @@
 #include "members.h"
 #include "mime-words.h"
 #include "notify.h"
+#include "sanction.h"
 #include "store.h"
 #include "store-nntp.h"
 #include "xmalloc.h"
@@ -1534,8 +1535,9 @@ request_host(struct http_req *hr)
 /*
  * HTTP Basic credentials (RFC 7617) for members-only feeds.  Only over
  * TLS (or loopback when the operator allows it); a wrong password gets
- * 401, and no credentials simply reads as the public.  Returns -1 when a
- * reply was sent.
+ * 401, a banned account 403 with the reason and the end of the ban, and
+ * no credentials simply reads as the public.  Returns -1 when a reply
+ * was sent.
  */
 static int
 http_auth(struct http_req *hr)
@@ -1543,8 +1545,9 @@ http_auth(struct http_req *hr)
 	const char	*h, *p;
 	unsigned char	 dec[512];
 	int		 n;
-	char		*colon, peer_ip[64];
+	char		*colon, peer_ip[64], words[512], msg[600];
 	struct account	 a;
+	struct sanction_verdict ban;
 	char		*peer = NULL;
 	ev_uint16_t	 port;
 	int		 rc;
@@ -1599,8 +1602,16 @@ http_auth(struct http_req *hr)
 		return -1;
 	}
 	*colon = '\0';
-	rc = auth_login(hr->srv, peer_ip, "http", (char *)dec, colon + 1, &a);
+	rc = auth_login_why(hr->srv, peer_ip, "http", (char *)dec, colon + 1,
+	    &a, &ban);
 	OPENSSL_cleanse(dec, sizeof dec);
+	if (rc == AUTH_BANNED) {
+		/* Right password: no new credentials will help. */
+		snprintf(msg, sizeof msg, "Account %s", sanction_describe(&ban,
+		    words, sizeof words));
+		send_text(hr->req, 403, "Forbidden", msg);
+		return -1;
+	}
 	if (rc == AUTH_OK) {
 		hr->level = (strcmp(a.role, "moderator") == 0 ||
 		    strcmp(a.role, "admin") == 0) ? 2 : 1;

@@ -371,6 +371,10 @@ void	 irc_mod_hold(struct irc_client *, struct irc_channel *,
 	    const char *text, const struct screen_verdict *);
 int	 irc_mod_banned(struct irc_client *, struct irc_channel *);
 int	 irc_mod_refuse_banned(struct irc_client *);
+/* Say which ban keeps the client out (why, until when) and close. */
+struct sanction_verdict;
+void	 irc_mod_refuse_ban(struct irc_client *,
+	    const struct sanction_verdict *);
 void	 irc_prefix_string(struct irc_client *to, uint8_t, char *, size_t);
 int	 irc_channel_visible(struct irc_channel *, struct irc_client *);
 

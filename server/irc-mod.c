@@ -36,6 +36,7 @@
 #include "members.h"
 #include "modq.h"
 #include "notify.h"
+#include "sanction.h"
 #include "store-irc.h"
 #include "store-members.h"
 #include "store-modq.h"
@@ -383,12 +384,12 @@ irc_mod_delivered(struct irc_client *cl, const char *msgid,
 	tell_hotline(cl, v);
 }
 
-/* Muted in this room (or everywhere)? */
+/* Muted (or banned) in this room or everywhere? */
 int
 irc_mod_muted(struct irc_client *cl, struct irc_channel *ch)
 {
-	return modq_sanctioned(cl->conn->srv, "mute", cl->account,
-	    irc_prefix(cl), ch != NULL ? ch->name : NULL);
+	return sanction_may_speak(cl->conn->srv, cl->account, irc_prefix(cl),
+	    ch != NULL ? ch->name : NULL, NULL);
 }
 
 /*
@@ -424,23 +425,84 @@ irc_mod_hold(struct irc_client *cl, struct irc_channel *ch, const char *cmd,
 int
 irc_mod_banned(struct irc_client *cl, struct irc_channel *ch)
 {
-	return modq_sanctioned(cl->conn->srv, "ban", cl->account,
-	    irc_prefix(cl), ch != NULL ? ch->name : NULL);
+	return sanction_may_enter(cl->conn->srv, cl->account, irc_prefix(cl),
+	    ch != NULL ? ch->name : NULL, NULL);
+}
+
+/* Tell CL which ban keeps them out (V), and close. */
+void
+irc_mod_refuse_ban(struct irc_client *cl, const struct sanction_verdict *v)
+{
+	char	words[512];
+
+	sanction_describe(v, words, sizeof words);
+	irc_sendf(cl, "ERROR :Closing Link: %s (You are %s; contact the "
+	    "moderators)", irc_nick(cl), words);
+	conn_close(cl->conn, "banned");
 }
 
 /*
- * A server-wide ban (scope "*") on the account or mask: say so and close.
- * Returns 1 when the client was refused.
+ * A server-wide ban (scope "*") on the account or mask: say so (why and
+ * until when) and close.  Returns 1 when the client was refused.
  */
 int
 irc_mod_refuse_banned(struct irc_client *cl)
 {
-	if (!irc_mod_banned(cl, NULL))
+	struct sanction_verdict	v;
+
+	if (!sanction_may_sign_in(cl->conn->srv, cl->account, irc_prefix(cl),
+	    &v))
 		return 0;
-	irc_sendf(cl, "ERROR :Closing Link: %s (You are banned from this "
-	    "server; contact the moderators)", irc_nick(cl));
-	conn_close(cl->conn, "banned");
+	irc_mod_refuse_ban(cl, &v);
 	return 1;
+}
+
+struct ban_sweep {
+	struct server		 *srv;
+	struct irc_client	**v;
+	size_t			  n;
+};
+
+static void
+ban_sweep_one(const char *key, void *val, void *arg)
+{
+	struct irc_client	*cl = val;
+	struct ban_sweep	*bs = arg;
+
+	(void)key;
+	if ((cl->flags & CL_QUITTING) || conn_is_closing(cl->conn) ||
+	    !sanction_may_sign_in(bs->srv, cl->account, irc_prefix(cl), NULL))
+		return;
+	bs->v = xreallocarray(bs->v, bs->n + 1, sizeof *bs->v);
+	bs->v[bs->n++] = cl;
+}
+
+/*
+ * A ban everywhere was just set: the clients it covers (by account or
+ * mask) leave at once, told why and until when, and their rooms see
+ * them quit.  A newsreader's session notices at its next command.
+ */
+static void
+sanction_added(struct server *srv, struct notify_msg *m, void *arg)
+{
+	struct ban_sweep	bs = { srv, NULL, 0 };
+	struct sanction_verdict	v;
+	size_t			i;
+
+	(void)arg;
+	if (mod_is == NULL || strcmp(m->sanction, "ban") != 0 ||
+	    (m->scope != NULL && *m->scope != '\0'))
+		return;
+	/* Collected first: quitting changes the nick table. */
+	irc_map_foreach(mod_is->nicks, ban_sweep_one, &bs);
+	for (i = 0; i < bs.n; i++) {
+		if (!sanction_may_sign_in(srv, bs.v[i]->account,
+		    irc_prefix(bs.v[i]), &v))
+			continue;
+		irc_mod_refuse_ban(bs.v[i], &v);
+		irc_quit(bs.v[i], "Banned");
+	}
+	free(bs.v);
 }
 
 /* Service commands */
@@ -1327,6 +1389,7 @@ irc_mod_init(struct irc_server *is)
 	modq_set_account_hook(signup_decided);
 	notify_subscribe(NOTIFY_EVENT, on_event, NULL);
 	notify_subscribe(NOTIFY_ACCOUNT_CHANGED, irc_account_changed, NULL);
+	notify_subscribe(NOTIFY_SANCTION_ADDED, sanction_added, NULL);
 }
 
 void

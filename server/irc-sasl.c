@@ -25,6 +25,7 @@
 #include "log.h"
 #include "modq.h"
 #include "notify.h"
+#include "sanction.h"
 #include "store-irc.h"
 #include "xmalloc.h"
 
@@ -156,12 +157,30 @@ sasl_failed(struct irc_client *cl)
 	}
 }
 
+/*
+ * The password was right but the account is banned: 904 with a notice
+ * that says why and until when, then the connection closes as it does
+ * for a ban found at registration.
+ */
+static void
+sasl_banned(struct irc_client *cl, const struct sanction_verdict *v)
+{
+	char	words[512];
+
+	irc_sasl_free(cl);
+	irc_sendf(cl, ":%s NOTICE %s :You are %s", irc_srvname(cl),
+	    irc_nick(cl), sanction_describe(v, words, sizeof words));
+	irc_numeric(cl, ERR_SASLFAIL);
+	irc_mod_refuse_ban(cl, v);
+}
+
 static void
 finish_plain(struct irc_client *cl, unsigned char *buf, size_t len)
 {
-	char		*authzid, *authcid, *passwd;
-	struct account	 a;
-	int		 rc;
+	char			*authzid, *authcid, *passwd;
+	struct account		 a;
+	struct sanction_verdict	 ban;
+	int			 rc;
 
 	if (sasl_plain_decode(buf, len, &authzid, &authcid, &passwd) != 0) {
 		sasl_failed(cl);
@@ -171,10 +190,16 @@ finish_plain(struct irc_client *cl, unsigned char *buf, size_t len)
 	if (*authzid != '\0' && strcasecmp(authzid, authcid) != 0)
 		rc = STORE_NOTFOUND;
 	else
-		rc = auth_login(cl->conn->srv, cl->conn->ip, "irc", authcid,
-		    passwd, &a);
+		rc = auth_login_why(cl->conn->srv, cl->conn->ip, "irc", authcid,
+		    passwd, &a, &ban);
 	OPENSSL_cleanse(passwd, strlen(passwd));
 	free(passwd);
+	if (rc == AUTH_BANNED) {
+		free(authzid);
+		free(authcid);
+		sasl_banned(cl, &ban);
+		return;
+	}
 	if (rc != STORE_OK) {
 		log_info("conn=%llu irc SASL PLAIN failed account=%s",
 		    (unsigned long long)cl->conn->id, authcid);
@@ -194,9 +219,10 @@ finish_plain(struct irc_client *cl, unsigned char *buf, size_t len)
 static void
 finish_external(struct irc_client *cl, unsigned char *buf, size_t len)
 {
-	struct store	*st = cl->conn->srv->store;
-	struct account	 a;
-	char		 fp[EVP_MAX_MD_SIZE * 2 + 1], *name = NULL;
+	struct store		*st = cl->conn->srv->store;
+	struct account		 a;
+	struct sanction_verdict	 ban;
+	char			 fp[EVP_MAX_MD_SIZE * 2 + 1], *name = NULL;
 
 	if (conn_peer_fingerprint(cl->conn, fp, sizeof fp) == NULL ||
 	    store_cert_account(st, fp, &name) != STORE_OK) {
@@ -217,6 +243,14 @@ finish_external(struct irc_client *cl, unsigned char *buf, size_t len)
 		return;
 	}
 	free(name);
+	/* A certificate signs in no more than a password would. */
+	if (sanction_may_sign_in(cl->conn->srv, a.name, NULL, &ban)) {
+		log_info("conn=%llu irc SASL EXTERNAL refused: account=%s "
+		    "banned", (unsigned long long)cl->conn->id, a.name);
+		account_clear(&a);
+		sasl_banned(cl, &ban);
+		return;
+	}
 	irc_sasl_free(cl);
 	irc_login(cl, &a);
 	account_clear(&a);

@@ -12,6 +12,7 @@
 #include "log.h"
 #include "members.h"
 #include "notify.h"
+#include "sanction.h"
 #include "store-members.h"
 
 /* Hex SHA-256 of TOKEN into OUT (65 bytes). */
@@ -149,6 +150,11 @@ members_token_check(struct server *srv, const char *token,
 		return rc;
 	if ((rc = store_account_by_id(srv->store, account, a)) != STORE_OK)
 		return rc;
+	/* A banned member's tokens read nothing while the ban lasts. */
+	if (sanction_may_sign_in(srv, a->name, NULL, NULL)) {
+		account_clear(a);
+		return STORE_NOTFOUND;
+	}
 	store_feed_token_used(srv->store, *id, (int64_t)time(NULL));
 	return STORE_OK;
 }

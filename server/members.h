@@ -35,7 +35,8 @@ int	 members_token_revoke(struct server *, const struct account *a,
 /*
  * The account a token belongs to: STORE_OK and A filled (caller clears)
  * and *ID its token id; STORE_NOTFOUND for a malformed, revoked or
- * unknown token, or an account that is not active.
+ * unknown token, or an account that is not active or is banned (the
+ * token works again once the ban is lifted or ends).
  */
 int	 members_token_check(struct server *, const char *token,
 	    struct account *a, int64_t *id);

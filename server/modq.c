@@ -13,6 +13,7 @@
 #include "irc-casemap.h"
 #include "log.h"
 #include "modq.h"
+#include "notify.h"
 #include "safety.h"
 #include "store-irc.h"
 #include "store-modq.h"
@@ -28,6 +29,7 @@ struct sanction {
 	char	*target_type;
 	char	*target;
 	char	*scope;
+	char	*reason;
 	time_t	 expires;	/* 0: never */
 };
 
@@ -167,10 +169,26 @@ sanctions_clear(void)
 		free(mq.sanctions[i].target_type);
 		free(mq.sanctions[i].target);
 		free(mq.sanctions[i].scope);
+		free(mq.sanctions[i].reason);
 	}
 	free(mq.sanctions);
 	mq.sanctions = NULL;
 	mq.nsanctions = 0;
+}
+
+/* "YYYY-MM-DD HH:MM:SS" (SQLite's datetime(), UTC) as a time; 0 else. */
+static time_t
+utc_time(const char *v)
+{
+	struct tm	tm;
+
+	memset(&tm, 0, sizeof tm);
+	if (sscanf(v, "%d-%d-%d %d:%d:%d", &tm.tm_year, &tm.tm_mon,
+	    &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec) != 6)
+		return 0;
+	tm.tm_year -= 1900;
+	tm.tm_mon--;
+	return timegm(&tm);
 }
 
 static void
@@ -196,6 +214,10 @@ sanction_row(int n, const char *const *names, const char *const *v,
 			s->target = xstrdup(val);
 		else if (strcmp(names[i], "scope") == 0)
 			s->scope = xstrdup(val);
+		else if (strcmp(names[i], "reason") == 0)
+			s->reason = xstrdup(val);
+		else if (strcmp(names[i], "expires") == 0)
+			s->expires = utc_time(val);
 	}
 }
 
@@ -844,6 +866,48 @@ is_mask(const char *t)
 	    strchr(t, '*') != NULL || strchr(t, '?') != NULL;
 }
 
+static int
+group_found(const struct nntp_group *g, void *arg)
+{
+	(void)g;
+	*(int *)arg = 1;
+	return 0;
+}
+
+/* "*" (everywhere), a #room, or the name of a newsgroup we carry. */
+static int
+scope_valid(struct server *srv, const char *scope)
+{
+	int	found = 0;
+
+	if (strcmp(scope, "*") == 0)
+		return 1;
+	if (scope[0] == '#')
+		return strlen(scope) < 200 && strpbrk(scope, " ,\r\n") == NULL;
+	return store_nntp_group_get(srv->store, scope, group_found, &found) ==
+	    STORE_OK && found;
+}
+
+/* Tell every subscriber (the protocols) about a new sanction. */
+static void
+announce_added(struct server *srv, int64_t id, const char *kind,
+    const char *target, const char *scope, const char *reason,
+    time_t expires, const char *actor)
+{
+	struct notify_msg	m;
+
+	memset(&m, 0, sizeof m);
+	m.kind = NOTIFY_SANCTION_ADDED;
+	m.id = id;
+	m.sanction = kind;
+	m.target = target;
+	m.scope = strcmp(scope, "*") == 0 ? "" : scope;
+	m.reason = reason != NULL ? reason : "";
+	m.until = expires;
+	m.actor = actor;
+	notify_publish(srv, &m);
+}
+
 int
 modq_sanction(struct server *srv, const char *kind, const char *target,
     const char *scope, int duration, const char *actor, const char *reason,
@@ -863,10 +927,11 @@ modq_sanction(struct server *srv, const char *kind, const char *target,
 		snprintf(msg, msglen, "Invalid target");
 		return -1;
 	}
-	if (scope == NULL)
+	if (scope == NULL || *scope == '\0')
 		scope = "*";
-	if (strcmp(scope, "*") != 0 && scope[0] != '#') {
-		snprintf(msg, msglen, "Scope is * (everywhere) or a #room");
+	if (!scope_valid(srv, scope)) {
+		snprintf(msg, msglen, "Scope is * (everywhere), a #room or a "
+		    "newsgroup that exists");
 		return -1;
 	}
 	if (store_sanction_add(srv->store, kind, ttype, target, scope, reason,
@@ -882,6 +947,7 @@ modq_sanction(struct server *srv, const char *kind, const char *target,
 		    reason != NULL ? reason : "");
 	store_audit(srv->store, actor, kind, target, detail);
 	sanctions_reload(srv);
+	announce_added(srv, id, kind, target, scope, reason, expires, actor);
 	snprintf(msg, msglen, "%s #%lld on %s %s (%s)%s", kind,
 	    (long long)id, ttype, target, scope, duration > 0 ?
 	    ", expires automatically" : "");
@@ -897,7 +963,7 @@ modq_lift(struct server *srv, const char *kind, const char *target,
 	char		 action[32];
 	int		 rc;
 
-	if (scope == NULL)
+	if (scope == NULL || *scope == '\0')
 		scope = "*";
 	rc = store_sanction_lift(srv->store, kind, ttype, target, scope,
 	    actor);
@@ -917,30 +983,74 @@ modq_lift(struct server *srv, const char *kind, const char *target,
 	return 0;
 }
 
+/* Does the sanction S cover SCOPE (NULL: only server-wide ones do)? */
+static int
+scope_covers(const struct sanction *s, const char *scope)
+{
+	if (strcmp(s->scope, "*") == 0)
+		return 1;
+	if (scope == NULL)
+		return 0;
+	if (s->scope[0] == '#')
+		return irc_casecmp(IRC_CASEMAP_RFC1459, s->scope, scope) == 0;
+	return strcasecmp(s->scope, scope) == 0;
+}
+
+int
+modq_sanction_match(struct server *srv, const char *kind,
+    const char *account, const char *mask, const char *scope,
+    struct modq_sanction_info *info)
+{
+	const struct sanction	*best = NULL;
+	time_t			 now = time(NULL);
+	size_t			 i;
+
+	/*
+	 * One past its end but not yet swept by the timer is lifted now,
+	 * so what a member meets and the audit log always agree.
+	 */
+	for (i = 0; i < mq.nsanctions; i++)
+		if (mq.sanctions[i].expires != 0 &&
+		    mq.sanctions[i].expires <= now) {
+			modq_expire(srv);
+			break;
+		}
+	for (i = 0; i < mq.nsanctions; i++) {
+		const struct sanction	*s = &mq.sanctions[i];
+
+		if (strcmp(s->kind, kind) != 0 || !scope_covers(s, scope))
+			continue;
+		if (s->expires != 0 && s->expires <= now)
+			continue;
+		if (strcmp(s->target_type, "account") == 0) {
+			if (account == NULL || strcasecmp(s->target,
+			    account) != 0)
+				continue;
+		} else if (mask == NULL || !irc_mask_match(IRC_CASEMAP_RFC1459,
+		    s->target, mask))
+			continue;
+		/* The one that lasts longest says how long it lasts. */
+		if (best == NULL || (best->expires != 0 && (s->expires == 0 ||
+		    s->expires > best->expires)))
+			best = s;
+	}
+	if (best == NULL)
+		return 0;
+	if (info != NULL) {
+		info->kind = best->kind;
+		info->target = best->target;
+		info->scope = best->scope;
+		info->reason = best->reason != NULL ? best->reason : "";
+		info->expires = best->expires;
+	}
+	return 1;
+}
+
 int
 modq_sanctioned(struct server *srv, const char *kind, const char *account,
     const char *mask, const char *scope)
 {
-	size_t	i;
-
-	(void)srv;
-	for (i = 0; i < mq.nsanctions; i++) {
-		struct sanction	*s = &mq.sanctions[i];
-
-		if (strcmp(s->kind, kind) != 0)
-			continue;
-		if (strcmp(s->scope, "*") != 0 && (scope == NULL ||
-		    irc_casecmp(IRC_CASEMAP_RFC1459, s->scope, scope) != 0))
-			continue;
-		if (strcmp(s->target_type, "account") == 0) {
-			if (account != NULL && strcasecmp(s->target,
-			    account) == 0)
-				return 1;
-		} else if (mask != NULL && irc_mask_match(IRC_CASEMAP_RFC1459,
-		    s->target, mask))
-			return 1;
-	}
-	return 0;
+	return modq_sanction_match(srv, kind, account, mask, scope, NULL);
 }
 
 int

@@ -111,7 +111,8 @@ int	 modq_item_action(struct server *, const char *item_type,
 
 /*
  * Bans and mutes.  TARGET is an account name or a nick!user@host mask;
- * SCOPE "*" (server-wide) or a room; DURATION 0 for no expiry.
+ * SCOPE "*" or "" (server-wide), a #room or a newsgroup; DURATION 0 for
+ * no expiry.  Who may do what under them is decided in sanction.h.
  */
 int	 modq_sanction(struct server *, const char *kind, const char *target,
 	    const char *scope, int duration, const char *actor,
@@ -121,6 +122,22 @@ int	 modq_lift(struct server *, const char *kind, const char *target,
 /* 1 when an active KIND matches ACCOUNT (may be NULL) or MASK in SCOPE. */
 int	 modq_sanctioned(struct server *, const char *kind,
 	    const char *account, const char *mask, const char *scope);
+/* An active sanction as the cache holds it (valid until the next change). */
+struct modq_sanction_info {
+	const char	*kind;		/* "ban", "mute" */
+	const char	*target;
+	const char	*scope;		/* "*", "#room" or a newsgroup */
+	const char	*reason;	/* "" when none was given */
+	time_t		 expires;	/* 0: until lifted */
+};
+/*
+ * The active KIND on ACCOUNT (may be NULL) or MASK (may be NULL) that
+ * covers SCOPE (NULL: server-wide ones only); of several, the one that
+ * lasts longest.  1 with INFO filled (may be NULL), or 0.
+ */
+int	 modq_sanction_match(struct server *, const char *kind,
+	    const char *account, const char *mask, const char *scope,
+	    struct modq_sanction_info *info);
 /* Lift what has expired now (run by a timer; also for tests). */
 void	 modq_expire(struct server *);
 

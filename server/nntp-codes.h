@@ -70,6 +70,9 @@
 #define NNTP_481_CANCELLED	"481 Authentication cancelled"
 #define NNTP_481_THROTTLED	"481 Too many failed sign-ins: try again in a few minutes"
 #define NNTP_481_OLDPASS	"481 That is not your current password"
+/* A ban in words (sanction_describe): "banned until ...: reason". */
+#define NNTP_481_BANNED		"481 Account %s"
+#define NNTP_502_BANNED		"502 Account %s"
 /* XPASSWD, a private extension (RFC 3977 §3.2: x9x codes are private). */
 #define NNTP_290_PASSWD		"290 Password changed for %s"
 #define NNTP_591_PASSWD		"591 Password refused: %s"

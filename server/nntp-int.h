@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "conn.h"
+#include "sanction.h"
 #include "store.h"
 #include "store-nntp.h"
 
@@ -32,6 +33,12 @@
 #define NS_COMPRESS	0x04	/* COMPRESS DEFLATE active */
 #define NS_STREAM	0x08	/* MODE STREAM was given */
 #define NS_PAUSED	0x10	/* we paused input for output to drain */
+/*
+ * The account was banned after it signed in: it reads as a signed-out
+ * reader would and every article it sends is refused (s->ban says why).
+ * Looked at again before each command, so an unban restores it.
+ */
+#define NS_BANNED	0x20
 
 /* What lines are, between commands. */
 enum nntp_data {
@@ -48,6 +55,7 @@ typedef int (*nntp_more_fn)(struct conn *, struct nntp_session *);
 struct nntp_session {
 	int		 flags;
 	struct account	 acct;		/* valid with NS_AUTHED */
+	struct sanction_verdict ban;	/* valid with NS_BANNED */
 	char		*auth_user;	/* after AUTHINFO USER */
 	int		 auth_failures;
 

@@ -33,6 +33,7 @@
 #include "nntp-int.h"
 #include "nntp-queue.h"
 #include "nntp-util.h"
+#include "sanction.h"
 #include "screen.h"
 #include "xmalloc.h"
 
@@ -162,6 +163,26 @@ struct posting {
 };
 
 /*
+ * Is the poster (the signed-in account; for transit, the peer's) banned
+ * or muted where GROUP is?  1 with P->why saying which, until when and
+ * why.
+ */
+static int
+sanctioned(struct conn *c, struct nntp_session *s, const char *group,
+    struct posting *p)
+{
+	struct sanction_verdict	v;
+	char			words[512];
+
+	if (!sanction_may_speak(c->srv, s->acct.name, NULL, group, &v))
+		return 0;
+	snprintf(p->why, sizeof p->why, "%s %s", v.kind == SANCTION_BAN ?
+	    "account" : "you are", sanction_describe(&v, words,
+	    sizeof words));
+	return 1;
+}
+
+/*
  * Resolve the Newsgroups of P into group ids and decide whether the post
  * is held.  -1 with P->why set when it cannot be posted.
  */
@@ -192,8 +213,13 @@ check_groups(struct conn *c, struct nntp_session *s, struct posting *p,
 		    strcmp(names[i], c->srv->cf->report_group) == 0) {
 			/*
 			 * The report group is write-only for members: any
-			 * signed-in member may post a report to it.
+			 * signed-in member may post a report to it (unless
+			 * muted everywhere: reports are words too).
 			 */
+			if (sanctioned(c, s, names[i], p)) {
+				rc = -1;
+				continue;
+			}
 			p->report = 1;
 			p->groups[p->ngroups++] = gc.id;
 		} else if (!gc.found || (!transit &&
@@ -210,6 +236,8 @@ check_groups(struct conn *c, struct nntp_session *s, struct posting *p,
 		} else if (p->ngroups == MAX_CROSSPOST) {
 			snprintf(p->why, sizeof p->why, "too many newsgroups "
 			    "(at most %d)", MAX_CROSSPOST);
+			rc = -1;
+		} else if (sanctioned(c, s, names[i], p)) {
 			rc = -1;
 		} else {
 			p->groups[p->ngroups++] = gc.id;
@@ -559,8 +587,9 @@ accept_article(struct conn *c, struct nntp_session *s, struct posting *p,
 	struct nntp_post	 np;
 	struct modq_article	 it;
 	struct article		 stored;
+	struct sanction_verdict	 ban;
 	const char		*v;
-	char			*text;
+	char			*text, words[256];
 	size_t			 len;
 	int64_t			 nums[MAX_CROSSPOST];
 	int			 rc;
@@ -576,6 +605,12 @@ accept_article(struct conn *c, struct nntp_session *s, struct posting *p,
 		return -1;
 	if (transit && article_header_get(&p->a, "Newsgroups") == NULL) {
 		snprintf(p->why, sizeof p->why, "no Newsgroups header");
+		return -1;
+	}
+	/* Banned since signing in: nothing this account sends goes out. */
+	if (sanction_may_sign_in(c->srv, s->acct.name, NULL, &ban)) {
+		snprintf(p->why, sizeof p->why, "account %s",
+		    sanction_describe(&ban, words, sizeof words));
 		return -1;
 	}
 

@@ -31,6 +31,7 @@
 #include "nntp-codes.h"
 #include "nntp-int.h"
 #include "nntp-util.h"
+#include "sanction.h"
 #include "sasl.h"
 #include "xmalloc.h"
 
@@ -118,10 +119,35 @@ nntp_reply(struct conn *c, const char *fmt, ...)
 	conn_write(c, "\r\n", 2);
 }
 
+/* Reading goes by the account: signed in and not banned since. */
+static int
+reads_signed_in(struct nntp_session *s)
+{
+	return (s->flags & (NS_AUTHED | NS_BANNED)) == NS_AUTHED;
+}
+
+/*
+ * Before each command: has the session's account been banned since it
+ * signed in (or the ban lifted)?  Sets or clears NS_BANNED.
+ */
+static void
+nntp_check_banned(struct conn *c, struct nntp_session *s)
+{
+	if ((s->flags & NS_AUTHED) && sanction_may_sign_in(c->srv,
+	    s->acct.name, NULL, &s->ban)) {
+		if (!(s->flags & NS_BANNED))
+			log_info("conn=%llu proto=nntp account=%s banned "
+			    "while signed in", (unsigned long long)c->id,
+			    s->acct.name);
+		s->flags |= NS_BANNED;
+	} else
+		s->flags &= ~NS_BANNED;
+}
+
 int
 nntp_is_moderator(struct nntp_session *s)
 {
-	return (s->flags & NS_AUTHED) && s->acct.role != NULL &&
+	return reads_signed_in(s) && s->acct.role != NULL &&
 	    (strcmp(s->acct.role, "moderator") == 0 ||
 	    strcmp(s->acct.role, "admin") == 0);
 }
@@ -129,7 +155,7 @@ nntp_is_moderator(struct nntp_session *s)
 int
 nntp_level(struct conn *c, struct nntp_session *s)
 {
-	if (!(s->flags & NS_AUTHED))
+	if (!reads_signed_in(s))
 		return c->srv->cf->anonymous_read ? NG_PUBLIC : -1;
 	return nntp_is_moderator(s) ? NG_PRIVATE : NG_MEMBERS;
 }
@@ -138,7 +164,7 @@ nntp_level(struct conn *c, struct nntp_session *s)
 int64_t
 nntp_viewer(struct nntp_session *s)
 {
-	return (s->flags & NS_AUTHED) ? s->acct.id : 0;
+	return reads_signed_in(s) ? s->acct.id : 0;
 }
 
 /*
@@ -155,7 +181,7 @@ nntp_can_list(struct conn *c, struct nntp_session *s, const char *name,
 {
 	if (level == NG_PUBLIC)
 		return 1;
-	if (!(s->flags & NS_AUTHED))
+	if (!reads_signed_in(s))
 		return 0;
 	if (level <= NG_MEMBERS || nntp_is_moderator(s))
 		return 1;
@@ -439,16 +465,22 @@ is_peer(struct conn *c, const char *name)
 	return 0;
 }
 
-/* Check NAME and PASS; reply 281, 481 or 403.  Never logs PASS. */
+/*
+ * Check NAME and PASS; reply 281, 481 (with the reason and end of a ban)
+ * or 403.  Never logs PASS.
+ */
 static int
 nntp_login(struct conn *c, struct nntp_session *s, const char *name,
     const char *pass)
 {
-	struct account	a;
-	int		rc;
+	struct account		a;
+	int			rc;
+
+	struct sanction_verdict	ban;
+	char			why[512];
 
 	memset(&a, 0, sizeof a);
-	rc = auth_login(c->srv, c->ip, "nntp", name, pass, &a);
+	rc = auth_login_why(c->srv, c->ip, "nntp", name, pass, &a, &ban);
 	if (rc == AUTH_OK) {
 		s->acct = a;
 		s->flags |= NS_AUTHED;
@@ -461,6 +493,11 @@ nntp_login(struct conn *c, struct nntp_session *s, const char *name,
 	}
 	if (rc == AUTH_ERROR) {
 		nntp_reply(c, NNTP_403_FAULT);
+		return CONN_OK;
+	}
+	if (rc == AUTH_BANNED) {
+		nntp_reply(c, NNTP_481_BANNED, sanction_describe(&ban, why,
+		    sizeof why));
 		return CONN_OK;
 	}
 	log_info("conn=%llu proto=nntp login failed", (unsigned long long)
@@ -600,9 +637,10 @@ cmd_authinfo(struct conn *c, struct nntp_session *s, int argc, char **argv)
 static int
 cmd_xpasswd(struct conn *c, struct nntp_session *s, int argc, char **argv)
 {
-	struct account	 a;
-	char		 why[128], *hash = NULL;
-	int		 rc;
+	struct account		 a;
+	struct sanction_verdict	 ban;
+	char			 why[512], *hash = NULL;
+	int			 rc;
 
 	(void)argc;
 	if (!nntp_auth_allowed(c)) {
@@ -614,7 +652,8 @@ cmd_xpasswd(struct conn *c, struct nntp_session *s, int argc, char **argv)
 		goto out;
 	}
 	memset(&a, 0, sizeof a);
-	rc = auth_login(c->srv, c->ip, "nntp", s->acct.name, argv[1], &a);
+	rc = auth_login_why(c->srv, c->ip, "nntp", s->acct.name, argv[1], &a,
+	    &ban);
 	if (rc == AUTH_OK)
 		account_clear(&a);
 	if (rc == AUTH_THROTTLED) {
@@ -623,6 +662,11 @@ cmd_xpasswd(struct conn *c, struct nntp_session *s, int argc, char **argv)
 	}
 	if (rc == AUTH_ERROR) {
 		nntp_reply(c, NNTP_403_FAULT);
+		goto out;
+	}
+	if (rc == AUTH_BANNED) {
+		nntp_reply(c, NNTP_481_BANNED, sanction_describe(&ban, why,
+		    sizeof why));
 		goto out;
 	}
 	if (rc != AUTH_OK) {
@@ -794,6 +838,16 @@ nntp_on_line(struct conn *c, char *line, size_t len)
 	if (argc < 0 || argc - 1 < cmd->min_args ||
 	    argc - 1 > cmd->max_args) {
 		nntp_reply(c, NNTP_501_SYNTAX);
+		return CONN_OK;
+	}
+	nntp_check_banned(c, s);
+	if ((s->flags & NS_BANNED) && (cmd->flags & NF_READ) &&
+	    nntp_level(c, s) < 0) {
+		/* Signing in again cannot help: say why, not 480. */
+		char	why[512];
+
+		nntp_reply(c, NNTP_502_BANNED, sanction_describe(&s->ban, why,
+		    sizeof why));
 		return CONN_OK;
 	}
 	if (((cmd->flags & NF_AUTH) && !(s->flags & NS_AUTHED)) ||
