@@ -1273,7 +1273,7 @@ irc_service_message(struct irc_client *cl, const char *text)
 {
 	const struct modcmd	*mod;
 	struct svc		 sv;
-	char			*copy, *p, *save = NULL;
+	char			*copy, *p, *save = NULL, name[32];
 	struct account		 a;
 	size_t			 i;
 
@@ -1306,10 +1306,13 @@ irc_service_message(struct irc_client *cl, const char *text)
 		svc_cmds[i].fn(&sv);
 	else if ((mod = modcmd_find(sv.argv[0], MODCMD_F_CHAT)) == NULL)
 		tell(cl, "Unknown command %s; try HELP.", sv.argv[0]);
-	else if (sv.role < (int)mod->role)
+	else if (sv.role < (int)mod->role) {
+		for (i = 0; i + 1 < sizeof name && mod->name[i] != '\0'; i++)
+			name[i] = (char)toupper((unsigned char)mod->name[i]);
+		name[i] = '\0';
 		tell(cl, "Only %s may use %s.", mod->role ==
-		    MODCMD_ROLE_ADMIN ? "admins" : "moderators", sv.argv[0]);
-	else
+		    MODCMD_ROLE_ADMIN ? "admins" : "moderators", name);
+	} else
 		svc_moderate(&sv, mod);
 	free(copy);
 }

@@ -64,7 +64,15 @@ nntp_queue_visible(struct conn *c, struct nntp_session *s)
 int
 nntp_queue_group(struct conn *c, struct nntp_group *g)
 {
-	int64_t	count, low, high, first;
+	static char	description[200];
+	char		list[160];
+	int64_t		count, low, high, first;
+
+	if (description[0] == '\0') {
+		modcmd_list(MODCMD_F_FOLLOWUP, list, sizeof list);
+		snprintf(description, sizeof description, "Moderation queue: "
+		    "reply with %s", list);
+	}
 
 	if (store_modq_open_stats(c->srv->store, &count, &low, &high,
 	    &first) != STORE_OK)
@@ -72,8 +80,7 @@ nntp_queue_group(struct conn *c, struct nntp_group *g)
 	memset(g, 0, sizeof *g);
 	g->id = NNTP_QUEUE_GID;
 	g->name = queue_name(c);
-	g->description = "Moderation queue: reply with approve, reject "
-	    "<reason>, dismiss or hide";
+	g->description = description;
 	g->status = NG_OPEN;
 	g->visibility = NG_PRIVATE;
 	g->created = first;
