@@ -210,30 +210,24 @@ START_TEST(typed_fields_the_same_from_every_front)
 }
 END_TEST
 
-/* LINE is refused with RC and an error containing WANT. */
+typedef int parse_fn(const char *, struct modcmd_call *, char *, size_t,
+    char *, size_t);
+
+/* LINE is refused by PARSE with RC and an error containing WANT. */
 static void
-refused_words(const char *line, int rc, const char *want)
+refused(parse_fn *parse, const char *line, int rc, const char *want)
 {
 	struct modcmd_call	mc;
 	char			buf[256], err[256];
 
-	ck_assert_msg(words(line, &mc, err, sizeof err, buf, sizeof buf) ==
+	ck_assert_msg(parse(line, &mc, err, sizeof err, buf, sizeof buf) ==
 	    rc, "%s: got \"%s\"", line, err);
 	ck_assert_msg(strstr(err, want) != NULL, "%s: \"%s\" lacks \"%s\"",
 	    line, err, want);
 }
 
-static void
-refused_chat(const char *line, int rc, const char *want)
-{
-	struct modcmd_call	mc;
-	char			buf[256], err[256];
-
-	ck_assert_msg(chat(line, &mc, err, sizeof err, buf, sizeof buf) ==
-	    rc, "%s: got \"%s\"", line, err);
-	ck_assert_msg(strstr(err, want) != NULL, "%s: \"%s\" lacks \"%s\"",
-	    line, err, want);
-}
+#define refused_words(l, rc, w)	refused(words, l, rc, w)
+#define refused_chat(l, rc, w)	refused(chat, l, rc, w)
 
 START_TEST(refused_with_a_clear_message)
 {
