@@ -38,15 +38,19 @@ struct hm {
 	size_t	 len;
 };
 
-/* Options that become key=value words for the server. */
+/*
+ * Flags that become key=value words for the server: those of hm_cmds[]
+ * (O_*), then the options of the moderation table not among them
+ * (flags_init()); a flag the two share, like --duration, is one flag.
+ */
 enum { O_TITLE, O_STARTS, O_DURATION, O_ROOM, O_GROUP, O_CAPACITY,
-    O_FACILITATOR, O_DESCRIPTION, O_REASON, O_SCOPE, O_ACTOR, O_TARGET,
-    O_ACTION, O_SINCE, O_UNTIL, O_LIMIT, O_MODE, O_LABEL, O_COUNT };
-static const char *const opt_keys[O_COUNT] = { "title", "starts",
+    O_FACILITATOR, O_DESCRIPTION, O_MODE, O_LABEL, O_COUNT };
+#define MAX_FLAGS	(O_COUNT + MODCMD_NOPTS)
+static const char	*opt_keys[MAX_FLAGS] = { "title", "starts",
     "duration", "room", "group", "capacity", "facilitator", "description",
-    "reason", "scope", "actor", "target", "action", "since", "until",
-    "limit", "mode", "label" };
-static const char	*opts[O_COUNT];
+    "mode", "label" };
+static const char	*opts[MAX_FLAGS];
+static int		 nflags = O_COUNT;
 
 static const char	*password_file;
 static const char	*output_dir;
@@ -142,18 +146,34 @@ usage(FILE *f)
 "urgent first; every action lands in the audit log (see \"log\").\n");
 }
 
+/* Add the moderation options to the flags. */
+static void
+flags_init(void)
+{
+	const char	*name;
+	int		 i, o;
+
+	for (o = 0; o < MODCMD_NOPTS; o++) {
+		name = modcmd_opt_name((enum modcmd_opt)o);
+		for (i = 0; i < nflags; i++)
+			if (strcmp(opt_keys[i], name) == 0)
+				break;
+		if (i == nflags)
+			opt_keys[nflags++] = name;
+	}
+}
+
 /*
- * The options of moderation command MOD that hearthmod takes as
- * flags: a bit per O_* whose name the row accepts.
+ * The flags moderation command MOD takes: a bit per flag whose name is
+ * one of the row's options.
  */
 static unsigned int
 mod_options(const struct modcmd *mod)
 {
 	unsigned int	bits = 0;
-	size_t		i;
-	int		o;
+	int		i, o;
 
-	for (i = 0; i < O_COUNT; i++)
+	for (i = 0; i < nflags; i++)
 		for (o = 0; o < MODCMD_NOPTS; o++)
 			if ((mod->opts & (1u << o)) && strcmp(opt_keys[i],
 			    modcmd_opt_name((enum modcmd_opt)o)) == 0)
@@ -169,13 +189,13 @@ static int
 mod_check(const struct modcmd *mod, int nargs, char **args)
 {
 	struct modcmd_call	 mc;
-	char			*v[MAX_WORDS + O_COUNT], err[300];
-	char			*kv[O_COUNT];
+	char			*v[MAX_WORDS + MAX_FLAGS], err[300];
+	char			*kv[MAX_FLAGS];
 	int			 n = 0, i, rc;
 
 	for (i = 0; i < nargs && n < MAX_WORDS; i++)
 		v[n++] = args[i];
-	for (i = 0; i < O_COUNT; i++) {
+	for (i = 0; i < nflags; i++) {
 		kv[i] = NULL;
 		if (opts[i] != NULL) {
 			xasprintf(&kv[i], "%s=%s", opt_keys[i], opts[i]);
@@ -184,7 +204,7 @@ mod_check(const struct modcmd *mod, int nargs, char **args)
 	}
 	rc = modcmd_parse_words(mod, n, v, MODCMD_S_CLI, &mc, err,
 	    sizeof err);
-	for (i = 0; i < O_COUNT; i++)
+	for (i = 0; i < nflags; i++)
 		free(kv[i]);
 	if (rc == MODCMD_EUSAGE) {
 		modcmd_usage(mod, MODCMD_S_CLI, err, sizeof err);
@@ -689,7 +709,7 @@ hm_close(struct hm *hm)
 int
 main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
+	static const struct option base_opts[] = {
 		{ "socket", required_argument, NULL, 'S' },
 		{ "connect", required_argument, NULL, 'c' },
 		{ "user", required_argument, NULL, 'u' },
@@ -701,32 +721,13 @@ main(int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
-		{ "title", required_argument, NULL, 1000 + O_TITLE },
-		{ "starts", required_argument, NULL, 1000 + O_STARTS },
-		{ "duration", required_argument, NULL, 1000 + O_DURATION },
-		{ "room", required_argument, NULL, 1000 + O_ROOM },
-		{ "group", required_argument, NULL, 1000 + O_GROUP },
-		{ "capacity", required_argument, NULL, 1000 + O_CAPACITY },
-		{ "facilitator", required_argument, NULL,
-		    1000 + O_FACILITATOR },
-		{ "description", required_argument, NULL,
-		    1000 + O_DESCRIPTION },
-		{ "reason", required_argument, NULL, 1000 + O_REASON },
-		{ "scope", required_argument, NULL, 1000 + O_SCOPE },
-		{ "actor", required_argument, NULL, 1000 + O_ACTOR },
-		{ "target", required_argument, NULL, 1000 + O_TARGET },
-		{ "action", required_argument, NULL, 1000 + O_ACTION },
-		{ "since", required_argument, NULL, 1000 + O_SINCE },
-		{ "until", required_argument, NULL, 1000 + O_UNTIL },
-		{ "limit", required_argument, NULL, 1000 + O_LIMIT },
-		{ "mode", required_argument, NULL, 1000 + O_MODE },
-		{ "label", required_argument, NULL, 1000 + O_LABEL },
-		{ NULL, 0, NULL, 0 }
 	};
+#define NBASE	(sizeof base_opts / sizeof base_opts[0])
+	struct option	 longopts[NBASE + MAX_FLAGS + 1];
 	const char	*sock = getenv("HEARTH_SOCKET"), *remote = NULL;
 	const char	*user = NULL, *ca = NULL;
 	const char	*words[MAX_WORDS + 4];
-	char		*kv[O_COUNT], *pw = NULL, *line;
+	char		*kv[MAX_FLAGS], *pw = NULL, *line;
 	const struct hm_cmd *cmd = NULL;
 	const struct modcmd *mod = NULL;
 	struct hm_cmd	 modrow = { NULL, NULL, 0, MAX_WORDS, 0, 0, NULL };
@@ -737,6 +738,14 @@ main(int argc, char **argv)
 
 	if (sock == NULL)
 		sock = DEFAULT_SOCKET;
+	flags_init();
+	memcpy(longopts, base_opts, sizeof base_opts);
+	memset(longopts + NBASE, 0, sizeof longopts - sizeof base_opts);
+	for (i = 0; i < (size_t)nflags; i++) {
+		longopts[NBASE + i].name = opt_keys[i];
+		longopts[NBASE + i].has_arg = required_argument;
+		longopts[NBASE + i].val = 1000 + (int)i;
+	}
 	while ((ch = getopt_long(argc, argv, "S:c:u:C:kp:r:s:jo:h", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
@@ -774,7 +783,7 @@ main(int argc, char **argv)
 			usage(stdout);
 			return 0;
 		default:
-			if (ch >= 1000 && ch < 1000 + O_COUNT) {
+			if (ch >= 1000 && ch < 1000 + nflags) {
 				opts[ch - 1000] = optarg;
 				break;
 			}
@@ -823,7 +832,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "usage: hearthmod %s\n", cmd->usage);
 		return 2;
 	}
-	for (i = 0; i < O_COUNT; i++) {
+	for (i = 0; i < (size_t)nflags; i++) {
 		if (opts[i] != NULL && !(cmd->options & (1u << i))) {
 			fprintf(stderr, "hearthmod: --%s does not go with %s\n",
 			    opt_keys[i], argv[0]);
@@ -867,7 +876,7 @@ main(int argc, char **argv)
 		words[nw++] = role_opt != NULL ? role_opt : "member";
 	if (specialty_opt != NULL)
 		words[nw++] = specialty_opt;
-	for (i = 0; i < O_COUNT; i++) {
+	for (i = 0; i < (size_t)nflags; i++) {
 		kv[i] = NULL;
 		if (opts[i] == NULL)
 			continue;
@@ -915,7 +924,7 @@ main(int argc, char **argv)
 	rc = hm_request(&hm, nw, words, 0);
 	hm_close(&hm);
 out:
-	for (i = 0; i < O_COUNT; i++)
+	for (i = 0; i < (size_t)nflags; i++)
 		free(kv[i]);
 	free(pw);
 	return rc;
