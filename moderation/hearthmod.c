@@ -23,6 +23,7 @@
 #include <openssl/x509v3.h>
 
 #include "admin-protocol.h"
+#include "modcmd.h"
 #include "xmalloc.h"
 
 #define DEFAULT_SOCKET	"var/hearthd.sock"
@@ -37,15 +38,19 @@ struct hm {
 	size_t	 len;
 };
 
-/* Options that become key=value words for the server. */
+/*
+ * Flags that become key=value words for the server: those of hm_cmds[]
+ * (O_*), then the options of the moderation table not among them
+ * (flags_init()); a flag the two share, like --duration, is one flag.
+ */
 enum { O_TITLE, O_STARTS, O_DURATION, O_ROOM, O_GROUP, O_CAPACITY,
-    O_FACILITATOR, O_DESCRIPTION, O_REASON, O_SCOPE, O_ACTOR, O_TARGET,
-    O_ACTION, O_SINCE, O_UNTIL, O_LIMIT, O_MODE, O_LABEL, O_COUNT };
-static const char *const opt_keys[O_COUNT] = { "title", "starts",
+    O_FACILITATOR, O_DESCRIPTION, O_MODE, O_LABEL, O_COUNT };
+#define MAX_FLAGS	(O_COUNT + MODCMD_NOPTS)
+static const char	*opt_keys[MAX_FLAGS] = { "title", "starts",
     "duration", "room", "group", "capacity", "facilitator", "description",
-    "reason", "scope", "actor", "target", "action", "since", "until",
-    "limit", "mode", "label" };
-static const char	*opts[O_COUNT];
+    "mode", "label" };
+static const char	*opts[MAX_FLAGS];
+static int		 nflags = O_COUNT;
 
 static const char	*password_file;
 static const char	*output_dir;
@@ -53,7 +58,12 @@ static const char	*role_opt;
 static const char	*specialty_opt;
 static int		 json;
 
-/* The server-side words a command turns into. */
+/*
+ * The server-side words a command turns into: account, group and event
+ * management.  The moderation commands are rows of the table the
+ * server's front ends share (modcmd.h), compiled in: their usage, arity
+ * and options are checked here from it.
+ */
 struct hm_cmd {
 	const char	*name;
 	const char	*sub;
@@ -99,41 +109,13 @@ static const struct hm_cmd hm_cmds[] = {
 	  "[--description TEXT]" },
 	{ "event", "list", 0, 0, 0, 0, "event list" },
 	{ "event", "cancel", 1, 1, 0, 0, "event cancel ID" },
-	{ "queue", NULL, 0, 0, B(O_LIMIT), 0, "queue [--limit N]" },
-	{ "show", NULL, 1, 1, 0, 0, "show ID" },
-	{ "approve", NULL, 1, 1, B(O_REASON), 0,
-	  "approve ID [--reason TEXT]" },
-	{ "reject", NULL, 1, 1, B(O_REASON), 0, "reject ID --reason TEXT" },
-	{ "dismiss", NULL, 1, 1, B(O_REASON), 0,
-	  "dismiss ID [--reason TEXT]" },
-	{ "hide", NULL, 2, 2, B(O_REASON), 0,
-	  "hide article|chat REF [--reason TEXT]" },
-	{ "unhide", NULL, 2, 2, B(O_REASON), 0,
-	  "unhide article|chat REF [--reason TEXT]" },
-	{ "ban", NULL, 1, 1, B(O_SCOPE) | B(O_DURATION) | B(O_REASON), 0,
-	  "ban ACCOUNT|MASK [--scope #ROOM|GROUP] [--duration 7d] "
-	  "[--reason TEXT]" },
-	{ "unban", NULL, 1, 1, B(O_SCOPE), 0,
-	  "unban ACCOUNT|MASK [--scope #ROOM|GROUP]" },
-	{ "mute", NULL, 1, 1, B(O_SCOPE) | B(O_DURATION) | B(O_REASON), 0,
-	  "mute ACCOUNT|MASK [--scope #ROOM|GROUP] [--duration 1h] "
-	  "[--reason TEXT]" },
-	{ "unmute", NULL, 1, 1, B(O_SCOPE), 0,
-	  "unmute ACCOUNT|MASK [--scope #ROOM|GROUP]" },
-	{ "sanctions", NULL, 0, 0, 0, 0, "sanctions" },
-	{ "warn", NULL, 2, 2, 0, 0, "warn ACCOUNT TEXT" },
-	{ "note", NULL, 2, 2, 0, 0, "note ACCOUNT TEXT" },
-	{ "notes", NULL, 1, 1, 0, 0, "notes ACCOUNT" },
-	{ "log", NULL, 0, 0, B(O_ACTOR) | B(O_TARGET) | B(O_ACTION) |
-	  B(O_SINCE) | B(O_UNTIL) | B(O_LIMIT), 0,
-	  "log [--actor A] [--target T] [--action X] [--since TIME] "
-	  "[--until TIME] [--limit N]" },
 };
 #undef B
 
 static void
 usage(FILE *f)
 {
+	char	u[256];
 	size_t	i;
 
 	fprintf(f,
@@ -149,10 +131,91 @@ usage(FILE *f)
 "Commands:\n", DEFAULT_SOCKET);
 	for (i = 0; i < sizeof hm_cmds / sizeof hm_cmds[0]; i++)
 		fprintf(f, "  %s\n", hm_cmds[i].usage);
+	fprintf(f, "  help\n\nModeration (moderators and admins):\n");
+	for (i = 0; i < modcmd_count; i++) {
+		if (!(modcmd_table[i].fronts & MODCMD_F_ADMIN))
+			continue;
+		modcmd_usage(&modcmd_table[i], MODCMD_S_CLI, u, sizeof u);
+		fprintf(f, "  %s\n      %s%s\n", u, modcmd_table[i].help,
+		    modcmd_table[i].role == MODCMD_ROLE_ADMIN ?
+		    " (admins)" : "");
+	}
 	fprintf(f,
 "\n"
 "The queue holds crisis flags, reports, held posts and sign-ups, most\n"
 "urgent first; every action lands in the audit log (see \"log\").\n");
+}
+
+/* Add the moderation options to the flags. */
+static void
+flags_init(void)
+{
+	const char	*name;
+	int		 i, o;
+
+	for (o = 0; o < MODCMD_NOPTS; o++) {
+		name = modcmd_opt_name((enum modcmd_opt)o);
+		for (i = 0; i < nflags; i++)
+			if (strcmp(opt_keys[i], name) == 0)
+				break;
+		if (i == nflags)
+			opt_keys[nflags++] = name;
+	}
+}
+
+/*
+ * The flags moderation command MOD takes: a bit per flag whose name is
+ * one of the row's options.
+ */
+static unsigned int
+mod_options(const struct modcmd *mod)
+{
+	unsigned int	bits = 0;
+	int		i, o;
+
+	for (i = 0; i < nflags; i++)
+		for (o = 0; o < MODCMD_NOPTS; o++)
+			if ((mod->opts & (1u << o)) && strcmp(opt_keys[i],
+			    modcmd_opt_name((enum modcmd_opt)o)) == 0)
+				bits |= 1u << i;
+	return bits;
+}
+
+/*
+ * Check moderation command MOD with its positional ARGS and the flags
+ * given, as the server will: 0, 2 for a usage error, 1 for a bad value.
+ */
+static int
+mod_check(const struct modcmd *mod, int nargs, char **args)
+{
+	struct modcmd_call	 mc;
+	char			*v[MAX_WORDS + MAX_FLAGS], err[300];
+	char			*kv[MAX_FLAGS];
+	int			 n = 0, i, rc;
+
+	for (i = 0; i < nargs && n < MAX_WORDS; i++)
+		v[n++] = args[i];
+	for (i = 0; i < nflags; i++) {
+		kv[i] = NULL;
+		if (opts[i] != NULL) {
+			xasprintf(&kv[i], "%s=%s", opt_keys[i], opts[i]);
+			v[n++] = kv[i];
+		}
+	}
+	rc = modcmd_parse_words(mod, n, v, MODCMD_S_CLI, &mc, err,
+	    sizeof err);
+	for (i = 0; i < nflags; i++)
+		free(kv[i]);
+	if (rc == MODCMD_EUSAGE) {
+		modcmd_usage(mod, MODCMD_S_CLI, err, sizeof err);
+		fprintf(stderr, "usage: hearthmod %s\n", err);
+		return 2;
+	}
+	if (rc != MODCMD_OK) {
+		fprintf(stderr, "hearthmod: %s\n", err);
+		return 1;
+	}
+	return 0;
 }
 
 static int
@@ -646,7 +709,7 @@ hm_close(struct hm *hm)
 int
 main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
+	static const struct option base_opts[] = {
 		{ "socket", required_argument, NULL, 'S' },
 		{ "connect", required_argument, NULL, 'c' },
 		{ "user", required_argument, NULL, 'u' },
@@ -658,39 +721,31 @@ main(int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
-		{ "title", required_argument, NULL, 1000 + O_TITLE },
-		{ "starts", required_argument, NULL, 1000 + O_STARTS },
-		{ "duration", required_argument, NULL, 1000 + O_DURATION },
-		{ "room", required_argument, NULL, 1000 + O_ROOM },
-		{ "group", required_argument, NULL, 1000 + O_GROUP },
-		{ "capacity", required_argument, NULL, 1000 + O_CAPACITY },
-		{ "facilitator", required_argument, NULL,
-		    1000 + O_FACILITATOR },
-		{ "description", required_argument, NULL,
-		    1000 + O_DESCRIPTION },
-		{ "reason", required_argument, NULL, 1000 + O_REASON },
-		{ "scope", required_argument, NULL, 1000 + O_SCOPE },
-		{ "actor", required_argument, NULL, 1000 + O_ACTOR },
-		{ "target", required_argument, NULL, 1000 + O_TARGET },
-		{ "action", required_argument, NULL, 1000 + O_ACTION },
-		{ "since", required_argument, NULL, 1000 + O_SINCE },
-		{ "until", required_argument, NULL, 1000 + O_UNTIL },
-		{ "limit", required_argument, NULL, 1000 + O_LIMIT },
-		{ "mode", required_argument, NULL, 1000 + O_MODE },
-		{ "label", required_argument, NULL, 1000 + O_LABEL },
-		{ NULL, 0, NULL, 0 }
 	};
+#define NBASE	(sizeof base_opts / sizeof base_opts[0])
+	struct option	 longopts[NBASE + MAX_FLAGS + 1];
 	const char	*sock = getenv("HEARTH_SOCKET"), *remote = NULL;
 	const char	*user = NULL, *ca = NULL;
 	const char	*words[MAX_WORDS + 4];
-	char		*kv[O_COUNT], *pw = NULL, *line;
+	char		*kv[MAX_FLAGS], *pw = NULL, *line;
 	const struct hm_cmd *cmd = NULL;
+	const struct modcmd *mod = NULL;
+	struct hm_cmd	 modrow = { NULL, NULL, 0, MAX_WORDS, 0, 0, NULL };
+	char		 modusage[256];
 	struct hm	 hm;
 	size_t		 i;
 	int		 ch, nargs, skip, rc, nw = 0, insecure = 0;
 
 	if (sock == NULL)
 		sock = DEFAULT_SOCKET;
+	flags_init();
+	memcpy(longopts, base_opts, sizeof base_opts);
+	memset(longopts + NBASE, 0, sizeof longopts - sizeof base_opts);
+	for (i = 0; i < (size_t)nflags; i++) {
+		longopts[NBASE + i].name = opt_keys[i];
+		longopts[NBASE + i].has_arg = required_argument;
+		longopts[NBASE + i].val = 1000 + (int)i;
+	}
 	while ((ch = getopt_long(argc, argv, "S:c:u:C:kp:r:s:jo:h", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
@@ -728,7 +783,7 @@ main(int argc, char **argv)
 			usage(stdout);
 			return 0;
 		default:
-			if (ch >= 1000 && ch < 1000 + O_COUNT) {
+			if (ch >= 1000 && ch < 1000 + nflags) {
 				opts[ch - 1000] = optarg;
 				break;
 			}
@@ -743,6 +798,10 @@ main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
+	if (strcmp(argv[0], "help") == 0 && argc == 1) {
+		usage(stdout);
+		return 0;
+	}
 	for (i = 0; i < sizeof hm_cmds / sizeof hm_cmds[0]; i++) {
 		if (strcmp(hm_cmds[i].name, argv[0]) != 0)
 			continue;
@@ -752,6 +811,15 @@ main(int argc, char **argv)
 		cmd = &hm_cmds[i];
 		break;
 	}
+	if (cmd == NULL && (mod = modcmd_find(argv[0], MODCMD_F_ADMIN)) !=
+	    NULL && strcmp(mod->name, argv[0]) == 0) {
+		/* A moderation command: the shared table says what it takes. */
+		modrow.name = mod->name;
+		modrow.options = mod_options(mod);
+		modcmd_usage(mod, MODCMD_S_CLI, modusage, sizeof modusage);
+		modrow.usage = modusage;
+		cmd = &modrow;
+	}
 	if (cmd == NULL) {
 		fprintf(stderr, "hearthmod: unknown command (see "
 		    "hearthmod --help)\n");
@@ -759,17 +827,20 @@ main(int argc, char **argv)
 	}
 	skip = cmd->sub != NULL ? 2 : 1;
 	nargs = argc - skip;
-	if (nargs < cmd->min_args || nargs > cmd->max_args) {
+	if (mod == NULL && (nargs < cmd->min_args ||
+	    nargs > cmd->max_args)) {
 		fprintf(stderr, "usage: hearthmod %s\n", cmd->usage);
 		return 2;
 	}
-	for (i = 0; i < O_COUNT; i++) {
+	for (i = 0; i < (size_t)nflags; i++) {
 		if (opts[i] != NULL && !(cmd->options & (1u << i))) {
 			fprintf(stderr, "hearthmod: --%s does not go with %s\n",
 			    opt_keys[i], argv[0]);
 			return 2;
 		}
 	}
+	if (mod != NULL && (rc = mod_check(mod, nargs, argv + skip)) != 0)
+		return rc;
 	if (role_opt != NULL && strcmp(cmd->usage, hm_cmds[1].usage) != 0) {
 		fprintf(stderr, "hearthmod: --role goes with account add\n");
 		return 2;
@@ -805,7 +876,7 @@ main(int argc, char **argv)
 		words[nw++] = role_opt != NULL ? role_opt : "member";
 	if (specialty_opt != NULL)
 		words[nw++] = specialty_opt;
-	for (i = 0; i < O_COUNT; i++) {
+	for (i = 0; i < (size_t)nflags; i++) {
 		kv[i] = NULL;
 		if (opts[i] == NULL)
 			continue;
@@ -853,7 +924,7 @@ main(int argc, char **argv)
 	rc = hm_request(&hm, nw, words, 0);
 	hm_close(&hm);
 out:
-	for (i = 0; i < O_COUNT; i++)
+	for (i = 0; i < (size_t)nflags; i++)
 		free(kv[i]);
 	free(pw);
 	return rc;

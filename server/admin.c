@@ -3,7 +3,9 @@
  *
  * The protocol is described in admin-protocol.h.  Whoever can open the
  * socket (mode 0660 in the state directory) is an operator; the commands
- * are rows of admin_cmds[].
+ * are rows of admin_cmds[], and the moderation commands rows of the
+ * table every moderation front end shares (modcmd.h), performed by
+ * modq_exec() (modexec.h).
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -26,6 +28,8 @@
 #include "feed.h"
 #include "log.h"
 #include "members.h"
+#include "modcmd.h"
+#include "modexec.h"
 #include "modq.h"
 #include "notify.h"
 #include "sanction.h"
@@ -343,49 +347,6 @@ cmd_account_role(struct conn *c, int argc, char **argv)
 	return CONN_OK;
 }
 
-/*
- * "2026-12-01T18:00Z", "2026-12-01T18:00:00+01:00", "2026-12-01 18:00"
- * (UTC when no zone is given).  Returns (time_t)-1 when malformed.
- */
-static time_t
-parse_iso_time(const char *s)
-{
-	struct tm	 tm;
-	int		 y, mo, d, h, mi, sec = 0, n = 0, oh = 0, om = 0;
-	char		 sep;
-	const char	*z;
-	time_t		 t;
-
-	memset(&tm, 0, sizeof tm);
-	if (sscanf(s, "%4d-%2d-%2d%c%2d:%2d%n", &y, &mo, &d, &sep, &h, &mi,
-	    &n) != 6 || (sep != 'T' && sep != ' ' && sep != 't'))
-		return (time_t)-1;
-	z = s + n;
-	if (*z == ':') {
-		if (sscanf(z, ":%2d%n", &sec, &n) != 1)
-			return (time_t)-1;
-		z += n;
-	}
-	if (y < 2000 || y > 2200 || mo < 1 || mo > 12 || d < 1 || d > 31 ||
-	    h > 23 || mi > 59 || sec > 60 || h < 0 || mi < 0 || sec < 0)
-		return (time_t)-1;
-	tm.tm_year = y - 1900;
-	tm.tm_mon = mo - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = h;
-	tm.tm_min = mi;
-	tm.tm_sec = sec;
-	if ((t = timegm(&tm)) == (time_t)-1)
-		return t;
-	if (*z == '\0' || strcmp(z, "Z") == 0 || strcmp(z, "z") == 0)
-		return t;
-	if ((*z == '+' || *z == '-') && sscanf(z + 1, "%2d:%2d", &oh, &om) ==
-	    2 && strlen(z) == 6 && oh < 24 && om < 60)
-		return *z == '+' ? t - (oh * 3600 + om * 60) :
-		    t + (oh * 3600 + om * 60);
-	return (time_t)-1;
-}
-
 /* "90m", "1h30m", "2h", "45" (minutes).  Seconds, or -1. */
 static int
 parse_duration(const char *s)
@@ -493,7 +454,7 @@ cmd_event_add(struct conn *c, int argc, char **argv)
 		    "too long or not UTF-8");
 		return CONN_OK;
 	}
-	if ((ev.starts = parse_iso_time(starts)) == (time_t)-1) {
+	if ((ev.starts = modcmd_parse_time(starts)) == (time_t)-1) {
 		reply(c, "401 starts must look like 2026-12-01T18:00Z or "
 		    "2026-12-01T18:00+01:00");
 		return CONN_OK;
@@ -608,16 +569,6 @@ cmd_event_cancel(struct conn *c, int argc, char **argv)
 	return CONN_OK;
 }
 
-/* "200 MSG" when RC is 0, else "FAIL MSG". */
-static void
-reply_result(struct conn *c, int rc, const char *fail, const char *msg)
-{
-	if (rc != 0)
-		reply(c, "%s %s", fail, msg);
-	else
-		reply(c, "200 %s", msg);
-}
-
 /* key=value options after the fixed words; NULL when absent. */
 static const char *
 opt(int argc, char **argv, int from, const char *key)
@@ -654,336 +605,124 @@ bad_opts(struct conn *c, int argc, char **argv, int from,
 	return 0;
 }
 
-static int
-parse_id(struct conn *c, const char *s, int64_t *id)
-{
-	char	*end;
-
-	*id = strtoll(s, &end, 10);
-	if (*s == '\0' || *end != '\0' || *id <= 0) {
-		reply(c, "401 Queue entry id must be a number");
-		return -1;
-	}
-	return 0;
-}
-
-static int
-cmd_queue(struct conn *c, int argc, char **argv)
-{
-	struct table	t = { c, 0, 0 };
-	const char	*lim = argc > 1 ? opt(argc, argv, 1, "limit") : NULL;
-
-	reply(c, "210 open queue, most urgent first");
-	store_modq_list_open(c->srv->store, lim != NULL ? atoi(lim) : 100,
-	    table_row, &t);
-	reply(c, ".");
-	return CONN_OK;
-}
-
-struct section {
+/*
+ * The moderation commands (modcmd.h): the sink writes listings as 210
+ * blocks of tables; a show is the entry's fields as "name: value" lines,
+ * then each non-empty part as "[title]" and a table.
+ */
+struct mod_reply {
 	struct conn	*c;
-	const char	*title;
 	struct table	 t;
+	const char	*section;	/* of the rows written last */
+	int		 listed;	/* a 210 block went out */
 };
 
 static void
-section_row(int n, const char *const *names, const char *const *vals,
-    void *arg)
+mod_begin(void *arg, const struct modcmd_call *mc)
 {
-	struct section	*sec = arg;
+	struct mod_reply	*mr = arg;
 
-	if (!sec->t.header_done)
-		data_line(sec->c, "[%s]", sec->title);
-	table_row(n, names, vals, &sec->t);
+	mr->listed = 1;
+	switch (mc->action) {
+	case MODCMD_QUEUE:
+		reply(mr->c, "210 open queue, most urgent first");
+		break;
+	case MODCMD_SHOW:
+		reply(mr->c, "210 queue entry #%lld", (long long)mc->id);
+		break;
+	case MODCMD_SANCTIONS:
+		reply(mr->c, "210 active bans and mutes");
+		break;
+	case MODCMD_NOTES:
+		reply(mr->c, "210 moderator notes on %s", mc->target);
+		break;
+	default:
+		reply(mr->c, "210 audit log, newest first");
+		break;
+	}
 }
 
 static void
-kv_row(int n, const char *const *names, const char *const *vals, void *arg)
+mod_row(void *arg, const char *section, int n, const char *const *names,
+    const char *const *vals)
 {
-	struct conn	*c = arg;
-	int		 i;
+	struct mod_reply	*mr = arg;
+	int			 i;
 
-	for (i = 0; i < n; i++)
-		data_line(c, "%s: %s", names[i], vals[i] != NULL ? vals[i] :
-		    "-");
+	if (section != NULL && *section == '\0') {
+		for (i = 0; i < n; i++)
+			data_line(mr->c, "%s: %s", names[i], vals[i] != NULL ?
+			    vals[i] : "-");
+		return;
+	}
+	if (section != NULL && (mr->section == NULL ||
+	    strcmp(section, mr->section) != 0)) {
+		data_line(mr->c, "[%s]", section);
+		mr->t.header_done = 0;
+	}
+	mr->section = section;
+	table_row(n, names, vals, &mr->t);
 }
 
 static void
-author_of(int n, const char *const *names, const char *const *vals,
-    void *arg)
+mod_end(void *arg, const struct modcmd_call *mc)
 {
-	char	**author = arg;
-	int	 i;
+	struct mod_reply	*mr = arg;
 
-	for (i = 0; i < n; i++)
-		if (strcmp(names[i], "author") == 0 && vals[i] != NULL)
-			*author = xstrdup(vals[i]);
+	(void)mc;
+	reply(mr->c, ".");
 }
 
-/* One entry with its reports, who looked, and the author's history. */
-static int
-cmd_show(struct conn *c, int argc, char **argv)
+/* The reply code when a command is refused. */
+static const char *
+mod_fail_code(enum modcmd_action a)
 {
-	struct section	 sec;
-	int64_t		 id;
-	char		*author = NULL, *kind, *type, *ref, *who;
-	int		 open;
+	switch (a) {
+	case MODCMD_BAN:
+	case MODCMD_MUTE:
+		return "401";
+	case MODCMD_UNBAN:
+	case MODCMD_UNMUTE:
+	case MODCMD_WARN:
+	case MODCMD_NOTE:
+	case MODCMD_SHOW:
+		return "404";
+	default:
+		return "403";
+	}
+}
 
-	(void)argc;
-	if (parse_id(c, argv[1], &id) != 0)
-		return CONN_OK;
-	if (store_modq_get(c->srv->store, id, author_of, &author) !=
-	    STORE_OK) {
-		reply(c, "404 No queue entry #%lld", (long long)id);
+/*
+ * Words W[0..N) of a moderation command: the table row checks them
+ * (400 with the usage for a wrong count, 401 for a bad value), the
+ * executor performs it.
+ */
+static int
+mod_command(struct conn *c, const struct modcmd *cmd, int n, char **w)
+{
+	struct mod_reply	 mr;
+	struct modexec_sink	 sk = { mod_begin, mod_row, NULL, mod_end,
+				    NULL, 100, 200 };
+	struct modcmd_call	 mc;
+	char			 msg[512];
+	int			 rc;
+
+	if ((rc = modcmd_parse_words(cmd, n - 1, w + 1, MODCMD_S_WORDS, &mc,
+	    msg, sizeof msg)) != MODCMD_OK) {
+		reply(c, "%s %s", rc == MODCMD_EUSAGE ? "400" : "401", msg);
 		return CONN_OK;
 	}
-	reply(c, "210 queue entry #%lld", (long long)id);
-	store_modq_get(c->srv->store, id, kv_row, c);
-	if (store_modq_item(c->srv->store, id, &kind, &type, &ref, &who,
-	    &open) == STORE_OK) {
-		memset(&sec, 0, sizeof sec);
-		sec.c = sec.t.c = c;
-		sec.title = "context";
-		modq_context(c->srv, type, ref, section_row, &sec);
-		free(kind);
-		free(type);
-		free(ref);
-		free(who);
-	}
-	memset(&sec, 0, sizeof sec);
-	sec.c = sec.t.c = c;
-	sec.title = "reports";
-	store_modq_reports(c->srv->store, id, section_row, &sec);
-	memset(&sec, 0, sizeof sec);
-	sec.c = sec.t.c = c;
-	sec.title = "seen by";
-	store_modq_viewers(c->srv->store, id, section_row, &sec);
-	if (author != NULL) {
-		memset(&sec, 0, sizeof sec);
-		sec.c = sec.t.c = c;
-		sec.title = "author history";
-		store_modq_author_history(c->srv->store, author, section_row,
-		    &sec);
-		memset(&sec, 0, sizeof sec);
-		sec.c = sec.t.c = c;
-		sec.title = "moderator notes on author";
-		store_notes(c->srv->store, author, section_row, &sec);
-	}
-	reply(c, ".");
-	store_modq_view(c->srv->store, id, actor_of(c));
-	free(author);
-	return CONN_OK;
-}
-
-/* approve|reject|dismiss|decide-hide ID [reason=...] */
-static int
-decide(struct conn *c, int argc, char **argv, const char *action)
-{
-	static const char *const allowed[] = { "reason", NULL };
-	const char	*reason = opt(argc, argv, 2, "reason");
-	char		 msg[512];
-	int64_t		 id;
-
-	if (bad_opts(c, argc, argv, 2, allowed) ||
-	    parse_id(c, argv[1], &id) != 0)
+	memset(&mr, 0, sizeof mr);
+	mr.c = mr.t.c = c;
+	sk.arg = &mr;
+	rc = modq_exec(c->srv, actor_of(c), &mc, &sk, msg, sizeof msg);
+	if (mr.listed)
 		return CONN_OK;
-	if (strcmp(action, "reject") == 0 && (reason == NULL ||
-	    *reason == '\0')) {
-		reply(c, "401 A rejection needs a reason (sent to the author)");
-		return CONN_OK;
-	}
-	reply_result(c, modq_decide(c->srv, id, action, actor_of(c), reason,
-	    msg, sizeof msg), "403", msg);
-	return CONN_OK;
-}
-
-static int
-cmd_approve(struct conn *c, int argc, char **argv)
-{
-	return decide(c, argc, argv, "approve");
-}
-
-static int
-cmd_reject(struct conn *c, int argc, char **argv)
-{
-	return decide(c, argc, argv, "reject");
-}
-
-static int
-cmd_dismiss(struct conn *c, int argc, char **argv)
-{
-	return decide(c, argc, argv, "dismiss");
-}
-
-/* hide|unhide TYPE REF [reason=...] */
-static int
-item_action(struct conn *c, int argc, char **argv, const char *action)
-{
-	static const char *const allowed[] = { "reason", NULL };
-	char	msg[512];
-	int	rc;
-
-	if (bad_opts(c, argc, argv, 3, allowed))
-		return CONN_OK;
-	if (strcmp(argv[1], "article") != 0 && strcmp(argv[1], "chat") != 0) {
-		reply(c, "401 Item type is article or chat");
-		return CONN_OK;
-	}
-	rc = modq_item_action(c->srv, argv[1], argv[2], action, actor_of(c),
-	    opt(argc, argv, 3, "reason"), msg, sizeof msg);
-	reply_result(c, rc, "403", msg);
-	return CONN_OK;
-}
-
-static int
-cmd_hide(struct conn *c, int argc, char **argv)
-{
-	return item_action(c, argc, argv, "hide");
-}
-
-static int
-cmd_unhide(struct conn *c, int argc, char **argv)
-{
-	return item_action(c, argc, argv, "unhide");
-}
-
-/* ban|mute TARGET [scope=#room|group] [duration=7d] [reason=...] */
-static int
-sanction(struct conn *c, int argc, char **argv, const char *kind)
-{
-	static const char *const allowed[] = { "scope", "duration", "reason",
-	    NULL };
-	const char	*dur = opt(argc, argv, 2, "duration");
-	char		 msg[512];
-	int		 secs = 0, rc;
-
-	if (bad_opts(c, argc, argv, 2, allowed))
-		return CONN_OK;
-	if (dur != NULL && (secs = modq_parse_duration(dur)) < 0) {
-		reply(c, "401 duration must look like 30m, 12h, 7d or 2w");
-		return CONN_OK;
-	}
-	rc = modq_sanction(c->srv, kind, argv[1], opt(argc, argv, 2, "scope"),
-	    secs, actor_of(c), opt(argc, argv, 2, "reason"), msg, sizeof msg);
-	reply_result(c, rc, "401", msg);
-	return CONN_OK;
-}
-
-static int
-lift(struct conn *c, int argc, char **argv, const char *kind)
-{
-	static const char *const allowed[] = { "scope", NULL };
-	char	msg[512];
-	int	rc;
-
-	if (bad_opts(c, argc, argv, 2, allowed))
-		return CONN_OK;
-	rc = modq_lift(c->srv, kind, argv[1], opt(argc, argv, 2, "scope"),
-	    actor_of(c), msg, sizeof msg);
-	reply_result(c, rc, "404", msg);
-	return CONN_OK;
-}
-
-static int
-cmd_ban(struct conn *c, int argc, char **argv)
-{
-	return sanction(c, argc, argv, "ban");
-}
-
-static int
-cmd_unban(struct conn *c, int argc, char **argv)
-{
-	return lift(c, argc, argv, "ban");
-}
-
-static int
-cmd_mute(struct conn *c, int argc, char **argv)
-{
-	return sanction(c, argc, argv, "mute");
-}
-
-static int
-cmd_unmute(struct conn *c, int argc, char **argv)
-{
-	return lift(c, argc, argv, "mute");
-}
-
-static int
-cmd_sanctions(struct conn *c, int argc, char **argv)
-{
-	struct table	t = { c, 0, 0 };
-
-	(void)argc;
-	(void)argv;
-	reply(c, "210 active bans and mutes");
-	store_sanction_active(c->srv->store, time(NULL), table_row, &t);
-	reply(c, ".");
-	return CONN_OK;
-}
-
-static int
-cmd_warn(struct conn *c, int argc, char **argv)
-{
-	char	msg[512];
-
-	(void)argc;
-	reply_result(c, modq_warn(c->srv, argv[1], actor_of(c), argv[2], msg,
-	    sizeof msg), "404", msg);
-	return CONN_OK;
-}
-
-static int
-cmd_note(struct conn *c, int argc, char **argv)
-{
-	(void)argc;
-	if (store_account_get(c->srv->store, argv[1], NULL, NULL) !=
-	    STORE_OK) {
-		reply(c, "404 No such account: %s", argv[1]);
-		return CONN_OK;
-	}
-	if (modq_note(c->srv, argv[1], actor_of(c), argv[2]) != 0)
-		reply(c, "500 Database error");
+	if (rc == MODEXEC_OK)
+		reply(c, "200 %s", msg);
 	else
-		reply(c, "200 Note added for %s", argv[1]);
-	return CONN_OK;
-}
-
-static int
-cmd_notes(struct conn *c, int argc, char **argv)
-{
-	struct table	t = { c, 0, 0 };
-
-	(void)argc;
-	reply(c, "210 moderator notes on %s", argv[1]);
-	store_notes(c->srv->store, argv[1], table_row, &t);
-	reply(c, ".");
-	return CONN_OK;
-}
-
-/* log [actor=] [target=] [action=] [since=ISO] [until=ISO] [limit=N] */
-static int
-cmd_log(struct conn *c, int argc, char **argv)
-{
-	static const char *const allowed[] = { "actor", "target", "action",
-	    "since", "until", "limit", NULL };
-	struct table	 t = { c, 0, 0 };
-	const char	*since = opt(argc, argv, 1, "since");
-	const char	*until = opt(argc, argv, 1, "until");
-	const char	*lim = opt(argc, argv, 1, "limit");
-	time_t		 ts = 0, tu = 0;
-
-	if (bad_opts(c, argc, argv, 1, allowed))
-		return CONN_OK;
-	if ((since != NULL && (ts = parse_iso_time(since)) == (time_t)-1) ||
-	    (until != NULL && (tu = parse_iso_time(until)) == (time_t)-1)) {
-		reply(c, "401 since/until must look like 2026-12-01T18:00Z");
-		return CONN_OK;
-	}
-	reply(c, "210 audit log, newest first");
-	store_audit_query(c->srv->store, opt(argc, argv, 1, "actor"),
-	    opt(argc, argv, 1, "target"), opt(argc, argv, 1, "action"), ts,
-	    tu, lim != NULL ? atoi(lim) : 200, table_row, &t);
-	reply(c, ".");
+		reply(c, "%s %s", rc == MODEXEC_ERROR ? "500" :
+		    mod_fail_code(mc.action), msg);
 	return CONN_OK;
 }
 
@@ -1480,33 +1219,6 @@ static const struct admin_cmd admin_cmds[] = {
 	{ "event", "list", cmd_event_list, 2, 2, PRIV_MOD, "event list" },
 	{ "event", "cancel", cmd_event_cancel, 3, 3, PRIV_MOD,
 	  "event cancel ID" },
-	{ "queue", NULL, cmd_queue, 1, 2, PRIV_MOD, "queue [limit=N]" },
-	{ "show", NULL, cmd_show, 2, 2, PRIV_MOD, "show ID" },
-	{ "approve", NULL, cmd_approve, 2, 3, PRIV_MOD,
-	  "approve ID [reason=TEXT]" },
-	{ "reject", NULL, cmd_reject, 2, 3, PRIV_MOD,
-	  "reject ID reason=TEXT" },
-	{ "dismiss", NULL, cmd_dismiss, 2, 3, PRIV_MOD,
-	  "dismiss ID [reason=TEXT]" },
-	{ "hide", NULL, cmd_hide, 3, 4, PRIV_MOD,
-	  "hide article|chat REF [reason=TEXT]" },
-	{ "unhide", NULL, cmd_unhide, 3, 4, PRIV_MOD,
-	  "unhide article|chat REF [reason=TEXT]" },
-	{ "ban", NULL, cmd_ban, 2, 5, PRIV_MOD,
-	  "ban ACCOUNT|MASK [scope=#ROOM] [duration=7d] [reason=TEXT]" },
-	{ "unban", NULL, cmd_unban, 2, 3, PRIV_MOD,
-	  "unban ACCOUNT|MASK [scope=#ROOM]" },
-	{ "mute", NULL, cmd_mute, 2, 5, PRIV_MOD,
-	  "mute ACCOUNT|MASK [scope=#ROOM] [duration=1h] [reason=TEXT]" },
-	{ "unmute", NULL, cmd_unmute, 2, 3, PRIV_MOD,
-	  "unmute ACCOUNT|MASK [scope=#ROOM]" },
-	{ "sanctions", NULL, cmd_sanctions, 1, 1, PRIV_MOD, "sanctions" },
-	{ "warn", NULL, cmd_warn, 3, 3, PRIV_MOD, "warn ACCOUNT TEXT" },
-	{ "note", NULL, cmd_note, 3, 3, PRIV_MOD, "note ACCOUNT TEXT" },
-	{ "notes", NULL, cmd_notes, 2, 2, PRIV_MOD, "notes ACCOUNT" },
-	{ "log", NULL, cmd_log, 1, 7, PRIV_MOD,
-	  "log [actor=A] [target=T] [action=X] [since=ISO] [until=ISO] "
-	  "[limit=N]" },
 };
 
 static int
@@ -1540,12 +1252,39 @@ admin_on_refuse(struct conn *c, const char *why)
 	reply(c, "400 %s", why);
 }
 
+/*
+ * May this connection run a command needing PRIV?  Replies 480 or 402
+ * and returns 0 when not.
+ */
+static int
+may_run(struct conn *c, enum admin_priv priv)
+{
+	struct admin_session	*as = c->pstate;
+
+	if (priv == PRIV_ANY)
+		return 1;
+	if (!as->authed) {
+		reply(c, "480 Authenticate first (auth NAME PASSWORD)");
+		return 0;
+	}
+	if (as->priv < priv) {
+		reply(c, "402 Only an admin may do that");
+		return 0;
+	}
+	return 1;
+}
+
+/*
+ * One request: a row of admin_cmds[], or a moderation command of the
+ * shared table (modcmd.h).
+ */
 static int
 admin_on_line(struct conn *c, char *line, size_t len)
 {
-	char		*w[ADMIN_MAX_WORDS];
-	int		 n;
-	size_t		 i;
+	const struct modcmd	*mod;
+	char			*w[ADMIN_MAX_WORDS];
+	int			 n;
+	size_t			 i;
 
 	(void)len;
 	if ((n = admin_split(line, w, ADMIN_MAX_WORDS)) < 0) {
@@ -1563,24 +1302,21 @@ admin_on_line(struct conn *c, char *line, size_t len)
 			continue;
 		if (cmd->sub != NULL && (n < 2 || strcmp(cmd->sub, w[1]) != 0))
 			continue;
-		if (cmd->priv != PRIV_ANY) {
-			struct admin_session	*as = c->pstate;
-
-			if (!as->authed) {
-				reply(c, "480 Authenticate first (auth NAME "
-				    "PASSWORD)");
-				return CONN_OK;
-			}
-			if (as->priv < cmd->priv) {
-				reply(c, "402 Only an admin may do that");
-				return CONN_OK;
-			}
-		}
+		if (!may_run(c, cmd->priv))
+			return CONN_OK;
 		if (n < cmd->min_words || n > cmd->max_words) {
 			reply(c, "400 Usage: %s", cmd->usage);
 			return CONN_OK;
 		}
 		return cmd->fn(c, n, w);
+	}
+	/* Moderation commands are lower case here, as they always were. */
+	if ((mod = modcmd_find(w[0], MODCMD_F_ADMIN)) != NULL &&
+	    strcmp(mod->name, w[0]) == 0) {
+		if (!may_run(c, mod->role == MODCMD_ROLE_ADMIN ? PRIV_ADMIN :
+		    PRIV_MOD))
+			return CONN_OK;
+		return mod_command(c, mod, n, w);
 	}
 	reply(c, "400 Unknown command");
 	return CONN_OK;

@@ -2,17 +2,18 @@
  * irc-mod.c -- moderation, safety and member rights in the IRC rooms.
  *
  * The service nick (config service_nick, "Helper") takes commands by
- * private message; svc_cmds[] holds them, each marked for everyone
- * (REGISTER, REPORT, ACTIONS, PASSWORD, ERASE, EXPORT, FEEDTOKEN, CERT,
- * EVENTS, REMIND, HELP) or for moderators only (QUEUE, SHOW, APPROVE, REJECT, DISMISS,
- * HIDE, UNHIDE, MUTE, UNMUTE, BAN, UNBAN, WARN, NOTE, LOG); HELP is
- * written from the table.  This file also registers the "chat" hooks of
- * the moderation engine (hiding a message keeps it in the database and
- * tells clients to drop it; approving a held one delivers it), turns
- * the screening verdict (screen.c) into IRC replies and holds, tells
- * applicants of sign-up decisions, the alert sink (notices in the moderators' room),
- * warnings to members, the erasure and export of chat messages, and the
- * room side of events.
+ * private message: svc_cmds[] holds those for everyone (REGISTER,
+ * REPORT, ACTIONS, PASSWORD, ERASE, EXPORT, FEEDTOKEN, CERT, EVENTS,
+ * REMIND, HELP); the moderators' (QUEUE, SHOW, APPROVE, REJECT, DISMISS,
+ * HIDE, UNHIDE, MUTE, UNMUTE, BAN, UNBAN, WARN, NOTE, LOG) are rows of
+ * the table every moderation front end shares (modcmd.h), performed by
+ * modq_exec(); HELP is written from both tables.  This file also
+ * registers the "chat" hooks of the moderation engine (hiding a message
+ * keeps it in the database and tells clients to drop it; approving a
+ * held one delivers it), holds a new member's room messages, runs the
+ * flood watch, tells applicants of sign-up decisions, the alert sink
+ * (notices in the moderators' room), warnings to members, the erasure
+ * and export of chat messages, and the room side of events.
  */
 #include <ctype.h>
 #include <stdarg.h>
@@ -34,6 +35,8 @@
 #include "irc-numeric.h"
 #include "log.h"
 #include "members.h"
+#include "modcmd.h"
+#include "modexec.h"
 #include "modq.h"
 #include "notify.h"
 #include "sanction.h"
@@ -514,7 +517,7 @@ struct svc {
 	int			 argc;
 	const char		*rest;		/* text after the 2nd word */
 	const char		*text;		/* the whole message */
-	int			 moderator;
+	int			 role;		/* MODCMD_ROLE_*, 0: member */
 };
 
 static const char *
@@ -873,95 +876,10 @@ parse_id(struct svc *sv, int i, int64_t *id)
 
 	if (sv->argc <= i || (*id = strtoll(sv->argv[i], &end, 10)) <= 0 ||
 	    *end != '\0') {
-		tell(sv->cl, "Give the queue entry number (see QUEUE).");
+		tell(sv->cl, "Give the event number (see EVENTS).");
 		return -1;
 	}
 	return 0;
-}
-
-static void
-svc_decide(struct svc *sv, const char *action)
-{
-	char	msg[300];
-	int64_t	id;
-
-	if (parse_id(sv, 1, &id) != 0)
-		return;
-	if (strcmp(action, "reject") == 0 && *sv->rest == '\0') {
-		tell(sv->cl, "A rejection needs a reason: REJECT n reason");
-		return;
-	}
-	modq_decide(sv->srv, id, action, who(sv), *sv->rest ? sv->rest :
-	    NULL, msg, sizeof msg);
-	tell(sv->cl, "%s", msg);
-}
-
-static void
-svc_hide(struct svc *sv, const char *action)
-{
-	char	msg[300];
-
-	if (sv->argc < 2) {
-		tell(sv->cl, "Usage: %s <msgid|<article-id>> [reason]",
-		    action);
-		return;
-	}
-	modq_item_action(sv->srv, sv->argv[1][0] == '<' ? "article" : "chat",
-	    sv->argv[1], action, who(sv), *sv->rest ? sv->rest : NULL, msg,
-	    sizeof msg);
-	tell(sv->cl, "%s", msg);
-}
-
-/* MUTE|BAN target [#room] [duration] [reason...] */
-static void
-svc_sanction(struct svc *sv, const char *kind, int lift)
-{
-	const char	*scope = "*", *reason;
-	int		 i = 2, secs = 0, d;
-	char		 msg[300];
-
-	if (sv->argc < 2) {
-		tell(sv->cl, "Usage: %s account|mask [#room]%s", kind,
-		    lift ? "" : " [duration like 1h or 7d] [reason]");
-		return;
-	}
-	if (sv->argc > i && sv->argv[i][0] == '#')
-		scope = sv->argv[i++];
-	if (!lift && sv->argc > i && (d = modq_parse_duration(sv->argv[i])) >
-	    0) {
-		secs = d;
-		i++;
-	}
-	reason = sv->argc > i ? after_words(sv->rest, i - 2) : "";
-	if (lift)
-		modq_lift(sv->srv, kind, sv->argv[1], scope, who(sv), msg,
-		    sizeof msg);
-	else
-		modq_sanction(sv->srv, kind, sv->argv[1], scope, secs,
-		    who(sv), reason, msg, sizeof msg);
-	tell(sv->cl, "%s", msg);
-}
-
-static void
-svc_warn_note(struct svc *sv, int note)
-{
-	char	msg[300];
-
-	if (sv->argc < 3) {
-		tell(sv->cl, "Usage: %s account text", note ? "NOTE" : "WARN");
-		return;
-	}
-	if (note) {
-		if (store_account_get(sv->srv->store, sv->argv[1], NULL,
-		    NULL) != STORE_OK)
-			tell(sv->cl, "No such account: %s", sv->argv[1]);
-		else if (modq_note(sv->srv, sv->argv[1], who(sv), sv->rest) ==
-		    0)
-			tell(sv->cl, "Note added for %s", sv->argv[1]);
-		return;
-	}
-	modq_warn(sv->srv, sv->argv[1], who(sv), sv->rest, msg, sizeof msg);
-	tell(sv->cl, "%s", msg);
 }
 
 static void
@@ -1000,12 +918,26 @@ svc_export(struct svc *sv)
 	    "stored about you.", sv->srv->cf->server_name);
 }
 
+/*
+ * The moderation commands (modcmd.h) in Helper's words: listings come
+ * as notices, a show as the rendering for people.
+ */
 static void
-svc_queue(struct svc *sv)
+svc_mod_begin(void *arg, const struct modcmd_call *mc)
 {
-	tell(sv->cl, "Open queue, most urgent first (SHOW n for one):");
-	store_modq_list_open(sv->srv->store, 20, notice_row, sv);
-	tell(sv->cl, "End of queue.");
+	struct svc	*sv = arg;
+
+	if (mc->action == MODCMD_QUEUE)
+		tell(sv->cl, "Open queue, most urgent first (SHOW n for "
+		    "one):");
+}
+
+static void
+svc_mod_row(void *arg, const char *section, int n,
+    const char *const *names, const char *const *vals)
+{
+	(void)section;
+	notice_row(n, names, vals, arg);
 }
 
 static void
@@ -1016,93 +948,40 @@ show_line(void *arg, const char *text)
 	tell(sv->cl, "%s", text);
 }
 
-/* SHOW n: the entry with its context, reports, viewers and history. */
 static void
-svc_show(struct svc *sv)
+svc_mod_end(void *arg, const struct modcmd_call *mc)
 {
-	int64_t	id;
+	struct svc	*sv = arg;
 
-	if (parse_id(sv, 1, &id) != 0)
-		return;
-	if (modq_render(sv->srv, id, who(sv), show_line, sv) != 0)
-		tell(sv->cl, "No queue entry #%lld", (long long)id);
-	else
+	if (mc->action == MODCMD_QUEUE)
+		tell(sv->cl, "End of queue.");
+	else if (mc->action == MODCMD_SHOW)
 		tell(sv->cl, "End of entry #%lld: APPROVE, REJECT, DISMISS "
-		    "or HIDE it.", (long long)id);
+		    "or HIDE it.", (long long)mc->id);
+	else
+		tell(sv->cl, "End of log.");
 }
 
+/*
+ * A moderation command CMD: the rest of the message after its name is
+ * parsed by the table, the executor performs it and Helper tells what
+ * happened.
+ */
 static void
-svc_approve(struct svc *sv)
+svc_moderate(struct svc *sv, const struct modcmd *cmd)
 {
-	svc_decide(sv, "approve");
-}
+	struct modexec_sink	 sk = { svc_mod_begin, svc_mod_row, show_line,
+				    svc_mod_end, sv, 20, 20 };
+	struct modcmd_call	 mc;
+	char			*line, msg[300];
 
-static void
-svc_reject(struct svc *sv)
-{
-	svc_decide(sv, "reject");
-}
-
-static void
-svc_dismiss(struct svc *sv)
-{
-	svc_decide(sv, "dismiss");
-}
-
-static void
-svc_hide_item(struct svc *sv)
-{
-	svc_hide(sv, "hide");
-}
-
-static void
-svc_unhide_item(struct svc *sv)
-{
-	svc_hide(sv, "unhide");
-}
-
-static void
-svc_mute(struct svc *sv)
-{
-	svc_sanction(sv, "mute", 0);
-}
-
-static void
-svc_unmute(struct svc *sv)
-{
-	svc_sanction(sv, "mute", 1);
-}
-
-static void
-svc_ban(struct svc *sv)
-{
-	svc_sanction(sv, "ban", 0);
-}
-
-static void
-svc_unban(struct svc *sv)
-{
-	svc_sanction(sv, "ban", 1);
-}
-
-static void
-svc_warn(struct svc *sv)
-{
-	svc_warn_note(sv, 0);
-}
-
-static void
-svc_note(struct svc *sv)
-{
-	svc_warn_note(sv, 1);
-}
-
-static void
-svc_log(struct svc *sv)
-{
-	store_audit_query(sv->srv->store, NULL, sv->argc > 1 ? sv->argv[1] :
-	    NULL, NULL, 0, 0, 20, notice_row, sv);
-	tell(sv->cl, "End of log.");
+	line = xstrdup(after_words(sv->text, 1));
+	if (modcmd_parse_text(cmd, line, 0, MODCMD_S_CHAT, &mc, msg,
+	    sizeof msg) != MODCMD_OK ||
+	    modq_exec(sv->srv, who(sv), &mc, &sk, msg, sizeof msg) !=
+	    MODEXEC_OK || msg[0] != '\0')
+		tell(sv->cl, "%s", msg);
+	free(line);
 }
 
 static void
@@ -1185,63 +1064,39 @@ svc_cert(struct svc *sv)
 static void	svc_help(struct svc *);
 
 /*
- * The service's commands: one row each.  The dispatcher refuses
- * moderator rows to everyone else, and HELP is written from the rows.
+ * The service's own commands, for everyone: one row each.  The
+ * moderators' commands are rows of the shared table (modcmd.h); HELP is
+ * written from both tables.
  */
 static const struct svc_cmd {
 	const char	*name;
 	void		(*fn)(struct svc *);
-	int		 moderator;	/* moderators and admins only */
 	const char	*help;
 } svc_cmds[] = {
-	{ "HELP", svc_help, 0, "HELP - this list" },
+	{ "HELP", svc_help, "HELP - this list" },
 	/* The password length is the setting's: see svc_help(). */
-	{ "REGISTER", svc_register, 0, "REGISTER <password> - make an "
+	{ "REGISTER", svc_register, "REGISTER <password> - make an "
 	  "account named after your nick (over TLS; a password has "
 	  "%d to " SVC_XSTR(PASSWORD_MAX) " characters, spaces allowed, no "
 	  "control characters)" },
-	{ "REPORT", svc_report, 0, "REPORT <msgid|nick|<article-id>> "
+	{ "REPORT", svc_report, "REPORT <msgid|nick|<article-id>> "
 	  "<reason> - tell the moderators (they do not tell who reported)" },
-	{ "ACTIONS", svc_actions, 0, "ACTIONS - what moderators did about "
+	{ "ACTIONS", svc_actions, "ACTIONS - what moderators did about "
 	  "you or your words" },
-	{ "PASSWORD", svc_password, 0, "PASSWORD <old> <new> - change your "
+	{ "PASSWORD", svc_password, "PASSWORD <old> <new> - change your "
 	  "password (if yours has spaces, use hearthmod or ask an operator)" },
-	{ "ERASE", svc_erase, 0, "ERASE <password> - delete your account and "
+	{ "ERASE", svc_erase, "ERASE <password> - delete your account and "
 	  "your words as the community's policy says (cannot be undone)" },
-	{ "EXPORT", svc_export, 0, "EXPORT - how to download everything "
+	{ "EXPORT", svc_export, "EXPORT - how to download everything "
 	  "stored about you" },
-	{ "FEEDTOKEN", svc_feedtoken, 0, "FEEDTOKEN NEW [label] | LIST | "
+	{ "FEEDTOKEN", svc_feedtoken, "FEEDTOKEN NEW [label] | LIST | "
 	  "REVOKE <number|all> - private feed addresses for your feed reader "
 	  "(over TLS)" },
-	{ "CERT", svc_cert, 0, "CERT ADD | LIST | DEL <fingerprint> - sign "
+	{ "CERT", svc_cert, "CERT ADD | LIST | DEL <fingerprint> - sign "
 	  "in with this connection's client certificate (SASL EXTERNAL)" },
-	{ "EVENTS", svc_events, 0, "EVENTS - patient schools and meetups" },
-	{ "REMIND", svc_remind, 0, "REMIND <number> - a reminder before an "
+	{ "EVENTS", svc_events, "EVENTS - patient schools and meetups" },
+	{ "REMIND", svc_remind, "REMIND <number> - a reminder before an "
 	  "event starts" },
-	{ "QUEUE", svc_queue, 1, "QUEUE - open entries, most urgent first" },
-	{ "SHOW", svc_show, 1, "SHOW <n> - an entry with its context, "
-	  "reports, who has seen it and the author's history" },
-	{ "APPROVE", svc_approve, 1, "APPROVE <n> [reason] - publish a held "
-	  "item, activate a sign-up, or close a report as fine" },
-	{ "REJECT", svc_reject, 1, "REJECT <n> <reason> - refuse a held item "
-	  "or a sign-up" },
-	{ "DISMISS", svc_dismiss, 1, "DISMISS <n> [reason] - close an entry "
-	  "without acting" },
-	{ "HIDE", svc_hide_item, 1, "HIDE <msgid|<article-id>> [reason] - "
-	  "hide it (kept in the database)" },
-	{ "UNHIDE", svc_unhide_item, 1, "UNHIDE <msgid|<article-id>> - show "
-	  "it again" },
-	{ "MUTE", svc_mute, 1, "MUTE <account|mask> [#room] [duration] "
-	  "[reason]" },
-	{ "UNMUTE", svc_unmute, 1, "UNMUTE <account|mask> [#room]" },
-	{ "BAN", svc_ban, 1, "BAN <account|mask> [#room] [duration] "
-	  "[reason]" },
-	{ "UNBAN", svc_unban, 1, "UNBAN <account|mask> [#room]" },
-	{ "WARN", svc_warn, 1, "WARN <account> <text> - a private word, "
-	  "logged" },
-	{ "NOTE", svc_note, 1, "NOTE <account> <text> - a note only "
-	  "moderators see" },
-	{ "LOG", svc_log, 1, "LOG [target] - the audit log, newest first" },
 };
 #define NSVC_CMDS (sizeof svc_cmds / sizeof svc_cmds[0])
 
@@ -1265,46 +1120,53 @@ tell_min_length(struct svc *sv, const char *text)
 static void
 svc_help(struct svc *sv)
 {
+	char	usage[200];
 	size_t	i;
 
 	tell(sv->cl, "I am %s, the community's service. Commands:",
 	    service_nick(sv->srv));
 	for (i = 0; i < NSVC_CMDS; i++) {
-		if (svc_cmds[i].moderator)
-			continue;
 		if (svc_cmds[i].fn == svc_register)
 			tell_min_length(sv, svc_cmds[i].help);
 		else
 			tell(sv->cl, "%s", svc_cmds[i].help);
 	}
-	if (!sv->moderator)
+	if (sv->role < MODCMD_ROLE_MODERATOR)
 		return;
 	tell(sv->cl, "For moderators:");
-	for (i = 0; i < NSVC_CMDS; i++)
-		if (svc_cmds[i].moderator)
-			tell(sv->cl, "%s", svc_cmds[i].help);
+	for (i = 0; i < modcmd_count; i++) {
+		if (!(modcmd_table[i].fronts & MODCMD_F_CHAT) ||
+		    sv->role < (int)modcmd_table[i].role)
+			continue;
+		modcmd_usage(&modcmd_table[i], MODCMD_S_CHAT, usage,
+		    sizeof usage);
+		tell(sv->cl, "%s - %s", usage, modcmd_table[i].help);
+	}
 }
 
 /*
- * PRIVMSG to the service nick.  The first word is the command; for
- * commands taking free text, sv.rest is the text after their fixed
- * words.
+ * PRIVMSG to the service nick.  The first word is the command: a row
+ * of svc_cmds[] or a moderation command.  For commands taking free
+ * text, sv.rest is the text after their fixed words.
  */
 void
 irc_service_message(struct irc_client *cl, const char *text)
 {
-	struct svc	 sv;
-	char		*copy, *p, *save = NULL;
-	struct account	 a;
-	size_t		 i;
+	const struct modcmd	*mod;
+	struct svc		 sv;
+	char			*copy, *p, *save = NULL, name[32];
+	struct account		 a;
+	size_t			 i;
 
 	memset(&sv, 0, sizeof sv);
 	sv.cl = cl;
 	sv.srv = cl->conn->srv;
 	if (cl->account != NULL && store_account_get(sv.srv->store,
 	    cl->account, &a, NULL) == STORE_OK) {
-		sv.moderator = strcmp(a.role, "moderator") == 0 ||
-		    strcmp(a.role, "admin") == 0;
+		if (strcmp(a.role, "admin") == 0)
+			sv.role = MODCMD_ROLE_ADMIN;
+		else if (strcmp(a.role, "moderator") == 0)
+			sv.role = MODCMD_ROLE_MODERATOR;
 		account_clear(&a);
 	}
 	copy = xstrdup(text);
@@ -1321,12 +1183,18 @@ irc_service_message(struct irc_client *cl, const char *text)
 	for (i = 0; i < NSVC_CMDS; i++)
 		if (strcasecmp(svc_cmds[i].name, sv.argv[0]) == 0)
 			break;
-	if (i == NSVC_CMDS)
-		tell(cl, "Unknown command %s; try HELP.", sv.argv[0]);
-	else if (svc_cmds[i].moderator && !sv.moderator)
-		tell(cl, "Only moderators may use %s.", svc_cmds[i].name);
-	else
+	if (i < NSVC_CMDS)
 		svc_cmds[i].fn(&sv);
+	else if ((mod = modcmd_find(sv.argv[0], MODCMD_F_CHAT)) == NULL)
+		tell(cl, "Unknown command %s; try HELP.", sv.argv[0]);
+	else if (sv.role < (int)mod->role) {
+		for (i = 0; i + 1 < sizeof name && mod->name[i] != '\0'; i++)
+			name[i] = (char)toupper((unsigned char)mod->name[i]);
+		name[i] = '\0';
+		tell(cl, "Only %s may use %s.", mod->role ==
+		    MODCMD_ROLE_ADMIN ? "admins" : "moderators", name);
+	} else
+		svc_moderate(&sv, mod);
 	free(copy);
 }
 

@@ -822,43 +822,6 @@ modq_item_action(struct server *srv, const char *item_type,
 	return 0;
 }
 
-int
-modq_parse_duration(const char *s)
-{
-	char	*end;
-	long	 v;
-
-	if (s == NULL || *s == '\0')
-		return -1;
-	v = strtol(s, &end, 10);
-	if (end == s || v <= 0 || v > 3650L * 86400)
-		return -1;
-	switch (*end) {
-	case '\0':
-	case 's':
-		break;
-	case 'm':
-		v *= 60;
-		break;
-	case 'h':
-		v *= 3600;
-		break;
-	case 'd':
-		v *= 86400;
-		break;
-	case 'w':
-		v *= 7 * 86400;
-		break;
-	default:
-		return -1;
-	}
-	if (*end != '\0' && end[1] != '\0')
-		return -1;
-	if (v > 3650L * 86400)
-		return -1;
-	return (int)v;
-}
-
 static int
 is_mask(const char *t)
 {

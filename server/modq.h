@@ -175,7 +175,6 @@ void	 modq_context(struct server *, const char *item_type,
 int	 modq_render(struct server *, int64_t id, const char *viewer,
 	    void (*line)(void *, const char *), void *arg);
 
-/* "1d", "12h", "30m", "90s", "2w" or a number of seconds; -1 if bad. */
-int	 modq_parse_duration(const char *);
+/* Durations are parsed by modcmd_parse_duration() (modcmd.h). */
 
 #endif

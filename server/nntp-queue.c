@@ -12,8 +12,10 @@
  * A moderator decides from the newsreader by a follow-up to an entry
  * whose first line of text (after any attribution and quoted lines) is
  * a command: approve [reason], reject <reason>, dismiss [reason] or
- * hide [reason].  The follow-up is not stored: the decision is, in the
- * audit log, with the moderator's account as the actor.
+ * hide [reason] (the follow-up rows of the shared table, modcmd.h,
+ * performed by modq_exec() like every moderation command).  The
+ * follow-up is not stored: the decision is, in the audit log, with the
+ * moderator's account as the actor.
  *
  * nntp-read.c reaches articles through the nntp_src_* functions here,
  * which pass everything that is not the queue group to store-nntp.c.
@@ -27,6 +29,8 @@
 #include <time.h>
 
 #include "article.h"
+#include "modcmd.h"
+#include "modexec.h"
 #include "modq.h"
 #include "nntp-int.h"
 #include "nntp-queue.h"
@@ -60,7 +64,15 @@ nntp_queue_visible(struct conn *c, struct nntp_session *s)
 int
 nntp_queue_group(struct conn *c, struct nntp_group *g)
 {
-	int64_t	count, low, high, first;
+	static char	description[200];
+	char		list[160];
+	int64_t		count, low, high, first;
+
+	if (description[0] == '\0') {
+		modcmd_list(MODCMD_F_FOLLOWUP, list, sizeof list);
+		snprintf(description, sizeof description, "Moderation queue: "
+		    "reply with %s", list);
+	}
 
 	if (store_modq_open_stats(c->srv->store, &count, &low, &high,
 	    &first) != STORE_OK)
@@ -68,8 +80,7 @@ nntp_queue_group(struct conn *c, struct nntp_group *g)
 	memset(g, 0, sizeof *g);
 	g->id = NNTP_QUEUE_GID;
 	g->name = queue_name(c);
-	g->description = "Moderation queue: reply with approve, reject "
-	    "<reason>, dismiss or hide";
+	g->description = description;
 	g->status = NG_OPEN;
 	g->visibility = NG_PRIVATE;
 	g->created = first;
@@ -205,8 +216,9 @@ build(struct conn *c, int64_t id, char **text, size_t *len)
 	struct qbuf		 b;
 	struct tm		 tm;
 	time_t			 t;
-	char			 date[64];
+	char			 date[64], usage[64], line[200];
 	const char		*sn = c->srv->cf->server_name;
+	size_t			 i;
 
 	memset(&h, 0, sizeof h);
 	if (store_modq_get(c->srv->store, id, head_cb, &h) != STORE_OK ||
@@ -252,13 +264,15 @@ build(struct conn *c, int64_t id, char **text, size_t *len)
 	qb_add(&b, "\r\n", 2);
 	body_line(&b, "To decide, post a follow-up to this article whose "
 	    "first line is one of:");
-	body_line(&b, "  approve [reason]   (publish a held item, accept a "
-	    "sign-up, or close a report as fine)");
-	body_line(&b, "  reject <reason>    (refuse a held item or a sign-up; "
-	    "the reason goes to the author)");
-	body_line(&b, "  dismiss [reason]   (close without acting)");
-	body_line(&b, "  hide [reason]      (hide the item; it stays in the "
-	    "database)");
+	for (i = 0; i < modcmd_count; i++) {
+		if (!(modcmd_table[i].fronts & MODCMD_F_FOLLOWUP))
+			continue;
+		modcmd_usage(&modcmd_table[i], MODCMD_S_FOLLOWUP, usage,
+		    sizeof usage);
+		snprintf(line, sizeof line, "  %-18s (%s)", usage,
+		    modcmd_table[i].help);
+		body_line(&b, line);
+	}
 	if (strcmp(h.kind, "held") == 0 && strcmp(h.type, "article") == 0)
 		body_line(&b, "A held article can also be approved by "
 		    "reposting it with an Approved: header.");
@@ -547,13 +561,13 @@ nntp_queue_post(struct conn *c, struct nntp_session *s,
     const struct article *a, char *ack, size_t acklen, char *why,
     size_t whylen)
 {
-	static const char *const actions[] = { "approve", "reject",
-	    "dismiss", "hide", NULL };
-	const char	*refs, *lt, *gt, *reason;
-	char		*target, *cmd, **names, msg[300];
-	size_t		 n, i;
-	int64_t		 id;
-	int		 rc;
+	const struct modcmd	*mod;
+	struct modcmd_call	 mc;
+	const char		*refs, *lt, *gt;
+	char			*target, *cmd, *word, **names, msg[300];
+	char			 list[200];
+	size_t			 n, i;
+	int64_t			 id;
 
 	if (!nntp_queue_visible(c, s)) {
 		snprintf(why, whylen, "no such newsgroup \"%.100s\"",
@@ -584,39 +598,29 @@ nntp_queue_post(struct conn *c, struct nntp_session *s,
 		    "you decide on");
 		return -1;
 	}
+	modcmd_list(MODCMD_F_FOLLOWUP, list, sizeof list);
 	if ((cmd = command_line(a)) == NULL) {
-		snprintf(why, whylen, "the first line must be approve, reject "
-		    "<reason>, dismiss or hide");
+		snprintf(why, whylen, "the first line must be %s", list);
 		return -1;
 	}
 	n = strcspn(cmd, " \t");
-	for (i = 0; actions[i] != NULL; i++)
-		if (strlen(actions[i]) == n && strncasecmp(cmd, actions[i],
-		    n) == 0)
-			break;
-	if (actions[i] == NULL) {
-		snprintf(why, whylen, "unknown decision \"%.*s\": approve, "
-		    "reject <reason>, dismiss or hide", (int)(n > 40 ? 40 : n),
-		    cmd);
+	word = xstrndup(cmd, n);
+	mod = modcmd_find(word, MODCMD_F_FOLLOWUP);
+	free(word);
+	if (mod == NULL) {
+		snprintf(why, whylen, "unknown decision \"%.*s\": %s",
+		    (int)(n > 40 ? 40 : n), cmd, list);
 		free(cmd);
 		return -1;
 	}
-	reason = cmd + n;
-	while (*reason == ' ' || *reason == '\t')
-		reason++;
-	if (strcmp(actions[i], "reject") == 0 && *reason == '\0') {
-		snprintf(why, whylen, "a rejection needs a reason: reject "
-		    "<reason>");
-		free(cmd);
-		return -1;
-	}
-	rc = modq_decide(c->srv, id, actions[i], s->acct.name, *reason !=
-	    '\0' ? reason : NULL, msg, sizeof msg);
-	free(cmd);
-	if (rc != 0) {
+	if (modcmd_parse_text(mod, cmd + n, id, MODCMD_S_FOLLOWUP, &mc, msg,
+	    sizeof msg) != MODCMD_OK || modq_exec(c->srv, s->acct.name, &mc,
+	    NULL, msg, sizeof msg) != MODEXEC_OK) {
 		snprintf(why, whylen, "%s", msg);
+		free(cmd);
 		return -1;
 	}
+	free(cmd);
 	snprintf(ack, acklen, "(%s by %s)", msg, s->acct.name);
 	return 0;
 }
