@@ -1,0 +1,302 @@
+"""HTTP on the connection layer: the same limits as every protocol, a
+total deadline per request, and HTTP/1.1 framing (keep-alive,
+pipelining, HEAD, Host, the error codes of RFC 9110/9112)."""
+
+import time
+import unittest
+
+from hearth_test import SCALE, HearthTestCase
+
+
+def read_response(c, head=False):
+    """(status line, {lower-case field: value}, body) from LineClient C."""
+    status = c.readline()
+    fields = {}
+    while True:
+        line = c.readline()
+        if line == "":
+            break
+        k, v = line.split(":", 1)
+        fields[k.strip().lower()] = v.strip()
+    n = 0
+    if not head and " 304 " not in status:
+        n = int(fields["content-length"])
+    while len(c.buf) < n:
+        data = c.sock.recv(65536)
+        if not data:
+            raise EOFError("closed inside a body")
+        c.buf += data
+    body, c.buf = c.buf[:n], c.buf[n:]
+    return status, fields, body
+
+
+def get(path, host="hearth.test", extra=""):
+    return ("GET %s HTTP/1.1\r\nHost: %s\r\n%s\r\n"
+            % (path, host, extra)).encode()
+
+
+class HTTPConnBase(HearthTestCase):
+    protos = ("http", "https", "nntp", "irc")
+    extra_config = "http_rate_per_second = 1000\nhttp_rate_burst = 1000\n"
+
+    def served(self, proto, source=None):
+        """Is a request on a new PROTO connection from SOURCE answered?"""
+        c = self.connect(proto, source=source)
+        c.sendraw(get("/healthz"))
+        status, _, body = read_response(c)
+        c.close()
+        return status.startswith("HTTP/1.1 200 ") and body == b"ok\n"
+
+
+class PerAddressLimit(HTTPConnBase):
+    extra_config = (HTTPConnBase.extra_config +
+                    "max_connections_per_ip = 3\nmax_connections = 100\n")
+
+    def test_http_and_https_count_per_address(self):
+        held = [self.connect("http"), self.connect("https"),
+                self.connect("http")]
+        for proto in ("http", "https"):
+            extra = self.connect(proto)
+            status = extra.readline()
+            self.assertTrue(status.startswith("HTTP/1.1 503 "), status)
+            self.assertTrue(extra.is_closed())
+        # Another address is not affected.
+        self.assertTrue(self.served("http", source="127.0.0.2"))
+        self.assertTrue(self.served("https", source="127.0.0.2"))
+        # NNTP from the full address is refused too: one count for all.
+        n = self.connect("nntp")
+        self.assertTrue(n.readline().startswith("400 "))
+        held[0].close()
+        time.sleep(0.2 * SCALE)
+        self.assertTrue(self.served("http"))
+
+
+class TotalLimit(HTTPConnBase):
+    extra_config = (HTTPConnBase.extra_config +
+                    "max_connections_per_ip = 100\nmax_connections = 5\n")
+
+    def test_every_protocol_counts_against_one_total(self):
+        self.nntp()
+        self.irc_register("alice")
+        self.connect("http", source="127.0.0.2")
+        self.connect("https", source="127.0.0.3")
+        self.connect("http", source="127.0.0.4")
+        for proto in ("http", "https"):
+            c = self.connect(proto, source="127.0.0.5")
+            status = c.readline()
+            self.assertTrue(status.startswith("HTTP/1.1 503 "), status)
+            self.assertTrue(c.is_closed())
+        n = self.connect("nntp", source="127.0.0.6")
+        self.assertTrue(n.readline().startswith("400 "))
+        self.clients[2].close()
+        time.sleep(0.2 * SCALE)
+        self.assertTrue(self.served("http", source="127.0.0.7"))
+
+
+class Deadline(HTTPConnBase):
+    extra_config = (HTTPConnBase.extra_config +
+                    "http_request_timeout = 2\n")
+
+    def test_dribbling_client_gets_408_at_the_deadline(self):
+        """One byte every 0.1 s: the deadline is for the whole request,
+        not per byte, so the server answers 408 and closes at 2 s."""
+        for proto in ("http", "https"):
+            c = self.connect(proto)
+            c.sock.settimeout(0.1)
+            start = time.time()
+            data = b"GET / HTTP/1.1\r\nHost: hearth.test\r\nX-Slow: " + \
+                b"a" * 200
+            for ch in data:
+                try:
+                    c.sendraw(bytes([ch]))
+                    got = c.sock.recv(65536)
+                except (TimeoutError, OSError) as e:
+                    if "timed out" in str(e) or isinstance(e, TimeoutError):
+                        continue
+                    break
+                c.buf += got
+                break
+            elapsed = time.time() - start
+            c.sock.settimeout(5 * SCALE)
+            status = c.readline()
+            self.assertTrue(status.startswith("HTTP/1.1 408 "), status)
+            self.assertTrue(c.is_closed())
+            self.assertLess(elapsed, 4 * SCALE, proto)
+            self.assertGreater(elapsed, 1.5, proto)
+
+    def test_keep_alive_between_requests_is_not_the_deadline(self):
+        c = self.connect("http")
+        c.sendraw(get("/healthz"))
+        self.assertTrue(read_response(c)[0].startswith("HTTP/1.1 200 "))
+        time.sleep(3)
+        c.sendraw(get("/healthz"))
+        self.assertTrue(read_response(c)[0].startswith("HTTP/1.1 200 "))
+
+    def test_silent_new_connection_is_closed(self):
+        c = self.connect("http")
+        self.assertTrue(c.is_closed(timeout=5))
+        self.assertEqual(c.buf, b"")
+
+
+class Framing(HTTPConnBase):
+
+    def test_pipelined_requests_answered_in_order(self):
+        c = self.connect("http")
+        c.sendraw(get("/healthz") + get("/no/such/page") +
+                  get("/events.ics"))
+        s1, f1, b1 = read_response(c)
+        s2, _, _ = read_response(c)
+        s3, f3, b3 = read_response(c)
+        self.assertTrue(s1.startswith("HTTP/1.1 200 "), s1)
+        self.assertEqual(b1, b"ok\n")
+        self.assertTrue(s2.startswith("HTTP/1.1 404 "), s2)
+        self.assertTrue(s3.startswith("HTTP/1.1 200 "), s3)
+        self.assertTrue(f3["content-type"].startswith("text/calendar"))
+        self.assertTrue(b3.startswith(b"BEGIN:VCALENDAR"))
+        self.assertIn("date", f1)
+        # Still open: keep-alive is the 1.1 default.
+        c.sendraw(get("/healthz"))
+        self.assertTrue(read_response(c)[0].startswith("HTTP/1.1 200 "))
+
+    def test_many_pipelined_requests_never_outgrow_the_cap(self):
+        c = self.connect("http")
+        n = 300
+        c.sendraw(b"".join(get("/") for _ in range(n)))
+        for i in range(n):
+            status, _, body = read_response(c)
+            self.assertTrue(status.startswith("HTTP/1.1 200 "), (i, status))
+            self.assertIn(b"</html>", body)
+
+    def test_http10_closes_unless_asked(self):
+        c = self.connect("http")
+        c.sendraw(b"GET /healthz HTTP/1.0\r\n\r\n")
+        status, f, body = read_response(c)
+        self.assertTrue(status.startswith("HTTP/1.1 200 "), status)
+        self.assertEqual(body, b"ok\n")
+        self.assertEqual(f.get("connection"), "close")
+        self.assertTrue(c.is_closed())
+        c = self.connect("http")
+        c.sendraw(b"GET /healthz HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")
+        status, f, _ = read_response(c)
+        self.assertEqual(f.get("connection"), "keep-alive")
+        c.sendraw(b"GET /healthz HTTP/1.0\r\n\r\n")
+        self.assertTrue(read_response(c)[0].startswith("HTTP/1.1 200 "))
+        self.assertTrue(c.is_closed())
+
+    def test_connection_close_on_11(self):
+        c = self.connect("http")
+        c.sendraw(get("/healthz", extra="Connection: close\r\n"))
+        status, f, _ = read_response(c)
+        self.assertEqual(f.get("connection"), "close")
+        self.assertTrue(c.is_closed())
+
+    def test_head_has_the_fields_but_no_body(self):
+        c = self.connect("http")
+        c.sendraw(b"HEAD / HTTP/1.1\r\nHost: hearth.test\r\n\r\n" +
+                  get("/"))
+        hs, hf, hb = read_response(c, head=True)
+        gs, gf, gb = read_response(c)
+        self.assertTrue(hs.startswith("HTTP/1.1 200 "), hs)
+        self.assertEqual(hb, b"")
+        self.assertEqual(int(hf["content-length"]), len(gb))
+        self.assertEqual(hf["etag"], gf["etag"])
+        self.assertTrue(gb.startswith(b"<!DOCTYPE html"))
+
+    def test_host_required_in_11(self):
+        c = self.connect("http")
+        c.sendraw(b"GET /healthz HTTP/1.1\r\n\r\n")
+        status, _, body = read_response(c)
+        self.assertTrue(status.startswith("HTTP/1.1 400 "), status)
+        self.assertTrue(body)
+        self.assertTrue(c.is_closed())
+        c = self.connect("http")
+        c.sendraw(b"GET /healthz HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n")
+        self.assertTrue(read_response(c)[0].startswith("HTTP/1.1 400 "))
+
+    def test_header_block_over_the_cap_gets_431(self):
+        c = self.connect("http")
+        c.sendraw(get("/", extra="".join("X-F%d: v\r\n" % i
+                                         for i in range(100))))
+        self.assertTrue(read_response(c)[0].startswith("HTTP/1.1 431 "))
+        self.assertTrue(c.is_closed())
+        c = self.connect("http")
+        c.sendraw(get("/", extra="X-Big: %s\r\n" % ("b" * 20000)))
+        self.assertTrue(read_response(c)[0].startswith("HTTP/1.1 431 "))
+        c = self.connect("http")
+        c.sendraw(get("/", extra="X-A: %s\r\nX-B: %s\r\nX-C: %s\r\n"
+                      % (("a" * 7000,) * 3)))
+        self.assertTrue(read_response(c)[0].startswith("HTTP/1.1 431 "))
+
+    def test_methods(self):
+        c = self.connect("http")
+        c.sendraw(b"BREW / HTTP/1.1\r\nHost: hearth.test\r\n\r\n")
+        status, _, body = read_response(c)
+        self.assertTrue(status.startswith("HTTP/1.1 501 "), status)
+        self.assertTrue(body)
+        # A refused POST's body is read past, and the next request works.
+        c.sendraw(b"POST / HTTP/1.1\r\nHost: hearth.test\r\n"
+                  b"Content-Length: 24\r\n\r\nGET /no/such HTTP/1.1\r\n\r\n" +
+                  get("/healthz"))
+        status, f, _ = read_response(c)
+        self.assertTrue(status.startswith("HTTP/1.1 405 "), status)
+        self.assertEqual(f["allow"], "GET, HEAD")
+        status, _, body = read_response(c)
+        self.assertTrue(status.startswith("HTTP/1.1 200 "), status)
+        self.assertEqual(body, b"ok\n")
+
+    def test_ambiguous_framing_refused_and_closed(self):
+        """RFC 9112 §6.3: one request has one length, or none at all."""
+        cases = [
+            (b"Content-Length: 5\r\nContent-Length: 44\r\n", "400"),
+            (b"Content-Length: 5\r\nContent-Length: 5\r\n", "400"),
+            (b"Content-Length : 5\r\n", "400"),
+            (b"Content-Length: 5, 5\r\n", "400"),
+            (b"Content-Length: -1\r\n", "400"),
+            (b"Content-Length: 100000\r\n", "413"),
+            (b"Transfer-Encoding: chunked\r\n", "501"),
+            (b"Transfer-Encoding: gzip\r\n", "400"),
+            (b"Transfer-Encoding: chunked\r\nContent-Length: 5\r\n",
+             "400"),
+            (b"X-Folded: a\r\n b\r\n", "400"),
+            (b"X-Bare: a\rb\r\n", "400"),
+            (b"X-Nul: a\x00b\r\n", "400"),
+            (b" X-Lead: a\r\n", "400"),
+        ]
+        for fields, code in cases:
+            c = self.connect("http")
+            c.sendraw(b"GET /healthz HTTP/1.1\r\nHost: hearth.test\r\n" +
+                      fields + b"\r\nhello" + get("/healthz"))
+            status, _, _ = read_response(c)
+            self.assertTrue(status.startswith("HTTP/1.1 %s " % code),
+                            (fields, status))
+            self.assertTrue(c.is_closed(), fields)
+            self.assertNotIn(b"HTTP/1.1", c.buf, fields)
+
+    def test_request_line_errors(self):
+        cases = [
+            (b"GET /healthz HTTP/2.0\r\n\r\n", "505"),
+            (b"GET /healthz HTTP/1\r\n\r\n", "400"),
+            (b"GET  /healthz HTTP/1.1\r\nHost: a\r\n\r\n", "400"),
+            (b"GET /" + b"a" * 9000 + b" HTTP/1.1\r\nHost: a\r\n\r\n",
+             "414"),
+            (b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03", "400"),
+        ]
+        for data, code in cases:
+            c = self.connect("http")
+            c.sendraw(data)
+            status, _, _ = read_response(c)
+            self.assertTrue(status.startswith("HTTP/1.1 %s " % code),
+                            (data[:40], status))
+            self.assertTrue(c.is_closed())
+
+    def test_https_keep_alive_and_pipelining(self):
+        c = self.connect("https")
+        c.sendraw(get("/healthz") * 3)
+        for _ in range(3):
+            status, _, body = read_response(c)
+            self.assertTrue(status.startswith("HTTP/1.1 200 "), status)
+            self.assertEqual(body, b"ok\n")
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
