@@ -42,10 +42,22 @@ class HTTPConnBase(HearthTestCase):
     def served(self, proto, source=None):
         """Is a request on a new PROTO connection from SOURCE answered?"""
         c = self.connect(proto, source=source)
-        c.sendraw(get("/healthz"))
-        status, _, body = read_response(c)
-        c.close()
+        try:
+            c.sendraw(get("/healthz"))
+            status, _, body = read_response(c)
+        except (OSError, EOFError):
+            return False
+        finally:
+            c.close()
         return status.startswith("HTTP/1.1 200 ") and body == b"ok\n"
+
+    def served_soon(self, proto, source=None):
+        """served(), allowing the server a moment to free a closed slot."""
+        for _ in range(20):
+            if self.served(proto, source):
+                return True
+            time.sleep(0.1 * SCALE)
+        return False
 
 
 class PerAddressLimit(HTTPConnBase):
@@ -67,8 +79,7 @@ class PerAddressLimit(HTTPConnBase):
         n = self.connect("nntp")
         self.assertTrue(n.readline().startswith("400 "))
         held[0].close()
-        time.sleep(0.2 * SCALE)
-        self.assertTrue(self.served("http"))
+        self.assertTrue(self.served_soon("http"))
 
 
 class TotalLimit(HTTPConnBase):
@@ -89,8 +100,7 @@ class TotalLimit(HTTPConnBase):
         n = self.connect("nntp", source="127.0.0.6")
         self.assertTrue(n.readline().startswith("400 "))
         self.clients[2].close()
-        time.sleep(0.2 * SCALE)
-        self.assertTrue(self.served("http", source="127.0.0.7"))
+        self.assertTrue(self.served_soon("http", source="127.0.0.7"))
 
 
 class Deadline(HTTPConnBase):
@@ -121,7 +131,7 @@ class Deadline(HTTPConnBase):
             status = c.readline()
             self.assertTrue(status.startswith("HTTP/1.1 408 "), status)
             self.assertTrue(c.is_closed())
-            self.assertLess(elapsed, 4 * SCALE, proto)
+            self.assertLess(elapsed, 6 * SCALE, proto)
             self.assertGreater(elapsed, 1.5, proto)
 
     def test_keep_alive_between_requests_is_not_the_deadline(self):
