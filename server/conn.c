@@ -45,10 +45,17 @@ struct listener {
 	struct server		*srv;
 	enum proto		 proto;
 	struct evconnlistener	*evl;
+	struct event		*ev_retry;	/* re-enable after EMFILE */
 	int			 fd;
 	int			 port;
 	char			 addr[INET6_ADDRSTRLEN + 2];
 };
+
+/* Out of descriptors: accepting pauses this long, and says so once. */
+#define ACCEPT_PAUSE_MS		250
+#define ACCEPT_LOG_SECONDS	10
+static time_t		 accept_logged;
+static unsigned long	 accept_failures;
 
 /* Per-IP connection counts: a small chained hash table. */
 #define IP_BUCKETS	4096
@@ -101,6 +108,7 @@ static void	conn_eventcb(struct bufferevent *, short, void *);
 static void	conn_free_later(struct conn *);
 static void	conn_process_input(struct conn *);
 static void	conn_process_bytes(struct conn *);
+static void	listener_errorcb(struct evconnlistener *, void *);
 static void	conn_mark_dirty(struct conn *);
 static void	conn_flush_cb(evutil_socket_t, short, void *);
 
@@ -1344,6 +1352,7 @@ listener_open(struct server *srv, const struct listen_spec *ls)
 			free(lst);
 			continue;
 		}
+		evconnlistener_set_error_cb(lst->evl, listener_errorcb);
 		srv->listeners = xreallocarray(srv->listeners,
 		    srv->nlisteners + 1, sizeof *srv->listeners);
 		srv->listeners[srv->nlisteners++] = lst;
@@ -1398,11 +1407,58 @@ listener_open_unix(struct server *srv, const char *path, mode_t mode)
 		free(lst);
 		return -1;
 	}
+	evconnlistener_set_error_cb(lst->evl, listener_errorcb);
 	srv->listeners = xreallocarray(srv->listeners, srv->nlisteners + 1,
 	    sizeof *srv->listeners);
 	srv->listeners[srv->nlisteners++] = lst;
 	log_info("listening proto=admin path=%s", path);
 	return 0;
+}
+
+static void
+listener_retry_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct listener	*lst = arg;
+
+	(void)fd;
+	(void)what;
+	if (!lst->srv->shutting_down)
+		evconnlistener_enable(lst->evl);
+}
+
+/*
+ * accept() failed.  Out of descriptors (or memory) the pending
+ * connection stays in the kernel's queue, so a level-triggered listener
+ * would fail again at once, for ever: pause it for ACCEPT_PAUSE_MS
+ * instead, and log once per ACCEPT_LOG_SECONDS with the count.  The
+ * clients waiting in the backlog are accepted when descriptors free up.
+ */
+static void
+listener_errorcb(struct evconnlistener *evl, void *arg)
+{
+	struct listener	*lst = arg;
+	int		 err = EVUTIL_SOCKET_ERROR();
+	struct timeval	 tv = { 0, ACCEPT_PAUSE_MS * 1000 };
+	time_t		 now = time(NULL);
+
+	accept_failures++;
+	if (now - accept_logged >= ACCEPT_LOG_SECONDS) {
+		log_warnx("accept on %s %s:%d failed (%lu time%s): %s%s",
+		    proto_name(lst->proto), lst->addr, lst->port,
+		    accept_failures, accept_failures == 1 ? "" : "s",
+		    evutil_socket_error_to_string(err),
+		    err == EMFILE || err == ENFILE ? "; pausing accepts" : "");
+		accept_logged = now;
+		accept_failures = 0;
+	}
+	if (err != EMFILE && err != ENFILE && err != ENOBUFS &&
+	    err != ENOMEM)
+		return;
+	evconnlistener_disable(evl);
+	if (lst->ev_retry == NULL)
+		lst->ev_retry = evtimer_new(lst->srv->base, listener_retry_cb,
+		    lst);
+	evtimer_add(lst->ev_retry, &tv);
 }
 
 /* Stop accepting new connections (SIGTERM). */
@@ -1424,6 +1480,8 @@ listeners_close(struct server *srv)
 	for (i = 0; i < srv->nlisteners; i++) {
 		if (srv->listeners[i]->evl != NULL)
 			evconnlistener_free(srv->listeners[i]->evl);
+		if (srv->listeners[i]->ev_retry != NULL)
+			event_free(srv->listeners[i]->ev_retry);
 		free(srv->listeners[i]);
 	}
 	free(srv->listeners);
