@@ -45,9 +45,14 @@
 #define HTTP_GZIP_MIN		256
 #define EVENTS_IN_FEED		100
 #define FEED_PAGE		50	/* entries per feed page (RFC 5005) */
-/* Queued output past which pipelined requests wait for it to drain. */
+/*
+ * Queued output past which pipelined requests wait for it to drain,
+ * and below which they go on (both at most a fraction of output_cap).
+ */
 #define HTTP_OUT_HIGH		(64 * 1024)
 #define HTTP_OUT_LOW		(32 * 1024)
+/* A larger body goes out a piece at a time (at most a quarter cap). */
+#define HTTP_PUMP_CHUNK		(256 * 1024)
 
 /*
  * A cached body shared with the responses in flight: evbuffer references
@@ -119,8 +124,64 @@ struct http_conn {
 	int			 receiving;	/* a request is arriving: the
 						   deadline runs */
 	int			 paused;	/* reading waits for output */
+	int			 close_after;	/* close once REST is out */
 	size_t			 skip;		/* body bytes still to drop */
+	struct evbuffer		*rest;		/* a large body not yet queued */
 };
+
+static size_t
+out_high(struct conn *c)
+{
+	size_t	cap = c->srv->cf->output_cap / 2;
+
+	return cap < HTTP_OUT_HIGH ? cap : HTTP_OUT_HIGH;
+}
+
+static size_t
+out_low(struct conn *c)
+{
+	size_t	cap = c->srv->cf->output_cap / 4;
+
+	return cap < HTTP_OUT_LOW ? cap : HTTP_OUT_LOW;
+}
+
+static size_t
+pump_chunk(struct conn *c)
+{
+	size_t	n = c->srv->cf->output_cap / 4;
+
+	return n < 1024 ? 1024 : n > HTTP_PUMP_CHUNK ? HTTP_PUMP_CHUNK : n;
+}
+
+/* Stop reading requests until the output drained (on_drain resumes). */
+static void
+http_pause(struct conn *c, struct http_conn *hc)
+{
+	if (hc->paused)
+		return;
+	hc->paused = 1;
+	conn_pause(c);
+	conn_want_drain(c, 1);
+}
+
+/*
+ * Move the next pieces of a large body into the output while little is
+ * queued, so the output cap holds whatever the body's size.
+ */
+static void
+http_pump(struct conn *c, struct http_conn *hc)
+{
+	size_t	chunk = pump_chunk(c);
+
+	while (hc->rest != NULL && evbuffer_get_length(hc->rest) > 0 &&
+	    conn_output_len(c) < chunk) {
+		evbuffer_remove_buffer(hc->rest, conn_output(c), chunk);
+		if (conn_check_output(c))
+			return;
+	}
+	if (hc->rest != NULL && evbuffer_get_length(hc->rest) > 0)
+		http_pause(c, hc);
+}
 
 /* One request and the response being made for it. */
 struct http_req {
@@ -214,6 +275,7 @@ http_send(struct http_req *hr, int code, const char *reason,
     const void *data, size_t len, struct blob *ref)
 {
 	struct evbuffer	*out;
+	struct http_conn *hc = NULL;
 	char		 head[2560];
 	int		 n;
 
@@ -236,6 +298,13 @@ http_send(struct http_req *hr, int code, const char *reason,
 		n += snprintf(head + n, sizeof head - (size_t)n, "\r\n");
 	out = conn_output(hr->c);
 	evbuffer_add(out, head, (size_t)n);
+	if (!hr->head && code != 304 && len > pump_chunk(hr->c) &&
+	    (hc = hr->c->pstate) != NULL) {
+		/* Too large to queue at once: it is pumped from on_drain. */
+		if (hc->rest == NULL)
+			hc->rest = evbuffer_new();
+		out = hc->rest;
+	}
 	if (!hr->head && code != 304 && len > 0) {
 		if (ref != NULL) {
 			ref->refs++;
@@ -247,7 +316,8 @@ http_send(struct http_req *hr, int code, const char *reason,
 		} else
 			evbuffer_add(out, data, len);
 	}
-	conn_check_output(hr->c);
+	if (conn_check_output(hr->c) == 0 && hc != NULL)
+		http_pump(hr->c, hc);
 }
 
 static void
@@ -2016,16 +2086,18 @@ http_on_input(struct conn *c, struct evbuffer *in)
 	if (conn_is_closing(c))
 		return CONN_GONE;
 	if (!hr.keep_alive) {
+		if (hc->rest != NULL && evbuffer_get_length(hc->rest) > 0) {
+			/* The rest of the body first (on_drain closes). */
+			hc->close_after = 1;
+			return CONN_OK;
+		}
 		conn_close(c, "HTTP response sent");
 		return CONN_GONE;
 	}
 	if (hc->skip == 0)
 		request_finished(c, hc);
-	if (conn_output_len(c) >= HTTP_OUT_HIGH && !hc->paused) {
-		hc->paused = 1;
-		conn_pause(c);
-		conn_want_drain(c, 1);
-	}
+	if (conn_output_len(c) >= out_high(c))
+		http_pause(c, hc);
 	return CONN_OK;
 }
 
@@ -2034,7 +2106,23 @@ http_on_drain(struct conn *c)
 {
 	struct http_conn	*hc = c->pstate;
 
-	if (hc != NULL && hc->paused && conn_output_len(c) <= HTTP_OUT_LOW) {
+	if (hc == NULL || conn_is_closing(c))
+		return CONN_OK;
+	if (hc->rest != NULL && evbuffer_get_length(hc->rest) > 0) {
+		http_pump(c, hc);
+		if (conn_is_closing(c))
+			return CONN_GONE;
+		/* A reader that keeps taking the body is not idle. */
+		if (!hc->receiving)
+			conn_set_idle(c, c->srv->cf->idle_timeout);
+		if (evbuffer_get_length(hc->rest) > 0)
+			return CONN_OK;
+	}
+	if (hc->close_after) {
+		conn_close(c, "HTTP response sent");
+		return CONN_GONE;
+	}
+	if (hc->paused && conn_output_len(c) <= out_low(c)) {
 		hc->paused = 0;
 		conn_want_drain(c, 0);
 		conn_resume(c);
@@ -2076,7 +2164,13 @@ http_on_refuse(struct conn *c, const char *why)
 static void
 http_on_free(struct conn *c)
 {
-	free(c->pstate);
+	struct http_conn	*hc = c->pstate;
+
+	if (hc == NULL)
+		return;
+	if (hc->rest != NULL)
+		evbuffer_free(hc->rest);
+	free(hc);
 	c->pstate = NULL;
 }
 

@@ -312,6 +312,41 @@ class Framing(HTTPConnBase):
             self.assertEqual(body, b"ok\n")
 
 
+class LargeBodies(HTTPConnBase):
+    """A body larger than the output cap goes out a piece at a time:
+    the cap holds, and the reader gets every byte."""
+    extra_config = HTTPConnBase.extra_config + "output_cap = 16384\n"
+
+    def setUp(self):
+        super().setUp()
+        for i in range(12):
+            r = self.h.hearthmod(
+                "event", "add", "--title", "Patient school %d" % i,
+                "--starts", "2031-03-%02dT17:30Z" % (i + 1),
+                "--duration", "90m", "--room", "#patient-school",
+                "--description", "Questions and answers. " * 80)
+            self.assertEqual(r.returncode, 0, r.stderr)
+
+    def test_body_past_the_cap(self):
+        for proto in ("http", "https"):
+            c = self.connect(proto)
+            c.sendraw(get("/feeds/events.atom") * 2 + get("/healthz"))
+            s1, f1, b1 = read_response(c)
+            s2, _, b2 = read_response(c)
+            s3, _, b3 = read_response(c)
+            self.assertTrue(s1.startswith("HTTP/1.1 200 "), s1)
+            self.assertGreater(len(b1), 16384)
+            self.assertEqual(b1, b2)
+            self.assertTrue(b1.rstrip().endswith(b"</feed>"))
+            self.assertEqual(b3, b"ok\n")
+            c.sendraw(b"GET /feeds/events.atom HTTP/1.0\r\n\r\n")
+            s4, f4, b4 = read_response(c)
+            self.assertEqual(b4, b1)
+            self.assertEqual(f4.get("connection"), "close")
+            self.assertTrue(c.is_closed())
+        self.assertNotIn("output cap", self.h.log())
+
+
 def cpu_seconds(pid):
     """User + system CPU time of process PID, in seconds."""
     with open("/proc/%d/stat" % pid) as f:
