@@ -108,6 +108,7 @@ config_default(void)
 	cf->flood_mute = 600;
 	cf->http_rate_per_sec = 20;
 	cf->http_rate_burst = 100;
+	cf->http_request_timeout = 10;
 	cf->allow_plain_auth_loopback = 1;
 	cf->scrypt_log2n = 15;
 	cf->db_sync_full = 1;
@@ -375,6 +376,7 @@ static const struct key_def keys[] = {
 	{ "http_rate_per_second", K_DOUBLE, O(http_rate_per_sec), 1,
 	    1000000 },
 	{ "http_rate_burst", K_DOUBLE, O(http_rate_burst), 1, 1000000 },
+	{ "http_request_timeout", K_INT, O(http_request_timeout), 1, 300 },
 	{ "allow_plaintext_auth_on_loopback", K_BOOL,
 	    O(allow_plain_auth_loopback), 0, 0 },
 	{ "password_scrypt_log2n", K_INT, O(scrypt_log2n), 10, 22 },

@@ -92,6 +92,9 @@ struct config {
 	int			 flood_mute;		/* seconds */
 	double			 http_rate_per_sec;	/* per IP */
 	double			 http_rate_burst;
+	int			 http_request_timeout;	/* seconds for a
+							   request's head
+							   and body */
 
 	/* Security. */
 	int			 allow_plain_auth_loopback;

@@ -1,11 +1,13 @@
 /*
  * conn.c -- listeners and the connection layer.
  *
- * Every bufferevent of the line protocols lives here: accepting, TLS
+ * Every bufferevent of every protocol lives here: accepting, TLS
  * (implicit and STARTTLS), the line reader with a hard maximum length, the
  * output cap that drops a client which does not read, the idle timer, the
- * token-bucket rate limit with its receive-queue cap, the per-IP limit and
- * the deferred free.  Protocol modules see lines in and bytes out.
+ * token-bucket rate limit with its receive-queue cap, the per-IP and total
+ * limits and the deferred free.  Protocol modules see lines (or, for a
+ * byte protocol, the input buffer) in and bytes out; this file names none
+ * of them (proto.h's registry, in server.c, hands out their ops).
  */
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -28,7 +30,6 @@
 #include <zlib.h>
 
 #include "conn.h"
-#include "http.h"
 #include "log.h"
 #include "proto.h"
 #include "xmalloc.h"
@@ -44,10 +45,17 @@ struct listener {
 	struct server		*srv;
 	enum proto		 proto;
 	struct evconnlistener	*evl;
+	struct event		*ev_retry;	/* re-enable after EMFILE */
 	int			 fd;
 	int			 port;
 	char			 addr[INET6_ADDRSTRLEN + 2];
 };
+
+/* Out of descriptors: accepting pauses this long, and says so once. */
+#define ACCEPT_PAUSE_MS		250
+#define ACCEPT_LOG_SECONDS	10
+static time_t		 accept_logged;
+static unsigned long	 accept_failures;
 
 /* Per-IP connection counts: a small chained hash table. */
 #define IP_BUCKETS	4096
@@ -99,6 +107,8 @@ static void	conn_writecb(struct bufferevent *, void *);
 static void	conn_eventcb(struct bufferevent *, short, void *);
 static void	conn_free_later(struct conn *);
 static void	conn_process_input(struct conn *);
+static void	conn_process_bytes(struct conn *);
+static void	listener_errorcb(struct evconnlistener *, void *);
 static void	conn_mark_dirty(struct conn *);
 static void	conn_flush_cb(evutil_socket_t, short, void *);
 
@@ -207,8 +217,8 @@ sockaddr_ip(const struct sockaddr *sa, char *buf, size_t len)
 }
 
 /*
- * Accept one connection on a line-protocol listener: enforce the global
- * and per-IP limits, wrap the socket in a (TLS) bufferevent and greet.
+ * Accept one connection on any listener: enforce the global and per-IP
+ * limits, wrap the socket in a (TLS) bufferevent and greet.
  */
 static void
 listener_acceptcb(struct evconnlistener *evl, evutil_socket_t fd,
@@ -221,6 +231,7 @@ listener_acceptcb(struct evconnlistener *evl, evutil_socket_t fd,
 	int		 one = 1, refuse = 0;
 	const char	*why = NULL;
 	unsigned int	 n;
+	double		 rate, burst;
 
 	(void)evl;
 	(void)salen;
@@ -243,7 +254,8 @@ listener_acceptcb(struct evconnlistener *evl, evutil_socket_t fd,
 	sockaddr_ip(sa, c->ip, sizeof c->ip);
 	if (sockaddr_is_loopback(sa))
 		c->flags |= CONN_F_LOOPBACK;
-	c->tokens = srv->cf->rate_burst;
+	proto_rate(srv, c->proto, &rate, &burst);
+	c->tokens = burst;
 	evutil_gettimeofday(&c->refill, NULL);
 	c->idle_timeout = srv->cf->idle_timeout;
 	c->max_line = proto_default_max_line(srv, c->proto);
@@ -389,16 +401,16 @@ int
 conn_charge(struct conn *c, double cost)
 {
 	struct timeval	now, d;
-	double		elapsed;
-	struct config	*cf = c->srv->cf;
+	double		elapsed, rate, burst;
 
+	proto_rate(c->srv, c->proto, &rate, &burst);
 	event_base_gettimeofday_cached(c->srv->base, &now);
 	timersub(&now, &c->refill, &d);
 	elapsed = (double)d.tv_sec + (double)d.tv_usec / 1e6;
 	if (elapsed > 0) {
-		c->tokens += elapsed * cf->rate_per_sec;
-		if (c->tokens > cf->rate_burst)
-			c->tokens = cf->rate_burst;
+		c->tokens += elapsed * rate;
+		if (c->tokens > burst)
+			c->tokens = burst;
 		c->refill = now;
 	}
 	if (c->tokens < cost)
@@ -411,6 +423,60 @@ void
 conn_debit(struct conn *c, double cost)
 {
 	c->tokens -= cost;
+}
+
+/* Pause C's reading until its bucket holds one token again. */
+static void
+conn_wait_tokens(struct conn *c)
+{
+	double	deficit = 1 - c->tokens, rate, burst;
+	long	us;
+
+	proto_rate(c->srv, c->proto, &rate, &burst);
+	us = (long)(deficit / rate * 1e6);
+	c->flags |= CONN_F_PAUSED;
+	conn_schedule_resume(c, us < 1000 ? 1000 : us);
+}
+
+/*
+ * A byte protocol: hand the input buffer to on_input, one message at a
+ * time, at most LINES_PER_EVENT per call.  A message costs one token; a
+ * call that took nothing (CONN_MORE) gets its token back.
+ */
+static void
+conn_process_bytes(struct conn *c)
+{
+	struct evbuffer	*in;
+	double		 rate, burst;
+	int		 n = 0, rc;
+
+	while (!(c->flags & (CONN_F_CLOSING | CONN_F_FREED | CONN_F_PAUSED |
+	    CONN_F_HANDSHAKING))) {
+		in = bufferevent_get_input(c->bev);
+		if (evbuffer_get_length(in) == 0)
+			return;
+		if (n++ >= LINES_PER_EVENT) {
+			conn_schedule_resume(c, 0);
+			return;
+		}
+		if (!(c->flags & CONN_F_FREE_LINES) &&
+		    conn_charge(c, 1) != 0) {
+			conn_wait_tokens(c);
+			return;
+		}
+		rc = c->ops->on_input(c, in);
+		if (rc == CONN_GONE)
+			return;
+		if (rc == CONN_MORE) {
+			if (!(c->flags & CONN_F_FREE_LINES)) {
+				proto_rate(c->srv, c->proto, &rate, &burst);
+				c->tokens += 1;
+				if (c->tokens > burst)
+					c->tokens = burst;
+			}
+			return;
+		}
+	}
 }
 
 /*
@@ -426,6 +492,10 @@ conn_process_input(struct conn *c)
 	size_t			 eol_len, len, avail;
 	int			 n = 0;
 
+	if (c->ops->on_input != NULL) {
+		conn_process_bytes(c);
+		return;
+	}
 	while (!(c->flags & (CONN_F_CLOSING | CONN_F_FREED | CONN_F_PAUSED |
 	    CONN_F_HANDSHAKING))) {
 		in = bufferevent_get_input(c->bev);
@@ -467,12 +537,7 @@ conn_process_input(struct conn *c)
 		}
 		if (!(c->flags & CONN_F_FREE_LINES) &&
 		    conn_charge(c, 1) != 0) {
-			double	deficit = 1 - c->tokens;
-			long	us;
-
-			us = (long)(deficit / c->srv->cf->rate_per_sec * 1e6);
-			c->flags |= CONN_F_PAUSED;
-			conn_schedule_resume(c, us < 1000 ? 1000 : us);
+			conn_wait_tokens(c);
 			return;
 		}
 		if (len + 1 > line_cap) {
@@ -1201,8 +1266,8 @@ bind_socket(const struct addrinfo *ai)
 		return -1;
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
 	/*
-	 * Accepted sockets inherit TCP_NODELAY on Linux: evhttp's too, so a
-	 * reply written in two parts never waits on the client's delayed ACK.
+	 * Accepted sockets inherit TCP_NODELAY on Linux, so a reply written
+	 * in two parts never waits on the client's delayed ACK.
 	 */
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 	if (ai->ai_family == AF_INET6)
@@ -1278,25 +1343,16 @@ listener_open(struct server *srv, const struct listen_spec *ls)
 			sockaddr_ip((struct sockaddr *)&ss, lst->addr,
 			    sizeof lst->addr);
 		}
-		if (ls->proto == PROTO_HTTP || ls->proto == PROTO_HTTPS) {
-			if (http_listen(srv, fd, ls->proto == PROTO_HTTPS)
-			    != 0) {
-				close(fd);
-				free(lst);
-				continue;
-			}
-		} else {
-			lst->evl = evconnlistener_new(srv->base,
-			    listener_acceptcb, lst, LEV_OPT_CLOSE_ON_FREE, -1,
-			    fd);
-			if (lst->evl == NULL) {
-				log_warnx("listen %s: evconnlistener failed",
-				    proto_name(ls->proto));
-				close(fd);
-				free(lst);
-				continue;
-			}
+		lst->evl = evconnlistener_new(srv->base, listener_acceptcb,
+		    lst, LEV_OPT_CLOSE_ON_FREE, -1, fd);
+		if (lst->evl == NULL) {
+			log_warnx("listen %s: evconnlistener failed",
+			    proto_name(ls->proto));
+			close(fd);
+			free(lst);
+			continue;
 		}
+		evconnlistener_set_error_cb(lst->evl, listener_errorcb);
 		srv->listeners = xreallocarray(srv->listeners,
 		    srv->nlisteners + 1, sizeof *srv->listeners);
 		srv->listeners[srv->nlisteners++] = lst;
@@ -1351,11 +1407,58 @@ listener_open_unix(struct server *srv, const char *path, mode_t mode)
 		free(lst);
 		return -1;
 	}
+	evconnlistener_set_error_cb(lst->evl, listener_errorcb);
 	srv->listeners = xreallocarray(srv->listeners, srv->nlisteners + 1,
 	    sizeof *srv->listeners);
 	srv->listeners[srv->nlisteners++] = lst;
 	log_info("listening proto=admin path=%s", path);
 	return 0;
+}
+
+static void
+listener_retry_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct listener	*lst = arg;
+
+	(void)fd;
+	(void)what;
+	if (!lst->srv->shutting_down)
+		evconnlistener_enable(lst->evl);
+}
+
+/*
+ * accept() failed.  Out of descriptors (or memory) the pending
+ * connection stays in the kernel's queue, so a level-triggered listener
+ * would fail again at once, for ever: pause it for ACCEPT_PAUSE_MS
+ * instead, and log once per ACCEPT_LOG_SECONDS with the count.  The
+ * clients waiting in the backlog are accepted when descriptors free up.
+ */
+static void
+listener_errorcb(struct evconnlistener *evl, void *arg)
+{
+	struct listener	*lst = arg;
+	int		 err = EVUTIL_SOCKET_ERROR();
+	struct timeval	 tv = { 0, ACCEPT_PAUSE_MS * 1000 };
+	time_t		 now = time(NULL);
+
+	accept_failures++;
+	if (now - accept_logged >= ACCEPT_LOG_SECONDS) {
+		log_warnx("accept on %s %s:%d failed (%lu time%s): %s%s",
+		    proto_name(lst->proto), lst->addr, lst->port,
+		    accept_failures, accept_failures == 1 ? "" : "s",
+		    evutil_socket_error_to_string(err),
+		    err == EMFILE || err == ENFILE ? "; pausing accepts" : "");
+		accept_logged = now;
+		accept_failures = 0;
+	}
+	if (err != EMFILE && err != ENFILE && err != ENOBUFS &&
+	    err != ENOMEM)
+		return;
+	evconnlistener_disable(evl);
+	if (lst->ev_retry == NULL)
+		lst->ev_retry = evtimer_new(lst->srv->base, listener_retry_cb,
+		    lst);
+	evtimer_add(lst->ev_retry, &tv);
 }
 
 /* Stop accepting new connections (SIGTERM). */
@@ -1377,6 +1480,8 @@ listeners_close(struct server *srv)
 	for (i = 0; i < srv->nlisteners; i++) {
 		if (srv->listeners[i]->evl != NULL)
 			evconnlistener_free(srv->listeners[i]->evl);
+		if (srv->listeners[i]->ev_retry != NULL)
+			event_free(srv->listeners[i]->ev_retry);
 		free(srv->listeners[i]);
 	}
 	free(srv->listeners);

@@ -3,7 +3,8 @@
  *
  * conn.c owns every bufferevent: plain or TLS, STARTTLS, the line reader
  * with its hard maximum, the output cap, the idle timer, the token bucket
- * and the deferred free.  Protocol code only sees lines in and bytes out.
+ * and the deferred free.  Protocol code only sees lines (or, for a byte
+ * protocol such as HTTP, the input buffer) in and bytes out.
  *
  * Handlers return CONN_OK, or CONN_GONE once they have called
  * conn_close(); nothing may touch the connection after CONN_GONE.
@@ -24,6 +25,7 @@
 
 #define CONN_OK		0
 #define CONN_GONE	1
+#define CONN_MORE	2	/* on_input: wait for more bytes */
 
 struct proto_ops {
 	const char	*name;
@@ -31,6 +33,14 @@ struct proto_ops {
 	int		(*on_open)(struct conn *);
 	/* One line, without its CR LF, NUL-terminated (len excludes it). */
 	int		(*on_line)(struct conn *, char *line, size_t len);
+	/*
+	 * Byte protocols (HTTP) set this instead of on_line: take at most
+	 * one message (a request) from IN and return CONN_OK, or CONN_MORE
+	 * to wait for more bytes (nothing taken), or CONN_GONE.  Each
+	 * message costs one rate token; the idle timer is the protocol's
+	 * (conn_set_idle), never reset by arriving bytes.
+	 */
+	int		(*on_input)(struct conn *, struct evbuffer *in);
 	/* A line longer than conn->max_line arrived; it is discarded. */
 	int		(*on_line_too_long)(struct conn *);
 	/* Rate limit exceeded hard: answer or close. */

@@ -1,12 +1,17 @@
 /*
- * http.c -- the HTTP(S) service on evhttp: landing page, feeds, events.
+ * http.c -- the HTTP(S) service: landing page, feeds, events.
  *
- * Two evhttp instances at most: one for plain listeners and one whose
- * bufferevents are wrapped in TLS.  Every response goes through
- * http_respond(), which adds Cache-Control, a strong ETag and
- * Last-Modified, answers conditional requests with 304, and gzips when
- * the client accepts it.  Generated documents are cached until
- * notify_content_changed() bumps the content version.
+ * An HTTP/1.1 adapter on the connection layer, like NNTP and IRC:
+ * conn.c accepts (every limit, TLS, the output cap, the idle timer)
+ * and hands over the input buffer; http-request.c parses a request's
+ * head; this file answers it.  Keep-alive (1.1 by default, 1.0 when
+ * asked), pipelining with answers in order, a total deadline for each
+ * request (http_request_timeout), reading paused while much output is
+ * queued.  Documents go through send_doc(), which adds Cache-Control,
+ * a strong ETag and Last-Modified, answers conditional requests with
+ * 304, and gzips when the client accepts it.  Generated documents are
+ * cached until notify_content_changed() bumps the content version, and
+ * sent by reference, never copied.
  */
 #include <sys/socket.h>
 #include <ctype.h>
@@ -16,9 +21,6 @@
 #include <strings.h>
 
 #include <event2/buffer.h>
-#include <event2/bufferevent_ssl.h>
-#include <event2/http.h>
-#include <event2/keyvalq_struct.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/ssl.h>
@@ -40,14 +42,19 @@
 #include "store-nntp.h"
 #include "xmalloc.h"
 
-#define HTTP_MAX_HEADERS	8192
-#define HTTP_MAX_BODY		65536
-#define HTTP_TIMEOUT		30
 #define HTTP_CACHE_SLOTS	64
 #define HTTP_RATE_SLOTS		1024
 #define HTTP_GZIP_MIN		256
 #define EVENTS_IN_FEED		100
 #define FEED_PAGE		50	/* entries per feed page (RFC 5005) */
+/*
+ * Queued output past which pipelined requests wait for it to drain,
+ * and below which they go on (both at most a fraction of output_cap).
+ */
+#define HTTP_OUT_HIGH		(64 * 1024)
+#define HTTP_OUT_LOW		(32 * 1024)
+/* A larger body goes out a piece at a time (at most a quarter cap). */
+#define HTTP_PUMP_CHUNK		(256 * 1024)
 
 /*
  * A cached body shared with the responses in flight: evbuffer references
@@ -109,16 +116,85 @@ struct http_bucket {
 };
 
 struct http_server {
-	struct evhttp		*plain;
-	struct evhttp		*tls;
 	struct http_doc		 cache[HTTP_CACHE_SLOTS];
 	unsigned long		 tick;
 	struct http_bucket	 rate[HTTP_RATE_SLOTS];
 };
 
+/* One connection's state between requests. */
+struct http_conn {
+	int			 receiving;	/* a request is arriving: the
+						   deadline runs */
+	int			 paused;	/* reading waits for output */
+	int			 close_after;	/* close once REST is out */
+	size_t			 skip;		/* body bytes still to drop */
+	struct evbuffer		*rest;		/* a large body not yet queued */
+};
+
+static size_t
+out_high(struct conn *c)
+{
+	size_t	cap = c->srv->cf->output_cap / 2;
+
+	return cap < HTTP_OUT_HIGH ? cap : HTTP_OUT_HIGH;
+}
+
+static size_t
+out_low(struct conn *c)
+{
+	size_t	cap = c->srv->cf->output_cap / 4;
+
+	return cap < HTTP_OUT_LOW ? cap : HTTP_OUT_LOW;
+}
+
+static size_t
+pump_chunk(struct conn *c)
+{
+	size_t	n = c->srv->cf->output_cap / 4;
+
+	return n < 1024 ? 1024 : n > HTTP_PUMP_CHUNK ? HTTP_PUMP_CHUNK : n;
+}
+
+/* Stop reading requests until the output drained (on_drain resumes). */
+static void
+http_pause(struct conn *c, struct http_conn *hc)
+{
+	if (hc->paused)
+		return;
+	hc->paused = 1;
+	conn_pause(c);
+	conn_want_drain(c, 1);
+}
+
+/*
+ * Move the next pieces of a large body into the output while little is
+ * queued, so the output cap holds whatever the body's size.
+ */
+static void
+http_pump(struct conn *c, struct http_conn *hc)
+{
+	size_t	chunk = pump_chunk(c);
+
+	while (hc->rest != NULL && evbuffer_get_length(hc->rest) > 0 &&
+	    conn_output_len(c) < chunk) {
+		evbuffer_remove_buffer(hc->rest, conn_output(c), chunk);
+		if (conn_check_output(c))
+			return;
+	}
+	if (hc->rest != NULL && evbuffer_get_length(hc->rest) > 0)
+		http_pause(c, hc);
+}
+
+/* One request and the response being made for it. */
 struct http_req {
 	struct server		*srv;
-	struct evhttp_request	*req;
+	struct conn		*c;
+	const struct http_request *rq;		/* NULL: no request parsed */
+	int			 head;		/* HEAD: no body */
+	int			 keep_alive;	/* persistent after this */
+	int			 minor;		/* the request's HTTP/1.x */
+	char			 hdrs[2048];	/* response fields so far */
+	size_t			 hlen;
 	const char		*path;		/* the route's path */
 	const char		*arg;		/* the decoded name in a prefix
 						   route, "" otherwise */
@@ -143,24 +219,27 @@ struct http_route {
 					   never cached or stored */
 };
 
-static void
-add_header(struct evhttp_request *req, const char *k, const char *v)
+/* A request field's value, or NULL. */
+static const char *
+req_field(struct http_req *hr, const char *name)
 {
-	evhttp_add_header(evhttp_request_get_output_headers(req), k, v);
+	return hr->rq != NULL ? http_request_field(hr->rq, name) : NULL;
 }
 
+/* Add a response field; values come from us, never from the client. */
 static void
-send_text(struct evhttp_request *req, int code, const char *reason,
-    const char *text)
+add_header(struct http_req *hr, const char *k, const char *v)
 {
-	struct evbuffer	*b = evbuffer_new();
+	int	n;
 
-	evbuffer_add_printf(b, "%s\n", text);
-	add_header(req, "Content-Type", "text/plain; charset=utf-8");
-	add_header(req, "Cache-Control", "no-store");
-	add_header(req, "X-Content-Type-Options", "nosniff");
-	evhttp_send_reply(req, code, reason, b);
-	evbuffer_free(b);
+	n = snprintf(hr->hdrs + hr->hlen, sizeof hr->hdrs - hr->hlen,
+	    "%s: %s\r\n", k, v);
+	if (n < 0 || (size_t)n >= sizeof hr->hdrs - hr->hlen) {
+		hr->hdrs[hr->hlen] = '\0';
+		log_warnx("http: response field %s dropped (too long)", k);
+		return;
+	}
+	hr->hlen += (size_t)n;
 }
 
 static void
@@ -170,6 +249,93 @@ http_date(time_t t, char *buf, size_t len)
 	/* RFC 9110 IMF-fixdate ends in "GMT", not "+0000". */
 	if (strlen(buf) > 5)
 		strcpy(buf + strlen(buf) - 5, "GMT");
+}
+
+/* The Date field's value, made once a second. */
+static const char *
+date_now(struct server *srv)
+{
+	static time_t	last;
+	static char	buf[64];
+	struct timeval	tv;
+
+	event_base_gettimeofday_cached(srv->base, &tv);
+	if (tv.tv_sec != last) {
+		last = tv.tv_sec;
+		http_date(last, buf, sizeof buf);
+	}
+	return buf;
+}
+
+/*
+ * Queue the response: status line, HR's fields, Date, Content-Length
+ * (none on 304) and Connection, then LEN bytes of DATA unless HEAD or
+ * 304.  With REF the body is added by reference to that blob (no copy).
+ */
+static void
+http_send(struct http_req *hr, int code, const char *reason,
+    const void *data, size_t len, struct blob *ref)
+{
+	struct evbuffer	*out;
+	struct http_conn *hc = NULL;
+	char		 head[2560];
+	int		 n;
+
+	if (conn_is_closing(hr->c))
+		return;
+	n = snprintf(head, sizeof head, "HTTP/1.1 %d %s\r\n%sDate: %s\r\n",
+	    code, reason, hr->hdrs, date_now(hr->srv));
+	if (n < 0 || (size_t)n >= sizeof head)
+		n = 0;
+	if (code != 304)
+		n += snprintf(head + n, sizeof head - (size_t)n,
+		    "Content-Length: %zu\r\n", len);
+	if (!hr->keep_alive)
+		n += snprintf(head + n, sizeof head - (size_t)n,
+		    "Connection: close\r\n\r\n");
+	else if (hr->minor == 0)
+		n += snprintf(head + n, sizeof head - (size_t)n,
+		    "Connection: keep-alive\r\n\r\n");
+	else
+		n += snprintf(head + n, sizeof head - (size_t)n, "\r\n");
+	out = conn_output(hr->c);
+	evbuffer_add(out, head, (size_t)n);
+	if (!hr->head && code != 304 && len > pump_chunk(hr->c) &&
+	    (hc = hr->c->pstate) != NULL) {
+		/* Too large to queue at once: it is pumped from on_drain. */
+		if (hc->rest == NULL)
+			hc->rest = evbuffer_new();
+		out = hc->rest;
+	}
+	if (!hr->head && code != 304 && len > 0) {
+		if (ref != NULL) {
+			ref->refs++;
+			if (evbuffer_add_reference(out, data, len,
+			    blob_cleanup, ref) != 0) {
+				blob_unref(ref);
+				evbuffer_add(out, data, len);
+			}
+		} else
+			evbuffer_add(out, data, len);
+	}
+	if (conn_check_output(hr->c) == 0 && hc != NULL)
+		http_pump(hr->c, hc);
+}
+
+static void
+send_text(struct http_req *hr, int code, const char *reason,
+    const char *text)
+{
+	char	body[256];
+	int	n;
+
+	n = snprintf(body, sizeof body, "%s\n", text);
+	if (n < 0 || (size_t)n >= sizeof body)
+		n = 0;
+	add_header(hr, "Content-Type", "text/plain; charset=utf-8");
+	add_header(hr, "Cache-Control", "no-store");
+	add_header(hr, "X-Content-Type-Options", "nosniff");
+	http_send(hr, code, reason, body, (size_t)n, NULL);
 }
 
 static time_t
@@ -194,12 +360,11 @@ parse_http_date(const char *s)
 
 /* Does the client accept gzip (RFC 9110 §12.5.3; q=0 refuses)? */
 static int
-accepts_gzip(struct evhttp_request *req)
+accepts_gzip(struct http_req *hr)
 {
 	const char	*ae, *p;
 
-	ae = evhttp_find_header(evhttp_request_get_input_headers(req),
-	    "Accept-Encoding");
+	ae = req_field(hr, "Accept-Encoding");
 	if (ae == NULL || (p = strcasestr(ae, "gzip")) == NULL)
 		return 0;
 	p += 4;
@@ -338,13 +503,12 @@ etag_matches(const char *inm, const char *etag)
 static void
 send_doc(struct http_req *hr, struct http_doc *d, int max_age, int private)
 {
-	struct evkeyvalq	*in = evhttp_request_get_input_headers(hr->req);
 	const char		*inm, *ims;
 	char			 date[64], cc[64], etag[56];
 	int			 gz = 0, notmod = 0;
-	struct evbuffer		*b;
+	struct blob		*bl;
 
-	if (d->len >= HTTP_GZIP_MIN && accepts_gzip(hr->req)) {
+	if (d->len >= HTTP_GZIP_MIN && accepts_gzip(hr)) {
 		if (d->gz == NULL) {
 			unsigned char	*z;
 
@@ -362,47 +526,35 @@ send_doc(struct http_req *hr, struct http_doc *d, int max_age, int private)
 		    (int)strlen(d->etag) - 1, d->etag);
 	else
 		snprintf(etag, sizeof etag, "%s", d->etag);
-	if ((inm = evhttp_find_header(in, "If-None-Match")) != NULL)
+	if ((inm = req_field(hr, "If-None-Match")) != NULL)
 		notmod = etag_matches(inm, etag) || etag_matches(inm, d->etag);
-	else if ((ims = evhttp_find_header(in, "If-Modified-Since")) != NULL) {
+	else if ((ims = req_field(hr, "If-Modified-Since")) != NULL) {
 		time_t	t = parse_http_date(ims);
 
 		notmod = t != (time_t)-1 && d->lastmod <= t;
 	}
-	add_header(hr->req, "ETag", etag);
+	add_header(hr, "ETag", etag);
 	http_date(d->lastmod, date, sizeof date);
-	add_header(hr->req, "Last-Modified", date);
+	add_header(hr, "Last-Modified", date);
 	/* What a member sees after signing in is not for shared caches. */
 	snprintf(cc, sizeof cc, "%s, max-age=%d", private ? "private" :
 	    "public", max_age);
-	add_header(hr->req, "Cache-Control", cc);
-	add_header(hr->req, "Vary", "Accept-Encoding");
-	add_header(hr->req, "X-Content-Type-Options", "nosniff");
+	add_header(hr, "Cache-Control", cc);
+	add_header(hr, "Vary", "Accept-Encoding");
+	add_header(hr, "X-Content-Type-Options", "nosniff");
 	if (notmod) {
-		evhttp_send_reply(hr->req, 304, "Not Modified", NULL);
+		http_send(hr, 304, "Not Modified", NULL, 0, NULL);
 		return;
 	}
-	add_header(hr->req, "Content-Type", d->ctype);
+	add_header(hr, "Content-Type", d->ctype);
 	if (gz)
-		add_header(hr->req, "Content-Encoding", "gzip");
-	b = evbuffer_new();
-	if (evhttp_request_get_command(hr->req) != EVHTTP_REQ_HEAD) {
-		/* No copy: the response holds a reference to the body. */
-		struct blob	*bl = gz ? d->gz_blob : d->body_blob;
-
-		bl->refs++;
-		if (evbuffer_add_reference(b, bl->data, bl->len,
-		    blob_cleanup, bl) != 0)
-			blob_unref(bl);
-	} else {
-		/* HEAD: the length GET would send, no body. */
-		char	len[32];
-
-		snprintf(len, sizeof len, "%zu", gz ? d->gzlen : d->len);
-		add_header(hr->req, "Content-Length", len);
-	}
-	evhttp_send_reply(hr->req, 200, "OK", b);
-	evbuffer_free(b);
+		add_header(hr, "Content-Encoding", "gzip");
+	/*
+	 * No copy: the response holds a reference to the body.  HEAD gets
+	 * the length GET would send, and no body.
+	 */
+	bl = gz ? d->gz_blob : d->body_blob;
+	http_send(hr, 200, "OK", bl->data, bl->len, bl);
 }
 
 /* Links */
@@ -1511,8 +1663,7 @@ request_host(struct http_req *hr)
 	const char	*h;
 	size_t		 i, n;
 
-	h = evhttp_find_header(evhttp_request_get_input_headers(hr->req),
-	    "Host");
+	h = req_field(hr, "Host");
 	if (h == NULL || *h == '\0' || strlen(h) >= sizeof hr->host) {
 		snprintf(hr->host, sizeof hr->host, "%s",
 		    hr->srv->cf->server_name);
@@ -1532,6 +1683,16 @@ request_host(struct http_req *hr)
 	memcpy(hr->host, h, n + 1);
 }
 
+/* Is this request encrypted, or from loopback when the operator allows? */
+static int
+secure_enough(struct http_req *hr)
+{
+	if (hr->https)
+		return 1;
+	return hr->srv->cf->allow_plain_auth_loopback &&
+	    conn_is_loopback(hr->c);
+}
+
 /*
  * HTTP Basic credentials (RFC 7617) for members-only feeds.  Only over
  * TLS (or loopback when the operator allows it); a wrong password gets
@@ -1545,32 +1706,24 @@ http_auth(struct http_req *hr)
 	const char	*h, *p;
 	unsigned char	 dec[512];
 	int		 n;
-	char		*colon, peer_ip[64], words[512], msg[600];
+	char		*colon, words[512], msg[600];
 	struct account	 a;
 	struct sanction_verdict ban;
-	char		*peer = NULL;
-	ev_uint16_t	 port;
 	int		 rc;
 
 	hr->level = 0;
-	h = evhttp_find_header(evhttp_request_get_input_headers(hr->req),
-	    "Authorization");
+	h = req_field(hr, "Authorization");
 	if (h == NULL)
 		return 0;
-	evhttp_connection_get_peer(evhttp_request_get_connection(hr->req),
-	    &peer, &port);
-	snprintf(peer_ip, sizeof peer_ip, "%s", peer != NULL ? peer : "");
-	if (!hr->https && !(hr->srv->cf->allow_plain_auth_loopback &&
-	    (strncmp(peer_ip, "127.", 4) == 0 || strcmp(peer_ip, "::1") ==
-	    0))) {
-		send_text(hr->req, 403, "Forbidden", "Send credentials over "
+	if (!secure_enough(hr)) {
+		send_text(hr, 403, "Forbidden", "Send credentials over "
 		    "HTTPS only");
 		return -1;
 	}
 	if (strncasecmp(h, "Basic ", 6) != 0) {
-		add_header(hr->req, "WWW-Authenticate", "Basic realm=\"Hearth\", "
+		add_header(hr, "WWW-Authenticate", "Basic realm=\"Hearth\", "
 		    "charset=\"UTF-8\"");
-		send_text(hr->req, 401, "Unauthorized", "Use Basic "
+		send_text(hr, 401, "Unauthorized", "Use Basic "
 		    "authentication");
 		return -1;
 	}
@@ -1579,7 +1732,7 @@ http_auth(struct http_req *hr)
 		p++;
 	if (strlen(p) > 600 || (n = EVP_DecodeBlock(dec, (const unsigned char *)
 	    p, (int)strlen(p))) < 0) {
-		send_text(hr->req, 400, "Bad Request", "Malformed credentials");
+		send_text(hr, 400, "Bad Request", "Malformed credentials");
 		return -1;
 	}
 	/* EVP_DecodeBlock counts the padding as data bytes. */
@@ -1588,28 +1741,28 @@ http_auth(struct http_req *hr)
 	if (strlen(p) >= 2 && p[strlen(p) - 2] == '=')
 		n--;
 	if (n < 0 || n >= (int)sizeof dec) {
-		send_text(hr->req, 400, "Bad Request", "Malformed credentials");
+		send_text(hr, 400, "Bad Request", "Malformed credentials");
 		return -1;
 	}
 	dec[n] = '\0';
 	if ((int)strlen((char *)dec) != n) {
 		/* A NUL inside the credentials. */
-		send_text(hr->req, 400, "Bad Request", "Malformed credentials");
+		send_text(hr, 400, "Bad Request", "Malformed credentials");
 		return -1;
 	}
 	if ((colon = strchr((char *)dec, ':')) == NULL) {
-		send_text(hr->req, 400, "Bad Request", "Malformed credentials");
+		send_text(hr, 400, "Bad Request", "Malformed credentials");
 		return -1;
 	}
 	*colon = '\0';
-	rc = auth_login_why(hr->srv, peer_ip, "http", (char *)dec, colon + 1,
+	rc = auth_login_why(hr->srv, hr->c->ip, "http", (char *)dec, colon + 1,
 	    &a, &ban);
 	OPENSSL_cleanse(dec, sizeof dec);
 	if (rc == AUTH_BANNED) {
 		/* Right password: no new credentials will help. */
 		snprintf(msg, sizeof msg, "Account %s", sanction_describe(&ban,
 		    words, sizeof words));
-		send_text(hr->req, 403, "Forbidden", msg);
+		send_text(hr, 403, "Forbidden", msg);
 		return -1;
 	}
 	if (rc == AUTH_OK) {
@@ -1620,33 +1773,16 @@ http_auth(struct http_req *hr)
 		account_clear(&a);
 		return 0;
 	}
-	add_header(hr->req, "WWW-Authenticate", "Basic realm=\"Hearth\", "
+	add_header(hr, "WWW-Authenticate", "Basic realm=\"Hearth\", "
 	    "charset=\"UTF-8\"");
 	if (rc == AUTH_THROTTLED) {
-		add_header(hr->req, "Retry-After", "60");
-		send_text(hr->req, 429, "Too Many Requests", "Too many failed "
+		add_header(hr, "Retry-After", "60");
+		send_text(hr, 429, "Too Many Requests", "Too many failed "
 		    "sign-ins; try again later");
 	} else
-		send_text(hr->req, 401, "Unauthorized", "Wrong name or "
+		send_text(hr, 401, "Unauthorized", "Wrong name or "
 		    "password");
 	return -1;
-}
-
-/* Is this request encrypted, or from loopback when the operator allows? */
-static int
-secure_enough(struct http_req *hr)
-{
-	char		*peer = NULL;
-	ev_uint16_t	 port;
-
-	if (hr->https)
-		return 1;
-	if (!hr->srv->cf->allow_plain_auth_loopback)
-		return 0;
-	evhttp_connection_get_peer(evhttp_request_get_connection(hr->req),
-	    &peer, &port);
-	return peer != NULL && (strncmp(peer, "127.", 4) == 0 ||
-	    strcmp(peer, "::1") == 0);
 }
 
 /*
@@ -1667,7 +1803,7 @@ token_auth(struct http_req *hr, const char *tok)
 	int		 rc;
 
 	if (!secure_enough(hr)) {
-		send_text(hr->req, 403, "Forbidden", "Feed tokens work over "
+		send_text(hr, 403, "Forbidden", "Feed tokens work over "
 		    "HTTPS only");
 		return -1;
 	}
@@ -1677,10 +1813,10 @@ token_auth(struct http_req *hr, const char *tok)
 	if (rc != STORE_OK) {
 		OPENSSL_cleanse(buf, sizeof buf);
 		if (rc == STORE_ERROR)
-			send_text(hr->req, 503, "Service Unavailable",
+			send_text(hr, 503, "Service Unavailable",
 			    "Try again later");
 		else
-			send_text(hr->req, 404, "Not Found", "Not found");
+			send_text(hr, 404, "Not Found", "Not found");
 		return -1;
 	}
 	hr->level = (strcmp(a.role, "moderator") == 0 ||
@@ -1693,41 +1829,45 @@ token_auth(struct http_req *hr, const char *tok)
 	return 0;
 }
 
+
+/*
+ * Answer one parsed request (the route, the cache, the rate limit, the
+ * credentials).  HR holds the connection and the request.
+ */
 static void
-http_dispatch(struct evhttp_request *req, void *arg)
+http_dispatch(struct http_req *hr)
 {
-	struct server		*srv = arg;
-	struct http_req		 hr;
-	const char		*uri = evhttp_request_get_uri(req);
+	struct server		*srv = hr->srv;
+	const struct http_request *rq = hr->rq;
+	const char		*uri = rq->target;
 	struct http_target	*t;
-	struct evhttp_connection *evcon;
-	char			*peer = NULL, ip[64], *key = NULL;
+	char			*key = NULL;
 	const char		*target = uri, *tok = NULL;
-	ev_uint16_t		 pport;
 	const struct http_route	*rt;
 	struct http_doc		*d;
 	struct evbuffer		*body;
 	time_t			 lastmod;
 	const char		*ctype;
 	size_t			 i;
-	enum evhttp_cmd_type	 cmd = evhttp_request_get_command(req);
 
 	if (srv->shutting_down) {
-		send_text(req, 503, "Service Unavailable", "Shutting down");
+		hr->keep_alive = 0;
+		send_text(hr, 503, "Service Unavailable", "Shutting down");
 		return;
 	}
-	evcon = evhttp_request_get_connection(req);
-	evhttp_connection_get_peer(evcon, &peer, &pport);
-	snprintf(ip, sizeof ip, "%s", peer != NULL ? peer : "?");
-	if (!rate_ok(srv, ip)) {
-		add_header(req, "Retry-After", "1");
-		send_text(req, 429, "Too Many Requests",
+	if (!rate_ok(srv, hr->c->ip)) {
+		add_header(hr, "Retry-After", "1");
+		send_text(hr, 429, "Too Many Requests",
 		    "Too many requests: slow down");
 		return;
 	}
-	if (cmd != EVHTTP_REQ_GET && cmd != EVHTTP_REQ_HEAD) {
-		add_header(req, "Allow", "GET, HEAD");
-		send_text(req, 405, "Method Not Allowed",
+	if (rq->method == HTTP_M_OTHER) {
+		send_text(hr, 501, "Not Implemented", "Unknown method");
+		return;
+	}
+	if (rq->method != HTTP_M_GET && rq->method != HTTP_M_HEAD) {
+		add_header(hr, "Allow", "GET, HEAD");
+		send_text(hr, 405, "Method Not Allowed",
 		    "Only GET and HEAD are served here");
 		return;
 	}
@@ -1735,68 +1875,64 @@ http_dispatch(struct evhttp_request *req, void *arg)
 	 * A feed token comes first: /t/TOKEN/feeds/...  The rest is an
 	 * ordinary target, parsed as any other.
 	 */
-	if (uri != NULL && strncmp(uri, "/t/", 3) == 0) {
+	if (strncmp(uri, "/t/", 3) == 0) {
 		tok = uri + 3;
 		target = tok + strcspn(tok, "/?");
 		if ((size_t)(target - tok) != FEED_TOKEN_LEN ||
 		    strncmp(target, "/feeds/", 7) != 0) {
-			send_text(req, 404, "Not Found", "Not found");
+			send_text(hr, 404, "Not Found", "Not found");
 			return;
 		}
 	}
 	t = xmalloc(sizeof *t);
-	switch (target == NULL ? HTTP_TARGET_BAD : http_target_parse(target,
-	    strlen(target), t)) {
+	switch (http_target_parse(target, strlen(target), t)) {
 	case HTTP_TARGET_OK:
 		break;
 	case HTTP_TARGET_TOO_LONG:
 		free(t);
-		send_text(req, 414, "URI Too Long", "URI too long");
+		send_text(hr, 414, "URI Too Long", "URI too long");
 		return;
 	case HTTP_TARGET_NOT_FOUND:
 		free(t);
-		send_text(req, 404, "Not Found", "Not found");
+		send_text(hr, 404, "Not Found", "Not found");
 		return;
 	default:
 		free(t);
-		send_text(req, 400, "Bad Request", "Malformed request URI");
+		send_text(hr, 400, "Bad Request", "Malformed request URI");
 		return;
 	}
-	memset(&hr, 0, sizeof hr);
-	hr.srv = srv;
-	hr.req = req;
-	hr.path = http_route_path(t->route);
-	hr.arg = t->arg;
-	hr.arg_enc = xmalloc(t->arg_len * 3 + 1);
-	http_segment_encode(t->arg, t->arg_len, hr.arg_enc,
+	hr->path = http_route_path(t->route);
+	hr->arg = t->arg;
+	hr->arg_enc = xmalloc(t->arg_len * 3 + 1);
+	http_segment_encode(t->arg, t->arg_len, hr->arg_enc,
 	    t->arg_len * 3 + 1);
-	hr.before = t->before;
-	hr.https = bufferevent_openssl_get_ssl(
-	    evhttp_connection_get_bufferevent(evcon)) != NULL;
-	request_host(&hr);
-	if (tok != NULL && token_auth(&hr, tok) != 0)
+	hr->before = t->before;
+	hr->https = conn_is_tls(hr->c);
+	request_host(hr);
+	if (tok != NULL && token_auth(hr, tok) != 0)
 		goto done;
 	rt = &routes[t->route];
-	if (hr.token_id == 0 && http_auth(&hr) != 0)
+	if (hr->token_id == 0 && http_auth(hr) != 0)
 		goto done;
 	if (rt->max_age < 0) {
 		/* Personal data: generated for this request only. */
 		body = evbuffer_new();
 		ctype = "text/plain";
-		if ((i = (size_t)rt->fn(&hr, body, &lastmod, &ctype)) != 0) {
+		if ((i = (size_t)rt->fn(hr, body, &lastmod, &ctype)) != 0) {
 			if (i == HTTP_AUTH_NEEDED) {
-				add_header(req, "WWW-Authenticate", "Basic "
+				add_header(hr, "WWW-Authenticate", "Basic "
 				    "realm=\"Hearth\", charset=\"UTF-8\"");
-				send_text(req, 401, "Unauthorized", "Sign in "
+				send_text(hr, 401, "Unauthorized", "Sign in "
 				    "with your Hearth account (over HTTPS)");
 			} else
-				send_text(req, 500, "Internal Server Error",
+				send_text(hr, 500, "Internal Server Error",
 				    "Could not export");
 		} else {
-			add_header(req, "Content-Type", ctype);
-			add_header(req, "Cache-Control", "private, no-store");
-			add_header(req, "X-Content-Type-Options", "nosniff");
-			evhttp_send_reply(req, 200, "OK", body);
+			add_header(hr, "Content-Type", ctype);
+			add_header(hr, "Cache-Control", "private, no-store");
+			add_header(hr, "X-Content-Type-Options", "nosniff");
+			http_send(hr, 200, "OK", evbuffer_pullup(body, -1),
+			    evbuffer_get_length(body), NULL);
 		}
 		evbuffer_free(body);
 		goto done;
@@ -1808,25 +1944,25 @@ http_dispatch(struct evhttp_request *req, void *arg)
 	 * link with that token.  Revoking a token or changing an access
 	 * list bumps the content version, which empties the cache.
 	 */
-	xasprintf(&key, "%s|%d|%lld|%lld|%s|%s%s?%lld", hr.https ? "s" : "p",
-	    hr.level, (long long)hr.account_id, (long long)hr.token_id,
-	    hr.host, hr.path, hr.arg_enc, (long long)hr.before);
+	xasprintf(&key, "%s|%d|%lld|%lld|%s|%s%s?%lld", hr->https ? "s" : "p",
+	    hr->level, (long long)hr->account_id, (long long)hr->token_id,
+	    hr->host, hr->path, hr->arg_enc, (long long)hr->before);
 	if ((d = cache_get(srv, key)) == NULL) {
 		int	rc;
 
 		body = evbuffer_new();
 		ctype = "text/plain";
 		lastmod = srv->started;
-		if ((rc = rt->fn(&hr, body, &lastmod, &ctype)) != 0) {
+		if ((rc = rt->fn(hr, body, &lastmod, &ctype)) != 0) {
 			evbuffer_free(body);
 			if (rc == HTTP_NOT_FOUND)
-				send_text(req, 404, "Not Found", "Not found");
+				send_text(hr, 404, "Not Found", "Not found");
 			else if (rc == HTTP_BAD)
-				send_text(req, 400, "Bad Request",
+				send_text(hr, 400, "Bad Request",
 				    "Malformed request");
 			else {
-				log_warnx("http: cannot generate %s", hr.path);
-				send_text(req, 500, "Internal Server Error",
+				log_warnx("http: cannot generate %s", hr->path);
+				send_text(hr, 500, "Internal Server Error",
 				    "Could not generate this page");
 			}
 			goto done;
@@ -1834,67 +1970,239 @@ http_dispatch(struct evhttp_request *req, void *arg)
 		d = cache_put(srv, key, body, lastmod, ctype);
 		evbuffer_free(body);
 	}
-	send_doc(&hr, d, rt->max_age, hr.level > 0);
+	send_doc(hr, d, rt->max_age, hr->level > 0);
 done:
 	free(key);
-	free(hr.arg_enc);
+	free(hr->arg_enc);
+	hr->arg_enc = NULL;
 	free(t);
 }
 
-/* evhttp asks for a bufferevent per connection: wrap it in TLS. */
-static struct bufferevent *
-http_tls_bevcb(struct event_base *base, void *arg)
-{
-	struct server	*srv = arg;
-	SSL		*ssl;
+/* The connection adapter (proto_ops). */
 
-	if ((ssl = SSL_new(srv->tls_ctx)) == NULL)
-		return NULL;
-	return bufferevent_openssl_socket_new(base, -1, ssl,
-	    BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE);
+static void
+req_init(struct http_req *hr, struct conn *c)
+{
+	memset(hr, 0, sizeof *hr);
+	hr->srv = c->srv;
+	hr->c = c;
+	hr->minor = 1;
 }
 
-static struct evhttp *
-http_make(struct server *srv, int tls)
+/* Answer CODE without a request to go with it, and close. */
+static int
+http_fail(struct conn *c, int code, const char *reason, const char *text)
 {
-	struct evhttp	*h;
+	struct http_req	hr;
 
-	if ((h = evhttp_new(srv->base)) == NULL)
-		return NULL;
-	evhttp_set_max_headers_size(h, HTTP_MAX_HEADERS);
-	evhttp_set_max_body_size(h, HTTP_MAX_BODY);
-	evhttp_set_timeout(h, HTTP_TIMEOUT);
-	/* Every method reaches http_dispatch, which answers 405 itself. */
-	evhttp_set_allowed_methods(h, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD |
-	    EVHTTP_REQ_POST | EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE |
-	    EVHTTP_REQ_OPTIONS | EVHTTP_REQ_TRACE | EVHTTP_REQ_CONNECT |
-	    EVHTTP_REQ_PATCH);
-	evhttp_set_gencb(h, http_dispatch, srv);
-	if (tls)
-		evhttp_set_bevcb(h, http_tls_bevcb, srv);
-	return h;
+	req_init(&hr, c);
+	send_text(&hr, code, reason, text);
+	conn_close(c, reason);
+	return CONN_GONE;
 }
 
-int
-http_listen(struct server *srv, int fd, int tls)
+static int
+parse_error(struct conn *c, int code)
 {
-	struct evhttp	**hp;
+	switch (code) {
+	case 413:
+		return http_fail(c, 413, "Content Too Large",
+		    "Request body too large");
+	case 414:
+		return http_fail(c, 414, "URI Too Long", "URI too long");
+	case 431:
+		return http_fail(c, 431, "Request Header Fields Too Large",
+		    "Request header fields too large");
+	case 501:
+		return http_fail(c, 501, "Not Implemented",
+		    "Transfer-Encoding is not supported in requests");
+	case 505:
+		return http_fail(c, 505, "HTTP Version Not Supported",
+		    "Only HTTP/1.0 and HTTP/1.1 are served here");
+	default:
+		return http_fail(c, 400, "Bad Request", "Malformed request");
+	}
+}
 
+static int
+http_on_open(struct conn *c)
+{
+	struct http_conn	*hc = xcalloc(1, sizeof *hc);
+
+	c->pstate = hc;
+	/* A new connection owes its first request within the deadline. */
+	hc->receiving = 1;
+	conn_set_idle(c, c->srv->cf->http_request_timeout);
+	return CONN_OK;
+}
+
+/* A request is fully read: wait for the next one, idle. */
+static void
+request_finished(struct conn *c, struct http_conn *hc)
+{
+	hc->receiving = 0;
+	conn_set_idle(c, c->srv->cf->idle_timeout);
+}
+
+/*
+ * Take one request from IN: parse its head, answer it, drop its body.
+ * Requests are answered in order; while much output is queued reading
+ * waits (on_drain resumes it), so pipelining never outgrows the cap.
+ */
+static int
+http_on_input(struct conn *c, struct evbuffer *in)
+{
+	struct http_conn	*hc = c->pstate;
+	struct http_request	 rq;
+	struct http_req		 hr;
+	size_t			 avail = evbuffer_get_length(in), want, n;
+	char			*buf;
+	int			 rc;
+
+	if (!hc->receiving) {
+		/* The first byte of a request: its deadline starts. */
+		hc->receiving = 1;
+		conn_set_idle(c, c->srv->cf->http_request_timeout);
+	}
+	if (hc->skip > 0) {
+		/* The body of a request already answered. */
+		n = avail < hc->skip ? avail : hc->skip;
+		evbuffer_drain(in, n);
+		hc->skip -= n;
+		if (hc->skip > 0)
+			return CONN_MORE;
+		request_finished(c, hc);
+		return CONN_OK;
+	}
+	want = avail < HTTP_REQ_MAX_HEAD + 2 ? avail : HTTP_REQ_MAX_HEAD + 2;
+	if ((buf = (char *)evbuffer_pullup(in, (ev_ssize_t)want)) == NULL)
+		return CONN_MORE;
+	rc = http_request_parse(buf, want, HTTP_MAX_BODY, &rq);
+	if (rc == HTTP_REQ_MORE)
+		return CONN_MORE;
+	if (rc != HTTP_REQ_DONE)
+		return parse_error(c, rc);
+	req_init(&hr, c);
+	hr.rq = &rq;
+	hr.head = rq.method == HTTP_M_HEAD;
+	hr.minor = rq.minor;
+	hr.keep_alive = rq.keep_alive;
+	http_dispatch(&hr);
+	/* The head is answered; the strings pointed into IN until now. */
+	evbuffer_drain(in, rq.head_len);
+	avail -= rq.head_len;
+	n = avail < rq.content_length ? avail : rq.content_length;
+	evbuffer_drain(in, n);
+	hc->skip = rq.content_length - n;
+	if (conn_is_closing(c))
+		return CONN_GONE;
+	if (!hr.keep_alive) {
+		if (hc->rest != NULL && evbuffer_get_length(hc->rest) > 0) {
+			/* The rest of the body first (on_drain closes). */
+			hc->close_after = 1;
+			return CONN_OK;
+		}
+		conn_close(c, "HTTP response sent");
+		return CONN_GONE;
+	}
+	if (hc->skip == 0)
+		request_finished(c, hc);
+	if (conn_output_len(c) >= out_high(c))
+		http_pause(c, hc);
+	return CONN_OK;
+}
+
+static int
+http_on_drain(struct conn *c)
+{
+	struct http_conn	*hc = c->pstate;
+
+	if (hc == NULL || conn_is_closing(c))
+		return CONN_OK;
+	if (hc->rest != NULL && evbuffer_get_length(hc->rest) > 0) {
+		http_pump(c, hc);
+		if (conn_is_closing(c))
+			return CONN_GONE;
+		/* A reader that keeps taking the body is not idle. */
+		if (!hc->receiving)
+			conn_set_idle(c, c->srv->cf->idle_timeout);
+		if (evbuffer_get_length(hc->rest) > 0)
+			return CONN_OK;
+	}
+	if (hc->close_after) {
+		conn_close(c, "HTTP response sent");
+		return CONN_GONE;
+	}
+	if (hc->paused && conn_output_len(c) <= out_low(c)) {
+		hc->paused = 0;
+		conn_want_drain(c, 0);
+		conn_resume(c);
+	}
+	return CONN_OK;
+}
+
+/*
+ * The timer ran out: a request that did not arrive whole in time gets
+ * 408 (RFC 9110 §15.5.9); a silent keep-alive connection just closes.
+ */
+static int
+http_on_idle(struct conn *c)
+{
+	struct http_conn	*hc = c->pstate;
+
+	if (hc != NULL && hc->receiving && !hc->paused &&
+	    (hc->skip > 0 || evbuffer_get_length(bufferevent_get_input(
+	    c->bev)) > 0)) {
+		log_debug("conn=%llu proto=%s request deadline passed",
+		    (unsigned long long)c->id, proto_name(c->proto));
+		return http_fail(c, 408, "Request Timeout",
+		    "The request did not arrive in time");
+	}
+	conn_close(c, "idle");
+	return CONN_GONE;
+}
+
+static void
+http_on_refuse(struct conn *c, const char *why)
+{
+	struct http_req	hr;
+
+	req_init(&hr, c);
+	add_header(&hr, "Retry-After", "10");
+	send_text(&hr, 503, "Service Unavailable", why);
+}
+
+static void
+http_on_free(struct conn *c)
+{
+	struct http_conn	*hc = c->pstate;
+
+	if (hc == NULL)
+		return;
+	if (hc->rest != NULL)
+		evbuffer_free(hc->rest);
+	free(hc);
+	c->pstate = NULL;
+}
+
+const struct proto_ops http_ops = {
+	.name = "http",
+	.on_open = http_on_open,
+	.on_input = http_on_input,
+	.on_drain = http_on_drain,
+	.on_idle = http_on_idle,
+	.on_refuse = http_on_refuse,
+	.on_free = http_on_free,
+};
+
+void
+http_init(struct server *srv)
+{
 	if (srv->http == NULL)
 		srv->http = xcalloc(1, sizeof *srv->http);
-	hp = tls ? &srv->http->tls : &srv->http->plain;
-	if (*hp == NULL && (*hp = http_make(srv, tls)) == NULL) {
-		log_warnx("http: evhttp_new failed");
-		return -1;
-	}
-	if (evhttp_accept_socket_with_handle(*hp, fd) == NULL) {
-		log_warnx("http: cannot accept on socket");
-		return -1;
-	}
-	return 0;
 }
 
-/* Stop serving HTTP (shutdown); the cache goes too. */
+/* Stop serving HTTP (exit); the cache goes too. */
 void
 http_free(struct server *srv)
 {
@@ -1902,10 +2210,6 @@ http_free(struct server *srv)
 
 	if (srv->http == NULL)
 		return;
-	if (srv->http->plain != NULL)
-		evhttp_free(srv->http->plain);
-	if (srv->http->tls != NULL)
-		evhttp_free(srv->http->tls);
 	for (i = 0; i < HTTP_CACHE_SLOTS; i++)
 		doc_clear(&srv->http->cache[i]);
 	free(srv->http);

@@ -47,6 +47,9 @@ proto_ops_for(enum proto p)
 	case PROTO_ADMIN:
 	case PROTO_ADMINS:
 		return &admin_ops;
+	case PROTO_HTTP:
+	case PROTO_HTTPS:
+		return &http_ops;
 	default:
 		fatalx("no line protocol for %s", proto_name(p));
 	}
@@ -62,8 +65,24 @@ proto_default_max_line(struct server *srv, enum proto p)
 	case PROTO_IRC:
 	case PROTO_IRCS:
 		return srv->cf->irc_max_line;
+	case PROTO_HTTP:
+	case PROTO_HTTPS:
+		/* No lines: what one request may buffer, head and body. */
+		return HTTP_MAX_REQUEST;
 	default:
 		return ADMIN_MAX_LINE;
+	}
+}
+
+void
+proto_rate(struct server *srv, enum proto p, double *per_sec, double *burst)
+{
+	if (p == PROTO_HTTP || p == PROTO_HTTPS) {
+		*per_sec = srv->cf->http_rate_per_sec;
+		*burst = srv->cf->http_rate_burst;
+	} else {
+		*per_sec = srv->cf->rate_per_sec;
+		*burst = srv->cf->rate_burst;
 	}
 }
 
@@ -351,6 +370,7 @@ server_init(struct server *srv, struct config *cf, const char *cfile)
 	nntp_mod_init(srv);
 	events_init(srv);
 	srv->irc = irc_server_create(srv);
+	http_init(srv);
 
 	for (i = 0; i < cf->nlistens; i++) {
 		if (listener_open(srv, &cf->listens[i]) != 0) {
@@ -448,7 +468,6 @@ server_shutdown(struct server *srv)
 		return;
 	srv->shutting_down = 1;
 	listener_disable_all(srv);
-	http_free(srv);
 	conn_shutdown_all(srv);
 	if (srv->nconns_total == 0) {
 		event_base_loopexit(srv->base, NULL);

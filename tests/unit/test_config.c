@@ -56,6 +56,33 @@ START_TEST(defaults_are_loopback)
 }
 END_TEST
 
+/* The HTTP request deadline: default, range, errors. */
+START_TEST(http_request_timeout_validated)
+{
+	struct config	*cf;
+	char		 err[256];
+
+	cf = config_default();
+	ck_assert_int_eq(cf->http_request_timeout, 10);
+	config_free(cf);
+	ck_assert_int_eq(load("http_request_timeout = 3\n", &cf, err,
+	    sizeof err), 0);
+	ck_assert_int_eq(cf->http_request_timeout, 3);
+	config_free(cf);
+	ck_assert_int_eq(load("http_request_timeout = 0\n", &cf, err,
+	    sizeof err), -1);
+	ck_assert_ptr_nonnull(strstr(err, ":1: http_request_timeout wants a "
+	    "whole number from 1 to 300"));
+	config_free(cf);
+	ck_assert_int_eq(load("http_request_timeout = 301\n", &cf, err,
+	    sizeof err), -1);
+	config_free(cf);
+	ck_assert_int_eq(load("http_request_timeout = 5s\n", &cf, err,
+	    sizeof err), -1);
+	config_free(cf);
+}
+END_TEST
+
 START_TEST(parses_keys_and_comments)
 {
 	struct config	*cf;
@@ -194,6 +221,7 @@ config_suite(void)
 
 	tcase_add_test(tc, defaults_are_loopback);
 	tcase_add_test(tc, parses_keys_and_comments);
+	tcase_add_test(tc, http_request_timeout_validated);
 	tcase_add_test(tc, errors_carry_file_and_line);
 	tcase_add_test(tc, relative_paths_follow_config_folder);
 	tcase_add_test(tc, etc_samples_parse);
