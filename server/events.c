@@ -11,6 +11,7 @@
 #include "feed.h"
 #include "log.h"
 #include "nntp.h"
+#include "notice.h"
 #include "xmalloc.h"
 
 #define REMIND_EVERY	5	/* seconds between reminder checks */
@@ -88,11 +89,27 @@ event_announce(struct server *srv, const struct event_info *ev,
 	free(body);
 }
 
+struct remind_ctx {
+	struct server		*srv;
+	const struct event_info	*ev;
+	const char		*text;
+};
+
+/* A member who asked (Helper REMIND) gets the reminder as a notice. */
+static void
+remind_account(const char *account, void *arg)
+{
+	struct remind_ctx	*rc = arg;
+
+	notice_reminder(rc->srv, account, rc->ev->title, rc->text);
+}
+
 static void
 remind_one(const struct event_info *ev, void *arg)
 {
-	struct server	*srv = arg;
-	char		*text, when[64];
+	struct server		*srv = arg;
+	struct remind_ctx	 rc;
+	char			*text, when[64];
 
 	when_text(ev->starts, when, sizeof when);
 	xasprintf(&text, "Starting soon in %s: %s - %s", ev->room, ev->title,
@@ -100,8 +117,10 @@ remind_one(const struct event_info *ev, void *arg)
 	log_info("events: reminder for %s", ev->uid);
 	if (irc_hooks.room_notice != NULL)
 		irc_hooks.room_notice(srv, ev->room, text);
-	if (irc_hooks.remind != NULL)
-		irc_hooks.remind(srv, ev, text);
+	rc.srv = srv;
+	rc.ev = ev;
+	rc.text = text;
+	store_event_reminders(srv->store, ev->id, remind_account, &rc);
 	free(text);
 }
 

@@ -3,8 +3,9 @@
  *
  * A new or cancelled event is posted to the announcements group; the IRC
  * service, when it registers its hooks, also sets the room's topic and
- * says it in the room.  A timer announces each event in its room (and to
- * whoever asked for reminders) event_reminder_minutes before it starts.
+ * says it in the room.  A timer announces each event in its room, and
+ * sends a reminder notice (notice.h) to whoever asked for one,
+ * event_reminder_minutes before it starts.
  */
 #ifndef HEARTH_EVENTS_H
 #define HEARTH_EVENTS_H
@@ -18,9 +19,6 @@ struct events_irc_hooks {
 		    const char *text);
 	void	(*room_topic)(struct server *, const char *room,
 		    const char *topic);
-	/* Tell the members who asked for reminders. */
-	void	(*remind)(struct server *, const struct event_info *,
-		    const char *text);
 };
 
 void	 events_set_irc_hooks(const struct events_irc_hooks *);

@@ -35,6 +35,8 @@
 #include "log.h"
 #include "members.h"
 #include "modq.h"
+#include "notice.h"
+#include "notify.h"
 #include "store-irc.h"
 #include "store-members.h"
 #include "store-modq.h"
@@ -123,11 +125,12 @@ room_topic(struct server *srv, const char *room, const char *topic)
 	irc_event_free(&ev);
 }
 
-/* Alerts for moderators: their room. */
+/* Alerts for moderators (NOTIFY_MOD_ALERT): their room. */
 static void
-alert(struct server *srv, const char *text)
+alert(struct server *srv, struct notify_msg *m, void *arg)
 {
-	room_notice(srv, srv->cf->moderators_room, text);
+	(void)arg;
+	room_notice(srv, srv->cf->moderators_room, m->text);
 }
 
 struct find_account {
@@ -166,48 +169,33 @@ clients_of(const char *account, struct irc_client ***out)
 	return fa.nfound;
 }
 
-/* A private word to a member; 1 when someone was online to hear it. */
-static int
-notify(struct server *srv, const char *account, const char *text)
+/*
+ * A notice for a member (NOTIFY_MEMBER_NOTICE, see notice.h): every
+ * client signed in to the account hears it from the service, a NOTICE
+ * a line.  The notice is stored either way (hearth.inbox).
+ */
+static void
+member_notice(struct server *srv, struct notify_msg *m, void *arg)
 {
 	struct irc_client	**v;
+	const char		 *p, *nl;
 	size_t			  n, i;
 
 	(void)srv;
-	n = clients_of(account, &v);
+	(void)arg;
+	if (m->account == NULL || m->text == NULL)
+		return;
+	n = clients_of(m->account, &v);
 	for (i = 0; i < n; i++)
-		tell(v[i], "A message from the moderators: %s", text);
+		for (p = m->text; *p != '\0'; p = *nl != '\0' ? nl + 1 : nl) {
+			nl = p + strcspn(p, "\n");
+			if (nl > p)
+				tell(v[i], "%.*s", (int)(nl - p), p);
+		}
 	free(v);
-	return n > 0;
+	if (n > 0)
+		m->delivered++;
 }
-
-struct remind_ctx {
-	struct server	*srv;
-	const char	*text;
-};
-
-static void
-remind_one_account(const char *account, void *arg)
-{
-	struct remind_ctx	*rc = arg;
-	struct irc_client	**v;
-	size_t			  n, i;
-
-	n = clients_of(account, &v);
-	for (i = 0; i < n; i++)
-		tell(v[i], "Reminder: %s", rc->text);
-	free(v);
-}
-
-/* Members who asked (Helper REMIND) hear it wherever they are. */
-static void
-remind(struct server *srv, const struct event_info *ev, const char *text)
-{
-	struct remind_ctx	rc = { srv, text };
-
-	store_event_reminders(srv->store, ev->id, remind_one_account, &rc);
-}
-
 
 /* Deliver held message M to its room, as sent, and unhide it. */
 static int
@@ -432,7 +420,9 @@ irc_mod_checked(struct irc_client *cl, struct irc_channel *ch,
 
 	hotline = modq_crisis_check(srv, text, strlen(text), "chat", msgid,
 	    cl->account != NULL ? cl->account : irc_nick(cl), ch->name);
-	if (hotline != NULL)
+	/* A member hears it (and keeps it) as a notice, wherever they are. */
+	if (hotline != NULL && (cl->account == NULL ||
+	    notice_hotline(srv, cl->account) < 0))
 		tell(cl, "You are not alone. %s The moderators have been "
 		    "told and will check on you.", hotline);
 }
@@ -501,8 +491,10 @@ irc_mod_hold(struct irc_client *cl, struct irc_channel *ch, const char *cmd,
 	irc_sendf(cl, ":%s NOTE %s MESSAGE_HELD %s %s :Your message waits "
 	    "for a moderator (%s); the room sees it once approved",
 	    irc_srvname(cl), cmd, ch->name, msgid, why);
-	tell(cl, "Your message to %s waits for a moderator (%s); the room "
-	    "sees it once approved.", ch->name, why);
+	/* The notice reaches this client too, and the member's inbox. */
+	if (notice_held(srv, cl->account, "chat", ch->name, text, why) < 0)
+		tell(cl, "Your message to %s waits for a moderator (%s); the "
+		    "room sees it once approved.", ch->name, why);
 	/* The safety net looks at held words too. */
 	irc_mod_checked(cl, ch, msgid, text);
 }
@@ -595,9 +587,11 @@ irc_mod_flood(struct irc_client *cl, const char *text)
 	irc_sendf(cl, ":%s FAIL PRIVMSG MUTED :You are muted for %d minutes "
 	    "(%s); a moderator will look at it", irc_srvname(cl),
 	    (cf->flood_mute + 59) / 60, reason);
-	tell(cl, "You are muted everywhere for %d minutes (%s). A moderator "
-	    "will look at it; the mute lifts by itself.",
-	    (cf->flood_mute + 59) / 60, reason);
+	/* A member heard it already, as the mute's notice. */
+	if (cl->account == NULL)
+		tell(cl, "You are muted everywhere for %d minutes (%s). A "
+		    "moderator will look at it; the mute lifts by itself.",
+		    (cf->flood_mute + 59) / 60, reason);
 	return 1;
 }
 
@@ -1502,12 +1496,12 @@ void
 irc_mod_init(struct irc_server *is)
 {
 	static const struct events_irc_hooks ev_hooks = { room_notice,
-	    room_topic, remind };
+	    room_topic };
 
 	mod_is = is;
 	modq_register(&chat_ops);
-	modq_set_alert(alert);
-	modq_set_notify(notify);
+	notify_subscribe(NOTIFY_MOD_ALERT, alert, NULL);
+	notify_subscribe(NOTIFY_MEMBER_NOTICE, member_notice, NULL);
 	modq_set_account_hook(signup_decided);
 	erase_set_hooks(&erase_ops);
 	export_set_chat_hook(export_chat);

@@ -28,6 +28,7 @@
 #include "article.h"
 #include "log.h"
 #include "modq.h"
+#include "notice.h"
 #include "store-modq.h"
 #include "nntp-codes.h"
 #include "nntp-int.h"
@@ -539,6 +540,10 @@ after_post(struct conn *c, struct nntp_session *s, struct posting *p)
 		    article_header_get(&p->a, "Newsgroups"), subject);
 		snprintf(p->ack, sizeof p->ack, "(held for a moderator: %s; "
 		    "it appears once approved)", p->hold_reason);
+		/* Newsreaders show only "posted": the inbox says more. */
+		notice_held(c->srv, s->acct.name, "article",
+		    article_header_get(&p->a, "Newsgroups"), subject,
+		    p->hold_reason);
 	}
 	p->hotline = modq_crisis_check(c->srv, p->a.body, p->a.body_len,
 	    "article", p->msgid, s->acct.name,
@@ -547,6 +552,9 @@ after_post(struct conn *c, struct nntp_session *s, struct posting *p)
 		p->hotline = modq_crisis_check(c->srv, subject,
 		    strlen(subject), "article", p->msgid, s->acct.name,
 		    article_header_get(&p->a, "Newsgroups"));
+	/* The hotline reaches the member's inbox and IRC clients too. */
+	if (p->hotline != NULL)
+		notice_hotline(c->srv, s->acct.name);
 }
 
 static int
