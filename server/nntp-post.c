@@ -31,6 +31,7 @@
 #include "notice.h"
 #include "store-modq.h"
 #include "nntp-codes.h"
+#include "nntp-inbox.h"
 #include "nntp-int.h"
 #include "nntp-queue.h"
 #include "nntp-util.h"
@@ -603,6 +604,17 @@ accept_article(struct conn *c, struct nntp_session *s, struct posting *p,
 		return -1;
 	}
 
+	/* The inbox holds the server's notices only. */
+	if (nntp_inbox_named(c, article_header_get(&p->a, "Newsgroups"))) {
+		if (!transit && nntp_inbox_visible(c, s))
+			snprintf(p->why, sizeof p->why, "%s holds the server's "
+			    "notices to you; it takes no posts",
+			    c->srv->cf->inbox_group);
+		else
+			snprintf(p->why, sizeof p->why, "no such newsgroup "
+			    "\"%.100s\"", c->srv->cf->inbox_group);
+		return -1;
+	}
 	/* A follow-up in the queue group is a moderator's decision. */
 	if (!transit && nntp_queue_named(c, article_header_get(&p->a,
 	    "Newsgroups")))
