@@ -169,17 +169,43 @@ clients_of(const char *account, struct irc_client ***out)
 	return fa.nfound;
 }
 
+/* Longest piece of a notice in one NOTICE line (tell() keeps 400). */
+#define NOTICE_PIECE	360
+
+/*
+ * The length of the next piece of LINE (LEN bytes) to send: all of it
+ * when short, else up to the last space before NOTICE_PIECE bytes, or
+ * at a character boundary when there is no space.
+ */
+static size_t
+notice_piece(const char *line, size_t len)
+{
+	size_t	n;
+
+	if (len <= NOTICE_PIECE)
+		return len;
+	for (n = NOTICE_PIECE; n > NOTICE_PIECE / 2; n--)
+		if (line[n] == ' ')
+			return n;
+	for (n = NOTICE_PIECE; n > 0 &&
+	    ((unsigned char)line[n] & 0xc0) == 0x80; n--)
+		;
+	return n > 0 ? n : NOTICE_PIECE;
+}
+
 /*
  * A notice for a member (NOTIFY_MEMBER_NOTICE, see notice.h): every
  * client signed in to the account hears it from the service, a NOTICE
- * a line.  The notice is stored either way (hearth.inbox).
+ * a line (a long line in pieces, never cut inside a word when it can
+ * be helped: a hotline number must arrive whole).  The notice is
+ * stored either way (hearth.inbox).
  */
 static void
 member_notice(struct server *srv, struct notify_msg *m, void *arg)
 {
 	struct irc_client	**v;
 	const char		 *p, *nl;
-	size_t			  n, i;
+	size_t			  n, i, k;
 
 	(void)srv;
 	(void)arg;
@@ -189,8 +215,13 @@ member_notice(struct server *srv, struct notify_msg *m, void *arg)
 	for (i = 0; i < n; i++)
 		for (p = m->text; *p != '\0'; p = *nl != '\0' ? nl + 1 : nl) {
 			nl = p + strcspn(p, "\n");
-			if (nl > p)
-				tell(v[i], "%.*s", (int)(nl - p), p);
+			while (p < nl) {
+				k = notice_piece(p, (size_t)(nl - p));
+				tell(v[i], "%.*s", (int)k, p);
+				p += k;
+				while (p < nl && *p == ' ')
+					p++;
+			}
 		}
 	free(v);
 	if (n > 0)
