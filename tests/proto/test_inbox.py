@@ -4,7 +4,8 @@ mutes and bans and their end, event reminders) reaches them through both
 doors from one service call: live from the IRC service nick when they
 are connected, and as an article in their own newsgroup hearth.inbox,
 which only they see (anonymous readers and other members find no such
-group and no such articles).  Last, the real tin shows the inbox.
+group and no such articles).  Last, the real tin and slrn show the
+inbox.
 """
 
 import datetime
@@ -390,13 +391,26 @@ class Inbox(IrcCase):
         said = self.from_helper(gala, "Please keep advice general")
         self.assertIn("A message from the moderators", said)
         m = self.from_inbox("gala", "warning", "Please keep advice general")
+        # A long one comes in pieces, never cut inside a word, and reads
+        # whole in the inbox (wrapped at spaces).
+        words = " ".join("слово%d word%d" % (i, i) for i in range(40))
+        self.mod("warn", "gala", words)
+        pieces = []
+        while not pieces or "word39" not in pieces[-1]:
+            pieces.append(self.from_helper(gala))
+        self.assertGreater(len(pieces), 1)
+        self.assertEqual(" ".join(pieces),
+                         "A message from the moderators: " + words)
+        long = self.from_inbox("gala", "warning", words)
+        self.assertEqual(long["body"].split(" -- ")[0].strip(),
+                         "A message from the moderators: " + words)
         # Offline: it waits in the inbox.
         gala.send("QUIT :bye")
         self.assertTrue(gala.is_closed())
         out = self.mod("warn", "gala", "Second reminder about advice")
         self.assertIn("inbox", out)
         m2 = self.from_inbox("gala", "warning", "Second reminder")
-        self.private([m, m2])
+        self.private([m, long, m2])
 
     def test_mutes_and_bans(self):
         nina = self.member("nina")
@@ -469,18 +483,25 @@ class Inbox(IrcCase):
         db.close()
 
 
-@unittest.skipUnless(shutil.which("tmux") and shutil.which("tin"),
-                     "tin or tmux is not installed")
-class TinInbox(NNTPCase):
-    """The real tin, signed in, lists hearth.inbox and shows a notice."""
+@unittest.skipUnless(shutil.which("tmux"), "tmux is not installed")
+class RealReaders(NNTPCase):
+    """The real tin and slrn, signed in, list hearth.inbox and show the
+    notice a held question left there (over NNTPS, as members use)."""
 
     SUBJECT = "When to test HbA1c"
 
     def setUp(self):
         super().setUp()
         self.account("alice")
-        self.home = tempfile.mkdtemp(prefix="hearth-tin-")
+        self.home = tempfile.mkdtemp(prefix="hearth-inbox-")
         self.app = None
+        # A question to the doctors, from a newsreader: held.
+        c = self.client()
+        self.assertTrue(c.login("alice").startswith("281"))
+        r340, r = c.post([("From", "Alice <alice@example.org>"),
+                          ("Newsgroups", "ask-a-doctor.diabetes"),
+                          ("Subject", self.SUBJECT)], "How often?\n")
+        self.assertIn("held for a moderator", r)
 
     def tearDown(self):
         if self.app is not None:
@@ -498,36 +519,55 @@ class TinInbox(NNTPCase):
         with open(path, "w") as f:
             f.write(text)
         os.chmod(path, 0o600)
+        return path
 
+    def env(self):
+        return {"HOME": self.home, "TERM": "xterm", "LANG": "C.UTF-8",
+                "PATH": "/usr/bin:/bin"}
+
+    @unittest.skipUnless(shutil.which("tin"), "tin is not installed")
     def test_tin_shows_the_notice_in_hearth_inbox(self):
-        # A question to the doctors, from a newsreader: held.
-        c = self.client()
-        self.assertTrue(c.login("alice").startswith("281"))
-        r340, r = c.post([("From", "Alice <alice@example.org>"),
-                          ("Newsgroups", "ask-a-doctor.diabetes"),
-                          ("Subject", self.SUBJECT)], "How often?\n")
-        self.assertIn("held for a moderator", r)
         os.makedirs(os.path.join(self.home, ".tin"))
         self.install("tin/tinrc", ".tin/tinrc",
                      ("you@example.org", "alice@example.org"))
         self.install("tin/newsauth", ".newsauth",
                      ("your password", PW), ("yourname", "alice"))
-        env = {"HOME": self.home, "TERM": "xterm", "LANG": "C.UTF-8",
-               "PATH": "/usr/bin:/bin"}
         self.app = Tmux("tininbox", ["tin", "-T", "-k", "-g", "127.0.0.1",
                                      "-p", str(self.h.port("nntps")), "-A",
-                                     "-r"], env, self.home)
+                                     "-r"], self.env(), self.home)
         screen = self.app.wait(r"Group Selection")
         # "X   13     1  hearth.inbox ...": X marks a group without posting.
         m = re.search(r"^\S?\s*(\d+)\s+(\d+)\s+hearth\.inbox\s", screen,
                       re.M)
         self.assertTrue(m, screen)
+        self.assertEqual(m.group(2), "1")
         self.app.keys(m.group(1), "Enter")
         time.sleep(0.3)
         self.app.keys("Enter")
         screen = self.app.wait(r"Waiting for a moderator: " + self.SUBJECT)
         self.assertIn("hearth.inbox", screen)
         self.app.keys("Enter")
+        self.app.wait(r"A moderator will look at it")
+
+    @unittest.skipUnless(shutil.which("slrn"), "slrn is not installed")
+    def test_slrn_shows_the_notice_in_hearth_inbox(self):
+        server = "snews://127.0.0.1:%d" % self.h.port("nntps")
+        self.install("slrn/slrnrc", ".slrnrc",
+                     ("snews://127.0.0.1:1563", server),
+                     ('"yourname" ""', '"alice" "%s"' % PW),
+                     ('"you"', '"alice"'))
+        self.app = Tmux("slrninbox", ["slrn", "-h", server, "--create",
+                                      "-f", os.path.join(self.home,
+                                                         "newsrc")],
+                        self.env(), self.home)
+        self.app.wait(r"hearth\.inbox")
+        self.app.keys("/")
+        time.sleep(0.3)
+        self.app.keys("hearth.inbox", "Enter")
+        time.sleep(0.3)
+        self.app.keys(" ")
+        self.app.wait(r"Waiting for a moderator: " + self.SUBJECT)
+        self.app.keys(" ")
         self.app.wait(r"A moderator will look at it")
 
 
