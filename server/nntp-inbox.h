@@ -37,8 +37,10 @@ int64_t	 nntp_inbox_msgid(struct conn *, const char *msgid);
  */
 int	 nntp_inbox_article(struct conn *, struct nntp_session *, int64_t id,
 	    int64_t num, int flags, store_nntp_art_cb, void *);
-int64_t	 nntp_inbox_next(struct conn *, struct nntp_session *, int64_t num);
-int64_t	 nntp_inbox_prev(struct conn *, struct nntp_session *, int64_t num);
+int64_t	 nntp_inbox_next(struct conn *, struct nntp_session *,
+	    int64_t num);
+int64_t	 nntp_inbox_prev(struct conn *, struct nntp_session *,
+	    int64_t num);
 int	 nntp_inbox_range(struct conn *, struct nntp_session *, int64_t lo,
 	    int64_t hi, int limit, int flags, store_nntp_art_cb, void *);
 int	 nntp_inbox_nums(struct conn *, struct nntp_session *, int64_t lo,

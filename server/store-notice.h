@@ -44,8 +44,10 @@ int	 store_notice_get(struct store *, int64_t account_id, int64_t id,
 int	 store_notice_range(struct store *, int64_t account_id, int64_t lo,
 	    int64_t hi, int limit, store_notice_cb, void *);
 /* The id of ACCOUNT_ID's notice before / after ID, or 0. */
-int64_t	 store_notice_prev(struct store *, int64_t account_id, int64_t id);
-int64_t	 store_notice_next(struct store *, int64_t account_id, int64_t id);
+int64_t	 store_notice_prev(struct store *, int64_t account_id,
+	    int64_t id);
+int64_t	 store_notice_next(struct store *, int64_t account_id,
+	    int64_t id);
 /* Every notice of ACCOUNT_ID (export): id, kind, subject, body, created. */
 int	 store_notice_list(struct store *, int64_t account_id, store_row_cb,
 	    void *);
