@@ -113,6 +113,15 @@ known(const char *s)
 	return s != NULL && *s != '\0';
 }
 
+/* The full stop after a moderator's REASON, unless it ends a sentence. */
+static const char *
+stop_after(const char *reason)
+{
+	size_t	n = known(reason) ? strlen(reason) : 0;
+
+	return n > 0 && strchr(".!?", reason[n - 1]) != NULL ? "" : ".";
+}
+
 /*
  * "your post "Subject" in support.x" or "your message in #room": the
  * words that name an item in a notice (caller frees).  IN is the
@@ -216,9 +225,10 @@ notice_decided(struct server *srv, const char *account,
 		subject = subject_of("Hidden by a moderator", item_type, where,
 		    what);
 		item = item_phrase(item_type, where, what, "in");
-		body = fmt("A moderator hid %s%s%s. Your words stay stored; "
+		body = fmt("A moderator hid %s%s%s%s Your words stay stored; "
 		    "only the moderators see them now.", item,
-		    known(reason) ? ": " : "", known(reason) ? reason : "");
+		    known(reason) ? ": " : "", known(reason) ? reason : "",
+		    stop_after(reason));
 	} else if (strcmp(action, "autohide") == 0) {
 		kind = NOTICE_HIDDEN;
 		subject = subject_of("Hidden for review", item_type, where,
@@ -296,10 +306,11 @@ notice_sanction(struct server *srv, const char *account, const char *kind,
 			when_text(until, when, sizeof when);
 		subject = fmt("You are %s %s", mute ? "muted" : "banned",
 		    place);
-		body = fmt("You are %s %s %s%s%s%s.%s", mute ? "muted" :
+		body = fmt("You are %s %s %s%s%s%s%s%s", mute ? "muted" :
 		    "banned", place, until > 0 ? "until " : "with no end date",
 		    until > 0 ? when : "", known(reason) ? ": " : "",
-		    known(reason) ? reason : "", actor != NULL &&
+		    known(reason) ? reason : "", stop_after(reason),
+		    actor != NULL &&
 		    strcmp(actor, "system") == 0 ? " A moderator will look at "
 		    "it; it lifts by itself." : "");
 		notice_send(srv, account, NOTICE_SANCTION, subject, body);
