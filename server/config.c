@@ -97,6 +97,7 @@ config_default(void)
 	cf->event_reminder_minutes = 15;
 	cf->report_window = 86400;
 	cf->queue_group = xstrdup("hearth.queue");
+	cf->inbox_group = xstrdup("hearth.inbox");
 	cf->registration = xstrdup("open");
 	cf->probation_days = 7;
 	cf->probation_max_links = 2;
@@ -162,6 +163,7 @@ config_free(struct config *cf)
 	free(cf->crisis_phrases_file);
 	free(cf->report_group);
 	free(cf->queue_group);
+	free(cf->inbox_group);
 	free(cf->registration);
 	free(cf->announce_group);
 	free(cf->erasure_mode);
@@ -364,6 +366,7 @@ static const struct key_def keys[] = {
 	{ "report_autohide_threshold", K_INT, O(report_autohide), 0, 1000 },
 	{ "report_window", K_INT, O(report_window), 60, 31L * 86400 },
 	{ "queue_group", K_STR, O(queue_group), 0, 0 },
+	{ "inbox_group", K_STR, O(inbox_group), 0, 0 },
 	{ "registration", K_STR, O(registration), 0, 0 },
 	{ "probation_days", K_INT, O(probation_days), 0, 3650 },
 	{ "probation_max_links", K_INT, O(probation_max_links), 0, 1000 },

@@ -81,6 +81,7 @@ struct config {
 	int			 report_autohide;	/* reporters */
 	int			 report_window;		/* seconds */
 	char			*queue_group;	/* NNTP view of the queue */
+	char			*inbox_group;	/* NNTP view of notices */
 	char			*registration;	/* open, approval, closed */
 	int			 probation_days;	/* new members */
 	int			 probation_max_links;

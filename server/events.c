@@ -11,6 +11,8 @@
 #include "events.h"
 #include "feed.h"
 #include "log.h"
+#include "nntp.h"
+#include "notice.h"
 #include "notify.h"
 #include "xmalloc.h"
 
@@ -93,18 +95,37 @@ event_announce(struct server *srv, const struct event_info *ev,
 	free(body);
 }
 
+struct remind_ctx {
+	struct server		*srv;
+	const struct event_info	*ev;
+	const char		*text;
+};
+
+/* A member who asked (Helper REMIND) gets the reminder as a notice. */
+static void
+remind_account(const char *account, void *arg)
+{
+	struct remind_ctx	*rc = arg;
+
+	notice_reminder(rc->srv, account, rc->ev->title, rc->text);
+}
+
 static void
 remind_one(const struct event_info *ev, void *arg)
 {
-	struct server	*srv = arg;
-	char		*text, when[64];
+	struct server		*srv = arg;
+	struct remind_ctx	 rc;
+	char			*text, when[64];
 
 	when_text(ev->starts, when, sizeof when);
 	xasprintf(&text, "Starting soon in %s: %s - %s", ev->room, ev->title,
 	    when);
 	log_info("events: reminder for %s", ev->uid);
 	event_say(srv, "say", ev->id, ev->room, text);
-	event_say(srv, "remind", ev->id, ev->room, text);
+	rc.srv = srv;
+	rc.ev = ev;
+	rc.text = text;
+	store_event_reminders(srv->store, ev->id, remind_account, &rc);
 	free(text);
 }
 

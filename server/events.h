@@ -3,8 +3,9 @@
  *
  * A new or cancelled event is posted to the announcements group; the IRC
  * service, when it registers its hooks, also sets the room's topic and
- * says it in the room.  A timer announces each event in its room (and to
- * whoever asked for reminders) event_reminder_minutes before it starts.
+ * says it in the room.  A timer announces each event in its room, and
+ * sends a reminder notice (notice.h) to whoever asked for one,
+ * event_reminder_minutes before it starts.
  */
 #ifndef HEARTH_EVENTS_H
 #define HEARTH_EVENTS_H

@@ -13,6 +13,7 @@
 #include "store-members.h"
 #include "store-modq.h"
 #include "store-nntp.h"
+#include "store-notice.h"
 #include "xmalloc.h"
 
 
@@ -259,6 +260,12 @@ export_member(struct server *srv, const char *name, struct evbuffer *json,
 	evbuffer_add_printf(json, "  \"feed_tokens\": [");
 	rc.n = 0;
 	store_feed_token_list(srv->store, a.id, json_row, &rc);
+	evbuffer_add_printf(json, "%s],\n", rc.n ? "\n  " : "");
+
+	/* What the server told them (their hearth.inbox). */
+	evbuffer_add_printf(json, "  \"notices\": [");
+	rc.n = 0;
+	store_notice_list(srv->store, a.id, json_row, &rc);
 	evbuffer_add_printf(json, "%s],\n", rc.n ? "\n  " : "");
 
 	evbuffer_add_printf(json, "  \"sign_ins\": [");

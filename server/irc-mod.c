@@ -38,6 +38,7 @@
 #include "modcmd.h"
 #include "modexec.h"
 #include "modq.h"
+#include "notice.h"
 #include "notify.h"
 #include "sanction.h"
 #include "store-irc.h"
@@ -128,11 +129,12 @@ room_topic(struct server *srv, const char *room, const char *topic)
 	irc_event_free(&ev);
 }
 
-/* Alerts for moderators: their room. */
+/* Alerts for moderators (NOTIFY_MOD_ALERT): their room. */
 static void
-alert(struct server *srv, const char *text)
+alert(struct server *srv, struct notify_msg *m, void *arg)
 {
-	room_notice(srv, srv->cf->moderators_room, text);
+	(void)arg;
+	room_notice(srv, srv->cf->moderators_room, m->text);
 }
 
 struct find_account {
@@ -171,48 +173,72 @@ clients_of(const char *account, struct irc_client ***out)
 	return fa.nfound;
 }
 
-/* A private word to a member; 1 when someone was online to hear it. */
-static int
-notify(struct server *srv, const char *account, const char *text)
+/* Longest piece of a notice in one NOTICE line (tell() keeps 400). */
+#define NOTICE_PIECE	360
+
+/*
+ * The length of the next piece of LINE (LEN bytes) to send: all of it
+ * when short, else up to the last space before NOTICE_PIECE bytes, or
+ * at a character boundary when there is no space.
+ */
+static size_t
+notice_piece(const char *line, size_t len)
 {
-	struct irc_client	**v;
-	size_t			  n, i;
+	size_t	n;
 
-	(void)srv;
-	n = clients_of(account, &v);
-	for (i = 0; i < n; i++)
-		tell(v[i], "A message from the moderators: %s", text);
-	free(v);
-	return n > 0;
-}
-
-struct remind_ctx {
-	struct server	*srv;
-	const char	*text;
-};
-
-static void
-remind_one_account(const char *account, void *arg)
-{
-	struct remind_ctx	*rc = arg;
-	struct irc_client	**v;
-	size_t			  n, i;
-
-	n = clients_of(account, &v);
-	for (i = 0; i < n; i++)
-		tell(v[i], "Reminder: %s", rc->text);
-	free(v);
+	if (len <= NOTICE_PIECE)
+		return len;
+	for (n = NOTICE_PIECE; n > NOTICE_PIECE / 2; n--)
+		if (line[n] == ' ')
+			return n;
+	for (n = NOTICE_PIECE; n > 0 &&
+	    ((unsigned char)line[n] & 0xc0) == 0x80; n--)
+		;
+	return n > 0 ? n : NOTICE_PIECE;
 }
 
 /*
- * Events (notify.h): lines and topics in the event's room; members who
- * asked (Helper REMIND) hear a reminder wherever they are.
+ * A notice for a member (NOTIFY_MEMBER_NOTICE, see notice.h): every
+ * client signed in to the account hears it from the service, a NOTICE
+ * a line (a long line in pieces, never cut inside a word when it can
+ * be helped: a hotline number must arrive whole).  The notice is
+ * stored either way (hearth.inbox).
+ */
+static void
+member_notice(struct server *srv, struct notify_msg *m, void *arg)
+{
+	struct irc_client	**v;
+	const char		 *p, *nl;
+	size_t			  n, i, k;
+
+	(void)srv;
+	(void)arg;
+	if (m->account == NULL || m->text == NULL)
+		return;
+	n = clients_of(m->account, &v);
+	for (i = 0; i < n; i++)
+		for (p = m->text; *p != '\0'; p = *nl != '\0' ? nl + 1 : nl) {
+			nl = p + strcspn(p, "\n");
+			while (p < nl) {
+				k = notice_piece(p, (size_t)(nl - p));
+				tell(v[i], "%.*s", (int)k, p);
+				p += k;
+				while (p < nl && *p == ' ')
+					p++;
+			}
+		}
+	free(v);
+	if (n > 0)
+		m->delivered++;
+}
+
+/*
+ * Events (notify.h): lines and topics in the event's room.  (Members who
+ * asked for a reminder get it as a notice from events.c.)
  */
 static void
 on_event(struct server *srv, struct notify_msg *m, void *arg)
 {
-	struct remind_ctx	rc = { srv, m->text };
-
 	(void)arg;
 	if (m->action == NULL || m->room == NULL || m->text == NULL)
 		return;
@@ -220,9 +246,6 @@ on_event(struct server *srv, struct notify_msg *m, void *arg)
 		room_notice(srv, m->room, m->text);
 	else if (strcmp(m->action, "topic") == 0)
 		room_topic(srv, m->room, m->text);
-	else if (strcmp(m->action, "remind") == 0)
-		store_event_reminders(srv->store, m->id, remind_one_account,
-		    &rc);
 }
 
 
@@ -337,7 +360,10 @@ static const struct modq_ops chat_ops = { "chat", chat_apply, chat_done };
 static void
 tell_hotline(struct irc_client *cl, const struct screen_verdict *v)
 {
-	if ((v->flags & SCREEN_F_CRISIS) && v->hotline != NULL)
+	/* A member hears it (and keeps it) as a notice, wherever they are. */
+	if ((v->flags & SCREEN_F_CRISIS) && v->hotline != NULL &&
+	    (cl->account == NULL || notice_hotline(cl->conn->srv,
+	    cl->account) < 0))
 		tell(cl, "You are not alone. %s The moderators have been "
 		    "told and will check on you.", v->hotline);
 }
@@ -371,9 +397,11 @@ irc_mod_screen(struct irc_client *cl, struct irc_channel *ch, int room,
 		irc_sendf(cl, ":%s FAIL PRIVMSG MUTED :You are muted for %d "
 		    "minutes (%s); a moderator will look at it",
 		    irc_srvname(cl), v->mute_minutes, v->reason);
-		tell(cl, "You are muted everywhere for %d minutes (%s). A "
-		    "moderator will look at it; the mute lifts by itself.",
-		    v->mute_minutes, v->reason);
+		/* A member heard it already, as the mute's notice. */
+		if (cl->account == NULL)
+			tell(cl, "You are muted everywhere for %d minutes "
+			    "(%s). A moderator will look at it; the mute "
+			    "lifts by itself.", v->mute_minutes, v->reason);
 	}
 	return v->action;
 }
@@ -418,8 +446,11 @@ irc_mod_hold(struct irc_client *cl, struct irc_channel *ch, const char *cmd,
 	irc_sendf(cl, ":%s NOTE %s MESSAGE_HELD %s %s :Your message waits "
 	    "for a moderator (%s); the room sees it once approved",
 	    irc_srvname(cl), cmd, ch->name, msgid, v->reason);
-	tell(cl, "Your message to %s waits for a moderator (%s); the room "
-	    "sees it once approved.", ch->name, v->reason);
+	/* The notice reaches this client too, and the member's inbox. */
+	if (notice_held(cl->conn->srv, cl->account, "chat", ch->name, text,
+	    v->reason) < 0)
+		tell(cl, "Your message to %s waits for a moderator (%s); the "
+		    "room sees it once approved.", ch->name, v->reason);
 	/* The safety net looks at held words too. */
 	tell_hotline(cl, v);
 }
@@ -1252,8 +1283,8 @@ irc_mod_init(struct irc_server *is)
 {
 	mod_is = is;
 	modq_register(&chat_ops);
-	modq_set_alert(alert);
-	modq_set_notify(notify);
+	notify_subscribe(NOTIFY_MOD_ALERT, alert, NULL);
+	notify_subscribe(NOTIFY_MEMBER_NOTICE, member_notice, NULL);
 	modq_set_account_hook(signup_decided);
 	notify_subscribe(NOTIFY_EVENT, on_event, NULL);
 	notify_subscribe(NOTIFY_ACCOUNT_CHANGED, irc_account_changed, NULL);

@@ -1,6 +1,7 @@
 /*
  * mime-words.c -- decode RFC 2047 encoded words in header values for
- * display (feeds, pages).
+ * display (feeds, pages), and encode UTF-8 text for headers the server
+ * writes itself (the notices of hearth.inbox).
  *
  * "=?charset?Q|B?text?=" in UTF-8, US-ASCII or ISO-8859-1 is decoded
  * (Latin-1 converted to UTF-8); other charsets and malformed words stay
@@ -8,6 +9,7 @@
  * (RFC 2047 §6.2).  The result may hold any bytes: writers clean it.
  */
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -130,5 +132,44 @@ mime_words_decode(const char *in)
 		out[o++] = in[i++];
 	}
 	out[o] = '\0';
+	return out;
+}
+
+/* Bytes of text per encoded word: 4/3 of 45 is 60, plus 12 is 72. */
+#define WORD_TEXT_MAX	45
+
+char *
+mime_words_encode(const char *in)
+{
+	size_t	 len = strlen(in), i, o = 0, n, cap;
+	char	*out, *b64, *clean;
+	int	 ascii = 1;
+
+	/* Control characters cannot stay in a header line. */
+	clean = xstrdup(in);
+	for (i = 0; i < len; i++) {
+		if ((unsigned char)clean[i] < 0x20 || clean[i] == 0x7f)
+			clean[i] = ' ';
+		else if ((unsigned char)clean[i] >= 0x80)
+			ascii = 0;
+	}
+	/* "=?" in plain text would read as the start of a word. */
+	if (ascii && strstr(clean, "=?") == NULL)
+		return clean;
+	cap = (len / WORD_TEXT_MAX + 1) * 80 + 1;
+	out = xmalloc(cap);
+	for (i = 0; i < len; i += n) {
+		n = len - i > WORD_TEXT_MAX ? WORD_TEXT_MAX : len - i;
+		/* Never split a UTF-8 sequence between two words. */
+		while (n > 1 && i + n < len &&
+		    ((unsigned char)clean[i + n] & 0xc0) == 0x80)
+			n--;
+		b64 = base64_encode((const unsigned char *)clean + i, n);
+		o += (size_t)snprintf(out + o, cap - o, "%s=?UTF-8?B?%s?=",
+		    i > 0 ? " " : "", b64);
+		free(b64);
+	}
+	out[o] = '\0';
+	free(clean);
 	return out;
 }

@@ -13,6 +13,7 @@
 #include "irc-casemap.h"
 #include "log.h"
 #include "modq.h"
+#include "notice.h"
 #include "notify.h"
 #include "safety.h"
 #include "store-irc.h"
@@ -36,9 +37,6 @@ struct sanction {
 struct modq_state {
 	const struct modq_ops	*ops[MODQ_MAX_OPS];
 	size_t			 nops;
-	void			(*alert)(struct server *, const char *);
-	int			(*notify)(struct server *, const char *,
-				    const char *);
 	void			(*account_hook)(struct server *,
 				    const char *, int, const char *);
 	struct safety		*safety;
@@ -67,18 +65,6 @@ modq_register(const struct modq_ops *ops)
 }
 
 void
-modq_set_alert(void (*fn)(struct server *, const char *))
-{
-	mq.alert = fn;
-}
-
-void
-modq_set_notify(int (*fn)(struct server *, const char *, const char *))
-{
-	mq.notify = fn;
-}
-
-void
 modq_set_account_hook(void (*fn)(struct server *, const char *, int,
     const char *))
 {
@@ -100,18 +86,22 @@ static void
 alert(struct server *srv, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* A line for the moderators on duty (NOTIFY_MOD_ALERT). */
 static void
 alert(struct server *srv, const char *fmt, ...)
 {
-	va_list	 ap;
-	char	 buf[512];
+	struct notify_msg	 m;
+	va_list			 ap;
+	char			 buf[512];
 
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof buf, fmt, ap);
 	va_end(ap);
 	log_info("modq: %s", buf);
-	if (mq.alert != NULL)
-		mq.alert(srv, buf);
+	memset(&m, 0, sizeof m);
+	m.kind = NOTIFY_MOD_ALERT;
+	m.text = buf;
+	notify_publish(srv, &m);
 }
 
 /*
@@ -157,6 +147,129 @@ static char *
 excerpt_of(const char *s)
 {
 	return excerpt_of_n(s, s != NULL ? strlen(s) : 0);
+}
+
+/*
+ * Telling an author what became of their words: whose the item is (an
+ * account, never a bare nick: a nick may be anyone's), where it was
+ * and what it said, from the item itself and, for a queue entry, from
+ * the entry (a held article has no groups yet, only its Newsgroups).
+ */
+struct item_info {
+	int64_t	 author_id;
+	char	*account;
+	char	*where;
+	char	*what;
+};
+
+static int
+item_art_cb(const struct nntp_art *a, void *arg)
+{
+	struct item_info	*ii = arg;
+	const char		*p, *colon, *sp;
+	size_t			 n;
+
+	if (ii->what != NULL)
+		return 0;		/* one row per Message-ID */
+	ii->author_id = a->author_id;
+	n = strcspn(a->overview, "\t");
+	ii->what = xstrndup(a->overview, n);
+	/* Xref "group:num group:num" -> "group, group". */
+	ii->where = xcalloc(1, strlen(a->xref) * 2 + 1);
+	for (p = a->xref; *p != '\0'; p = *sp != '\0' ? sp + 1 : sp) {
+		sp = p + strcspn(p, " ");
+		colon = memchr(p, ':', (size_t)(sp - p));
+		if (colon == NULL)
+			colon = sp;
+		if (ii->where[0] != '\0')
+			strcat(ii->where, ", ");
+		strncat(ii->where, p, (size_t)(colon - p));
+	}
+	return 0;
+}
+
+static void
+item_info_get(struct server *srv, const char *item_type, const char *ref,
+    struct item_info *ii)
+{
+	struct chat_msg	m;
+	struct account	a;
+
+	memset(ii, 0, sizeof *ii);
+	if (strcmp(item_type, "chat") == 0) {
+		memset(&m, 0, sizeof m);
+		if (store_chat_get(srv->store, ref, &m) != STORE_OK)
+			return;
+		ii->account = m.account != NULL ? xstrdup(m.account) : NULL;
+		ii->where = xstrdup(m.target != NULL ? m.target : "");
+		ii->what = xstrdup(m.text != NULL ? m.text : "");
+		chat_msg_clear(&m);
+	} else if (strcmp(item_type, "article") == 0) {
+		store_nntp_by_msgid(srv->store, ref, 0, item_art_cb, ii);
+		memset(&a, 0, sizeof a);
+		if (ii->author_id != 0 && store_account_by_id(srv->store,
+		    ii->author_id, &a) == STORE_OK) {
+			ii->account = xstrdup(a.name);
+			account_clear(&a);
+		}
+	}
+}
+
+static void
+item_info_clear(struct item_info *ii)
+{
+	free(ii->account);
+	free(ii->where);
+	free(ii->what);
+	memset(ii, 0, sizeof *ii);
+}
+
+struct entry_place {
+	char	*location;
+	char	*excerpt;
+};
+
+static void
+entry_place_cb(int n, const char *const *names, const char *const *vals,
+    void *arg)
+{
+	struct entry_place	*ep = arg;
+	int			 i;
+
+	for (i = 0; i < n; i++) {
+		if (strcmp(names[i], "location") == 0 && vals[i] != NULL)
+			ep->location = xstrdup(vals[i]);
+		else if (strcmp(names[i], "excerpt") == 0 && vals[i] != NULL)
+			ep->excerpt = xstrdup(vals[i]);
+	}
+}
+
+/*
+ * The author of ITEM_TYPE REF hears of ACTION (see notice_decided());
+ * ENTRY is the queue entry it came from, or 0.
+ */
+static void
+tell_author(struct server *srv, int64_t entry, const char *item_type,
+    const char *ref, const char *action, const char *reason)
+{
+	struct item_info	 ii;
+	struct entry_place	 ep = { NULL, NULL };
+	const char		*where, *what;
+
+	item_info_get(srv, item_type, ref, &ii);
+	if (ii.account != NULL) {
+		if (entry > 0)
+			store_modq_get(srv->store, entry, entry_place_cb, &ep);
+		where = ii.where != NULL && *ii.where != '\0' ? ii.where :
+		    ep.location;
+		what = ep.excerpt != NULL && *ep.excerpt != '\0' ?
+		    ep.excerpt : ii.what;
+		notice_decided(srv, ii.account, item_type, action, where,
+		    what, reason);
+	}
+	free(ep.location);
+	free(ep.excerpt);
+	item_info_clear(&ii);
 }
 
 static void
@@ -234,7 +347,7 @@ expired_row(int n, const char *const *names, const char *const *v,
     void *arg)
 {
 	struct server	*srv = arg;
-	const char	*kind = "", *target = "", *scope = "";
+	const char	*kind = "", *target = "", *scope = "", *ttype = "";
 	char		 action[32];
 	int		 i;
 
@@ -245,10 +358,15 @@ expired_row(int n, const char *const *names, const char *const *v,
 			target = v[i];
 		else if (strcmp(names[i], "scope") == 0 && v[i] != NULL)
 			scope = v[i];
+		else if (strcmp(names[i], "target_type") == 0 && v[i] != NULL)
+			ttype = v[i];
 	}
 	snprintf(action, sizeof action, "%s.expire", kind);
 	store_audit(srv->store, "expiry", action, target, scope);
 	log_info("modq: %s on %s (%s) expired", kind, target, scope);
+	if (strcmp(ttype, "account") == 0)
+		notice_sanction(srv, target, kind, scope, NULL, 0, "expiry",
+		    2);
 }
 
 void
@@ -481,6 +599,8 @@ modq_report(struct server *srv, const char *reporter, const char *via,
 		} else {
 			applied(srv, item_type, item_ref, "hide",
 			    "several reports");
+			tell_author(srv, id, item_type, item_ref, "autohide",
+			    NULL);
 			alert(srv, "queue #%lld: %s %s hidden pending review "
 			    "(%d reports)", (long long)id, item_type, item_ref,
 			    n);
@@ -763,16 +883,13 @@ modq_decide(struct server *srv, int64_t id, const char *action,
 		goto dberr;
 	if (applies)
 		applied(srv, type, ref, action, reason);
-	/* The author of a refused post or message hears why. */
-	if (strcmp(kind, "held") == 0 && strcmp(action, "reject") == 0 &&
-	    author != NULL && mq.notify != NULL) {
-		char	word[600];
-
-		snprintf(word, sizeof word, "your %s %s was not published: "
-		    "%s", strcmp(type, "chat") == 0 ? "message" : "post", ref,
-		    reason != NULL ? reason : "no reason given");
-		mq.notify(srv, author, word);
-	}
+	/*
+	 * The author hears what became of held words (approved, or refused
+	 * and why) and of words a moderator hid.
+	 */
+	if ((strcmp(kind, "held") == 0 && (strcmp(action, "approve") == 0 ||
+	    strcmp(action, "reject") == 0)) || strcmp(action, "hide") == 0)
+		tell_author(srv, id, type, ref, action, reason);
 	snprintf(msg, msglen, "Queue entry #%lld %s", (long long)id,
 	    resolution);
 	alert(srv, "queue #%lld %s by %s", (long long)id, resolution, actor);
@@ -817,6 +934,8 @@ modq_item_action(struct server *srv, const char *item_type,
 		return -1;
 	}
 	applied(srv, item_type, item_ref, action, reason);
+	if (strcmp(action, "hide") == 0)
+		tell_author(srv, 0, item_type, item_ref, "hide", reason);
 	snprintf(msg, msglen, "%s %s %s", item_type, item_ref,
 	    strcmp(action, "hide") == 0 ? "hidden" : "visible again");
 	return 0;
@@ -911,6 +1030,10 @@ modq_sanction(struct server *srv, const char *kind, const char *target,
 	store_audit(srv->store, actor, kind, target, detail);
 	sanctions_reload(srv);
 	announce_added(srv, id, kind, target, scope, reason, expires, actor);
+	/* The member hears it (a mask names nobody in particular). */
+	if (strcmp(ttype, "account") == 0)
+		notice_sanction(srv, target, kind, scope, reason, expires,
+		    actor, 0);
 	snprintf(msg, msglen, "%s #%lld on %s %s (%s)%s", kind,
 	    (long long)id, ttype, target, scope, duration > 0 ?
 	    ", expires automatically" : "");
@@ -942,6 +1065,8 @@ modq_lift(struct server *srv, const char *kind, const char *target,
 	snprintf(action, sizeof action, "un%s", kind);
 	store_audit(srv->store, actor, action, target, scope);
 	sanctions_reload(srv);
+	if (strcmp(ttype, "account") == 0)
+		notice_sanction(srv, target, kind, scope, NULL, 0, actor, 1);
 	snprintf(msg, msglen, "%s on %s (%s) lifted", kind, target, scope);
 	return 0;
 }
@@ -1020,17 +1145,16 @@ int
 modq_warn(struct server *srv, const char *account, const char *actor,
     const char *text, char *msg, size_t msglen)
 {
-	int	live = 0;
+	int	live;
 
 	if (store_account_get(srv->store, account, NULL, NULL) != STORE_OK) {
 		snprintf(msg, msglen, "No such account: %s", account);
 		return -1;
 	}
 	store_audit(srv->store, actor, "warn", account, text);
-	if (mq.notify != NULL)
-		live = mq.notify(srv, account, text);
-	snprintf(msg, msglen, "Warning recorded for %s%s", account, live ?
-	    " and delivered" : " (not online: they will see it in their "
+	live = notice_warning(srv, account, text);
+	snprintf(msg, msglen, "Warning recorded for %s%s", account, live > 0 ?
+	    " and delivered" : " (not online: it waits in their inbox and "
 	    "actions log)");
 	return 0;
 }

@@ -5,7 +5,10 @@
  * protocol land in one queue (priority: crisis, report, held, signup).
  * Decisions are applied by the protocol that owns the item through the
  * hooks it registers, and every action is written to the audit log with
- * actor, target, reason and time.  Nothing is ever deleted: hiding keeps
+ * actor, target, reason and time.  Alerts for moderators go out as
+ * NOTIFY_MOD_ALERT; what concerns a member (their held words decided
+ * or hidden, warnings, sanctions on their account) as a notice
+ * (notice.h).  Nothing is ever deleted: hiding keeps
  * the item in the database.
  */
 #ifndef HEARTH_MODQ_H
@@ -35,11 +38,6 @@ struct modq_ops {
 };
 
 void	 modq_register(const struct modq_ops *);
-/* Where alerts for moderators go (the IRC moderators' room). */
-void	 modq_set_alert(void (*)(struct server *, const char *));
-/* Private word to a member (warnings); returns 1 when delivered live. */
-void	 modq_set_notify(int (*)(struct server *, const char *account,
-	    const char *text));
 
 int	 modq_init(struct server *, char *err, size_t errlen);
 void	 modq_free(struct server *);

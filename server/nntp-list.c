@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "nntp-codes.h"
+#include "nntp-inbox.h"
 #include "nntp-int.h"
 #include "nntp-queue.h"
 #include "nntp-util.h"
@@ -61,6 +62,9 @@ struct list_ctx {
 static char
 group_flag(struct nntp_session *s, const struct nntp_group *g)
 {
+	/* The inbox takes no posts, from anyone. */
+	if (g->id == NNTP_INBOX_GID)
+		return 'n';
 	if (g->status == NG_MODERATED)
 		return 'm';
 	if (g->status == NG_READONLY && !nntp_is_moderator(s))
@@ -76,8 +80,10 @@ list_group_cb(const struct nntp_group *g, void *arg)
 
 	if (!nntp_can_list(c, l->s, g->name, g->level))
 		return 0;
-	/* A stored group of the queue group's name is hidden by it. */
+	/* A stored group of the queue's or inbox's name is hidden by it. */
 	if (g->id != NNTP_QUEUE_GID && nntp_queue_is(c, g->name))
+		return 0;
+	if (g->id != NNTP_INBOX_GID && nntp_inbox_is(c, g->name))
 		return 0;
 	if (l->wildmat != NULL && !wildmat_list_match(g->name, l->wildmat))
 		return 0;
@@ -196,6 +202,10 @@ nntp_cmd_list(struct conn *c, struct nntp_session *s, int argc,
 		if (rc != STORE_ERROR && nntp_queue_visible(c, s) &&
 		    nntp_queue_group(c, &qg) == STORE_OK)
 			list_group_cb(&qg, &l);
+		/* A signed-in member, their inbox. */
+		if (rc != STORE_ERROR && nntp_inbox_group(c, s, &qg) ==
+		    STORE_OK)
+			list_group_cb(&qg, &l);
 		break;
 	}
 	if (rc == STORE_ERROR) {
@@ -211,8 +221,9 @@ int
 nntp_cmd_newgroups(struct conn *c, struct nntp_session *s, int argc,
     char **argv)
 {
-	struct list_ctx	l;
-	time_t		since;
+	struct list_ctx		l;
+	struct nntp_group	ig;
+	time_t			since;
 
 	if (argc == 4 && strcasecmp(argv[3], "GMT") != 0) {
 		nntp_reply(c, NNTP_501_SYNTAX);
@@ -229,6 +240,10 @@ nntp_cmd_newgroups(struct conn *c, struct nntp_session *s, int argc,
 	nntp_reply(c, NNTP_231_NEWGROUPS);
 	store_nntp_group_list_as(c->srv->store, (int64_t)since,
 	    nntp_viewer(s), list_group_cb, &l);
+	/* The inbox is as new as the member's account. */
+	if (nntp_inbox_group(c, s, &ig) == STORE_OK &&
+	    ig.created >= (int64_t)since)
+		list_group_cb(&ig, &l);
 	nntp_write_end(c);
 	return CONN_OK;
 }

@@ -28,8 +28,11 @@
 #include "article.h"
 #include "log.h"
 #include "modq.h"
+#include "notice.h"
 #include "notify.h"
+#include "store-modq.h"
 #include "nntp-codes.h"
+#include "nntp-inbox.h"
 #include "nntp-int.h"
 #include "nntp-queue.h"
 #include "nntp-util.h"
@@ -572,11 +575,19 @@ after_post(struct conn *c, struct nntp_session *s, struct posting *p)
 			    c->srv->cf->report_group);
 		return;
 	}
-	if (p->hold)
+	if (p->hold) {
 		snprintf(p->ack, sizeof p->ack, "(held for a moderator: %s; "
 		    "it appears once approved)", p->hold_reason);
-	if ((p->v.flags & SCREEN_F_CRISIS) && p->v.hotline != NULL)
+		/* Newsreaders show only "posted": the inbox says more. */
+		notice_held(c->srv, s->acct.name, "article",
+		    article_header_get(&p->a, "Newsgroups"),
+		    article_header_get(&p->a, "Subject"), p->hold_reason);
+	}
+	if ((p->v.flags & SCREEN_F_CRISIS) && p->v.hotline != NULL) {
 		p->hotline = p->v.hotline;
+		/* The hotline reaches the member's inbox and IRC clients. */
+		notice_hotline(c->srv, s->acct.name);
+	}
 }
 
 static int
@@ -633,6 +644,17 @@ accept_article(struct conn *c, struct nntp_session *s, struct posting *p,
 		return -1;
 	}
 
+	/* The inbox holds the server's notices only. */
+	if (nntp_inbox_named(c, article_header_get(&p->a, "Newsgroups"))) {
+		if (!transit && nntp_inbox_visible(c, s))
+			snprintf(p->why, sizeof p->why, "%s holds the server's "
+			    "notices to you; it takes no posts",
+			    c->srv->cf->inbox_group);
+		else
+			snprintf(p->why, sizeof p->why, "no such newsgroup "
+			    "\"%.100s\"", c->srv->cf->inbox_group);
+		return -1;
+	}
 	/* A follow-up in the queue group is a moderator's decision. */
 	if (!transit && nntp_queue_named(c, article_header_get(&p->a,
 	    "Newsgroups")))

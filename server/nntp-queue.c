@@ -18,7 +18,8 @@
  * moderator's account as the actor.
  *
  * nntp-read.c reaches articles through the nntp_src_* functions here,
- * which pass everything that is not the queue group to store-nntp.c.
+ * which pass the member's inbox to nntp-inbox.c and everything else
+ * that is not the queue group to store-nntp.c.
  */
 #include <ctype.h>
 #include <stdarg.h>
@@ -32,6 +33,7 @@
 #include "modcmd.h"
 #include "modexec.h"
 #include "modq.h"
+#include "nntp-inbox.h"
 #include "nntp-int.h"
 #include "nntp-queue.h"
 #include "nntp-util.h"
@@ -335,12 +337,25 @@ is_queue(struct nntp_session *s)
 	return s->gid == NNTP_QUEUE_GID;
 }
 
+static int
+is_inbox(struct nntp_session *s)
+{
+	return s->gid == NNTP_INBOX_GID;
+}
+
 int
 nntp_src_group_get(struct conn *c, struct nntp_session *s, const char *name,
     store_nntp_group_cb cb, void *arg)
 {
 	struct nntp_group	g;
+	int			rc;
 
+	if (nntp_inbox_is(c, name)) {
+		if ((rc = nntp_inbox_group(c, s, &g)) != STORE_OK)
+			return rc;
+		cb(&g, arg);
+		return STORE_OK;
+	}
 	if (!nntp_queue_is(c, name))
 		return store_nntp_group_get_as(c->srv->store, name,
 		    nntp_viewer(s), cb, arg);
@@ -356,6 +371,8 @@ int
 nntp_src_by_num(struct conn *c, struct nntp_session *s, int64_t num,
     int flags, store_nntp_art_cb cb, void *arg)
 {
+	if (is_inbox(s))
+		return nntp_inbox_article(c, s, num, num, flags, cb, arg);
 	if (!is_queue(s))
 		return store_nntp_by_num(c->srv->store, s->gid, num,
 		    flags & ~NNTP_SRC_VIEW, cb, arg);
@@ -385,6 +402,9 @@ nntp_src_by_msgid(struct conn *c, struct nntp_session *s, const char *msgid,
 {
 	int64_t	id;
 
+	/* A notice (number 0, as any article found by Message-ID). */
+	if ((id = nntp_inbox_msgid(c, msgid)) != 0)
+		return nntp_inbox_article(c, s, id, 0, flags, cb, arg);
 	if ((id = queue_msgid(c, msgid)) == 0)
 		return store_nntp_by_msgid_as(c->srv->store, msgid,
 		    nntp_viewer(s), flags & ~NNTP_SRC_VIEW, cb, arg);
@@ -405,6 +425,8 @@ nntp_src_next(struct conn *c, struct nntp_session *s, int64_t num)
 {
 	int64_t	next = 0;
 
+	if (is_inbox(s))
+		return nntp_inbox_next(c, s, num);
 	if (!is_queue(s))
 		return store_nntp_num_next(c->srv->store, s->gid, num);
 	if (store_modq_open_ids(c->srv->store, num + 1, INT64_MAX, 1,
@@ -416,6 +438,8 @@ nntp_src_next(struct conn *c, struct nntp_session *s, int64_t num)
 int64_t
 nntp_src_prev(struct conn *c, struct nntp_session *s, int64_t num)
 {
+	if (is_inbox(s))
+		return nntp_inbox_prev(c, s, num);
 	if (!is_queue(s))
 		return store_nntp_num_prev(c->srv->store, s->gid, num);
 	return store_modq_open_prev(c->srv->store, num);
@@ -463,6 +487,8 @@ nntp_src_range(struct conn *c, struct nntp_session *s, int64_t lo,
 	struct range_ctx	rc;
 	struct stop_wrap	sw;
 
+	if (is_inbox(s))
+		return nntp_inbox_range(c, s, lo, hi, limit, flags, cb, arg);
 	if (!is_queue(s))
 		return store_nntp_range(c->srv->store, s->gid, lo, hi, limit,
 		    flags, cb, arg);
@@ -498,6 +524,8 @@ nntp_src_nums(struct conn *c, struct nntp_session *s, int64_t lo,
 {
 	struct nums_ctx	nc = { cb, arg };
 
+	if (is_inbox(s))
+		return nntp_inbox_nums(c, s, lo, hi, limit, cb, arg);
 	if (!is_queue(s))
 		return store_nntp_nums(c->srv->store, s->gid, lo, hi, limit,
 		    cb, arg);

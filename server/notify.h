@@ -35,8 +35,11 @@ enum notify_kind {
 	NOTIFY_EVENT,
 	/* Something feeds and pages show changed (cache invalidation). */
 	NOTIFY_CONTENT_CHANGED,
-	/* A private notice for one member: ACCOUNT, TEXT.  A subscriber
-	 * that showed it live sets msg->delivered. */
+	/* A private notice for one member (notice.h): ACCOUNT, TEXT
+	 * (its body, one or more lines), ID (the stored notice, 0 if it
+	 * could not be stored), ACTION (its kind: "held", "warning" ...),
+	 * REASON (its subject).  A subscriber that showed it live sets
+	 * msg->delivered. */
 	NOTIFY_MEMBER_NOTICE,
 	/* A line for the moderators on duty: TEXT. */
 	NOTIFY_MOD_ALERT,

@@ -38,14 +38,15 @@ static const char *const erase_sql[] = {
 	    "lower(?1)",
 	"DELETE FROM group_access WHERE account_id = ?3",
 	"DELETE FROM feed_tokens WHERE account_id = ?3",
+	"DELETE FROM notices WHERE account_id = ?3",
 	"UPDATE articles SET author_id = NULL WHERE author_id = ?3",
 	"DELETE FROM accounts WHERE id = ?3",
 };
 
 /*
  * Replace NAME by PLACEHOLDER everywhere moderation and the logs keep it,
- * drop what is only about them (notes, sign-ins, certificates), and
- * delete the account.  Runs inside the caller's transaction.
+ * drop what is only about them (notes, sign-ins, certificates,
+ * notices), and delete the account.  Runs inside the caller's transaction.
  */
 int
 store_erase_refs(struct store *st, const char *name, const char *placeholder,

@@ -21,6 +21,7 @@ struct store {
 	sqlite3_stmt	**modq_stmts;	/* store-modq.c */
 	sqlite3_stmt	**nntp;		/* store-nntp.c's own table */
 	sqlite3_stmt	**members;	/* store-members.c */
+	sqlite3_stmt	**notices;	/* store-notice.c */
 	sqlite3_stmt	**irc_stmts;	/* store-irc.c */
 	size_t		  nirc_stmts;
 	int		  batch;	/* a group commit is open */
@@ -37,6 +38,8 @@ int		 store_modq_prepare(struct store *);
 void		 store_modq_finalize(struct store *);
 int		 store_members_prepare(struct store *);
 void		 store_members_finalize(struct store *);
+int		 store_notice_prepare(struct store *);
+void		 store_notice_finalize(struct store *);
 
 /* Prepare N statements of DEFS into OUT (indexed by def id). */
 int		 store_prepare(struct store *, const struct store_sql *,

@@ -283,6 +283,24 @@ static const char *const migrations[] = {
 	"  conv TEXT NOT NULL,"
 	"  peer TEXT NOT NULL,"
 	"  PRIMARY KEY (party, conv)) WITHOUT ROWID;",
+
+	/*
+	 * 11: member notices -- what the server tells one member (held,
+	 * approved, rejected or hidden words, the crisis hotline,
+	 * warnings, sanctions, reminders).  Newsreaders read them as the
+	 * group hearth.inbox, numbered by id (AUTOINCREMENT: an id is never
+	 * given twice, so article numbers stay stable); they go with the
+	 * account.
+	 */
+	"CREATE TABLE notices ("
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  account_id INTEGER NOT NULL REFERENCES accounts(id)"
+	"    ON DELETE CASCADE,"
+	"  kind TEXT NOT NULL,"
+	"  subject TEXT NOT NULL,"
+	"  body TEXT NOT NULL,"
+	"  created INTEGER NOT NULL);"
+	"CREATE INDEX notices_account ON notices(account_id, id);",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -661,6 +679,11 @@ store_open(const char *path, int sync_full, int max_version, char *err,
 		    "statements", path);
 		goto fail;
 	}
+	if (store_notice_prepare(st) != 0) {
+		snprintf(err, errlen, "database %s: cannot prepare notice "
+		    "statements", path);
+		goto fail;
+	}
 	if (store_nntp_prepare(st) != 0) {
 		snprintf(err, errlen, "database %s: cannot prepare news "
 		    "statements", path);
@@ -690,6 +713,7 @@ store_close(struct store *st)
 	checkpointer_stop(st);
 	store_nntp_finalize(st);
 	store_members_finalize(st);
+	store_notice_finalize(st);
 	store_irc_close(st);
 	if (st->stmts != NULL)
 		store_finalize(st->stmts, st->nstmts);

@@ -1,7 +1,9 @@
 /*
- * test_store.c -- migrations, integrity check, accounts, seeding.
+ * test_store.c -- migrations, integrity check, accounts, seeding, member
+ * notices.
  */
 #include <check.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +13,7 @@
 
 #include "store.h"
 #include "store-nntp.h"
+#include "store-notice.h"
 #include "xmalloc.h"
 
 static char	tmpdir[64];
@@ -205,6 +208,75 @@ START_TEST(accounts_fold_case)
 }
 END_TEST
 
+struct seen {
+	int64_t	 ids[8];
+	int	 n;
+	int	 stop_after;
+};
+
+static int
+seen_notice(const struct notice_row *r, void *arg)
+{
+	struct seen	*sn = arg;
+
+	ck_assert_int_lt(sn->n, 8);
+	sn->ids[sn->n++] = r->id;
+	ck_assert_str_eq(r->kind, "warning");
+	return sn->stop_after > 0 && sn->n >= sn->stop_after;
+}
+
+/* Notices belong to one account, ids only grow, nobody else sees them. */
+START_TEST(notices_are_per_account)
+{
+	char		 err[256];
+	struct store	*st = store_open(":memory:", 0, 0, err, sizeof err);
+	struct seen	 sn;
+	int64_t		 ann, bob, n1, n2, n3, count, low, high;
+
+	ck_assert_msg(st != NULL, "%s", err);
+	ck_assert_int_eq(store_account_create(st, "Ann", "$x", "member",
+	    &ann), STORE_OK);
+	ck_assert_int_eq(store_account_create(st, "Bob", "$x", "member",
+	    &bob), STORE_OK);
+	ck_assert_int_eq(store_notice_add(st, "ann", "warning", "s", "b1", 1,
+	    &n1), STORE_OK);
+	ck_assert_int_eq(store_notice_add(st, "BOB", "warning", "s", "b2", 2,
+	    &n2), STORE_OK);
+	ck_assert_int_eq(store_notice_add(st, "Ann", "warning", "s", "b3", 3,
+	    &n3), STORE_OK);
+	ck_assert_int_eq(store_notice_add(st, "ghost", "warning", "s", "b",
+	    4, NULL), STORE_NOTFOUND);
+	ck_assert(n1 < n2 && n2 < n3);
+	ck_assert_int_eq(store_notice_stats(st, ann, &count, &low, &high),
+	    STORE_OK);
+	ck_assert_int_eq(count, 2);
+	ck_assert_int_eq(low, n1);
+	ck_assert_int_eq(high, n3);
+	memset(&sn, 0, sizeof sn);
+	ck_assert_int_eq(store_notice_get(st, bob, n1, seen_notice, &sn),
+	    STORE_NOTFOUND);
+	ck_assert_int_eq(store_notice_get(st, ann, n1, seen_notice, &sn),
+	    STORE_OK);
+	memset(&sn, 0, sizeof sn);
+	ck_assert_int_eq(store_notice_range(st, ann, 1, INT64_MAX, 100,
+	    seen_notice, &sn), 2);
+	ck_assert_int_eq(sn.ids[0], n1);
+	ck_assert_int_eq(sn.ids[1], n3);
+	memset(&sn, 0, sizeof sn);
+	sn.stop_after = 1;
+	ck_assert_int_eq(store_notice_range(st, ann, 1, INT64_MAX, 100,
+	    seen_notice, &sn), 1);
+	ck_assert_int_eq(store_notice_next(st, ann, n1), n3);
+	ck_assert_int_eq(store_notice_prev(st, ann, n3), n1);
+	ck_assert_int_eq(store_notice_prev(st, ann, n1), 0);
+	ck_assert_int_eq(store_notice_next(st, bob, n2), 0);
+	ck_assert_int_eq(store_notice_stats(st, 9999, &count, &low, &high),
+	    STORE_OK);
+	ck_assert_int_eq(count, 0);
+	store_close(st);
+}
+END_TEST
+
 static void
 count_group(const struct group_info *g, void *arg)
 {
@@ -299,6 +371,7 @@ store_suite(void)
 	tcase_add_test(tc, refuses_corrupt_database);
 	tcase_add_test(tc, refuses_newer_schema);
 	tcase_add_test(tc, accounts_fold_case);
+	tcase_add_test(tc, notices_are_per_account);
 	tcase_add_test(tc, seeding_is_idempotent);
 	tcase_add_test(tc, transactions_nest);
 	suite_add_tcase(s, tc);
