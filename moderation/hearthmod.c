@@ -1,7 +1,7 @@
 /*
  * hearthmod.c -- the moderators' and operators' tool.
  *
- * It talks to hearthd with the admin protocol (server/admin-protocol.h):
+ * It talks to hearthd with the admin protocol (server/parse/admin-protocol.h):
  * locally over the Unix admin socket (as the operator), or remotely over
  * TLS with --connect HOST:PORT --user NAME as a moderator or admin
  * account.  Commands are rows of hm_cmds[]; list replies print as

@@ -1,5 +1,5 @@
 /*
- * fuzz_admin_protocol.c -- server/admin-protocol.c word codec.
+ * fuzz_admin_protocol.c -- server/parse/admin-protocol.c word codec.
  *
  * The input, split at NUL bytes, gives up to ADMIN_MAX_WORDS non-empty
  * words (any bytes but NUL: a password or a description). Checked:

@@ -1,5 +1,5 @@
 /*
- * fuzz_article.c -- server/article.c: article_parse, then
+ * fuzz_article.c -- server/parse/article.c: article_parse, then
  * article_validate_post and the small syntax checkers.
  *
  * Invariants for an accepted article: header_len + body_len is the input

@@ -1,5 +1,5 @@
 /*
- * fuzz_config.c -- server/config.c: config_load on arbitrary files.
+ * fuzz_config.c -- server/core/config.c: config_load on arbitrary files.
  *
  * config_load reads a path, so each input is written to one temporary
  * file (made once, removed at exit). On success every value must be in

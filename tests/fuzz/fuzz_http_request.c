@@ -1,5 +1,5 @@
 /*
- * fuzz_http_request.c -- server/http-request.c, the HTTP/1.x request
+ * fuzz_http_request.c -- server/parse/http-request.c, the HTTP/1.x request
  * head parser in front of every HTTP request.
  *
  * Input: the bytes a client sends (any bytes, any length).

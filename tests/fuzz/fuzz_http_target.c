@@ -1,5 +1,5 @@
 /*
- * fuzz_http_target.c -- server/http-target.c, the HTTP request-target
+ * fuzz_http_target.c -- server/parse/http-target.c, the HTTP request-target
  * parser in front of every route.
  *
  * Input: a request-target as evhttp hands it over (any bytes).

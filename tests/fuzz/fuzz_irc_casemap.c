@@ -1,5 +1,5 @@
 /*
- * fuzz_irc_casemap.c -- server/irc-casemap.c: folding, comparison, nick
+ * fuzz_irc_casemap.c -- server/parse/irc-casemap.c: folding, comparison, nick
  * and channel validity, ban masks.
  *
  * Input: one byte choosing the casemapping (low bit: rfc1459 or ascii),

@@ -1,5 +1,5 @@
 /*
- * fuzz_irc_msg.c -- server/irc-msg.c: parse, serialize, parse again.
+ * fuzz_irc_msg.c -- server/parse/irc-msg.c: parse, serialize, parse again.
  *
  * The input is one line as conn.c would hand it over (CR/LF stripped;
  * the parser must refuse any it still finds). Both entry points run

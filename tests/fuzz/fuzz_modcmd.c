@@ -1,5 +1,5 @@
 /*
- * fuzz_modcmd.c -- server/modcmd.c, the moderation command parsers.
+ * fuzz_modcmd.c -- server/parse/modcmd.c, the moderation command parsers.
  *
  * The first byte picks a row of the table, the second how the rest is
  * read: as admin words (admin_split, then modcmd_parse_words), as Helper

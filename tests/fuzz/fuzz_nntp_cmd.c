@@ -1,5 +1,5 @@
 /*
- * fuzz_nntp_cmd.c -- the NNTP command line: server/nntp-util.c's
+ * fuzz_nntp_cmd.c -- the NNTP command line: server/parse/nntp-util.c's
  * nntp_split_command() and the argument parsers the handlers use
  * (ranges, article numbers, NEWGROUPS dates, message-ids).
  *

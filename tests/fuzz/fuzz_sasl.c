@@ -1,5 +1,5 @@
 /*
- * fuzz_sasl.c -- server/sasl.c: base64 and SASL PLAIN.
+ * fuzz_sasl.c -- server/parse/sasl.c: base64 and SASL PLAIN.
  *
  * Checked for any input x:
  *  - base64_decode(base64_encode(x)) == x, with the encoding padded to a

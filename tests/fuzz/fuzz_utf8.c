@@ -1,5 +1,5 @@
 /*
- * fuzz_utf8.c -- server/utf8.c against a slow reference decoder.
+ * fuzz_utf8.c -- server/parse/utf8.c against a slow reference decoder.
  *
  * The reference works the other way round from utf8.c: it collects the
  * bits of a sequence first and only then rules on the code point

@@ -1,5 +1,5 @@
 /*
- * fuzz_wildmat.c -- server/wildmat.c against a slow reference.
+ * fuzz_wildmat.c -- server/parse/wildmat.c against a slow reference.
  *
  * Input: PATTERN NUL TEXT (no NUL: all pattern, empty text).
  *

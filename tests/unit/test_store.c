@@ -12,7 +12,7 @@
 #include <sqlite3.h>
 
 #include "store.h"
-#include "store-nntp.h"
+#include "store-news.h"
 #include "store-notice.h"
 #include "xmalloc.h"
 
@@ -94,7 +94,7 @@ START_TEST(refuses_corrupt_database)
 END_TEST
 
 static int
-art_overview_cb(const struct nntp_art *a, void *arg)
+art_overview_cb(const struct news_art *a, void *arg)
 {
 	snprintf(arg, 256, "%s|%lld", a->overview, (long long)a->bytes);
 	return 0;
@@ -139,7 +139,7 @@ START_TEST(migrates_articles_without_overview_column)
 	ck_assert_msg(st != NULL, "%s", err);
 	ck_assert_int_eq(store_schema_version(st), store_latest_version());
 	got[0] = '\0';
-	ck_assert_int_eq(store_nntp_by_msgid(st, "<old@x>", 0,
+	ck_assert_int_eq(store_news_by_msgid(st, "<old@x>", 0,
 	    art_overview_cb, got), STORE_OK);
 	ck_assert_str_eq(got, "Old\tA <a@b.c>\t\t<old@x>\t<r@x>|79");
 	store_close(st);

@@ -1,0 +1,425 @@
+/*
+ * irc-sasl.c -- logging in and signing up: AUTHENTICATE (IRCv3 sasl-3.1
+ * and 3.2; PLAIN against the shared accounts, EXTERNAL by client
+ * certificate fingerprint), REGISTER and VERIFY (IRCv3
+ * draft/account-registration).  An account made here works for NNTP
+ * too: it is the same accounts table.
+ *
+ * Passwords only cross encrypted connections, or loopback when the
+ * operator allows it (DESIGN, accounts).  Buffers that held one are
+ * wiped before they are freed.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <openssl/crypto.h>
+
+#include "account.h"
+#include "auth.h"
+#include "irc.h"
+#include "irc-int.h"
+#include "irc-numeric.h"
+#include "log.h"
+#include "modq.h"
+#include "notify.h"
+#include "sanction.h"
+#include "store-chat.h"
+#include "xmalloc.h"
+
+static int
+may_authenticate(struct irc_client *cl)
+{
+	return conn_is_tls(cl->conn) || (conn_is_loopback(cl->conn) &&
+	    cl->conn->srv->cf->allow_plain_auth_loopback);
+}
+
+static enum irc_role
+role_of(const char *role)
+{
+	if (role == NULL)
+		return ROLE_MEMBER;
+	if (strcmp(role, "doctor") == 0)
+		return ROLE_DOCTOR;
+	if (strcmp(role, "moderator") == 0)
+		return ROLE_MODERATOR;
+	if (strcmp(role, "admin") == 0)
+		return ROLE_ADMIN;
+	return ROLE_MEMBER;
+}
+
+/* Apply role and specialty of A to CL and refresh the cloak. */
+static void
+apply_account(struct irc_client *cl, const struct account *a)
+{
+	char	host[128];
+
+	free(cl->account);
+	free(cl->specialty);
+	cl->account = xstrdup(a->name);
+	cl->role = (uint8_t)role_of(a->role);
+	cl->probation = a->probation;
+	cl->account_created = a->created;
+	cl->specialty = (cl->role == ROLE_DOCTOR && a->specialty != NULL) ?
+	    xstrdup(a->specialty) : NULL;
+	irc_cloak(cl, host, sizeof host);
+	irc_set_host(cl, host);
+}
+
+/*
+ * CL is now logged into A: cloak, account-notify, RPL_LOGGEDIN.
+ */
+void
+irc_login(struct irc_client *cl, const struct account *a)
+{
+	struct irc_event	ev;
+
+	apply_account(cl, a);
+	if (irc_is_registered(cl)) {
+		irc_event_init(&ev, ":%s ACCOUNT %s", irc_prefix(cl),
+		    cl->account);
+		irc_event_common(&ev, cl, CAP_ACCOUNT_NOTIFY, 0);
+		irc_event_free(&ev);
+	}
+	irc_numeric(cl, RPL_LOGGEDIN, irc_prefix(cl), cl->account,
+	    cl->account);
+	log_info("conn=%llu irc login account=%s",
+	    (unsigned long long)cl->conn->id, cl->account);
+	irc_mod_refuse_banned(cl);
+}
+
+struct changed {
+	const char		*name;
+	const struct account	*a;
+};
+
+static void
+refresh_one(const char *key, void *val, void *arg)
+{
+	struct irc_client	*cl = val;
+	struct changed		*ch = arg;
+
+	(void)key;
+	if (cl->account != NULL && strcasecmp(cl->account, ch->name) == 0)
+		apply_account(cl, ch->a);
+}
+
+/*
+ * An operator changed account NAME (role, specialty): logged-in
+ * sessions get their new cloak (CHGHOST) and WHOIS line at once.
+ */
+void
+irc_account_changed(struct server *srv, struct notify_msg *m, void *arg)
+{
+	struct account	a;
+	struct changed	ch;
+	const char	*name = m->account;
+
+	(void)arg;
+	if (name == NULL)
+		return;
+	if (srv->irc == NULL || store_account_get(srv->store, name, &a,
+	    NULL) != STORE_OK)
+		return;
+	ch.name = name;
+	ch.a = &a;
+	strmap_foreach(srv->irc->nicks, refresh_one, &ch);
+	account_clear(&a);
+}
+
+void
+irc_sasl_free(struct irc_client *cl)
+{
+	if (cl->sasl == NULL)
+		return;
+	sasl_buf_free(&cl->sasl->buf);
+	free(cl->sasl);
+	cl->sasl = NULL;
+}
+
+static void
+sasl_failed(struct irc_client *cl)
+{
+	irc_sasl_free(cl);
+	irc_numeric(cl, ERR_SASLFAIL);
+	if (++cl->sasl_fails >= IRC_SASL_MAX_FAILS) {
+		/*
+		 * Close this connection only: the account itself is never
+		 * locked, so a client retrying in a loop (WeeChat) cannot
+		 * shut its owner out.
+		 */
+		irc_sendf(cl, "ERROR :Closing Link: %s (Too many failed "
+		    "logins)", irc_nick(cl));
+		irc_quit(cl, "Too many failed logins");
+		conn_close(cl->conn, "sasl failures");
+	}
+}
+
+/*
+ * The password was right but the account is banned: 904 with a notice
+ * that says why and until when, then the connection closes as it does
+ * for a ban found at registration.
+ */
+static void
+sasl_banned(struct irc_client *cl, const struct sanction_verdict *v)
+{
+	char	words[512];
+
+	irc_sasl_free(cl);
+	irc_sendf(cl, ":%s NOTICE %s :You are %s", irc_srvname(cl),
+	    irc_nick(cl), sanction_describe(v, words, sizeof words));
+	irc_numeric(cl, ERR_SASLFAIL);
+	irc_mod_refuse_ban(cl, v);
+}
+
+static void
+finish_plain(struct irc_client *cl, unsigned char *buf, size_t len)
+{
+	char			*authzid, *authcid, *passwd;
+	struct account		 a;
+	struct sanction_verdict	 ban;
+	int			 rc;
+
+	if (sasl_plain_decode(buf, len, &authzid, &authcid, &passwd) != 0) {
+		sasl_failed(cl);
+		return;
+	}
+	memset(&a, 0, sizeof a);
+	if (*authzid != '\0' && strcasecmp(authzid, authcid) != 0)
+		rc = STORE_NOTFOUND;
+	else
+		rc = auth_login_why(cl->conn->srv, cl->conn->ip, "irc", authcid,
+		    passwd, &a, &ban);
+	OPENSSL_cleanse(passwd, strlen(passwd));
+	free(passwd);
+	if (rc == AUTH_BANNED) {
+		free(authzid);
+		free(authcid);
+		sasl_banned(cl, &ban);
+		return;
+	}
+	if (rc != STORE_OK) {
+		log_info("conn=%llu irc SASL PLAIN failed account=%s",
+		    (unsigned long long)cl->conn->id, authcid);
+		free(authzid);
+		free(authcid);
+		sasl_failed(cl);
+		return;
+	}
+	free(authzid);
+	free(authcid);
+	irc_sasl_free(cl);
+	irc_login(cl, &a);
+	account_clear(&a);
+	irc_numeric(cl, RPL_SASLSUCCESS);
+}
+
+static void
+finish_external(struct irc_client *cl, unsigned char *buf, size_t len)
+{
+	struct store		*st = cl->conn->srv->store;
+	struct account		 a;
+	struct sanction_verdict	 ban;
+	char			 fp[EVP_MAX_MD_SIZE * 2 + 1], *name = NULL;
+
+	if (conn_peer_fingerprint(cl->conn, fp, sizeof fp) == NULL ||
+	    store_cert_account(st, fp, &name) != STORE_OK) {
+		free(name);
+		sasl_failed(cl);
+		return;
+	}
+	/* An authorization identity, if given, must be that account. */
+	if (len > 0 && (len != strlen(name) ||
+	    strncasecmp((char *)buf, name, len) != 0)) {
+		free(name);
+		sasl_failed(cl);
+		return;
+	}
+	if (store_account_get(st, name, &a, NULL) != STORE_OK) {
+		free(name);
+		sasl_failed(cl);
+		return;
+	}
+	free(name);
+	/* A certificate signs in no more than a password would. */
+	if (sanction_may_sign_in(cl->conn->srv, a.name, NULL, &ban)) {
+		log_info("conn=%llu irc SASL EXTERNAL refused: account=%s "
+		    "banned", (unsigned long long)cl->conn->id, a.name);
+		account_clear(&a);
+		sasl_banned(cl, &ban);
+		return;
+	}
+	irc_sasl_free(cl);
+	irc_login(cl, &a);
+	account_clear(&a);
+	irc_numeric(cl, RPL_SASLSUCCESS);
+}
+
+int
+cmd_authenticate(struct irc_client *cl, struct irc_msg *m)
+{
+	const char	*p = m->params[0];
+	unsigned char	*buf;
+	size_t		 len;
+	int		 rc;
+
+	if (cl->sasl == NULL) {
+		if (strcmp(p, "*") == 0) {
+			irc_numeric(cl, ERR_SASLABORTED);
+			return CONN_OK;
+		}
+		if (cl->account != NULL) {
+			irc_numeric(cl, ERR_SASLALREADY);
+			return CONN_OK;
+		}
+		cl->sasl = xcalloc(1, sizeof *cl->sasl);
+		if (strcasecmp(p, "PLAIN") == 0 && may_authenticate(cl))
+			cl->sasl->mech = SASL_MECH_PLAIN;
+		else if (strcasecmp(p, "EXTERNAL") == 0 &&
+		    conn_is_tls(cl->conn))
+			cl->sasl->mech = SASL_MECH_EXTERNAL;
+		else {
+			free(cl->sasl);
+			cl->sasl = NULL;
+			irc_numeric(cl, RPL_SASLMECHS, may_authenticate(cl) ?
+			    (conn_is_tls(cl->conn) ? "PLAIN,EXTERNAL" :
+			    "PLAIN") : "EXTERNAL");
+			irc_numeric(cl, ERR_SASLFAIL);
+			return CONN_OK;
+		}
+		sasl_buf_init(&cl->sasl->buf);
+		irc_sendf(cl, "AUTHENTICATE +");
+		return CONN_OK;
+	}
+	if (strcmp(p, "*") == 0) {
+		irc_sasl_free(cl);
+		irc_numeric(cl, ERR_SASLABORTED);
+		return CONN_OK;
+	}
+	rc = sasl_buf_add(&cl->sasl->buf, p);
+	if (rc == SASL_BUF_MORE)
+		return CONN_OK;
+	if (rc == SASL_BUF_TOOLONG) {
+		irc_sasl_free(cl);
+		irc_numeric(cl, ERR_SASLTOOLONG);
+		return CONN_OK;
+	}
+	if (rc != SASL_BUF_DONE || sasl_buf_decode(&cl->sasl->buf, &buf,
+	    &len) != 0) {
+		sasl_failed(cl);
+		return conn_is_closing(cl->conn) ? CONN_GONE : CONN_OK;
+	}
+	if (cl->sasl->mech == SASL_MECH_PLAIN)
+		finish_plain(cl, buf, len);
+	else
+		finish_external(cl, buf, len);
+	OPENSSL_cleanse(buf, len);
+	free(buf);
+	return conn_is_closing(cl->conn) ? CONN_GONE : CONN_OK;
+}
+
+/* REGISTER <account> <email> <password> (draft/account-registration). */
+int
+cmd_register(struct irc_client *cl, struct irc_msg *m)
+{
+	struct server	*srv = cl->conn->srv;
+	struct account	 a;
+	const char	*name = m->params[0], *pw = m->params[2];
+	char		 why[256], *hash;
+	int		 rc;
+
+	if (strcmp(name, "*") == 0) {
+		if (cl->nick[0] == '\0') {
+			irc_fail(cl, "REGISTER", "NEED_NICK", "*",
+			    "Send NICK first, or name the account");
+			return CONN_OK;
+		}
+		name = cl->nick;
+	}
+	if (strcmp(srv->cf->registration, "closed") == 0) {
+		irc_fail(cl, "REGISTER", "DISALLOWED", name, "Sign-up is "
+		    "closed here; the operators make accounts");
+		return CONN_OK;
+	}
+	if (cl->account != NULL) {
+		irc_fail(cl, "REGISTER", "ALREADY_AUTHENTICATED", name,
+		    "You are already logged in");
+		return CONN_OK;
+	}
+	if (cl->pending_account != NULL) {
+		irc_fail(cl, "REGISTER", "ALREADY_AUTHENTICATED", name,
+		    "Your sign-up already waits for a moderator");
+		return CONN_OK;
+	}
+	if (!may_authenticate(cl)) {
+		irc_fail(cl, "REGISTER", "TEMPORARILY_UNAVAILABLE", name,
+		    "Accounts can only be made over TLS");
+		return CONN_OK;
+	}
+	if (!account_name_valid(name)) {
+		irc_fail(cl, "REGISTER", "BAD_ACCOUNT_NAME", name,
+		    "Use 2-30 letters, digits, - or _, starting with a "
+		    "letter");
+		return CONN_OK;
+	}
+	/* An account name shows in every protocol: no "DrSmith". */
+	if (account_name_impersonates(name, "member")) {
+		irc_fail(cl, "REGISTER", "BAD_ACCOUNT_NAME", name,
+		    "That name looks like a doctor's or a staff title; "
+		    "choose another");
+		return CONN_OK;
+	}
+	if (account_password_acceptable(pw,
+	    cl->conn->srv->cf->password_min_length, why, sizeof why) != 0) {
+		irc_fail(cl, "REGISTER", "WEAK_PASSWORD", name, why);
+		return CONN_OK;
+	}
+	if ((hash = account_hash_password(pw, srv->cf->scrypt_log2n)) ==
+	    NULL) {
+		irc_fail(cl, "REGISTER", "TEMPORARILY_UNAVAILABLE", name,
+		    "Try again later");
+		return CONN_OK;
+	}
+	/* The sign-up service: active, or pending and queued. */
+	rc = account_register(srv, name, hash, "irc", &a);
+	free(hash);
+	if (rc == STORE_EXISTS) {
+		irc_fail(cl, "REGISTER", "ACCOUNT_EXISTS", name,
+		    "That account name is taken");
+		return CONN_OK;
+	}
+	if (rc != STORE_OK) {
+		irc_fail(cl, "REGISTER", "TEMPORARILY_UNAVAILABLE", name,
+		    "Try again later");
+		return CONN_OK;
+	}
+	if (a.status != NULL && strcmp(a.status, "pending") == 0) {
+		/*
+		 * Pending: it cannot sign in anywhere (a wrong password looks
+		 * the same) until a moderator approves the sign-up.
+		 */
+		free(cl->pending_account);
+		cl->pending_account = xstrdup(a.name);
+		irc_sendf(cl, ":%s REGISTER VERIFICATION_REQUIRED %s :Thank "
+		    "you. A moderator approves new accounts here; stay "
+		    "connected to hear when yours is ready, or sign in later",
+		    irc_srvname(cl), a.name);
+		account_clear(&a);
+		return CONN_OK;
+	}
+	irc_sendf(cl, ":%s REGISTER SUCCESS %s :Account created; it works "
+	    "for the newsgroups too", irc_srvname(cl), a.name);
+	irc_login(cl, &a);
+	account_clear(&a);
+	return CONN_OK;
+}
+
+int
+cmd_verify(struct irc_client *cl, struct irc_msg *m)
+{
+	irc_fail(cl, "VERIFY", "INVALID_CODE", m->params[0],
+	    "No verification is pending for this account");
+	return CONN_OK;
+}

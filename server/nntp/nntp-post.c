@@ -1,0 +1,917 @@
+/*
+ * nntp-post.c -- POST (RFC 3977 §6.3.1, RFC 5536/5537) and the transit
+ * commands for peers: IHAVE, CHECK, TAKETHIS (RFC 3977 §6.3.2,
+ * RFC 4644).
+ *
+ * A posted article goes through check, moderate, act:
+ *   check     parse and validate it; every newsgroup must exist and be
+ *             open to this account; Control and Supersedes only for the
+ *             article's author (the logged-in account, never From:) or a
+ *             moderator;
+ *   moderate  a moderated group holds it unless a moderator approved it
+ *             (Approved:) or a verified doctor wrote it; so does a
+ *             member on probation;
+ *   act       rewrite the header (Path, Message-ID, Date, Injection-Date,
+ *             Injection-Info without any address, the doctor badge) and
+ *             store it in one transaction.  240 goes out after COMMIT.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include <openssl/rand.h>
+
+#include "account.h"
+#include "article.h"
+#include "log.h"
+#include "modq.h"
+#include "notice.h"
+#include "notify.h"
+#include "store-modq.h"
+#include "nntp-codes.h"
+#include "nntp-inbox.h"
+#include "nntp-int.h"
+#include "nntp-queue.h"
+#include "nntp-util.h"
+#include "sanction.h"
+#include "screen.h"
+#include "xmalloc.h"
+
+/* Newsgroups an article may name at most. */
+#define MAX_CROSSPOST	10
+
+/*
+ * Header fields a poster may not set: the server's own, and those that
+ * could carry an address or a false badge.
+ */
+static const char *const strip_headers[] = {
+	"Path", "Xref", "Injection-Info", "Injection-Date",
+	"NNTP-Posting-Host", "NNTP-Posting-Date", "X-Trace",
+	"X-Complaints-To", "X-Originating-IP", "X-Hearth-Verified",
+	NULL
+};
+
+/* What transit leaves out: only the fields we rewrite. */
+static const char *const transit_strip[] = { "Path", "Xref", NULL };
+
+/* A fresh Message-ID for this server: time, connection, counter. */
+static void
+make_msgid(struct conn *c, char *buf, size_t len)
+{
+	static unsigned int	counter;
+	unsigned char		r[4];
+
+	if (RAND_bytes(r, sizeof r) != 1)
+		memset(r, 0, sizeof r);
+	snprintf(buf, len, "<%llx.%llx.%x.%02x%02x%02x%02x@%s>",
+	    (long long)time(NULL), (unsigned long long)c->id, ++counter,
+	    r[0], r[1], r[2], r[3], c->srv->cf->server_name);
+}
+
+int
+nntp_cmd_post(struct conn *c, struct nntp_session *s, int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	make_msgid(c, s->msgid, sizeof s->msgid);
+	nntp_reply(c, NNTP_340_POST, s->msgid);
+	nntp_data_begin(c, s, ND_POST);
+	return CONN_OK;
+}
+
+struct art_info {
+	int		 found;
+	int64_t		 id;
+	int64_t		 author_id;
+	int		 status;
+};
+
+static int
+art_info_cb(const struct news_art *a, void *arg)
+{
+	struct art_info	*ai = arg;
+
+	ai->found = 1;
+	ai->id = a->id;
+	ai->author_id = a->author_id;
+	ai->status = a->status;
+	return 0;
+}
+
+static int
+lookup_msgid(struct conn *c, const char *msgid, struct art_info *ai)
+{
+	memset(ai, 0, sizeof *ai);
+	return store_news_by_msgid(c->srv->store, msgid, 0, art_info_cb, ai);
+}
+
+/* The first message-id of a header value, trimmed, or NULL. */
+static char *
+first_msgid(const char *v)
+{
+	const char	*p, *e;
+	char		*id;
+
+	if ((p = strchr(v, '<')) == NULL || (e = strchr(p, '>')) == NULL)
+		return NULL;
+	id = xstrndup(p, (size_t)(e - p) + 1);
+	if (!msgid_valid(id)) {
+		free(id);
+		return NULL;
+	}
+	return id;
+}
+
+struct group_check {
+	int		 found;
+	int64_t		 id;
+	int		 status;
+	int		 visibility;
+	int		 level;
+};
+
+static int
+group_check_cb(const struct news_group *g, void *arg)
+{
+	struct group_check	*gc = arg;
+
+	gc->found = 1;
+	gc->id = g->id;
+	gc->status = g->status;
+	gc->visibility = g->visibility;
+	gc->level = g->level;
+	return 0;
+}
+
+/* Everything about one article being posted. */
+struct posting {
+	struct article	 a;
+	char		*msgid;
+	int64_t		 groups[MAX_CROSSPOST];
+	size_t		 ngroups;
+	int		 hold;
+	const char	*hold_reason;
+	int64_t		 replace_id;
+	int64_t		 cancel_id;
+	int		 report;	/* a follow-up to the report group */
+	int		 moderated;	/* names a moderated group */
+	struct screen_input	in;	/* what was screened ... */
+	struct screen_verdict	v;	/* ... and the verdict */
+	const char	*hotline;	/* crisis phrase matched: show this */
+	char		 ack[512];	/* extra words for the 240 reply */
+	char		 why[256];
+};
+
+/*
+ * Is the poster (the signed-in account; for transit, the peer's) banned
+ * or muted where GROUP is?  1 with P->why saying which, until when and
+ * why.
+ */
+static int
+sanctioned(struct conn *c, struct nntp_session *s, const char *group,
+    struct posting *p)
+{
+	struct sanction_verdict	v;
+	char			words[512];
+
+	if (!sanction_may_speak(c->srv, s->acct.name, NULL, group, &v))
+		return 0;
+	snprintf(p->why, sizeof p->why, "%s %s", v.kind == SANCTION_BAN ?
+	    "account" : "you are", sanction_describe(&v, words,
+	    sizeof words));
+	return 1;
+}
+
+/*
+ * Resolve the Newsgroups of P into group ids and decide whether the post
+ * is held.  -1 with P->why set when it cannot be posted.
+ */
+static int
+check_groups(struct conn *c, struct nntp_session *s, struct posting *p,
+    int transit)
+{
+	struct group_check	 gc;
+	char			**names;
+	size_t			  n, i, j;
+	int			  rc = 0, moderated = 0, dup, private = 0;
+	int			  mod = nntp_is_moderator(s);
+
+	n = nntp_split_groups(article_header_get(&p->a, "Newsgroups"),
+	    &names);
+	for (i = 0; i < n && rc == 0; i++) {
+		for (dup = 0, j = 0; j < i; j++)
+			dup |= strcmp(names[i], names[j]) == 0;
+		if (dup)
+			continue;
+		memset(&gc, 0, sizeof gc);
+		if (store_news_group_get_as(c->srv->store, names[i],
+		    nntp_viewer(s), group_check_cb, &gc) == STORE_ERROR) {
+			snprintf(p->why, sizeof p->why, "storage error, "
+			    "please try again later");
+			rc = -1;
+		} else if (gc.found && !transit && s->acct.name != NULL &&
+		    strcmp(names[i], c->srv->cf->report_group) == 0) {
+			/*
+			 * The report group is write-only for members: any
+			 * signed-in member may post a report to it (unless
+			 * muted everywhere: reports are words too).
+			 */
+			if (sanctioned(c, s, names[i], p)) {
+				rc = -1;
+				continue;
+			}
+			p->report = 1;
+			p->groups[p->ngroups++] = gc.id;
+		} else if (!gc.found || (!transit &&
+		    !nntp_can_list(c, s, names[i], gc.level))) {
+			if (transit)
+				continue;	/* a group we do not carry */
+			snprintf(p->why, sizeof p->why, "no such newsgroup "
+			    "\"%.100s\"", names[i]);
+			rc = -1;
+		} else if (!transit && gc.status == NG_READONLY && !mod) {
+			snprintf(p->why, sizeof p->why, "%.100s is read-only:"
+			    " only moderators post there", names[i]);
+			rc = -1;
+		} else if (p->ngroups == MAX_CROSSPOST) {
+			snprintf(p->why, sizeof p->why, "too many newsgroups "
+			    "(at most %d)", MAX_CROSSPOST);
+			rc = -1;
+		} else if (sanctioned(c, s, names[i], p)) {
+			rc = -1;
+		} else {
+			p->groups[p->ngroups++] = gc.id;
+			moderated |= gc.status == NG_MODERATED;
+			private |= gc.visibility == NG_PRIVATE;
+		}
+	}
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	if (rc != 0)
+		return rc;
+	if (p->ngroups == 0) {
+		snprintf(p->why, sizeof p->why, "none of its newsgroups is "
+		    "carried here");
+		return -1;
+	}
+	/*
+	 * A private group's articles stay in it: a crosspost would show
+	 * its name (Newsgroups, Xref) to readers of the other groups.
+	 */
+	if (private && p->ngroups > 1) {
+		snprintf(p->why, sizeof p->why, "an article in a private "
+		    "group cannot be crossposted");
+		return -1;
+	}
+	p->moderated = moderated;
+	return 0;
+}
+
+/*
+ * The moderate step: the screening service gives one verdict for the
+ * article (see screen.h); a refusal sets P->why and returns -1.
+ */
+static int
+screen_article(struct conn *c, struct nntp_session *s, struct posting *p,
+    int transit)
+{
+	struct screen_input	*in = &p->in;
+	struct screen_verdict	*v = &p->v;
+
+	memset(in, 0, sizeof *in);
+	in->kind = transit ? SCREEN_TRANSIT : p->report ? SCREEN_REPORT :
+	    SCREEN_POST;
+	if (!transit && (s->flags & NS_AUTHED)) {
+		in->account = s->acct.name;
+		in->role = s->acct.role;
+		in->probation = s->acct.probation;
+		in->created = s->acct.created;
+	}
+	in->where = article_header_get(&p->a, "Newsgroups");
+	in->moderated = p->moderated;
+	in->approved = article_header_get(&p->a, "Approved") != NULL;
+	in->text = p->a.body;
+	in->len = p->a.body_len;
+	in->subject = article_header_get(&p->a, "Subject");
+	screen_words(c->srv, in, v);
+	if (!transit && (s->flags & NS_AUTHED))
+		s->acct.probation = v->probation;
+	switch (v->action) {
+	case SCREEN_REFUSE:
+		snprintf(p->why, sizeof p->why, "%s", v->reason);
+		return -1;
+	case SCREEN_HOLD:
+		p->hold = 1;
+		p->hold_reason = v->reason;
+		break;
+	case SCREEN_DELIVER:
+		break;
+	}
+	return 0;
+}
+
+/* May this session cancel or supersede the article AI? */
+static int
+may_replace(struct nntp_session *s, const struct art_info *ai)
+{
+	return nntp_is_moderator(s) || (ai->author_id != 0 &&
+	    ai->author_id == s->acct.id);
+}
+
+/* A cancel control message: no article is stored, the target leaves. */
+static int
+do_cancel(struct conn *c, struct nntp_session *s, struct posting *p,
+    const char *control)
+{
+	struct art_info	 ai;
+	char		*target;
+	int		 rc;
+
+	if ((target = first_msgid(control + 6)) == NULL) {
+		snprintf(p->why, sizeof p->why, "cancel needs a message-id");
+		return -1;
+	}
+	rc = lookup_msgid(c, target, &ai);
+	if (rc == STORE_ERROR) {
+		snprintf(p->why, sizeof p->why, "storage error, please try "
+		    "again later");
+		rc = -1;
+	} else if (!ai.found || ai.status == ART_CANCELLED) {
+		snprintf(p->why, sizeof p->why, "no article %.200s to cancel",
+		    target);
+		rc = -1;
+	} else if (!may_replace(s, &ai)) {
+		snprintf(p->why, sizeof p->why, "you can only cancel your own"
+		    " articles");
+		rc = -1;
+	} else if (store_news_cancel(c->srv->store, ai.id, s->acct.name,
+	    nntp_is_moderator(s) && ai.author_id != s->acct.id ?
+	    "cancelled by a moderator" : "cancelled by its author") !=
+	    STORE_OK) {
+		snprintf(p->why, sizeof p->why, "storage error, please try "
+		    "again later");
+		rc = -1;
+	} else {
+		log_info("conn=%llu proto=nntp cancel account=%s msgid=%s",
+		    (unsigned long long)c->id, s->acct.name, target);
+		notify_content_changed(c->srv);
+		rc = 0;
+	}
+	free(target);
+	return rc;
+}
+
+static void
+buf_add(char **out, size_t *len, size_t *cap, const char *p, size_t n)
+{
+	if (*len + n > *cap) {
+		while (*len + n > *cap)
+			*cap = *cap == 0 ? 4096 : *cap * 2;
+		*out = xrealloc(*out, *cap);
+	}
+	memcpy(*out + *len, p, n);
+	*len += n;
+}
+
+static void
+buf_printf(char **out, size_t *len, size_t *cap, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void
+buf_printf(char **out, size_t *len, size_t *cap, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*t;
+	int	 n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&t, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	buf_add(out, len, cap, t, (size_t)n);
+	free(t);
+}
+
+/*
+ * The text to store: our Path first, the poster's fields minus DROP,
+ * the fields we add, the empty line and the body as received.
+ * Caller frees.
+ */
+static char *
+build_text(struct conn *c, struct nntp_session *s, struct posting *p,
+    const char *buf, int transit, size_t *lenp)
+{
+	char		*out = NULL, *filtered, date[64];
+	size_t		 len = 0, cap = 0, hl, fl;
+	const char	*oldpath;
+	time_t		 now = time(NULL);
+	struct tm	 tm;
+
+	gmtime_r(&now, &tm);
+	strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S +0000", &tm);
+	hl = p->a.header_len;
+	/* Leave out the empty line; it is written again below. */
+	if (hl >= 2 && buf[hl - 1] == '\n' && buf[hl - 2] == '\r' &&
+	    (hl == 2 || buf[hl - 3] == '\n'))
+		hl -= 2;
+	filtered = xmalloc(hl + 1);
+	fl = nntp_header_filter(buf, hl, filtered, transit ? transit_strip :
+	    strip_headers);
+	if (transit && (oldpath = article_header_get(&p->a, "Path")) !=
+	    NULL)
+		buf_printf(&out, &len, &cap, "Path: %s!%s\r\n",
+		    c->srv->cf->server_name, oldpath);
+	else
+		buf_printf(&out, &len, &cap, "Path: %s!not-for-mail\r\n",
+		    c->srv->cf->server_name);
+	buf_add(&out, &len, &cap, filtered, fl);
+	free(filtered);
+	if (!transit) {
+		if (article_header_get(&p->a, "Message-ID") == NULL)
+			buf_printf(&out, &len, &cap, "Message-ID: %s\r\n",
+			    p->msgid);
+		if (article_header_get(&p->a, "Date") == NULL)
+			buf_printf(&out, &len, &cap, "Date: %s\r\n", date);
+		buf_printf(&out, &len, &cap, "Injection-Date: %s\r\n", date);
+		buf_printf(&out, &len, &cap, "Injection-Info: %s; "
+		    "mail-complaints-to=\"abuse@%s\"\r\n",
+		    c->srv->cf->server_name, c->srv->cf->server_name);
+		if (s->acct.role != NULL &&
+		    strcmp(s->acct.role, "doctor") == 0)
+			buf_printf(&out, &len, &cap, "X-Hearth-Verified: "
+			    "verified doctor%s%s%s\r\n",
+			    s->acct.specialty != NULL ? " (" : "",
+			    s->acct.specialty != NULL ? s->acct.specialty :
+			    "", s->acct.specialty != NULL ? ")" : "");
+	}
+	buf_add(&out, &len, &cap, "\r\n", 2);
+	buf_add(&out, &len, &cap, p->a.body, p->a.body_len);
+	*lenp = len;
+	return out;
+}
+
+/*
+ * Check, moderate and store the article in S->buf.  0 when stored (or
+ * the cancel done), -1 with P->why for the reply; STORE_EXISTS as 1.
+ */
+/* Does the display name of a From header claim a role ROLE lacks? */
+static int
+from_impersonates(const char *from, const char *role)
+{
+	const char	*lt, *lp, *rp;
+	char		*name;
+	int		 rc;
+
+	if (from == NULL)
+		return 0;
+	if ((lt = strchr(from, '<')) != NULL)
+		name = xstrndup(from, (size_t)(lt - from));
+	else if ((lp = strchr(from, '(')) != NULL &&
+	    (rp = strchr(lp, ')')) != NULL)
+		name = xstrndup(lp + 1, (size_t)(rp - lp - 1));
+	else
+		return 0;
+	rc = account_name_impersonates(name, role);
+	free(name);
+	return rc;
+}
+
+struct reported {
+	int		 max_level;	/* what the reporter may read */
+	int		 found;
+	int64_t		 author_id;
+	char		 subject[200];
+	char		 groups[200];
+};
+
+static int
+reported_cb(const struct news_art *a, void *arg)
+{
+	struct reported	*r = arg;
+	const char	*tab;
+
+	/* An article the reporter may not read is not there for them. */
+	if (a->level > r->max_level)
+		return 0;
+	r->found = 1;
+	r->author_id = a->author_id;
+	/* The overview starts with the Subject, then a TAB. */
+	tab = strchr(a->overview, '\t');
+	snprintf(r->subject, sizeof r->subject, "%.*s", tab != NULL ?
+	    (int)(tab - a->overview) : (int)strlen(a->overview), a->overview);
+	snprintf(r->groups, sizeof r->groups, "%s", a->xref);
+	return 0;
+}
+
+/*
+ * After a member's post is stored (with its queue rows, when held or
+ * when the safety net matched): turn a follow-up in the report group
+ * into a report of the article it follows, and say what happened to
+ * the post and, on a crisis phrase, the hotline.
+ */
+static void
+after_post(struct conn *c, struct nntp_session *s, struct posting *p)
+{
+	const char	*refs, *lt, *gt;
+	char		*target, *reason;
+	struct reported	 r;
+	char		 msg[256];
+
+	/* A moderator's repost with Approved: published and closed. */
+	if (p->replace_id != 0)
+		return;
+	if (p->report) {
+		refs = article_header_get(&p->a, "References");
+		if (refs != NULL && (lt = strrchr(refs, '<')) != NULL &&
+		    (gt = strchr(lt, '>')) != NULL) {
+			target = xstrndup(lt, (size_t)(gt - lt + 1));
+			memset(&r, 0, sizeof r);
+			r.max_level = nntp_level(c, s);
+			store_news_by_msgid_as(c->srv->store, target,
+			    nntp_viewer(s), 0, reported_cb, &r);
+			reason = xstrndup(p->a.body, p->a.body_len > 400 ? 400 :
+			    p->a.body_len);
+			/* The reason, without the trailing line ends. */
+			{
+				size_t	rl = strlen(reason);
+
+				while (rl > 0 && (reason[rl - 1] == '\n' ||
+				    reason[rl - 1] == '\r' ||
+				    reason[rl - 1] == ' '))
+					reason[--rl] = '\0';
+			}
+			if (r.found) {
+				struct account	who;
+				char		author[64] = "";
+
+				memset(&who, 0, sizeof who);
+				if (r.author_id != 0 && store_account_by_id(
+				    c->srv->store, r.author_id, &who) ==
+				    STORE_OK) {
+					snprintf(author, sizeof author, "%s",
+					    who.name);
+					account_clear(&who);
+				}
+				modq_report(c->srv, s->acct.name, "nntp",
+				    "article", target, author[0] != '\0' ?
+				    author : NULL, r.groups, r.subject, reason,
+				    msg, sizeof msg);
+				snprintf(p->ack, sizeof p->ack, "(%s)", msg);
+			} else
+				snprintf(p->ack, sizeof p->ack, "(but the "
+				    "reported article %s was not found: reply "
+				    "to the article you want to report)",
+				    target);
+			free(reason);
+			free(target);
+		} else
+			snprintf(p->ack, sizeof p->ack, "(to report an "
+			    "article, post a follow-up to it in %s)",
+			    c->srv->cf->report_group);
+		return;
+	}
+	if (p->hold) {
+		snprintf(p->ack, sizeof p->ack, "(held for a moderator: %s; "
+		    "it appears once approved)", p->hold_reason);
+		/* Newsreaders show only "posted": the inbox says more. */
+		notice_held(c->srv, s->acct.name, "article",
+		    article_header_get(&p->a, "Newsgroups"),
+		    article_header_get(&p->a, "Subject"), p->hold_reason);
+	}
+	if ((p->v.flags & SCREEN_F_CRISIS) && p->v.hotline != NULL) {
+		p->hotline = p->v.hotline;
+		/* The hotline reaches the member's inbox and IRC clients. */
+		notice_hotline(c->srv, s->acct.name);
+	}
+}
+
+static int
+accept_article(struct conn *c, struct nntp_session *s, struct posting *p,
+    int transit)
+{
+	struct art_info		 ai;
+	struct news_post	 np;
+	struct modq_article	 it;
+	struct article		 stored;
+	struct sanction_verdict	 ban;
+	const char		*v;
+	char			*text, words[256];
+	size_t			 len;
+	int64_t			 nums[MAX_CROSSPOST];
+	int			 rc;
+
+	if (s->data_error != NULL) {
+		snprintf(p->why, sizeof p->why, "%s", s->data_error);
+		return -1;
+	}
+	if (article_parse(s->buf, s->len, &p->a, p->why, sizeof p->why) != 0)
+		return -1;
+	if (!transit &&
+	    article_validate_post(&p->a, p->why, sizeof p->why) != 0)
+		return -1;
+	if (transit && article_header_get(&p->a, "Newsgroups") == NULL) {
+		snprintf(p->why, sizeof p->why, "no Newsgroups header");
+		return -1;
+	}
+	/* Banned since signing in: nothing this account sends goes out. */
+	if (sanction_may_sign_in(c->srv, s->acct.name, NULL, &ban)) {
+		snprintf(p->why, sizeof p->why, "account %s",
+		    sanction_describe(&ban, words, sizeof words));
+		return -1;
+	}
+
+	/* The Message-ID: the poster's, ours, or the one offered. */
+	v = article_header_get(&p->a, "Message-ID");
+	if (v != NULL) {
+		if ((p->msgid = first_msgid(v)) == NULL) {
+			snprintf(p->why, sizeof p->why, "Message-ID syntax "
+			    "invalid");
+			return -1;
+		}
+	} else if (transit) {
+		snprintf(p->why, sizeof p->why, "no Message-ID header");
+		return -1;
+	} else
+		p->msgid = xstrdup(s->msgid);
+	if (transit && strcmp(p->msgid, s->msgid) != 0) {
+		snprintf(p->why, sizeof p->why, "Message-ID differs from "
+		    "the one offered");
+		return -1;
+	}
+
+	/* The inbox holds the server's notices only. */
+	if (nntp_inbox_named(c, article_header_get(&p->a, "Newsgroups"))) {
+		if (!transit && nntp_inbox_visible(c, s))
+			snprintf(p->why, sizeof p->why, "%s holds the server's "
+			    "notices to you; it takes no posts",
+			    c->srv->cf->inbox_group);
+		else
+			snprintf(p->why, sizeof p->why, "no such newsgroup "
+			    "\"%.100s\"", c->srv->cf->inbox_group);
+		return -1;
+	}
+	/* A follow-up in the queue group is a moderator's decision. */
+	if (!transit && nntp_queue_named(c, article_header_get(&p->a,
+	    "Newsgroups")))
+		return nntp_queue_post(c, s, &p->a, p->ack, sizeof p->ack,
+		    p->why, sizeof p->why);
+	if (!transit && (v = article_header_get(&p->a, "Control")) != NULL) {
+		if (strncasecmp(v, "cancel", 6) != 0 ||
+		    (v[6] != ' ' && v[6] != '\t')) {
+			snprintf(p->why, sizeof p->why, "only cancel control "
+			    "messages are accepted here");
+			return -1;
+		}
+		return do_cancel(c, s, p, v);
+	}
+	if (!transit && from_impersonates(article_header_get(&p->a, "From"),
+	    s->acct.role)) {
+		snprintf(p->why, sizeof p->why, "only verified doctors and "
+		    "the moderators may use a title or role in the From name");
+		return -1;
+	}
+	if (check_groups(c, s, p, transit) != 0 ||
+	    screen_article(c, s, p, transit) != 0)
+		return -1;
+
+	if (!transit && (v = article_header_get(&p->a, "Supersedes")) !=
+	    NULL) {
+		char	*old = first_msgid(v);
+
+		rc = old != NULL ? lookup_msgid(c, old, &ai) : STORE_NOTFOUND;
+		free(old);
+		if (rc == STORE_ERROR) {
+			snprintf(p->why, sizeof p->why, "storage error, "
+			    "please try again later");
+			return -1;
+		}
+		if (ai.found && ai.status == ART_OK) {
+			if (!may_replace(s, &ai)) {
+				snprintf(p->why, sizeof p->why, "you can only "
+				    "supersede your own articles");
+				return -1;
+			}
+			p->cancel_id = ai.id;
+		}
+	}
+
+	/* A moderator's repost with Approved: publishes a held article. */
+	if (lookup_msgid(c, p->msgid, &ai) == STORE_ERROR) {
+		snprintf(p->why, sizeof p->why, "storage error, please try "
+		    "again later");
+		return -1;
+	}
+	if (ai.found) {
+		if (!transit && ai.status == ART_HELD && !p->hold &&
+		    nntp_is_moderator(s))
+			p->replace_id = ai.id;
+		else
+			return 1;
+	}
+
+	text = build_text(c, s, p, s->buf, transit, &len);
+	if (article_parse(text, len, &stored, p->why, sizeof p->why) != 0) {
+		free(text);
+		return -1;
+	}
+	memset(&np, 0, sizeof np);
+	np.msgid = p->msgid;
+	np.text = text;
+	np.len = len;
+	np.header_len = stored.header_len;
+	np.lines = (int64_t)stored.lines;
+	np.author_id = transit ? 0 : s->acct.id;
+	np.posted = (int64_t)time(NULL);
+	np.groups = p->groups;
+	np.ngroups = p->ngroups;
+	np.hold = p->hold;
+	np.hold_reason = p->hold_reason;
+	np.replace_id = p->replace_id;
+	np.cancel_id = p->cancel_id;
+	np.actor = s->acct.name;
+	np.nums = nums;
+	/* Stored with its queue rows (held, crisis) in one transaction. */
+	memset(&it, 0, sizeof it);
+	if (!transit && p->replace_id == 0) {
+		it.author = s->acct.name;
+		it.location = article_header_get(&p->a, "Newsgroups");
+		it.excerpt = article_header_get(&p->a, "Subject");
+		it.crisis = p->v.crisis;
+		it.crisis_text = p->v.crisis_text;
+		it.crisis_len = p->v.crisis_len;
+	}
+	rc = modq_post_article(c->srv, &np, &it);
+	article_free(&stored);
+	free(text);
+	if (rc == STORE_EXISTS)
+		return 1;
+	if (rc != STORE_OK) {
+		snprintf(p->why, sizeof p->why, "storage error, please try "
+		    "again later");
+		return -1;
+	}
+	log_info("conn=%llu proto=nntp %s account=%s msgid=%s groups=%zu%s",
+	    (unsigned long long)c->id, transit ? "received" : "posted",
+	    s->acct.name != NULL ? s->acct.name : "-", p->msgid, p->ngroups,
+	    p->hold ? " held" : "");
+	notify_content_changed(c->srv);
+	if (!transit)
+		after_post(c, s, p);
+	return 0;
+}
+
+/* The "." line ended the article (or SASL data, handled in nntp.c). */
+int
+nntp_post_done(struct conn *c, struct nntp_session *s)
+{
+	struct posting	p;
+	enum nntp_data	kind = s->data;
+	int		rc, gone = 0;
+
+	memset(&p, 0, sizeof p);
+	rc = accept_article(c, s, &p, kind != ND_POST);
+	switch (kind) {
+	case ND_POST:
+		if (rc == 0 && (p.ack[0] != '\0' || p.hotline != NULL)) {
+			/*
+			 * One line: the 240, what happened to the post, and
+			 * the hotline when the safety net matched.
+			 */
+			char	extra[1024];
+
+			/* The Message-ID stays the last word of the line. */
+			snprintf(extra, sizeof extra, "%s%s%s%s%s%s",
+			    p.ack, p.ack[0] != '\0' ? " " : "",
+			    p.hotline != NULL ? "You are not alone. " : "",
+			    p.hotline != NULL ? p.hotline : "",
+			    p.hotline != NULL ? " " : "",
+			    p.msgid != NULL ? p.msgid : "");
+			nntp_reply(c, NNTP_240_POSTED, extra);
+		} else if (rc == 0)
+			nntp_reply(c, NNTP_240_POSTED, p.msgid != NULL ?
+			    p.msgid : "");
+		else if (rc == 1)
+			nntp_reply(c, NNTP_441_FAILED, "an article with this "
+			    "Message-ID exists already");
+		else
+			nntp_reply(c, NNTP_441_FAILED, p.why);
+		break;
+	case ND_IHAVE:
+		if (rc == 0)
+			nntp_reply(c, NNTP_235_IHAVE_OK);
+		else if (rc == 1)
+			nntp_reply(c, NNTP_437_REJECTED, "duplicate");
+		else if (strncmp(p.why, "storage", 7) == 0)
+			nntp_reply(c, NNTP_436_LATER);
+		else
+			nntp_reply(c, NNTP_437_REJECTED, p.why);
+		break;
+	default:
+		if (rc == 0)
+			nntp_reply(c, NNTP_239_TAKETHIS, s->msgid);
+		else if (rc < 0 && strncmp(p.why, "storage", 7) == 0) {
+			/*
+			 * 439 would tell the peer never to offer it again;
+			 * a storage failure is temporary (RFC 4644 §2.5 has
+			 * no such code): close so the peer requeues.
+			 */
+			nntp_reply(c, NNTP_400_STORAGE);
+			gone = 1;
+		} else
+			nntp_reply(c, NNTP_439_REJECTED, s->msgid);
+		break;
+	}
+	if (rc < 0 && kind == ND_POST)
+		log_info("conn=%llu proto=nntp post refused account=%s "
+		    "reason=\"%s\"", (unsigned long long)c->id,
+		    s->acct.name != NULL ? s->acct.name : "-", p.why);
+	article_free(&p.a);
+	free(p.msgid);
+	nntp_data_end(c, s);
+	if (gone) {
+		conn_close(c, "storage failure during streaming");
+		return CONN_GONE;
+	}
+	return CONN_OK;
+}
+
+/* An offered message-id: 501 when malformed; 1 when we have it. */
+static int
+offered(struct conn *c, const char *msgid)
+{
+	struct art_info	ai;
+
+	if (!nntp_is_msgid(msgid))
+		return -1;
+	if (lookup_msgid(c, msgid, &ai) == STORE_ERROR)
+		return 2;
+	return ai.found ? 1 : 0;
+}
+
+int
+nntp_cmd_ihave(struct conn *c, struct nntp_session *s, int argc,
+    char **argv)
+{
+	(void)argc;
+	switch (offered(c, argv[1])) {
+	case -1:
+		nntp_reply(c, NNTP_501_MSGID);
+		return CONN_OK;
+	case 1:
+		nntp_reply(c, NNTP_435_UNWANTED);
+		return CONN_OK;
+	case 2:
+		nntp_reply(c, NNTP_436_LATER);
+		return CONN_OK;
+	}
+	snprintf(s->msgid, sizeof s->msgid, "%s", argv[1]);
+	nntp_reply(c, NNTP_335_IHAVE);
+	nntp_data_begin(c, s, ND_IHAVE);
+	return CONN_OK;
+}
+
+int
+nntp_cmd_check(struct conn *c, struct nntp_session *s, int argc,
+    char **argv)
+{
+	(void)s;
+	(void)argc;
+	switch (offered(c, argv[1])) {
+	case -1:
+		nntp_reply(c, NNTP_501_MSGID);
+		break;
+	case 1:
+		nntp_reply(c, NNTP_438_UNWANTED, argv[1]);
+		break;
+	case 2:
+		nntp_reply(c, NNTP_431_LATER, argv[1]);
+		break;
+	default:
+		nntp_reply(c, NNTP_238_CHECK, argv[1]);
+		break;
+	}
+	return CONN_OK;
+}
+
+/*
+ * TAKETHIS: the article follows at once, so it is always read; one from
+ * anyone but a peer, or one we have, is refused with 439 after it.
+ */
+int
+nntp_cmd_takethis(struct conn *c, struct nntp_session *s, int argc,
+    char **argv)
+{
+	(void)argc;
+	snprintf(s->msgid, sizeof s->msgid, "%s", argv[1]);
+	nntp_data_begin(c, s, ND_TAKETHIS);
+	if (!(s->flags & NS_PEER))
+		s->data_error = "not a peer";
+	else if (!nntp_is_msgid(argv[1]))
+		s->data_error = "invalid message-id";
+	return CONN_OK;
+}
