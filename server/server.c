@@ -28,62 +28,23 @@
 #include "modq.h"
 #include "notify.h"
 #include "nntp.h"
-#include "proto.h"
 #include "seed.h"
 #include "store.h"
 #include "tls.h"
 #include "xmalloc.h"
 
-const struct proto_ops *
-proto_ops_for(enum proto p)
+/* Which protocol serves which kind of listener. */
+static void
+register_protocols(void)
 {
-	switch (p) {
-	case PROTO_NNTP:
-	case PROTO_NNTPS:
-		return &nntp_ops;
-	case PROTO_IRC:
-	case PROTO_IRCS:
-		return &irc_ops;
-	case PROTO_ADMIN:
-	case PROTO_ADMINS:
-		return &admin_ops;
-	case PROTO_HTTP:
-	case PROTO_HTTPS:
-		return &http_ops;
-	default:
-		fatalx("no line protocol for %s", proto_name(p));
-	}
-}
-
-size_t
-proto_default_max_line(struct server *srv, enum proto p)
-{
-	switch (p) {
-	case PROTO_NNTP:
-	case PROTO_NNTPS:
-		return srv->cf->nntp_max_line;
-	case PROTO_IRC:
-	case PROTO_IRCS:
-		return srv->cf->irc_max_line;
-	case PROTO_HTTP:
-	case PROTO_HTTPS:
-		/* No lines: what one request may buffer, head and body. */
-		return HTTP_MAX_REQUEST;
-	default:
-		return ADMIN_MAX_LINE;
-	}
-}
-
-void
-proto_rate(struct server *srv, enum proto p, double *per_sec, double *burst)
-{
-	if (p == PROTO_HTTP || p == PROTO_HTTPS) {
-		*per_sec = srv->cf->http_rate_per_sec;
-		*burst = srv->cf->http_rate_burst;
-	} else {
-		*per_sec = srv->cf->rate_per_sec;
-		*burst = srv->cf->rate_burst;
-	}
+	conn_register_proto(PROTO_NNTP, &nntp_ops);
+	conn_register_proto(PROTO_NNTPS, &nntp_ops);
+	conn_register_proto(PROTO_IRC, &irc_ops);
+	conn_register_proto(PROTO_IRCS, &irc_ops);
+	conn_register_proto(PROTO_HTTP, &http_ops);
+	conn_register_proto(PROTO_HTTPS, &http_ops);
+	conn_register_proto(PROTO_ADMINS, &admin_ops);
+	conn_register_proto(PROTO_ADMIN, &admin_ops);
 }
 
 /* Something feeds or pages show has changed: drop cached copies. */
@@ -371,6 +332,7 @@ server_init(struct server *srv, struct config *cf, const char *cfile)
 	events_init(srv);
 	srv->irc = irc_server_create(srv);
 	http_init(srv);
+	register_protocols();
 
 	for (i = 0; i < cf->nlistens; i++) {
 		if (listener_open(srv, &cf->listens[i]) != 0) {

@@ -1329,6 +1329,13 @@ admin_on_line_too_long(struct conn *c)
 	return CONN_OK;
 }
 
+static size_t
+admin_max_line(struct server *srv)
+{
+	(void)srv;
+	return ADMIN_MAX_LINE;
+}
+
 const struct proto_ops admin_ops = {
 	.name = "admin",
 	.on_open = admin_on_open,
@@ -1336,4 +1343,5 @@ const struct proto_ops admin_ops = {
 	.on_line_too_long = admin_on_line_too_long,
 	.on_free = admin_on_free,
 	.on_refuse = admin_on_refuse,
+	.max_line = admin_max_line,
 };

@@ -31,8 +31,38 @@
 
 #include "conn.h"
 #include "log.h"
-#include "proto.h"
 #include "xmalloc.h"
+
+/* The protocol of each listener kind (conn_register_proto()). */
+static const struct proto_ops	*protos[PROTO_COUNT];
+
+void
+conn_register_proto(enum proto p, const struct proto_ops *ops)
+{
+	if ((unsigned)p < PROTO_COUNT)
+		protos[p] = ops;
+}
+
+static const struct proto_ops *
+proto_ops_of(enum proto p)
+{
+	if ((unsigned)p >= PROTO_COUNT || protos[p] == NULL)
+		fatalx("no protocol registered for %s", proto_name(p));
+	return protos[p];
+}
+
+/* A protocol's token bucket, or the server-wide one. */
+static void
+proto_rate(struct server *srv, const struct proto_ops *ops, double *per_sec,
+    double *burst)
+{
+	if (ops->rate != NULL) {
+		ops->rate(srv, per_sec, burst);
+		return;
+	}
+	*per_sec = srv->cf->rate_per_sec;
+	*burst = srv->cf->rate_burst;
+}
 
 /* Lines handled per read event before yielding to other clients. */
 #define LINES_PER_EVENT		16
@@ -248,17 +278,17 @@ listener_acceptcb(struct evconnlistener *evl, evutil_socket_t fd,
 	c->srv = srv;
 	c->lst = lst;
 	c->proto = lst->proto;
-	c->ops = proto_ops_for(lst->proto);
+	c->ops = proto_ops_of(lst->proto);
 	c->fd = fd;
 	c->connected = time(NULL);
 	sockaddr_ip(sa, c->ip, sizeof c->ip);
 	if (sockaddr_is_loopback(sa))
 		c->flags |= CONN_F_LOOPBACK;
-	proto_rate(srv, c->proto, &rate, &burst);
+	proto_rate(srv, c->ops, &rate, &burst);
 	c->tokens = burst;
 	evutil_gettimeofday(&c->refill, NULL);
 	c->idle_timeout = srv->cf->idle_timeout;
-	c->max_line = proto_default_max_line(srv, c->proto);
+	c->max_line = c->ops->max_line(srv);
 
 	if (proto_is_tls(lst->proto)) {
 		if ((ssl = SSL_new(srv->tls_ctx)) == NULL) {
@@ -403,7 +433,7 @@ conn_charge(struct conn *c, double cost)
 	struct timeval	now, d;
 	double		elapsed, rate, burst;
 
-	proto_rate(c->srv, c->proto, &rate, &burst);
+	proto_rate(c->srv, c->ops, &rate, &burst);
 	event_base_gettimeofday_cached(c->srv->base, &now);
 	timersub(&now, &c->refill, &d);
 	elapsed = (double)d.tv_sec + (double)d.tv_usec / 1e6;
@@ -432,7 +462,7 @@ conn_wait_tokens(struct conn *c)
 	double	deficit = 1 - c->tokens, rate, burst;
 	long	us;
 
-	proto_rate(c->srv, c->proto, &rate, &burst);
+	proto_rate(c->srv, c->ops, &rate, &burst);
 	us = (long)(deficit / rate * 1e6);
 	c->flags |= CONN_F_PAUSED;
 	conn_schedule_resume(c, us < 1000 ? 1000 : us);
@@ -469,7 +499,7 @@ conn_process_bytes(struct conn *c)
 			return;
 		if (rc == CONN_MORE) {
 			if (!(c->flags & CONN_F_FREE_LINES)) {
-				proto_rate(c->srv, c->proto, &rate, &burst);
+				proto_rate(c->srv, c->ops, &rate, &burst);
 				c->tokens += 1;
 				if (c->tokens > burst)
 					c->tokens = burst;
@@ -1023,7 +1053,7 @@ void
 conn_set_max_line(struct conn *c, size_t max)
 {
 	if (max == 0)
-		max = proto_default_max_line(c->srv, c->proto);
+		max = c->ops->max_line(c->srv);
 	c->max_line = max;
 	if (!(c->flags & CONN_F_FREED))
 		bufferevent_setwatermark(c->bev, EV_READ, 0, max + 16384);

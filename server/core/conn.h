@@ -57,7 +57,19 @@ struct proto_ops {
 	void		(*on_tls_ready)(struct conn *);
 	/* Connection refused (limits): write the protocol's goodbye. */
 	void		(*on_refuse)(struct conn *, const char *why);
+	/* The longest line (or, for a byte protocol, request) it takes. */
+	size_t		(*max_line)(struct server *);
+	/* Its token bucket: refill per second and size (NULL: the
+	 * server-wide rate_per_sec and rate_burst). */
+	void		(*rate)(struct server *, double *per_sec,
+			    double *burst);
 };
+
+/*
+ * The protocol that serves listeners of kind P (the assembly registers
+ * one per kind before listening; core names none).
+ */
+void	 conn_register_proto(enum proto p, const struct proto_ops *);
 
 #define CONN_F_CLOSING		0x01	/* flush then free */
 #define CONN_F_FREED		0x02	/* freed, awaiting deferred free */

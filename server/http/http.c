@@ -2185,6 +2185,21 @@ http_on_free(struct conn *c)
 	c->pstate = NULL;
 }
 
+/* No lines: what one request may buffer, head and body. */
+static size_t
+http_max_line(struct server *srv)
+{
+	(void)srv;
+	return HTTP_MAX_REQUEST;
+}
+
+static void
+http_rate(struct server *srv, double *per_sec, double *burst)
+{
+	*per_sec = srv->cf->http_rate_per_sec;
+	*burst = srv->cf->http_rate_burst;
+}
+
 const struct proto_ops http_ops = {
 	.name = "http",
 	.on_open = http_on_open,
@@ -2193,6 +2208,8 @@ const struct proto_ops http_ops = {
 	.on_idle = http_on_idle,
 	.on_refuse = http_on_refuse,
 	.on_free = http_on_free,
+	.max_line = http_max_line,
+	.rate = http_rate,
 };
 
 void

@@ -1476,6 +1476,12 @@ irc_server_free(struct irc_server *is)
 	free(is);
 }
 
+static size_t
+irc_max_line(struct server *srv)
+{
+	return srv->cf->irc_max_line;
+}
+
 const struct proto_ops irc_ops = {
 	.name = "irc",
 	.on_open = irc_on_open,
@@ -1486,4 +1492,5 @@ const struct proto_ops irc_ops = {
 	.on_shutdown = irc_on_shutdown,
 	.on_refuse = irc_on_refuse,
 	.on_free = irc_on_free,
+	.max_line = irc_max_line,
 };

@@ -919,6 +919,12 @@ nntp_on_free(struct conn *c)
 	c->pstate = NULL;
 }
 
+static size_t
+nntp_max_line(struct server *srv)
+{
+	return srv->cf->nntp_max_line;
+}
+
 const struct proto_ops nntp_ops = {
 	.name = "nntp",
 	.on_open = nntp_on_open,
@@ -929,4 +935,5 @@ const struct proto_ops nntp_ops = {
 	.on_shutdown = nntp_on_shutdown,
 	.on_refuse = nntp_on_refuse,
 	.on_free = nntp_on_free,
+	.max_line = nntp_max_line,
 };
