@@ -328,7 +328,6 @@ server_init(struct server *srv, struct config *cf, const char *cfile)
 		return -1;
 	}
 	notify_subscribe(NOTIFY_CONTENT_CHANGED, content_changed, NULL);
-	nntp_mod_init(srv);
 	events_init(srv);
 	srv->irc = irc_server_create(srv);
 	http_init(srv);

@@ -250,65 +250,6 @@ on_event(struct server *srv, struct notify_msg *m, void *arg)
 
 
 /*
- * Hide or show again a chat message (kept in the database either way);
- * approving a held one publishes it in the history.  Only the store is
- * written here, inside the moderation engine's transaction: chat_done()
- * shows the result once it is committed.
- */
-static int
-chat_apply(struct server *srv, const char *ref, const char *action,
-    const char *actor, const char *reason, char *msg, size_t msglen)
-{
-	struct chat_msg	m;
-	int64_t		ms;
-	int		hide, rc;
-
-	(void)actor;
-	(void)reason;
-	if (strcmp(action, "hide") == 0 || strcmp(action, "reject") == 0)
-		hide = 1;
-	else if (strcmp(action, "unhide") == 0 ||
-	    strcmp(action, "approve") == 0)
-		hide = 0;
-	else {
-		snprintf(msg, msglen, "Chat messages cannot be %s", action);
-		return -1;
-	}
-	memset(&m, 0, sizeof m);
-	if (store_chat_get(srv->store, ref, &m) != STORE_OK) {
-		snprintf(msg, msglen, "No chat message %s", ref);
-		return -1;
-	}
-	chat_msg_clear(&m);
-	if (strcmp(action, "approve") == 0) {
-		/* A held message: the room hears it now, history keeps it. */
-		irc_time_now(NULL, 0, &ms);
-		rc = store_chat_publish(srv->store, ref, ms);
-		if (rc != STORE_OK) {
-			snprintf(msg, msglen, rc == STORE_NOTFOUND ? "Chat "
-			    "message %s is not waiting for approval" :
-			    "Database error", ref);
-			return -1;
-		}
-		return 0;
-	}
-	rc = store_chat_hide(srv->store, ref, hide);
-	/* Rejecting a held message: it stays hidden, as it was. */
-	if (rc == STORE_NOTFOUND && strcmp(action, "reject") == 0)
-		rc = STORE_OK;
-	if (rc == STORE_NOTFOUND) {
-		snprintf(msg, msglen, "Chat message %s is already %s", ref,
-		    hide ? "hidden" : "visible");
-		return -1;
-	}
-	if (rc != STORE_OK) {
-		snprintf(msg, msglen, "Database error");
-		return -1;
-	}
-	return 0;
-}
-
-/*
  * A decision on chat message REF is committed: an approved one goes to
  * its room as sent (at the time it was published); clients that
  * understand redaction drop a hidden one from their view.
@@ -354,7 +295,6 @@ chat_done(struct server *srv, const char *ref, const char *action,
 	chat_msg_clear(&m);
 }
 
-static const struct modq_ops chat_ops = { "chat", chat_apply, chat_done };
 
 /* The crisis hotline, privately, when the safety net matched. */
 static void
@@ -1278,14 +1218,27 @@ signup_decided(struct server *srv, const char *name, int approved,
 		strmap_foreach(mod_is->nicks, signup_one, &sc);
 }
 
+/* A committed decision (notify.h): what the rooms and applicants see. */
+static void
+entry_decided(struct server *srv, struct notify_msg *m, void *arg)
+{
+	(void)arg;
+	if (m->item_type == NULL || m->item_ref == NULL || m->action == NULL)
+		return;
+	if (strcmp(m->item_type, "chat") == 0)
+		chat_done(srv, m->item_ref, m->action, m->reason);
+	else if (strcmp(m->item_type, "account") == 0)
+		signup_decided(srv, m->item_ref, strcmp(m->action,
+		    "approve") == 0, m->reason);
+}
+
 void
 irc_mod_init(struct irc_server *is)
 {
 	mod_is = is;
-	modq_register(&chat_ops);
 	notify_subscribe(NOTIFY_MOD_ALERT, alert, NULL);
 	notify_subscribe(NOTIFY_MEMBER_NOTICE, member_notice, NULL);
-	modq_set_account_hook(signup_decided);
+	notify_subscribe(NOTIFY_ENTRY_DECIDED, entry_decided, NULL);
 	notify_subscribe(NOTIFY_EVENT, on_event, NULL);
 	notify_subscribe(NOTIFY_ACCOUNT_CHANGED, irc_account_changed, NULL);
 	notify_subscribe(NOTIFY_SANCTION_ADDED, sanction_added, NULL);

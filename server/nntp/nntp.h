@@ -10,7 +10,5 @@
 
 extern const struct proto_ops nntp_ops;
 
-/* Register the article hooks with the moderation engine. */
-void	nntp_mod_init(struct server *);
 
 #endif

@@ -11,6 +11,7 @@
 #include <event2/event.h>
 
 #include "irc-casemap.h"
+#include "items.h"
 #include "log.h"
 #include "modq.h"
 #include "notice.h"
@@ -21,7 +22,6 @@
 #include "store-news.h"
 #include "xmalloc.h"
 
-#define MODQ_MAX_OPS		8
 #define EXPIRY_INTERVAL		5	/* seconds between expiry checks */
 #define EXCERPT_MAX		300
 
@@ -35,10 +35,6 @@ struct sanction {
 };
 
 struct modq_state {
-	const struct modq_ops	*ops[MODQ_MAX_OPS];
-	size_t			 nops;
-	void			(*account_hook)(struct server *,
-				    const char *, int, const char *);
 	struct safety		*safety;
 	struct sanction		*sanctions;	/* active, cached */
 	size_t			 nsanctions;
@@ -48,39 +44,6 @@ struct modq_state {
 
 /* One engine per process: hearthd has one server. */
 static struct modq_state	mq;
-
-void
-modq_register(const struct modq_ops *ops)
-{
-	size_t	i;
-
-	for (i = 0; i < mq.nops; i++) {
-		if (strcmp(mq.ops[i]->item_type, ops->item_type) == 0) {
-			mq.ops[i] = ops;
-			return;
-		}
-	}
-	if (mq.nops < MODQ_MAX_OPS)
-		mq.ops[mq.nops++] = ops;
-}
-
-void
-modq_set_account_hook(void (*fn)(struct server *, const char *, int,
-    const char *))
-{
-	mq.account_hook = fn;
-}
-
-static const struct modq_ops *
-ops_for(const char *item_type)
-{
-	size_t	i;
-
-	for (i = 0; i < mq.nops; i++)
-		if (strcmp(mq.ops[i]->item_type, item_type) == 0)
-			return mq.ops[i];
-	return NULL;
-}
 
 static void
 alert(struct server *srv, const char *fmt, ...)
@@ -422,19 +385,6 @@ account_apply(struct server *srv, const char *ref, const char *action,
 	return 0;
 }
 
-/* After the decision is committed: the applicant hears of it. */
-static void
-account_done(struct server *srv, const char *ref, const char *action,
-    const char *reason)
-{
-	if (mq.account_hook != NULL)
-		mq.account_hook(srv, ref, strcmp(action, "approve") == 0,
-		    reason);
-}
-
-static const struct modq_ops account_ops = { "account", account_apply,
-	account_done };
-
 int64_t
 modq_signup(struct server *srv, const char *name, const char *via)
 {
@@ -486,7 +436,6 @@ modq_init(struct server *srv, char *err, size_t errlen)
 		    safety_count(mq.safety), srv->cf->crisis_phrases_file);
 	} else
 		mq.safety = safety_empty();
-	modq_register(&account_ops);
 	mq.fault_hold = getenv("HEARTH_FAULT") != NULL &&
 	    strcmp(getenv("HEARTH_FAULT"), "hold") == 0;
 	if (mq.fault_hold)
@@ -508,35 +457,36 @@ modq_free(struct server *srv)
 	memset(&mq, 0, sizeof mq);
 }
 
-/* Apply ACTION to an item through its protocol's hook. */
+/* Apply ACTION to an item, in the caller's transaction. */
 static int
 apply(struct server *srv, const char *item_type, const char *ref,
     const char *action, const char *actor, const char *reason, char *msg,
     size_t msglen)
 {
-	const struct modq_ops	*ops = ops_for(item_type);
-
-	if (ops == NULL) {
-		/* Accounts and users have nothing to publish or hide. */
-		if (strcmp(item_type, "account") == 0 ||
-		    strcmp(item_type, "user") == 0)
-			return 0;
-		snprintf(msg, msglen, "Nothing can %s a %s yet", action,
-		    item_type);
-		return -1;
-	}
-	return ops->apply(srv, ref, action, actor, reason, msg, msglen);
+	if (strcmp(item_type, "account") == 0)
+		return account_apply(srv, ref, action, actor, reason, msg,
+		    msglen);
+	return items_apply(srv, item_type, ref, action, actor, msg, msglen);
 }
 
-/* After ACTION on an item is committed: its protocol's live part. */
+/*
+ * After ACTION on an item is committed: the protocols show it live
+ * (deliver an approved message, drop a hidden one, tell an applicant).
+ */
 static void
-applied(struct server *srv, const char *item_type, const char *ref,
-    const char *action, const char *reason)
+applied(struct server *srv, int64_t id, const char *item_type,
+    const char *ref, const char *action, const char *actor,
+    const char *reason)
 {
-	const struct modq_ops	*ops = ops_for(item_type);
+	struct notify_msg	m = { .kind = NOTIFY_ENTRY_DECIDED };
 
-	if (ops != NULL && ops->done != NULL)
-		ops->done(srv, ref, action, reason);
+	m.id = id;
+	m.item_type = item_type;
+	m.item_ref = ref;
+	m.action = action;
+	m.actor = actor;
+	m.reason = reason;
+	notify_publish(srv, &m);
 }
 
 int
@@ -597,7 +547,7 @@ modq_report(struct server *srv, const char *reporter, const char *via,
 			log_warnx("modq: auto-hide of %s failed: %s",
 			    item_ref, why[0] != '\0' ? why : "database error");
 		} else {
-			applied(srv, item_type, item_ref, "hide",
+			applied(srv, id, item_type, item_ref, "hide", "auto",
 			    "several reports");
 			tell_author(srv, id, item_type, item_ref, "autohide",
 			    NULL);
@@ -882,7 +832,7 @@ modq_decide(struct server *srv, int64_t id, const char *action,
 	    STORE_OK || store_commit(srv->store) != STORE_OK)
 		goto dberr;
 	if (applies)
-		applied(srv, type, ref, action, reason);
+		applied(srv, id, type, ref, action, actor, reason);
 	/*
 	 * The author hears what became of held words (approved, or refused
 	 * and why) and of words a moderator hid.
@@ -933,7 +883,7 @@ modq_item_action(struct server *srv, const char *item_type,
 		snprintf(msg, msglen, "Database error");
 		return -1;
 	}
-	applied(srv, item_type, item_ref, action, reason);
+	applied(srv, 0, item_type, item_ref, action, actor, reason);
 	if (strcmp(action, "hide") == 0)
 		tell_author(srv, 0, item_type, item_ref, "hide", reason);
 	snprintf(msg, msglen, "%s %s %s", item_type, item_ref,

@@ -20,24 +20,12 @@
 
 #include "hearth.h"
 
-/* How a protocol applies a decision to an item type it owns. */
-struct modq_ops {
-	const char	*item_type;	/* "article", "chat", "account" */
-	/* ACTION: approve, reject, hide, unhide.  0, or -1 with MSG. */
-	int		(*apply)(struct server *, const char *ref,
-			    const char *action, const char *actor,
-			    const char *reason, char *msg, size_t msglen);
-	/*
-	 * Optional: called once the transaction that APPLY wrote into
-	 * is committed, for what people see live (deliver the approved
-	 * message, drop the hidden one from clients' views).  APPLY
-	 * must only write to the store.
-	 */
-	void		(*done)(struct server *, const char *ref,
-			    const char *action, const char *reason);
-};
-
-void	 modq_register(const struct modq_ops *);
+/*
+ * Decisions are applied to stored items by items.c inside the deciding
+ * transaction; once it is committed, modq announces NOTIFY_ENTRY_DECIDED
+ * (ITEM_TYPE, ITEM_REF, ACTION, REASON, ACTOR; ID the queue entry or 0)
+ * and each protocol shows the result live.
+ */
 
 int	 modq_init(struct server *, char *err, size_t errlen);
 void	 modq_free(struct server *);
@@ -150,8 +138,6 @@ int	 modq_note(struct server *, const char *account, const char *actor,
  * each decision (APPROVED 1 or 0, REASON may be NULL).
  */
 int64_t	 modq_signup(struct server *, const char *name, const char *via);
-void	 modq_set_account_hook(void (*)(struct server *, const char *name,
-	    int approved, const char *reason));
 /* The server itself flags an item for review (actor "system"). */
 int64_t	 modq_flag(struct server *, const char *item_type,
 	    const char *item_ref, const char *author, const char *location,

@@ -25,8 +25,10 @@ enum notify_kind {
 	NOTIFY_SANCTION_ADDED,
 	/* A sanction was lifted or expired; same fields. */
 	NOTIFY_SANCTION_LIFTED,
-	/* A queue entry was decided: ID, ITEM_TYPE, ITEM_REF, ACTION
-	 * ("approve", "reject", "dismiss", "hide"), ACTOR, REASON. */
+	/* A decision changed an item and is committed: ID (the queue
+	 * entry, or 0 for a direct hide/unhide), ITEM_TYPE ("article",
+	 * "chat", "account"), ITEM_REF, ACTION ("approve", "reject",
+	 * "hide", "unhide"), ACTOR, REASON. */
 	NOTIFY_ENTRY_DECIDED,
 	/* Something to tell about a scheduled event.  ACTION says what:
 	 * "say" (a line in ROOM: TEXT), "topic" (ROOM's topic becomes
