@@ -326,7 +326,7 @@ cmd_account_role(struct conn *c, int argc, char **argv)
 		reply(c, "401 Only doctors have a specialty");
 		return CONN_OK;
 	}
-	rc = store_account_set_role(c->srv->store, argv[2], argv[3], spec);
+	rc = account_set_role(c->srv, actor_of(c), argv[2], argv[3], spec);
 	if (rc == STORE_NOTFOUND) {
 		reply(c, "404 No such account: %s", argv[2]);
 		return CONN_OK;
@@ -334,14 +334,6 @@ cmd_account_role(struct conn *c, int argc, char **argv)
 	if (rc != STORE_OK) {
 		reply(c, "500 Database error");
 		return CONN_OK;
-	}
-	store_audit(c->srv->store, actor_of(c), "account.role", argv[2], argv[3]);
-	{
-		struct notify_msg	m = { .kind = NOTIFY_ACCOUNT_CHANGED };
-
-		m.account = argv[2];
-		m.actor = actor_of(c);
-		notify_publish(c->srv, &m);
 	}
 	reply(c, "200 %s now has role %s", argv[2], argv[3]);
 	return CONN_OK;

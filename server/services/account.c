@@ -13,6 +13,7 @@
 
 #include "account.h"
 #include "hearth.h"
+#include "notify.h"
 #include "modq.h"
 #include "xmalloc.h"
 
@@ -308,4 +309,29 @@ account_register(struct server *srv, const char *name, const char *pwhash,
 		return rc == STORE_EXISTS ? STORE_EXISTS : STORE_ERROR;
 	return store_account_get(st, name, a, NULL) == STORE_OK ? STORE_OK :
 	    STORE_ERROR;
+}
+
+int
+account_set_role(struct server *srv, const char *actor, const char *name,
+    const char *role, const char *specialty)
+{
+	struct store		*st = srv->store;
+	struct notify_msg	 m = { .kind = NOTIFY_ACCOUNT_CHANGED };
+	int			 rc;
+
+	if (store_begin(st) != STORE_OK)
+		return STORE_ERROR;
+	rc = store_account_set_role(st, name, role, specialty);
+	if (rc == STORE_OK)
+		rc = store_audit(st, actor, "account.role", name, role);
+	if (rc != STORE_OK) {
+		store_rollback(st);
+		return rc;
+	}
+	if (store_commit(st) != STORE_OK)
+		return STORE_ERROR;
+	m.account = name;
+	m.actor = actor;
+	notify_publish(srv, &m);
+	return STORE_OK;
 }

@@ -17,7 +17,7 @@ struct notify_sub {
 static struct notify_sub	*subs[NOTIFY_KIND_COUNT];
 
 static const char *const kind_names[NOTIFY_KIND_COUNT] = {
-	"account-changed", "sanction-added", "sanction-lifted",
+	"account-changed", "sanction-added",
 	"entry-decided", "event", "content-changed", "member-notice",
 	"mod-alert",
 };

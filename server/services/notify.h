@@ -23,8 +23,6 @@ enum notify_kind {
 	 * or mask), SCOPE ("" or NULL: everywhere), REASON, UNTIL (0: no
 	 * expiry), ACTOR. */
 	NOTIFY_SANCTION_ADDED,
-	/* A sanction was lifted or expired; same fields. */
-	NOTIFY_SANCTION_LIFTED,
 	/* A decision changed an item and is committed: ID (the queue
 	 * entry, or 0 for a direct hide/unhide), ITEM_TYPE ("article",
 	 * "chat", "account"), ITEM_REF, ACTION ("approve", "reject",
