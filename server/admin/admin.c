@@ -326,7 +326,8 @@ cmd_account_role(struct conn *c, int argc, char **argv)
 		reply(c, "401 Only doctors have a specialty");
 		return CONN_OK;
 	}
-	rc = account_set_role(c->srv, actor_of(c), argv[2], argv[3], spec);
+	rc = account_set_role(c->srv, actor_of(c), "account.role", argv[2],
+	    argv[3], spec);
 	if (rc == STORE_NOTFOUND) {
 		reply(c, "404 No such account: %s", argv[2]);
 		return CONN_OK;
@@ -365,29 +366,6 @@ parse_duration(const char *s)
 	return (int)total;
 }
 
-struct room_find {
-	const char	*name;
-	int		 found;
-};
-
-static void
-room_find_cb(const struct room_info *r, void *arg)
-{
-	struct room_find	*rf = arg;
-
-	if (strcasecmp(r->name, rf->name) == 0)
-		rf->found = 1;
-}
-
-static void
-group_find_cb(const struct group_info *g, void *arg)
-{
-	struct room_find	*rf = arg;
-
-	if (strcmp(g->name, rf->name) == 0)
-		rf->found = strcmp(g->visibility, "private") == 0 ? 2 : 1;
-}
-
 /*
  * event add title=T starts=ISO duration=D room=#R [group=G]
  *     [capacity=N] [facilitator=NAME] [description=TEXT]
@@ -396,11 +374,9 @@ static int
 cmd_event_add(struct conn *c, int argc, char **argv)
 {
 	struct event_info	 ev;
-	struct room_find	 rf;
 	const char		*starts = NULL, *dur = NULL;
-	unsigned char		 rnd[12];
-	char			 uid[64];
-	int			 i;
+	char			 msg[300];
+	int			 i, code;
 
 	memset(&ev, 0, sizeof ev);
 	for (i = 2; i < argc; i++) {
@@ -460,44 +436,11 @@ cmd_event_add(struct conn *c, int argc, char **argv)
 		reply(c, "401 capacity must be a positive number");
 		return CONN_OK;
 	}
-	rf.name = ev.room;
-	rf.found = 0;
-	store_room_list(c->srv->store, room_find_cb, &rf);
-	if (!rf.found) {
-		reply(c, "404 No such room: %s", ev.room);
+	if ((code = event_create(c->srv, actor_of(c), &ev, msg,
+	    sizeof msg)) != 0) {
+		reply(c, "%d %s", code, msg);
 		return CONN_OK;
 	}
-	if (ev.group != NULL) {
-		rf.name = ev.group;
-		rf.found = 0;
-		store_group_list(c->srv->store, group_find_cb, &rf);
-		if (!rf.found) {
-			reply(c, "404 No such group: %s", ev.group);
-			return CONN_OK;
-		}
-		/* Events are public: the calendar would name the group. */
-		if (rf.found == 2) {
-			reply(c, "401 %s is private: the public events calendar "
-			    "would show its name", ev.group);
-			return CONN_OK;
-		}
-	}
-	if (RAND_bytes(rnd, sizeof rnd) != 1) {
-		reply(c, "500 No randomness for the event id");
-		return CONN_OK;
-	}
-	for (i = 0; i < (int)sizeof rnd; i++)
-		snprintf(uid + i * 2, 3, "%02x", rnd[i]);
-	snprintf(uid + sizeof rnd * 2, sizeof uid - sizeof rnd * 2, "@%s",
-	    c->srv->cf->server_name);
-	ev.uid = uid;
-	if (store_event_add(c->srv->store, &ev) != STORE_OK) {
-		reply(c, "500 Database error");
-		return CONN_OK;
-	}
-	notify_content_changed(c->srv);
-	store_audit(c->srv->store, actor_of(c), "event.add", ev.title, NULL);
-	event_announce(c->srv, &ev, 0);
 	reply(c, "200 Event %lld created", (long long)ev.id);
 	return CONN_OK;
 }
@@ -530,7 +473,8 @@ cmd_event_cancel(struct conn *c, int argc, char **argv)
 {
 	char	*end;
 	long long id;
-	int	 rc;
+	char	 msg[300];
+	int	 code;
 
 	(void)argc;
 	id = strtoll(argv[2], &end, 10);
@@ -538,24 +482,10 @@ cmd_event_cancel(struct conn *c, int argc, char **argv)
 		reply(c, "401 Event id must be a number");
 		return CONN_OK;
 	}
-	rc = store_event_cancel(c->srv->store, id);
-	if (rc == STORE_NOTFOUND) {
-		reply(c, "404 No such event, or already cancelled: %lld", id);
+	if ((code = event_cancel(c->srv, actor_of(c), id, msg,
+	    sizeof msg)) != 0) {
+		reply(c, "%d %s", code, msg);
 		return CONN_OK;
-	}
-	if (rc != STORE_OK) {
-		reply(c, "500 Database error");
-		return CONN_OK;
-	}
-	notify_content_changed(c->srv);
-	store_audit(c->srv->store, actor_of(c), "event.cancel", argv[2], NULL);
-	{
-		struct event_info	ev;
-
-		if (store_event_get(c->srv->store, id, &ev) == STORE_OK) {
-			event_announce(c->srv, &ev, 1);
-			event_info_clear(&ev);
-		}
 	}
 	reply(c, "200 Event %lld cancelled", id);
 	return CONN_OK;
@@ -799,8 +729,8 @@ cmd_verify_doctor(struct conn *c, int argc, char **argv)
 		    "oncology or neurology (letters, digits, '-')");
 		return CONN_OK;
 	}
-	rc = store_account_set_role(c->srv->store, argv[2], "doctor",
-	    argv[3]);
+	rc = account_set_role(c->srv, actor_of(c), "account.verify-doctor",
+	    argv[2], "doctor", argv[3]);
 	if (rc == STORE_NOTFOUND) {
 		reply(c, "404 No such account: %s", argv[2]);
 		return CONN_OK;
@@ -809,8 +739,6 @@ cmd_verify_doctor(struct conn *c, int argc, char **argv)
 		reply(c, "500 Database error");
 		return CONN_OK;
 	}
-	store_audit(c->srv->store, actor_of(c), "account.verify-doctor",
-	    argv[2], argv[3]);
 	reply(c, "200 %s is now a verified doctor (%s)", argv[2], argv[3]);
 	return CONN_OK;
 }

@@ -312,8 +312,9 @@ account_register(struct server *srv, const char *name, const char *pwhash,
 }
 
 int
-account_set_role(struct server *srv, const char *actor, const char *name,
-    const char *role, const char *specialty)
+account_set_role(struct server *srv, const char *actor,
+    const char *audit_action, const char *name, const char *role,
+    const char *specialty)
 {
 	struct store		*st = srv->store;
 	struct notify_msg	 m = { .kind = NOTIFY_ACCOUNT_CHANGED };
@@ -323,7 +324,9 @@ account_set_role(struct server *srv, const char *actor, const char *name,
 		return STORE_ERROR;
 	rc = store_account_set_role(st, name, role, specialty);
 	if (rc == STORE_OK)
-		rc = store_audit(st, actor, "account.role", name, role);
+		rc = store_audit(st, actor, audit_action, name,
+		    specialty != NULL && strcmp(audit_action, "account.role") !=
+		    0 ? specialty : role);
 	if (rc != STORE_OK) {
 		store_rollback(st);
 		return rc;

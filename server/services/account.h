@@ -63,11 +63,12 @@ int	 account_register(struct server *, const char *name,
 	    const char *pwhash, const char *via, struct account *a);
 /*
  * An operator gives account NAME ROLE (SPECIALTY for doctors, else
- * NULL): stored and audited in one transaction, then announced
- * (NOTIFY_ACCOUNT_CHANGED) so live sessions show it.  STORE_OK,
- * STORE_NOTFOUND or STORE_ERROR.
+ * NULL): stored and audited (as AUDIT_ACTION) in one transaction, then
+ * announced (NOTIFY_ACCOUNT_CHANGED) so live sessions show it at once.
+ * STORE_OK, STORE_NOTFOUND or STORE_ERROR.
  */
 int	 account_set_role(struct server *, const char *actor,
-	    const char *name, const char *role, const char *specialty);
+	    const char *audit_action, const char *name, const char *role,
+	    const char *specialty);
 
 #endif

@@ -4,8 +4,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <event2/event.h>
+#include <openssl/rand.h>
 
 #include "announce.h"
 #include "events.h"
@@ -162,4 +164,129 @@ events_free(struct server *srv)
 	if (ev_remind != NULL)
 		event_free(ev_remind);
 	ev_remind = NULL;
+}
+
+struct room_find {
+	const char	*name;
+	int		 found;
+};
+
+static void
+room_find_cb(const struct room_info *r, void *arg)
+{
+	struct room_find	*rf = arg;
+
+	if (strcasecmp(r->name, rf->name) == 0)
+		rf->found = 1;
+}
+
+static void
+group_find_cb(const struct group_info *g, void *arg)
+{
+	struct room_find	*rf = arg;
+
+	if (strcmp(g->name, rf->name) == 0)
+		rf->found = strcmp(g->visibility, "private") == 0 ? 2 : 1;
+}
+
+/*
+ * Create event EV as ACTOR: its room must exist, and its discussion
+ * group (if any) exist and not be private (the calendar is public).
+ * The event and its audit line are one transaction; then it is
+ * announced.  0 with EV->id and EV->uid set (UID points into static
+ * storage until the next call), or a reply code (401, 404, 500) with
+ * the reason in MSG.
+ */
+int
+event_create(struct server *srv, const char *actor, struct event_info *ev,
+    char *msg, size_t msglen)
+{
+	static char		 uid[64];
+	struct room_find	 rf;
+	unsigned char		 rnd[12];
+	size_t			 i;
+
+	rf.name = ev->room;
+	rf.found = 0;
+	store_room_list(srv->store, room_find_cb, &rf);
+	if (!rf.found) {
+		snprintf(msg, msglen, "No such room: %s", ev->room);
+		return 404;
+	}
+	if (ev->group != NULL) {
+		rf.name = ev->group;
+		rf.found = 0;
+		store_group_list(srv->store, group_find_cb, &rf);
+		if (!rf.found) {
+			snprintf(msg, msglen, "No such group: %s", ev->group);
+			return 404;
+		}
+		if (rf.found == 2) {
+			snprintf(msg, msglen, "%s is private: the public "
+			    "events calendar would show its name", ev->group);
+			return 401;
+		}
+	}
+	if (RAND_bytes(rnd, sizeof rnd) != 1) {
+		snprintf(msg, msglen, "No randomness for the event id");
+		return 500;
+	}
+	for (i = 0; i < sizeof rnd; i++)
+		snprintf(uid + i * 2, 3, "%02x", rnd[i]);
+	snprintf(uid + sizeof rnd * 2, sizeof uid - sizeof rnd * 2, "@%s",
+	    srv->cf->server_name);
+	ev->uid = uid;
+	if (store_begin(srv->store) != STORE_OK) {
+		snprintf(msg, msglen, "Database error");
+		return 500;
+	}
+	if (store_event_add(srv->store, ev) != STORE_OK ||
+	    store_audit(srv->store, actor, "event.add", ev->title, NULL) !=
+	    STORE_OK || store_commit(srv->store) != STORE_OK) {
+		store_rollback(srv->store);
+		snprintf(msg, msglen, "Database error");
+		return 500;
+	}
+	notify_content_changed(srv);
+	event_announce(srv, ev, 0);
+	return 0;
+}
+
+/*
+ * Cancel event ID as ACTOR (stored and audited together), then tell
+ * the community.  0, or a reply code (404, 500) with MSG.
+ */
+int
+event_cancel(struct server *srv, const char *actor, int64_t id, char *msg,
+    size_t msglen)
+{
+	struct event_info	ev;
+	char			idtext[32];
+	int			rc;
+
+	snprintf(idtext, sizeof idtext, "%lld", (long long)id);
+	if (store_begin(srv->store) != STORE_OK) {
+		snprintf(msg, msglen, "Database error");
+		return 500;
+	}
+	rc = store_event_cancel(srv->store, id);
+	if (rc == STORE_OK)
+		rc = store_audit(srv->store, actor, "event.cancel", idtext,
+		    NULL);
+	if (rc != STORE_OK || store_commit(srv->store) != STORE_OK) {
+		store_rollback(srv->store);
+		if (rc == STORE_NOTFOUND) {
+			snprintf(msg, msglen, "No such event, or already "
+			    "cancelled: %lld", (long long)id);
+			return 404;
+		}
+		snprintf(msg, msglen, "Database error");
+		return 500;
+	}
+	notify_content_changed(srv);
+	if (store_event_get(srv->store, id, &ev) == STORE_OK) {
+		event_announce(srv, &ev, 1);
+		event_info_clear(&ev);
+	}
+	return 0;
 }

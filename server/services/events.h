@@ -18,6 +18,15 @@ void	 events_free(struct server *);
 /* A new (CANCELLED 0) or cancelled event: tell the community. */
 void	 event_announce(struct server *, const struct event_info *,
 	    int cancelled);
+/*
+ * Create or cancel an event as ACTOR (checked, stored and audited in one
+ * transaction, then announced).  0, or a reply code (401, 404, 500)
+ * with the reason in MSG.
+ */
+int	 event_create(struct server *, const char *actor,
+	    struct event_info *, char *msg, size_t msglen);
+int	 event_cancel(struct server *, const char *actor, int64_t id,
+	    char *msg, size_t msglen);
 /* Send the reminders that are due (the timer's work; tests call it). */
 void	 events_remind(struct server *);
 

@@ -381,6 +381,22 @@ class Privacy(IrcCase):
                       b.until(" 396 ")[-1])
         self.h.hearthmod("account", "role", "plainm", "member")
 
+    def test_verify_doctor_reaches_a_live_session(self):
+        # Verifying a doctor is a role change like any other: the
+        # signed-in session gets its new cloak at once, no reconnect.
+        a = self.client("vd1", caps=("chghost",))
+        b = self.client("vd2", sasl=("plainm", "plainm-password-1"))
+        self.joined("#vdroom", a, b)
+        r = self.h.hearthmod("account", "verify-doctor", "plainm",
+                             "--specialty", "oncology")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        line = a.until(" CHGHOST ")[-1]
+        self.assertRegex(line, r"^:vd2!vd2@member/plainm CHGHOST vd2 "
+                         r"doctor/oncology/plainm$")
+        self.assertIn(" 396 vd2 doctor/oncology/plainm ",
+                      b.until(" 396 ")[-1])
+        self.h.hearthmod("account", "role", "plainm", "member")
+
     def test_moderator_is_op_everywhere(self):
         a = self.client("mu1")
         a.cmd("JOIN #newly-diagnosed-ms")
