@@ -30,6 +30,7 @@
 #include "feedtoken.h"
 #include "modcmd.h"
 #include "modexec.h"
+#include "membership.h"
 #include "modq.h"
 #include "notify.h"
 #include "sanction.h"
@@ -866,48 +867,6 @@ cmd_group_list(struct conn *c, int argc, char **argv)
 	return CONN_OK;
 }
 
-struct group_pick {
-	int	found;
-	int64_t	id;
-	int	visibility;
-};
-
-static int
-group_pick_cb(const struct news_group *g, void *arg)
-{
-	struct group_pick	*gp = arg;
-
-	gp->found = 1;
-	gp->id = g->id;
-	gp->visibility = g->visibility;
-	return 0;
-}
-
-/*
- * The private group NAME for an access-list command; -1 when a reply
- * went out (no such group, or not private).
- */
-static int
-private_group(struct conn *c, const char *name, struct group_pick *gp)
-{
-	memset(gp, 0, sizeof *gp);
-	if (store_news_group_get(c->srv->store, name, group_pick_cb, gp) ==
-	    STORE_ERROR) {
-		reply(c, "500 Database error");
-		return -1;
-	}
-	if (!gp->found) {
-		reply(c, "404 No such group: %s", name);
-		return -1;
-	}
-	if (gp->visibility != NG_PRIVATE) {
-		reply(c, "401 %s is not private: only private groups have an "
-		    "access list", name);
-		return -1;
-	}
-	return 0;
-}
-
 /*
  * group access add|remove GROUP ACCOUNT, group access list GROUP.
  * Moderators and admins read every private group without being listed.
@@ -915,22 +874,25 @@ private_group(struct conn *c, const char *name, struct group_pick *gp)
 static int
 cmd_group_access(struct conn *c, int argc, char **argv)
 {
-	struct group_pick	 gp;
-	struct account		 a;
-	struct table		 t = { c, 0, 0 };
-	const char		*op = argv[2];
-	int			 rc;
+	struct table	 t = { c, 0, 0 };
+	const char	*op = argv[2];
+	char		 msg[300];
+	int64_t		 gid;
+	int		 code;
 
 	if (strcmp(op, "list") == 0) {
 		if (argc != 4) {
 			reply(c, "400 Usage: group access list GROUP");
 			return CONN_OK;
 		}
-		if (private_group(c, argv[3], &gp) != 0)
+		if ((code = membership_private_group(c->srv, argv[3], &gid,
+		    msg, sizeof msg)) != 0) {
+			reply(c, "%d %s", code, msg);
 			return CONN_OK;
+		}
 		reply(c, "210 access list of %s (moderators and admins "
 		    "always have access)", argv[3]);
-		store_group_access_list(c->srv->store, gp.id, table_row, &t);
+		store_group_access_list(c->srv->store, gid, table_row, &t);
 		reply(c, ".");
 		return CONN_OK;
 	}
@@ -940,37 +902,9 @@ cmd_group_access(struct conn *c, int argc, char **argv)
 		    "group access list GROUP");
 		return CONN_OK;
 	}
-	if (private_group(c, argv[3], &gp) != 0)
-		return CONN_OK;
-	if (store_account_get(c->srv->store, argv[4], &a, NULL) != STORE_OK) {
-		reply(c, "404 No such account: %s", argv[4]);
-		return CONN_OK;
-	}
-	if (strcmp(op, "add") == 0)
-		rc = store_group_access_add(c->srv->store, gp.id, a.id,
-		    actor_of(c));
-	else
-		rc = store_group_access_remove(c->srv->store, gp.id, a.id);
-	if (rc == STORE_EXISTS)
-		reply(c, "200 %s is already on the access list of %s", a.name,
-		    argv[3]);
-	else if (rc == STORE_NOTFOUND)
-		reply(c, "404 %s is not on the access list of %s", a.name,
-		    argv[3]);
-	else if (rc != STORE_OK)
-		reply(c, "500 Database error");
-	else {
-		store_audit(c->srv->store, actor_of(c), strcmp(op, "add") ==
-		    0 ? "group.access.add" : "group.access.remove", a.name,
-		    argv[3]);
-		notify_content_changed(c->srv);
-		log_info("admin: group access %s group=%s account=%s", op,
-		    argv[3], a.name);
-		reply(c, "200 %s %s the access list of %s", a.name,
-		    strcmp(op, "add") == 0 ? "is now on" : "is no longer on",
-		    argv[3]);
-	}
-	account_clear(&a);
+	code = membership_access(c->srv, actor_of(c), argv[3], argv[4],
+	    strcmp(op, "add") == 0, msg, sizeof msg);
+	reply(c, "%d %s", code <= 1 ? 200 : code, msg);
 	return CONN_OK;
 }
 

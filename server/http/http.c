@@ -34,6 +34,7 @@
 #include "article.h"
 #include "auth.h"
 #include "log.h"
+#include "membership.h"
 #include "feedtoken.h"
 #include "mime-words.h"
 #include "notify.h"
@@ -1766,8 +1767,7 @@ http_auth(struct http_req *hr)
 		return -1;
 	}
 	if (rc == AUTH_OK) {
-		hr->level = (strcmp(a.role, "moderator") == 0 ||
-		    strcmp(a.role, "admin") == 0) ? 2 : 1;
+		hr->level = membership_reader_level(hr->srv, a.role);
 		hr->account_id = a.id;
 		snprintf(hr->account, sizeof hr->account, "%s", a.name);
 		account_clear(&a);
@@ -1819,8 +1819,7 @@ token_auth(struct http_req *hr, const char *tok)
 			send_text(hr, 404, "Not Found", "Not found");
 		return -1;
 	}
-	hr->level = (strcmp(a.role, "moderator") == 0 ||
-	    strcmp(a.role, "admin") == 0) ? 2 : 1;
+	hr->level = membership_reader_level(hr->srv, a.role);
 	hr->account_id = a.id;
 	snprintf(hr->account, sizeof hr->account, "%s", a.name);
 	snprintf(hr->prefix, sizeof hr->prefix, "/t/%s", buf);

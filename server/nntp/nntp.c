@@ -27,6 +27,7 @@
 #include "auth.h"
 #include "conn.h"
 #include "log.h"
+#include "membership.h"
 #include "nntp.h"
 #include "nntp-codes.h"
 #include "nntp-int.h"
@@ -156,8 +157,9 @@ int
 nntp_level(struct conn *c, struct nntp_session *s)
 {
 	if (!reads_signed_in(s))
-		return c->srv->cf->anonymous_read ? NG_PUBLIC : -1;
-	return nntp_is_moderator(s) ? NG_PRIVATE : NG_MEMBERS;
+		return membership_reader_level(c->srv, NULL);
+	return membership_reader_level(c->srv, s->acct.role != NULL ?
+	    s->acct.role : "member");
 }
 
 /* The account id group and article levels are computed for (0: none). */
@@ -179,13 +181,8 @@ int
 nntp_can_list(struct conn *c, struct nntp_session *s, const char *name,
     int level)
 {
-	if (level == NG_PUBLIC)
-		return 1;
-	if (!reads_signed_in(s))
-		return 0;
-	if (level <= NG_MEMBERS || nntp_is_moderator(s))
-		return 1;
-	return strcmp(name, c->srv->cf->report_group) == 0;
+	return membership_can_list(c->srv, reads_signed_in(s) ?
+	    nntp_level(c, s) : NG_PUBLIC, name, level);
 }
 
 int
