@@ -176,7 +176,17 @@ config_free(struct config *cf)
 	free(cf->hotline);
 	free(cf->disclaimer);
 	free(cf->nntp_peers);
+	free(cf->pidfile);
+	free(cf->log_target);
 	free(cf);
+}
+
+const char *
+config_log_target(const struct config *cf, int foreground)
+{
+	if (cf->log_target != NULL && cf->log_target[0] != '\0')
+		return cf->log_target;
+	return (cf->log_syslog || !foreground) ? "syslog" : "stderr";
 }
 
 char *
@@ -394,6 +404,8 @@ static const struct key_def keys[] = {
 	{ "irc_history", K_BOOL, O(irc_history), 0, 0 },
 	{ "private_history", K_BOOL, O(private_history), 0, 0 },
 	{ "irc_password", K_STR, O(irc_password), 0, 0 },
+	{ "pidfile", K_PATH, O(pidfile), 0, 0 },
+	{ "log", K_STR, O(log_target), 0, 0 },
 };
 #undef O
 
@@ -548,6 +560,15 @@ config_load(struct config *cf, const char *file, char *err, size_t errlen)
 	if (ferror(f)) {
 		snprintf(err, errlen, "%s: read error", file);
 		goto out;
+	}
+	if (cf->log_target != NULL && cf->log_target[0] != '\0' &&
+	    strcmp(cf->log_target, "syslog") != 0 &&
+	    strcmp(cf->log_target, "stderr") != 0) {
+		/* log = FILE: relative to the config file like other paths. */
+		char	*p = config_path(cf->base_dir, cf->log_target);
+
+		free(cf->log_target);
+		cf->log_target = p;
 	}
 	if (strcmp(cf->registration, "open") != 0 &&
 	    strcmp(cf->registration, "approval") != 0 &&
