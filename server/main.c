@@ -1,6 +1,8 @@
 /*
  * main.c -- hearthd's main(): options, then the server.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,9 +11,57 @@
 
 #include <event2/event.h>
 
+#include "checkconf.h"
 #include "hearth.h"
 #include "log.h"
 #include "xmalloc.h"
+
+/*
+ * Go to the background: fork, and let the parent exit only once the
+ * child has its own session, its pidfile written and standard streams
+ * on /dev/null, so that whoever started hearthd finds the right pid in
+ * the pidfile as soon as hearthd returns.  The pidfile's lock is held
+ * by the descriptor both share, and stays with the child.
+ */
+static int
+detach(struct server *srv)
+{
+	int	p[2], fd;
+	pid_t	pid;
+	char	c = 0;
+
+	if (pipe2(p, O_CLOEXEC) == -1)
+		return -1;
+	if ((pid = fork()) == -1)
+		return -1;
+	if (pid > 0) {
+		ssize_t	n;
+
+		close(p[1]);
+		do
+			n = read(p[0], &c, 1);
+		while (n == -1 && errno == EINTR);
+		/* No byte: the child died before it was ready. */
+		_exit(n == 1 && c == 'r' ? 0 : 1);
+	}
+	close(p[0]);
+	if (setsid() == -1)
+		return -1;
+	if ((fd = open("/dev/null", O_RDWR)) != -1) {
+		(void)dup2(fd, STDIN_FILENO);
+		(void)dup2(fd, STDOUT_FILENO);
+		(void)dup2(fd, STDERR_FILENO);
+		if (fd > STDERR_FILENO)
+			close(fd);
+	}
+	if (event_reinit(srv->base) != 0)
+		return -1;
+	server_detached(srv);
+	c = 'r';
+	(void)!write(p[1], &c, 1);
+	close(p[1]);
+	return 0;
+}
 
 static void
 usage(FILE *f)
@@ -150,6 +200,20 @@ main(int argc, char **argv)
 		return 1;
 	}
 	if (check) {
+		int	problems;
+
+		/* The in-memory store's migrations are not news. */
+		log_set_level(LOG_LEVEL_ERROR);
+		problems = server_check_config(cf, target,
+		    (cf->log_target != NULL && cf->log_target[0] != '\0') ||
+		    cf->log_syslog);
+		if (problems > 0) {
+			fprintf(stderr, "%s: %d problem%s: hearthd would not "
+			    "start\n", cfile != NULL ? cfile : "(defaults)",
+			    problems, problems == 1 ? "" : "s");
+			config_free(cf);
+			return 1;
+		}
 		printf("%s: configuration OK\n", cfile != NULL ? cfile :
 		    "(defaults)");
 		config_free(cf);
@@ -192,12 +256,11 @@ main(int argc, char **argv)
 		/* Ports are bound and errors reported: go to background. */
 		if (strcmp(target, "syslog") == 0)
 			log_init(level, 1);
-		if (daemon(1, 0) != 0 || event_reinit(srv.base) != 0) {
-			log_error("cannot daemonize");
+		if (detach(&srv) != 0) {
+			log_warn("cannot go to the background");
 			server_free(&srv);
 			return 1;
 		}
-		server_detached(&srv);
 	}
 	rc = server_run(&srv);
 	log_info("hearthd stopped");

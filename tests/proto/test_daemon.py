@@ -117,7 +117,7 @@ class Logging(unittest.TestCase):
                            timeout=30 * SCALE)
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertEqual(r.stderr, "")
-        wait_for(lambda: os.path.exists(pidfile), "pidfile")
+        # Written by the daemon before the parent returned.
         with open(pidfile) as f:
             pid = int(f.read())
         self.assertTrue(os.path.exists("/proc/%d" % pid))
