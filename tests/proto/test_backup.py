@@ -64,17 +64,18 @@ class Backup(unittest.TestCase):
     def setUp(self):
         self.h = Hearthd(extra_config=FAST,
                          protos=("nntp", "http")).start()
-        self.h.add_account("alice", PASSWORD)
+        # Cleanups run even when setUp fails half-way.
+        self.addCleanup(self.h.cleanup)
+        self.addCleanup(self.h.stop)
         self.out = tempfile.mkdtemp(prefix="hearth-backup-")
+        self.addCleanup(shutil.rmtree, self.out, True)
         self.restored = None
+        self.h.add_account("alice", PASSWORD)
 
     def tearDown(self):
-        self.h.stop()
-        self.h.cleanup()
         if self.restored is not None:
             self.restored.stop()
             self.restored.cleanup()
-        shutil.rmtree(self.out, ignore_errors=True)
 
     def feed(self, h, token):
         conn = http.client.HTTPConnection("127.0.0.1", h.port("http"),
