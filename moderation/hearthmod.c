@@ -98,6 +98,9 @@ static const struct hm_cmd hm_cmds[] = {
 	{ "account", "feed-token", 2, 3, B(O_LABEL), 0,
 	  "account feed-token NAME new [--label L] | list | revoke ID|all" },
 	{ "group", "list", 0, 0, 0, 0, "group list" },
+	{ "backup", NULL, 0, 0, 0, 0,
+	  "backup --output DIR   (a new directory: database, secret.key, tls/,\n"
+	  "                INFO, MANIFEST; over the admin socket only)" },
 	{ "group", "access", 2, 3, 0, 0,
 	  "group access add|remove GROUP ACCOUNT | list GROUP   "
 	  "(private groups)" },
@@ -727,7 +730,7 @@ main(int argc, char **argv)
 	const char	*sock = getenv("HEARTH_SOCKET"), *remote = NULL;
 	const char	*user = NULL, *ca = NULL;
 	const char	*words[MAX_WORDS + 4];
-	char		*kv[MAX_FLAGS], *pw = NULL, *line;
+	char		*kv[MAX_FLAGS], *pw = NULL, *line, *backup_dir = NULL;
 	const struct hm_cmd *cmd = NULL;
 	const struct modcmd *mod = NULL;
 	struct hm_cmd	 modrow = { NULL, NULL, 0, MAX_WORDS, 0, 0, NULL };
@@ -850,10 +853,11 @@ main(int argc, char **argv)
 		fprintf(stderr, "usage: hearthmod %s\n", cmd->usage);
 		return 2;
 	}
-	if ((strcmp(argv[0], "account") == 0 && argc > 1 &&
-	    strcmp(argv[1], "export") == 0) != (output_dir != NULL)) {
-		fprintf(stderr, "hearthmod: account export needs --output DIR "
-		    "(and only it takes one)\n");
+	if (((strcmp(argv[0], "account") == 0 && argc > 1 &&
+	    strcmp(argv[1], "export") == 0) ||
+	    strcmp(argv[0], "backup") == 0) != (output_dir != NULL)) {
+		fprintf(stderr, "hearthmod: account export and backup need "
+		    "--output DIR (and only they take one)\n");
 		return 2;
 	}
 	if (remote != NULL && user == NULL) {
@@ -867,6 +871,23 @@ main(int argc, char **argv)
 		words[nw++] = cmd->sub;
 	for (i = 0; i < (size_t)nargs; i++)
 		words[nw++] = argv[skip + i];
+	if (strcmp(cmd->name, "backup") == 0) {
+		/* hearthd writes it: give it an absolute path. */
+		if (output_dir[0] == '/')
+			backup_dir = xstrdup(output_dir);
+		else {
+			char	cwd[4096];
+
+			if (getcwd(cwd, sizeof cwd) == NULL) {
+				fprintf(stderr, "hearthmod: getcwd: %s\n",
+				    strerror(errno));
+				return 1;
+			}
+			xasprintf(&backup_dir, "%s/%s", cwd, output_dir);
+		}
+		words[nw++] = backup_dir;
+		output_dir = NULL;	/* the reply is one line */
+	}
 	if (cmd->password) {
 		if ((pw = read_password("New password", 1)) == NULL)
 			return 1;
@@ -927,5 +948,6 @@ out:
 	for (i = 0; i < (size_t)nflags; i++)
 		free(kv[i]);
 	free(pw);
+	free(backup_dir);
 	return rc;
 }

@@ -28,6 +28,7 @@
 #include "modq.h"
 #include "notify.h"
 #include "nntp.h"
+#include "pidfile.h"
 #include "seed.h"
 #include "store.h"
 #include "tls.h"
@@ -203,6 +204,9 @@ drop_privileges(struct server *srv)
 		free(p);
 	}
 	chown_state(srv, srv->cf->admin_socket, pw->pw_uid, pw->pw_gid);
+	if (srv->pidfile != NULL && chown(srv->pidfile, pw->pw_uid,
+	    pw->pw_gid) == -1)
+		log_warn("chown %s", srv->pidfile);
 	if (initgroups(pw->pw_name, pw->pw_gid) == -1 ||
 	    setgid(pw->pw_gid) == -1 || setuid(pw->pw_uid) == -1) {
 		log_warn("cannot drop privileges to %s", pw->pw_name);
@@ -242,6 +246,47 @@ server_commit(void *arg)
 	irc_batch_done(srv, ok);
 }
 
+/*
+ * Become the one hearthd of the state directory before touching
+ * anything in it: lock the pidfile (naming a live owner's pid when it
+ * is taken) and the directory itself, then write our pid.  A second
+ * hearthd stops here and, since srv->pidfile stays NULL, removes
+ * nothing of the first's on its way out.
+ */
+static int
+server_lock_state(struct server *srv)
+{
+	char	 err[512], *path;
+	int	 fd, dfd;
+
+	path = srv->cf->pidfile != NULL ? xstrdup(srv->cf->pidfile) :
+	    server_state_path(srv, "hearthd.pid");
+	if ((fd = pidfile_lock(path, err, sizeof err)) == -1) {
+		log_error("%s", err);
+		free(path);
+		return -1;
+	}
+	if ((dfd = statedir_lock(srv->state_dir, err, sizeof err)) == -1) {
+		log_error("%s", err);
+		close(fd);
+		free(path);
+		return -1;
+	}
+	if (pidfile_write(fd) != 0)
+		log_warn("cannot write %s", path);
+	srv->pidfile = path;
+	srv->pidfile_fd = fd;
+	srv->state_lock_fd = dfd;
+	return 0;
+}
+
+/* After daemon(): the pidfile gets the pid that will keep running. */
+void
+server_detached(struct server *srv)
+{
+	if (srv->pidfile != NULL && pidfile_write(srv->pidfile_fd) != 0)
+		log_warn("cannot write %s", srv->pidfile);
+}
 
 int
 server_init(struct server *srv, struct config *cf, const char *cfile)
@@ -270,10 +315,13 @@ server_init(struct server *srv, struct config *cf, const char *cfile)
 	umask(0077);
 
 	srv->state_dir = xstrdup(cf->state_dir);
+	srv->pidfile_fd = srv->state_lock_fd = -1;
 	if (mkdir_p(srv->state_dir, 0700) != 0) {
 		log_warn("cannot create state directory %s", srv->state_dir);
 		return -1;
 	}
+	if (server_lock_state(srv) != 0)
+		return -1;
 	/* It holds health data and keys: nobody else may look inside. */
 	if (chmod(srv->state_dir, 0700) != 0)
 		log_warn("chmod 0700 %s", srv->state_dir);
@@ -384,6 +432,12 @@ server_reload(struct server *srv)
 		return -1;
 	}
 	/* What cannot change without a restart is carried over. */
+	free(ncf->pidfile);
+	ncf->pidfile = srv->cf->pidfile != NULL ?
+	    xstrdup(srv->cf->pidfile) : NULL;
+	free(ncf->log_target);
+	ncf->log_target = srv->cf->log_target != NULL ?
+	    xstrdup(srv->cf->log_target) : NULL;
 	free(ncf->state_dir);
 	ncf->state_dir = xstrdup(srv->cf->state_dir);
 	free(ncf->database);
@@ -403,6 +457,7 @@ server_reload(struct server *srv)
 	SSL_CTX_free(srv->tls_ctx);
 	srv->tls_ctx = ctx;
 	log_set_level((enum log_level)ncf->log_level);
+	log_reopen();
 	account_set_cost(ncf->scrypt_log2n);
 	irc_config_changed(srv, old);
 	config_free(old);
@@ -446,7 +501,8 @@ server_free(struct server *srv)
 	conn_free_all(srv);
 	http_free(srv);
 	listeners_close(srv);
-	if (srv->cf != NULL && srv->state_dir != NULL) {
+	/* Only the owner of the state directory removes its socket. */
+	if (srv->cf != NULL && srv->state_dir != NULL && srv->pidfile != NULL) {
 		p = server_state_path(srv, srv->cf->admin_socket);
 		unlink(p);
 		free(p);
@@ -471,6 +527,11 @@ server_free(struct server *srv)
 	ip_table_free(srv->ips);
 	account_cleanup();
 	notify_reset();
+	if (srv->pidfile != NULL) {
+		pidfile_release(srv->pidfile, srv->pidfile_fd);
+		close(srv->state_lock_fd);
+		free(srv->pidfile);
+	}
 	free(srv->state_dir);
 	free(srv->config_file);
 	config_free(srv->cf);

@@ -24,6 +24,7 @@
 #include "admin-protocol.h"
 #include "erase.h"
 #include "events.h"
+#include "backup.h"
 #include "export.h"
 #include "feed.h"
 #include "log.h"
@@ -795,6 +796,33 @@ cmd_export(struct conn *c, int argc, char **argv)
 	return CONN_OK;
 }
 
+/*
+ * backup DIR: a consistent copy of the running server's state into the
+ * new directory DIR (backup.h).  Only on the Unix socket: DIR is a path
+ * on this machine, written by hearthd's user.
+ */
+static int
+cmd_backup(struct conn *c, int argc, char **argv)
+{
+	char	err[1024];
+	int	n;
+
+	(void)argc;
+	if (c->proto != PROTO_ADMIN) {
+		reply(c, "502 backup is only taken over the admin socket");
+		return CONN_OK;
+	}
+	if ((n = backup_write(c->srv, argv[1], err, sizeof err)) < 0) {
+		log_warnx("backup to %s failed: %s", argv[1], err);
+		reply(c, "500 backup failed: %s", err);
+		return CONN_OK;
+	}
+	store_audit(c->srv->store, actor_of(c), "backup", argv[1], NULL);
+	reply(c, "200 backup of %d files written to %s (check it with "
+	    "sha256sum -c MANIFEST there)", n, argv[1]);
+	return CONN_OK;
+}
+
 /* account erase NAME [mode=remove|pseudonymize] */
 static int
 cmd_erase(struct conn *c, int argc, char **argv)
@@ -1044,6 +1072,7 @@ static const struct admin_cmd admin_cmds[] = {
 	{ "auth", NULL, cmd_auth, 3, 3, PRIV_ANY, "auth NAME PASSWORD" },
 	{ "quit", NULL, cmd_quit, 1, 1, PRIV_ANY, "quit" },
 	{ "status", NULL, cmd_status, 1, 1, PRIV_MOD, "status" },
+	{ "backup", NULL, cmd_backup, 2, 2, PRIV_ADMIN, "backup DIR" },
 	{ "account", "add", cmd_account_add, 4, 5, PRIV_ADMIN,
 	  "account add NAME PASSWORD [ROLE]" },
 	{ "account", "list", cmd_account_list, 2, 2, PRIV_MOD,

@@ -44,6 +44,8 @@ proto_from_name(const char *s, enum proto *out)
 	return -1;
 }
 
+static size_t	config_nkeys(void);
+
 /* The quick-start defaults of DESIGN.md: every listener on loopback. */
 static const char *const default_listens[] = {
 	"nntp=127.0.0.1:1119", "nntps=127.0.0.1:1563",
@@ -64,6 +66,7 @@ config_default(void)
 	size_t		 i;
 
 	cf = xcalloc(1, sizeof *cf);
+	cf->key_lines = xcalloc(config_nkeys(), sizeof *cf->key_lines);
 	cf->base_dir = xstrdup(".");
 	cf->state_dir = xstrdup("var");
 	cf->database = xstrdup("hearth.db");
@@ -176,7 +179,18 @@ config_free(struct config *cf)
 	free(cf->hotline);
 	free(cf->disclaimer);
 	free(cf->nntp_peers);
+	free(cf->pidfile);
+	free(cf->log_target);
+	free(cf->key_lines);
 	free(cf);
+}
+
+const char *
+config_log_target(const struct config *cf, int foreground)
+{
+	if (cf->log_target != NULL && cf->log_target[0] != '\0')
+		return cf->log_target;
+	return (cf->log_syslog || !foreground) ? "syslog" : "stderr";
 }
 
 char *
@@ -252,6 +266,7 @@ config_parse_listen(const char *spec, struct listen_spec *ls, char *err,
 	xasprintf(&port, "%ld", v);
 	ls->addr = addr;
 	ls->port = port;
+	ls->line = 0;
 	return 0;
 }
 
@@ -394,8 +409,36 @@ static const struct key_def keys[] = {
 	{ "irc_history", K_BOOL, O(irc_history), 0, 0 },
 	{ "private_history", K_BOOL, O(private_history), 0, 0 },
 	{ "irc_password", K_STR, O(irc_password), 0, 0 },
+	{ "pidfile", K_PATH, O(pidfile), 0, 0 },
+	{ "log", K_STR, O(log_target), 0, 0 },
 };
 #undef O
+
+static size_t
+config_nkeys(void)
+{
+	return sizeof keys / sizeof keys[0];
+}
+
+int
+config_key_line(const struct config *cf, const char *key)
+{
+	size_t	i;
+
+	for (i = 0; i < config_nkeys(); i++)
+		if (strcmp(keys[i].name, key) == 0)
+			return cf->key_lines[i];
+	return 0;
+}
+
+void
+config_key_names(void (*fn)(const char *, void *), void *arg)
+{
+	size_t	i;
+
+	for (i = 0; i < config_nkeys(); i++)
+		fn(keys[i].name, arg);
+}
 
 static int
 apply_key(struct config *cf, const struct key_def *k, const char *v,
@@ -544,16 +587,29 @@ config_load(struct config *cf, const char *file, char *err, size_t errlen)
 			snprintf(err, errlen, "%s:%d: %s", file, lineno, why);
 			goto out;
 		}
+		cf->key_lines[i] = lineno;
+		if (keys[i].type == K_LISTEN)
+			cf->listens[cf->nlistens - 1].line = lineno;
 	}
 	if (ferror(f)) {
 		snprintf(err, errlen, "%s: read error", file);
 		goto out;
 	}
+	if (cf->log_target != NULL && cf->log_target[0] != '\0' &&
+	    strcmp(cf->log_target, "syslog") != 0 &&
+	    strcmp(cf->log_target, "stderr") != 0) {
+		/* log = FILE: relative to the config file like other paths. */
+		char	*p = config_path(cf->base_dir, cf->log_target);
+
+		free(cf->log_target);
+		cf->log_target = p;
+	}
 	if (strcmp(cf->registration, "open") != 0 &&
 	    strcmp(cf->registration, "approval") != 0 &&
 	    strcmp(cf->registration, "closed") != 0) {
-		snprintf(err, errlen, "%s: registration must be open, "
-		    "approval or closed", file);
+		snprintf(err, errlen, "%s:%d: registration must be open, "
+		    "approval or closed", file,
+		    config_key_line(cf, "registration"));
 		goto out;
 	}
 	rc = 0;

@@ -31,6 +31,7 @@ struct listen_spec {
 	enum proto	 proto;
 	char		*addr;		/* numeric address or host name */
 	char		*port;		/* numeric, "0" for any */
+	int		 line;		/* in the config file, 0: not there */
 };
 
 struct config {
@@ -113,6 +114,13 @@ struct config {
 	int			 irc_history;		/* store channel lines */
 	int			 private_history;	/* store private messages */
 	char			*irc_password;		/* PASS needed, or NULL */
+
+	/* Daemon habits (issue 19). */
+	char			*pidfile;	/* NULL: STATE_DIR/hearthd.pid */
+	char			*log_target;	/* "syslog", "stderr", a file
+						   path, or NULL: see
+						   config_log_target() */
+	int			*key_lines;	/* per key: last line set */
 };
 
 struct config	*config_default(void);
@@ -130,6 +138,16 @@ int		 config_add_listen(struct config *, const char *spec, char *err,
 void		 config_clear_listens(struct config *);
 /* Resolve P against BASE when relative; returns an xmalloc'd string. */
 char		*config_path(const char *base, const char *p);
+/*
+ * Where log lines go: "syslog", "stderr" or a file path.  Without a
+ * "log" line: syslog when log_syslog is set or when detached, else
+ * stderr (hearthd's behaviour before the key existed).
+ */
+/* The config file line that last set KEY, or 0. */
+int		 config_key_line(const struct config *, const char *key);
+/* Call FN for every key name of the table (the man page test uses it). */
+void		 config_key_names(void (*fn)(const char *, void *), void *);
+const char	*config_log_target(const struct config *, int foreground);
 const char	*proto_name(enum proto);
 int		 proto_is_tls(enum proto);
 int		 proto_from_name(const char *, enum proto *);

@@ -58,6 +58,15 @@ struct server {
 	/* Bumped on every change that feeds and pages show. */
 	uint64_t		 content_version;
 
+	/*
+	 * The locks that make us the one hearthd of this state directory
+	 * (pidfile.h); pidfile is NULL until both are held, and nothing
+	 * in the state directory is removed at exit without them.
+	 */
+	char			*pidfile;
+	int			 pidfile_fd;
+	int			 state_lock_fd;
+
 	/* Command-line overrides, reapplied on reload. */
 	char			**override_listens;
 	size_t			 noverride_listens;
@@ -70,6 +79,7 @@ int	 server_run(struct server *);
 void	 server_shutdown(struct server *);
 void	 server_free(struct server *);
 int	 server_reload(struct server *);
+void	 server_detached(struct server *);
 
 /* A path under the state directory (xmalloc'd). */
 static inline char *

@@ -1,5 +1,5 @@
 /*
- * log.h -- leveled logging to stderr or syslog.
+ * log.h -- leveled logging to stderr, a file (log = FILE) or syslog.
  *
  * log_warn() appends strerror(errno); log_warnx() does not.  fatal() and
  * fatalx() are for impossible states and exit the process.  Lines carry
@@ -9,6 +9,7 @@
 #define HEARTH_LOG_H
 
 #include <stdarg.h>
+#include <stddef.h>
 
 enum log_level {
 	LOG_LEVEL_ERROR = 0,
@@ -18,6 +19,10 @@ enum log_level {
 };
 
 void	log_init(enum log_level, int use_syslog);
+int	log_init_file(enum log_level, const char *path, char *err,
+	    size_t errlen);
+void	log_reopen(void);
+int	log_syslog_reachable(void);
 void	log_set_level(enum log_level);
 int	log_level_parse(const char *, enum log_level *);
 

@@ -1629,3 +1629,59 @@ store_cert_del(struct store *st, const char *account, const char *fp)
 	sqlite3_bind_text(s, 2, fp, -1, SQLITE_STATIC);
 	return store_step_changes(st, s, "cert del");
 }
+
+/*
+ * Copy the database as of its last commit to DEST, a new file, with
+ * SQLite's online backup API.  The copy is read through a connection
+ * of its own (read-only): in WAL mode it sees one committed snapshot
+ * while writers go on, and an open group commit on the loop's
+ * connection is neither included nor disturbed.  The whole copy is one
+ * step, so it is consistent.
+ */
+int
+store_backup(struct store *st, const char *dest, char *err, size_t errlen)
+{
+	sqlite3		*src = NULL, *dst = NULL;
+	sqlite3_backup	*b;
+	int		 rc, tries;
+
+	rc = sqlite3_open_v2(st->path, &src, SQLITE_OPEN_READONLY, NULL);
+	if (rc != SQLITE_OK) {
+		snprintf(err, errlen, "%s: %s", st->path,
+		    src != NULL ? sqlite3_errmsg(src) : "cannot open");
+		goto out;
+	}
+	sqlite3_busy_timeout(src, 5000);
+	rc = sqlite3_open_v2(dest, &dst, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE | SQLITE_OPEN_EXCLUSIVE, NULL);
+	if (rc != SQLITE_OK) {
+		snprintf(err, errlen, "%s: %s", dest,
+		    dst != NULL ? sqlite3_errmsg(dst) : "cannot create");
+		goto out;
+	}
+	if ((b = sqlite3_backup_init(dst, "main", src, "main")) == NULL) {
+		snprintf(err, errlen, "backup: %s", sqlite3_errmsg(dst));
+		rc = SQLITE_ERROR;
+		goto out;
+	}
+	for (tries = 0; tries < 100; tries++) {
+		rc = sqlite3_backup_step(b, -1);
+		if (rc != SQLITE_BUSY && rc != SQLITE_LOCKED)
+			break;
+		sqlite3_sleep(50);
+	}
+	sqlite3_backup_finish(b);
+	if (rc != SQLITE_DONE) {
+		snprintf(err, errlen, "backup: %s", sqlite3_errstr(rc));
+		goto out;
+	}
+	/* A copy that stands alone: no -wal beside it. */
+	rc = sqlite3_exec(dst, "PRAGMA journal_mode = DELETE", NULL, NULL,
+	    NULL);
+	if (rc != SQLITE_OK)
+		snprintf(err, errlen, "backup: %s", sqlite3_errmsg(dst));
+out:
+	sqlite3_close(dst);
+	sqlite3_close(src);
+	return rc == SQLITE_OK || rc == SQLITE_DONE ? STORE_OK : STORE_ERROR;
+}

@@ -56,6 +56,9 @@ struct room_info {
 struct store	*store_open(const char *path, int sync_full, int max_version,
 		    char *err, size_t errlen);
 void		 store_close(struct store *);
+/* The database as of its last commit, copied to the new file DEST. */
+int		 store_backup(struct store *, const char *dest, char *err,
+		    size_t errlen);
 int		 store_schema_version(struct store *);
 int		 store_latest_version(void);
 int64_t		 store_db_size(struct store *);

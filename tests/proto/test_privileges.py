@@ -8,6 +8,7 @@ the test fails (it does not skip) when it is not run as root.
 
 import os
 import pwd
+import shutil
 import signal
 import socket
 import stat
@@ -16,8 +17,8 @@ import tempfile
 import time
 import unittest
 
-from hearth_test import (BAD_LOG_MARKERS, HEARTHD, SCALE, WRAPPER, Hearthd,
-                         LineClient)
+from hearth_test import (BAD_LOG_MARKERS, HEARTHD, SCALE, SRCDIR, WRAPPER,
+                         Hearthd, LineClient)
 
 NOBODY = pwd.getpwnam("nobody")
 
@@ -172,13 +173,25 @@ class CoreDumps(unittest.TestCase):
     def setUp(self):
         self.assertEqual(os.geteuid(), 0, "must run as root (CI does)")
         self.h = Hearthd("", protos=("nntp",))
+        # nobody may not reach the build tree (a clone in /root, as on a
+        # fresh machine): run copies of hearthd and its seed files.
+        self.bin = tempfile.mkdtemp(prefix="hearth-core-bin-")
+        os.chmod(self.bin, 0o755)
+        self.hearthd = os.path.join(self.bin, "hearthd")
+        shutil.copy(HEARTHD, self.hearthd)
+        conf = open(self.h.conf).read()
+        for f in ("groups.conf", "rooms.conf"):
+            shutil.copy(os.path.join(SRCDIR, "etc", f), self.bin)
+            conf = conf.replace("%s/etc/%s" % (SRCDIR, f),
+                                os.path.join(self.bin, f))
+        self.h.write_config(conf)
         os.chown(self.h.dir, NOBODY.pw_uid, NOBODY.pw_gid)
         os.chown(self.h.conf, NOBODY.pw_uid, NOBODY.pw_gid)
         self.cwd = tempfile.mkdtemp(prefix="hearth-core-")
         os.chmod(self.cwd, 0o777)
 
     def tearDown(self):
-        subprocess.run(["rm", "-rf", self.cwd])
+        subprocess.run(["rm", "-rf", self.cwd, self.bin])
         self.h.cleanup()
 
     def run_and_quit(self, argv, ready):
@@ -216,7 +229,7 @@ class CoreDumps(unittest.TestCase):
             os.unlink(os.path.join(self.cwd, f))
         ports = os.path.join(self.h.dir, "ports")
         core, owner, status, cores = self.run_and_quit(
-            WRAPPER + [HEARTHD, "-f", self.h.conf, "--foreground"],
+            WRAPPER + [self.hearthd, "-f", self.h.conf, "--foreground"],
             lambda: os.path.exists(ports))
         self.assertEqual(core, ["0", "0"], "RLIMIT_CORE soft and hard")
         # Not dumpable: /proc/PID files belong to root (proc(5)).
