@@ -485,17 +485,13 @@ conn_process_bytes(struct conn *c)
  * starve the others; the rest is handled on the next loop iteration.
  */
 static void
-conn_process_input(struct conn *c)
+conn_process_lines(struct conn *c)
 {
 	struct evbuffer		*in;
 	struct evbuffer_ptr	 p;
 	size_t			 eol_len, len, avail;
 	int			 n = 0;
 
-	if (c->ops->on_input != NULL) {
-		conn_process_bytes(c);
-		return;
-	}
 	while (!(c->flags & (CONN_F_CLOSING | CONN_F_FREED | CONN_F_PAUSED |
 	    CONN_F_HANDSHAKING))) {
 		in = bufferevent_get_input(c->bev);
@@ -553,6 +549,29 @@ conn_process_input(struct conn *c)
 		if (c->ops->on_line(c, line_buf, len) == CONN_GONE)
 			return;
 	}
+}
+
+/*
+ * Hand C's input to the protocol.  Never re-entered: a STARTTLS
+ * connection's TLS filter reads synchronously when its read is enabled
+ * again, and libevent enables it from inside our own evbuffer_remove()
+ * once the input fell below the high-water mark; the nested read
+ * callback would take the following lines (overwriting line_buf) before
+ * the current one is finished and its end of line drained, reordering
+ * and splitting the command stream.  The outer loop sees the new bytes
+ * on its next turn, so nothing waits.
+ */
+static void
+conn_process_input(struct conn *c)
+{
+	if (c->flags & CONN_F_READING)
+		return;
+	c->flags |= CONN_F_READING;
+	if (c->ops->on_input != NULL)
+		conn_process_bytes(c);
+	else
+		conn_process_lines(c);
+	c->flags &= ~CONN_F_READING;
 }
 
 static void
@@ -676,6 +695,8 @@ conn_destroy(struct conn *c)
 		c->stage = NULL;
 		c->flags &= ~CONN_F_HELD;
 	}
+	if (c->close_cb != NULL)
+		evbuffer_remove_cb_entry(c->close_out, c->close_cb);
 	if (c->bev != NULL)
 		bufferevent_free(c->bev);
 	if (c->ev_idle != NULL)
@@ -736,9 +757,29 @@ conn_free_later(struct conn *c)
 	event_active(c->ev_free, EV_TIMEOUT, 0);
 }
 
+/*
+ * A closing layered connection (STARTTLS, COMPRESS): the bottom
+ * (socket) buffer changed.  The filter's own write callback fires when
+ * its output moved down a layer, not when the socket took the last
+ * byte, so without this the free would wait for the flush deadline.
+ */
+static void
+conn_close_drained(struct evbuffer *buf, const struct evbuffer_cb_info *info,
+    void *arg)
+{
+	struct conn	*c = arg;
+
+	(void)buf;
+	if (info->n_deleted > 0 && (c->flags & CONN_F_CLOSING) &&
+	    !(c->flags & CONN_F_FREED) && conn_pending_output(c) == 0)
+		conn_free_later(c);
+}
+
 void
 conn_close(struct conn *c, const char *reason)
 {
+	struct bufferevent	*u;
+
 	if (c->flags & (CONN_F_CLOSING | CONN_F_FREED))
 		return;
 	log_debug("conn=%llu proto=%s closing reason=\"%s\"",
@@ -752,6 +793,14 @@ conn_close(struct conn *c, const char *reason)
 	}
 	/* What is left goes out through libevent, then the free. */
 	bufferevent_enable(c->bev, EV_WRITE);
+	if ((c->flags & CONN_F_LAYERED) && c->close_cb == NULL) {
+		for (u = c->bev; bufferevent_get_underlying(u) != NULL;
+		    u = bufferevent_get_underlying(u))
+			;
+		c->close_out = bufferevent_get_output(u);
+		c->close_cb = evbuffer_add_cb(c->close_out,
+		    conn_close_drained, c);
+	}
 	/* Give the output CLOSE_FLUSH_SECONDS to drain, then drop it. */
 	if (c->ev_idle == NULL)
 		c->ev_idle = evtimer_new(c->srv->base, idle_cb, c);

@@ -72,6 +72,7 @@ struct proto_ops {
 #define CONN_F_WBLOCKED		0x200	/* socket full: libevent writes */
 #define CONN_F_HELD		0x800	/* output held for a group commit */
 #define CONN_F_LAYERED		0x1000	/* c->bev is a filter on another */
+#define CONN_F_READING		0x2000	/* conn_process_input running */
 
 struct conn {
 	uint64_t		 id;
@@ -95,6 +96,8 @@ struct conn {
 	TAILQ_ENTRY(conn)	 entry;
 	TAILQ_ENTRY(conn)	 dirty;		/* conn.c flush list */
 	struct evbuffer		*stage;		/* output held for a commit */
+	struct evbuffer		*close_out;	/* layered: bottom output */
+	struct evbuffer_cb_entry *close_cb;	/* watches it while closing */
 };
 
 struct listener;
