@@ -74,5 +74,54 @@ class StartTLSStream(HearthTestCase):
         self.assertLess(time.monotonic() - start, 2 * SCALE)
 
 
+class IrcRefusedLines(HearthTestCase):
+    """Lines the IRC parser refuses get ERR_UNKNOWNERROR (400)."""
+    protos = ("irc",)
+
+    def sync(self, c, token):
+        c.send("PING :" + token)
+        return c.read_until(lambda l: "PONG" in l and token in l)
+
+    def refused(self, c, raw, token):
+        c.sendraw(raw + b"\r\n")
+        lines = self.sync(c, token)
+        return [l for l in lines if " 400 " in l]
+
+    def test_each_refusal_is_answered(self):
+        a = self.irc_register("alice")
+        b = self.irc_register("bob")
+        for who in (a, b):
+            who.send("JOIN #refused")
+            self.sync(who, "joined")
+        cases = [
+            (b"PRIVMSG #refused :before\0after", "PRIVMSG",
+             "NUL or a bare CR"),
+            (b"PRIVMSG #refused :bare\rcr", "PRIVMSG", "NUL or a bare CR"),
+            (b"@=nokey PRIVMSG #refused :hi", "PRIVMSG",
+             "malformed message tags"),
+            (b"@;;; PRIVMSG #refused :hi", "PRIVMSG",
+             "malformed message tags"),
+            (b"@+a=b", "*", "no command"),
+            (b":alice", "*", "no command"),
+        ]
+        for i, (raw, cmd, why) in enumerate(cases):
+            got = self.refused(a, raw, "t%d" % i)
+            self.assertEqual(len(got), 1, (raw, got))
+            self.assertIn(" 400 alice %s :Message rejected: " % cmd, got[0])
+            self.assertIn(why, got[0])
+        # None of it reached the room.
+        lines = self.sync(b, "room")
+        self.assertEqual([l for l in lines if "PRIVMSG" in l], [])
+        # A spaces-only line is ignored like an empty one.
+        self.assertEqual(self.refused(a, b"   ", "blank"), [])
+
+    def test_refusal_before_registration(self):
+        c = self.connect("irc")
+        c.sendraw(b"NICK x\0y\r\n")
+        line = c.read_until(lambda l: " 400 " in l)[-1]
+        self.assertIn(" 400 * NICK :Message rejected: it contains a NUL",
+                      line)
+
+
 if __name__ == "__main__":
     unittest.main()
