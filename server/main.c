@@ -10,6 +10,7 @@
 #include <event2/event.h>
 
 #include "hearth.h"
+#include "conn.h"
 #include "log.h"
 #include "xmalloc.h"
 
@@ -60,7 +61,7 @@ main(int argc, char **argv)
 	struct server	 srv;
 	struct config	*cf;
 	const char	*cfile = NULL, *state = NULL;
-	char		**listens = NULL, err[512];
+	char		**listens = NULL, err[1024];
 	size_t		 nlistens = 0, i;
 	int		 ch, foreground = 0, debug = 0, check = 0, rc;
 
@@ -127,14 +128,20 @@ main(int argc, char **argv)
 		free(cf->state_dir);
 		cf->state_dir = xstrdup(state);
 	}
+	if (conn_fd_budget(cf, err, sizeof err) != 0) {
+		fprintf(stderr, "hearthd: %s\n", err);
+		config_free(cf);
+		return 1;
+	}
 	if (check) {
-		printf("%s: configuration OK\n", cfile != NULL ? cfile :
-		    "(defaults)");
+		printf("%s: configuration OK (%s)\n", cfile != NULL ? cfile :
+		    "(defaults)", err);
 		config_free(cf);
 		return 0;
 	}
 	log_init(debug ? LOG_LEVEL_DEBUG : (enum log_level)cf->log_level,
 	    cf->log_syslog);
+	log_info("%s", err);
 
 	memset(&srv, 0, sizeof srv);
 	if (server_init(&srv, cf, cfile) != 0) {

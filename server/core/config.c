@@ -77,7 +77,7 @@ config_default(void)
 	    "not medical advice.");
 	cf->log_level = LOG_LEVEL_INFO;
 	cf->max_conns_per_ip = 32;
-	cf->max_conns = 20000;
+	cf->max_conns = 16384;
 	cf->idle_timeout = 600;
 	cf->output_cap = 4 * 1024 * 1024;
 	cf->rate_per_sec = 10;

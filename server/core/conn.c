@@ -9,6 +9,7 @@
  * byte protocol, the input buffer) in and bytes out; this file names none
  * of them (proto.h's registry, in server.c, hands out their ops).
  */
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -1562,4 +1563,78 @@ const char *
 listener_addr(struct listener *l)
 {
 	return l->addr;
+}
+
+/*
+ * Descriptors the server needs besides its connections: standard
+ * streams, the log, two sockets per listen line (a name may give IPv4
+ * and IPv6) and the admin socket, the database with its WAL and shared
+ * memory for the loop and again for the checkpointer thread, SQLite's
+ * temporary files, the event base (epoll, signal and notify pipes),
+ * files read on SIGHUP and exports, and a reserve so that running out
+ * is met by the accept pause, not by a failed open() elsewhere.
+ */
+#define FD_FIXED	16	/* stdio, log, event base, urandom, SIGHUP */
+#define FD_STORE	12	/* db, -wal, -shm twice; temp files */
+#define FD_RESERVE	32
+
+int
+conn_fd_overhead(const struct config *cf)
+{
+	return FD_FIXED + FD_STORE + FD_RESERVE + 2 * (int)cf->nlistens + 1;
+}
+
+/*
+ * One descriptor budget for every listener: max_connections plus what
+ * the server itself needs (conn_fd_overhead) must fit RLIMIT_NOFILE.
+ * If the soft limit is too low it is raised, up to the hard limit (or
+ * past it when privileged).  Returns 0 with what was done in MSG, or
+ * -1 with the numbers and the remedy in MSG.
+ */
+int
+conn_fd_budget(const struct config *cf, char *msg, size_t len)
+{
+	struct rlimit	rl, want;
+	rlim_t		need, soft;
+	int		over = conn_fd_overhead(cf);
+
+	need = (rlim_t)cf->max_conns + (rlim_t)over;
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0) {
+		snprintf(msg, len, "getrlimit(RLIMIT_NOFILE): %s",
+		    strerror(errno));
+		return -1;
+	}
+	soft = rl.rlim_cur;
+	if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < need) {
+		want.rlim_cur = need;
+		want.rlim_max = rl.rlim_max != RLIM_INFINITY &&
+		    rl.rlim_max < need ? need : rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &want) != 0) {
+			snprintf(msg, len, "max_connections = %d does not fit "
+			    "the descriptor limit: it needs %llu descriptors "
+			    "(%d connections + %d for %zu listen lines, the "
+			    "admin socket, the database, its WAL and "
+			    "checkpointer, the log and a reserve) but "
+			    "RLIMIT_NOFILE allows %llu (soft %llu, hard %llu); "
+			    "lower max_connections to at most %lld or raise "
+			    "the hard limit (LimitNOFILE= in hearthd.service, "
+			    "ulimit -Hn)", cf->max_conns,
+			    (unsigned long long)need, cf->max_conns, over,
+			    cf->nlistens, (unsigned long long)rl.rlim_max,
+			    (unsigned long long)rl.rlim_cur,
+			    (unsigned long long)rl.rlim_max,
+			    (long long)rl.rlim_max - over);
+			return -1;
+		}
+		snprintf(msg, len, "descriptor budget: raised RLIMIT_NOFILE "
+		    "from %llu to %llu (max_connections %d + %d for the "
+		    "server)", (unsigned long long)soft,
+		    (unsigned long long)need, cf->max_conns, over);
+		return 0;
+	}
+	snprintf(msg, len, "descriptor budget: %llu of RLIMIT_NOFILE %llu "
+	    "(max_connections %d + %d for the server)",
+	    (unsigned long long)need, (unsigned long long)soft, cf->max_conns,
+	    over);
+	return 0;
 }

@@ -165,6 +165,14 @@ void	 conn_free_all(struct server *);
 const char *conn_peer_fingerprint(struct conn *, char *buf, size_t len);
 struct ssl_st *conn_ssl(struct conn *);
 
+/*
+ * The descriptor budget: max_connections plus conn_fd_overhead() must
+ * fit RLIMIT_NOFILE, whose soft limit is raised when it can be.  0 with
+ * what was done in MSG, or -1 with the numbers and the remedy.
+ */
+int	 conn_fd_budget(const struct config *, char *msg, size_t len);
+int	 conn_fd_overhead(const struct config *);
+
 struct ip_table *ip_table_create(void);
 void	 ip_table_free(struct ip_table *);
 

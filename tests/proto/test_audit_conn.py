@@ -123,5 +123,118 @@ class IrcRefusedLines(HearthTestCase):
                       line)
 
 
+def nofile(soft, hard):
+    """A preexec_fn that sets the child's RLIMIT_NOFILE."""
+    return lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+
+
+class DescriptorBudget(unittest.TestCase):
+    """max_connections plus the server's own descriptors must fit
+    RLIMIT_NOFILE: the soft limit is raised when it can be, else the
+    server (and --check-config) refuses with the numbers."""
+
+    def setUp(self):
+        self.h = Hearthd("max_connections = 1000\n", protos=("nntp", "irc"))
+
+    def tearDown(self):
+        self.h.stop()
+        self.h.cleanup()
+
+    def run_hearthd(self, limits, *args):
+        return subprocess.run(
+            WRAPPER + [HEARTHD, "-f", self.h.conf, "--foreground"] +
+            list(args), preexec_fn=nofile(*limits), capture_output=True,
+            text=True, timeout=30 * SCALE)
+
+    def test_refused_when_it_cannot_fit(self):
+        for args in (("--check-config",), ()):
+            r = self.run_hearthd((200, 200), *args)
+            self.assertEqual(r.returncode, 1, (args, r.stdout, r.stderr))
+            self.assertIn("max_connections = 1000 does not fit the "
+                          "descriptor limit", r.stderr)
+            self.assertIn("RLIMIT_NOFILE allows 200 (soft 200, hard 200)",
+                          r.stderr)
+            self.assertRegex(r.stderr, r"needs 10\d\d descriptors \(1000 "
+                             r"connections \+ \d+ for 2 listen lines")
+            self.assertRegex(r.stderr, r"lower max_connections to at most "
+                             r"1\d\d\b")
+            self.assertFalse(os.path.exists(os.path.join(self.h.dir,
+                                                         "ports")))
+
+    def test_soft_limit_raised(self):
+        r = self.run_hearthd((100, 4096), "--check-config")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("configuration OK", r.stdout)
+        self.assertIn("raised RLIMIT_NOFILE from 100 to 10", r.stdout)
+        # The server itself runs with the raised limit.
+        self.h.logf = open(self.h.log_path, "ab")
+        self.h.proc = subprocess.Popen(
+            WRAPPER + [HEARTHD, "-f", self.h.conf, "--foreground"],
+            stdout=self.h.logf, stderr=subprocess.STDOUT,
+            preexec_fn=nofile(100, 4096))
+        deadline = time.time() + 10 * SCALE
+        while not os.path.exists(os.path.join(self.h.dir, "ports")):
+            self.assertIsNone(self.h.proc.poll(), self.h.log())
+            self.assertLess(time.time(), deadline)
+            time.sleep(0.02)
+        soft, hard = resource.prlimit(self.h.proc.pid,
+                                      resource.RLIMIT_NOFILE)
+        self.assertGreaterEqual(soft, 1000)
+        self.assertEqual(hard, 4096)
+        self.assertIn("descriptor budget: raised RLIMIT_NOFILE from 100",
+                      self.h.log())
+
+
+class OutOfDescriptors(HearthTestCase):
+    """Descriptors run out under the server (its limit lowered while it
+    runs): NNTP and IRC accepts pause and log once, the loop does not
+    spin, established clients are served, and accepting resumes."""
+    protos = ("nntp", "irc")
+    extra_config = "max_connections = 1000\nmax_connections_per_ip = 1000\n"
+
+    def cpu_seconds(self):
+        with open("/proc/%d/stat" % self.h.proc.pid) as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf(
+            "SC_CLK_TCK")
+
+    def test_accept_pauses_and_resumes(self):
+        pid = self.h.proc.pid
+        used = len(os.listdir("/proc/%d/fd" % pid))
+        resource.prlimit(pid, resource.RLIMIT_NOFILE, (used + 10, 4096))
+        try:
+            first = self.nntp()
+            first.send("DATE")
+            self.assertTrue(first.readline().startswith("111 "))
+            waiting = []
+            for i in range(30):
+                proto = "nntp" if i % 2 else "irc"
+                waiting.append((proto, LineClient(self.h.addr(proto))))
+            time.sleep(0.5 * SCALE)
+            cpu0, t0 = self.cpu_seconds(), time.monotonic()
+            time.sleep(2)
+            cpu = self.cpu_seconds() - cpu0
+            wall = time.monotonic() - t0
+            if not WRAPPER:
+                self.assertLess(cpu / wall, 0.3, "accept loop spins")
+            # An established client is still served.
+            first.send("DATE")
+            self.assertTrue(first.readline().startswith("111 "))
+            log = self.h.log()
+            self.assertIn("Too many open files; pausing accepts", log)
+            self.assertLessEqual(log.count("pausing accepts"), 2, log[-2000:])
+        finally:
+            resource.prlimit(pid, resource.RLIMIT_NOFILE, (4096, 4096))
+        # Descriptors are back: the clients in the backlog are accepted.
+        for proto, c in waiting:
+            if proto == "nntp":
+                self.assertTrue(c.readline().startswith("200 "))
+            else:
+                c.send("NICK w%d" % id(c))
+                c.send("PING :back")
+                c.read_until(lambda l: "PONG" in l)
+            c.close()
+
+
 if __name__ == "__main__":
     unittest.main()
