@@ -62,6 +62,7 @@ struct config {
 	int			 max_conns;
 	int			 idle_timeout;		/* seconds */
 	size_t			 output_cap;		/* bytes */
+	size_t			 output_cap_total;	/* all conns */
 	double			 rate_per_sec;		/* token refill */
 	double			 rate_burst;		/* bucket size */
 	size_t			 nntp_max_line;

@@ -58,6 +58,27 @@ struct listener {
 static time_t		 accept_logged;
 static unsigned long	 accept_failures;
 
+/*
+ * The global output cap (output_cap_total): every OUTPUT_SWEEP_MS the
+ * output queued to all connections is summed; past the cap the largest
+ * queues of clients that are not reading go first, until the total is
+ * under the cap again.  Logged once per episode (until the total fell
+ * under half the cap).
+ */
+#define OUTPUT_SWEEP_MS		250
+/* A queue smaller than this is not an offender, whatever the total. */
+#define OUTPUT_OFFENDER_MIN	(64 * 1024)
+static struct event	*ev_sweep;
+static int		 sweep_logged;
+/*
+ * The sum of each connection's output as seen at its last write: an
+ * estimate (what drained since is not seen) that only errs high, kept
+ * at no cost on the write path so a sweep can run as soon as it passes
+ * the cap, at most once per loop iteration.
+ */
+static size_t		 out_est;
+static struct timeval	 sweep_last;
+
 /* Per-IP connection counts: a small chained hash table. */
 #define IP_BUCKETS	4096
 struct ip_entry {
@@ -112,6 +133,8 @@ static void	conn_process_bytes(struct conn *);
 static void	listener_errorcb(struct evconnlistener *, void *);
 static void	conn_mark_dirty(struct conn *);
 static void	conn_flush_cb(evutil_socket_t, short, void *);
+static void	conn_sweep_cb(evutil_socket_t, short, void *);
+static size_t	conn_pending_output(struct conn *);
 
 struct ip_table *
 ip_table_create(void)
@@ -297,6 +320,13 @@ listener_acceptcb(struct evconnlistener *evl, evutil_socket_t fd,
 		bufferevent_disable(c->bev, EV_WRITE);
 	}
 
+	if (ev_sweep == NULL) {
+		struct timeval	tv = { 0, OUTPUT_SWEEP_MS * 1000 };
+
+		ev_sweep = event_new(srv->base, -1, EV_PERSIST, conn_sweep_cb,
+		    srv);
+		evtimer_add(ev_sweep, &tv);
+	}
 	TAILQ_INSERT_TAIL(&srv->conns, c, entry);
 	srv->nconns[c->proto]++;
 	srv->nconns_total++;
@@ -706,6 +736,7 @@ conn_destroy(struct conn *c)
 		event_free(c->ev_resume);
 	if (c->ev_free != NULL)
 		event_free(c->ev_free);
+	out_est -= c->seen_out < out_est ? c->seen_out : out_est;
 	TAILQ_REMOVE(&srv->conns, c, entry);
 	srv->nconns[c->proto]--;
 	srv->nconns_total--;
@@ -725,6 +756,10 @@ conn_free_all(struct server *srv)
 	if (ev_flush != NULL) {
 		event_free(ev_flush);
 		ev_flush = NULL;
+	}
+	if (ev_sweep != NULL) {
+		event_free(ev_sweep);
+		ev_sweep = NULL;
 	}
 	free(held);
 	held = NULL;
@@ -931,6 +966,88 @@ conn_output(struct conn *c)
 	return out_buf(c);
 }
 
+static int
+offender_cmp(const void *a, const void *b)
+{
+	const struct offender {
+		struct conn	*c;
+		size_t		 n;
+	}		*x = a, *y = b;
+
+	return x->n < y->n ? 1 : x->n > y->n ? -1 : 0;
+}
+
+/*
+ * The global output cap: sum what is queued to every connection; past
+ * output_cap_total drop the largest queues of clients that are not
+ * reading (a plain socket that is full, or a TLS or layered connection
+ * with output left after its own writes) until the total is under the
+ * cap.  Like the per-connection cap (Redis' client-output-buffer-limit,
+ * ngircd's write buffer limit), but for the sum, so that many slow
+ * readers cannot together take memory that one may not.
+ */
+static void
+conn_sweep_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct server	*srv = arg;
+	struct offender {
+		struct conn	*c;
+		size_t		 n;
+	}		*off = NULL;
+	struct conn	*c;
+	size_t		 total = 0, n, noff = 0, cap_off = 0, i, dropped = 0;
+	size_t		 largest = 0, cap = srv->cf->output_cap_total;
+
+	(void)fd;
+	(void)what;
+	event_base_gettimeofday_cached(srv->base, &sweep_last);
+	TAILQ_FOREACH(c, &srv->conns, entry) {
+		if (c->flags & CONN_F_FREED) {
+			c->seen_out = 0;
+			continue;
+		}
+		n = c->seen_out = conn_pending_output(c);
+		total += n;
+		if (n < OUTPUT_OFFENDER_MIN || (!(c->flags & CONN_F_WBLOCKED) &&
+		    !(c->flags & (CONN_F_TLS | CONN_F_LAYERED))))
+			continue;
+		if (noff == cap_off) {
+			cap_off = cap_off == 0 ? 16 : cap_off * 2;
+			off = xreallocarray(off, cap_off, sizeof *off);
+		}
+		off[noff].c = c;
+		off[noff++].n = n;
+	}
+	out_est = total;
+	if (total <= cap) {
+		if (total < cap / 2)
+			sweep_logged = 0;
+		free(off);
+		return;
+	}
+	qsort(off, noff, sizeof *off, offender_cmp);
+	for (i = 0; i < noff && total > cap; i++) {
+		log_debug("conn=%llu proto=%s dropped: %zu bytes queued, "
+		    "output_cap_total passed", (unsigned long long)off[i].c->id,
+		    proto_name(off[i].c->proto), off[i].n);
+		if (off[i].n > largest)
+			largest = off[i].n;
+		conn_free_later(off[i].c);
+		off[i].c->seen_out = 0;
+		total -= off[i].n;
+		dropped++;
+	}
+	out_est = total;
+	if (!sweep_logged) {
+		log_warnx("output_cap_total of %zu bytes passed: dropped %zu "
+		    "connection%s not reading (largest queue %zu bytes), %zu "
+		    "bytes left queued", cap, dropped, dropped == 1 ? "" : "s",
+		    largest, total);
+		sweep_logged = 1;
+	}
+	free(off);
+}
+
 /*
  * Drop a client whose unsent output passed the cap: it is not reading,
  * and its queue must not grow without bound (ngircd WRITEBUFFER_MAX_LEN).
@@ -938,9 +1055,26 @@ conn_output(struct conn *c)
 int
 conn_check_output(struct conn *c)
 {
+	struct timeval	now, d;
+	size_t		n;
+
 	if (c->flags & (CONN_F_FREED | CONN_F_CLOSING))
 		return 1;
-	if (conn_pending_output(c) > c->srv->cf->output_cap) {
+	n = conn_pending_output(c);
+	out_est = out_est - (c->seen_out < out_est ? c->seen_out : out_est) +
+	    n;
+	c->seen_out = n;
+	if (out_est > c->srv->cf->output_cap_total) {
+		/* At most one sweep per loop iteration (cached time). */
+		event_base_gettimeofday_cached(c->srv->base, &now);
+		timersub(&now, &sweep_last, &d);
+		if (d.tv_sec > 0 || d.tv_usec > 0) {
+			conn_sweep_cb(-1, 0, c->srv);
+			if (c->flags & CONN_F_FREED)
+				return 1;
+		}
+	}
+	if (n > c->srv->cf->output_cap) {
 		log_info("conn=%llu proto=%s dropped: output cap of %zu bytes "
 		    "reached (slow reader)", (unsigned long long)c->id,
 		    proto_name(c->proto), c->srv->cf->output_cap);

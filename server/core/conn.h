@@ -98,6 +98,7 @@ struct conn {
 	struct evbuffer		*stage;		/* output held for a commit */
 	struct evbuffer		*close_out;	/* layered: bottom output */
 	struct evbuffer_cb_entry *close_cb;	/* watches it while closing */
+	size_t			 seen_out;	/* output at its last write */
 };
 
 struct listener;

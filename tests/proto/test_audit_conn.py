@@ -236,5 +236,67 @@ class OutOfDescriptors(HearthTestCase):
             c.close()
 
 
+class GlobalOutputCap(HearthTestCase):
+    """output_cap_total: past it the largest non-reader is dropped; a
+    small non-reader and a reader keep their connections."""
+    protos = ("irc",)
+    # The per-connection cap is far away: only the global one can act.
+    extra_config = ("output_cap = 67108864\noutput_cap_total = 1048576\n"
+                    "rate_per_second = 1000000\nrate_burst = 1000000\n"
+                    "flood_messages = 0\nflood_repeats = 0\n")
+
+    def non_reader(self, nick):
+        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        s.settimeout(10 * SCALE)
+        s.connect(self.h.addr("irc"))
+        s.sendall(("NICK %s\r\nUSER %s 0 * :%s\r\n" % (nick, nick, nick))
+                  .encode())
+        lc = LineClient.__new__(LineClient)
+        lc.sock, lc.buf = s, b""
+        self.clients.append(lc)
+        return lc
+
+    def pings(self, c, n, tag):
+        pad = "x" * 400
+        data = "".join("PING :%s-%d-%s\r\n" % (tag, i, pad)
+                       for i in range(n)).encode()
+        c.sock.sendall(data)
+
+    def test_largest_non_reader_goes(self):
+        reader = self.irc_register("reader")
+        big = self.non_reader("big")
+        small = self.non_reader("small")
+        self.pings(small, 50, "s")
+        # About 13 MB of PONGs that BIG never reads.
+        try:
+            for _ in range(30):
+                self.pings(big, 1000, "b")
+        except OSError:
+            pass    # dropped while still sending: the cap at work
+        # The reader does the same and reads all of it.
+        self.pings(reader, 3000, "r")
+        reader.read_until(lambda l: "PONG" in l and ":r-2999-" in l,
+                          limit=5000)
+        log = ""
+        deadline = time.time() + 10 * SCALE
+        while time.time() < deadline:
+            log = self.h.log()
+            if "output_cap_total of 1048576 bytes passed" in log:
+                break
+            time.sleep(0.1)
+        self.assertTrue("output_cap_total of 1048576 bytes passed: dropped 1 "
+                        "connection not reading" in log, log[-2000:])
+        self.assertEqual(log.count("output_cap_total of"), 1)
+        self.assertTrue(big.is_closed(timeout=10))
+        # The reader and the small non-reader are still served.
+        reader.send("PING :still")
+        reader.read_until(lambda l: "PONG" in l and "still" in l)
+        small.sock.settimeout(10 * SCALE)
+        small.send("PING :small-still")
+        small.read_until(lambda l: "PONG" in l and "small-still" in l,
+                         limit=1000)
+
+
 if __name__ == "__main__":
     unittest.main()
