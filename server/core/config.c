@@ -77,7 +77,7 @@ config_default(void)
 	    "not medical advice.");
 	cf->log_level = LOG_LEVEL_INFO;
 	cf->max_conns_per_ip = 32;
-	cf->max_conns = 16384;
+	cf->max_conns = 0;	/* unset: conn_fd_budget() decides */
 	cf->idle_timeout = 600;
 	cf->output_cap = 4 * 1024 * 1024;
 	cf->output_cap_total = 64 * 1024 * 1024;

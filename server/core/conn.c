@@ -1726,18 +1726,42 @@ conn_fd_overhead(const struct config *cf)
  * -1 with the numbers and the remedy in MSG.
  */
 int
-conn_fd_budget(const struct config *cf, char *msg, size_t len)
+conn_fd_budget(struct config *cf, char *msg, size_t len)
 {
 	struct rlimit	rl, want;
 	rlim_t		need, soft;
-	int		over = conn_fd_overhead(cf);
+	int		over = conn_fd_overhead(cf), fit;
 
-	need = (rlim_t)cf->max_conns + (rlim_t)over;
 	if (getrlimit(RLIMIT_NOFILE, &rl) != 0) {
 		snprintf(msg, len, "getrlimit(RLIMIT_NOFILE): %s",
 		    strerror(errno));
 		return -1;
 	}
+	/*
+	 * Not set: the default, or as many as the hard limit leaves room
+	 * for (a small box keeps working; a set value is never cut).
+	 */
+	if (cf->max_conns == 0) {
+		cf->max_conns = CONN_MAX_DEFAULT;
+		if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max <
+		    (rlim_t)CONN_MAX_DEFAULT + (rlim_t)over &&
+		    (fit = (int)rl.rlim_max - over) >= 16) {
+			want.rlim_cur = want.rlim_max = rl.rlim_max;
+			if (setrlimit(RLIMIT_NOFILE, &want) != 0) {
+				snprintf(msg, len, "setrlimit(RLIMIT_NOFILE): "
+				    "%s", strerror(errno));
+				return -1;
+			}
+			cf->max_conns = fit;
+			snprintf(msg, len, "descriptor budget: max_connections "
+			    "not set: %d, what RLIMIT_NOFILE %llu leaves after "
+			    "%d for the server (%d wanted)", fit,
+			    (unsigned long long)rl.rlim_max, over,
+			    CONN_MAX_DEFAULT);
+			return 0;
+		}
+	}
+	need = (rlim_t)cf->max_conns + (rlim_t)over;
 	soft = rl.rlim_cur;
 	if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < need) {
 		want.rlim_cur = need;

@@ -168,10 +168,13 @@ struct ssl_st *conn_ssl(struct conn *);
 
 /*
  * The descriptor budget: max_connections plus conn_fd_overhead() must
- * fit RLIMIT_NOFILE, whose soft limit is raised when it can be.  0 with
- * what was done in MSG, or -1 with the numbers and the remedy.
+ * fit RLIMIT_NOFILE, whose soft limit is raised when it can be; an
+ * unset max_connections becomes CONN_MAX_DEFAULT or what the limit
+ * allows.  0 with what was done in MSG, or -1 with the numbers and the
+ * remedy.
  */
-int	 conn_fd_budget(const struct config *, char *msg, size_t len);
+#define CONN_MAX_DEFAULT	16384
+int	 conn_fd_budget(struct config *, char *msg, size_t len);
 int	 conn_fd_overhead(const struct config *);
 
 struct ip_table *ip_table_create(void);

@@ -184,6 +184,24 @@ class DescriptorBudget(unittest.TestCase):
         self.assertIn("descriptor budget: raised RLIMIT_NOFILE from 100",
                       self.h.log())
 
+    def test_unset_max_connections_fits_the_limit(self):
+        """Not set, max_connections is 16384 or what the hard limit
+        leaves, said in the log; the server starts."""
+        self.h.write_config(open(self.h.conf).read().replace(
+            "max_connections = 1000\n", ""))
+        r = self.run_hearthd((300, 300), "--check-config")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertRegex(r.stdout, r"max_connections not set: 2\d\d, what "
+                         r"RLIMIT_NOFILE 300 leaves after \d+ for the "
+                         r"server \(16384 wanted\)")
+        hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
+        if hard != resource.RLIM_INFINITY and hard < 16500:
+            return      # no room for the default here
+        r = self.run_hearthd((4096, hard), "--check-config")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertRegex(r.stdout, r"raised RLIMIT_NOFILE from 4096 to "
+                         r"164\d\d \(max_connections 16384 ")
+
 
 class OutOfDescriptors(HearthTestCase):
     """Descriptors run out under the server (its limit lowered while it
