@@ -13,6 +13,7 @@
 
 #include "checkconf.h"
 #include "hearth.h"
+#include "conn.h"
 #include "log.h"
 #include "xmalloc.h"
 
@@ -116,7 +117,7 @@ main(int argc, char **argv)
 	struct server	 srv;
 	struct config	*cf;
 	const char	*cfile = NULL, *state = NULL, *pidfile = NULL, *target;
-	char		**listens = NULL, err[512];
+	char		**listens = NULL, err[512], budget[1024];
 	size_t		 nlistens = 0, i;
 	int		 ch, foreground = 0, debug = 0, check = 0, rc;
 	enum log_level	 level;
@@ -199,6 +200,11 @@ main(int argc, char **argv)
 		config_free(cf);
 		return 1;
 	}
+	if (conn_fd_budget(cf, budget, sizeof budget) != 0) {
+		fprintf(stderr, "hearthd: %s\n", budget);
+		config_free(cf);
+		return 1;
+	}
 	if (check) {
 		int	problems;
 
@@ -214,8 +220,8 @@ main(int argc, char **argv)
 			config_free(cf);
 			return 1;
 		}
-		printf("%s: configuration OK\n", cfile != NULL ? cfile :
-		    "(defaults)");
+		printf("%s: configuration OK (%s)\n", cfile != NULL ? cfile :
+		    "(defaults)", budget);
 		config_free(cf);
 		return 0;
 	}
@@ -241,6 +247,7 @@ main(int argc, char **argv)
 			return 1;
 		}
 	}
+	log_info("%s", budget);
 
 	memset(&srv, 0, sizeof srv);
 	if (server_init(&srv, cf, cfile) != 0) {

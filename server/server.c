@@ -421,11 +421,18 @@ server_reload(struct server *srv)
 {
 	struct config	*ncf, *old;
 	SSL_CTX		*ctx;
-	char		 err[512];
+	char		 err[1024];
 
 	ncf = config_default();
 	if (srv->config_file != NULL &&
 	    config_load(ncf, srv->config_file, err, sizeof err) != 0) {
+		log_warnx("reload failed, keeping the running configuration: "
+		    "%s", err);
+		config_free(ncf);
+		return -1;
+	}
+	/* The listeners stay: only max_connections may change the need. */
+	if (conn_fd_budget(ncf, err, sizeof err) != 0) {
 		log_warnx("reload failed, keeping the running configuration: "
 		    "%s", err);
 		config_free(ncf);

@@ -80,9 +80,10 @@ config_default(void)
 	    "not medical advice.");
 	cf->log_level = LOG_LEVEL_INFO;
 	cf->max_conns_per_ip = 32;
-	cf->max_conns = 20000;
+	cf->max_conns = 0;	/* unset: conn_fd_budget() decides */
 	cf->idle_timeout = 600;
 	cf->output_cap = 4 * 1024 * 1024;
+	cf->output_cap_total = 64 * 1024 * 1024;
 	cf->rate_per_sec = 10;
 	cf->rate_burst = 40;
 	cf->nntp_max_line = 512;
@@ -361,6 +362,8 @@ static const struct key_def keys[] = {
 	{ "max_connections", K_INT, O(max_conns), 1, 1000000 },
 	{ "idle_timeout", K_INT, O(idle_timeout), 5, 86400 },
 	{ "output_cap", K_SIZE, O(output_cap), 4096, 1L << 30 },
+	{ "output_cap_total", K_SIZE, O(output_cap_total), 65536,
+	    1L << 40 },
 	{ "rate_per_second", K_DOUBLE, O(rate_per_sec), 1, 1000000 },
 	{ "rate_burst", K_DOUBLE, O(rate_burst), 1, 1000000 },
 	{ "nntp_max_line", K_SIZE, O(nntp_max_line), 512, 65536 },

@@ -60,9 +60,10 @@ struct config {
 
 	/* Connection limits shared by every protocol. */
 	int			 max_conns_per_ip;
-	int			 max_conns;
+	int			 max_conns;	/* 0 until conn_fd_budget */
 	int			 idle_timeout;		/* seconds */
 	size_t			 output_cap;		/* bytes */
+	size_t			 output_cap_total;	/* all conns */
 	double			 rate_per_sec;		/* token refill */
 	double			 rate_burst;		/* bucket size */
 	size_t			 nntp_max_line;

@@ -7,8 +7,9 @@
  * token-bucket rate limit with its receive-queue cap, the per-IP and total
  * limits and the deferred free.  Protocol modules see lines (or, for a
  * byte protocol, the input buffer) in and bytes out; this file names none
- * of them (proto.h's registry, in server.c, hands out their ops).
+ * of them (the assembly registers their ops: conn_register_proto()).
  */
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -87,6 +88,27 @@ struct listener {
 static time_t		 accept_logged;
 static unsigned long	 accept_failures;
 
+/*
+ * The global output cap (output_cap_total): every OUTPUT_SWEEP_MS the
+ * output queued to all connections is summed; past the cap the largest
+ * queues of clients that are not reading go first, until the total is
+ * under the cap again.  Logged once per episode (until the total fell
+ * under half the cap).
+ */
+#define OUTPUT_SWEEP_MS		250
+/* A queue smaller than this is not an offender, whatever the total. */
+#define OUTPUT_OFFENDER_MIN	(64 * 1024)
+static struct event	*ev_sweep;
+static int		 sweep_logged;
+/*
+ * The sum of each connection's output as seen at its last write: an
+ * estimate (what drained since is not seen) that only errs high, kept
+ * at no cost on the write path so a sweep can run as soon as it passes
+ * the cap, at most once per loop iteration.
+ */
+static size_t		 out_est;
+static struct timeval	 sweep_last;
+
 /* Per-IP connection counts: a small chained hash table. */
 #define IP_BUCKETS	4096
 struct ip_entry {
@@ -141,6 +163,8 @@ static void	conn_process_bytes(struct conn *);
 static void	listener_errorcb(struct evconnlistener *, void *);
 static void	conn_mark_dirty(struct conn *);
 static void	conn_flush_cb(evutil_socket_t, short, void *);
+static void	conn_sweep_cb(evutil_socket_t, short, void *);
+static size_t	conn_pending_output(struct conn *);
 
 struct ip_table *
 ip_table_create(void)
@@ -326,6 +350,13 @@ listener_acceptcb(struct evconnlistener *evl, evutil_socket_t fd,
 		bufferevent_disable(c->bev, EV_WRITE);
 	}
 
+	if (ev_sweep == NULL) {
+		struct timeval	tv = { 0, OUTPUT_SWEEP_MS * 1000 };
+
+		ev_sweep = event_new(srv->base, -1, EV_PERSIST, conn_sweep_cb,
+		    srv);
+		evtimer_add(ev_sweep, &tv);
+	}
 	TAILQ_INSERT_TAIL(&srv->conns, c, entry);
 	srv->nconns[c->proto]++;
 	srv->nconns_total++;
@@ -515,17 +546,13 @@ conn_process_bytes(struct conn *c)
  * starve the others; the rest is handled on the next loop iteration.
  */
 static void
-conn_process_input(struct conn *c)
+conn_process_lines(struct conn *c)
 {
 	struct evbuffer		*in;
 	struct evbuffer_ptr	 p;
 	size_t			 eol_len, len, avail;
 	int			 n = 0;
 
-	if (c->ops->on_input != NULL) {
-		conn_process_bytes(c);
-		return;
-	}
 	while (!(c->flags & (CONN_F_CLOSING | CONN_F_FREED | CONN_F_PAUSED |
 	    CONN_F_HANDSHAKING))) {
 		in = bufferevent_get_input(c->bev);
@@ -583,6 +610,29 @@ conn_process_input(struct conn *c)
 		if (c->ops->on_line(c, line_buf, len) == CONN_GONE)
 			return;
 	}
+}
+
+/*
+ * Hand C's input to the protocol.  Never re-entered: a STARTTLS
+ * connection's TLS filter reads synchronously when its read is enabled
+ * again, and libevent enables it from inside our own evbuffer_remove()
+ * once the input fell below the high-water mark; the nested read
+ * callback would take the following lines (overwriting line_buf) before
+ * the current one is finished and its end of line drained, reordering
+ * and splitting the command stream.  The outer loop sees the new bytes
+ * on its next turn, so nothing waits.
+ */
+static void
+conn_process_input(struct conn *c)
+{
+	if (c->flags & CONN_F_READING)
+		return;
+	c->flags |= CONN_F_READING;
+	if (c->ops->on_input != NULL)
+		conn_process_bytes(c);
+	else
+		conn_process_lines(c);
+	c->flags &= ~CONN_F_READING;
 }
 
 static void
@@ -706,6 +756,8 @@ conn_destroy(struct conn *c)
 		c->stage = NULL;
 		c->flags &= ~CONN_F_HELD;
 	}
+	if (c->close_cb != NULL)
+		evbuffer_remove_cb_entry(c->close_out, c->close_cb);
 	if (c->bev != NULL)
 		bufferevent_free(c->bev);
 	if (c->ev_idle != NULL)
@@ -714,6 +766,7 @@ conn_destroy(struct conn *c)
 		event_free(c->ev_resume);
 	if (c->ev_free != NULL)
 		event_free(c->ev_free);
+	out_est -= c->seen_out < out_est ? c->seen_out : out_est;
 	TAILQ_REMOVE(&srv->conns, c, entry);
 	srv->nconns[c->proto]--;
 	srv->nconns_total--;
@@ -733,6 +786,10 @@ conn_free_all(struct server *srv)
 	if (ev_flush != NULL) {
 		event_free(ev_flush);
 		ev_flush = NULL;
+	}
+	if (ev_sweep != NULL) {
+		event_free(ev_sweep);
+		ev_sweep = NULL;
 	}
 	free(held);
 	held = NULL;
@@ -766,9 +823,29 @@ conn_free_later(struct conn *c)
 	event_active(c->ev_free, EV_TIMEOUT, 0);
 }
 
+/*
+ * A closing layered connection (STARTTLS, COMPRESS): the bottom
+ * (socket) buffer changed.  The filter's own write callback fires when
+ * its output moved down a layer, not when the socket took the last
+ * byte, so without this the free would wait for the flush deadline.
+ */
+static void
+conn_close_drained(struct evbuffer *buf, const struct evbuffer_cb_info *info,
+    void *arg)
+{
+	struct conn	*c = arg;
+
+	(void)buf;
+	if (info->n_deleted > 0 && (c->flags & CONN_F_CLOSING) &&
+	    !(c->flags & CONN_F_FREED) && conn_pending_output(c) == 0)
+		conn_free_later(c);
+}
+
 void
 conn_close(struct conn *c, const char *reason)
 {
+	struct bufferevent	*u;
+
 	if (c->flags & (CONN_F_CLOSING | CONN_F_FREED))
 		return;
 	log_debug("conn=%llu proto=%s closing reason=\"%s\"",
@@ -782,6 +859,14 @@ conn_close(struct conn *c, const char *reason)
 	}
 	/* What is left goes out through libevent, then the free. */
 	bufferevent_enable(c->bev, EV_WRITE);
+	if ((c->flags & CONN_F_LAYERED) && c->close_cb == NULL) {
+		for (u = c->bev; bufferevent_get_underlying(u) != NULL;
+		    u = bufferevent_get_underlying(u))
+			;
+		c->close_out = bufferevent_get_output(u);
+		c->close_cb = evbuffer_add_cb(c->close_out,
+		    conn_close_drained, c);
+	}
 	/* Give the output CLOSE_FLUSH_SECONDS to drain, then drop it. */
 	if (c->ev_idle == NULL)
 		c->ev_idle = evtimer_new(c->srv->base, idle_cb, c);
@@ -911,6 +996,88 @@ conn_output(struct conn *c)
 	return out_buf(c);
 }
 
+static int
+offender_cmp(const void *a, const void *b)
+{
+	const struct offender {
+		struct conn	*c;
+		size_t		 n;
+	}		*x = a, *y = b;
+
+	return x->n < y->n ? 1 : x->n > y->n ? -1 : 0;
+}
+
+/*
+ * The global output cap: sum what is queued to every connection; past
+ * output_cap_total drop the largest queues of clients that are not
+ * reading (a plain socket that is full, or a TLS or layered connection
+ * with output left after its own writes) until the total is under the
+ * cap.  Like the per-connection cap (Redis' client-output-buffer-limit,
+ * ngircd's write buffer limit), but for the sum, so that many slow
+ * readers cannot together take memory that one may not.
+ */
+static void
+conn_sweep_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct server	*srv = arg;
+	struct offender {
+		struct conn	*c;
+		size_t		 n;
+	}		*off = NULL;
+	struct conn	*c;
+	size_t		 total = 0, n, noff = 0, cap_off = 0, i, dropped = 0;
+	size_t		 largest = 0, cap = srv->cf->output_cap_total;
+
+	(void)fd;
+	(void)what;
+	event_base_gettimeofday_cached(srv->base, &sweep_last);
+	TAILQ_FOREACH(c, &srv->conns, entry) {
+		if (c->flags & CONN_F_FREED) {
+			c->seen_out = 0;
+			continue;
+		}
+		n = c->seen_out = conn_pending_output(c);
+		total += n;
+		if (n < OUTPUT_OFFENDER_MIN || (!(c->flags & CONN_F_WBLOCKED) &&
+		    !(c->flags & (CONN_F_TLS | CONN_F_LAYERED))))
+			continue;
+		if (noff == cap_off) {
+			cap_off = cap_off == 0 ? 16 : cap_off * 2;
+			off = xreallocarray(off, cap_off, sizeof *off);
+		}
+		off[noff].c = c;
+		off[noff++].n = n;
+	}
+	out_est = total;
+	if (total <= cap) {
+		if (total < cap / 2)
+			sweep_logged = 0;
+		free(off);
+		return;
+	}
+	qsort(off, noff, sizeof *off, offender_cmp);
+	for (i = 0; i < noff && total > cap; i++) {
+		log_debug("conn=%llu proto=%s dropped: %zu bytes queued, "
+		    "output_cap_total passed", (unsigned long long)off[i].c->id,
+		    proto_name(off[i].c->proto), off[i].n);
+		if (off[i].n > largest)
+			largest = off[i].n;
+		conn_free_later(off[i].c);
+		off[i].c->seen_out = 0;
+		total -= off[i].n;
+		dropped++;
+	}
+	out_est = total;
+	if (!sweep_logged) {
+		log_warnx("output_cap_total of %zu bytes passed: dropped %zu "
+		    "connection%s not reading (largest queue %zu bytes), %zu "
+		    "bytes left queued", cap, dropped, dropped == 1 ? "" : "s",
+		    largest, total);
+		sweep_logged = 1;
+	}
+	free(off);
+}
+
 /*
  * Drop a client whose unsent output passed the cap: it is not reading,
  * and its queue must not grow without bound (ngircd WRITEBUFFER_MAX_LEN).
@@ -918,9 +1085,26 @@ conn_output(struct conn *c)
 int
 conn_check_output(struct conn *c)
 {
+	struct timeval	now, d;
+	size_t		n;
+
 	if (c->flags & (CONN_F_FREED | CONN_F_CLOSING))
 		return 1;
-	if (conn_pending_output(c) > c->srv->cf->output_cap) {
+	n = conn_pending_output(c);
+	out_est = out_est - (c->seen_out < out_est ? c->seen_out : out_est) +
+	    n;
+	c->seen_out = n;
+	if (out_est > c->srv->cf->output_cap_total) {
+		/* At most one sweep per loop iteration (cached time). */
+		event_base_gettimeofday_cached(c->srv->base, &now);
+		timersub(&now, &sweep_last, &d);
+		if (d.tv_sec > 0 || d.tv_usec > 0) {
+			conn_sweep_cb(-1, 0, c->srv);
+			if (c->flags & CONN_F_FREED)
+				return 1;
+		}
+	}
+	if (n > c->srv->cf->output_cap) {
 		log_info("conn=%llu proto=%s dropped: output cap of %zu bytes "
 		    "reached (slow reader)", (unsigned long long)c->id,
 		    proto_name(c->proto), c->srv->cf->output_cap);
@@ -1543,4 +1727,102 @@ const char *
 listener_addr(struct listener *l)
 {
 	return l->addr;
+}
+
+/*
+ * Descriptors the server needs besides its connections: standard
+ * streams, the log, two sockets per listen line (a name may give IPv4
+ * and IPv6) and the admin socket, the database with its WAL and shared
+ * memory for the loop and again for the checkpointer thread, SQLite's
+ * temporary files, the event base (epoll, signal and notify pipes),
+ * files read on SIGHUP and exports, and a reserve so that running out
+ * is met by the accept pause, not by a failed open() elsewhere.
+ */
+#define FD_FIXED	16	/* stdio, log, event base, urandom, SIGHUP */
+#define FD_STORE	12	/* db, -wal, -shm twice; temp files */
+#define FD_RESERVE	32
+
+int
+conn_fd_overhead(const struct config *cf)
+{
+	return FD_FIXED + FD_STORE + FD_RESERVE + 2 * (int)cf->nlistens + 1;
+}
+
+/*
+ * One descriptor budget for every listener: max_connections plus what
+ * the server itself needs (conn_fd_overhead) must fit RLIMIT_NOFILE.
+ * If the soft limit is too low it is raised, up to the hard limit (or
+ * past it when privileged).  Returns 0 with what was done in MSG, or
+ * -1 with the numbers and the remedy in MSG.
+ */
+int
+conn_fd_budget(struct config *cf, char *msg, size_t len)
+{
+	struct rlimit	rl, want;
+	rlim_t		need, soft;
+	int		over = conn_fd_overhead(cf), fit;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0) {
+		snprintf(msg, len, "getrlimit(RLIMIT_NOFILE): %s",
+		    strerror(errno));
+		return -1;
+	}
+	/*
+	 * Not set: the default, or as many as the hard limit leaves room
+	 * for (a small box keeps working; a set value is never cut).
+	 */
+	if (cf->max_conns == 0) {
+		cf->max_conns = CONN_MAX_DEFAULT;
+		if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max <
+		    (rlim_t)CONN_MAX_DEFAULT + (rlim_t)over &&
+		    (fit = (int)rl.rlim_max - over) >= 16) {
+			want.rlim_cur = want.rlim_max = rl.rlim_max;
+			if (setrlimit(RLIMIT_NOFILE, &want) != 0) {
+				snprintf(msg, len, "setrlimit(RLIMIT_NOFILE): "
+				    "%s", strerror(errno));
+				return -1;
+			}
+			cf->max_conns = fit;
+			snprintf(msg, len, "descriptor budget: max_connections "
+			    "not set: %d, what RLIMIT_NOFILE %llu leaves after "
+			    "%d for the server (%d wanted)", fit,
+			    (unsigned long long)rl.rlim_max, over,
+			    CONN_MAX_DEFAULT);
+			return 0;
+		}
+	}
+	need = (rlim_t)cf->max_conns + (rlim_t)over;
+	soft = rl.rlim_cur;
+	if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < need) {
+		want.rlim_cur = need;
+		want.rlim_max = rl.rlim_max != RLIM_INFINITY &&
+		    rl.rlim_max < need ? need : rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &want) != 0) {
+			snprintf(msg, len, "max_connections = %d does not fit "
+			    "the descriptor limit: it needs %llu descriptors "
+			    "(%d connections + %d for %zu listen lines, the "
+			    "admin socket, the database, its WAL and "
+			    "checkpointer, the log and a reserve) but "
+			    "RLIMIT_NOFILE allows %llu (soft %llu, hard %llu); "
+			    "lower max_connections to at most %lld or raise "
+			    "the hard limit (LimitNOFILE= in hearthd.service, "
+			    "ulimit -Hn)", cf->max_conns,
+			    (unsigned long long)need, cf->max_conns, over,
+			    cf->nlistens, (unsigned long long)rl.rlim_max,
+			    (unsigned long long)rl.rlim_cur,
+			    (unsigned long long)rl.rlim_max,
+			    (long long)rl.rlim_max - over);
+			return -1;
+		}
+		snprintf(msg, len, "descriptor budget: raised RLIMIT_NOFILE "
+		    "from %llu to %llu (max_connections %d + %d for the "
+		    "server)", (unsigned long long)soft,
+		    (unsigned long long)need, cf->max_conns, over);
+		return 0;
+	}
+	snprintf(msg, len, "descriptor budget: %llu of RLIMIT_NOFILE %llu "
+	    "(max_connections %d + %d for the server)",
+	    (unsigned long long)need, (unsigned long long)soft, cf->max_conns,
+	    over);
+	return 0;
 }

@@ -84,6 +84,7 @@ void	 conn_register_proto(enum proto p, const struct proto_ops *);
 #define CONN_F_WBLOCKED		0x200	/* socket full: libevent writes */
 #define CONN_F_HELD		0x800	/* output held for a group commit */
 #define CONN_F_LAYERED		0x1000	/* c->bev is a filter on another */
+#define CONN_F_READING		0x2000	/* conn_process_input running */
 
 struct conn {
 	uint64_t		 id;
@@ -107,6 +108,9 @@ struct conn {
 	TAILQ_ENTRY(conn)	 entry;
 	TAILQ_ENTRY(conn)	 dirty;		/* conn.c flush list */
 	struct evbuffer		*stage;		/* output held for a commit */
+	struct evbuffer		*close_out;	/* layered: bottom output */
+	struct evbuffer_cb_entry *close_cb;	/* watches it while closing */
+	size_t			 seen_out;	/* output at its last write */
 };
 
 struct listener;
@@ -173,6 +177,17 @@ void	 conn_shutdown_all(struct server *);
 void	 conn_free_all(struct server *);
 const char *conn_peer_fingerprint(struct conn *, char *buf, size_t len);
 struct ssl_st *conn_ssl(struct conn *);
+
+/*
+ * The descriptor budget: max_connections plus conn_fd_overhead() must
+ * fit RLIMIT_NOFILE, whose soft limit is raised when it can be; an
+ * unset max_connections becomes CONN_MAX_DEFAULT or what the limit
+ * allows.  0 with what was done in MSG, or -1 with the numbers and the
+ * remedy.
+ */
+#define CONN_MAX_DEFAULT	16384
+int	 conn_fd_budget(struct config *, char *msg, size_t len);
+int	 conn_fd_overhead(const struct config *);
 
 struct ip_table *ip_table_create(void);
 void	 ip_table_free(struct ip_table *);

@@ -93,6 +93,7 @@
 #define ERR_INVALIDCAPCMD	"410", "%s :Invalid CAP command"
 #define ERR_NORECIPIENT		"411", ":No recipient given (%s)"
 #define ERR_NOTEXTTOSEND	"412", ":No text to send"
+#define ERR_UNKNOWNERROR	"400", "%s :%s"
 #define ERR_INPUTTOOLONG	"417", ":Input line was too long"
 #define ERR_UNKNOWNCOMMAND	"421", "%s :Unknown command"
 #define ERR_NOMOTD		"422", ":MOTD File is missing"

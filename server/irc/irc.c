@@ -1195,9 +1195,28 @@ irc_on_line(struct conn *c, char *line, size_t len)
 		if (cl->capture != NULL)
 			irc_capture_finish(cl, tag);
 		return CONN_OK;
+	case IRC_PARSE_EMPTY:
+		/* Only spaces: ignored, as an empty line is. */
+		return CONN_OK;
 	default:
+		/*
+		 * A NUL, a bare CR, malformed tags or no command: the line
+		 * was not acted on, and the client must hear so
+		 * (ERR_UNKNOWNERROR, which every client shows).
+		 */
 		log_debug("conn=%llu irc bad line: %s",
 		    (unsigned long long)c->id, irc_parse_strerror(err));
+		guess_command(line, cmd, sizeof cmd);
+		if (err == IRC_PARSE_NUL && HASCAP(cl, CAP_LABELED_RESPONSE) &&
+		    raw_label(line, len, tag, sizeof tag) == 0)
+			cl->capture = evbuffer_new();
+		irc_numeric(cl, ERR_UNKNOWNERROR, cmd,
+		    err == IRC_PARSE_NUL ? "Message rejected: it contains a "
+		    "NUL or a bare CR" : err == IRC_PARSE_BAD_TAGS ?
+		    "Message rejected: malformed message tags" :
+		    "Message rejected: no command");
+		if (cl->capture != NULL)
+			irc_capture_finish(cl, tag);
 		return CONN_OK;
 	}
 	for (i = 0; m.command[i] != '\0'; i++)

@@ -87,6 +87,7 @@ struct art_info {
 	int64_t		 id;
 	int64_t		 author_id;
 	int		 status;
+	int		 level;		/* for the session's account */
 };
 
 static int
@@ -98,14 +99,58 @@ art_info_cb(const struct news_art *a, void *arg)
 	ai->id = a->id;
 	ai->author_id = a->author_id;
 	ai->status = a->status;
+	ai->level = a->level;
 	return 0;
 }
 
+/* AI as the session's account sees it (its level computed for it). */
 static int
-lookup_msgid(struct conn *c, const char *msgid, struct art_info *ai)
+lookup_msgid(struct conn *c, struct nntp_session *s, const char *msgid,
+    struct art_info *ai)
 {
 	memset(ai, 0, sizeof *ai);
-	return store_news_by_msgid(c->srv->store, msgid, 0, art_info_cb, ai);
+	return store_news_by_msgid_as(c->srv->store, msgid, nntp_viewer(s), 0,
+	    art_info_cb, ai);
+}
+
+/*
+ * Does the article AI exist for this session?  Only if it may read it
+ * (published, or held and a moderator, at a level it reads) or wrote
+ * it.  To anyone else a private article, or one held or cancelled,
+ * answers exactly as an unknown message-id does (issue 14: no
+ * existence oracle through POST, cancel or Supersedes).
+ */
+static int
+known_to(struct conn *c, struct nntp_session *s, const struct art_info *ai)
+{
+	if (!ai->found)
+		return 0;
+	if (ai->author_id != 0 && ai->author_id == s->acct.id)
+		return 1;
+	if (ai->status != ART_OK && !(ai->status == ART_HELD &&
+	    nntp_is_moderator(s)))
+		return 0;
+	return ai->level <= nntp_level(c, s);
+}
+
+/*
+ * The refusal of a poster's Message-ID that it may not use: one on the
+ * server's own domain other than the one POST offered, or one an
+ * article it cannot see already has.  The same words either way, so
+ * the refusal does not tell whether such an article exists.
+ */
+#define MSGID_REFUSED	"Message-ID not accepted; post without a " \
+			"Message-ID header and the server will choose one"
+
+/* Is MSGID on the server's own domain (as every one it makes is)? */
+static int
+own_domain(struct conn *c, const char *msgid)
+{
+	const char	*at = strrchr(msgid, '@');
+	size_t		 n = strlen(c->srv->cf->server_name);
+
+	return at != NULL && strncasecmp(at + 1, c->srv->cf->server_name,
+	    n) == 0 && at[1 + n] == '>' && at[2 + n] == '\0';
 }
 
 /* The first message-id of a header value, trimmed, or NULL. */
@@ -335,12 +380,12 @@ do_cancel(struct conn *c, struct nntp_session *s, struct posting *p,
 		snprintf(p->why, sizeof p->why, "cancel needs a message-id");
 		return -1;
 	}
-	rc = lookup_msgid(c, target, &ai);
+	rc = lookup_msgid(c, s, target, &ai);
 	if (rc == STORE_ERROR) {
 		snprintf(p->why, sizeof p->why, "storage error, please try "
 		    "again later");
 		rc = -1;
-	} else if (!ai.found || ai.status == ART_CANCELLED) {
+	} else if (!known_to(c, s, &ai) || ai.status == ART_CANCELLED) {
 		snprintf(p->why, sizeof p->why, "no article %.200s to cancel",
 		    target);
 		rc = -1;
@@ -643,6 +688,17 @@ accept_article(struct conn *c, struct nntp_session *s, struct posting *p,
 		    "the one offered");
 		return -1;
 	}
+	/*
+	 * The server's own ids (those of every article posted without
+	 * one) are its to give: a member may use only the one POST
+	 * offered, so guessing one tells nothing, whether or not it is
+	 * taken.  Moderators repost held articles under theirs.
+	 */
+	if (!transit && v != NULL && !nntp_is_moderator(s) &&
+	    own_domain(c, p->msgid) && strcmp(p->msgid, s->msgid) != 0) {
+		snprintf(p->why, sizeof p->why, "%s", MSGID_REFUSED);
+		return -1;
+	}
 
 	/* The inbox holds the server's notices only. */
 	if (nntp_inbox_named(c, article_header_get(&p->a, "Newsgroups"))) {
@@ -683,14 +739,17 @@ accept_article(struct conn *c, struct nntp_session *s, struct posting *p,
 	    NULL) {
 		char	*old = first_msgid(v);
 
-		rc = old != NULL ? lookup_msgid(c, old, &ai) : STORE_NOTFOUND;
+		memset(&ai, 0, sizeof ai);
+		rc = old != NULL ? lookup_msgid(c, s, old, &ai) :
+		    STORE_NOTFOUND;
 		free(old);
 		if (rc == STORE_ERROR) {
 			snprintf(p->why, sizeof p->why, "storage error, "
 			    "please try again later");
 			return -1;
 		}
-		if (ai.found && ai.status == ART_OK) {
+		/* One it cannot see is unknown: nothing is replaced. */
+		if (known_to(c, s, &ai) && ai.status == ART_OK) {
 			if (!may_replace(s, &ai)) {
 				snprintf(p->why, sizeof p->why, "you can only "
 				    "supersede your own articles");
@@ -701,7 +760,7 @@ accept_article(struct conn *c, struct nntp_session *s, struct posting *p,
 	}
 
 	/* A moderator's repost with Approved: publishes a held article. */
-	if (lookup_msgid(c, p->msgid, &ai) == STORE_ERROR) {
+	if (lookup_msgid(c, s, p->msgid, &ai) == STORE_ERROR) {
 		snprintf(p->why, sizeof p->why, "storage error, please try "
 		    "again later");
 		return -1;
@@ -710,8 +769,12 @@ accept_article(struct conn *c, struct nntp_session *s, struct posting *p,
 		if (!transit && ai.status == ART_HELD && !p->hold &&
 		    nntp_is_moderator(s))
 			p->replace_id = ai.id;
-		else
+		else if (transit || known_to(c, s, &ai))
 			return 1;
+		else {
+			snprintf(p->why, sizeof p->why, "%s", MSGID_REFUSED);
+			return -1;
+		}
 	}
 
 	text = build_text(c, s, p, s->buf, transit, &len);
@@ -848,7 +911,7 @@ offered(struct conn *c, const char *msgid)
 
 	if (!nntp_is_msgid(msgid))
 		return -1;
-	if (lookup_msgid(c, msgid, &ai) == STORE_ERROR)
+	if (lookup_msgid(c, c->pstate, msgid, &ai) == STORE_ERROR)
 		return 2;
 	return ai.found ? 1 : 0;
 }

@@ -77,7 +77,7 @@ rate_burst = 1000000
 # Load, not people: the flood watch would mute the load clients.
 flood_messages = 0
 flood_repeats = 0
-max_connections = 100000
+max_connections = $(( $(ulimit -n) - 200 ))
 max_connections_per_ip = 100000
 output_cap = 67108864
 idle_timeout = 3600

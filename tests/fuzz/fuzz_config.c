@@ -72,9 +72,12 @@ check_config(const struct config *cf)
 	FUZZ_CHECK(cf->log_syslog == 0 || cf->log_syslog == 1);
 	FUZZ_CHECK(cf->max_conns_per_ip >= 1 &&
 	    cf->max_conns_per_ip <= 100000);
-	FUZZ_CHECK(cf->max_conns >= 1 && cf->max_conns <= 1000000);
+	/* 0: not set, decided by conn_fd_budget() at start-up. */
+	FUZZ_CHECK(cf->max_conns >= 0 && cf->max_conns <= 1000000);
 	FUZZ_CHECK(cf->idle_timeout >= 5 && cf->idle_timeout <= 86400);
 	FUZZ_CHECK(cf->output_cap >= 4096 && cf->output_cap <= 1UL << 30);
+	FUZZ_CHECK(cf->output_cap_total >= 65536 &&
+	    cf->output_cap_total <= 1UL << 40);
 	FUZZ_CHECK(isfinite(cf->rate_per_sec) && cf->rate_per_sec >= 1 &&
 	    cf->rate_per_sec <= 1000000);
 	FUZZ_CHECK(isfinite(cf->rate_burst) && cf->rate_burst >= 1 &&

@@ -18,6 +18,9 @@
   slowloris byte-at-a-time clients on NNTP, IRC and HTTP, a flood from one
             address and IDLE idle connections, while another client's
             round-trip stays under a bound and hearthd's RSS under a bound.
+  noread    50 IRC members who never read while a room is flooded: RSS
+            stays bounded (output_cap_total drops the largest
+            non-readers), a member who reads gets every message.
 
 Prints its figures; exits non-zero on any failure.  STRESS_ROUNDS (20)
 and STRESS_IDLE (10000) size it.
@@ -336,8 +339,10 @@ def rtt(h):
 def abuse():
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, 65536), hard))
-    h = Hearthd("max_connections_per_ip = 100000\nmax_connections = 100000\n"
-                "log_level = warn\n", protos=("nntp", "irc", "http"))
+    # What the descriptor limit leaves after the server's own needs.
+    limit = resource.getrlimit(resource.RLIMIT_NOFILE)[0] - 200
+    h = Hearthd("max_connections_per_ip = 100000\nmax_connections = %d\n"
+                "log_level = warn\n" % limit, protos=("nntp", "irc", "http"))
     h.start()
     rss0 = rss_kb(h.proc.pid)
     worst = 0.0
@@ -387,10 +392,98 @@ def abuse():
     h.cleanup()
 
 
+def noread():
+    """50 IRC clients in one room never read while a sender floods it:
+    the global output cap (output_cap_total, here 16 MiB) keeps
+    hearthd's RSS bounded and drops the non-readers, largest first; a
+    member who reads keeps its connection."""
+    cap = 16 * 1024 * 1024
+    h = Hearthd("rate_per_second = 1000000\nrate_burst = 1000000\n"
+                "flood_messages = 0\nflood_repeats = 0\n"
+                "output_cap_total = %d\n"
+                "max_connections_per_ip = 1000\nlog_level = warn\n" % cap,
+                protos=("irc",))
+    h.start()
+    rss0 = rss_kb(h.proc.pid)
+
+    def join(nick, rcvbuf=None):
+        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        if rcvbuf:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
+        s.settimeout(30)
+        s.connect(h.addr("irc"))
+        s.sendall(("NICK %s\r\nUSER %s 0 * :%s\r\nJOIN #noread\r\n"
+                   % (nick, nick, nick)).encode())
+        return s
+
+    sleepers = [join("sleeper%d" % i, 4096) for i in range(50)]
+    reader = LineClient(h.addr("irc"), timeout=30)
+    reader.send("NICK reader")
+    reader.send("USER reader 0 * :reader")
+    reader.send("JOIN #noread")
+    reader.read_until(lambda l: " 366 " in l)
+    got = [0]
+    stop = threading.Event()
+
+    def read_all():
+        while not stop.is_set():
+            try:
+                line = reader.readline()
+            except (OSError, EOFError):
+                return
+            if " PRIVMSG #noread " in line:
+                got[0] += 1
+
+    t = threading.Thread(target=read_all)
+    t.start()
+    sender = LineClient(h.addr("irc"), timeout=30)
+    sender.send("NICK sender")
+    sender.send("USER sender 0 * :sender")
+    sender.send("JOIN #noread")
+    sender.read_until(lambda l: " 366 " in l)
+    pad = "y" * 400
+    n = 0
+    peak = rss0
+    start = time.time()
+    for burst in range(40):
+        sender.sock.sendall("".join(
+            "PRIVMSG #noread :%d %s\r\n" % (n + i, pad)
+            for i in range(500)).encode())
+        n += 500
+        peak = max(peak, rss_kb(h.proc.pid))
+    sender.send("PING :done")
+    sender.read_until(lambda l: "PONG" in l and "done" in l, limit=100000)
+    deadline = time.time() + 60
+    while got[0] < n and time.time() < deadline:
+        peak = max(peak, rss_kb(h.proc.pid))
+        time.sleep(0.2)
+    stop.set()
+    reader.send("PING :alive")
+    t.join(30)
+    log = h.log()
+    dropped = log.count("output_cap_total of")
+    print("noread: 50 non-readers, %d messages of 400 bytes in %.1f s: "
+          "RSS %d -> peak %d KiB, reader got %d, global-cap log lines %d"
+          % (n, time.time() - start, rss0, peak, got[0], dropped))
+    # Queued bytes cost more than themselves (evbuffer chains, the
+    # allocator keeps what was freed): bounded by a few times the cap,
+    # where 50 queues of output_cap (4 MiB) each would be 200 MiB.
+    check(peak - rss0 < 3 * cap // 1024 + 16 * 1024,
+          "RSS grew by %d KiB" % (peak - rss0))
+    check(got[0] == n, "the reader got %d of %d" % (got[0], n))
+    check(dropped >= 1, "the global output cap never acted")
+    for s in sleepers:
+        s.close()
+    reader.close()
+    sender.close()
+    check(h.stop() == 0, "hearthd exit status after noread")
+    h.cleanup()
+
+
 if __name__ == "__main__":
-    only = sys.argv[1:] or ["kill9", "diskfull", "soak", "abuse"]
+    only = sys.argv[1:] or ["kill9", "diskfull", "soak", "abuse", "noread"]
     for name, fn in (("kill9", kill9_rounds), ("diskfull", disk_full),
-                     ("soak", soak), ("abuse", abuse)):
+                     ("soak", soak), ("abuse", abuse), ("noread", noread)):
         if name in only:
             fn()
     print("stress: %d failure(s)" % len(FAIL))
