@@ -1687,10 +1687,7 @@ request_host(struct http_req *hr)
 static int
 secure_enough(struct http_req *hr)
 {
-	if (hr->https)
-		return 1;
-	return hr->srv->cf->allow_plain_auth_loopback &&
-	    conn_is_loopback(hr->c);
+	return hr->https || auth_channel_ok(hr->srv, hr->c);
 }
 
 /*

@@ -699,8 +699,7 @@ svc_password(struct svc *sv)
 		tell(sv->cl, "Usage (signed in): PASSWORD <old> <new>");
 		return;
 	}
-	if (!conn_is_tls(sv->cl->conn) && !(conn_is_loopback(sv->cl->conn) &&
-	    sv->srv->cf->allow_plain_auth_loopback)) {
+	if (!auth_channel_ok(sv->srv, sv->cl->conn)) {
 		tell(sv->cl, "Change your password over TLS only.");
 		return;
 	}
@@ -747,6 +746,11 @@ svc_erase(struct svc *sv)
 		    "deletes your account; your words are %s.",
 		    strcmp(sv->srv->cf->erasure_mode, "remove") == 0 ?
 		    "removed everywhere" : "kept under \"former member\"");
+		return;
+	}
+	if (!auth_channel_ok(sv->srv, sv->cl->conn)) {
+		tell(sv->cl, "Passwords are only accepted over TLS: reconnect "
+		    "to the TLS port; nothing was erased.");
 		return;
 	}
 	if ((rc = auth_login(sv->srv, sv->cl->conn->ip, "irc",
@@ -805,8 +809,7 @@ svc_feedtoken(struct svc *sv)
 		    "account.");
 		return;
 	}
-	if (!conn_is_tls(sv->cl->conn) && !(conn_is_loopback(sv->cl->conn) &&
-	    sv->srv->cf->allow_plain_auth_loopback)) {
+	if (!auth_channel_ok(sv->srv, sv->cl->conn)) {
 		tell(sv->cl, "Feed tokens are secrets: use a TLS connection.");
 		return;
 	}

@@ -32,8 +32,7 @@
 static int
 may_authenticate(struct irc_client *cl)
 {
-	return conn_is_tls(cl->conn) || (conn_is_loopback(cl->conn) &&
-	    cl->conn->srv->cf->allow_plain_auth_loopback);
+	return auth_channel_ok(cl->conn->srv, cl->conn);
 }
 
 static enum irc_role
@@ -174,46 +173,60 @@ sasl_banned(struct irc_client *cl, const struct sanction_verdict *v)
 	irc_mod_refuse_ban(cl, v);
 }
 
+/* The answer to SASL PLAIN, on the loop (see auth_login_start). */
+static void
+plain_done(struct conn *c, void *arg, int rc, struct account *a,
+    struct sanction_verdict *ban)
+{
+	struct irc_client	*cl = c->pstate;
+
+	(void)arg;
+	if (rc == AUTH_BANNED) {
+		sasl_banned(cl, ban);
+		return;
+	}
+	if (rc == AUTH_BUSY) {
+		irc_sasl_free(cl);
+		irc_numeric(cl, ERR_SASLBUSY);
+		return;
+	}
+	if (rc != AUTH_OK) {
+		log_info("conn=%llu irc SASL PLAIN failed",
+		    (unsigned long long)c->id);
+		sasl_failed(cl);
+		return;
+	}
+	irc_sasl_free(cl);
+	irc_login(cl, a);
+	account_clear(a);
+	irc_numeric(cl, RPL_SASLSUCCESS);
+}
+
+/*
+ * SASL PLAIN: the password is checked on a hashing worker while this
+ * client's input waits; plain_done() answers.
+ */
 static void
 finish_plain(struct irc_client *cl, unsigned char *buf, size_t len)
 {
-	char			*authzid, *authcid, *passwd;
-	struct account		 a;
-	struct sanction_verdict	 ban;
-	int			 rc;
+	char	*authzid, *authcid, *passwd;
+	int	 rc;
 
 	if (sasl_plain_decode(buf, len, &authzid, &authcid, &passwd) != 0) {
 		sasl_failed(cl);
 		return;
 	}
-	memset(&a, 0, sizeof a);
 	if (*authzid != '\0' && strcasecmp(authzid, authcid) != 0)
-		rc = STORE_NOTFOUND;
+		rc = AUTH_BAD;
 	else
-		rc = auth_login_why(cl->conn->srv, cl->conn->ip, "irc", authcid,
-		    passwd, &a, &ban);
+		rc = auth_login_start(cl->conn->srv, cl->conn, "irc", authcid,
+		    passwd, plain_done, NULL);
 	OPENSSL_cleanse(passwd, strlen(passwd));
 	free(passwd);
-	if (rc == AUTH_BANNED) {
-		free(authzid);
-		free(authcid);
-		sasl_banned(cl, &ban);
-		return;
-	}
-	if (rc != STORE_OK) {
-		log_info("conn=%llu irc SASL PLAIN failed account=%s",
-		    (unsigned long long)cl->conn->id, authcid);
-		free(authzid);
-		free(authcid);
-		sasl_failed(cl);
-		return;
-	}
 	free(authzid);
 	free(authcid);
-	irc_sasl_free(cl);
-	irc_login(cl, &a);
-	account_clear(&a);
-	irc_numeric(cl, RPL_SASLSUCCESS);
+	if (rc != AUTH_PENDING)
+		plain_done(cl->conn, NULL, rc, NULL, NULL);
 }
 
 static void

@@ -299,8 +299,7 @@ nntp_on_drain(struct conn *c)
 static int
 nntp_auth_allowed(struct conn *c)
 {
-	return conn_is_tls(c) || (conn_is_loopback(c) &&
-	    c->srv->cf->allow_plain_auth_loopback);
+	return auth_channel_ok(c->srv, c);
 }
 
 /* RFC 3977 §5.2: advertise exactly what this session may use. */
@@ -465,55 +464,73 @@ is_peer(struct conn *c, const char *name)
 	return 0;
 }
 
-/*
- * Check NAME and PASS; reply 281, 481 (with the reason and end of a ban)
- * or 403.  Never logs PASS.
- */
-static int
-nntp_login(struct conn *c, struct nntp_session *s, const char *name,
-    const char *pass)
+/* The answer to a sign-in (see nntp_login), on the loop. */
+static void
+nntp_login_done(struct conn *c, void *arg, int rc, struct account *a,
+    struct sanction_verdict *ban)
 {
-	struct account		a;
-	int			rc;
+	struct nntp_session	*s = c->pstate;
+	char			 why[512];
 
-	struct sanction_verdict	ban;
-	char			why[512];
-
-	memset(&a, 0, sizeof a);
-	rc = auth_login_why(c->srv, c->ip, "nntp", name, pass, &a, &ban);
+	(void)arg;
 	if (rc == AUTH_OK) {
-		s->acct = a;
+		s->acct = *a;
 		s->flags |= NS_AUTHED;
-		if (is_peer(c, a.name))
+		if (is_peer(c, a->name))
 			s->flags |= NS_PEER;
 		log_info("conn=%llu proto=nntp login account=%s role=%s",
-		    (unsigned long long)c->id, a.name, a.role);
-		nntp_reply(c, NNTP_281_AUTH_OK, a.name);
-		return CONN_OK;
+		    (unsigned long long)c->id, a->name, a->role);
+		nntp_reply(c, NNTP_281_AUTH_OK, a->name);
+		return;
 	}
 	if (rc == AUTH_ERROR) {
 		nntp_reply(c, NNTP_403_FAULT);
-		return CONN_OK;
+		return;
+	}
+	if (rc == AUTH_BUSY) {
+		/* RFC 4643 2.3.2: a temporary failure, the client may retry. */
+		nntp_reply(c, NNTP_403_BUSY);
+		return;
 	}
 	if (rc == AUTH_BANNED) {
-		nntp_reply(c, NNTP_481_BANNED, sanction_describe(&ban, why,
+		nntp_reply(c, NNTP_481_BANNED, sanction_describe(ban, why,
 		    sizeof why));
-		return CONN_OK;
+		return;
 	}
 	log_info("conn=%llu proto=nntp login failed", (unsigned long long)
 	    c->id);
 	if (rc == AUTH_THROTTLED) {
 		/* The same for any name, existing or not (see auth.h). */
 		nntp_reply(c, NNTP_481_THROTTLED);
-		return CONN_OK;
+		return;
 	}
 	if (++s->auth_failures >= NNTP_MAX_AUTH_FAILURES) {
 		nntp_reply(c, NNTP_400_AUTHFAIL);
 		conn_close(c, "too many failed logins");
-		return CONN_GONE;
+		return;
 	}
 	nntp_reply(c, NNTP_481_AUTHFAIL);
-	return CONN_OK;
+}
+
+/*
+ * Check NAME and PASS; reply 281, 481 (with the reason and end of a ban)
+ * or 403 (a fault, or too many sign-ins in progress).  The password is
+ * checked on a hashing worker while this connection's input waits.
+ * Never logs PASS.
+ */
+static int
+nntp_login(struct conn *c, struct nntp_session *s, const char *name,
+    const char *pass)
+{
+	int	rc;
+
+	(void)s;
+	rc = auth_login_start(c->srv, c, "nntp", name, pass,
+	    nntp_login_done, NULL);
+	if (rc == AUTH_PENDING)
+		return CONN_OK;
+	nntp_login_done(c, NULL, rc, NULL, NULL);
+	return conn_is_closing(c) ? CONN_GONE : CONN_OK;
 }
 
 /* Decode a SASL PLAIN response line and log in with it. */
