@@ -224,7 +224,7 @@ class Throttle(HearthTestCase):
 class HashPool(HearthTestCase):
     """scrypt off the loop, with a bounded queue."""
 
-    protos = ("nntp", "irc")
+    protos = ("nntp", "irc", "http")
     # About a quarter second per hash (128 MiB), one worker, one slot.
     extra_config = FAST + ("password_scrypt_log2n = 17\n"
                            "auth_threads = 1\nauth_queue = 1\n")
@@ -273,6 +273,35 @@ class HashPool(HearthTestCase):
             b"\0nobody\0guess").decode())
         line = i.until(lambda l: " 904 " in l or " 903 " in l)[-1]
         self.assertIn("try again", line)
+        self.assertTrue(a.lc.readline().startswith("481"))
+        # HTTP Basic meanwhile: 503 with Retry-After.
+        a.code("AUTHINFO USER nobody")
+        a.lc.send("AUTHINFO PASS fourth guess")
+        time.sleep(0.03)
+        hc = self.connect("http")
+        hc.sendraw(b"GET /me/export.json HTTP/1.1\r\nHost: hearth.test\r\n"
+                   b"Authorization: Basic " +
+                   base64.b64encode(b"nobody:guess") + b"\r\n\r\n")
+        head = hc.read_until(lambda l: l == "")
+        self.assertIn(" 503 ", head[0])
+        self.assertTrue(any(l.lower().startswith("retry-after:")
+                            for l in head), head)
+
+    def test_http_basic_through_the_workers(self):
+        self.h.add_account("hanna", PASSWORD)
+        hc = self.connect("http")
+        for pw, code in (("wrong one", " 401 "), (PASSWORD, " 200 ")):
+            cred = base64.b64encode(("hanna:" + pw).encode())
+            hc.sendraw(b"GET /me/export.json HTTP/1.1\r\n"
+                       b"Host: hearth.test\r\nAuthorization: Basic " +
+                       cred + b"\r\n\r\n")
+            head = hc.read_until(lambda l: l == "")
+            self.assertIn(code, head[0])
+            n = [int(l.split(":")[1]) for l in head
+                 if l.lower().startswith("content-length:")][0]
+            while len(hc.buf) < n:
+                hc.buf += hc.sock.recv(65536)
+            hc.buf = hc.buf[n:]
 
     def test_client_gone_while_hashing(self):
         c = self.client()
