@@ -868,11 +868,25 @@ svc_feedtoken(struct svc *sv)
  * clients without draft/account-registration (the password may hold
  * spaces).  The work is cmd_register()'s; this only frames it.
  */
+/* After Helper REGISTER: say what came of it, in the Helper's words. */
+static void
+svc_register_after(struct irc_client *cl)
+{
+	if (cl->account != NULL)
+		tell(cl, "Welcome, %s: your account works here and in the "
+		    "newsgroups. Next time sign in with SASL.", cl->account);
+	else if (cl->pending_account != NULL)
+		tell(cl, "Thank you, %s: a moderator approves new accounts "
+		    "here. Stay connected to hear when yours is ready.",
+		    cl->pending_account);
+	else
+		tell(cl, "No account was made (see the message above).");
+}
+
 static void
 svc_register(struct svc *sv)
 {
-	struct irc_msg	 m;
-	char		*pw = xstrdup(after_words(sv->text, 1));
+	char	*pw = xstrdup(after_words(sv->text, 1));
 
 	if (*pw == '\0') {
 		tell(sv->cl, "Usage: REGISTER <password> - makes an account "
@@ -882,25 +896,9 @@ svc_register(struct svc *sv)
 		free(pw);
 		return;
 	}
-	memset(&m, 0, sizeof m);
-	m.command = (char *)"REGISTER";
-	m.params[0] = (char *)"*";
-	m.params[1] = (char *)"*";
-	m.params[2] = pw;
-	m.nparams = 3;
-	cmd_register(sv->cl, &m);
+	irc_register_account(sv->cl, "*", pw, svc_register_after);
 	OPENSSL_cleanse(pw, strlen(pw));
 	free(pw);
-	if (sv->cl->account != NULL)
-		tell(sv->cl, "Welcome, %s: your account works here and in the "
-		    "newsgroups. Next time sign in with SASL.",
-		    sv->cl->account);
-	else if (sv->cl->pending_account != NULL)
-		tell(sv->cl, "Thank you, %s: a moderator approves new accounts "
-		    "here. Stay connected to hear when yours is ready.",
-		    sv->cl->pending_account);
-	else
-		tell(sv->cl, "No account was made (see the message above).");
 }
 
 static int

@@ -1386,6 +1386,7 @@ irc_on_free(struct conn *c)
 	free(cl->account);
 	free(cl->specialty);
 	free(cl->pending_account);
+	free(cl->reg_name);
 	free(cl->away);
 	free(cl);
 	c->pstate = NULL;
