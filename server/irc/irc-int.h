@@ -173,6 +173,7 @@ struct irc_client {
 	char			*specialty;	/* doctors */
 	char			*pending_account; /* sign-up awaiting approval */
 	char			*reg_name;	/* REGISTER: hashing its password */
+	char			*pw_new;	/* Helper PASSWORD: the new one */
 	void			(*reg_after)(struct irc_client *);
 	int			 probation;	/* messages still held */
 	int64_t			 account_created;

@@ -688,12 +688,78 @@ svc_actions(struct svc *sv)
 	tell(sv->cl, "End of list.");
 }
 
+/* Forget the new password Helper PASSWORD held. */
+static void
+pw_new_drop(struct irc_client *cl)
+{
+	if (cl->pw_new == NULL)
+		return;
+	OPENSSL_cleanse(cl->pw_new, strlen(cl->pw_new));
+	free(cl->pw_new);
+	cl->pw_new = NULL;
+}
+
+/* PASSWORD, last step: the new hash is ready (or NULL). */
+static void
+password_hashed(struct conn *c, void *arg, char *hash)
+{
+	struct irc_client	*cl = c->pstate;
+
+	(void)arg;
+	if (hash == NULL || cl->account == NULL ||
+	    store_account_set_password(c->srv->store, cl->account, hash) !=
+	    STORE_OK) {
+		free(hash);
+		tell(cl, "Sorry, the password could not be changed.");
+		return;
+	}
+	free(hash);
+	store_audit(c->srv->store, cl->account, "account.passwd",
+	    cl->account, "by the member");
+	tell(cl, "Your password has been changed.");
+}
+
+/* PASSWORD, second step: the current password was checked. */
+static void
+password_checked(struct conn *c, void *arg, int rc, struct account *a,
+    struct sanction_verdict *ban)
+{
+	struct irc_client	*cl = c->pstate;
+	char			 why[128];
+
+	(void)arg;
+	(void)ban;
+	if (rc == AUTH_OK)
+		account_clear(a);
+	if (rc != AUTH_OK || cl->pw_new == NULL) {
+		tell(cl, "%s", rc == AUTH_THROTTLED ? "Too many failed "
+		    "attempts: try again in a few minutes." : rc == AUTH_BUSY ?
+		    "Too many sign-ins in progress: try again in a moment." :
+		    "That is not your current password.");
+		pw_new_drop(cl);
+		return;
+	}
+	if (account_password_acceptable(cl->pw_new,
+	    c->srv->cf->password_min_length, why, sizeof why) != 0) {
+		tell(cl, "%s", why);
+		pw_new_drop(cl);
+		return;
+	}
+	rc = auth_hash_start(c->srv, c, cl->pw_new, password_hashed, NULL);
+	pw_new_drop(cl);
+	if (rc != AUTH_PENDING)
+		tell(cl, "Too many sign-ins in progress: try again in a "
+		    "moment.");
+}
+
+/*
+ * PASSWORD <old> <new>: the current password is checked and the new one
+ * hashed on the workers; the answers follow.
+ */
 static void
 svc_password(struct svc *sv)
 {
-	struct account	 a;
-	char		 why[128], *hash;
-	int		 rc;
+	int	rc;
 
 	if (sv->cl->account == NULL || sv->argc != 3) {
 		tell(sv->cl, "Usage (signed in): PASSWORD <old> <new>");
@@ -703,39 +769,54 @@ svc_password(struct svc *sv)
 		tell(sv->cl, "Change your password over TLS only.");
 		return;
 	}
-	if ((rc = auth_login(sv->srv, sv->cl->conn->ip, "irc",
-	    sv->cl->account, sv->argv[1], &a)) != AUTH_OK) {
-		tell(sv->cl, "%s", rc == AUTH_THROTTLED ? "Too many failed "
-		    "attempts: try again in a few minutes." : "That is not "
-		    "your current password.");
+	pw_new_drop(sv->cl);
+	sv->cl->pw_new = xstrdup(sv->argv[2]);
+	rc = auth_login_start(sv->srv, sv->cl->conn, "irc", sv->cl->account,
+	    sv->argv[1], password_checked, NULL);
+	if (rc != AUTH_PENDING)
+		password_checked(sv->cl->conn, NULL, rc, NULL, NULL);
+}
+
+/* ERASE, second step: the password was checked. */
+static void
+erase_checked(struct conn *c, void *arg, int rc, struct account *a,
+    struct sanction_verdict *ban)
+{
+	struct irc_client	*cl = c->pstate;
+	char			 msg[256], name[64];
+	int			 mode;
+
+	(void)arg;
+	(void)ban;
+	if (rc != AUTH_OK || cl->account == NULL) {
+		if (rc == AUTH_OK)
+			account_clear(a);
+		tell(cl, "%s", rc == AUTH_THROTTLED ? "Too many failed "
+		    "attempts: try again in a few minutes; nothing was erased." :
+		    rc == AUTH_BUSY ? "Too many sign-ins in progress: try again "
+		    "in a moment; nothing was erased." :
+		    "That is not your password; nothing was erased.");
 		return;
 	}
-	account_clear(&a);
-	if (account_password_acceptable(sv->argv[2],
-	    sv->srv->cf->password_min_length, why, sizeof why) != 0) {
-		tell(sv->cl, "%s", why);
+	account_clear(a);
+	if (erase_mode_parse(c->srv->cf->erasure_mode, &mode) != 0)
+		mode = ERASE_PSEUDONYMIZE;
+	snprintf(name, sizeof name, "%s", cl->account);
+	if (member_erase(c->srv, name, mode, name, msg, sizeof msg) != 0) {
+		tell(cl, "%s", msg);
 		return;
 	}
-	if ((hash = account_hash_password(sv->argv[2],
-	    sv->srv->cf->scrypt_log2n)) == NULL ||
-	    store_account_set_password(sv->srv->store, sv->cl->account,
-	    hash) != STORE_OK) {
-		free(hash);
-		tell(sv->cl, "Sorry, the password could not be changed.");
-		return;
-	}
-	free(hash);
-	store_audit(sv->srv->store, sv->cl->account, "account.passwd",
-	    sv->cl->account, "by the member");
-	tell(sv->cl, "Your password has been changed.");
+	tell(cl, "%s. Take care.", msg);
+	irc_sendf(cl, "ERROR :Closing Link: %s (Account erased)",
+	    irc_nick(cl));
+	irc_quit(cl, "Account erased");
+	conn_close(c, "account erased");
 }
 
 static void
 svc_erase(struct svc *sv)
 {
-	struct account	 a;
-	char		 msg[256], name[64];
-	int		 mode, rc;
+	int	rc;
 
 	/* The password is everything after the command (it may hold
 	 * spaces). */
@@ -753,26 +834,10 @@ svc_erase(struct svc *sv)
 		    "to the TLS port; nothing was erased.");
 		return;
 	}
-	if ((rc = auth_login(sv->srv, sv->cl->conn->ip, "irc",
-	    sv->cl->account, pw, &a)) != AUTH_OK) {
-		tell(sv->cl, "%s", rc == AUTH_THROTTLED ? "Too many failed "
-		    "attempts: try again in a few minutes; nothing was erased." :
-		    "That is not your password; nothing was erased.");
-		return;
-	}
-	account_clear(&a);
-	if (erase_mode_parse(sv->srv->cf->erasure_mode, &mode) != 0)
-		mode = ERASE_PSEUDONYMIZE;
-	snprintf(name, sizeof name, "%s", sv->cl->account);
-	if (member_erase(sv->srv, name, mode, name, msg, sizeof msg) != 0) {
-		tell(sv->cl, "%s", msg);
-		return;
-	}
-	tell(sv->cl, "%s. Take care.", msg);
-	irc_sendf(sv->cl, "ERROR :Closing Link: %s (Account erased)",
-	    irc_nick(sv->cl));
-	irc_quit(sv->cl, "Account erased");
-	conn_close(sv->cl->conn, "account erased");
+	rc = auth_login_start(sv->srv, sv->cl->conn, "irc", sv->cl->account,
+	    pw, erase_checked, NULL);
+	if (rc != AUTH_PENDING)
+		erase_checked(sv->cl->conn, NULL, rc, NULL, NULL);
 }
 
 /* One row of FEEDTOKEN LIST: id, label, created, last_used. */

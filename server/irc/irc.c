@@ -1387,6 +1387,9 @@ irc_on_free(struct conn *c)
 	free(cl->specialty);
 	free(cl->pending_account);
 	free(cl->reg_name);
+	if (cl->pw_new != NULL)
+		OPENSSL_cleanse(cl->pw_new, strlen(cl->pw_new));
+	free(cl->pw_new);
 	free(cl->away);
 	free(cl);
 	c->pstate = NULL;

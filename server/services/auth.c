@@ -381,16 +381,15 @@ job_done(void *arg)
 		job_free(j);
 		return;
 	}
-	c->wait_cancel = NULL;
+	/* Input may go on after DONE (which may start another job). */
+	conn_unwait(c);
 	if (conn_is_closing(c)) {
-		conn_unwait(c);
 		job_free(j);
 		return;
 	}
 	if (j->hashing) {
 		j->hdone(c, j->arg, j->newhash);
 		j->newhash = NULL;
-		conn_unwait(c);
 		job_free(j);
 		return;
 	}
@@ -406,7 +405,6 @@ job_done(void *arg)
 	j->done(c, j->arg, rc, &j->a, &why);
 	if (rc == AUTH_OK)
 		memset(&j->a, 0, sizeof j->a);
-	conn_unwait(c);
 	job_free(j);
 }
 
@@ -433,10 +431,9 @@ delay_cb(evutil_socket_t fd, short what, void *arg)
 	(void)what;
 	if (workq_submit(as->wq, job_work, job_done, j) == 0)
 		return;
-	j->c->wait_cancel = NULL;
+	conn_unwait(j->c);
 	if (!conn_is_closing(j->c))
 		j->done(j->c, j->arg, AUTH_BUSY, &j->a, NULL);
-	conn_unwait(j->c);
 	job_free(j);
 }
 
