@@ -644,20 +644,81 @@ cmd_authinfo(struct conn *c, struct nntp_session *s, int argc, char **argv)
 	return CONN_OK;
 }
 
+/* Forget the new password XPASSWD held. */
+static void
+pw_new_drop(struct nntp_session *s)
+{
+	if (s->pw_new == NULL)
+		return;
+	explicit_bzero(s->pw_new, strlen(s->pw_new));
+	free(s->pw_new);
+	s->pw_new = NULL;
+}
+
+/* XPASSWD, last step: the new hash is ready (or NULL). */
+static void
+xpasswd_hashed(struct conn *c, void *arg, char *hash)
+{
+	struct nntp_session	*s = c->pstate;
+
+	(void)arg;
+	if (hash == NULL || store_account_set_password(c->srv->store,
+	    s->acct.name, hash) != STORE_OK) {
+		free(hash);
+		nntp_reply(c, NNTP_403_FAULT);
+		return;
+	}
+	free(hash);
+	store_audit(c->srv->store, s->acct.name, "account.passwd",
+	    s->acct.name, "by the member over NNTP");
+	log_info("conn=%llu proto=nntp password changed account=%s",
+	    (unsigned long long)c->id, s->acct.name);
+	nntp_reply(c, NNTP_290_PASSWD, s->acct.name);
+}
+
+/* XPASSWD, second step: the current password was checked. */
+static void
+xpasswd_checked(struct conn *c, void *arg, int rc, struct account *a,
+    struct sanction_verdict *ban)
+{
+	struct nntp_session	*s = c->pstate;
+	char			 why[512];
+
+	(void)arg;
+	if (rc == AUTH_OK)
+		account_clear(a);
+	if (rc == AUTH_THROTTLED)
+		nntp_reply(c, NNTP_481_THROTTLED);
+	else if (rc == AUTH_ERROR)
+		nntp_reply(c, NNTP_403_FAULT);
+	else if (rc == AUTH_BUSY)
+		nntp_reply(c, NNTP_403_BUSY);
+	else if (rc == AUTH_BANNED)
+		nntp_reply(c, NNTP_481_BANNED, sanction_describe(ban, why,
+		    sizeof why));
+	else if (rc != AUTH_OK)
+		nntp_reply(c, NNTP_481_OLDPASS);
+	else if (account_password_acceptable(s->pw_new,
+	    c->srv->cf->password_min_length, why, sizeof why) != 0)
+		nntp_reply(c, NNTP_591_PASSWD, why);
+	else if (auth_hash_start(c->srv, c, s->pw_new, xpasswd_hashed,
+	    NULL) != AUTH_PENDING)
+		nntp_reply(c, NNTP_403_BUSY);
+	pw_new_drop(s);
+}
+
 /*
  * XPASSWD current new: a signed-in member changes their own password.
  * The new password is the rest of the line (it may hold spaces; the
  * current one may not: such members use the IRC Helper or an operator).
  * Checked like a sign-in (a wrong current password counts towards the
- * throttle), then against the password rules.  Both are wiped.
+ * throttle), then against the password rules; both hashes run on the
+ * workers.  Both are wiped.
  */
 static int
 cmd_xpasswd(struct conn *c, struct nntp_session *s, int argc, char **argv)
 {
-	struct account		 a;
-	struct sanction_verdict	 ban;
-	char			 why[512], *hash = NULL;
-	int			 rc;
+	int	rc;
 
 	(void)argc;
 	if (!nntp_auth_allowed(c)) {
@@ -668,47 +729,13 @@ cmd_xpasswd(struct conn *c, struct nntp_session *s, int argc, char **argv)
 		nntp_reply(c, NNTP_480_AUTH);
 		goto out;
 	}
-	memset(&a, 0, sizeof a);
-	rc = auth_login_why(c->srv, c->ip, "nntp", s->acct.name, argv[1], &a,
-	    &ban);
-	if (rc == AUTH_OK)
-		account_clear(&a);
-	if (rc == AUTH_THROTTLED) {
-		nntp_reply(c, NNTP_481_THROTTLED);
-		goto out;
-	}
-	if (rc == AUTH_ERROR) {
-		nntp_reply(c, NNTP_403_FAULT);
-		goto out;
-	}
-	if (rc == AUTH_BANNED) {
-		nntp_reply(c, NNTP_481_BANNED, sanction_describe(&ban, why,
-		    sizeof why));
-		goto out;
-	}
-	if (rc != AUTH_OK) {
-		nntp_reply(c, NNTP_481_OLDPASS);
-		goto out;
-	}
-	if (account_password_acceptable(argv[2],
-	    c->srv->cf->password_min_length, why, sizeof why) != 0) {
-		nntp_reply(c, NNTP_591_PASSWD, why);
-		goto out;
-	}
-	if ((hash = account_hash_password(argv[2],
-	    c->srv->cf->scrypt_log2n)) == NULL ||
-	    store_account_set_password(c->srv->store, s->acct.name, hash) !=
-	    STORE_OK) {
-		nntp_reply(c, NNTP_403_FAULT);
-		goto out;
-	}
-	store_audit(c->srv->store, s->acct.name, "account.passwd",
-	    s->acct.name, "by the member over NNTP");
-	log_info("conn=%llu proto=nntp password changed account=%s",
-	    (unsigned long long)c->id, s->acct.name);
-	nntp_reply(c, NNTP_290_PASSWD, s->acct.name);
+	pw_new_drop(s);
+	s->pw_new = xstrdup(argv[2]);
+	rc = auth_login_start(c->srv, c, "nntp", s->acct.name, argv[1],
+	    xpasswd_checked, NULL);
+	if (rc != AUTH_PENDING)
+		xpasswd_checked(c, NULL, rc, NULL, NULL);
 out:
-	free(hash);
 	explicit_bzero(argv[1], strlen(argv[1]));
 	explicit_bzero(argv[2], strlen(argv[2]));
 	return CONN_OK;
@@ -931,6 +958,7 @@ nntp_on_free(struct conn *c)
 	nntp_session_group_clear(s);
 	account_clear(&s->acct);
 	free(s->auth_user);
+	pw_new_drop(s);
 	free(s->buf);
 	free(s);
 	c->pstate = NULL;
