@@ -378,6 +378,8 @@ job_done(void *arg)
 	int			 rc;
 
 	if (c == NULL || as == NULL || as->stopping) {
+		if (c != NULL)
+			c->wait_cancel = NULL;
 		job_free(j);
 		return;
 	}

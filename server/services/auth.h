@@ -1,14 +1,15 @@
 /*
  * auth.h -- sign-in for every protocol: throttling and the login record.
  *
- * Every password check (NNTP AUTHINFO, IRC SASL and NickServ-style
- * commands, remote hearthmod, private feeds) goes through auth_login().
- * Failed attempts are counted per account name (existing or not, so a
- * lockout reveals nothing) and per source address; past the limit,
- * attempts are refused without checking the password until the window
- * has passed (a client in a reconnect loop never locks an account out
- * for good).  Successful logins are recorded with a keyed hash of the
- * address, never the address itself, and the record expires.
+ * Every password check (NNTP AUTHINFO and XPASSWD, IRC SASL, OPER and
+ * the Helper's commands, remote hearthmod, HTTP Basic) goes through
+ * auth_login_start() (scrypt on a worker) or auth_login().  Failures are
+ * counted per account name and address, per address, and per account
+ * (existing or not, so a throttle reveals nothing): the first two refuse
+ * until the window has passed, the last only delays (see auth.c), so
+ * nobody can lock the owner out.  Successful logins are recorded with a
+ * keyed hash of the address, never the address itself, and the record
+ * expires.
  */
 #ifndef HEARTH_AUTH_H
 #define HEARTH_AUTH_H
