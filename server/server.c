@@ -29,6 +29,7 @@
 #include "notify.h"
 #include "nntp.h"
 #include "pidfile.h"
+#include "proxy.h"
 #include "seed.h"
 #include "store.h"
 #include "tls.h"
@@ -228,6 +229,27 @@ drop_privileges(struct server *srv)
 	return 0;
 }
 
+_Static_assert(PROXY_MAX == CONN_PROXY_MAX, "PROXY header sizes");
+
+/* conn.c's PROXY header parser: parse/proxy.c. */
+static int
+server_proxy_parse(const unsigned char *buf, size_t len,
+    struct sockaddr_storage *src)
+{
+	struct proxy_hdr	h;
+	int			r;
+
+	r = proxy_parse(buf, len > CONN_PROXY_MAX ? CONN_PROXY_MAX : len, &h);
+	if (r > 0) {
+		memset(src, 0, sizeof *src);
+		if (h.family == AF_UNSPEC)
+			src->ss_family = AF_UNSPEC;
+		else
+			memcpy(src, &h.src, h.srclen);
+	}
+	return r > 0 ? r : r == PROXY_MORE ? 0 : -1;
+}
+
 /*
  * End of a loop iteration with a group commit open: commit, then send
  * or drop what the connections held, then tell IRC how it went.
@@ -350,6 +372,7 @@ server_init(struct server *srv, struct config *cf, const char *cfile)
 		return -1;
 	}
 	conn_set_commit_hook(server_commit, srv);
+	conn_set_proxy_parser(server_proxy_parse);
 	if (cf->groups_file != NULL) {
 		if ((n = seed_groups(srv->store, cf->groups_file, err,
 		    sizeof err)) < 0) {

@@ -999,6 +999,55 @@ out:
 	return CONN_OK;
 }
 
+/* The answer to auth, on the loop (the password is checked on a worker). */
+static void
+auth_done(struct conn *c, void *arg, int rc, struct account *a,
+    struct sanction_verdict *ban)
+{
+	struct admin_session	*as = c->pstate;
+	char			 words[512];
+
+	(void)arg;
+	if (rc == AUTH_THROTTLED) {
+		reply(c, "482 Too many failed attempts; try again later");
+		return;
+	}
+	if (rc == AUTH_BUSY) {
+		reply(c, "482 Too many sign-ins in progress; try again in a "
+		    "moment");
+		return;
+	}
+	if (rc == AUTH_BANNED) {
+		reply(c, "481 Account %s", sanction_describe(ban, words,
+		    sizeof words));
+		return;
+	}
+	if (rc == AUTH_OK && (strcmp(a->role, "moderator") == 0 ||
+	    strcmp(a->role, "admin") == 0)) {
+		as->authed = 1;
+		as->priv = strcmp(a->role, "admin") == 0 ? PRIV_ADMIN :
+		    PRIV_MOD;
+		snprintf(as->actor, sizeof as->actor, "%s", a->name);
+		log_info("conn=%llu admin: %s authenticated role=%s",
+		    (unsigned long long)c->id, a->name, a->role);
+		store_audit(c->srv->store, a->name, "admin.login", NULL, NULL);
+		reply(c, "281 Authenticated as %s (%s)", a->name, a->role);
+		account_clear(a);
+		return;
+	}
+	if (rc == AUTH_OK)
+		account_clear(a);
+	log_info("conn=%llu admin: authentication refused",
+	    (unsigned long long)c->id);
+	if (++as->failures >= 3) {
+		reply(c, "481 Authentication failed; closing");
+		conn_close(c, "admin auth failures");
+		return;
+	}
+	reply(c, "481 Authentication failed (a moderator or admin account "
+	    "is needed)");
+}
+
 /*
  * auth NAME PASSWORD: remote connections only, and only for moderator
  * and admin accounts.  Wrong credentials and a member account get the
@@ -1008,9 +1057,6 @@ static int
 cmd_auth(struct conn *c, int argc, char **argv)
 {
 	struct admin_session	*as = c->pstate;
-	struct account		 a;
-	struct sanction_verdict	 ban;
-	char			 words[512];
 	int			 rc;
 
 	(void)argc;
@@ -1019,43 +1065,17 @@ cmd_auth(struct conn *c, int argc, char **argv)
 		reply(c, "403 Already authenticated");
 		return CONN_OK;
 	}
-	rc = auth_login_why(c->srv, c->ip, "admin", argv[1], argv[2], &a,
-	    &ban);
+	if (!auth_channel_ok(c->srv, c)) {
+		OPENSSL_cleanse(argv[2], strlen(argv[2]));
+		reply(c, "483 Passwords only over TLS");
+		return CONN_OK;
+	}
+	rc = auth_login_start(c->srv, c, "admin", argv[1], argv[2],
+	    auth_done, NULL);
 	OPENSSL_cleanse(argv[2], strlen(argv[2]));
-	if (rc == AUTH_THROTTLED) {
-		reply(c, "482 Too many failed attempts; try again later");
-		return CONN_OK;
-	}
-	if (rc == AUTH_BANNED) {
-		reply(c, "481 Account %s", sanction_describe(&ban, words,
-		    sizeof words));
-		return CONN_OK;
-	}
-	if (rc == STORE_OK && (strcmp(a.role, "moderator") == 0 ||
-	    strcmp(a.role, "admin") == 0)) {
-		as->authed = 1;
-		as->priv = strcmp(a.role, "admin") == 0 ? PRIV_ADMIN :
-		    PRIV_MOD;
-		snprintf(as->actor, sizeof as->actor, "%s", a.name);
-		log_info("conn=%llu admin: %s authenticated role=%s",
-		    (unsigned long long)c->id, a.name, a.role);
-		store_audit(c->srv->store, a.name, "admin.login", NULL, NULL);
-		reply(c, "281 Authenticated as %s (%s)", a.name, a.role);
-		account_clear(&a);
-		return CONN_OK;
-	}
-	if (rc == STORE_OK)
-		account_clear(&a);
-	log_info("conn=%llu admin: authentication refused",
-	    (unsigned long long)c->id);
-	if (++as->failures >= 3) {
-		reply(c, "481 Authentication failed; closing");
-		conn_close(c, "admin auth failures");
-		return CONN_GONE;
-	}
-	reply(c, "481 Authentication failed (a moderator or admin account "
-	    "is needed)");
-	return CONN_OK;
+	if (rc != AUTH_PENDING)
+		auth_done(c, NULL, rc, NULL, NULL);
+	return conn_is_closing(c) ? CONN_GONE : CONN_OK;
 }
 
 static int

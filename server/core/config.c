@@ -1,6 +1,9 @@
 /*
  * config.c -- hearthd configuration file parser.
  */
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
@@ -114,8 +117,11 @@ config_default(void)
 	cf->http_rate_per_sec = 20;
 	cf->http_rate_burst = 100;
 	cf->http_request_timeout = 10;
-	cf->allow_plain_auth_loopback = 1;
+	cf->allow_plain_auth_loopback = 0;
 	cf->scrypt_log2n = 15;
+	cf->auth_threads = 2;
+	cf->auth_queue = 32;
+	cf->login_delay_max = 15;
 	cf->db_sync_full = 1;
 	cf->anonymous_read = 1;
 	cf->irc_replay_lines = 20;
@@ -183,6 +189,7 @@ config_free(struct config *cf)
 	free(cf->pidfile);
 	free(cf->log_target);
 	free(cf->key_lines);
+	free(cf->proxy_from);
 	free(cf);
 }
 
@@ -401,11 +408,15 @@ static const struct key_def keys[] = {
 	{ "allow_plaintext_auth_on_loopback", K_BOOL,
 	    O(allow_plain_auth_loopback), 0, 0 },
 	{ "password_scrypt_log2n", K_INT, O(scrypt_log2n), 10, 22 },
+	{ "auth_threads", K_INT, O(auth_threads), 1, 64 },
+	{ "auth_queue", K_INT, O(auth_queue), 1, 100000 },
+	{ "login_delay_max", K_INT, O(login_delay_max), 0, 300 },
 	{ "password_min_length", K_INT, O(password_min_length), 1,
 	    PASSWORD_MIN_LIMIT },
 	{ "database_sync_full", K_BOOL, O(db_sync_full), 0, 0 },
 	{ "anonymous_read", K_BOOL, O(anonymous_read), 0, 0 },
 	{ "nntp_peers", K_STR, O(nntp_peers), 0, 0 },
+	{ "proxy_from", K_STR, O(proxy_from), 0, 0 },
 	{ "irc_replay_lines", K_INT, O(irc_replay_lines), 0, 100 },
 	{ "irc_sts_duration", K_INT, O(irc_sts_duration), 0, 31536000 },
 	{ "irc_nick_reservation", K_BOOL, O(irc_nick_reservation), 0, 0 },
@@ -521,6 +532,112 @@ apply_key(struct config *cf, const struct key_def *k, const char *v,
 	return -1;
 }
 
+/*
+ * One entry of an address list ("addr" or "addr/bits") into its family,
+ * 16 address bytes and prefix length.  0 on success.
+ */
+static int
+addr_entry(const char *s, size_t n, int *af, unsigned char a[16], int *bits)
+{
+	char		 buf[INET6_ADDRSTRLEN + 8], *slash;
+	long		 b;
+
+	if (n == 0 || n >= sizeof buf)
+		return -1;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	*bits = -1;
+	if ((slash = strchr(buf, '/')) != NULL) {
+		*slash++ = '\0';
+		if (parse_long(slash, 0, 128, &b) != 0)
+			return -1;
+		*bits = (int)b;
+	}
+	memset(a, 0, 16);
+	if (inet_pton(AF_INET, buf, a) == 1) {
+		*af = AF_INET;
+		if (*bits > 32)
+			return -1;
+		if (*bits < 0)
+			*bits = 32;
+		return 0;
+	}
+	if (inet_pton(AF_INET6, buf, a) == 1) {
+		*af = AF_INET6;
+		if (*bits < 0)
+			*bits = 128;
+		return 0;
+	}
+	return -1;
+}
+
+int
+config_addr_list_check(const char *list, char *err, size_t errlen)
+{
+	const char	*p;
+	size_t		 n;
+	unsigned char	 a[16];
+	int		 af, bits;
+
+	if (list == NULL)
+		return 0;
+	for (p = list; *p != '\0'; p += n) {
+		p += strspn(p, ", \t");
+		if ((n = strcspn(p, ", \t")) == 0)
+			break;
+		if (addr_entry(p, n, &af, a, &bits) != 0) {
+			snprintf(err, errlen, "\"%.*s\" is not an address or "
+			    "address/bits", (int)(n > 60 ? 60 : n), p);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int
+config_addr_in_list(const char *list, const struct sockaddr *sa)
+{
+	const unsigned char	*peer;
+	unsigned char		 a[16], mask;
+	const char		*p;
+	size_t			 n;
+	int			 af, paf, bits, i;
+
+	if (list == NULL)
+		return 0;
+	if (sa->sa_family == AF_INET) {
+		paf = AF_INET;
+		peer = (const unsigned char *)&((const struct sockaddr_in *)
+		    (const void *)sa)->sin_addr;
+	} else if (sa->sa_family == AF_INET6) {
+		const struct sockaddr_in6 *in6 = (const void *)sa;
+
+		peer = in6->sin6_addr.s6_addr;
+		paf = AF_INET6;
+		if (IN6_IS_ADDR_V4MAPPED(&in6->sin6_addr)) {
+			paf = AF_INET;
+			peer += 12;
+		}
+	} else
+		return 0;
+	for (p = list; *p != '\0'; p += n) {
+		p += strspn(p, ", \t");
+		if ((n = strcspn(p, ", \t")) == 0)
+			break;
+		if (addr_entry(p, n, &af, a, &bits) != 0 || af != paf)
+			continue;
+		for (i = 0; bits >= 8; i++, bits -= 8)
+			if (a[i] != peer[i])
+				break;
+		if (bits >= 8)
+			continue;
+		mask = (unsigned char)(0xff << (8 - bits));
+		if (bits == 0 || (a[i] & mask) == (peer[i] & mask))
+			return 1;
+	}
+	return 0;
+}
+
 static char *
 trim(char *s)
 {
@@ -606,6 +723,10 @@ config_load(struct config *cf, const char *file, char *err, size_t errlen)
 
 		free(cf->log_target);
 		cf->log_target = p;
+	}
+	if (config_addr_list_check(cf->proxy_from, why, sizeof why) != 0) {
+		snprintf(err, errlen, "%s: proxy_from: %s", file, why);
+		goto out;
 	}
 	if (strcmp(cf->registration, "open") != 0 &&
 	    strcmp(cf->registration, "approval") != 0 &&

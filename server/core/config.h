@@ -102,11 +102,15 @@ struct config {
 	/* Security. */
 	int			 allow_plain_auth_loopback;
 	int			 scrypt_log2n;		/* password KDF cost */
+	int			 auth_threads;		/* hashing workers */
+	int			 auth_queue;		/* hashes in flight */
+	int			 login_delay_max;	/* backoff cap, s */
 	int			 password_min_length;	/* shortest password taken */
 	int			 db_sync_full;
 	int			 anonymous_read;
 	/* NNTP: accounts that may feed articles (IHAVE, TAKETHIS). */
 	char			*nntp_peers;
+	char			*proxy_from;	/* PROXY senders: addr[/bits] */
 
 	/* IRC. */
 	int			 irc_replay_lines;	/* replayed on JOIN */
@@ -152,5 +156,14 @@ const char	*config_log_target(const struct config *, int foreground);
 const char	*proto_name(enum proto);
 int		 proto_is_tls(enum proto);
 int		 proto_from_name(const char *, enum proto *);
+
+/*
+ * 1 when address SA is in LIST ("addr[/bits], ..."; IPv4 and IPv6, an
+ * IPv4-mapped IPv6 peer matches its IPv4 form).  LIST NULL: 0.
+ */
+struct sockaddr;
+int	 config_addr_in_list(const char *list, const struct sockaddr *sa);
+/* 0 when every entry of LIST is an address or a prefix; else -1 + ERR. */
+int	 config_addr_list_check(const char *list, char *err, size_t errlen);
 
 #endif

@@ -36,14 +36,12 @@
 
 /* The protocol of each listener kind (conn_register_proto()). */
 static const struct proto_ops	*protos[PROTO_COUNT];
-
 void
 conn_register_proto(enum proto p, const struct proto_ops *ops)
 {
 	if ((unsigned)p < PROTO_COUNT)
 		protos[p] = ops;
 }
-
 static const struct proto_ops *
 proto_ops_of(enum proto p)
 {
@@ -51,7 +49,6 @@ proto_ops_of(enum proto p)
 		fatalx("no protocol registered for %s", proto_name(p));
 	return protos[p];
 }
-
 /* A protocol's token bucket, or the server-wide one. */
 static void
 proto_rate(struct server *srv, const struct proto_ops *ops, double *per_sec,
@@ -64,6 +61,8 @@ proto_rate(struct server *srv, const struct proto_ops *ops, double *per_sec,
 	*per_sec = srv->cf->rate_per_sec;
 	*burst = srv->cf->rate_burst;
 }
+/* Seconds a proxy has to send its PROXY header. */
+#define PROXY_HEADER_SECONDS	10
 
 /* Lines handled per read event before yielding to other clients. */
 #define LINES_PER_EVENT		16
@@ -270,22 +269,128 @@ sockaddr_ip(const struct sockaddr *sa, char *buf, size_t len)
 		snprintf(buf, len, "unknown");
 }
 
+static void	conn_start(struct listener *, evutil_socket_t,
+		    const struct sockaddr *);
+
 /*
- * Accept one connection on any listener: enforce the global and per-IP
- * limits, wrap the socket in a (TLS) bufferevent and greet.
+ * A connection from a proxy_from address, waiting for its PROXY header
+ * (v1 or v2) before anything else, TLS included.  Bytes are peeked and
+ * only the header's own are consumed: what follows stays in the socket
+ * for the TLS handshake or the protocol.
+ */
+static conn_proxy_fn	proxy_parser;
+
+void
+conn_set_proxy_parser(conn_proxy_fn fn)
+{
+	proxy_parser = fn;
+}
+
+struct proxy_wait {
+	TAILQ_ENTRY(proxy_wait)	 entry;
+	struct listener	*lst;
+	evutil_socket_t	 fd;
+	struct event	*ev;
+	struct timeval	 deadline;
+	size_t		 have;		/* header bytes consumed so far */
+	unsigned char	 buf[CONN_PROXY_MAX];
+};
+static TAILQ_HEAD(, proxy_wait)	proxy_waits =
+    TAILQ_HEAD_INITIALIZER(proxy_waits);
+
+static void
+proxy_wait_end(struct proxy_wait *pw, const char *why)
+{
+	if (why != NULL) {
+		log_info("proxy: connection on %s refused: %s",
+		    proto_name(pw->lst->proto), why);
+		evutil_closesocket(pw->fd);
+	}
+	TAILQ_REMOVE(&proxy_waits, pw, entry);
+	event_free(pw->ev);
+	free(pw);
+}
+
+static void
+proxy_readcb(evutil_socket_t fd, short what, void *arg)
+{
+	struct proxy_wait	*pw = arg;
+	struct sockaddr_storage	 src;
+	struct timeval		 now, left;
+	ssize_t			 k;
+	int			 r;
+
+	if (what & EV_TIMEOUT) {
+		proxy_wait_end(pw, "no PROXY header in time");
+		return;
+	}
+	if (pw->lst->srv->shutting_down) {
+		proxy_wait_end(pw, "shutting down");
+		return;
+	}
+	k = recv(fd, pw->buf + pw->have, sizeof pw->buf - pw->have, MSG_PEEK);
+	if (k == 0 || (k == -1 && errno != EAGAIN && errno != EINTR)) {
+		proxy_wait_end(pw, "closed before its PROXY header");
+		return;
+	}
+	if (k > 0) {
+		r = proxy_parser(pw->buf, pw->have + (size_t)k, &src);
+		if (r < 0) {
+			proxy_wait_end(pw, "bad PROXY header");
+			return;
+		}
+		/*
+		 * Consume the header's bytes only; while it is incomplete
+		 * every byte peeked belongs to it.
+		 */
+		k = r > 0 ? r - (ssize_t)pw->have : k;
+		if (recv(fd, pw->buf + pw->have, (size_t)k, 0) != k) {
+			proxy_wait_end(pw, "read error");
+			return;
+		}
+		pw->have += (size_t)k;
+		if (r > 0) {
+			struct sockaddr_storage	peer;
+			socklen_t		plen = sizeof peer;
+
+			if (src.ss_family == AF_UNSPEC) {
+				/* LOCAL or UNKNOWN: the proxy itself. */
+				if (getpeername(fd, (struct sockaddr *)&peer,
+				    &plen) != 0) {
+					proxy_wait_end(pw, "no peer");
+					return;
+				}
+			} else
+				peer = src;
+			conn_start(pw->lst, fd, (struct sockaddr *)&peer);
+			proxy_wait_end(pw, NULL);
+			return;
+		}
+	}
+	event_base_gettimeofday_cached(pw->lst->srv->base, &now);
+	if (!timercmp(&now, &pw->deadline, <)) {
+		proxy_wait_end(pw, "no PROXY header in time");
+		return;
+	}
+	timersub(&pw->deadline, &now, &left);
+	event_add(pw->ev, &left);
+}
+
+/*
+ * Accept one connection on any listener.  From a proxy_from address it
+ * first waits for the PROXY header naming the real client; then
+ * conn_start() applies the limits to that client, wraps the socket in a
+ * (TLS) bufferevent and greets.
  */
 static void
 listener_acceptcb(struct evconnlistener *evl, evutil_socket_t fd,
     struct sockaddr *sa, int salen, void *arg)
 {
-	struct listener	*lst = arg;
-	struct server	*srv = lst->srv;
-	struct conn	*c;
-	SSL		*ssl;
-	int		 one = 1, refuse = 0;
-	const char	*why = NULL;
-	unsigned int	 n;
-	double		 rate, burst;
+	struct listener		*lst = arg;
+	struct server		*srv = lst->srv;
+	struct proxy_wait	*pw;
+	struct timeval		 tv = { PROXY_HEADER_SECONDS, 0 };
+	int			 one = 1;
 
 	(void)evl;
 	(void)salen;
@@ -296,6 +401,33 @@ listener_acceptcb(struct evconnlistener *evl, evutil_socket_t fd,
 	if (sa->sa_family != AF_UNIX)
 		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 	evutil_make_socket_nonblocking(fd);
+	if (proxy_parser == NULL ||
+	    !config_addr_in_list(srv->cf->proxy_from, sa)) {
+		conn_start(lst, fd, sa);
+		return;
+	}
+	pw = xcalloc(1, sizeof *pw);
+	pw->lst = lst;
+	pw->fd = fd;
+	event_base_gettimeofday_cached(srv->base, &pw->deadline);
+	timeradd(&pw->deadline, &tv, &pw->deadline);
+	pw->ev = event_new(srv->base, fd, EV_READ, proxy_readcb, pw);
+	event_add(pw->ev, &tv);
+	TAILQ_INSERT_TAIL(&proxy_waits, pw, entry);
+}
+
+/* A connection with its client's address SA: limits, TLS, greeting. */
+static void
+conn_start(struct listener *lst, evutil_socket_t fd,
+    const struct sockaddr *sa)
+{
+	struct server	*srv = lst->srv;
+	struct conn	*c;
+	SSL		*ssl;
+	int		 refuse = 0;
+	const char	*why = NULL;
+	unsigned int	 n;
+	double		 rate, burst;
 
 	c = xcalloc(1, sizeof *c);
 	c->id = ++srv->next_conn_id;
@@ -512,7 +644,7 @@ conn_process_bytes(struct conn *c)
 	int		 n = 0, rc;
 
 	while (!(c->flags & (CONN_F_CLOSING | CONN_F_FREED | CONN_F_PAUSED |
-	    CONN_F_HANDSHAKING))) {
+	    CONN_F_HANDSHAKING | CONN_F_WAITING))) {
 		in = bufferevent_get_input(c->bev);
 		if (evbuffer_get_length(in) == 0)
 			return;
@@ -554,7 +686,7 @@ conn_process_lines(struct conn *c)
 	int			 n = 0;
 
 	while (!(c->flags & (CONN_F_CLOSING | CONN_F_FREED | CONN_F_PAUSED |
-	    CONN_F_HANDSHAKING))) {
+	    CONN_F_HANDSHAKING | CONN_F_WAITING))) {
 		in = bufferevent_get_input(c->bev);
 		avail = evbuffer_get_length(in);
 		if (avail == 0)
@@ -647,7 +779,7 @@ conn_readcb(struct bufferevent *bev, void *arg)
 		    evbuffer_get_length(bufferevent_get_input(c->bev)));
 		return;
 	}
-	if (c->flags & CONN_F_PAUSED) {
+	if (c->flags & (CONN_F_PAUSED | CONN_F_WAITING)) {
 		/*
 		 * The client keeps sending while it is rate limited: once
 		 * its receive queue is full it is flooding.
@@ -741,6 +873,9 @@ conn_destroy(struct conn *c)
 {
 	struct server	*srv = c->srv;
 
+	if (c->wait_cancel != NULL)
+		c->wait_cancel(c->wait_arg);
+	c->wait_cancel = NULL;
 	if (c->ops->on_free != NULL)
 		c->ops->on_free(c);
 	if (c->flags & CONN_F_DIRTY)
@@ -783,6 +918,8 @@ conn_free_all(struct server *srv)
 
 	while ((c = TAILQ_FIRST(&srv->conns)) != NULL)
 		conn_destroy(c);
+	while (!TAILQ_EMPTY(&proxy_waits))
+		proxy_wait_end(TAILQ_FIRST(&proxy_waits), "shutting down");
 	if (ev_flush != NULL) {
 		event_free(ev_flush);
 		ev_flush = NULL;
@@ -1264,6 +1401,27 @@ conn_resume(struct conn *c)
 	if (c->flags & (CONN_F_FREED | CONN_F_CLOSING))
 		return;
 	conn_schedule_resume(c, 0);
+}
+
+void
+conn_wait(struct conn *c, void (*cancel)(void *), void *arg)
+{
+	c->flags |= CONN_F_WAITING;
+	c->wait_cancel = cancel;
+	c->wait_arg = arg;
+}
+
+/* The job is done: handle the input that waited, from the loop. */
+void
+conn_unwait(struct conn *c)
+{
+	c->flags &= ~CONN_F_WAITING;
+	c->wait_cancel = NULL;
+	c->wait_arg = NULL;
+	if (c->flags & (CONN_F_FREED | CONN_F_CLOSING))
+		return;
+	if (!(c->flags & CONN_F_PAUSED))
+		conn_schedule_resume(c, 0);
 }
 
 /*

@@ -85,6 +85,7 @@ void	 conn_register_proto(enum proto p, const struct proto_ops *);
 #define CONN_F_HELD		0x800	/* output held for a group commit */
 #define CONN_F_LAYERED		0x1000	/* c->bev is a filter on another */
 #define CONN_F_READING		0x2000	/* conn_process_input running */
+#define CONN_F_WAITING		0x4000	/* input held for an async job */
 
 struct conn {
 	uint64_t		 id;
@@ -111,7 +112,21 @@ struct conn {
 	struct evbuffer		*close_out;	/* layered: bottom output */
 	struct evbuffer_cb_entry *close_cb;	/* watches it while closing */
 	size_t			 seen_out;	/* output at its last write */
+	void			(*wait_cancel)(void *);	/* conn_wait() */
+	void			*wait_arg;
 };
+
+/*
+ * The PROXY protocol: connections from a proxy_from address send a
+ * header naming the client first.  The parser (parse/proxy.c, plugged in
+ * by the assembly) returns the header's length and the client's address
+ * in SRC (AF_UNSPEC: keep the connection's own), 0 when more bytes are
+ * needed, -1 when it is no header.  It never looks past CONN_PROXY_MAX.
+ */
+#define CONN_PROXY_MAX	(16 + 4096)
+typedef int	(*conn_proxy_fn)(const unsigned char *, size_t,
+		    struct sockaddr_storage *src);
+void	 conn_set_proxy_parser(conn_proxy_fn);
 
 struct listener;
 
@@ -164,6 +179,14 @@ void	 conn_touch(struct conn *);
 /* Stop/resume processing input (e.g. while waiting on storage). */
 void	 conn_pause(struct conn *);
 void	 conn_resume(struct conn *);
+/*
+ * Hold input while an asynchronous job (a password check on a worker)
+ * runs for C: no further line or message is handled until conn_unwait().
+ * Should C be freed meanwhile, CANCEL(ARG) runs first, so the job's
+ * result never touches a freed connection.
+ */
+void	 conn_wait(struct conn *, void (*cancel)(void *), void *arg);
+void	 conn_unwait(struct conn *);
 /* Ask for on_drain when the output buffer empties below the low mark. */
 void	 conn_want_drain(struct conn *, int);
 /*

@@ -23,6 +23,7 @@
 #include <event2/buffer.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <openssl/sha.h>
 #include <openssl/ssl.h>
 #include <zlib.h>
 
@@ -123,7 +124,27 @@ struct http_server {
 };
 
 /* One connection's state between requests. */
+/*
+ * HTTP Basic is checked on a hashing worker: the request stays in the
+ * input buffer while the connection waits, the answer is kept here, and
+ * the same request is then dispatched again and takes it (once: the
+ * next request with the same credentials is checked again).
+ */
+struct http_auth_wait {
+	int			 done;		/* RC below is for DIGEST */
+	unsigned char		 digest[32];	/* of the Authorization value */
+	int			 rc;
+	int			 level;
+	int64_t			 account_id;
+	char			 account[64];
+	char			 ban[512];	/* AUTH_BANNED: described */
+};
+
 struct http_conn {
+	struct http_auth_wait	 auth;
+	/* The request that waits (its head copied: IN may move). */
+	struct http_request	 wait_rq;
+	char			*wait_head;
 	int			 receiving;	/* a request is arriving: the
 						   deadline runs */
 	int			 paused;	/* reading waits for output */
@@ -209,6 +230,9 @@ struct http_req {
 	int64_t			 account_id;	/* its id, or 0 */
 	int64_t			 token_id;	/* feed token used, or 0 */
 	char			 prefix[48];	/* "/t/TOKEN" of a token URL */
+	int			 wait;		/* a password check runs: no
+						   answer yet, dispatch again */
+	int			 replay;	/* this is that second time */
 };
 
 typedef int (*http_gen_fn)(struct http_req *, struct evbuffer *,
@@ -1688,10 +1712,7 @@ request_host(struct http_req *hr)
 static int
 secure_enough(struct http_req *hr)
 {
-	if (hr->https)
-		return 1;
-	return hr->srv->cf->allow_plain_auth_loopback &&
-	    conn_is_loopback(hr->c);
+	return hr->https || auth_channel_ok(hr->srv, hr->c);
 }
 
 /*
@@ -1701,16 +1722,36 @@ secure_enough(struct http_req *hr)
  * no credentials simply reads as the public.  Returns -1 when a reply
  * was sent.
  */
+/* A Basic check finished on the loop: keep its answer for the replay. */
+static void
+http_auth_done(struct conn *c, void *arg, int rc, struct account *a,
+    struct sanction_verdict *ban)
+{
+	struct http_conn	*hc = c->pstate;
+
+	(void)arg;
+	hc->auth.done = 1;
+	hc->auth.rc = rc;
+	hc->auth.ban[0] = '\0';
+	if (rc == AUTH_OK) {
+		hc->auth.level = membership_reader_level(c->srv, a->role);
+		hc->auth.account_id = a->id;
+		snprintf(hc->auth.account, sizeof hc->auth.account, "%s",
+		    a->name);
+		account_clear(a);
+	} else if (rc == AUTH_BANNED)
+		sanction_describe(ban, hc->auth.ban, sizeof hc->auth.ban);
+}
+
 static int
 http_auth(struct http_req *hr)
 {
-	const char	*h, *p;
-	unsigned char	 dec[512];
-	int		 n;
-	char		*colon, words[512], msg[600];
-	struct account	 a;
-	struct sanction_verdict ban;
-	int		 rc;
+	const char		*h, *p;
+	unsigned char		 dec[512], digest[32];
+	int			 n;
+	char			*colon, msg[600];
+	struct http_conn	*hc;
+	int			 rc;
 
 	hr->level = 0;
 	h = req_field(hr, "Authorization");
@@ -1756,22 +1797,48 @@ http_auth(struct http_req *hr)
 		return -1;
 	}
 	*colon = '\0';
-	rc = auth_login_why(hr->srv, hr->c->ip, "http", (char *)dec, colon + 1,
-	    &a, &ban);
-	OPENSSL_cleanse(dec, sizeof dec);
+	hc = hr->c->pstate;
+	SHA256((const unsigned char *)h, strlen(h), digest);
+	if (hc->auth.done && CRYPTO_memcmp(digest, hc->auth.digest,
+	    sizeof digest) == 0) {
+		/* The answer of the check this request waited for. */
+		OPENSSL_cleanse(dec, sizeof dec);
+		hc->auth.done = 0;
+		rc = hc->auth.rc;
+		if (rc == AUTH_OK) {
+			hr->level = hc->auth.level;
+			hr->account_id = hc->auth.account_id;
+			snprintf(hr->account, sizeof hr->account, "%s",
+			    hc->auth.account);
+		}
+	} else {
+		hc->auth.done = 0;
+		memcpy(hc->auth.digest, digest, sizeof digest);
+		rc = auth_login_start(hr->srv, hr->c, "http", (char *)dec,
+		    colon + 1, http_auth_done, NULL);
+		OPENSSL_cleanse(dec, sizeof dec);
+		if (rc == AUTH_PENDING) {
+			/* The backoff may wait: the deadline allows it. */
+			conn_set_idle(hr->c, hr->srv->cf->http_request_timeout +
+			    hr->srv->cf->login_delay_max);
+			hr->wait = 1;
+			return -1;
+		}
+	}
 	if (rc == AUTH_BANNED) {
 		/* Right password: no new credentials will help. */
-		snprintf(msg, sizeof msg, "Account %s", sanction_describe(&ban,
-		    words, sizeof words));
+		snprintf(msg, sizeof msg, "Account %s", hc->auth.ban);
 		send_text(hr, 403, "Forbidden", msg);
 		return -1;
 	}
-	if (rc == AUTH_OK) {
-		hr->level = membership_reader_level(hr->srv, a.role);
-		hr->account_id = a.id;
-		snprintf(hr->account, sizeof hr->account, "%s", a.name);
-		account_clear(&a);
+	if (rc == AUTH_OK)
 		return 0;
+	if (rc == AUTH_BUSY || rc == AUTH_ERROR) {
+		add_header(hr, "Retry-After", "5");
+		send_text(hr, 503, "Service Unavailable", rc == AUTH_BUSY ?
+		    "Too many sign-ins in progress: try again in a moment" :
+		    "Could not check the password: try again later");
+		return -1;
 	}
 	add_header(hr, "WWW-Authenticate", "Basic realm=\"Hearth\", "
 	    "charset=\"UTF-8\"");
@@ -1854,7 +1921,7 @@ http_dispatch(struct http_req *hr)
 		send_text(hr, 503, "Service Unavailable", "Shutting down");
 		return;
 	}
-	if (!rate_ok(srv, hr->c->ip)) {
+	if (!hr->replay && !rate_ok(srv, hr->c->ip)) {
 		add_header(hr, "Retry-After", "1");
 		send_text(hr, 429, "Too Many Requests",
 		    "Too many requests: slow down");
@@ -2043,6 +2110,39 @@ request_finished(struct conn *c, struct http_conn *hc)
 	conn_set_idle(c, c->srv->cf->idle_timeout);
 }
 
+/* Forget the waiting request's copy (it holds credentials). */
+static void
+wait_drop(struct http_conn *hc)
+{
+	if (hc->wait_head == NULL)
+		return;
+	OPENSSL_cleanse(hc->wait_head, hc->wait_rq.head_len);
+	free(hc->wait_head);
+	hc->wait_head = NULL;
+}
+
+/* Copy RQ's head (parsed in BUF) so the replay reads it from HC. */
+static void
+wait_keep(struct http_conn *hc, const struct http_request *rq,
+    const char *buf)
+{
+	char	*copy = xmalloc(rq->head_len);
+	size_t	 i;
+
+#define REBASE(p) ((p) == NULL ? NULL : copy + ((p) - buf))
+	wait_drop(hc);
+	memcpy(copy, buf, rq->head_len);
+	hc->wait_rq = *rq;
+	hc->wait_rq.target = REBASE(rq->target);
+	hc->wait_rq.host = REBASE(rq->host);
+	for (i = 0; i < rq->nfields; i++) {
+		hc->wait_rq.fields[i].name = REBASE(rq->fields[i].name);
+		hc->wait_rq.fields[i].value = REBASE(rq->fields[i].value);
+	}
+#undef REBASE
+	hc->wait_head = copy;
+}
+
 /*
  * Take one request from IN: parse its head, answer it, drop its body.
  * Requests are answered in order; while much output is queued reading
@@ -2055,7 +2155,7 @@ http_on_input(struct conn *c, struct evbuffer *in)
 	struct http_request	 rq;
 	struct http_req		 hr;
 	size_t			 avail = evbuffer_get_length(in), want, n;
-	char			*buf;
+	char			*buf = NULL;
 	int			 rc;
 
 	if (!hc->receiving) {
@@ -2073,20 +2173,38 @@ http_on_input(struct conn *c, struct evbuffer *in)
 		request_finished(c, hc);
 		return CONN_OK;
 	}
-	want = avail < HTTP_REQ_MAX_HEAD + 2 ? avail : HTTP_REQ_MAX_HEAD + 2;
-	if ((buf = (char *)evbuffer_pullup(in, (ev_ssize_t)want)) == NULL)
-		return CONN_MORE;
-	rc = http_request_parse(buf, want, HTTP_MAX_BODY, &rq);
-	if (rc == HTTP_REQ_MORE)
-		return CONN_MORE;
-	if (rc != HTTP_REQ_DONE)
-		return parse_error(c, rc);
+	if (hc->wait_head != NULL) {
+		/* The request that waited for its password check. */
+		rq = hc->wait_rq;
+	} else {
+		want = avail < HTTP_REQ_MAX_HEAD + 2 ? avail :
+		    HTTP_REQ_MAX_HEAD + 2;
+		if ((buf = (char *)evbuffer_pullup(in, (ev_ssize_t)want)) ==
+		    NULL)
+			return CONN_MORE;
+		rc = http_request_parse(buf, want, HTTP_MAX_BODY, &rq);
+		if (rc == HTTP_REQ_MORE)
+			return CONN_MORE;
+		if (rc != HTTP_REQ_DONE)
+			return parse_error(c, rc);
+	}
 	req_init(&hr, c);
 	hr.rq = &rq;
 	hr.head = rq.method == HTTP_M_HEAD;
 	hr.minor = rq.minor;
 	hr.keep_alive = rq.keep_alive;
+	hr.replay = hc->wait_head != NULL;
 	http_dispatch(&hr);
+	if (hr.wait) {
+		/*
+		 * Dispatched again once the password is checked: keep the
+		 * parsed head (a copy; it stays in IN until answered).
+		 */
+		if (hc->wait_head == NULL)
+			wait_keep(hc, &rq, buf);
+		return CONN_OK;
+	}
+	wait_drop(hc);
 	/* The head is answered; the strings pointed into IN until now. */
 	evbuffer_drain(in, rq.head_len);
 	avail -= rq.head_len;
@@ -2180,6 +2298,8 @@ http_on_free(struct conn *c)
 		return;
 	if (hc->rest != NULL)
 		evbuffer_free(hc->rest);
+	wait_drop(hc);
+	OPENSSL_cleanse(&hc->auth, sizeof hc->auth);
 	free(hc);
 	c->pstate = NULL;
 }

@@ -172,6 +172,9 @@ struct irc_client {
 	char			*account;	/* NULL: not logged in */
 	char			*specialty;	/* doctors */
 	char			*pending_account; /* sign-up awaiting approval */
+	char			*reg_name;	/* REGISTER: hashing its password */
+	char			*pw_new;	/* Helper PASSWORD: the new one */
+	void			(*reg_after)(struct irc_client *);
 	int			 probation;	/* messages still held */
 	int64_t			 account_created;
 	/* Flood watch of this connection (see screen.c). */
@@ -415,6 +418,12 @@ int	 irc_dm_store(struct irc_client *from, struct irc_client *to,
 /* irc-sasl.c */
 int	 cmd_authenticate(struct irc_client *, struct irc_msg *);
 int	 cmd_register(struct irc_client *, struct irc_msg *);
+/*
+ * REGISTER's work: NAME with PW ("*": the nick).  The password is hashed
+ * on a worker; AFTER (may be NULL) runs once the outcome was told.
+ */
+int	 irc_register_account(struct irc_client *, const char *name,
+	    const char *pw, void (*after)(struct irc_client *));
 int	 cmd_verify(struct irc_client *, struct irc_msg *);
 void	 irc_login(struct irc_client *, const struct account *);
 void	 irc_sasl_free(struct irc_client *);

@@ -628,55 +628,135 @@ svc_actions(struct svc *sv)
 	tell(sv->cl, "End of list.");
 }
 
+/* Forget the new password Helper PASSWORD held. */
+static void
+pw_new_drop(struct irc_client *cl)
+{
+	if (cl->pw_new == NULL)
+		return;
+	OPENSSL_cleanse(cl->pw_new, strlen(cl->pw_new));
+	free(cl->pw_new);
+	cl->pw_new = NULL;
+}
+
+/* PASSWORD, last step: the new hash is ready (or NULL). */
+static void
+password_hashed(struct conn *c, void *arg, char *hash)
+{
+	struct irc_client	*cl = c->pstate;
+
+	(void)arg;
+	if (hash == NULL || cl->account == NULL ||
+	    store_account_set_password(c->srv->store, cl->account, hash) !=
+	    STORE_OK) {
+		free(hash);
+		tell(cl, "Sorry, the password could not be changed.");
+		return;
+	}
+	free(hash);
+	store_audit(c->srv->store, cl->account, "account.passwd",
+	    cl->account, "by the member");
+	tell(cl, "Your password has been changed.");
+}
+
+/* PASSWORD, second step: the current password was checked. */
+static void
+password_checked(struct conn *c, void *arg, int rc, struct account *a,
+    struct sanction_verdict *ban)
+{
+	struct irc_client	*cl = c->pstate;
+	char			 why[128];
+
+	(void)arg;
+	(void)ban;
+	if (rc == AUTH_OK)
+		account_clear(a);
+	if (rc != AUTH_OK || cl->pw_new == NULL) {
+		tell(cl, "%s", rc == AUTH_THROTTLED ? "Too many failed "
+		    "attempts: try again in a few minutes." : rc == AUTH_BUSY ?
+		    "Too many sign-ins in progress: try again in a moment." :
+		    "That is not your current password.");
+		pw_new_drop(cl);
+		return;
+	}
+	if (account_password_acceptable(cl->pw_new,
+	    c->srv->cf->password_min_length, why, sizeof why) != 0) {
+		tell(cl, "%s", why);
+		pw_new_drop(cl);
+		return;
+	}
+	rc = auth_hash_start(c->srv, c, cl->pw_new, password_hashed, NULL);
+	pw_new_drop(cl);
+	if (rc != AUTH_PENDING)
+		tell(cl, "Too many sign-ins in progress: try again in a "
+		    "moment.");
+}
+
+/*
+ * PASSWORD <old> <new>: the current password is checked and the new one
+ * hashed on the workers; the answers follow.
+ */
 static void
 svc_password(struct svc *sv)
 {
-	struct account	 a;
-	char		 why[128], *hash;
-	int		 rc;
+	int	rc;
 
 	if (sv->cl->account == NULL || sv->argc != 3) {
 		tell(sv->cl, "Usage (signed in): PASSWORD <old> <new>");
 		return;
 	}
-	if (!conn_is_tls(sv->cl->conn) && !(conn_is_loopback(sv->cl->conn) &&
-	    sv->srv->cf->allow_plain_auth_loopback)) {
+	if (!auth_channel_ok(sv->srv, sv->cl->conn)) {
 		tell(sv->cl, "Change your password over TLS only.");
 		return;
 	}
-	if ((rc = auth_login(sv->srv, sv->cl->conn->ip, "irc",
-	    sv->cl->account, sv->argv[1], &a)) != AUTH_OK) {
-		tell(sv->cl, "%s", rc == AUTH_THROTTLED ? "Too many failed "
-		    "attempts: try again in a few minutes." : "That is not "
-		    "your current password.");
+	pw_new_drop(sv->cl);
+	sv->cl->pw_new = xstrdup(sv->argv[2]);
+	rc = auth_login_start(sv->srv, sv->cl->conn, "irc", sv->cl->account,
+	    sv->argv[1], password_checked, NULL);
+	if (rc != AUTH_PENDING)
+		password_checked(sv->cl->conn, NULL, rc, NULL, NULL);
+}
+
+/* ERASE, second step: the password was checked. */
+static void
+erase_checked(struct conn *c, void *arg, int rc, struct account *a,
+    struct sanction_verdict *ban)
+{
+	struct irc_client	*cl = c->pstate;
+	char			 msg[256], name[64];
+	int			 mode;
+
+	(void)arg;
+	(void)ban;
+	if (rc != AUTH_OK || cl->account == NULL) {
+		if (rc == AUTH_OK)
+			account_clear(a);
+		tell(cl, "%s", rc == AUTH_THROTTLED ? "Too many failed "
+		    "attempts: try again in a few minutes; nothing was erased." :
+		    rc == AUTH_BUSY ? "Too many sign-ins in progress: try again "
+		    "in a moment; nothing was erased." :
+		    "That is not your password; nothing was erased.");
 		return;
 	}
-	account_clear(&a);
-	if (account_password_acceptable(sv->argv[2],
-	    sv->srv->cf->password_min_length, why, sizeof why) != 0) {
-		tell(sv->cl, "%s", why);
+	account_clear(a);
+	if (erase_mode_parse(c->srv->cf->erasure_mode, &mode) != 0)
+		mode = ERASE_PSEUDONYMIZE;
+	snprintf(name, sizeof name, "%s", cl->account);
+	if (member_erase(c->srv, name, mode, name, msg, sizeof msg) != 0) {
+		tell(cl, "%s", msg);
 		return;
 	}
-	if ((hash = account_hash_password(sv->argv[2],
-	    sv->srv->cf->scrypt_log2n)) == NULL ||
-	    store_account_set_password(sv->srv->store, sv->cl->account,
-	    hash) != STORE_OK) {
-		free(hash);
-		tell(sv->cl, "Sorry, the password could not be changed.");
-		return;
-	}
-	free(hash);
-	store_audit(sv->srv->store, sv->cl->account, "account.passwd",
-	    sv->cl->account, "by the member");
-	tell(sv->cl, "Your password has been changed.");
+	tell(cl, "%s. Take care.", msg);
+	irc_sendf(cl, "ERROR :Closing Link: %s (Account erased)",
+	    irc_nick(cl));
+	irc_quit(cl, "Account erased");
+	conn_close(c, "account erased");
 }
 
 static void
 svc_erase(struct svc *sv)
 {
-	struct account	 a;
-	char		 msg[256], name[64];
-	int		 mode, rc;
+	int	rc;
 
 	/* The password is everything after the command (it may hold
 	 * spaces). */
@@ -689,26 +769,15 @@ svc_erase(struct svc *sv)
 		    "removed everywhere" : "kept under \"former member\"");
 		return;
 	}
-	if ((rc = auth_login(sv->srv, sv->cl->conn->ip, "irc",
-	    sv->cl->account, pw, &a)) != AUTH_OK) {
-		tell(sv->cl, "%s", rc == AUTH_THROTTLED ? "Too many failed "
-		    "attempts: try again in a few minutes; nothing was erased." :
-		    "That is not your password; nothing was erased.");
+	if (!auth_channel_ok(sv->srv, sv->cl->conn)) {
+		tell(sv->cl, "Passwords are only accepted over TLS: reconnect "
+		    "to the TLS port; nothing was erased.");
 		return;
 	}
-	account_clear(&a);
-	if (erase_mode_parse(sv->srv->cf->erasure_mode, &mode) != 0)
-		mode = ERASE_PSEUDONYMIZE;
-	snprintf(name, sizeof name, "%s", sv->cl->account);
-	if (member_erase(sv->srv, name, mode, name, msg, sizeof msg) != 0) {
-		tell(sv->cl, "%s", msg);
-		return;
-	}
-	tell(sv->cl, "%s. Take care.", msg);
-	irc_sendf(sv->cl, "ERROR :Closing Link: %s (Account erased)",
-	    irc_nick(sv->cl));
-	irc_quit(sv->cl, "Account erased");
-	conn_close(sv->cl->conn, "account erased");
+	rc = auth_login_start(sv->srv, sv->cl->conn, "irc", sv->cl->account,
+	    pw, erase_checked, NULL);
+	if (rc != AUTH_PENDING)
+		erase_checked(sv->cl->conn, NULL, rc, NULL, NULL);
 }
 
 /* One row of FEEDTOKEN LIST: id, label, created, last_used. */
@@ -745,8 +814,7 @@ svc_feedtoken(struct svc *sv)
 		    "account.");
 		return;
 	}
-	if (!conn_is_tls(sv->cl->conn) && !(conn_is_loopback(sv->cl->conn) &&
-	    sv->srv->cf->allow_plain_auth_loopback)) {
+	if (!auth_channel_ok(sv->srv, sv->cl->conn)) {
 		tell(sv->cl, "Feed tokens are secrets: use a TLS connection.");
 		return;
 	}
@@ -805,11 +873,25 @@ svc_feedtoken(struct svc *sv)
  * clients without draft/account-registration (the password may hold
  * spaces).  The work is cmd_register()'s; this only frames it.
  */
+/* After Helper REGISTER: say what came of it, in the Helper's words. */
+static void
+svc_register_after(struct irc_client *cl)
+{
+	if (cl->account != NULL)
+		tell(cl, "Welcome, %s: your account works here and in the "
+		    "newsgroups. Next time sign in with SASL.", cl->account);
+	else if (cl->pending_account != NULL)
+		tell(cl, "Thank you, %s: a moderator approves new accounts "
+		    "here. Stay connected to hear when yours is ready.",
+		    cl->pending_account);
+	else
+		tell(cl, "No account was made (see the message above).");
+}
+
 static void
 svc_register(struct svc *sv)
 {
-	struct irc_msg	 m;
-	char		*pw = xstrdup(after_words(sv->text, 1));
+	char	*pw = xstrdup(after_words(sv->text, 1));
 
 	if (*pw == '\0') {
 		tell(sv->cl, "Usage: REGISTER <password> - makes an account "
@@ -819,25 +901,9 @@ svc_register(struct svc *sv)
 		free(pw);
 		return;
 	}
-	memset(&m, 0, sizeof m);
-	m.command = (char *)"REGISTER";
-	m.params[0] = (char *)"*";
-	m.params[1] = (char *)"*";
-	m.params[2] = pw;
-	m.nparams = 3;
-	cmd_register(sv->cl, &m);
+	irc_register_account(sv->cl, "*", pw, svc_register_after);
 	OPENSSL_cleanse(pw, strlen(pw));
 	free(pw);
-	if (sv->cl->account != NULL)
-		tell(sv->cl, "Welcome, %s: your account works here and in the "
-		    "newsgroups. Next time sign in with SASL.",
-		    sv->cl->account);
-	else if (sv->cl->pending_account != NULL)
-		tell(sv->cl, "Thank you, %s: a moderator approves new accounts "
-		    "here. Stay connected to hear when yours is ready.",
-		    sv->cl->pending_account);
-	else
-		tell(sv->cl, "No account was made (see the message above).");
 }
 
 static int

@@ -150,6 +150,8 @@
 #define ERR_NICKLOCKED		"902", ":You must use a nick assigned to you"
 #define RPL_SASLSUCCESS		"903", ":SASL authentication successful"
 #define ERR_SASLFAIL		"904", ":SASL authentication failed"
+#define ERR_SASLBUSY		"904", ":SASL authentication failed: too " \
+				    "many sign-ins in progress, try again in a moment"
 #define ERR_SASLTOOLONG		"905", ":SASL message too long"
 #define ERR_SASLABORTED		"906", ":SASL authentication aborted"
 #define ERR_SASLALREADY		"907", ":You have already authenticated " \

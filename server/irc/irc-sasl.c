@@ -32,8 +32,7 @@
 static int
 may_authenticate(struct irc_client *cl)
 {
-	return conn_is_tls(cl->conn) || (conn_is_loopback(cl->conn) &&
-	    cl->conn->srv->cf->allow_plain_auth_loopback);
+	return auth_channel_ok(cl->conn->srv, cl->conn);
 }
 
 static enum irc_role
@@ -174,46 +173,60 @@ sasl_banned(struct irc_client *cl, const struct sanction_verdict *v)
 	irc_mod_refuse_ban(cl, v);
 }
 
+/* The answer to SASL PLAIN, on the loop (see auth_login_start). */
+static void
+plain_done(struct conn *c, void *arg, int rc, struct account *a,
+    struct sanction_verdict *ban)
+{
+	struct irc_client	*cl = c->pstate;
+
+	(void)arg;
+	if (rc == AUTH_BANNED) {
+		sasl_banned(cl, ban);
+		return;
+	}
+	if (rc == AUTH_BUSY) {
+		irc_sasl_free(cl);
+		irc_numeric(cl, ERR_SASLBUSY);
+		return;
+	}
+	if (rc != AUTH_OK) {
+		log_info("conn=%llu irc SASL PLAIN failed",
+		    (unsigned long long)c->id);
+		sasl_failed(cl);
+		return;
+	}
+	irc_sasl_free(cl);
+	irc_login(cl, a);
+	account_clear(a);
+	irc_numeric(cl, RPL_SASLSUCCESS);
+}
+
+/*
+ * SASL PLAIN: the password is checked on a hashing worker while this
+ * client's input waits; plain_done() answers.
+ */
 static void
 finish_plain(struct irc_client *cl, unsigned char *buf, size_t len)
 {
-	char			*authzid, *authcid, *passwd;
-	struct account		 a;
-	struct sanction_verdict	 ban;
-	int			 rc;
+	char	*authzid, *authcid, *passwd;
+	int	 rc;
 
 	if (sasl_plain_decode(buf, len, &authzid, &authcid, &passwd) != 0) {
 		sasl_failed(cl);
 		return;
 	}
-	memset(&a, 0, sizeof a);
 	if (*authzid != '\0' && strcasecmp(authzid, authcid) != 0)
-		rc = STORE_NOTFOUND;
+		rc = AUTH_BAD;
 	else
-		rc = auth_login_why(cl->conn->srv, cl->conn->ip, "irc", authcid,
-		    passwd, &a, &ban);
+		rc = auth_login_start(cl->conn->srv, cl->conn, "irc", authcid,
+		    passwd, plain_done, NULL);
 	OPENSSL_cleanse(passwd, strlen(passwd));
 	free(passwd);
-	if (rc == AUTH_BANNED) {
-		free(authzid);
-		free(authcid);
-		sasl_banned(cl, &ban);
-		return;
-	}
-	if (rc != STORE_OK) {
-		log_info("conn=%llu irc SASL PLAIN failed account=%s",
-		    (unsigned long long)cl->conn->id, authcid);
-		free(authzid);
-		free(authcid);
-		sasl_failed(cl);
-		return;
-	}
 	free(authzid);
 	free(authcid);
-	irc_sasl_free(cl);
-	irc_login(cl, &a);
-	account_clear(&a);
-	irc_numeric(cl, RPL_SASLSUCCESS);
+	if (rc != AUTH_PENDING)
+		plain_done(cl->conn, NULL, rc, NULL, NULL);
 }
 
 static void
@@ -324,63 +337,95 @@ cmd_authenticate(struct irc_client *cl, struct irc_msg *m)
 int
 cmd_register(struct irc_client *cl, struct irc_msg *m)
 {
+	return irc_register_account(cl, m->params[0], m->params[2], NULL);
+}
+
+static void	register_hashed(struct conn *, void *, char *);
+
+int
+irc_register_account(struct irc_client *cl, const char *name,
+    const char *pw, void (*after)(struct irc_client *))
+{
 	struct server	*srv = cl->conn->srv;
-	struct account	 a;
-	const char	*name = m->params[0], *pw = m->params[2];
-	char		 why[256], *hash;
+	char		 why[256];
 	int		 rc;
 
 	if (strcmp(name, "*") == 0) {
 		if (cl->nick[0] == '\0') {
 			irc_fail(cl, "REGISTER", "NEED_NICK", "*",
 			    "Send NICK first, or name the account");
-			return CONN_OK;
+			goto told;
 		}
 		name = cl->nick;
 	}
 	if (strcmp(srv->cf->registration, "closed") == 0) {
 		irc_fail(cl, "REGISTER", "DISALLOWED", name, "Sign-up is "
 		    "closed here; the operators make accounts");
-		return CONN_OK;
+		goto told;
 	}
 	if (cl->account != NULL) {
 		irc_fail(cl, "REGISTER", "ALREADY_AUTHENTICATED", name,
 		    "You are already logged in");
-		return CONN_OK;
+		goto told;
 	}
 	if (cl->pending_account != NULL) {
 		irc_fail(cl, "REGISTER", "ALREADY_AUTHENTICATED", name,
 		    "Your sign-up already waits for a moderator");
-		return CONN_OK;
+		goto told;
 	}
 	if (!may_authenticate(cl)) {
 		irc_fail(cl, "REGISTER", "TEMPORARILY_UNAVAILABLE", name,
 		    "Accounts can only be made over TLS");
-		return CONN_OK;
+		goto told;
 	}
 	if (!account_name_valid(name)) {
 		irc_fail(cl, "REGISTER", "BAD_ACCOUNT_NAME", name,
 		    "Use 2-30 letters, digits, - or _, starting with a "
 		    "letter");
-		return CONN_OK;
+		goto told;
 	}
 	/* An account name shows in every protocol: no "DrSmith". */
 	if (account_name_impersonates(name, "member")) {
 		irc_fail(cl, "REGISTER", "BAD_ACCOUNT_NAME", name,
 		    "That name looks like a doctor's or a staff title; "
 		    "choose another");
-		return CONN_OK;
+		goto told;
 	}
 	if (account_password_acceptable(pw,
 	    cl->conn->srv->cf->password_min_length, why, sizeof why) != 0) {
 		irc_fail(cl, "REGISTER", "WEAK_PASSWORD", name, why);
-		return CONN_OK;
+		goto told;
 	}
-	if ((hash = account_hash_password(pw, srv->cf->scrypt_log2n)) ==
-	    NULL) {
+	/* The password is hashed on a worker; register_hashed goes on. */
+	free(cl->reg_name);
+	cl->reg_name = xstrdup(name);
+	cl->reg_after = after;
+	rc = auth_hash_start(srv, cl->conn, pw, register_hashed, NULL);
+	if (rc == AUTH_PENDING)
+		return CONN_OK;
+	irc_fail(cl, "REGISTER", "TEMPORARILY_UNAVAILABLE", name, "Too many "
+	    "sign-ins in progress: try again in a moment");
+told:
+	if (after != NULL)
+		after(cl);
+	return conn_is_closing(cl->conn) ? CONN_GONE : CONN_OK;
+}
+
+/* The new password's hash is ready (or NULL): make the account. */
+static void
+register_hashed(struct conn *c, void *arg, char *hash)
+{
+	struct irc_client	*cl = c->pstate;
+	struct server		*srv = c->srv;
+	struct account		 a;
+	const char		*name = cl->reg_name;
+	int			 rc;
+
+	(void)arg;
+	if (hash == NULL) {
 		irc_fail(cl, "REGISTER", "TEMPORARILY_UNAVAILABLE", name,
 		    "Try again later");
-		return CONN_OK;
+		goto out;
 	}
 	/* The sign-up service: active, or pending and queued. */
 	rc = account_register(srv, name, hash, "irc", &a);
@@ -388,12 +433,12 @@ cmd_register(struct irc_client *cl, struct irc_msg *m)
 	if (rc == STORE_EXISTS) {
 		irc_fail(cl, "REGISTER", "ACCOUNT_EXISTS", name,
 		    "That account name is taken");
-		return CONN_OK;
+		goto out;
 	}
 	if (rc != STORE_OK) {
 		irc_fail(cl, "REGISTER", "TEMPORARILY_UNAVAILABLE", name,
 		    "Try again later");
-		return CONN_OK;
+		goto out;
 	}
 	if (a.status != NULL && strcmp(a.status, "pending") == 0) {
 		/*
@@ -407,13 +452,18 @@ cmd_register(struct irc_client *cl, struct irc_msg *m)
 		    "connected to hear when yours is ready, or sign in later",
 		    irc_srvname(cl), a.name);
 		account_clear(&a);
-		return CONN_OK;
+		goto out;
 	}
 	irc_sendf(cl, ":%s REGISTER SUCCESS %s :Account created; it works "
 	    "for the newsgroups too", irc_srvname(cl), a.name);
 	irc_login(cl, &a);
 	account_clear(&a);
-	return CONN_OK;
+out:
+	if (cl->reg_after != NULL)
+		cl->reg_after(cl);
+	free(cl->reg_name);
+	cl->reg_name = NULL;
+	cl->reg_after = NULL;
 }
 
 int

@@ -278,6 +278,13 @@ cmd_pass(struct irc_client *cl, struct irc_msg *m)
 		irc_numeric(cl, ERR_ALREADYREGISTERED);
 		return CONN_OK;
 	}
+	if (want != NULL && !auth_channel_ok(cl->conn->srv, cl->conn)) {
+		/* A password never crosses a plain connection. */
+		cl->flags &= ~CL_PASS_OK;
+		irc_fail(cl, "PASS", "TLS_REQUIRED", NULL, "The server "
+		    "password is only accepted over TLS");
+		return CONN_OK;
+	}
 	if (want != NULL && n == strlen(want) && CRYPTO_memcmp(m->params[0],
 	    want, n) == 0)
 		cl->flags |= CL_PASS_OK;
@@ -687,37 +694,63 @@ irc_user_mode(struct irc_client *cl, struct irc_msg *m)
 	return CONN_OK;
 }
 
-/* OPER <account> <password>: moderators and admins only. */
-int
-cmd_oper(struct irc_client *cl, struct irc_msg *m)
+/* The answer to OPER, on the loop (see auth_login_start). */
+static void
+oper_done(struct conn *c, void *arg, int rc, struct account *a,
+    struct sanction_verdict *ban)
 {
-	struct account	a;
-	int		rc;
+	struct irc_client	*cl = c->pstate;
 
-	memset(&a, 0, sizeof a);
-	rc = auth_login(cl->conn->srv, cl->conn->ip, "irc", m->params[0],
-	    m->params[1], &a);
-	if (rc != STORE_OK) {
+	(void)arg;
+	(void)ban;
+	if (rc == AUTH_BUSY) {
+		irc_fail(cl, "OPER", "TEMPORARILY_UNAVAILABLE", NULL, "Too "
+		    "many sign-ins in progress: try again in a moment");
+		return;
+	}
+	if (rc != AUTH_OK) {
 		irc_numeric(cl, ERR_PASSWDMISMATCH);
-		log_info("conn=%llu irc OPER failed name=%s",
-		    (unsigned long long)cl->conn->id, m->params[0]);
-		return CONN_OK;
+		log_info("conn=%llu irc OPER failed",
+		    (unsigned long long)c->id);
+		return;
 	}
-	if (strcmp(a.role, "moderator") != 0 && strcmp(a.role, "admin") != 0) {
-		account_clear(&a);
+	if (strcmp(a->role, "moderator") != 0 && strcmp(a->role, "admin") !=
+	    0) {
+		account_clear(a);
 		irc_numeric(cl, ERR_NOOPERHOST);
-		return CONN_OK;
+		return;
 	}
-	account_clear(&a);
 	if (!(cl->flags & CL_OPER)) {
 		cl->flags |= CL_OPER;
 		cl->is->nopers++;
 	}
 	irc_numeric(cl, RPL_YOUREOPER);
 	irc_sendf(cl, ":%s MODE %s :+o", irc_prefix(cl), cl->nick);
-	store_audit(cl->conn->srv->store, m->params[0], "irc.oper", cl->nick,
-	    NULL);
-	return CONN_OK;
+	store_audit(c->srv->store, a->name, "irc.oper", cl->nick, NULL);
+	account_clear(a);
+}
+
+/*
+ * OPER <account> <password>: moderators and admins only.  A password,
+ * so only over TLS (or loopback when allowed), like every sign-in.
+ */
+int
+cmd_oper(struct irc_client *cl, struct irc_msg *m)
+{
+	int	rc;
+
+	if (!auth_channel_ok(cl->conn->srv, cl->conn)) {
+		OPENSSL_cleanse(m->params[1], strlen(m->params[1]));
+		irc_fail(cl, "OPER", "TLS_REQUIRED", NULL, "Passwords are "
+		    "only accepted over TLS: reconnect to the TLS port");
+		return CONN_OK;
+	}
+	rc = auth_login_start(cl->conn->srv, cl->conn, "irc", m->params[0],
+	    m->params[1], oper_done, NULL);
+	OPENSSL_cleanse(m->params[1], strlen(m->params[1]));
+	if (rc != AUTH_PENDING)
+		oper_done(cl->conn, NULL, rc, NULL, NULL);
+	return conn_is_closing(cl->conn) ? CONN_GONE : CONN_OK;
 }
 
 /*

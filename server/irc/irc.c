@@ -1405,6 +1405,10 @@ irc_on_free(struct conn *c)
 	free(cl->account);
 	free(cl->specialty);
 	free(cl->pending_account);
+	free(cl->reg_name);
+	if (cl->pw_new != NULL)
+		OPENSSL_cleanse(cl->pw_new, strlen(cl->pw_new));
+	free(cl->pw_new);
 	free(cl->away);
 	free(cl);
 	c->pstate = NULL;

@@ -49,6 +49,7 @@
 #define NNTP_400_STORAGE	"400 Storage failure, try again later; closing connection"
 #define NNTP_400_AUTHFAIL	"400 Too many failed logins, closing connection"
 #define NNTP_403_FAULT		"403 Internal fault, please try again later"
+#define NNTP_403_BUSY		"403 Too many sign-ins in progress: try again in a moment"
 #define NNTP_411_NOGROUP	"411 No such newsgroup"
 #define NNTP_412_NOTINGROUP	"412 No newsgroup selected"
 #define NNTP_420_NOCURRENT	"420 Current article number is invalid"

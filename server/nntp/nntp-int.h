@@ -57,6 +57,7 @@ struct nntp_session {
 	struct account	 acct;		/* valid with NS_AUTHED */
 	struct sanction_verdict ban;	/* valid with NS_BANNED */
 	char		*auth_user;	/* after AUTHINFO USER */
+	char		*pw_new;	/* XPASSWD: while the old is checked */
 	int		 auth_failures;
 
 	/* The selected group; gid 0 when none. */

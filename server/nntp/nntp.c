@@ -296,8 +296,7 @@ nntp_on_drain(struct conn *c)
 static int
 nntp_auth_allowed(struct conn *c)
 {
-	return conn_is_tls(c) || (conn_is_loopback(c) &&
-	    c->srv->cf->allow_plain_auth_loopback);
+	return auth_channel_ok(c->srv, c);
 }
 
 /* RFC 3977 §5.2: advertise exactly what this session may use. */
@@ -462,55 +461,73 @@ is_peer(struct conn *c, const char *name)
 	return 0;
 }
 
-/*
- * Check NAME and PASS; reply 281, 481 (with the reason and end of a ban)
- * or 403.  Never logs PASS.
- */
-static int
-nntp_login(struct conn *c, struct nntp_session *s, const char *name,
-    const char *pass)
+/* The answer to a sign-in (see nntp_login), on the loop. */
+static void
+nntp_login_done(struct conn *c, void *arg, int rc, struct account *a,
+    struct sanction_verdict *ban)
 {
-	struct account		a;
-	int			rc;
+	struct nntp_session	*s = c->pstate;
+	char			 why[512];
 
-	struct sanction_verdict	ban;
-	char			why[512];
-
-	memset(&a, 0, sizeof a);
-	rc = auth_login_why(c->srv, c->ip, "nntp", name, pass, &a, &ban);
+	(void)arg;
 	if (rc == AUTH_OK) {
-		s->acct = a;
+		s->acct = *a;
 		s->flags |= NS_AUTHED;
-		if (is_peer(c, a.name))
+		if (is_peer(c, a->name))
 			s->flags |= NS_PEER;
 		log_info("conn=%llu proto=nntp login account=%s role=%s",
-		    (unsigned long long)c->id, a.name, a.role);
-		nntp_reply(c, NNTP_281_AUTH_OK, a.name);
-		return CONN_OK;
+		    (unsigned long long)c->id, a->name, a->role);
+		nntp_reply(c, NNTP_281_AUTH_OK, a->name);
+		return;
 	}
 	if (rc == AUTH_ERROR) {
 		nntp_reply(c, NNTP_403_FAULT);
-		return CONN_OK;
+		return;
+	}
+	if (rc == AUTH_BUSY) {
+		/* RFC 4643 2.3.2: a temporary failure, the client may retry. */
+		nntp_reply(c, NNTP_403_BUSY);
+		return;
 	}
 	if (rc == AUTH_BANNED) {
-		nntp_reply(c, NNTP_481_BANNED, sanction_describe(&ban, why,
+		nntp_reply(c, NNTP_481_BANNED, sanction_describe(ban, why,
 		    sizeof why));
-		return CONN_OK;
+		return;
 	}
 	log_info("conn=%llu proto=nntp login failed", (unsigned long long)
 	    c->id);
 	if (rc == AUTH_THROTTLED) {
 		/* The same for any name, existing or not (see auth.h). */
 		nntp_reply(c, NNTP_481_THROTTLED);
-		return CONN_OK;
+		return;
 	}
 	if (++s->auth_failures >= NNTP_MAX_AUTH_FAILURES) {
 		nntp_reply(c, NNTP_400_AUTHFAIL);
 		conn_close(c, "too many failed logins");
-		return CONN_GONE;
+		return;
 	}
 	nntp_reply(c, NNTP_481_AUTHFAIL);
-	return CONN_OK;
+}
+
+/*
+ * Check NAME and PASS; reply 281, 481 (with the reason and end of a ban)
+ * or 403 (a fault, or too many sign-ins in progress).  The password is
+ * checked on a hashing worker while this connection's input waits.
+ * Never logs PASS.
+ */
+static int
+nntp_login(struct conn *c, struct nntp_session *s, const char *name,
+    const char *pass)
+{
+	int	rc;
+
+	(void)s;
+	rc = auth_login_start(c->srv, c, "nntp", name, pass,
+	    nntp_login_done, NULL);
+	if (rc == AUTH_PENDING)
+		return CONN_OK;
+	nntp_login_done(c, NULL, rc, NULL, NULL);
+	return conn_is_closing(c) ? CONN_GONE : CONN_OK;
 }
 
 /* Decode a SASL PLAIN response line and log in with it. */
@@ -624,20 +641,81 @@ cmd_authinfo(struct conn *c, struct nntp_session *s, int argc, char **argv)
 	return CONN_OK;
 }
 
+/* Forget the new password XPASSWD held. */
+static void
+pw_new_drop(struct nntp_session *s)
+{
+	if (s->pw_new == NULL)
+		return;
+	explicit_bzero(s->pw_new, strlen(s->pw_new));
+	free(s->pw_new);
+	s->pw_new = NULL;
+}
+
+/* XPASSWD, last step: the new hash is ready (or NULL). */
+static void
+xpasswd_hashed(struct conn *c, void *arg, char *hash)
+{
+	struct nntp_session	*s = c->pstate;
+
+	(void)arg;
+	if (hash == NULL || store_account_set_password(c->srv->store,
+	    s->acct.name, hash) != STORE_OK) {
+		free(hash);
+		nntp_reply(c, NNTP_403_FAULT);
+		return;
+	}
+	free(hash);
+	store_audit(c->srv->store, s->acct.name, "account.passwd",
+	    s->acct.name, "by the member over NNTP");
+	log_info("conn=%llu proto=nntp password changed account=%s",
+	    (unsigned long long)c->id, s->acct.name);
+	nntp_reply(c, NNTP_290_PASSWD, s->acct.name);
+}
+
+/* XPASSWD, second step: the current password was checked. */
+static void
+xpasswd_checked(struct conn *c, void *arg, int rc, struct account *a,
+    struct sanction_verdict *ban)
+{
+	struct nntp_session	*s = c->pstate;
+	char			 why[512];
+
+	(void)arg;
+	if (rc == AUTH_OK)
+		account_clear(a);
+	if (rc == AUTH_THROTTLED)
+		nntp_reply(c, NNTP_481_THROTTLED);
+	else if (rc == AUTH_ERROR)
+		nntp_reply(c, NNTP_403_FAULT);
+	else if (rc == AUTH_BUSY)
+		nntp_reply(c, NNTP_403_BUSY);
+	else if (rc == AUTH_BANNED)
+		nntp_reply(c, NNTP_481_BANNED, sanction_describe(ban, why,
+		    sizeof why));
+	else if (rc != AUTH_OK)
+		nntp_reply(c, NNTP_481_OLDPASS);
+	else if (account_password_acceptable(s->pw_new,
+	    c->srv->cf->password_min_length, why, sizeof why) != 0)
+		nntp_reply(c, NNTP_591_PASSWD, why);
+	else if (auth_hash_start(c->srv, c, s->pw_new, xpasswd_hashed,
+	    NULL) != AUTH_PENDING)
+		nntp_reply(c, NNTP_403_BUSY);
+	pw_new_drop(s);
+}
+
 /*
  * XPASSWD current new: a signed-in member changes their own password.
  * The new password is the rest of the line (it may hold spaces; the
  * current one may not: such members use the IRC Helper or an operator).
  * Checked like a sign-in (a wrong current password counts towards the
- * throttle), then against the password rules.  Both are wiped.
+ * throttle), then against the password rules; both hashes run on the
+ * workers.  Both are wiped.
  */
 static int
 cmd_xpasswd(struct conn *c, struct nntp_session *s, int argc, char **argv)
 {
-	struct account		 a;
-	struct sanction_verdict	 ban;
-	char			 why[512], *hash = NULL;
-	int			 rc;
+	int	rc;
 
 	(void)argc;
 	if (!nntp_auth_allowed(c)) {
@@ -648,47 +726,13 @@ cmd_xpasswd(struct conn *c, struct nntp_session *s, int argc, char **argv)
 		nntp_reply(c, NNTP_480_AUTH);
 		goto out;
 	}
-	memset(&a, 0, sizeof a);
-	rc = auth_login_why(c->srv, c->ip, "nntp", s->acct.name, argv[1], &a,
-	    &ban);
-	if (rc == AUTH_OK)
-		account_clear(&a);
-	if (rc == AUTH_THROTTLED) {
-		nntp_reply(c, NNTP_481_THROTTLED);
-		goto out;
-	}
-	if (rc == AUTH_ERROR) {
-		nntp_reply(c, NNTP_403_FAULT);
-		goto out;
-	}
-	if (rc == AUTH_BANNED) {
-		nntp_reply(c, NNTP_481_BANNED, sanction_describe(&ban, why,
-		    sizeof why));
-		goto out;
-	}
-	if (rc != AUTH_OK) {
-		nntp_reply(c, NNTP_481_OLDPASS);
-		goto out;
-	}
-	if (account_password_acceptable(argv[2],
-	    c->srv->cf->password_min_length, why, sizeof why) != 0) {
-		nntp_reply(c, NNTP_591_PASSWD, why);
-		goto out;
-	}
-	if ((hash = account_hash_password(argv[2],
-	    c->srv->cf->scrypt_log2n)) == NULL ||
-	    store_account_set_password(c->srv->store, s->acct.name, hash) !=
-	    STORE_OK) {
-		nntp_reply(c, NNTP_403_FAULT);
-		goto out;
-	}
-	store_audit(c->srv->store, s->acct.name, "account.passwd",
-	    s->acct.name, "by the member over NNTP");
-	log_info("conn=%llu proto=nntp password changed account=%s",
-	    (unsigned long long)c->id, s->acct.name);
-	nntp_reply(c, NNTP_290_PASSWD, s->acct.name);
+	pw_new_drop(s);
+	s->pw_new = xstrdup(argv[2]);
+	rc = auth_login_start(c->srv, c, "nntp", s->acct.name, argv[1],
+	    xpasswd_checked, NULL);
+	if (rc != AUTH_PENDING)
+		xpasswd_checked(c, NULL, rc, NULL, NULL);
 out:
-	free(hash);
 	explicit_bzero(argv[1], strlen(argv[1]));
 	explicit_bzero(argv[2], strlen(argv[2]));
 	return CONN_OK;
@@ -911,6 +955,7 @@ nntp_on_free(struct conn *c)
 	nntp_session_group_clear(s);
 	account_clear(&s->acct);
 	free(s->auth_user);
+	pw_new_drop(s);
 	free(s->buf);
 	free(s);
 	c->pstate = NULL;

@@ -223,6 +223,14 @@ account_set_cost(int log2n)
 		dummy_hash = account_hash_password("hearth-dummy", dummy_cost);
 }
 
+const char *
+account_dummy_hash(void)
+{
+	if (dummy_hash == NULL)
+		dummy_hash = account_hash_password("hearth-dummy", dummy_cost);
+	return dummy_hash;
+}
+
 /* Free the dummy hash (at exit). */
 void
 account_cleanup(void)

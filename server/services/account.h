@@ -47,6 +47,8 @@ int	 account_authenticate(struct store *, const char *name,
 	    const char *password, struct account *a);
 /* The scrypt cost (log2 N) of new hashes, used for unknown names too. */
 void	 account_set_cost(int log2n);
+/* The hash unknown names are checked against (same cost as new ones). */
+const char *account_dummy_hash(void);
 void	 account_cleanup(void);
 
 /*

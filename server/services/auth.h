@@ -1,14 +1,15 @@
 /*
  * auth.h -- sign-in for every protocol: throttling and the login record.
  *
- * Every password check (NNTP AUTHINFO, IRC SASL and NickServ-style
- * commands, remote hearthmod, private feeds) goes through auth_login().
- * Failed attempts are counted per account name (existing or not, so a
- * lockout reveals nothing) and per source address; past the limit,
- * attempts are refused without checking the password until the window
- * has passed (a client in a reconnect loop never locks an account out
- * for good).  Successful logins are recorded with a keyed hash of the
- * address, never the address itself, and the record expires.
+ * Every password check (NNTP AUTHINFO and XPASSWD, IRC SASL, OPER and
+ * the Helper's commands, remote hearthmod, HTTP Basic) goes through
+ * auth_login_start() (scrypt on a worker) or auth_login().  Failures are
+ * counted per account name and address, per address, and per account
+ * (existing or not, so a throttle reveals nothing): the first two refuse
+ * until the window has passed, the last only delays (see auth.c), so
+ * nobody can lock the owner out.  Successful logins are recorded with a
+ * keyed hash of the address, never the address itself, and the record
+ * expires.
  */
 #ifndef HEARTH_AUTH_H
 #define HEARTH_AUTH_H
@@ -21,6 +22,8 @@
 #define AUTH_THROTTLED	3		/* too many failures: wait */
 #define AUTH_BANNED	4		/* right password, banned account */
 #define AUTH_ERROR	STORE_ERROR
+#define AUTH_BUSY	5		/* hashing queue full: try again */
+#define AUTH_PENDING	6		/* started: the answer comes later */
 
 struct sanction_verdict;
 
@@ -36,6 +39,40 @@ int	 auth_login(struct server *, const char *ip, const char *proto,
 int	 auth_login_why(struct server *, const char *ip, const char *proto,
 	    const char *name, const char *password, struct account *a,
 	    struct sanction_verdict *why);
+/*
+ * May a password cross connection C?  Only when it is encrypted, or on
+ * loopback while allow_plaintext_auth_on_loopback is set.  Every command
+ * that carries a password asks this one function first (NNTP AUTHINFO
+ * and XPASSWD, IRC SASL PLAIN, PASS, OPER, REGISTER, Helper REGISTER,
+ * PASSWORD and ERASE, HTTP Basic, remote hearthmod).  C NULL: yes.
+ */
+int	 auth_channel_ok(const struct server *, const struct conn *);
+
+/*
+ * The asynchronous sign-in every protocol uses: NAME/PASSWORD from C.
+ * The throttles are checked and the account read here, on the loop; the
+ * scrypt runs on a worker while C's input waits (conn_wait).  Returns
+ * AUTH_PENDING, and later DONE(C, ARG, rc, account, ban) runs on the
+ * loop with AUTH_OK (the account is DONE's to clear), AUTH_BAD,
+ * AUTH_BANNED (the ban in the verdict), AUTH_BUSY or AUTH_ERROR; should
+ * C be freed or closing meanwhile, DONE never runs.  Or returns at once,
+ * without DONE: AUTH_THROTTLED, AUTH_BUSY (the hashing queue is full)
+ * or AUTH_ERROR.
+ */
+typedef void	(*auth_done_fn)(struct conn *, void *arg, int rc,
+		    struct account *, struct sanction_verdict *);
+int	 auth_login_start(struct server *, struct conn *, const char *proto,
+	    const char *name, const char *password, auth_done_fn, void *arg);
+/*
+ * Hash a new PASSWORD for C on a worker (sign-up, password change):
+ * AUTH_PENDING, then DONE(C, ARG, hash or NULL; DONE frees it) on the
+ * loop; or AUTH_BUSY at once.
+ */
+typedef void	(*auth_hash_fn)(struct conn *, void *arg, char *hash);
+int	 auth_hash_start(struct server *, struct conn *, const char *password,
+	    auth_hash_fn, void *arg);
+/* Hashing jobs queued or running (for tests and status). */
+int	 auth_pending(void);
 /* Keyed hash (HMAC-SHA256, hex, 64 chars + NUL) of an address. */
 void	 auth_ip_hash(struct server *, const char *ip, char out[65]);
 int	 auth_init(struct server *, char *err, size_t errlen);

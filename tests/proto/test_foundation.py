@@ -290,7 +290,8 @@ class ConfigErrors(unittest.TestCase):
         p = subprocess.Popen(
             [HEARTHD, "-f", os.path.join(src, "etc", "hearthd.conf"),
              "--state-dir", state, "--foreground",
-             "--listen", "nntps=127.0.0.1:0", "--listen", "ircs=127.0.0.1:0"],
+             "--listen", "nntps=127.0.0.1:0", "--listen", "ircs=127.0.0.1:0",
+             "--listen", "nntp=127.0.0.1:0"],
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         try:
             deadline = time.time() + 10 * SCALE
@@ -311,6 +312,16 @@ class ConfigErrors(unittest.TestCase):
             db.close()
             self.assertIn("support.oncology", groups)
             self.assertIn("#newly-diagnosed-oncology", rooms)
+            # The shipped configuration takes no password in clear,
+            # loopback included (a reverse proxy would be loopback).
+            with open(os.path.join(state, "ports")) as f:
+                port = [int(l.split()[2]) for l in f
+                        if l.split()[0] == "nntp"][0]
+            lc = LineClient(("127.0.0.1", port))
+            self.assertTrue(lc.readline().startswith("200"))
+            lc.send("AUTHINFO USER alice")
+            self.assertTrue(lc.readline().startswith("483"))
+            lc.close()
         finally:
             p.send_signal(signal.SIGTERM)
             self.assertEqual(p.wait(10 * SCALE), 0)

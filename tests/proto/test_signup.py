@@ -180,7 +180,7 @@ class NoClearText(SignupCase):
 
 class Lockout(SignupCase):
     extra_config = SignupCase.extra_config + \
-        "login_max_failures = 3\nlogin_window = 60\n"
+        "login_max_failures = 3\nlogin_window = 60\nlogin_delay_max = 2\n"
 
     def test_throttle_does_not_reveal_accounts(self):
         self.h.add_account("alice", PASSWORD)
@@ -191,22 +191,30 @@ class Lockout(SignupCase):
         self.assertEqual(wrong, unknown)
         self.assertEqual(wrong, "481 Authentication failed: wrong name or "
                                 "password")
-        for i in range(2):
+        for i in range(3):
             self.nntp_login("alice", "wrong-password", "127.0.1.2")
             self.nntp_login("nosuch", "wrong-password", "127.0.1.2")
-        # Locked out: both names alike, even with the right password.
-        a = self.nntp_login("alice", PASSWORD, "127.0.1.3")
-        b = self.nntp_login("nosuch", PASSWORD, "127.0.1.3")
+        # The guessing address is locked out: both names alike, even
+        # with the right password (issue 14: the lock is per account
+        # and address, so the owner elsewhere is not; see below).
+        a = self.nntp_login("alice", PASSWORD, "127.0.1.2")
+        b = self.nntp_login("nosuch", PASSWORD, "127.0.1.2")
         self.assertEqual(a, b)
         self.assertTrue(a.startswith("481 Too many failed sign-ins"), a)
         # The other protocols share the lock, and say so alike too.
-        self.assertEqual(self.sasl("alice", PASSWORD, "127.0.2.1")
+        self.assertEqual(self.sasl("alice", PASSWORD, "127.0.1.2")
                          .replace("alice", "X"),
-                         self.sasl("nosuch", PASSWORD, "127.0.2.1")
+                         self.sasl("nosuch", PASSWORD, "127.0.1.2")
                          .replace("nosuch", "X"))
+        for i in range(3):
+            self.nntp_login("alice", "wrong-password")
+            self.nntp_login("nosuch", "wrong-password")
         self.assertEqual(self.basic("alice", PASSWORD),
                          self.basic("nosuch", PASSWORD))
         self.assertEqual(self.basic("alice", PASSWORD)[0], 429)
+        # The owner from another address signs in (after a short wait).
+        self.assertTrue(self.nntp_login("alice", PASSWORD, "127.0.1.3")
+                        .startswith("281"))
         # A fresh name, existing or not: the same first failure.
         self.h.add_account("carol", PASSWORD)
         self.assertEqual(self.basic("carol", "bad-password"),

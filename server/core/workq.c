@@ -1,0 +1,184 @@
+/*
+ * workq.c -- worker threads with a bounded queue; results come back to
+ * the loop through a pipe (one byte per finished job), so libevent
+ * itself needs no locking.
+ */
+#include <sys/queue.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "workq.h"
+#include "xmalloc.h"
+
+struct job {
+	TAILQ_ENTRY(job)	 entry;
+	workq_fn		 work;
+	workq_fn		 done;
+	void			*arg;
+};
+TAILQ_HEAD(jobq, job);
+
+struct workq {
+	pthread_mutex_t	 mtx;
+	pthread_cond_t	 cond;
+	struct jobq	 todo;		/* waiting for a worker */
+	struct jobq	 finished;	/* waiting for the loop */
+	int		 inflight;	/* todo + running + finished */
+	int		 queue_max;
+	int		 stopping;
+	int		 nthreads;
+	pthread_t	*threads;
+	int		 pipefd[2];
+	struct event	*ev;
+};
+
+static void *
+worker_main(void *arg)
+{
+	struct workq	*q = arg;
+	struct job	*j;
+	char		 b = 0;
+
+	pthread_mutex_lock(&q->mtx);
+	for (;;) {
+		while (!q->stopping && TAILQ_EMPTY(&q->todo))
+			pthread_cond_wait(&q->cond, &q->mtx);
+		if (q->stopping)
+			break;
+		j = TAILQ_FIRST(&q->todo);
+		TAILQ_REMOVE(&q->todo, j, entry);
+		pthread_mutex_unlock(&q->mtx);
+		j->work(j->arg);
+		pthread_mutex_lock(&q->mtx);
+		TAILQ_INSERT_TAIL(&q->finished, j, entry);
+		/* The pipe is non-blocking; a full pipe is woken already. */
+		while (write(q->pipefd[1], &b, 1) == -1 && errno == EINTR)
+			;
+	}
+	pthread_mutex_unlock(&q->mtx);
+	return NULL;
+}
+
+/* Run DONE for every finished job (on the loop). */
+static void
+workq_drain(struct workq *q)
+{
+	struct jobq	 list;
+	struct job	*j;
+
+	TAILQ_INIT(&list);
+	pthread_mutex_lock(&q->mtx);
+	while ((j = TAILQ_FIRST(&q->finished)) != NULL) {
+		TAILQ_REMOVE(&q->finished, j, entry);
+		TAILQ_INSERT_TAIL(&list, j, entry);
+		q->inflight--;
+	}
+	pthread_mutex_unlock(&q->mtx);
+	while ((j = TAILQ_FIRST(&list)) != NULL) {
+		TAILQ_REMOVE(&list, j, entry);
+		j->done(j->arg);
+		free(j);
+	}
+}
+
+static void
+wake_cb(evutil_socket_t fd, short what, void *arg)
+{
+	char	buf[256];
+
+	(void)what;
+	while (read(fd, buf, sizeof buf) > 0)
+		;
+	workq_drain(arg);
+}
+
+struct workq *
+workq_create(struct event_base *base, int threads, int queue_max)
+{
+	struct workq	*q;
+	int		 i;
+
+	q = xcalloc(1, sizeof *q);
+	pthread_mutex_init(&q->mtx, NULL);
+	pthread_cond_init(&q->cond, NULL);
+	TAILQ_INIT(&q->todo);
+	TAILQ_INIT(&q->finished);
+	q->queue_max = queue_max < 1 ? 1 : queue_max;
+	if (pipe2(q->pipefd, O_NONBLOCK | O_CLOEXEC) == -1)
+		fatal("workq pipe");
+	q->ev = event_new(base, q->pipefd[0], EV_READ | EV_PERSIST, wake_cb,
+	    q);
+	event_add(q->ev, NULL);
+	q->nthreads = threads < 1 ? 1 : threads;
+	q->threads = xcalloc((size_t)q->nthreads, sizeof *q->threads);
+	for (i = 0; i < q->nthreads; i++)
+		if ((errno = pthread_create(&q->threads[i], NULL,
+		    worker_main, q)) != 0)
+			fatal("workq thread");
+	return q;
+}
+
+int
+workq_submit(struct workq *q, workq_fn work, workq_fn done, void *arg)
+{
+	struct job	*j;
+
+	pthread_mutex_lock(&q->mtx);
+	if (q->inflight >= q->queue_max || q->stopping) {
+		pthread_mutex_unlock(&q->mtx);
+		return -1;
+	}
+	j = xcalloc(1, sizeof *j);
+	j->work = work;
+	j->done = done;
+	j->arg = arg;
+	TAILQ_INSERT_TAIL(&q->todo, j, entry);
+	q->inflight++;
+	pthread_cond_signal(&q->cond);
+	pthread_mutex_unlock(&q->mtx);
+	return 0;
+}
+
+int
+workq_pending(struct workq *q)
+{
+	int	n;
+
+	pthread_mutex_lock(&q->mtx);
+	n = q->inflight;
+	pthread_mutex_unlock(&q->mtx);
+	return n;
+}
+
+void
+workq_free(struct workq *q)
+{
+	struct job	*j;
+	int		 i;
+
+	if (q == NULL)
+		return;
+	pthread_mutex_lock(&q->mtx);
+	q->stopping = 1;
+	pthread_cond_broadcast(&q->cond);
+	pthread_mutex_unlock(&q->mtx);
+	for (i = 0; i < q->nthreads; i++)
+		pthread_join(q->threads[i], NULL);
+	workq_drain(q);
+	while ((j = TAILQ_FIRST(&q->todo)) != NULL) {
+		TAILQ_REMOVE(&q->todo, j, entry);
+		j->done(j->arg);
+		free(j);
+	}
+	event_free(q->ev);
+	close(q->pipefd[0]);
+	close(q->pipefd[1]);
+	pthread_cond_destroy(&q->cond);
+	pthread_mutex_destroy(&q->mtx);
+	free(q->threads);
+	free(q);
+}

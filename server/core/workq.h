@@ -1,0 +1,35 @@
+/*
+ * workq.h -- a small pool of worker threads for CPU-bound work (password
+ * hashing) that must not run on the event loop.
+ *
+ * A job's WORK runs on a worker thread and must touch nothing the loop
+ * owns (no SQLite, no connection, no libevent); its DONE runs afterwards
+ * on the loop.  The queue is bounded: workq_submit() refuses a job when
+ * QUEUE_MAX jobs are already waiting or running, so a storm is refused
+ * early instead of slowing every connection down.
+ */
+#ifndef HEARTH_WORKQ_H
+#define HEARTH_WORKQ_H
+
+#include <event2/event.h>
+
+struct workq;
+
+typedef void	(*workq_fn)(void *arg);
+
+/* THREADS workers (at least 1), at most QUEUE_MAX jobs in flight. */
+struct workq	*workq_create(struct event_base *, int threads,
+		    int queue_max);
+/* 0 when queued, -1 when the queue is full (nothing runs). */
+int		 workq_submit(struct workq *, workq_fn work, workq_fn done,
+		    void *arg);
+/* Jobs waiting or running now. */
+int		 workq_pending(struct workq *);
+/*
+ * Stop the workers (a job already running finishes) and run DONE for
+ * every finished job still waiting for the loop, so callers free them;
+ * jobs never started get DONE too, without WORK.
+ */
+void		 workq_free(struct workq *);
+
+#endif
