@@ -498,9 +498,10 @@ server_reload(struct server *srv)
 int
 server_run(struct server *srv)
 {
-	/* After daemon(): a thread does not survive a fork. */
+	/* After the fork into the background: threads do not survive it. */
 	if (store_checkpointer_start(srv->store) != 0)
 		log_warnx("WAL checkpoints stay on the event loop");
+	auth_start(srv);
 	event_base_dispatch(srv->base);
 	return 0;
 }

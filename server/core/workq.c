@@ -31,6 +31,7 @@ struct workq {
 	int		 queue_max;
 	int		 stopping;
 	int		 nthreads;
+	int		 started;	/* threads running (workq_start) */
 	pthread_t	*threads;
 	int		 pipefd[2];
 	struct event	*ev;
@@ -100,7 +101,6 @@ struct workq *
 workq_create(struct event_base *base, int threads, int queue_max)
 {
 	struct workq	*q;
-	int		 i;
 
 	q = xcalloc(1, sizeof *q);
 	pthread_mutex_init(&q->mtx, NULL);
@@ -115,11 +115,27 @@ workq_create(struct event_base *base, int threads, int queue_max)
 	event_add(q->ev, NULL);
 	q->nthreads = threads < 1 ? 1 : threads;
 	q->threads = xcalloc((size_t)q->nthreads, sizeof *q->threads);
-	for (i = 0; i < q->nthreads; i++)
+	return q;
+}
+
+/*
+ * Start the worker threads.  Separate from workq_create() because a
+ * thread does not survive fork(): the server starts them once it has
+ * gone to the background.  Jobs submitted before wait in the queue.
+ */
+void
+workq_start(struct workq *q)
+{
+	int	i;
+
+	if (q == NULL || q->started > 0)
+		return;
+	for (i = 0; i < q->nthreads; i++) {
 		if ((errno = pthread_create(&q->threads[i], NULL,
 		    worker_main, q)) != 0)
 			fatal("workq thread");
-	return q;
+		q->started++;
+	}
 }
 
 int
@@ -166,7 +182,7 @@ workq_free(struct workq *q)
 	q->stopping = 1;
 	pthread_cond_broadcast(&q->cond);
 	pthread_mutex_unlock(&q->mtx);
-	for (i = 0; i < q->nthreads; i++)
+	for (i = 0; i < q->started; i++)
 		pthread_join(q->threads[i], NULL);
 	workq_drain(q);
 	while ((j = TAILQ_FIRST(&q->todo)) != NULL) {

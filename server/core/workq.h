@@ -21,6 +21,8 @@ typedef void	(*workq_fn)(void *arg);
 struct workq	*workq_create(struct event_base *, int threads,
 		    int queue_max);
 /* 0 when queued, -1 when the queue is full (nothing runs). */
+/* Start the threads (after any fork); until then jobs wait. */
+void		 workq_start(struct workq *);
 int		 workq_submit(struct workq *, workq_fn work, workq_fn done,
 		    void *arg);
 /* Jobs waiting or running now. */

@@ -582,6 +582,15 @@ free_rec(const char *key, void *val, void *arg)
 	free(val);
 }
 
+/* After the fork into the background: the hashing threads. */
+void
+auth_start(struct server *srv)
+{
+	(void)srv;
+	if (as != NULL)
+		workq_start(as->wq);
+}
+
 void
 auth_free(struct server *srv)
 {

@@ -76,6 +76,8 @@ int	 auth_pending(void);
 /* Keyed hash (HMAC-SHA256, hex, 64 chars + NUL) of an address. */
 void	 auth_ip_hash(struct server *, const char *ip, char out[65]);
 int	 auth_init(struct server *, char *err, size_t errlen);
+/* Start the hashing threads (once in the background: see server_run). */
+void	 auth_start(struct server *);
 void	 auth_free(struct server *);
 /* Forget expired failure counters and login records (timer). */
 void	 auth_expire(struct server *);

@@ -125,6 +125,20 @@ class Logging(unittest.TestCase):
             text = f.read()
         self.assertIn("ready state_dir=", text)
         self.assertIn("listening proto=nntp", text)
+        # Threads do not survive the fork into the background: the
+        # password-hashing workers must run in the daemon, so a sign-in
+        # is answered (it used to wait for ever).
+        h.add_account("detached", "detached-password-1")
+        with open(os.path.join(h.dir, "ports")) as f:
+            port = [int(l.split()[-1]) for l in f
+                    if l.split()[0] == "nntp" and ":" not in l.split()[1]][0]
+        c = LineClient(("127.0.0.1", port), timeout=10 * SCALE)
+        self.assertTrue(c.readline().startswith("200 "))
+        c.send("AUTHINFO USER detached")
+        self.assertTrue(c.readline().startswith("381 "))
+        c.send("AUTHINFO PASS detached-password-1")
+        self.assertTrue(c.readline().startswith("281 "))
+        c.close()
         # logrotate: move the file away, SIGHUP, new lines in a new file.
         os.rename(logfile, logfile + ".1")
         os.kill(pid, signal.SIGHUP)
