@@ -16,6 +16,7 @@
  * queued; input is paused meanwhile, so a pipelining reader can never
  * push its own output past the connection's output cap.
  */
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -299,13 +300,35 @@ nntp_auth_allowed(struct conn *c)
 	return auth_channel_ok(c->srv, c);
 }
 
+/* RFC 3977 §9.8: keyword = ALPHA 2*(ALPHA / DIGIT / "." / "-"). */
+static int
+nntp_is_keyword(const char *w)
+{
+	size_t	i;
+
+	if (!isalpha((unsigned char)w[0]))
+		return 0;
+	for (i = 1; w[i] != '\0'; i++)
+		if (!isalnum((unsigned char)w[i]) && w[i] != '.' &&
+		    w[i] != '-')
+			return 0;
+	return i >= 3;
+}
+
 /* RFC 3977 §5.2: advertise exactly what this session may use. */
 static int
 cmd_capabilities(struct conn *c, struct nntp_session *s, int argc,
     char **argv)
 {
-	(void)argc;
-	(void)argv;
+	/*
+	 * §5.2.2: an argument must be a keyword (a letter, then letters,
+	 * digits, dots and dashes); none is defined, so any keyword is
+	 * ignored and anything else is a syntax error.
+	 */
+	if (argc > 1 && !nntp_is_keyword(argv[1])) {
+		nntp_reply(c, NNTP_501_SYNTAX);
+		return CONN_OK;
+	}
 	nntp_reply(c, NNTP_101_CAPS);
 	nntp_reply(c, "VERSION 2");
 	nntp_reply(c, "IMPLEMENTATION Hearth %s", PACKAGE_VERSION);

@@ -1,0 +1,30 @@
+"""NNTP conformance defects found by an outside conformance run (issue
+18): reply codes RFC 3977, RFC 4643, RFC 8054 and RFC 5537 ask for, and
+held articles kept out of every reader path, over real sockets against a
+real hearthd."""
+
+import base64
+import unittest
+import zlib
+
+from nntp_helpers import NNTPCase, PASSWORD, article_bytes
+
+
+class Capabilities(NNTPCase):
+
+    def test_argument_must_be_a_keyword(self):
+        # RFC 3977 §5.2.2: 501 when the argument is not a keyword
+        # (§9.8: a letter, then at least two letters, digits, . or -).
+        c = self.client()
+        for bad in ("1", "x", "ab", "!bad", "AUTH*", "9LIVES", "a_b"):
+            self.assertEqual(c.cmd("CAPABILITIES " + bad)[:3], "501", bad)
+        # A keyword (none is defined) is ignored: the usual list.
+        for good in ("AUTOUPDATE", "abc", "x-Y.1"):
+            r, caps = c.multi("CAPABILITIES " + good, "101")
+            self.assertEqual(caps[0], "VERSION 2")
+        r, caps = c.multi("CAPABILITIES", "101")
+        self.assertIn("READER", caps)
+
+
+if __name__ == "__main__":
+    unittest.main()
