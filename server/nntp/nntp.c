@@ -943,7 +943,8 @@ nntp_on_line_too_long(struct conn *c)
 		s->data_error = "a line is too long";
 		return CONN_OK;
 	}
-	nntp_reply(c, NNTP_500_TOO_LONG);
+	/* RFC 3977 §3.2.1: 501 for a command line that is too long. */
+	nntp_reply(c, NNTP_501_TOO_LONG);
 	return CONN_OK;
 }
 

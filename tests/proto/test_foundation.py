@@ -121,7 +121,7 @@ class Limits(HearthTestCase):
     def test_oversized_nntp_line(self):
         c = self.nntp()
         c.send("X" * 5000)
-        self.assertEqual(c.readline(), "500 Command line too long")
+        self.assertEqual(c.readline(), "501 Command line too long")
         # The connection survives and keeps working.
         c.send("DATE")
         self.assertTrue(c.readline().startswith("111 "))

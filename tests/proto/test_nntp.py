@@ -62,7 +62,7 @@ class Session(NNTPCase):
         self.assertEqual(c.code("mode reader"), "200")
         self.assertEqual(c.code("date"), "111")
         c.lc.send("X" * 600)
-        self.assertEqual(c.lc.readline(), "500 Command line too long")
+        self.assertEqual(c.lc.readline(), "501 Command line too long")
         self.assertEqual(c.code("DATE"), "111")
 
     def test_date_help_quit(self):

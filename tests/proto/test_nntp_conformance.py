@@ -26,5 +26,17 @@ class Capabilities(NNTPCase):
         self.assertIn("READER", caps)
 
 
+class LineLength(NNTPCase):
+
+    def test_command_line_too_long_is_501(self):
+        # RFC 3977 §3.2.1: 512 octets with CRLF; past it, 501.
+        c = self.client()
+        c.lc.send("DATE " + "x" * 600)
+        self.assertEqual(c.lc.readline(), "501 Command line too long")
+        self.assertEqual(c.code("DATE"), "111")
+        # A line that fits is read as a command as usual.
+        self.assertEqual(c.code("GROUP " + "a" * 400), "411")
+
+
 if __name__ == "__main__":
     unittest.main()
