@@ -124,8 +124,10 @@ nntp_parse_datetime(const char *date, const char *tm, time_t now,
 	} else if (digits(date, 6)) {
 		gmtime_r(&now, &nowtm);
 		century = (nowtm.tm_year + 1900) / 100 * 100;
+		/* §7.3.2: this century unless that is a year still to
+		 * come, then the previous one (never in the future). */
 		year = century + two(date);
-		if (year > nowtm.tm_year + 1900 + 50)
+		if (year > nowtm.tm_year + 1900)
 			year -= 100;
 		date += 2;
 	} else

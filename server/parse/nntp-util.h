@@ -36,8 +36,9 @@ int	 nntp_parse_number(const char *, int64_t *);
 /*
  * NEWGROUPS/NEWNEWS date and time: yymmdd or yyyymmdd, hhmmss, always
  * taken as UTC (the server's local time is UTC).  A two-digit year is in
- * the current century unless that is more than 50 years ahead (RFC 3977
- * §7.3.2).  NOW is the reference time.  0 and fill OUT, or -1.
+ * the current century if it is not after the current year, else in the
+ * previous one (RFC 3977 §7.3.2).  NOW is the reference time.  0 and
+ * fill OUT, or -1.
  */
 int	 nntp_parse_datetime(const char *date, const char *tm, time_t now,
 	    time_t *out);

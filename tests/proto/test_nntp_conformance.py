@@ -38,5 +38,29 @@ class LineLength(NNTPCase):
         self.assertEqual(c.code("GROUP " + "a" * 400), "411")
 
 
+class TwoDigitYears(NNTPCase):
+
+    def test_newgroups_and_newnews_since_1970(self):
+        # RFC 3977 §7.3.2: "70" is 1970 (the closest century not in the
+        # future), so every group and article is new since then.
+        c = self.member("alice")
+        mid = self.post_ok(c)
+        r, four = c.multi("NEWGROUPS 19700101 000000", "231")
+        self.assertIn("support.oncology", " ".join(four))
+        r, two = c.multi("NEWGROUPS 700101 000000", "231")
+        self.assertEqual(sorted(two), sorted(four))
+        r, ids = c.multi("NEWNEWS support.* 700101 000000", "230")
+        self.assertEqual(ids, [mid])
+        # A year that is still to come this century is last century's:
+        # "99" is 1999, not 2099, so the article is new since then too.
+        r, ids = c.multi("NEWNEWS support.* 991231 235959", "230")
+        self.assertEqual(ids, [mid])
+        # Far in the future with four digits: nothing.
+        r, ids = c.multi("NEWNEWS support.* 20990101 000000", "230")
+        self.assertEqual(ids, [])
+        r, none = c.multi("NEWGROUPS 20990101 000000", "231")
+        self.assertEqual(none, [])
+
+
 if __name__ == "__main__":
     unittest.main()

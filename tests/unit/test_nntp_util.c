@@ -41,9 +41,17 @@ START_TEST(test_datetime)
 	ck_assert_int_eq(nntp_parse_datetime("20240229", "235959", now, &t),
 	    0);
 	ck_assert_int_eq((long long)t, 1709251199LL);
+	/*
+	 * RFC 3977 §7.3.2: a two-digit year is in this century when it is
+	 * not after the current year, else in the previous one; never in
+	 * the future.
+	 */
+	ck_assert_int_eq(nntp_parse_datetime("230101", "000000", now, &t), 0);
+	ck_assert_int_eq((long long)t, 1672531200LL);
 	ck_assert_int_eq(nntp_parse_datetime("240229", "235959", now, &t), 0);
-	ck_assert_int_eq((long long)t, 1709251199LL);
-	/* More than 50 years ahead: the previous century. */
+	ck_assert_int_eq((long long)t, -1446508801LL);	/* 1924 */
+	ck_assert_int_eq(nntp_parse_datetime("700101", "000000", now, &t), 0);
+	ck_assert_int_eq((long long)t, 0LL);		/* not 2070 */
 	ck_assert_int_eq(nntp_parse_datetime("990101", "000000", now, &t), 0);
 	ck_assert_int_eq((long long)t, 915148800LL);
 	ck_assert_int_eq(nntp_parse_datetime("20241301", "000000", now, &t),
