@@ -96,6 +96,8 @@
 #define NNTP_502_PEERS		"502 Transit commands are for configured peers only"
 #define NNTP_502_COMPRESSED	"502 Compression is already active"
 #define NNTP_503_NOTSUPP	"503 Not supported"
+#define NNTP_503_ALGORITHM	"503 Unknown compression algorithm (only DEFLATE)"
+#define NNTP_502_USER_COMPRESSED "502 AUTHINFO USER is not allowed after COMPRESS"
 #define NNTP_504_BASE64		"504 Invalid base64 data"
 
 #endif

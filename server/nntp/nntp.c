@@ -342,13 +342,21 @@ cmd_capabilities(struct conn *c, struct nntp_session *s, int argc,
 	    "SUBSCRIPTIONS");
 	if (!conn_is_tls(c) && !(s->flags & (NS_AUTHED | NS_COMPRESS)))
 		nntp_reply(c, "STARTTLS");
+	/*
+	 * RFC 4643 §2.2: after AUTHINFO only the AUTHINFO line goes; SASL
+	 * stays.  RFC 8054 §2.2.2: after COMPRESS, AUTHINFO USER is no
+	 * longer offered (SASL still is).
+	 */
 	if (!(s->flags & NS_AUTHED)) {
-		if (nntp_auth_allowed(c)) {
-			nntp_reply(c, "AUTHINFO USER SASL");
-			nntp_reply(c, "SASL PLAIN");
-		} else
+		if (!nntp_auth_allowed(c))
 			nntp_reply(c, "AUTHINFO");
+		else if (s->flags & NS_COMPRESS)
+			nntp_reply(c, "AUTHINFO SASL");
+		else
+			nntp_reply(c, "AUTHINFO USER SASL");
 	}
+	if (nntp_auth_allowed(c))
+		nntp_reply(c, "SASL PLAIN");
 	if (!(s->flags & NS_COMPRESS))
 		nntp_reply(c, "COMPRESS DEFLATE");
 	/* A private extension (RFC 3977 §3.3.3): a signed-in member's own
@@ -607,6 +615,11 @@ cmd_authinfo(struct conn *c, struct nntp_session *s, int argc, char **argv)
 		return CONN_OK;
 	}
 	if (strcasecmp(argv[1], "USER") == 0) {
+		if (s->flags & NS_COMPRESS) {
+			/* RFC 8054 §2.2.2: not offered once compressed. */
+			nntp_reply(c, NNTP_502_USER_COMPRESSED);
+			return CONN_OK;
+		}
 		if (argc != 3) {
 			nntp_reply(c, NNTP_501_SYNTAX);
 			return CONN_OK;
@@ -766,7 +779,8 @@ cmd_compress(struct conn *c, struct nntp_session *s, int argc, char **argv)
 {
 	(void)argc;
 	if (strcasecmp(argv[1], "DEFLATE") != 0) {
-		nntp_reply(c, NNTP_501_KEYWORD);
+		/* RFC 8054 §2.2.2: an unknown algorithm is 503. */
+		nntp_reply(c, NNTP_503_ALGORITHM);
 		return CONN_OK;
 	}
 	if (s->flags & NS_COMPRESS) {

@@ -55,7 +55,7 @@ class Session(NNTPCase):
         self.assertEqual(c.code("NEWGROUPS 20241301 000000"), "501")
         self.assertEqual(c.code("NEWGROUPS 20240101 000000 UTC"), "501")
         self.assertEqual(c.code("NEWNEWS * 20240101"), "501")
-        self.assertEqual(c.code("COMPRESS GZIP"), "501")
+        self.assertEqual(c.code("COMPRESS GZIP"), "503")    # RFC 8054
         self.assertEqual(c.code("AUTHINFO FOO bar"), "501")
         self.assertEqual(c.code("group support.oncology"), "211")
         self.assertEqual(c.code("GrOuP support.oncology"), "211")

@@ -26,6 +26,22 @@ class Capabilities(NNTPCase):
         self.assertIn("READER", caps)
 
 
+class AuthinfoCapabilities(NNTPCase):
+
+    def test_sasl_stays_after_authinfo(self):
+        # RFC 4643 §2.2: after AUTHINFO only the AUTHINFO line goes.
+        self.account("alice")
+        c = self.client("nntps")
+        r, caps = c.multi("CAPABILITIES", "101")
+        self.assertIn("AUTHINFO USER SASL", caps)
+        self.assertIn("SASL PLAIN", caps)
+        self.assertTrue(c.login("alice").startswith("281"))
+        r, caps = c.multi("CAPABILITIES", "101")
+        self.assertFalse(any(l.startswith("AUTHINFO") for l in caps), caps)
+        self.assertIn("SASL PLAIN", caps)
+        self.assertEqual(c.code("AUTHINFO USER alice"), "502")
+
+
 class LineLength(NNTPCase):
 
     def test_command_line_too_long_is_501(self):
@@ -60,6 +76,68 @@ class TwoDigitYears(NNTPCase):
         self.assertEqual(ids, [])
         r, none = c.multi("NEWGROUPS 20990101 000000", "231")
         self.assertEqual(none, [])
+
+
+class Compress(NNTPCase):
+
+    def test_unknown_algorithm_is_503(self):
+        # RFC 8054 §2.2.2: 503 for an algorithm the server lacks.
+        c = self.client()
+        self.assertEqual(c.code("COMPRESS XYZ"), "503")
+        self.assertEqual(c.code("COMPRESS GZIP"), "503")
+        r, caps = c.multi("CAPABILITIES", "101")
+        self.assertIn("COMPRESS DEFLATE", caps)
+
+    def test_no_authinfo_user_after_compress(self):
+        # RFC 8054 §2.2.2: after COMPRESS, AUTHINFO USER is not offered
+        # and answers 502; SASL still signs in.
+        self.account("alice")
+        c = self.client("nntps")
+        self.assertEqual(c.cmd("COMPRESS DEFLATE"), "206 Compression active")
+        sock = c.lc.sock
+        comp = zlib.compressobj(wbits=-15)
+        decomp = zlib.decompressobj(wbits=-15)
+        buf = b""
+
+        def send(line):
+            sock.sendall(comp.compress(line.encode() + b"\r\n") +
+                         comp.flush(zlib.Z_SYNC_FLUSH))
+
+        def readline():
+            nonlocal buf
+            while b"\r\n" not in buf:
+                data = sock.recv(65536)
+                self.assertTrue(data, "closed")
+                buf += decomp.decompress(data)
+            line, buf = buf.split(b"\r\n", 1)
+            return line.decode()
+
+        def caps():
+            send("CAPABILITIES")
+            self.assertEqual(readline()[:3], "101")
+            out = []
+            while True:
+                l = readline()
+                if l == ".":
+                    return out
+                out.append(l)
+
+        got = caps()
+        self.assertFalse(any(l.startswith("AUTHINFO") and "USER" in l
+                             for l in got), got)
+        self.assertIn("AUTHINFO SASL", got)
+        self.assertIn("SASL PLAIN", got)
+        send("AUTHINFO USER alice")
+        self.assertEqual(readline()[:3], "502")
+        send("AUTHINFO PASS " + PASSWORD)
+        self.assertEqual(readline()[:3], "482")
+        ir = base64.b64encode(b"\0alice\0" + PASSWORD.encode()).decode()
+        send("AUTHINFO SASL PLAIN " + ir)
+        self.assertEqual(readline()[:3], "281")
+        got = caps()
+        self.assertFalse(any(l.startswith("AUTHINFO") for l in got), got)
+        send("QUIT")
+        self.assertEqual(readline()[:3], "205")
 
 
 if __name__ == "__main__":
