@@ -635,6 +635,44 @@ after_post(struct conn *c, struct nntp_session *s, struct posting *p)
 	}
 }
 
+/*
+ * RFC 5537 §3.5: an injecting agent refuses a proto-article that has an
+ * Injection-Info or Xref field or a Path with the ".POSTED" diagnostic
+ * (it was injected already).  1 with WHY filled, else 0.
+ */
+static int
+injected_already(const struct article *a, char *why, size_t whylen)
+{
+	const char	*path, *e;
+	size_t		 n;
+
+	if (article_header_get(a, "Injection-Info") != NULL) {
+		snprintf(why, whylen, "the article has an Injection-Info "
+		    "header: it was injected already");
+		return 1;
+	}
+	if (article_header_get(a, "Xref") != NULL) {
+		snprintf(why, whylen, "the article has an Xref header: a "
+		    "poster may not set it");
+		return 1;
+	}
+	if ((path = article_header_get(a, "Path")) == NULL)
+		return 0;
+	/* Each path element; ".POSTED" alone or as ".POSTED.<name>". */
+	for (e = path; *e != '\0'; e += n + (e[n] != '\0')) {
+		e += strspn(e, " \t\r\n");
+		n = strcspn(e, "!");
+		if (n >= 7 && strncasecmp(e, ".POSTED", 7) == 0 &&
+		    (n == 7 || e[7] == '.' || e[7] == ' ' || e[7] == '\t' ||
+		    e[7] == '\r' || e[7] == '\n')) {
+			snprintf(why, whylen, "the article's Path has "
+			    "\".POSTED\": it was injected already");
+			return 1;
+		}
+	}
+	return 0;
+}
+
 static int
 accept_article(struct conn *c, struct nntp_session *s, struct posting *p,
     int transit)
@@ -658,6 +696,8 @@ accept_article(struct conn *c, struct nntp_session *s, struct posting *p,
 		return -1;
 	if (!transit &&
 	    article_validate_post(&p->a, p->why, sizeof p->why) != 0)
+		return -1;
+	if (!transit && injected_already(&p->a, p->why, sizeof p->why))
 		return -1;
 	if (transit && article_header_get(&p->a, "Newsgroups") == NULL) {
 		snprintf(p->why, sizeof p->why, "no Newsgroups header");

@@ -140,5 +140,37 @@ class Compress(NNTPCase):
         self.assertEqual(readline()[:3], "205")
 
 
+class InjectedAlready(NNTPCase):
+
+    def refused(self, c, extra):
+        headers = [("From", "Alice <alice@example.org>"),
+                   ("Newsgroups", "support.oncology"),
+                   ("Subject", "Hello")] + extra
+        r340, r = c.post(headers)
+        self.assertTrue(r340.startswith("340"), r340)
+        self.assertTrue(r.startswith("441 "), (extra, r))
+        return r
+
+    def test_proto_article_injected_already_is_441(self):
+        # RFC 5537 §3.5: an injecting agent refuses, not rewrites.
+        c = self.member("alice")
+        r = self.refused(c, [("Injection-Info", "elsewhere.example")])
+        self.assertIn("Injection-Info", r)
+        r = self.refused(c, [("Xref", "elsewhere.example misc.test:1")])
+        self.assertIn("Xref", r)
+        for path in ("elsewhere.example!.POSTED!not-for-mail",
+                     "elsewhere.example!.POSTED.192.0.2.1!not-for-mail",
+                     "a!b!.POSTED"):
+            r = self.refused(c, [("Path", path)])
+            self.assertIn(".POSTED", r)
+        # Nothing of these was stored.
+        self.assertEqual(c.cmd("GROUP support.oncology"),
+                         "211 0 1 0 support.oncology")
+        # A Path without the diagnostic is still replaced, as before.
+        mid = self.post_ok(c, extra=[("Path", "x!POSTED.not!y")])
+        r, head = c.multi("HEAD " + mid, "221")
+        self.assertEqual(head[0], "Path: hearth.test!not-for-mail")
+
+
 if __name__ == "__main__":
     unittest.main()
