@@ -334,8 +334,12 @@ art_found_cb(const struct news_art *a, void *arg)
 	f->status = a->status;
 	f->level = a->level;
 	snprintf(f->msgid, sizeof f->msgid, "%s", a->msgid);
-	if (a->status != ART_OK && !(a->status == ART_HELD &&
-	    nntp_is_moderator(s)))
+	/*
+	 * Only published articles, for everyone: a held article is not
+	 * there (430/423) even for a moderator, who reads it in the queue
+	 * group instead, so no reader path can make it look published.
+	 */
+	if (a->status != ART_OK)
 		return 0;
 	if (a->level > nntp_level(c, s))
 		return 0;

@@ -172,5 +172,33 @@ class InjectedAlready(NNTPCase):
         self.assertEqual(head[0], "Path: hearth.test!not-for-mail")
 
 
+class HeldArticles(NNTPCase):
+
+    def test_moderator_cannot_read_a_held_article_by_msgid(self):
+        # A held article answers as an unknown one for everyone, a
+        # moderator included; moderators see it in hearth.queue.
+        alice = self.member("alice")
+        mod = self.member("mod", role="moderator")
+        q = self.post_ok(alice, group="ask-a-doctor.oncology",
+                         subject="Question")
+        for cmd in ("STAT", "ARTICLE", "HEAD", "BODY"):
+            self.assertEqual(mod.code("%s %s" % (cmd, q)), "430", cmd)
+            self.assertEqual(alice.code("%s %s" % (cmd, q)), "430", cmd)
+        self.assertEqual(mod.code("OVER " + q), "430")
+        r = mod.cmd("GROUP hearth.queue")
+        self.assertTrue(r.startswith("211 1 "), r)
+        num = r.split()[2]
+        r, art = mod.multi("ARTICLE " + num, "220")
+        self.assertIn("Item: article " + q, "\n".join(art))
+        # Approved, it is published and readable as any other.
+        r340, r = mod.post([("From", "Alice <alice@example.org>"),
+                            ("Newsgroups", "ask-a-doctor.oncology"),
+                            ("Subject", "Question"),
+                            ("Message-ID", q),
+                            ("Approved", "mod@hearth.test")])
+        self.assertEqual(r, "240 Article received OK " + q)
+        self.assertTrue(mod.cmd("STAT " + q).startswith("223 0 " + q))
+
+
 if __name__ == "__main__":
     unittest.main()
