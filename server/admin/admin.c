@@ -60,6 +60,10 @@ struct admin_session {
 	enum admin_priv	 priv;
 	char		 actor[64];
 	int		 failures;
+	/* An account add or passwd waiting for its hash (auth workers). */
+	int		 pend_add;
+	char		 pend_name[64];
+	char		 pend_role[16];
 };
 
 struct admin_cmd {
@@ -208,13 +212,74 @@ cmd_status(struct conn *c, int argc, char **argv)
 	return CONN_OK;
 }
 
+/*
+ * The hash of a new password is in (on the loop, from the hashing
+ * workers): create the account or set its password, with its audit
+ * line, and answer.  Input was held meanwhile, so this is the reply to
+ * the command that asked.
+ */
+static void
+password_hashed(struct conn *c, void *arg, char *hash)
+{
+	struct admin_session	*as = c->pstate;
+	int			 rc;
+
+	(void)arg;
+	if (hash == NULL) {
+		reply(c, "500 Password hashing failed");
+		return;
+	}
+	if (as->pend_add)
+		rc = account_add(c->srv, as->actor, as->pend_name, hash,
+		    as->pend_role);
+	else
+		rc = account_set_password(c->srv, as->actor, as->pend_name,
+		    hash);
+	free(hash);
+	if (rc == STORE_EXISTS)
+		reply(c, "403 Account %s already exists", as->pend_name);
+	else if (rc == STORE_NOTFOUND)
+		reply(c, "404 No such account: %s", as->pend_name);
+	else if (rc != STORE_OK)
+		reply(c, "500 Database error");
+	else if (as->pend_add) {
+		log_info("admin: account added name=%s role=%s",
+		    as->pend_name, as->pend_role);
+		reply(c, "200 Account %s created with role %s", as->pend_name,
+		    as->pend_role);
+	} else
+		reply(c, "200 Password changed for %s", as->pend_name);
+}
+
+/*
+ * Hash PW for account NAME on the workers (never on the loop that
+ * serves everyone), then add the account (ADD, with ROLE) or set its
+ * password in password_hashed().  PW is wiped.
+ */
+static void
+hash_new_password(struct conn *c, int add, const char *name,
+    const char *role, char *pw)
+{
+	struct admin_session	*as = c->pstate;
+	int			 rc;
+
+	as->pend_add = add;
+	snprintf(as->pend_name, sizeof as->pend_name, "%s", name);
+	snprintf(as->pend_role, sizeof as->pend_role, "%s",
+	    role != NULL ? role : "");
+	rc = auth_hash_start(c->srv, c, pw, password_hashed, NULL);
+	OPENSSL_cleanse(pw, strlen(pw));
+	if (rc != AUTH_PENDING)
+		reply(c, "403 Too many sign-ins in progress: try again in a "
+		    "moment");
+}
+
 static int
 cmd_account_add(struct conn *c, int argc, char **argv)
 {
 	const char	*name = argv[2], *pw = argv[3];
 	const char	*role = argc > 4 ? argv[4] : "member";
-	char		*hash, why[128];
-	int		 rc;
+	char		 why[128];
 
 	if (!account_name_valid(name)) {
 		reply(c, "401 Invalid account name: use 2-30 letters, digits, "
@@ -230,25 +295,7 @@ cmd_account_add(struct conn *c, int argc, char **argv)
 		reply(c, "401 %s", why);
 		return CONN_OK;
 	}
-	hash = account_hash_password(pw, c->srv->cf->scrypt_log2n);
-	OPENSSL_cleanse(argv[3], strlen(argv[3]));
-	if (hash == NULL) {
-		reply(c, "500 Password hashing failed");
-		return CONN_OK;
-	}
-	rc = store_account_create(c->srv->store, name, hash, role, NULL);
-	free(hash);
-	if (rc == STORE_EXISTS) {
-		reply(c, "403 Account %s already exists", name);
-		return CONN_OK;
-	}
-	if (rc != STORE_OK) {
-		reply(c, "500 Database error");
-		return CONN_OK;
-	}
-	store_audit(c->srv->store, actor_of(c), "account.add", name, role);
-	log_info("admin: account added name=%s role=%s", name, role);
-	reply(c, "200 Account %s created with role %s", name, role);
+	hash_new_password(c, 1, name, role, argv[3]);
 	return CONN_OK;
 }
 
@@ -284,8 +331,7 @@ cmd_account_list(struct conn *c, int argc, char **argv)
 static int
 cmd_account_passwd(struct conn *c, int argc, char **argv)
 {
-	char	*hash, why[128];
-	int	 rc;
+	char	why[128];
 
 	(void)argc;
 	if (account_password_acceptable(argv[3],
@@ -293,24 +339,7 @@ cmd_account_passwd(struct conn *c, int argc, char **argv)
 		reply(c, "401 %s", why);
 		return CONN_OK;
 	}
-	hash = account_hash_password(argv[3], c->srv->cf->scrypt_log2n);
-	OPENSSL_cleanse(argv[3], strlen(argv[3]));
-	if (hash == NULL) {
-		reply(c, "500 Password hashing failed");
-		return CONN_OK;
-	}
-	rc = store_account_set_password(c->srv->store, argv[2], hash);
-	free(hash);
-	if (rc == STORE_NOTFOUND) {
-		reply(c, "404 No such account: %s", argv[2]);
-		return CONN_OK;
-	}
-	if (rc != STORE_OK) {
-		reply(c, "500 Database error");
-		return CONN_OK;
-	}
-	store_audit(c->srv->store, actor_of(c), "account.passwd", argv[2], NULL);
-	reply(c, "200 Password changed for %s", argv[2]);
+	hash_new_password(c, 0, argv[2], NULL, argv[3]);
 	return CONN_OK;
 }
 

@@ -346,3 +346,37 @@ account_set_role(struct server *srv, const char *actor,
 	notify_publish(srv, &m);
 	return STORE_OK;
 }
+
+/* Run one store change and its audit line in one transaction. */
+static int
+audited(struct server *srv, int rc, const char *actor, const char *action,
+    const char *target, const char *detail)
+{
+	if (rc == STORE_OK)
+		rc = store_audit(srv->store, actor, action, target, detail);
+	if (rc != STORE_OK) {
+		store_rollback(srv->store);
+		return rc;
+	}
+	return store_commit(srv->store) == STORE_OK ? STORE_OK : STORE_ERROR;
+}
+
+int
+account_add(struct server *srv, const char *actor, const char *name,
+    const char *pwhash, const char *role)
+{
+	if (store_begin(srv->store) != STORE_OK)
+		return STORE_ERROR;
+	return audited(srv, store_account_create(srv->store, name, pwhash,
+	    role, NULL), actor, "account.add", name, role);
+}
+
+int
+account_set_password(struct server *srv, const char *actor,
+    const char *name, const char *pwhash)
+{
+	if (store_begin(srv->store) != STORE_OK)
+		return STORE_ERROR;
+	return audited(srv, store_account_set_password(srv->store, name,
+	    pwhash), actor, "account.passwd", name, NULL);
+}

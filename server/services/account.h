@@ -69,6 +69,15 @@ int	 account_register(struct server *, const char *name,
  * announced (NOTIFY_ACCOUNT_CHANGED) so live sessions show it at once.
  * STORE_OK, STORE_NOTFOUND or STORE_ERROR.
  */
+/*
+ * An operator creates account NAME (ROLE, password hash PWHASH) or sets
+ * its password hash: stored and audited in one transaction.  STORE_OK,
+ * STORE_EXISTS (add), STORE_NOTFOUND (password) or STORE_ERROR.
+ */
+int	 account_add(struct server *, const char *actor, const char *name,
+	    const char *pwhash, const char *role);
+int	 account_set_password(struct server *, const char *actor,
+	    const char *name, const char *pwhash);
 int	 account_set_role(struct server *, const char *actor,
 	    const char *audit_action, const char *name, const char *role,
 	    const char *specialty);

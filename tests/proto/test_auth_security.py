@@ -15,13 +15,15 @@
 """
 
 import base64
+import os
 import socket
 import ssl
 import struct
+import subprocess
 import time
 import unittest
 
-from hearth_test import (HearthTestCase, LineClient, SCALE,
+from hearth_test import (HEARTHMOD, HearthTestCase, LineClient, SCALE,
                          tls_client_context)
 from irc_helpers import Irc, numerics
 from nntp_helpers import FAST, PASSWORD, NNTPClient
@@ -302,6 +304,36 @@ class HashPool(HearthTestCase):
             while len(hc.buf) < n:
                 hc.buf += hc.sock.recv(65536)
             hc.buf = hc.buf[n:]
+
+    def test_operator_account_add_off_the_loop(self):
+        # hearthmod account add/passwd hash on the workers too: a
+        # reader is answered while the operator's hash runs.
+        reader = self.client()
+        self.assertEqual(reader.code("DATE"), "111")
+        t0 = time.monotonic()
+        proc = subprocess.Popen(
+            [HEARTHMOD, "--socket", os.path.join(self.h.dir, "hearthd.sock"),
+             "account", "add", "opadded", "--password-file", "-"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE, text=True)
+        proc.stdin.write(PASSWORD + "\n")
+        proc.stdin.close()
+        time.sleep(0.05)
+        t1 = time.monotonic()
+        self.assertEqual(reader.code("DATE"), "111")
+        date_latency = time.monotonic() - t1
+        self.assertEqual(proc.wait(timeout=30), 0, proc.stderr.read())
+        hash_time = time.monotonic() - t0
+        self.assertGreater(hash_time, 0.1, "hash too fast to tell")
+        self.assertLess(date_latency, hash_time / 3,
+                        (date_latency, hash_time))
+        proc.stdout.close()
+        proc.stderr.close()
+        r = self.h.hearthmod("account", "passwd", "opadded",
+                             "--password-file", "-",
+                             input=PASSWORD + "-changed\n")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("Password changed for opadded", r.stdout)
 
     def test_client_gone_while_hashing(self):
         c = self.client()
