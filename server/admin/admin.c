@@ -722,15 +722,14 @@ cmd_account_cert(struct conn *c, int argc, char **argv)
 		    "hex (64 digits, colons allowed)");
 		return CONN_OK;
 	}
-	if (strcmp(act, "add") == 0) {
-		rc = store_cert_add(c->srv->store, argv[3], fp);
+	rc = account_cert(c->srv, actor_of(c), argv[3], fp,
+	    strcmp(act, "add") == 0);
+	if (strcmp(act, "add") == 0)
 		snprintf(why, sizeof why, "No such account, or that "
 		    "certificate is registered already: %s", argv[3]);
-	} else {
-		rc = store_cert_del(c->srv->store, argv[3], fp);
+	else
 		snprintf(why, sizeof why, "%s has no such certificate",
 		    argv[3]);
-	}
 	if (rc == STORE_NOTFOUND) {
 		reply(c, "404 %s", why);
 		return CONN_OK;
@@ -739,8 +738,6 @@ cmd_account_cert(struct conn *c, int argc, char **argv)
 		reply(c, "500 Database error");
 		return CONN_OK;
 	}
-	store_audit(c->srv->store, actor_of(c), strcmp(act, "add") == 0 ?
-	    "account.cert.add" : "account.cert.del", argv[3], fp);
 	reply(c, "200 %s %s for %s", strcmp(act, "add") == 0 ?
 	    "Certificate registered" : "Certificate removed", fp, argv[3]);
 	return CONN_OK;
@@ -890,7 +887,7 @@ cmd_probation(struct conn *c, int argc, char **argv)
 		reply(c, "401 N must be a number from 0 to 1000");
 		return CONN_OK;
 	}
-	rc = store_account_set_probation(c->srv->store, argv[2], (int)n);
+	rc = account_set_probation(c->srv, actor_of(c), argv[2], (int)n);
 	if (rc == STORE_NOTFOUND) {
 		reply(c, "404 No such account: %s", argv[2]);
 		return CONN_OK;
@@ -899,8 +896,6 @@ cmd_probation(struct conn *c, int argc, char **argv)
 		reply(c, "500 Database error");
 		return CONN_OK;
 	}
-	store_audit(c->srv->store, actor_of(c), "account.probation", argv[2],
-	    argv[3]);
 	if (n > 0)
 		reply(c, "200 The next %ld posts and messages of %s wait for "
 		    "approval", n, argv[2]);

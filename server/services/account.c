@@ -380,3 +380,28 @@ account_set_password(struct server *srv, const char *actor,
 	return audited(srv, store_account_set_password(srv->store, name,
 	    pwhash), actor, "account.passwd", name, NULL);
 }
+
+int
+account_set_probation(struct server *srv, const char *actor,
+    const char *name, int n)
+{
+	char	count[16];
+
+	snprintf(count, sizeof count, "%d", n);
+	if (store_begin(srv->store) != STORE_OK)
+		return STORE_ERROR;
+	return audited(srv, store_account_set_probation(srv->store, name, n),
+	    actor, "account.probation", name, count);
+}
+
+int
+account_cert(struct server *srv, const char *actor, const char *name,
+    const char *fingerprint, int add)
+{
+	if (store_begin(srv->store) != STORE_OK)
+		return STORE_ERROR;
+	return audited(srv, add ? store_cert_add(srv->store, name,
+	    fingerprint) : store_cert_del(srv->store, name, fingerprint),
+	    actor, add ? "account.cert.add" : "account.cert.del", name,
+	    fingerprint);
+}

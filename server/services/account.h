@@ -78,6 +78,15 @@ int	 account_add(struct server *, const char *actor, const char *name,
 	    const char *pwhash, const char *role);
 int	 account_set_password(struct server *, const char *actor,
 	    const char *name, const char *pwhash);
+/*
+ * The same for probation (the next N posts and messages held) and for a
+ * client certificate FINGERPRINT registered to (ADD) or removed from
+ * NAME.  STORE_OK, STORE_NOTFOUND or STORE_ERROR.
+ */
+int	 account_set_probation(struct server *, const char *actor,
+	    const char *name, int n);
+int	 account_cert(struct server *, const char *actor, const char *name,
+	    const char *fingerprint, int add);
 int	 account_set_role(struct server *, const char *actor,
 	    const char *audit_action, const char *name, const char *role,
 	    const char *specialty);
