@@ -128,6 +128,8 @@ def nofile(soft, hard):
     return lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
 
 
+@unittest.skipIf(WRAPPER, "valgrind keeps descriptors of its own and caps "
+                 "RLIMIT_NOFILE below what the test sets")
 class DescriptorBudget(unittest.TestCase):
     """max_connections plus the server's own descriptors must fit
     RLIMIT_NOFILE: the soft limit is raised when it can be, else the
