@@ -213,6 +213,22 @@ cmd_status(struct conn *c, int argc, char **argv)
 }
 
 /*
+ * Answer a failed change to account NAME (404 when there is none, 500
+ * otherwise) and return 1; 0 when RC is STORE_OK and nothing was said.
+ */
+static int
+account_refused(struct conn *c, int rc, const char *name)
+{
+	if (rc == STORE_OK)
+		return 0;
+	if (rc == STORE_NOTFOUND)
+		reply(c, "404 No such account: %s", name);
+	else
+		reply(c, "500 Database error");
+	return 1;
+}
+
+/*
  * The hash of a new password is in (on the loop, from the hashing
  * workers): create the account or set its password, with its audit
  * line, and answer.  Input was held meanwhile, so this is the reply to
@@ -236,13 +252,13 @@ password_hashed(struct conn *c, void *arg, char *hash)
 		rc = account_set_password(c->srv, as->actor, as->pend_name,
 		    hash);
 	free(hash);
-	if (rc == STORE_EXISTS)
+	if (rc == STORE_EXISTS) {
 		reply(c, "403 Account %s already exists", as->pend_name);
-	else if (rc == STORE_NOTFOUND)
-		reply(c, "404 No such account: %s", as->pend_name);
-	else if (rc != STORE_OK)
-		reply(c, "500 Database error");
-	else if (as->pend_add) {
+		return;
+	}
+	if (account_refused(c, rc, as->pend_name))
+		return;
+	if (as->pend_add) {
 		log_info("admin: account added name=%s role=%s",
 		    as->pend_name, as->pend_role);
 		reply(c, "200 Account %s created with role %s", as->pend_name,
@@ -359,14 +375,8 @@ cmd_account_role(struct conn *c, int argc, char **argv)
 	}
 	rc = account_set_role(c->srv, actor_of(c), "account.role", argv[2],
 	    argv[3], spec);
-	if (rc == STORE_NOTFOUND) {
-		reply(c, "404 No such account: %s", argv[2]);
+	if (account_refused(c, rc, argv[2]))
 		return CONN_OK;
-	}
-	if (rc != STORE_OK) {
-		reply(c, "500 Database error");
-		return CONN_OK;
-	}
 	reply(c, "200 %s now has role %s", argv[2], argv[3]);
 	return CONN_OK;
 }
@@ -759,14 +769,8 @@ cmd_verify_doctor(struct conn *c, int argc, char **argv)
 	}
 	rc = account_set_role(c->srv, actor_of(c), "account.verify-doctor",
 	    argv[2], "doctor", argv[3]);
-	if (rc == STORE_NOTFOUND) {
-		reply(c, "404 No such account: %s", argv[2]);
+	if (account_refused(c, rc, argv[2]))
 		return CONN_OK;
-	}
-	if (rc != STORE_OK) {
-		reply(c, "500 Database error");
-		return CONN_OK;
-	}
 	reply(c, "200 %s is now a verified doctor (%s)", argv[2], argv[3]);
 	return CONN_OK;
 }
@@ -805,11 +809,7 @@ cmd_export(struct conn *c, int argc, char **argv)
 
 	(void)argc;
 	rc = export_member(c->srv, argv[2], json, mbox);
-	if (rc == STORE_NOTFOUND)
-		reply(c, "404 No such account: %s", argv[2]);
-	else if (rc != STORE_OK)
-		reply(c, "500 Database error");
-	else {
+	if (!account_refused(c, rc, argv[2])) {
 		store_audit(c->srv->store, actor_of(c), "account.export",
 		    argv[2], NULL);
 		reply(c, "210 export of %s follows", argv[2]);
@@ -888,14 +888,8 @@ cmd_probation(struct conn *c, int argc, char **argv)
 		return CONN_OK;
 	}
 	rc = account_set_probation(c->srv, actor_of(c), argv[2], (int)n);
-	if (rc == STORE_NOTFOUND) {
-		reply(c, "404 No such account: %s", argv[2]);
+	if (account_refused(c, rc, argv[2]))
 		return CONN_OK;
-	}
-	if (rc != STORE_OK) {
-		reply(c, "500 Database error");
-		return CONN_OK;
-	}
 	if (n > 0)
 		reply(c, "200 The next %ld posts and messages of %s wait for "
 		    "approval", n, argv[2]);
