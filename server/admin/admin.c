@@ -205,6 +205,13 @@ cmd_status(struct conn *c, int argc, char **argv)
 	data_line(c, "connections.irc %u", srv->nconns[PROTO_IRC] +
 	    srv->nconns[PROTO_IRCS]);
 	data_line(c, "connections.admin %u", srv->nconns[PROTO_ADMIN]);
+	/* Times a client's commands waited for its rate limit. */
+	data_line(c, "rate.waits.nntp %llu", (unsigned long long)
+	    (srv->rate_waits[PROTO_NNTP] + srv->rate_waits[PROTO_NNTPS]));
+	data_line(c, "rate.waits.irc %llu", (unsigned long long)
+	    (srv->rate_waits[PROTO_IRC] + srv->rate_waits[PROTO_IRCS]));
+	data_line(c, "rate.waits.http %llu", (unsigned long long)
+	    (srv->rate_waits[PROTO_HTTP] + srv->rate_waits[PROTO_HTTPS]));
 	data_line(c, "database.size %lld", (long long)store_db_size(
 	    srv->store));
 	data_line(c, "database.schema %d", store_schema_version(srv->store));

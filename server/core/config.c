@@ -89,6 +89,7 @@ config_default(void)
 	cf->output_cap_total = 64 * 1024 * 1024;
 	cf->rate_per_sec = 10;
 	cf->rate_burst = 40;
+	cf->nntp_reads_per_token = 100;
 	cf->nntp_max_line = 512;
 	cf->irc_max_line = 512 + 8191;
 	cf->max_article_size = 1024 * 1024;
@@ -373,6 +374,7 @@ static const struct key_def keys[] = {
 	    1L << 40 },
 	{ "rate_per_second", K_DOUBLE, O(rate_per_sec), 1, 1000000 },
 	{ "rate_burst", K_DOUBLE, O(rate_burst), 1, 1000000 },
+	{ "nntp_reads_per_token", K_INT, O(nntp_reads_per_token), 1, 10000 },
 	{ "nntp_max_line", K_SIZE, O(nntp_max_line), 512, 65536 },
 	{ "irc_max_line", K_SIZE, O(irc_max_line), 512, 65536 },
 	{ "max_article_size", K_SIZE, O(max_article_size), 1024, 64L << 20 },

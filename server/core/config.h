@@ -66,6 +66,7 @@ struct config {
 	size_t			 output_cap_total;	/* all conns */
 	double			 rate_per_sec;		/* token refill */
 	double			 rate_burst;		/* bucket size */
+	int			 nntp_reads_per_token;	/* NNTP read price */
 	size_t			 nntp_max_line;
 	size_t			 irc_max_line;
 	size_t			 max_article_size;

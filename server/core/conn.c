@@ -618,17 +618,43 @@ conn_debit(struct conn *c, double cost)
 	c->tokens -= cost;
 }
 
-/* Pause C's reading until its bucket holds one token again. */
+/*
+ * Pause C's reading until its bucket holds NEED tokens again (the price
+ * of the line that waits), and count the pause for the status report.
+ */
 static void
-conn_wait_tokens(struct conn *c)
+conn_wait_tokens(struct conn *c, double need)
 {
-	double	deficit = 1 - c->tokens, rate, burst;
+	double	deficit = need - c->tokens, rate, burst;
 	long	us;
 
 	proto_rate(c->srv, c->ops, &rate, &burst);
 	us = (long)(deficit / rate * 1e6);
 	c->flags |= CONN_F_PAUSED;
+	if ((unsigned)c->proto < PROTO_COUNT)
+		c->srv->rate_waits[c->proto]++;
 	conn_schedule_resume(c, us < 1000 ? 1000 : us);
+}
+
+/*
+ * The price of the line LINE (LEN bytes, NUL-terminated): the
+ * protocol's, else one token; never more than the bucket holds, so
+ * every line can be paid for eventually.
+ */
+static double
+conn_line_cost(struct conn *c, const char *line, size_t len)
+{
+	double	cost = 1, rate, burst;
+
+	if (c->ops->line_cost != NULL) {
+		cost = c->ops->line_cost(c, line, len);
+		proto_rate(c->srv, c->ops, &rate, &burst);
+		if (cost > burst)
+			cost = burst;
+		if (cost < 0)
+			cost = 0;
+	}
+	return cost;
 }
 
 /*
@@ -654,7 +680,7 @@ conn_process_bytes(struct conn *c)
 		}
 		if (!(c->flags & CONN_F_FREE_LINES) &&
 		    conn_charge(c, 1) != 0) {
-			conn_wait_tokens(c);
+			conn_wait_tokens(c, 1);
 			return;
 		}
 		rc = c->ops->on_input(c, in);
@@ -682,7 +708,8 @@ conn_process_lines(struct conn *c)
 {
 	struct evbuffer		*in;
 	struct evbuffer_ptr	 p;
-	size_t			 eol_len, len, avail;
+	size_t			 eol_len, len, clen, avail;
+	double			 cost;
 	int			 n = 0;
 
 	while (!(c->flags & (CONN_F_CLOSING | CONN_F_FREED | CONN_F_PAUSED |
@@ -724,20 +751,28 @@ conn_process_lines(struct conn *c)
 				return;
 			continue;
 		}
-		if (!(c->flags & CONN_F_FREE_LINES) &&
-		    conn_charge(c, 1) != 0) {
-			conn_wait_tokens(c);
-			return;
-		}
 		if (len + 1 > line_cap) {
 			line_cap = len + 1 < 4096 ? 4096 : len + 1;
 			line_buf = xrealloc(line_buf, line_cap);
 		}
-		evbuffer_remove(in, line_buf, len);
-		evbuffer_drain(in, eol_len);
-		if (len > 0 && line_buf[len - 1] == '\r')
-			len--;
-		line_buf[len] = '\0';
+		/*
+		 * Copied, priced, and only taken from the buffer once paid:
+		 * a line that must wait stays where it is.
+		 */
+		evbuffer_copyout(in, line_buf, len);
+		clen = len;
+		if (clen > 0 && line_buf[clen - 1] == '\r')
+			clen--;
+		line_buf[clen] = '\0';
+		if (!(c->flags & CONN_F_FREE_LINES)) {
+			cost = conn_line_cost(c, line_buf, clen);
+			if (conn_charge(c, cost) != 0) {
+				conn_wait_tokens(c, cost);
+				return;
+			}
+		}
+		evbuffer_drain(in, len + eol_len);
+		len = clen;
 		conn_touch(c);
 		if (c->ops->on_line(c, line_buf, len) == CONN_GONE)
 			return;

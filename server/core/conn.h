@@ -63,6 +63,15 @@ struct proto_ops {
 	 * server-wide rate_per_sec and rate_burst). */
 	void		(*rate)(struct server *, double *per_sec,
 			    double *burst);
+	/*
+	 * What one line costs from that bucket (NULL: one token), asked
+	 * before the line is taken: so a protocol can price its commands,
+	 * a pipelined read at a fraction of a token and anything else at
+	 * one.  LINE is NUL-terminated without its CR LF and must not be
+	 * changed; the line is handed to on_line only once it is paid.
+	 */
+	double		(*line_cost)(struct conn *, const char *line,
+			    size_t len);
 };
 
 /*

@@ -49,6 +49,8 @@ struct server {
 	struct conn_list	 conns;
 	unsigned int		 nconns[PROTO_COUNT];
 	unsigned int		 nconns_total;
+	/* Times a connection's reading paused for its token bucket. */
+	uint64_t		 rate_waits[PROTO_COUNT];
 	struct ip_table		*ips;
 
 	struct event		*ev_term;

@@ -5,8 +5,8 @@
  *
  * Every command is a row of nntp_cmds[]: name, handler, argument counts,
  * what the session needs (read access, an account, a peer account) and
- * an extra rate cost.  The dispatcher checks the row before calling the
- * handler, so handlers deal only with valid shapes.  Commands are
+ * its price in rate tokens.  The dispatcher checks the row before calling
+ * the handler, so handlers deal only with valid shapes.  Commands are
  * case-insensitive (RFC 3977 §3.1).  Reading commands live in
  * nntp-read.c, LIST and NEWGROUPS in nntp-list.c, POST and transit in
  * nntp-post.c.
@@ -42,6 +42,12 @@
 #define NF_AUTH		0x02	/* a logged-in account */
 #define NF_PEER		0x04	/* a configured peer account */
 #define NF_REST		0x08	/* last argument takes the rest of line */
+/*
+ * Prices (see nntp_price): a cheap read, and a peer's transit command,
+ * cost 1/nntp_reads_per_token of a token instead of one.
+ */
+#define NF_CHEAP	0x10	/* a read a newsreader pipelines */
+#define NF_TRANSIT	0x20	/* cheap when the session is a peer's */
 
 struct nntp_cmd {
 	const char	*name;
@@ -50,7 +56,7 @@ struct nntp_cmd {
 	int		 min_args;	/* not counting the command */
 	int		 max_args;
 	int		 flags;
-	int		 cost;		/* rate tokens beyond the line's one */
+	int		 cost;		/* rate tokens beyond the line's price */
 	const char	*help;
 };
 
@@ -65,26 +71,26 @@ static NNTP_HANDLER(cmd_starttls);
 static NNTP_HANDLER(cmd_xpasswd);
 
 static const struct nntp_cmd nntp_cmds[] = {
-	{ "ARTICLE", nntp_cmd_article, 0, 1, NF_READ, 0,
+	{ "ARTICLE", nntp_cmd_article, 0, 1, NF_READ | NF_CHEAP, 0,
 	  "[message-id|number]" },
 	{ "AUTHINFO", cmd_authinfo, 1, 2, NF_REST, 4,
 	  "USER name|PASS password|SASL PLAIN [response]" },
-	{ "BODY", nntp_cmd_article, 0, 1, NF_READ, 0,
+	{ "BODY", nntp_cmd_article, 0, 1, NF_READ | NF_CHEAP, 0,
 	  "[message-id|number]" },
 	{ "CAPABILITIES", cmd_capabilities, 0, 1, 0, 0, "[keyword]" },
-	{ "CHECK", nntp_cmd_check, 1, 1, NF_AUTH | NF_PEER, 0,
+	{ "CHECK", nntp_cmd_check, 1, 1, NF_AUTH | NF_PEER | NF_TRANSIT, 0,
 	  "message-id" },
 	{ "COMPRESS", cmd_compress, 1, 1, 0, 0, "DEFLATE" },
 	{ "DATE", cmd_date, 0, 0, 0, 0, "" },
-	{ "GROUP", nntp_cmd_group, 1, 1, NF_READ, 0, "newsgroup" },
-	{ "HDR", nntp_cmd_hdr, 1, 2, NF_READ, 0,
+	{ "GROUP", nntp_cmd_group, 1, 1, NF_READ | NF_CHEAP, 0, "newsgroup" },
+	{ "HDR", nntp_cmd_hdr, 1, 2, NF_READ | NF_CHEAP, 0,
 	  "header [message-id|range]" },
-	{ "HEAD", nntp_cmd_article, 0, 1, NF_READ, 0,
+	{ "HEAD", nntp_cmd_article, 0, 1, NF_READ | NF_CHEAP, 0,
 	  "[message-id|number]" },
 	{ "HELP", cmd_help, 0, 0, 0, 0, "" },
-	{ "IHAVE", nntp_cmd_ihave, 1, 1, NF_AUTH | NF_PEER, 0,
+	{ "IHAVE", nntp_cmd_ihave, 1, 1, NF_AUTH | NF_PEER | NF_TRANSIT, 0,
 	  "message-id" },
-	{ "LAST", nntp_cmd_last, 0, 0, NF_READ, 0, "" },
+	{ "LAST", nntp_cmd_last, 0, 0, NF_READ | NF_CHEAP, 0, "" },
 	{ "LIST", nntp_cmd_list, 0, 2, 0, 0,
 	  "[ACTIVE|ACTIVE.TIMES|COUNTS|DISTRIB.PATS|DISTRIBUTIONS|HEADERS|"
 	  "MODERATORS|MOTD|NEWSGROUPS|OVERVIEW.FMT|SUBSCRIPTIONS] [wildmat]" },
@@ -95,17 +101,18 @@ static const struct nntp_cmd nntp_cmds[] = {
 	  "[yy]yymmdd hhmmss [GMT]" },
 	{ "NEWNEWS", nntp_cmd_newnews, 3, 4, NF_READ, 0,
 	  "wildmat [yy]yymmdd hhmmss [GMT]" },
-	{ "NEXT", nntp_cmd_next, 0, 0, NF_READ, 0, "" },
-	{ "OVER", nntp_cmd_over, 0, 1, NF_READ, 0, "[message-id|range]" },
+	{ "NEXT", nntp_cmd_next, 0, 0, NF_READ | NF_CHEAP, 0, "" },
+	{ "OVER", nntp_cmd_over, 0, 1, NF_READ | NF_CHEAP, 0,
+	  "[message-id|range]" },
 	{ "POST", nntp_cmd_post, 0, 0, NF_AUTH, 0, "" },
 	{ "QUIT", cmd_quit, 0, 0, 0, 0, "" },
 	{ "STARTTLS", cmd_starttls, 0, 0, 0, 0, "" },
-	{ "STAT", nntp_cmd_article, 0, 1, NF_READ, 0,
+	{ "STAT", nntp_cmd_article, 0, 1, NF_READ | NF_CHEAP, 0,
 	  "[message-id|number]" },
-	{ "TAKETHIS", nntp_cmd_takethis, 1, 1, 0, 0, "message-id" },
-	{ "XHDR", nntp_cmd_hdr, 1, 2, NF_READ, 0,
+	{ "TAKETHIS", nntp_cmd_takethis, 1, 1, NF_TRANSIT, 0, "message-id" },
+	{ "XHDR", nntp_cmd_hdr, 1, 2, NF_READ | NF_CHEAP, 0,
 	  "header [message-id|range]" },
-	{ "XOVER", nntp_cmd_over, 0, 1, NF_READ, 0, "[range]" },
+	{ "XOVER", nntp_cmd_over, 0, 1, NF_READ | NF_CHEAP, 0, "[range]" },
 	{ "XPASSWD", cmd_xpasswd, 2, 2, NF_REST, 4,
 	  "current-password new-password (after AUTHINFO, over TLS)" },
 };
@@ -808,6 +815,59 @@ nntp_find(const char *name)
 	return NULL;
 }
 
+/*
+ * What a command line costs from the connection's token bucket.  A
+ * newsreader pipelines its reads (ARTICLE, HEAD, OVER ... down a
+ * thread): each costs 1/nntp_reads_per_token of a token, so a reader
+ * is never slowed (at the defaults 4,000 at once, 1,000 a second
+ * after) while anything else, a garbage line included, costs a whole
+ * one as before; so do the transit commands, except from a peer, whose
+ * streaming feed pipelines them by design.  AUTHINFO and XPASSWD cost
+ * their row's extra tokens on top.
+ */
+static double
+nntp_price(struct conn *c, struct nntp_session *s, const struct nntp_cmd *cmd)
+{
+	if (cmd != NULL && ((cmd->flags & NF_CHEAP) ||
+	    ((cmd->flags & NF_TRANSIT) && (s->flags & NS_PEER))))
+		return 1.0 / c->srv->cf->nntp_reads_per_token;
+	return 1;
+}
+
+/* proto_ops.line_cost: the price of the command LINE (see nntp_price). */
+static double
+nntp_line_cost(struct conn *c, const char *line, size_t len)
+{
+	struct nntp_session	*s = c->pstate;
+	char			 verb[16];
+	size_t			 n;
+
+	(void)len;
+	if (s == NULL || s->data != ND_NONE)
+		return 1;
+	line += strspn(line, " \t");
+	n = strcspn(line, " \t");
+	if (n == 0 || n >= sizeof verb)
+		return 1;
+	memcpy(verb, line, n);
+	verb[n] = '\0';
+	return nntp_price(c, s, nntp_find(verb));
+}
+
+/*
+ * A cheap command the dispatcher refuses (bad arguments, not allowed
+ * here) pays the rest of a whole token: a flood of them is garbage.
+ */
+static void
+nntp_refused(struct conn *c, struct nntp_session *s,
+    const struct nntp_cmd *cmd)
+{
+	double	price = nntp_price(c, s, cmd);
+
+	if (price < 1)
+		conn_debit(c, 1 - price);
+}
+
 void
 nntp_data_begin(struct conn *c, struct nntp_session *s, enum nntp_data d)
 {
@@ -915,6 +975,7 @@ nntp_on_line(struct conn *c, char *line, size_t len)
 	}
 	if (argc < 0 || argc - 1 < cmd->min_args ||
 	    argc - 1 > cmd->max_args) {
+		nntp_refused(c, s, cmd);
 		nntp_reply(c, NNTP_501_SYNTAX);
 		return CONN_OK;
 	}
@@ -924,16 +985,19 @@ nntp_on_line(struct conn *c, char *line, size_t len)
 		/* Signing in again cannot help: say why, not 480. */
 		char	why[512];
 
+		nntp_refused(c, s, cmd);
 		nntp_reply(c, NNTP_502_BANNED, sanction_describe(&s->ban, why,
 		    sizeof why));
 		return CONN_OK;
 	}
 	if (((cmd->flags & NF_AUTH) && !(s->flags & NS_AUTHED)) ||
 	    ((cmd->flags & NF_READ) && nntp_level(c, s) < 0)) {
+		nntp_refused(c, s, cmd);
 		nntp_reply(c, NNTP_480_AUTH);
 		return CONN_OK;
 	}
 	if ((cmd->flags & NF_PEER) && !(s->flags & NS_PEER)) {
+		nntp_refused(c, s, cmd);
 		nntp_reply(c, NNTP_502_PEERS);
 		return CONN_OK;
 	}
@@ -1016,4 +1080,5 @@ const struct proto_ops nntp_ops = {
 	.on_refuse = nntp_on_refuse,
 	.on_free = nntp_on_free,
 	.max_line = nntp_max_line,
+	.line_cost = nntp_line_cost,
 };
