@@ -71,6 +71,9 @@ struct nntp_session {
 	size_t		 len, cap;
 	const char	*data_error;	/* why it will be refused */
 	char		 msgid[256];	/* suggested (POST) or offered */
+	/* Message-ids this connection holds in transfer (nntp-post.c). */
+	char		**held;
+	size_t		 nheld;
 
 	/* A long reply under way: called from on_drain until done. */
 	nntp_more_fn	 more;
@@ -126,6 +129,8 @@ NNTP_HANDLER(nntp_cmd_takethis);
 
 /* nntp-post.c: a complete article arrived (the "." line). */
 int	 nntp_post_done(struct conn *, struct nntp_session *);
+/* nntp-post.c: the connection goes away; what it had in transfer is free. */
+void	 nntp_transfers_drop(struct conn *, struct nntp_session *);
 /* nntp-read.c */
 void	 nntp_session_group_clear(struct nntp_session *);
 

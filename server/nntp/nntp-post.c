@@ -3,6 +3,11 @@
  * commands for peers: IHAVE, CHECK, TAKETHIS (RFC 3977 §6.3.2,
  * RFC 4644).
  *
+ * A relayed article is checked as strictly as a post (article_validate
+ * with ARTICLE_TRANSIT: also Message-ID, Date, Path), and a message-id
+ * in transfer on one connection is not taken on another meanwhile (see
+ * "Message-ids in transfer" below).
+ *
  * A posted article goes through check, moderate, act:
  *   check     parse and validate it; every newsgroup must exist and be
  *             open to this account; Control and Supersedes only for the
@@ -38,6 +43,7 @@
 #include "nntp-util.h"
 #include "sanction.h"
 #include "screen.h"
+#include "strmap.h"
 #include "xmalloc.h"
 
 /* Newsgroups an article may name at most. */
@@ -694,15 +700,17 @@ accept_article(struct conn *c, struct nntp_session *s, struct posting *p,
 	}
 	if (article_parse(s->buf, s->len, &p->a, p->why, sizeof p->why) != 0)
 		return -1;
-	if (!transit &&
-	    article_validate_post(&p->a, p->why, sizeof p->why) != 0)
-		return -1;
+	/*
+	 * A proto-article injected elsewhere is refused as such first (its
+	 * Path may end in ".POSTED"); then a post and a relayed article
+	 * meet the same rules, transit with the six fields RFC 5536 §3.1
+	 * requires.
+	 */
 	if (!transit && injected_already(&p->a, p->why, sizeof p->why))
 		return -1;
-	if (transit && article_header_get(&p->a, "Newsgroups") == NULL) {
-		snprintf(p->why, sizeof p->why, "no Newsgroups header");
+	if (article_validate(&p->a, transit ? ARTICLE_TRANSIT : 0, p->why,
+	    sizeof p->why) != 0)
 		return -1;
-	}
 	/* Banned since signing in: nothing this account sends goes out. */
 	if (sanction_may_sign_in(c->srv, s->acct.name, NULL, &ban)) {
 		snprintf(p->why, sizeof p->why, "account %s",
@@ -868,6 +876,126 @@ accept_article(struct conn *c, struct nntp_session *s, struct posting *p,
 	return 0;
 }
 
+/*
+ * Message-ids in transfer (RFC 3977 §6.3.2, RFC 4644 §2.4): offered on
+ * one connection and not yet stored or refused.  IHAVE holds its id from
+ * the 335 to the end of the article, TAKETHIS while its article is read,
+ * and CHECK from its 238 until that peer's TAKETHIS, but for CHECK_HOLD
+ * seconds at most (INN's wipcheck) should none come.  Meanwhile an offer
+ * of the same id on another connection is told to try later (IHAVE 436,
+ * CHECK 431) or, for TAKETHIS, whose article must be read anyway,
+ * refused (439) as INN does: the connection holding it stores it, or its
+ * peer offers it again.
+ *
+ * One map for the process, keyed by message-id.  Each connection lists
+ * what it holds, at most TRANSFER_MAX (past it its oldest CHECK gives
+ * way), so all it holds is released when each transfer ends or when the
+ * connection is freed, and the map is bounded by the peers' connections.
+ * The map itself is freed whenever it empties.
+ */
+#define CHECK_HOLD	5
+#define TRANSFER_MAX	1024
+
+struct transfer {
+	uint64_t	 conn_id;	/* the holder */
+	time_t		 since;
+	int		 data;		/* its article is being read */
+};
+
+static struct strmap	*transfers;
+
+/* Is MSGID in transfer on a connection other than C? */
+static int
+transfer_busy(struct conn *c, const char *msgid)
+{
+	struct transfer	*t;
+
+	if (transfers == NULL ||
+	    (t = strmap_get(transfers, msgid)) == NULL ||
+	    t->conn_id == c->id)
+		return 0;
+	/* A CHECK whose TAKETHIS never came gives way. */
+	return t->data || time(NULL) - t->since < CHECK_HOLD;
+}
+
+/*
+ * S stops listing its I-th id, and the id leaves the map if C still
+ * holds it (another connection may have taken over a stale CHECK).
+ */
+static void
+transfer_forget(struct conn *c, struct nntp_session *s, size_t i)
+{
+	struct transfer	*t;
+
+	if (transfers != NULL &&
+	    (t = strmap_get(transfers, s->held[i])) != NULL &&
+	    t->conn_id == c->id) {
+		strmap_del(transfers, s->held[i]);
+		free(t);
+		if (strmap_count(transfers) == 0) {
+			strmap_free(transfers);
+			transfers = NULL;
+		}
+	}
+	free(s->held[i]);
+	memmove(&s->held[i], &s->held[i + 1], (s->nheld - i - 1) *
+	    sizeof *s->held);
+	if (--s->nheld == 0) {
+		free(s->held);
+		s->held = NULL;
+	}
+}
+
+/*
+ * C holds MSGID in transfer from now (DATA: its article is being read),
+ * taking over a CHECK that gave way elsewhere.  Only when not
+ * transfer_busy().
+ */
+static void
+transfer_take(struct conn *c, struct nntp_session *s, const char *msgid,
+    int data)
+{
+	struct transfer	*t;
+	size_t		 i;
+
+	if (transfers == NULL)
+		transfers = strmap_create();
+	if ((t = strmap_get(transfers, msgid)) == NULL) {
+		t = xcalloc(1, sizeof *t);
+		strmap_put(transfers, msgid, t);
+	}
+	t->conn_id = c->id;
+	t->since = time(NULL);
+	t->data = data;
+	for (i = 0; i < s->nheld; i++)
+		if (strcmp(s->held[i], msgid) == 0)
+			return;
+	if (s->nheld == TRANSFER_MAX)
+		transfer_forget(c, s, 0);
+	s->held = xreallocarray(s->held, s->nheld + 1, sizeof *s->held);
+	s->held[s->nheld++] = xstrdup(msgid);
+}
+
+/* The transfer of MSGID on C ended (stored, refused or failed). */
+static void
+transfer_release(struct conn *c, struct nntp_session *s, const char *msgid)
+{
+	size_t	i;
+
+	for (i = 0; i < s->nheld; i++)
+		if (strcmp(s->held[i], msgid) == 0) {
+			transfer_forget(c, s, i);
+			return;
+		}
+}
+
+void
+nntp_transfers_drop(struct conn *c, struct nntp_session *s)
+{
+	while (s->nheld > 0)
+		transfer_forget(c, s, s->nheld - 1);
+}
+
 /* The "." line ended the article (or SASL data, handled in nntp.c). */
 int
 nntp_post_done(struct conn *c, struct nntp_session *s)
@@ -933,6 +1061,13 @@ nntp_post_done(struct conn *c, struct nntp_session *s)
 		log_info("conn=%llu proto=nntp post refused account=%s "
 		    "reason=\"%s\"", (unsigned long long)c->id,
 		    s->acct.name != NULL ? s->acct.name : "-", p.why);
+	else if (rc < 0)
+		log_info("conn=%llu proto=nntp transit refused account=%s "
+		    "msgid=%s reason=\"%s\"", (unsigned long long)c->id,
+		    s->acct.name != NULL ? s->acct.name : "-", s->msgid,
+		    p.why);
+	if (kind != ND_POST)
+		transfer_release(c, s, s->msgid);
 	article_free(&p.a);
 	free(p.msgid);
 	nntp_data_end(c, s);
@@ -972,7 +1107,12 @@ nntp_cmd_ihave(struct conn *c, struct nntp_session *s, int argc,
 		nntp_reply(c, NNTP_436_LATER);
 		return CONN_OK;
 	}
+	if (transfer_busy(c, argv[1])) {
+		nntp_reply(c, NNTP_436_LATER);
+		return CONN_OK;
+	}
 	snprintf(s->msgid, sizeof s->msgid, "%s", argv[1]);
+	transfer_take(c, s, argv[1], 1);
 	nntp_reply(c, NNTP_335_IHAVE);
 	nntp_data_begin(c, s, ND_IHAVE);
 	return CONN_OK;
@@ -982,7 +1122,6 @@ int
 nntp_cmd_check(struct conn *c, struct nntp_session *s, int argc,
     char **argv)
 {
-	(void)s;
 	(void)argc;
 	switch (offered(c, argv[1])) {
 	case -1:
@@ -995,6 +1134,11 @@ nntp_cmd_check(struct conn *c, struct nntp_session *s, int argc,
 		nntp_reply(c, NNTP_431_LATER, argv[1]);
 		break;
 	default:
+		if (transfer_busy(c, argv[1])) {
+			nntp_reply(c, NNTP_431_LATER, argv[1]);
+			break;
+		}
+		transfer_take(c, s, argv[1], 0);
 		nntp_reply(c, NNTP_238_CHECK, argv[1]);
 		break;
 	}
@@ -1003,7 +1147,8 @@ nntp_cmd_check(struct conn *c, struct nntp_session *s, int argc,
 
 /*
  * TAKETHIS: the article follows at once, so it is always read; one from
- * anyone but a peer, or one we have, is refused with 439 after it.
+ * anyone but a peer, one we have, or one in transfer on another
+ * connection is refused with 439 after it.
  */
 int
 nntp_cmd_takethis(struct conn *c, struct nntp_session *s, int argc,
@@ -1016,5 +1161,9 @@ nntp_cmd_takethis(struct conn *c, struct nntp_session *s, int argc,
 		s->data_error = "not a peer";
 	else if (!nntp_is_msgid(argv[1]))
 		s->data_error = "invalid message-id";
+	else if (transfer_busy(c, argv[1]))
+		s->data_error = "in transfer on another connection";
+	else
+		transfer_take(c, s, argv[1], 1);
 	return CONN_OK;
 }

@@ -1054,6 +1054,7 @@ nntp_on_free(struct conn *c)
 	if (s == NULL)
 		return;
 	long_reply_clear(s);
+	nntp_transfers_drop(c, s);
 	nntp_session_group_clear(s);
 	account_clear(&s->acct);
 	free(s->auth_user);

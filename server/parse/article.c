@@ -3,8 +3,9 @@
  *
  * article_parse() does the structural work only: split the header block
  * into fields, unfold them, enforce the hard limits (NUL bytes, line
- * length, header count, UTF-8) and locate the body. article_validate_post()
- * then applies the rules for an article a reader POSTs (RFC 5536 §3.1).
+ * length, header count, UTF-8) and locate the body. article_validate()
+ * then applies the rules for an article a reader POSTs (RFC 5536 §3.1)
+ * or, stricter, for one a peer relays (IHAVE, TAKETHIS).
  * The rest are small syntax checkers that the NNTP handlers use directly.
  *
  * Everything here is byte-oriented and locale-independent: ctype.h is
@@ -163,7 +164,7 @@ art_finish_header(struct article_header *h, char *err, size_t errlen)
  * ARTICLE_MAX_HEADERS fields, a line without a colon, an empty or
  * non-printable field name, a continuation line before any field and a
  * field value that is not valid UTF-8. Semantic rules are left to
- * article_validate_post().
+ * article_validate().
  */
 int
 article_parse(const char *buf, size_t len, struct article *a, char *err,
@@ -683,37 +684,113 @@ art_msgid_header_valid(const char *value)
 }
 
 /*
- * Apply the rules for an article posted by a reader (RFC 5536 §3.1, with
- * the usual server leniency): From, Subject and Newsgroups present and
- * non-empty; no duplicates of single-instance headers; header values
- * valid UTF-8 without control characters other than TAB (RFC 2047 encoded
+ * Check that the n bytes at s are a path identity (RFC 5536 §3.1.5):
+ * ( ALPHA / DIGIT ) *( ALPHA / DIGIT / "-" / "." / ":" / "_" ).
+ */
+static int
+art_path_identity(const char *s, size_t n)
+{
+	size_t	i;
+
+	if (n == 0 || (!ART_ALPHA(s[0]) && !ART_DIGIT(s[0])))
+		return 0;
+	for (i = 1; i < n; i++) {
+		if (!ART_ALPHA(s[i]) && !ART_DIGIT(s[i]) && s[i] != '-' &&
+		    s[i] != '.' && s[i] != ':' && s[i] != '_')
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * Check a Path value (RFC 5536 §3.1.5): elements separated by "!", with
+ * folding whitespace allowed around each "!".  An element is a path
+ * identity; after an identity may come a diagnostic, either an empty
+ * element ("a!!b": the identity was verified) or "." keyword [ "."
+ * identity ] (".SEEN.b.example", ".POSTED", ".MISMATCH.192.0.2.1").  The
+ * last element, the tail entry, is a path identity: the RFC wants no
+ * dots there ("not-for-mail"), but sites send host names too and every
+ * server takes them.
+ */
+static int
+art_path_valid(const char *v)
+{
+	const char	*p = v, *e, *q;
+	size_t		 n, k;
+	int		 after_identity = 0;
+
+	for (;;) {
+		while (ART_WSP(*p))
+			p++;
+		for (e = p; *e != '\0' && *e != '!' && !ART_WSP(*e); e++)
+			;
+		n = (size_t)(e - p);
+		for (q = e; ART_WSP(*q); q++)
+			;
+		if (*q != '\0' && *q != '!')
+			return 0;	/* whitespace inside an element */
+		if (n == 0 || p[0] == '.') {
+			/* A diagnostic: only after an identity, never last. */
+			if (!after_identity || *q == '\0')
+				return 0;
+			if (n > 0) {
+				for (k = 1; k < n && ART_ALPHA(p[k]); k++)
+					;
+				if (k == 1 || (k < n && (p[k] != '.' ||
+				    !art_path_identity(p + k + 1,
+				    n - k - 1))))
+					return 0;
+			}
+			after_identity = 0;
+		} else {
+			if (!art_path_identity(p, n))
+				return 0;
+			after_identity = 1;
+		}
+		if (*q == '\0')
+			return 1;
+		p = q + 1;
+	}
+}
+
+/*
+ * Apply the rules for an article (RFC 5536 §3, with the usual server
+ * leniency), for one a reader posts and, with ARTICLE_TRANSIT, for one a
+ * peer relays: From, Subject and Newsgroups present and non-empty, and
+ * for transit also Message-ID, Date and Path (the six of RFC 5536
+ * §3.1); no duplicates of single-instance headers; header values valid
+ * UTF-8 without control characters other than TAB (RFC 2047 encoded
  * words are plain ASCII, so they pass); Newsgroups and Followup-To
  * well-formed; Message-ID and Supersedes valid message-ids; From holding
- * an address; Date parseable; the body valid UTF-8 unless Content-Type
- * declares another charset or a non-text type.
+ * an address; Date parseable; Path well-formed (§3.1.5); the body valid
+ * UTF-8 unless Content-Type declares another charset or a non-text type.
  *
  * Return 0 if the article is acceptable, or -1 with the first problem
  * found written into err.
  */
 int
-article_validate_post(const struct article *a, char *err, size_t errlen)
+article_validate(const struct article *a, int flags, char *err,
+    size_t errlen)
 {
 	static const char	*required[] = { "From", "Subject", "Newsgroups",
 				    NULL };
+	static const char	*transit[] = { "From", "Subject", "Newsgroups",
+				    "Message-ID", "Date", "Path", NULL };
+	const char		**need = (flags & ARTICLE_TRANSIT) ? transit :
+				    required;
 	const struct article_header *h;
 	const char		*v, *p;
 	size_t			 i, n;
 
-	for (i = 0; required[i] != NULL; i++) {
-		if ((v = article_header_get(a, required[i])) == NULL) {
+	for (i = 0; need[i] != NULL; i++) {
+		if ((v = article_header_get(a, need[i])) == NULL) {
 			art_error(err, errlen, "Missing required header: %s",
-			    required[i]);
+			    need[i]);
 			return -1;
 		}
 		art_trim(v, &n);
 		if (n == 0) {
-			art_error(err, errlen, "Empty header: %s",
-			    required[i]);
+			art_error(err, errlen, "Empty header: %s", need[i]);
 			return -1;
 		}
 	}
@@ -773,12 +850,24 @@ article_validate_post(const struct article *a, char *err, size_t errlen)
 		art_error(err, errlen, "Date header unparseable");
 		return -1;
 	}
+	if ((v = article_header_get(a, "Path")) != NULL &&
+	    !art_path_valid(v)) {
+		art_error(err, errlen, "Path syntax invalid");
+		return -1;
+	}
 	if (art_body_must_be_utf8(a) &&
 	    (a->body_len > 0 && !utf8_valid(a->body, a->body_len))) {
 		art_error(err, errlen, "Body contains invalid UTF-8");
 		return -1;
 	}
 	return 0;
+}
+
+/* The rules for an article a reader posts: article_validate(a, 0). */
+int
+article_validate_post(const struct article *a, char *err, size_t errlen)
+{
+	return article_validate(a, 0, err, errlen);
 }
 
 /*

@@ -47,6 +47,14 @@ int		 article_parse(const char *, size_t, struct article *, char *,
 void		 article_free(struct article *);
 const char	*article_header_get(const struct article *, const char *);
 int		 article_header_count(const struct article *, const char *);
+/*
+ * article_validate(): RFC 5536 §3 rules, as for a reader's POST, or with
+ * ARTICLE_TRANSIT as for a relayed article (IHAVE, TAKETHIS), which must
+ * also carry Message-ID, Date and Path.  0, or -1 with the reason.
+ */
+#define ARTICLE_TRANSIT	0x01
+int		 article_validate(const struct article *, int, char *,
+		     size_t);
 int		 article_validate_post(const struct article *, char *, size_t);
 int		 msgid_valid(const char *);
 int		 newsgroup_name_valid(const char *);

@@ -1,6 +1,6 @@
 /*
  * fuzz_article.c -- server/parse/article.c: article_parse, then
- * article_validate_post and the small syntax checkers.
+ * article_validate (post and transit) and the small syntax checkers.
  *
  * Invariants for an accepted article: header_len + body_len is the input
  * length and the body is the tail of the input; the body line count is
@@ -147,6 +147,26 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			FUZZ_CHECK(article_parse_date(v) != (time_t)-1);
 	} else
 		FUZZ_CHECK(err[0] != '\0');
+	/*
+	 * A relayed article meets the same rules and more: whatever
+	 * transit accepts a post accepts, and it has all six fields.
+	 */
+	{
+		char	terr[256];
+		int	trc;
+
+		terr[0] = '\0';
+		trc = article_validate(&a, ARTICLE_TRANSIT, terr, sizeof terr);
+		FUZZ_CHECK(trc == 0 || trc == -1);
+		if (trc == 0) {
+			FUZZ_CHECK(rc == 0);
+			FUZZ_CHECK(article_header_get(&a, "Path") != NULL);
+			FUZZ_CHECK(article_header_get(&a, "Date") != NULL);
+			FUZZ_CHECK(article_header_get(&a, "Message-ID") !=
+			    NULL);
+		} else
+			FUZZ_CHECK(terr[0] != '\0');
+	}
 	article_free(&a);
 	FUZZ_CHECK(a.hdrs == NULL && a.nhdrs == 0);
 	return 0;

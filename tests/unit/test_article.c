@@ -578,6 +578,127 @@ START_TEST(test_post_date)
 }
 END_TEST
 
+/*
+ * Parse then validate s as a relayed article (IHAVE, TAKETHIS).
+ */
+static int
+transit(const char *s)
+{
+	struct article	a;
+	int		rc;
+
+	if (parse(s, &a) != 0)
+		return -1;
+	rc = article_validate(&a, ARTICLE_TRANSIT, err, sizeof err);
+	article_free(&a);
+	return rc;
+}
+
+#define TMID	"Message-ID: <t1@far.example>\r\n"
+#define TDATE	"Date: Mon, 01 Jan 2024 00:00:00 +0000\r\n"
+
+/* A relayed article with the given Path value (NULL: no Path). */
+static int
+transit_path(const char *path)
+{
+	char	buf[4096];
+
+	if (path == NULL)
+		snprintf(buf, sizeof buf, HDRS TMID TDATE BODY);
+	else
+		snprintf(buf, sizeof buf, "Path: %s\r\n" HDRS TMID TDATE BODY,
+		    path);
+	return transit(buf);
+}
+
+START_TEST(test_transit_required)
+{
+	ck_assert_int_eq(transit_path("far.example!not-for-mail"), 0);
+	/* The six fields of RFC 5536 §3.1, each missing in turn. */
+	ck_assert_int_eq(transit_path(NULL), -1);
+	ck_assert_str_eq(err, "Missing required header: Path");
+	ck_assert_int_eq(transit("Path: a!b\r\n" HDRS TDATE BODY), -1);
+	ck_assert_str_eq(err, "Missing required header: Message-ID");
+	ck_assert_int_eq(transit("Path: a!b\r\n" HDRS TMID BODY), -1);
+	ck_assert_str_eq(err, "Missing required header: Date");
+	ck_assert_int_eq(transit("Path: a!b\r\n" NGS SUBJ TMID TDATE BODY),
+	    -1);
+	ck_assert_str_eq(err, "Missing required header: From");
+	ck_assert_int_eq(transit("Path: a!b\r\n" FROM NGS TMID TDATE BODY),
+	    -1);
+	ck_assert_str_eq(err, "Missing required header: Subject");
+	ck_assert_int_eq(transit("Path: a!b\r\n" FROM SUBJ TMID TDATE BODY),
+	    -1);
+	ck_assert_str_eq(err, "Missing required header: Newsgroups");
+	ck_assert_int_eq(transit("Path: a!b\r\nDate: soon\r\n" HDRS TMID
+	    BODY), -1);
+	ck_assert_str_eq(err, "Date header unparseable");
+	ck_assert_int_eq(transit("Path: a!b\r\nMessage-ID: <x>\r\n" HDRS
+	    TDATE BODY), -1);
+	ck_assert_str_eq(err, "Message-ID syntax invalid");
+	/* The rest is POST's: the same function. */
+	ck_assert_int_eq(transit("Path: a!b\r\nFrom: nobody\r\n" NGS SUBJ
+	    TMID TDATE BODY), -1);
+	ck_assert_str_eq(err, "From header has no valid address");
+	ck_assert_int_eq(transit("Path: a!b\r\n" HDRS SUBJ TMID TDATE BODY),
+	    -1);
+	ck_assert_str_eq(err, "Duplicate header: Subject");
+	/* A post needs none of the three. */
+	ck_assert_int_eq(post(HDRS BODY), 0);
+}
+END_TEST
+
+START_TEST(test_transit_path)
+{
+	static const char *good[] = {
+		"not-for-mail",
+		"far.away",
+		"a.example!b.example!not-for-mail",
+		"foo.isp.example!.SEEN.isp.example!foo-news!.MISMATCH."
+		    "2001:DB8:0:0:8:800:200C:417A!bar.isp.example!!old.site."
+		    "example!barbaz!!baz.isp.example!.POSTED.dialup123.baz."
+		    "isp.example!not-for-mail",
+		"a.example!.POSTED!not-for-mail",
+		"a.example ! b.example !\tnot-for-mail",
+		"a_b:1!c-d!e",
+	};
+	static const char *bad[] = {
+		"",
+		"   ",
+		"a.example!",
+		"!a.example",
+		"a..example!b x!c",
+		"a example!b",
+		"a.example!!!b",
+		".POSTED!not-for-mail",
+		"a.example!.POSTED",
+		"a.example!.!b",
+		"a.example!.SEEN.!b",
+		"a.example!.SEEN.-x!b",
+		"a,b,c",
+		"user@host!b",
+		"-a!b",
+		"a!b!.x9!c",
+	};
+	size_t	i;
+
+	for (i = 0; i < sizeof good / sizeof good[0]; i++)
+		ck_assert_msg(transit_path(good[i]) == 0, "%s: %s", good[i],
+		    err);
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		ck_assert_msg(transit_path(bad[i]) == -1, "%s accepted",
+		    bad[i]);
+		ck_assert_msg(strcmp(err, "Path syntax invalid") == 0 ||
+		    strcmp(err, "Empty header: Path") == 0, "%s: %s", bad[i],
+		    err);
+	}
+	/* A post's Path, when it has one, is held to the same syntax. */
+	ck_assert_int_eq(post_with("Path: a!b\r\n"), 0);
+	ck_assert_int_eq(post_with("Path: a b\r\n"), -1);
+	ck_assert_str_eq(err, "Path syntax invalid");
+}
+END_TEST
+
 START_TEST(test_post_body)
 {
 	ck_assert_int_eq(post(HDRS "\r\ncaf\xc3\xa9\r\n"), 0);
@@ -885,6 +1006,8 @@ article_suite(void)
 	tcase_add_test(tc, test_post_from);
 	tcase_add_test(tc, test_post_date);
 	tcase_add_test(tc, test_post_body);
+	tcase_add_test(tc, test_transit_required);
+	tcase_add_test(tc, test_transit_path);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("syntax");

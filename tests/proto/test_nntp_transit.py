@@ -1,0 +1,253 @@
+"""Peering strictness (issues 17 and 18), over real sockets:
+
+- IHAVE and TAKETHIS hold a relayed article to POST's rules, through
+  the same validation function, plus the six fields RFC 5536 §3.1
+  requires of every article (Date, From, Message-ID, Newsgroups, Path,
+  Subject) and the Path syntax of §3.1.5: 437 / 439 when it fails;
+- a message-id in transfer on one connection (IHAVE after its 335,
+  TAKETHIS while its article is read, CHECK after its 238) is not
+  taken on another: IHAVE 436, CHECK 431, TAKETHIS 439; once stored,
+  435 / 438 / 439; released when the transfer ends, when it is
+  refused, and when its connection drops.
+"""
+
+import time
+import unittest
+
+from hearth_test import SCALE
+from nntp_helpers import FAST, NNTPCase, article_bytes
+
+DATE = "Mon, 07 Dec 2026 10:00:00 +0000"
+
+
+def headers(mid, **over):
+    """A relayed article's fields; OVER replaces (None drops) one."""
+    h = [("Path", "far.example!not-for-mail"),
+         ("From", "Far <far@example.org>"),
+         ("Newsgroups", "support.oncology"),
+         ("Subject", "relayed " + mid),
+         ("Message-ID", mid),
+         ("Date", DATE)]
+    out = []
+    for k, v in h:
+        key = k.replace("-", "_").lower()
+        if key in over:
+            v = over.pop(key)
+            if v is None:
+                continue
+        out.append((k, v))
+    out += list(over.get("extra", ()))
+    return out
+
+
+class TransitCase(NNTPCase):
+    extra_config = FAST + "nntp_peers = peer1, peer2\n"
+
+    def peer(self, name):
+        """A peer's connection; the account exists once."""
+        try:
+            self.account(name)
+        except RuntimeError:
+            pass
+        c = self.client()
+        r = c.login(name)
+        self.assertTrue(r.startswith("281"), r)
+        return c
+
+    def ihave(self, c, mid, art):
+        r = c.cmd("IHAVE " + mid)
+        if not r.startswith("335"):
+            return r
+        c.lc.sendraw(art)
+        return c.lc.readline()
+
+    def takethis(self, c, mid, art):
+        c.lc.sendraw(("TAKETHIS %s\r\n" % mid).encode() + art)
+        return c.lc.readline()
+
+
+class Strictness(TransitCase):
+
+    # Each case: the fields to change, and the reason the 437 gives.
+    BAD = [
+        ({"from_": None}, "Missing required header: From"),
+        ({"subject": None}, "Missing required header: Subject"),
+        ({"subject": ""}, "Empty header: Subject"),
+        ({"date": None}, "Missing required header: Date"),
+        ({"date": "last Tuesday"}, "Date header unparseable"),
+        ({"path": None}, "Missing required header: Path"),
+        ({"path": "far example!not-for-mail"}, "Path syntax invalid"),
+        ({"path": "!far.example"}, "Path syntax invalid"),
+        ({"path": "far.example!.POSTED"}, "Path syntax invalid"),
+        ({"from_": "no address here"}, "From header has no valid address"),
+        ({"newsgroups": "support.oncology,,x"}, "Newsgroups syntax invalid"),
+        ({"extra": [("Subject", "twice")]}, "Duplicate header: Subject"),
+        ({"extra": [("Supersedes", "not-an-id")]},
+         "Supersedes syntax invalid"),
+        ({"extra": [("Followup-To", "bad..group")]},
+         "Followup-To syntax invalid"),
+    ]
+
+    def article(self, mid, change):
+        over = dict(change)
+        if "from_" in over:
+            over["from"] = over.pop("from_")
+        return article_bytes(headers(mid, **over), "relayed body\n")
+
+    def test_ihave_refuses_what_post_refuses(self):
+        p = self.peer("peer1")
+        for i, (change, why) in enumerate(self.BAD):
+            mid = "<bad-ihave-%d@far.example>" % i
+            r = self.ihave(p, mid, self.article(mid, change))
+            self.assertEqual(r, "437 Article rejected: " + why, change)
+            # Refused, not stored: the id is free to offer again.
+            self.assertEqual(p.code("STAT " + mid), "430")
+        # A body that is not UTF-8 and says no charset: POST's rule too.
+        mid = "<bad-body@far.example>"
+        art = article_bytes(headers(mid), "caf\xe9\n")
+        art = art.replace("caf\xe9".encode(), b"caf\xe9")
+        self.assertIn(b"caf\xe9\r\n", art)
+        r = self.ihave(p, mid, art)
+        self.assertTrue(r.startswith("437"), r)
+        self.assertIn("Body contains invalid UTF-8", r)
+        # The same article, valid, with a Path full of diagnostics.
+        mid = "<good@far.example>"
+        r = self.ihave(p, mid, article_bytes(headers(
+            mid, path="a.example!.SEEN.b.example!b.example!!c.example!"
+            ".POSTED.192.0.2.1!not-for-mail"), "relayed body\n"))
+        self.assertEqual(r, "235 Article transferred OK")
+        self.assertIn("refused account=peer1 msgid=<bad-ihave-0@far.example>"
+                      " reason=\"Missing required header: From\"",
+                      self.h.log())
+
+    def test_takethis_refuses_what_post_refuses(self):
+        p = self.peer("peer1")
+        self.assertEqual(p.code("MODE STREAM"), "203")
+        for i, (change, why) in enumerate(self.BAD):
+            mid = "<bad-take-%d@far.example>" % i
+            r = self.takethis(p, mid, self.article(mid, change))
+            self.assertEqual(r, "439 %s Article rejected" % mid, change)
+            self.assertEqual(p.code("CHECK " + mid), "238")
+        mid = "<good-take@far.example>"
+        self.assertEqual(self.takethis(p, mid, self.article(mid, {})),
+                         "239 %s Article transferred OK" % mid)
+        # Already accepted: 439 for TAKETHIS, 438 for CHECK, 435 IHAVE.
+        self.assertEqual(self.takethis(p, mid, self.article(mid, {})),
+                         "439 %s Article rejected" % mid)
+        self.assertEqual(p.code("CHECK " + mid), "438")
+        self.assertEqual(p.code("IHAVE " + mid), "435")
+
+    def test_post_and_transit_share_the_rules(self):
+        """A member's POST without Subject is refused with the same
+        words as a relayed article without one."""
+        alice = self.member("alice")
+        r340, r = alice.post([("From", "Alice <alice@example.org>"),
+                              ("Newsgroups", "support.oncology")])
+        self.assertEqual(r, "441 Posting failed: Missing required header: Subject")
+        # A post needs no Path, Date or Message-ID ...
+        self.post_ok(alice)
+        # ... but a Path it sends must be well-formed.
+        r340, r = alice.post([("From", "Alice <alice@example.org>"),
+                              ("Newsgroups", "support.oncology"),
+                              ("Subject", "x"), ("Path", "a b")])
+        self.assertEqual(r, "441 Posting failed: Path syntax invalid")
+
+
+class InTransfer(TransitCase):
+
+    def good(self, mid):
+        return article_bytes(headers(mid), "relayed body\n")
+
+    def test_ihave_in_transfer_elsewhere(self):
+        a, b = self.peer("peer1"), self.peer("peer2")
+        self.assertEqual(b.code("MODE STREAM"), "203")
+        mid = "<ih1@far.example>"
+        self.assertEqual(a.code("IHAVE " + mid), "335")
+        # Meanwhile, on the other connection: try later, not a copy.
+        self.assertEqual(b.cmd("IHAVE " + mid),
+                         "436 Transfer not possible, try again later")
+        self.assertEqual(b.cmd("CHECK " + mid),
+                         "431 %s Try again later" % mid)
+        self.assertEqual(self.takethis(b, mid, self.good(mid)),
+                         "439 %s Article rejected" % mid)
+        self.assertIn("msgid=%s reason=\"in transfer on another "
+                      "connection\"" % mid, self.h.log())
+        # The first transfer completes; now it is simply had.
+        a.lc.sendraw(self.good(mid))
+        self.assertEqual(a.lc.readline(), "235 Article transferred OK")
+        self.assertEqual(b.code("IHAVE " + mid), "435")
+        self.assertEqual(b.code("CHECK " + mid), "438")
+        self.assertEqual(self.takethis(b, mid, self.good(mid)),
+                         "439 %s Article rejected" % mid)
+        # Stored once.
+        r, lines = b.multi("LISTGROUP support.oncology", "211")
+        self.assertEqual(len(lines), 1)
+
+    def test_check_holds_the_id_for_its_takethis(self):
+        a, b = self.peer("peer1"), self.peer("peer2")
+        for c in (a, b):
+            self.assertEqual(c.code("MODE STREAM"), "203")
+        mid = "<ck1@far.example>"
+        self.assertEqual(a.cmd("CHECK " + mid), "238 %s Send it" % mid)
+        r = b.cmd("CHECK " + mid)
+        self.assertTrue(r.startswith("431 " + mid), r)
+        self.assertEqual(b.code("IHAVE " + mid), "436")
+        # The holder may ask again, and sends it.
+        self.assertEqual(a.code("CHECK " + mid), "238")
+        self.assertEqual(self.takethis(a, mid, self.good(mid)),
+                         "239 %s Article transferred OK" % mid)
+        self.assertEqual(b.code("CHECK " + mid), "438")
+        self.assertEqual(self.takethis(b, mid, self.good(mid)),
+                         "439 %s Article rejected" % mid)
+
+    def test_released_when_refused(self):
+        a, b = self.peer("peer1"), self.peer("peer2")
+        mid = "<rf1@far.example>"
+        self.assertEqual(a.code("IHAVE " + mid), "335")
+        a.lc.sendraw(article_bytes(headers(mid, subject=None)))
+        self.assertTrue(a.lc.readline().startswith("437"))
+        # Refused, so not had and not held: the other peer sends it.
+        self.assertEqual(self.ihave(b, mid, self.good(mid)),
+                         "235 Article transferred OK")
+
+    def test_released_when_the_connection_drops(self):
+        a, b = self.peer("peer1"), self.peer("peer2")
+        # A CHECK, then IHAVE mid-article, then the link drops.
+        self.assertEqual(a.code("MODE STREAM"), "203")
+        self.assertEqual(a.code("CHECK <dr2@far.example>"), "238")
+        self.assertEqual(a.code("IHAVE <dr1@far.example>"), "335")
+        a.lc.sendraw(self.good("<dr1@far.example>")[:60])
+        self.assertEqual(b.code("IHAVE <dr1@far.example>"), "436")
+        self.assertTrue(b.cmd("CHECK <dr2@far.example>").startswith("431"))
+        a.lc.close()
+        # The server frees the connection on its next turn; both ids
+        # are offered again without waiting for any timer.
+        deadline = time.time() + 10 * SCALE
+        while b.code("IHAVE <dr1@far.example>") == "436":
+            self.assertLess(time.time(), deadline)
+            time.sleep(0.05)
+        b.lc.sendraw(self.good("<dr1@far.example>"))
+        self.assertEqual(b.lc.readline(), "235 Article transferred OK")
+        self.assertEqual(b.code("MODE STREAM"), "203")
+        self.assertEqual(b.code("CHECK <dr2@far.example>"), "238")
+
+    def test_a_check_without_takethis_gives_way(self):
+        """A peer that asked and never sent does not block the id for
+        longer than INN's wipcheck (5 s)."""
+        a, b = self.peer("peer1"), self.peer("peer2")
+        for c in (a, b):
+            self.assertEqual(c.code("MODE STREAM"), "203")
+        mid = "<gw1@far.example>"
+        self.assertEqual(a.code("CHECK " + mid), "238")
+        self.assertEqual(b.code("CHECK " + mid), "431")
+        time.sleep(5.5)
+        self.assertEqual(b.code("CHECK " + mid), "238")
+        self.assertEqual(self.takethis(b, mid, self.good(mid)),
+                         "239 %s Article transferred OK" % mid)
+        # The first peer's late TAKETHIS finds it had.
+        self.assertEqual(self.takethis(a, mid, self.good(mid)),
+                         "439 %s Article rejected" % mid)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
