@@ -59,6 +59,7 @@ struct nntp_session {
 	char		*auth_user;	/* after AUTHINFO USER */
 	char		*pw_new;	/* XPASSWD: while the old is checked */
 	int		 auth_failures;
+	double		 price;		/* the command's rate price (nntp.c) */
 
 	/* The selected group; gid 0 when none. */
 	int64_t		 gid;

@@ -117,11 +117,23 @@ static const struct nntp_cmd nntp_cmds[] = {
 	  "current-password new-password (after AUTHINFO, over TLS)" },
 };
 
+/*
+ * Queue one reply line.  A cheap command (see nntp_price) whose answer
+ * refuses the command itself (5xx: unknown syntax or arguments, not
+ * permitted; 480: not signed in) pays the rest of a whole token: a
+ * flood of those is garbage, whatever verb it starts with.
+ */
 void
 nntp_reply(struct conn *c, const char *fmt, ...)
 {
-	va_list	ap;
+	struct nntp_session	*s = c->pstate;
+	va_list			 ap;
 
+	if (s != NULL && s->price < 1 && (fmt[0] == '5' ||
+	    strncmp(fmt, "480", 3) == 0)) {
+		conn_debit(c, 1 - s->price);
+		s->price = 1;
+	}
 	va_start(ap, fmt);
 	conn_vprintf(c, fmt, ap);
 	va_end(ap);
@@ -854,20 +866,6 @@ nntp_line_cost(struct conn *c, const char *line, size_t len)
 	return nntp_price(c, s, nntp_find(verb));
 }
 
-/*
- * A cheap command the dispatcher refuses (bad arguments, not allowed
- * here) pays the rest of a whole token: a flood of them is garbage.
- */
-static void
-nntp_refused(struct conn *c, struct nntp_session *s,
-    const struct nntp_cmd *cmd)
-{
-	double	price = nntp_price(c, s, cmd);
-
-	if (price < 1)
-		conn_debit(c, 1 - price);
-}
-
 void
 nntp_data_begin(struct conn *c, struct nntp_session *s, enum nntp_data d)
 {
@@ -938,7 +936,10 @@ nntp_data_line(struct conn *c, struct nntp_session *s, char *line,
 static int
 nntp_on_open(struct conn *c)
 {
-	c->pstate = xcalloc(1, sizeof(struct nntp_session));
+	struct nntp_session	*s;
+
+	c->pstate = s = xcalloc(1, sizeof(struct nntp_session));
+	s->price = 1;
 	nntp_reply(c, NNTP_200_READY, c->srv->cf->server_name);
 	return CONN_OK;
 }
@@ -951,6 +952,9 @@ nntp_rest_at(const char *verb)
 
 	return cmd != NULL && (cmd->flags & NF_REST) ? cmd->max_args : -1;
 }
+
+static int	nntp_dispatch(struct conn *, struct nntp_session *,
+		    const struct nntp_cmd *, int, char **);
 
 static int
 nntp_on_line(struct conn *c, char *line, size_t len)
@@ -973,9 +977,23 @@ nntp_on_line(struct conn *c, char *line, size_t len)
 		nntp_reply(c, NNTP_500_UNKNOWN);
 		return CONN_OK;
 	}
+	/* What the line was charged, until its handler returns. */
+	s->price = nntp_price(c, s, cmd);
+	rc = nntp_dispatch(c, s, cmd, argc, argv);
+	if (rc != CONN_GONE)
+		s->price = 1;
+	return rc;
+}
+
+/* Check CMD's row against the session, then run it. */
+static int
+nntp_dispatch(struct conn *c, struct nntp_session *s,
+    const struct nntp_cmd *cmd, int argc, char **argv)
+{
+	int	rc;
+
 	if (argc < 0 || argc - 1 < cmd->min_args ||
 	    argc - 1 > cmd->max_args) {
-		nntp_refused(c, s, cmd);
 		nntp_reply(c, NNTP_501_SYNTAX);
 		return CONN_OK;
 	}
@@ -985,19 +1003,16 @@ nntp_on_line(struct conn *c, char *line, size_t len)
 		/* Signing in again cannot help: say why, not 480. */
 		char	why[512];
 
-		nntp_refused(c, s, cmd);
 		nntp_reply(c, NNTP_502_BANNED, sanction_describe(&s->ban, why,
 		    sizeof why));
 		return CONN_OK;
 	}
 	if (((cmd->flags & NF_AUTH) && !(s->flags & NS_AUTHED)) ||
 	    ((cmd->flags & NF_READ) && nntp_level(c, s) < 0)) {
-		nntp_refused(c, s, cmd);
 		nntp_reply(c, NNTP_480_AUTH);
 		return CONN_OK;
 	}
 	if ((cmd->flags & NF_PEER) && !(s->flags & NS_PEER)) {
-		nntp_refused(c, s, cmd);
 		nntp_reply(c, NNTP_502_PEERS);
 		return CONN_OK;
 	}

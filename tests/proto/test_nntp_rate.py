@@ -132,12 +132,16 @@ class Floods(RateCase):
         self.assertGreater(elapsed, 1.2)
 
     def test_refused_reads_cost_a_whole_token(self):
-        """A read the dispatcher refuses (bad syntax) is garbage too."""
-        elapsed, waits = self.flood(self.client(),
-                                    [b"ARTICLE 1 2 3", b"HEAD a b"],
-                                    ["501", "501"], n=20)
-        self.assertGreater(waits, 0)
-        self.assertGreater(elapsed, 1.2)
+        """A read refused for its syntax is garbage too, whether the
+        dispatcher (argument count) or the handler (a message-id or
+        number that is none) refuses it."""
+        for lines in ([b"ARTICLE 1 2 3", b"HEAD a b"],
+                      [b"HEAD junk", b"OVER 5-x", b"BODY -3"]):
+            elapsed, waits = self.flood(self.client(), lines,
+                                        ["501"] * len(lines),
+                                        n=40 // len(lines))
+            self.assertGreater(waits, 0, lines)
+            self.assertGreater(elapsed, 1.2, lines)
 
     def test_expensive_commands_still_wait(self):
         """LIST ACTIVE * and NEWNEWS are no reads a reader pipelines; a
