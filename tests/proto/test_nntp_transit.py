@@ -8,7 +8,9 @@
   TAKETHIS while its article is read, CHECK after its 238) is not
   taken on another: IHAVE 436, CHECK 431, TAKETHIS 439; once stored,
   435 / 438 / 439; released when the transfer ends, when it is
-  refused, and when its connection drops.
+  refused, and when its connection drops; a CHECK never followed by
+  its TAKETHIS gives way after 5 s, and a connection holds at most
+  1,024 ids.
 """
 
 import time
@@ -230,6 +232,25 @@ class InTransfer(TransitCase):
         self.assertEqual(b.lc.readline(), "235 Article transferred OK")
         self.assertEqual(b.code("MODE STREAM"), "203")
         self.assertEqual(b.code("CHECK <dr2@far.example>"), "238")
+
+    def test_a_connection_holds_a_bounded_number(self):
+        """Memory stays bounded: a connection holds at most 1,024 ids;
+        past that its oldest CHECK gives way."""
+        a, b = self.peer("peer1"), self.peer("peer2")
+        for c in (a, b):
+            self.assertEqual(c.code("MODE STREAM"), "203")
+        n = 1100
+        a.lc.sendraw(b"".join(b"CHECK <many.%d@far.example>\r\n" % i
+                              for i in range(n)))
+        for i in range(n):
+            self.assertEqual(a.lc.readline(),
+                             "238 <many.%d@far.example> Send it" % i)
+        for i in (0, n - 1024 - 1):
+            self.assertEqual(b.code("CHECK <many.%d@far.example>" % i),
+                             "238")
+        for i in (n - 1024, n - 1):
+            self.assertEqual(b.code("CHECK <many.%d@far.example>" % i),
+                             "431")
 
     def test_a_check_without_takethis_gives_way(self):
         """A peer that asked and never sent does not block the id for
