@@ -77,6 +77,23 @@ class Sasl(IrcCase):
         self.assertEqual(got, ["900", "903"])
 
 
+    def test_sasl_after_registration_900_903_then_host(self):
+        # sasl-3.1: once registered, AUTHENTICATE ends with 900 then
+        # 903; the new cloak (CHGHOST, 396) only follows them.
+        self.h.add_account("sasllate", "sasllate-password")
+        c = self.client("latenick", caps=("sasl", "chghost"))
+        old = c.cmd("WHOIS latenick")[0].split()[5]
+        self.assertEqual(c.cmd("AUTHENTICATE PLAIN"), ["AUTHENTICATE +"])
+        lines = c.cmd("AUTHENTICATE " + plain("", "sasllate",
+                                              "sasllate-password"))
+        self.assertEqual([parse(l)[2] for l in lines],
+                         ["900", "903", "CHGHOST", "396"])
+        self.assertEqual(parse(lines[0])[3][1],
+                         "latenick!latenick@" + old)
+        self.assertEqual(parse(lines[2])[3], ["latenick",
+                                              "member/sasllate"])
+        self.assertEqual(parse(lines[3])[3][1], "member/sasllate")
+
 class History(IrcCase):
 
     def test_invalid_target_names_subcommand(self):
