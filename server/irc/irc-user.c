@@ -233,27 +233,38 @@ cmd_user(struct irc_client *cl, struct irc_msg *m)
 {
 	char	user[IRC_USERLEN + 1];
 	size_t	i, n = 0;
+	int	wide = 0;
 
 	if (irc_is_registered(cl)) {
 		irc_numeric(cl, ERR_ALREADYREGISTERED);
+		return CONN_OK;
+	}
+	/*
+	 * Neither the user name nor the real name may be empty; an empty
+	 * parameter counts as a missing one (Modern IRC, USER message).
+	 */
+	if (m->params[0][0] == '\0' || m->params[3][0] == '\0') {
+		irc_numeric(cl, ERR_NEEDMOREPARAMS, "USER");
 		return CONN_OK;
 	}
 	/* A user name is shown in prefixes: keep it to safe bytes. */
 	for (i = 0; m->params[0][i] != '\0' && n < IRC_USERLEN; i++) {
 		unsigned char	c = (unsigned char)m->params[0][i];
 
+		if (c >= 0x80)
+			wide = 1;
 		if (c > ' ' && c < 0x7f && c != '@' && c != '!' && c != ':')
 			user[n++] = (char)c;
 	}
 	user[n] = '\0';
 	/*
-	 * Neither the user name nor the real name may be empty; an empty
-	 * parameter counts as a missing one (Modern IRC, USER message).
+	 * A name in another script (a client that sends its UTF-8 nick as
+	 * the user name) or of unsafe bytes only still registers, under the
+	 * stock ident "~u", as Ergo does: refusing it would leave the
+	 * client stuck before 001 (issue 18).
 	 */
-	if (n == 0 || m->params[3][0] == '\0') {
-		irc_numeric(cl, ERR_NEEDMOREPARAMS, "USER");
-		return CONN_OK;
-	}
+	if (wide || n == 0)
+		snprintf(user, sizeof user, "~u");
 	free(cl->user);
 	free(cl->realname);
 	cl->user = xstrdup(user);

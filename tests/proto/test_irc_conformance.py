@@ -32,6 +32,22 @@ class Registration(IrcCase):
         c.send("USER emptyreal 0 * :Now Real")
         self.assertIn(" 001 emptyreal ", c.until(" 001 ")[-1])
 
+    def test_utf8_username_still_registers(self):
+        # A UTF-8 user name (a client sending its nick) is no reason to
+        # refuse USER: the client registers under the stock ident ~u.
+        for nick, user in (("utfuser", "\u043f\u0451\u0442\u0440"),
+                           ("utfmix", "caf\u00e9"), ("utfbad", "@!:")):
+            c = self.raw()
+            c.send("NICK " + nick)
+            c.send("USER %s 0 * :Real Name" % user)
+            lines = c.until(" 001 ")
+            self.assertNotIn("461", numerics(lines))
+            self.assertIn(" 001 %s " % nick, lines[-1])
+            c.sync()
+            who = parse(c.cmd("WHOIS " + nick)[0])
+            self.assertEqual((who[2], who[3][2]), ("311", "~u"))
+            c.close()
+
     def test_anonymous_host_is_a_plain_host_name(self):
         a = self.client("hostchk")
         b = self.client("hostobs")
