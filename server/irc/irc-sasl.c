@@ -83,17 +83,19 @@ apply_account(struct irc_client *cl, const struct account *a)
 
 /*
  * CL is now logged into A: account-notify and RPL_LOGGEDIN.  After SASL
- * (SASL set) RPL_SASLSUCCESS follows at once and only then the new cloak
- * (CHGHOST, 396), as IRCv3 sasl-3.1 clients and Ergo expect: 900 and 903
- * end the exchange, a host change is news that follows it.  Otherwise
- * (REGISTER, Helper) the cloak comes first and 900 shows the new host.
+ * (SASL set) RPL_SASLSUCCESS follows at once; a registered client gets
+ * the new cloak (CHGHOST, 396) only after those, as IRCv3 sasl-3.1
+ * clients and Ergo expect: 900 and 903 end the exchange, a host change
+ * is news that follows it.  Otherwise (before registration, where the
+ * cloak is set silently; REGISTER, Helper) 900 already shows the cloak.
  */
 static void
 login(struct irc_client *cl, const struct account *a, int sasl)
 {
 	struct irc_event	ev;
+	int			late = sasl && irc_is_registered(cl);
 
-	if (sasl)
+	if (late)
 		apply_fields(cl, a);
 	else
 		apply_account(cl, a);
@@ -105,10 +107,10 @@ login(struct irc_client *cl, const struct account *a, int sasl)
 	}
 	irc_numeric(cl, RPL_LOGGEDIN, irc_prefix(cl), cl->account,
 	    cl->account);
-	if (sasl) {
+	if (sasl)
 		irc_numeric(cl, RPL_SASLSUCCESS);
+	if (late)
 		apply_cloak(cl);
-	}
 	log_info("conn=%llu irc login account=%s",
 	    (unsigned long long)cl->conn->id, cl->account);
 	irc_mod_refuse_banned(cl);
