@@ -131,7 +131,7 @@ class Caps(IrcCase):
                     "message-tags", "multi-prefix", "server-time",
                     "setname", "userhost-in-names",
                     "draft/account-registration=before-connect,"
-                    "custom-account-name,hearth/password=8-400"):
+                    "custom-account-name,hearth/password=8-1024"):
             self.assertIn(cap, caps)
 
     def test_sts_on_tls_gives_duration(self):

@@ -77,6 +77,26 @@ class Sasl(IrcCase):
         self.assertEqual(got, ["900", "903"])
 
 
+    def test_plain_800_bytes_then_plus(self):
+        # irctest testPlainLarge800: a 584-byte password makes an
+        # 800-byte payload, two full pieces and "+".
+        pw = "x" * 584
+        self.h.add_account("sasl800", pw)
+        self.assertEqual(len(plain("sasl800", "sasl800", pw)), 800)
+        got = self.sasl_lines("sasl800", pw,
+                              lambda b: [b[:400], b[400:], "+"])
+        self.assertEqual(got, ["900", "903"])
+
+    def test_payload_over_the_bound_is_905(self):
+        # The pieces are collected up to a bound (8192 base64 bytes);
+        # past it the exchange ends with 905, and a new one works.
+        self.h.add_account("saslover", "saslover-password")
+        got = self.sasl_lines("saslover", "x", lambda b: ["QUFB" * 100] * 21)
+        self.assertEqual(got, ["905"])
+        got = self.sasl_lines("saslover", "saslover-password",
+                              lambda b: [b])
+        self.assertEqual(got, ["900", "903"])
+
     def test_sasl_after_registration_900_903_then_host(self):
         # sasl-3.1: once registered, AUTHENTICATE ends with 900 then
         # 903; the new cloak (CHGHOST, 396) only follows them.
