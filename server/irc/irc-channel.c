@@ -382,9 +382,9 @@ invited(struct irc_client *cl, struct irc_channel *ch, int consume)
 	return 0;
 }
 
-/* NAMES for one channel (353 lines then 366). */
+/* The 353 lines of one channel's NAMES (its 366 is the caller's). */
 static void
-send_names(struct irc_client *cl, struct irc_channel *ch)
+send_namreply(struct irc_client *cl, struct irc_channel *ch)
 {
 	char			 buf[512], item[IRC_NICKLEN + 128], pfx[4];
 	size_t			 len = 0, i, max;
@@ -416,6 +416,13 @@ send_names(struct irc_client *cl, struct irc_channel *ch)
 	}
 	if (len > 0)
 		irc_numeric(cl, RPL_NAMREPLY, sym, ch->name, buf);
+}
+
+/* NAMES for one channel (353 lines then 366). */
+static void
+send_names(struct irc_client *cl, struct irc_channel *ch)
+{
+	send_namreply(cl, ch);
 	irc_numeric(cl, RPL_ENDOFNAMES, ch->name);
 }
 
@@ -665,26 +672,39 @@ cmd_topic(struct irc_client *cl, struct irc_msg *m)
 	return CONN_OK;
 }
 
+/*
+ * NAMES [#a[,#b...]]: the 353 lines of each channel named that the
+ * client may see (at most TARGMAX NAMES, IRC_MAXTARGETS; further names
+ * are ignored, as Modern IRC allows), then one 366 naming the list as
+ * it was given (each name cut at CHANNELLEN, so the line stays short),
+ * as RFC 1459/2812 servers (irc2) answer and irctest checks.  An unknown
+ * or secret channel only has its part of the 366: there is no error
+ * reply for it.
+ */
 int
 cmd_names(struct irc_client *cl, struct irc_msg *m)
 {
 	struct irc_channel	*ch;
 	char			*chans, *c, *save = NULL;
+	char			 list[IRC_MAXTARGETS * (IRC_CHANLEN + 1) + 1];
+	size_t			 len = 0;
+	int			 n = 0;
 
 	if (m->nparams < 1 || m->params[0][0] == '\0') {
 		irc_numeric(cl, RPL_ENDOFNAMES, "*");
 		return CONN_OK;
 	}
 	chans = xstrdup(m->params[0]);
-	for (c = strtok_r(chans, ",", &save); c != NULL;
-	    c = strtok_r(NULL, ",", &save)) {
+	for (c = strtok_r(chans, ",", &save); c != NULL &&
+	    n < IRC_MAXTARGETS; c = strtok_r(NULL, ",", &save), n++) {
 		ch = irc_channel_find(cl->is, c);
-		if (ch == NULL || !irc_channel_visible(ch, cl))
-			irc_numeric(cl, RPL_ENDOFNAMES, c);
-		else
-			send_names(cl, ch);
+		if (ch != NULL && irc_channel_visible(ch, cl))
+			send_namreply(cl, ch);
+		len += (size_t)snprintf(list + len, sizeof list - len, "%s%.*s",
+		    len > 0 ? "," : "", IRC_CHANLEN, c);
 	}
 	free(chans);
+	irc_numeric(cl, RPL_ENDOFNAMES, len > 0 ? list : "*");
 	return CONN_OK;
 }
 

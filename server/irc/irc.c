@@ -895,8 +895,9 @@ irc_send_isupport(struct irc_client *cl)
 	    cf->network_name, IRC_NICKLEN, IRC_TOPICLEN, IRC_USERLEN);
 	irc_numeric(cl, RPL_ISUPPORT, buf);
 	snprintf(buf, sizeof buf, "BOT=B TARGMAX=JOIN:,KICK:%d,LIST:1,MONITOR:,"
-	    "NAMES:1,NOTICE:%d,PART:,PRIVMSG:%d,TAGMSG:%d,WHOIS:1",
-	    IRC_MAXTARGETS, IRC_MAXTARGETS, IRC_MAXTARGETS, IRC_MAXTARGETS);
+	    "NAMES:%d,NOTICE:%d,PART:,PRIVMSG:%d,TAGMSG:%d,WHOIS:1",
+	    IRC_MAXTARGETS, IRC_MAXTARGETS, IRC_MAXTARGETS, IRC_MAXTARGETS,
+	    IRC_MAXTARGETS);
 	irc_numeric(cl, RPL_ISUPPORT, buf);
 }
 

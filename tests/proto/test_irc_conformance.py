@@ -433,5 +433,35 @@ class LimitAndWhowas(IrcCase):
         self.assertEqual(cmds(q.cmd("WHOWAS swgone 1"))[-1], "369")
 
 
+class NamesSeveral(IrcCase):
+
+    def test_names_several_channels(self):
+        # NAMES #a,#b (TARGMAX NAMES:4): the 353s of each channel, then
+        # one 366 naming the list, as RFC 1459/2812 servers do; unknown
+        # and secret channels are only named in the 366.
+        a = self.client("nms1")
+        b = self.client("nms2")
+        a.cmd("JOIN #nmsa")
+        a.cmd("JOIN #nmsb")
+        b.cmd("JOIN #nmsb")
+        a.cmd("JOIN #nmssecret")
+        a.cmd("MODE #nmssecret +s")
+        isupport = " ".join(b.cmd("VERSION"))
+        self.assertIn("NAMES:4,", isupport)
+        got = [parse(l)[2:] for l in
+               b.cmd("NAMES #nmsa,#nmsb,#nmsnone,#nmssecret")]
+        self.assertEqual(got, [
+            ("353", ["nms2", "=", "#nmsa", "@nms1"]),
+            ("353", ["nms2", "=", "#nmsb", "@nms1 nms2"]),
+            ("366", ["nms2", "#nmsa,#nmsb,#nmsnone,#nmssecret",
+                     "End of /NAMES list"])])
+        # Past TARGMAX the rest is ignored; one channel is as before.
+        got = [parse(l)[2:] for l in b.cmd("NAMES #x1,#x2,#x3,#x4,#nmsa")]
+        self.assertEqual(got, [("366", ["nms2", "#x1,#x2,#x3,#x4",
+                                        "End of /NAMES list"])])
+        got = [parse(l)[2] for l in b.cmd("NAMES #nmsb")]
+        self.assertEqual(got, ["353", "366"])
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)
