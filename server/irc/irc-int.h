@@ -325,6 +325,7 @@ int	 cmd_away(struct irc_client *, struct irc_msg *);
 int	 cmd_setname(struct irc_client *, struct irc_msg *);
 int	 cmd_oper(struct irc_client *, struct irc_msg *);
 int	 cmd_kill(struct irc_client *, struct irc_msg *);
+int	 cmd_wallops(struct irc_client *, struct irc_msg *);
 int	 cmd_monitor(struct irc_client *, struct irc_msg *);
 int	 irc_user_mode(struct irc_client *, struct irc_msg *);
 void	 irc_monitor_notify(struct irc_server *, const char *nick,

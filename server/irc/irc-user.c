@@ -807,6 +807,52 @@ cmd_kill(struct irc_client *cl, struct irc_msg *m)
 	return CONN_OK;
 }
 
+struct wallops {
+	struct irc_client	*from;
+	struct irc_event	*ev;
+};
+
+static void
+wallops_one(const char *key, void *val, void *arg)
+{
+	struct irc_client	*to = val;
+	struct wallops		*w = arg;
+
+	(void)key;
+	if (!(to->flags & CL_WALLOPS) || !irc_is_registered(to) ||
+	    (to->flags & CL_QUITTING))
+		return;
+	if (to == w->from)
+		irc_event_send(w->ev, to);
+	else
+		irc_event_send_unlabeled(w->ev, to);
+}
+
+/*
+ * WALLOPS <text> (RFC 2812 section 4.7, Modern IRC): operators only (the
+ * row says so: 481 for others); every registered client with user mode
+ * +w gets it from the operator, the sender too when it has +w.
+ */
+int
+cmd_wallops(struct irc_client *cl, struct irc_msg *m)
+{
+	struct irc_event	ev;
+	struct wallops		w;
+
+	if (m->params[0][0] == '\0') {
+		irc_numeric(cl, ERR_NEEDMOREPARAMS, "WALLOPS");
+		return CONN_OK;
+	}
+	irc_event_init(&ev, ":%s WALLOPS :%s", irc_prefix(cl), m->params[0]);
+	w.from = cl;
+	w.ev = &ev;
+	strmap_foreach(cl->is->nicks, wallops_one, &w);
+	irc_event_free(&ev);
+	store_audit(cl->conn->srv->store, cl->account, "irc.wallops", "*",
+	    NULL);
+	return CONN_OK;
+}
+
 /* MONITOR (IRCv3 monitor). */
 
 static void

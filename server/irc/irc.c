@@ -1098,6 +1098,7 @@ static const struct irc_cmd irc_cmds[] = {
 	{ "USERHOST", cmd_userhost, 1, R_REG, 0 },
 	{ "VERIFY", cmd_verify, 2, 0, 1 },
 	{ "VERSION", cmd_version, 0, R_REG, 0 },
+	{ "WALLOPS", cmd_wallops, 1, R_REG | R_OPER, 1 },
 	{ "WHO", cmd_who, 0, R_REG, 1 },
 	{ "WHOIS", cmd_whois, 0, R_REG, 0 },
 	{ "WHOWAS", cmd_whowas, 1, R_REG, 0 },

@@ -332,6 +332,52 @@ class OperSweep(IrcCase):
                          r"\(swkiller\)\)$")
 
 
+class Wallops(IrcCase):
+    """WALLOPS (RFC 2812 section 4.7, Modern IRC): operators only, to
+    every client with user mode +w."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.h.add_account("wlop", "wallops-oper-pass", role="moderator")
+
+    def test_wallops(self):
+        op = self.client("wlsender")
+        plain = self.client("wlplain")
+        w = self.client("wlwatch")
+        w2 = self.client("wlwatch2", caps=("server-time",))
+        off = self.client("wloff")
+        for c in (w, w2, off):
+            self.assertEqual(cmds(c.cmd("MODE %s +w" % c.nick)), ["MODE"])
+        off.cmd("MODE wloff -w")
+        # Not an operator: 481, nobody hears it.
+        got = plain.cmd("WALLOPS :not allowed")
+        self.assertEqual(cmds(got), ["481"])
+        self.assertEqual(w.sync(), [])
+        self.assertEqual(cmds(op.cmd("OPER wlop wallops-oper-pass")),
+                         ["381", "MODE"])
+        self.assertEqual(numerics(op.cmd("WALLOPS")), ["461"])
+        self.assertEqual(numerics(op.cmd("WALLOPS :")), ["461"])
+        # The sender without +w is not echoed; +w clients get it.
+        self.assertEqual(op.cmd("WALLOPS :server restarts at noon"), [])
+        got = w.sync()
+        self.assertEqual(len(got), 1, got)
+        self.assertRegex(got[0], r"^:wlsender!\S+ WALLOPS :server restarts "
+                         r"at noon$")
+        got = w2.sync()
+        self.assertEqual(len(got), 1, got)
+        self.assertEqual(parse(got[0])[2:], ("WALLOPS",
+                                             ["server restarts at noon"]))
+        self.assertIn("time", parse(got[0])[0])
+        self.assertEqual(plain.sync(), [])
+        self.assertEqual(off.sync(), [])
+        # With +w itself the operator hears its own.
+        op.cmd("MODE wlsender +w")
+        got = op.cmd("WALLOPS :again")
+        self.assertEqual([parse(l)[2:] for l in got],
+                         [("WALLOPS", ["again"])])
+
+
 class WhoisInvisible(IrcCase):
     """RFC 2812 3.1.5: user mode 'i'.  WHOIS lists an invisible user's
     channels only to those who share them (secret ones only to members)."""
