@@ -35,6 +35,7 @@ static const struct {
 	{ 't', CM_TOPICLOCK },
 	{ 'R', CM_REGONLY },
 	{ 'M', CM_REGSPEAK },
+	{ 'C', CM_NOCTCP },
 };
 #define NCHAN_FLAGS	(sizeof chan_flags / sizeof chan_flags[0])
 

@@ -97,7 +97,7 @@ enum irc_role {
 #define PFX_OP		0x01
 #define PFX_VOICE	0x02
 
-/* Channel modes (CHANMODES=beI,k,l,imnstRM). */
+/* Channel modes (CHANMODES=beI,k,l,imnstCRM). */
 #define CM_INVITE	0x0001	/* i */
 #define CM_MODERATED	0x0002	/* m */
 #define CM_NOEXTERNAL	0x0004	/* n */
@@ -105,6 +105,7 @@ enum irc_role {
 #define CM_TOPICLOCK	0x0010	/* t */
 #define CM_REGONLY	0x0020	/* R: an account is needed to join */
 #define CM_REGSPEAK	0x0040	/* M: an account is needed to speak */
+#define CM_NOCTCP	0x0080	/* C: no CTCP but ACTION */
 
 /* Mask lists of a channel. */
 enum irc_list_kind {

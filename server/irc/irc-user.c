@@ -356,6 +356,19 @@ cannot_send(struct irc_channel *ch, struct irc_client *cl,
 	return NULL;
 }
 
+/*
+ * A CTCP other than ACTION (\1VERSION\1, \1PING x\1...): what channel
+ * mode +C keeps out (Modern IRC; "/me" stays allowed).
+ */
+static int
+is_ctcp_not_action(const char *text)
+{
+	if (text == NULL || text[0] != '\001')
+		return 0;
+	return strncmp(text + 1, "ACTION", 6) != 0 ||
+	    (text[7] != ' ' && text[7] != '\001' && text[7] != '\0');
+}
+
 static int
 message_channel(struct irc_client *cl, const char *cmd, const char *target,
     uint8_t need, const char *text, const char *ctags)
@@ -381,6 +394,13 @@ message_channel(struct irc_client *cl, const char *cmd, const char *target,
 		if (!IS_NOTICE(cmd))
 			irc_numeric(cl, ERR_CANNOTSENDTOCHAN, ch->name,
 			    why_not);
+		return CONN_OK;
+	}
+	/* +C: for everyone, operators too (as Ergo); a NOTICE silently. */
+	if (!tagmsg && (ch->modes & CM_NOCTCP) && is_ctcp_not_action(text)) {
+		if (!IS_NOTICE(cmd))
+			irc_numeric(cl, ERR_CANNOTSENDTOCHAN, ch->name,
+			    "+C: no CTCP");
 		return CONN_OK;
 	}
 	/* One screening, one verdict (a status message: flood only). */

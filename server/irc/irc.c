@@ -882,7 +882,7 @@ irc_send_isupport(struct irc_client *cl)
 	char		 buf[400];
 
 	snprintf(buf, sizeof buf, "AWAYLEN=%d CASEMAPPING=rfc1459 "
-	    "CHANLIMIT=#:%d CHANMODES=beI,k,l,imnstRM CHANNELLEN=%d "
+	    "CHANLIMIT=#:%d CHANMODES=beI,k,l,imnstCRM CHANNELLEN=%d "
 	    "CHANTYPES=# CHATHISTORY=%d ELIST=CMNTU EXCEPTS=e HOSTLEN=64 "
 	    "INVEX=I KICKLEN=%d MAXLIST=beI:%d", IRC_AWAYLEN,
 	    IRC_MAXCHANNELS, IRC_CHANLEN, IRC_CHATHISTORY_MAX, IRC_KICKLEN,
@@ -984,7 +984,7 @@ irc_register_done(struct irc_client *cl)
 	    PACKAGE_VERSION);
 	irc_numeric(cl, RPL_CREATED, is->created);
 	irc_numeric(cl, RPL_MYINFO, irc_srvname(cl), "hearthd-"
-	    PACKAGE_VERSION, "Biorw", "IMRbeiklmnostv", "Ibeklov");
+	    PACKAGE_VERSION, "Biorw", "CIMRbeiklmnostv", "Ibeklov");
 	irc_send_isupport(cl);
 	irc_send_lusers(cl);
 	irc_send_motd(cl);

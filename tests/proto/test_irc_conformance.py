@@ -378,6 +378,41 @@ class Wallops(IrcCase):
                          [("WALLOPS", ["again"])])
 
 
+class NoCtcp(IrcCase):
+
+    def test_no_ctcp_mode(self):
+        # +C (Modern IRC): a CTCP other than ACTION to the channel gets
+        # 404 and reaches nobody; ACTION and plain text still pass; a
+        # CTCP NOTICE is dropped without a reply.
+        op = self.client("ncop")
+        u = self.client("ncuser")
+        self.joined("#ncroom", op, u)
+        self.assertIn("imnstCRM", " ".join(u.cmd("VERSION")))
+        u.cmd("PRIVMSG #ncroom :\x01PING 1\x01")
+        self.assertEqual(parse(op.sync()[0])[3][1], "\x01PING 1\x01")
+        got = op.cmd("MODE #ncroom +C")
+        self.assertEqual(parse(got[0])[2:], ("MODE", ["#ncroom", "+C"]))
+        u.sync()
+        self.assertEqual(u.cmd("PRIVMSG #ncroom :\x01ACTION waves\x01"), [])
+        self.assertEqual([parse(l)[3][1] for l in op.sync()],
+                         ["\x01ACTION waves\x01"])
+        got = u.cmd("PRIVMSG #ncroom :\x01VERSION\x01")
+        self.assertEqual(len(got), 1, got)
+        self.assertEqual(parse(got[0])[2:4], ("404", ["ncuser", "#ncroom",
+                         "Cannot send to channel (+C: no CTCP)"]))
+        self.assertEqual(u.cmd("NOTICE #ncroom :\x01PING 2\x01"), [])
+        # Operators are held to it too.
+        self.assertEqual(numerics(op.cmd("PRIVMSG #ncroom :\x01PING 3\x01")),
+                         ["404"])
+        u.cmd("PRIVMSG #ncroom :plain words")
+        got = [parse(l)[3][1] for l in op.sync()]
+        self.assertEqual(got, ["plain words"])
+        self.assertIn("C", parse(op.cmd("MODE #ncroom")[0])[3][2])
+        op.cmd("MODE #ncroom -C")
+        u.sync()
+        self.assertEqual(u.cmd("PRIVMSG #ncroom :\x01PING 4\x01"), [])
+
+
 class WhoisInvisible(IrcCase):
     """RFC 2812 3.1.5: user mode 'i'.  WHOIS lists an invisible user's
     channels only to those who share them (secret ones only to members)."""
