@@ -336,23 +336,74 @@ irc_channel_visible(struct irc_channel *ch, struct irc_client *cl)
 	return !(ch->modes & CM_SECRET) || irc_member_find(cl, ch) != NULL;
 }
 
-static int
-list_match(struct irc_masklist *l, const char *full)
-{
-	size_t	i;
+/*
+ * Extended bans (ISUPPORT EXTBAN=,am and ACCOUNTEXTBAN=a; IRCv3
+ * account-extban, as InspIRCd and Ergo write them, with no prefix):
+ *
+ *	a:ACCOUNT	whoever is logged in to ACCOUNT (wildcards allowed),
+ *			never a client without an account of that name;
+ *	m:MASK		a mute: whoever matches MASK may join but not
+ *			speak (+v or +o still speaks, as for +m).
+ *
+ * They go in the b, e and I lists like any mask.  An m: exception
+ * lifts mutes only; in +I only plain and a: masks count.
+ */
+#define EXTBAN_NONE	0
+#define EXTBAN_ACCOUNT	'a'
+#define EXTBAN_MUTE	'm'
 
-	for (i = 0; i < l->n; i++)
-		if (irc_mask_match(IRC_CASEMAP, l->v[i].mask, full))
-			return 1;
+/* The extban type of MASK (EXTBAN_*, or '?' for an unknown one). */
+static int
+extban_type(const char *mask)
+{
+	if (!isalpha((unsigned char)mask[0]) || mask[1] != ':')
+		return EXTBAN_NONE;
+	if (mask[0] == EXTBAN_ACCOUNT || mask[0] == EXTBAN_MUTE)
+		return mask[0];
+	return '?';
+}
+
+/*
+ * Does an entry of list L match CL (seen as FULL)?  SPEAK: the question
+ * is whether CL may speak (mutes count), else whether CL may enter.
+ */
+static int
+list_match(struct irc_masklist *l, struct irc_client *cl, const char *full,
+    int speak)
+{
+	const char	*mask;
+	size_t		 i;
+
+	for (i = 0; i < l->n; i++) {
+		mask = l->v[i].mask;
+		switch (extban_type(mask)) {
+		case EXTBAN_NONE:
+			if (irc_mask_match(IRC_CASEMAP, mask, full))
+				return 1;
+			break;
+		case EXTBAN_ACCOUNT:
+			if (cl->account != NULL && irc_mask_match(IRC_CASEMAP,
+			    mask + 2, cl->account))
+				return 1;
+			break;
+		case EXTBAN_MUTE:
+			if (speak && irc_mask_match(IRC_CASEMAP, mask + 2,
+			    full))
+				return 1;
+			break;
+		}
+	}
 	return 0;
 }
 
 /*
- * Is CL banned from CH: +b without a matching +e, or a moderators' ban
- * (hearthmod or the service) on their account or mask?
+ * The one decision on a channel's own masks, with the moderators' bans
+ * (sanction.c, through irc_mod_banned()): is CL kept out of CH (SPEAK
+ * 0), or kept from speaking in it (SPEAK 1: mutes too)?  +b, a:, m:
+ * without a matching +e.
  */
 int
-irc_banned(struct irc_channel *ch, struct irc_client *cl)
+irc_banned(struct irc_channel *ch, struct irc_client *cl, int speak)
 {
 	const char	*full;
 
@@ -361,9 +412,9 @@ irc_banned(struct irc_channel *ch, struct irc_client *cl)
 	if (ch->lists[LIST_BAN].n == 0)
 		return 0;
 	full = irc_prefix(cl);
-	if (!list_match(&ch->lists[LIST_BAN], full))
+	if (!list_match(&ch->lists[LIST_BAN], cl, full, speak))
 		return 0;
-	return !list_match(&ch->lists[LIST_EXCEPT], full);
+	return !list_match(&ch->lists[LIST_EXCEPT], cl, full, speak);
 }
 
 static int
@@ -489,11 +540,12 @@ join_one(struct irc_client *cl, const char *name, const char *key)
 			return;
 		}
 		if ((ch->modes & CM_INVITE) && !invited(cl, ch, 0) &&
-		    !list_match(&ch->lists[LIST_INVEX], irc_prefix(cl))) {
+		    !list_match(&ch->lists[LIST_INVEX], cl, irc_prefix(cl),
+		    0)) {
 			irc_numeric(cl, ERR_INVITEONLYCHAN, ch->name);
 			return;
 		}
-		if (irc_banned(ch, cl) && !invited(cl, ch, 0)) {
+		if (irc_banned(ch, cl, 0) && !invited(cl, ch, 0)) {
 			irc_numeric(cl, ERR_BANNEDFROMCHAN, ch->name);
 			return;
 		}
@@ -874,13 +926,21 @@ send_list(struct irc_client *cl, struct irc_channel *ch, int k)
 		irc_numeric(cl, RPL_ENDOFINVEXLIST, ch->name);
 }
 
-/* Complete a bare nick or "nick!user" into a full n!u@h mask. */
+/*
+ * Complete a bare nick or "nick!user" into a full n!u@h mask; an m:
+ * extban's mask the same way, an a: one stays as it is.
+ */
 static void
 normalize_mask(const char *in, char *out, size_t len)
 {
 	const char	*bang = strchr(in, '!'), *at = strchr(in, '@');
 
-	if (bang == NULL && at == NULL)
+	if (extban_type(in) == EXTBAN_ACCOUNT)
+		snprintf(out, len, "%s", in);
+	else if (extban_type(in) == EXTBAN_MUTE && len > 2) {
+		snprintf(out, len, "%.2s", in);
+		normalize_mask(in + 2, out + 2, len - 2);
+	} else if (bang == NULL && at == NULL)
 		snprintf(out, len, "%s!*@*", in);
 	else if (bang == NULL)
 		snprintf(out, len, "*!%s", in);
@@ -923,6 +983,13 @@ list_change(struct irc_client *cl, struct irc_channel *ch, int k, int dir,
 	char			 mask[256];
 	size_t			 i;
 
+	/* An unknown extban, or one with nothing after the colon. */
+	if (dir && (extban_type(arg) == '?' || (extban_type(arg) !=
+	    EXTBAN_NONE && arg[2] == '\0'))) {
+		irc_numeric(cl, ERR_INVALIDMODEPARAM, ch->name,
+		    list_letters[k], arg, "Unknown or empty extban (EXTBAN=,am)");
+		return 0;
+	}
 	normalize_mask(arg, mask, sizeof mask);
 	for (i = 0; i < l->n; i++)
 		if (irc_casecmp(IRC_CASEMAP, l->v[i].mask, mask) == 0)

@@ -351,7 +351,8 @@ struct irc_member *irc_member_find(struct irc_client *,
 void	 irc_channel_remove(struct irc_member *);
 void	 irc_channels_load(struct irc_server *);
 void	 irc_channels_free(struct irc_server *);
-int	 irc_banned(struct irc_channel *, struct irc_client *);
+/* Kept out of the channel (SPEAK 0) or from speaking in it (SPEAK 1)? */
+int	 irc_banned(struct irc_channel *, struct irc_client *, int speak);
 void	 irc_channel_save(struct irc_server *, struct irc_channel *);
 
 /* irc-mod.c: the service nick, moderation hooks, safety net. */

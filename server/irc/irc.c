@@ -894,7 +894,8 @@ irc_send_isupport(struct irc_client *cl)
 	    "UTF8ONLY WHOX", IRC_MAXTARGETS, IRC_MAXMODES, IRC_MAXMONITOR,
 	    cf->network_name, IRC_NICKLEN, IRC_TOPICLEN, IRC_USERLEN);
 	irc_numeric(cl, RPL_ISUPPORT, buf);
-	snprintf(buf, sizeof buf, "BOT=B TARGMAX=JOIN:,KICK:%d,LIST:1,MONITOR:,"
+	snprintf(buf, sizeof buf, "ACCOUNTEXTBAN=a BOT=B EXTBAN=,am "
+	    "TARGMAX=JOIN:,KICK:%d,LIST:1,MONITOR:,"
 	    "NAMES:%d,NOTICE:%d,PART:,PRIVMSG:%d,TAGMSG:%d,WHOIS:1",
 	    IRC_MAXTARGETS, IRC_MAXTARGETS, IRC_MAXTARGETS, IRC_MAXTARGETS,
 	    IRC_MAXTARGETS);

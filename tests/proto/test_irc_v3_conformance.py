@@ -114,6 +114,92 @@ class Sasl(IrcCase):
                                               "member/sasllate"])
         self.assertEqual(parse(lines[3])[3][1], "member/sasllate")
 
+class Extban(IrcCase):
+    """EXTBAN=,am: a:account (IRCv3 account-extban) and m:mask (mute),
+    in the b, e and I lists."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.h.add_account("extbob", "extbob-password")
+
+    def bob(self, nick="xbob"):
+        return self.client(nick, sasl=("extbob", "extbob-password"))
+
+    def test_isupport(self):
+        c = self.client("xbcheck")
+        tokens = " ".join(c.cmd("VERSION")).split()
+        self.assertIn("EXTBAN=,am", tokens)
+        self.assertIn("ACCOUNTEXTBAN=a", tokens)
+
+    def test_account_extban_join(self):
+        op = self.client("xbop1")
+        op.cmd("JOIN #xbacct")
+        got = op.cmd("MODE #xbacct +b a:EXTBOB")
+        self.assertEqual(parse(got[0])[2:], ("MODE", ["#xbacct", "+b",
+                                                       "a:EXTBOB"]))
+        b = self.bob()
+        self.assertEqual(parse(b.cmd("JOIN #xbacct")[0])[2], "474")
+        # A nick is not an account: an anonymous "extbob" gets in.
+        anon = self.client("extbobnick")
+        op.cmd("MODE #xbacct +b a:extbobnick")
+        self.assertEqual(parse(anon.cmd("JOIN #xbacct")[0])[2], "JOIN")
+        op.cmd("MODE #xbacct -b a:extbob")
+        self.assertEqual(parse(b.cmd("JOIN #xbacct")[0])[2], "JOIN")
+        # An exception by account beats a ban of everyone.
+        op.cmd("JOIN #xbexc")
+        op.cmd("MODE #xbexc +b *!*@*")
+        self.assertEqual(parse(b.cmd("JOIN #xbexc")[0])[2], "474")
+        op.cmd("MODE #xbexc +e a:extbob")
+        self.assertEqual(parse(b.cmd("JOIN #xbexc")[0])[2], "JOIN")
+        # An invite exception by account opens +i.
+        op.cmd("JOIN #xbinv")
+        op.cmd("MODE #xbinv +i")
+        self.assertEqual(parse(b.cmd("JOIN #xbinv")[0])[2], "473")
+        op.cmd("MODE #xbinv +I a:ext*")
+        self.assertEqual(parse(b.cmd("JOIN #xbinv")[0])[2], "JOIN")
+
+    def test_mute_extban(self):
+        op = self.client("xmop")
+        op.cmd("JOIN #xbmute")
+        op.cmd("MODE #xbmute +b m:XMBAR")
+        bar = self.client("xmbar", user="evan")
+        # Muted, not banned: the join works.
+        self.assertEqual(parse(bar.cmd("JOIN #xbmute")[0])[2], "JOIN")
+        op.sync()
+        got = bar.cmd("MODE #xbmute +b")
+        self.assertEqual(parse(got[0])[2:4][1][:3],
+                         ["xmbar", "#xbmute", "m:XMBAR!*@*"])
+        got = bar.cmd("PRIVMSG #xbmute :hi")
+        self.assertEqual(parse(got[0])[2:], ("404", ["xmbar", "#xbmute",
+                         "Cannot send to channel (+b m:)"]))
+        self.assertEqual(bar.cmd("NOTICE #xbmute :hi"), [])
+        self.assertEqual(op.sync(), [])
+        # Voice speaks through a mute, as through +m.
+        op.cmd("MODE #xbmute +v xmbar")
+        bar.sync()
+        self.assertEqual(bar.cmd("PRIVMSG #xbmute :voiced"), [])
+        self.assertIn("voiced", op.sync()[0])
+        op.cmd("MODE #xbmute -v xmbar")
+        bar.sync()
+        self.assertEqual(parse(bar.cmd("PRIVMSG #xbmute :x")[0])[2], "404")
+        # An m: exception lifts the mute.
+        op.cmd("MODE #xbmute +e m:*!evan@*")
+        bar.sync()
+        self.assertEqual(bar.cmd("PRIVMSG #xbmute :excepted"), [])
+        self.assertIn("excepted", op.sync()[0])
+        op.cmd("MODE #xbmute -e m:*!evan@*")
+        # -b in another case lifts it.
+        op.cmd("MODE #xbmute -b m:xmbar!*@*")
+        bar.sync()
+        self.assertEqual(bar.cmd("PRIVMSG #xbmute :free again"), [])
+        self.assertIn("free again", op.sync()[0])
+        # Unknown or empty extbans are refused.
+        for mask in ("z:foo", "a:", "m:"):
+            got = op.cmd("MODE #xbmute +b " + mask)
+            self.assertEqual(parse(got[0])[2], "696", (mask, got))
+
+
 class History(IrcCase):
 
     def test_invalid_target_names_subcommand(self):
