@@ -19,6 +19,7 @@
 #include "irc-int.h"
 #include "irc-numeric.h"
 #include "log.h"
+#include "rooms.h"
 #include "store-chat.h"
 #include "xmalloc.h"
 
@@ -1328,6 +1329,129 @@ cmd_kick(struct irc_client *cl, struct irc_msg *m)
 			kick_one(cl, chans[nc == 1 ? 0 : i], nicks[i], comment);
 	free(cbuf);
 	free(nbuf);
+	return CONN_OK;
+}
+
+/*
+ * What a member without draft/channel-rename sees of a rename from OLD:
+ * itself leaving OLD and joining the new name, then the topic and the
+ * names, as on a JOIN (IRCv3 channel-rename, fallback).
+ */
+static void
+rename_fallback(struct irc_client *to, struct irc_channel *ch,
+    const char *old, const char *reason)
+{
+	char	who[IRC_NICKLEN + 200];
+
+	snprintf(who, sizeof who, "%s", irc_prefix(to));
+	if (reason != NULL)
+		irc_sendf(to, ":%s PART %s :Channel renamed: %s", who, old,
+		    reason);
+	else
+		irc_sendf(to, ":%s PART %s :Channel renamed", who, old);
+	if (HASCAP(to, CAP_EXTENDED_JOIN))
+		irc_sendf(to, ":%s JOIN %s %s :%s", who, ch->name,
+		    to->account != NULL ? to->account : "*", to->realname);
+	else
+		irc_sendf(to, ":%s JOIN %s", who, ch->name);
+	send_topic(to, ch, 0);
+	send_names(to, ch);
+}
+
+/*
+ * RENAME <#old> <#new> [<reason>] (IRCv3 draft/channel-rename): for the
+ * channel's operators, and in a registered room (etc/rooms.conf) for
+ * moderators only.  The room record, its history and the moderators'
+ * sanctions scoped to it take the new name (rooms.c, one transaction);
+ * members with the capability see RENAME, the others PART and JOIN.
+ * A change of case only is a rename too.
+ */
+int
+cmd_rename(struct irc_client *cl, struct irc_msg *m)
+{
+	struct irc_server	*is = cl->is;
+	struct irc_channel	*ch, *other;
+	struct irc_member	*mb;
+	struct irc_event	 ev;
+	const char		*name = m->params[1], *reason = NULL;
+	char			 ctx[2 * IRC_CHANLEN + 8], fold[IRC_CHANLEN + 2];
+	char			*old;
+	size_t			 i;
+
+	if (m->nparams > 2 && m->params[2][0] != '\0')
+		reason = m->params[2];
+	if ((ch = irc_channel_find(is, m->params[0])) == NULL) {
+		irc_numeric(cl, ERR_NOSUCHCHANNEL, m->params[0]);
+		return CONN_OK;
+	}
+	mb = irc_member_find(cl, ch);
+	if (!is_staff(cl) && (mb == NULL || !(mb->prefix & PFX_OP))) {
+		irc_numeric(cl, ERR_CHANOPRIVSNEEDED, ch->name);
+		return CONN_OK;
+	}
+	snprintf(ctx, sizeof ctx, "%s %.*s", ch->name, IRC_CHANLEN + 1, name);
+	if (ch->room_id != 0 && !is_staff(cl)) {
+		irc_fail(cl, "RENAME", "CANNOT_RENAME", ctx, "Only moderators "
+		    "rename a registered room");
+		return CONN_OK;
+	}
+	/* The moderators' alerts go to that room by its configured name. */
+	if (irc_casecmp(IRC_CASEMAP, ch->name,
+	    is->srv->cf->moderators_room) == 0) {
+		irc_fail(cl, "RENAME", "CANNOT_RENAME", ctx, "The moderators' "
+		    "room keeps its name (moderators_room)");
+		return CONN_OK;
+	}
+	if (!irc_channel_valid(name, IRC_CHANLEN)) {
+		irc_fail(cl, "RENAME", "CANNOT_RENAME", ctx, "Invalid channel "
+		    "name");
+		return CONN_OK;
+	}
+	irc_casefold(IRC_CASEMAP, name, fold, sizeof fold);
+	other = strmap_get(is->chans, fold);
+	if (other != NULL && other != ch) {
+		irc_fail(cl, "RENAME", "CHANNEL_NAME_IN_USE", ctx, "That name "
+		    "is taken");
+		return CONN_OK;
+	}
+	if (strcmp(name, ch->name) == 0)
+		return CONN_OK;
+	if (room_rename(is->srv, cl->account != NULL ? cl->account : cl->nick,
+	    ch->name, ch->fold, name, fold) != 0) {
+		irc_fail(cl, "RENAME", "CANNOT_RENAME", ctx, "The room could "
+		    "not be renamed; try again later");
+		return CONN_OK;
+	}
+	log_info("conn=%llu irc rename %s -> %s",
+	    (unsigned long long)cl->conn->id, ch->name, name);
+	strmap_del(is->chans, ch->fold);
+	old = ch->name;
+	free(ch->fold);
+	ch->name = xstrdup(name);
+	ch->fold = xstrdup(fold);
+	strmap_put(is->chans, ch->fold, ch);
+	if (reason != NULL)
+		irc_event_init(&ev, ":%s RENAME %s %s :%s", irc_prefix(cl), old,
+		    ch->name, reason);
+	else
+		irc_event_init(&ev, ":%s RENAME %s %s", irc_prefix(cl), old,
+		    ch->name);
+	for (i = 0; i < ch->nmembers; i++) {
+		if (HASCAP(ch->members[i]->cl, CAP_CHANNEL_RENAME))
+			irc_event_send(&ev, ch->members[i]->cl);
+		else
+			rename_fallback(ch->members[i]->cl, ch, old, reason);
+	}
+	/* A moderator renaming from outside hears it too. */
+	if (mb == NULL) {
+		if (HASCAP(cl, CAP_CHANNEL_RENAME))
+			irc_event_send(&ev, cl);
+		else
+			irc_sendf(cl, ":%s NOTICE %s :%s is now %s",
+			    irc_srvname(cl), cl->nick, old, ch->name);
+	}
+	irc_event_free(&ev);
+	free(old);
 	return CONN_OK;
 }
 

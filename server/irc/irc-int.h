@@ -54,6 +54,7 @@ enum irc_cap {
 	CAP_CAP_NOTIFY,
 	CAP_CHGHOST,
 	CAP_ACCOUNT_REGISTRATION,
+	CAP_CHANNEL_RENAME,
 	CAP_CHATHISTORY,
 	CAP_MESSAGE_REDACTION,
 	CAP_ECHO_MESSAGE,
@@ -345,6 +346,7 @@ int	 cmd_list(struct irc_client *, struct irc_msg *);
 int	 cmd_mode(struct irc_client *, struct irc_msg *);
 int	 cmd_kick(struct irc_client *, struct irc_msg *);
 int	 cmd_invite(struct irc_client *, struct irc_msg *);
+int	 cmd_rename(struct irc_client *, struct irc_msg *);
 struct irc_channel *irc_channel_find(struct irc_server *, const char *);
 struct irc_member *irc_member_find(struct irc_client *,
 	    struct irc_channel *);

@@ -60,6 +60,7 @@ static const struct {
 	[CAP_CHGHOST] = { "chghost", NULL },
 	/* Its value follows password_min_length: see cap_value(). */
 	[CAP_ACCOUNT_REGISTRATION] = { "draft/account-registration", NULL },
+	[CAP_CHANNEL_RENAME] = { "draft/channel-rename", NULL },
 	[CAP_CHATHISTORY] = { "draft/chathistory", NULL },
 	[CAP_MESSAGE_REDACTION] = { "draft/message-redaction", NULL },
 	[CAP_ECHO_MESSAGE] = { "echo-message", NULL },
@@ -1091,6 +1092,7 @@ static const struct irc_cmd irc_cmds[] = {
 	{ "QUIT", cmd_quit, 0, 0, 0 },
 	{ "REDACT", cmd_redact, 2, R_REG, 1 },
 	{ "REGISTER", cmd_register, 3, 0, 5 },
+	{ "RENAME", cmd_rename, 2, R_REG, 5 },
 	{ "SETNAME", cmd_setname, 1, R_REG, 1 },
 	{ "TAGMSG", cmd_tagmsg, 1, R_REG, 0 },
 	{ "TIME", cmd_time, 0, R_REG, 0 },

@@ -200,6 +200,105 @@ class Extban(IrcCase):
             self.assertEqual(parse(got[0])[2], "696", (mask, got))
 
 
+RENAME_CAPS = ("draft/channel-rename", "draft/chathistory", "batch")
+
+
+class ChannelRename(IrcCase):
+    """draft/channel-rename: RENAME for operators; the others see PART
+    and JOIN; history, the room record and room sanctions follow."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.h.add_account("rnmod", "rnmod-password", role="moderator")
+        cls.h.add_account("rnmember", "rnmember-password")
+
+    def history(self, c, chan):
+        return [parse(l)[3][-1] for l in
+                c.cmd("CHATHISTORY LATEST %s * 10" % chan)
+                if " PRIVMSG " in l]
+
+    def test_rename_and_fallback(self):
+        bar = self.client("rnbar", caps=RENAME_CAPS)
+        baz = self.client("rnbaz")
+        self.joined("#rnold", bar, baz)
+        bar.cmd("PRIVMSG #rnold :said before the rename")
+        baz.sync()
+        # Not an operator: 482.
+        self.assertEqual(parse(baz.cmd("RENAME #rnold #rnnew")[0])[2],
+                         "482")
+        got = bar.cmd("RENAME #rnold #rnnew :tidy up")
+        self.assertEqual(len(got), 1, got)
+        self.assertEqual(parse(got[0])[1].split("!")[0], "rnbar")
+        self.assertEqual(parse(got[0])[2:], ("RENAME", ["#rnold", "#rnnew",
+                                                         "tidy up"]))
+        got = [parse(l) for l in baz.sync()]
+        self.assertEqual([(g[1].split("!")[0], g[2], g[3]) for g in got[:2]],
+                         [("rnbaz", "PART", ["#rnold", "Channel renamed: "
+                                              "tidy up"]),
+                          ("rnbaz", "JOIN", ["#rnnew"])])
+        self.assertEqual([(g[2], g[3][2:]) for g in got[2:]],
+                         [("353", ["#rnnew", "@rnbar rnbaz"]),
+                          ("366", ["End of /NAMES list"])])
+        # The channel lives under the new name only, history included.
+        self.assertEqual(baz.cmd("PRIVMSG #rnnew :after"), [])
+        self.assertEqual(parse(baz.cmd("PRIVMSG #rnold :x")[0])[2], "403")
+        bar.sync()
+        self.assertEqual(self.history(bar, "#rnnew"),
+                         ["said before the rename", "after"])
+        # A taken name, a bad one, an unknown channel.
+        other = self.client("rnother")
+        other.cmd("JOIN #rntaken")
+        got = parse(bar.cmd("RENAME #rnnew #rntaken")[0])
+        self.assertEqual((got[2], got[3][:4]), ("FAIL", [
+            "RENAME", "CHANNEL_NAME_IN_USE", "#rnnew", "#rntaken"]))
+        got = parse(bar.cmd("RENAME #rnnew no-hash")[0])
+        self.assertEqual((got[2], got[3][:2]), ("FAIL", ["RENAME",
+                                                         "CANNOT_RENAME"]))
+        self.assertEqual(parse(bar.cmd("RENAME #rnnone #rnx")[0])[2], "403")
+        # A change of case is a rename too.
+        got = bar.cmd("RENAME #rnnew #RnNew")
+        self.assertEqual(parse(got[0])[2:], ("RENAME", ["#rnnew", "#RnNew"]))
+        self.assertIn(" JOIN #RnNew", " ".join(baz.sync()))
+
+    def test_registered_room_moves_with_its_sanctions(self):
+        # A room of rooms.conf: only a moderator renames it; a room mute
+        # keeps holding under the new name; its record and history
+        # survive a restart under the new name.
+        member = self.client("rnmem", sasl=("rnmember",
+                                            "rnmember-password"))
+        member.cmd("JOIN #patient-school")
+        mod = self.client("rnmodnick", caps=RENAME_CAPS,
+                          sasl=("rnmod", "rnmod-password"))
+        mod.cmd("JOIN #patient-school")
+        mod.cmd("PRIVMSG #patient-school :a line to keep")
+        member.sync()
+        got = parse(member.cmd("RENAME #patient-school #patient-class")[0])
+        self.assertEqual(got[2], "482")
+        r = self.h.hearthmod("mute", "rnmember", "--scope", "#patient-school")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        member.sync()
+        got = parse(mod.cmd("RENAME #moderators #mods")[0])
+        self.assertEqual(got[3][:2], ["RENAME", "CANNOT_RENAME"])
+        got = mod.cmd("RENAME #patient-school #patient-class :clearer")
+        self.assertEqual(parse(got[0])[2:], ("RENAME", [
+            "#patient-school", "#patient-class", "clearer"]))
+        self.assertIn(" JOIN #patient-class", " ".join(member.sync()))
+        got = member.cmd("PRIVMSG #patient-class :still muted?")
+        self.assertEqual(parse(got[0])[2], "404", got)
+        self.assertEqual(self.history(mod, "#patient-class"),
+                         ["a line to keep"])
+        member.close()
+        mod.close()
+        self.assertEqual(self.h.stop(), 0)
+        self.h.start()
+        c = self.client("rnafter", caps=RENAME_CAPS)
+        got = c.cmd("JOIN #patient-class")
+        self.assertIn("332", [parse(l)[2] for l in got])
+        self.assertEqual(self.history(c, "#patient-class"),
+                         ["a line to keep"])
+
+
 class History(IrcCase):
 
     def test_invalid_target_names_subcommand(self):
