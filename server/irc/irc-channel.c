@@ -1332,6 +1332,27 @@ cmd_kick(struct irc_client *cl, struct irc_msg *m)
 	return CONN_OK;
 }
 
+struct rename_ctx {
+	const char	*old;		/* folded */
+	const char	*fold;
+};
+
+/* A pending INVITE to the old name is one to the new name now. */
+static void
+rename_invites(const char *key, void *val, void *arg)
+{
+	struct irc_client	*cl = val;
+	struct rename_ctx	*rc = arg;
+	size_t			 i;
+
+	(void)key;
+	for (i = 0; i < cl->ninvites; i++)
+		if (strcmp(cl->invites[i], rc->old) == 0) {
+			free(cl->invites[i]);
+			cl->invites[i] = xstrdup(rc->fold);
+		}
+}
+
 /*
  * What a member without draft/channel-rename sees of a rename from OLD:
  * itself leaving OLD and joining the new name, then the topic and the
@@ -1373,6 +1394,7 @@ cmd_rename(struct irc_client *cl, struct irc_msg *m)
 	struct irc_channel	*ch, *other;
 	struct irc_member	*mb;
 	struct irc_event	 ev;
+	struct rename_ctx	 rc;
 	const char		*name = m->params[1], *reason = NULL;
 	char			 ctx[2 * IRC_CHANLEN + 8], fold[IRC_CHANLEN + 2];
 	char			*old;
@@ -1425,6 +1447,9 @@ cmd_rename(struct irc_client *cl, struct irc_msg *m)
 	log_info("conn=%llu irc rename %s -> %s",
 	    (unsigned long long)cl->conn->id, ch->name, name);
 	strmap_del(is->chans, ch->fold);
+	rc.old = ch->fold;
+	rc.fold = fold;
+	strmap_foreach(is->nicks, rename_invites, &rc);
 	old = ch->name;
 	free(ch->fold);
 	ch->name = xstrdup(name);

@@ -261,6 +261,16 @@ class ChannelRename(IrcCase):
         self.assertEqual(parse(got[0])[2:], ("RENAME", ["#rnnew", "#RnNew"]))
         self.assertIn(" JOIN #RnNew", " ".join(baz.sync()))
 
+    def test_invite_follows_the_rename(self):
+        op = self.client("rninvop", caps=RENAME_CAPS)
+        guest = self.client("rnguest")
+        op.cmd("JOIN #rninv")
+        op.cmd("MODE #rninv +i")
+        op.cmd("INVITE rnguest #rninv")
+        guest.sync()
+        op.cmd("RENAME #rninv #rninv2")
+        self.assertEqual(parse(guest.cmd("JOIN #rninv2")[0])[2], "JOIN")
+
     def test_registered_room_moves_with_its_sanctions(self):
         # A room of rooms.conf: only a moderator renames it; a room mute
         # keeps holding under the new name; its record and history
