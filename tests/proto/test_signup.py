@@ -203,6 +203,13 @@ class LongPassword(SignupCase):
         bad = base64.b64encode(("\0longpw\0" + "y" * 600).encode())
         self.assertTrue(n2.cmd(bad.decode()).startswith("481"))
         self.assertTrue(n2.cmd("DATE " + "x" * 600).startswith("501"))
+        # A response past the bound ends the exchange with 501.
+        n3 = NNTPClient(LineClient(self.h.addr("nntps"), tls=True))
+        self.clients.append(n3.lc)
+        n3.lc.readline()
+        self.assertTrue(n3.cmd("AUTHINFO SASL PLAIN").startswith("383"))
+        self.assertTrue(n3.cmd("QUFB" * 2100).startswith("501"))
+        self.assertTrue(n3.cmd("DATE").startswith("111"))
         # HTTP Basic.
         self.assertEqual(self.basic("longpw", pw)[0], 200)
         self.assertEqual(self.basic("longpw", pw[:-1] + "y")[0], 401)
