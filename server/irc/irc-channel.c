@@ -346,8 +346,9 @@ irc_channel_visible(struct irc_channel *ch, struct irc_client *cl)
  *	m:MASK		a mute: whoever matches MASK may join but not
  *			speak (+v or +o still speaks, as for +m).
  *
- * They go in the b, e and I lists like any mask.  An m: exception
- * lifts mutes only; in +I only plain and a: masks count.
+ * They go in the b, e and I lists like any mask.  Exceptions are by
+ * kind, as InspIRCd has them: an m: +e lifts mutes (and only it does),
+ * a plain or a: +e lifts bans; in +I only plain and a: masks count.
  */
 #define EXTBAN_NONE	0
 #define EXTBAN_ACCOUNT	'a'
@@ -364,13 +365,14 @@ extban_type(const char *mask)
 	return '?';
 }
 
-/*
- * Does an entry of list L match CL (seen as FULL)?  SPEAK: the question
- * is whether CL may speak (mutes count), else whether CL may enter.
- */
+/* Which entries list_match() looks at. */
+#define MATCH_BANS	0x01	/* plain masks and a: */
+#define MATCH_MUTES	0x02	/* m: */
+
+/* Does an entry of list L of the kinds WHICH match CL (seen as FULL)? */
 static int
 list_match(struct irc_masklist *l, struct irc_client *cl, const char *full,
-    int speak)
+    int which)
 {
 	const char	*mask;
 	size_t		 i;
@@ -379,17 +381,18 @@ list_match(struct irc_masklist *l, struct irc_client *cl, const char *full,
 		mask = l->v[i].mask;
 		switch (extban_type(mask)) {
 		case EXTBAN_NONE:
-			if (irc_mask_match(IRC_CASEMAP, mask, full))
+			if ((which & MATCH_BANS) &&
+			    irc_mask_match(IRC_CASEMAP, mask, full))
 				return 1;
 			break;
 		case EXTBAN_ACCOUNT:
-			if (cl->account != NULL && irc_mask_match(IRC_CASEMAP,
-			    mask + 2, cl->account))
+			if ((which & MATCH_BANS) && cl->account != NULL &&
+			    irc_mask_match(IRC_CASEMAP, mask + 2, cl->account))
 				return 1;
 			break;
 		case EXTBAN_MUTE:
-			if (speak && irc_mask_match(IRC_CASEMAP, mask + 2,
-			    full))
+			if ((which & MATCH_MUTES) &&
+			    irc_mask_match(IRC_CASEMAP, mask + 2, full))
 				return 1;
 			break;
 		}
@@ -399,23 +402,30 @@ list_match(struct irc_masklist *l, struct irc_client *cl, const char *full,
 
 /*
  * The one decision on a channel's own masks, with the moderators' bans
- * (sanction.c, through irc_mod_banned()): is CL kept out of CH (SPEAK
- * 0), or kept from speaking in it (SPEAK 1: mutes too)?  +b, a:, m:
- * without a matching +e.
+ * (sanction.c, through irc_mod_banned()): 1 when CL is banned from CH
+ * (a moderators' ban, or a plain or a: +b without a plain or a: +e); with
+ * SPEAK, 2 when CL is only muted there (an m: +b without an m: +e);
+ * else 0.
  */
 int
 irc_banned(struct irc_channel *ch, struct irc_client *cl, int speak)
 {
-	const char	*full;
+	struct irc_masklist	*ban = &ch->lists[LIST_BAN];
+	struct irc_masklist	*exc = &ch->lists[LIST_EXCEPT];
+	const char		*full;
 
 	if (irc_mod_banned(cl, ch))
 		return 1;
-	if (ch->lists[LIST_BAN].n == 0)
+	if (ban->n == 0)
 		return 0;
 	full = irc_prefix(cl);
-	if (!list_match(&ch->lists[LIST_BAN], cl, full, speak))
-		return 0;
-	return !list_match(&ch->lists[LIST_EXCEPT], cl, full, speak);
+	if (list_match(ban, cl, full, MATCH_BANS) &&
+	    !list_match(exc, cl, full, MATCH_BANS))
+		return 1;
+	if (speak && list_match(ban, cl, full, MATCH_MUTES) &&
+	    !list_match(exc, cl, full, MATCH_MUTES))
+		return 2;
+	return 0;
 }
 
 static int
@@ -542,7 +552,7 @@ join_one(struct irc_client *cl, const char *name, const char *key)
 		}
 		if ((ch->modes & CM_INVITE) && !invited(cl, ch, 0) &&
 		    !list_match(&ch->lists[LIST_INVEX], cl, irc_prefix(cl),
-		    0)) {
+		    MATCH_BANS)) {
 			irc_numeric(cl, ERR_INVITEONLYCHAN, ch->name);
 			return;
 		}

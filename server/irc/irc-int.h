@@ -353,7 +353,7 @@ struct irc_member *irc_member_find(struct irc_client *,
 void	 irc_channel_remove(struct irc_member *);
 void	 irc_channels_load(struct irc_server *);
 void	 irc_channels_free(struct irc_server *);
-/* Kept out of the channel (SPEAK 0) or from speaking in it (SPEAK 1)? */
+/* 1: banned from the channel; with SPEAK, 2: only muted there; 0: no. */
 int	 irc_banned(struct irc_channel *, struct irc_client *, int speak);
 void	 irc_channel_save(struct irc_server *, struct irc_channel *);
 

@@ -349,10 +349,12 @@ cannot_send(struct irc_channel *ch, struct irc_client *cl,
 		return "+m";
 	if ((ch->modes & CM_REGSPEAK) && cl->account == NULL)
 		return "+M";
-	if (irc_banned(ch, cl, 0))
+	switch (irc_banned(ch, cl, 1)) {
+	case 1:
 		return "+b";
-	if (irc_banned(ch, cl, 1))
+	case 2:
 		return "+b m:";
+	}
 	if (irc_mod_muted(cl, ch))
 		return "muted by the moderators";
 	return NULL;

@@ -194,6 +194,14 @@ class Extban(IrcCase):
         bar.sync()
         self.assertEqual(bar.cmd("PRIVMSG #xbmute :free again"), [])
         self.assertIn("free again", op.sync()[0])
+        # A ban lifted by a plain exception: the mute beside it holds
+        # (exceptions are by kind; only an m: one lifts a mute).
+        op.cmd("MODE #xbmute +beb *!evan@* *!evan@* m:xmbar")
+        bar.sync()
+        got = bar.cmd("PRIVMSG #xbmute :x")
+        self.assertEqual(parse(got[0])[3][2], "Cannot send to channel "
+                         "(+b m:)", got)
+        op.cmd("MODE #xbmute -beb *!evan@* *!evan@* m:xmbar")
         # Unknown or empty extbans are refused.
         for mask in ("z:foo", "a:", "m:"):
             got = op.cmd("MODE #xbmute +b " + mask)
