@@ -371,6 +371,7 @@ class Wallops(IrcCase):
         self.assertIn("time", parse(got[0])[0])
         self.assertEqual(plain.sync(), [])
         self.assertEqual(off.sync(), [])
+        self.assertEqual(numerics(plain.cmd("HELP WALLOPS"))[0], "704")
         # With +w itself the operator hears its own.
         op.cmd("MODE wlsender +w")
         got = op.cmd("WALLOPS :again")
