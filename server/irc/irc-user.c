@@ -260,8 +260,8 @@ cmd_user(struct irc_client *cl, struct irc_msg *m)
 	/*
 	 * A name in another script (a client that sends its UTF-8 nick as
 	 * the user name) or of unsafe bytes only still registers, under the
-	 * stock ident "~u", as Ergo does: refusing it would leave the
-	 * client stuck before 001 (issue 18).
+	 * stock ident "~u" (Ergo, too, gives such clients a stock user
+	 * name): refusing it would leave the client stuck before 001.
 	 */
 	if (wide || n == 0)
 		snprintf(user, sizeof user, "~u");
