@@ -27,6 +27,7 @@
 #include <openssl/ssl.h>
 #include <zlib.h>
 
+#include "account.h"
 #include "conn.h"
 #include "export.h"
 #include "feed.h"
@@ -1743,11 +1744,18 @@ http_auth_done(struct conn *c, void *arg, int rc, struct account *a,
 		sanction_describe(ban, hc->auth.ban, sizeof hc->auth.ban);
 }
 
+/*
+ * Decoded Basic credentials: a name (an account name is at most 30
+ * bytes; a longer one just fails) and a password of up to PASSWORD_MAX.
+ */
+#define BASIC_MAX	(PASSWORD_MAX + 128)
+#define BASIC_B64_MAX	((BASIC_MAX + 2) / 3 * 4)
+
 static int
 http_auth(struct http_req *hr)
 {
 	const char		*h, *p;
-	unsigned char		 dec[512], digest[32];
+	unsigned char		 dec[BASIC_MAX + 3], digest[32];
 	int			 n;
 	char			*colon, msg[600];
 	struct http_conn	*hc;
@@ -1772,8 +1780,8 @@ http_auth(struct http_req *hr)
 	p = h + 6;
 	while (*p == ' ')
 		p++;
-	if (strlen(p) > 600 || (n = EVP_DecodeBlock(dec, (const unsigned char *)
-	    p, (int)strlen(p))) < 0) {
+	if (strlen(p) > BASIC_B64_MAX || (n = EVP_DecodeBlock(dec,
+	    (const unsigned char *)p, (int)strlen(p))) < 0) {
 		send_text(hr, 400, "Bad Request", "Malformed credentials");
 		return -1;
 	}

@@ -19,6 +19,7 @@
 #include "irc-int.h"
 #include "irc-numeric.h"
 #include "log.h"
+#include "rooms.h"
 #include "store-chat.h"
 #include "xmalloc.h"
 
@@ -35,6 +36,7 @@ static const struct {
 	{ 't', CM_TOPICLOCK },
 	{ 'R', CM_REGONLY },
 	{ 'M', CM_REGSPEAK },
+	{ 'C', CM_NOCTCP },
 };
 #define NCHAN_FLAGS	(sizeof chan_flags / sizeof chan_flags[0])
 
@@ -335,34 +337,95 @@ irc_channel_visible(struct irc_channel *ch, struct irc_client *cl)
 	return !(ch->modes & CM_SECRET) || irc_member_find(cl, ch) != NULL;
 }
 
-static int
-list_match(struct irc_masklist *l, const char *full)
-{
-	size_t	i;
+/*
+ * Extended bans (ISUPPORT EXTBAN=,am and ACCOUNTEXTBAN=a; IRCv3
+ * account-extban, as InspIRCd and Ergo write them, with no prefix):
+ *
+ *	a:ACCOUNT	whoever is logged in to ACCOUNT (wildcards allowed),
+ *			never a client without an account of that name;
+ *	m:MASK		a mute: whoever matches MASK may join but not
+ *			speak (+v or +o still speaks, as for +m).
+ *
+ * They go in the b, e and I lists like any mask.  Exceptions are by
+ * kind, as InspIRCd has them: an m: +e lifts mutes (and only it does),
+ * a plain or a: +e lifts bans; in +I only plain and a: masks count.
+ */
+#define EXTBAN_NONE	0
+#define EXTBAN_ACCOUNT	'a'
+#define EXTBAN_MUTE	'm'
 
-	for (i = 0; i < l->n; i++)
-		if (irc_mask_match(IRC_CASEMAP, l->v[i].mask, full))
-			return 1;
+/* The extban type of MASK (EXTBAN_*, or '?' for an unknown one). */
+static int
+extban_type(const char *mask)
+{
+	if (!isalpha((unsigned char)mask[0]) || mask[1] != ':')
+		return EXTBAN_NONE;
+	if (mask[0] == EXTBAN_ACCOUNT || mask[0] == EXTBAN_MUTE)
+		return mask[0];
+	return '?';
+}
+
+/* Which entries list_match() looks at. */
+#define MATCH_BANS	0x01	/* plain masks and a: */
+#define MATCH_MUTES	0x02	/* m: */
+
+/* Does an entry of list L of the kinds WHICH match CL (seen as FULL)? */
+static int
+list_match(struct irc_masklist *l, struct irc_client *cl, const char *full,
+    int which)
+{
+	const char	*mask;
+	size_t		 i;
+
+	for (i = 0; i < l->n; i++) {
+		mask = l->v[i].mask;
+		switch (extban_type(mask)) {
+		case EXTBAN_NONE:
+			if ((which & MATCH_BANS) &&
+			    irc_mask_match(IRC_CASEMAP, mask, full))
+				return 1;
+			break;
+		case EXTBAN_ACCOUNT:
+			if ((which & MATCH_BANS) && cl->account != NULL &&
+			    irc_mask_match(IRC_CASEMAP, mask + 2, cl->account))
+				return 1;
+			break;
+		case EXTBAN_MUTE:
+			if ((which & MATCH_MUTES) &&
+			    irc_mask_match(IRC_CASEMAP, mask + 2, full))
+				return 1;
+			break;
+		}
+	}
 	return 0;
 }
 
 /*
- * Is CL banned from CH: +b without a matching +e, or a moderators' ban
- * (hearthmod or the service) on their account or mask?
+ * The one decision on a channel's own masks, with the moderators' bans
+ * (sanction.c, through irc_mod_banned()): 1 when CL is banned from CH
+ * (a moderators' ban, or a plain or a: +b without a plain or a: +e); with
+ * SPEAK, 2 when CL is only muted there (an m: +b without an m: +e);
+ * else 0.
  */
 int
-irc_banned(struct irc_channel *ch, struct irc_client *cl)
+irc_banned(struct irc_channel *ch, struct irc_client *cl, int speak)
 {
-	const char	*full;
+	struct irc_masklist	*ban = &ch->lists[LIST_BAN];
+	struct irc_masklist	*exc = &ch->lists[LIST_EXCEPT];
+	const char		*full;
 
 	if (irc_mod_banned(cl, ch))
 		return 1;
-	if (ch->lists[LIST_BAN].n == 0)
+	if (ban->n == 0)
 		return 0;
 	full = irc_prefix(cl);
-	if (!list_match(&ch->lists[LIST_BAN], full))
-		return 0;
-	return !list_match(&ch->lists[LIST_EXCEPT], full);
+	if (list_match(ban, cl, full, MATCH_BANS) &&
+	    !list_match(exc, cl, full, MATCH_BANS))
+		return 1;
+	if (speak && list_match(ban, cl, full, MATCH_MUTES) &&
+	    !list_match(exc, cl, full, MATCH_MUTES))
+		return 2;
+	return 0;
 }
 
 static int
@@ -382,9 +445,9 @@ invited(struct irc_client *cl, struct irc_channel *ch, int consume)
 	return 0;
 }
 
-/* NAMES for one channel (353 lines then 366). */
+/* The 353 lines of one channel's NAMES (its 366 is the caller's). */
 static void
-send_names(struct irc_client *cl, struct irc_channel *ch)
+send_namreply(struct irc_client *cl, struct irc_channel *ch)
 {
 	char			 buf[512], item[IRC_NICKLEN + 128], pfx[4];
 	size_t			 len = 0, i, max;
@@ -416,6 +479,13 @@ send_names(struct irc_client *cl, struct irc_channel *ch)
 	}
 	if (len > 0)
 		irc_numeric(cl, RPL_NAMREPLY, sym, ch->name, buf);
+}
+
+/* NAMES for one channel (353 lines then 366). */
+static void
+send_names(struct irc_client *cl, struct irc_channel *ch)
+{
+	send_namreply(cl, ch);
 	irc_numeric(cl, RPL_ENDOFNAMES, ch->name);
 }
 
@@ -481,11 +551,12 @@ join_one(struct irc_client *cl, const char *name, const char *key)
 			return;
 		}
 		if ((ch->modes & CM_INVITE) && !invited(cl, ch, 0) &&
-		    !list_match(&ch->lists[LIST_INVEX], irc_prefix(cl))) {
+		    !list_match(&ch->lists[LIST_INVEX], cl, irc_prefix(cl),
+		    MATCH_BANS)) {
 			irc_numeric(cl, ERR_INVITEONLYCHAN, ch->name);
 			return;
 		}
-		if (irc_banned(ch, cl) && !invited(cl, ch, 0)) {
+		if (irc_banned(ch, cl, 0) && !invited(cl, ch, 0)) {
 			irc_numeric(cl, ERR_BANNEDFROMCHAN, ch->name);
 			return;
 		}
@@ -665,26 +736,39 @@ cmd_topic(struct irc_client *cl, struct irc_msg *m)
 	return CONN_OK;
 }
 
+/*
+ * NAMES [#a[,#b...]]: the 353 lines of each channel named that the
+ * client may see (at most TARGMAX NAMES, IRC_MAXTARGETS; further names
+ * are ignored, as Modern IRC allows), then one 366 naming the list as
+ * it was given (each name cut at CHANNELLEN, so the line stays short),
+ * as RFC 1459/2812 servers (irc2) answer and irctest checks.  An unknown
+ * or secret channel only has its part of the 366: there is no error
+ * reply for it.
+ */
 int
 cmd_names(struct irc_client *cl, struct irc_msg *m)
 {
 	struct irc_channel	*ch;
 	char			*chans, *c, *save = NULL;
+	char			 list[IRC_MAXTARGETS * (IRC_CHANLEN + 1) + 1];
+	size_t			 len = 0;
+	int			 n = 0;
 
 	if (m->nparams < 1 || m->params[0][0] == '\0') {
 		irc_numeric(cl, RPL_ENDOFNAMES, "*");
 		return CONN_OK;
 	}
 	chans = xstrdup(m->params[0]);
-	for (c = strtok_r(chans, ",", &save); c != NULL;
-	    c = strtok_r(NULL, ",", &save)) {
+	for (c = strtok_r(chans, ",", &save); c != NULL &&
+	    n < IRC_MAXTARGETS; c = strtok_r(NULL, ",", &save), n++) {
 		ch = irc_channel_find(cl->is, c);
-		if (ch == NULL || !irc_channel_visible(ch, cl))
-			irc_numeric(cl, RPL_ENDOFNAMES, c);
-		else
-			send_names(cl, ch);
+		if (ch != NULL && irc_channel_visible(ch, cl))
+			send_namreply(cl, ch);
+		len += (size_t)snprintf(list + len, sizeof list - len, "%s%.*s",
+		    len > 0 ? "," : "", IRC_CHANLEN, c);
 	}
 	free(chans);
+	irc_numeric(cl, RPL_ENDOFNAMES, len > 0 ? list : "*");
 	return CONN_OK;
 }
 
@@ -853,13 +937,21 @@ send_list(struct irc_client *cl, struct irc_channel *ch, int k)
 		irc_numeric(cl, RPL_ENDOFINVEXLIST, ch->name);
 }
 
-/* Complete a bare nick or "nick!user" into a full n!u@h mask. */
+/*
+ * Complete a bare nick or "nick!user" into a full n!u@h mask; an m:
+ * extban's mask the same way, an a: one stays as it is.
+ */
 static void
 normalize_mask(const char *in, char *out, size_t len)
 {
 	const char	*bang = strchr(in, '!'), *at = strchr(in, '@');
 
-	if (bang == NULL && at == NULL)
+	if (extban_type(in) == EXTBAN_ACCOUNT)
+		snprintf(out, len, "%s", in);
+	else if (extban_type(in) == EXTBAN_MUTE && len > 2) {
+		snprintf(out, len, "%.2s", in);
+		normalize_mask(in + 2, out + 2, len - 2);
+	} else if (bang == NULL && at == NULL)
 		snprintf(out, len, "%s!*@*", in);
 	else if (bang == NULL)
 		snprintf(out, len, "*!%s", in);
@@ -902,6 +994,13 @@ list_change(struct irc_client *cl, struct irc_channel *ch, int k, int dir,
 	char			 mask[256];
 	size_t			 i;
 
+	/* An unknown extban, or one with nothing after the colon. */
+	if (dir && (extban_type(arg) == '?' || (extban_type(arg) !=
+	    EXTBAN_NONE && arg[2] == '\0'))) {
+		irc_numeric(cl, ERR_INVALIDMODEPARAM, ch->name,
+		    list_letters[k], arg, "Unknown or empty extban (EXTBAN=,am)");
+		return 0;
+	}
 	normalize_mask(arg, mask, sizeof mask);
 	for (i = 0; i < l->n; i++)
 		if (irc_casecmp(IRC_CASEMAP, l->v[i].mask, mask) == 0)
@@ -1240,6 +1339,154 @@ cmd_kick(struct irc_client *cl, struct irc_msg *m)
 			kick_one(cl, chans[nc == 1 ? 0 : i], nicks[i], comment);
 	free(cbuf);
 	free(nbuf);
+	return CONN_OK;
+}
+
+struct rename_ctx {
+	const char	*old;		/* folded */
+	const char	*fold;
+};
+
+/* A pending INVITE to the old name is one to the new name now. */
+static void
+rename_invites(const char *key, void *val, void *arg)
+{
+	struct irc_client	*cl = val;
+	struct rename_ctx	*rc = arg;
+	size_t			 i;
+
+	(void)key;
+	for (i = 0; i < cl->ninvites; i++)
+		if (strcmp(cl->invites[i], rc->old) == 0) {
+			free(cl->invites[i]);
+			cl->invites[i] = xstrdup(rc->fold);
+		}
+}
+
+/*
+ * What a member without draft/channel-rename sees of a rename from OLD:
+ * itself leaving OLD and joining the new name, then the topic and the
+ * names, as on a JOIN (IRCv3 channel-rename, fallback).
+ */
+static void
+rename_fallback(struct irc_client *to, struct irc_channel *ch,
+    const char *old, const char *reason)
+{
+	char	who[IRC_NICKLEN + 200];
+
+	snprintf(who, sizeof who, "%s", irc_prefix(to));
+	if (reason != NULL)
+		irc_sendf(to, ":%s PART %s :Channel renamed: %s", who, old,
+		    reason);
+	else
+		irc_sendf(to, ":%s PART %s :Channel renamed", who, old);
+	if (HASCAP(to, CAP_EXTENDED_JOIN))
+		irc_sendf(to, ":%s JOIN %s %s :%s", who, ch->name,
+		    to->account != NULL ? to->account : "*", to->realname);
+	else
+		irc_sendf(to, ":%s JOIN %s", who, ch->name);
+	send_topic(to, ch, 0);
+	send_names(to, ch);
+}
+
+/*
+ * RENAME <#old> <#new> [<reason>] (IRCv3 draft/channel-rename): for the
+ * channel's operators, and in a registered room (etc/rooms.conf) for
+ * moderators only.  The room record, its history and the moderators'
+ * sanctions scoped to it take the new name (rooms.c, one transaction);
+ * members with the capability see RENAME, the others PART and JOIN.
+ * A change of case only is a rename too.
+ */
+int
+cmd_rename(struct irc_client *cl, struct irc_msg *m)
+{
+	struct irc_server	*is = cl->is;
+	struct irc_channel	*ch, *other;
+	struct irc_member	*mb;
+	struct irc_event	 ev;
+	struct rename_ctx	 rc;
+	const char		*name = m->params[1], *reason = NULL;
+	char			 ctx[2 * IRC_CHANLEN + 8], fold[IRC_CHANLEN + 2];
+	char			*old;
+	size_t			 i;
+
+	if (m->nparams > 2 && m->params[2][0] != '\0')
+		reason = m->params[2];
+	if ((ch = irc_channel_find(is, m->params[0])) == NULL) {
+		irc_numeric(cl, ERR_NOSUCHCHANNEL, m->params[0]);
+		return CONN_OK;
+	}
+	mb = irc_member_find(cl, ch);
+	if (!is_staff(cl) && (mb == NULL || !(mb->prefix & PFX_OP))) {
+		irc_numeric(cl, ERR_CHANOPRIVSNEEDED, ch->name);
+		return CONN_OK;
+	}
+	snprintf(ctx, sizeof ctx, "%s %.*s", ch->name, IRC_CHANLEN + 1, name);
+	if (ch->room_id != 0 && !is_staff(cl)) {
+		irc_fail(cl, "RENAME", "CANNOT_RENAME", ctx, "Only moderators "
+		    "rename a registered room");
+		return CONN_OK;
+	}
+	/* The moderators' alerts go to that room by its configured name. */
+	if (irc_casecmp(IRC_CASEMAP, ch->name,
+	    is->srv->cf->moderators_room) == 0) {
+		irc_fail(cl, "RENAME", "CANNOT_RENAME", ctx, "The moderators' "
+		    "room keeps its name (moderators_room)");
+		return CONN_OK;
+	}
+	if (!irc_channel_valid(name, IRC_CHANLEN)) {
+		irc_fail(cl, "RENAME", "CANNOT_RENAME", ctx, "Invalid channel "
+		    "name");
+		return CONN_OK;
+	}
+	irc_casefold(IRC_CASEMAP, name, fold, sizeof fold);
+	other = strmap_get(is->chans, fold);
+	if (other != NULL && other != ch) {
+		irc_fail(cl, "RENAME", "CHANNEL_NAME_IN_USE", ctx, "That name "
+		    "is taken");
+		return CONN_OK;
+	}
+	if (strcmp(name, ch->name) == 0)
+		return CONN_OK;
+	if (room_rename(is->srv, cl->account != NULL ? cl->account : cl->nick,
+	    ch->name, ch->fold, name, fold) != 0) {
+		irc_fail(cl, "RENAME", "CANNOT_RENAME", ctx, "The room could "
+		    "not be renamed; try again later");
+		return CONN_OK;
+	}
+	log_info("conn=%llu irc rename %s -> %s",
+	    (unsigned long long)cl->conn->id, ch->name, name);
+	strmap_del(is->chans, ch->fold);
+	rc.old = ch->fold;
+	rc.fold = fold;
+	strmap_foreach(is->nicks, rename_invites, &rc);
+	old = ch->name;
+	free(ch->fold);
+	ch->name = xstrdup(name);
+	ch->fold = xstrdup(fold);
+	strmap_put(is->chans, ch->fold, ch);
+	if (reason != NULL)
+		irc_event_init(&ev, ":%s RENAME %s %s :%s", irc_prefix(cl), old,
+		    ch->name, reason);
+	else
+		irc_event_init(&ev, ":%s RENAME %s %s", irc_prefix(cl), old,
+		    ch->name);
+	for (i = 0; i < ch->nmembers; i++) {
+		if (HASCAP(ch->members[i]->cl, CAP_CHANNEL_RENAME))
+			irc_event_send(&ev, ch->members[i]->cl);
+		else
+			rename_fallback(ch->members[i]->cl, ch, old, reason);
+	}
+	/* A moderator renaming from outside hears it too. */
+	if (mb == NULL) {
+		if (HASCAP(cl, CAP_CHANNEL_RENAME))
+			irc_event_send(&ev, cl);
+		else
+			irc_sendf(cl, ":%s NOTICE %s :%s is now %s",
+			    irc_srvname(cl), cl->nick, old, ch->name);
+	}
+	irc_event_free(&ev);
+	free(old);
 	return CONN_OK;
 }
 

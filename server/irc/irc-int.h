@@ -54,6 +54,7 @@ enum irc_cap {
 	CAP_CAP_NOTIFY,
 	CAP_CHGHOST,
 	CAP_ACCOUNT_REGISTRATION,
+	CAP_CHANNEL_RENAME,
 	CAP_CHATHISTORY,
 	CAP_MESSAGE_REDACTION,
 	CAP_ECHO_MESSAGE,
@@ -97,7 +98,7 @@ enum irc_role {
 #define PFX_OP		0x01
 #define PFX_VOICE	0x02
 
-/* Channel modes (CHANMODES=beI,k,l,imnstRM). */
+/* Channel modes (CHANMODES=beI,k,l,imnstCRM). */
 #define CM_INVITE	0x0001	/* i */
 #define CM_MODERATED	0x0002	/* m */
 #define CM_NOEXTERNAL	0x0004	/* n */
@@ -105,6 +106,7 @@ enum irc_role {
 #define CM_TOPICLOCK	0x0010	/* t */
 #define CM_REGONLY	0x0020	/* R: an account is needed to join */
 #define CM_REGSPEAK	0x0040	/* M: an account is needed to speak */
+#define CM_NOCTCP	0x0080	/* C: no CTCP but ACTION */
 
 /* Mask lists of a channel. */
 enum irc_list_kind {
@@ -325,6 +327,7 @@ int	 cmd_away(struct irc_client *, struct irc_msg *);
 int	 cmd_setname(struct irc_client *, struct irc_msg *);
 int	 cmd_oper(struct irc_client *, struct irc_msg *);
 int	 cmd_kill(struct irc_client *, struct irc_msg *);
+int	 cmd_wallops(struct irc_client *, struct irc_msg *);
 int	 cmd_monitor(struct irc_client *, struct irc_msg *);
 int	 irc_user_mode(struct irc_client *, struct irc_msg *);
 void	 irc_monitor_notify(struct irc_server *, const char *nick,
@@ -343,13 +346,15 @@ int	 cmd_list(struct irc_client *, struct irc_msg *);
 int	 cmd_mode(struct irc_client *, struct irc_msg *);
 int	 cmd_kick(struct irc_client *, struct irc_msg *);
 int	 cmd_invite(struct irc_client *, struct irc_msg *);
+int	 cmd_rename(struct irc_client *, struct irc_msg *);
 struct irc_channel *irc_channel_find(struct irc_server *, const char *);
 struct irc_member *irc_member_find(struct irc_client *,
 	    struct irc_channel *);
 void	 irc_channel_remove(struct irc_member *);
 void	 irc_channels_load(struct irc_server *);
 void	 irc_channels_free(struct irc_server *);
-int	 irc_banned(struct irc_channel *, struct irc_client *);
+/* 1: banned from the channel; with SPEAK, 2: only muted there; 0: no. */
+int	 irc_banned(struct irc_channel *, struct irc_client *, int speak);
 void	 irc_channel_save(struct irc_server *, struct irc_channel *);
 
 /* irc-mod.c: the service nick, moderation hooks, safety net. */

@@ -49,12 +49,10 @@ role_of(const char *role)
 	return ROLE_MEMBER;
 }
 
-/* Apply role and specialty of A to CL and refresh the cloak. */
+/* Apply name, role and specialty of A to CL (not yet the cloak). */
 static void
-apply_account(struct irc_client *cl, const struct account *a)
+apply_fields(struct irc_client *cl, const struct account *a)
 {
-	char	host[128];
-
 	free(cl->account);
 	free(cl->specialty);
 	cl->account = xstrdup(a->name);
@@ -63,19 +61,44 @@ apply_account(struct irc_client *cl, const struct account *a)
 	cl->account_created = a->created;
 	cl->specialty = (cl->role == ROLE_DOCTOR && a->specialty != NULL) ?
 	    xstrdup(a->specialty) : NULL;
+}
+
+/* Give CL the cloak of its account and role (CHGHOST, 396). */
+static void
+apply_cloak(struct irc_client *cl)
+{
+	char	host[128];
+
 	irc_cloak(cl, host, sizeof host);
 	irc_set_host(cl, host);
 }
 
+/* Apply role and specialty of A to CL and refresh the cloak. */
+static void
+apply_account(struct irc_client *cl, const struct account *a)
+{
+	apply_fields(cl, a);
+	apply_cloak(cl);
+}
+
 /*
- * CL is now logged into A: cloak, account-notify, RPL_LOGGEDIN.
+ * CL is now logged into A: account-notify and RPL_LOGGEDIN.  After SASL
+ * (SASL set) RPL_SASLSUCCESS follows at once; a registered client gets
+ * the new cloak (CHGHOST, 396) only after those, as IRCv3 sasl-3.1
+ * clients and Ergo expect: 900 and 903 end the exchange, a host change
+ * is news that follows it.  Otherwise (before registration, where the
+ * cloak is set silently; REGISTER, Helper) 900 already shows the cloak.
  */
-void
-irc_login(struct irc_client *cl, const struct account *a)
+static void
+login(struct irc_client *cl, const struct account *a, int sasl)
 {
 	struct irc_event	ev;
+	int			late = sasl && irc_is_registered(cl);
 
-	apply_account(cl, a);
+	if (late)
+		apply_fields(cl, a);
+	else
+		apply_account(cl, a);
 	if (irc_is_registered(cl)) {
 		irc_event_init(&ev, ":%s ACCOUNT %s", irc_prefix(cl),
 		    cl->account);
@@ -84,9 +107,20 @@ irc_login(struct irc_client *cl, const struct account *a)
 	}
 	irc_numeric(cl, RPL_LOGGEDIN, irc_prefix(cl), cl->account,
 	    cl->account);
+	if (sasl)
+		irc_numeric(cl, RPL_SASLSUCCESS);
+	if (late)
+		apply_cloak(cl);
 	log_info("conn=%llu irc login account=%s",
 	    (unsigned long long)cl->conn->id, cl->account);
 	irc_mod_refuse_banned(cl);
+}
+
+/* CL is now logged into A (REGISTER, Helper). */
+void
+irc_login(struct irc_client *cl, const struct account *a)
+{
+	login(cl, a, 0);
 }
 
 struct changed {
@@ -197,9 +231,8 @@ plain_done(struct conn *c, void *arg, int rc, struct account *a,
 		return;
 	}
 	irc_sasl_free(cl);
-	irc_login(cl, a);
+	login(cl, a, 1);
 	account_clear(a);
-	irc_numeric(cl, RPL_SASLSUCCESS);
 }
 
 /*
@@ -265,9 +298,8 @@ finish_external(struct irc_client *cl, unsigned char *buf, size_t len)
 		return;
 	}
 	irc_sasl_free(cl);
-	irc_login(cl, &a);
+	login(cl, &a, 1);
 	account_clear(&a);
-	irc_numeric(cl, RPL_SASLSUCCESS);
 }
 
 int

@@ -233,27 +233,38 @@ cmd_user(struct irc_client *cl, struct irc_msg *m)
 {
 	char	user[IRC_USERLEN + 1];
 	size_t	i, n = 0;
+	int	wide = 0;
 
 	if (irc_is_registered(cl)) {
 		irc_numeric(cl, ERR_ALREADYREGISTERED);
+		return CONN_OK;
+	}
+	/*
+	 * Neither the user name nor the real name may be empty; an empty
+	 * parameter counts as a missing one (Modern IRC, USER message).
+	 */
+	if (m->params[0][0] == '\0' || m->params[3][0] == '\0') {
+		irc_numeric(cl, ERR_NEEDMOREPARAMS, "USER");
 		return CONN_OK;
 	}
 	/* A user name is shown in prefixes: keep it to safe bytes. */
 	for (i = 0; m->params[0][i] != '\0' && n < IRC_USERLEN; i++) {
 		unsigned char	c = (unsigned char)m->params[0][i];
 
+		if (c >= 0x80)
+			wide = 1;
 		if (c > ' ' && c < 0x7f && c != '@' && c != '!' && c != ':')
 			user[n++] = (char)c;
 	}
 	user[n] = '\0';
 	/*
-	 * Neither the user name nor the real name may be empty; an empty
-	 * parameter counts as a missing one (Modern IRC, USER message).
+	 * A name in another script (a client that sends its UTF-8 nick as
+	 * the user name) or of unsafe bytes only still registers, under the
+	 * stock ident "~u" (Ergo, too, gives such clients a stock user
+	 * name): refusing it would leave the client stuck before 001.
 	 */
-	if (n == 0 || m->params[3][0] == '\0') {
-		irc_numeric(cl, ERR_NEEDMOREPARAMS, "USER");
-		return CONN_OK;
-	}
+	if (wide || n == 0)
+		snprintf(user, sizeof user, "~u");
 	free(cl->user);
 	free(cl->realname);
 	cl->user = xstrdup(user);
@@ -338,11 +349,28 @@ cannot_send(struct irc_channel *ch, struct irc_client *cl,
 		return "+m";
 	if ((ch->modes & CM_REGSPEAK) && cl->account == NULL)
 		return "+M";
-	if (irc_banned(ch, cl))
+	switch (irc_banned(ch, cl, 1)) {
+	case 1:
 		return "+b";
+	case 2:
+		return "+b m:";
+	}
 	if (irc_mod_muted(cl, ch))
 		return "muted by the moderators";
 	return NULL;
+}
+
+/*
+ * A CTCP other than ACTION (\1VERSION\1, \1PING x\1...): what channel
+ * mode +C keeps out (Modern IRC; "/me" stays allowed).
+ */
+static int
+is_ctcp_not_action(const char *text)
+{
+	if (text == NULL || text[0] != '\001')
+		return 0;
+	return strncmp(text + 1, "ACTION", 6) != 0 ||
+	    (text[7] != ' ' && text[7] != '\001' && text[7] != '\0');
 }
 
 static int
@@ -370,6 +398,13 @@ message_channel(struct irc_client *cl, const char *cmd, const char *target,
 		if (!IS_NOTICE(cmd))
 			irc_numeric(cl, ERR_CANNOTSENDTOCHAN, ch->name,
 			    why_not);
+		return CONN_OK;
+	}
+	/* +C: for everyone, operators too (as Ergo); a NOTICE silently. */
+	if (!tagmsg && (ch->modes & CM_NOCTCP) && is_ctcp_not_action(text)) {
+		if (!IS_NOTICE(cmd))
+			irc_numeric(cl, ERR_CANNOTSENDTOCHAN, ch->name,
+			    "+C: no CTCP");
 		return CONN_OK;
 	}
 	/* One screening, one verdict (a status message: flood only). */
@@ -793,6 +828,52 @@ cmd_kill(struct irc_client *cl, struct irc_msg *m)
 		return CONN_GONE;
 	}
 	conn_close(to->conn, "killed");
+	return CONN_OK;
+}
+
+struct wallops {
+	struct irc_client	*from;
+	struct irc_event	*ev;
+};
+
+static void
+wallops_one(const char *key, void *val, void *arg)
+{
+	struct irc_client	*to = val;
+	struct wallops		*w = arg;
+
+	(void)key;
+	if (!(to->flags & CL_WALLOPS) || !irc_is_registered(to) ||
+	    (to->flags & CL_QUITTING))
+		return;
+	if (to == w->from)
+		irc_event_send(w->ev, to);
+	else
+		irc_event_send_unlabeled(w->ev, to);
+}
+
+/*
+ * WALLOPS <text> (RFC 2812 section 4.7, Modern IRC): operators only (the
+ * row says so: 481 for others); every registered client with user mode
+ * +w gets it from the operator, the sender too when it has +w.
+ */
+int
+cmd_wallops(struct irc_client *cl, struct irc_msg *m)
+{
+	struct irc_event	ev;
+	struct wallops		w;
+
+	if (m->params[0][0] == '\0') {
+		irc_numeric(cl, ERR_NEEDMOREPARAMS, "WALLOPS");
+		return CONN_OK;
+	}
+	irc_event_init(&ev, ":%s WALLOPS :%s", irc_prefix(cl), m->params[0]);
+	w.from = cl;
+	w.ev = &ev;
+	strmap_foreach(cl->is->nicks, wallops_one, &w);
+	irc_event_free(&ev);
+	store_audit(cl->conn->srv->store, cl->account, "irc.wallops", "*",
+	    NULL);
 	return CONN_OK;
 }
 

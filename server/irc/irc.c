@@ -60,6 +60,7 @@ static const struct {
 	[CAP_CHGHOST] = { "chghost", NULL },
 	/* Its value follows password_min_length: see cap_value(). */
 	[CAP_ACCOUNT_REGISTRATION] = { "draft/account-registration", NULL },
+	[CAP_CHANNEL_RENAME] = { "draft/channel-rename", NULL },
 	[CAP_CHATHISTORY] = { "draft/chathistory", NULL },
 	[CAP_MESSAGE_REDACTION] = { "draft/message-redaction", NULL },
 	[CAP_ECHO_MESSAGE] = { "echo-message", NULL },
@@ -882,7 +883,7 @@ irc_send_isupport(struct irc_client *cl)
 	char		 buf[400];
 
 	snprintf(buf, sizeof buf, "AWAYLEN=%d CASEMAPPING=rfc1459 "
-	    "CHANLIMIT=#:%d CHANMODES=beI,k,l,imnstRM CHANNELLEN=%d "
+	    "CHANLIMIT=#:%d CHANMODES=beI,k,l,imnstCRM CHANNELLEN=%d "
 	    "CHANTYPES=# CHATHISTORY=%d ELIST=CMNTU EXCEPTS=e HOSTLEN=64 "
 	    "INVEX=I KICKLEN=%d MAXLIST=beI:%d", IRC_AWAYLEN,
 	    IRC_MAXCHANNELS, IRC_CHANLEN, IRC_CHATHISTORY_MAX, IRC_KICKLEN,
@@ -894,9 +895,11 @@ irc_send_isupport(struct irc_client *cl)
 	    "UTF8ONLY WHOX", IRC_MAXTARGETS, IRC_MAXMODES, IRC_MAXMONITOR,
 	    cf->network_name, IRC_NICKLEN, IRC_TOPICLEN, IRC_USERLEN);
 	irc_numeric(cl, RPL_ISUPPORT, buf);
-	snprintf(buf, sizeof buf, "BOT=B TARGMAX=JOIN:,KICK:%d,LIST:1,MONITOR:,"
-	    "NAMES:1,NOTICE:%d,PART:,PRIVMSG:%d,TAGMSG:%d,WHOIS:1",
-	    IRC_MAXTARGETS, IRC_MAXTARGETS, IRC_MAXTARGETS, IRC_MAXTARGETS);
+	snprintf(buf, sizeof buf, "ACCOUNTEXTBAN=a BOT=B EXTBAN=,am "
+	    "TARGMAX=JOIN:,KICK:%d,LIST:1,MONITOR:,"
+	    "NAMES:%d,NOTICE:%d,PART:,PRIVMSG:%d,TAGMSG:%d,WHOIS:1",
+	    IRC_MAXTARGETS, IRC_MAXTARGETS, IRC_MAXTARGETS, IRC_MAXTARGETS,
+	    IRC_MAXTARGETS);
 	irc_numeric(cl, RPL_ISUPPORT, buf);
 }
 
@@ -983,7 +986,7 @@ irc_register_done(struct irc_client *cl)
 	    PACKAGE_VERSION);
 	irc_numeric(cl, RPL_CREATED, is->created);
 	irc_numeric(cl, RPL_MYINFO, irc_srvname(cl), "hearthd-"
-	    PACKAGE_VERSION, "Biorw", "IMRbeiklmnostv", "Ibeklov");
+	    PACKAGE_VERSION, "Biorw", "CIMRbeiklmnostv", "Ibeklov");
 	irc_send_isupport(cl);
 	irc_send_lusers(cl);
 	irc_send_motd(cl);
@@ -1089,6 +1092,7 @@ static const struct irc_cmd irc_cmds[] = {
 	{ "QUIT", cmd_quit, 0, 0, 0 },
 	{ "REDACT", cmd_redact, 2, R_REG, 1 },
 	{ "REGISTER", cmd_register, 3, 0, 5 },
+	{ "RENAME", cmd_rename, 2, R_REG, 5 },
 	{ "SETNAME", cmd_setname, 1, R_REG, 1 },
 	{ "TAGMSG", cmd_tagmsg, 1, R_REG, 0 },
 	{ "TIME", cmd_time, 0, R_REG, 0 },
@@ -1097,6 +1101,7 @@ static const struct irc_cmd irc_cmds[] = {
 	{ "USERHOST", cmd_userhost, 1, R_REG, 0 },
 	{ "VERIFY", cmd_verify, 2, 0, 1 },
 	{ "VERSION", cmd_version, 0, R_REG, 0 },
+	{ "WALLOPS", cmd_wallops, 1, R_REG | R_OPER, 1 },
 	{ "WHO", cmd_who, 0, R_REG, 1 },
 	{ "WHOIS", cmd_whois, 0, R_REG, 0 },
 	{ "WHOWAS", cmd_whowas, 1, R_REG, 0 },

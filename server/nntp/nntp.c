@@ -875,7 +875,13 @@ nntp_data_begin(struct conn *c, struct nntp_session *s, enum nntp_data d)
 	if (d != ND_SASL) {
 		conn_set_max_line(c, NNTP_DATA_MAX_LINE);
 		conn_set_free_lines(c, 1);
-	}
+	} else
+		/*
+		 * RFC 4643 §2.4.2: the response after 383 is not a command
+		 * line; a long password makes it longer than 512 octets.  It
+		 * is bounded like IRC's AUTHENTICATE total.
+		 */
+		conn_set_max_line(c, SASL_BUF_MAX);
 }
 
 void
@@ -905,6 +911,7 @@ nntp_data_line(struct conn *c, struct nntp_session *s, char *line,
 
 	if (s->data == ND_SASL) {
 		s->data = ND_NONE;
+		conn_set_max_line(c, 0);
 		rc = nntp_sasl_plain(c, s, line);
 		explicit_bzero(line, len);
 		return rc;
@@ -1035,6 +1042,11 @@ nntp_on_line_too_long(struct conn *c)
 		/* Keep reading to the dot line, then refuse the article. */
 		s->data_error = "a line is too long";
 		return CONN_OK;
+	}
+	if (s->data == ND_SASL) {
+		/* A response past SASL_BUF_MAX ends the exchange. */
+		s->data = ND_NONE;
+		conn_set_max_line(c, 0);
 	}
 	/* RFC 3977 §3.2.1: 501 for a command line that is too long. */
 	nntp_reply(c, NNTP_501_TOO_LONG);

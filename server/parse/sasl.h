@@ -13,7 +13,7 @@
 
 #define SASL_CHUNK_LEN		400	/* AUTHENTICATE payload per line */
 #define SASL_BUF_MAX		8192	/* base64 bytes over all chunks */
-#define SASL_PLAIN_FIELD_MAX	400	/* bytes per PLAIN field (PASSWORD_MAX) */
+#define SASL_PLAIN_FIELD_MAX	1024	/* bytes per PLAIN field (PASSWORD_MAX) */
 
 /* sasl_buf_add() results. */
 #define SASL_BUF_MORE		0	/* chunk of exactly 400: more follow */

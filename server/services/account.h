@@ -15,7 +15,12 @@
 #include "store.h"
 
 #define ACCOUNT_NAME_MAX	30
-#define PASSWORD_MAX		400
+/*
+ * The longest password, in bytes, everywhere one is set or checked (IRC
+ * SASL PLAIN and REGISTER, NNTP AUTHINFO, HTTP Basic, hearthmod): long
+ * enough for generated passphrases (irctest sends 592 bytes in SASL).
+ */
+#define PASSWORD_MAX		1024
 
 /* Letter first, then letters, digits, '-' or '_'; 2 to 30 characters. */
 int	 account_name_valid(const char *);

@@ -305,6 +305,13 @@ sanctions_reload(struct server *srv)
 	store_sanction_active(srv->store, time(NULL), sanction_row, NULL);
 }
 
+/* The same for a change made outside modq (a room renamed: rooms.c). */
+void
+modq_sanctions_reload(struct server *srv)
+{
+	sanctions_reload(srv);
+}
+
 static void
 expired_row(int n, const char *const *names, const char *const *v,
     void *arg)

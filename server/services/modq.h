@@ -124,6 +124,8 @@ struct modq_sanction_info {
 int	 modq_sanction_match(struct server *, const char *kind,
 	    const char *account, const char *mask, const char *scope,
 	    struct modq_sanction_info *info);
+/* Read the active sanctions again (after rooms.c rescoped some). */
+void	 modq_sanctions_reload(struct server *);
 /* Lift what has expired now (run by a timer; also for tests). */
 void	 modq_expire(struct server *);
 

@@ -44,6 +44,8 @@ enum {
 	I_DM_RENAME,
 	I_DM_PARTY_MOVE,
 	I_DM_PARTY_DEL,
+	I_ROOM_RENAME,
+	I_CHAT_RETARGET,
 	I_COUNT
 };
 
@@ -125,6 +127,11 @@ static const struct store_sql irc_sql[] = {
 	  "UPDATE dm_parties SET conv = ?2, peer = ?3 WHERE conv = ?1" },
 	{ I_DM_PARTY_DEL,
 	  "DELETE FROM dm_parties WHERE party = ?1" },
+	/* A renamed room (IRCv3 channel-rename): its record and history. */
+	{ I_ROOM_RENAME,
+	  "UPDATE rooms SET name = ?2, name_fold = ?3 WHERE name_fold = ?1" },
+	{ I_CHAT_RETARGET,
+	  "UPDATE chat_messages SET target = ?2 WHERE target = ?1" },
 };
 
 /*
@@ -471,6 +478,32 @@ store_room_mask_del(struct store *st, int64_t room, char kind,
 
 
 
+
+/*
+ * Room OLD_FOLD is now NAME (folded FOLD): its rooms row, if it has
+ * one, and every stored line of it follow.  The caller holds the
+ * transaction.
+ */
+int
+store_room_rename(struct store *st, const char *old_fold, const char *name,
+    const char *fold)
+{
+	sqlite3_stmt	*s = stmt(st, I_ROOM_RENAME);
+	int		 rc;
+
+	if (s == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_text(s, 1, old_fold, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, fold, -1, SQLITE_STATIC);
+	if ((rc = store_step_done(st, s, "room rename")) != STORE_OK)
+		return rc;
+	if ((s = stmt(st, I_CHAT_RETARGET)) == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_text(s, 1, old_fold, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, fold, -1, SQLITE_STATIC);
+	return store_step_done(st, s, "chat retarget");
+}
 
 /* Hide (HIDDEN 1) or show again a message; STORE_NOTFOUND if no change. */
 int

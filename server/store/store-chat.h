@@ -104,6 +104,9 @@ int	 store_room_mask_add(struct store *, int64_t room, char kind,
 	    const char *mask, const char *setter, int64_t when);
 int	 store_room_mask_del(struct store *, int64_t room, char kind,
 	    const char *mask);
+/* Room OLD_FOLD renamed NAME (FOLD): its row and its history follow. */
+int	 store_room_rename(struct store *, const char *old_fold,
+	    const char *name, const char *fold);
 
 
 /* Called by store_open/store_close only. */

@@ -33,6 +33,7 @@ enum {
 	Q_SANCTION_LIFT,
 	Q_SANCTION_ACTIVE,
 	Q_SANCTION_EXPIRE,
+	Q_SANCTION_RESCOPE,
 	Q_NOTE_INSERT,
 	Q_NOTES,
 	Q_AUDIT_QUERY,
@@ -116,6 +117,9 @@ static const struct store_sql modq_sql[] = {
 	  "UPDATE sanctions SET lifted = ?1, lifted_by = 'expiry' WHERE "
 	  "lifted IS NULL AND expires IS NOT NULL AND expires <= ?1 "
 	  "RETURNING id, kind, target_type, target, scope" },
+	{ Q_SANCTION_RESCOPE,
+	  "UPDATE sanctions SET scope = ?2 WHERE lower(scope) = lower(?1) "
+	  "AND lifted IS NULL" },
 	{ Q_NOTE_INSERT,
 	  "INSERT INTO mod_notes (account, author, note, created) VALUES "
 	  "(?1, ?2, ?3, ?4)" },
@@ -429,6 +433,17 @@ store_sanction_lift(struct store *st, const char *kind,
 	sqlite3_bind_int64(s, 5, (sqlite3_int64)time(NULL));
 	bind_text(s, 6, actor);
 	return store_step_changes(st, s, "sanction lift");
+}
+
+/* Active sanctions scoped to room OLD now cover NEW (a rename). */
+int
+store_sanction_rescope(struct store *st, const char *old, const char *new)
+{
+	sqlite3_stmt	*s = q(st, Q_SANCTION_RESCOPE);
+
+	bind_text(s, 1, old);
+	bind_text(s, 2, new);
+	return store_step_done(st, s, "sanction rescope");
 }
 
 int

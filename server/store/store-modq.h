@@ -50,6 +50,8 @@ int	 store_sanction_lift(struct store *, const char *kind,
 	    const char *actor);
 int	 store_sanction_active(struct store *, time_t now, store_row_cb,
 	    void *);
+int	 store_sanction_rescope(struct store *, const char *old,
+	    const char *new);
 int	 store_sanction_expire(struct store *, time_t now, store_row_cb,
 	    void *);
 

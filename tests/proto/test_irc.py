@@ -26,7 +26,7 @@ class Registration(IrcCase):
                          r"Hearth IRC Network, reg1!reg1@anon\.[0-9a-f]{16}$")
         isupport = " ".join(l for l in lines if " 005 " in l)
         for tok in ("CASEMAPPING=rfc1459", "CHANTYPES=#", "PREFIX=(ov)@+",
-                    "CHANMODES=beI,k,l,imnstRM", "NICKLEN=30",
+                    "CHANMODES=beI,k,l,imnstCRM", "NICKLEN=30",
                     "TOPICLEN=390", "MAXLIST=beI:100", "UTF8ONLY", "WHOX",
                     "MONITOR=100", "CHATHISTORY=100", "ELIST=CMNTU",
                     "NETWORK=Hearth", "STATUSMSG=@+", "EXCEPTS=e",
@@ -34,7 +34,7 @@ class Registration(IrcCase):
             self.assertIn(" " + tok + " ", isupport)
         myinfo = parse(lines[3])[3]
         self.assertEqual(myinfo[1:], ["hearth.test", "hearthd-0.1.0", "Biorw",
-                                      "IMRbeiklmnostv", "Ibeklov"])
+                                      "CIMRbeiklmnostv", "Ibeklov"])
 
     def test_cap_end_holds_registration(self):
         c = self.raw()
@@ -131,7 +131,7 @@ class Caps(IrcCase):
                     "message-tags", "multi-prefix", "server-time",
                     "setname", "userhost-in-names",
                     "draft/account-registration=before-connect,"
-                    "custom-account-name,hearth/password=8-400"):
+                    "custom-account-name,hearth/password=8-1024"):
             self.assertIn(cap, caps)
 
     def test_sts_on_tls_gives_duration(self):

@@ -277,7 +277,7 @@ class PasswordMinLength(IrcCase):
         c = self.raw()
         self.assertEqual(self.cap_value(c), [
             "draft/account-registration=before-connect,"
-            "custom-account-name,hearth/password=6-400"])
+            "custom-account-name,hearth/password=6-1024"])
         c.send("CAP REQ :draft/account-registration")
         c.until(" ACK ")
         lines = c.cmd("REGISTER shortpw * sesam")
@@ -297,7 +297,7 @@ class PasswordMinLength(IrcCase):
         lines = c.cmd("PRIVMSG Helper :HELP")
         reg = [l for l in lines if ":REGISTER <password>" in l]
         self.assertEqual(len(reg), 1)
-        self.assertIn("a password has 6 to 400 characters", reg[0])
+        self.assertIn("a password has 6 to 1024 characters", reg[0])
         lines = c.cmd("PRIVMSG Helper :REGISTER")
         self.assertIn("Passwords need at least 6 characters", lines[0])
         # Helper REGISTER takes a 6-character password.
@@ -316,7 +316,7 @@ class PasswordMinLength(IrcCase):
             line = a.until(" CAP pwnew ")[-1]
             self.assertEqual(line, ":hearth.test CAP pwnew NEW "
                              ":draft/account-registration=before-connect,"
-                             "custom-account-name,hearth/password=10-400")
+                             "custom-account-name,hearth/password=10-1024")
             c = self.raw()
             self.assertIn("WEAK_PASSWORD",
                           c.cmd("REGISTER tenpw * sesame1")[0])

@@ -32,6 +32,22 @@ class Registration(IrcCase):
         c.send("USER emptyreal 0 * :Now Real")
         self.assertIn(" 001 emptyreal ", c.until(" 001 ")[-1])
 
+    def test_utf8_username_still_registers(self):
+        # A UTF-8 user name (a client sending its nick) is no reason to
+        # refuse USER: the client registers under the stock ident ~u.
+        for nick, user in (("utfuser", "\u043f\u0451\u0442\u0440"),
+                           ("utfmix", "caf\u00e9"), ("utfbad", "@!:")):
+            c = self.raw()
+            c.send("NICK " + nick)
+            c.send("USER %s 0 * :Real Name" % user)
+            lines = c.until(" 001 ")
+            self.assertNotIn("461", numerics(lines))
+            self.assertIn(" 001 %s " % nick, lines[-1])
+            c.sync()
+            who = parse(c.cmd("WHOIS " + nick)[0])
+            self.assertEqual((who[2], who[3][2]), ("311", "~u"))
+            c.close()
+
     def test_anonymous_host_is_a_plain_host_name(self):
         a = self.client("hostchk")
         b = self.client("hostobs")
@@ -316,6 +332,88 @@ class OperSweep(IrcCase):
                          r"\(swkiller\)\)$")
 
 
+class Wallops(IrcCase):
+    """WALLOPS (RFC 2812 section 4.7, Modern IRC): operators only, to
+    every client with user mode +w."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.h.add_account("wlop", "wallops-oper-pass", role="moderator")
+
+    def test_wallops(self):
+        op = self.client("wlsender")
+        plain = self.client("wlplain")
+        w = self.client("wlwatch")
+        w2 = self.client("wlwatch2", caps=("server-time",))
+        off = self.client("wloff")
+        for c in (w, w2, off):
+            self.assertEqual(cmds(c.cmd("MODE %s +w" % c.nick)), ["MODE"])
+        off.cmd("MODE wloff -w")
+        # Not an operator: 481, nobody hears it.
+        got = plain.cmd("WALLOPS :not allowed")
+        self.assertEqual(cmds(got), ["481"])
+        self.assertEqual(w.sync(), [])
+        self.assertEqual(cmds(op.cmd("OPER wlop wallops-oper-pass")),
+                         ["381", "MODE"])
+        self.assertEqual(numerics(op.cmd("WALLOPS")), ["461"])
+        self.assertEqual(numerics(op.cmd("WALLOPS :")), ["461"])
+        # The sender without +w is not echoed; +w clients get it.
+        self.assertEqual(op.cmd("WALLOPS :server restarts at noon"), [])
+        got = w.sync()
+        self.assertEqual(len(got), 1, got)
+        self.assertRegex(got[0], r"^:wlsender!\S+ WALLOPS :server restarts "
+                         r"at noon$")
+        got = w2.sync()
+        self.assertEqual(len(got), 1, got)
+        self.assertEqual(parse(got[0])[2:], ("WALLOPS",
+                                             ["server restarts at noon"]))
+        self.assertIn("time", parse(got[0])[0])
+        self.assertEqual(plain.sync(), [])
+        self.assertEqual(off.sync(), [])
+        self.assertEqual(numerics(plain.cmd("HELP WALLOPS"))[0], "704")
+        # With +w itself the operator hears its own.
+        op.cmd("MODE wlsender +w")
+        got = op.cmd("WALLOPS :again")
+        self.assertEqual([parse(l)[2:] for l in got],
+                         [("WALLOPS", ["again"])])
+
+
+class NoCtcp(IrcCase):
+
+    def test_no_ctcp_mode(self):
+        # +C (Modern IRC): a CTCP other than ACTION to the channel gets
+        # 404 and reaches nobody; ACTION and plain text still pass; a
+        # CTCP NOTICE is dropped without a reply.
+        op = self.client("ncop")
+        u = self.client("ncuser")
+        self.joined("#ncroom", op, u)
+        self.assertIn("imnstCRM", " ".join(u.cmd("VERSION")))
+        u.cmd("PRIVMSG #ncroom :\x01PING 1\x01")
+        self.assertEqual(parse(op.sync()[0])[3][1], "\x01PING 1\x01")
+        got = op.cmd("MODE #ncroom +C")
+        self.assertEqual(parse(got[0])[2:], ("MODE", ["#ncroom", "+C"]))
+        u.sync()
+        self.assertEqual(u.cmd("PRIVMSG #ncroom :\x01ACTION waves\x01"), [])
+        self.assertEqual([parse(l)[3][1] for l in op.sync()],
+                         ["\x01ACTION waves\x01"])
+        got = u.cmd("PRIVMSG #ncroom :\x01VERSION\x01")
+        self.assertEqual(len(got), 1, got)
+        self.assertEqual(parse(got[0])[2:4], ("404", ["ncuser", "#ncroom",
+                         "Cannot send to channel (+C: no CTCP)"]))
+        self.assertEqual(u.cmd("NOTICE #ncroom :\x01PING 2\x01"), [])
+        # Operators are held to it too.
+        self.assertEqual(numerics(op.cmd("PRIVMSG #ncroom :\x01PING 3\x01")),
+                         ["404"])
+        u.cmd("PRIVMSG #ncroom :plain words")
+        got = [parse(l)[3][1] for l in op.sync()]
+        self.assertEqual(got, ["plain words"])
+        self.assertIn("C", parse(op.cmd("MODE #ncroom")[0])[3][2])
+        op.cmd("MODE #ncroom -C")
+        u.sync()
+        self.assertEqual(u.cmd("PRIVMSG #ncroom :\x01PING 4\x01"), [])
+
+
 class WhoisInvisible(IrcCase):
     """RFC 2812 3.1.5: user mode 'i'.  WHOIS lists an invisible user's
     channels only to those who share them (secret ones only to members)."""
@@ -415,6 +513,36 @@ class LimitAndWhowas(IrcCase):
         self.assertEqual(users("WHOWAS swgone -1"),
                          ["swsecond", "swfirst"])
         self.assertEqual(cmds(q.cmd("WHOWAS swgone 1"))[-1], "369")
+
+
+class NamesSeveral(IrcCase):
+
+    def test_names_several_channels(self):
+        # NAMES #a,#b (TARGMAX NAMES:4): the 353s of each channel, then
+        # one 366 naming the list, as RFC 1459/2812 servers do; unknown
+        # and secret channels are only named in the 366.
+        a = self.client("nms1")
+        b = self.client("nms2")
+        a.cmd("JOIN #nmsa")
+        a.cmd("JOIN #nmsb")
+        b.cmd("JOIN #nmsb")
+        a.cmd("JOIN #nmssecret")
+        a.cmd("MODE #nmssecret +s")
+        isupport = " ".join(b.cmd("VERSION"))
+        self.assertIn("NAMES:4,", isupport)
+        got = [parse(l)[2:] for l in
+               b.cmd("NAMES #nmsa,#nmsb,#nmsnone,#nmssecret")]
+        self.assertEqual(got, [
+            ("353", ["nms2", "=", "#nmsa", "@nms1"]),
+            ("353", ["nms2", "=", "#nmsb", "@nms1 nms2"]),
+            ("366", ["nms2", "#nmsa,#nmsb,#nmsnone,#nmssecret",
+                     "End of /NAMES list"])])
+        # Past TARGMAX the rest is ignored; one channel is as before.
+        got = [parse(l)[2:] for l in b.cmd("NAMES #x1,#x2,#x3,#x4,#nmsa")]
+        self.assertEqual(got, [("366", ["nms2", "#x1,#x2,#x3,#x4",
+                                        "End of /NAMES list"])])
+        got = [parse(l)[2] for l in b.cmd("NAMES #nmsb")]
+        self.assertEqual(got, ["353", "366"])
 
 
 if __name__ == "__main__":

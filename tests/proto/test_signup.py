@@ -96,14 +96,14 @@ class Rules(SignupCase):
         caps = " ".join(parse(l)[3][-1] for l in lines).split()
         reg = [x for x in caps if x.startswith("draft/account-registration")]
         self.assertEqual(reg, ["draft/account-registration=before-connect,"
-                               "custom-account-name,hearth/password=8-400"])
+                               "custom-account-name,hearth/password=8-1024"])
         c.send("NICK newbie")
         c.send("USER newbie 0 * :Newbie")
         c.send("CAP END")
         c.until(" 001 ")
         c.sync()
         help_lines = self.helper(c, "HELP")
-        self.assertTrue(any("8 to 400 characters" in l and "REGISTER" in l
+        self.assertTrue(any("8 to 1024 characters" in l and "REGISTER" in l
                             for l in help_lines), help_lines)
         usage = self.helper(c, "REGISTER")
         self.assertTrue(any("at least 8 characters" in l for l in usage),
@@ -113,8 +113,11 @@ class Rules(SignupCase):
         self.assertEqual(r[0].split(" ", 4)[1:4],
                          ["FAIL", "REGISTER", "WEAK_PASSWORD"])
         self.assertIn("at least 8 characters", r[0])
-        r = c.cmd("REGISTER * * " + "x" * 450)
-        self.assertIn("at most 400", r[0])
+        # Past the longest (more than an IRC line holds): hearthmod.
+        r = self.h.hearthmod("account", "add", "toolong", "--password-file",
+                             "-", input="x" * 1025 + "\n")
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("at most 1024", r.stdout + r.stderr)
         self.assertNotIn("SUCCESS", " ".join(c.cmd("REGISTER * * ok")))
         self.assertEqual(self.h.hearthmod("account", "list").stdout.count(
             "newbie"), 0)
@@ -161,6 +164,61 @@ class Rules(SignupCase):
                                "account.passwd").stdout
         self.assertIn("by the member", log)
         self.assertNotIn("newpassword1", self.h.log())
+
+
+class LongPassword(SignupCase):
+
+    def test_600_byte_password_every_door(self):
+        # A 600-byte password (irctest testPlainLarge800 sends 592) works
+        # wherever a password is checked: IRC SASL PLAIN in 400-byte
+        # AUTHENTICATE pieces, NNTP AUTHINFO SASL after 383 (longer than
+        # a command line), HTTP Basic; 1024 bytes is the longest.
+        pw = "\u0436" * 100 + "x" * 400
+        self.assertEqual(len(pw.encode()), 600)
+        self.h.add_account("longpw", pw)
+        # IRC: 400 + 400 + a short piece.
+        c = self.irc()
+        c.send("CAP LS 302")
+        c.send("CAP REQ :sasl")
+        c.until(" ACK ")
+        c.send("AUTHENTICATE PLAIN")
+        c.until("AUTHENTICATE +")
+        blob = base64.b64encode(("\0longpw\0" + pw).encode()).decode()
+        self.assertGreater(len(blob), 800)
+        for i in range(0, len(blob), 400):
+            c.send("AUTHENTICATE " + blob[i:i + 400])
+        self.assertEqual([parse(l)[2] for l in c.sync()], ["900", "903"])
+        # NNTP: the response after 383 is 816 octets.
+        n = NNTPClient(LineClient(self.h.addr("nntps"), tls=True))
+        self.clients.append(n.lc)
+        n.lc.readline()
+        self.assertTrue(n.cmd("AUTHINFO SASL PLAIN").startswith("383"))
+        self.assertTrue(n.cmd(blob).startswith("281"))
+        # A wrong long password still fails, and the line cap is back
+        # to a command line's after the exchange.
+        n2 = NNTPClient(LineClient(self.h.addr("nntps"), tls=True))
+        self.clients.append(n2.lc)
+        n2.lc.readline()
+        self.assertTrue(n2.cmd("AUTHINFO SASL PLAIN").startswith("383"))
+        bad = base64.b64encode(("\0longpw\0" + "y" * 600).encode())
+        self.assertTrue(n2.cmd(bad.decode()).startswith("481"))
+        self.assertTrue(n2.cmd("DATE " + "x" * 600).startswith("501"))
+        # A response past the bound ends the exchange with 501.
+        n3 = NNTPClient(LineClient(self.h.addr("nntps"), tls=True))
+        self.clients.append(n3.lc)
+        n3.lc.readline()
+        self.assertTrue(n3.cmd("AUTHINFO SASL PLAIN").startswith("383"))
+        self.assertTrue(n3.cmd("QUFB" * 2100).startswith("501"))
+        self.assertTrue(n3.cmd("DATE").startswith("111"))
+        # HTTP Basic.
+        self.assertEqual(self.basic("longpw", pw)[0], 200)
+        self.assertEqual(self.basic("longpw", pw[:-1] + "y")[0], 401)
+        # The longest is taken, one byte more is not.
+        self.h.add_account("maxpw", "z" * 1024)
+        self.assertEqual(self.basic("maxpw", "z" * 1024)[0], 200)
+        r = self.h.hearthmod("account", "add", "overpw", "--password-file",
+                             "-", input="z" * 1025 + "\n")
+        self.assertNotEqual(r.returncode, 0)
 
 
 class NoClearText(SignupCase):
