@@ -690,20 +690,17 @@ pw_new_drop(struct nntp_session *s)
 
 /* XPASSWD, last step: the new hash is ready (or NULL). */
 static void
-xpasswd_hashed(struct conn *c, void *arg, char *hash)
+xpasswd_hashed(struct conn *c, void *arg, const struct pw_secret *pw)
 {
 	struct nntp_session	*s = c->pstate;
 
 	(void)arg;
-	if (hash == NULL || store_account_set_password(c->srv->store,
-	    s->acct.name, hash) != STORE_OK) {
-		free(hash);
+	/* The hash and SCRAM keys with their audit line (account.c). */
+	if (pw == NULL || account_set_password(c->srv, s->acct.name,
+	    s->acct.name, pw, "by the member over NNTP") != STORE_OK) {
 		nntp_reply(c, NNTP_403_FAULT);
 		return;
 	}
-	free(hash);
-	store_audit(c->srv->store, s->acct.name, "account.passwd",
-	    s->acct.name, "by the member over NNTP");
 	log_info("conn=%llu proto=nntp password changed account=%s",
 	    (unsigned long long)c->id, s->acct.name);
 	nntp_reply(c, NNTP_290_PASSWD, s->acct.name);
