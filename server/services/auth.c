@@ -395,6 +395,23 @@ job_work(void *arg)
 	}
 }
 
+/*
+ * A password sign-in made SCRAM keys (the account had none, or fewer
+ * rounds): store them, unless the password changed while the worker ran
+ * (then the new password's keys are already there).
+ */
+static void
+scram_keys_made(struct auth_job *j)
+{
+	char	*now = NULL;
+
+	if (store_account_get(j->srv->store, j->a.name, NULL, &now) ==
+	    STORE_OK && now != NULL && strcmp(now, j->hash) == 0 &&
+	    account_set_scram(j->srv, j->a.name, &j->keys) == STORE_OK)
+		log_info("auth: SCRAM keys made account=%s", j->a.name);
+	free(now);
+}
+
 /* Back on the loop: finish the sign-in and answer through DONE. */
 static void
 job_done(void *arg)
@@ -431,10 +448,8 @@ job_done(void *arg)
 		rc = AUTH_BAD;
 		account_clear(&j->a);
 	} else {
-		if (j->scram_made && account_set_scram(j->srv, j->a.name,
-		    &j->keys) == STORE_OK)
-			log_info("auth: SCRAM keys made account=%s",
-			    j->a.name);
+		if (j->scram_made)
+			scram_keys_made(j);
 		rc = auth_finish(j->srv, &j->k, j->proto, &j->a, &why);
 	}
 	/* DONE owns the account on AUTH_OK. */

@@ -14,6 +14,7 @@ import base64
 import hashlib
 import hmac
 import os
+import signal
 import sqlite3
 import stringprep
 import time
@@ -305,6 +306,32 @@ class IrcScramTest(IrcScram, IrcCase):
             lambda l: l.startswith("ERROR"))))
         self.assertTrue(c.is_closed())
 
+    def test_long_nonce_in_chunks(self):
+        # A 256-byte client nonce (the most taken): the server-first
+        # message passes 400 base64 bytes and comes in two AUTHENTICATE
+        # lines; one byte more is refused.
+        self.h.add_account("lana", PW)
+        c = self.raw()
+        self.start_scram(c)
+        s = Scram("lana", PW, cnonce="x" * 256)
+        lines = c.cmd("AUTHENTICATE " + b64(s.first()))
+        self.assertEqual(len(lines), 2, lines)
+        self.assertEqual(len(parse(lines[0])[3][0]), 400)
+        first = base64.b64decode(parse(lines[0])[3][0] +
+                                 parse(lines[1])[3][0]).decode()
+        # The client-final message is over 400 too: in chunks as well.
+        final = b64(s.final(first))
+        self.assertGreater(len(final), 400)
+        c.send("AUTHENTICATE " + final[:400])
+        lines = c.cmd("AUTHENTICATE " + final[400:])
+        self.assertEqual(decode(lines[0]), s.server_final)
+        self.assertEqual(numerics(c.cmd("AUTHENTICATE +")), ["900", "903"])
+        c = self.raw()
+        self.start_scram(c)
+        s = Scram("lana", PW, cnonce="x" * 257)
+        self.assertEqual(numerics(c.cmd("AUTHENTICATE " + b64(s.first()))),
+                         ["904"])
+
     def test_abort(self):
         self.h.add_account("abby", PW)
         for step in (0, 1, 2):
@@ -376,6 +403,34 @@ class IrcScramTest(IrcScram, IrcCase):
         self.scram_ok("prep", pw)
         self.scram_ok("prep", saslprep(pw))
         self.plain_ok("prep", pw)
+
+
+class IrcScramRounds(IrcScram, IrcCase):
+
+    def test_more_rounds_at_next_password_sign_in(self):
+        self.h.add_account("ursula", PW)
+        self.scram_ok("ursula", PW)
+        self.assertEqual(self.last.iterations, 4096)
+        with open(self.h.conf) as f:
+            conf = f.read()
+        self.h.write_config(conf + "scram_iterations = 8192\n")
+        self.h.signal(signal.SIGHUP)
+        deadline = time.monotonic() + 10 * SCALE
+        while "configuration and TLS certificate reloaded" not in \
+                self.h.log():
+            self.assertLess(time.monotonic(), deadline)
+            time.sleep(0.05)
+        # The stored keys still serve (the password is not at hand)...
+        self.scram_ok("ursula", PW)
+        self.assertEqual(self.last.iterations, 4096)
+        # ...until a password sign-in makes them again, with more rounds.
+        self.plain_ok("ursula", PW)
+        self.scram_ok("ursula", PW)
+        self.assertEqual(self.last.iterations, 8192)
+        self.assertEqual(keys_of(self.h, "ursula")[0][1], 8192)
+        # New accounts get them at once.
+        self.h.add_account("violet", PW)
+        self.assertEqual(keys_of(self.h, "violet")[0][1], 8192)
 
 
 class IrcScramBan(IrcScram, IrcCase):
