@@ -242,23 +242,22 @@ account_refused(struct conn *c, int rc, const char *name)
  * the command that asked.
  */
 static void
-password_hashed(struct conn *c, void *arg, char *hash)
+password_hashed(struct conn *c, void *arg, const struct pw_secret *pw)
 {
 	struct admin_session	*as = c->pstate;
 	int			 rc;
 
 	(void)arg;
-	if (hash == NULL) {
+	if (pw == NULL) {
 		reply(c, "500 Password hashing failed");
 		return;
 	}
 	if (as->pend_add)
-		rc = account_add(c->srv, as->actor, as->pend_name, hash,
+		rc = account_add(c->srv, as->actor, as->pend_name, pw,
 		    as->pend_role);
 	else
 		rc = account_set_password(c->srv, as->actor, as->pend_name,
-		    hash);
-	free(hash);
+		    pw, NULL);
 	if (rc == STORE_EXISTS) {
 		reply(c, "403 Account %s already exists", as->pend_name);
 		return;

@@ -103,6 +103,7 @@ struct config {
 	/* Security. */
 	int			 allow_plain_auth_loopback;
 	int			 scrypt_log2n;		/* password KDF cost */
+	int			 scram_iterations;	/* SCRAM-SHA-256 Hi() */
 	int			 auth_threads;		/* hashing workers */
 	int			 auth_queue;		/* hashes in flight */
 	int			 login_delay_max;	/* backoff cap, s */

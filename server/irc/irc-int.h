@@ -156,12 +156,18 @@ struct irc_channel {
 };
 
 /* SASL exchange in progress. */
+struct auth_scram;
 struct irc_sasl {
-	int		 mech;		/* SASL_MECH_* */
-	struct sasl_buf	 buf;
+	int			 mech;		/* SASL_MECH_* */
+	struct sasl_buf		 buf;
+	/* SCRAM-SHA-256 (see irc-sasl.c): the exchange and its step. */
+	struct auth_scram	*scram;
+	int			 step;
+	struct account		 acct;		/* proof right, until "+" */
 };
 #define SASL_MECH_PLAIN		1
 #define SASL_MECH_EXTERNAL	2
+#define SASL_MECH_SCRAM		3
 
 struct irc_client {
 	struct conn		*conn;

@@ -641,21 +641,18 @@ pw_new_drop(struct irc_client *cl)
 
 /* PASSWORD, last step: the new hash is ready (or NULL). */
 static void
-password_hashed(struct conn *c, void *arg, char *hash)
+password_hashed(struct conn *c, void *arg, const struct pw_secret *pw)
 {
 	struct irc_client	*cl = c->pstate;
 
 	(void)arg;
-	if (hash == NULL || cl->account == NULL ||
-	    store_account_set_password(c->srv->store, cl->account, hash) !=
-	    STORE_OK) {
-		free(hash);
+	/* The hash and SCRAM keys with their audit line (account.c). */
+	if (pw == NULL || cl->account == NULL ||
+	    account_set_password(c->srv, cl->account, cl->account, pw,
+	    "by the member") != STORE_OK) {
 		tell(cl, "Sorry, the password could not be changed.");
 		return;
 	}
-	free(hash);
-	store_audit(c->srv->store, cl->account, "account.passwd",
-	    cl->account, "by the member");
 	tell(cl, "Your password has been changed.");
 }
 

@@ -1,7 +1,8 @@
 /*
  * irc-sasl.c -- logging in and signing up: AUTHENTICATE (IRCv3 sasl-3.1
  * and 3.2; PLAIN against the shared accounts, EXTERNAL by client
- * certificate fingerprint), REGISTER and VERIFY (IRCv3
+ * certificate fingerprint, SCRAM-SHA-256 against the stored SCRAM keys),
+ * REGISTER and VERIFY (IRCv3
  * draft/account-registration).  An account made here works for NNTP
  * too: it is the same accounts table.
  *
@@ -168,6 +169,8 @@ irc_sasl_free(struct irc_client *cl)
 	if (cl->sasl == NULL)
 		return;
 	sasl_buf_free(&cl->sasl->buf);
+	auth_scram_free(cl->sasl->scram);
+	account_clear(&cl->sasl->acct);
 	free(cl->sasl);
 	cl->sasl = NULL;
 }
@@ -302,12 +305,159 @@ finish_external(struct irc_client *cl, unsigned char *buf, size_t len)
 	account_clear(&a);
 }
 
+/*
+ * SASL SCRAM-SHA-256 (RFC 5802, RFC 7677; the keys and the checks are
+ * auth.c's).  AUTHENTICATE carries, in base64:
+ *	client-first  ->  server-first (step SCRAM_FINAL)
+ *	client-final  ->  the proof is checked on a worker (input waits);
+ *			  right: server-final (step SCRAM_ACK)
+ *	"+"           ->  900, 903
+ * Anything wrong on the way is 904, "*" aborts (906).
+ */
+#define SCRAM_FIRST	0
+#define SCRAM_FINAL	1
+#define SCRAM_ACK	2
+
+/* Send MSG as AUTHENTICATE lines of base64, 400 bytes at most each. */
+static void
+sasl_send(struct irc_client *cl, const char *msg)
+{
+	char	*b64 = base64_encode((const unsigned char *)msg, strlen(msg));
+	size_t	 len = strlen(b64), off = 0, n;
+
+	for (;;) {
+		n = len - off > SASL_CHUNK_LEN ? SASL_CHUNK_LEN : len - off;
+		if (n == 0) {
+			irc_sendf(cl, "AUTHENTICATE +");
+			break;
+		}
+		irc_sendf(cl, "AUTHENTICATE %.*s", (int)n, b64 + off);
+		off += n;
+		if (n < SASL_CHUNK_LEN)
+			break;
+	}
+	free(b64);
+}
+
+/* The answer to the SCRAM proof, on the loop (see auth_scram_final). */
+static void
+scram_done(struct conn *c, void *arg, int rc, struct account *a,
+    struct sanction_verdict *ban)
+{
+	struct irc_client	*cl = c->pstate;
+	char			*final;
+
+	(void)arg;
+	if (rc == AUTH_BANNED) {
+		sasl_banned(cl, ban);
+		return;
+	}
+	if (rc == AUTH_BUSY) {
+		irc_sasl_free(cl);
+		irc_numeric(cl, ERR_SASLBUSY);
+		return;
+	}
+	if (rc != AUTH_OK || cl->sasl == NULL) {
+		if (rc == AUTH_OK)
+			account_clear(a);
+		log_info("conn=%llu irc SASL SCRAM-SHA-256 failed",
+		    (unsigned long long)c->id);
+		sasl_failed(cl);
+		return;
+	}
+	/* Logged in once the client has the server's proof and says "+". */
+	cl->sasl->acct = *a;
+	memset(a, 0, sizeof *a);
+	final = auth_scram_server_final(cl->sasl->scram);
+	sasl_send(cl, final);
+	free(final);
+	cl->sasl->step = SCRAM_ACK;
+}
+
+static void
+finish_scram(struct irc_client *cl, unsigned char *buf, size_t len)
+{
+	struct irc_sasl	*sa = cl->sasl;
+	char		*first;
+	int		 rc;
+
+	switch (sa->step) {
+	case SCRAM_FIRST:
+		rc = auth_scram_start(cl->conn->srv, cl->conn, "irc", buf, len,
+		    &sa->scram, &first);
+		if (rc != AUTH_OK) {
+			sasl_failed(cl);
+			return;
+		}
+		sasl_buf_free(&sa->buf);
+		sa->step = SCRAM_FINAL;
+		sasl_send(cl, first);
+		free(first);
+		return;
+	case SCRAM_FINAL:
+		sasl_buf_free(&sa->buf);
+		rc = auth_scram_final(cl->conn->srv, cl->conn, sa->scram, buf,
+		    len, scram_done, NULL);
+		if (rc != AUTH_PENDING)
+			scram_done(cl->conn, NULL, rc, NULL, NULL);
+		return;
+	default:
+		/* SCRAM_ACK: only an empty response ends the exchange. */
+		if (len != 0) {
+			sasl_failed(cl);
+			return;
+		}
+		irc_login(cl, &sa->acct);
+		irc_sasl_free(cl);
+		irc_numeric(cl, RPL_SASLSUCCESS);
+		return;
+	}
+}
+
+static int
+has_tls(struct irc_client *cl)
+{
+	return conn_is_tls(cl->conn);
+}
+
+/* The mechanisms, in the order RPL_SASLMECHS lists them. */
+static const struct sasl_mech {
+	const char	*name;
+	int		 mech;
+	int		 (*allowed)(struct irc_client *);
+	void		 (*step)(struct irc_client *, unsigned char *, size_t);
+} sasl_mechs[] = {
+	{ "PLAIN", SASL_MECH_PLAIN, may_authenticate, finish_plain },
+	{ "EXTERNAL", SASL_MECH_EXTERNAL, has_tls, finish_external },
+	/* Never the password on the wire, but gated like PLAIN. */
+	{ "SCRAM-SHA-256", SASL_MECH_SCRAM, may_authenticate, finish_scram },
+};
+#define NMECHS	(sizeof sasl_mechs / sizeof sasl_mechs[0])
+
+/* RPL_SASLMECHS, then 904: what this connection may use. */
+static void
+sasl_mech_list(struct irc_client *cl)
+{
+	char	list[128];
+	size_t	i;
+
+	list[0] = '\0';
+	for (i = 0; i < NMECHS; i++)
+		if (sasl_mechs[i].allowed(cl))
+			snprintf(list + strlen(list), sizeof list -
+			    strlen(list), "%s%s", list[0] != '\0' ? "," : "",
+			    sasl_mechs[i].name);
+	/* In clear from afar: a certificate over TLS is the way in. */
+	irc_numeric(cl, RPL_SASLMECHS, list[0] != '\0' ? list : "EXTERNAL");
+	irc_numeric(cl, ERR_SASLFAIL);
+}
+
 int
 cmd_authenticate(struct irc_client *cl, struct irc_msg *m)
 {
 	const char	*p = m->params[0];
 	unsigned char	*buf;
-	size_t		 len;
+	size_t		 len, i;
 	int		 rc;
 
 	if (cl->sasl == NULL) {
@@ -319,21 +469,16 @@ cmd_authenticate(struct irc_client *cl, struct irc_msg *m)
 			irc_numeric(cl, ERR_SASLALREADY);
 			return CONN_OK;
 		}
-		cl->sasl = xcalloc(1, sizeof *cl->sasl);
-		if (strcasecmp(p, "PLAIN") == 0 && may_authenticate(cl))
-			cl->sasl->mech = SASL_MECH_PLAIN;
-		else if (strcasecmp(p, "EXTERNAL") == 0 &&
-		    conn_is_tls(cl->conn))
-			cl->sasl->mech = SASL_MECH_EXTERNAL;
-		else {
-			free(cl->sasl);
-			cl->sasl = NULL;
-			irc_numeric(cl, RPL_SASLMECHS, may_authenticate(cl) ?
-			    (conn_is_tls(cl->conn) ? "PLAIN,EXTERNAL" :
-			    "PLAIN") : "EXTERNAL");
-			irc_numeric(cl, ERR_SASLFAIL);
+		for (i = 0; i < NMECHS; i++)
+			if (strcasecmp(p, sasl_mechs[i].name) == 0 &&
+			    sasl_mechs[i].allowed(cl))
+				break;
+		if (i == NMECHS) {
+			sasl_mech_list(cl);
 			return CONN_OK;
 		}
+		cl->sasl = xcalloc(1, sizeof *cl->sasl);
+		cl->sasl->mech = sasl_mechs[i].mech;
 		sasl_buf_init(&cl->sasl->buf);
 		irc_sendf(cl, "AUTHENTICATE +");
 		return CONN_OK;
@@ -356,10 +501,11 @@ cmd_authenticate(struct irc_client *cl, struct irc_msg *m)
 		sasl_failed(cl);
 		return conn_is_closing(cl->conn) ? CONN_GONE : CONN_OK;
 	}
-	if (cl->sasl->mech == SASL_MECH_PLAIN)
-		finish_plain(cl, buf, len);
-	else
-		finish_external(cl, buf, len);
+	for (i = 0; i < NMECHS; i++)
+		if (sasl_mechs[i].mech == cl->sasl->mech)
+			break;
+	if (i < NMECHS)
+		sasl_mechs[i].step(cl, buf, len);
 	OPENSSL_cleanse(buf, len);
 	free(buf);
 	return conn_is_closing(cl->conn) ? CONN_GONE : CONN_OK;
@@ -372,7 +518,8 @@ cmd_register(struct irc_client *cl, struct irc_msg *m)
 	return irc_register_account(cl, m->params[0], m->params[2], NULL);
 }
 
-static void	register_hashed(struct conn *, void *, char *);
+static void	register_hashed(struct conn *, void *,
+		    const struct pw_secret *);
 
 int
 irc_register_account(struct irc_client *cl, const char *name,
@@ -445,7 +592,7 @@ told:
 
 /* The new password's hash is ready (or NULL): make the account. */
 static void
-register_hashed(struct conn *c, void *arg, char *hash)
+register_hashed(struct conn *c, void *arg, const struct pw_secret *pw)
 {
 	struct irc_client	*cl = c->pstate;
 	struct server		*srv = c->srv;
@@ -454,14 +601,13 @@ register_hashed(struct conn *c, void *arg, char *hash)
 	int			 rc;
 
 	(void)arg;
-	if (hash == NULL) {
+	if (pw == NULL) {
 		irc_fail(cl, "REGISTER", "TEMPORARILY_UNAVAILABLE", name,
 		    "Try again later");
 		goto out;
 	}
 	/* The sign-up service: active, or pending and queued. */
-	rc = account_register(srv, name, hash, "irc", &a);
-	free(hash);
+	rc = account_register(srv, name, pw, "irc", &a);
 	if (rc == STORE_EXISTS) {
 		irc_fail(cl, "REGISTER", "ACCOUNT_EXISTS", name,
 		    "That account name is taken");

@@ -70,7 +70,7 @@ static const struct {
 	[CAP_LABELED_RESPONSE] = { "labeled-response", NULL },
 	[CAP_MESSAGE_TAGS] = { "message-tags", NULL },
 	[CAP_MULTI_PREFIX] = { "multi-prefix", NULL },
-	[CAP_SASL] = { "sasl", "PLAIN,EXTERNAL" },
+	[CAP_SASL] = { "sasl", "PLAIN,EXTERNAL,SCRAM-SHA-256" },
 	[CAP_SERVER_TIME] = { "server-time", NULL },
 	[CAP_SETNAME] = { "setname", NULL },
 	[CAP_STS] = { "sts", NULL },

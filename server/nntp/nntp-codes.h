@@ -38,6 +38,7 @@
 #define NNTP_239_TAKETHIS	"239 %s Article transferred OK"
 #define NNTP_240_POSTED		"240 Article received OK %s"
 #define NNTP_281_AUTH_OK	"281 Authentication accepted, welcome %s"
+#define NNTP_283_AUTH_OK	"283 %s"	/* with success data, base64 */
 #define NNTP_335_IHAVE		"335 Send it; end with <CR-LF>.<CR-LF>"
 #define NNTP_340_POST		"340 Send article, end with a dot line; suggested Message-ID %s"
 #define NNTP_381_PASS		"381 Password required"
@@ -87,7 +88,7 @@
 #define NNTP_501_RANGE		"501 Invalid range"
 #define NNTP_501_DATE		"501 Invalid date or time"
 #define NNTP_501_WILDMAT	"501 Invalid wildmat"
-#define NNTP_503_MECH		"503 Unknown SASL mechanism (only PLAIN)"
+#define NNTP_503_MECH		"503 Unknown SASL mechanism (PLAIN or SCRAM-SHA-256)"
 #define NNTP_502_RATE		"502 Slow down: too many commands"
 #define NNTP_502_DENIED		"502 Permission denied"
 #define NNTP_502_AUTHED		"502 Already authenticated"

@@ -46,7 +46,7 @@ enum nntp_data {
 	ND_POST,		/* article after 340 */
 	ND_IHAVE,		/* article after 335 */
 	ND_TAKETHIS,		/* article straight after TAKETHIS */
-	ND_SASL			/* the SASL PLAIN response after 383 */
+	ND_SASL			/* a SASL response after 383 */
 };
 
 struct nntp_session;
@@ -60,6 +60,9 @@ struct nntp_session {
 	char		*pw_new;	/* XPASSWD: while the old is checked */
 	int		 auth_failures;
 	double		 price;		/* the command's rate price (nntp.c) */
+	/* AUTHINFO SASL SCRAM-SHA-256 under way (NULL: PLAIN, or none). */
+	struct auth_scram *scram;
+	int		 sasl_scram;	/* the mechanism after 383 */
 
 	/* The selected group; gid 0 when none. */
 	int64_t		 gid;

@@ -74,7 +74,7 @@ static const struct nntp_cmd nntp_cmds[] = {
 	{ "ARTICLE", nntp_cmd_article, 0, 1, NF_READ | NF_CHEAP, 0,
 	  "[message-id|number]" },
 	{ "AUTHINFO", cmd_authinfo, 1, 2, NF_REST, 4,
-	  "USER name|PASS password|SASL PLAIN [response]" },
+	  "USER name|PASS password|SASL PLAIN|SCRAM-SHA-256 [response]" },
 	{ "BODY", nntp_cmd_article, 0, 1, NF_READ | NF_CHEAP, 0,
 	  "[message-id|number]" },
 	{ "CAPABILITIES", cmd_capabilities, 0, 1, 0, 0, "[keyword]" },
@@ -375,7 +375,7 @@ cmd_capabilities(struct conn *c, struct nntp_session *s, int argc,
 			nntp_reply(c, "AUTHINFO USER SASL");
 	}
 	if (nntp_auth_allowed(c))
-		nntp_reply(c, "SASL PLAIN");
+		nntp_reply(c, "SASL PLAIN SCRAM-SHA-256");
 	if (!(s->flags & NS_COMPRESS))
 		nntp_reply(c, "COMPRESS DEFLATE");
 	/* A private extension (RFC 3977 §3.3.3): a signed-in member's own
@@ -511,6 +511,18 @@ is_peer(struct conn *c, const char *name)
 	return 0;
 }
 
+/* C is signed in to A (the session owns it now). */
+static void
+nntp_signed_in(struct conn *c, struct nntp_session *s, struct account *a)
+{
+	s->acct = *a;
+	s->flags |= NS_AUTHED;
+	if (is_peer(c, a->name))
+		s->flags |= NS_PEER;
+	log_info("conn=%llu proto=nntp login account=%s role=%s",
+	    (unsigned long long)c->id, a->name, a->role);
+}
+
 /* The answer to a sign-in (see nntp_login), on the loop. */
 static void
 nntp_login_done(struct conn *c, void *arg, int rc, struct account *a,
@@ -521,12 +533,7 @@ nntp_login_done(struct conn *c, void *arg, int rc, struct account *a,
 
 	(void)arg;
 	if (rc == AUTH_OK) {
-		s->acct = *a;
-		s->flags |= NS_AUTHED;
-		if (is_peer(c, a->name))
-			s->flags |= NS_PEER;
-		log_info("conn=%llu proto=nntp login account=%s role=%s",
-		    (unsigned long long)c->id, a->name, a->role);
+		nntp_signed_in(c, s, a);
 		nntp_reply(c, NNTP_281_AUTH_OK, a->name);
 		return;
 	}
@@ -615,6 +622,82 @@ nntp_sasl_plain(struct conn *c, struct nntp_session *s, const char *b64)
 	return rc;
 }
 
+/* The answer to a SCRAM proof (see auth_scram_final), on the loop. */
+static void
+nntp_scram_done(struct conn *c, void *arg, int rc, struct account *a,
+    struct sanction_verdict *ban)
+{
+	struct nntp_session	*s = c->pstate;
+	char			*final, *b64;
+
+	if (rc == AUTH_OK) {
+		/* RFC 4643 2.4.1: 283 carries the server-final message. */
+		final = auth_scram_server_final(s->scram);
+		b64 = base64_encode((const unsigned char *)final,
+		    strlen(final));
+		nntp_signed_in(c, s, a);
+		nntp_reply(c, NNTP_283_AUTH_OK, b64);
+		free(b64);
+		free(final);
+	} else
+		nntp_login_done(c, arg, rc, a, ban);
+	auth_scram_free(s->scram);
+	s->scram = NULL;
+}
+
+/*
+ * One SASL SCRAM-SHA-256 response line (RFC 4643 2.4, RFC 5802): the
+ * client-first message is answered with 383 and the server-first one,
+ * the client-final one is checked (on a worker, input waiting) and
+ * answered with 283 and the server-final one, or 481.  "*" cancels.
+ */
+static int
+nntp_sasl_scram(struct conn *c, struct nntp_session *s, const char *b64)
+{
+	unsigned char	*raw = NULL;
+	size_t		 rawlen = 0;
+	char		*first, *enc;
+	int		 rc;
+
+	if (strcmp(b64, "*") == 0) {
+		auth_scram_free(s->scram);
+		s->scram = NULL;
+		nntp_reply(c, NNTP_481_CANCELLED);
+		return CONN_OK;
+	}
+	if (strcmp(b64, "=") == 0)
+		b64 = "";
+	if (base64_decode(b64, strlen(b64), &raw, &rawlen) != 0) {
+		auth_scram_free(s->scram);
+		s->scram = NULL;
+		nntp_reply(c, NNTP_504_BASE64);
+		return CONN_OK;
+	}
+	if (s->scram == NULL) {
+		rc = auth_scram_start(c->srv, c, "nntp", raw, rawlen, &s->scram,
+		    &first);
+		free(raw);
+		if (rc != AUTH_OK) {
+			nntp_login_done(c, NULL, rc, NULL, NULL);
+			return conn_is_closing(c) ? CONN_GONE : CONN_OK;
+		}
+		enc = base64_encode((const unsigned char *)first,
+		    strlen(first));
+		nntp_reply(c, "383 %s", enc);
+		free(enc);
+		free(first);
+		s->sasl_scram = 1;
+		nntp_data_begin(c, s, ND_SASL);
+		return CONN_OK;
+	}
+	rc = auth_scram_final(c->srv, c, s->scram, raw, rawlen,
+	    nntp_scram_done, NULL);
+	free(raw);
+	if (rc != AUTH_PENDING)
+		nntp_scram_done(c, NULL, rc, NULL, NULL);
+	return conn_is_closing(c) ? CONN_GONE : CONN_OK;
+}
+
 /*
  * RFC 4643.  Passwords only cross an encrypted connection (483 without),
  * unless the operator allows loopback in clear.  The password argument is
@@ -679,7 +762,13 @@ cmd_authinfo(struct conn *c, struct nntp_session *s, int argc, char **argv)
 			*ir++ = '\0';
 			ir += strspn(ir, " \t");
 		}
-		if (strcasecmp(mech, "PLAIN") != 0) {
+		if (strcasecmp(mech, "SCRAM-SHA-256") == 0) {
+			auth_scram_free(s->scram);
+			s->scram = NULL;
+			s->sasl_scram = 1;
+		} else if (strcasecmp(mech, "PLAIN") == 0)
+			s->sasl_scram = 0;
+		else {
 			nntp_reply(c, NNTP_503_MECH);
 			return CONN_OK;
 		}
@@ -688,7 +777,8 @@ cmd_authinfo(struct conn *c, struct nntp_session *s, int argc, char **argv)
 			nntp_data_begin(c, s, ND_SASL);
 			return CONN_OK;
 		}
-		rc = nntp_sasl_plain(c, s, ir);
+		rc = s->sasl_scram ? nntp_sasl_scram(c, s, ir) :
+		    nntp_sasl_plain(c, s, ir);
 		explicit_bzero(ir, strlen(ir));
 		return rc;
 	}
@@ -709,20 +799,17 @@ pw_new_drop(struct nntp_session *s)
 
 /* XPASSWD, last step: the new hash is ready (or NULL). */
 static void
-xpasswd_hashed(struct conn *c, void *arg, char *hash)
+xpasswd_hashed(struct conn *c, void *arg, const struct pw_secret *pw)
 {
 	struct nntp_session	*s = c->pstate;
 
 	(void)arg;
-	if (hash == NULL || store_account_set_password(c->srv->store,
-	    s->acct.name, hash) != STORE_OK) {
-		free(hash);
+	/* The hash and SCRAM keys with their audit line (account.c). */
+	if (pw == NULL || account_set_password(c->srv, s->acct.name,
+	    s->acct.name, pw, "by the member over NNTP") != STORE_OK) {
 		nntp_reply(c, NNTP_403_FAULT);
 		return;
 	}
-	free(hash);
-	store_audit(c->srv->store, s->acct.name, "account.passwd",
-	    s->acct.name, "by the member over NNTP");
 	log_info("conn=%llu proto=nntp password changed account=%s",
 	    (unsigned long long)c->id, s->acct.name);
 	nntp_reply(c, NNTP_290_PASSWD, s->acct.name);
@@ -912,7 +999,8 @@ nntp_data_line(struct conn *c, struct nntp_session *s, char *line,
 	if (s->data == ND_SASL) {
 		s->data = ND_NONE;
 		conn_set_max_line(c, 0);
-		rc = nntp_sasl_plain(c, s, line);
+		rc = s->sasl_scram ? nntp_sasl_scram(c, s, line) :
+		    nntp_sasl_plain(c, s, line);
 		explicit_bzero(line, len);
 		return rc;
 	}
@@ -1085,6 +1173,7 @@ nntp_on_free(struct conn *c)
 	nntp_session_group_clear(s);
 	account_clear(&s->acct);
 	free(s->auth_user);
+	auth_scram_free(s->scram);
 	pw_new_drop(s);
 	free(s->buf);
 	free(s);

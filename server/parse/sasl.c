@@ -277,3 +277,268 @@ sasl_buf_free(struct sasl_buf *sb)
 	}
 	sasl_buf_init(sb);
 }
+
+/*
+ * SASLprep (RFC 4013) of a password, as far as this code base goes: the
+ * mapping step (section 2.1) -- characters "commonly mapped to nothing"
+ * (RFC 3454 table B.1: soft hyphen, joiners, variation selectors, the
+ * byte order mark...) removed, non-ASCII spaces (table C.1.2) made
+ * U+0020 -- but no NFKC normalisation (there are no Unicode tables
+ * here).  Passwords are valid UTF-8 without control characters (see
+ * account_password_acceptable()), and typed text in precomposed form
+ * (ASCII, Cyrillic, most Latin letters with accents) is already NFKC,
+ * so for those this is the whole of SASLprep.  Input that is not valid
+ * UTF-8 is used as it is, as RFC 5802 section 5.1 allows when
+ * preparation fails.  Returns a new string the caller wipes and frees.
+ */
+static int
+prep_nothing(uint32_t cp)
+{
+	return cp == 0x00ad || cp == 0x034f || cp == 0x1806 ||
+	    (cp >= 0x180b && cp <= 0x180d) || (cp >= 0x200b && cp <= 0x200d) ||
+	    cp == 0x2060 || (cp >= 0xfe00 && cp <= 0xfe0f) || cp == 0xfeff;
+}
+
+static int
+prep_space(uint32_t cp)
+{
+	return cp == 0x00a0 || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200b)
+	    || cp == 0x202f || cp == 0x205f || cp == 0x3000;
+}
+
+char *
+sasl_prep_password(const char *pw)
+{
+	size_t		 len = strlen(pw), i = 0, n, o = 0;
+	uint32_t	 cp;
+	char		*out;
+
+	if (!utf8_valid(pw, len))
+		return xstrdup(pw);
+	out = xmalloc(len + 1);
+	while (i < len) {
+		n = utf8_decode(pw + i, len - i, &cp);
+		if (n == 0) {
+			sasl_wipe(out, len + 1);
+			free(out);
+			return xstrdup(pw);
+		}
+		if (prep_nothing(cp))
+			;
+		else if (prep_space(cp))
+			out[o++] = ' ';
+		else {
+			memcpy(out + o, pw + i, n);
+			o += n;
+		}
+		i += n;
+	}
+	out[o] = '\0';
+	return out;
+}
+
+/*
+ * SCRAM (RFC 5802 section 7) message parsing.  Attribute values are
+ * "printable" (%x21-7E but ','), saslnames escape ',' and '=' as "=2C"
+ * and "=3D".
+ */
+
+/* Decode the saslname P[0..N) into a new string, or NULL if malformed. */
+static char *
+scram_saslname(const char *p, size_t n)
+{
+	char	*out = xmalloc(n + 1), *o = out;
+	size_t	 i;
+
+	if (n == 0 || n > SCRAM_NAME_MAX)
+		goto bad;
+	for (i = 0; i < n; i++) {
+		if (p[i] == '\0' || p[i] == ',')
+			goto bad;
+		if (p[i] != '=') {
+			*o++ = p[i];
+			continue;
+		}
+		if (i + 2 < n && p[i + 1] == '2' && p[i + 2] == 'C')
+			*o++ = ',';
+		else if (i + 2 < n && p[i + 1] == '3' && p[i + 2] == 'D')
+			*o++ = '=';
+		else
+			goto bad;
+		i += 2;
+	}
+	*o = '\0';
+	if (!utf8_valid(out, (size_t)(o - out)))
+		goto bad;
+	return out;
+bad:
+	free(out);
+	return NULL;
+}
+
+/* Is P[0..N) a non-empty run of "printable" (RFC 5802: no ',')? */
+static int
+scram_printable(const char *p, size_t n)
+{
+	size_t	i;
+
+	if (n == 0)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (p[i] < 0x21 || p[i] > 0x7e || p[i] == ',')
+			return 0;
+	return 1;
+}
+
+/*
+ * The next attribute of the comma-separated MSG at *POS: its letter in
+ * *ATTR and value in *VAL, *VLEN; *POS moves past it and its comma.
+ * -1 at the end or for a malformed attribute ("x=" form).
+ */
+static int
+scram_attr(const char *msg, size_t len, size_t *pos, char *attr,
+    const char **val, size_t *vlen)
+{
+	const char	*p = msg + *pos, *end = msg + len, *comma;
+
+	if (*pos >= len || end - p < 2 || p[1] != '=' ||
+	    !((p[0] >= 'a' && p[0] <= 'z') || (p[0] >= 'A' && p[0] <= 'Z')))
+		return -1;
+	comma = memchr(p, ',', (size_t)(end - p));
+	if (comma == NULL)
+		comma = end;
+	*attr = p[0];
+	*val = p + 2;
+	*vlen = (size_t)(comma - p - 2);
+	*pos = (size_t)(comma - msg) + (comma < end ? 1 : 0);
+	if (comma < end && *pos == len)
+		return -1;	/* a trailing comma */
+	return 0;
+}
+
+void
+sasl_scram_first_free(struct scram_first *f)
+{
+	free(f->gs2);
+	free(f->authzid);
+	free(f->user);
+	free(f->nonce);
+	free(f->bare);
+	memset(f, 0, sizeof *f);
+}
+
+int
+sasl_scram_first(const unsigned char *buf, size_t len, struct scram_first *f)
+{
+	const char	*msg = (const char *)buf, *val, *c1, *c2;
+	size_t		 pos, vlen;
+	char		 attr;
+	int		 rc = SCRAM_BAD;
+
+	memset(f, 0, sizeof *f);
+	if (len == 0 || memchr(msg, '\0', len) != NULL ||
+	    !utf8_valid(msg, len))
+		return SCRAM_BAD;
+	/* gs2-header: cbind flag "," [ authzid ] "," */
+	if ((c1 = memchr(msg, ',', len)) == NULL)
+		return SCRAM_BAD;
+	if ((c2 = memchr(c1 + 1, ',', len - (size_t)(c1 + 1 - msg))) == NULL)
+		return SCRAM_BAD;
+	if (c1 - msg == 1 && (msg[0] == 'n' || msg[0] == 'y'))
+		f->cbflag = msg[0];
+	else if (c1 - msg > 2 && msg[0] == 'p' && msg[1] == '=') {
+		f->cbflag = 'p';
+		rc = SCRAM_CBIND;	/* channel binding: not offered */
+		goto fail;
+	} else
+		goto fail;
+	if (c2 > c1 + 1) {
+		if (c2 - c1 < 4 || c1[1] != 'a' || c1[2] != '=' ||
+		    (f->authzid = scram_saslname(c1 + 3,
+		    (size_t)(c2 - c1 - 3))) == NULL)
+			goto fail;
+	}
+	f->gs2 = xstrndup(msg, (size_t)(c2 + 1 - msg));
+	f->bare = xstrndup(c2 + 1, len - (size_t)(c2 + 1 - msg));
+	/* client-first-message-bare: [m=...,] n=user,r=nonce[,ext...] */
+	msg = f->bare;
+	len = strlen(f->bare);
+	pos = 0;
+	if (scram_attr(msg, len, &pos, &attr, &val, &vlen) != 0)
+		goto fail;
+	if (attr == 'm') {
+		rc = SCRAM_EXTENSION;	/* a mandatory extension we lack */
+		goto fail;
+	}
+	if (attr != 'n' || (f->user = scram_saslname(val, vlen)) == NULL)
+		goto fail;
+	if (scram_attr(msg, len, &pos, &attr, &val, &vlen) != 0 ||
+	    attr != 'r' || vlen > SCRAM_NONCE_MAX ||
+	    !scram_printable(val, vlen))
+		goto fail;
+	f->nonce = xstrndup(val, vlen);
+	/* Optional extensions are ignored, but must be well-formed. */
+	while (pos < len)
+		if (scram_attr(msg, len, &pos, &attr, &val, &vlen) != 0)
+			goto fail;
+	return SCRAM_OK;
+fail:
+	sasl_scram_first_free(f);
+	return rc;
+}
+
+void
+sasl_scram_final_free(struct scram_final *f)
+{
+	free(f->cbind);
+	free(f->nonce);
+	free(f->without_proof);
+	sasl_wipe(f->proof, sizeof f->proof);
+	memset(f, 0, sizeof *f);
+}
+
+int
+sasl_scram_final(const unsigned char *buf, size_t len, struct scram_final *f)
+{
+	const char	*msg = (const char *)buf, *val, *last;
+	unsigned char	*proof;
+	size_t		 pos = 0, vlen, plen;
+	char		 attr;
+
+	memset(f, 0, sizeof *f);
+	if (len == 0 || memchr(msg, '\0', len) != NULL ||
+	    !utf8_valid(msg, len))
+		return SCRAM_BAD;
+	/* channel-binding "," nonce ["," extensions] "," proof */
+	if (scram_attr(msg, len, &pos, &attr, &val, &vlen) != 0 ||
+	    attr != 'c' || vlen == 0)
+		goto fail;
+	f->cbind = xstrndup(val, vlen);
+	if (scram_attr(msg, len, &pos, &attr, &val, &vlen) != 0 ||
+	    attr != 'r' || !scram_printable(val, vlen))
+		goto fail;
+	f->nonce = xstrndup(val, vlen);
+	for (;;) {
+		last = msg + pos;
+		if (scram_attr(msg, len, &pos, &attr, &val, &vlen) != 0)
+			goto fail;
+		if (attr == 'p' && pos == len)
+			break;
+	}
+	if (last == msg)
+		goto fail;
+	f->without_proof = xstrndup(msg, (size_t)(last - 1 - msg));
+	if (base64_decode(val, vlen, &proof, &plen) != 0)
+		goto fail;
+	if (plen != sizeof f->proof) {
+		sasl_wipe(proof, plen);
+		free(proof);
+		goto fail;
+	}
+	memcpy(f->proof, proof, sizeof f->proof);
+	free(proof);
+	return SCRAM_OK;
+fail:
+	sasl_scram_final_free(f);
+	return SCRAM_BAD;
+}

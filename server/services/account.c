@@ -9,12 +9,16 @@
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <openssl/rand.h>
+#include <openssl/sha.h>
 
 #include "account.h"
 #include "hearth.h"
+#include "log.h"
 #include "notify.h"
 #include "modq.h"
+#include "sasl.h"
 #include "xmalloc.h"
 
 #define SALT_LEN	16
@@ -199,6 +203,138 @@ account_verify_password(const char *pw, const char *enc)
 }
 
 /*
+ * SaltedPassword = Hi(Normalize(PW), SALT, I), then ClientKey, StoredKey
+ * and ServerKey (RFC 5802 section 3) into K.  The PBKDF2 runs I rounds
+ * of HMAC-SHA-256: call it on a hashing worker, never on the loop.
+ */
+static int
+scram_keys_from(const char *pw, struct scram_keys *k)
+{
+	unsigned char	salted[SCRAM_KEY_LEN], client[SCRAM_KEY_LEN];
+	unsigned int	len;
+	char		*prep;
+	int		 rc = -1;
+
+	prep = sasl_prep_password(pw);
+	if (PKCS5_PBKDF2_HMAC(prep, (int)strlen(prep), k->salt,
+	    (int)k->saltlen, k->iterations, EVP_sha256(), sizeof salted,
+	    salted) != 1)
+		goto out;
+	len = sizeof client;
+	if (HMAC(EVP_sha256(), salted, sizeof salted,
+	    (const unsigned char *)"Client Key", 10, client, &len) == NULL)
+		goto out;
+	SHA256(client, sizeof client, k->stored_key);
+	len = SCRAM_KEY_LEN;
+	if (HMAC(EVP_sha256(), salted, sizeof salted,
+	    (const unsigned char *)"Server Key", 10, k->server_key,
+	    &len) == NULL)
+		goto out;
+	rc = 0;
+out:
+	OPENSSL_cleanse(salted, sizeof salted);
+	OPENSSL_cleanse(client, sizeof client);
+	OPENSSL_cleanse(prep, strlen(prep));
+	free(prep);
+	return rc;
+}
+
+int
+account_scram_derive(const char *pw, int iterations, struct scram_keys *k)
+{
+	memset(k, 0, sizeof *k);
+	if (iterations < SCRAM_ITERATIONS_MIN)
+		return -1;
+	k->saltlen = SCRAM_SALT_LEN;
+	k->iterations = iterations;
+	if (RAND_bytes(k->salt, SCRAM_SALT_LEN) != 1 ||
+	    scram_keys_from(pw, k) != 0) {
+		OPENSSL_cleanse(k, sizeof *k);
+		return -1;
+	}
+	return 0;
+}
+
+int
+account_scram_derive_salt(const char *pw, const unsigned char *salt,
+    size_t saltlen, int iterations, struct scram_keys *k)
+{
+	unsigned char	copy[SCRAM_SALT_MAX];
+
+	if (saltlen < 1 || saltlen > sizeof copy)
+		return -1;
+	memcpy(copy, salt, saltlen);	/* SALT may be K's own */
+	memset(k, 0, sizeof *k);
+	memcpy(k->salt, copy, saltlen);
+	k->saltlen = saltlen;
+	k->iterations = iterations;
+	return scram_keys_from(pw, k);
+}
+
+/*
+ * The client's proof (RFC 5802 section 3): ClientSignature =
+ * HMAC(StoredKey, AuthMessage), ClientKey = ClientProof XOR
+ * ClientSignature, and H(ClientKey) must be StoredKey (compared in
+ * constant time).
+ */
+int
+account_scram_verify(const struct scram_keys *k, const char *authmsg,
+    const unsigned char proof[SCRAM_KEY_LEN])
+{
+	unsigned char	csig[SCRAM_KEY_LEN], ckey[SCRAM_KEY_LEN];
+	unsigned char	stored[SCRAM_KEY_LEN];
+	unsigned int	len = sizeof csig;
+	size_t		i;
+	int		ok;
+
+	if (HMAC(EVP_sha256(), k->stored_key, SCRAM_KEY_LEN,
+	    (const unsigned char *)authmsg, strlen(authmsg), csig,
+	    &len) == NULL)
+		return 0;
+	for (i = 0; i < SCRAM_KEY_LEN; i++)
+		ckey[i] = proof[i] ^ csig[i];
+	SHA256(ckey, sizeof ckey, stored);
+	ok = CRYPTO_memcmp(stored, k->stored_key, SCRAM_KEY_LEN) == 0;
+	OPENSSL_cleanse(ckey, sizeof ckey);
+	OPENSSL_cleanse(csig, sizeof csig);
+	return ok;
+}
+
+void
+pw_secret_free(struct pw_secret *pw)
+{
+	if (pw == NULL)
+		return;
+	free(pw->hash);
+	OPENSSL_cleanse(pw, sizeof *pw);
+	free(pw);
+}
+
+/* Store PW's SCRAM keys for NAME, or drop stale ones (in a transaction). */
+static int
+store_secret_keys(struct store *st, const char *name,
+    const struct pw_secret *pw)
+{
+	int	rc;
+
+	if (pw->has_scram)
+		return store_scram_set(st, name, &pw->scram);
+	rc = store_scram_del(st, name);
+	return rc == STORE_NOTFOUND ? STORE_OK : rc;
+}
+
+int
+account_set_scram(struct server *srv, const char *name,
+    const struct scram_keys *k)
+{
+	int	rc = store_scram_set(srv->store, name, k);
+
+	if (rc != STORE_OK)
+		log_warnx("account: SCRAM keys for %s not stored", name);
+	return rc;
+}
+
+/*
  * A fixed hash to verify against when the account does not exist, so
  * that "no such account" and "wrong password" take the same time.
  */
@@ -283,8 +419,8 @@ account_fingerprint_norm(const char *in, char out[65])
 }
 
 int
-account_register(struct server *srv, const char *name, const char *pwhash,
-    const char *via, struct account *a)
+account_register(struct server *srv, const char *name,
+    const struct pw_secret *pw, const char *via, struct account *a)
 {
 	struct store	*st = srv->store;
 	int		 approval, rc;
@@ -293,7 +429,9 @@ account_register(struct server *srv, const char *name, const char *pwhash,
 	approval = strcmp(srv->cf->registration, "approval") == 0;
 	if (store_begin(st) != STORE_OK)
 		return STORE_ERROR;
-	rc = store_account_create(st, name, pwhash, "member", NULL);
+	rc = store_account_create(st, name, pw->hash, "member", NULL);
+	if (rc == STORE_OK)
+		rc = store_secret_keys(st, name, pw);
 	if (rc == STORE_OK && approval)
 		rc = store_account_set_status(st, name, "active", "pending");
 	if (rc == STORE_OK) {
@@ -363,22 +501,30 @@ audited(struct server *srv, int rc, const char *actor, const char *action,
 
 int
 account_add(struct server *srv, const char *actor, const char *name,
-    const char *pwhash, const char *role)
+    const struct pw_secret *pw, const char *role)
 {
+	int	rc;
+
 	if (store_begin(srv->store) != STORE_OK)
 		return STORE_ERROR;
-	return audited(srv, store_account_create(srv->store, name, pwhash,
-	    role, NULL), actor, "account.add", name, role);
+	rc = store_account_create(srv->store, name, pw->hash, role, NULL);
+	if (rc == STORE_OK)
+		rc = store_secret_keys(srv->store, name, pw);
+	return audited(srv, rc, actor, "account.add", name, role);
 }
 
 int
 account_set_password(struct server *srv, const char *actor,
-    const char *name, const char *pwhash)
+    const char *name, const struct pw_secret *pw, const char *detail)
 {
+	int	rc;
+
 	if (store_begin(srv->store) != STORE_OK)
 		return STORE_ERROR;
-	return audited(srv, store_account_set_password(srv->store, name,
-	    pwhash), actor, "account.passwd", name, NULL);
+	rc = store_account_set_password(srv->store, name, pw->hash);
+	if (rc == STORE_OK)
+		rc = store_secret_keys(srv->store, name, pw);
+	return audited(srv, rc, actor, "account.passwd", name, detail);
 }
 
 int

@@ -22,6 +22,22 @@
  */
 #define PASSWORD_MAX		1024
 
+/* SCRAM-SHA-256 (RFC 7677): 4096 rounds of Hi() at least. */
+#define SCRAM_ITERATIONS_MIN	4096
+#define SCRAM_SALT_LEN		16
+
+/*
+ * What is stored for a password (made on a hashing worker): its scrypt
+ * hash, and its SCRAM-SHA-256 keys when HAS_SCRAM.  Never the password.
+ */
+struct pw_secret {
+	char			*hash;		/* $scrypt$... */
+	int			 has_scram;
+	struct scram_keys	 scram;
+};
+/* Wipe and free PW (may be NULL). */
+void	 pw_secret_free(struct pw_secret *);
+
 /* Letter first, then letters, digits, '-' or '_'; 2 to 30 characters. */
 int	 account_name_valid(const char *);
 int	 account_role_valid(const char *);
@@ -50,6 +66,23 @@ int	 account_verify_password(const char *password, const char *encoded);
  */
 int	 account_authenticate(struct store *, const char *name,
 	    const char *password, struct account *a);
+/*
+ * SCRAM-SHA-256 keys of PASSWORD with a new random salt and ITERATIONS
+ * rounds (at least SCRAM_ITERATIONS_MIN) into K: 0, or -1.  The password
+ * is normalised first (sasl_prep_password()).  CPU-bound: workers only.
+ */
+int	 account_scram_derive(const char *password, int iterations,
+	    struct scram_keys *k);
+/* The same with a given SALT (tests, RFC 7677 example). */
+int	 account_scram_derive_salt(const char *password,
+	    const unsigned char *salt, size_t saltlen, int iterations,
+	    struct scram_keys *k);
+/*
+ * 1 when PROOF is the ClientProof of AUTHMSG for K (constant-time
+ * compare), else 0.  Cheap (no Hi()).
+ */
+int	 account_scram_verify(const struct scram_keys *k, const char *authmsg,
+	    const unsigned char proof[SCRAM_KEY_LEN]);
 /* The scrypt cost (log2 N) of new hashes, used for unknown names too. */
 void	 account_set_cost(int log2n);
 /* The hash unknown names are checked against (same cost as new ones). */
@@ -57,7 +90,7 @@ const char *account_dummy_hash(void);
 void	 account_cleanup(void);
 
 /*
- * A member signs up as NAME (password hash PWHASH) over VIA ("irc").
+ * A member signs up as NAME (password PW as stored) over VIA ("irc").
  * With registration "approval" the account is made pending and queued
  * for the moderators (a "signup" entry); otherwise it is active, on
  * probation when new_member_probation is set.  The account, its status,
@@ -67,7 +100,7 @@ void	 account_cleanup(void);
  */
 struct server;
 int	 account_register(struct server *, const char *name,
-	    const char *pwhash, const char *via, struct account *a);
+	    const struct pw_secret *pw, const char *via, struct account *a);
 /*
  * An operator gives account NAME ROLE (SPECIALTY for doctors, else
  * NULL): stored and audited (as AUDIT_ACTION) in one transaction, then
@@ -75,14 +108,23 @@ int	 account_register(struct server *, const char *name,
  * STORE_OK, STORE_NOTFOUND or STORE_ERROR.
  */
 /*
- * An operator creates account NAME (ROLE, password hash PWHASH) or sets
- * its password hash: stored and audited in one transaction.  STORE_OK,
- * STORE_EXISTS (add), STORE_NOTFOUND (password) or STORE_ERROR.
+ * An operator creates account NAME (ROLE, password PW as stored), or
+ * ACTOR (an operator, or the member) sets its password (DETAIL for the
+ * audit line, may be NULL): the hash and the SCRAM keys (or, lacking
+ * them, no stale ones) stored and audited in one transaction.
+ * STORE_OK, STORE_EXISTS (add), STORE_NOTFOUND (password) or
+ * STORE_ERROR.
  */
 int	 account_add(struct server *, const char *actor, const char *name,
-	    const char *pwhash, const char *role);
+	    const struct pw_secret *pw, const char *role);
 int	 account_set_password(struct server *, const char *actor,
-	    const char *name, const char *pwhash);
+	    const char *name, const struct pw_secret *pw, const char *detail);
+/*
+ * Store K as NAME's SCRAM keys: an account older than SCRAM, or with
+ * fewer rounds than configured, at a password sign-in (auth.c).
+ */
+int	 account_set_scram(struct server *, const char *name,
+	    const struct scram_keys *k);
 /*
  * The same for probation (the next N posts and messages held) and for a
  * client certificate FINGERPRINT registered to (ADD) or removed from

@@ -32,6 +32,7 @@
 #include "auth.h"
 #include "log.h"
 #include "sanction.h"
+#include "sasl.h"
 #include "strmap.h"
 #include "workq.h"
 #include "xmalloc.h"
@@ -338,8 +339,21 @@ struct auth_job {
 	/* Hashing a new password instead (auth_hash_start). */
 	int			 hashing;
 	int			 log2n;
-	char			*newhash;
+	struct pw_secret	*secret;
 	auth_hash_fn		 hdone;
+	/*
+	 * SCRAM keys: made with SCRAM_ITER rounds for a new password, or
+	 * at a password sign-in of an account without (current) ones
+	 * (KEYS then, SCRAM_MADE); or, checking a SCRAM proof instead
+	 * (auth_scram_final), the account's KEYS, AUTHMSG and PROOF.
+	 */
+	int			 scram_iter;
+	int			 scram_made;
+	int			 scram;
+	int			 nocount;	/* a failure is not a guess */
+	struct scram_keys	 keys;
+	char			*authmsg;
+	unsigned char		 proof[SCRAM_KEY_LEN];
 };
 
 static void
@@ -350,7 +364,9 @@ job_free(struct auth_job *j)
 		free(j->password);
 	}
 	free(j->hash);
-	free(j->newhash);
+	pw_secret_free(j->secret);
+	free(j->authmsg);
+	OPENSSL_cleanse(&j->keys, sizeof j->keys);
 	account_clear(&j->a);
 	if (j->delay != NULL)
 		event_free(j->delay);
@@ -362,10 +378,38 @@ job_work(void *arg)
 {
 	struct auth_job	*j = arg;
 
-	if (j->hashing)
-		j->newhash = account_hash_password(j->password, j->log2n);
-	else
+	if (j->hashing) {
+		j->secret->hash = account_hash_password(j->password,
+		    j->log2n);
+		if (j->secret->hash != NULL && j->scram_iter > 0)
+			j->secret->has_scram = account_scram_derive(
+			    j->password, j->scram_iter, &j->secret->scram) == 0;
+	} else if (j->scram)
+		j->ok = account_scram_verify(&j->keys, j->authmsg, j->proof);
+	else {
 		j->ok = account_verify_password(j->password, j->hash);
+		/* We hold the right password: its SCRAM keys, if due. */
+		if (j->ok && j->scram_iter > 0)
+			j->scram_made = account_scram_derive(j->password,
+			    j->scram_iter, &j->keys) == 0;
+	}
+}
+
+/*
+ * A password sign-in made SCRAM keys (the account had none, or fewer
+ * rounds): store them, unless the password changed while the worker ran
+ * (then the new password's keys are already there).
+ */
+static void
+scram_keys_made(struct auth_job *j)
+{
+	char	*now = NULL;
+
+	if (store_account_get(j->srv->store, j->a.name, NULL, &now) ==
+	    STORE_OK && now != NULL && strcmp(now, j->hash) == 0 &&
+	    account_set_scram(j->srv, j->a.name, &j->keys) == STORE_OK)
+		log_info("auth: SCRAM keys made account=%s", j->a.name);
+	free(now);
 }
 
 /* Back on the loop: finish the sign-in and answer through DONE. */
@@ -390,19 +434,24 @@ job_done(void *arg)
 		return;
 	}
 	if (j->hashing) {
-		j->hdone(c, j->arg, j->newhash);
-		j->newhash = NULL;
+		j->hdone(c, j->arg, j->secret->hash != NULL ? j->secret :
+		    NULL);
 		job_free(j);
 		return;
 	}
 	memset(&why, 0, sizeof why);
 	if (!j->ok || !j->known || strcmp(j->a.status, "active") != 0) {
-		count_failure(j->srv, &j->k);
-		log_info("auth: failed proto=%s", j->proto);
+		if (!j->nocount)
+			count_failure(j->srv, &j->k);
+		log_info("auth: failed proto=%s%s", j->proto, j->scram ?
+		    " mech=SCRAM-SHA-256" : "");
 		rc = AUTH_BAD;
 		account_clear(&j->a);
-	} else
+	} else {
+		if (j->scram_made)
+			scram_keys_made(j);
 		rc = auth_finish(j->srv, &j->k, j->proto, &j->a, &why);
+	}
 	/* DONE owns the account on AUTH_OK. */
 	j->done(c, j->arg, rc, &j->a, &why);
 	if (rc == AUTH_OK)
@@ -460,13 +509,16 @@ cert_owner(struct server *srv, struct conn *c, const char *name)
 	return yes;
 }
 
+static int	job_start(struct server *, struct conn *, struct auth_job *,
+		    const char *);
+
 int
 auth_login_start(struct server *srv, struct conn *c, const char *proto,
     const char *name, const char *password, auth_done_fn done, void *arg)
 {
-	struct auth_job	*j;
-	struct timeval	 tv = { 0, 0 };
-	int		 rc, n, shift;
+	struct auth_job		*j;
+	struct scram_keys	 keys;
+	int			 rc;
 
 	j = xcalloc(1, sizeof *j);
 	j->srv = srv;
@@ -496,7 +548,27 @@ auth_login_start(struct server *srv, struct conn *c, const char *proto,
 	j->password = xstrdup(password);
 	j->done = done;
 	j->arg = arg;
-	/* The global per-account backoff: a delay, never a refusal. */
+	/* Keys for SCRAM: none yet (an older account), or too few rounds. */
+	memset(&keys, 0, sizeof keys);
+	if (j->known && (store_scram_get(srv->store, name, &keys) !=
+	    STORE_OK || keys.iterations < srv->cf->scram_iterations))
+		j->scram_iter = srv->cf->scram_iterations;
+	OPENSSL_cleanse(&keys, sizeof keys);
+	return job_start(srv, c, j, name);
+}
+
+/*
+ * Run sign-in job J for NAME from C: after the per-account backoff, if
+ * due (a delay, never a refusal), on a worker.  AUTH_PENDING, or
+ * AUTH_BUSY (J is freed).
+ */
+static int
+job_start(struct server *srv, struct conn *c, struct auth_job *j,
+    const char *name)
+{
+	struct timeval	tv = { 0, 0 };
+	int		n, shift;
+
 	n = failures(srv, j->k.a) - srv->cf->login_max_failures;
 	if (n >= 0 && srv->cf->login_delay_max > 0 &&
 	    !cert_owner(srv, c, name)) {
@@ -510,7 +582,7 @@ auth_login_start(struct server *srv, struct conn *c, const char *proto,
 		return AUTH_PENDING;
 	}
 	if (workq_submit(as->wq, job_work, job_done, j) != 0) {
-		log_info("auth: busy proto=%s", proto);
+		log_info("auth: busy proto=%s", j->proto);
 		job_free(j);
 		return AUTH_BUSY;
 	}
@@ -529,6 +601,8 @@ auth_hash_start(struct server *srv, struct conn *c, const char *password,
 	j->c = c;
 	j->hashing = 1;
 	j->log2n = srv->cf->scrypt_log2n;
+	j->scram_iter = srv->cf->scram_iterations;
+	j->secret = xcalloc(1, sizeof *j->secret);
 	j->password = xstrdup(password);
 	j->hdone = done;
 	j->arg = arg;
@@ -538,6 +612,222 @@ auth_hash_start(struct server *srv, struct conn *c, const char *password,
 	}
 	conn_wait(c, job_cancel, j);
 	return AUTH_PENDING;
+}
+
+/*
+ * SASL SCRAM-SHA-256 (RFC 5802, RFC 7677): one exchange.  The keys are
+ * the account's, or, for a name that does not exist or has no keys yet,
+ * made up (a salt derived from the name with the address-hashing key,
+ * so it is the same on every try, and random keys no proof matches):
+ * the exchange then runs to its end and fails like a wrong password,
+ * and tells nobody whether the name exists.
+ */
+struct auth_scram {
+	char			 proto[16];
+	char			*user;
+	char			*gs2;		/* to check c= against */
+	char			*nonce;		/* client's and ours */
+	char			*authmsg;	/* first-bare,server-first[,...] */
+	struct scram_keys	 keys;
+	int			 real;		/* KEYS are the account's */
+	int			 count;		/* a failure counts (see below) */
+	unsigned char		 sig[SCRAM_KEY_LEN];	/* ServerSignature */
+};
+
+void
+auth_scram_free(struct auth_scram *sp)
+{
+	if (sp == NULL)
+		return;
+	free(sp->user);
+	free(sp->gs2);
+	free(sp->nonce);
+	free(sp->authmsg);
+	OPENSSL_cleanse(sp, sizeof *sp);
+	free(sp);
+}
+
+/* Made-up keys for NAME (see above). */
+static void
+scram_fake(struct server *srv, const char *fold, struct scram_keys *k)
+{
+	unsigned char	md[32];
+	unsigned int	len = sizeof md;
+	char		*what;
+
+	memset(k, 0, sizeof *k);
+	xasprintf(&what, "scram-salt %s", fold);
+	HMAC(EVP_sha256(), as->key, sizeof as->key,
+	    (const unsigned char *)what, strlen(what), md, &len);
+	free(what);
+	memcpy(k->salt, md, SCRAM_SALT_LEN);
+	k->saltlen = SCRAM_SALT_LEN;
+	k->iterations = srv->cf->scram_iterations;
+	if (RAND_bytes(k->stored_key, sizeof k->stored_key) != 1 ||
+	    RAND_bytes(k->server_key, sizeof k->server_key) != 1)
+		memset(k->stored_key, 0xff, sizeof k->stored_key);
+}
+
+int
+auth_scram_start(struct server *srv, struct conn *c, const char *proto,
+    const unsigned char *msg, size_t len, struct auth_scram **out,
+    char **server_first)
+{
+	struct scram_first	 f;
+	struct auth_keys	 k;
+	struct auth_scram	*sp;
+	struct account		 a;
+	unsigned char		 rnd[18];
+	char			*salt, *snonce;
+	int			 rc, active;
+
+	*out = NULL;
+	*server_first = NULL;
+	rc = sasl_scram_first(msg, len, &f);
+	if (rc != SCRAM_OK) {
+		log_info("auth: SCRAM client-first refused (%s) proto=%s",
+		    rc == SCRAM_CBIND ? "channel binding" : rc ==
+		    SCRAM_EXTENSION ? "mandatory extension" : "malformed",
+		    proto);
+		return AUTH_BAD;
+	}
+	/* An authorization identity, if given, must be the account. */
+	if (f.authzid != NULL && strcasecmp(f.authzid, f.user) != 0) {
+		sasl_scram_first_free(&f);
+		return AUTH_BAD;
+	}
+	auth_keys(srv, c->ip, f.user, &k);
+	if (throttled(srv, &k)) {
+		log_info("auth: throttled proto=%s", proto);
+		sasl_scram_first_free(&f);
+		return AUTH_THROTTLED;
+	}
+	rc = store_account_get(srv->store, f.user, &a, NULL);
+	if (rc == STORE_ERROR) {
+		sasl_scram_first_free(&f);
+		return AUTH_ERROR;
+	}
+	sp = xcalloc(1, sizeof *sp);
+	snprintf(sp->proto, sizeof sp->proto, "%s", proto);
+	active = rc == STORE_OK && strcmp(a.status, "active") == 0;
+	if (rc == STORE_OK)
+		account_clear(&a);
+	if (active) {
+		rc = store_scram_get(srv->store, f.user, &sp->keys);
+		if (rc == STORE_ERROR) {
+			sasl_scram_first_free(&f);
+			auth_scram_free(sp);
+			return AUTH_ERROR;
+		}
+		sp->real = rc == STORE_OK;
+	}
+	/*
+	 * An active account without keys (made before SCRAM, its owner
+	 * not signed in with a password since) fails without counting:
+	 * that is no guess, and the client goes on with PLAIN, which
+	 * makes the keys.  Every other failure counts like PLAIN's.
+	 */
+	sp->count = !(active && !sp->real);
+	if (!sp->real) {
+		scram_fake(srv, k.fold, &sp->keys);
+		log_info("auth: SCRAM for an account without keys proto=%s",
+		    proto);
+	}
+	if (RAND_bytes(rnd, sizeof rnd) != 1) {
+		sasl_scram_first_free(&f);
+		auth_scram_free(sp);
+		return AUTH_ERROR;
+	}
+	snonce = base64_encode(rnd, sizeof rnd);
+	salt = base64_encode(sp->keys.salt, sp->keys.saltlen);
+	sp->user = xstrdup(f.user);
+	sp->gs2 = xstrdup(f.gs2);
+	xasprintf(&sp->nonce, "%s%s", f.nonce, snonce);
+	xasprintf(server_first, "r=%s,s=%s,i=%d", sp->nonce, salt,
+	    sp->keys.iterations);
+	xasprintf(&sp->authmsg, "%s,%s", f.bare, *server_first);
+	free(snonce);
+	free(salt);
+	sasl_scram_first_free(&f);
+	*out = sp;
+	return AUTH_OK;
+}
+
+int
+auth_scram_final(struct server *srv, struct conn *c, struct auth_scram *sp,
+    const unsigned char *msg, size_t len, auth_done_fn done, void *arg)
+{
+	struct scram_final	 f;
+	struct auth_job		*j;
+	unsigned char		*cb;
+	size_t			 cblen;
+	char			*authmsg;
+	unsigned int		 siglen = sizeof sp->sig;
+	int			 rc;
+
+	if (sasl_scram_final(msg, len, &f) != SCRAM_OK) {
+		log_info("auth: SCRAM client-final malformed proto=%s",
+		    sp->proto);
+		return AUTH_BAD;
+	}
+	/* Without channel binding c= is the gs2 header again. */
+	if (base64_decode(f.cbind, strlen(f.cbind), &cb, &cblen) != 0 ||
+	    cblen != strlen(sp->gs2) || memcmp(cb, sp->gs2, cblen) != 0) {
+		log_info("auth: SCRAM channel binding mismatch proto=%s",
+		    sp->proto);
+		free(cb);
+		sasl_scram_final_free(&f);
+		return AUTH_BAD;
+	}
+	free(cb);
+	if (strcmp(f.nonce, sp->nonce) != 0) {
+		log_info("auth: SCRAM nonce mismatch proto=%s", sp->proto);
+		sasl_scram_final_free(&f);
+		return AUTH_BAD;
+	}
+	xasprintf(&authmsg, "%s,%s", sp->authmsg, f.without_proof);
+	free(sp->authmsg);
+	sp->authmsg = authmsg;
+	/* Sent only once the proof is right (auth_scram_server_final). */
+	if (HMAC(EVP_sha256(), sp->keys.server_key, SCRAM_KEY_LEN,
+	    (const unsigned char *)authmsg, strlen(authmsg), sp->sig,
+	    &siglen) == NULL) {
+		sasl_scram_final_free(&f);
+		return AUTH_ERROR;
+	}
+	j = xcalloc(1, sizeof *j);
+	j->srv = srv;
+	j->c = c;
+	snprintf(j->proto, sizeof j->proto, "%s", sp->proto);
+	auth_keys(srv, c->ip, sp->user, &j->k);
+	j->scram = 1;
+	j->nocount = !sp->count;
+	j->keys = sp->keys;
+	j->authmsg = xstrdup(authmsg);
+	memcpy(j->proof, f.proof, sizeof j->proof);
+	sasl_scram_final_free(&f);
+	j->done = done;
+	j->arg = arg;
+	if (sp->real) {
+		rc = store_account_get(srv->store, sp->user, &j->a, NULL);
+		if (rc == STORE_ERROR) {
+			job_free(j);
+			return AUTH_ERROR;
+		}
+		j->known = rc == STORE_OK;
+	}
+	return job_start(srv, c, j, sp->user);
+}
+
+char *
+auth_scram_server_final(const struct auth_scram *sp)
+{
+	char	*sig, *out;
+
+	sig = base64_encode(sp->sig, sizeof sp->sig);
+	xasprintf(&out, "v=%s", sig);
+	free(sig);
+	return out;
 }
 
 static void

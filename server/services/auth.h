@@ -64,13 +64,42 @@ typedef void	(*auth_done_fn)(struct conn *, void *arg, int rc,
 int	 auth_login_start(struct server *, struct conn *, const char *proto,
 	    const char *name, const char *password, auth_done_fn, void *arg);
 /*
- * Hash a new PASSWORD for C on a worker (sign-up, password change):
- * AUTH_PENDING, then DONE(C, ARG, hash or NULL; DONE frees it) on the
- * loop; or AUTH_BUSY at once.
+ * Hash a new PASSWORD for C on a worker (sign-up, password change): its
+ * scrypt hash and SCRAM keys.  AUTH_PENDING, then DONE(C, ARG, secret
+ * or NULL on failure; valid during the call only) on the loop, which
+ * stores it through account_add(), account_set_password() or
+ * account_register(); or AUTH_BUSY at once.
  */
-typedef void	(*auth_hash_fn)(struct conn *, void *arg, char *hash);
+struct pw_secret;
+typedef void	(*auth_hash_fn)(struct conn *, void *arg,
+		    const struct pw_secret *);
 int	 auth_hash_start(struct server *, struct conn *, const char *password,
 	    auth_hash_fn, void *arg);
+/*
+ * SASL SCRAM-SHA-256 (RFC 5802, RFC 7677), for every protocol; the
+ * protocol carries the messages (decoded from base64) and answers.
+ * auth_scram_start() takes the client-first message: AUTH_OK with the
+ * exchange in *SP (auth_scram_free) and the server-first message in
+ * *SERVER_FIRST (xmalloc'd); AUTH_BAD (malformed, channel binding
+ * asked for, another authorization identity), AUTH_THROTTLED or
+ * AUTH_ERROR.  A name that does not exist, or an account without keys
+ * yet (made before SCRAM; PLAIN still works and makes them), gets an
+ * answer all the same and fails at the proof.  auth_scram_final()
+ * takes the client-final message: AUTH_BAD at once (malformed, nonce
+ * or channel binding wrong), or as auth_login_start(): the proof is
+ * checked on a worker after the throttles' delay, with the same
+ * failure counting, ban check and login record, and DONE answers.  On
+ * AUTH_OK, auth_scram_server_final() is the server-final message
+ * ("v=...", xmalloc'd).  No Hi() runs here: the stored keys suffice.
+ */
+struct auth_scram;
+int	 auth_scram_start(struct server *, struct conn *, const char *proto,
+	    const unsigned char *msg, size_t len, struct auth_scram **sp,
+	    char **server_first);
+int	 auth_scram_final(struct server *, struct conn *, struct auth_scram *,
+	    const unsigned char *msg, size_t len, auth_done_fn, void *arg);
+char	*auth_scram_server_final(const struct auth_scram *);
+void	 auth_scram_free(struct auth_scram *);
 /* Hashing jobs queued or running (for tests and status). */
 int	 auth_pending(void);
 /* Keyed hash (HMAC-SHA256, hex, 64 chars + NUL) of an address. */

@@ -301,6 +301,22 @@ static const char *const migrations[] = {
 	"  body TEXT NOT NULL,"
 	"  created INTEGER NOT NULL);"
 	"CREATE INDEX notices_account ON notices(account_id, id);",
+
+	/*
+	 * 12: SCRAM-SHA-256 keys (RFC 5802, RFC 7677) -- the salt, the
+	 * iteration count, StoredKey and ServerKey of each account's
+	 * password, never the password.  Made whenever a password is set
+	 * and, for accounts older than this, at their next password
+	 * sign-in; an account without a row cannot use SCRAM.  They go
+	 * with the account.
+	 */
+	"CREATE TABLE scram_keys ("
+	"  account_id INTEGER PRIMARY KEY REFERENCES accounts(id)"
+	"    ON DELETE CASCADE,"
+	"  salt BLOB NOT NULL,"
+	"  iterations INTEGER NOT NULL,"
+	"  stored_key BLOB NOT NULL,"
+	"  server_key BLOB NOT NULL);",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -340,6 +356,9 @@ enum {
 	S_CERT_ADD,
 	S_CERT_LIST,
 	S_CERT_DEL,
+	S_SCRAM_GET,
+	S_SCRAM_SET,
+	S_SCRAM_DEL,
 	S_COUNT
 };
 
@@ -441,6 +460,20 @@ static const struct store_sql core_sql[] = {
 	  "DELETE FROM account_certs WHERE fingerprint = lower(?2) AND "
 	  "account_id = (SELECT id FROM accounts WHERE "
 	  "name_fold = lower(?1))" },
+	{ S_SCRAM_GET,
+	  "SELECT s.salt, s.iterations, s.stored_key, s.server_key "
+	  "FROM scram_keys s JOIN accounts a ON a.id = s.account_id "
+	  "WHERE a.name_fold = lower(?1)" },
+	{ S_SCRAM_SET,
+	  "INSERT INTO scram_keys (account_id, salt, iterations, stored_key, "
+	  "server_key) SELECT id, ?2, ?3, ?4, ?5 FROM accounts WHERE "
+	  "name_fold = lower(?1) ON CONFLICT (account_id) DO UPDATE SET "
+	  "salt = excluded.salt, iterations = excluded.iterations, "
+	  "stored_key = excluded.stored_key, "
+	  "server_key = excluded.server_key" },
+	{ S_SCRAM_DEL,
+	  "DELETE FROM scram_keys WHERE account_id = (SELECT id FROM "
+	  "accounts WHERE name_fold = lower(?1))" },
 };
 
 const char *
@@ -1134,6 +1167,80 @@ store_account_set_password(struct store *st, const char *name,
 	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 2, pwhash, -1, SQLITE_STATIC);
 	return store_step_changes(st, s, "account set password");
+}
+
+/*
+ * The SCRAM keys of account NAME into K: STORE_OK, STORE_NOTFOUND (no
+ * such account, or none made yet) or STORE_ERROR.
+ */
+int
+store_scram_get(struct store *st, const char *name, struct scram_keys *k)
+{
+	sqlite3_stmt	*s = store_reset(st->stmts[S_SCRAM_GET]);
+	const void	*b;
+	int		 rc, n;
+
+	memset(k, 0, sizeof *k);
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_DONE) {
+		sqlite3_reset(s);
+		return STORE_NOTFOUND;
+	}
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(s);
+		store_log_error(st, "scram get");
+		return STORE_ERROR;
+	}
+	rc = STORE_OK;
+	b = sqlite3_column_blob(s, 0);
+	n = sqlite3_column_bytes(s, 0);
+	if (b == NULL || n < 1 || n > (int)sizeof k->salt)
+		rc = STORE_NOTFOUND;
+	else {
+		memcpy(k->salt, b, (size_t)n);
+		k->saltlen = (size_t)n;
+	}
+	k->iterations = sqlite3_column_int(s, 1);
+	b = sqlite3_column_blob(s, 2);
+	if (b == NULL || sqlite3_column_bytes(s, 2) != SCRAM_KEY_LEN)
+		rc = STORE_NOTFOUND;
+	else
+		memcpy(k->stored_key, b, SCRAM_KEY_LEN);
+	b = sqlite3_column_blob(s, 3);
+	if (b == NULL || sqlite3_column_bytes(s, 3) != SCRAM_KEY_LEN)
+		rc = STORE_NOTFOUND;
+	else
+		memcpy(k->server_key, b, SCRAM_KEY_LEN);
+	sqlite3_reset(s);
+	if (rc != STORE_OK)
+		memset(k, 0, sizeof *k);
+	return rc;
+}
+
+/* Store (or replace) K as the SCRAM keys of account NAME. */
+int
+store_scram_set(struct store *st, const char *name,
+    const struct scram_keys *k)
+{
+	sqlite3_stmt	*s = store_reset(st->stmts[S_SCRAM_SET]);
+
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(s, 2, k->salt, (int)k->saltlen, SQLITE_STATIC);
+	sqlite3_bind_int(s, 3, k->iterations);
+	sqlite3_bind_blob(s, 4, k->stored_key, SCRAM_KEY_LEN, SQLITE_STATIC);
+	sqlite3_bind_blob(s, 5, k->server_key, SCRAM_KEY_LEN, SQLITE_STATIC);
+	return store_step_changes(st, s, "scram set");
+}
+
+/* Forget the SCRAM keys of NAME (STORE_NOTFOUND: there were none). */
+int
+store_scram_del(struct store *st, const char *name)
+{
+	sqlite3_stmt	*s = store_reset(st->stmts[S_SCRAM_DEL]);
+
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	return store_step_changes(st, s, "scram del");
 }
 
 int

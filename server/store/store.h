@@ -30,6 +30,21 @@ struct account {
 	int64_t	 created;
 };
 
+/*
+ * SCRAM-SHA-256 keys of a password (RFC 5802 section 3): the salt and
+ * iteration count of Hi(), StoredKey = H(ClientKey) and ServerKey.
+ * Enough to check a client's proof, not to sign in with.
+ */
+#define SCRAM_KEY_LEN	32	/* SHA-256 */
+#define SCRAM_SALT_MAX	64
+struct scram_keys {
+	unsigned char	salt[SCRAM_SALT_MAX];
+	size_t		saltlen;
+	int		iterations;
+	unsigned char	stored_key[SCRAM_KEY_LEN];
+	unsigned char	server_key[SCRAM_KEY_LEN];
+};
+
 struct group_info {
 	int64_t	 id;
 	char	*name;
@@ -96,6 +111,11 @@ int	 store_account_probation_done(struct store *, const char *name);
 int	 store_account_set_status(struct store *, const char *name,
 	    const char *from, const char *to);
 int	 store_account_delete_pending(struct store *, const char *name);
+int	 store_scram_get(struct store *, const char *name,
+	    struct scram_keys *);
+int	 store_scram_set(struct store *, const char *name,
+	    const struct scram_keys *);
+int	 store_scram_del(struct store *, const char *name);
 typedef void (*store_account_cb)(const struct account *, void *);
 int	 store_account_list(struct store *, store_account_cb, void *);
 void	 account_clear(struct account *);

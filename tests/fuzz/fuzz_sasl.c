@@ -10,7 +10,13 @@
  *  - the decoder is strict, so whatever it accepts is canonical:
  *    base64_encode(base64_decode(x)) == x;
  *  - sasl_plain_decode(x) succeeds only with exactly two NULs and gives
- *    fields that put back together make x.
+ *    fields that put back together make x;
+ *  - sasl_scram_first(x), when it accepts, splits x into the gs2 header
+ *    and the bare message exactly, with a user and a nonce; when it
+ *    refuses, everything is NULL;
+ *  - sasl_scram_final(x), when it accepts, gives the part without the
+ *    proof as a prefix of x followed by ",p=";
+ *  - sasl_prep_password(x) never grows a valid UTF-8 string.
  */
 #include <string.h>
 
@@ -54,6 +60,49 @@ check_accumulator(const char *enc, size_t elen, const uint8_t *data,
 		free(out);
 	}
 	sasl_buf_free(&sb);
+}
+
+static void
+check_scram(const uint8_t *data, size_t size)
+{
+	struct scram_first	 f;
+	struct scram_final	 g;
+	char			*s, *p;
+	size_t			 n;
+
+	if (sasl_scram_first(data, size, &f) == SCRAM_OK) {
+		n = strlen(f.gs2);
+		FUZZ_CHECK(n + strlen(f.bare) == size);
+		FUZZ_CHECK(memcmp(f.gs2, data, n) == 0);
+		FUZZ_CHECK(memcmp(f.bare, data + n, size - n) == 0);
+		FUZZ_CHECK(f.cbflag == 'n' || f.cbflag == 'y');
+		FUZZ_CHECK(f.user[0] != '\0' && f.nonce[0] != '\0');
+		FUZZ_CHECK(strchr(f.nonce, ',') == NULL);
+		sasl_scram_first_free(&f);
+	} else
+		FUZZ_CHECK(f.gs2 == NULL && f.user == NULL && f.nonce == NULL &&
+		    f.bare == NULL && f.authzid == NULL);
+	if (sasl_scram_final(data, size, &g) == SCRAM_OK) {
+		n = strlen(g.without_proof);
+		FUZZ_CHECK(n + 3 < size);
+		FUZZ_CHECK(memcmp(g.without_proof, data, n) == 0);
+		FUZZ_CHECK(memcmp(data + n, ",p=", 3) == 0);
+		FUZZ_CHECK(strncmp(g.without_proof, "c=", 2) == 0);
+		sasl_scram_final_free(&g);
+	} else
+		FUZZ_CHECK(g.cbind == NULL && g.nonce == NULL &&
+		    g.without_proof == NULL);
+	if ((s = malloc(size + 1)) == NULL)
+		abort();
+	memcpy(s, data, size);
+	s[size] = '\0';
+	p = sasl_prep_password(s);
+	if (utf8_valid(s, strlen(s)))
+		FUZZ_CHECK(strlen(p) <= strlen(s));
+	else
+		FUZZ_CHECK(strcmp(p, s) == 0);
+	free(p);
+	free(s);
 }
 
 int
@@ -117,5 +166,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	} else
 		FUZZ_CHECK(authzid == NULL && authcid == NULL &&
 		    passwd == NULL);
+	check_scram(data, size);
 	return 0;
 }

@@ -122,7 +122,7 @@ class Caps(IrcCase):
         self.assertNotIn("sts", " ".join(caps))
         lines = c.cmd("CAP LS 302")
         caps = " ".join(parse(l)[3][-1] for l in lines).split()
-        self.assertIn("sasl=PLAIN,EXTERNAL", caps)
+        self.assertIn("sasl=PLAIN,EXTERNAL,SCRAM-SHA-256", caps)
         self.assertIn("sts=port=%d" % self.h.port("ircs"), caps)
         for cap in ("account-notify", "account-tag", "away-notify", "batch",
                     "cap-notify", "chghost", "draft/chathistory",

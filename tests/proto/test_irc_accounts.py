@@ -66,7 +66,8 @@ class Sasl(IrcCase):
         c.cmd("AUTHENTICATE PLAIN")
         self.assertEqual(numerics(c.cmd("AUTHENTICATE *")), ["906"])
         self.assertEqual(c.cmd("AUTHENTICATE FOO"), [
-            ":hearth.test 908 * PLAIN :are available SASL mechanisms",
+            ":hearth.test 908 * PLAIN,SCRAM-SHA-256 :are available SASL "
+            "mechanisms",
             ":hearth.test 904 * :SASL authentication failed"])
         c.cmd("AUTHENTICATE PLAIN")
         self.assertEqual(numerics(c.cmd("AUTHENTICATE not*base64")), ["904"])

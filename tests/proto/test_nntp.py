@@ -18,8 +18,8 @@ class Session(NNTPCase):
         r, caps = c.multi("CAPABILITIES", "101")
         self.assertEqual(caps[0], "VERSION 2")
         for cap in ("READER", "POST", "HDR", "OVER MSGID", "NEWNEWS",
-                    "STARTTLS", "AUTHINFO USER SASL", "SASL PLAIN",
-                    "COMPRESS DEFLATE"):
+                    "STARTTLS", "AUTHINFO USER SASL",
+                    "SASL PLAIN SCRAM-SHA-256", "COMPRESS DEFLATE"):
             self.assertIn(cap, caps)
         lst = [l for l in caps if l.startswith("LIST ")][0].split()
         for kw in ("ACTIVE", "NEWSGROUPS", "OVERVIEW.FMT", "HEADERS",

@@ -34,11 +34,11 @@ class AuthinfoCapabilities(NNTPCase):
         c = self.client("nntps")
         r, caps = c.multi("CAPABILITIES", "101")
         self.assertIn("AUTHINFO USER SASL", caps)
-        self.assertIn("SASL PLAIN", caps)
+        self.assertIn("SASL PLAIN SCRAM-SHA-256", caps)
         self.assertTrue(c.login("alice").startswith("281"))
         r, caps = c.multi("CAPABILITIES", "101")
         self.assertFalse(any(l.startswith("AUTHINFO") for l in caps), caps)
-        self.assertIn("SASL PLAIN", caps)
+        self.assertIn("SASL PLAIN SCRAM-SHA-256", caps)
         self.assertEqual(c.code("AUTHINFO USER alice"), "502")
 
 
@@ -126,7 +126,7 @@ class Compress(NNTPCase):
         self.assertFalse(any(l.startswith("AUTHINFO") and "USER" in l
                              for l in got), got)
         self.assertIn("AUTHINFO SASL", got)
-        self.assertIn("SASL PLAIN", got)
+        self.assertIn("SASL PLAIN SCRAM-SHA-256", got)
         send("AUTHINFO USER alice")
         self.assertEqual(readline()[:3], "502")
         send("AUTHINFO PASS " + PASSWORD)

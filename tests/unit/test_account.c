@@ -1,12 +1,16 @@
 /*
- * test_account.c -- names, password rules, scrypt hashing.
+ * test_account.c -- names, password rules, scrypt hashing, SCRAM keys.
  */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
 #include "account.h"
+#include "sasl.h"
 #include "store.h"
 
 START_TEST(fingerprints)
@@ -144,6 +148,112 @@ START_TEST(authenticate)
 }
 END_TEST
 
+/*
+ * RFC 7677 section 3: user "user", password "pencil", the salt and
+ * nonces of the example; our keys must check its proof and give its
+ * server signature.
+ */
+START_TEST(scram_rfc7677)
+{
+	static const char authmsg[] = "n=user,r=rOprNGfwEbeRWgbNEkqO,"
+	    "r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0,"
+	    "s=W22ZaJ0SNY7soEsUEjb6gQ==,i=4096,c=biws,"
+	    "r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0";
+	struct scram_keys	 k;
+	unsigned char		*salt, *proof, sig[32];
+	unsigned int		 siglen = sizeof sig;
+	size_t			 saltlen, prooflen;
+	char			*v;
+
+	ck_assert_int_eq(base64_decode("W22ZaJ0SNY7soEsUEjb6gQ==", 24, &salt,
+	    &saltlen), 0);
+	ck_assert_int_eq(base64_decode(
+	    "dHzbZapWIk4jUhN+Ute9ytag9zjfMHgsqmmiz7AndVQ=", 44, &proof,
+	    &prooflen), 0);
+	ck_assert_uint_eq(prooflen, 32);
+	ck_assert_int_eq(account_scram_derive_salt("pencil", salt, saltlen,
+	    4096, &k), 0);
+	ck_assert_int_eq(account_scram_verify(&k, authmsg, proof), 1);
+	HMAC(EVP_sha256(), k.server_key, 32, (const unsigned char *)authmsg,
+	    strlen(authmsg), sig, &siglen);
+	v = base64_encode(sig, sizeof sig);
+	ck_assert_str_eq(v, "6rriTRBi23WpRR/wtup+mMhUZUn/dB5nLTJRsjl95G4=");
+	free(v);
+	/* One bit off anywhere in the proof: refused. */
+	proof[31] ^= 1;
+	ck_assert_int_eq(account_scram_verify(&k, authmsg, proof), 0);
+	proof[31] ^= 1;
+	/* Another password, same salt: refused. */
+	ck_assert_int_eq(account_scram_derive_salt("pencil2", salt, saltlen,
+	    4096, &k), 0);
+	ck_assert_int_eq(account_scram_verify(&k, authmsg, proof), 0);
+	free(salt);
+	free(proof);
+}
+END_TEST
+
+/* New keys: a fresh salt each time, the rounds asked, RFC 7677's floor. */
+START_TEST(scram_derive)
+{
+	struct scram_keys	a, b;
+	unsigned char		salt[SCRAM_SALT_LEN];
+
+	ck_assert_int_eq(account_scram_derive("pencil", 4095, &a), -1);
+	ck_assert_int_eq(account_scram_derive("pencil", 4096, &a), 0);
+	ck_assert_int_eq(account_scram_derive("pencil", 4096, &b), 0);
+	ck_assert_int_eq(a.iterations, 4096);
+	ck_assert_uint_eq(a.saltlen, SCRAM_SALT_LEN);
+	ck_assert(memcmp(a.salt, b.salt, SCRAM_SALT_LEN) != 0);
+	ck_assert(memcmp(a.stored_key, b.stored_key, 32) != 0);
+	/* The same salt gives the same keys (the password is all). */
+	ck_assert_int_eq(account_scram_derive_salt("pencil", a.salt,
+	    a.saltlen, 4096, &b), 0);
+	ck_assert(memcmp(a.stored_key, b.stored_key, 32) == 0);
+	ck_assert(memcmp(a.server_key, b.server_key, 32) == 0);
+	/* SASLprep's mapping: a no-break space is a space. */
+	memcpy(salt, a.salt, sizeof salt);
+	ck_assert_int_eq(account_scram_derive_salt("pen\xc2\xa0" "cil",
+	    salt, sizeof salt, 4096, &b), 0);
+	ck_assert_int_eq(account_scram_derive_salt("pen cil", salt,
+	    sizeof salt, 4096, &a), 0);
+	ck_assert(memcmp(a.stored_key, b.stored_key, 32) == 0);
+}
+END_TEST
+
+/* The keys in the store: set, read back, replaced, gone with the row. */
+START_TEST(scram_store)
+{
+	char			 err[256];
+	struct store		*st = store_open(":memory:", 0, 0, err,
+				    sizeof err);
+	struct scram_keys	 k, got;
+
+	ck_assert_ptr_nonnull(st);
+	ck_assert_int_eq(store_account_create(st, "Erin", "$x", "member",
+	    NULL), STORE_OK);
+	ck_assert_int_eq(store_scram_get(st, "erin", &got), STORE_NOTFOUND);
+	ck_assert_int_eq(account_scram_derive("pencil", 4096, &k), 0);
+	ck_assert_int_eq(store_scram_set(st, "ERIN", &k), STORE_OK);
+	ck_assert_int_eq(store_scram_get(st, "erin", &got), STORE_OK);
+	ck_assert_int_eq(got.iterations, 4096);
+	ck_assert_uint_eq(got.saltlen, k.saltlen);
+	ck_assert(memcmp(got.salt, k.salt, k.saltlen) == 0);
+	ck_assert(memcmp(got.stored_key, k.stored_key, 32) == 0);
+	ck_assert(memcmp(got.server_key, k.server_key, 32) == 0);
+	ck_assert_int_eq(account_scram_derive("other", 8192, &k), 0);
+	ck_assert_int_eq(store_scram_set(st, "erin", &k), STORE_OK);
+	ck_assert_int_eq(store_scram_get(st, "erin", &got), STORE_OK);
+	ck_assert_int_eq(got.iterations, 8192);
+	ck_assert(memcmp(got.stored_key, k.stored_key, 32) == 0);
+	/* No account, no keys. */
+	ck_assert_int_eq(store_scram_set(st, "nobody", &k), STORE_NOTFOUND);
+	ck_assert_int_eq(store_scram_del(st, "erin"), STORE_OK);
+	ck_assert_int_eq(store_scram_get(st, "erin", &got), STORE_NOTFOUND);
+	ck_assert_int_eq(store_scram_del(st, "erin"), STORE_NOTFOUND);
+	store_close(st);
+}
+END_TEST
+
 static Suite *
 account_suite(void)
 {
@@ -158,6 +268,9 @@ account_suite(void)
 	tcase_add_test(tc, default_cost);
 	tcase_add_test(tc, authenticate);
 	tcase_add_test(tc, fingerprints);
+	tcase_add_test(tc, scram_rfc7677);
+	tcase_add_test(tc, scram_derive);
+	tcase_add_test(tc, scram_store);
 	suite_add_tcase(s, tc);
 	return s;
 }

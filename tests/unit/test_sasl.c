@@ -380,6 +380,105 @@ START_TEST(test_buf_bad)
 }
 END_TEST
 
+/* SASLprep's mapping step: B.1 removed, C.1.2 made spaces, NFKC not. */
+START_TEST(test_prep)
+{
+	char	*p;
+
+	p = sasl_prep_password("pencil");
+	ck_assert_str_eq(p, "pencil");
+	free(p);
+	/* Soft hyphen and zero-width joiner go; no-break and ideographic
+	 * spaces are spaces; Cyrillic stays. */
+	p = sasl_prep_password("\xd0\xbf\xc2\xad\xd0\xb0\xe2\x80\x8d"
+	    "\xc2\xa0x\xe3\x80\x80y");
+	ck_assert_str_eq(p, "\xd0\xbf\xd0\xb0 x y");
+	free(p);
+	/* Not UTF-8: used as it is. */
+	p = sasl_prep_password("a\xc2\xad\xff");
+	ck_assert_str_eq(p, "a\xc2\xad\xff");
+	free(p);
+}
+END_TEST
+
+#define FIRST(s)	sasl_scram_first((const unsigned char *)(s), \
+			    strlen(s), &f)
+#define FINAL(s)	sasl_scram_final((const unsigned char *)(s), \
+			    strlen(s), &g)
+
+START_TEST(test_scram_first)
+{
+	struct scram_first	f;
+
+	ck_assert_int_eq(FIRST("n,,n=user,r=fyko+d2lbbFgONRv9qkxdawL"),
+	    SCRAM_OK);
+	ck_assert_int_eq(f.cbflag, 'n');
+	ck_assert_str_eq(f.gs2, "n,,");
+	ck_assert_ptr_null(f.authzid);
+	ck_assert_str_eq(f.user, "user");
+	ck_assert_str_eq(f.nonce, "fyko+d2lbbFgONRv9qkxdawL");
+	ck_assert_str_eq(f.bare, "n=user,r=fyko+d2lbbFgONRv9qkxdawL");
+	sasl_scram_first_free(&f);
+	/* 'y': the client could bind, thinks we cannot; escapes; ext. */
+	ck_assert_int_eq(FIRST("y,a=b=2Cc=3D,n=b=2Cc=3D,r=abc,x=ext"),
+	    SCRAM_OK);
+	ck_assert_int_eq(f.cbflag, 'y');
+	ck_assert_str_eq(f.gs2, "y,a=b=2Cc=3D,");
+	ck_assert_str_eq(f.authzid, "b,c=");
+	ck_assert_str_eq(f.user, "b,c=");
+	ck_assert_str_eq(f.bare, "n=b=2Cc=3D,r=abc,x=ext");
+	sasl_scram_first_free(&f);
+	ck_assert_int_eq(FIRST("p=tls-unique,,n=user,r=abc"), SCRAM_CBIND);
+	ck_assert_ptr_null(f.user);
+	ck_assert_int_eq(FIRST("n,,m=x,n=user,r=abc"), SCRAM_EXTENSION);
+	ck_assert_int_eq(FIRST(""), SCRAM_BAD);
+	ck_assert_int_eq(FIRST("n,,"), SCRAM_BAD);
+	ck_assert_int_eq(FIRST("x,,n=user,r=abc"), SCRAM_BAD);
+	ck_assert_int_eq(FIRST("n,n=user,r=abc"), SCRAM_BAD);
+	ck_assert_int_eq(FIRST("n,,r=abc,n=user"), SCRAM_BAD);
+	ck_assert_int_eq(FIRST("n,,n=,r=abc"), SCRAM_BAD);
+	ck_assert_int_eq(FIRST("n,,n=us=er,r=abc"), SCRAM_BAD);
+	ck_assert_int_eq(FIRST("n,,n=user=2,r=abc"), SCRAM_BAD);
+	ck_assert_int_eq(FIRST("n,,n=user,r="), SCRAM_BAD);
+	ck_assert_int_eq(FIRST("n,,n=user,r=a b"), SCRAM_BAD);
+	ck_assert_int_eq(FIRST("n,,n=user,r=abc,"), SCRAM_BAD);
+	ck_assert_int_eq(FIRST("n,,n=user,r=abc,bogus"), SCRAM_BAD);
+	ck_assert_int_eq(FIRST("n,x=y,n=user,r=abc"), SCRAM_BAD);
+	ck_assert_int_eq(sasl_scram_first((const unsigned char *)
+	    "n,,n=us\0er,r=abc", 16, &f), SCRAM_BAD);
+	ck_assert_int_eq(FIRST("n,,n=\xff,r=abc"), SCRAM_BAD);
+}
+END_TEST
+
+START_TEST(test_scram_final)
+{
+	struct scram_final	g;
+	static const unsigned char proof[] = { 0x74, 0x7c, 0xdb, 0x65 };
+
+	ck_assert_int_eq(FINAL("c=biws,r=abcdef,"
+	    "p=dHzbZapWIk4jUhN+Ute9ytag9zjfMHgsqmmiz7AndVQ="), SCRAM_OK);
+	ck_assert_str_eq(g.cbind, "biws");
+	ck_assert_str_eq(g.nonce, "abcdef");
+	ck_assert_str_eq(g.without_proof, "c=biws,r=abcdef");
+	ck_assert(memcmp(g.proof, proof, sizeof proof) == 0);
+	sasl_scram_final_free(&g);
+	/* Extensions before the proof belong to the signed part. */
+	ck_assert_int_eq(FINAL("c=biws,r=abc,x=1,"
+	    "p=dHzbZapWIk4jUhN+Ute9ytag9zjfMHgsqmmiz7AndVQ="), SCRAM_OK);
+	ck_assert_str_eq(g.without_proof, "c=biws,r=abc,x=1");
+	sasl_scram_final_free(&g);
+	ck_assert_int_eq(FINAL("c=biws,r=abc"), SCRAM_BAD);
+	ck_assert_int_eq(FINAL("r=abc,c=biws,"
+	    "p=dHzbZapWIk4jUhN+Ute9ytag9zjfMHgsqmmiz7AndVQ="), SCRAM_BAD);
+	/* A proof that is not base64, or not 32 bytes. */
+	ck_assert_int_eq(FINAL("c=biws,r=abc,p=****"), SCRAM_BAD);
+	ck_assert_int_eq(FINAL("c=biws,r=abc,p=AAAA"), SCRAM_BAD);
+	ck_assert_int_eq(FINAL("c=biws,r=abc,"
+	    "p=dHzbZapWIk4jUhN+Ute9ytag9zjfMHgsqmmiz7AndVQ=,"), SCRAM_BAD);
+	ck_assert_int_eq(FINAL(""), SCRAM_BAD);
+}
+END_TEST
+
 static Suite *
 sasl_suite(void)
 {
@@ -398,6 +497,12 @@ sasl_suite(void)
 	tcase_add_test(tc, test_plain_ok);
 	tcase_add_test(tc, test_plain_bad);
 	tcase_add_test(tc, test_plain_lengths);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("scram");
+	tcase_add_test(tc, test_prep);
+	tcase_add_test(tc, test_scram_first);
+	tcase_add_test(tc, test_scram_final);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("authenticate");
