@@ -56,6 +56,7 @@ enum irc_cap {
 	CAP_ACCOUNT_REGISTRATION,
 	CAP_CHATHISTORY,
 	CAP_MESSAGE_REDACTION,
+	CAP_WEBPUSH,
 	CAP_ECHO_MESSAGE,
 	CAP_EXTENDED_JOIN,
 	CAP_EXTENDED_MONITOR,
@@ -151,6 +152,14 @@ struct irc_channel {
 	size_t			 cap;
 	int64_t			 room_id;	/* rooms.id, 0: not registered */
 	int			 history;	/* store messages */
+	/* Accounts away with push subscriptions (irc-webpush.c). */
+	struct irc_absent	*absent;
+	size_t			 nabsent;
+};
+
+struct irc_absent {
+	char	*account;
+	char	 nick[IRC_NICKLEN + 1];	/* the nick it had here */
 };
 
 /* SASL exchange in progress. */
@@ -414,6 +423,30 @@ void	 irc_history_replay(struct irc_client *, struct irc_channel *);
 int	 irc_dm_store(struct irc_client *from, struct irc_client *to,
 	    const char *cmd, const char *msgid, int64_t ms,
 	    const char *ctags, const char *text);
+
+/*
+ * The same for a private message to ACCOUNT, none of whose clients is
+ * connected (SHOWN: the nick it was sent to).
+ */
+int	 irc_dm_store_account(struct irc_client *from, const char *account,
+	    const char *shown, const char *cmd, const char *msgid, int64_t ms,
+	    const char *ctags, const char *text);
+
+/* irc-webpush.c */
+int	 cmd_webpush(struct irc_client *, struct irc_msg *);
+/*
+ * A PRIVMSG/NOTICE to TARGET, a nick nobody uses: when it is an account
+ * with push subscriptions and no client connected, store and push it
+ * (1: handled), else 0 (the caller answers 401).
+ */
+int	 irc_push_private(struct irc_client *, const char *cmd,
+	    const char *target, const char *text, const char *ctags);
+/* CL is leaving: its rooms remember its account for highlights. */
+void	 irc_push_absent(struct irc_client *);
+/* LINE (TEXT in CH from FROM) to the absent accounts it names. */
+void	 irc_push_channel(struct irc_channel *, struct irc_client *from,
+	    const char *msgid, const char *line, const char *text);
+void	 irc_push_channel_free(struct irc_channel *);
 
 /* irc-sasl.c */
 int	 cmd_authenticate(struct irc_client *, struct irc_msg *);

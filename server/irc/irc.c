@@ -30,6 +30,7 @@
 #include "irc-numeric.h"
 #include "log.h"
 #include "store-chat.h"
+#include "webpush.h"
 #include "xmalloc.h"
 
 #define R_REG		0x01	/* registration must be complete */
@@ -62,6 +63,8 @@ static const struct {
 	[CAP_ACCOUNT_REGISTRATION] = { "draft/account-registration", NULL },
 	[CAP_CHATHISTORY] = { "draft/chathistory", NULL },
 	[CAP_MESSAGE_REDACTION] = { "draft/message-redaction", NULL },
+	/* Offered while push is on (the VAPID key is in ISUPPORT). */
+	[CAP_WEBPUSH] = { "draft/webpush", NULL },
 	[CAP_ECHO_MESSAGE] = { "echo-message", NULL },
 	[CAP_EXTENDED_JOIN] = { "extended-join", NULL },
 	[CAP_EXTENDED_MONITOR] = { "extended-monitor", NULL },
@@ -625,6 +628,8 @@ cap_offered(struct irc_client *cl, int i)
 	/* No sign-up here: the server does not take REGISTER. */
 	if (i == CAP_ACCOUNT_REGISTRATION)
 		return strcmp(cl->conn->srv->cf->registration, "closed") != 0;
+	if (i == CAP_WEBPUSH)
+		return webpush_vapid_key(cl->conn->srv) != NULL;
 	return 1;
 }
 
@@ -898,6 +903,12 @@ irc_send_isupport(struct irc_client *cl)
 	    "NAMES:1,NOTICE:%d,PART:,PRIVMSG:%d,TAGMSG:%d,WHOIS:1",
 	    IRC_MAXTARGETS, IRC_MAXTARGETS, IRC_MAXTARGETS, IRC_MAXTARGETS);
 	irc_numeric(cl, RPL_ISUPPORT, buf);
+	/* draft/webpush: the VAPID public key push services will see. */
+	if (webpush_vapid_key(cl->conn->srv) != NULL) {
+		snprintf(buf, sizeof buf, "VAPID=%s",
+		    webpush_vapid_key(cl->conn->srv));
+		irc_numeric(cl, RPL_ISUPPORT, buf);
+	}
 }
 
 void
@@ -1097,6 +1108,7 @@ static const struct irc_cmd irc_cmds[] = {
 	{ "USERHOST", cmd_userhost, 1, R_REG, 0 },
 	{ "VERIFY", cmd_verify, 2, 0, 1 },
 	{ "VERSION", cmd_version, 0, R_REG, 0 },
+	{ "WEBPUSH", cmd_webpush, 1, R_REG, 2 },
 	{ "WHO", cmd_who, 0, R_REG, 1 },
 	{ "WHOIS", cmd_whois, 0, R_REG, 0 },
 	{ "WHOWAS", cmd_whowas, 1, R_REG, 0 },
@@ -1365,6 +1377,7 @@ irc_quit(struct irc_client *cl, const char *reason)
 		ev.account = cl->account;
 		irc_event_common(&ev, cl, -1, 0);
 		irc_event_free(&ev);
+		irc_push_absent(cl);
 		while (cl->nchans > 0)
 			irc_channel_remove(cl->chans[cl->nchans - 1]);
 		irc_whowas_add(is, cl);
