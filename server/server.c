@@ -494,6 +494,9 @@ server_reload(struct server *srv)
 	log_set_level((enum log_level)ncf->log_level);
 	log_reopen();
 	account_set_cost(ncf->scrypt_log2n);
+	/* Push turned on: its key and client now (off: simply unused). */
+	if (webpush_init(srv, err, sizeof err) != 0)
+		log_warnx("reload: web push not started: %s", err);
 	irc_config_changed(srv, old);
 	config_free(old);
 	log_info("configuration and TLS certificate reloaded");

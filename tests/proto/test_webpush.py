@@ -16,6 +16,8 @@ import json
 import os
 import queue
 import shutil
+import signal
+import sqlite3
 import ssl
 import stat
 import struct
@@ -331,6 +333,69 @@ class Delivery(PushCase):
             time.sleep(0.1)
         else:
             self.fail("subscription not dropped after 410")
+
+
+class ConnectTimeCheck(PushCase):
+    """The address is checked again when connecting: a subscription made
+    while private addresses were allowed is not reached once the
+    operator forbids them (a name that resolves elsewhere later -- DNS
+    rebinding -- meets the same check)."""
+
+    def test_private_address_refused_at_connect(self):
+        alice, _ = self.login("alice", "alice-password-1")
+        phone = Subscriber()
+        endpoint = "https://127.0.0.1:%d/push/alice" % self.rx.port
+        self.assertIn(":hearth.test WEBPUSH REGISTER %s" % endpoint,
+                      self.register(alice, endpoint, phone))
+        self.leave(alice)
+        with open(self.h.conf, "a") as f:
+            f.write("webpush_allow_private = no\n")
+        self.h.signal(signal.SIGHUP)
+        deadline = time.time() + 10 * SCALE
+        while "configuration and TLS certificate reloaded" not in \
+                self.h.log():
+            self.assertLess(time.time(), deadline)
+            time.sleep(0.05)
+        bob = self.client("bob")
+        r = bob.cmd("PRIVMSG alice :are you there?")
+        self.assertFalse([l for l in r if " 401 " in l], r)
+        deadline = time.time() + 10 * SCALE
+        while "no address that may be reached" not in self.h.log():
+            self.assertLess(time.time(), deadline)
+            time.sleep(0.05)
+        self.assertRaises(queue.Empty, self.rx.posts.get, timeout=0.5)
+
+
+class ExportErase(PushCase):
+
+    def test_export_lists_and_erasure_drops(self):
+        alice, _ = self.login("alice", "alice-password-1")
+        phone = Subscriber()
+        endpoint = "https://127.0.0.1:%d/push/exported" % self.rx.port
+        self.assertIn(":hearth.test WEBPUSH REGISTER %s" % endpoint,
+                      self.register(alice, endpoint, phone))
+        self.leave(alice)
+        out = os.path.join(self.h.dir, "export-alice")
+        os.mkdir(out)
+        r = self.h.hearthmod("account", "export", "alice", "--output", out)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        with open(os.path.join(out, "member.json")) as f:
+            data = json.load(f)
+        self.assertEqual([s["endpoint"] for s in
+                          data["webpush_subscriptions"]], [endpoint])
+        # The export names the endpoint, never the client's keys.
+        text = json.dumps(data)
+        self.assertNotIn(b64u(phone.auth), text)
+        r = self.h.hearthmod("account", "erase", "alice", "--mode",
+                             "remove")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        db = sqlite3.connect(os.path.join(self.h.dir, "hearth.db"))
+        n = db.execute("SELECT count(*) FROM webpush_subs").fetchone()[0]
+        db.close()
+        self.assertEqual(n, 0)
+        r = self.client("gus").cmd("PRIVMSG alice :hello?")
+        self.assertTrue([l for l in r if " 401 " in l], r)
+        self.assertRaises(queue.Empty, self.rx.posts.get, timeout=0.5)
 
 
 class Refusals(PushCase):
