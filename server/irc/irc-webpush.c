@@ -174,7 +174,8 @@ irc_push_private(struct irc_client *cl, const char *cmd, const char *target,
 	if (webpush_vapid_key(srv) == NULL || !account_name_valid(target) ||
 	    store_account_get(srv->store, target, &a, NULL) != STORE_OK)
 		return 0;
-	if (account_online(srv, a.name) || webpush_count(srv, a.name) <= 0) {
+	/* Most accounts have no subscription: the cheap question first. */
+	if (webpush_count(srv, a.name) <= 0 || account_online(srv, a.name)) {
 		account_clear(&a);
 		return 0;
 	}
@@ -224,8 +225,8 @@ irc_push_absent(struct irc_client *cl)
 	size_t			 i, k;
 
 	if (cl->account == NULL || webpush_vapid_key(srv) == NULL ||
-	    cl->nchans == 0 || account_online(srv, cl->account) ||
-	    webpush_count(srv, cl->account) <= 0)
+	    cl->nchans == 0 || webpush_count(srv, cl->account) <= 0 ||
+	    account_online(srv, cl->account))
 		return;
 	for (i = 0; i < cl->nchans; i++) {
 		ch = cl->chans[i]->ch;
@@ -283,7 +284,9 @@ highlights(const char *text, const char *nick)
 
 /*
  * A message in CH: push it to absent accounts it names.  An account
- * that came back (or lost its subscriptions) is forgotten.
+ * named that came back is forgotten (only then is it looked for among
+ * the connections, so a busy room costs a word search per absent
+ * account, never a scan per line).
  */
 void
 irc_push_channel(struct irc_channel *ch, struct irc_client *from,
@@ -295,6 +298,11 @@ irc_push_channel(struct irc_channel *ch, struct irc_client *from,
 	if (ch->nabsent == 0 || webpush_vapid_key(srv) == NULL)
 		return;
 	while (k < ch->nabsent) {
+		if (!highlights(text, ch->absent[k].nick) &&
+		    !highlights(text, ch->absent[k].account)) {
+			k++;
+			continue;
+		}
 		if (account_online(srv, ch->absent[k].account)) {
 			free(ch->absent[k].account);
 			memmove(ch->absent + k, ch->absent + k + 1,
@@ -302,9 +310,7 @@ irc_push_channel(struct irc_channel *ch, struct irc_client *from,
 			ch->nabsent--;
 			continue;
 		}
-		if (highlights(text, ch->absent[k].nick) ||
-		    highlights(text, ch->absent[k].account))
-			push_line(srv, ch->absent[k].account, msgid, line);
+		push_line(srv, ch->absent[k].account, msgid, line);
 		k++;
 	}
 }

@@ -386,6 +386,15 @@ class ExportErase(PushCase):
         # The export names the endpoint, never the client's keys.
         text = json.dumps(data)
         self.assertNotIn(b64u(phone.auth), text)
+        # The VAPID key is in a backup, with its checksum.
+        bdir = os.path.join(self.h.dir, "backup-push")
+        r = self.h.hearthmod("backup", "--output", bdir)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        with open(os.path.join(bdir, "vapid.pem"), "rb") as f, \
+                open(os.path.join(self.h.dir, "vapid.pem"), "rb") as g:
+            self.assertEqual(f.read(), g.read())
+        with open(os.path.join(bdir, "MANIFEST")) as f:
+            self.assertIn("  vapid.pem", f.read())
         r = self.h.hearthmod("account", "erase", "alice", "--mode",
                              "remove")
         self.assertEqual(r.returncode, 0, r.stderr)
