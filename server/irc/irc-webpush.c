@@ -114,6 +114,11 @@ cmd_webpush(struct irc_client *cl, struct irc_msg *m)
 		    "Not enough parameters");
 		return CONN_OK;
 	}
+	if (m->nparams > (strcmp(sub, "REGISTER") == 0 ? 3 : 2)) {
+		push_fail(cl, "INVALID_PARAMS", sub, endpoint,
+		    "Too many parameters");
+		return CONN_OK;
+	}
 	if (strcmp(sub, "UNREGISTER") == 0) {
 		/* Unknown subscriptions are silently fine (the spec). */
 		if (webpush_unregister(srv, cl->account, endpoint) !=

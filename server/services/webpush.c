@@ -37,6 +37,7 @@
 #include "log.h"
 #include "store.h"
 #include "store-webpush.h"
+#include "strmap.h"
 #include "webpush.h"
 #include "xmalloc.h"
 
@@ -68,6 +69,13 @@ struct wp_state {
 	struct wp_jobs		 running;
 	int			 nqueued;
 	int			 nrunning;
+	struct strmap		*rate;		/* folded account -> wp_rate */
+};
+
+/* Pushes to one account in the current window. */
+struct wp_rate {
+	time_t	start;
+	int	n;
 };
 
 static struct wp_state	*ws;
@@ -597,6 +605,7 @@ webpush_init(struct server *srv, char *err, size_t errlen)
 	ws->srv = srv;
 	TAILQ_INIT(&ws->queue);
 	TAILQ_INIT(&ws->running);
+	ws->rate = strmap_create();
 	if (load_vapid(srv, err, errlen) != 0)
 		goto fail;
 	if ((ws->dns = evdns_base_new(srv->base,
@@ -633,6 +642,74 @@ webpush_init(struct server *srv, char *err, size_t errlen)
 fail:
 	webpush_free(srv);
 	return -1;
+}
+
+static void
+rate_free(const char *key, void *v, void *arg)
+{
+	(void)key;
+	(void)arg;
+	free(v);
+}
+
+struct rate_sweep {
+	time_t	  now;
+	char	**keys;
+	size_t	  n;
+};
+
+static void
+rate_stale(const char *key, void *v, void *arg)
+{
+	struct rate_sweep	*sw = arg;
+	struct wp_rate		*r = v;
+
+	if (sw->now - r->start >= WEBPUSH_RATE_WINDOW) {
+		sw->keys = xreallocarray(sw->keys, sw->n + 1, sizeof *sw->keys);
+		sw->keys[sw->n++] = xstrdup(key);
+	}
+}
+
+/*
+ * May ACCOUNT be pushed to now?  At most WEBPUSH_RATE_MAX pushes per
+ * WEBPUSH_RATE_WINDOW (the spec asks for a notification rate limit; a
+ * phone told a few times knows).  Windows that ended are swept when
+ * many accounts are counted, so the map stays small.
+ */
+static int
+rate_ok(const char *account)
+{
+	struct rate_sweep	 sw;
+	struct wp_rate		*r;
+	char			 key[128];
+	time_t			 now = time(NULL);
+	size_t			 i;
+
+	snprintf(key, sizeof key, "%s", account);
+	for (i = 0; key[i] != '\0'; i++)
+		key[i] = (char)tolower((unsigned char)key[i]);
+	if (strmap_count(ws->rate) > 4096) {
+		memset(&sw, 0, sizeof sw);
+		sw.now = now;
+		strmap_foreach(ws->rate, rate_stale, &sw);
+		for (i = 0; i < sw.n; i++) {
+			free(strmap_del(ws->rate, sw.keys[i]));
+			free(sw.keys[i]);
+		}
+		free(sw.keys);
+	}
+	if ((r = strmap_get(ws->rate, key)) == NULL) {
+		r = xcalloc(1, sizeof *r);
+		strmap_put(ws->rate, key, r);
+	}
+	if (now - r->start >= WEBPUSH_RATE_WINDOW) {
+		r->start = now;
+		r->n = 0;
+	}
+	if (r->n >= WEBPUSH_RATE_MAX)
+		return 0;
+	r->n++;
+	return 1;
 }
 
 static void
@@ -673,6 +750,10 @@ webpush_free(struct server *srv)
 	}
 	if (ws->dns != NULL)
 		evdns_base_free(ws->dns, 0);
+	if (ws->rate != NULL) {
+		strmap_foreach(ws->rate, rate_free, NULL);
+		strmap_free(ws->rate);
+	}
 	if (ws->ctx != NULL)
 		SSL_CTX_free(ws->ctx);
 	EVP_PKEY_free(ws->vapid);
@@ -735,7 +816,9 @@ reg_store(struct server *srv, const char *account, const char *endpoint,
 
 	if (store_begin(st) != STORE_OK)
 		return WEBPUSH_INTERNAL;
-	if (store_webpush_count_others(st, account, endpoint, &others) !=
+	if (store_webpush_expire(st, account, (int64_t)time(NULL) -
+	    WEBPUSH_EXPIRE_DAYS * 86400LL) != STORE_OK ||
+	    store_webpush_count_others(st, account, endpoint, &others) !=
 	    STORE_OK) {
 		store_rollback(st);
 		return WEBPUSH_INTERNAL;
@@ -934,6 +1017,14 @@ webpush_send(struct server *srv, const char *account, const char *line)
 		return;
 	if (strlen(line) > WEBPUSH_PAYLOAD_MAX) {
 		log_info("webpush: a line too long for a push was not sent");
+		return;
+	}
+	/* Subscriptions not renewed for a while are taken as abandoned. */
+	if (store_webpush_expire(srv->store, account, (int64_t)time(NULL) -
+	    WEBPUSH_EXPIRE_DAYS * 86400LL) != STORE_OK)
+		return;
+	if (!rate_ok(account)) {
+		log_debug("webpush: account=%s over its push rate", account);
 		return;
 	}
 	n = store_webpush_subs(srv->store, account, WEBPUSH_MAX_SUBS, &subs);

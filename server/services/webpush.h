@@ -30,6 +30,9 @@
 #define WEBPUSH_QUEUE_MAX	256	/* pushes waiting */
 #define WEBPUSH_RUNNING_MAX	4	/* exchanges at once */
 #define WEBPUSH_PAYLOAD_MAX	3072	/* bytes of a pushed line */
+#define WEBPUSH_EXPIRE_DAYS	30	/* a subscription not renewed */
+#define WEBPUSH_RATE_MAX	20	/* pushes per account ... */
+#define WEBPUSH_RATE_WINDOW	300	/* ... in this many seconds */
 
 /* What a registration came to. */
 enum webpush_rc {

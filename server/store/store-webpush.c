@@ -15,6 +15,7 @@ enum {
 	W_DEL,
 	W_SUBS,
 	W_LIST,
+	W_EXPIRE,
 	W_COUNT
 };
 
@@ -35,6 +36,8 @@ static const struct store_sql webpush_sql[] = {
 	{ W_LIST, "SELECT endpoint AS endpoint, strftime('%Y-%m-%dT%H:%M:"
 	  "%SZ', created, 'unixepoch') AS created FROM webpush_subs WHERE "
 	  "account_id = ?1 ORDER BY created" },
+	{ W_EXPIRE, "DELETE FROM webpush_subs WHERE account_id = (SELECT "
+	  "id FROM accounts WHERE name_fold = lower(?1)) AND created < ?2" },
 };
 
 int
@@ -138,6 +141,16 @@ store_webpush_free(struct webpush_sub *v, int n)
 		free(v[i].auth);
 	}
 	free(v);
+}
+
+int
+store_webpush_expire(struct store *st, const char *account, int64_t before)
+{
+	sqlite3_stmt	*s = store_reset(st->webpush[W_EXPIRE]);
+
+	sqlite3_bind_text(s, 1, account, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, before);
+	return store_step_done(st, s, "webpush expire");
 }
 
 int

@@ -2,7 +2,8 @@
  * store-webpush.h -- the SQL of Web Push subscriptions (migration 12).
  *
  * A subscription belongs to one account and is keyed by its endpoint;
- * services/webpush.c decides what is stored.  Implemented in
+ * its "created" is the time it was last registered (a client renews it
+ * by registering again).  services/webpush.c decides what is stored.  Implemented in
  * store-webpush.c, the only file that holds this SQL.
  */
 #ifndef HEARTH_STORE_WEBPUSH_H
@@ -39,6 +40,9 @@ int	 store_webpush_del(struct store *, const char *account,
 int	 store_webpush_subs(struct store *, const char *account, int max,
 	    struct webpush_sub **subs);
 void	 store_webpush_free(struct webpush_sub *, int n);
+/* Drop ACCOUNT's subscriptions last registered before BEFORE. */
+int	 store_webpush_expire(struct store *, const char *account,
+	    int64_t before);
 /* Export: endpoint and created of ACCOUNT_ID's subscriptions. */
 int	 store_webpush_list(struct store *, int64_t account_id, store_row_cb,
 	    void *);

@@ -198,6 +198,7 @@ class PushCase(IrcCase):
         super().setUpClass()
         cls.h.add_account("alice", "alice-password-1")
         cls.h.add_account("carol", "carol-password-1")
+        cls.h.add_account("hank", "hank-password-1")
         cls.rx = Receiver(cls.cert, cls.key)
 
     @classmethod
@@ -310,6 +311,26 @@ class Delivery(PushCase):
                                          "carol, the doctor answered"]))
         # Only the mention was pushed.
         self.assertRaises(queue.Empty, self.rx.posts.get, timeout=0.5)
+
+    def test_push_rate_bounded(self):
+        phone = Subscriber()
+        c, _ = self.login("hank", "hank-password-1")
+        endpoint = "https://127.0.0.1:%d/push/hank" % self.rx.port
+        self.assertIn(":hearth.test WEBPUSH REGISTER %s" % endpoint,
+                      self.register(c, endpoint, phone))
+        self.leave(c)
+        senders = [self.client("s%d" % i) for i in range(3)]
+        for i in range(27):
+            senders[i % 3].send("PRIVMSG hank :message number %d" % i)
+        for s in senders:
+            s.sync()
+        texts = [parse(phone.decrypt(self.rx.get()[2]))[3][1]
+                 for _ in range(20)]
+        # Twenty different messages (the senders' lines interleave).
+        self.assertEqual(len(set(texts)), 20)
+        self.assertTrue(all(t.startswith("message number ") for t in texts))
+        # The twenty-first is not sent (20 per 5 minutes).
+        self.assertRaises(queue.Empty, self.rx.posts.get, timeout=1)
 
     def test_gone_subscription_dropped(self):
         alice, _ = self.login("alice", "alice-password-1")
@@ -443,6 +464,24 @@ class Refusals(PushCase):
         self.leave(alice)
         self.client("frank").cmd("PRIVMSG alice :hi")
         self.assertRaises(queue.Empty, self.rx.posts.get, timeout=0.5)
+
+    def test_excess_and_unknown(self):
+        alice, _ = self.login("alice", "alice-password-1")
+        keys = Subscriber().keys()
+        r = alice.cmd("WEBPUSH REGISTER https://push.example/x %s extra"
+                      % keys)
+        self.assertEqual(self.fail_code(r), ("INVALID_PARAMS", "REGISTER"))
+        r = alice.cmd("WEBPUSH UNREGISTER https://push.example/x extra")
+        self.assertEqual(self.fail_code(r), ("INVALID_PARAMS",
+                                             "UNREGISTER"))
+        r = alice.cmd("WEBPUSH LIST")
+        self.assertEqual(self.fail_code(r)[0], "INVALID_PARAMS")
+        r = alice.cmd("WEBPUSH REGISTER https://push.example/x")
+        self.assertEqual(self.fail_code(r), ("INVALID_PARAMS", "REGISTER"))
+        # Unknown subscriptions are silently fine.
+        r = alice.cmd("webpush unregister https://push.example/never")
+        self.assertIn(":hearth.test WEBPUSH UNREGISTER "
+                      "https://push.example/never", r)
 
     def test_account_needed(self):
         c = self.client("guest1")
