@@ -84,7 +84,7 @@ int
 cmd_webpush(struct irc_client *cl, struct irc_msg *m)
 {
 	struct server	*srv = cl->conn->srv;
-	char		 sub[16];
+	char		 sub[16], *arg;
 	const char	*endpoint;
 	size_t		 i;
 	int		 rc;
@@ -130,10 +130,11 @@ cmd_webpush(struct irc_client *cl, struct irc_msg *m)
 			    irc_srvname(cl), endpoint);
 		return CONN_OK;
 	}
+	arg = xstrdup(endpoint);	/* register_done() frees it */
 	rc = webpush_register(srv, cl->conn, cl->account, endpoint,
-	    m->params[2], register_done, xstrdup(endpoint));
+	    m->params[2], register_done, arg);
 	if (rc != WEBPUSH_PENDING)
-		register_done(cl->conn, xstrdup(endpoint), rc);
+		register_done(cl->conn, arg, rc);
 	return CONN_OK;
 }
 
