@@ -204,6 +204,9 @@ struct irc_client {
 	uint16_t		 ninvites;
 	struct irc_sasl		*sasl;
 	struct evbuffer		*capture;	/* labeled-response */
+	/* A labeled command answered later (irc_label_defer()). */
+	int			 label_defer;
+	char			*label_wait;
 	time_t			 signon;
 	time_t			 last_active;
 };
@@ -302,6 +305,15 @@ void	 irc_batch_end(struct irc_client *, const char *ref);
 void	 irc_event_init(struct irc_event *, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 void	 irc_event_send(struct irc_event *, struct irc_client *);
+/*
+ * labeled-response for a command answered after its handler returned
+ * (input held with conn_wait()): the handler calls irc_label_defer();
+ * the answer is written between irc_label_resume() and
+ * irc_label_done(), and carries the command's label.
+ */
+void	 irc_label_defer(struct irc_client *);
+void	 irc_label_resume(struct irc_client *);
+void	 irc_label_done(struct irc_client *);
 /* The same, never part of a labeled response (a delivery to oneself). */
 void	 irc_event_send_unlabeled(struct irc_event *, struct irc_client *);
 void	 irc_event_free(struct irc_event *);

@@ -45,6 +45,7 @@ register_done(struct conn *c, void *arg, int rc)
 	struct irc_client	*cl = c->pstate;
 	char			*endpoint = arg;
 
+	irc_label_resume(cl);
 	switch (rc) {
 	case WEBPUSH_OK:
 		irc_sendf(cl, ":%s WEBPUSH REGISTER %s", irc_srvname(cl),
@@ -73,6 +74,7 @@ register_done(struct conn *c, void *arg, int rc)
 		    "Your subscription could not be stored");
 		break;
 	}
+	irc_label_done(cl);
 	free(endpoint);
 }
 
@@ -135,6 +137,8 @@ cmd_webpush(struct irc_client *cl, struct irc_msg *m)
 	    m->params[2], register_done, arg);
 	if (rc != WEBPUSH_PENDING)
 		register_done(cl->conn, arg, rc);
+	else
+		irc_label_defer(cl);
 	return CONN_OK;
 }
 

@@ -1267,8 +1267,16 @@ irc_on_line(struct conn *c, char *line, size_t len)
 			return CONN_GONE;
 		}
 	}
-	if (label != NULL)
+	if (label != NULL && cl->label_defer && cl->capture != NULL &&
+	    evbuffer_get_length(cl->capture) == 0) {
+		/* Answered later, with this label (irc_label_resume()). */
+		evbuffer_free(cl->capture);
+		cl->capture = NULL;
+		free(cl->label_wait);
+		cl->label_wait = xstrdup(label);
+	} else if (label != NULL)
 		irc_capture_finish(cl, label);
+	cl->label_defer = 0;
 	irc_msg_free(&m);
 	rc = conn_is_closing(c) ? CONN_GONE : CONN_OK;
 	return rc;
@@ -1400,6 +1408,29 @@ irc_quit(struct irc_client *cl, const char *reason)
 	cl->ninvites = 0;
 }
 
+void
+irc_label_defer(struct irc_client *cl)
+{
+	cl->label_defer = 1;
+}
+
+void
+irc_label_resume(struct irc_client *cl)
+{
+	if (cl->label_wait != NULL && cl->capture == NULL)
+		cl->capture = evbuffer_new();
+}
+
+void
+irc_label_done(struct irc_client *cl)
+{
+	if (cl->label_wait == NULL)
+		return;
+	irc_capture_finish(cl, cl->label_wait);
+	free(cl->label_wait);
+	cl->label_wait = NULL;
+}
+
 static void
 irc_on_free(struct conn *c)
 {
@@ -1410,6 +1441,7 @@ irc_on_free(struct conn *c)
 	irc_quit(cl, "Connection closed");
 	if (cl->capture != NULL)
 		evbuffer_free(cl->capture);
+	free(cl->label_wait);
 	irc_sasl_free(cl);
 	free(cl->chans);
 	free(cl->user);

@@ -207,12 +207,13 @@ class PushCase(IrcCase):
         super().tearDownClass()
         shutil.rmtree(cls.certdir, ignore_errors=True)
 
-    def login(self, nick, password):
+    def login(self, nick, password, **kw):
         """Register with SASL by hand; (client, lines up to 001 + sync)."""
-        c = self.raw()
+        c = self.raw(**kw)
         c.send("CAP LS 302")
         ls = c.until(lambda l: " CAP " in l and " LS " in l)
-        c.send("CAP REQ :sasl draft/webpush echo-message message-tags")
+        c.send("CAP REQ :sasl draft/webpush echo-message message-tags "
+               "labeled-response batch")
         c.until(" ACK ")
         c.send("AUTHENTICATE PLAIN")
         c.until("AUTHENTICATE +")
@@ -464,6 +465,22 @@ class Refusals(PushCase):
         self.leave(alice)
         self.client("frank").cmd("PRIVMSG alice :hi")
         self.assertRaises(queue.Empty, self.rx.posts.get, timeout=0.5)
+
+    def test_name_resolved_before_answer(self):
+        """A host name is resolved (without blocking the server) before
+        the answer, which keeps the command's label.  push.invalid never
+        resolves (RFC 6761), wherever the test runs."""
+        alice, _ = self.login("alice", "alice-password-1", timeout=60)
+        alice.send("@label=wp1 WEBPUSH REGISTER https://push.invalid/x "
+                   + Subscriber().keys())
+        other = self.client("ivy")
+        self.assertTrue(other.cmd("VERSION"))   # the server goes on
+        line = alice.until(lambda l: " FAIL " in l or " ACK" in l)[-1]
+        tags, _, cmd, params = parse(line)
+        self.assertEqual(tags.get("label"), "wp1", line)
+        self.assertEqual((cmd, params[:4]), ("FAIL", ["WEBPUSH",
+                         "INVALID_PARAMS", "REGISTER",
+                         "https://push.invalid/x"]))
 
     def test_excess_and_unknown(self):
         alice, _ = self.login("alice", "alice-password-1")
