@@ -535,6 +535,86 @@ json_safe(const char *s)
 }
 
 /*
+ * Read the VAPID key at PATH: 1 with *KEY, 0 when there is no file,
+ * -1 with ERR when it cannot be read or is not a P-256 private key.
+ */
+static int
+read_vapid(const char *path, EVP_PKEY **key, char *err, size_t errlen)
+{
+	FILE	*f;
+	char	 group[64];
+
+	*key = NULL;
+	if ((f = fopen(path, "re")) == NULL) {
+		if (errno == ENOENT)
+			return 0;
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	*key = PEM_read_PrivateKey(f, NULL, NULL, NULL);
+	fclose(f);
+	if (*key == NULL || !EVP_PKEY_is_a(*key, "EC") ||
+	    EVP_PKEY_get_utf8_string_param(*key, OSSL_PKEY_PARAM_GROUP_NAME,
+	    group, sizeof group, NULL) != 1 ||
+	    strcmp(group, "prime256v1") != 0) {
+		snprintf(err, errlen, "%s: not a P-256 private key", path);
+		EVP_PKEY_free(*key);
+		*key = NULL;
+		return -1;
+	}
+	return 1;
+}
+
+/* The sub claim: a mailto: or https: URI fit for the token's JSON. */
+static int
+subject_ok(const char *s)
+{
+	return s == NULL || ((strncmp(s, "mailto:", 7) == 0 ||
+	    strncmp(s, "https://", 8) == 0) && json_safe(s));
+}
+
+int
+webpush_check_config(const struct config *cf, const char *state_dir,
+    const char **key, char *err, size_t errlen)
+{
+	SSL_CTX		*ctx;
+	EVP_PKEY	*pkey;
+	char		*path;
+	int		 rc;
+
+	if (!cf->webpush)
+		return 0;
+	if (!subject_ok(cf->webpush_subject)) {
+		*key = "webpush_subject";
+		snprintf(err, errlen, "webpush_subject: a mailto: or https: "
+		    "URI of printable ASCII without quotes or backslashes");
+		return -1;
+	}
+	if (cf->webpush_ca_file != NULL) {
+		ctx = SSL_CTX_new(TLS_client_method());
+		rc = ctx != NULL && SSL_CTX_load_verify_file(ctx,
+		    cf->webpush_ca_file) == 1;
+		SSL_CTX_free(ctx);
+		if (!rc) {
+			*key = "webpush_ca_file";
+			snprintf(err, errlen, "webpush_ca_file %s: no "
+			    "certificates could be loaded",
+			    cf->webpush_ca_file);
+			return -1;
+		}
+	}
+	path = config_path(state_dir, "vapid.pem");
+	rc = read_vapid(path, &pkey, err, errlen);
+	EVP_PKEY_free(pkey);
+	free(path);
+	if (rc < 0) {
+		*key = "webpush";
+		return -1;
+	}
+	return 0;
+}
+
+/*
  * STATE_DIR/vapid.pem: the VAPID key, made on the first start with
  * push on (mode 0600, like secret.key).
  */
@@ -545,24 +625,11 @@ load_vapid(struct server *srv, char *err, size_t errlen)
 	FILE		*f;
 	EVP_PKEY	*key = NULL;
 	unsigned char	 pub[65];
-	char		 group[64];
-	int		 fd, rc = -1;
+	int		 fd, rc = -1, got;
 
-	if ((f = fopen(path, "re")) != NULL) {
-		key = PEM_read_PrivateKey(f, NULL, NULL, NULL);
-		fclose(f);
-		if (key == NULL || !EVP_PKEY_is_a(key, "EC") ||
-		    EVP_PKEY_get_utf8_string_param(key,
-		    OSSL_PKEY_PARAM_GROUP_NAME, group, sizeof group, NULL) !=
-		    1 || strcmp(group, "prime256v1") != 0) {
-			snprintf(err, errlen, "%s: not a P-256 private key",
-			    path);
-			goto out;
-		}
-	} else if (errno != ENOENT) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+	if ((got = read_vapid(path, &key, err, errlen)) < 0)
 		goto out;
-	} else {
+	if (got == 0) {
 		if ((key = p256_generate()) == NULL) {
 			snprintf(err, errlen, "cannot make a VAPID key");
 			goto out;
@@ -574,8 +641,8 @@ load_vapid(struct server *srv, char *err, size_t errlen)
 				close(fd);
 			goto out;
 		}
-		if (PEM_write_PrivateKey(f, key, NULL, NULL, 0, NULL, NULL) !=
-		    1 || fclose(f) != 0) {
+		got = PEM_write_PrivateKey(f, key, NULL, NULL, 0, NULL, NULL);
+		if (fclose(f) != 0 || got != 1) {
 			snprintf(err, errlen, "%s: cannot write", path);
 			unlink(path);
 			goto out;
@@ -631,10 +698,9 @@ webpush_init(struct server *srv, char *err, size_t errlen)
 		    srv->cf->webpush_ca_file : "");
 		goto fail;
 	}
-	if (srv->cf->webpush_subject != NULL &&
-	    !json_safe(srv->cf->webpush_subject)) {
-		snprintf(err, errlen, "webpush_subject: printable ASCII "
-		    "without quotes or backslashes only");
+	if (!subject_ok(srv->cf->webpush_subject)) {
+		snprintf(err, errlen, "webpush_subject: a mailto: or https: "
+		    "URI of printable ASCII without quotes or backslashes");
 		goto fail;
 	}
 	log_info("webpush: on, VAPID key %s", ws->vapid_pub);

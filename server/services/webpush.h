@@ -55,6 +55,12 @@ typedef void	(*webpush_done_fn)(struct conn *, void *arg, int rc);
  */
 int	 webpush_init(struct server *, char *err, size_t errlen);
 void	 webpush_free(struct server *);
+/*
+ * --check-config: what webpush_init() would refuse (the subject, the
+ * CA file, an unreadable key); 0, or -1 with the config KEY and ERR.
+ */
+int	 webpush_check_config(const struct config *, const char *state_dir,
+	    const char **key, char *err, size_t errlen);
 /* Push is on and ready: the VAPID public key (base64url), else NULL. */
 const char	*webpush_vapid_key(struct server *);
 

@@ -21,12 +21,13 @@ import sqlite3
 import ssl
 import stat
 import struct
+import subprocess
 import tempfile
 import threading
 import time
 import unittest
 
-from hearth_test import SCALE
+from hearth_test import HEARTHD, SCALE, Hearthd
 from irc_helpers import IrcCase, parse
 
 try:
@@ -505,6 +506,55 @@ class Refusals(PushCase):
         r = c.cmd("WEBPUSH REGISTER https://push.example/x %s"
                   % Subscriber().keys())
         self.assertEqual(self.fail_code(r), ("FORBIDDEN", "REGISTER"))
+
+
+class CheckConfig(unittest.TestCase):
+    """--check-config and start-up refuse what push could not work with,
+    naming the key and its line."""
+
+    def setUp(self):
+        self.h = Hearthd(protos=("irc",))
+
+    def tearDown(self):
+        self.h.cleanup()
+
+    def refused(self, text, words, vapid=None):
+        with open(self.h.conf) as f:
+            line = f.read().count("\n") + 1
+        with open(self.h.conf, "a") as f:
+            f.write("webpush = yes\n" + text)
+        if vapid is not None:
+            with open(os.path.join(self.h.dir, "vapid.pem"), "w") as f:
+                f.write(vapid)
+        r = subprocess.run([HEARTHD, "--check-config", "-f", self.h.conf],
+                           capture_output=True, text=True,
+                           timeout=30 * SCALE)
+        self.assertEqual(r.returncode, 1, r.stdout + r.stderr)
+        for w in words:
+            self.assertIn(w, r.stderr)
+        if text:
+            self.assertIn("%s:%d: " % (self.h.conf, line + 1), r.stderr)
+        self.assertRaises(RuntimeError, self.h.start)
+
+    def test_ca_file_missing(self):
+        self.refused("webpush_ca_file = /nonexistent/ca.pem\n",
+                     ["webpush_ca_file", "/nonexistent/ca.pem"])
+
+    def test_subject_not_a_uri(self):
+        self.refused("webpush_subject = ops team\n", ["webpush_subject"])
+
+    def test_vapid_key_not_a_key(self):
+        self.refused("", ["vapid.pem", "not a P-256 private key"],
+                     vapid="-----BEGIN PRIVATE KEY-----\nAAAA\n"
+                           "-----END PRIVATE KEY-----\n")
+
+    def test_good_push_config_passes(self):
+        with open(self.h.conf, "a") as f:
+            f.write("webpush = yes\nwebpush_subject = mailto:a@b.example\n")
+        r = subprocess.run([HEARTHD, "--check-config", "-f", self.h.conf],
+                           capture_output=True, text=True,
+                           timeout=30 * SCALE)
+        self.assertEqual(r.returncode, 0, r.stderr)
 
 
 class OffByDefault(IrcCase):
