@@ -40,10 +40,9 @@ push_fail(struct irc_client *cl, const char *code, const char *sub,
 
 /* The answer to REGISTER (at once, or when the endpoint resolved). */
 static void
-register_done(struct conn *c, void *arg, int rc)
+register_done(struct conn *c, const char *endpoint, int rc)
 {
 	struct irc_client	*cl = c->pstate;
-	char			*endpoint = arg;
 
 	irc_label_resume(cl);
 	switch (rc) {
@@ -75,7 +74,6 @@ register_done(struct conn *c, void *arg, int rc)
 		break;
 	}
 	irc_label_done(cl);
-	free(endpoint);
 }
 
 /*
@@ -86,7 +84,7 @@ int
 cmd_webpush(struct irc_client *cl, struct irc_msg *m)
 {
 	struct server	*srv = cl->conn->srv;
-	char		 sub[16], *arg;
+	char		 sub[16];
 	const char	*endpoint;
 	size_t		 i;
 	int		 rc;
@@ -132,11 +130,10 @@ cmd_webpush(struct irc_client *cl, struct irc_msg *m)
 			    irc_srvname(cl), endpoint);
 		return CONN_OK;
 	}
-	arg = xstrdup(endpoint);	/* register_done() frees it */
 	rc = webpush_register(srv, cl->conn, cl->account, endpoint,
-	    m->params[2], register_done, arg);
+	    m->params[2], register_done);
 	if (rc != WEBPUSH_PENDING)
-		register_done(cl->conn, arg, rc);
+		register_done(cl->conn, endpoint, rc);
 	else
 		irc_label_defer(cl);
 	return CONN_OK;

@@ -87,7 +87,6 @@ struct wp_reg {
 	char		*account, *endpoint, *p256dh, *auth;
 	struct evdns_getaddrinfo_request *req;
 	webpush_done_fn	 done;
-	void		*arg;
 	int		 starting;	/* inside evdns_getaddrinfo() */
 	int		 early_rc;	/* answered while starting, or -1 */
 };
@@ -963,14 +962,16 @@ reg_resolved(int result, struct evutil_addrinfo *ai, void *arg)
 		r->early_rc = rc;
 		return;
 	}
+	/* Input may go on after DONE. */
 	conn_unwait(r->c);
-	r->done(r->c, r->arg, rc);
+	if (!conn_is_closing(r->c))
+		r->done(r->c, r->endpoint, rc);
 	reg_free(r);
 }
 
 int
 webpush_register(struct server *srv, struct conn *c, const char *account,
-    const char *endpoint, const char *keys, webpush_done_fn done, void *arg)
+    const char *endpoint, const char *keys, webpush_done_fn done)
 {
 	struct webpush_url	 u;
 	struct evutil_addrinfo	 hints;
@@ -994,7 +995,6 @@ webpush_register(struct server *srv, struct conn *c, const char *account,
 	r->p256dh = p256dh;
 	r->auth = auth;
 	r->done = done;
-	r->arg = arg;
 	r->early_rc = -1;
 	r->starting = 1;
 	memset(&hints, 0, sizeof hints);

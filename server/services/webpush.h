@@ -46,7 +46,9 @@ enum webpush_rc {
 };
 
 struct conn;
-typedef void	(*webpush_done_fn)(struct conn *, void *arg, int rc);
+/* The answer to a registration of ENDPOINT (valid during the call). */
+typedef void	(*webpush_done_fn)(struct conn *, const char *endpoint,
+		    int rc);
 
 /*
  * Load the VAPID key pair from STATE_DIR/vapid.pem (made, mode 0600, at
@@ -73,7 +75,7 @@ const char	*webpush_vapid_key(struct server *);
  */
 int	 webpush_register(struct server *, struct conn *c,
 	    const char *account, const char *endpoint, const char *keys,
-	    webpush_done_fn done, void *arg);
+	    webpush_done_fn done);
 /* How many subscriptions ACCOUNT has (-1: storage failed). */
 int	 webpush_count(struct server *, const char *account);
 /* Drop ACCOUNT's subscription to ENDPOINT; none is no error. */
