@@ -389,6 +389,40 @@ class ConnectTimeCheck(PushCase):
         self.assertRaises(queue.Empty, self.rx.posts.get, timeout=0.5)
 
 
+class UntrustedCertificate(PushCase):
+    """The push service's certificate must verify: with another CA
+    configured, nothing is POSTed."""
+
+    @classmethod
+    def setUpClass(cls):
+        if not HAVE_CRYPTO:
+            raise unittest.SkipTest("python3-cryptography is missing")
+        super().setUpClass()
+        # The receiver gets a certificate hearthd does not trust.
+        other = tempfile.mkdtemp(prefix="hearth-push-other-")
+        cls.rx.close()
+        cls.rx = Receiver(*make_cert(other))
+        cls.otherdir = other
+
+    @classmethod
+    def tearDownClass(cls):
+        super().tearDownClass()
+        shutil.rmtree(cls.otherdir, ignore_errors=True)
+
+    def test_unverified_service_not_posted_to(self):
+        alice, _ = self.login("alice", "alice-password-1")
+        endpoint = "https://127.0.0.1:%d/push/alice" % self.rx.port
+        self.assertIn(":hearth.test WEBPUSH REGISTER %s" % endpoint,
+                      self.register(alice, endpoint, Subscriber()))
+        self.leave(alice)
+        self.client("bob").cmd("PRIVMSG alice :hello")
+        deadline = time.time() + 10 * SCALE
+        while "certificate verify failed" not in self.h.log():
+            self.assertLess(time.time(), deadline, self.h.log()[-2000:])
+            time.sleep(0.05)
+        self.assertRaises(queue.Empty, self.rx.posts.get, timeout=0.5)
+
+
 class ExportErase(PushCase):
 
     def test_export_lists_and_erasure_drops(self):
