@@ -33,6 +33,7 @@
 #include "seed.h"
 #include "store.h"
 #include "tls.h"
+#include "webpush.h"
 #include "xmalloc.h"
 
 struct check {
@@ -257,7 +258,7 @@ check_files(struct check *ck)
 	struct store		*st = NULL;
 	struct safety		*sf;
 	char			 err[1024];
-
+	const char		*key = NULL;
 	int			 groups_ok, rooms_ok;
 
 	groups_ok = cf->groups_file != NULL &&
@@ -277,6 +278,11 @@ check_files(struct check *ck)
 	    seed_rooms(st, cf->rooms_file, err, sizeof err) < 0)
 		problem(ck, "rooms_file", 0, "rooms_file: %s", err);
 	store_close(st);
+
+	/* Web push: what webpush_init() would refuse at start. */
+	if (webpush_check_config(cf, cf->state_dir, &key, err, sizeof err) !=
+	    0)
+		problem(ck, key, 0, "%s", err);
 
 	if (cf->crisis_phrases_file != NULL &&
 	    check_readable(ck, "crisis_phrases_file",

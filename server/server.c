@@ -33,6 +33,7 @@
 #include "seed.h"
 #include "store.h"
 #include "tls.h"
+#include "webpush.h"
 #include "xmalloc.h"
 
 /* Which protocol serves which kind of listener. */
@@ -186,7 +187,7 @@ drop_privileges(struct server *srv)
 {
 	struct passwd	*pw;
 	const char	*files[] = { "", "tls", "tls/cert.pem", "tls/key.pem",
-	    "ports", "secret.key" };
+	    "ports", "secret.key", "vapid.pem" };
 	const char	*suffixes[] = { "", "-wal", "-shm", "-journal" };
 	char		*p;
 	size_t		 i;
@@ -398,6 +399,10 @@ server_init(struct server *srv, struct config *cf, const char *cfile)
 		log_error("%s", err);
 		return -1;
 	}
+	if (webpush_init(srv, err, sizeof err) != 0) {
+		log_error("%s", err);
+		return -1;
+	}
 	notify_subscribe(NOTIFY_CONTENT_CHANGED, content_changed, NULL);
 	events_init(srv);
 	srv->irc = irc_server_create(srv);
@@ -489,6 +494,9 @@ server_reload(struct server *srv)
 	log_set_level((enum log_level)ncf->log_level);
 	log_reopen();
 	account_set_cost(ncf->scrypt_log2n);
+	/* Push turned on: its key and client now (off: simply unused). */
+	if (webpush_init(srv, err, sizeof err) != 0)
+		log_warnx("reload: web push not started: %s", err);
 	irc_config_changed(srv, old);
 	config_free(old);
 	log_info("configuration and TLS certificate reloaded");
@@ -543,6 +551,7 @@ server_free(struct server *srv)
 		events_free(srv);
 		modq_free(srv);
 		auth_free(srv);
+		webpush_free(srv);
 	}
 	store_close(srv->store);
 	if (srv->tls_ctx != NULL)

@@ -172,6 +172,8 @@ config_free(struct config *cf)
 	free(cf->groups_file);
 	free(cf->rooms_file);
 	free(cf->irc_password);
+	free(cf->webpush_subject);
+	free(cf->webpush_ca_file);
 	free(cf->crisis_phrases_file);
 	free(cf->report_group);
 	free(cf->queue_group);
@@ -427,6 +429,10 @@ static const struct key_def keys[] = {
 	{ "irc_history", K_BOOL, O(irc_history), 0, 0 },
 	{ "private_history", K_BOOL, O(private_history), 0, 0 },
 	{ "irc_password", K_STR, O(irc_password), 0, 0 },
+	{ "webpush", K_BOOL, O(webpush), 0, 0 },
+	{ "webpush_allow_private", K_BOOL, O(webpush_allow_private), 0, 0 },
+	{ "webpush_subject", K_STR, O(webpush_subject), 0, 0 },
+	{ "webpush_ca_file", K_PATH, O(webpush_ca_file), 0, 0 },
 	{ "pidfile", K_PATH, O(pidfile), 0, 0 },
 	{ "log", K_STR, O(log_target), 0, 0 },
 };

@@ -121,6 +121,11 @@ struct config {
 	int			 irc_history;		/* store channel lines */
 	int			 private_history;	/* store private messages */
 	char			*irc_password;		/* PASS needed, or NULL */
+	/* IRCv3 draft/webpush (services/webpush.c). */
+	int			 webpush;		/* off by default */
+	int			 webpush_allow_private;	/* private endpoints */
+	char			*webpush_subject;	/* VAPID sub, or NULL */
+	char			*webpush_ca_file;	/* NULL: system CAs */
 
 	/* Daemon habits (issue 19). */
 	char			*pidfile;	/* NULL: STATE_DIR/hearthd.pid */

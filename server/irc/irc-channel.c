@@ -94,6 +94,7 @@ channel_free(struct irc_channel *ch)
 	free(ch->topic);
 	free(ch->topic_who);
 	free(ch->key);
+	irc_push_channel_free(ch);
 	free(ch);
 }
 

@@ -130,6 +130,34 @@ irc_dm_store(struct irc_client *from, struct irc_client *to,
 	return 0;
 }
 
+int
+irc_dm_store_account(struct irc_client *from, const char *account,
+    const char *shown, const char *cmd, const char *msgid, int64_t ms,
+    const char *ctags, const char *text)
+{
+	struct server	*srv = from->is->srv;
+	struct store	*st = srv->store;
+	char		 e1[DM_END_LEN], e2[DM_END_LEN], key[DM_KEY_LEN];
+
+	if (!srv->cf->private_history)
+		return 0;
+	client_end(from, e1, sizeof e1);
+	account_end(account, e2, sizeof e2);
+	store_dm_key(e1, e2, key, sizeof key);
+	if (history_insert(from, key, shown, cmd, msgid, ms, ctags,
+	    text) != 0 ||
+	    (from->account != NULL && store_dm_party_add(st, e1, key,
+	    account) != STORE_OK) ||
+	    (strcmp(e1, e2) != 0 && store_dm_party_add(st, e2, key,
+	    from->account != NULL ? from->account : irc_nick(from)) !=
+	    STORE_OK)) {
+		log_warnx("irc: private message not stored");
+		return -1;
+	}
+	batch_note(from->is, from->conn->id, cmd, shown);
+	return 0;
+}
+
 /*
  * Join the group commit of this loop iteration (store_batch_open()),
  * holding every connection's output until it is durable.  0 or -1.

@@ -57,6 +57,7 @@ enum irc_cap {
 	CAP_CHANNEL_RENAME,
 	CAP_CHATHISTORY,
 	CAP_MESSAGE_REDACTION,
+	CAP_WEBPUSH,
 	CAP_ECHO_MESSAGE,
 	CAP_EXTENDED_JOIN,
 	CAP_EXTENDED_MONITOR,
@@ -153,6 +154,14 @@ struct irc_channel {
 	size_t			 cap;
 	int64_t			 room_id;	/* rooms.id, 0: not registered */
 	int			 history;	/* store messages */
+	/* Accounts away with push subscriptions (irc-webpush.c). */
+	struct irc_absent	*absent;
+	size_t			 nabsent;
+};
+
+struct irc_absent {
+	char	*account;
+	char	 nick[IRC_NICKLEN + 1];	/* the nick it had here */
 };
 
 /* SASL exchange in progress. */
@@ -203,6 +212,9 @@ struct irc_client {
 	uint16_t		 ninvites;
 	struct irc_sasl		*sasl;
 	struct evbuffer		*capture;	/* labeled-response */
+	/* A labeled command answered later (irc_label_defer()). */
+	int			 label_defer;
+	char			*label_wait;
 	time_t			 signon;
 	time_t			 last_active;
 };
@@ -301,6 +313,15 @@ void	 irc_batch_end(struct irc_client *, const char *ref);
 void	 irc_event_init(struct irc_event *, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 void	 irc_event_send(struct irc_event *, struct irc_client *);
+/*
+ * labeled-response for a command answered after its handler returned
+ * (input held with conn_wait()): the handler calls irc_label_defer();
+ * the answer is written between irc_label_resume() and
+ * irc_label_done(), and carries the command's label.
+ */
+void	 irc_label_defer(struct irc_client *);
+void	 irc_label_resume(struct irc_client *);
+void	 irc_label_done(struct irc_client *);
 /* The same, never part of a labeled response (a delivery to oneself). */
 void	 irc_event_send_unlabeled(struct irc_event *, struct irc_client *);
 void	 irc_event_free(struct irc_event *);
@@ -425,6 +446,30 @@ void	 irc_history_replay(struct irc_client *, struct irc_channel *);
 int	 irc_dm_store(struct irc_client *from, struct irc_client *to,
 	    const char *cmd, const char *msgid, int64_t ms,
 	    const char *ctags, const char *text);
+
+/*
+ * The same for a private message to ACCOUNT, none of whose clients is
+ * connected (SHOWN: the nick it was sent to).
+ */
+int	 irc_dm_store_account(struct irc_client *from, const char *account,
+	    const char *shown, const char *cmd, const char *msgid, int64_t ms,
+	    const char *ctags, const char *text);
+
+/* irc-webpush.c */
+int	 cmd_webpush(struct irc_client *, struct irc_msg *);
+/*
+ * A PRIVMSG/NOTICE to TARGET, a nick nobody uses: when it is an account
+ * with push subscriptions and no client connected, store and push it
+ * (1: handled), else 0 (the caller answers 401).
+ */
+int	 irc_push_private(struct irc_client *, const char *cmd,
+	    const char *target, const char *text, const char *ctags);
+/* CL is leaving: its rooms remember its account for highlights. */
+void	 irc_push_absent(struct irc_client *);
+/* LINE (TEXT in CH from FROM) to the absent accounts it names. */
+void	 irc_push_channel(struct irc_channel *, struct irc_client *from,
+	    const char *msgid, const char *line, const char *text);
+void	 irc_push_channel_free(struct irc_channel *);
 
 /* irc-sasl.c */
 int	 cmd_authenticate(struct irc_client *, struct irc_msg *);

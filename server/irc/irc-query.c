@@ -504,6 +504,9 @@ static const struct help_entry {
 	{ "VERSION", "VERSION", "Show the server's version." },
 	{ "WALLOPS", "WALLOPS :<text>",
 	    "Tell everyone with user mode +w (operators)." },
+	{ "WEBPUSH", "WEBPUSH REGISTER <endpoint> <keys> | UNREGISTER "
+	    "<endpoint>", "Be told by Web Push of private messages and "
+	    "mentions while you are away (when the server offers it)." },
 	{ "WHO", "WHO <mask> [%<fields>[,<token>]]",
 	    "List users matching a mask or on a channel." },
 	{ "WHOIS", "WHOIS <nick>", "Show information about a nick." },

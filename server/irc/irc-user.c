@@ -453,6 +453,9 @@ message_channel(struct irc_client *cl, const char *cmd, const char *target,
 	if (mb == NULL && HASCAP(cl, CAP_ECHO_MESSAGE) && (!tagmsg ||
 	    HASCAP(cl, CAP_MESSAGE_TAGS)))
 		irc_event_send(&ev, cl);
+	/* Members away with push subscriptions, if it names them. */
+	if (!tagmsg && need == 0)
+		irc_push_channel(ch, cl, ev.msgid, ev.body, text);
 	/* The safety net: it never stops a message, it cares for its author. */
 	if (!tagmsg && need == 0)
 		irc_mod_delivered(cl, ev.msgid, &in, &v);
@@ -477,6 +480,10 @@ message_user(struct irc_client *cl, const char *cmd, const char *target,
 		return CONN_OK;
 	}
 	to = irc_find_nick(cl->is, target);
+	/* An account away from IRC may be told by Web Push. */
+	if (to == NULL && !tagmsg && irc_push_private(cl, cmd, target, text,
+	    ctags))
+		return CONN_OK;
 	if (to == NULL || !irc_is_registered(to)) {
 		if (!IS_NOTICE(cmd))
 			irc_numeric(cl, ERR_NOSUCHNICK, target);

@@ -30,6 +30,7 @@
 #include "irc-numeric.h"
 #include "log.h"
 #include "store-chat.h"
+#include "webpush.h"
 #include "xmalloc.h"
 
 #define R_REG		0x01	/* registration must be complete */
@@ -63,6 +64,8 @@ static const struct {
 	[CAP_CHANNEL_RENAME] = { "draft/channel-rename", NULL },
 	[CAP_CHATHISTORY] = { "draft/chathistory", NULL },
 	[CAP_MESSAGE_REDACTION] = { "draft/message-redaction", NULL },
+	/* Offered while push is on (the VAPID key is in ISUPPORT). */
+	[CAP_WEBPUSH] = { "draft/webpush", NULL },
 	[CAP_ECHO_MESSAGE] = { "echo-message", NULL },
 	[CAP_EXTENDED_JOIN] = { "extended-join", NULL },
 	[CAP_EXTENDED_MONITOR] = { "extended-monitor", NULL },
@@ -626,6 +629,8 @@ cap_offered(struct irc_client *cl, int i)
 	/* No sign-up here: the server does not take REGISTER. */
 	if (i == CAP_ACCOUNT_REGISTRATION)
 		return strcmp(cl->conn->srv->cf->registration, "closed") != 0;
+	if (i == CAP_WEBPUSH)
+		return webpush_vapid_key(cl->conn->srv) != NULL;
 	return 1;
 }
 
@@ -901,6 +906,12 @@ irc_send_isupport(struct irc_client *cl)
 	    IRC_MAXTARGETS, IRC_MAXTARGETS, IRC_MAXTARGETS, IRC_MAXTARGETS,
 	    IRC_MAXTARGETS);
 	irc_numeric(cl, RPL_ISUPPORT, buf);
+	/* draft/webpush: the VAPID public key push services will see. */
+	if (webpush_vapid_key(cl->conn->srv) != NULL) {
+		snprintf(buf, sizeof buf, "VAPID=%s",
+		    webpush_vapid_key(cl->conn->srv));
+		irc_numeric(cl, RPL_ISUPPORT, buf);
+	}
 }
 
 void
@@ -1102,6 +1113,7 @@ static const struct irc_cmd irc_cmds[] = {
 	{ "VERIFY", cmd_verify, 2, 0, 1 },
 	{ "VERSION", cmd_version, 0, R_REG, 0 },
 	{ "WALLOPS", cmd_wallops, 1, R_REG | R_OPER, 1 },
+	{ "WEBPUSH", cmd_webpush, 1, R_REG, 2 },
 	{ "WHO", cmd_who, 0, R_REG, 1 },
 	{ "WHOIS", cmd_whois, 0, R_REG, 0 },
 	{ "WHOWAS", cmd_whowas, 1, R_REG, 0 },
@@ -1260,8 +1272,16 @@ irc_on_line(struct conn *c, char *line, size_t len)
 			return CONN_GONE;
 		}
 	}
-	if (label != NULL)
+	if (label != NULL && cl->label_defer && cl->capture != NULL &&
+	    evbuffer_get_length(cl->capture) == 0) {
+		/* Answered later, with this label (irc_label_resume()). */
+		evbuffer_free(cl->capture);
+		cl->capture = NULL;
+		free(cl->label_wait);
+		cl->label_wait = xstrdup(label);
+	} else if (label != NULL)
 		irc_capture_finish(cl, label);
+	cl->label_defer = 0;
 	irc_msg_free(&m);
 	rc = conn_is_closing(c) ? CONN_GONE : CONN_OK;
 	return rc;
@@ -1370,6 +1390,7 @@ irc_quit(struct irc_client *cl, const char *reason)
 		ev.account = cl->account;
 		irc_event_common(&ev, cl, -1, 0);
 		irc_event_free(&ev);
+		irc_push_absent(cl);
 		while (cl->nchans > 0)
 			irc_channel_remove(cl->chans[cl->nchans - 1]);
 		irc_whowas_add(is, cl);
@@ -1392,6 +1413,29 @@ irc_quit(struct irc_client *cl, const char *reason)
 	cl->ninvites = 0;
 }
 
+void
+irc_label_defer(struct irc_client *cl)
+{
+	cl->label_defer = 1;
+}
+
+void
+irc_label_resume(struct irc_client *cl)
+{
+	if (cl->label_wait != NULL && cl->capture == NULL)
+		cl->capture = evbuffer_new();
+}
+
+void
+irc_label_done(struct irc_client *cl)
+{
+	if (cl->label_wait == NULL)
+		return;
+	irc_capture_finish(cl, cl->label_wait);
+	free(cl->label_wait);
+	cl->label_wait = NULL;
+}
+
 static void
 irc_on_free(struct conn *c)
 {
@@ -1402,6 +1446,7 @@ irc_on_free(struct conn *c)
 	irc_quit(cl, "Connection closed");
 	if (cl->capture != NULL)
 		evbuffer_free(cl->capture);
+	free(cl->label_wait);
 	irc_sasl_free(cl);
 	free(cl->chans);
 	free(cl->user);

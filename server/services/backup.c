@@ -84,14 +84,14 @@ int
 backup_write(struct server *srv, const char *dir, char *err, size_t errlen)
 {
 	const char	*names[] = { "hearth.db", "secret.key", "tls/cert.pem",
-	    "tls/key.pem", "INFO" };
+	    "tls/key.pem", "INFO", "vapid.pem" };
 	char		*src, *dst, *path, hex[65], when[32];
 	const char	*cert, *key;
 	FILE		*f;
 	time_t		 now = time(NULL);
 	struct tm	 tm;
 	size_t		 i;
-	int		 n = 0;
+	int		 n = 0, have_vapid = 0;
 
 	if (dir[0] != '/') {
 		snprintf(err, errlen, "the backup directory must be an "
@@ -129,6 +129,21 @@ backup_write(struct server *srv, const char *dir, char *err, size_t errlen)
 	free(src);
 	free(dst);
 	n++;
+
+	/* The VAPID key, once web push made one: subscriptions need it. */
+	src = server_state_path(srv, "vapid.pem");
+	if (access(src, F_OK) == 0) {
+		xasprintf(&dst, "%s/vapid.pem", dir);
+		if (copy_file(src, dst, err, errlen) != 0) {
+			free(src);
+			free(dst);
+			return -1;
+		}
+		free(dst);
+		have_vapid = 1;
+		n++;
+	}
+	free(src);
 
 	/* The certificate in use: configured, or the self-signed one. */
 	if (srv->cf->tls_cert != NULL) {
@@ -187,6 +202,8 @@ backup_write(struct server *srv, const char *dir, char *err, size_t errlen)
 		return -1;
 	}
 	for (i = 0; i < sizeof names / sizeof names[0]; i++) {
+		if (strcmp(names[i], "vapid.pem") == 0 && !have_vapid)
+			continue;
 		xasprintf(&src, "%s/%s", dir, names[i]);
 		if (sha256_file(src, hex) != 0) {
 			snprintf(err, errlen, "%s: cannot read back", src);

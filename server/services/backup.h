@@ -12,7 +12,8 @@ struct server;
  * Write into DIR (absolute; created 0700, must not exist yet):
  * hearth.db (SQLite online backup of the last commit), secret.key (the
  * key of address hashes and feed tokens), tls/cert.pem and tls/key.pem
- * (the certificate in use), INFO (what, when, from where) and MANIFEST
+ * (the certificate in use), vapid.pem (the web push key, when there
+ * is one), INFO (what, when, from where) and MANIFEST
  * (`sha256sum -c` format, over every other file).  Returns the number
  * of files written, or -1 with the reason in ERR.
  */

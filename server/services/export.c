@@ -14,6 +14,7 @@
 #include "store-modq.h"
 #include "store-news.h"
 #include "store-notice.h"
+#include "store-webpush.h"
 #include "xmalloc.h"
 
 
@@ -266,6 +267,12 @@ export_member(struct server *srv, const char *name, struct evbuffer *json,
 	evbuffer_add_printf(json, "  \"notices\": [");
 	rc.n = 0;
 	store_notice_list(srv->store, a.id, json_row, &rc);
+	evbuffer_add_printf(json, "%s],\n", rc.n ? "\n  " : "");
+
+	/* Their push subscriptions: endpoints, never the keys. */
+	evbuffer_add_printf(json, "  \"webpush_subscriptions\": [");
+	rc.n = 0;
+	store_webpush_list(srv->store, a.id, json_row, &rc);
 	evbuffer_add_printf(json, "%s],\n", rc.n ? "\n  " : "");
 
 	evbuffer_add_printf(json, "  \"sign_ins\": [");

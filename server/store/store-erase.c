@@ -39,6 +39,7 @@ static const char *const erase_sql[] = {
 	"DELETE FROM group_access WHERE account_id = ?3",
 	"DELETE FROM feed_tokens WHERE account_id = ?3",
 	"DELETE FROM notices WHERE account_id = ?3",
+	"DELETE FROM webpush_subs WHERE account_id = ?3",
 	"UPDATE articles SET author_id = NULL WHERE author_id = ?3",
 	"DELETE FROM accounts WHERE id = ?3",
 };
@@ -46,7 +47,8 @@ static const char *const erase_sql[] = {
 /*
  * Replace NAME by PLACEHOLDER everywhere moderation and the logs keep it,
  * drop what is only about them (notes, sign-ins, certificates,
- * notices), and delete the account.  Runs inside the caller's transaction.
+ * notices, push subscriptions), and delete the account.  Runs inside
+ * the caller's transaction.
  */
 int
 store_erase_refs(struct store *st, const char *name, const char *placeholder,

@@ -317,6 +317,21 @@ static const char *const migrations[] = {
 	"  iterations INTEGER NOT NULL,"
 	"  stored_key BLOB NOT NULL,"
 	"  server_key BLOB NOT NULL);",
+
+	/*
+	 * 13: webpush -- a member's Web Push subscriptions (IRCv3
+	 * draft/webpush): the push service's endpoint and the client's
+	 * P-256 public key and auth secret (base64url as the client sent
+	 * them).  A few per account; they go with the account.
+	 */
+	"CREATE TABLE webpush_subs ("
+	"  account_id INTEGER NOT NULL REFERENCES accounts(id)"
+	"    ON DELETE CASCADE,"
+	"  endpoint TEXT NOT NULL,"
+	"  p256dh TEXT NOT NULL,"
+	"  auth TEXT NOT NULL,"
+	"  created INTEGER NOT NULL,"
+	"  PRIMARY KEY (account_id, endpoint)) WITHOUT ROWID;",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -717,6 +732,11 @@ store_open(const char *path, int sync_full, int max_version, char *err,
 		    "statements", path);
 		goto fail;
 	}
+	if (store_webpush_prepare(st) != 0) {
+		snprintf(err, errlen, "database %s: cannot prepare webpush "
+		    "statements", path);
+		goto fail;
+	}
 	if (store_news_prepare(st) != 0) {
 		snprintf(err, errlen, "database %s: cannot prepare news "
 		    "statements", path);
@@ -747,6 +767,7 @@ store_close(struct store *st)
 	store_news_finalize(st);
 	store_members_finalize(st);
 	store_notice_finalize(st);
+	store_webpush_finalize(st);
 	store_chat_close(st);
 	if (st->stmts != NULL)
 		store_finalize(st->stmts, st->nstmts);
