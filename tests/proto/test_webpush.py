@@ -7,7 +7,7 @@ endpoints that are not https or reach loopback are refused unless the
 operator allows private addresses; push is off by default.
 
 The receiver side needs Debian's python3-cryptography (stdlib Python
-has no ECDH or AES-GCM); without it the tests skip."""
+has no ECDH or AES-GCM); quickstart installs it."""
 
 import base64
 import datetime
@@ -30,18 +30,16 @@ import unittest
 from hearth_test import HEARTHD, SCALE, Hearthd
 from irc_helpers import IrcCase, parse
 
-try:
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, hmac, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.hazmat.primitives.asymmetric.utils import (
-        encode_dss_signature)
-    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-    from cryptography.x509.oid import NameOID
-    import ipaddress
-    HAVE_CRYPTO = True
-except ImportError:
-    HAVE_CRYPTO = False
+# quickstart installs python3-cryptography; a missing one is a failure.
+import ipaddress
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, hmac, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric.utils import (
+    encode_dss_signature)
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.x509.oid import NameOID
 
 
 def b64u(b):
@@ -188,8 +186,6 @@ class PushCase(IrcCase):
 
     @classmethod
     def setUpClass(cls):
-        if not HAVE_CRYPTO:
-            raise unittest.SkipTest("python3-cryptography is missing")
         cls.certdir = tempfile.mkdtemp(prefix="hearth-push-")
         cls.cert, cls.key = make_cert(cls.certdir)
         cls.extra_config = ("webpush = yes\nwebpush_allow_private = %s\n"
@@ -395,8 +391,6 @@ class UntrustedCertificate(PushCase):
 
     @classmethod
     def setUpClass(cls):
-        if not HAVE_CRYPTO:
-            raise unittest.SkipTest("python3-cryptography is missing")
         super().setUpClass()
         # The receiver gets a certificate hearthd does not trust.
         other = tempfile.mkdtemp(prefix="hearth-push-other-")
