@@ -183,6 +183,8 @@ struct irc_client {
 	struct irc_server	*is;
 	char			 nick[IRC_NICKLEN + 1];	/* "" until NICK */
 	char			 fold[IRC_NICKLEN + 1];
+	/* The nick last refused as taken while nick was "" (REGISTER *). */
+	char			 tried_nick[IRC_NICKLEN + 1];
 	char			*user;
 	char			*realname;
 	char			*host;		/* the cloak; never the IP */

@@ -530,6 +530,17 @@ irc_register_account(struct irc_client *cl, const char *name,
 	int		 rc;
 
 	if (strcmp(name, "*") == 0) {
+		/*
+		 * NEED_NICK is only for a client that sent no NICK; one whose
+		 * NICK was refused as taken asked for a name that is not
+		 * free (draft/account-registration, ACCOUNT_EXISTS).
+		 */
+		if (cl->nick[0] == '\0' && cl->tried_nick[0] != '\0') {
+			irc_fail(cl, "REGISTER", "ACCOUNT_EXISTS",
+			    cl->tried_nick, "That nick is taken; choose "
+			    "another or name the account");
+			goto told;
+		}
 		if (cl->nick[0] == '\0') {
 			irc_fail(cl, "REGISTER", "NEED_NICK", "*",
 			    "Send NICK first, or name the account");

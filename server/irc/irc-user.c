@@ -189,6 +189,9 @@ cmd_nick(struct irc_client *cl, struct irc_msg *m)
 	irc_casefold(IRC_CASEMAP, nick, fold, sizeof fold);
 	other = strmap_get(is->nicks, fold);
 	if (other != NULL && other != cl) {
+		if (cl->nick[0] == '\0')
+			snprintf(cl->tried_nick, sizeof cl->tried_nick, "%s",
+			    nick);
 		irc_numeric(cl, ERR_NICKNAMEINUSE, nick);
 		return CONN_OK;
 	}
@@ -200,6 +203,7 @@ cmd_nick(struct irc_client *cl, struct irc_msg *m)
 		snprintf(cl->nick, sizeof cl->nick, "%s", nick);
 		snprintf(cl->fold, sizeof cl->fold, "%s", fold);
 		strmap_put(is->nicks, cl->fold, cl);
+		cl->tried_nick[0] = '\0';
 		irc_try_register(cl);
 		return CONN_OK;
 	}

@@ -872,6 +872,7 @@ irc_try_register(struct irc_client *cl)
 
 		/* The nick is refused: the reply is addressed to "*". */
 		snprintf(nick, sizeof nick, "%s", cl->nick);
+		snprintf(cl->tried_nick, sizeof cl->tried_nick, "%s", nick);
 		strmap_del(cl->is->nicks, cl->fold);
 		cl->nick[0] = '\0';
 		cl->fold[0] = '\0';

@@ -245,6 +245,37 @@ class Register(IrcCase):
         self.assertEqual(numerics(c.cmd("REGISTER onlyone")), ["461"])
         self.assertIn("INVALID_CODE", c.cmd("VERIFY okname 1234")[0])
 
+    def test_register_star_after_taken_nick(self):
+        # draft/account-registration: NEED_NICK is for a client that sent
+        # no NICK; one whose NICK was refused as taken asked for a name
+        # that is not free: ACCOUNT_EXISTS, and no account is made.
+        self.client("grabbed")
+        c = self.raw()
+        c.send("CAP LS 302")
+        c.send("CAP REQ :draft/account-registration")
+        c.until(" ACK ")
+        self.assertEqual(numerics(c.cmd("NICK grabbed")), ["433"])
+        self.assertEqual(c.cmd("REGISTER * * a-good-password"), [
+            ":hearth.test FAIL REGISTER ACCOUNT_EXISTS grabbed :That nick "
+            "is taken; choose another or name the account"])
+        self.assertNotIn("grabbed", self.h.hearthmod("account",
+                                                     "list").stdout)
+        # A free nick afterwards is what REGISTER * names.
+        self.assertEqual(c.cmd("NICK freeone"), [])
+        lines = c.cmd("REGISTER * * a-good-password")
+        self.assertTrue(lines[0].startswith(
+            ":hearth.test REGISTER SUCCESS freeone "), lines)
+        # A nick refused at registration as an account's (reservation)
+        # is not free either.
+        self.h.add_account("heldacct", "held-password-1")
+        d = self.raw()
+        d.send("NICK heldacct")
+        d.send("USER h 0 * :h")
+        self.assertEqual(numerics(d.sync()), ["433"])
+        self.assertEqual(d.cmd("REGISTER * * a-good-password"), [
+            ":hearth.test FAIL REGISTER ACCOUNT_EXISTS heldacct :That nick "
+            "is taken; choose another or name the account"])
+
     def test_registered_nick_is_held(self):
         self.h.add_account("heldnick", "held-password-1")
         c = self.raw()
