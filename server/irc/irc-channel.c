@@ -514,6 +514,8 @@ join_one(struct irc_client *cl, const char *name, const char *key)
 	irc_event_free(&ejoin);
 	if (cl->away != NULL)
 		irc_event_free(&away);
+	/* draft/read-marker: after the JOIN, before the names end. */
+	irc_markread_join(cl, ch);
 	/* Moderators are channel operators in every room. */
 	if (is_staff(cl) && ch->nmembers > 1) {
 		struct irc_event	op;

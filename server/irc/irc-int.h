@@ -56,6 +56,7 @@ enum irc_cap {
 	CAP_ACCOUNT_REGISTRATION,
 	CAP_CHATHISTORY,
 	CAP_MESSAGE_REDACTION,
+	CAP_READ_MARKER,
 	CAP_ECHO_MESSAGE,
 	CAP_EXTENDED_JOIN,
 	CAP_EXTENDED_MONITOR,
@@ -194,6 +195,7 @@ struct irc_client {
 	char			**invites;	/* folded channel names */
 	uint16_t		 ninvites;
 	struct irc_sasl		*sasl;
+	struct strmap		*marks;		/* read markers without an account */
 	struct evbuffer		*capture;	/* labeled-response */
 	time_t			 signon;
 	time_t			 last_active;
@@ -414,6 +416,11 @@ void	 irc_history_replay(struct irc_client *, struct irc_channel *);
 int	 irc_dm_store(struct irc_client *from, struct irc_client *to,
 	    const char *cmd, const char *msgid, int64_t ms,
 	    const char *ctags, const char *text);
+
+/* irc-v3.c: draft/read-marker. */
+int	 cmd_markread(struct irc_client *, struct irc_msg *);
+void	 irc_markread_join(struct irc_client *, struct irc_channel *);
+void	 irc_markers_free(struct irc_client *);
 
 /* irc-sasl.c */
 int	 cmd_authenticate(struct irc_client *, struct irc_msg *);

@@ -62,6 +62,7 @@ static const struct {
 	[CAP_ACCOUNT_REGISTRATION] = { "draft/account-registration", NULL },
 	[CAP_CHATHISTORY] = { "draft/chathistory", NULL },
 	[CAP_MESSAGE_REDACTION] = { "draft/message-redaction", NULL },
+	[CAP_READ_MARKER] = { "draft/read-marker", NULL },
 	[CAP_ECHO_MESSAGE] = { "echo-message", NULL },
 	[CAP_EXTENDED_JOIN] = { "extended-join", NULL },
 	[CAP_EXTENDED_MONITOR] = { "extended-monitor", NULL },
@@ -1074,6 +1075,7 @@ static const struct irc_cmd irc_cmds[] = {
 	{ "LINKS", cmd_links, 0, R_REG, 0 },
 	{ "LIST", cmd_list, 0, R_REG, 2 },
 	{ "LUSERS", cmd_lusers, 0, R_REG, 0 },
+	{ "MARKREAD", cmd_markread, 0, R_REG, 0 },
 	{ "MODE", cmd_mode, 1, R_REG, 0 },
 	{ "MONITOR", cmd_monitor, 1, R_REG, 0 },
 	{ "MOTD", cmd_motd, 0, R_REG, 1 },
@@ -1398,6 +1400,7 @@ irc_on_free(struct conn *c)
 	if (cl->capture != NULL)
 		evbuffer_free(cl->capture);
 	irc_sasl_free(cl);
+	irc_markers_free(cl);
 	free(cl->chans);
 	free(cl->user);
 	free(cl->realname);
