@@ -527,7 +527,9 @@ join_one(struct irc_client *cl, const char *name, const char *key)
 		irc_event_free(&op);
 	}
 	send_topic(cl, ch, 0);
-	send_names(cl, ch);
+	/* no-implicit-names: the client asks with NAMES if it wants. */
+	if (!HASCAP(cl, CAP_NO_IMPLICIT_NAMES))
+		send_names(cl, ch);
 	irc_history_replay(cl, ch);
 	(void)mb;
 }

@@ -562,22 +562,38 @@ cmd_tagmsg(struct irc_client *cl, struct irc_msg *m)
 	return message(cl, m, "TAGMSG");
 }
 
-/* AWAY with away-notify (IRCv3 away-notify). */
+/*
+ * AWAY with away-notify (IRCv3 away-notify).  With draft/pre-away it may
+ * come before registration ends (a phone reconnecting to read history
+ * need not look present), and "AWAY *" means away without a message:
+ * others are shown a readable text instead of the bare star.
+ */
 int
 cmd_away(struct irc_client *cl, struct irc_msg *m)
 {
 	struct irc_event	ev;
 
+	if (!irc_is_registered(cl) && !HASCAP(cl, CAP_PRE_AWAY)) {
+		irc_numeric(cl, ERR_NOTREGISTERED);
+		return CONN_OK;
+	}
 	free(cl->away);
 	cl->away = NULL;
 	if (m->nparams > 0 && m->params[0][0] != '\0') {
-		cl->away = xstrndup(m->params[0], IRC_AWAYLEN);
+		if (strcmp(m->params[0], "*") == 0)
+			cl->away = xstrdup(IRC_AWAY_STAR);
+		else
+			cl->away = xstrndup(m->params[0], IRC_AWAYLEN);
 		irc_numeric(cl, RPL_NOWAWAY);
-		irc_event_init(&ev, ":%s AWAY :%s", irc_prefix(cl), cl->away);
-	} else {
+	} else
 		irc_numeric(cl, RPL_UNAWAY);
+	/* Before registration no one can see the client yet. */
+	if (!irc_is_registered(cl))
+		return CONN_OK;
+	if (cl->away != NULL)
+		irc_event_init(&ev, ":%s AWAY :%s", irc_prefix(cl), cl->away);
+	else
 		irc_event_init(&ev, ":%s AWAY", irc_prefix(cl));
-	}
 	ev.account = cl->account;
 	irc_event_common(&ev, cl, CAP_AWAY_NOTIFY, 0);
 	irc_event_free(&ev);

@@ -62,6 +62,7 @@ static const struct {
 	[CAP_ACCOUNT_REGISTRATION] = { "draft/account-registration", NULL },
 	[CAP_CHATHISTORY] = { "draft/chathistory", NULL },
 	[CAP_MESSAGE_REDACTION] = { "draft/message-redaction", NULL },
+	[CAP_PRE_AWAY] = { "draft/pre-away", NULL },
 	[CAP_READ_MARKER] = { "draft/read-marker", NULL },
 	[CAP_ECHO_MESSAGE] = { "echo-message", NULL },
 	[CAP_EXTENDED_JOIN] = { "extended-join", NULL },
@@ -70,6 +71,7 @@ static const struct {
 	[CAP_LABELED_RESPONSE] = { "labeled-response", NULL },
 	[CAP_MESSAGE_TAGS] = { "message-tags", NULL },
 	[CAP_MULTI_PREFIX] = { "multi-prefix", NULL },
+	[CAP_NO_IMPLICIT_NAMES] = { "no-implicit-names", NULL },
 	[CAP_SASL] = { "sasl", "PLAIN,EXTERNAL" },
 	[CAP_SERVER_TIME] = { "server-time", NULL },
 	[CAP_SETNAME] = { "setname", NULL },
@@ -1060,7 +1062,7 @@ cmd_error(struct irc_client *cl, struct irc_msg *m)
 static const struct irc_cmd irc_cmds[] = {
 	{ "ADMIN", cmd_admin, 0, R_REG, 0 },
 	{ "AUTHENTICATE", cmd_authenticate, 1, 0, 1 },
-	{ "AWAY", cmd_away, 0, R_REG, 0 },
+	{ "AWAY", cmd_away, 0, 0, 0 },	/* draft/pre-away: see cmd_away */
 	{ "CAP", cmd_cap, 1, 0, 0 },
 	{ "CHATHISTORY", cmd_chathistory, 1, R_REG, 2 },
 	{ "ERROR", cmd_error, 0, 0, 0 },

@@ -1,5 +1,5 @@
 """More IRCv3 over real sockets, the extensions phones and modern
-clients lean on: draft/read-marker."""
+clients lean on: draft/read-marker, no-implicit-names, draft/pre-away."""
 
 import unittest
 
@@ -111,6 +111,77 @@ class ReadMarkerRestart(IrcCase):
                         sasl=("rmkeep", "marker-password-2"))
         self.assertEqual(markreads(b.cmd("MARKREAD RK-Friend")),
                          [["RK-Friend", "timestamp=" + ts]])
+
+
+class QuietReconnect(IrcCase):
+
+    def test_no_implicit_names(self):
+        a = self.client("ni1", caps=("no-implicit-names",))
+        b = self.client("ni2")
+        lines = a.cmd("JOIN #niroom")
+        self.assertEqual(parse(lines[0])[2], "JOIN")
+        self.assertNotIn("353", numerics(lines))
+        self.assertNotIn("366", numerics(lines))
+        # Others still get names, and an explicit NAMES still answers.
+        lines = b.cmd("JOIN #niroom")
+        self.assertIn("353", numerics(lines))
+        self.assertIn("366", numerics(lines))
+        a.sync()
+        lines = a.cmd("NAMES #niroom")
+        self.assertEqual(numerics(lines), ["353", "366"])
+        self.assertIn("ni2", parse(lines[0])[3][-1])
+
+    def register_raw(self, nick, caps, before):
+        c = self.raw()
+        c.send("CAP LS 302")
+        if caps:
+            c.send("CAP REQ :" + " ".join(caps))
+            c.until(" ACK ")
+        early = c.cmd(before)
+        c.send("NICK " + nick)
+        c.send("USER %s 0 * :Test %s" % (nick, nick))
+        c.send("CAP END")
+        c.until(" 001 ")
+        c.sync()
+        c.nick = nick
+        return c, early
+
+    def test_pre_away_star(self):
+        watcher = self.client("pa0", caps=("away-notify",))
+        watcher.cmd("MONITOR + pa1")
+        c, early = self.register_raw("pa1", ("draft/pre-away",), "AWAY *")
+        self.assertEqual(numerics(early), ["306"])
+        # Registration still reported to MONITOR, and the client is away.
+        self.assertIn("730", numerics(watcher.sync()))
+        who = watcher.cmd("WHOIS pa1")
+        self.assertIn("301", numerics(who))
+        away = [parse(l)[3][-1] for l in who if parse(l)[2] == "301"][0]
+        self.assertNotEqual(away, "*")
+        self.assertTrue(away)
+        reply = watcher.cmd("PRIVMSG pa1 :are you there")
+        self.assertEqual(numerics(reply), ["301"])
+        # Joining shows others it is away (away-notify).
+        watcher.cmd("JOIN #paroom")
+        c.cmd("JOIN #paroom")
+        self.assertIn("AWAY", [parse(l)[2] for l in watcher.sync()])
+        # Back, then away with a message after registration as usual.
+        self.assertEqual(numerics(c.cmd("AWAY")), ["305"])
+        self.assertEqual(parse(watcher.sync()[0])[2:], ("AWAY", []))
+        self.assertEqual(numerics(c.cmd("AWAY :lunch")), ["306"])
+        self.assertEqual(parse(watcher.sync()[0])[3], ["lunch"])
+
+    def test_pre_away_message_and_refusals(self):
+        c, early = self.register_raw("pa2", ("draft/pre-away",),
+                                     "AWAY :on the train")
+        self.assertEqual(numerics(early), ["306"])
+        w = self.client("pa3")
+        who = w.cmd("WHOIS pa2")
+        self.assertIn("on the train",
+                      [parse(l)[3][-1] for l in who if parse(l)[2] == "301"])
+        # Without the capability AWAY must wait for registration.
+        d, early = self.register_raw("pa4", (), "AWAY :too soon")
+        self.assertEqual(numerics(early), ["451"])
+        self.assertNotIn("301", numerics(w.cmd("WHOIS pa4")))
 
 
 if __name__ == "__main__":
