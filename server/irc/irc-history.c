@@ -306,13 +306,28 @@ hist_free(struct hist *h)
 	h->n = 0;
 }
 
-/* Send stored message M to CL as it was, in batch REF (may be NULL). */
+/*
+ * Send stored message M to CL as it was, in batch REF (may be NULL); a
+ * multiline one (draft/multiline) as its batch or as separate lines.
+ */
 static void
 send_stored(struct irc_client *cl, struct irc_channel *ch,
     const struct chat_msg *m, const char *ref)
 {
 	struct irc_event	ev;
+	struct irc_mtext	mt;
+	struct irc_textev	tv;
 
+	if (irc_mtext_split(m->text, &mt)) {
+		irc_textev_init(&tv, cl->is, m->source, m->command,
+		    ch != NULL ? ch->name : m->shown != NULL ? m->shown :
+		    m->target, &mt, m->msgid, m->time, m->account, m->tags, 0,
+		    ref);
+		irc_textev_send(&tv, cl, 0);
+		irc_textev_free(&tv);
+		irc_mtext_clear(&mt);
+		return;
+	}
 	irc_event_init(&ev, ":%s %s %s :%s", m->source, m->command,
 	    ch != NULL ? ch->name : m->shown != NULL ? m->shown : m->target,
 	    m->text);
@@ -326,16 +341,38 @@ send_stored(struct irc_client *cl, struct irc_channel *ch,
 	irc_event_free(&ev);
 }
 
-/* Replay for a client without batch: a NOTICE with the time in it. */
+static void	send_replay_line(struct irc_client *, struct irc_channel *,
+		    const struct chat_msg *, const char *);
+
+/*
+ * Replay for a client without batch: a NOTICE with the time in it, one
+ * per line of a multiline message (blank lines left out).
+ */
 static void
 send_replay_notice(struct irc_client *cl, struct irc_channel *ch,
     const struct chat_msg *m)
+{
+	struct irc_mtext	mt;
+	size_t			i;
+
+	if (!irc_mtext_split(m->text, &mt)) {
+		send_replay_line(cl, ch, m, m->text);
+		return;
+	}
+	for (i = 0; i < mt.n; i++)
+		if (mt.lines[i][0] != '\0')
+			send_replay_line(cl, ch, m, mt.lines[i]);
+	irc_mtext_clear(&mt);
+}
+
+static void
+send_replay_line(struct irc_client *cl, struct irc_channel *ch,
+    const struct chat_msg *m, const char *text)
 {
 	struct irc_event	 ev;
 	char			 when[32], nick[IRC_NICKLEN + 1];
 	time_t			 t = (time_t)(m->time / 1000);
 	struct tm		 tm;
-	const char		*text = m->text;
 	size_t			 n;
 
 	gmtime_r(&t, &tm);

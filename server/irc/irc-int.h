@@ -58,6 +58,7 @@ enum irc_cap {
 	CAP_ACCOUNT_REGISTRATION,
 	CAP_CHATHISTORY,
 	CAP_MESSAGE_REDACTION,
+	CAP_MULTILINE,
 	CAP_PRE_AWAY,
 	CAP_READ_MARKER,
 	CAP_ECHO_MESSAGE,
@@ -200,6 +201,7 @@ struct irc_client {
 	uint16_t		 ninvites;
 	struct irc_sasl		*sasl;
 	struct strmap		*marks;		/* read markers without an account */
+	struct irc_mline	*mline;		/* an open draft/multiline batch */
 	struct evbuffer		*capture;	/* labeled-response */
 	time_t			 signon;
 	time_t			 last_active;
@@ -267,6 +269,44 @@ struct irc_event {
 	size_t		 vlen[16];
 };
 
+/*
+ * A multiline message (draft/multiline): its lines as the client sent
+ * them, CONCAT[i] set when line i joins the one before without a line
+ * break, and TEXT the whole message (what is screened and stored).
+ */
+struct irc_mtext {
+	char		**lines;
+	uint8_t		 *concat;
+	size_t		  n;
+	char		 *text;
+};
+
+/* A client's draft/multiline batch while it is open (irc-v3.c). */
+struct irc_mline {
+	char		 ref[64];
+	char		*target;
+	char		*cmd;		/* PRIVMSG or NOTICE, from the lines */
+	char		*ctags;		/* client-only tags of BATCH + */
+	char		*label;		/* labeled-response of BATCH + */
+	struct irc_mtext mt;
+	size_t		 bytes;
+	int		 failed;	/* refused: swallow it to its end */
+};
+
+/*
+ * A message with several lines relayed to many: the draft/multiline
+ * batch (opening line with the message's tags, the lines inside, the
+ * closing line) for those who negotiated it, separate messages for the
+ * rest (the first with msgid and client tags).  Formatted once each.
+ */
+struct irc_textev {
+	struct irc_event	 open, close;
+	struct irc_event	*in, *fb;
+	size_t			 n, nfb;
+	char			 ref[24];
+	char			 cref[64];	/* ref;draft/multiline-concat */
+};
+
 /* Handler of one command row. */
 typedef int (*irc_handler)(struct irc_client *, struct irc_msg *);
 
@@ -295,6 +335,8 @@ void	 irc_new_batch(struct irc_server *, char *, size_t);
 void	 irc_batch_start(struct irc_client *, const char *ref,
 	    const char *type, const char *params);
 void	 irc_batch_end(struct irc_client *, const char *ref);
+/* Send the labeled command's captured output (labeled-response). */
+void	 irc_capture_finish(struct irc_client *, const char *label);
 
 void	 irc_event_init(struct irc_event *, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
@@ -327,6 +369,10 @@ int	 cmd_pass(struct irc_client *, struct irc_msg *);
 int	 cmd_privmsg(struct irc_client *, struct irc_msg *);
 int	 cmd_notice(struct irc_client *, struct irc_msg *);
 int	 cmd_tagmsg(struct irc_client *, struct irc_msg *);
+/* Deliver a finished multiline batch as one message. */
+void	 irc_message_multi(struct irc_client *, const char *cmd,
+	    const char *target, const struct irc_mtext *, const char *ctags);
+char	*irc_client_tags(struct irc_msg *);
 int	 cmd_away(struct irc_client *, struct irc_msg *);
 int	 cmd_setname(struct irc_client *, struct irc_msg *);
 int	 cmd_oper(struct irc_client *, struct irc_msg *);
@@ -425,6 +471,29 @@ int	 irc_dm_store(struct irc_client *from, struct irc_client *to,
 int	 cmd_markread(struct irc_client *, struct irc_msg *);
 void	 irc_markread_join(struct irc_client *, struct irc_channel *);
 void	 irc_markers_free(struct irc_client *);
+/* draft/multiline. */
+/* The cap value in irc.c (irc_caps[]) says the same numbers. */
+#define IRC_ML_MAX_BYTES	4096
+#define IRC_ML_MAX_LINES	100
+int	 cmd_batch(struct irc_client *, struct irc_msg *);
+/* A line while a batch may be open: 1 when it was taken (not to run). */
+int	 irc_multiline_absorb(struct irc_client *, struct irc_msg *);
+void	 irc_multiline_free(struct irc_client *);
+void	 irc_mtext_clear(struct irc_mtext *);
+/* Does a stored TEXT need several lines?  Then split it into MT. */
+int	 irc_mtext_split(const char *text, struct irc_mtext *mt);
+/*
+ * Prepare MT from SOURCE as CMD to TARGET with the message's MSGID, MS,
+ * ACCOUNT and CTAGS, inside batch OUTER (NULL: none).
+ */
+void	 irc_textev_init(struct irc_textev *, struct irc_server *,
+	    const char *source, const char *cmd, const char *target,
+	    const struct irc_mtext *mt, const char *msgid, int64_t ms,
+	    const char *account, const char *ctags, int bot,
+	    const char *outer);
+void	 irc_textev_send(struct irc_textev *, struct irc_client *,
+	    int unlabeled);
+void	 irc_textev_free(struct irc_textev *);
 
 /* irc-sasl.c */
 int	 cmd_authenticate(struct irc_client *, struct irc_msg *);

@@ -261,6 +261,8 @@ chat_done(struct server *srv, const char *ref, const char *action,
 	struct chat_msg		 m;
 	struct irc_channel	*ch;
 	struct irc_event	 ev;
+	struct irc_mtext	 mt;
+	struct irc_textev	 tv;
 	size_t			 i;
 
 	(void)reason;
@@ -270,7 +272,17 @@ chat_done(struct server *srv, const char *ref, const char *action,
 	if (store_chat_get(srv->store, ref, &m) != STORE_OK)
 		return;
 	ch = irc_channel_find(mod_is, m.target);
-	if (strcmp(action, "approve") == 0) {
+	if (strcmp(action, "approve") == 0 && irc_mtext_split(m.text, &mt)) {
+		/* A multiline message (draft/multiline): its lines. */
+		irc_textev_init(&tv, mod_is, m.source, m.command, ch != NULL ?
+		    ch->name : m.target, &mt, m.msgid, m.time, m.account,
+		    m.tags, 0, NULL);
+		if (ch != NULL)
+			for (i = 0; i < ch->nmembers; i++)
+				irc_textev_send(&tv, ch->members[i]->cl, 0);
+		irc_textev_free(&tv);
+		irc_mtext_clear(&mt);
+	} else if (strcmp(action, "approve") == 0) {
 		irc_event_init(&ev, ":%s %s %s :%s", m.source, m.command,
 		    ch != NULL ? ch->name : m.target, m.text);
 		snprintf(ev.msgid, sizeof ev.msgid, "%s", m.msgid);

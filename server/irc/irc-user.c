@@ -294,8 +294,8 @@ cmd_pass(struct irc_client *cl, struct irc_msg *m)
 }
 
 /* Client-only tags of M ("+name[=value]"), escaped, or NULL. */
-static char *
-client_tags(struct irc_msg *m)
+char *
+irc_client_tags(struct irc_msg *m)
 {
 	char	*out = NULL, *esc, *n;
 	size_t	 i;
@@ -345,13 +345,35 @@ cannot_send(struct irc_channel *ch, struct irc_client *cl,
 	return NULL;
 }
 
+/*
+ * Send EV, or the lines of TV when the message has several (draft/
+ * multiline), to TO.
+ */
+static void
+deliver(struct irc_event *ev, struct irc_textev *tv, struct irc_client *to,
+    int unlabeled)
+{
+	if (tv != NULL)
+		irc_textev_send(tv, to, unlabeled);
+	else if (unlabeled)
+		irc_event_send_unlabeled(ev, to);
+	else
+		irc_event_send(ev, to);
+}
+
+/*
+ * A message to a channel; MT is not NULL for a multiline one (then TEXT
+ * is its whole text: screened, held and stored as one message).
+ */
 static int
 message_channel(struct irc_client *cl, const char *cmd, const char *target,
-    uint8_t need, const char *text, const char *ctags)
+    uint8_t need, const char *text, const char *ctags,
+    const struct irc_mtext *mt)
 {
 	struct irc_channel	*ch;
 	struct irc_member	*mb, *to;
 	struct irc_event	 ev;
+	struct irc_textev	 tv, *tvp = NULL;
 	const char		*why_not, *name = target;
 	struct screen_input	 in;
 	struct screen_verdict	 v;
@@ -378,6 +400,9 @@ message_channel(struct irc_client *cl, const char *cmd, const char *target,
 		return CONN_OK;
 	if (tagmsg)
 		irc_event_init(&ev, ":%s TAGMSG %s", irc_prefix(cl), target);
+	else if (mt != NULL)
+		irc_event_init(&ev, ":%s %s %s", irc_prefix(cl), cmd,
+		    need != 0 ? target : ch->name);
 	else
 		irc_event_init(&ev, ":%s %s %s :%s", irc_prefix(cl), cmd,
 		    need != 0 ? target : ch->name, text);
@@ -385,11 +410,16 @@ message_channel(struct irc_client *cl, const char *cmd, const char *target,
 	ev.account = cl->account;
 	ev.ctags = ctags;
 	ev.bot = (cl->flags & CL_BOT) != 0;
+	if (mt != NULL) {
+		irc_textev_init(&tv, cl->is, irc_prefix(cl), cmd, need != 0 ?
+		    target : ch->name, mt, ev.msgid, ev.ms, cl->account, ctags,
+		    ev.bot, NULL);
+		tvp = &tv;
+	}
 	/* A new member's message may wait for a moderator first. */
 	if (!tagmsg && v.action == SCREEN_HOLD) {
 		irc_mod_hold(cl, ch, cmd, ev.msgid, ev.ms, ctags, text, &v);
-		irc_event_free(&ev);
-		return CONN_OK;
+		goto out;
 	}
 	/*
 	 * Stored (and committed) before anyone sees it, the sender's echo
@@ -400,8 +430,7 @@ message_channel(struct irc_client *cl, const char *cmd, const char *target,
 	    0) {
 		irc_fail(cl, cmd, "MESSAGE_ERROR", ch->name,
 		    "Your message could not be stored; it was not sent");
-		irc_event_free(&ev);
-		return CONN_OK;
+		goto out;
 	}
 	for (i = 0; i < ch->nmembers; i++) {
 		to = ch->members[i];
@@ -412,25 +441,29 @@ message_channel(struct irc_client *cl, const char *cmd, const char *target,
 			continue;
 		if (tagmsg && !HASCAP(to->cl, CAP_MESSAGE_TAGS))
 			continue;
-		irc_event_send(&ev, to->cl);
+		deliver(&ev, tvp, to->cl, 0);
 	}
 	/* Not a member (-n channel): the echo still goes back. */
 	if (mb == NULL && HASCAP(cl, CAP_ECHO_MESSAGE) && (!tagmsg ||
 	    HASCAP(cl, CAP_MESSAGE_TAGS)))
-		irc_event_send(&ev, cl);
+		deliver(&ev, tvp, cl, 0);
 	/* The safety net: it never stops a message, it cares for its author. */
 	if (!tagmsg && need == 0)
 		irc_mod_delivered(cl, ev.msgid, &in, &v);
+out:
+	if (tvp != NULL)
+		irc_textev_free(tvp);
 	irc_event_free(&ev);
 	return CONN_OK;
 }
 
 static int
 message_user(struct irc_client *cl, const char *cmd, const char *target,
-    const char *text, const char *ctags)
+    const char *text, const char *ctags, const struct irc_mtext *mt)
 {
 	struct irc_client	*to;
 	struct irc_event	 ev;
+	struct irc_textev	 tv, *tvp = NULL;
 	struct screen_input	 in;
 	struct screen_verdict	 v;
 	int			 tagmsg = (strcmp(cmd, "TAGMSG") == 0);
@@ -438,7 +471,8 @@ message_user(struct irc_client *cl, const char *cmd, const char *target,
 	if (irc_is_service_nick(cl->conn->srv, target)) {
 		/* The service answers PRIVMSG; NOTICE gets no reply. */
 		if (strcmp(cmd, "PRIVMSG") == 0)
-			irc_service_message(cl, text);
+			irc_service_message(cl, mt != NULL ? mt->lines[0] :
+			    text);
 		return CONN_OK;
 	}
 	to = irc_find_nick(cl->is, target);
@@ -458,6 +492,9 @@ message_user(struct irc_client *cl, const char *cmd, const char *target,
 		return CONN_OK;
 	if (tagmsg)
 		irc_event_init(&ev, ":%s TAGMSG %s", irc_prefix(cl), to->nick);
+	else if (mt != NULL)
+		irc_event_init(&ev, ":%s %s %s", irc_prefix(cl), cmd,
+		    to->nick);
 	else
 		irc_event_init(&ev, ":%s %s %s :%s", irc_prefix(cl), cmd,
 		    to->nick, text);
@@ -465,6 +502,11 @@ message_user(struct irc_client *cl, const char *cmd, const char *target,
 	ev.account = cl->account;
 	ev.ctags = ctags;
 	ev.bot = (cl->flags & CL_BOT) != 0;
+	if (mt != NULL) {
+		irc_textev_init(&tv, cl->is, irc_prefix(cl), cmd, to->nick, mt,
+		    ev.msgid, ev.ms, cl->account, ctags, ev.bot, NULL);
+		tvp = &tv;
+	}
 	/*
 	 * Private history: stored (in the group commit) before either end
 	 * sees it, with the msgid and time both are shown.
@@ -473,19 +515,23 @@ message_user(struct irc_client *cl, const char *cmd, const char *target,
 	    text) != 0) {
 		irc_fail(cl, cmd, "MESSAGE_ERROR", to->nick,
 		    "Your message could not be stored; it was not sent");
+		if (tvp != NULL)
+			irc_textev_free(tvp);
 		irc_event_free(&ev);
 		return CONN_OK;
 	}
 	if (to == cl && HASCAP(cl, CAP_ECHO_MESSAGE) && (!tagmsg ||
 	    HASCAP(cl, CAP_MESSAGE_TAGS))) {
 		/* To oneself: the delivery, then the (labeled) echo. */
-		irc_event_send_unlabeled(&ev, cl);
-		irc_event_send(&ev, cl);
+		deliver(&ev, tvp, cl, 1);
+		deliver(&ev, tvp, cl, 0);
 	} else if (!tagmsg || HASCAP(to, CAP_MESSAGE_TAGS))
-		irc_event_send(&ev, to);
+		deliver(&ev, tvp, to, 0);
 	if (to != cl && HASCAP(cl, CAP_ECHO_MESSAGE) && (!tagmsg ||
 	    HASCAP(cl, CAP_MESSAGE_TAGS)))
-		irc_event_send(&ev, cl);
+		deliver(&ev, tvp, cl, 0);
+	if (tvp != NULL)
+		irc_textev_free(tvp);
 	irc_event_free(&ev);
 	if (strcmp(cmd, "PRIVMSG") == 0 && to->away != NULL)
 		irc_numeric(cl, RPL_AWAY, to->nick, to->away);
@@ -518,7 +564,7 @@ message(struct irc_client *cl, struct irc_msg *m, const char *cmd)
 		text = m->params[1];
 		cl->last_active = time(NULL);
 	}
-	ctags = client_tags(m);
+	ctags = irc_client_tags(m);
 	targets = xstrdup(m->params[0]);
 	for (t = strtok_r(targets, ",", &save); t != NULL;
 	    t = strtok_r(NULL, ",", &save)) {
@@ -533,15 +579,37 @@ message(struct irc_client *cl, struct irc_msg *m, const char *cmd)
 		else if (t[0] == '+')
 			need = PFX_VOICE;
 		if (need != 0 || t[0] == '#')
-			message_channel(cl, cmd, t, need, text, ctags);
+			message_channel(cl, cmd, t, need, text, ctags, NULL);
 		else
-			message_user(cl, cmd, t, text, ctags);
+			message_user(cl, cmd, t, text, ctags, NULL);
 		if (conn_is_closing(cl->conn))
 			break;
 	}
 	free(targets);
 	free(ctags);
 	return CONN_OK;
+}
+
+/*
+ * A closed draft/multiline batch from CL: one message of MT's lines to
+ * TARGET (one channel, with an optional status prefix, or one nick),
+ * checked, screened, stored and relayed like any PRIVMSG or NOTICE.
+ */
+void
+irc_message_multi(struct irc_client *cl, const char *cmd, const char *target,
+    const struct irc_mtext *mt, const char *ctags)
+{
+	uint8_t	need = 0;
+
+	cl->last_active = time(NULL);
+	if (target[0] == '@')
+		need = PFX_OP;
+	else if (target[0] == '+')
+		need = PFX_VOICE;
+	if (need != 0 || target[0] == '#')
+		message_channel(cl, cmd, target, need, mt->text, ctags, mt);
+	else
+		message_user(cl, cmd, target, mt->text, ctags, mt);
 }
 
 int

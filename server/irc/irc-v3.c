@@ -234,3 +234,427 @@ cmd_markread(struct irc_client *cl, struct irc_msg *m)
 	}
 	return CONN_OK;
 }
+
+/*
+ * draft/multiline: a message of several lines (pasted text, a long
+ * message) sent as a client batch,
+ *
+ *	BATCH +ref draft/multiline <target>
+ *	@batch=ref PRIVMSG <target> :line
+ *	@batch=ref;draft/multiline-concat PRIVMSG <target> :rest of it
+ *	BATCH -ref
+ *
+ * is collected here and, once closed, delivered, screened, sanctioned
+ * and stored as one message with one msgid (irc_message_multi() in
+ * irc-user.c).  Limits: IRC_ML_MAX_BYTES of text (each line break one
+ * byte) and IRC_ML_MAX_LINES lines; past them the batch is refused
+ * with FAIL BATCH MULTILINE_MAX_BYTES / MULTILINE_MAX_LINES and the
+ * rest of it is swallowed up to its end, so that none of its lines
+ * goes out as a message of its own.
+ */
+
+/* A stored text longer than this is cut into concatenated lines. */
+#define ML_CHUNK	400
+
+static int
+batch_ref_valid(const char *ref)
+{
+	size_t	n = strlen(ref);
+
+	if (n == 0 || n >= sizeof ((struct irc_mline *)0)->ref)
+		return 0;
+	for (; *ref != '\0'; ref++)
+		if (!isalnum((unsigned char)*ref) && strchr("-_.+/=", *ref) ==
+		    NULL)
+			return 0;
+	return 1;
+}
+
+void
+irc_mtext_clear(struct irc_mtext *mt)
+{
+	size_t	i;
+
+	for (i = 0; i < mt->n; i++)
+		free(mt->lines[i]);
+	free(mt->lines);
+	free(mt->concat);
+	free(mt->text);
+	memset(mt, 0, sizeof *mt);
+}
+
+static void
+mtext_add(struct irc_mtext *mt, const char *s, size_t len, int concat)
+{
+	mt->lines = xreallocarray(mt->lines, mt->n + 1, sizeof *mt->lines);
+	mt->concat = xreallocarray(mt->concat, mt->n + 1,
+	    sizeof *mt->concat);
+	mt->lines[mt->n] = xstrndup(s, len);
+	mt->concat[mt->n] = concat != 0;
+	mt->n++;
+}
+
+/* The whole message: lines joined by LF, concatenated ones directly. */
+static void
+mtext_join(struct irc_mtext *mt)
+{
+	size_t	i, len = 0;
+	char	*p;
+
+	for (i = 0; i < mt->n; i++)
+		len += strlen(mt->lines[i]) + 1;
+	free(mt->text);
+	mt->text = p = xmalloc(len + 1);
+	for (i = 0; i < mt->n; i++) {
+		if (i > 0 && !mt->concat[i])
+			*p++ = '\n';
+		len = strlen(mt->lines[i]);
+		memcpy(p, mt->lines[i], len);
+		p += len;
+	}
+	*p = '\0';
+}
+
+/*
+ * Where to cut S (LEN > ML_CHUNK bytes): after the last space within
+ * the chunk, else at a UTF-8 character boundary.
+ */
+static size_t
+chunk_end(const char *s, size_t len)
+{
+	size_t	n = len < ML_CHUNK ? len : ML_CHUNK, i;
+
+	if (n == len)
+		return n;
+	for (i = n; i > ML_CHUNK / 2; i--)
+		if (s[i - 1] == ' ')
+			return i;
+	while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+		n--;
+	return n > 0 ? n : ML_CHUNK;
+}
+
+int
+irc_mtext_split(const char *text, struct irc_mtext *mt)
+{
+	const char	*p, *nl;
+	size_t		 len, cut;
+	int		 concat;
+
+	memset(mt, 0, sizeof *mt);
+	if (strchr(text, '\n') == NULL && strlen(text) <= ML_CHUNK)
+		return 0;
+	for (p = text; ; p = nl + 1) {
+		nl = strchr(p, '\n');
+		len = nl != NULL ? (size_t)(nl - p) : strlen(p);
+		concat = 0;
+		do {
+			cut = chunk_end(p, len);
+			mtext_add(mt, p, cut, concat);
+			p += cut;
+			len -= cut;
+			concat = 1;
+		} while (len > 0);
+		if (nl == NULL)
+			break;
+	}
+	mt->text = xstrdup(text);
+	return 1;
+}
+
+void
+irc_textev_init(struct irc_textev *tv, struct irc_server *is,
+    const char *source, const char *cmd, const char *target,
+    const struct irc_mtext *mt, const char *msgid, int64_t ms,
+    const char *account, const char *ctags, int bot, const char *outer)
+{
+	struct irc_event	*ev;
+	size_t			 i;
+
+	memset(tv, 0, sizeof *tv);
+	irc_new_batch(is, tv->ref, sizeof tv->ref);
+	/* A concatenated line carries its tag after the batch reference. */
+	snprintf(tv->cref, sizeof tv->cref, "%s;draft/multiline-concat",
+	    tv->ref);
+	irc_event_init(&tv->open, ":%s BATCH +%s draft/multiline %s", source,
+	    tv->ref, target);
+	irc_event_init(&tv->close, ":%s BATCH -%s", source, tv->ref);
+	tv->in = xcalloc(mt->n, sizeof *tv->in);
+	tv->fb = xcalloc(mt->n, sizeof *tv->fb);
+	for (i = 0; i < mt->n; i++) {
+		ev = &tv->in[i];
+		irc_event_init(ev, ":%s %s %s :%s", source, cmd, target,
+		    mt->lines[i]);
+		ev->batch = mt->concat[i] ? tv->cref : tv->ref;
+		/* No blank line for a client that would not expect one. */
+		if (mt->lines[i][0] == '\0')
+			continue;
+		ev = &tv->fb[tv->nfb++];
+		irc_event_init(ev, ":%s %s %s :%s", source, cmd, target,
+		    mt->lines[i]);
+		ev->account = account;
+		ev->bot = bot;
+		ev->batch = outer;
+		if (tv->nfb == 1) {
+			snprintf(ev->msgid, sizeof ev->msgid, "%s", msgid);
+			ev->ctags = ctags;
+		}
+	}
+	tv->n = mt->n;
+	snprintf(tv->open.msgid, sizeof tv->open.msgid, "%s", msgid);
+	tv->open.account = account;
+	tv->open.ctags = ctags;
+	tv->open.bot = bot;
+	tv->open.batch = tv->close.batch = outer;
+	/* Every line has the message's own time. */
+	irc_time_format(ms, tv->open.time, sizeof tv->open.time);
+	tv->open.ms = ms;
+	for (i = 0; i < tv->n; i++) {
+		memcpy(tv->in[i].time, tv->open.time, sizeof tv->open.time);
+		tv->in[i].ms = ms;
+	}
+	for (i = 0; i < tv->nfb; i++) {
+		memcpy(tv->fb[i].time, tv->open.time, sizeof tv->open.time);
+		tv->fb[i].ms = ms;
+	}
+	memcpy(tv->close.time, tv->open.time, sizeof tv->open.time);
+}
+
+void
+irc_textev_send(struct irc_textev *tv, struct irc_client *to,
+    int unlabeled)
+{
+	void	(*send)(struct irc_event *, struct irc_client *);
+	size_t	  i;
+
+	send = unlabeled ? irc_event_send_unlabeled : irc_event_send;
+	if (HASCAP(to, CAP_MULTILINE) && HASCAP(to, CAP_BATCH)) {
+		send(&tv->open, to);
+		for (i = 0; i < tv->n; i++)
+			send(&tv->in[i], to);
+		send(&tv->close, to);
+	} else
+		for (i = 0; i < tv->nfb; i++)
+			send(&tv->fb[i], to);
+}
+
+void
+irc_textev_free(struct irc_textev *tv)
+{
+	size_t	i;
+
+	for (i = 0; i < tv->n; i++) {
+		irc_event_free(&tv->in[i]);
+		if (i < tv->nfb)
+			irc_event_free(&tv->fb[i]);
+	}
+	free(tv->in);
+	free(tv->fb);
+	irc_event_free(&tv->open);
+	irc_event_free(&tv->close);
+	memset(tv, 0, sizeof *tv);
+}
+
+void
+irc_multiline_free(struct irc_client *cl)
+{
+	struct irc_mline	*ml = cl->mline;
+
+	if (ml == NULL)
+		return;
+	irc_mtext_clear(&ml->mt);
+	free(ml->target);
+	free(ml->cmd);
+	free(ml->ctags);
+	free(ml->label);
+	free(ml);
+	cl->mline = NULL;
+}
+
+/*
+ * Refuse the open batch: FAIL BATCH CODE [CTX] (none for a NOTICE
+ * batch: no automatic reply to a NOTICE), then swallow its remaining
+ * lines.
+ */
+static void
+ml_fail(struct irc_client *cl, const char *code, const char *ctx,
+    const char *desc)
+{
+	struct irc_mline	*ml = cl->mline;
+
+	if (ml == NULL || ml->failed)
+		return;
+	if (ml->cmd == NULL || strcmp(ml->cmd, "NOTICE") != 0)
+		irc_fail(cl, "BATCH", code, ctx, desc);
+	ml->failed = 1;
+	irc_mtext_clear(&ml->mt);
+}
+
+/* Take one PRIVMSG/NOTICE of the open batch. */
+static void
+ml_add(struct irc_client *cl, struct irc_msg *m)
+{
+	struct irc_mline	*ml = cl->mline;
+	const char		*text;
+	char			 a[IRC_CHANLEN + 2], b[IRC_CHANLEN + 2];
+	char			 ctx[2 * IRC_CHANLEN + 8];
+	int			 concat = 0;
+
+	if (ml->failed)
+		return;
+	if (m->nparams < 2) {
+		ml_fail(cl, "MULTILINE_INVALID", NULL,
+		    "Invalid multiline batch");
+		return;
+	}
+	irc_casefold(IRC_CASEMAP, ml->target, a, sizeof a);
+	irc_casefold(IRC_CASEMAP, m->params[0], b, sizeof b);
+	if (strcmp(a, b) != 0) {
+		snprintf(ctx, sizeof ctx, "%s %s", ml->target, m->params[0]);
+		ml_fail(cl, "MULTILINE_INVALID_TARGET", ctx,
+		    "Invalid multiline target");
+		return;
+	}
+	if (ml->cmd == NULL)
+		ml->cmd = xstrdup(m->command);
+	else if (strcmp(ml->cmd, m->command) != 0) {
+		ml_fail(cl, "MULTILINE_INVALID", NULL,
+		    "PRIVMSG and NOTICE mixed in one batch");
+		return;
+	}
+	text = m->params[1];
+	irc_msg_tag(m, "draft/multiline-concat", &concat);
+	if (concat && *text == '\0') {
+		ml_fail(cl, "MULTILINE_INVALID", NULL,
+		    "A blank line cannot be concatenated");
+		return;
+	}
+	if (ml->mt.n == 0)
+		concat = 0;
+	ml->bytes += strlen(text) + (ml->mt.n > 0 && !concat ? 1 : 0);
+	if (ml->mt.n + 1 > IRC_ML_MAX_LINES) {
+		snprintf(ctx, sizeof ctx, "%d", IRC_ML_MAX_LINES);
+		ml_fail(cl, "MULTILINE_MAX_LINES", ctx,
+		    "Multiline batch max-lines exceeded");
+		return;
+	}
+	if (ml->bytes > IRC_ML_MAX_BYTES) {
+		snprintf(ctx, sizeof ctx, "%d", IRC_ML_MAX_BYTES);
+		ml_fail(cl, "MULTILINE_MAX_BYTES", ctx,
+		    "Multiline batch max-bytes exceeded");
+		return;
+	}
+	mtext_add(&ml->mt, text, strlen(text), concat);
+}
+
+int
+irc_multiline_absorb(struct irc_client *cl, struct irc_msg *m)
+{
+	const char	*ref = irc_msg_tag(m, "batch", NULL);
+	int		 msg = strcmp(m->command, "PRIVMSG") == 0 ||
+			    strcmp(m->command, "NOTICE") == 0;
+
+	if (cl->mline == NULL) {
+		/* A message of a batch that is not open goes nowhere. */
+		if (ref == NULL || (!msg && strcmp(m->command, "TAGMSG") != 0))
+			return 0;
+		if (strcmp(m->command, "NOTICE") != 0)
+			irc_fail(cl, "BATCH", "MULTILINE_INVALID", NULL,
+			    "No such batch is open");
+		return 1;
+	}
+	if (strcmp(m->command, "BATCH") == 0 ||
+	    strcmp(m->command, "PING") == 0 || strcmp(m->command, "PONG") == 0)
+		return 0;
+	if (msg && ref != NULL && strcmp(ref, cl->mline->ref) == 0) {
+		ml_add(cl, m);
+		return 1;
+	}
+	/*
+	 * Anything else ends the batch as invalid (multiline: only its
+	 * messages may come while it is open); a message is dropped, any
+	 * other command still runs.
+	 */
+	ml_fail(cl, "MULTILINE_INVALID", NULL, "Invalid multiline batch");
+	irc_multiline_free(cl);
+	return msg || strcmp(m->command, "TAGMSG") == 0;
+}
+
+/*
+ * BATCH +ref draft/multiline <target> opens a batch; BATCH -ref closes
+ * it and sends the message.  The label of the opening line (if any)
+ * labels the echo.
+ */
+int
+cmd_batch(struct irc_client *cl, struct irc_msg *m)
+{
+	struct irc_mline	*ml;
+	const char		*p = m->params[0], *label;
+	int			 ok = 1;
+	size_t			 i;
+
+	if ((p[0] != '+' && p[0] != '-') || !batch_ref_valid(p + 1)) {
+		irc_fail(cl, "BATCH", "INVALID_REFTAG", p,
+		    "Invalid batch reference tag");
+		irc_multiline_free(cl);
+		return CONN_OK;
+	}
+	if (p[0] == '+') {
+		if (cl->mline != NULL || m->nparams < 3 ||
+		    strcmp(m->params[1], "draft/multiline") != 0 ||
+		    !HASCAP(cl, CAP_MULTILINE) ||
+		    (strchr("#@+", m->params[2][0]) == NULL &&
+		    !irc_nick_valid(m->params[2], IRC_NICKLEN)) ||
+		    strchr(m->params[2], ',') != NULL ||
+		    strlen(m->params[2]) > IRC_CHANLEN) {
+			irc_fail(cl, "BATCH", "MULTILINE_INVALID", NULL,
+			    "Invalid multiline batch");
+			irc_multiline_free(cl);
+			return CONN_OK;
+		}
+		ml = cl->mline = xcalloc(1, sizeof *ml);
+		snprintf(ml->ref, sizeof ml->ref, "%s", p + 1);
+		ml->target = xstrdup(m->params[2]);
+		ml->ctags = irc_client_tags(m);
+		/* The echo carries the label: no ACK for this line. */
+		label = irc_msg_tag(m, "label", NULL);
+		if (cl->capture != NULL && label != NULL) {
+			ml->label = xstrdup(label);
+			evbuffer_free(cl->capture);
+			cl->capture = NULL;
+		}
+		return CONN_OK;
+	}
+	if ((ml = cl->mline) == NULL || strcmp(ml->ref, p + 1) != 0) {
+		irc_fail(cl, "BATCH", "MULTILINE_INVALID", NULL,
+		    "No such batch is open");
+		irc_multiline_free(cl);
+		return CONN_OK;
+	}
+	cl->mline = NULL;
+	if (ml->failed)
+		ok = 0;
+	else {
+		/* Not a message of blank lines only. */
+		for (i = 0; i < ml->mt.n && ml->mt.lines[i][0] == '\0'; i++)
+			;
+		if (i == ml->mt.n) {
+			cl->mline = ml;
+			ml_fail(cl, "MULTILINE_INVALID", NULL,
+			    "A multiline message cannot be empty");
+			cl->mline = NULL;
+			ok = 0;
+		}
+	}
+	if (ok) {
+		mtext_join(&ml->mt);
+		if (ml->label != NULL && cl->capture == NULL)
+			cl->capture = evbuffer_new();
+		irc_message_multi(cl, ml->cmd, ml->target, &ml->mt, ml->ctags);
+		if (ml->label != NULL && !conn_is_closing(cl->conn))
+			irc_capture_finish(cl, ml->label);
+	}
+	cl->mline = ml;
+	irc_multiline_free(cl);
+	return CONN_OK;
+}

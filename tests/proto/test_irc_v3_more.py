@@ -1,9 +1,16 @@
 """More IRCv3 over real sockets, the extensions phones and modern
-clients lean on: draft/read-marker, no-implicit-names, draft/pre-away."""
+clients lean on: draft/read-marker, no-implicit-names, draft/pre-away,
+draft/multiline."""
 
+import json
+import os
+import sqlite3
 import unittest
 
+from hearth_test import SRCDIR
 from irc_helpers import IrcCase, numerics, parse
+
+ML = ("draft/multiline", "batch", "message-tags")
 
 
 def markreads(lines):
@@ -182,6 +189,277 @@ class QuietReconnect(IrcCase):
         d, early = self.register_raw("pa4", (), "AWAY :too soon")
         self.assertEqual(numerics(early), ["451"])
         self.assertNotIn("301", numerics(w.cmd("WHOIS pa4")))
+
+
+def send_batch(c, target, lines, ref="ml1", cmd="PRIVMSG", open_tags=""):
+    """Send a draft/multiline batch: LINES of (text, concat)."""
+    c.send("%sBATCH +%s draft/multiline %s" % (open_tags, ref, target))
+    for text, concat in lines:
+        c.send("@batch=%s%s %s %s :%s" % (
+            ref, ";draft/multiline-concat" if concat else "", cmd, target,
+            text))
+    c.send("BATCH -" + ref)
+
+
+PASTE = [("hello", False), ("how is ", False), ("everyone?", True),
+         ("", False), ("bye", False)]
+WHOLE = "hello\nhow is everyone?\n\nbye"
+
+
+def multiline_of(lines):
+    """(opening tags, target, [(text, concat)]) of the first
+    draft/multiline batch in LINES."""
+    ref = None
+    out = []
+    for l in lines:
+        tags, src, cmd, params = parse(l)
+        if cmd == "BATCH" and params[0].startswith("+") and \
+                params[1] == "draft/multiline":
+            ref, opening, target = params[0][1:], tags, params[2]
+        elif cmd == "BATCH" and ref and params[0] == "-" + ref:
+            return opening, target, out
+        elif ref and tags.get("batch") == ref:
+            out.append((params[-1], "draft/multiline-concat" in tags))
+    return None
+
+
+def joined_text(parts):
+    text = ""
+    for i, (t, concat) in enumerate(parts):
+        text += t if concat or i == 0 else "\n" + t
+    return text
+
+
+class Multiline(IrcCase):
+
+    def test_cap_value(self):
+        c = self.raw()
+        c.send("CAP LS 302")
+        ls = " ".join(c.until(lambda l: " LS :" in l))
+        self.assertIn("draft/multiline=max-bytes=4096,max-lines=100", ls)
+
+    def test_relay_fallback_and_echo(self):
+        a = self.client("ml1", caps=ML + ("echo-message", "labeled-response",
+                                          "server-time"))
+        b = self.client("ml2", caps=ML)
+        c = self.client("ml3", caps=("message-tags",))
+        d = self.client("ml4")
+        self.joined("#mlroom", a, b, c, d)
+        send_batch(a, "#mlroom", PASTE, open_tags="@label=L1;+draft/reply=x ")
+        echo = a.sync()
+        # The echo: one batch, the label on its opening line only.
+        first = parse(echo[0])
+        self.assertEqual(first[2], "BATCH")
+        self.assertEqual(first[0].get("label"), "L1")
+        self.assertEqual(sum("label=" in l for l in echo), 1)
+        opening, target, parts = multiline_of(echo)
+        self.assertEqual((target, parts), ("#mlroom", PASTE))
+        msgid = opening["msgid"]
+        # A multiline client gets the batch, one msgid on its opening.
+        opening, target, parts = multiline_of(b.sync())
+        self.assertEqual(parts, PASTE)
+        self.assertEqual(opening["msgid"], msgid)
+        self.assertEqual(opening["+draft/reply"], "x")
+        self.assertEqual(joined_text(parts), WHOLE)
+        # Others: the lines as separate messages, no blank one; only the
+        # first carries the msgid (and the client tags).
+        got = [parse(l) for l in c.sync()]
+        self.assertEqual([p[3] for p in got],
+                         [["#mlroom", t] for t in
+                          ("hello", "how is ", "everyone?", "bye")])
+        self.assertEqual(got[0][0].get("msgid"), msgid)
+        self.assertEqual([p[0].get("msgid") for p in got[1:]],
+                         [None, None, None])
+        self.assertEqual([parse(l)[3][1] for l in d.sync()],
+                         ["hello", "how is ", "everyone?", "bye"])
+        # A private multiline message too.
+        send_batch(a, "ml2", [("one", False), ("two", False)], ref="p1")
+        a.sync()
+        self.assertEqual(multiline_of(b.sync())[2],
+                         [("one", False), ("two", False)])
+        send_batch(a, "ml4", [("one", False), ("two", False)], ref="p2")
+        a.sync()
+        self.assertEqual([parse(l)[3] for l in d.sync()],
+                         [["ml4", "one"], ["ml4", "two"]])
+
+    def test_history_keeps_one_message(self):
+        a = self.client("ml5", caps=ML)
+        a.cmd("JOIN #mlhist")
+        send_batch(a, "#mlhist", PASTE)
+        a.sync()
+        a.cmd("PRIVMSG #mlhist :after")
+        h = self.client("ml6", caps=ML + ("draft/chathistory",
+                                          "server-time"))
+        h.cmd("JOIN #mlhist")
+        lines = h.cmd("CHATHISTORY LATEST #mlhist * 10")
+        outer = parse(lines[0])
+        self.assertEqual(outer[3][1], "chathistory")
+        opening, target, parts = multiline_of(lines)
+        self.assertEqual(opening["batch"], outer[3][0][1:])
+        self.assertEqual(joined_text(parts), WHOLE)
+        msgid = opening["msgid"]
+        # One message: the msgid pages like any other.
+        after = h.cmd("CHATHISTORY AFTER #mlhist msgid=%s 10" % msgid)
+        self.assertEqual([parse(l)[3][-1] for l in after
+                          if parse(l)[2] == "PRIVMSG"], ["after"])
+        before = h.cmd("CHATHISTORY BEFORE #mlhist msgid=%s 10" % msgid)
+        self.assertEqual([l for l in before if "PRIVMSG" in l], [])
+        # Without the cap: separate lines, the msgid on the first (the
+        # stored text's lines: how the sender cut them is not kept).
+        p = self.client("ml7", caps=("batch", "message-tags",
+                                     "draft/chathistory"))
+        p.cmd("JOIN #mlhist")
+        lines = p.cmd("CHATHISTORY LATEST #mlhist * 10")
+        msgs = [parse(l) for l in lines if parse(l)[2] == "PRIVMSG"]
+        self.assertEqual([m[3][1] for m in msgs],
+                         ["hello", "how is everyone?", "bye", "after"])
+        self.assertEqual(msgs[0][0]["msgid"], msgid)
+        self.assertNotIn("msgid", msgs[1][0])
+        # A plain client joining gets the replay as notices, line by line.
+        q = self.client("ml8")
+        notes = [parse(l)[3][1] for l in q.cmd("JOIN #mlhist")
+                 if parse(l)[2] == "NOTICE"]
+        self.assertTrue(any(n.endswith("<ml5> how is everyone?") for n in notes),
+                        notes)
+        self.assertTrue(any(n.endswith("<ml5> bye") for n in notes))
+        # Stored as one row: the whole text.
+        db = sqlite3.connect(os.path.join(self.h.dir, "hearth.db"))
+        rows = db.execute("SELECT text FROM chat_messages WHERE msgid = ?",
+                          (msgid,)).fetchall()
+        db.close()
+        self.assertEqual(rows, [(WHOLE,)])
+
+    def test_limits_and_errors(self):
+        a = self.client("ml9", caps=ML)
+        b = self.client("ml10", caps=ML)
+        self.joined("#mllim", a, b)
+        send_batch(a, "#mllim", [("x", False)] * 101, ref="big")
+        fails = [parse(l)[3] for l in a.sync() if parse(l)[2] == "FAIL"]
+        self.assertEqual(fails, [["BATCH", "MULTILINE_MAX_LINES", "100",
+                                  "Multiline batch max-lines exceeded"]])
+        send_batch(a, "#mllim", [("y" * 450, False)] * 10, ref="wide")
+        fails = [parse(l)[3][:3] for l in a.sync() if parse(l)[2] == "FAIL"]
+        self.assertEqual(fails, [["BATCH", "MULTILINE_MAX_BYTES", "4096"]])
+        # Exactly at the limits it goes.
+        send_batch(a, "#mllim", [("z" * 400, False)] * 10 +
+                   [("z" * 86, False)], ref="edge")
+        self.assertEqual(a.sync(), [])
+        self.assertEqual(len(multiline_of(b.sync())[2]), 11)
+        send_batch(a, "#mllim", [("hi", False)], ref="tg")
+        a.sync()
+        b.sync()
+        a.send("BATCH +t2 draft/multiline #mllim")
+        a.send("@batch=t2 PRIVMSG #other :sneaky")
+        a.send("BATCH -t2")
+        fails = [parse(l)[3][:4] for l in a.sync() if parse(l)[2] == "FAIL"]
+        self.assertEqual(fails, [["BATCH", "MULTILINE_INVALID_TARGET",
+                                  "#mllim", "#other"]])
+        # Blank lines only; a message of a batch never opened.
+        send_batch(a, "#mllim", [("", False), ("", False)], ref="e")
+        fails = [parse(l)[3][:2] for l in a.sync() if parse(l)[2] == "FAIL"]
+        self.assertEqual(fails, [["BATCH", "MULTILINE_INVALID"]])
+        fails = [parse(l)[3][:2] for l in
+                 a.cmd("@batch=nope PRIVMSG #mllim :stray")]
+        self.assertEqual(fails, [["BATCH", "MULTILINE_INVALID"]])
+        # Another command inside the batch ends it; nothing was sent.
+        a.send("BATCH +t3 draft/multiline #mllim")
+        a.send("@batch=t3 PRIVMSG #mllim :half")
+        lines = a.cmd("TOPIC #mllim")
+        self.assertIn(["BATCH", "MULTILINE_INVALID"],
+                      [parse(l)[3][:2] for l in lines])
+        self.assertIn("331", numerics(lines))
+        # Without the cap no batch opens.
+        c = self.client("ml11")
+        fails = [parse(l)[3][:2] for l in
+                 c.cmd("BATCH +x draft/multiline #mllim")]
+        self.assertEqual(fails, [["BATCH", "MULTILINE_INVALID"]])
+        # None of it reached the other member.
+        self.assertEqual(b.sync(), [])
+
+
+class MultilineScreening(IrcCase):
+    """The safety net, the link limit for new members and mutes judge a
+    multiline message as one text."""
+
+    extra_config = ("crisis_phrases_file = %s/etc/crisis-phrases.conf\n"
+                    "probation_max_links = 1\n"
+                    "flood_messages = 0\nflood_repeats = 0\n" % SRCDIR)
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        for name in ("mlfresh", "mlvet", "mlmuted"):
+            cls.h.add_account(name, "multiline-password")
+        db = sqlite3.connect(os.path.join(cls.h.dir, "hearth.db"))
+        db.execute("UPDATE accounts SET created = created - 90 * 86400 "
+                   "WHERE name IN ('mlvet', 'mlmuted')")
+        db.commit()
+        db.close()
+
+    def member(self, name):
+        return self.client(name, caps=ML + ("echo-message",),
+                           sasl=(name, "multiline-password"))
+
+    def test_links_counted_over_the_whole_message(self):
+        a = self.member("mlfresh")
+        b = self.client("mlsee", caps=ML)
+        c = self.client("mlplain")
+        self.joined("#newly-diagnosed-ms", a, b, c)
+        send_batch(a, "#newly-diagnosed-ms",
+                   [("see https://a.example/x", False),
+                    ("and https://b.example/y", False)])
+        lines = a.sync() + a.sync()
+        held = [l for l in lines if " MESSAGE_HELD " in l]
+        self.assertEqual(len(held), 1, lines)
+        self.assertEqual(b.sync(), [])
+        q = json.loads(self.h.hearthmod("--json", "queue").stdout)
+        entry = [e for e in q if e["author"] == "mlfresh"]
+        self.assertEqual(len(entry), 1)
+        self.assertEqual(self.h.hearthmod("approve", entry[0]["id"])
+                         .returncode, 0)
+        # Approved: delivered as the one message it was.
+        got = b.until(lambda l: "BATCH -" in l)
+        self.assertEqual(multiline_of(got)[2],
+                         [("see https://a.example/x", False),
+                          ("and https://b.example/y", False)])
+        self.assertEqual(multiline_of(got)[0]["msgid"], entry[0]["item_ref"])
+        plain = c.until(lambda l: "https://b.example" in l)
+        self.assertEqual([parse(l)[3][1] for l in plain
+                          if parse(l)[2] == "PRIVMSG"],
+                         ["see https://a.example/x",
+                          "and https://b.example/y"])
+
+    def test_crisis_phrase_across_lines(self):
+        a = self.member("mlvet")
+        a.cmd("JOIN #newly-diagnosed-ms")
+        send_batch(a, "#newly-diagnosed-ms",
+                   [("some nights I want to ", False), ("die", True)])
+        lines = a.sync() + a.sync()
+        self.assertTrue(any(l.startswith(":Helper!") and
+                            "You are not alone" in l for l in lines), lines)
+        msgid = multiline_of(lines)[0]["msgid"]
+        q = json.loads(self.h.hearthmod("--json", "queue").stdout)
+        self.assertEqual([e["kind"] for e in q if e["item_ref"] == msgid],
+                         ["crisis"])
+
+    def test_muted_member_cannot_send_a_batch(self):
+        a = self.member("mlmuted")
+        b = self.client("mlother", caps=ML)
+        self.joined("#newly-diagnosed-ms", a, b)
+        r = self.h.hearthmod("mute", "mlmuted", "--reason", "pause")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        a.sync()
+        b.sync()
+        send_batch(a, "#newly-diagnosed-ms", [("still", False),
+                                              ("talking", False)])
+        lines = a.sync()
+        self.assertIn("404", numerics(lines))
+        self.assertEqual(b.sync(), [])
+        send_batch(a, "mlother", [("psst", False), ("hi", False)],
+                   ref="dm")
+        self.assertIn(["PRIVMSG", "MUTED"],
+                      [parse(l)[3][:2] for l in a.sync()])
+        self.assertEqual(b.sync(), [])
 
 
 if __name__ == "__main__":
