@@ -297,7 +297,7 @@ struct irc_mline {
  * A message with several lines relayed to many: the draft/multiline
  * batch (opening line with the message's tags, the lines inside, the
  * closing line) for those who negotiated it, separate messages for the
- * rest (the first with msgid and client tags).  Formatted once each.
+ * rest (the msgid on the first only).  Formatted once each.
  */
 struct irc_textev {
 	struct irc_event	 open, close;

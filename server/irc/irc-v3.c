@@ -393,12 +393,12 @@ irc_textev_init(struct irc_textev *tv, struct irc_server *is,
 		irc_event_init(ev, ":%s %s %s :%s", source, cmd, target,
 		    mt->lines[i]);
 		ev->account = account;
+		ev->ctags = ctags;
 		ev->bot = bot;
 		ev->batch = outer;
-		if (tv->nfb == 1) {
+		/* One message: its id on its first line only. */
+		if (tv->nfb == 1)
 			snprintf(ev->msgid, sizeof ev->msgid, "%s", msgid);
-			ev->ctags = ctags;
-		}
 	}
 	tv->n = mt->n;
 	snprintf(tv->open.msgid, sizeof tv->open.msgid, "%s", msgid);

@@ -262,7 +262,7 @@ class Multiline(IrcCase):
         self.assertEqual(opening["+draft/reply"], "x")
         self.assertEqual(joined_text(parts), WHOLE)
         # Others: the lines as separate messages, no blank one; only the
-        # first carries the msgid (and the client tags).
+        # first carries the msgid, each the client tags.
         got = [parse(l) for l in c.sync()]
         self.assertEqual([p[3] for p in got],
                          [["#mlroom", t] for t in
@@ -270,6 +270,8 @@ class Multiline(IrcCase):
         self.assertEqual(got[0][0].get("msgid"), msgid)
         self.assertEqual([p[0].get("msgid") for p in got[1:]],
                          [None, None, None])
+        self.assertEqual([p[0].get("+draft/reply") for p in got],
+                         ["x"] * 4)
         self.assertEqual([parse(l)[3][1] for l in d.sync()],
                          ["hello", "how is ", "everyone?", "bye"])
         # A private multiline message too.
