@@ -514,6 +514,8 @@ join_one(struct irc_client *cl, const char *name, const char *key)
 	irc_event_free(&ejoin);
 	if (cl->away != NULL)
 		irc_event_free(&away);
+	irc_history_event(ch, cl, "JOIN", "%s", cl->realname != NULL ?
+	    cl->realname : "");
 	/* draft/read-marker: after the JOIN, before the names end. */
 	irc_markread_join(cl, ch);
 	/* Moderators are channel operators in every room. */
@@ -551,6 +553,7 @@ part_all(struct irc_client *cl)
 		for (i = 0; i < ch->nmembers; i++)
 			irc_event_send(&ev, ch->members[i]->cl);
 		irc_event_free(&ev);
+		irc_history_event(ch, cl, "PART", "%s", "");
 		irc_channel_remove(mb);
 	}
 }
@@ -616,6 +619,11 @@ cmd_part(struct irc_client *cl, struct irc_msg *m)
 		for (i = 0; i < ch->nmembers; i++)
 			irc_event_send(&ev, ch->members[i]->cl);
 		irc_event_free(&ev);
+		if (m->nparams > 1 && m->params[1][0] != '\0')
+			irc_history_event(ch, cl, "PART", ":%.*s",
+			    IRC_KICKLEN, m->params[1]);
+		else
+			irc_history_event(ch, cl, "PART", "%s", "");
 		irc_channel_remove(mb);
 	}
 	free(chans);
@@ -665,6 +673,8 @@ cmd_topic(struct irc_client *cl, struct irc_msg *m)
 	for (i = 0; i < ch->nmembers; i++)
 		irc_event_send(&ev, ch->members[i]->cl);
 	irc_event_free(&ev);
+	irc_history_event(ch, cl, "TOPIC", ":%s", ch->topic != NULL ?
+	    ch->topic : "");
 	channel_save(cl->is, ch);
 	return CONN_OK;
 }
@@ -1134,6 +1144,7 @@ done:
 	for (i = 0; i < ch->nmembers; i++)
 		irc_event_send(&ev, ch->members[i]->cl);
 	irc_event_free(&ev);
+	irc_history_event(ch, cl, "MODE", "%s%s", mo.letters, mo.params);
 	/*
 	 * Bans, exceptions and moderation of a room are moderation acts:
 	 * they go to the audit log with who did them.
@@ -1207,6 +1218,8 @@ kick_one(struct irc_client *cl, const char *chan, const char *nick,
 	for (i = 0; i < ch->nmembers; i++)
 		irc_event_send(&ev, ch->members[i]->cl);
 	irc_event_free(&ev);
+	irc_history_event(ch, cl, "KICK", "%s :%.*s", target->nick,
+	    IRC_KICKLEN, reason);
 	store_audit(cl->is->srv->store, cl->account != NULL ? cl->account :
 	    cl->nick, "irc.kick", target->nick, reason);
 	irc_channel_remove(tm);

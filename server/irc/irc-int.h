@@ -57,6 +57,7 @@ enum irc_cap {
 	CAP_CHGHOST,
 	CAP_ACCOUNT_REGISTRATION,
 	CAP_CHATHISTORY,
+	CAP_EVENT_PLAYBACK,
 	CAP_MESSAGE_REDACTION,
 	CAP_MULTILINE,
 	CAP_PRE_AWAY,
@@ -89,6 +90,7 @@ enum irc_cap {
 #define CL_QUITTING	0x0040
 #define CL_PASS_OK	0x0080
 #define CL_BOT		0x0100	/* user mode +B (IRCv3 bot mode) */
+#define CL_NOHISTORY	0x0200	/* erased: record no more events of it */
 
 /* Account roles, from the accounts table. */
 enum irc_role {
@@ -462,6 +464,9 @@ int	 irc_history_store(struct irc_channel *, struct irc_client *,
 	    const char *cmd, const char *msgid, int64_t ms,
 	    const char *ctags, const char *text);
 void	 irc_history_replay(struct irc_client *, struct irc_channel *);
+void	 irc_history_event(struct irc_channel *, struct irc_client *,
+	    const char *cmd, const char *fmt, ...)
+	    __attribute__((format(printf, 4, 5)));
 /* Store a private message FROM -> TO (when private_history says so). */
 int	 irc_dm_store(struct irc_client *from, struct irc_client *to,
 	    const char *cmd, const char *msgid, int64_t ms,

@@ -761,6 +761,8 @@ erase_checked(struct conn *c, void *arg, int rc, struct account *a,
 	tell(cl, "%s. Take care.", msg);
 	irc_sendf(cl, "ERROR :Closing Link: %s (Account erased)",
 	    irc_nick(cl));
+	/* Its leaving is not kept in any room's history. */
+	cl->flags |= CL_NOHISTORY;
 	irc_quit(cl, "Account erased");
 	conn_close(c, "account erased");
 }

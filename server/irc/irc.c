@@ -61,6 +61,7 @@ static const struct {
 	/* Its value follows password_min_length: see cap_value(). */
 	[CAP_ACCOUNT_REGISTRATION] = { "draft/account-registration", NULL },
 	[CAP_CHATHISTORY] = { "draft/chathistory", NULL },
+	[CAP_EVENT_PLAYBACK] = { "draft/event-playback", NULL },
 	[CAP_MESSAGE_REDACTION] = { "draft/message-redaction", NULL },
 	[CAP_MULTILINE] = { "draft/multiline", "max-bytes=4096,max-lines=100" },
 	[CAP_PRE_AWAY] = { "draft/pre-away", NULL },
@@ -1425,6 +1426,9 @@ irc_quit(struct irc_client *cl, const char *reason)
 		ev.account = cl->account;
 		irc_event_common(&ev, cl, -1, 0);
 		irc_event_free(&ev);
+		for (i = 0; i < cl->nchans; i++)
+			irc_history_event(cl->chans[i]->ch, cl, "QUIT", ":%s",
+			    reason);
 		while (cl->nchans > 0)
 			irc_channel_remove(cl->chans[cl->nchans - 1]);
 		irc_whowas_add(is, cl);

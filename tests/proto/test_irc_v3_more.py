@@ -1,6 +1,6 @@
 """More IRCv3 over real sockets, the extensions phones and modern
 clients lean on: draft/read-marker, no-implicit-names, draft/pre-away,
-draft/multiline."""
+draft/multiline, draft/event-playback."""
 
 import json
 import os
@@ -462,6 +462,104 @@ class MultilineScreening(IrcCase):
         self.assertIn(["PRIVMSG", "MUTED"],
                       [parse(l)[3][:2] for l in a.sync()])
         self.assertEqual(b.sync(), [])
+
+
+class EventPlayback(IrcCase):
+
+    def history(self, c, chan):
+        lines = c.cmd("CHATHISTORY LATEST %s * 50" % chan)
+        return [l for l in lines if parse(l)[2] != "BATCH"]
+
+    def test_events_in_history_for_those_who_ask(self):
+        a = self.client("ev1")
+        a.cmd("JOIN #evroom")
+        b = self.client("ev2")
+        b.cmd("JOIN #evroom")
+        b.cmd("PRIVMSG #evroom :hello")
+        a.cmd("TOPIC #evroom :new topic")
+        a.cmd("MODE #evroom +v ev2")
+        b.cmd("PART #evroom :bye")
+        c = self.client("ev3")
+        c.cmd("JOIN #evroom")
+        a.cmd("KICK #evroom ev3 :out")
+        d = self.client("ev4")
+        d.cmd("JOIN #evroom")
+        d.send("QUIT :gone")
+        self.assertTrue(d.is_closed())
+        a.cmd("PRIVMSG #evroom :last")
+        e = self.client("ev5", caps=("draft/chathistory", "batch",
+                                     "draft/event-playback", "message-tags",
+                                     "server-time"))
+        e.cmd("JOIN #evroom")
+        got = [parse(l) for l in self.history(e, "#evroom")]
+        self.assertEqual([(p[1].split("!")[0], p[2], p[3]) for p in got], [
+            ("ev1", "JOIN", ["#evroom"]),
+            ("ev2", "JOIN", ["#evroom"]),
+            ("ev2", "PRIVMSG", ["#evroom", "hello"]),
+            ("ev1", "TOPIC", ["#evroom", "new topic"]),
+            ("ev1", "MODE", ["#evroom", "+v", "ev2"]),
+            ("ev2", "PART", ["#evroom", "bye"]),
+            ("ev3", "JOIN", ["#evroom"]),
+            ("ev1", "KICK", ["#evroom", "ev3", "out"]),
+            ("ev4", "JOIN", ["#evroom"]),
+            ("ev4", "QUIT", ["Quit: gone"]),
+            ("ev1", "PRIVMSG", ["#evroom", "last"]),
+            ("ev5", "JOIN", ["#evroom"])])
+        # Each with its msgid and time; hosts are cloaks, never addresses.
+        self.assertEqual(len({p[0]["msgid"] for p in got}), len(got))
+        self.assertTrue(all("time" in p[0] for p in got))
+        self.assertTrue(all(p[1].split("@")[1].startswith("anon.")
+                            for p in got))
+        # Paging counts the events too.
+        first = got[3][0]["msgid"]
+        after = [parse(l) for l in e.cmd(
+            "CHATHISTORY AFTER #evroom msgid=%s 2" % first)
+            if parse(l)[2] != "BATCH"]
+        self.assertEqual([p[2] for p in after], ["MODE", "PART"])
+        # extended-join clients get the JOIN as they know it.
+        x = self.client("ev6", caps=("draft/chathistory", "batch",
+                                     "draft/event-playback",
+                                     "extended-join"))
+        x.cmd("JOIN #evroom")
+        joins = [parse(l)[3] for l in self.history(x, "#evroom")
+                 if parse(l)[2] == "JOIN"]
+        self.assertEqual(joins[0], ["#evroom", "*", "Test ev1"])
+        # Without event-playback: the messages only.
+        f = self.client("ev7", caps=("draft/chathistory", "batch"))
+        f.cmd("JOIN #evroom")
+        self.assertEqual([(parse(l)[2], parse(l)[3][-1])
+                          for l in self.history(f, "#evroom")],
+                         [("PRIVMSG", "hello"), ("PRIVMSG", "last")])
+        # A plain client's replay on JOIN: messages only as well.
+        g = self.client("ev8")
+        notes = [parse(l)[3][-1] for l in g.cmd("JOIN #evroom")
+                 if parse(l)[2] == "NOTICE" and "<" in parse(l)[3][-1]]
+        self.assertEqual(len(notes), 2, notes)
+        # TARGETS goes by the last message, not the last event.
+        t = e.cmd("CHATHISTORY TARGETS timestamp=2000-01-01T00:00:00.000Z "
+                  "timestamp=2999-01-01T00:00:00.000Z 10")
+        when = [parse(l)[3][2] for l in t if parse(l)[2] == "CHATHISTORY"]
+        self.assertEqual(when, [got[10][0]["time"]])
+
+    def test_pseudonymized_member_leaves_no_events(self):
+        self.h.add_account("evacct", "event-password-1")
+        a = self.client("eva", sasl=("evacct", "event-password-1"))
+        a.cmd("JOIN #everase")
+        a.cmd("PRIVMSG #everase :my words stay")
+        a.cmd("PART #everase")
+        a.send("QUIT")
+        self.assertTrue(a.is_closed())
+        r = self.h.hearthmod("account", "erase", "evacct", "--mode",
+                             "pseudonymize")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        e = self.client("evb", caps=("draft/chathistory", "batch",
+                                     "draft/event-playback"))
+        e.cmd("JOIN #everase")
+        got = [parse(l) for l in self.history(e, "#everase")]
+        self.assertEqual([(p[2], p[3][-1]) for p in got],
+                         [("PRIVMSG", "my words stay"),
+                          ("JOIN", "#everase")])
+        self.assertNotIn("evacct", " ".join(p[1] for p in got))
 
 
 if __name__ == "__main__":
