@@ -533,6 +533,7 @@ join_one(struct irc_client *cl, const char *name, const char *key)
 	if (!HASCAP(cl, CAP_NO_IMPLICIT_NAMES))
 		send_names(cl, ch);
 	irc_history_replay(cl, ch);
+	irc_metadata_join(cl, ch);
 	(void)mb;
 }
 

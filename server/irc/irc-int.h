@@ -43,6 +43,9 @@
 #define IRC_CHATHISTORY_MAX	100
 #define IRC_WHOWAS_MAX		256
 #define IRC_SASL_MAX_FAILS	5
+/* draft/metadata-2: the allowed keys, subscriptions per connection. */
+#define IRC_META_NKEYS		4
+#define IRC_META_MAXSUBS	10
 #define IRC_CASEMAP		IRC_CASEMAP_RFC1459
 /* Longest line we format: tags plus a 512-byte message. */
 #define IRC_OUTBUF		(IRC_TAGS_MAX + IRC_LINE_MAX + 16)
@@ -59,6 +62,7 @@ enum irc_cap {
 	CAP_CHATHISTORY,
 	CAP_EVENT_PLAYBACK,
 	CAP_MESSAGE_REDACTION,
+	CAP_METADATA,
 	CAP_MULTILINE,
 	CAP_PRE_AWAY,
 	CAP_READ_MARKER,
@@ -204,6 +208,10 @@ struct irc_client {
 	struct irc_sasl		*sasl;
 	struct strmap		*marks;		/* read markers without an account */
 	struct irc_mline	*mline;		/* an open draft/multiline batch */
+	/* draft/metadata-2: a guest's values; the keys subscribed to. */
+	char			*meta[IRC_META_NKEYS];
+	char			**msubs;
+	uint8_t			 nmsubs;
 	struct evbuffer		*capture;	/* labeled-response */
 	time_t			 signon;
 	time_t			 last_active;
@@ -418,6 +426,9 @@ void	 irc_service_message(struct irc_client *, const char *text);
 enum screen_action irc_mod_screen(struct irc_client *, struct irc_channel *,
 	    int room, const char *text, struct screen_input *,
 	    struct screen_verdict *);
+/* Screen a profile value (METADATA SET); see irc-mod.c. */
+enum screen_action irc_mod_screen_profile(struct irc_client *,
+	    const char *value, struct screen_verdict *);
 /* After a room message went out: crisis queue row and hotline. */
 void	 irc_mod_delivered(struct irc_client *, const char *msgid,
 	    const struct screen_input *, const struct screen_verdict *);
@@ -499,6 +510,12 @@ void	 irc_textev_init(struct irc_textev *, struct irc_server *,
 void	 irc_textev_send(struct irc_textev *, struct irc_client *,
 	    int unlabeled);
 void	 irc_textev_free(struct irc_textev *);
+
+/* draft/metadata-2. */
+int	 cmd_metadata(struct irc_client *, struct irc_msg *);
+void	 irc_metadata_join(struct irc_client *, struct irc_channel *);
+void	 irc_metadata_welcome(struct irc_client *);
+void	 irc_metadata_free(struct irc_client *);
 
 /* irc-sasl.c */
 int	 cmd_authenticate(struct irc_client *, struct irc_msg *);

@@ -358,6 +358,44 @@ irc_mod_screen(struct irc_client *cl, struct irc_channel *ch, int room,
 	return v->action;
 }
 
+/*
+ * Screen a profile value CL wants to show (METADATA SET, irc-v3.c) as
+ * its words are screened (screen.c, SCREEN_PROFILE).  A refusal is the
+ * caller's to answer (V->reason; a flood mute was told as for words);
+ * a crisis phrase that passes is queued and the hotline told.
+ */
+enum screen_action
+irc_mod_screen_profile(struct irc_client *cl, const char *value,
+    struct screen_verdict *v)
+{
+	struct server		*srv = cl->conn->srv;
+	struct screen_input	 in;
+
+	memset(&in, 0, sizeof in);
+	in.kind = SCREEN_PROFILE;
+	in.account = cl->account;
+	in.nick = irc_nick(cl);
+	in.host = cl->host;
+	in.role = irc_role_name(cl);
+	in.probation = cl->probation;
+	in.created = cl->account_created;
+	in.flood = &cl->flood;
+	in.text = value;
+	in.len = strlen(value);
+	screen_words(srv, &in, v);
+	if (v->action == SCREEN_REFUSE && (v->flags & SCREEN_F_FLOOD) &&
+	    cl->account == NULL)
+		tell(cl, "You are muted everywhere for %d minutes (%s). A "
+		    "moderator will look at it; the mute lifts by itself.",
+		    v->mute_minutes, v->reason);
+	if (v->action != SCREEN_REFUSE) {
+		screen_delivered(srv, &in, v, "user", cl->account != NULL ?
+		    cl->account : irc_nick(cl));
+		tell_hotline(cl, v);
+	}
+	return v->action;
+}
+
 /* A room message went out: the safety net's queue row and hotline. */
 void
 irc_mod_delivered(struct irc_client *cl, const char *msgid,

@@ -1,6 +1,7 @@
 /*
  * irc-v3.c -- the newer IRCv3 extensions a phone or a modern client
- * leans on: draft/read-marker (MARKREAD).
+ * leans on: draft/read-marker (MARKREAD), draft/multiline (client
+ * batches) and draft/metadata-2 (METADATA).
  *
  * Read markers: a logged-in member's marker for a channel or a nick is
  * kept per account in the store (store-ircv3.c), so every device of the
@@ -11,6 +12,7 @@
  * are never shown to anyone else.
  */
 #include <ctype.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +24,7 @@
 #include "irc-int.h"
 #include "irc-numeric.h"
 #include "log.h"
+#include "screen.h"
 #include "store-ircv3.h"
 #include "xmalloc.h"
 
@@ -656,5 +659,601 @@ cmd_batch(struct irc_client *cl, struct irc_msg *m)
 	}
 	cl->mline = ml;
 	irc_multiline_free(cl);
+	return CONN_OK;
+}
+
+/*
+ * draft/metadata-2: a small profile beside the nick -- display-name,
+ * avatar (an https URL), pronouns, status, nothing else, so that no
+ * free-form key can carry what other members could track someone by.
+ * A logged-in member's values are the account's (store-ircv3.c), the
+ * same on every connection; a guest's live as long as its connection.
+ * A value is screened as the member's words are (screen.c,
+ * SCREEN_PROFILE: no role claimed that the member lacks, a new member's
+ * links, the safety net) and a mute silences it too.  Those sharing a
+ * channel who subscribed to the key hear a change as METADATA; a
+ * joiner gets the members' values in a metadata batch.
+ */
+
+static const struct meta_key {
+	const char	*name;
+	size_t		 max;		/* bytes of a value */
+} meta_keys[IRC_META_NKEYS] = {
+	{ "avatar", 256 },
+	{ "display-name", 64 },
+	{ "pronouns", 32 },
+	{ "status", 128 },
+};
+
+#define META_KEY_MAX	64
+
+struct meta_vals {
+	char	*v[IRC_META_NKEYS];
+};
+
+/* KEY folded to lower case into OUT; -1 when not a valid key name. */
+static int
+meta_key_fold(const char *key, char *out, size_t len)
+{
+	size_t	i;
+
+	if (key[0] == '\0' || key[0] == ':' || strlen(key) >= len)
+		return -1;
+	for (i = 0; key[i] != '\0'; i++) {
+		if (!isalnum((unsigned char)key[i]) &&
+		    strchr("_.:-", key[i]) == NULL)
+			return -1;
+		out[i] = (char)tolower((unsigned char)key[i]);
+	}
+	out[i] = '\0';
+	return 0;
+}
+
+/* The index of an allowed (folded) key, or -1. */
+static int
+meta_key_index(const char *key)
+{
+	int	i;
+
+	for (i = 0; i < IRC_META_NKEYS; i++)
+		if (strcmp(meta_keys[i].name, key) == 0)
+			return i;
+	return -1;
+}
+
+static void
+meta_vals_cb(const char *key, const char *value, void *arg)
+{
+	struct meta_vals	*mv = arg;
+	int			 i = meta_key_index(key);
+
+	if (i >= 0 && mv->v[i] == NULL)
+		mv->v[i] = xstrdup(value);
+}
+
+/* The values CL shows (caller clears MV). */
+static void
+meta_get(struct irc_client *cl, struct meta_vals *mv)
+{
+	int	i;
+
+	memset(mv, 0, sizeof *mv);
+	if (cl->account != NULL) {
+		store_metadata_list(cl->is->srv->store, cl->account,
+		    meta_vals_cb, mv);
+		return;
+	}
+	for (i = 0; i < IRC_META_NKEYS; i++)
+		if (cl->meta[i] != NULL)
+			mv->v[i] = xstrdup(cl->meta[i]);
+}
+
+static void
+meta_vals_clear(struct meta_vals *mv)
+{
+	int	i;
+
+	for (i = 0; i < IRC_META_NKEYS; i++)
+		free(mv->v[i]);
+	memset(mv, 0, sizeof *mv);
+}
+
+static int
+meta_subscribed(struct irc_client *cl, const char *key)
+{
+	size_t	i;
+
+	for (i = 0; i < cl->nmsubs; i++)
+		if (strcmp(cl->msubs[i], key) == 0)
+			return 1;
+	return 0;
+}
+
+void
+irc_metadata_free(struct irc_client *cl)
+{
+	size_t	i;
+
+	for (i = 0; i < IRC_META_NKEYS; i++) {
+		free(cl->meta[i]);
+		cl->meta[i] = NULL;
+	}
+	for (i = 0; i < cl->nmsubs; i++)
+		free(cl->msubs[i]);
+	free(cl->msubs);
+	cl->msubs = NULL;
+	cl->nmsubs = 0;
+}
+
+/* A numeric to CL, inside batch REF when not NULL. */
+static void
+mnum(struct irc_client *cl, const char *ref, const char *num,
+    const char *fmt, ...)
+{
+	char	body[IRC_LINE_MAX];
+	va_list	ap;
+
+	va_start(ap, fmt);
+	vsnprintf(body, sizeof body, fmt, ap);
+	va_end(ap);
+	if (ref != NULL)
+		irc_sendf(cl, "@batch=%s :%s %s %s %s", ref, irc_srvname(cl),
+		    num, irc_nick(cl), body);
+	else
+		irc_sendf(cl, ":%s %s %s %s", irc_srvname(cl), num,
+		    irc_nick(cl), body);
+}
+
+/* FAIL METADATA CODE CTX :DESC, inside batch REF when not NULL. */
+static void
+mfail(struct irc_client *cl, const char *ref, const char *code,
+    const char *ctx, const char *desc)
+{
+	if (ref == NULL)
+		irc_fail(cl, "METADATA", code, ctx, desc);
+	else
+		irc_sendf(cl, "@batch=%s :%s FAIL METADATA %s %s :%s", ref,
+		    irc_srvname(cl), code, ctx, desc);
+}
+
+/* Open a metadata batch about TARGET when CL has batch: REF or NULL. */
+static const char *
+mbatch_start(struct irc_client *cl, const char *target, char *ref,
+    size_t len)
+{
+	if (!HASCAP(cl, CAP_BATCH))
+		return NULL;
+	irc_new_batch(cl->is, ref, len);
+	irc_batch_start(cl, ref, "metadata", target);
+	return ref;
+}
+
+static void
+mbatch_end(struct irc_client *cl, const char *ref)
+{
+	if (ref != NULL)
+		irc_batch_end(cl, ref);
+}
+
+/* METADATA NICK KEY * :VALUE to TO for each of MV's keys it follows. */
+static void
+meta_tell(struct irc_client *to, const char *ref, const char *nick,
+    const struct meta_vals *mv)
+{
+	int	i;
+
+	for (i = 0; i < IRC_META_NKEYS; i++) {
+		if (mv->v[i] == NULL || !meta_subscribed(to, meta_keys[i].name))
+			continue;
+		if (ref != NULL)
+			irc_sendf(to, "@batch=%s :%s METADATA %s %s * :%s", ref,
+			    irc_srvname(to), nick, meta_keys[i].name,
+			    mv->v[i]);
+		else
+			irc_sendf(to, ":%s METADATA %s %s * :%s",
+			    irc_srvname(to), nick, meta_keys[i].name,
+			    mv->v[i]);
+	}
+}
+
+/* After registration: the client's own values, as a metadata batch. */
+void
+irc_metadata_welcome(struct irc_client *cl)
+{
+	struct meta_vals	 mv;
+	const char		*ref;
+	char			 rb[24];
+	int			 i;
+
+	if (!HASCAP(cl, CAP_METADATA))
+		return;
+	meta_get(cl, &mv);
+	ref = mbatch_start(cl, cl->nick, rb, sizeof rb);
+	for (i = 0; i < IRC_META_NKEYS; i++)
+		if (mv.v[i] != NULL)
+			mnum(cl, ref, RPL_KEYVALUE, cl->nick,
+			    meta_keys[i].name, mv.v[i]);
+	mbatch_end(cl, ref);
+	meta_vals_clear(&mv);
+}
+
+/*
+ * CL joined CH: it gets the members' values it follows (a metadata
+ * batch), the members who follow keys get CL's.
+ */
+void
+irc_metadata_join(struct irc_client *cl, struct irc_channel *ch)
+{
+	struct irc_client	*to;
+	struct meta_vals	 mine, mv;
+	const char		*ref;
+	char			 rb[24];
+	size_t			 i;
+
+	if (HASCAP(cl, CAP_METADATA) && cl->nmsubs > 0) {
+		ref = mbatch_start(cl, ch->name, rb, sizeof rb);
+		for (i = 0; i < ch->nmembers; i++) {
+			if ((to = ch->members[i]->cl) == cl)
+				continue;
+			meta_get(to, &mv);
+			meta_tell(cl, ref, to->nick, &mv);
+			meta_vals_clear(&mv);
+		}
+		mbatch_end(cl, ref);
+	}
+	meta_get(cl, &mine);
+	for (i = 0; i < ch->nmembers; i++) {
+		to = ch->members[i]->cl;
+		if (to != cl && HASCAP(to, CAP_METADATA) && to->nmsubs > 0)
+			meta_tell(to, NULL, cl->nick, &mine);
+	}
+	meta_vals_clear(&mine);
+}
+
+struct meta_change {
+	struct irc_client	*from;		/* who made it: not told */
+	const char		*key;
+	const char		*value;		/* NULL: deleted */
+};
+
+/* Tell those following KEY of X (sharing a channel, X itself). */
+static void
+meta_notify_one(struct irc_client *x, struct meta_change *mc)
+{
+	uint32_t		 mark = irc_next_mark(x->is);
+	struct irc_channel	*ch;
+	struct irc_client	*to;
+	size_t			 i, j;
+
+	mc->from->mark = mark;
+	for (i = 0; i <= x->nchans; i++) {
+		for (j = 0; j < (i < x->nchans ? x->chans[i]->ch->nmembers :
+		    1); j++) {
+			if (i < x->nchans) {
+				ch = x->chans[i]->ch;
+				to = ch->members[j]->cl;
+			} else
+				to = x;
+			if (to->mark == mark)
+				continue;
+			to->mark = mark;
+			if (!HASCAP(to, CAP_METADATA) ||
+			    !meta_subscribed(to, mc->key))
+				continue;
+			if (mc->value != NULL)
+				irc_sendf(to, ":%s METADATA %s %s * :%s",
+				    irc_srvname(to), x->nick, mc->key,
+				    mc->value);
+			else
+				irc_sendf(to, ":%s METADATA %s %s *",
+				    irc_srvname(to), x->nick, mc->key);
+		}
+	}
+}
+
+static void
+meta_notify_cb(const char *k, void *value, void *arg)
+{
+	struct irc_client	*x = value;
+	struct meta_change	*mc = arg;
+
+	(void)k;
+	if (irc_is_registered(x) && x->account != NULL &&
+	    strcasecmp(x->account, mc->from->account) == 0)
+		meta_notify_one(x, mc);
+}
+
+/* CL's KEY became VALUE (NULL: deleted): every connection it shows on. */
+static void
+meta_notify(struct irc_client *cl, const char *key, const char *value)
+{
+	struct meta_change	mc = { cl, key, value };
+
+	if (cl->account == NULL)
+		meta_notify_one(cl, &mc);
+	else
+		strmap_foreach(cl->is->nicks, meta_notify_cb, &mc);
+}
+
+/* Store KEY (index I) = VALUE (NULL: delete) for CL. 0 or -1. */
+static int
+meta_put(struct irc_client *cl, int i, const char *value)
+{
+	int	rc;
+
+	if (cl->account != NULL) {
+		rc = store_metadata_set(cl->is->srv->store, cl->account,
+		    meta_keys[i].name, value);
+		return rc == STORE_ERROR ? -1 : 0;
+	}
+	free(cl->meta[i]);
+	cl->meta[i] = value != NULL ? xstrdup(value) : NULL;
+	return 0;
+}
+
+/* Why VALUE cannot be KEY (index I), or NULL. */
+static const char *
+meta_value_bad(int i, const char *value)
+{
+	const unsigned char	*p;
+
+	if (strlen(value) > meta_keys[i].max)
+		return "Value too long";
+	for (p = (const unsigned char *)value; *p != '\0'; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			return "Control characters are not allowed";
+	if (i == 0 && (strncmp(value, "https://", 8) != 0 || value[8] == '\0' ||
+	    strchr(value, ' ') != NULL))
+		return "An avatar is an https:// address";
+	return NULL;
+}
+
+/* METADATA <self> SET <key> [<value>]. */
+static void
+meta_set(struct irc_client *cl, const char *target, struct irc_msg *m)
+{
+	struct screen_verdict	 v;
+	struct meta_vals	 mv;
+	const char		*value, *why;
+	char			 key[META_KEY_MAX], ctx[IRC_NICKLEN + 80];
+	int			 i, had;
+
+	if (m->nparams < 3) {
+		irc_fail(cl, "METADATA", "NEED_MORE_PARAMS", "SET",
+		    "Missing parameters");
+		return;
+	}
+	if (meta_key_fold(m->params[2], key, sizeof key) != 0) {
+		irc_fail(cl, "METADATA", "INVALID_KEY", m->params[2],
+		    "Invalid key");
+		return;
+	}
+	snprintf(ctx, sizeof ctx, "%s %s", target, key);
+	if ((i = meta_key_index(key)) < 0) {
+		irc_fail(cl, "METADATA", "KEY_NO_PERMISSION", ctx, "Only "
+		    "display-name, avatar, pronouns and status can be set");
+		return;
+	}
+	value = m->nparams > 3 && m->params[3][0] != '\0' ? m->params[3] :
+	    NULL;
+	meta_get(cl, &mv);
+	had = mv.v[i] != NULL;
+	meta_vals_clear(&mv);
+	if (value == NULL) {
+		if (!had) {
+			mnum(cl, NULL, ERR_KEYNOTSET, target, key);
+			return;
+		}
+		if (meta_put(cl, i, NULL) != 0) {
+			irc_fail(cl, "METADATA", "INTERNAL_ERROR", ctx,
+			    "The value could not be removed");
+			return;
+		}
+		mnum(cl, NULL, RPL_KEYVALUE_NONE, target, key);
+		meta_notify(cl, key, NULL);
+		return;
+	}
+	if ((why = meta_value_bad(i, value)) != NULL) {
+		irc_fail(cl, "METADATA", "INVALID_VALUE", ctx, why);
+		return;
+	}
+	/* What a member may not say, they may not show either. */
+	if (irc_mod_muted(cl, NULL)) {
+		irc_fail(cl, "METADATA", "KEY_NO_PERMISSION", ctx,
+		    "You are muted by the moderators for now");
+		return;
+	}
+	if (irc_mod_screen_profile(cl, value, &v) == SCREEN_REFUSE) {
+		if (v.flags & SCREEN_F_FLOOD) {
+			snprintf(ctx, sizeof ctx, "%s %s *", target, key);
+			irc_fail(cl, "METADATA", "RATE_LIMITED", ctx,
+			    v.reason);
+		} else
+			irc_fail(cl, "METADATA", "INVALID_VALUE", ctx,
+			    v.reason[0] != '\0' ? v.reason :
+			    "This value is not allowed");
+		return;
+	}
+	if (meta_put(cl, i, value) != 0) {
+		irc_fail(cl, "METADATA", "INTERNAL_ERROR", ctx,
+		    "The value could not be stored");
+		return;
+	}
+	mnum(cl, NULL, RPL_KEYVALUE, target, key, value);
+	meta_notify(cl, key, value);
+}
+
+/* METADATA * SUB|UNSUB <key>...: one reply line of the keys taken. */
+static void
+meta_sub(struct irc_client *cl, struct irc_msg *m, int sub)
+{
+	char	key[META_KEY_MAX], ok[IRC_LINE_MAX];
+	size_t	i, j, len = 0;
+
+	ok[0] = '\0';
+	for (i = 2; i < m->nparams; i++) {
+		if (meta_key_fold(m->params[i], key, sizeof key) != 0) {
+			irc_fail(cl, "METADATA", "INVALID_KEY", m->params[i],
+			    "Invalid key");
+			continue;
+		}
+		if (sub && !meta_subscribed(cl, key)) {
+			if (cl->nmsubs >= IRC_META_MAXSUBS) {
+				irc_fail(cl, "METADATA", "TOO_MANY_SUBS", key,
+				    "Too many subscriptions");
+				break;
+			}
+			cl->msubs = xreallocarray(cl->msubs, cl->nmsubs + 1,
+			    sizeof *cl->msubs);
+			cl->msubs[cl->nmsubs++] = xstrdup(key);
+		} else if (!sub) {
+			for (j = 0; j < cl->nmsubs; j++)
+				if (strcmp(cl->msubs[j], key) == 0) {
+					free(cl->msubs[j]);
+					cl->msubs[j] = cl->msubs[--cl->nmsubs];
+					break;
+				}
+		}
+		if (len + strlen(key) + 2 < sizeof ok)
+			len += (size_t)snprintf(ok + len, sizeof ok - len,
+			    "%s%s", len > 0 ? " " : "", key);
+	}
+	if (len > 0 && sub)
+		mnum(cl, NULL, RPL_METADATASUBOK, ok);
+	else if (len > 0)
+		mnum(cl, NULL, RPL_METADATAUNSUBOK, ok);
+}
+
+/*
+ * METADATA <target> GET|LIST|SET|CLEAR|SUB|UNSUB|SUBS|SYNC [...]
+ * (draft/metadata-2).  TARGET "*" is oneself; only one's own values may
+ * be set; a channel has none here.
+ */
+int
+cmd_metadata(struct irc_client *cl, struct irc_msg *m)
+{
+	struct irc_client	*who = NULL;
+	struct irc_channel	*ch = NULL;
+	struct meta_vals	 mv;
+	const char		*target = m->params[0], *ref;
+	char			 sub[16], key[META_KEY_MAX], rb[24];
+	char			 ctx[IRC_NICKLEN + 80];
+	size_t			 i;
+	int			 k;
+
+	snprintf(sub, sizeof sub, "%s", m->params[1]);
+	for (i = 0; sub[i] != '\0'; i++)
+		sub[i] = (char)toupper((unsigned char)sub[i]);
+	if (strcmp(sub, "SUB") == 0 || strcmp(sub, "UNSUB") == 0) {
+		meta_sub(cl, m, strcmp(sub, "SUB") == 0);
+		return CONN_OK;
+	}
+	if (strcmp(sub, "SUBS") == 0) {
+		char	list[IRC_LINE_MAX];
+		size_t	len = 0;
+
+		list[0] = '\0';
+		for (i = 0; i < cl->nmsubs; i++)
+			len += (size_t)snprintf(list + len, sizeof list - len,
+			    "%s%s", len > 0 ? " " : "", cl->msubs[i]);
+		if (len > 0)
+			mnum(cl, NULL, RPL_METADATASUBS, list);
+		return CONN_OK;
+	}
+	if (strcmp(sub, "GET") != 0 && strcmp(sub, "LIST") != 0 &&
+	    strcmp(sub, "SET") != 0 && strcmp(sub, "CLEAR") != 0 &&
+	    strcmp(sub, "SYNC") != 0) {
+		irc_fail(cl, "METADATA", "INVALID_SUBCOMMAND", m->params[1],
+		    "Invalid subcommand");
+		return CONN_OK;
+	}
+	/* The target: oneself, a member by nick, or a channel one sees. */
+	if (strcmp(target, "*") == 0)
+		who = cl;
+	else if (target[0] == '#') {
+		ch = irc_channel_find(cl->is, target);
+		if (ch != NULL && !irc_channel_visible(ch, cl))
+			ch = NULL;
+	} else if ((who = irc_find_nick(cl->is, target)) != NULL &&
+	    !irc_is_registered(who))
+		who = NULL;
+	if (who == NULL && ch == NULL) {
+		irc_fail(cl, "METADATA", "INVALID_TARGET", target,
+		    "Invalid target");
+		return CONN_OK;
+	}
+	if (strcmp(sub, "SET") == 0 || strcmp(sub, "CLEAR") == 0) {
+		if (who != cl) {
+			snprintf(ctx, sizeof ctx, "%s %s", target,
+			    strcmp(sub, "SET") == 0 && m->nparams > 2 ?
+			    m->params[2] : "*");
+			irc_fail(cl, "METADATA", "KEY_NO_PERMISSION", ctx,
+			    "You may only change your own metadata");
+			return CONN_OK;
+		}
+		if (strcmp(sub, "SET") == 0) {
+			meta_set(cl, target, m);
+			return CONN_OK;
+		}
+		/* CLEAR: each value goes, as by SET without one. */
+		meta_get(cl, &mv);
+		ref = mbatch_start(cl, target, rb, sizeof rb);
+		for (k = 0; k < IRC_META_NKEYS; k++) {
+			if (mv.v[k] == NULL)
+				continue;
+			if (meta_put(cl, k, NULL) != 0)
+				continue;
+			mnum(cl, ref, RPL_KEYVALUE_NONE, target,
+			    meta_keys[k].name);
+			meta_notify(cl, meta_keys[k].name, NULL);
+		}
+		mbatch_end(cl, ref);
+		meta_vals_clear(&mv);
+		return CONN_OK;
+	}
+	memset(&mv, 0, sizeof mv);
+	if (who != NULL)
+		meta_get(who, &mv);
+	if (strcmp(sub, "SYNC") == 0) {
+		ref = mbatch_start(cl, target, rb, sizeof rb);
+		if (who != NULL)
+			meta_tell(cl, ref, who->nick, &mv);
+		else
+			for (i = 0; i < ch->nmembers; i++) {
+				struct meta_vals	one;
+
+				meta_get(ch->members[i]->cl, &one);
+				meta_tell(cl, ref, ch->members[i]->cl->nick,
+				    &one);
+				meta_vals_clear(&one);
+			}
+		mbatch_end(cl, ref);
+	} else if (strcmp(sub, "LIST") == 0) {
+		ref = mbatch_start(cl, target, rb, sizeof rb);
+		for (k = 0; k < IRC_META_NKEYS; k++)
+			if (mv.v[k] != NULL)
+				mnum(cl, ref, RPL_KEYVALUE, target,
+				    meta_keys[k].name, mv.v[k]);
+		mbatch_end(cl, ref);
+	} else {
+		/* GET: each key in order. */
+		ref = mbatch_start(cl, target, rb, sizeof rb);
+		for (i = 2; i < m->nparams; i++) {
+			if (meta_key_fold(m->params[i], key, sizeof key) !=
+			    0) {
+				mfail(cl, ref, "INVALID_KEY", m->params[i],
+				    "Invalid key");
+				continue;
+			}
+			k = meta_key_index(key);
+			if (k >= 0 && mv.v[k] != NULL)
+				mnum(cl, ref, RPL_KEYVALUE, target, key,
+				    mv.v[k]);
+			else
+				mnum(cl, ref, ERR_NOMATCHINGKEY, target, key);
+		}
+		mbatch_end(cl, ref);
+	}
+	meta_vals_clear(&mv);
 	return CONN_OK;
 }

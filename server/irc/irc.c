@@ -63,6 +63,8 @@ static const struct {
 	[CAP_CHATHISTORY] = { "draft/chathistory", NULL },
 	[CAP_EVENT_PLAYBACK] = { "draft/event-playback", NULL },
 	[CAP_MESSAGE_REDACTION] = { "draft/message-redaction", NULL },
+	[CAP_METADATA] = { "draft/metadata-2",
+	    "max-subs=10,max-keys=4,max-value-bytes=256" },
 	[CAP_MULTILINE] = { "draft/multiline", "max-bytes=4096,max-lines=100" },
 	[CAP_PRE_AWAY] = { "draft/pre-away", NULL },
 	[CAP_READ_MARKER] = { "draft/read-marker", NULL },
@@ -1039,6 +1041,7 @@ irc_register_done(struct irc_client *cl)
 	irc_send_isupport(cl);
 	irc_send_lusers(cl);
 	irc_send_motd(cl);
+	irc_metadata_welcome(cl);
 	irc_monitor_notify(is, cl->nick, cl);
 	log_info("conn=%llu irc registered nick=%s account=%s",
 	    (unsigned long long)cl->conn->id, cl->nick,
@@ -1128,6 +1131,7 @@ static const struct irc_cmd irc_cmds[] = {
 	{ "LIST", cmd_list, 0, R_REG, 2 },
 	{ "LUSERS", cmd_lusers, 0, R_REG, 0 },
 	{ "MARKREAD", cmd_markread, 0, R_REG, 0 },
+	{ "METADATA", cmd_metadata, 2, R_REG, 1 },
 	{ "MODE", cmd_mode, 1, R_REG, 0 },
 	{ "MONITOR", cmd_monitor, 1, R_REG, 0 },
 	{ "MOTD", cmd_motd, 0, R_REG, 1 },
@@ -1464,6 +1468,7 @@ irc_on_free(struct conn *c)
 	irc_sasl_free(cl);
 	irc_markers_free(cl);
 	irc_multiline_free(cl);
+	irc_metadata_free(cl);
 	free(cl->chans);
 	free(cl->user);
 	free(cl->realname);

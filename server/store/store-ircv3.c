@@ -1,6 +1,7 @@
 /*
  * store-ircv3.c -- SQL of the per-account IRCv3 state (see
- * store-ircv3.h): read markers, migration 12.
+ * store-ircv3.h): read markers (migration 12), profile metadata
+ * (migration 13).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,10 @@
 enum {
 	V_MARK_GET,
 	V_MARK_SET,
+	V_META_LIST,
+	V_META_SET,
+	V_META_DEL,
+	V_META_CLEAR,
 	V_COUNT
 };
 
@@ -25,6 +30,16 @@ static const struct store_sql ircv3_sql[] = {
 	  "SELECT id, ?2, ?3 FROM accounts WHERE name_fold = lower(?1) "
 	  "ON CONFLICT (account_id, target) DO UPDATE SET "
 	  "time = max(time, excluded.time)" },
+	{ V_META_LIST, "SELECT m.key, m.value FROM account_metadata m JOIN "
+	  "accounts a ON a.id = m.account_id WHERE a.name_fold = lower(?1) "
+	  "ORDER BY m.key" },
+	{ V_META_SET, "INSERT INTO account_metadata (account_id, key, value) "
+	  "SELECT id, ?2, ?3 FROM accounts WHERE name_fold = lower(?1) "
+	  "ON CONFLICT (account_id, key) DO UPDATE SET value = excluded.value" },
+	{ V_META_DEL, "DELETE FROM account_metadata WHERE key = ?2 AND "
+	  "account_id = (SELECT id FROM accounts WHERE name_fold = lower(?1))" },
+	{ V_META_CLEAR, "DELETE FROM account_metadata WHERE account_id = "
+	  "(SELECT id FROM accounts WHERE name_fold = lower(?1))" },
 };
 
 int
@@ -79,4 +94,46 @@ store_read_marker_set(struct store *st, const char *account,
 	if ((rc = store_step_changes(st, s, "read marker set")) != STORE_OK)
 		return rc;
 	return store_read_marker_get(st, account, target, now);
+}
+
+int
+store_metadata_list(struct store *st, const char *account, store_meta_cb cb,
+    void *arg)
+{
+	sqlite3_stmt	*s = store_reset(st->ircv3[V_META_LIST]);
+	int		 rc;
+
+	sqlite3_bind_text(s, 1, account, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		cb((const char *)sqlite3_column_text(s, 0),
+		    (const char *)sqlite3_column_text(s, 1), arg);
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		store_log_error(st, "metadata list");
+		return STORE_ERROR;
+	}
+	return STORE_OK;
+}
+
+int
+store_metadata_set(struct store *st, const char *account, const char *key,
+    const char *value)
+{
+	sqlite3_stmt	*s = store_reset(st->ircv3[value != NULL ? V_META_SET :
+			    V_META_DEL]);
+
+	sqlite3_bind_text(s, 1, account, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, key, -1, SQLITE_STATIC);
+	if (value != NULL)
+		sqlite3_bind_text(s, 3, value, -1, SQLITE_STATIC);
+	return store_step_changes(st, s, "metadata set");
+}
+
+int
+store_metadata_clear(struct store *st, const char *account)
+{
+	sqlite3_stmt	*s = store_reset(st->ircv3[V_META_CLEAR]);
+
+	sqlite3_bind_text(s, 1, account, -1, SQLITE_STATIC);
+	return store_step_done(st, s, "metadata clear");
 }

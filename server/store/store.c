@@ -314,6 +314,19 @@ static const char *const migrations[] = {
 	"  target TEXT NOT NULL,"
 	"  time INTEGER NOT NULL,"
 	"  PRIMARY KEY (account_id, target)) WITHOUT ROWID;",
+
+	/*
+	 * 13: metadata -- an account's profile values (IRCv3
+	 * draft/metadata-2), only from a small list of keys (display-name,
+	 * avatar, pronouns, status; irc-v3.c), screened when set; they go
+	 * with the account.
+	 */
+	"CREATE TABLE account_metadata ("
+	"  account_id INTEGER NOT NULL REFERENCES accounts(id)"
+	"    ON DELETE CASCADE,"
+	"  key TEXT NOT NULL,"
+	"  value TEXT NOT NULL,"
+	"  PRIMARY KEY (account_id, key)) WITHOUT ROWID;",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 

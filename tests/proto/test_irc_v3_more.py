@@ -1,6 +1,6 @@
 """More IRCv3 over real sockets, the extensions phones and modern
 clients lean on: draft/read-marker, no-implicit-names, draft/pre-away,
-draft/multiline, draft/event-playback."""
+draft/multiline, draft/event-playback, draft/metadata-2."""
 
 import json
 import os
@@ -560,6 +560,210 @@ class EventPlayback(IrcCase):
                          [("PRIVMSG", "my words stay"),
                           ("JOIN", "#everase")])
         self.assertNotIn("evacct", " ".join(p[1] for p in got))
+
+
+MD = ("draft/metadata-2", "batch")
+
+
+def metas(lines):
+    """(target, key, value or None) of each METADATA line."""
+    out = []
+    for l in lines:
+        tags, src, cmd, params = parse(l)
+        if cmd == "METADATA":
+            out.append((params[0], params[1],
+                        params[3] if len(params) > 3 else None))
+    return out
+
+
+class Metadata(IrcCase):
+
+    extra_config = ("crisis_phrases_file = %s/etc/crisis-phrases.conf\n"
+                    "probation_max_links = 1\n" % SRCDIR)
+
+    def test_cap_value_and_own_values(self):
+        c = self.raw()
+        c.send("CAP LS 302")
+        ls = " ".join(c.until(lambda l: " LS :" in l))
+        self.assertIn("draft/metadata-2=max-subs=10,max-keys=4,"
+                      "max-value-bytes=256", ls)
+        a = self.client("md1", caps=MD)
+        self.assertEqual(parse(a.cmd("METADATA * SET display-name :Anna K")[0])
+                         [2:], ("761", ["md1", "*", "display-name", "*",
+                                        "Anna K"]))
+        got = a.cmd("METADATA * GET display-name pronouns Bad$key")
+        self.assertEqual([parse(l)[2] for l in got],
+                         ["BATCH", "761", "766", "FAIL", "BATCH"])
+        self.assertEqual(parse(got[3])[3][:3],
+                         ["METADATA", "INVALID_KEY", "Bad$key"])
+        self.assertEqual(parse(got[2])[3][:3], ["md1", "*", "pronouns"])
+        got = a.cmd("METADATA md1 LIST")
+        self.assertEqual([parse(l)[3] for l in got if parse(l)[2] == "761"],
+                         [["md1", "md1", "display-name", "*", "Anna K"]])
+        # Deleting: the key without a value, then it is not set.
+        self.assertEqual(parse(a.cmd("METADATA * SET display-name")[0])[2:],
+                         ("761", ["md1", "*", "display-name", "*"]))
+        self.assertEqual(parse(a.cmd("METADATA * SET display-name")[0])[2],
+                         "768")
+
+    def test_only_allowed_keys_and_bounded_values(self):
+        a = self.client("md2", caps=MD)
+        b = self.client("md3", caps=MD)
+        def fail(line):
+            p = parse(a.cmd(line)[0])
+            self.assertEqual(p[2], "FAIL", line)
+            return p[3][1]
+        self.assertEqual(fail("METADATA * SET homepage :https://x.example"),
+                         "KEY_NO_PERMISSION")
+        self.assertEqual(fail("METADATA * SET $bad :x"), "INVALID_KEY")
+        self.assertEqual(fail("METADATA * SET display-name :" + "x" * 65),
+                         "INVALID_VALUE")
+        self.assertEqual(fail("METADATA * SET avatar :http://plain.example/a"),
+                         "INVALID_VALUE")
+        self.assertEqual(fail("METADATA * SET status :tab\there"),
+                         "INVALID_VALUE")
+        self.assertEqual(fail("METADATA md3 SET status :not mine"),
+                         "KEY_NO_PERMISSION")
+        self.assertEqual(fail("METADATA md3 CLEAR"), "KEY_NO_PERMISSION")
+        self.assertEqual(fail("METADATA nobody-here GET status"),
+                         "INVALID_TARGET")
+        self.assertEqual(fail("METADATA * EXPLODE"), "INVALID_SUBCOMMAND")
+        # A role claimed in a guest's name is refused, like in a nick.
+        self.assertEqual(fail("METADATA * SET display-name :Doctor Who"),
+                         "INVALID_VALUE")
+        self.assertEqual(fail("METADATA * SET status :moderator here"),
+                         "INVALID_VALUE")
+        self.assertEqual(parse(a.cmd("METADATA * SET avatar "
+                                     ":https://img.example/a.png")[0])[2],
+                         "761")
+        self.assertEqual(parse(a.cmd("METADATA * SET pronouns :she/her")[0])
+                         [2], "761")
+
+    def test_subscriptions_and_notifications(self):
+        a = self.client("md4", caps=MD)
+        b = self.client("md5", caps=MD)
+        c = self.client("md6", caps=MD)
+        d = self.client("md7")
+        a.cmd("METADATA * SET status :at the clinic")
+        got = b.cmd("METADATA * SUB status display-name Weird.Key $no")
+        self.assertEqual([parse(l)[3] for l in got if parse(l)[2] == "770"],
+                         [["md5", "status", "display-name", "weird.key"]])
+        self.assertIn(["METADATA", "INVALID_KEY", "$no", "Invalid key"],
+                      [parse(l)[3] for l in got if parse(l)[2] == "FAIL"])
+        self.assertEqual(parse(b.cmd("METADATA * SUBS")[0])[3],
+                         ["md5", "status", "display-name", "weird.key"])
+        # Joining: the joiner gets the members' values it follows...
+        a.cmd("JOIN #mdroom")
+        got = b.cmd("JOIN #mdroom")
+        self.assertIn(("md4", "status", "at the clinic"), metas(got))
+        # ... and a change reaches those who follow the key.
+        c.cmd("JOIN #mdroom")
+        d.cmd("JOIN #mdroom")
+        b.sync()
+        a.cmd("METADATA * SET status :home again")
+        self.assertEqual(metas(b.sync()), [("md4", "status", "home again")])
+        self.assertEqual(metas(c.sync()), [])
+        self.assertEqual(d.sync(), [])
+        a.cmd("METADATA * SET pronouns :they")
+        self.assertEqual(metas(b.sync()), [])
+        a.cmd("METADATA * CLEAR")
+        self.assertEqual(metas(b.sync()), [("md4", "status", None)])
+        # SYNC of the channel, UNSUB, too many subscriptions.
+        a.cmd("METADATA * SET display-name :Ann")
+        b.sync()
+        got = b.cmd("METADATA #mdroom SYNC")
+        self.assertEqual(metas(got), [("md4", "display-name", "Ann")])
+        self.assertEqual(parse(got[0])[3][1], "metadata")
+        self.assertEqual(parse(b.cmd("METADATA * UNSUB status")[0])[3],
+                         ["md5", "status"])
+        keys = " ".join("k%d" % i for i in range(12))
+        got = c.cmd("METADATA * SUB " + keys)
+        self.assertIn(["METADATA", "TOO_MANY_SUBS", "k10",
+                       "Too many subscriptions"],
+                      [parse(l)[3] for l in got])
+        self.assertEqual(len(parse(c.cmd("METADATA * SUBS")[0])[3]), 11)
+
+    def test_account_values_persist_and_follow_the_account(self):
+        self.h.add_account("mdacct", "metadata-password")
+        db = sqlite3.connect(os.path.join(self.h.dir, "hearth.db"))
+        db.execute("UPDATE accounts SET created = created - 90 * 86400 "
+                   "WHERE name = 'mdacct'")
+        db.commit()
+        db.close()
+        a = self.client("md8", caps=MD, sasl=("mdacct", "metadata-password"))
+        a2 = self.client("md9", caps=MD, sasl=("mdacct", "metadata-password"))
+        w = self.client("md10", caps=MD)
+        w.cmd("METADATA * SUB display-name")
+        for c in (a, a2, w):
+            c.cmd("JOIN #mdacct")
+        w.sync()
+        a.cmd("METADATA * SET display-name :Masha")
+        # The other connection shows the same value, and is told so.
+        self.assertEqual(sorted(metas(w.sync())),
+                         [("md8", "display-name", "Masha"),
+                          ("md9", "display-name", "Masha")])
+        self.assertEqual(metas(a.sync()), [])
+        got = w.cmd("METADATA md9 GET display-name")
+        self.assertEqual([parse(l)[3][-1] for l in got
+                          if parse(l)[2] == "761"], ["Masha"])
+        a.send("QUIT")
+        a2.send("QUIT")
+        self.assertTrue(a.is_closed() and a2.is_closed())
+        # A new connection of the account: the value is kept, and sent
+        # after registration in a metadata batch.
+        c = self.raw()
+        c.send("CAP LS 302")
+        c.send("CAP REQ :draft/metadata-2 batch sasl")
+        c.until(" ACK ")
+        import base64
+        c.send("AUTHENTICATE PLAIN")
+        c.until("AUTHENTICATE +")
+        c.send("AUTHENTICATE " + base64.b64encode(
+            b"\0mdacct\0metadata-password").decode())
+        c.until(" 903 ")
+        c.send("NICK md11")
+        c.send("USER md11 0 * :x")
+        c.send("CAP END")
+        got = c.until(lambda l: " BATCH -" in l)
+        self.assertEqual([parse(l)[3] for l in got if parse(l)[2] == "761"],
+                         [["md11", "md11", "display-name", "*", "Masha"]])
+        # The member's export carries them.
+        out = os.path.join(self.h.dir, "export-mdacct")
+        os.mkdir(out)
+        r = self.h.hearthmod("account", "export", "mdacct", "--output", out)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        with open(os.path.join(out, "member.json")) as f:
+            self.assertEqual(json.load(f)["profile"],
+                             {"display-name": "Masha"})
+        # Erasure takes the values with the account.
+        self.assertEqual(self.h.hearthmod("account", "erase", "mdacct",
+                                          "--mode", "remove").returncode, 0)
+        db = sqlite3.connect(os.path.join(self.h.dir, "hearth.db"))
+        self.assertEqual(db.execute(
+            "SELECT count(*) FROM account_metadata").fetchone(), (0,))
+        db.close()
+
+    def test_screened_like_words(self):
+        self.h.add_account("mdnew", "metadata-password")
+        a = self.client("md12", caps=MD, sasl=("mdnew", "metadata-password"))
+        # A crisis phrase is never stopped: the hotline comes.
+        got = a.cmd("METADATA * SET status :I want to die")
+        got += a.sync()
+        self.assertIn("761", numerics(got))
+        self.assertTrue(any(l.startswith(":Helper!") and
+                            "You are not alone" in l for l in got), got)
+        q = json.loads(self.h.hearthmod("--json", "queue").stdout)
+        self.assertIn("crisis", [e["kind"] for e in q
+                                 if e["author"] == "mdnew"])
+        # A new member's links past the limit are refused.
+        p = parse(a.cmd("METADATA * SET status :see https://a.example and "
+                        "https://b.example")[0])
+        self.assertEqual(p[3][:2], ["METADATA", "INVALID_VALUE"])
+        # Muted: no profile changes either.
+        self.assertEqual(self.h.hearthmod("mute", "mdnew").returncode, 0)
+        a.sync()
+        p = parse(a.cmd("METADATA * SET pronouns :he")[0])
+        self.assertEqual(p[3][:2], ["METADATA", "KEY_NO_PERMISSION"])
 
 
 if __name__ == "__main__":
