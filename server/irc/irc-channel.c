@@ -499,6 +499,11 @@ join_one(struct irc_client *cl, const char *name, const char *key)
 	irc_event_init(&ejoin, ":%s JOIN %s %s :%s", irc_prefix(cl), ch->name,
 	    cl->account != NULL ? cl->account : "*", cl->realname);
 	join.account = ejoin.account = cl->account;
+	/* One event: one msgid and time, as kept in the history. */
+	irc_new_msgid(is, join.msgid, sizeof join.msgid);
+	memcpy(ejoin.msgid, join.msgid, sizeof ejoin.msgid);
+	memcpy(ejoin.time, join.time, sizeof ejoin.time);
+	ejoin.ms = join.ms;
 	if (cl->away != NULL)
 		irc_event_init(&away, ":%s AWAY :%s", irc_prefix(cl),
 		    cl->away);
@@ -510,12 +515,12 @@ join_one(struct irc_client *cl, const char *name, const char *key)
 		    HASCAP(to->cl, CAP_AWAY_NOTIFY))
 			irc_event_send(&away, to->cl);
 	}
+	irc_history_event(ch, cl, &join, "JOIN", "%s", cl->realname != NULL ?
+	    cl->realname : "");
 	irc_event_free(&join);
 	irc_event_free(&ejoin);
 	if (cl->away != NULL)
 		irc_event_free(&away);
-	irc_history_event(ch, cl, "JOIN", "%s", cl->realname != NULL ?
-	    cl->realname : "");
 	/* draft/read-marker: after the JOIN, before the names end. */
 	irc_markread_join(cl, ch);
 	/* Moderators are channel operators in every room. */
@@ -551,10 +556,11 @@ part_all(struct irc_client *cl)
 		ch = mb->ch;
 		irc_event_init(&ev, ":%s PART %s", irc_prefix(cl), ch->name);
 		ev.account = cl->account;
+		irc_new_msgid(cl->is, ev.msgid, sizeof ev.msgid);
 		for (i = 0; i < ch->nmembers; i++)
 			irc_event_send(&ev, ch->members[i]->cl);
+		irc_history_event(ch, cl, &ev, "PART", "%s", "");
 		irc_event_free(&ev);
-		irc_history_event(ch, cl, "PART", "%s", "");
 		irc_channel_remove(mb);
 	}
 }
@@ -617,14 +623,15 @@ cmd_part(struct irc_client *cl, struct irc_msg *m)
 			irc_event_init(&ev, ":%s PART %s", irc_prefix(cl),
 			    ch->name);
 		ev.account = cl->account;
+		irc_new_msgid(cl->is, ev.msgid, sizeof ev.msgid);
 		for (i = 0; i < ch->nmembers; i++)
 			irc_event_send(&ev, ch->members[i]->cl);
-		irc_event_free(&ev);
 		if (m->nparams > 1 && m->params[1][0] != '\0')
-			irc_history_event(ch, cl, "PART", ":%.*s",
+			irc_history_event(ch, cl, &ev, "PART", ":%.*s",
 			    IRC_KICKLEN, m->params[1]);
 		else
-			irc_history_event(ch, cl, "PART", "%s", "");
+			irc_history_event(ch, cl, &ev, "PART", "%s", "");
+		irc_event_free(&ev);
 		irc_channel_remove(mb);
 	}
 	free(chans);
@@ -671,11 +678,12 @@ cmd_topic(struct irc_client *cl, struct irc_msg *m)
 	irc_event_init(&ev, ":%s TOPIC %s :%s", irc_prefix(cl), ch->name,
 	    ch->topic != NULL ? ch->topic : "");
 	ev.account = cl->account;
+	irc_new_msgid(cl->is, ev.msgid, sizeof ev.msgid);
 	for (i = 0; i < ch->nmembers; i++)
 		irc_event_send(&ev, ch->members[i]->cl);
-	irc_event_free(&ev);
-	irc_history_event(ch, cl, "TOPIC", ":%s", ch->topic != NULL ?
+	irc_history_event(ch, cl, &ev, "TOPIC", ":%s", ch->topic != NULL ?
 	    ch->topic : "");
+	irc_event_free(&ev);
 	channel_save(cl->is, ch);
 	return CONN_OK;
 }
@@ -1142,10 +1150,12 @@ done:
 	irc_event_init(&ev, ":%s MODE %s %s%s", irc_prefix(cl), ch->name,
 	    mo.letters, mo.params);
 	ev.account = cl->account;
+	irc_new_msgid(cl->is, ev.msgid, sizeof ev.msgid);
 	for (i = 0; i < ch->nmembers; i++)
 		irc_event_send(&ev, ch->members[i]->cl);
+	irc_history_event(ch, cl, &ev, "MODE", "%s%s", mo.letters,
+	    mo.params);
 	irc_event_free(&ev);
-	irc_history_event(ch, cl, "MODE", "%s%s", mo.letters, mo.params);
 	/*
 	 * Bans, exceptions and moderation of a room are moderation acts:
 	 * they go to the audit log with who did them.
@@ -1216,11 +1226,12 @@ kick_one(struct irc_client *cl, const char *chan, const char *nick,
 	irc_event_init(&ev, ":%s KICK %s %s :%.*s", irc_prefix(cl), ch->name,
 	    target->nick, IRC_KICKLEN, reason);
 	ev.account = cl->account;
+	irc_new_msgid(cl->is, ev.msgid, sizeof ev.msgid);
 	for (i = 0; i < ch->nmembers; i++)
 		irc_event_send(&ev, ch->members[i]->cl);
-	irc_event_free(&ev);
-	irc_history_event(ch, cl, "KICK", "%s :%.*s", target->nick,
+	irc_history_event(ch, cl, &ev, "KICK", "%s :%.*s", target->nick,
 	    IRC_KICKLEN, reason);
+	irc_event_free(&ev);
 	store_audit(cl->is->srv->store, cl->account != NULL ? cl->account :
 	    cl->nick, "irc.kick", target->nick, reason);
 	irc_channel_remove(tm);

@@ -209,7 +209,8 @@ irc_history_store(struct irc_channel *ch, struct irc_client *cl,
 /*
  * draft/event-playback: keep a channel event of CL (JOIN, PART, QUIT,
  * TOPIC, MODE, KICK) in CH's history, in the group commit like a
- * message, with its own msgid.  TAIL is what follows the channel on
+ * message, with the msgid and time EV went out with (EV NULL or
+ * without a msgid: new ones).  TAIL is what follows the channel on
  * the wire (the realname for a JOIN, which extended-join replays).
  * Only clients that asked for events get them back (cmd_chathistory);
  * the source is the nick!user@cloak every member saw, never an
@@ -217,7 +218,7 @@ irc_history_store(struct irc_channel *ch, struct irc_client *cl,
  */
 void
 irc_history_event(struct irc_channel *ch, struct irc_client *cl,
-    const char *cmd, const char *fmt, ...)
+    const struct irc_event *ev, const char *cmd, const char *fmt, ...)
 {
 	struct server	*srv = cl->is->srv;
 	char		 msgid[40], *tail;
@@ -231,8 +232,13 @@ irc_history_event(struct irc_channel *ch, struct irc_client *cl,
 	if (vasprintf(&tail, fmt, ap) < 0)
 		fatal("vasprintf");
 	va_end(ap);
-	irc_new_msgid(cl->is, msgid, sizeof msgid);
-	irc_time_now(NULL, 0, &ms);
+	if (ev != NULL && ev->msgid[0] != '\0') {
+		snprintf(msgid, sizeof msgid, "%s", ev->msgid);
+		ms = ev->ms;
+	} else {
+		irc_new_msgid(cl->is, msgid, sizeof msgid);
+		irc_time_now(NULL, 0, &ms);
+	}
 	if (history_insert(cl, ch->fold, NULL, cmd, msgid, ms, NULL,
 	    tail) != 0)
 		log_warnx("irc: event of %s not stored", ch->name);

@@ -476,8 +476,8 @@ int	 irc_history_store(struct irc_channel *, struct irc_client *,
 	    const char *ctags, const char *text);
 void	 irc_history_replay(struct irc_client *, struct irc_channel *);
 void	 irc_history_event(struct irc_channel *, struct irc_client *,
-	    const char *cmd, const char *fmt, ...)
-	    __attribute__((format(printf, 4, 5)));
+	    const struct irc_event *, const char *cmd, const char *fmt, ...)
+	    __attribute__((format(printf, 5, 6)));
 /* Store a private message FROM -> TO (when private_history says so). */
 int	 irc_dm_store(struct irc_client *from, struct irc_client *to,
 	    const char *cmd, const char *msgid, int64_t ms,

@@ -1428,11 +1428,20 @@ irc_quit(struct irc_client *cl, const char *reason)
 	if (irc_is_registered(cl)) {
 		irc_event_init(&ev, ":%s QUIT :%s", irc_prefix(cl), reason);
 		ev.account = cl->account;
+		irc_new_msgid(is, ev.msgid, sizeof ev.msgid);
 		irc_event_common(&ev, cl, -1, 0);
+		/*
+		 * Kept in each room's history: the first row under the
+		 * msgid everyone saw, the others (msgids are unique in the
+		 * store) under their own.
+		 */
+		for (i = 0; i < cl->nchans; i++) {
+			irc_history_event(cl->chans[i]->ch, cl, &ev, "QUIT",
+			    ":%s", reason);
+			if (cl->chans[i]->ch->history)
+				ev.msgid[0] = '\0';
+		}
 		irc_event_free(&ev);
-		for (i = 0; i < cl->nchans; i++)
-			irc_history_event(cl->chans[i]->ch, cl, "QUIT", ":%s",
-			    reason);
 		while (cl->nchans > 0)
 			irc_channel_remove(cl->chans[cl->nchans - 1]);
 		irc_whowas_add(is, cl);

@@ -471,12 +471,13 @@ class EventPlayback(IrcCase):
         return [l for l in lines if parse(l)[2] != "BATCH"]
 
     def test_events_in_history_for_those_who_ask(self):
-        a = self.client("ev1")
+        a = self.client("ev1", caps=("message-tags", "server-time"))
         a.cmd("JOIN #evroom")
         b = self.client("ev2")
         b.cmd("JOIN #evroom")
         b.cmd("PRIVMSG #evroom :hello")
-        a.cmd("TOPIC #evroom :new topic")
+        topic = [parse(l) for l in a.cmd("TOPIC #evroom :new topic")
+                 if parse(l)[2] == "TOPIC"][0]
         a.cmd("MODE #evroom +v ev2")
         b.cmd("PART #evroom :bye")
         c = self.client("ev3")
@@ -505,6 +506,10 @@ class EventPlayback(IrcCase):
             ("ev4", "QUIT", ["Quit: gone"]),
             ("ev1", "PRIVMSG", ["#evroom", "last"]),
             ("ev5", "JOIN", ["#evroom"])])
+        # As it went out live: the same msgid and time.
+        self.assertEqual(got[3][2], "TOPIC")
+        self.assertEqual((got[3][0]["msgid"], got[3][0]["time"]),
+                         (topic[0]["msgid"], topic[0]["time"]))
         # Each with its msgid and time; hosts are cloaks, never addresses.
         self.assertEqual(len({p[0]["msgid"] for p in got}), len(got))
         self.assertTrue(all("time" in p[0] for p in got))
