@@ -901,8 +901,16 @@ irc_metadata_join(struct irc_client *cl, struct irc_channel *ch)
 		}
 		mbatch_end(cl, ref);
 	}
-	meta_get(cl, &mine);
+	/* Read CL's values only when someone here follows any. */
 	for (i = 0; i < ch->nmembers; i++) {
+		to = ch->members[i]->cl;
+		if (to != cl && HASCAP(to, CAP_METADATA) && to->nmsubs > 0)
+			break;
+	}
+	if (i == ch->nmembers)
+		return;
+	meta_get(cl, &mine);
+	for (; i < ch->nmembers; i++) {
 		to = ch->members[i]->cl;
 		if (to != cl && HASCAP(to, CAP_METADATA) && to->nmsubs > 0)
 			meta_tell(to, NULL, cl->nick, &mine);
