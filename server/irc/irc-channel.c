@@ -571,6 +571,11 @@ join_one(struct irc_client *cl, const char *name, const char *key)
 	irc_event_init(&ejoin, ":%s JOIN %s %s :%s", irc_prefix(cl), ch->name,
 	    cl->account != NULL ? cl->account : "*", cl->realname);
 	join.account = ejoin.account = cl->account;
+	/* One event: one msgid and time, as kept in the history. */
+	irc_new_msgid(is, join.msgid, sizeof join.msgid);
+	memcpy(ejoin.msgid, join.msgid, sizeof ejoin.msgid);
+	memcpy(ejoin.time, join.time, sizeof ejoin.time);
+	ejoin.ms = join.ms;
 	if (cl->away != NULL)
 		irc_event_init(&away, ":%s AWAY :%s", irc_prefix(cl),
 		    cl->away);
@@ -582,10 +587,14 @@ join_one(struct irc_client *cl, const char *name, const char *key)
 		    HASCAP(to->cl, CAP_AWAY_NOTIFY))
 			irc_event_send(&away, to->cl);
 	}
+	irc_history_event(ch, cl, &join, "JOIN", "%s", cl->realname != NULL ?
+	    cl->realname : "");
 	irc_event_free(&join);
 	irc_event_free(&ejoin);
 	if (cl->away != NULL)
 		irc_event_free(&away);
+	/* draft/read-marker: after the JOIN, before the names end. */
+	irc_markread_join(cl, ch);
 	/* Moderators are channel operators in every room. */
 	if (is_staff(cl) && ch->nmembers > 1) {
 		struct irc_event	op;
@@ -597,8 +606,11 @@ join_one(struct irc_client *cl, const char *name, const char *key)
 		irc_event_free(&op);
 	}
 	send_topic(cl, ch, 0);
-	send_names(cl, ch);
+	/* no-implicit-names: the client asks with NAMES if it wants. */
+	if (!HASCAP(cl, CAP_NO_IMPLICIT_NAMES))
+		send_names(cl, ch);
 	irc_history_replay(cl, ch);
+	irc_metadata_join(cl, ch);
 	(void)mb;
 }
 
@@ -616,8 +628,10 @@ part_all(struct irc_client *cl)
 		ch = mb->ch;
 		irc_event_init(&ev, ":%s PART %s", irc_prefix(cl), ch->name);
 		ev.account = cl->account;
+		irc_new_msgid(cl->is, ev.msgid, sizeof ev.msgid);
 		for (i = 0; i < ch->nmembers; i++)
 			irc_event_send(&ev, ch->members[i]->cl);
+		irc_history_event(ch, cl, &ev, "PART", "%s", "");
 		irc_event_free(&ev);
 		irc_channel_remove(mb);
 	}
@@ -681,8 +695,14 @@ cmd_part(struct irc_client *cl, struct irc_msg *m)
 			irc_event_init(&ev, ":%s PART %s", irc_prefix(cl),
 			    ch->name);
 		ev.account = cl->account;
+		irc_new_msgid(cl->is, ev.msgid, sizeof ev.msgid);
 		for (i = 0; i < ch->nmembers; i++)
 			irc_event_send(&ev, ch->members[i]->cl);
+		if (m->nparams > 1 && m->params[1][0] != '\0')
+			irc_history_event(ch, cl, &ev, "PART", ":%.*s",
+			    IRC_KICKLEN, m->params[1]);
+		else
+			irc_history_event(ch, cl, &ev, "PART", "%s", "");
 		irc_event_free(&ev);
 		irc_channel_remove(mb);
 	}
@@ -730,8 +750,11 @@ cmd_topic(struct irc_client *cl, struct irc_msg *m)
 	irc_event_init(&ev, ":%s TOPIC %s :%s", irc_prefix(cl), ch->name,
 	    ch->topic != NULL ? ch->topic : "");
 	ev.account = cl->account;
+	irc_new_msgid(cl->is, ev.msgid, sizeof ev.msgid);
 	for (i = 0; i < ch->nmembers; i++)
 		irc_event_send(&ev, ch->members[i]->cl);
+	irc_history_event(ch, cl, &ev, "TOPIC", ":%s", ch->topic != NULL ?
+	    ch->topic : "");
 	irc_event_free(&ev);
 	channel_save(cl->is, ch);
 	return CONN_OK;
@@ -1227,8 +1250,11 @@ done:
 	irc_event_init(&ev, ":%s MODE %s %s%s", irc_prefix(cl), ch->name,
 	    mo.letters, mo.params);
 	ev.account = cl->account;
+	irc_new_msgid(cl->is, ev.msgid, sizeof ev.msgid);
 	for (i = 0; i < ch->nmembers; i++)
 		irc_event_send(&ev, ch->members[i]->cl);
+	irc_history_event(ch, cl, &ev, "MODE", "%s%s", mo.letters,
+	    mo.params);
 	irc_event_free(&ev);
 	/*
 	 * Bans, exceptions and moderation of a room are moderation acts:
@@ -1300,8 +1326,11 @@ kick_one(struct irc_client *cl, const char *chan, const char *nick,
 	irc_event_init(&ev, ":%s KICK %s %s :%.*s", irc_prefix(cl), ch->name,
 	    target->nick, IRC_KICKLEN, reason);
 	ev.account = cl->account;
+	irc_new_msgid(cl->is, ev.msgid, sizeof ev.msgid);
 	for (i = 0; i < ch->nmembers; i++)
 		irc_event_send(&ev, ch->members[i]->cl);
+	irc_history_event(ch, cl, &ev, "KICK", "%s :%.*s", target->nick,
+	    IRC_KICKLEN, reason);
 	irc_event_free(&ev);
 	store_audit(cl->is->srv->store, cl->account != NULL ? cl->account :
 	    cl->nick, "irc.kick", target->nick, reason);

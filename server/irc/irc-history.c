@@ -18,6 +18,7 @@
  * directions, TARGETS lists the partners, and the sender may REDACT.
  */
 #include <ctype.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -233,6 +234,45 @@ irc_history_store(struct irc_channel *ch, struct irc_client *cl,
 	return 0;
 }
 
+/*
+ * draft/event-playback: keep a channel event of CL (JOIN, PART, QUIT,
+ * TOPIC, MODE, KICK) in CH's history, in the group commit like a
+ * message, with the msgid and time EV went out with (EV NULL or
+ * without a msgid: new ones).  TAIL is what follows the channel on
+ * the wire (the realname for a JOIN, which extended-join replays).
+ * Only clients that asked for events get them back (cmd_chathistory);
+ * the source is the nick!user@cloak every member saw, never an
+ * address.  A failure costs only the record, never the event.
+ */
+void
+irc_history_event(struct irc_channel *ch, struct irc_client *cl,
+    const struct irc_event *ev, const char *cmd, const char *fmt, ...)
+{
+	struct server	*srv = cl->is->srv;
+	char		 msgid[40], *tail;
+	int64_t		 ms;
+	va_list		 ap;
+
+	if (!ch->history || srv->shutting_down || srv->store == NULL ||
+	    !irc_is_registered(cl) || (cl->flags & CL_NOHISTORY))
+		return;
+	va_start(ap, fmt);
+	if (vasprintf(&tail, fmt, ap) < 0)
+		fatal("vasprintf");
+	va_end(ap);
+	if (ev != NULL && ev->msgid[0] != '\0') {
+		snprintf(msgid, sizeof msgid, "%s", ev->msgid);
+		ms = ev->ms;
+	} else {
+		irc_new_msgid(cl->is, msgid, sizeof msgid);
+		irc_time_now(NULL, 0, &ms);
+	}
+	if (history_insert(cl, ch->fold, NULL, cmd, msgid, ms, NULL,
+	    tail) != 0)
+		log_warnx("irc: event of %s not stored", ch->name);
+	free(tail);
+}
+
 static void
 batch_note(struct irc_server *is, uint64_t conn, const char *cmd,
     const char *target)
@@ -334,13 +374,62 @@ hist_free(struct hist *h)
 	h->n = 0;
 }
 
-/* Send stored message M to CL as it was, in batch REF (may be NULL). */
+/* A stored channel event (draft/event-playback) as it went out. */
+static void
+send_stored_event(struct irc_client *cl, struct irc_channel *ch,
+    const struct chat_msg *m, const char *ref)
+{
+	struct irc_event	 ev;
+	const char		*target = ch != NULL ? ch->name : m->target;
+
+	if (strcmp(m->command, "QUIT") == 0)
+		irc_event_init(&ev, ":%s QUIT %s", m->source, m->text);
+	else if (strcmp(m->command, "JOIN") == 0 &&
+	    HASCAP(cl, CAP_EXTENDED_JOIN))
+		irc_event_init(&ev, ":%s JOIN %s %s :%s", m->source, target,
+		    m->account != NULL ? m->account : "*", m->text);
+	else if (strcmp(m->command, "JOIN") == 0 || m->text[0] == '\0')
+		irc_event_init(&ev, ":%s %s %s", m->source, m->command,
+		    target);
+	else
+		irc_event_init(&ev, ":%s %s %s %s", m->source, m->command,
+		    target, m->text);
+	irc_time_format(m->time, ev.time, sizeof ev.time);
+	ev.ms = m->time;
+	snprintf(ev.msgid, sizeof ev.msgid, "%s", m->msgid);
+	ev.account = m->account;
+	ev.batch = ref;
+	irc_event_send(&ev, cl);
+	irc_event_free(&ev);
+}
+
+/*
+ * Send stored message M to CL as it was, in batch REF (may be NULL); a
+ * multiline one (draft/multiline) as its batch or as separate lines.
+ */
 static void
 send_stored(struct irc_client *cl, struct irc_channel *ch,
     const struct chat_msg *m, const char *ref)
 {
 	struct irc_event	ev;
+	struct irc_mtext	mt;
+	struct irc_textev	tv;
 
+	if (strcmp(m->command, "PRIVMSG") != 0 &&
+	    strcmp(m->command, "NOTICE") != 0) {
+		send_stored_event(cl, ch, m, ref);
+		return;
+	}
+	if (irc_mtext_split(m->text, &mt)) {
+		irc_textev_init(&tv, cl->is, m->source, m->command,
+		    ch != NULL ? ch->name : m->shown != NULL ? m->shown :
+		    m->target, &mt, m->msgid, m->time, m->account, m->tags, 0,
+		    ref);
+		irc_textev_send(&tv, cl, 0);
+		irc_textev_free(&tv);
+		irc_mtext_clear(&mt);
+		return;
+	}
 	irc_event_init(&ev, ":%s %s %s :%s", m->source, m->command,
 	    ch != NULL ? ch->name : m->shown != NULL ? m->shown : m->target,
 	    m->text);
@@ -354,16 +443,38 @@ send_stored(struct irc_client *cl, struct irc_channel *ch,
 	irc_event_free(&ev);
 }
 
-/* Replay for a client without batch: a NOTICE with the time in it. */
+static void	send_replay_line(struct irc_client *, struct irc_channel *,
+		    const struct chat_msg *, const char *);
+
+/*
+ * Replay for a client without batch: a NOTICE with the time in it, one
+ * per line of a multiline message (blank lines left out).
+ */
 static void
 send_replay_notice(struct irc_client *cl, struct irc_channel *ch,
     const struct chat_msg *m)
+{
+	struct irc_mtext	mt;
+	size_t			i;
+
+	if (!irc_mtext_split(m->text, &mt)) {
+		send_replay_line(cl, ch, m, m->text);
+		return;
+	}
+	for (i = 0; i < mt.n; i++)
+		if (mt.lines[i][0] != '\0')
+			send_replay_line(cl, ch, m, mt.lines[i]);
+	irc_mtext_clear(&mt);
+}
+
+static void
+send_replay_line(struct irc_client *cl, struct irc_channel *ch,
+    const struct chat_msg *m, const char *text)
 {
 	struct irc_event	 ev;
 	char			 when[32], nick[IRC_NICKLEN + 1];
 	time_t			 t = (time_t)(m->time / 1000);
 	struct tm		 tm;
-	const char		*text = m->text;
 	size_t			 n;
 
 	gmtime_r(&t, &tm);
@@ -641,6 +752,8 @@ cmd_chathistory(struct irc_client *cl, struct irc_msg *m)
 	long			 limit;
 	size_t			 i, need;
 	int			 rc, rc2 = 0, nbefore;
+	/* Channel events only for those who asked (event-playback). */
+	int			 ev = HASCAP(cl, CAP_EVENT_PLAYBACK);
 
 	snprintf(sub, sizeof sub, "%s", m->params[0]);
 	for (i = 0; sub[i] != '\0'; i++)
@@ -707,46 +820,46 @@ cmd_chathistory(struct irc_client *cl, struct irc_msg *m)
 	}
 	if (strcmp(sub, "BEFORE") == 0) {
 		upper_of(&r1, &ht, &hid);
-		rc = store_chat_range(st, key, T_MIN, 0, ht, hid, 1,
-		    (int)limit, hist_add, &h);
+		rc = store_chat_range_ev(st, key, T_MIN, 0, ht, hid, 1,
+		    (int)limit, ev, hist_add, &h);
 		hist_reverse(&h);
 	} else if (strcmp(sub, "AFTER") == 0) {
 		lower_of(&r1, &lt, &lid);
-		rc = store_chat_range(st, key, lt, lid, T_MAX, 0, 0,
-		    (int)limit, hist_add, &h);
+		rc = store_chat_range_ev(st, key, lt, lid, T_MAX, 0, 0,
+		    (int)limit, ev, hist_add, &h);
 	} else if (strcmp(sub, "LATEST") == 0) {
 		if (r1.star) {
 			lt = T_MIN;
 			lid = 0;
 		} else
 			lower_of(&r1, &lt, &lid);
-		rc = store_chat_range(st, key, lt, lid, T_MAX, 0, 1,
-		    (int)limit, hist_add, &h);
+		rc = store_chat_range_ev(st, key, lt, lid, T_MAX, 0, 1,
+		    (int)limit, ev, hist_add, &h);
 		hist_reverse(&h);
 	} else if (strcmp(sub, "AROUND") == 0) {
 		/* Half before, the rest from the reference on. */
 		upper_of(&r1, &ht, &hid);
-		rc = store_chat_range(st, key, T_MIN, 0, ht, hid, 1,
-		    (int)(limit / 2), hist_add, &h);
+		rc = store_chat_range_ev(st, key, T_MIN, 0, ht, hid, 1,
+		    (int)(limit / 2), ev, hist_add, &h);
 		hist_reverse(&h);
 		nbefore = (int)h.n;
 		lt = r1.t;
 		lid = r1.is_ts ? T_MIN : r1.id - 1;
 		if (rc == STORE_OK)
-			rc = store_chat_range(st, key, lt, lid, T_MAX, 0,
-			    0, (int)limit - nbefore, hist_add, &h);
+			rc = store_chat_range_ev(st, key, lt, lid, T_MAX, 0,
+			    0, (int)limit - nbefore, ev, hist_add, &h);
 	} else {
 		/* BETWEEN: counted from the first reference. */
 		if (ref_cmp(&r1, &r2) <= 0) {
 			lower_of(&r1, &lt, &lid);
 			upper_of(&r2, &ht, &hid);
-			rc = store_chat_range(st, key, lt, lid, ht, hid, 0,
-			    (int)limit, hist_add, &h);
+			rc = store_chat_range_ev(st, key, lt, lid, ht, hid, 0,
+			    (int)limit, ev, hist_add, &h);
 		} else {
 			lower_of(&r2, &lt, &lid);
 			upper_of(&r1, &ht, &hid);
-			rc = store_chat_range(st, key, lt, lid, ht, hid, 1,
-			    (int)limit, hist_add, &h);
+			rc = store_chat_range_ev(st, key, lt, lid, ht, hid, 1,
+			    (int)limit, ev, hist_add, &h);
 			hist_reverse(&h);
 		}
 	}

@@ -31,6 +31,8 @@
 #define IRC_CHANLEN		50
 #define IRC_TOPICLEN		390
 #define IRC_AWAYLEN		390
+/* What others see for "AWAY *" (draft/pre-away). */
+#define IRC_AWAY_STAR		"Away"
 #define IRC_KICKLEN		390
 #define IRC_REALLEN		128
 #define IRC_MAXCHANNELS		100	/* CHANLIMIT per client */
@@ -41,6 +43,9 @@
 #define IRC_CHATHISTORY_MAX	100
 #define IRC_WHOWAS_MAX		256
 #define IRC_SASL_MAX_FAILS	5
+/* draft/metadata-2: the allowed keys, subscriptions per connection. */
+#define IRC_META_NKEYS		4
+#define IRC_META_MAXSUBS	10
 #define IRC_CASEMAP		IRC_CASEMAP_RFC1459
 /* Longest line we format: tags plus a 512-byte message. */
 #define IRC_OUTBUF		(IRC_TAGS_MAX + IRC_LINE_MAX + 16)
@@ -56,8 +61,13 @@ enum irc_cap {
 	CAP_ACCOUNT_REGISTRATION,
 	CAP_CHANNEL_RENAME,
 	CAP_CHATHISTORY,
+	CAP_EVENT_PLAYBACK,
 	CAP_MESSAGE_REDACTION,
 	CAP_WEBPUSH,
+	CAP_METADATA,
+	CAP_MULTILINE,
+	CAP_PRE_AWAY,
+	CAP_READ_MARKER,
 	CAP_ECHO_MESSAGE,
 	CAP_EXTENDED_JOIN,
 	CAP_EXTENDED_MONITOR,
@@ -65,6 +75,7 @@ enum irc_cap {
 	CAP_LABELED_RESPONSE,
 	CAP_MESSAGE_TAGS,
 	CAP_MULTI_PREFIX,
+	CAP_NO_IMPLICIT_NAMES,
 	CAP_SASL,
 	CAP_SERVER_TIME,
 	CAP_SETNAME,
@@ -73,6 +84,7 @@ enum irc_cap {
 	CAP_COUNT
 };
 #define CAPF(x)		(1u << (x))
+_Static_assert(CAP_COUNT <= 32, "a client's caps are a uint32_t bit set");
 #define HASCAP(cl, x)	(((cl)->caps & CAPF(x)) != 0)
 
 /* Client flags. */
@@ -85,6 +97,7 @@ enum irc_cap {
 #define CL_QUITTING	0x0040
 #define CL_PASS_OK	0x0080
 #define CL_BOT		0x0100	/* user mode +B (IRCv3 bot mode) */
+#define CL_NOHISTORY	0x0200	/* erased: record no more events of it */
 
 /* Account roles, from the accounts table. */
 enum irc_role {
@@ -213,6 +226,12 @@ struct irc_client {
 	char			**invites;	/* folded channel names */
 	uint16_t		 ninvites;
 	struct irc_sasl		*sasl;
+	struct strmap		*marks;		/* read markers without an account */
+	struct irc_mline	*mline;		/* an open draft/multiline batch */
+	/* draft/metadata-2: a guest's values; the keys subscribed to. */
+	char			*meta[IRC_META_NKEYS];
+	char			**msubs;
+	uint8_t			 nmsubs;
 	struct evbuffer		*capture;	/* labeled-response */
 	/* A labeled command answered later (irc_label_defer()). */
 	int			 label_defer;
@@ -283,6 +302,44 @@ struct irc_event {
 	size_t		 vlen[16];
 };
 
+/*
+ * A multiline message (draft/multiline): its lines as the client sent
+ * them, CONCAT[i] set when line i joins the one before without a line
+ * break, and TEXT the whole message (what is screened and stored).
+ */
+struct irc_mtext {
+	char		**lines;
+	uint8_t		 *concat;
+	size_t		  n;
+	char		 *text;
+};
+
+/* A client's draft/multiline batch while it is open (irc-v3.c). */
+struct irc_mline {
+	char		 ref[64];
+	char		*target;
+	char		*cmd;		/* PRIVMSG or NOTICE, from the lines */
+	char		*ctags;		/* client-only tags of BATCH + */
+	char		*label;		/* labeled-response of BATCH + */
+	struct irc_mtext mt;
+	size_t		 bytes;
+	int		 failed;	/* refused: swallow it to its end */
+};
+
+/*
+ * A message with several lines relayed to many: the draft/multiline
+ * batch (opening line with the message's tags, the lines inside, the
+ * closing line) for those who negotiated it, separate messages for the
+ * rest (the msgid on the first only).  Formatted once each.
+ */
+struct irc_textev {
+	struct irc_event	 open, close;
+	struct irc_event	*in, *fb;
+	size_t			 n, nfb;
+	char			 ref[24];
+	char			 cref[64];	/* ref;draft/multiline-concat */
+};
+
 /* Handler of one command row. */
 typedef int (*irc_handler)(struct irc_client *, struct irc_msg *);
 
@@ -311,6 +368,8 @@ void	 irc_new_batch(struct irc_server *, char *, size_t);
 void	 irc_batch_start(struct irc_client *, const char *ref,
 	    const char *type, const char *params);
 void	 irc_batch_end(struct irc_client *, const char *ref);
+/* Send the labeled command's captured output (labeled-response). */
+void	 irc_capture_finish(struct irc_client *, const char *label);
 
 void	 irc_event_init(struct irc_event *, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
@@ -352,6 +411,10 @@ int	 cmd_pass(struct irc_client *, struct irc_msg *);
 int	 cmd_privmsg(struct irc_client *, struct irc_msg *);
 int	 cmd_notice(struct irc_client *, struct irc_msg *);
 int	 cmd_tagmsg(struct irc_client *, struct irc_msg *);
+/* Deliver a finished multiline batch as one message. */
+void	 irc_message_multi(struct irc_client *, const char *cmd,
+	    const char *target, const struct irc_mtext *, const char *ctags);
+char	*irc_client_tags(struct irc_msg *);
 int	 cmd_away(struct irc_client *, struct irc_msg *);
 int	 cmd_setname(struct irc_client *, struct irc_msg *);
 int	 cmd_oper(struct irc_client *, struct irc_msg *);
@@ -398,6 +461,9 @@ void	 irc_service_message(struct irc_client *, const char *text);
 enum screen_action irc_mod_screen(struct irc_client *, struct irc_channel *,
 	    int room, const char *text, struct screen_input *,
 	    struct screen_verdict *);
+/* Screen a profile value (METADATA SET); see irc-mod.c. */
+enum screen_action irc_mod_screen_profile(struct irc_client *,
+	    const char *value, struct screen_verdict *);
 /* After a room message went out: crisis queue row and hotline. */
 void	 irc_mod_delivered(struct irc_client *, const char *msgid,
 	    const struct screen_input *, const struct screen_verdict *);
@@ -444,6 +510,9 @@ int	 irc_history_store(struct irc_channel *, struct irc_client *,
 	    const char *cmd, const char *msgid, int64_t ms,
 	    const char *ctags, const char *text);
 void	 irc_history_replay(struct irc_client *, struct irc_channel *);
+void	 irc_history_event(struct irc_channel *, struct irc_client *,
+	    const struct irc_event *, const char *cmd, const char *fmt, ...)
+	    __attribute__((format(printf, 5, 6)));
 /* Store a private message FROM -> TO (when private_history says so). */
 int	 irc_dm_store(struct irc_client *from, struct irc_client *to,
 	    const char *cmd, const char *msgid, int64_t ms,
@@ -472,6 +541,39 @@ void	 irc_push_absent(struct irc_client *);
 void	 irc_push_channel(struct irc_channel *, struct irc_client *from,
 	    const char *msgid, const char *line, const char *text);
 void	 irc_push_channel_free(struct irc_channel *);
+/* irc-v3.c: draft/read-marker. */
+int	 cmd_markread(struct irc_client *, struct irc_msg *);
+void	 irc_markread_join(struct irc_client *, struct irc_channel *);
+void	 irc_markers_free(struct irc_client *);
+/* draft/multiline. */
+/* The cap value in irc.c (irc_caps[]) says the same numbers. */
+#define IRC_ML_MAX_BYTES	4096
+#define IRC_ML_MAX_LINES	100
+int	 cmd_batch(struct irc_client *, struct irc_msg *);
+/* A line while a batch may be open: 1 when it was taken (not to run). */
+int	 irc_multiline_absorb(struct irc_client *, struct irc_msg *);
+void	 irc_multiline_free(struct irc_client *);
+void	 irc_mtext_clear(struct irc_mtext *);
+/* Does a stored TEXT need several lines?  Then split it into MT. */
+int	 irc_mtext_split(const char *text, struct irc_mtext *mt);
+/*
+ * Prepare MT from SOURCE as CMD to TARGET with the message's MSGID, MS,
+ * ACCOUNT and CTAGS, inside batch OUTER (NULL: none).
+ */
+void	 irc_textev_init(struct irc_textev *, struct irc_server *,
+	    const char *source, const char *cmd, const char *target,
+	    const struct irc_mtext *mt, const char *msgid, int64_t ms,
+	    const char *account, const char *ctags, int bot,
+	    const char *outer);
+void	 irc_textev_send(struct irc_textev *, struct irc_client *,
+	    int unlabeled);
+void	 irc_textev_free(struct irc_textev *);
+
+/* draft/metadata-2. */
+int	 cmd_metadata(struct irc_client *, struct irc_msg *);
+void	 irc_metadata_join(struct irc_client *, struct irc_channel *);
+void	 irc_metadata_welcome(struct irc_client *);
+void	 irc_metadata_free(struct irc_client *);
 
 /* irc-sasl.c */
 int	 cmd_authenticate(struct irc_client *, struct irc_msg *);

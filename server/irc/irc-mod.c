@@ -261,6 +261,8 @@ chat_done(struct server *srv, const char *ref, const char *action,
 	struct chat_msg		 m;
 	struct irc_channel	*ch;
 	struct irc_event	 ev;
+	struct irc_mtext	 mt;
+	struct irc_textev	 tv;
 	size_t			 i;
 
 	(void)reason;
@@ -270,7 +272,17 @@ chat_done(struct server *srv, const char *ref, const char *action,
 	if (store_chat_get(srv->store, ref, &m) != STORE_OK)
 		return;
 	ch = irc_channel_find(mod_is, m.target);
-	if (strcmp(action, "approve") == 0) {
+	if (strcmp(action, "approve") == 0 && irc_mtext_split(m.text, &mt)) {
+		/* A multiline message (draft/multiline): its lines. */
+		irc_textev_init(&tv, mod_is, m.source, m.command, ch != NULL ?
+		    ch->name : m.target, &mt, m.msgid, m.time, m.account,
+		    m.tags, 0, NULL);
+		if (ch != NULL)
+			for (i = 0; i < ch->nmembers; i++)
+				irc_textev_send(&tv, ch->members[i]->cl, 0);
+		irc_textev_free(&tv);
+		irc_mtext_clear(&mt);
+	} else if (strcmp(action, "approve") == 0) {
 		irc_event_init(&ev, ":%s %s %s :%s", m.source, m.command,
 		    ch != NULL ? ch->name : m.target, m.text);
 		snprintf(ev.msgid, sizeof ev.msgid, "%s", m.msgid);
@@ -342,6 +354,44 @@ irc_mod_screen(struct irc_client *cl, struct irc_channel *ch, int room,
 			tell(cl, "You are muted everywhere for %d minutes "
 			    "(%s). A moderator will look at it; the mute "
 			    "lifts by itself.", v->mute_minutes, v->reason);
+	}
+	return v->action;
+}
+
+/*
+ * Screen a profile value CL wants to show (METADATA SET, irc-v3.c) as
+ * its words are screened (screen.c, SCREEN_PROFILE).  A refusal is the
+ * caller's to answer (V->reason; a flood mute was told as for words);
+ * a crisis phrase that passes is queued and the hotline told.
+ */
+enum screen_action
+irc_mod_screen_profile(struct irc_client *cl, const char *value,
+    struct screen_verdict *v)
+{
+	struct server		*srv = cl->conn->srv;
+	struct screen_input	 in;
+
+	memset(&in, 0, sizeof in);
+	in.kind = SCREEN_PROFILE;
+	in.account = cl->account;
+	in.nick = irc_nick(cl);
+	in.host = cl->host;
+	in.role = irc_role_name(cl);
+	in.probation = cl->probation;
+	in.created = cl->account_created;
+	in.flood = &cl->flood;
+	in.text = value;
+	in.len = strlen(value);
+	screen_words(srv, &in, v);
+	if (v->action == SCREEN_REFUSE && (v->flags & SCREEN_F_FLOOD) &&
+	    cl->account == NULL)
+		tell(cl, "You are muted everywhere for %d minutes (%s). A "
+		    "moderator will look at it; the mute lifts by itself.",
+		    v->mute_minutes, v->reason);
+	if (v->action != SCREEN_REFUSE) {
+		screen_delivered(srv, &in, v, "user", cl->account != NULL ?
+		    cl->account : irc_nick(cl));
+		tell_hotline(cl, v);
 	}
 	return v->action;
 }
@@ -746,6 +796,8 @@ erase_checked(struct conn *c, void *arg, int rc, struct account *a,
 	tell(cl, "%s. Take care.", msg);
 	irc_sendf(cl, "ERROR :Closing Link: %s (Account erased)",
 	    irc_nick(cl));
+	/* Its leaving is not kept in any room's history. */
+	cl->flags |= CL_NOHISTORY;
 	irc_quit(cl, "Account erased");
 	conn_close(c, "account erased");
 }

@@ -144,6 +144,15 @@
 #define RPL_ENDOFMONLIST	"733", ":End of MONITOR list"
 #define ERR_MONLISTFULL		"734", "%d %s :Monitor list is full."
 
+/* METADATA (IRCv3 draft/metadata-2). */
+#define RPL_KEYVALUE		"761", "%s %s * :%s"
+#define RPL_KEYVALUE_NONE	"761", "%s %s *"
+#define ERR_NOMATCHINGKEY	"766", "%s %s :No matching key"
+#define ERR_KEYNOTSET		"768", "%s %s :Key not set"
+#define RPL_METADATASUBOK	"770", "%s"
+#define RPL_METADATAUNSUBOK	"771", "%s"
+#define RPL_METADATASUBS	"772", "%s"
+
 /* SASL (IRCv3 sasl-3.1). */
 #define RPL_LOGGEDIN		"900", "%s %s :You are now logged in as %s"
 #define RPL_LOGGEDOUT		"901", "%s :You are now logged out"

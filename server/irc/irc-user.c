@@ -309,8 +309,8 @@ cmd_pass(struct irc_client *cl, struct irc_msg *m)
 }
 
 /* Client-only tags of M ("+name[=value]"), escaped, or NULL. */
-static char *
-client_tags(struct irc_msg *m)
+char *
+irc_client_tags(struct irc_msg *m)
 {
 	char	*out = NULL, *esc, *n;
 	size_t	 i;
@@ -377,13 +377,35 @@ is_ctcp_not_action(const char *text)
 	    (text[7] != ' ' && text[7] != '\001' && text[7] != '\0');
 }
 
+/*
+ * Send EV, or the lines of TV when the message has several (draft/
+ * multiline), to TO.
+ */
+static void
+deliver(struct irc_event *ev, struct irc_textev *tv, struct irc_client *to,
+    int unlabeled)
+{
+	if (tv != NULL)
+		irc_textev_send(tv, to, unlabeled);
+	else if (unlabeled)
+		irc_event_send_unlabeled(ev, to);
+	else
+		irc_event_send(ev, to);
+}
+
+/*
+ * A message to a channel; MT is not NULL for a multiline one (then TEXT
+ * is its whole text: screened, held and stored as one message).
+ */
 static int
 message_channel(struct irc_client *cl, const char *cmd, const char *target,
-    uint8_t need, const char *text, const char *ctags)
+    uint8_t need, const char *text, const char *ctags,
+    const struct irc_mtext *mt)
 {
 	struct irc_channel	*ch;
 	struct irc_member	*mb, *to;
 	struct irc_event	 ev;
+	struct irc_textev	 tv, *tvp = NULL;
 	const char		*why_not, *name = target;
 	struct screen_input	 in;
 	struct screen_verdict	 v;
@@ -417,6 +439,9 @@ message_channel(struct irc_client *cl, const char *cmd, const char *target,
 		return CONN_OK;
 	if (tagmsg)
 		irc_event_init(&ev, ":%s TAGMSG %s", irc_prefix(cl), target);
+	else if (mt != NULL)
+		irc_event_init(&ev, ":%s %s %s", irc_prefix(cl), cmd,
+		    need != 0 ? target : ch->name);
 	else
 		irc_event_init(&ev, ":%s %s %s :%s", irc_prefix(cl), cmd,
 		    need != 0 ? target : ch->name, text);
@@ -424,11 +449,16 @@ message_channel(struct irc_client *cl, const char *cmd, const char *target,
 	ev.account = cl->account;
 	ev.ctags = ctags;
 	ev.bot = (cl->flags & CL_BOT) != 0;
+	if (mt != NULL) {
+		irc_textev_init(&tv, cl->is, irc_prefix(cl), cmd, need != 0 ?
+		    target : ch->name, mt, ev.msgid, ev.ms, cl->account, ctags,
+		    ev.bot, NULL);
+		tvp = &tv;
+	}
 	/* A new member's message may wait for a moderator first. */
 	if (!tagmsg && v.action == SCREEN_HOLD) {
 		irc_mod_hold(cl, ch, cmd, ev.msgid, ev.ms, ctags, text, &v);
-		irc_event_free(&ev);
-		return CONN_OK;
+		goto out;
 	}
 	/*
 	 * Stored (and committed) before anyone sees it, the sender's echo
@@ -439,8 +469,7 @@ message_channel(struct irc_client *cl, const char *cmd, const char *target,
 	    0) {
 		irc_fail(cl, cmd, "MESSAGE_ERROR", ch->name,
 		    "Your message could not be stored; it was not sent");
-		irc_event_free(&ev);
-		return CONN_OK;
+		goto out;
 	}
 	for (i = 0; i < ch->nmembers; i++) {
 		to = ch->members[i];
@@ -451,28 +480,44 @@ message_channel(struct irc_client *cl, const char *cmd, const char *target,
 			continue;
 		if (tagmsg && !HASCAP(to->cl, CAP_MESSAGE_TAGS))
 			continue;
-		irc_event_send(&ev, to->cl);
+		deliver(&ev, tvp, to->cl, 0);
 	}
 	/* Not a member (-n channel): the echo still goes back. */
 	if (mb == NULL && HASCAP(cl, CAP_ECHO_MESSAGE) && (!tagmsg ||
 	    HASCAP(cl, CAP_MESSAGE_TAGS)))
-		irc_event_send(&ev, cl);
-	/* Members away with push subscriptions, if it names them. */
-	if (!tagmsg && need == 0)
+		deliver(&ev, tvp, cl, 0);
+	/*
+	 * Members away with push subscriptions, if it names them; a
+	 * multiline message is pushed as its first line (a push carries
+	 * one IRC line).
+	 */
+	if (!tagmsg && need == 0 && mt == NULL)
 		irc_push_channel(ch, cl, ev.msgid, ev.body, text);
+	else if (!tagmsg && need == 0) {
+		char	first[512];
+
+		snprintf(first, sizeof first, ":%s %s %s :%.*s",
+		    irc_prefix(cl), cmd, ch->name,
+		    (int)strcspn(text, "\r\n"), text);
+		irc_push_channel(ch, cl, ev.msgid, first, text);
+	}
 	/* The safety net: it never stops a message, it cares for its author. */
 	if (!tagmsg && need == 0)
 		irc_mod_delivered(cl, ev.msgid, &in, &v);
+out:
+	if (tvp != NULL)
+		irc_textev_free(tvp);
 	irc_event_free(&ev);
 	return CONN_OK;
 }
 
 static int
 message_user(struct irc_client *cl, const char *cmd, const char *target,
-    const char *text, const char *ctags)
+    const char *text, const char *ctags, const struct irc_mtext *mt)
 {
 	struct irc_client	*to;
 	struct irc_event	 ev;
+	struct irc_textev	 tv, *tvp = NULL;
 	struct screen_input	 in;
 	struct screen_verdict	 v;
 	int			 tagmsg = (strcmp(cmd, "TAGMSG") == 0);
@@ -480,13 +525,17 @@ message_user(struct irc_client *cl, const char *cmd, const char *target,
 	if (irc_is_service_nick(cl->conn->srv, target)) {
 		/* The service answers PRIVMSG; NOTICE gets no reply. */
 		if (strcmp(cmd, "PRIVMSG") == 0)
-			irc_service_message(cl, text);
+			irc_service_message(cl, mt != NULL ? mt->lines[0] :
+			    text);
 		return CONN_OK;
 	}
 	to = irc_find_nick(cl->is, target);
-	/* An account away from IRC may be told by Web Push. */
-	if (to == NULL && !tagmsg && irc_push_private(cl, cmd, target, text,
-	    ctags))
+	/*
+	 * An account away from IRC may be told by Web Push (one line: a
+	 * multiline message to an absent nick gets 401 as before).
+	 */
+	if (to == NULL && !tagmsg && mt == NULL &&
+	    irc_push_private(cl, cmd, target, text, ctags))
 		return CONN_OK;
 	if (to == NULL || !irc_is_registered(to)) {
 		if (!IS_NOTICE(cmd))
@@ -504,6 +553,9 @@ message_user(struct irc_client *cl, const char *cmd, const char *target,
 		return CONN_OK;
 	if (tagmsg)
 		irc_event_init(&ev, ":%s TAGMSG %s", irc_prefix(cl), to->nick);
+	else if (mt != NULL)
+		irc_event_init(&ev, ":%s %s %s", irc_prefix(cl), cmd,
+		    to->nick);
 	else
 		irc_event_init(&ev, ":%s %s %s :%s", irc_prefix(cl), cmd,
 		    to->nick, text);
@@ -511,6 +563,11 @@ message_user(struct irc_client *cl, const char *cmd, const char *target,
 	ev.account = cl->account;
 	ev.ctags = ctags;
 	ev.bot = (cl->flags & CL_BOT) != 0;
+	if (mt != NULL) {
+		irc_textev_init(&tv, cl->is, irc_prefix(cl), cmd, to->nick, mt,
+		    ev.msgid, ev.ms, cl->account, ctags, ev.bot, NULL);
+		tvp = &tv;
+	}
 	/*
 	 * Private history: stored (in the group commit) before either end
 	 * sees it, with the msgid and time both are shown.
@@ -519,19 +576,23 @@ message_user(struct irc_client *cl, const char *cmd, const char *target,
 	    text) != 0) {
 		irc_fail(cl, cmd, "MESSAGE_ERROR", to->nick,
 		    "Your message could not be stored; it was not sent");
+		if (tvp != NULL)
+			irc_textev_free(tvp);
 		irc_event_free(&ev);
 		return CONN_OK;
 	}
 	if (to == cl && HASCAP(cl, CAP_ECHO_MESSAGE) && (!tagmsg ||
 	    HASCAP(cl, CAP_MESSAGE_TAGS))) {
 		/* To oneself: the delivery, then the (labeled) echo. */
-		irc_event_send_unlabeled(&ev, cl);
-		irc_event_send(&ev, cl);
+		deliver(&ev, tvp, cl, 1);
+		deliver(&ev, tvp, cl, 0);
 	} else if (!tagmsg || HASCAP(to, CAP_MESSAGE_TAGS))
-		irc_event_send(&ev, to);
+		deliver(&ev, tvp, to, 0);
 	if (to != cl && HASCAP(cl, CAP_ECHO_MESSAGE) && (!tagmsg ||
 	    HASCAP(cl, CAP_MESSAGE_TAGS)))
-		irc_event_send(&ev, cl);
+		deliver(&ev, tvp, cl, 0);
+	if (tvp != NULL)
+		irc_textev_free(tvp);
 	irc_event_free(&ev);
 	if (strcmp(cmd, "PRIVMSG") == 0 && to->away != NULL)
 		irc_numeric(cl, RPL_AWAY, to->nick, to->away);
@@ -564,7 +625,7 @@ message(struct irc_client *cl, struct irc_msg *m, const char *cmd)
 		text = m->params[1];
 		cl->last_active = time(NULL);
 	}
-	ctags = client_tags(m);
+	ctags = irc_client_tags(m);
 	targets = xstrdup(m->params[0]);
 	for (t = strtok_r(targets, ",", &save); t != NULL;
 	    t = strtok_r(NULL, ",", &save)) {
@@ -579,15 +640,37 @@ message(struct irc_client *cl, struct irc_msg *m, const char *cmd)
 		else if (t[0] == '+')
 			need = PFX_VOICE;
 		if (need != 0 || t[0] == '#')
-			message_channel(cl, cmd, t, need, text, ctags);
+			message_channel(cl, cmd, t, need, text, ctags, NULL);
 		else
-			message_user(cl, cmd, t, text, ctags);
+			message_user(cl, cmd, t, text, ctags, NULL);
 		if (conn_is_closing(cl->conn))
 			break;
 	}
 	free(targets);
 	free(ctags);
 	return CONN_OK;
+}
+
+/*
+ * A closed draft/multiline batch from CL: one message of MT's lines to
+ * TARGET (one channel, with an optional status prefix, or one nick),
+ * checked, screened, stored and relayed like any PRIVMSG or NOTICE.
+ */
+void
+irc_message_multi(struct irc_client *cl, const char *cmd, const char *target,
+    const struct irc_mtext *mt, const char *ctags)
+{
+	uint8_t	need = 0;
+
+	cl->last_active = time(NULL);
+	if (target[0] == '@')
+		need = PFX_OP;
+	else if (target[0] == '+')
+		need = PFX_VOICE;
+	if (need != 0 || target[0] == '#')
+		message_channel(cl, cmd, target, need, mt->text, ctags, mt);
+	else
+		message_user(cl, cmd, target, mt->text, ctags, mt);
 }
 
 int
@@ -608,22 +691,38 @@ cmd_tagmsg(struct irc_client *cl, struct irc_msg *m)
 	return message(cl, m, "TAGMSG");
 }
 
-/* AWAY with away-notify (IRCv3 away-notify). */
+/*
+ * AWAY with away-notify (IRCv3 away-notify).  With draft/pre-away it may
+ * come before registration ends (a phone reconnecting to read history
+ * need not look present), and "AWAY *" means away without a message:
+ * others are shown a readable text instead of the bare star.
+ */
 int
 cmd_away(struct irc_client *cl, struct irc_msg *m)
 {
 	struct irc_event	ev;
 
+	if (!irc_is_registered(cl) && !HASCAP(cl, CAP_PRE_AWAY)) {
+		irc_numeric(cl, ERR_NOTREGISTERED);
+		return CONN_OK;
+	}
 	free(cl->away);
 	cl->away = NULL;
 	if (m->nparams > 0 && m->params[0][0] != '\0') {
-		cl->away = xstrndup(m->params[0], IRC_AWAYLEN);
+		if (strcmp(m->params[0], "*") == 0)
+			cl->away = xstrdup(IRC_AWAY_STAR);
+		else
+			cl->away = xstrndup(m->params[0], IRC_AWAYLEN);
 		irc_numeric(cl, RPL_NOWAWAY);
-		irc_event_init(&ev, ":%s AWAY :%s", irc_prefix(cl), cl->away);
-	} else {
+	} else
 		irc_numeric(cl, RPL_UNAWAY);
+	/* Before registration no one can see the client yet. */
+	if (!irc_is_registered(cl))
+		return CONN_OK;
+	if (cl->away != NULL)
+		irc_event_init(&ev, ":%s AWAY :%s", irc_prefix(cl), cl->away);
+	else
 		irc_event_init(&ev, ":%s AWAY", irc_prefix(cl));
-	}
 	ev.account = cl->account;
 	irc_event_common(&ev, cl, CAP_AWAY_NOTIFY, 0);
 	irc_event_free(&ev);

@@ -63,9 +63,15 @@ static const struct {
 	[CAP_ACCOUNT_REGISTRATION] = { "draft/account-registration", NULL },
 	[CAP_CHANNEL_RENAME] = { "draft/channel-rename", NULL },
 	[CAP_CHATHISTORY] = { "draft/chathistory", NULL },
+	[CAP_EVENT_PLAYBACK] = { "draft/event-playback", NULL },
 	[CAP_MESSAGE_REDACTION] = { "draft/message-redaction", NULL },
 	/* Offered while push is on (the VAPID key is in ISUPPORT). */
 	[CAP_WEBPUSH] = { "draft/webpush", NULL },
+	[CAP_METADATA] = { "draft/metadata-2",
+	    "max-subs=10,max-keys=4,max-value-bytes=256" },
+	[CAP_MULTILINE] = { "draft/multiline", "max-bytes=4096,max-lines=100" },
+	[CAP_PRE_AWAY] = { "draft/pre-away", NULL },
+	[CAP_READ_MARKER] = { "draft/read-marker", NULL },
 	[CAP_ECHO_MESSAGE] = { "echo-message", NULL },
 	[CAP_EXTENDED_JOIN] = { "extended-join", NULL },
 	[CAP_EXTENDED_MONITOR] = { "extended-monitor", NULL },
@@ -73,6 +79,7 @@ static const struct {
 	[CAP_LABELED_RESPONSE] = { "labeled-response", NULL },
 	[CAP_MESSAGE_TAGS] = { "message-tags", NULL },
 	[CAP_MULTI_PREFIX] = { "multi-prefix", NULL },
+	[CAP_NO_IMPLICIT_NAMES] = { "no-implicit-names", NULL },
 	[CAP_SASL] = { "sasl", "PLAIN,EXTERNAL,SCRAM-SHA-256" },
 	[CAP_SERVER_TIME] = { "server-time", NULL },
 	[CAP_SETNAME] = { "setname", NULL },
@@ -527,11 +534,50 @@ write_tagged(struct conn *c, const char *tag, const char *line, size_t len)
 }
 
 /*
+ * Is the captured output exactly one batch (its opening line first, its
+ * closing line last)?  A draft/multiline echo is: its label goes on the
+ * opening BATCH line only.
+ */
+static int
+capture_one_batch(const char *data, size_t len)
+{
+	const char	*p = data, *end = data + len, *nl, *last;
+	char		 ref[64], tail[80];
+	size_t		 n;
+
+	if ((nl = memchr(p, '\n', len)) == NULL)
+		return 0;
+	if (*p == '@' && (p = memchr(p, ' ', (size_t)(nl - p))) == NULL)
+		return 0;
+	p += strspn(p, " ");
+	if (*p == ':')
+		p += strcspn(p, " ");
+	p += strspn(p, " ");
+	if (nl - p < 8 || strncmp(p, "BATCH +", 7) != 0)
+		return 0;
+	p += 7;
+	n = strcspn(p, " \r\n");
+	if (n == 0 || n >= sizeof ref)
+		return 0;
+	memcpy(ref, p, n);
+	ref[n] = '\0';
+	/* The last line: "... BATCH -ref" CR LF. */
+	for (last = end - 1; last > data && last[-1] != '\n'; last--)
+		;
+	if (last == data)
+		return 0;
+	snprintf(tail, sizeof tail, " BATCH -%s\r\n", ref);
+	n = strlen(tail);
+	return (size_t)(end - last) >= n && memcmp(end - n, tail, n) == 0;
+}
+
+/*
  * The handler of a labeled command finished: send what it produced as
  * the labeled-response spec asks.  No output: ACK.  One line: the label
- * goes on it.  More: a labeled-response batch (when batch is enabled).
+ * goes on it.  One batch: on its opening line.  More: a
+ * labeled-response batch (when batch is enabled).
  */
-static void
+void
 irc_capture_finish(struct irc_client *cl, const char *label)
 {
 	struct evbuffer		*buf = cl->capture;
@@ -558,6 +604,14 @@ irc_capture_finish(struct irc_client *cl, const char *label)
 		free(t);
 	} else if (!HASCAP(cl, CAP_BATCH)) {
 		conn_write(c, data, len);
+	} else if (capture_one_batch(data, len)) {
+		char	*t;
+
+		eol = (size_t)((char *)memchr(data, '\n', len) - data) + 1;
+		xasprintf(&t, "label=%s", esc);
+		write_tagged(c, t, data, eol);
+		conn_write(c, data + eol, len - eol);
+		free(t);
 	} else {
 		irc_new_batch(cl->is, ref, sizeof ref);
 		conn_printf(c, "@label=%s :%s BATCH +%s labeled-response\r\n",
@@ -1002,6 +1056,7 @@ irc_register_done(struct irc_client *cl)
 	irc_send_isupport(cl);
 	irc_send_lusers(cl);
 	irc_send_motd(cl);
+	irc_metadata_welcome(cl);
 	irc_monitor_notify(is, cl->nick, cl);
 	log_info("conn=%llu irc registered nick=%s account=%s",
 	    (unsigned long long)cl->conn->id, cl->nick,
@@ -1074,7 +1129,8 @@ cmd_error(struct irc_client *cl, struct irc_msg *m)
 static const struct irc_cmd irc_cmds[] = {
 	{ "ADMIN", cmd_admin, 0, R_REG, 0 },
 	{ "AUTHENTICATE", cmd_authenticate, 1, 0, 1 },
-	{ "AWAY", cmd_away, 0, R_REG, 0 },
+	{ "AWAY", cmd_away, 0, 0, 0 },	/* draft/pre-away: see cmd_away */
+	{ "BATCH", cmd_batch, 1, R_REG, 0 },
 	{ "CAP", cmd_cap, 1, 0, 0 },
 	{ "CHATHISTORY", cmd_chathistory, 1, R_REG, 2 },
 	{ "ERROR", cmd_error, 0, 0, 0 },
@@ -1089,6 +1145,8 @@ static const struct irc_cmd irc_cmds[] = {
 	{ "LINKS", cmd_links, 0, R_REG, 0 },
 	{ "LIST", cmd_list, 0, R_REG, 2 },
 	{ "LUSERS", cmd_lusers, 0, R_REG, 0 },
+	{ "MARKREAD", cmd_markread, 0, R_REG, 0 },
+	{ "METADATA", cmd_metadata, 2, R_REG, 1 },
 	{ "MODE", cmd_mode, 1, R_REG, 0 },
 	{ "MONITOR", cmd_monitor, 1, R_REG, 0 },
 	{ "MOTD", cmd_motd, 0, R_REG, 1 },
@@ -1254,6 +1312,13 @@ irc_on_line(struct conn *c, char *line, size_t len)
 		cl->capture = evbuffer_new();
 	else
 		label = NULL;
+	/* A line of an open draft/multiline batch is kept, not run. */
+	if (irc_multiline_absorb(cl, &m)) {
+		if (label != NULL)
+			irc_capture_finish(cl, label);
+		irc_msg_free(&m);
+		return CONN_OK;
+	}
 	if (row == NULL) {
 		if (!irc_is_registered(cl))
 			irc_numeric(cl, ERR_NOTREGISTERED);
@@ -1389,7 +1454,19 @@ irc_quit(struct irc_client *cl, const char *reason)
 	if (irc_is_registered(cl)) {
 		irc_event_init(&ev, ":%s QUIT :%s", irc_prefix(cl), reason);
 		ev.account = cl->account;
+		irc_new_msgid(is, ev.msgid, sizeof ev.msgid);
 		irc_event_common(&ev, cl, -1, 0);
+		/*
+		 * Kept in each room's history: the first row under the
+		 * msgid everyone saw, the others (msgids are unique in the
+		 * store) under their own.
+		 */
+		for (i = 0; i < cl->nchans; i++) {
+			irc_history_event(cl->chans[i]->ch, cl, &ev, "QUIT",
+			    ":%s", reason);
+			if (cl->chans[i]->ch->history)
+				ev.msgid[0] = '\0';
+		}
 		irc_event_free(&ev);
 		irc_push_absent(cl);
 		while (cl->nchans > 0)
@@ -1449,6 +1526,9 @@ irc_on_free(struct conn *c)
 		evbuffer_free(cl->capture);
 	free(cl->label_wait);
 	irc_sasl_free(cl);
+	irc_markers_free(cl);
+	irc_multiline_free(cl);
+	irc_metadata_free(cl);
 	free(cl->chans);
 	free(cl->user);
 	free(cl->realname);

@@ -11,6 +11,7 @@
 #include "store.h"
 #include "store-chat.h"
 #include "store-access.h"
+#include "store-ircv3.h"
 #include "store-modq.h"
 #include "store-news.h"
 #include "store-notice.h"
@@ -66,6 +67,17 @@ struct rows_ctx {
 	struct evbuffer	*b;
 	int		 n;
 };
+
+/* One profile value (IRC metadata) into the "profile" object. */
+static void
+export_meta(const char *key, const char *value, void *arg)
+{
+	struct rows_ctx	*rc = arg;
+
+	if (rc->n++ > 0)
+		evbuffer_add(rc->b, ", ", 2);
+	json_kv(rc->b, key, value, 0);
+}
 
 static void
 json_row(int n, const char *const *names, const char *const *vals,
@@ -274,6 +286,11 @@ export_member(struct server *srv, const char *name, struct evbuffer *json,
 	rc.n = 0;
 	store_webpush_list(srv->store, a.id, json_row, &rc);
 	evbuffer_add_printf(json, "%s],\n", rc.n ? "\n  " : "");
+	/* What they show beside their name on IRC (draft/metadata-2). */
+	evbuffer_add_printf(json, "  \"profile\": {");
+	rc.n = 0;
+	store_metadata_list(srv->store, a.name, export_meta, &rc);
+	evbuffer_add_printf(json, "},\n");
 
 	evbuffer_add_printf(json, "  \"sign_ins\": [");
 	rc.n = 0;

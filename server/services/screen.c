@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "account.h"
 #include "hearth.h"
 #include "log.h"
 #include "modq.h"
@@ -201,12 +202,33 @@ screen_words(struct server *srv, const struct screen_input *in,
 			    "unapproved article in a moderated group");
 		}
 		return;
+	case SCREEN_PROFILE:
+		/*
+		 * Shown beside the name everywhere, so checked like a
+		 * name: no role claimed that the member lacks; a new
+		 * member's links, as in their words; nothing waits.
+		 */
+		if (account_name_impersonates(in->text, in->role)) {
+			out->action = SCREEN_REFUSE;
+			snprintf(out->reason, sizeof out->reason, "only "
+			    "verified members may name a role");
+			return;
+		}
+		if (in->account != NULL && role_is(in->role, "member") &&
+		    modq_is_new_member(srv, "member", out->probation,
+		    in->created) && modq_over_link_limit(srv, in->text,
+		    in->len, out->reason, sizeof out->reason)) {
+			out->action = SCREEN_REFUSE;
+			out->flags |= SCREEN_F_LINKS;
+			return;
+		}
+		break;
 	case SCREEN_ROOM:
 	case SCREEN_POST:
+		if (must_hold(srv, in, out))
+			out->action = SCREEN_HOLD;
 		break;
 	}
-	if (must_hold(srv, in, out))
-		out->action = SCREEN_HOLD;
 	/* The safety net: it never stops words, it cares for the author. */
 	if ((hit = modq_crisis_match(srv, in->text, in->len)) != NULL) {
 		out->crisis_text = in->text;

@@ -15,6 +15,10 @@
  *   links      a new member's words with more links or e-mail addresses
  *              than allowed wait for a moderator;
  *   probation  every message of a member on probation waits;
+ *   profile    a value shown beside a member's name (IRC metadata: a
+ *              display name, pronouns, a status, an avatar URL) is never
+ *              held: one claiming a role the member lacks, or a new
+ *              member's links past the limit, is refused;
  *   crisis     a crisis phrase never stops anything: the verdict carries
  *              the hotline text for the author and the phrase matched,
  *              and the item is queued for the moderators when stored.
@@ -46,7 +50,8 @@ enum screen_kind {
 	SCREEN_PRIVATE,		/* a private message: flood watch only */
 	SCREEN_POST,		/* an article posted by a member */
 	SCREEN_REPORT,		/* a follow-up in the report group */
-	SCREEN_TRANSIT		/* an article offered by a peer */
+	SCREEN_TRANSIT,		/* an article offered by a peer */
+	SCREEN_PROFILE		/* a profile value (IRC metadata) */
 };
 
 struct screen_input {

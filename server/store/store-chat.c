@@ -32,6 +32,7 @@ enum {
 	I_CHAT_BY_ACCOUNT,
 	I_CHAT_ERASE,
 	I_CHAT_PSEUDONYMIZE,
+	I_CHAT_EVENTS_ERASE,
 	I_STATE_GET,
 	I_STATE_SET,
 	I_ROOM_LIST,
@@ -60,10 +61,12 @@ static const struct store_sql irc_sql[] = {
 	{ I_CHAT_RANGE_ASC,
 	  "SELECT " CHAT_COLS " FROM chat_messages WHERE target = ?1 AND "
 	  "(time, id) > (?2, ?3) AND (time, id) < (?4, ?5) AND hidden = 0 "
+	  "AND (?7 OR command IN ('PRIVMSG', 'NOTICE')) "
 	  "ORDER BY time, id LIMIT ?6" },
 	{ I_CHAT_RANGE_DESC,
 	  "SELECT " CHAT_COLS " FROM chat_messages WHERE target = ?1 AND "
 	  "(time, id) > (?2, ?3) AND (time, id) < (?4, ?5) AND hidden = 0 "
+	  "AND (?7 OR command IN ('PRIVMSG', 'NOTICE')) "
 	  "ORDER BY time DESC, id DESC LIMIT ?6" },
 	{ I_CHAT_GET,
 	  "SELECT " CHAT_COLS " FROM chat_messages WHERE msgid = ?1" },
@@ -72,7 +75,8 @@ static const struct store_sql irc_sql[] = {
 	/* The target's latest message, if that one is inside (?2, ?3). */
 	{ I_CHAT_LAST_TIME,
 	  "SELECT t FROM (SELECT time AS t FROM chat_messages WHERE "
-	  "target = ?1 AND hidden = 0 ORDER BY time DESC, id DESC LIMIT 1) "
+	  "target = ?1 AND hidden = 0 AND command IN ('PRIVMSG', 'NOTICE') "
+	  "ORDER BY time DESC, id DESC LIMIT 1) "
 	  "WHERE t > ?2 AND t < ?3" },
 	{ I_CHAT_HIDE,
 	  "UPDATE chat_messages SET hidden = ?2 WHERE msgid = ?1 AND "
@@ -82,9 +86,15 @@ static const struct store_sql irc_sql[] = {
 	  "AND hidden = 1" },
 	{ I_CHAT_BY_ACCOUNT,
 	  "SELECT " CHAT_COLS " FROM chat_messages WHERE lower(account) = "
-	  "lower(?1) AND substr(target, 1, 1) != '@' ORDER BY time, id" },
+	  "lower(?1) AND substr(target, 1, 1) != '@' AND "
+	  "command IN ('PRIVMSG', 'NOTICE') ORDER BY time, id" },
 	{ I_CHAT_ERASE,
 	  "DELETE FROM chat_messages WHERE lower(account) = lower(?1)" },
+	/* Pseudonymized, a member keeps their words, not their comings
+	 * and goings (draft/event-playback rows). */
+	{ I_CHAT_EVENTS_ERASE,
+	  "DELETE FROM chat_messages WHERE lower(account) = lower(?1) AND "
+	  "command NOT IN ('PRIVMSG', 'NOTICE')" },
 	{ I_CHAT_PSEUDONYMIZE,
 	  "UPDATE chat_messages SET account = NULL, sender = '', source = "
 	  "?2 || '!former@former-member', tags = NULL WHERE lower(account) = "
@@ -254,11 +264,21 @@ store_chat_range(struct store *st, const char *target, int64_t lo_t,
     int64_t lo_id, int64_t hi_t, int64_t hi_id, int desc, int limit,
     store_chat_cb cb, void *arg)
 {
+	return store_chat_range_ev(st, target, lo_t, lo_id, hi_t, hi_id, desc,
+	    limit, 0, cb, arg);
+}
+
+int
+store_chat_range_ev(struct store *st, const char *target, int64_t lo_t,
+    int64_t lo_id, int64_t hi_t, int64_t hi_id, int desc, int limit,
+    int events, store_chat_cb cb, void *arg)
+{
 	sqlite3_stmt	*s = stmt(st, desc ? I_CHAT_RANGE_DESC :
 			    I_CHAT_RANGE_ASC);
 
 	if (s == NULL)
 		return STORE_ERROR;
+	sqlite3_bind_int(s, 7, events != 0);
 	sqlite3_bind_text(s, 1, target, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 2, lo_t);
 	sqlite3_bind_int64(s, 3, lo_id);
@@ -555,10 +575,17 @@ int
 store_chat_erase(struct store *st, const char *account,
     const char *placeholder, int remove)
 {
-	sqlite3_stmt	*s = stmt(st, remove ? I_CHAT_ERASE :
-			    I_CHAT_PSEUDONYMIZE);
+	sqlite3_stmt	*s;
 	int		 rc;
 
+	if (!remove) {
+		if ((s = stmt(st, I_CHAT_EVENTS_ERASE)) == NULL)
+			return STORE_ERROR;
+		sqlite3_bind_text(s, 1, account, -1, SQLITE_STATIC);
+		if (store_step_done(st, s, "chat events erase") != STORE_OK)
+			return STORE_ERROR;
+	}
+	s = stmt(st, remove ? I_CHAT_ERASE : I_CHAT_PSEUDONYMIZE);
 	if (s == NULL)
 		return STORE_ERROR;
 	sqlite3_bind_text(s, 1, account, -1, SQLITE_STATIC);

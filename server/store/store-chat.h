@@ -22,12 +22,12 @@ struct chat_msg {
 	int64_t	 time;		/* milliseconds since the epoch */
 	char	*msgid;
 	char	*target;	/* case-folded channel name */
-	char	*command;	/* PRIVMSG or NOTICE */
+	char	*command;	/* PRIVMSG, NOTICE, or a channel event */
 	char	*source;	/* nick!user@cloak at the time */
 	char	*account;	/* NULL: not logged in */
 	char	*sender;	/* session id, for redaction rights */
 	char	*tags;		/* escaped client-only tags, or NULL */
-	char	*text;
+	char	*text;		/* an event: what follows its target */
 	char	*shown;		/* private: target as delivered; else NULL */
 };
 
@@ -42,6 +42,14 @@ typedef void (*store_chat_cb)(const struct chat_msg *, void *);
 int	 store_chat_range(struct store *, const char *target, int64_t lo_t,
 	    int64_t lo_id, int64_t hi_t, int64_t hi_id, int desc, int limit,
 	    store_chat_cb, void *);
+/*
+ * The same, with channel events (JOIN, PART, QUIT, TOPIC, MODE, KICK:
+ * draft/event-playback) too when EVENTS; store_chat_range() leaves them
+ * out.
+ */
+int	 store_chat_range_ev(struct store *, const char *target,
+	    int64_t lo_t, int64_t lo_id, int64_t hi_t, int64_t hi_id,
+	    int desc, int limit, int events, store_chat_cb, void *);
 /* Look a message up by msgid; fills M (caller clears). */
 int	 store_chat_get(struct store *, const char *msgid, struct chat_msg *);
 int	 store_chat_delete(struct store *, const char *msgid);

@@ -40,6 +40,8 @@ static const char *const erase_sql[] = {
 	"DELETE FROM feed_tokens WHERE account_id = ?3",
 	"DELETE FROM notices WHERE account_id = ?3",
 	"DELETE FROM webpush_subs WHERE account_id = ?3",
+	"DELETE FROM read_markers WHERE account_id = ?3",
+	"DELETE FROM account_metadata WHERE account_id = ?3",
 	"UPDATE articles SET author_id = NULL WHERE author_id = ?3",
 	"DELETE FROM accounts WHERE id = ?3",
 };

@@ -1,5 +1,5 @@
 /*
- * store-webpush.h -- the SQL of Web Push subscriptions (migration 12).
+ * store-webpush.h -- the SQL of Web Push subscriptions (migration 13).
  *
  * A subscription belongs to one account and is keyed by its endpoint;
  * its "created" is the time it was last registered (a client renews it

@@ -332,6 +332,32 @@ static const char *const migrations[] = {
 	"  auth TEXT NOT NULL,"
 	"  created INTEGER NOT NULL,"
 	"  PRIMARY KEY (account_id, endpoint)) WITHOUT ROWID;",
+
+	/*
+	 * 14: read_marker -- where each account has read up to in each
+	 * channel or private conversation (IRCv3 draft/read-marker): a
+	 * time in milliseconds per folded target, only ever moved
+	 * forward.  Shown to no one but the account; it goes with it.
+	 */
+	"CREATE TABLE read_markers ("
+	"  account_id INTEGER NOT NULL REFERENCES accounts(id)"
+	"    ON DELETE CASCADE,"
+	"  target TEXT NOT NULL,"
+	"  time INTEGER NOT NULL,"
+	"  PRIMARY KEY (account_id, target)) WITHOUT ROWID;",
+
+	/*
+	 * 15: metadata -- an account's profile values (IRCv3
+	 * draft/metadata-2), only from a small list of keys (display-name,
+	 * avatar, pronouns, status; irc-v3.c), screened when set; they go
+	 * with the account.
+	 */
+	"CREATE TABLE account_metadata ("
+	"  account_id INTEGER NOT NULL REFERENCES accounts(id)"
+	"    ON DELETE CASCADE,"
+	"  key TEXT NOT NULL,"
+	"  value TEXT NOT NULL,"
+	"  PRIMARY KEY (account_id, key)) WITHOUT ROWID;",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -737,6 +763,11 @@ store_open(const char *path, int sync_full, int max_version, char *err,
 		    "statements", path);
 		goto fail;
 	}
+	if (store_ircv3_prepare(st) != 0) {
+		snprintf(err, errlen, "database %s: cannot prepare IRCv3 "
+		    "statements", path);
+		goto fail;
+	}
 	if (store_news_prepare(st) != 0) {
 		snprintf(err, errlen, "database %s: cannot prepare news "
 		    "statements", path);
@@ -768,6 +799,7 @@ store_close(struct store *st)
 	store_members_finalize(st);
 	store_notice_finalize(st);
 	store_webpush_finalize(st);
+	store_ircv3_finalize(st);
 	store_chat_close(st);
 	if (st->stmts != NULL)
 		store_finalize(st->stmts, st->nstmts);
