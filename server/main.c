@@ -15,6 +15,7 @@
 #include "hearth.h"
 #include "conn.h"
 #include "log.h"
+#include "tz.h"
 #include "xmalloc.h"
 
 /*
@@ -248,6 +249,10 @@ main(int argc, char **argv)
 		}
 	}
 	log_info("%s", budget);
+	/* Once, before any thread: localtime_r() reads it everywhere. */
+	tz_apply(cf->timezone);
+	if (cf->timezone != NULL)
+		log_info("times shown in %s", cf->timezone);
 
 	memset(&srv, 0, sizeof srv);
 	if (server_init(&srv, cf, cfile) != 0) {

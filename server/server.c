@@ -479,6 +479,14 @@ server_reload(struct server *srv)
 	ncf->database = xstrdup(srv->cf->database);
 	free(ncf->admin_socket);
 	ncf->admin_socket = xstrdup(srv->cf->admin_socket);
+	/* TZ is read by every thread: it is set once, at start-up. */
+	if ((ncf->timezone == NULL) != (srv->cf->timezone == NULL) ||
+	    (ncf->timezone != NULL &&
+	    strcmp(ncf->timezone, srv->cf->timezone) != 0))
+		log_warnx("reload: the timezone changes at the next restart");
+	free(ncf->timezone);
+	ncf->timezone = srv->cf->timezone != NULL ?
+	    xstrdup(srv->cf->timezone) : NULL;
 	old = srv->cf;
 	srv->cf = ncf;
 	if ((ctx = server_tls(srv)) == NULL) {

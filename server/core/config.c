@@ -14,6 +14,7 @@
 
 #include "config.h"
 #include "log.h"
+#include "tz.h"
 #include "xmalloc.h"
 
 static const char *const proto_names[PROTO_COUNT] = {
@@ -183,6 +184,7 @@ config_free(struct config *cf)
 	free(cf->erasure_mode);
 	free(cf->service_nick);
 	free(cf->moderators_room);
+	free(cf->timezone);
 	free(cf->user);
 	free(cf->server_name);
 	free(cf->network_name);
@@ -391,6 +393,7 @@ static const struct key_def keys[] = {
 	{ "service_nick", K_STR, O(service_nick), 0, 0 },
 	{ "new_member_probation", K_INT, O(new_member_probation), 0, 1000 },
 	{ "moderators_room", K_STR, O(moderators_room), 0, 0 },
+	{ "timezone", K_STR, O(timezone), 0, 0 },
 	{ "event_reminder_minutes", K_INT, O(event_reminder_minutes), 0,
 	    10080 },
 	{ "report_autohide_threshold", K_INT, O(report_autohide), 0, 1000 },
@@ -736,6 +739,12 @@ config_load(struct config *cf, const char *file, char *err, size_t errlen)
 	}
 	if (config_addr_list_check(cf->proxy_from, why, sizeof why) != 0) {
 		snprintf(err, errlen, "%s: proxy_from: %s", file, why);
+		goto out;
+	}
+	if (cf->timezone != NULL && tz_check(cf->timezone, why,
+	    sizeof why) != 0) {
+		snprintf(err, errlen, "%s:%d: %s", file,
+		    config_key_line(cf, "timezone"), why);
 		goto out;
 	}
 	if (strcmp(cf->registration, "open") != 0 &&

@@ -81,6 +81,7 @@ struct config {
 	int			 new_member_probation;
 	char			*moderators_room;
 	int			 event_reminder_minutes;
+	char			*timezone;	/* IANA name; NULL: system's */
 	int			 report_autohide;	/* reporters */
 	int			 report_window;		/* seconds */
 	char			*queue_group;	/* NNTP view of the queue */

@@ -16,6 +16,7 @@
 #define N_(s)	(s)
 
 /* MSGID (English) in LANG, or MSGID itself when there is no text for it. */
-const char	*i18n(const char *lang, const char *msgid);
+const char	*i18n(const char *lang, const char *msgid)
+		    __attribute__((format_arg(2)));
 
 #endif

@@ -35,6 +35,8 @@
 #include "http-target.h"
 #include "article.h"
 #include "auth.h"
+#include "events.h"
+#include "i18n.h"
 #include "log.h"
 #include "membership.h"
 #include "feedtoken.h"
@@ -43,6 +45,7 @@
 #include "sanction.h"
 #include "store.h"
 #include "store-news.h"
+#include "tz.h"
 #include "xmalloc.h"
 
 #define HTTP_CACHE_SLOTS	64
@@ -653,12 +656,13 @@ static void
 event_to_entry(struct http_req *hr, const struct event_info *ev,
     struct feed_entry *e, char **owned)
 {
-	char	 starts[32], *content, *id, *link;
+	char	 starts[64], *content, *id, *link;
 	int	 port = listener_port_of(hr->srv, PROTO_IRCS);
 	char	 host[256];
 
 	host_only(hr, host, sizeof host);
-	feed_time_rfc3339(ev->starts, starts, sizeof starts);
+	/* Read by people: local time with its zone (the id stays exact). */
+	tz_when(ev->starts, starts, sizeof starts);
 	xasprintf(&content, "%sStarts %s, lasts %d minutes, in %s.%s%s%s%s"
 	    "%s%s%s%s", ev->cancelled ? "CANCELLED. " : "", starts,
 	    ev->duration / 60, ev->room,
@@ -1419,7 +1423,8 @@ page_room(const struct room_info *r, void *arg)
 {
 	struct page_ctx	*pc = arg;
 	xmlTextWriterPtr w = pc->w;
-	char		 host[256], *u;
+	struct event_info ev;
+	char		 host[256], when[64], *u;
 	int		 port;
 
 	/* Secret rooms (+s) are not listed. */
@@ -1440,6 +1445,18 @@ page_room(const struct room_info *r, void *arg)
 		}
 		free(u);
 	}
+	/* The next event beside the topic, never in it. */
+	if (event_next_in_room(pc->hr->srv, r->name, 7 * 86400, &ev)) {
+		tz_when(ev.starts, when, sizeof when);
+		xasprintf(&u, i18n(NULL, "Next: %s, %s"), ev.title, when);
+		event_info_clear(&ev);
+		if (feed_text(w, " \u00b7 ") != 0 || el(w, "em") != 0 ||
+		    feed_text(w, u) != 0 || el_end(w) != 0) {
+			free(u);
+			goto fail;
+		}
+		free(u);
+	}
 	if (el_end(w) != 0)
 		goto fail;
 	return;
@@ -1452,13 +1469,15 @@ page_event(const struct event_info *ev, void *arg)
 {
 	struct page_ctx	*pc = arg;
 	xmlTextWriterPtr w = pc->w;
-	char		 when[32], *s;
+	char		 when[64], *s, *t;
 
 	if (pc->rc != 0)
 		return;
-	feed_time_rfc3339(ev->starts, when, sizeof when);
-	xasprintf(&s, " \u2014 %s, %d minutes, in %s", when, ev->duration / 60,
-	    ev->room);
+	tz_when(ev->starts, when, sizeof when);
+	xasprintf(&t, i18n(NULL, "%s, %d minutes, in %s"), when,
+	    ev->duration / 60, ev->room);
+	xasprintf(&s, " \u2014 %s", t);
+	free(t);
 	if (el(w, "li") != 0 || el(w, "strong") != 0 ||
 	    feed_text(w, ev->title) != 0 || el_end(w) != 0 ||
 	    feed_text(w, s) != 0 || el_end(w) != 0)
@@ -1577,6 +1596,21 @@ gen_landing(struct http_req *hr, struct evbuffer *out, time_t *lastmod,
 	store_event_list(srv->store, time(NULL), 10, 0, page_event, &pc);
 	if (pc.rc != 0 || el_end(w) != 0 || el(w, "p") != 0)
 		goto fail;
+	{
+		char	zone[32], *tzt;
+
+		tz_zone(time(NULL), zone, sizeof zone);
+		if (tz_name() != NULL)
+			xasprintf(&tzt, i18n(NULL, "Times are %s time (%s). "),
+			    tz_name(), zone);
+		else
+			xasprintf(&tzt, i18n(NULL, "Times are %s. "), zone);
+		if (feed_text(w, tzt) != 0) {
+			free(tzt);
+			goto fail;
+		}
+		free(tzt);
+	}
 	xasprintf(&u, "%s/feeds/events.atom", base);
 	if (link_el(w, u, "Events feed (Atom)") != 0) {
 		free(u);

@@ -611,6 +611,7 @@ join_one(struct irc_client *cl, const char *name, const char *key)
 		send_names(cl, ch);
 	irc_history_replay(cl, ch);
 	irc_metadata_join(cl, ch);
+	irc_mod_join_event(cl, ch);
 	(void)mb;
 }
 

@@ -452,6 +452,8 @@ void	 irc_channel_save(struct irc_server *, struct irc_channel *);
 /* irc-mod.c: the service nick, moderation hooks, safety net. */
 void	 irc_mod_init(struct irc_server *);
 void	 irc_mod_free(void);
+/* An event in CH within a week: a notice to CL, who has just joined. */
+void	 irc_mod_join_event(struct irc_client *, struct irc_channel *);
 int	 irc_is_service_nick(struct server *, const char *);
 void	 irc_service_message(struct irc_client *, const char *text);
 /*

@@ -35,6 +35,7 @@
 #include "irc-numeric.h"
 #include "log.h"
 #include "feedtoken.h"
+#include "i18n.h"
 #include "modcmd.h"
 #include "modexec.h"
 #include "modq.h"
@@ -44,6 +45,7 @@
 #include "store-chat.h"
 #include "store-access.h"
 #include "store-modq.h"
+#include "tz.h"
 #include "xmalloc.h"
 
 static struct irc_server	*mod_is;	/* one IRC service */
@@ -101,29 +103,6 @@ room_notice(struct server *srv, const char *room, const char *text)
 		return;
 	irc_event_init(&ev, ":%s NOTICE %s :%.400s", service_prefix(srv),
 	    ch->name, text);
-	for (i = 0; i < ch->nmembers; i++)
-		irc_event_send(&ev, ch->members[i]->cl);
-	irc_event_free(&ev);
-}
-
-/* The service sets the topic of ROOM (kept like any topic). */
-static void
-room_topic(struct server *srv, const char *room, const char *topic)
-{
-	struct irc_channel	*ch;
-	struct irc_event	 ev;
-	size_t			 i;
-
-	if (mod_is == NULL || (ch = irc_channel_find(mod_is, room)) == NULL)
-		return;
-	free(ch->topic);
-	free(ch->topic_who);
-	ch->topic = xstrndup(topic, IRC_TOPICLEN);
-	ch->topic_who = xstrdup(service_nick(srv));
-	ch->topic_time = time(NULL);
-	irc_channel_save(mod_is, ch);
-	irc_event_init(&ev, ":%s TOPIC %s :%s", service_prefix(srv), ch->name,
-	    ch->topic);
 	for (i = 0; i < ch->nmembers; i++)
 		irc_event_send(&ev, ch->members[i]->cl);
 	irc_event_free(&ev);
@@ -233,8 +212,9 @@ member_notice(struct server *srv, struct notify_msg *m, void *arg)
 }
 
 /*
- * Events (notify.h): lines and topics in the event's room.  (Members who
- * asked for a reminder get it as a notice from events.c.)
+ * Events (notify.h): lines in the event's room; the room's topic stays
+ * the room's own.  (Members who asked for a reminder get it as a notice
+ * from events.c.)
  */
 static void
 on_event(struct server *srv, struct notify_msg *m, void *arg)
@@ -244,8 +224,32 @@ on_event(struct server *srv, struct notify_msg *m, void *arg)
 		return;
 	if (strcmp(m->action, "say") == 0)
 		room_notice(srv, m->room, m->text);
-	else if (strcmp(m->action, "topic") == 0)
-		room_topic(srv, m->room, m->text);
+}
+
+/* How far ahead an event is worth a notice on JOIN. */
+#define JOIN_EVENT_AHEAD	(7 * 86400)
+
+/*
+ * CL has just joined CH: if an event in CH starts within a week (or is
+ * on now), the service says so to CL alone, once per join.
+ */
+void
+irc_mod_join_event(struct irc_client *cl, struct irc_channel *ch)
+{
+	struct server		*srv = cl->conn->srv;
+	struct event_info	 ev;
+	char			 when[64], text[400];
+
+	if (!event_next_in_room(srv, ch->name, JOIN_EVENT_AHEAD, &ev))
+		return;
+	tz_when(ev.starts, when, sizeof when);
+	snprintf(text, sizeof text, i18n(NULL, "Next in %s: %s - %s, %d "
+	    "minutes. (EVENTS lists what is coming up; REMIND %lld for a "
+	    "reminder.)"), ev.room, ev.title, when, ev.duration / 60,
+	    (long long)ev.id);
+	irc_sendf(cl, ":%s NOTICE %s :%s", service_prefix(srv), ch->name,
+	    text);
+	event_info_clear(&ev);
 }
 
 
@@ -551,11 +555,9 @@ static void
 event_row(const struct event_info *ev, void *arg)
 {
 	struct svc	*sv = arg;
-	char		 when[32];
-	struct tm	 tm;
+	char		 when[64];
 
-	gmtime_r(&ev->starts, &tm);
-	strftime(when, sizeof when, "%Y-%m-%d %H:%M UTC", &tm);
+	tz_when(ev->starts, when, sizeof when);
 	tell(sv->cl, "#%lld %s - %s, %d minutes, in %s", (long long)ev->id,
 	    ev->title, when, ev->duration / 60, ev->room);
 }

@@ -15,13 +15,14 @@
 #include "log.h"
 #include "notice.h"
 #include "notify.h"
+#include "tz.h"
 #include "xmalloc.h"
 
 #define REMIND_EVERY	5	/* seconds between reminder checks */
 
 static struct event		*ev_remind;
 
-/* Tell the protocols: a line in ROOM, its topic, or a reminder. */
+/* Tell the protocols: a line in ROOM. */
 static void
 event_say(struct server *srv, const char *action, int64_t id,
     const char *room, const char *text)
@@ -35,13 +36,11 @@ event_say(struct server *srv, const char *action, int64_t id,
 	notify_publish(srv, &m);
 }
 
+/* When an event starts, in the community's time (tz.h). */
 static void
 when_text(time_t t, char *buf, size_t len)
 {
-	struct tm	tm;
-
-	gmtime_r(&t, &tm);
-	strftime(buf, len, "%a %d %b %Y, %H:%M UTC", &tm);
+	tz_when(t, buf, len);
 }
 
 void
@@ -85,13 +84,9 @@ event_announce(struct server *srv, const struct event_info *ev,
 		    ev->uid);
 	xasprintf(&line, "%s: %s - %s (%d minutes)", cancelled ?
 	    "Cancelled" : "Coming up", ev->title, when, ev->duration / 60);
+	/* Said beside the room's topic, never over it (issue 15). */
 	event_say(srv, "say", ev->id, ev->room, line);
 	free(line);
-	if (!cancelled) {
-		xasprintf(&line, "Next: %s - %s", ev->title, when);
-		event_say(srv, "topic", ev->id, ev->room, line);
-		free(line);
-	}
 	free(subject);
 	free(body);
 }
@@ -164,6 +159,59 @@ events_free(struct server *srv)
 	if (ev_remind != NULL)
 		event_free(ev_remind);
 	ev_remind = NULL;
+}
+
+struct next_find {
+	const char		*room;
+	time_t			 until;
+	struct event_info	*out;
+	int			 found;
+};
+
+static void
+next_find_cb(const struct event_info *ev, void *arg)
+{
+	struct next_find	*nf = arg;
+
+	if (nf->found || ev->starts > nf->until ||
+	    strcasecmp(ev->room, nf->room) != 0)
+		return;
+	nf->out->id = ev->id;
+	nf->out->uid = xstrdup(ev->uid);
+	nf->out->title = xstrdup(ev->title);
+	nf->out->description = ev->description != NULL ?
+	    xstrdup(ev->description) : NULL;
+	nf->out->starts = ev->starts;
+	nf->out->duration = ev->duration;
+	nf->out->room = xstrdup(ev->room);
+	nf->out->group = ev->group != NULL ? xstrdup(ev->group) : NULL;
+	nf->out->capacity = ev->capacity;
+	nf->out->facilitator = ev->facilitator != NULL ?
+	    xstrdup(ev->facilitator) : NULL;
+	nf->out->created = ev->created;
+	nf->out->updated = ev->updated;
+	nf->out->cancelled = 0;
+	nf->found = 1;
+}
+
+/*
+ * The next event in ROOM that has not ended and starts within WITHIN
+ * seconds, into OUT (event_info_clear() it).  1 if there is one, else 0.
+ */
+int
+event_next_in_room(struct server *srv, const char *room, time_t within,
+    struct event_info *out)
+{
+	struct next_find	nf;
+	time_t			now = time(NULL);
+
+	memset(out, 0, sizeof *out);
+	nf.room = room;
+	nf.until = now + within;
+	nf.out = out;
+	nf.found = 0;
+	store_event_list(srv->store, now, 200, 0, next_find_cb, &nf);
+	return nf.found;
 }
 
 struct room_find {

@@ -17,6 +17,7 @@
 #include "notice.h"
 #include "notify.h"
 #include "store-notice.h"
+#include "tz.h"
 #include "xmalloc.h"
 
 /* Quoted words of a post or message in a notice, at most this long. */
@@ -273,13 +274,11 @@ notice_warning(struct server *srv, const char *account, const char *text)
 	return rc;
 }
 
+/* A time in a notice: the community's local time, with the zone. */
 static void
 when_text(time_t t, char *buf, size_t len)
 {
-	struct tm	tm;
-
-	gmtime_r(&t, &tm);
-	strftime(buf, len, "%a %d %b %Y, %H:%M UTC", &tm);
+	tz_when(t, buf, len);
 }
 
 void

@@ -7,6 +7,7 @@
 
 #include "modq.h"
 #include "sanction.h"
+#include "tz.h"
 
 /* Look up KIND in SCOPE; fill V from the match.  1 when one applies. */
 static int
@@ -60,13 +61,14 @@ sanction_may_speak(struct server *srv, const char *account,
 const char *
 sanction_describe(const struct sanction_verdict *v, char *buf, size_t len)
 {
-	char		until[64];
-	struct tm	tm;
+	char		until[64], when[48];
 	time_t		t = v->expires + 59;	/* never earlier than it is */
 
-	if (v->expires != 0 && gmtime_r(&t, &tm) != NULL)
-		strftime(until, sizeof until, "until %Y-%m-%d %H:%M UTC", &tm);
-	else
+	if (v->expires != 0) {
+		/* The community's local time (tz.h). */
+		tz_when(t, when, sizeof when);
+		snprintf(until, sizeof until, "until %s", when);
+	} else
 		snprintf(until, sizeof until, "until further notice");
 	snprintf(buf, len, "%s%s%s %s%s%s",
 	    v->kind == SANCTION_BAN ? "banned" : "muted",

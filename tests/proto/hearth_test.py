@@ -67,6 +67,9 @@ class Hearthd:
             # Tests speak plain text on loopback; the shipped config
             # and the built-in default say no.
             "allow_plaintext_auth_on_loopback = yes",
+            # Times members read are local: tests expect UTC whatever
+            # the machine's zone (a test may set another below).
+            "timezone = UTC",
         ]
         for p in protos:
             lines.append("listen = %s=127.0.0.1:0" % p)

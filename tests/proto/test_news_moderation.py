@@ -408,15 +408,15 @@ class EventAnnouncements(NewsCase):
                          "211 1 1 1 hearth.announce")
         r, lines = anon.multi("ARTICLE 1", "220")
         text = "\n".join(lines)
-        self.assertIn("Subject: Patient school: fatigue - Mon 03 Feb 2031, "
+        self.assertIn("Subject: Patient school: fatigue - 03.02.2031 "
                       "17:00 UTC", text)
         self.assertIn("Where: the IRC room #patient-school", text)
         self.assertIn("Facilitator: drkim", text)
         self.assertIn("at most 30 participants", text)
         self.assertEqual(self.mod("event", "cancel", eid).returncode, 0)
         r, lines = anon.multi("HEAD 2", "221")
-        self.assertIn("Subject: Cancelled: Patient school: fatigue - Mon 03 "
-                      "Feb 2031, 17:00 UTC", lines)
+        self.assertIn("Subject: Cancelled: Patient school: fatigue - "
+                      "03.02.2031 17:00 UTC", lines)
         # The announcements feed shows both.
         root = self.feed("/feeds/groups/hearth.announce.atom")
         self.assertEqual(len(list(root.iter(ATOM + "entry"))), 2)

@@ -107,7 +107,7 @@ class Sanctions(unittest.TestCase):
         if t is None:
             return "until further notice"
         t += datetime.timedelta(seconds=59)
-        return t.strftime("until %Y-%m-%d %H:%M UTC")
+        return t.strftime("until %d.%m.%Y %H:%M UTC")
 
     def token(self, name):
         out = self.ok("account", "feed-token", name, "new")
@@ -277,7 +277,7 @@ class Sanctions(unittest.TestCase):
                 "abuse of tools")
         self.ok("ban", "peerban", "--reason", "relays spam")
         words = "banned %s: spam" % self.until("ban", "troll")
-        self.assertRegex(words, r"^banned until \d{4}-\d\d-\d\d \d\d:\d\d "
+        self.assertRegex(words, r"^banned until \d\d\.\d\d\.\d{4} \d\d:\d\d "
                          r"UTC: spam$")
 
         # NNTP and NNTPS: AUTHINFO USER/PASS and AUTHINFO SASL PLAIN.

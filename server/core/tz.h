@@ -1,0 +1,35 @@
+/*
+ * tz.h -- local time for the texts people read.
+ *
+ * The operator names the community's zone (config timezone, an IANA
+ * name such as Europe/Moscow; unset: the system's).  It is put in the
+ * environment once at start-up, before any thread exists, and every
+ * text a member, moderator or visitor reads shows times in it with
+ * the zone ("07.12.2026 18:00 MSK": 24-hour, day.month.year).  Machine
+ * formats (Date:, Atom, iCalendar, server-time) stay in UTC.
+ */
+#ifndef HEARTH_TZ_H
+#define HEARTH_TZ_H
+
+#include <stddef.h>
+#include <time.h>
+
+/*
+ * Is NAME an IANA zone this machine knows (a TZif file under TZDIR or
+ * /usr/share/zoneinfo)?  0, or -1 with the reason in ERR.
+ */
+int		 tz_check(const char *name, char *err, size_t errlen);
+
+/* Use zone NAME from now on (NULL: the system's).  Before threads. */
+void		 tz_apply(const char *name);
+
+/* The zone given to tz_apply(), or NULL for the system's. */
+const char	*tz_name(void);
+
+/* T as "07.12.2026 18:00 MSK" in BUF. */
+void		 tz_when(time_t t, char *buf, size_t len);
+
+/* T's zone as shown after a time ("MSK", "UTC+05"). */
+void		 tz_zone(time_t t, char *buf, size_t len);
+
+#endif
