@@ -1012,6 +1012,11 @@ article_entry(const struct news_art *a, void *arg)
 		return 0;
 	e = entry_new(es);
 	e->id = own(es, news_url(a->msgid));
+	/*
+	 * The news: URL is the entry's link until the web reader exists;
+	 * then the article's web address becomes the alternate link and
+	 * news: the second one (issue 15).
+	 */
 	e->link = e->id;
 	e->title = own(es, mime_words_decode((v = article_header_get(&art,
 	    "Subject")) != NULL ? v : ""));

@@ -55,6 +55,17 @@ feed_clean_text(const char *s, size_t len)
 			i += n == 0 ? 1 : n;
 			continue;
 		}
+		if (cp == '\r') {
+			/*
+			 * Articles end lines with CR LF; a CR in XML text
+			 * is written &#13; and feed readers show it as a
+			 * stray glyph.  CR LF and a lone CR become LF.
+			 */
+			if (i + 1 >= len || s[i + 1] != '\n')
+				out[o++] = '\n';
+			i += n;
+			continue;
+		}
 		if (bidi_control(cp)) {
 			o += (size_t)snprintf(out + o, 10, "[U+%04X]",
 			    (unsigned int)cp);

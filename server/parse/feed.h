@@ -2,8 +2,9 @@
  * feed.h -- Atom 1.0, RSS 2.0 and HTML, written with libxml2's
  * xmlTextWriter only (never by string concatenation).
  *
- * Text from members is cleaned before it reaches the writer: invalid
- * UTF-8 and characters XML 1.0 forbids become U+FFFD, and bidirectional
+ * Text from members is cleaned before it reaches the writer: CR LF and a
+ * lone CR become LF (an article's line ends would be written &#13;),
+ * invalid UTF-8 and characters XML 1.0 forbids become U+FFFD, and bidirectional
  * override controls are shown as visible "[U+202E]" marks, so hostile
  * subjects cannot reorder what a reader sees.  The writer escapes the rest.
  */
