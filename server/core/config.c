@@ -105,6 +105,7 @@ config_default(void)
 	cf->moderators_room = xstrdup("#moderators");
 	cf->event_reminder_minutes = 15;
 	cf->report_window = 86400;
+	cf->report_speaker_memory = 86400;
 	cf->queue_group = xstrdup("hearth.queue");
 	cf->inbox_group = xstrdup("hearth.inbox");
 	cf->registration = xstrdup("open");
@@ -398,6 +399,8 @@ static const struct key_def keys[] = {
 	    10080 },
 	{ "report_autohide_threshold", K_INT, O(report_autohide), 0, 1000 },
 	{ "report_window", K_INT, O(report_window), 60, 31L * 86400 },
+	{ "report_speaker_memory", K_INT, O(report_speaker_memory), 0,
+	    31L * 86400 },
 	{ "queue_group", K_STR, O(queue_group), 0, 0 },
 	{ "inbox_group", K_STR, O(inbox_group), 0, 0 },
 	{ "registration", K_STR, O(registration), 0, 0 },

@@ -84,6 +84,7 @@ struct config {
 	char			*timezone;	/* IANA name; NULL: system's */
 	int			 report_autohide;	/* reporters */
 	int			 report_window;		/* seconds */
+	int			 report_speaker_memory;	/* REPORT <nick>: seconds */
 	char			*queue_group;	/* NNTP view of the queue */
 	char			*inbox_group;	/* NNTP view of notices */
 	char			*registration;	/* open, approval, closed */

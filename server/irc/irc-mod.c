@@ -401,12 +401,128 @@ irc_mod_screen_profile(struct irc_client *cl, const char *value,
 }
 
 /* A room message went out: the safety net's queue row and hotline. */
+/*
+ * Who spoke in the rooms lately (issue 15): REPORT <nick> must work for
+ * someone who has left, and a member's client rarely shows msgids.  By
+ * folded nick: the account, the prefix, the room and the last line, for
+ * report_speaker_memory seconds; at most SPEAKERS_MAX nicks (past it
+ * the expired go, then the oldest).  Memory only: a restart forgets.
+ */
+#define SPEAKERS_MAX	10000
+
+struct speaker {
+	char	*account;	/* NULL: a guest */
+	char	*prefix;	/* nick!user@cloak when they spoke */
+	char	*room;
+	char	*text;		/* their last line there */
+	time_t	 last;
+};
+
+static struct strmap	*speakers;
+
+static void
+speaker_free(struct speaker *sp)
+{
+	free(sp->account);
+	free(sp->prefix);
+	free(sp->room);
+	free(sp->text);
+	free(sp);
+}
+
+struct speaker_sweep {
+	time_t		 before;	/* drop those older */
+	time_t		 oldest;
+	char		 oldest_key[IRC_NICKLEN * 4 + 1];
+};
+
+static void
+speaker_sweep_one(const char *key, void *val, void *arg)
+{
+	struct speaker		*sp = val;
+	struct speaker_sweep	*ss = arg;
+
+	if (sp->last < ss->before) {
+		speaker_free(strmap_del(speakers, key));
+		return;
+	}
+	if (ss->oldest == 0 || sp->last < ss->oldest) {
+		ss->oldest = sp->last;
+		snprintf(ss->oldest_key, sizeof ss->oldest_key, "%s", key);
+	}
+}
+
+/* CL said TEXT in ROOM: remember it (see above). */
+static void
+speaker_note(struct irc_client *cl, const char *room, const char *text)
+{
+	struct server		*srv = cl->conn->srv;
+	struct speaker		*sp;
+	struct speaker_sweep	 ss;
+	char			 key[IRC_NICKLEN * 4 + 1];
+	time_t			 now = time(NULL);
+
+	if (srv->cf->report_speaker_memory <= 0 || room == NULL ||
+	    text == NULL)
+		return;
+	if (speakers == NULL)
+		speakers = strmap_create();
+	irc_casefold(IRC_CASEMAP, irc_nick(cl), key, sizeof key);
+	if ((sp = strmap_get(speakers, key)) == NULL) {
+		if (strmap_count(speakers) >= SPEAKERS_MAX) {
+			memset(&ss, 0, sizeof ss);
+			ss.before = now - srv->cf->report_speaker_memory;
+			strmap_foreach(speakers, speaker_sweep_one, &ss);
+			if (strmap_count(speakers) >= SPEAKERS_MAX &&
+			    ss.oldest_key[0] != '\0')
+				speaker_free(strmap_del(speakers,
+				    ss.oldest_key));
+		}
+		sp = xcalloc(1, sizeof *sp);
+		strmap_put(speakers, key, sp);
+	}
+	free(sp->account);
+	free(sp->prefix);
+	free(sp->room);
+	free(sp->text);
+	sp->account = cl->account != NULL ? xstrdup(cl->account) : NULL;
+	sp->prefix = xstrdup(irc_prefix(cl));
+	sp->room = xstrdup(room);
+	sp->text = xstrndup(text, 400);
+	sp->last = now;
+}
+
+/* Who spoke as NICK within report_speaker_memory, or NULL. */
+static const struct speaker *
+speaker_find(struct server *srv, const char *nick)
+{
+	struct speaker	*sp;
+	char		 key[IRC_NICKLEN * 4 + 1];
+
+	if (speakers == NULL || srv->cf->report_speaker_memory <= 0)
+		return NULL;
+	irc_casefold(IRC_CASEMAP, nick, key, sizeof key);
+	if ((sp = strmap_get(speakers, key)) == NULL ||
+	    sp->last < time(NULL) - srv->cf->report_speaker_memory)
+		return NULL;
+	return sp;
+}
+
+static void
+speaker_free_cb(const char *key, void *val, void *arg)
+{
+	(void)arg;
+	(void)key;
+	speaker_free(val);
+}
+
 void
 irc_mod_delivered(struct irc_client *cl, const char *msgid,
     const struct screen_input *in, const struct screen_verdict *v)
 {
 	screen_delivered(cl->conn->srv, in, v, "chat", msgid);
 	tell_hotline(cl, v);
+	speaker_note(cl, in->where, in->text);
 }
 
 /* Muted (or banned) in this room or everywhere? */
@@ -622,12 +738,14 @@ svc_report(struct svc *sv)
 {
 	struct chat_msg		 m;
 	struct irc_client	*target;
+	const struct speaker	*sp;
 	const char		*ref, *type, *author = NULL, *where = NULL;
 	const char		*excerpt = NULL;
 	char			 msg[300];
 
-	if (sv->argc < 3) {
-		tell(sv->cl, "Usage: REPORT <msgid|nick> <reason>");
+	if (sv->argc < 2) {
+		tell(sv->cl, "%s", i18n(NULL, "Usage: REPORT <msgid|nick> "
+		    "[reason]"));
 		return;
 	}
 	if (sv->cl->account == NULL) {
@@ -649,14 +767,29 @@ svc_report(struct svc *sv)
 	} else if ((target = irc_find_nick(sv->cl->is, ref)) != NULL &&
 	    irc_is_registered(target)) {
 		type = "user";
+		/* Where they spoke last: the moderators see it in context. */
+		if ((sp = speaker_find(sv->srv, irc_nick(target))) != NULL &&
+		    (sp->account != NULL ? target->account != NULL &&
+		    strcasecmp(sp->account, target->account) == 0 :
+		    target->account == NULL)) {
+			where = sp->room;
+			excerpt = sp->text;
+		}
 		ref = target->account != NULL ? target->account :
 		    irc_prefix(target);
 		author = target->account;
+	} else if ((sp = speaker_find(sv->srv, ref)) != NULL) {
+		/* Gone, but spoke in a room lately. */
+		type = "user";
+		ref = sp->account != NULL ? sp->account : sp->prefix;
+		author = sp->account;
+		where = sp->room;
+		excerpt = sp->text;
 	} else {
 		chat_msg_clear(&m);
-		tell(sv->cl, "I do not know %s: give a message id (from your "
-		    "client's msgid tag), a nick online, or an article "
-		    "<message-id>", ref);
+		tell(sv->cl, i18n(NULL, "I do not know %s: give the nick of "
+		    "someone who spoke in a room lately, a message id, or an "
+		    "article <message-id>"), ref);
 		return;
 	}
 	if (modq_report(sv->srv, sv->cl->account, "irc", type, ref, author,
@@ -1365,4 +1498,9 @@ void
 irc_mod_free(void)
 {
 	mod_is = NULL;
+	if (speakers != NULL) {
+		strmap_foreach(speakers, speaker_free_cb, NULL);
+		strmap_free(speakers);
+		speakers = NULL;
+	}
 }

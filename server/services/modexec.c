@@ -82,7 +82,7 @@ show(struct server *srv, const char *actor, const struct modcmd_call *mc,
 	if (store_modq_item(srv->store, mc->id, &kind, &type, &ref, &who,
 	    &open) == STORE_OK) {
 		r.section = "context";
-		modq_context(srv, type, ref, rows_cb, &r);
+		modq_entry_context(srv, mc->id, rows_cb, &r);
 		free(kind);
 		free(type);
 		free(ref);

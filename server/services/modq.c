@@ -1170,6 +1170,7 @@ chat_line_add(const struct chat_msg *m, void *arg)
 	cl->v = xreallocarray(cl->v, cl->n + 1, sizeof *cl->v);
 	d = &cl->v[cl->n++];
 	memset(d, 0, sizeof *d);
+	d->id = m->id;
 	d->time = m->time;
 	d->source = xstrdup(m->source != NULL ? m->source : "?");
 	d->account = m->account != NULL ? xstrdup(m->account) : NULL;
@@ -1405,6 +1406,109 @@ entry_cb(int n, const char *const *names, const char *const *vals,
 				    xstrdup(vals[i]) : NULL;
 }
 
+/* How many of a reported member's last lines are shown. */
+#define REPORTED_LINES	3
+/* How far back in the room they are looked for. */
+#define REPORTED_SCAN	200
+
+/* Is M by the reported member: ACCOUNT, or (a guest) the nick of REF? */
+static int
+by_reported(const struct chat_msg *m, const char *account, const char *ref)
+{
+	size_t	a, b;
+
+	if (account != NULL)
+		return m->account != NULL && strcasecmp(m->account,
+		    account) == 0;
+	if (m->account != NULL || m->source == NULL)
+		return 0;
+	a = strcspn(m->source, "!");
+	b = strcspn(ref, "!");
+	return a == b && strncasecmp(m->source, ref, a) == 0;
+}
+
+/*
+ * A member reported by nick (REPORT <nick>) in ROOM: their last lines
+ * there before the report at AT (at most REPORTED_LINES among the room's
+ * last REPORTED_SCAN), as "item" rows, with the lines between them and
+ * CONTEXT_LINES before and after.
+ */
+static void
+user_context(struct server *srv, const char *account, const char *ref,
+    const char *room, time_t at, struct ctx_emit *ce)
+{
+	struct chat_lines	 back, after;
+	char			 fold[256];
+	size_t			 i, first = 0, last = 0, n = 0, from;
+
+	irc_casefold(IRC_CASEMAP_RFC1459, room, fold, sizeof fold);
+	memset(&back, 0, sizeof back);
+	memset(&after, 0, sizeof after);
+	/* Latest first, up to just after the report. */
+	store_chat_range(srv->store, fold, 0, 0, ((int64_t)at + 1) * 1000,
+	    INT64_MAX, 1, REPORTED_SCAN, chat_line_add, &back);
+	for (i = 0; i < back.n && n < REPORTED_LINES; i++)
+		if (by_reported(&back.v[i], account, ref)) {
+			if (n++ == 0)
+				first = i;
+			last = i;
+		}
+	if (n == 0) {
+		ctx_row(ce, "missing", "", "", "none of their lines in this "
+		    "room is stored (a room without history, or too long "
+		    "ago)");
+		chat_lines_free(&back);
+		return;
+	}
+	/* FIRST is their latest line, LAST the earliest shown. */
+	from = last + CONTEXT_LINES < back.n ? last + CONTEXT_LINES :
+	    back.n - 1;
+	for (i = from + 1; i > first; i--)
+		chat_ctx_row(ce, by_reported(&back.v[i - 1], account, ref) ?
+		    "item" : i - 1 > last ? "before" : "between",
+		    &back.v[i - 1]);
+	store_chat_range(srv->store, fold, back.v[first].time,
+	    back.v[first].id, INT64_MAX, INT64_MAX, 0, CONTEXT_LINES,
+	    chat_line_add, &after);
+	for (i = 0; i < after.n; i++)
+		chat_ctx_row(ce, "after", &after.v[i]);
+	chat_lines_free(&back);
+	chat_lines_free(&after);
+}
+
+/*
+ * The context of queue entry ID: modq_context() for a message or an
+ * article; for a member reported in a room, their last lines there with
+ * the lines around them.  0 when there is any, -1 else.
+ */
+int
+modq_entry_context(struct server *srv, int64_t id, store_row_cb cb,
+    void *arg)
+{
+	struct entry_fields	 ef;
+	struct ctx_emit		 ce = { cb, arg };
+	const char		*type;
+	int			 i, rc = -1;
+
+	memset(&ef, 0, sizeof ef);
+	if (store_modq_get(srv->store, id, entry_cb, &ef) != STORE_OK)
+		return -1;
+	type = ef.v[2] != NULL ? ef.v[2] : "";
+	if ((strcmp(type, "chat") == 0 || strcmp(type, "article") == 0) &&
+	    ef.v[3] != NULL) {
+		modq_context(srv, type, ef.v[3], cb, arg);
+		rc = 0;
+	} else if (strcmp(type, "user") == 0 && ef.v[3] != NULL &&
+	    ef.v[5] != NULL && ef.v[5][0] == '#') {
+		user_context(srv, ef.v[4], ef.v[3], ef.v[5], ef.v[10] !=
+		    NULL ? utc_time(ef.v[10]) : time(NULL), &ce);
+		rc = 0;
+	}
+	for (i = 0; i < 12; i++)
+		free(ef.v[i]);
+	return rc;
+}
+
 static int
 priority_of(const char *kind)
 {
@@ -1480,11 +1584,13 @@ modq_render(struct server *srv, int64_t id, const char *viewer,
 			emit(&r, "  | [...]");
 	}
 	free(bc.body);
-	if (strcmp(type, "chat") == 0 || strcmp(type, "article") == 0) {
+	if (strcmp(type, "chat") == 0 || strcmp(type, "article") == 0 ||
+	    (strcmp(type, "user") == 0 && ef.v[5] != NULL &&
+	    ef.v[5][0] == '#')) {
 		emit(&r, "Context:");
 		r.rows = 0;
 		r.indent = "  ";
-		modq_context(srv, type, ref, render_row, &r);
+		modq_entry_context(srv, id, render_row, &r);
 	}
 	r.indent = "  ";
 	emit(&r, "Reports:");

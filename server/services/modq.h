@@ -154,6 +154,14 @@ void	 modq_context(struct server *, const char *item_type,
 	    void (*)(int, const char *const *, const char *const *, void *),
 	    void *);
 /*
+ * The context rows of queue entry ID: modq_context() of its item, or for
+ * a member reported by nick in a room, their last lines there and the
+ * lines around them.  0, or -1 when there is none to give.
+ */
+int	 modq_entry_context(struct server *, int64_t id,
+	    void (*)(int, const char *const *, const char *const *, void *),
+	    void *);
+/*
  * Entry ID for people, line by line: content, context, reports, who has
  * seen it, the author's history and notes.  VIEWER is recorded as a
  * viewer when not NULL.  -1 when there is no such entry.
