@@ -41,6 +41,7 @@
 #include "store-chat.h"
 #include "store-news.h"
 #include "utf8.h"
+#include "tz.h"
 #include "xmalloc.h"
 
 /* Who may run a command. */
@@ -470,10 +471,14 @@ cmd_event_add(struct conn *c, int argc, char **argv)
 		return CONN_OK;
 	}
 	if ((ev.starts = modcmd_parse_time(starts)) == (time_t)-1) {
-		reply(c, "401 starts must look like 2026-12-01T18:00Z or "
-		    "2026-12-01T18:00+01:00");
+		reply(c, "401 starts must look like 2026-12-01T18:00Z, "
+		    "2026-12-01T18:00+01:00 or 2026-12-01T18:00 (the "
+		    "server's timezone)");
 		return CONN_OK;
 	}
+	/* No zone given: the community's local time (config timezone). */
+	if (strpbrk(starts + strcspn(starts, "Tt "), "Zz+-") == NULL)
+		ev.starts = tz_from_local(ev.starts);
 	if ((ev.duration = parse_duration(dur)) < 0) {
 		reply(c, "401 duration must look like 90m, 1h30m or 2h (at "
 		    "most 7 days)");

@@ -93,6 +93,16 @@ zone_of(const struct tm *tm, char *buf, size_t len)
 		    labs(off % 3600) / 60);
 }
 
+time_t
+tz_from_local(time_t as_utc)
+{
+	struct tm	tm;
+
+	gmtime_r(&as_utc, &tm);
+	tm.tm_isdst = -1;	/* the zone's rules decide */
+	return mktime(&tm);
+}
+
 void
 tz_zone(time_t t, char *buf, size_t len)
 {

@@ -26,6 +26,12 @@ void		 tz_apply(const char *name);
 /* The zone given to tz_apply(), or NULL for the system's. */
 const char	*tz_name(void);
 
+/*
+ * A wall-clock time read as if it were UTC (AS_UTC, e.g. from
+ * timegm()) as the instant it names in the local zone.
+ */
+time_t		 tz_from_local(time_t as_utc);
+
 /* T as "07.12.2026 18:00 MSK" in BUF. */
 void		 tz_when(time_t t, char *buf, size_t len);
 

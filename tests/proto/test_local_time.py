@@ -99,6 +99,19 @@ class LocalTime(IrcCase):
         self.assertFalse(any(l.startswith(":Helper!") for l in lines),
                          lines)
 
+    def test_time_without_zone_is_local(self):
+        title = "School: diet without a zone"
+        eid = self.add_event(title, "2031-03-05T18:00", "#patient-school")
+        c = self.client("reader")
+        c.send("PRIVMSG Helper :EVENTS")
+        rows = [l for l in c.until("End of events")
+                if "#%d %s" % (eid, title) in l]
+        self.assertIn("05.03.2031 18:00 MSK", rows[0])
+        ics = self.get("/events.ics").replace("\r\n ", "")
+        block = ics.split(title)[0].rsplit("BEGIN:VEVENT", 1)[1]
+        block += ics.split(title)[1].split("END:VEVENT")[0]
+        self.assertIn("DTSTART:20310305T150000Z", block)
+
     def test_event_beside_the_topic(self):
         ann = self.client("ann")
         lines = ann.cmd("JOIN " + ONCO)
