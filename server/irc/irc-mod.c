@@ -1300,8 +1300,10 @@ static const struct svc_cmd {
 	  "account named after your nick (over TLS; a password has "
 	  "%d to " SVC_XSTR(PASSWORD_MAX) " characters, spaces allowed, no "
 	  "control characters)" },
-	{ "REPORT", svc_report, "REPORT <msgid|nick|<article-id>> "
-	  "<reason> - tell the moderators (they do not tell who reported)" },
+	{ "REPORT", svc_report, "REPORT <nick|msgid|<article-id>> "
+	  "[reason] - tell the moderators about someone who spoke in a "
+	  "room (even if they left) or a message; they do not tell who "
+	  "reported" },
 	{ "ACTIONS", svc_actions, "ACTIONS - what moderators did about "
 	  "you or your words" },
 	{ "PASSWORD", svc_password, "PASSWORD <old> <new> - change your "

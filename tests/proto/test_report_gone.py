@@ -104,7 +104,6 @@ class ReportGone(IrcCase):
         vic = self.client("vic", sasl=("vic", PW))
         self.joined("#newly-diagnosed-ms", ann, bo, vic)
         ann.send("PRIVMSG #newly-diagnosed-ms :buy my miracle cure")
-        vic.sync()
         vic.until("miracle cure")
         vic.send("PRIVMSG Helper :REPORT ann selling cures")
         eid = re.search(r"queue #(\d+)",
