@@ -33,6 +33,7 @@
 #include "irc-numeric.h"
 #include "log.h"
 #include "store-chat.h"
+#include "tz.h"
 #include "xmalloc.h"
 
 #define T_MIN	INT64_MIN
@@ -472,13 +473,12 @@ send_replay_line(struct irc_client *cl, struct irc_channel *ch,
     const struct chat_msg *m, const char *text)
 {
 	struct irc_event	 ev;
-	char			 when[32], nick[IRC_NICKLEN + 1];
+	char			 when[48], nick[IRC_NICKLEN + 1];
 	time_t			 t = (time_t)(m->time / 1000);
-	struct tm		 tm;
 	size_t			 n;
 
-	gmtime_r(&t, &tm);
-	strftime(when, sizeof when, "%Y-%m-%d %H:%M UTC", &tm);
+	/* Read by people: the community's local time (tz.h). */
+	tz_when(t, when, sizeof when);
 	n = strcspn(m->source, "!");
 	snprintf(nick, sizeof nick, "%.*s", (int)n, m->source);
 	if (strncmp(text, "\001ACTION ", 8) == 0) {

@@ -61,7 +61,7 @@ class Replay(IrcCase):
         self.assertEqual(notices[0], ":hearth.test NOTICE #histroom :--- "
                          "The last 5 messages before you joined ---")
         self.assertRegex(notices[1], r"^:hearth.test NOTICE #histroom "
-                         r":\[\d{4}-\d\d-\d\d \d\d:\d\d UTC\] <rp1> line 4$")
+                         r":\[\d\d\.\d\d\.\d{4} \d\d:\d\d UTC\] <rp1> line 4$")
         self.assertRegex(notices[4], r"\] -rp1- a notice$")
         self.assertRegex(notices[5], r"\] \* rp1 waves$")
         self.assertEqual(notices[6], ":hearth.test NOTICE #histroom :--- "
