@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "seed.h"
+#include "store-chat.h"
 #include "xmalloc.h"
 
 /* Split off the next whitespace-delimited word; NULL at end. */
@@ -163,7 +164,9 @@ room_line(struct store *st, char *p, char *why, size_t len)
 		snprintf(why, len, "topic longer than 390 bytes");
 		return -1;
 	}
-	if (store_room_seed(st, name, history, modes, topic) != STORE_OK) {
+	if (store_room_seed(st, name, history, modes, topic) != STORE_OK ||
+	    (*topic != '\0' && store_room_topic_unevent(st, name, topic) !=
+	    STORE_OK)) {
 		snprintf(why, len, "database error: %s", store_errmsg(st));
 		return -1;
 	}

@@ -37,6 +37,7 @@ enum {
 	I_STATE_SET,
 	I_ROOM_LIST,
 	I_ROOM_SAVE,
+	I_ROOM_UNEVENT,
 	I_MASK_LIST,
 	I_MASK_ADD,
 	I_MASK_DEL,
@@ -110,6 +111,10 @@ static const struct store_sql irc_sql[] = {
 	{ I_ROOM_SAVE,
 	  "UPDATE rooms SET topic = ?2, topic_setter = ?3, topic_time = ?4, "
 	  "modes = ?5, chan_key = ?6, user_limit = ?7 WHERE id = ?1" },
+	{ I_ROOM_UNEVENT,
+	  "UPDATE rooms SET topic = ?2, topic_setter = '', topic_time = 0 "
+	  "WHERE name_fold = lower(?1) AND topic LIKE 'Next: % - %' AND "
+	  "topic_setter <> '' AND instr(topic_setter, '!') = 0" },
 	{ I_MASK_LIST,
 	  "SELECT room_id, kind, mask, setter, time FROM room_masks "
 	  "ORDER BY room_id, kind, time" },
@@ -437,6 +442,24 @@ store_room_save(struct store *st, int64_t id, const char *topic,
 	bind_text_or_null(s, 6, key);
 	sqlite3_bind_int(s, 7, limit);
 	return store_step_done(st, s, "room save");
+}
+
+/*
+ * Room NAME's topic back to TOPIC if an event announcement (before
+ * issue 15) replaced it: "Next: TITLE - WHEN", set by the service (a
+ * setter without "!").  A topic people set is never touched.
+ */
+int
+store_room_topic_unevent(struct store *st, const char *name,
+    const char *topic)
+{
+	sqlite3_stmt	*s = stmt(st, I_ROOM_UNEVENT);
+
+	if (s == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, topic, -1, SQLITE_STATIC);
+	return store_step_done(st, s, "room topic restore");
 }
 
 int

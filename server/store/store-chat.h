@@ -105,6 +105,9 @@ int	 store_room_state_list(struct store *, store_room_state_cb, void *);
 int	 store_room_save(struct store *, int64_t id, const char *topic,
 	    const char *setter, int64_t topic_time, const char *modes,
 	    const char *key, int limit);
+/* NAME's topic back to TOPIC if an old event announcement replaced it. */
+int	 store_room_topic_unevent(struct store *, const char *name,
+	    const char *topic);
 typedef void (*store_room_mask_cb)(int64_t room, char kind,
 	    const char *mask, const char *setter, int64_t when, void *);
 int	 store_room_mask_list(struct store *, store_room_mask_cb, void *);

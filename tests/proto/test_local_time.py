@@ -13,12 +13,13 @@ refused at start-up and by --check-config.
 import datetime
 import http.client
 import os
+import sqlite3
 import subprocess
 import tempfile
 import unittest
 
-from hearth_test import HEARTHD, LineClient
-from irc_helpers import IrcCase, parse
+from hearth_test import HEARTHD, Hearthd, LineClient
+from irc_helpers import Irc, IrcCase, parse
 
 ONCO = "#newly-diagnosed-oncology"
 ONCO_TOPIC = ("Just diagnosed with cancer? You are not alone. Be kind; "
@@ -151,6 +152,48 @@ class LocalTime(IrcCase):
         page = self.get("/")
         self.assertIn(ONCO_TOPIC, page)
         self.assertIn("Next: %s" % title, page)
+
+
+class TopicRestored(unittest.TestCase):
+    """A topic an event announcement replaced before the fix comes back
+    from rooms.conf at the next start; a topic people set stays."""
+
+    def test_old_event_topic_restored(self):
+        h = Hearthd("", ("irc",))
+        try:
+            h.start()
+            self.assertEqual(h.stop(), 0)
+            db = sqlite3.connect(os.path.join(h.dir, "hearth.db"))
+            db.execute("UPDATE rooms SET topic = ?, topic_setter = "
+                       "'Helper', topic_time = 1 WHERE name_fold = ?",
+                       ("Next: Встреча - Mon 01 Jan 2031, 15:00 UTC",
+                        ONCO))
+            db.execute("UPDATE rooms SET topic = ?, topic_setter = "
+                       "'ann!ann@cloak', topic_time = 1 WHERE name_fold "
+                       "= '#stroke-recovery'",
+                       ("Next: our picnic - on Sunday",))
+            db.commit()
+            db.close()
+            h.start()
+            c = Irc(LineClient(h.addr("irc")))
+            try:
+                c.send("NICK tina")
+                c.send("USER tina 0 * :Tina")
+                c.until(" 001 ")
+                topics = {}
+                for room in (ONCO, "#stroke-recovery"):
+                    for l in c.cmd("JOIN " + room):
+                        if parse(l)[2] == "332":
+                            topics[room] = parse(l)[3][-1]
+            finally:
+                c.close()
+            self.assertEqual(topics[ONCO], ONCO_TOPIC)
+            self.assertEqual(topics["#stroke-recovery"],
+                             "Next: our picnic - on Sunday")
+            self.assertEqual(h.stop(), 0)
+        finally:
+            h.stop()
+            h.cleanup()
 
 
 class BadZone(unittest.TestCase):
