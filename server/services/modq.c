@@ -20,6 +20,7 @@
 #include "store-chat.h"
 #include "store-modq.h"
 #include "store-news.h"
+#include "tz.h"
 #include "xmalloc.h"
 
 #define EXPIRY_INTERVAL		5	/* seconds between expiry checks */
@@ -1564,7 +1565,13 @@ modq_render(struct server *srv, int64_t id, const char *viewer,
 	emit(&r, "Author: %s", author != NULL ? author : "(not signed in)");
 	if (ef.v[5] != NULL)
 		emit(&r, "Where: %s", ef.v[5]);
-	emit(&r, "Queued: %s UTC", ef.v[10] != NULL ? ef.v[10] : "?");
+	if (ef.v[10] != NULL && utc_time(ef.v[10]) != 0) {
+		char	when[48];
+
+		tz_when(utc_time(ef.v[10]), when, sizeof when);
+		emit(&r, "Queued: %s", when);
+	} else
+		emit(&r, "Queued: ?");
 	emit(&r, "Excerpt: %s", ef.v[6] != NULL ? ef.v[6] : "");
 	/* A held or reported article: its text, for deciding. */
 	if (strcmp(type, "article") == 0 && store_news_by_msgid(srv->store,

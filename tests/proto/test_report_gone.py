@@ -92,6 +92,8 @@ class ReportGone(IrcCase):
         seen = "\n".join(lines)
         self.assertIn("your treatment is useless", seen)
         self.assertIn("that is not kind", seen)
+        # Times people read are local, with the zone (UTC in tests).
+        self.assertRegex(seen, r"Queued: \d\d\.\d\d\.\d{4} \d\d:\d\d UTC")
         # And the queue lists it with where and what was said.
         mod.send("PRIVMSG Helper :QUEUE")
         q = "\n".join(mod.until(lambda l: "troll" in l and ROOM in l))
