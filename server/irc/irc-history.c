@@ -375,14 +375,49 @@ hist_free(struct hist *h)
 	h->n = 0;
 }
 
-/* A stored channel event (draft/event-playback) as it went out. */
+/*
+ * Is a TAGMSG with client tags CTAGS kept in history?  Those that say
+ * so (+draft/persist) and reactions (+draft/react, +react), as Ergo
+ * keeps them; typing notifications and the like are not.  Kept ones
+ * come back only to clients with draft/event-playback.
+ */
+int
+irc_tagmsg_persists(const char *ctags)
+{
+	static const char *const keep[] = {
+		"+draft/persist", "+draft/react", "+react"
+	};
+	const char	*p = ctags, *end;
+	size_t		 i, n, klen;
+
+	while (p != NULL && *p != '\0') {
+		end = strchr(p, ';');
+		n = end != NULL ? (size_t)(end - p) : strlen(p);
+		klen = strcspn(p, "=;");
+		if (klen > n)
+			klen = n;
+		for (i = 0; i < sizeof keep / sizeof keep[0]; i++)
+			if (strlen(keep[i]) == klen &&
+			    strncmp(p, keep[i], klen) == 0)
+				return 1;
+		p = end != NULL ? end + 1 : NULL;
+	}
+	return 0;
+}
+
+/* A stored event (draft/event-playback) as it went out. */
 static void
 send_stored_event(struct irc_client *cl, struct irc_channel *ch,
     const struct chat_msg *m, const char *ref)
 {
 	struct irc_event	 ev;
-	const char		*target = ch != NULL ? ch->name : m->target;
+	const char		*target = ch != NULL ? ch->name :
+			    m->shown != NULL ? m->shown : m->target;
 
+	/* A kept TAGMSG is only for clients that take tags. */
+	if (strcmp(m->command, "TAGMSG") == 0 &&
+	    !HASCAP(cl, CAP_MESSAGE_TAGS))
+		return;
 	if (strcmp(m->command, "QUIT") == 0)
 		irc_event_init(&ev, ":%s QUIT %s", m->source, m->text);
 	else if (strcmp(m->command, "JOIN") == 0 &&
@@ -399,6 +434,8 @@ send_stored_event(struct irc_client *cl, struct irc_channel *ch,
 	ev.ms = m->time;
 	snprintf(ev.msgid, sizeof ev.msgid, "%s", m->msgid);
 	ev.account = m->account;
+	if (strcmp(m->command, "TAGMSG") == 0)
+		ev.ctags = m->tags;
 	ev.batch = ref;
 	irc_event_send(&ev, cl);
 	irc_event_free(&ev);

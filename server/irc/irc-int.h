@@ -512,6 +512,8 @@ int	 irc_history_store(struct irc_channel *, struct irc_client *,
 	    const char *cmd, const char *msgid, int64_t ms,
 	    const char *ctags, const char *text);
 void	 irc_history_replay(struct irc_client *, struct irc_channel *);
+/* Is a TAGMSG with these client tags kept in history (irc-history.c)? */
+int	 irc_tagmsg_persists(const char *ctags);
 void	 irc_history_event(struct irc_channel *, struct irc_client *,
 	    const struct irc_event *, const char *cmd, const char *fmt, ...)
 	    __attribute__((format(printf, 5, 6)));

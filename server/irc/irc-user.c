@@ -464,9 +464,9 @@ message_channel(struct irc_client *cl, const char *cmd, const char *target,
 	 * Stored (and committed) before anyone sees it, the sender's echo
 	 * included: whatever was echoed survives a crash.
 	 */
-	if (!tagmsg && need == 0 && ch->history &&
-	    irc_history_store(ch, cl, cmd, ev.msgid, ev.ms, ctags, text) !=
-	    0) {
+	if ((!tagmsg || irc_tagmsg_persists(ctags)) && need == 0 &&
+	    ch->history && irc_history_store(ch, cl, cmd, ev.msgid, ev.ms,
+	    ctags, text) != 0) {
 		irc_fail(cl, cmd, "MESSAGE_ERROR", ch->name,
 		    "Your message could not be stored; it was not sent");
 		goto out;
@@ -572,8 +572,8 @@ message_user(struct irc_client *cl, const char *cmd, const char *target,
 	 * Private history: stored (in the group commit) before either end
 	 * sees it, with the msgid and time both are shown.
 	 */
-	if (!tagmsg && irc_dm_store(cl, to, cmd, ev.msgid, ev.ms, ctags,
-	    text) != 0) {
+	if ((!tagmsg || irc_tagmsg_persists(ctags)) && irc_dm_store(cl, to,
+	    cmd, ev.msgid, ev.ms, ctags, text) != 0) {
 		irc_fail(cl, cmd, "MESSAGE_ERROR", to->nick,
 		    "Your message could not be stored; it was not sent");
 		if (tvp != NULL)

@@ -546,6 +546,51 @@ class EventPlayback(IrcCase):
         when = [parse(l)[3][2] for l in t if parse(l)[2] == "CHATHISTORY"]
         self.assertEqual(when, [got[10][0]["time"]])
 
+    def test_kept_tagmsg(self):
+        """A TAGMSG that asks to be kept (+draft/persist) or is a reaction
+        comes back by CHATHISTORY, with its tags and msgid, to clients
+        with event-playback (irctest testChathistoryTagmsg); a typing
+        notification is not kept; others never see kept ones."""
+        self.h.add_account("tagacct1", "tag-password-1")
+        self.h.add_account("tagacct2", "tag-password-2")
+        caps = ("message-tags", "echo-message", "server-time")
+        a = self.client("tag1", caps=caps,
+                        sasl=("tagacct1", "tag-password-1"))
+        b = self.client("tag2", caps=caps,
+                        sasl=("tagacct2", "tag-password-2"))
+        a.cmd("JOIN #tagroom")
+        b.cmd("JOIN #tagroom")
+        sent = {}
+        for tag in ("+draft/persist", "+draft/react=x", "+typing=active"):
+            echo = [parse(l) for l in a.cmd("@%s TAGMSG #tagroom" % tag)
+                    if parse(l)[2] == "TAGMSG"]
+            self.assertEqual(len(echo), 1, tag)
+            sent[tag.split("=")[0]] = echo[0][0]["msgid"]
+        dm = [parse(l) for l in a.cmd("@+draft/persist;+x=1 TAGMSG tag2")
+              if parse(l)[2] == "TAGMSG"][0][0]["msgid"]
+        e = self.client("tag3", caps=("draft/chathistory", "batch",
+                                      "draft/event-playback") + caps)
+        e.cmd("JOIN #tagroom")
+        got = [parse(l) for l in self.history(e, "#tagroom")
+               if parse(l)[2] == "TAGMSG"]
+        self.assertEqual([p[0]["msgid"] for p in got],
+                         [sent["+draft/persist"], sent["+draft/react"]])
+        self.assertEqual(got[1][0]["+draft/react"], "x")
+        self.assertEqual(got[0][3], ["#tagroom"])
+        # Without event-playback: none.
+        f = self.client("tag4", caps=("draft/chathistory", "batch") + caps)
+        f.cmd("JOIN #tagroom")
+        self.assertEqual([l for l in self.history(f, "#tagroom")
+                          if parse(l)[2] == "TAGMSG"], [])
+        # Private: kept for the pair, shown with the nick it went to.
+        a2 = self.client("tag5", caps=("draft/chathistory", "batch",
+                                       "draft/event-playback") + caps,
+                         sasl=("tagacct1", "tag-password-1"))
+        got = [parse(l) for l in self.history(a2, "tag2")
+               if parse(l)[2] == "TAGMSG"]
+        self.assertEqual([(p[0]["msgid"], p[0]["+x"], p[3]) for p in got],
+                         [(dm, "1", ["tag2"])])
+
     def test_pseudonymized_member_leaves_no_events(self):
         self.h.add_account("evacct", "event-password-1")
         a = self.client("eva", sasl=("evacct", "event-password-1"))
