@@ -34,6 +34,7 @@
 #include "irc-int.h"
 #include "irc-numeric.h"
 #include "log.h"
+#include "names.h"
 #include "feedtoken.h"
 #include "modcmd.h"
 #include "modexec.h"
@@ -152,7 +153,7 @@ find_account_cb(const char *key, void *val, void *arg)
 	struct find_account	*fa = arg;
 
 	(void)key;
-	if (cl->account == NULL || strcasecmp(cl->account, fa->account) != 0)
+	if (cl->account == NULL || names_casecmp(cl->account, fa->account) != 0)
 		return;
 	fa->found = xreallocarray(fa->found, fa->nfound + 1,
 	    sizeof *fa->found);
@@ -365,14 +366,15 @@ irc_mod_screen(struct irc_client *cl, struct irc_channel *ch, int room,
  * a crisis phrase that passes is queued and the hotline told.
  */
 enum screen_action
-irc_mod_screen_profile(struct irc_client *cl, const char *value,
-    struct screen_verdict *v)
+irc_mod_screen_profile(struct irc_client *cl, const char *key,
+    const char *value, struct screen_verdict *v)
 {
 	struct server		*srv = cl->conn->srv;
 	struct screen_input	 in;
 
 	memset(&in, 0, sizeof in);
 	in.kind = SCREEN_PROFILE;
+	in.key = key;
 	in.account = cl->account;
 	in.nick = irc_nick(cl);
 	in.host = cl->host;
@@ -1300,7 +1302,7 @@ signup_one(const char *key, void *val, void *arg)
 
 	(void)key;
 	if (cl->pending_account == NULL ||
-	    strcasecmp(cl->pending_account, sc->name) != 0)
+	    names_casecmp(cl->pending_account, sc->name) != 0)
 		return;
 	free(cl->pending_account);
 	cl->pending_account = NULL;
