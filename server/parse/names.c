@@ -546,62 +546,83 @@ names_claims(const char *s)
 }
 
 struct bare {
-	char	*out;
-	size_t	 olen;
-	char	*word;		/* the current word's skeleton, NULL: none */
-	int	 drop;		/* the current word is a title */
-	int	 cut;		/* the current word had parts */
+	char		*out;
+	size_t		 olen;
+	const char	*word;		/* the current word, NULL: none */
+	size_t		 wlen;
+	int		 titled;	/* one of its parts is a title */
+	char		*kept;		/* its parts that are not titles */
 };
 
 static void
-bare_add(struct bare *b, const char *sk)
+bare_add(struct bare *b, const char *s, size_t len)
 {
-	size_t	n = strlen(sk);
+	char	*sk;
 
-	b->out = xrealloc(b->out, b->olen + n + 1);
-	memcpy(b->out + b->olen, sk, n + 1);
-	b->olen += n;
+	if (len == 0)
+		return;
+	sk = loose_skeleton(s, len);
+	b->out = xrealloc(b->out, b->olen + strlen(sk) + 1);
+	memcpy(b->out + b->olen, sk, strlen(sk) + 1);
+	b->olen += strlen(sk);
+	free(sk);
 }
 
-/* Finish the current word: kept whole unless it is a title or was cut. */
-static void
-bare_flush(struct bare *b)
+/* LEN less the ASCII digits S ends with (a number alone: 0). */
+static size_t
+strip_digits(const char *s, size_t len)
 {
-	if (b->word != NULL && !b->cut)
-		bare_add(b, b->word);
-	free(b->word);
-	b->word = NULL;
-	b->drop = b->cut = 0;
+	size_t	n = len;
+
+	while (n > 0 && s[n - 1] >= '0' && s[n - 1] <= '9')
+		n--;
+	return n;
 }
 
 /*
- * A word that is a title is left out; a word cut into parts is replaced
- * by those of its parts that are not titles ("DrIvanova": ivanova).
+ * Finish the current word: left out when it is a title; replaced by
+ * its parts that are not titles when one of its parts is ("DrIvanova":
+ * ivanova); else kept whole.  Trailing digits go ("Иванова2").
  */
+static void
+bare_flush(struct bare *b)
+{
+	if (b->word != NULL) {
+		if (b->titled) {
+			if (b->kept != NULL)
+				bare_add(b, b->kept, strip_digits(b->kept,
+				    strlen(b->kept)));
+		} else if (title_role(b->word, b->wlen) == 0)
+			bare_add(b, b->word, strip_digits(b->word, b->wlen));
+	}
+	free(b->kept);
+	b->kept = NULL;
+	b->word = NULL;
+	b->titled = 0;
+}
+
 static void
 bare_cb(const char *t, size_t len, int part, void *arg)
 {
 	struct bare	*b = arg;
-	char		*sk;
+	size_t		 k;
 
 	if (memchr(t, '-', len) != NULL)
 		return;		/* hyphenated runs: their words come next */
 	if (!part) {
 		bare_flush(b);
-		if (title_role(t, len) != 0)
-			b->drop = 1;
-		else
-			b->word = loose_skeleton(t, len);
+		b->word = t;
+		b->wlen = len;
 		return;
 	}
-	if (b->drop)
+	if (title_role(t, len) != 0) {
+		b->titled = 1;
 		return;
-	b->cut = 1;
-	if (title_role(t, len) != 0)
-		return;
-	sk = loose_skeleton(t, len);
-	bare_add(b, sk);
-	free(sk);
+	}
+	k = b->kept != NULL ? strlen(b->kept) : 0;
+	b->kept = xrealloc(b->kept, k + len + 1);
+	memcpy(b->kept + k, t, len);
+	b->kept[k + len] = '\0';
 }
 
 char *

@@ -175,6 +175,9 @@ START_TEST(bare)
 	ck_assert(same_bare("DrIvanova", "ivanova"));
 	ck_assert(same_bare("Dr_Kim", "kim"));
 	ck_assert(same_bare("доктор Иванова", "ИВАНОВА"));
+	ck_assert(same_bare("Иванова2", "Иванова"));
+	ck_assert(same_bare("Ivan0va", "Ivanova"));
+	ck_assert(same_bare("ВрачИванова_1", "Иванова"));
 	ck_assert(!same_bare("Мария Иванова", "Иванова"));
 	ck_assert(!same_bare("Петрова", "Иванова"));
 }
