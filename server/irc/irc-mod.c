@@ -33,6 +33,7 @@
 #include "export.h"
 #include "irc-int.h"
 #include "irc-numeric.h"
+#include "i18n.h"
 #include "log.h"
 #include "names.h"
 #include "feedtoken.h"
@@ -942,13 +943,25 @@ svc_register_after(struct irc_client *cl)
 static void
 svc_register(struct svc *sv)
 {
-	char	*pw = xstrdup(after_words(sv->text, 1));
+	char		*pw = xstrdup(after_words(sv->text, 1));
+	enum names_why	 why;
 
 	if (*pw == '\0') {
 		tell(sv->cl, "Usage: REGISTER <password> - makes an account "
 		    "named %s (your nick), for the rooms and the newsgroups. "
 		    "Passwords need at least %d characters.", irc_nick(sv->cl),
 		    sv->srv->cf->password_min_length);
+		free(pw);
+		return;
+	}
+	/* A nick that cannot be an account name: say why, in words. */
+	if ((why = account_name_new(sv->srv, irc_nick(sv->cl), "member", NULL,
+	    0)) != NAMES_OK) {
+		tell(sv->cl, "%s %s %s", i18n(NULL, "Your nick cannot be an "
+		    "account name:"), i18n(NULL, names_why_text(why)),
+		    i18n(NULL, "- choose another nick with /nick, then "
+		    "REGISTER again."));
+		OPENSSL_cleanse(pw, strlen(pw));
 		free(pw);
 		return;
 	}

@@ -252,7 +252,9 @@ names_check(enum names_kind kind, const char *s, size_t maxlen)
 
 /*
  * Confusables: a character and the prototype it is confused with, in
- * folded form.  Hand-written from the Latin, Cyrillic, Greek and digit
+ * folded form; a character not listed takes its small letter's entry
+ * (Б as б, so a name's skeleton does not depend on its case except
+ * where the capital has one of its own: I is l, i is i).  Hand-written from the Latin, Cyrillic, Greek and digit
  * entries of Unicode's confusables.txt (UTS #39) that matter for names
  * written in those scripts; both cases of a letter are listed (IRC
  * names are caseless, so НОТА and нота are one name and both look like
@@ -313,7 +315,8 @@ skeleton_append(const char *s, size_t len, char **out, size_t *olen)
 
 	while (i < len) {
 		n = next_cp(s + i, len - i, &c);
-		if ((p = confusable(c)) != NULL) {
+		if ((p = confusable(c)) != NULL ||
+		    (p = confusable(fold_cp(c))) != NULL) {
 			k = strlen(p);
 			memcpy(buf, p, k);
 		} else

@@ -173,6 +173,14 @@ class Names(NamesCase):
         whois = " ".join(g.cmd("WHOIS гость"))
         self.assertNotIn("Др. Иванова", whois)
 
+    def test_helper_register_says_why(self):
+        c = self.client("Оля[1]", proto="ircs")
+        c.send("PRIVMSG Helper :REGISTER " + PW)
+        line = c.until(lambda l: l.startswith(":Helper!") and
+                       "account name" in l)[-1]
+        self.assertIn("Use only Latin or Cyrillic letters", line)
+        self.assertNotIn("SUCCESS", " ".join(c.sync()))
+
     def test_nntp_from_impersonation(self):
         for from_, why in (
                 ("Др. Иванова <ivanova@example.org>", "verified doctors"),

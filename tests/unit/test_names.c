@@ -109,6 +109,8 @@ START_TEST(skeletons)
 	ck_assert(same_skeleton("Anna", "\xce\x91nna"));
 	/* ё reads as е. */
 	ck_assert(same_skeleton("Алёна", "Алена"));
+	ck_assert(same_skeleton("Борис", "борис"));
+	ck_assert(same_skeleton("БОРИС", "6орис"));
 	/* Not confusable. */
 	ck_assert(!same_skeleton("Маша", "Masha"));
 	ck_assert(!same_skeleton("lena", "iena"));
