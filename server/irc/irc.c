@@ -909,11 +909,17 @@ irc_try_register(struct irc_client *cl)
 		conn_close(cl->conn, "bad password");
 		return;
 	}
-	if (account_name_claim(cl->is->srv, cl->realname != NULL ?
-	    cl->realname : "", cl->account, irc_role_name(cl)) != NAMES_OK) {
-		/* A display name claiming a role: show the nick instead. */
+	if ((why = account_name_claim(cl->is->srv, cl->realname != NULL ?
+	    cl->realname : "", cl->account, irc_role_name(cl))) != NAMES_OK) {
+		/*
+		 * A display name claiming a role: show the nick instead,
+		 * and say why (USER has no error reply of its own).
+		 */
 		free(cl->realname);
 		cl->realname = xstrdup(cl->nick);
+		irc_sendf(cl, ":%s NOTICE %s :%s %s", irc_srvname(cl),
+		    irc_nick(cl), i18n(NULL, "Your real name is shown as your "
+		    "nick:"), i18n(NULL, names_why_text(why)));
 	}
 	if ((why = irc_nick_why(cl, cl->nick, 1)) != NAMES_OK) {
 		char	nick[IRC_NICKLEN + 1];

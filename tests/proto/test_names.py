@@ -168,6 +168,8 @@ class Names(NamesCase):
         lines = g.until(lambda l: " 432 " in l or " 001 " in l)
         self.assertIn(" 432 ", lines[-1])
         self.assertIn("verified doctor", lines[-1])
+        self.assertTrue(any("real name is shown as your nick" in l and
+                            "verified doctors" in l for l in lines), lines)
         g.send("NICK гость")
         g.until(" 001 ")
         whois = " ".join(g.cmd("WHOIS гость"))
