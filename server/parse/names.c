@@ -8,6 +8,7 @@
  * skeletons unchanged.
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -186,16 +187,43 @@ names_fold_dup(const char *in)
 	return out;
 }
 
+/*
+ * The next byte of S's fold at *I (advanced); BUF and *BN, *BI hold the
+ * rest of a folded character.  No allocation: this runs per recipient.
+ */
+static int
+fold_byte(const char *s, size_t len, size_t *i, char *buf, size_t *bn,
+    size_t *bi)
+{
+	uint32_t	c;
+	size_t		n;
+
+	if (*bi < *bn)
+		return (unsigned char)buf[(*bi)++];
+	if (*i >= len)
+		return 0;
+	if ((n = utf8_decode(s + *i, len - *i, &c)) == 0)
+		return (unsigned char)s[(*i)++];
+	*i += n;
+	*bn = put_utf8(fold_cp(c), buf);
+	*bi = 1;
+	return (unsigned char)buf[0];
+}
+
 int
 names_casecmp(const char *a, const char *b)
 {
-	char	*fa = names_fold_dup(a), *fb = names_fold_dup(b);
-	int	 rc;
+	size_t	la = strlen(a), lb = strlen(b), ia = 0, ib = 0;
+	size_t	an = 0, ai = 0, bn = 0, bi = 0;
+	char	abuf[4], bbuf[4];
+	int	ca, cb;
 
-	rc = strcmp(fa, fb);
-	free(fa);
-	free(fb);
-	return rc;
+	for (;;) {
+		ca = fold_byte(a, la, &ia, abuf, &an, &ai);
+		cb = fold_byte(b, lb, &ib, bbuf, &bn, &bi);
+		if (ca != cb || ca == 0)
+			return ca - cb;
+	}
 }
 
 /* The IRC specials allowed in nicks (and '-' after the first). */
@@ -391,23 +419,44 @@ loose_skeleton(const char *s, size_t len)
 	return out;
 }
 
+/*
+ * The titles' loose skeletons, made once (static storage: the longest
+ * title has 26 bytes and a skeleton is never longer than its text).
+ */
+static const char *
+title_skeleton(size_t i)
+{
+	static char	sk[NTITLES][64];
+	static int	made;
+	size_t		j;
+	char		*t;
+
+	if (!made) {
+		for (j = 0; j < NTITLES; j++) {
+			t = loose_skeleton(titles[j].word,
+			    strlen(titles[j].word));
+			snprintf(sk[j], sizeof sk[j], "%s", t);
+			free(t);
+		}
+		made = 1;
+	}
+	return sk[i];
+}
+
 /* The role the title at S (LEN bytes) claims, or 0 when it is none. */
 static int
 title_role(const char *s, size_t len)
 {
-	char	*sk, *tk;
+	char	*sk;
 	size_t	 i;
 	int	 role = 0;
 
-	if (len == 0)
+	if (len == 0 || len > 64)
 		return 0;
 	sk = loose_skeleton(s, len);
-	for (i = 0; i < NTITLES && role == 0; i++) {
-		tk = loose_skeleton(titles[i].word, strlen(titles[i].word));
-		if (strcmp(sk, tk) == 0)
+	for (i = 0; i < NTITLES && role == 0; i++)
+		if (strcmp(sk, title_skeleton(i)) == 0)
 			role = titles[i].role;
-		free(tk);
-	}
 	free(sk);
 	return role;
 }
