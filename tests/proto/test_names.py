@@ -153,6 +153,22 @@ class Names(NamesCase):
         lines = nina.cmd("SETNAME :Нина Петрова")
         self.assertFalse(any("FAIL" in l for l in lines), lines)
 
+    def test_metadata_display_name(self):
+        md = ("draft/metadata-2", "batch")
+        nina = self.client("nina_md", caps=md, sasl=("nina", PW))
+        for value, why in (("Д" + "o" + "ктор Нина", "verified doctors"),
+                           (DOCTOR, "verified doctor's name"),
+                           ("админ", "moderators")):
+            line = nina.cmd("METADATA * SET display-name :" + value)[0]
+            self.assertIn(" FAIL METADATA INVALID_VALUE ", line)
+            self.assertIn(why, line)
+        # A status is a sentence: a title inside it claims nothing.
+        line = nina.cmd("METADATA * SET status :жду врача")[0]
+        self.assertIn(" 761 ", line)
+        doc = self.client("doc_md", caps=md, sasl=(DOCTOR, PW))
+        line = doc.cmd("METADATA * SET display-name :Др. Иванова")[0]
+        self.assertIn(" 761 ", line)
+
     def test_verified_doctor_keeps_her_title(self):
         doc = self.client("Др_Иванова", caps=("setname",),
                           sasl=(DOCTOR, PW))
