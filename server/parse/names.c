@@ -496,9 +496,9 @@ typedef void (*token_fn)(const char *, size_t, int part, void *);
 static void
 word_parts(const char *w, size_t len, token_fn fn, void *arg)
 {
-	size_t		 i = 0, n, start = 0, nparts = 0;
+	size_t		 i = 0, n, start = 0;
 	uint32_t	 c, prev = 0, next;
-	size_t		 cuts[64];
+	size_t		 cuts[256];	/* a From name has at most 998 bytes */
 	size_t		 ncut = 0;
 	enum ch_class	 cl, pcl = CH_OTHER;
 
@@ -535,9 +535,7 @@ word_parts(const char *w, size_t len, token_fn fn, void *arg)
 
 		fn(w + start, end - start, 1, arg);
 		start = end;
-		nparts++;
 	}
-	(void)nparts;
 }
 
 /*
