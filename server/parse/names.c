@@ -498,7 +498,7 @@ word_parts(const char *w, size_t len, token_fn fn, void *arg)
 {
 	size_t		 i = 0, n, start = 0;
 	uint32_t	 c, prev = 0, next;
-	size_t		 cuts[256];	/* a From name has at most 998 bytes */
+	size_t		 cuts[256];	/* later ones are not made */
 	size_t		 ncut = 0;
 	enum ch_class	 cl, pcl = CH_OTHER;
 
