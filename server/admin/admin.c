@@ -19,6 +19,7 @@
 #include <openssl/rand.h>
 
 #include "account.h"
+#include "i18n.h"
 #include "admin.h"
 #include "auth.h"
 #include "admin-protocol.h"
@@ -302,15 +303,22 @@ cmd_account_add(struct conn *c, int argc, char **argv)
 {
 	const char	*name = argv[2], *pw = argv[3];
 	const char	*role = argc > 4 ? argv[4] : "member";
-	char		 why[128];
+	char		 why[128], who[64];
+	enum names_why	 nwhy;
 
-	if (!account_name_valid(name)) {
-		reply(c, "401 Invalid account name: use 2-30 letters, digits, "
-		    "'-' or '_', starting with a letter");
-		return CONN_OK;
-	}
 	if (!account_role_valid(role)) {
 		reply(c, "401 Role must be member, doctor, moderator or admin");
+		return CONN_OK;
+	}
+	/* The same rules as a member's sign-up, for the role given. */
+	if ((nwhy = account_name_new(c->srv, name, role, who, sizeof who)) !=
+	    NAMES_OK) {
+		if (nwhy == NAMES_CONFUSABLE)
+			reply(c, "401 Invalid account name: %s (%s)",
+			    i18n(NULL, names_why_text(nwhy)), who);
+		else
+			reply(c, "401 Invalid account name: %s",
+			    i18n(NULL, names_why_text(nwhy)));
 		return CONN_OK;
 	}
 	if (account_password_acceptable(pw,

@@ -32,6 +32,7 @@
 #include "irc-int.h"
 #include "irc-numeric.h"
 #include "log.h"
+#include "names.h"
 #include "store-chat.h"
 #include "tz.h"
 #include "xmalloc.h"
@@ -54,11 +55,7 @@ static int	history_insert(struct irc_client *, const char *,
 static void
 account_end(const char *account, char *buf, size_t len)
 {
-	size_t	i;
-
-	snprintf(buf, len, "a:%s", account);
-	for (i = 2; buf[i] != '\0'; i++)
-		buf[i] = (char)tolower((unsigned char)buf[i]);
+	store_dm_account_end(account, buf, len);
 }
 
 static void
@@ -959,7 +956,7 @@ redact_take(struct irc_client *cl, const char *target, const char *msgid,
 	}
 	session_id(cl, sid, sizeof sid);
 	if (!anyone && strcmp(m->sender, sid) != 0 && (cl->account == NULL ||
-	    m->account == NULL || strcasecmp(cl->account, m->account) != 0)) {
+	    m->account == NULL || names_casecmp(cl->account, m->account) != 0)) {
 		code = "REDACT_FORBIDDEN";
 		why = "You may not redact this message";
 		goto fail;

@@ -46,7 +46,7 @@
 /* draft/metadata-2: the allowed keys, subscriptions per connection. */
 #define IRC_META_NKEYS		4
 #define IRC_META_MAXSUBS	10
-#define IRC_CASEMAP		IRC_CASEMAP_RFC1459
+#define IRC_CASEMAP		IRC_CASEMAP_PRECIS
 /* Longest line we format: tags plus a 512-byte message. */
 #define IRC_OUTBUF		(IRC_TAGS_MAX + IRC_LINE_MAX + 16)
 
@@ -196,6 +196,7 @@ struct irc_client {
 	struct irc_server	*is;
 	char			 nick[IRC_NICKLEN + 1];	/* "" until NICK */
 	char			 fold[IRC_NICKLEN + 1];
+	char			 skel[IRC_NICKLEN + 1];	/* names_skeleton() */
 	/* The nick last refused as taken while nick was "" (REGISTER *). */
 	char			 tried_nick[IRC_NICKLEN + 1];
 	char			*user;
@@ -253,6 +254,7 @@ struct irc_server {
 	struct server		*srv;
 	char			 created[64];
 	struct strmap		*nicks;		/* fold -> irc_client */
+	struct strmap		*skels;		/* skeleton -> irc_client */
 	struct strmap		*chans;		/* fold -> irc_channel */
 	struct strmap		*watchers;	/* fold -> irc_watch */
 	unsigned int		 nusers;	/* registered */
@@ -398,6 +400,25 @@ void	 irc_quit(struct irc_client *, const char *reason);
 void	 irc_register_done(struct irc_client *);
 void	 irc_try_register(struct irc_client *);
 const char *irc_role_name(struct irc_client *);
+/*
+ * CL's nick becomes NICK (FOLD folded) in the nick and skeleton maps,
+ * or (unset) is taken out of both and emptied.
+ */
+void	 irc_nick_set(struct irc_client *, const char *nick,
+	    const char *fold);
+void	 irc_nick_unset(struct irc_client *);
+/*
+ * Why NICK may not be CL's (NAMES_OK when it may): outside the
+ * repertoire or mixing scripts, confusable with another client's nick
+ * or, when CHECK_ACCOUNTS, with an account other than CL's own, or a
+ * title or doctor's name (account_name_claim()) when CHECK_ACCOUNTS.
+ * An exact nick in use is not checked here (433).
+ */
+enum names_why irc_nick_why(struct irc_client *, const char *nick,
+	    int check_accounts);
+/* 432 for NICK with the reason WHY, in CL's language. */
+void	 irc_nick_refused(struct irc_client *, const char *nick,
+	    enum names_why why);
 void	 irc_send_isupport(struct irc_client *);
 void	 irc_send_motd(struct irc_client *);
 void	 irc_send_lusers(struct irc_client *);
@@ -463,9 +484,9 @@ void	 irc_service_message(struct irc_client *, const char *text);
 enum screen_action irc_mod_screen(struct irc_client *, struct irc_channel *,
 	    int room, const char *text, struct screen_input *,
 	    struct screen_verdict *);
-/* Screen a profile value (METADATA SET); see irc-mod.c. */
+/* Screen a profile value of KEY (METADATA SET); see irc-mod.c. */
 enum screen_action irc_mod_screen_profile(struct irc_client *,
-	    const char *value, struct screen_verdict *);
+	    const char *key, const char *value, struct screen_verdict *);
 /* After a room message went out: crisis queue row and hotline. */
 void	 irc_mod_delivered(struct irc_client *, const char *msgid,
 	    const struct screen_input *, const struct screen_verdict *);

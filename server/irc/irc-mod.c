@@ -33,7 +33,9 @@
 #include "export.h"
 #include "irc-int.h"
 #include "irc-numeric.h"
+#include "i18n.h"
 #include "log.h"
+#include "names.h"
 #include "feedtoken.h"
 #include "i18n.h"
 #include "modcmd.h"
@@ -131,7 +133,7 @@ find_account_cb(const char *key, void *val, void *arg)
 	struct find_account	*fa = arg;
 
 	(void)key;
-	if (cl->account == NULL || strcasecmp(cl->account, fa->account) != 0)
+	if (cl->account == NULL || names_casecmp(cl->account, fa->account) != 0)
 		return;
 	fa->found = xreallocarray(fa->found, fa->nfound + 1,
 	    sizeof *fa->found);
@@ -369,14 +371,15 @@ irc_mod_screen(struct irc_client *cl, struct irc_channel *ch, int room,
  * a crisis phrase that passes is queued and the hotline told.
  */
 enum screen_action
-irc_mod_screen_profile(struct irc_client *cl, const char *value,
-    struct screen_verdict *v)
+irc_mod_screen_profile(struct irc_client *cl, const char *key,
+    const char *value, struct screen_verdict *v)
 {
 	struct server		*srv = cl->conn->srv;
 	struct screen_input	 in;
 
 	memset(&in, 0, sizeof in);
 	in.kind = SCREEN_PROFILE;
+	in.key = key;
 	in.account = cl->account;
 	in.nick = irc_nick(cl);
 	in.host = cl->host;
@@ -1075,13 +1078,25 @@ svc_register_after(struct irc_client *cl)
 static void
 svc_register(struct svc *sv)
 {
-	char	*pw = xstrdup(after_words(sv->text, 1));
+	char		*pw = xstrdup(after_words(sv->text, 1));
+	enum names_why	 why;
 
 	if (*pw == '\0') {
 		tell(sv->cl, "Usage: REGISTER <password> - makes an account "
 		    "named %s (your nick), for the rooms and the newsgroups. "
 		    "Passwords need at least %d characters.", irc_nick(sv->cl),
 		    sv->srv->cf->password_min_length);
+		free(pw);
+		return;
+	}
+	/* A nick that cannot be an account name: say why, in words. */
+	if ((why = account_name_new(sv->srv, irc_nick(sv->cl), "member", NULL,
+	    0)) != NAMES_OK) {
+		tell(sv->cl, "%s %s %s", i18n(NULL, "Your nick cannot be an "
+		    "account name:"), i18n(NULL, names_why_text(why)),
+		    i18n(NULL, "- choose another nick with /nick, then "
+		    "REGISTER again."));
+		OPENSSL_cleanse(pw, strlen(pw));
 		free(pw);
 		return;
 	}
@@ -1437,7 +1452,7 @@ signup_one(const char *key, void *val, void *arg)
 
 	(void)key;
 	if (cl->pending_account == NULL ||
-	    strcasecmp(cl->pending_account, sc->name) != 0)
+	    names_casecmp(cl->pending_account, sc->name) != 0)
 		return;
 	free(cl->pending_account);
 	cl->pending_account = NULL;

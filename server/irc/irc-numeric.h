@@ -99,6 +99,8 @@
 #define ERR_NOMOTD		"422", ":MOTD File is missing"
 #define ERR_NONICKNAMEGIVEN	"431", ":No nickname given"
 #define ERR_ERRONEUSNICKNAME	"432", "%s :Erroneous nickname"
+/* 432 with the reason (names_why_text(), through i18n()). */
+#define ERR_ERRONEUSNICKNAME_WHY "432", "%s :%s"
 #define ERR_NICKNAMEINUSE	"433", "%s :Nickname is already in use"
 #define ERR_NICKRESERVED	"433", "%s :Nickname is reserved by an account"
 #define ERR_USERNOTINCHANNEL	"441", "%s %s :They aren't on that channel"

@@ -20,10 +20,12 @@
 
 #include "account.h"
 #include "auth.h"
+#include "i18n.h"
 #include "irc.h"
 #include "irc-int.h"
 #include "irc-numeric.h"
 #include "log.h"
+#include "names.h"
 #include "modq.h"
 #include "notify.h"
 #include "sanction.h"
@@ -136,7 +138,7 @@ refresh_one(const char *key, void *val, void *arg)
 	struct changed		*ch = arg;
 
 	(void)key;
-	if (cl->account != NULL && strcasecmp(cl->account, ch->name) == 0)
+	if (cl->account != NULL && names_casecmp(cl->account, ch->name) == 0)
 		apply_account(cl, ch->a);
 }
 
@@ -528,6 +530,7 @@ irc_register_account(struct irc_client *cl, const char *name,
 	struct server	*srv = cl->conn->srv;
 	char		 why[256];
 	int		 rc;
+	enum names_why	 nwhy;
 
 	if (strcmp(name, "*") == 0) {
 		/*
@@ -568,17 +571,14 @@ irc_register_account(struct irc_client *cl, const char *name,
 		    "Accounts can only be made over TLS");
 		goto told;
 	}
-	if (!account_name_valid(name)) {
+	/*
+	 * An account name shows in every protocol: Latin or Cyrillic, no
+	 * "DrSmith", no lookalike of another account.
+	 */
+	if ((nwhy = account_name_new(srv, name, "member", NULL, 0)) !=
+	    NAMES_OK) {
 		irc_fail(cl, "REGISTER", "BAD_ACCOUNT_NAME", name,
-		    "Use 2-30 letters, digits, - or _, starting with a "
-		    "letter");
-		goto told;
-	}
-	/* An account name shows in every protocol: no "DrSmith". */
-	if (account_name_impersonates(name, "member")) {
-		irc_fail(cl, "REGISTER", "BAD_ACCOUNT_NAME", name,
-		    "That name looks like a doctor's or a staff title; "
-		    "choose another");
+		    i18n(NULL, names_why_text(nwhy)));
 		goto told;
 	}
 	if (account_password_acceptable(pw,

@@ -16,9 +16,11 @@
 
 #include "account.h"
 #include "auth.h"
+#include "i18n.h"
 #include "irc-int.h"
 #include "irc-numeric.h"
 #include "log.h"
+#include "names.h"
 #include "store.h"
 #include "xmalloc.h"
 
@@ -75,7 +77,7 @@ irc_nick_reserved(struct irc_client *cl, const char *nick)
 		return 1;
 	if (!srv->cf->irc_nick_reservation)
 		return 0;
-	if (cl->account != NULL && strcasecmp(cl->account, nick) == 0)
+	if (cl->account != NULL && names_casecmp(cl->account, nick) == 0)
 		return 0;
 	if (!account_name_valid(nick))
 		return 0;
@@ -176,14 +178,15 @@ cmd_nick(struct irc_client *cl, struct irc_msg *m)
 	struct irc_event	 ev;
 	char			 fold[IRC_NICKLEN + 1], old[IRC_NICKLEN + 1];
 	const char		*nick;
+	enum names_why		 why;
 
 	if (m->nparams < 1 || m->params[0][0] == '\0') {
 		irc_numeric(cl, ERR_NONICKNAMEGIVEN);
 		return CONN_OK;
 	}
 	nick = m->params[0];
-	if (!irc_nick_valid(nick, IRC_NICKLEN)) {
-		irc_numeric(cl, ERR_ERRONEUSNICKNAME, nick);
+	if ((why = irc_nick_why(cl, nick, 0)) != NAMES_OK) {
+		irc_nick_refused(cl, nick, why);
 		return CONN_OK;
 	}
 	irc_casefold(IRC_CASEMAP, nick, fold, sizeof fold);
@@ -198,11 +201,8 @@ cmd_nick(struct irc_client *cl, struct irc_msg *m)
 	if (strcmp(cl->nick, nick) == 0)
 		return CONN_OK;
 	if (!irc_is_registered(cl)) {
-		if (cl->nick[0] != '\0')
-			strmap_del(is->nicks, cl->fold);
-		snprintf(cl->nick, sizeof cl->nick, "%s", nick);
-		snprintf(cl->fold, sizeof cl->fold, "%s", fold);
-		strmap_put(is->nicks, cl->fold, cl);
+		/* Titles and accounts: checked when registration ends. */
+		irc_nick_set(cl, nick, fold);
 		cl->tried_nick[0] = '\0';
 		irc_try_register(cl);
 		return CONN_OK;
@@ -211,8 +211,8 @@ cmd_nick(struct irc_client *cl, struct irc_msg *m)
 		irc_numeric(cl, ERR_NICKRESERVED, nick);
 		return CONN_OK;
 	}
-	if (account_name_impersonates(nick, irc_role_name(cl))) {
-		irc_numeric(cl, ERR_ERRONEUSNICKNAME, nick);
+	if ((why = irc_nick_why(cl, nick, 1)) != NAMES_OK) {
+		irc_nick_refused(cl, nick, why);
 		return CONN_OK;
 	}
 	irc_event_init(&ev, ":%s NICK :%s", irc_prefix(cl), nick);
@@ -221,10 +221,7 @@ cmd_nick(struct irc_client *cl, struct irc_msg *m)
 	irc_event_free(&ev);
 	irc_whowas_add(is, cl);
 	snprintf(old, sizeof old, "%s", cl->nick);
-	strmap_del(is->nicks, cl->fold);
-	snprintf(cl->nick, sizeof cl->nick, "%s", nick);
-	snprintf(cl->fold, sizeof cl->fold, "%s", fold);
-	strmap_put(is->nicks, cl->fold, cl);
+	irc_nick_set(cl, nick, fold);
 	if (irc_casecmp(IRC_CASEMAP, old, nick) != 0) {
 		irc_monitor_notify(is, old, NULL);
 		irc_monitor_notify(is, nick, cl);
@@ -734,15 +731,17 @@ int
 cmd_setname(struct irc_client *cl, struct irc_msg *m)
 {
 	struct irc_event	ev;
+	enum names_why		why;
 
 	if (strlen(m->params[0]) > IRC_REALLEN || m->params[0][0] == '\0') {
 		irc_fail(cl, "SETNAME", "INVALID_REALNAME", NULL,
 		    "Realname is not valid");
 		return CONN_OK;
 	}
-	if (account_name_impersonates(m->params[0], irc_role_name(cl))) {
+	if ((why = account_name_claim(cl->is->srv, m->params[0], cl->account,
+	    irc_role_name(cl))) != NAMES_OK) {
 		irc_fail(cl, "SETNAME", "INVALID_REALNAME", NULL,
-		    "Only verified members may use a role in their name");
+		    i18n(NULL, names_why_text(why)));
 		return CONN_OK;
 	}
 	free(cl->realname);

@@ -24,6 +24,7 @@
 #include "irc-int.h"
 #include "irc-numeric.h"
 #include "log.h"
+#include "names.h"
 #include "screen.h"
 #include "store-ircv3.h"
 #include "xmalloc.h"
@@ -166,7 +167,7 @@ mark_sync_cb(const char *key, void *value, void *arg)
 	(void)key;
 	if (to == ms->from || to->account == NULL ||
 	    !irc_is_registered(to) || !HASCAP(to, CAP_READ_MARKER) ||
-	    strcasecmp(to->account, ms->from->account) != 0)
+	    names_casecmp(to->account, ms->from->account) != 0)
 		return;
 	irc_sendf(to, "%s", ms->line);
 }
@@ -967,7 +968,7 @@ meta_notify_cb(const char *k, void *value, void *arg)
 
 	(void)k;
 	if (irc_is_registered(x) && x->account != NULL &&
-	    strcasecmp(x->account, mc->from->account) == 0)
+	    names_casecmp(x->account, mc->from->account) == 0)
 		meta_notify_one(x, mc);
 }
 
@@ -1071,7 +1072,8 @@ meta_set(struct irc_client *cl, const char *target, struct irc_msg *m)
 		    "You are muted by the moderators for now");
 		return;
 	}
-	if (irc_mod_screen_profile(cl, value, &v) == SCREEN_REFUSE) {
+	if (irc_mod_screen_profile(cl, meta_keys[i].name, value, &v) ==
+	    SCREEN_REFUSE) {
 		if (v.flags & SCREEN_F_FLOOD) {
 			snprintf(ctx, sizeof ctx, "%s %s *", target, key);
 			irc_fail(cl, "METADATA", "RATE_LIMITED", ctx,

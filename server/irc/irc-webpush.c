@@ -19,6 +19,7 @@
 #include "irc-int.h"
 #include "irc-numeric.h"
 #include "log.h"
+#include "names.h"
 #include "screen.h"
 #include "store.h"
 #include "webpush.h"
@@ -150,7 +151,7 @@ account_online(struct server *srv, const char *account)
 		if (c->ops != &irc_ops || (cl = c->pstate) == NULL ||
 		    (cl->flags & CL_QUITTING) || cl->account == NULL)
 			continue;
-		if (strcasecmp(cl->account, account) == 0)
+		if (names_casecmp(cl->account, account) == 0)
 			return 1;
 	}
 	return 0;
@@ -238,7 +239,7 @@ irc_push_absent(struct irc_client *cl)
 	for (i = 0; i < cl->nchans; i++) {
 		ch = cl->chans[i]->ch;
 		for (k = 0; k < ch->nabsent; k++)
-			if (strcasecmp(ch->absent[k].account, cl->account) ==
+			if (names_casecmp(ch->absent[k].account, cl->account) ==
 			    0)
 				break;
 		if (k < ch->nabsent) {

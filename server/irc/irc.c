@@ -25,10 +25,12 @@
 
 #include "account.h"
 #include "conn.h"
+#include "i18n.h"
 #include "irc.h"
 #include "irc-int.h"
 #include "irc-numeric.h"
 #include "log.h"
+#include "names.h"
 #include "store-chat.h"
 #include "webpush.h"
 #include "xmalloc.h"
@@ -889,6 +891,8 @@ irc_role_name(struct irc_client *cl)
 void
 irc_try_register(struct irc_client *cl)
 {
+	enum names_why	why;
+
 	if (irc_is_registered(cl) || cl->nick[0] == '\0' || cl->user == NULL ||
 	    (cl->flags & CL_CAPNEG))
 		return;
@@ -905,20 +909,24 @@ irc_try_register(struct irc_client *cl)
 		conn_close(cl->conn, "bad password");
 		return;
 	}
-	if (account_name_impersonates(cl->realname != NULL ? cl->realname :
-	    "", irc_role_name(cl))) {
-		/* A display name claiming a role: show the nick instead. */
+	if ((why = account_name_claim(cl->is->srv, cl->realname != NULL ?
+	    cl->realname : "", cl->account, irc_role_name(cl))) != NAMES_OK) {
+		/*
+		 * A display name claiming a role: show the nick instead,
+		 * and say why (USER has no error reply of its own).
+		 */
 		free(cl->realname);
 		cl->realname = xstrdup(cl->nick);
+		irc_sendf(cl, ":%s NOTICE %s :%s %s", irc_srvname(cl),
+		    irc_nick(cl), i18n(NULL, "Your real name is shown as your "
+		    "nick:"), i18n(NULL, names_why_text(why)));
 	}
-	if (account_name_impersonates(cl->nick, irc_role_name(cl))) {
+	if ((why = irc_nick_why(cl, cl->nick, 1)) != NAMES_OK) {
 		char	nick[IRC_NICKLEN + 1];
 
 		snprintf(nick, sizeof nick, "%s", cl->nick);
-		strmap_del(cl->is->nicks, cl->fold);
-		cl->nick[0] = '\0';
-		cl->fold[0] = '\0';
-		irc_numeric(cl, ERR_ERRONEUSNICKNAME, nick);
+		irc_nick_unset(cl);
+		irc_nick_refused(cl, nick, why);
 		return;
 	}
 	if (irc_nick_reserved(cl, cl->nick)) {
@@ -927,13 +935,72 @@ irc_try_register(struct irc_client *cl)
 		/* The nick is refused: the reply is addressed to "*". */
 		snprintf(nick, sizeof nick, "%s", cl->nick);
 		snprintf(cl->tried_nick, sizeof cl->tried_nick, "%s", nick);
-		strmap_del(cl->is->nicks, cl->fold);
-		cl->nick[0] = '\0';
-		cl->fold[0] = '\0';
+		irc_nick_unset(cl);
 		irc_numeric(cl, ERR_NICKRESERVED, nick);
 		return;
 	}
 	irc_register_done(cl);
+}
+
+void
+irc_nick_unset(struct irc_client *cl)
+{
+	struct irc_server	*is = cl->is;
+
+	if (cl->fold[0] != '\0' && strmap_get(is->nicks, cl->fold) == cl)
+		strmap_del(is->nicks, cl->fold);
+	if (cl->skel[0] != '\0' && strmap_get(is->skels, cl->skel) == cl)
+		strmap_del(is->skels, cl->skel);
+	cl->nick[0] = cl->fold[0] = cl->skel[0] = '\0';
+}
+
+void
+irc_nick_set(struct irc_client *cl, const char *nick, const char *fold)
+{
+	char	*sk;
+
+	irc_nick_unset(cl);
+	snprintf(cl->nick, sizeof cl->nick, "%s", nick);
+	snprintf(cl->fold, sizeof cl->fold, "%s", fold);
+	sk = names_skeleton(nick);
+	snprintf(cl->skel, sizeof cl->skel, "%s", sk);
+	free(sk);
+	strmap_put(cl->is->nicks, cl->fold, cl);
+	if (strmap_get(cl->is->skels, cl->skel) == NULL)
+		strmap_put(cl->is->skels, cl->skel, cl);
+}
+
+enum names_why
+irc_nick_why(struct irc_client *cl, const char *nick, int check_accounts)
+{
+	struct irc_client	*other;
+	enum names_why		 why;
+	char			*sk, fold[IRC_NICKLEN + 1];
+
+	if ((why = names_check(NAMES_NICK, nick, IRC_NICKLEN)) != NAMES_OK)
+		return why;
+	irc_casefold(IRC_CASEMAP, nick, fold, sizeof fold);
+	sk = names_skeleton(nick);
+	other = strmap_get(cl->is->skels, sk);
+	free(sk);
+	/* The same nick folded is 433, not a lookalike. */
+	if (other != NULL && other != cl && strcmp(other->fold, fold) != 0)
+		return NAMES_CONFUSABLE;
+	if (!check_accounts)
+		return NAMES_OK;
+	if ((why = account_name_claim(cl->is->srv, nick, cl->account,
+	    irc_role_name(cl))) != NAMES_OK)
+		return why;
+	if (account_lookalike(cl->is->srv, nick, cl->account, NULL, 0))
+		return NAMES_CONFUSABLE;
+	return NAMES_OK;
+}
+
+void
+irc_nick_refused(struct irc_client *cl, const char *nick, enum names_why why)
+{
+	irc_numeric(cl, ERR_ERRONEUSNICKNAME_WHY, nick, i18n(NULL,
+	    names_why_text(why)));
 }
 
 void
@@ -942,7 +1009,7 @@ irc_send_isupport(struct irc_client *cl)
 	struct config	*cf = cl->conn->srv->cf;
 	char		 buf[400];
 
-	snprintf(buf, sizeof buf, "AWAYLEN=%d CASEMAPPING=rfc1459 "
+	snprintf(buf, sizeof buf, "AWAYLEN=%d CASEMAPPING=ascii "
 	    "CHANLIMIT=#:%d CHANMODES=beI,k,l,imnstCRM CHANNELLEN=%d "
 	    "CHANTYPES=# CHATHISTORY=%d ELIST=CMNTU EXCEPTS=e HOSTLEN=64 "
 	    "INVEX=I KICKLEN=%d MAXLIST=beI:%d", IRC_AWAYLEN,
@@ -1479,10 +1546,10 @@ irc_quit(struct irc_client *cl, const char *reason)
 			is->nopers--;
 	}
 	if (cl->nick[0] != '\0' && strmap_get(is->nicks, cl->fold) == cl) {
-		strmap_del(is->nicks, cl->fold);
 		if (irc_is_registered(cl))
 			irc_monitor_notify(is, cl->nick, NULL);
 	}
+	irc_nick_unset(cl);
 	irc_monitor_clear(cl);
 	for (i = 0; i < cl->ninvites; i++)
 		free(cl->invites[i]);
@@ -1588,6 +1655,7 @@ irc_server_create(struct server *srv)
 	strftime(is->created, sizeof is->created, "%Y-%m-%d %H:%M:%S UTC",
 	    &tm);
 	is->nicks = strmap_create();
+	is->skels = strmap_create();
 	is->chans = strmap_create();
 	is->watchers = strmap_create();
 	/* 40 random bits as 8 base32 letters: unique per run. */
@@ -1619,6 +1687,7 @@ irc_server_free(struct irc_server *is)
 	irc_channels_free(is);
 	strmap_free(is->chans);
 	strmap_free(is->nicks);
+	strmap_free(is->skels);
 	strmap_free(is->watchers);
 	for (i = 0; i < IRC_WHOWAS_MAX; i++) {
 		free(is->whowas[i].nick);

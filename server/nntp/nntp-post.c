@@ -31,7 +31,9 @@
 
 #include "account.h"
 #include "article.h"
+#include "i18n.h"
 #include "log.h"
+#include "mime-words.h"
 #include "modq.h"
 #include "notice.h"
 #include "notify.h"
@@ -510,26 +512,38 @@ build_text(struct conn *c, struct nntp_session *s, struct posting *p,
  * Check, moderate and store the article in S->buf.  0 when stored (or
  * the cancel done), -1 with P->why for the reply; STORE_EXISTS as 1.
  */
-/* Does the display name of a From header claim a role ROLE lacks? */
-static int
-from_impersonates(const char *from, const char *role)
+/*
+ * The display name of a From header (decoded from RFC 2047 words,
+ * quotes dropped), as account_name_claim() judges it for ACCOUNT with
+ * ROLE: a title of a role the poster lacks, or a verified doctor's
+ * name that is not theirs.  NAMES_OK when there is none.
+ */
+static enum names_why
+from_claim(struct server *srv, const char *from, const char *account,
+    const char *role)
 {
 	const char	*lt, *lp, *rp;
-	char		*name;
-	int		 rc;
+	char		*raw, *name, *p, *q;
+	enum names_why	 why;
 
 	if (from == NULL)
-		return 0;
+		return NAMES_OK;
 	if ((lt = strchr(from, '<')) != NULL)
-		name = xstrndup(from, (size_t)(lt - from));
+		raw = xstrndup(from, (size_t)(lt - from));
 	else if ((lp = strchr(from, '(')) != NULL &&
 	    (rp = strchr(lp, ')')) != NULL)
-		name = xstrndup(lp + 1, (size_t)(rp - lp - 1));
+		raw = xstrndup(lp + 1, (size_t)(rp - lp - 1));
 	else
-		return 0;
-	rc = account_name_impersonates(name, role);
+		return NAMES_OK;
+	name = mime_words_decode(raw);
+	free(raw);
+	for (p = q = name; *p != '\0'; p++)
+		if (*p != '"' && *p != '\\')
+			*q++ = *p;
+	*q = '\0';
+	why = account_name_claim(srv, name, account, role);
 	free(name);
-	return rc;
+	return why;
 }
 
 struct reported {
@@ -693,6 +707,7 @@ accept_article(struct conn *c, struct nntp_session *s, struct posting *p,
 	size_t			 len;
 	int64_t			 nums[MAX_CROSSPOST];
 	int			 rc;
+	enum names_why		 nwhy;
 
 	if (s->data_error != NULL) {
 		snprintf(p->why, sizeof p->why, "%s", s->data_error);
@@ -773,10 +788,10 @@ accept_article(struct conn *c, struct nntp_session *s, struct posting *p,
 		}
 		return do_cancel(c, s, p, v);
 	}
-	if (!transit && from_impersonates(article_header_get(&p->a, "From"),
-	    s->acct.role)) {
-		snprintf(p->why, sizeof p->why, "only verified doctors and "
-		    "the moderators may use a title or role in the From name");
+	if (!transit && (nwhy = from_claim(c->srv, article_header_get(&p->a,
+	    "From"), s->acct.name, s->acct.role)) != NAMES_OK) {
+		snprintf(p->why, sizeof p->why, "%s (From)", i18n(NULL,
+		    names_why_text(nwhy)));
 		return -1;
 	}
 	if (check_groups(c, s, p, transit) != 0 ||

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "irc-casemap.h"
+#include "names.h"
 #include "utf8.h"
 #include "xmalloc.h"
 
@@ -52,6 +53,10 @@ irc_casefold(enum irc_casemap cm, const char *in, char *out, size_t outlen)
 
 	if (outlen == 0)
 		return;
+	if (cm == IRC_CASEMAP_PRECIS) {
+		names_fold(in, out, outlen);
+		return;
+	}
 	for (i = 0; i < outlen - 1 && in[i] != '\0'; i++)
 		out[i] = (char)irc_casefold_char(cm, (unsigned char)in[i]);
 	out[i] = '\0';
@@ -79,6 +84,8 @@ irc_casecmp(enum irc_casemap cm, const char *a, const char *b)
 {
 	int	ca, cb;
 
+	if (cm == IRC_CASEMAP_PRECIS)
+		return names_casecmp(a, b);
 	for (;; a++, b++) {
 		ca = irc_casefold_char(cm, (unsigned char)*a);
 		cb = irc_casefold_char(cm, (unsigned char)*b);
@@ -87,43 +94,16 @@ irc_casecmp(enum irc_casemap cm, const char *a, const char *b)
 	}
 }
 
-static int
-irc_is_letter(int c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-/* The specials allowed anywhere in a nick: [ ] \ ` _ ^ { | } */
-static int
-irc_is_nick_special(int c)
-{
-	return c != '\0' && strchr("[]\\`_^{|}", c) != NULL;
-}
-
 /*
- * Is nick an acceptable nickname? It must be 1 to nicklen_max bytes of
- * ASCII: a letter or special first, then letters, digits, specials or
- * '-'. This leaves out '#', ':', '!', '@', spaces and leading digits.
+ * Is nick an acceptable nickname?  1 to nicklen_max bytes of Latin or
+ * Cyrillic letters (not both), IRC specials [ ] \ ` _ ^ { | }, and
+ * digits or '-' after the first: names_check(NAMES_NICK).  This leaves
+ * out '#', ':', '!', '@', spaces and leading digits.
  */
 int
 irc_nick_valid(const char *nick, size_t nicklen_max)
 {
-	size_t	i;
-	int	c;
-
-	if (nick[0] == '\0')
-		return 0;
-	for (i = 0; nick[i] != '\0'; i++) {
-		if (i >= nicklen_max)
-			return 0;
-		c = (unsigned char)nick[i];
-		if (irc_is_letter(c) || irc_is_nick_special(c))
-			continue;
-		if (i > 0 && ((c >= '0' && c <= '9') || c == '-'))
-			continue;
-		return 0;
-	}
-	return 1;
+	return names_check(NAMES_NICK, nick, nicklen_max) == NAMES_OK;
 }
 
 /*
@@ -181,8 +161,18 @@ irc_mask_match(enum irc_casemap cm, const char *mask, const char *text)
 	const char		*star_m = NULL, *star_t = NULL;
 	enum irc_mask_tok	 tok;
 	size_t			 n;
-	int			 c = 0;
+	int			 c = 0, rc;
+	char			*fm, *ft;
 
+	if (cm == IRC_CASEMAP_PRECIS) {
+		/* Fold both whole (UTF-8), then match them byte for byte. */
+		fm = names_fold_dup(mask);
+		ft = names_fold_dup(text);
+		rc = irc_mask_match(IRC_CASEMAP_ASCII, fm, ft);
+		free(fm);
+		free(ft);
+		return rc;
+	}
 	while (*t != '\0') {
 		if (*m != '\0') {
 			tok = irc_mask_next(m, &c, &n);

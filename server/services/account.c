@@ -18,6 +18,7 @@
 #include "log.h"
 #include "notify.h"
 #include "modq.h"
+#include "names.h"
 #include "sasl.h"
 #include "xmalloc.h"
 
@@ -29,52 +30,120 @@
 int
 account_name_valid(const char *s)
 {
-	size_t	i, n = strlen(s);
+	return names_check(NAMES_ACCOUNT, s, ACCOUNT_NAME_MAX) == NAMES_OK;
+}
 
-	if (n < 2 || n > ACCOUNT_NAME_MAX || !isalpha((unsigned char)s[0]))
-		return 0;
-	for (i = 1; i < n; i++) {
-		unsigned char	ch = (unsigned char)s[i];
-
-		if (!(isalnum(ch) || ch == '-' || ch == '_') || ch > 127)
-			return 0;
-	}
-	return 1;
+/* Is ROLE (may be NULL) one of ROLES... (a NULL-ended list)? */
+static int
+role_in(const char *role, const char *a, const char *b)
+{
+	return role != NULL && (strcmp(role, a) == 0 ||
+	    (b != NULL && strcmp(role, b) == 0));
 }
 
 /*
  * Does NAME (a nick or a display name) claim a role ROLE does not have?
- * Doctor-like: "Dr", "Dr.", "Dr_Kim", "DrKim", "Doctor...", "Doc_..."
- * (but "Drew" or "Docherty" are names).  Staff-like: "moderator",
- * "admin", "staff", "official", "hearth" anywhere in it.
+ * The titles are names.c's, as tokens of the name: "Dr_Kim", "DrKim",
+ * "Др. Иванова", "Дoктор" with a Latin o claim a doctor's role, "Drew",
+ * "drkim" and "doktor_zhivago" do not; "TheModerator", "админ",
+ * "hearth_team" a staff role, "staffeeva" not.
  */
+enum names_why
+account_title_claim(const char *name, const char *role)
+{
+	int	claims = names_claims(name);
+
+	if ((claims & NAMES_ROLE_DOCTOR) && !role_in(role, "doctor", NULL))
+		return NAMES_CLAIMS_DOCTOR;
+	if ((claims & NAMES_ROLE_STAFF) && !role_in(role, "moderator",
+	    "admin"))
+		return NAMES_CLAIMS_STAFF;
+	return NAMES_OK;
+}
+
 int
 account_name_impersonates(const char *name, const char *role)
 {
-	static const char *const staff[] = { "moderator", "admin", "staff",
-	    "official", "hearth", NULL };
-	int	doctor = role != NULL && strcmp(role, "doctor") == 0;
-	int	mod = role != NULL && (strcmp(role, "moderator") == 0 ||
-		    strcmp(role, "admin") == 0);
-	size_t	i;
+	return account_title_claim(name, role) != NAMES_OK;
+}
 
-	while (*name == ' ' || *name == '"' || *name == '\'')
-		name++;
-	if (!doctor && !mod) {
-		if (strncasecmp(name, "doctor", 6) == 0)
-			return 1;
-		if (strncasecmp(name, "dr", 2) == 0 && !islower((unsigned char)
-		    name[2]))
-			return 1;
-		if (strncasecmp(name, "doc", 3) == 0 && name[3] != '\0' &&
-		    !isalpha((unsigned char)name[3]))
-			return 1;
+struct doctor_match {
+	const char	*account;	/* who is asking, may be NULL */
+	const char	*bare;		/* the name's bare skeleton */
+	int		 found;
+};
+
+static void
+doctor_match_one(const char *name, const char *display, void *arg)
+{
+	struct doctor_match	*dm = arg;
+	char			*b;
+
+	if (dm->found || (dm->account != NULL &&
+	    names_casecmp(dm->account, name) == 0))
+		return;
+	b = names_bare_skeleton(name);
+	dm->found = strcmp(b, dm->bare) == 0;
+	free(b);
+	if (!dm->found && display != NULL) {
+		b = names_bare_skeleton(display);
+		dm->found = b[0] != '\0' && strcmp(b, dm->bare) == 0;
+		free(b);
 	}
-	if (!mod)
-		for (i = 0; staff[i] != NULL; i++)
-			if (strcasestr(name, staff[i]) != NULL)
-				return 1;
-	return 0;
+}
+
+enum names_why
+account_name_claim(struct server *srv, const char *name, const char *account,
+    const char *role)
+{
+	struct doctor_match	dm;
+	enum names_why		why;
+	char			*bare;
+
+	if ((why = account_title_claim(name, role)) != NAMES_OK)
+		return why;
+	bare = names_bare_skeleton(name);
+	memset(&dm, 0, sizeof dm);
+	dm.account = account;
+	dm.bare = bare;
+	if (bare[0] != '\0' && srv != NULL && srv->store != NULL)
+		(void)store_doctor_names(srv->store, doctor_match_one, &dm);
+	free(bare);
+	return dm.found ? NAMES_LOOKS_LIKE_DOCTOR : NAMES_OK;
+}
+
+enum names_why
+account_name_new(struct server *srv, const char *name, const char *role,
+    char *who, size_t wholen)
+{
+	enum names_why	why;
+
+	if (wholen > 0)
+		who[0] = '\0';
+	if ((why = names_check(NAMES_ACCOUNT, name, ACCOUNT_NAME_MAX)) !=
+	    NAMES_OK)
+		return why;
+	if ((why = account_name_claim(srv, name, NULL, role)) != NAMES_OK)
+		return why;
+	if (account_lookalike(srv, name, NULL, who, wholen))
+		return NAMES_CONFUSABLE;
+	return NAMES_OK;
+}
+
+int
+account_lookalike(struct server *srv, const char *name, const char *self,
+    char *who, size_t wholen)
+{
+	char	buf[ACCOUNT_NAME_MAX * 2 + 1];
+
+	if (srv == NULL || srv->store == NULL || store_account_lookalike(
+	    srv->store, name, buf, sizeof buf) != STORE_OK)
+		return 0;
+	if (self != NULL && names_casecmp(self, buf) == 0)
+		return 0;
+	if (wholen > 0)
+		snprintf(who, wholen, "%s", buf);
+	return 1;
 }
 
 int

@@ -12,6 +12,7 @@
 #include <stddef.h>
 
 #include "config.h"
+#include "names.h"
 #include "store.h"
 
 #define ACCOUNT_NAME_MAX	30
@@ -38,11 +39,44 @@ struct pw_secret {
 /* Wipe and free PW (may be NULL). */
 void	 pw_secret_free(struct pw_secret *);
 
-/* Letter first, then letters, digits, '-' or '_'; 2 to 30 characters. */
+struct server;
+
+/*
+ * A letter first, then letters, digits, '-' or '_'; 2 to 30 bytes;
+ * Latin or Cyrillic, not both (names_check(NAMES_ACCOUNT)).
+ */
 int	 account_name_valid(const char *);
 int	 account_role_valid(const char *);
-/* 1 when NAME looks like a role (doctor, moderator...) ROLE lacks. */
+/*
+ * The one check of a name shown beside a member's words, for every
+ * door (IRC nick, realname and SETNAME, metadata display-name, NNTP
+ * From, account names): NAMES_CLAIMS_DOCTOR or NAMES_CLAIMS_STAFF when
+ * NAME has a title (names_claims(): English and Russian, on confusable
+ * skeletons, as tokens) of a role ROLE lacks; NAMES_LOOKS_LIKE_DOCTOR
+ * when, without its titles, it is a verified doctor's account or
+ * display name, or confusable with one, and ACCOUNT (NULL: a guest) is
+ * not that doctor; else NAMES_OK.  The reasons' texts:
+ * names_why_text(), shown through i18n().
+ */
+enum names_why	 account_name_claim(struct server *, const char *name,
+	    const char *account, const char *role);
+/* The titles only (no store): account_name_claim()'s first step. */
+enum names_why	 account_title_claim(const char *name, const char *role);
+/* 1 when account_title_claim() refuses NAME for ROLE. */
 int	 account_name_impersonates(const char *name, const char *role);
+/*
+ * May NAME be a new account of ROLE?  The repertoire
+ * (names_check()), account_name_claim(), then no existing account
+ * confusable with it (NAMES_CONFUSABLE, that account's name in WHO).
+ */
+enum names_why	 account_name_new(struct server *, const char *name,
+	    const char *role, char *who, size_t wholen);
+/*
+ * 1 when an account other than NAME itself and other than SELF (may
+ * be NULL) has NAME's confusable skeleton; its name goes to WHO.
+ */
+int	 account_lookalike(struct server *, const char *name,
+	    const char *self, char *who, size_t wholen);
 /*
  * 0 when acceptable (at least MIN characters, the configured
  * password_min_length); otherwise -1 and a reason a person understands.

@@ -31,6 +31,7 @@
 #include "account.h"
 #include "auth.h"
 #include "log.h"
+#include "names.h"
 #include "sanction.h"
 #include "sasl.h"
 #include "strmap.h"
@@ -245,12 +246,8 @@ static void
 auth_keys(struct server *srv, const char *ip, const char *name,
     struct auth_keys *k)
 {
-	size_t	i;
-
-	for (i = 0; name[i] != '\0' && i < sizeof k->fold - 1; i++)
-		k->fold[i] = (char)((name[i] >= 'A' && name[i] <= 'Z') ?
-		    name[i] + 32 : name[i]);
-	k->fold[i] = '\0';
+	/* Folded as account names are (names.h): Маша and МАША are one. */
+	names_fold(name, k->fold, sizeof k->fold);
 	auth_ip_hash(srv, ip != NULL ? ip : "", k->iphash);
 	snprintf(k->p, sizeof k->p, "p:%s %s", k->fold, k->iphash);
 	snprintf(k->i, sizeof k->i, "i:%s", k->iphash);
@@ -504,7 +501,7 @@ cert_owner(struct server *srv, struct conn *c, const char *name)
 	if (conn_peer_fingerprint(c, fp, sizeof fp) == NULL ||
 	    store_cert_account(srv->store, fp, &owner) != STORE_OK)
 		return 0;
-	yes = owner != NULL && strcasecmp(owner, name) == 0;
+	yes = owner != NULL && names_casecmp(owner, name) == 0;
 	free(owner);
 	return yes;
 }

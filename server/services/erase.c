@@ -11,6 +11,7 @@
 #include "article.h"
 #include "erase.h"
 #include "log.h"
+#include "names.h"
 #include "nntp-util.h"
 #include "notify.h"
 #include "store-erase.h"
@@ -173,7 +174,7 @@ member_erase(struct server *srv, const char *name, int mode,
 		rc = store_erase_refs(srv->store, acct.name, placeholder,
 		    acct.id);
 	if (rc == STORE_OK)
-		rc = store_audit(srv->store, strcasecmp(actor, acct.name) == 0 ?
+		rc = store_audit(srv->store, names_casecmp(actor, acct.name) == 0 ?
 		    placeholder : actor, "account.erase", target,
 		    mode == ERASE_REMOVE ? "remove" : "pseudonymize");
 	if (rc != STORE_OK || store_commit(srv->store) != STORE_OK) {

@@ -13,6 +13,7 @@
 #include "irc-casemap.h"
 #include "items.h"
 #include "log.h"
+#include "names.h"
 #include "modq.h"
 #include "notice.h"
 #include "notify.h"
@@ -508,7 +509,7 @@ modq_report(struct server *srv, const char *reporter, const char *via,
 	int		 isnew, rc, n;
 	char		*ex = excerpt_of(excerpt), why[256] = "";
 
-	if (author != NULL && strcasecmp(author, reporter) == 0) {
+	if (author != NULL && names_casecmp(author, reporter) == 0) {
 		free(ex);
 		snprintf(msg, msglen, "You cannot report your own words");
 		return -1;
@@ -1038,7 +1039,7 @@ scope_covers(const struct sanction *s, const char *scope)
 	if (scope == NULL)
 		return 0;
 	if (s->scope[0] == '#')
-		return irc_casecmp(IRC_CASEMAP_RFC1459, s->scope, scope) == 0;
+		return irc_casecmp(IRC_CASEMAP_PRECIS, s->scope, scope) == 0;
 	return strcasecmp(s->scope, scope) == 0;
 }
 
@@ -1069,10 +1070,10 @@ modq_sanction_match(struct server *srv, const char *kind,
 		if (s->expires != 0 && s->expires <= now)
 			continue;
 		if (strcmp(s->target_type, "account") == 0) {
-			if (account == NULL || strcasecmp(s->target,
+			if (account == NULL || names_casecmp(s->target,
 			    account) != 0)
 				continue;
-		} else if (mask == NULL || !irc_mask_match(IRC_CASEMAP_RFC1459,
+		} else if (mask == NULL || !irc_mask_match(IRC_CASEMAP_PRECIS,
 		    s->target, mask))
 			continue;
 		/* The one that lasts longest says how long it lasts. */

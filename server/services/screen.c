@@ -14,10 +14,12 @@
 
 #include "account.h"
 #include "hearth.h"
+#include "i18n.h"
 #include "log.h"
 #include "modq.h"
 #include "screen.h"
 #include "store.h"
+#include "xmalloc.h"
 
 /* Texts shorter than this never count as repeats ("yes", "thanks"). */
 #define FLOOD_MIN_REPEAT_LEN	12
@@ -174,11 +176,36 @@ must_hold(struct server *srv, const struct screen_input *in,
 	return 0;
 }
 
+/*
+ * A profile value claiming what the member is not: a display-name is
+ * a name (account_name_claim(): titles anywhere, a verified doctor's
+ * name); the other keys (status, pronouns, avatar) are sentences, so
+ * only their first word is taken as a title ("Dr. Ivanova here" is
+ * refused, "seeing my doctor today" is not).
+ */
+static enum names_why
+profile_claim(struct server *srv, const struct screen_input *in)
+{
+	enum names_why	 why;
+	size_t		 n;
+	char		*first;
+
+	if (in->key == NULL || strcmp(in->key, "display-name") == 0)
+		return account_name_claim(srv, in->text, in->account,
+		    in->role);
+	n = strcspn(in->text, " \t");
+	first = xstrndup(in->text, n);
+	why = account_title_claim(first, in->role);
+	free(first);
+	return why;
+}
+
 void
 screen_words(struct server *srv, const struct screen_input *in,
     struct screen_verdict *out)
 {
 	const char	*hit;
+	enum names_why	 why;
 
 	memset(out, 0, sizeof *out);
 	out->action = SCREEN_DELIVER;
@@ -208,10 +235,10 @@ screen_words(struct server *srv, const struct screen_input *in,
 		 * name: no role claimed that the member lacks; a new
 		 * member's links, as in their words; nothing waits.
 		 */
-		if (account_name_impersonates(in->text, in->role)) {
+		if ((why = profile_claim(srv, in)) != NAMES_OK) {
 			out->action = SCREEN_REFUSE;
-			snprintf(out->reason, sizeof out->reason, "only "
-			    "verified members may name a role");
+			snprintf(out->reason, sizeof out->reason, "%s",
+			    i18n(NULL, names_why_text(why)));
 			return;
 		}
 		if (in->account != NULL && role_is(in->role, "member") &&

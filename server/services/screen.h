@@ -69,6 +69,7 @@ struct screen_input {
 	const char		*text;		/* the words (a body) */
 	size_t			 len;
 	const char		*subject;	/* also screened, or NULL */
+	const char		*key;		/* SCREEN_PROFILE: its key */
 };
 
 enum screen_action {

@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "log.h"
+#include "names.h"
 #include "store-int.h"
 #include "store-chat.h"
 #include "xmalloc.h"
@@ -630,11 +631,8 @@ store_chat_erase(struct store *st, const char *account,
 void
 store_dm_account_end(const char *account, char *buf, size_t len)
 {
-	size_t	i;
-
 	snprintf(buf, len, "a:%s", account);
-	for (i = 2; buf[i] != '\0'; i++)
-		buf[i] = (char)tolower((unsigned char)buf[i]);
+	names_fold(buf, buf, len);
 }
 
 void

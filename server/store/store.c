@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "log.h"
+#include "names.h"
 #include "store-int.h"
 #include "store-news.h"
 #include "store-chat.h"
@@ -358,6 +359,16 @@ static const char *const migrations[] = {
 	"  key TEXT NOT NULL,"
 	"  value TEXT NOT NULL,"
 	"  PRIMARY KEY (account_id, key)) WITHOUT ROWID;",
+
+	/*
+	 * 16: names -- account and room names are folded by names_fold()
+	 * (Latin, Greek and Cyrillic capitals), which replaces SQLite's
+	 * ASCII lower() on every connection of the store; the folded
+	 * columns are made again with it.  A room whose new fold is
+	 * another's keeps its old one (OR IGNORE).
+	 */
+	"UPDATE OR IGNORE accounts SET name_fold = lower(name);"
+	"UPDATE OR IGNORE rooms SET name_fold = lower(name);",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -400,6 +411,8 @@ enum {
 	S_SCRAM_GET,
 	S_SCRAM_SET,
 	S_SCRAM_DEL,
+	S_ACCOUNT_LOOKALIKE,
+	S_DOCTOR_NAMES,
 	S_COUNT
 };
 
@@ -515,6 +528,13 @@ static const struct store_sql core_sql[] = {
 	{ S_SCRAM_DEL,
 	  "DELETE FROM scram_keys WHERE account_id = (SELECT id FROM "
 	  "accounts WHERE name_fold = lower(?1))" },
+	{ S_ACCOUNT_LOOKALIKE,
+	  "SELECT name FROM accounts WHERE hearth_skeleton(name) = "
+	  "hearth_skeleton(?1) AND name_fold <> lower(?1) LIMIT 1" },
+	{ S_DOCTOR_NAMES,
+	  "SELECT a.name, m.value FROM accounts a LEFT JOIN account_metadata "
+	  "m ON m.account_id = a.id AND m.key = 'display-name' "
+	  "WHERE a.role = 'doctor' AND a.status = 'active'" },
 };
 
 const char *
@@ -686,6 +706,54 @@ fail:
 	return -1;
 }
 
+/*
+ * SQL lower(X): names_fold(), so that every name_fold column and every
+ * lower() comparison of names folds as IRC and the services do (one
+ * folding, names.h).  NULL stays NULL.
+ */
+static void
+sql_lower(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	const char	*in;
+	char		*out;
+
+	(void)argc;
+	if ((in = (const char *)sqlite3_value_text(argv[0])) == NULL) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	out = names_fold_dup(in);
+	sqlite3_result_text(ctx, out, -1, free);
+}
+
+/* SQL hearth_skeleton(X): names_skeleton(), the confusable skeleton. */
+static void
+sql_skeleton(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	const char	*in;
+
+	(void)argc;
+	if ((in = (const char *)sqlite3_value_text(argv[0])) == NULL) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	sqlite3_result_text(ctx, names_skeleton(in), -1, free);
+}
+
+/* Our SQL functions on connection DB: 0, or -1. */
+static int
+store_functions(sqlite3 *db)
+{
+	int	flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC;
+
+	if (sqlite3_create_function(db, "lower", 1, flags, NULL, sql_lower,
+	    NULL, NULL) != SQLITE_OK ||
+	    sqlite3_create_function(db, "hearth_skeleton", 1, flags, NULL,
+	    sql_skeleton, NULL, NULL) != SQLITE_OK)
+		return -1;
+	return 0;
+}
+
 struct store *
 store_open(const char *path, int sync_full, int max_version, char *err,
     size_t errlen)
@@ -706,6 +774,11 @@ store_open(const char *path, int sync_full, int max_version, char *err,
 		goto fail;
 	}
 	chmod(path, 0600);
+	if (store_functions(st->db) != 0) {
+		snprintf(err, errlen, "database %s: %s", path,
+		    sqlite3_errmsg(st->db));
+		goto fail;
+	}
 	sqlite3_busy_timeout(st->db, 5000);
 	sqlite3_extended_result_codes(st->db, 1);
 	if (store_quick_check(st, err, errlen) != 0)
@@ -1324,6 +1397,46 @@ store_account_list(struct store *st, store_account_cb cb, void *arg)
 	sqlite3_reset(s);
 	if (rc != SQLITE_DONE) {
 		store_log_error(st, "account list");
+		return STORE_ERROR;
+	}
+	return STORE_OK;
+}
+
+int
+store_account_lookalike(struct store *st, const char *name, char *who,
+    size_t wholen)
+{
+	sqlite3_stmt	*s = store_reset(st->stmts[S_ACCOUNT_LOOKALIKE]);
+	int		 rc;
+
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		snprintf(who, wholen, "%s", (const char *)sqlite3_column_text(s,
+		    0));
+		sqlite3_reset(s);
+		return STORE_OK;
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		store_log_error(st, "account lookalike");
+		return STORE_ERROR;
+	}
+	return STORE_NOTFOUND;
+}
+
+int
+store_doctor_names(struct store *st, store_name_cb cb, void *arg)
+{
+	sqlite3_stmt	*s = store_reset(st->stmts[S_DOCTOR_NAMES]);
+	int		 rc;
+
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		cb((const char *)sqlite3_column_text(s, 0),
+		    (const char *)sqlite3_column_text(s, 1), arg);
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		store_log_error(st, "doctor names");
 		return STORE_ERROR;
 	}
 	return STORE_OK;

@@ -118,6 +118,19 @@ int	 store_scram_set(struct store *, const char *name,
 int	 store_scram_del(struct store *, const char *name);
 typedef void (*store_account_cb)(const struct account *, void *);
 int	 store_account_list(struct store *, store_account_cb, void *);
+/*
+ * An account (any status) whose name has NAME's confusable skeleton
+ * (names_skeleton()) but is not NAME folded: STORE_OK with its name in
+ * WHO, STORE_NOTFOUND, or STORE_ERROR.  It reads every account.
+ */
+int	 store_account_lookalike(struct store *, const char *name, char *who,
+	    size_t wholen);
+/*
+ * Each active verified doctor: CB(account name, display-name or NULL).
+ */
+typedef void (*store_name_cb)(const char *name, const char *display,
+	    void *);
+int	 store_doctor_names(struct store *, store_name_cb, void *);
 void	 account_clear(struct account *);
 
 /* Groups and rooms (seeded from etc/). */

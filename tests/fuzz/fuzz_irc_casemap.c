@@ -2,7 +2,7 @@
  * fuzz_irc_casemap.c -- server/parse/irc-casemap.c: folding, comparison, nick
  * and channel validity, ban masks.
  *
- * Input: one byte choosing the casemapping (low bit: rfc1459 or ascii),
+ * Input: one byte choosing the casemapping (rfc1459, ascii or precis),
  * then A NUL B. Checked: folding is idempotent and keeps the length;
  * irc_casecmp(a, b) has the sign of strcmp on the folded strings and is
  * antisymmetric; nick and channel validity agree with a reference
@@ -42,19 +42,29 @@ ref_fold(enum irc_casemap cm, int c)
 static int
 ref_nick_valid(const char *s, size_t max)
 {
-	size_t	n = strlen(s), i;
+	size_t		n = strlen(s), i, k;
+	uint32_t	c;
+	int		latin = 0, cyr = 0;
 
 	if (n == 0 || n > max)
 		return 0;
-	for (i = 0; i < n; i++) {
-		if (strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-		    "[]\\`_^{|}", s[i]) != NULL)
+	for (i = 0; i < n; i += k) {
+		k = 1;
+		if (strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz",
+		    s[i]) != NULL) {
+			latin = 1;
+			continue;
+		}
+		if (strchr("[]\\`_^{|}", s[i]) != NULL)
 			continue;
 		if (i > 0 && strchr("0123456789-", s[i]) != NULL)
 			continue;
-		return 0;
+		if ((k = utf8_decode(s + i, n - i, &c)) == 0 ||
+		    !((c >= 0x400 && c <= 0x45f) || c == 0x490 || c == 0x491))
+			return 0;
+		cyr = 1;
 	}
-	return 1;
+	return !(latin && cyr);
 }
 
 /* Mask elements: 0 star, 1 any, else 0x100 | literal byte. */
@@ -134,7 +144,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size == 0)
 		return 0;
-	cm = data[0] & 1 ? IRC_CASEMAP_RFC1459 : IRC_CASEMAP_ASCII;
+	cm = data[0] % 3 == 0 ? IRC_CASEMAP_ASCII : data[0] % 3 == 1 ?
+	    IRC_CASEMAP_RFC1459 : IRC_CASEMAP_PRECIS;
 	data++;
 	size--;
 	if ((nul = memchr(data, '\0', size)) != NULL) {
@@ -155,7 +166,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fa = irc_casefold_dup(cm, a);
 	fb = irc_casefold_dup(cm, b);
 	FUZZ_CHECK(strlen(fa) == alen);
-	for (i = 0; i < alen; i++) {
+	for (i = 0; i < alen && cm != IRC_CASEMAP_PRECIS; i++) {
 		FUZZ_CHECK((unsigned char)fa[i] ==
 		    ref_fold(cm, (unsigned char)a[i]));
 		FUZZ_CHECK(irc_casefold_char(cm, (unsigned char)a[i]) ==
@@ -174,7 +185,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    (alen >= 2 && alen <= IRC_CHANLEN_DEFAULT && a[0] == '#' &&
 	    strpbrk(a, " ,\a\r\n") == NULL && utf8_valid(a, alen)));
 
-	if (alen <= REF_MAX && blen <= REF_MAX) {
+	if (alen <= REF_MAX && blen <= REF_MAX && cm != IRC_CASEMAP_PRECIS) {
 		nt = ref_mask_tokens(a, tok);
 		memset(memo, 0, sizeof memo);
 		FUZZ_CHECK(irc_mask_match(cm, a, b) ==

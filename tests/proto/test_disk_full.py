@@ -54,7 +54,10 @@ class SmallDisk:
         """Leave FREE_KB for hearthd (PID) to write."""
         self.pid = pid
         if self.tmpfs:
-            with open(self.ballast, "wb") as f:
+            # Unbuffered: a short last write must not leave bytes that
+            # fail again when the file is closed (which happened
+            # whenever the free space was not a multiple of the chunk).
+            with open(self.ballast, "wb", buffering=0) as f:
                 chunk = b"\0" * 65536
                 try:
                     while True:

@@ -25,7 +25,7 @@ class Registration(IrcCase):
         self.assertRegex(welcome, r"^:hearth\.test 001 reg1 :Welcome to the "
                          r"Hearth IRC Network, reg1!reg1@anon\.[0-9a-f]{16}$")
         isupport = " ".join(l for l in lines if " 005 " in l)
-        for tok in ("CASEMAPPING=rfc1459", "CHANTYPES=#", "PREFIX=(ov)@+",
+        for tok in ("CASEMAPPING=ascii", "CHANTYPES=#", "PREFIX=(ov)@+",
                     "CHANMODES=beI,k,l,imnstCRM", "NICKLEN=30",
                     "TOPICLEN=390", "MAXLIST=beI:100", "UTF8ONLY", "WHOX",
                     "MONITOR=100", "CHATHISTORY=100", "ELIST=CMNTU",
@@ -178,9 +178,15 @@ class Nicks(IrcCase):
         for bad in ("1abc", "-dash", "a:b", "#chan", "x" * 31, "a!b"):
             self.assertEqual(numerics(c.cmd("NICK " + bad)), ["432"], bad)
         self.client("Taken[x]")
-        # CASEMAPPING=rfc1459: [ ] are { } in lower case.
-        self.assertEqual(c.cmd("NICK taken{X}"),
-                         [":hearth.test 433 nick1 taken{X} "
+        # Folding is names_fold() (issue 15): A-Z and Cyrillic capitals;
+        # [ ] are no longer { } (CASEMAPPING=ascii).
+        self.assertEqual(c.cmd("NICK TAKEN[X]"),
+                         [":hearth.test 433 nick1 TAKEN[X] "
+                          ":Nickname is already in use"])
+        self.assertEqual(numerics(c.cmd("NICK taken{X}")), [])
+        self.client("Таня")
+        self.assertEqual(c.cmd("NICK ТАНЯ"),
+                         [":hearth.test 433 taken{X} ТАНЯ "
                           ":Nickname is already in use"])
 
     def test_nick_in_use_before_registration(self):
@@ -253,8 +259,11 @@ class Channels(IrcCase):
         a = self.client("cm1")
         b = self.client("cm2")
         a.cmd("JOIN #Room[1]")
-        lines = b.cmd("JOIN #room{1}")
+        lines = b.cmd("JOIN #ROOM[1]")
         self.assertIn("JOIN #Room[1]", lines[0])
+        a.cmd("JOIN #Комната")
+        lines = b.cmd("JOIN #КОМНАТА")
+        self.assertIn("JOIN #Комната", lines[0])
 
     def test_topic(self):
         a = self.client("tp1")
