@@ -51,6 +51,8 @@ struct config {
 	char			*motd;		/* text, '\n' separated */
 	char			*hotline;
 	char			*disclaimer;
+	char			*language;	/* operator's default: "ru" */
+	char			*locale_dir;	/* the compiled catalogues */
 
 	int			 log_level;
 	int			 log_syslog;

@@ -22,6 +22,8 @@ import unittest
 HEARTHD = os.environ.get("HEARTHD", "server/hearthd")
 HEARTHMOD = os.environ.get("HEARTHMOD", "moderation/hearthmod")
 SRCDIR = os.environ.get("HEARTH_SRCDIR", ".")
+# The compiled catalogues of the build tree (po/*.mo).
+LOCALE_DIR = os.environ.get("HEARTH_LOCALE_DIR", "po")
 WRAPPER = shlex.split(os.environ.get("HEARTHD_WRAPPER", ""))
 # Everything takes longer under valgrind.
 SCALE = 20 if WRAPPER else 1
@@ -67,6 +69,10 @@ class Hearthd:
             # Tests speak plain text on loopback; the shipped config
             # and the built-in default say no.
             "allow_plaintext_auth_on_loopback = yes",
+            # The catalogues of the build tree; tests speak English
+            # unless they set language = ru (the shipped default).
+            "locale_dir = %s" % LOCALE_DIR,
+            "language = en",
         ]
         for p in protos:
             lines.append("listen = %s=127.0.0.1:0" % p)
