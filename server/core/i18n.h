@@ -28,11 +28,13 @@
 #define I18N_TAG_MAX	8
 
 /* MSGID (English) in LANG, or MSGID itself when there is no text for it. */
-const char	*i18n(const char *lang, const char *msgid);
+const char	*i18n(const char *lang, const char *msgid)
+		    __attribute__((format_arg(2)));
 
 /* SINGULAR or PLURAL (English) for the count N, in LANG's plural forms. */
 const char	*i18n_n(const char *lang, const char *singular,
-		    const char *plural, unsigned long n);
+		    const char *plural, unsigned long n)
+		    __attribute__((format_arg(2))) __attribute__((format_arg(3)));
 
 /*
  * Loads every DIR/LANG.mo, replacing the catalogues loaded before.

@@ -1453,35 +1453,35 @@ cmd_rename(struct irc_client *cl, struct irc_msg *m)
 	}
 	snprintf(ctx, sizeof ctx, "%s %.*s", ch->name, IRC_CHANLEN + 1, name);
 	if (ch->room_id != 0 && !is_staff(cl)) {
-		irc_fail(cl, "RENAME", "CANNOT_RENAME", ctx, "Only moderators "
-		    "rename a registered room");
+		irc_fail(cl, "RENAME", "CANNOT_RENAME", ctx, N_("Only moderators "
+		    "rename a registered room"));
 		return CONN_OK;
 	}
 	/* The moderators' alerts go to that room by its configured name. */
 	if (irc_casecmp(IRC_CASEMAP, ch->name,
 	    is->srv->cf->moderators_room) == 0) {
-		irc_fail(cl, "RENAME", "CANNOT_RENAME", ctx, "The moderators' "
-		    "room keeps its name (moderators_room)");
+		irc_fail(cl, "RENAME", "CANNOT_RENAME", ctx, N_("The moderators' "
+		    "room keeps its name (moderators_room)"));
 		return CONN_OK;
 	}
 	if (!irc_channel_valid(name, IRC_CHANLEN)) {
-		irc_fail(cl, "RENAME", "CANNOT_RENAME", ctx, "Invalid channel "
-		    "name");
+		irc_fail(cl, "RENAME", "CANNOT_RENAME", ctx, N_("Invalid channel "
+		    "name"));
 		return CONN_OK;
 	}
 	irc_casefold(IRC_CASEMAP, name, fold, sizeof fold);
 	other = strmap_get(is->chans, fold);
 	if (other != NULL && other != ch) {
-		irc_fail(cl, "RENAME", "CHANNEL_NAME_IN_USE", ctx, "That name "
-		    "is taken");
+		irc_fail(cl, "RENAME", "CHANNEL_NAME_IN_USE", ctx, N_("That name "
+		    "is taken"));
 		return CONN_OK;
 	}
 	if (strcmp(name, ch->name) == 0)
 		return CONN_OK;
 	if (room_rename(is->srv, cl->account != NULL ? cl->account : cl->nick,
 	    ch->name, ch->fold, name, fold) != 0) {
-		irc_fail(cl, "RENAME", "CANNOT_RENAME", ctx, "The room could "
-		    "not be renamed; try again later");
+		irc_fail(cl, "RENAME", "CANNOT_RENAME", ctx, N_("The room could "
+		    "not be renamed; try again later"));
 		return CONN_OK;
 	}
 	log_info("conn=%llu irc rename %s -> %s",

@@ -537,48 +537,48 @@ irc_register_account(struct irc_client *cl, const char *name,
 		 */
 		if (cl->nick[0] == '\0' && cl->tried_nick[0] != '\0') {
 			irc_fail(cl, "REGISTER", "ACCOUNT_EXISTS",
-			    cl->tried_nick, "That nick is taken; choose "
-			    "another or name the account");
+			    cl->tried_nick, N_("That nick is taken; choose "
+			    "another or name the account"));
 			goto told;
 		}
 		if (cl->nick[0] == '\0') {
 			irc_fail(cl, "REGISTER", "NEED_NICK", "*",
-			    "Send NICK first, or name the account");
+			    N_("Send NICK first, or name the account"));
 			goto told;
 		}
 		name = cl->nick;
 	}
 	if (strcmp(srv->cf->registration, "closed") == 0) {
-		irc_fail(cl, "REGISTER", "DISALLOWED", name, "Sign-up is "
-		    "closed here; the operators make accounts");
+		irc_fail(cl, "REGISTER", "DISALLOWED", name, N_("Sign-up is "
+		    "closed here; the operators make accounts"));
 		goto told;
 	}
 	if (cl->account != NULL) {
 		irc_fail(cl, "REGISTER", "ALREADY_AUTHENTICATED", name,
-		    "You are already logged in");
+		    N_("You are already logged in"));
 		goto told;
 	}
 	if (cl->pending_account != NULL) {
 		irc_fail(cl, "REGISTER", "ALREADY_AUTHENTICATED", name,
-		    "Your sign-up already waits for a moderator");
+		    N_("Your sign-up already waits for a moderator"));
 		goto told;
 	}
 	if (!may_authenticate(cl)) {
 		irc_fail(cl, "REGISTER", "TEMPORARILY_UNAVAILABLE", name,
-		    "Accounts can only be made over TLS");
+		    N_("Accounts can only be made over TLS"));
 		goto told;
 	}
 	if (!account_name_valid(name)) {
 		irc_fail(cl, "REGISTER", "BAD_ACCOUNT_NAME", name,
-		    "Use 2-30 letters, digits, - or _, starting with a "
-		    "letter");
+		    N_("Use 2-30 letters, digits, - or _, starting with a "
+		    "letter"));
 		goto told;
 	}
 	/* An account name shows in every protocol: no "DrSmith". */
 	if (account_name_impersonates(name, "member")) {
 		irc_fail(cl, "REGISTER", "BAD_ACCOUNT_NAME", name,
-		    "That name looks like a doctor's or a staff title; "
-		    "choose another");
+		    N_("That name looks like a doctor's or a staff title; "
+		    "choose another"));
 		goto told;
 	}
 	if (account_password_acceptable(pw,
@@ -593,8 +593,8 @@ irc_register_account(struct irc_client *cl, const char *name,
 	rc = auth_hash_start(srv, cl->conn, pw, register_hashed, NULL);
 	if (rc == AUTH_PENDING)
 		return CONN_OK;
-	irc_fail(cl, "REGISTER", "TEMPORARILY_UNAVAILABLE", name, "Too many "
-	    "sign-ins in progress: try again in a moment");
+	irc_fail(cl, "REGISTER", "TEMPORARILY_UNAVAILABLE", name, N_("Too many "
+	    "sign-ins in progress: try again in a moment"));
 told:
 	if (after != NULL)
 		after(cl);
@@ -614,19 +614,19 @@ register_hashed(struct conn *c, void *arg, const struct pw_secret *pw)
 	(void)arg;
 	if (pw == NULL) {
 		irc_fail(cl, "REGISTER", "TEMPORARILY_UNAVAILABLE", name,
-		    "Try again later");
+		    N_("Try again later"));
 		goto out;
 	}
 	/* The sign-up service: active, or pending and queued. */
 	rc = account_register(srv, name, pw, "irc", &a);
 	if (rc == STORE_EXISTS) {
 		irc_fail(cl, "REGISTER", "ACCOUNT_EXISTS", name,
-		    "That account name is taken");
+		    N_("That account name is taken"));
 		goto out;
 	}
 	if (rc != STORE_OK) {
 		irc_fail(cl, "REGISTER", "TEMPORARILY_UNAVAILABLE", name,
-		    "Try again later");
+		    N_("Try again later"));
 		goto out;
 	}
 	if (a.status != NULL && strcmp(a.status, "pending") == 0) {
@@ -659,6 +659,6 @@ int
 cmd_verify(struct irc_client *cl, struct irc_msg *m)
 {
 	irc_fail(cl, "VERIFY", "INVALID_CODE", m->params[0],
-	    "No verification is pending for this account");
+	    N_("No verification is pending for this account"));
 	return CONN_OK;
 }

@@ -26,7 +26,9 @@
 #include "account.h"
 #include "conn.h"
 #include "irc.h"
+#include "i18n.h"
 #include "irc-int.h"
+#include "lang.h"
 #include "irc-numeric.h"
 #include "log.h"
 #include "store-chat.h"
@@ -159,9 +161,42 @@ irc_sendf(struct irc_client *cl, const char *fmt, ...)
 	va_end(ap);
 }
 
+const char *
+irc_lang(struct irc_client *cl)
+{
+	if (cl->account == NULL)
+		return NULL;
+	if (!cl->lang_set || cl->lang_acct == NULL ||
+	    strcmp(cl->lang_acct, cl->account) != 0) {
+		cl->lang = member_lang(cl->conn->srv, cl->account);
+		free(cl->lang_acct);
+		cl->lang_acct = xstrdup(cl->account);
+		cl->lang_set = 1;
+	}
+	return cl->lang;
+}
+
+static void
+lang_forget(const char *key, void *val, void *arg)
+{
+	struct irc_client	*cl = val;
+	const char		*account = arg;
+
+	(void)key;
+	if (cl->account != NULL && strcmp(cl->account, account) == 0)
+		cl->lang_set = 0;
+}
+
+void
+irc_lang_changed(struct irc_server *is, const char *account)
+{
+	strmap_foreach(is->nicks, lang_forget, (void *)(uintptr_t)account);
+}
+
 /*
  * Send a numeric reply: ":<server> <num> <nick> " then the text.  Use
- * the two-part names of irc-numeric.h for NUM and FMT.
+ * the two-part names of irc-numeric.h for NUM and FMT; FMT (params and
+ * text, as marked N_() there) is said in CL's language.
  */
 void
 irc_numeric(struct irc_client *cl, const char *num, const char *fmt, ...)
@@ -172,7 +207,7 @@ irc_numeric(struct irc_client *cl, const char *num, const char *fmt, ...)
 	n = snprintf(outbuf, sizeof outbuf, ":%s %s %s ", irc_srvname(cl),
 	    num, irc_nick(cl));
 	va_start(ap, fmt);
-	irc_vsendf(cl, (size_t)n, fmt, ap);
+	irc_vsendf(cl, (size_t)n, i18n(irc_lang(cl), fmt), ap);
 	va_end(ap);
 }
 
@@ -186,10 +221,10 @@ irc_fail(struct irc_client *cl, const char *cmd, const char *code,
 {
 	if (context != NULL && *context != '\0')
 		irc_sendf(cl, ":%s FAIL %s %s %s :%s", irc_srvname(cl), cmd,
-		    code, context, desc);
+		    code, context, i18n(irc_lang(cl), desc));
 	else
 		irc_sendf(cl, ":%s FAIL %s %s :%s", irc_srvname(cl), cmd, code,
-		    desc);
+		    i18n(irc_lang(cl), desc));
 }
 
 /* Times: IRCv3 server-time "YYYY-MM-DDThh:mm:ss.sssZ", UTC. */
@@ -1267,7 +1302,7 @@ irc_on_line(struct conn *c, char *line, size_t len)
 		    raw_label(line, len, tag, sizeof tag) == 0)
 			cl->capture = evbuffer_new();
 		irc_fail(cl, cmd, "INVALID_UTF8", NULL,
-		    "Message rejected: it is not valid UTF-8");
+		    N_("Message rejected: it is not valid UTF-8"));
 		if (cl->capture != NULL)
 			irc_capture_finish(cl, tag);
 		return CONN_OK;
@@ -1541,6 +1576,7 @@ irc_on_free(struct conn *c)
 		OPENSSL_cleanse(cl->pw_new, strlen(cl->pw_new));
 	free(cl->pw_new);
 	free(cl->away);
+	free(cl->lang_acct);
 	free(cl);
 	c->pstate = NULL;
 }

@@ -100,6 +100,7 @@ struct remind_ctx {
 	struct server		*srv;
 	const struct event_info	*ev;
 	const char		*text;
+	const char		*when;
 };
 
 /* A member who asked (Helper REMIND) gets the reminder as a notice. */
@@ -108,7 +109,8 @@ remind_account(const char *account, void *arg)
 {
 	struct remind_ctx	*rc = arg;
 
-	notice_reminder(rc->srv, account, rc->ev->title, rc->text);
+	notice_reminder(rc->srv, account, rc->ev->title, rc->ev->room,
+	    rc->when);
 }
 
 static void
@@ -126,6 +128,7 @@ remind_one(const struct event_info *ev, void *arg)
 	rc.srv = srv;
 	rc.ev = ev;
 	rc.text = text;
+	rc.when = when;
 	store_event_reminders(srv->store, ev->id, remind_account, &rc);
 	free(text);
 }
