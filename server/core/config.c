@@ -13,6 +13,7 @@
 #include <strings.h>
 
 #include "config.h"
+#include "i18n.h"
 #include "log.h"
 #include "xmalloc.h"
 
@@ -76,11 +77,12 @@ config_default(void)
 	cf->admin_socket = xstrdup("hearthd.sock");
 	cf->server_name = xstrdup("hearth.localhost");
 	cf->network_name = xstrdup("Hearth");
-	cf->motd = xstrdup("Welcome to Hearth.");
-	cf->hotline = xstrdup("If you are in crisis, call your local "
-	    "emergency number now.");
-	cf->disclaimer = xstrdup("Members' opinions are their own and are "
-	    "not medical advice.");
+	/* The shipped texts: said in each reader's language (i18n). */
+	cf->motd = xstrdup(N_("Welcome to Hearth."));
+	cf->hotline = xstrdup(N_("If you are in crisis, call your local "
+	    "emergency number now."));
+	cf->disclaimer = xstrdup(N_("Members' opinions are their own and "
+	    "are not medical advice."));
 	cf->language = xstrdup("ru");
 #ifdef HEARTH_LOCALE_DIR
 	cf->locale_dir = xstrdup(HEARTH_LOCALE_DIR);

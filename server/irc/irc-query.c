@@ -11,6 +11,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "i18n.h"
 #include "irc-int.h"
 #include "irc-numeric.h"
 #include "xmalloc.h"
@@ -438,7 +439,7 @@ cmd_info(struct irc_client *cl, struct irc_msg *m)
 	irc_numeric(cl, RPL_INFO, "NNTP support groups, IRC meetup rooms "
 	    "with history, feeds");
 	if (cf->disclaimer != NULL)
-		irc_numeric(cl, RPL_INFO, cf->disclaimer);
+		irc_numeric(cl, RPL_INFO, i18n(irc_lang(cl), cf->disclaimer));
 	if (cf->hotline != NULL)
 		irc_numeric(cl, RPL_INFO, cf->hotline);
 	irc_numeric(cl, RPL_ENDOFINFO);

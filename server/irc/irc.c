@@ -1054,11 +1054,11 @@ irc_send_motd(struct irc_client *cl)
 		return;
 	}
 	irc_numeric(cl, RPL_MOTDSTART, irc_srvname(cl));
-	motd_lines(cl, cf->motd);
+	motd_lines(cl, i18n(irc_lang(cl), cf->motd));
 	if (cf->hotline != NULL && *cf->hotline != '\0')
-		motd_lines(cl, cf->hotline);
+		motd_lines(cl, i18n(irc_lang(cl), cf->hotline));
 	if (cf->disclaimer != NULL && *cf->disclaimer != '\0')
-		motd_lines(cl, cf->disclaimer);
+		motd_lines(cl, i18n(irc_lang(cl), cf->disclaimer));
 	irc_numeric(cl, RPL_ENDOFMOTD);
 }
 

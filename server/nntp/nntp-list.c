@@ -15,6 +15,7 @@
 
 #include "nntp-codes.h"
 #include "nntp-inbox.h"
+#include "i18n.h"
 #include "nntp-int.h"
 #include "nntp-queue.h"
 #include "nntp-util.h"
@@ -191,9 +192,10 @@ nntp_cmd_list(struct conn *c, struct nntp_session *s, int argc,
 		conn_printf(c, "hearth\tThis Hearth community only\r\n");
 		break;
 	case L_MOTD:
-		write_text_lines(c, c->srv->cf->motd);
+		write_text_lines(c, i18n(nntp_lang(c), c->srv->cf->motd));
 		write_text_lines(c, c->srv->cf->hotline);
-		write_text_lines(c, c->srv->cf->disclaimer);
+		write_text_lines(c, i18n(nntp_lang(c),
+		    c->srv->cf->disclaimer));
 		break;
 	default:
 		rc = store_news_group_list_as(c->srv->store, 0,
