@@ -32,6 +32,8 @@
 #include "export.h"
 #include "feed.h"
 #include "http.h"
+#include "i18n.h"
+#include "lang.h"
 #include "http-target.h"
 #include "article.h"
 #include "auth.h"
@@ -1266,9 +1268,14 @@ gen_doctor_feed(struct http_req *hr, struct evbuffer *out, time_t *lastmod,
 	base = base_url(hr);
 	xasprintf(&self, "%s/feeds/doctors/%s", base, hr->arg_enc);
 	xasprintf(&id, "urn:hearth:doctor:%s", a.name);
-	xasprintf(&title, "Answers from %s, verified doctor%s%s%s", a.name,
-	    a.specialty != NULL ? " (" : "", a.specialty != NULL ?
-	    a.specialty : "", a.specialty != NULL ? ")" : "");
+	{
+		char	badge[200];
+
+		/* A feed is shared: the operator's language. */
+		doctor_badge(NULL, a.specialty, badge, sizeof badge);
+		xasprintf(&title, i18n(NULL, "Answers from %s, %s"), a.name,
+		    badge);
+	}
 	memset(&m, 0, sizeof m);
 	m.id = id;
 	m.title = title;

@@ -38,6 +38,7 @@
 #include "store-modq.h"
 #include "nntp-codes.h"
 #include "nntp-inbox.h"
+#include "lang.h"
 #include "nntp-int.h"
 #include "nntp-queue.h"
 #include "nntp-util.h"
@@ -493,12 +494,18 @@ build_text(struct conn *c, struct nntp_session *s, struct posting *p,
 		    "mail-complaints-to=\"abuse@%s\"\r\n",
 		    c->srv->cf->server_name, c->srv->cf->server_name);
 		if (s->acct.role != NULL &&
-		    strcmp(s->acct.role, "doctor") == 0)
+		    strcmp(s->acct.role, "doctor") == 0) {
+			char	badge[200];
+
+			/*
+			 * A header stays ASCII (an 8-bit header would need
+			 * RFC 2047): the English badge.
+			 */
+			doctor_badge("en", s->acct.specialty, badge,
+			    sizeof badge);
 			buf_printf(&out, &len, &cap, "X-Hearth-Verified: "
-			    "verified doctor%s%s%s\r\n",
-			    s->acct.specialty != NULL ? " (" : "",
-			    s->acct.specialty != NULL ? s->acct.specialty :
-			    "", s->acct.specialty != NULL ? ")" : "");
+			    "%s\r\n", badge);
+		}
 	}
 	buf_add(&out, &len, &cap, "\r\n", 2);
 	buf_add(&out, &len, &cap, p->a.body, p->a.body_len);

@@ -1,7 +1,9 @@
 /*
  * lang.c -- which language a member reads (see lang.h).
  */
+#include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "i18n.h"
 #include "lang.h"
@@ -42,4 +44,42 @@ member_lang_set(struct server *srv, const char *account, const char *tag,
 		return rc == STORE_NOTFOUND ? -2 : -3;
 	}
 	return 0;
+}
+
+/* The specialties doctors are verified in, as hearthmod sets them. */
+static const char *const specialties[] = {
+	N_("oncology"), N_("hematology"), N_("neurology"),
+	N_("endocrinology"), N_("diabetology"), N_("cardiology"),
+	N_("psychiatry"), N_("psychology"), N_("psychotherapy"),
+	N_("pediatrics"), N_("rehabilitation"), N_("palliative-care"),
+	N_("general-practice"), N_("surgery"), N_("radiology"),
+	N_("nutrition"), N_("speech-therapy"), N_("immunology"),
+	N_("rheumatology"), N_("nephrology"), N_("gastroenterology"),
+	N_("pulmonology"), N_("dermatology"), N_("gynecology"),
+	N_("urology"), N_("ophthalmology"), N_("genetics"),
+	N_("nursing"),
+};
+
+const char *
+specialty_name(const char *lang, const char *specialty)
+{
+	size_t	i;
+
+	if (specialty == NULL)
+		return NULL;
+	for (i = 0; i < sizeof specialties / sizeof specialties[0]; i++)
+		if (strcasecmp(specialties[i], specialty) == 0)
+			return i18n(lang, specialties[i]);
+	return specialty;
+}
+
+void
+doctor_badge(const char *lang, const char *specialty, char *buf,
+    size_t len)
+{
+	if (specialty != NULL && *specialty != '\0')
+		snprintf(buf, len, i18n(lang, "verified doctor (%s)"),
+		    specialty_name(lang, specialty));
+	else
+		snprintf(buf, len, "%s", i18n(lang, "verified doctor"));
 }

@@ -26,4 +26,18 @@ const char	*member_lang(struct server *, const char *account);
 int		 member_lang_set(struct server *, const char *account,
 		    const char *tag, const char *actor);
 
+/*
+ * A doctor's specialty in LANG ("oncology" -> "онкология"), from the
+ * table in lang.c; one not in the table is shown as the operator wrote
+ * it.
+ */
+const char	*specialty_name(const char *lang, const char *specialty);
+
+/*
+ * The role badge: "verified doctor (oncology)" in LANG into BUF
+ * (SPECIALTY may be NULL).
+ */
+void		 doctor_badge(const char *lang, const char *specialty,
+		    char *buf, size_t len);
+
 #endif
