@@ -38,6 +38,7 @@
 #include "store-modq.h"
 #include "nntp-codes.h"
 #include "nntp-inbox.h"
+#include "i18n.h"
 #include "lang.h"
 #include "nntp-int.h"
 #include "nntp-queue.h"
@@ -634,8 +635,11 @@ after_post(struct conn *c, struct nntp_session *s, struct posting *p)
 		return;
 	}
 	if (p->hold) {
-		snprintf(p->ack, sizeof p->ack, "(held for a moderator: %s; "
-		    "it appears once approved)", p->hold_reason);
+		const char	*lang = nntp_lang(c);
+
+		snprintf(p->ack, sizeof p->ack, i18n(lang, "(held for a "
+		    "moderator: %s; it appears once approved)"),
+		    i18n(lang, p->hold_reason));
 		/* Newsreaders show only "posted": the inbox says more. */
 		notice_held(c->srv, s->acct.name, "article",
 		    article_header_get(&p->a, "Newsgroups"),
@@ -1023,10 +1027,13 @@ nntp_post_done(struct conn *c, struct nntp_session *s)
 			char	extra[1024];
 
 			/* The Message-ID stays the last word of the line. */
-			snprintf(extra, sizeof extra, "%s%s%s%s%s%s",
+			snprintf(extra, sizeof extra, "%s%s%s%s%s%s%s",
 			    p.ack, p.ack[0] != '\0' ? " " : "",
-			    p.hotline != NULL ? "You are not alone. " : "",
-			    p.hotline != NULL ? p.hotline : "",
+			    p.hotline != NULL ? i18n(nntp_lang(c),
+			    "You are not alone.") : "",
+			    p.hotline != NULL ? " " : "",
+			    p.hotline != NULL ? i18n(nntp_lang(c), p.hotline) :
+			    "",
 			    p.hotline != NULL ? " " : "",
 			    p.msgid != NULL ? p.msgid : "");
 			nntp_reply(c, NNTP_240_POSTED, extra);
@@ -1034,10 +1041,11 @@ nntp_post_done(struct conn *c, struct nntp_session *s)
 			nntp_reply(c, NNTP_240_POSTED, p.msgid != NULL ?
 			    p.msgid : "");
 		else if (rc == 1)
-			nntp_reply(c, NNTP_441_FAILED, "an article with this "
-			    "Message-ID exists already");
+			nntp_reply(c, NNTP_441_FAILED, i18n(nntp_lang(c),
+			    "an article with this Message-ID exists already"));
 		else
-			nntp_reply(c, NNTP_441_FAILED, p.why);
+			nntp_reply(c, NNTP_441_FAILED, i18n(nntp_lang(c),
+			    p.why));
 		break;
 	case ND_IHAVE:
 		if (rc == 0)

@@ -16,6 +16,7 @@
 #include "hearth.h"
 #include "log.h"
 #include "modq.h"
+#include "i18n.h"
 #include "screen.h"
 #include "store.h"
 
@@ -144,8 +145,8 @@ must_hold(struct server *srv, const struct screen_input *in,
 		else {
 			out->flags |= SCREEN_F_MODERATED;
 			snprintf(out->reason, sizeof out->reason, "%s",
-			    in->approved ? "Approved: header from a "
-			    "non-moderator" : "moderated group");
+			    in->approved ? N_("Approved: header from a "
+			    "non-moderator") : N_("moderated group"));
 			return 1;
 		}
 	}
@@ -167,8 +168,8 @@ must_hold(struct server *srv, const struct screen_input *in,
 	}
 	if (out->probation > 0) {
 		out->flags |= SCREEN_F_PROBATION;
-		snprintf(out->reason, sizeof out->reason, "new member on "
-		    "probation");
+		snprintf(out->reason, sizeof out->reason, "%s",
+		    N_("new member on probation"));
 		return 1;
 	}
 	return 0;
@@ -198,8 +199,8 @@ screen_words(struct server *srv, const struct screen_input *in,
 		if (in->moderated && !in->approved) {
 			out->action = SCREEN_REFUSE;
 			out->flags |= SCREEN_F_MODERATED;
-			snprintf(out->reason, sizeof out->reason,
-			    "unapproved article in a moderated group");
+			snprintf(out->reason, sizeof out->reason, "%s",
+			    N_("unapproved article in a moderated group"));
 		}
 		return;
 	case SCREEN_PROFILE:
@@ -210,8 +211,8 @@ screen_words(struct server *srv, const struct screen_input *in,
 		 */
 		if (account_name_impersonates(in->text, in->role)) {
 			out->action = SCREEN_REFUSE;
-			snprintf(out->reason, sizeof out->reason, "only "
-			    "verified members may name a role");
+			snprintf(out->reason, sizeof out->reason, "%s",
+			    N_("only verified members may name a role"));
 			return;
 		}
 		if (in->account != NULL && role_is(in->role, "member") &&

@@ -91,7 +91,7 @@ def extract(src):
     for top in ("server", "moderation"):
         for d, _, names in os.walk(os.path.join(src, top)):
             files += [os.path.relpath(os.path.join(d, f), src)
-                      for f in names if f.endswith(".c")]
+                      for f in names if f.endswith((".c", ".h"))]
     with tempfile.TemporaryDirectory() as tmp:
         pot = os.path.join(tmp, "x.pot")
         subprocess.run([os.environ.get("XGETTEXT") or "xgettext",
