@@ -62,6 +62,17 @@ static const char *const default_listens[] = {
 	"admins=[::1]:8564",
 };
 
+/*
+ * The texts etc/hearthd.conf ships (motd lines), in the catalogues so
+ * each member reads a line the operator kept in their own language.
+ */
+const char *const config_shipped_texts[] = {
+	N_("Welcome to Hearth, a community for people living with serious "
+	    "illness."),
+	N_("Be kind. Members' opinions are their own."),
+	NULL
+};
+
 struct config *
 config_default(void)
 {

@@ -137,6 +137,8 @@ struct config {
 	int			*key_lines;	/* per key: last line set */
 };
 
+/* The shipped config's texts, marked for translation (NULL-ended). */
+extern const char *const config_shipped_texts[];
 struct config	*config_default(void);
 void		 config_free(struct config *);
 /*

@@ -1040,7 +1040,8 @@ motd_lines(struct irc_client *cl, const char *text)
 		nl = strchr(p, '\n');
 		snprintf(line, sizeof line, "%.*s", nl != NULL ?
 		    (int)(nl - p) : (int)strlen(p), p);
-		irc_numeric(cl, RPL_MOTD, line);
+		/* Each line the operator kept from ours is translated. */
+		irc_numeric(cl, RPL_MOTD, i18n(irc_lang(cl), line));
 	}
 }
 
@@ -1054,11 +1055,11 @@ irc_send_motd(struct irc_client *cl)
 		return;
 	}
 	irc_numeric(cl, RPL_MOTDSTART, irc_srvname(cl));
-	motd_lines(cl, i18n(irc_lang(cl), cf->motd));
+	motd_lines(cl, cf->motd);
 	if (cf->hotline != NULL && *cf->hotline != '\0')
-		motd_lines(cl, i18n(irc_lang(cl), cf->hotline));
+		motd_lines(cl, cf->hotline);
 	if (cf->disclaimer != NULL && *cf->disclaimer != '\0')
-		motd_lines(cl, i18n(irc_lang(cl), cf->disclaimer));
+		motd_lines(cl, cf->disclaimer);
 	irc_numeric(cl, RPL_ENDOFMOTD);
 }
 

@@ -126,14 +126,17 @@ list_group_cb(const struct news_group *g, void *arg)
 static void
 write_text_lines(struct conn *c, const char *text)
 {
-	const char	*p = text, *e;
+	const char	*p = text, *e, *t;
+	char		 line[1024];
 
 	while (*p != '\0') {
 		e = strchr(p, '\n');
 		if (e == NULL)
 			e = p + strlen(p);
-		conn_printf(c, "%s%.*s\r\n", *p == '.' ? "." : "",
-		    (int)(e - p), p);
+		/* A line the operator kept from ours, in the reader's words. */
+		snprintf(line, sizeof line, "%.*s", (int)(e - p), p);
+		t = i18n(nntp_lang(c), line);
+		conn_printf(c, "%s%s\r\n", *t == '.' ? "." : "", t);
 		p = *e == '\n' ? e + 1 : e;
 	}
 }
@@ -192,10 +195,9 @@ nntp_cmd_list(struct conn *c, struct nntp_session *s, int argc,
 		conn_printf(c, "hearth\tThis Hearth community only\r\n");
 		break;
 	case L_MOTD:
-		write_text_lines(c, i18n(nntp_lang(c), c->srv->cf->motd));
+		write_text_lines(c, c->srv->cf->motd);
 		write_text_lines(c, c->srv->cf->hotline);
-		write_text_lines(c, i18n(nntp_lang(c),
-		    c->srv->cf->disclaimer));
+		write_text_lines(c, c->srv->cf->disclaimer);
 		break;
 	default:
 		rc = store_news_group_list_as(c->srv->store, 0,
