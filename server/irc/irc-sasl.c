@@ -152,9 +152,13 @@ irc_account_changed(struct server *srv, struct notify_msg *m, void *arg)
 	const char	*name = m->account;
 
 	(void)arg;
-	if (name == NULL)
+	if (name == NULL || srv->irc == NULL)
 		return;
-	if (srv->irc == NULL || store_account_get(srv->store, name, &a,
+	/* Its language may have changed: look it up again. */
+	irc_lang_changed(srv->irc, name);
+	if (m->action != NULL && strcmp(m->action, "language") == 0)
+		return;
+	if (store_account_get(srv->store, name, &a,
 	    NULL) != STORE_OK)
 		return;
 	ch.name = name;

@@ -7,6 +7,7 @@
 
 #include "i18n.h"
 #include "lang.h"
+#include "notify.h"
 #include "store.h"
 
 const char *
@@ -27,8 +28,9 @@ int
 member_lang_set(struct server *srv, const char *account, const char *tag,
     const char *actor)
 {
-	const char	*lang = NULL;
-	int		 rc;
+	struct notify_msg	 m;
+	const char		*lang = NULL;
+	int			 rc;
 
 	if (tag != NULL && strcmp(tag, "default") != 0 &&
 	    (lang = i18n_lang(tag)) == NULL)
@@ -43,6 +45,12 @@ member_lang_set(struct server *srv, const char *account, const char *tag,
 		store_rollback(srv->store);
 		return rc == STORE_NOTFOUND ? -2 : -3;
 	}
+	/* Sessions of the account speak the new language at once. */
+	memset(&m, 0, sizeof m);
+	m.kind = NOTIFY_ACCOUNT_CHANGED;
+	m.account = account;
+	m.action = "language";
+	notify_publish(srv, &m);
 	return 0;
 }
 

@@ -409,7 +409,7 @@ notice_reminder(struct server *srv, const char *account, const char *title,
 	char		*subject, *body;
 
 	subject = fmt(i18n(lang, "Reminder: %s"), title);
-	body = fmt(i18n(lang, "Reminder: starting soon in %s: %s - %s"),
+	body = fmt(i18n(lang, "Reminder: Starting soon in %s: %s - %s"),
 	    room, title, when);
 	notice_send(srv, account, NOTICE_REMINDER, subject, body);
 	free(subject);
