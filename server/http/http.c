@@ -236,6 +236,13 @@ struct http_req {
 	int			 wait;		/* a password check runs: no
 						   answer yet, dispatch again */
 	int			 replay;	/* this is that second time */
+	/*
+	 * The language of a page (landing): the member's, else the
+	 * browser's Accept-Language, else the operator's; vary_lang set
+	 * when the document depends on it.
+	 */
+	const char		*lang;
+	int			 vary_lang;
 };
 
 typedef int (*http_gen_fn)(struct http_req *, struct evbuffer *,
@@ -568,7 +575,8 @@ send_doc(struct http_req *hr, struct http_doc *d, int max_age, int private)
 	snprintf(cc, sizeof cc, "%s, max-age=%d", private ? "private" :
 	    "public", max_age);
 	add_header(hr, "Cache-Control", cc);
-	add_header(hr, "Vary", "Accept-Encoding");
+	add_header(hr, "Vary", hr->vary_lang ? "Accept-Encoding, "
+	    "Accept-Language" : "Accept-Encoding");
 	add_header(hr, "X-Content-Type-Options", "nosniff");
 	if (notmod) {
 		http_send(hr, 304, "Not Modified", NULL, 0, NULL);
@@ -1409,7 +1417,8 @@ page_group(const struct group_info *g, void *arg)
 		free(u);
 	}
 	xasprintf(&u, "%s/feeds/groups/%s.atom", base, g->name);
-	if (link_el(w, u, "Atom feed") != 0 || el_end(w) != 0) {
+	if (link_el(w, u, i18n(pc->hr->lang, "Atom feed")) != 0 ||
+	    el_end(w) != 0) {
 		free(u);
 		goto fail;
 	}
@@ -1514,6 +1523,7 @@ static int
 gen_landing(struct http_req *hr, struct evbuffer *out, time_t *lastmod,
     const char **ctype)
 {
+	const char		*L = hr->lang != NULL ? hr->lang : "en";
 	struct server		*srv = hr->srv;
 	struct config		*cf = srv->cf;
 	xmlBufferPtr		 buf;
@@ -1530,7 +1540,7 @@ gen_landing(struct http_req *hr, struct evbuffer *out, time_t *lastmod,
 	pc.hr = hr;
 	pc.rc = 0;
 	if (xmlTextWriterWriteDTD(w, (const xmlChar *)"html", NULL, NULL,
-	    NULL) < 0 || el(w, "html") != 0 || feed_attr(w, "lang", "en") ||
+	    NULL) < 0 || el(w, "html") != 0 || feed_attr(w, "lang", L) ||
 	    el(w, "head") != 0 || el(w, "meta") != 0 ||
 	    feed_attr(w, "charset", "utf-8") != 0 || void_el_end(w) != 0 ||
 	    meta(w, "name", "viewport", "width=device-width, "
@@ -1539,13 +1549,14 @@ gen_landing(struct http_req *hr, struct evbuffer *out, time_t *lastmod,
 	    el_end(w) != 0)
 		goto fail;
 	xasprintf(&u, "%s/feeds/events.atom", base);
-	if (alt_link(w, "application/atom+xml", "Events", u) != 0) {
+	if (alt_link(w, "application/atom+xml", i18n(L, "Events"), u) != 0) {
 		free(u);
 		goto fail;
 	}
 	free(u);
 	xasprintf(&u, "%s/feeds/groups/hearth.announce.atom", base);
-	if (alt_link(w, "application/atom+xml", "Announcements", u) != 0) {
+	if (alt_link(w, "application/atom+xml", i18n(L, "Announcements"),
+	    u) != 0) {
 		free(u);
 		goto fail;
 	}
@@ -1558,52 +1569,56 @@ gen_landing(struct http_req *hr, struct evbuffer *out, time_t *lastmod,
 		goto fail;
 	if (el(w, "body") != 0 || el(w, "header") != 0 || el(w, "h1") != 0 ||
 	    feed_text(w, cf->network_name) != 0 || el_end(w) != 0 ||
-	    para(w, "A community for people living with serious illness, "
-	    "their families, and the doctors who answer them.") != 0 ||
+	    para(w, i18n(L, "A community for people living with serious "
+	    "illness, their families, and the doctors who answer them.")) !=
+	    0 ||
 	    el_end(w) != 0 || el(w, "main") != 0)
 		goto fail;
 	if (el(w, "p") != 0 || feed_attr(w, "class", "hotline") != 0 ||
-	    el(w, "strong") != 0 || feed_text(w, cf->hotline) != 0 ||
+	    el(w, "strong") != 0 || feed_text(w, i18n(L, cf->hotline)) != 0 ||
 	    el_end(w) != 0 || el_end(w) != 0)
 		goto fail;
 
-	if (section(w, "Support groups (newsreader)") != 0 || el(w, "ul"))
+	if (section(w, i18n(L, "Support groups (newsreader)")) != 0 ||
+	    el(w, "ul"))
 		goto fail;
 	store_group_list(srv->store, page_group, &pc);
 	if (pc.rc != 0 || el_end(w) != 0)
 		goto fail;
 
-	if (section(w, "Meetup rooms (IRC)") != 0 || el(w, "ul") != 0)
+	if (section(w, i18n(L, "Meetup rooms (IRC)")) != 0 ||
+	    el(w, "ul") != 0)
 		goto fail;
 	store_room_list(srv->store, page_room, &pc);
 	if (pc.rc != 0 || el_end(w) != 0)
 		goto fail;
 
-	if (section(w, "Coming up") != 0 || el(w, "ul") != 0)
+	if (section(w, i18n(L, "Coming up")) != 0 || el(w, "ul") != 0)
 		goto fail;
 	store_event_list(srv->store, time(NULL), 10, 0, page_event, &pc);
 	if (pc.rc != 0 || el_end(w) != 0 || el(w, "p") != 0)
 		goto fail;
 	xasprintf(&u, "%s/feeds/events.atom", base);
-	if (link_el(w, u, "Events feed (Atom)") != 0) {
+	if (link_el(w, u, i18n(L, "Events feed (Atom)")) != 0) {
 		free(u);
 		goto fail;
 	}
 	free(u);
 	xasprintf(&u, "%s/events.ics", base);
 	if (feed_text(w, " \u00b7 ") != 0 ||
-	    link_el(w, u, "Calendar (iCalendar)") != 0 || el_end(w) != 0) {
+	    link_el(w, u, i18n(L, "Calendar (iCalendar)")) != 0 ||
+	    el_end(w) != 0) {
 		free(u);
 		goto fail;
 	}
 	free(u);
 
-	if (section(w, "How to connect") != 0 || el(w, "ul") != 0)
+	if (section(w, i18n(L, "How to connect")) != 0 || el(w, "ul") != 0)
 		goto fail;
 	if ((port = listener_port_of(srv, PROTO_NNTPS)) > 0) {
-		xasprintf(&u, "Newsreader (tin, slrn, Thunderbird): server %s, "
-		    "port %d, TLS on, log in with your Hearth account.", host,
-		    port);
+		xasprintf(&u, i18n(L, "Newsreader (tin, slrn, Thunderbird): "
+		    "server %s, port %d, TLS on, log in with your Hearth "
+		    "account."), host, port);
 		if (el(w, "li") != 0 || feed_text(w, u) != 0 ||
 		    el_end(w) != 0) {
 			free(u);
@@ -1612,9 +1627,9 @@ gen_landing(struct http_req *hr, struct evbuffer *out, time_t *lastmod,
 		free(u);
 	}
 	if ((port = listener_port_of(srv, PROTO_IRCS)) > 0) {
-		xasprintf(&u, "IRC (irssi, WeeChat, HexChat): server %s, port "
-		    "%d, TLS on, SASL PLAIN with your Hearth account.", host,
-		    port);
+		xasprintf(&u, i18n(L, "IRC (irssi, WeeChat, HexChat): server "
+		    "%s, port %d, TLS on, SASL PLAIN with your Hearth "
+		    "account."), host, port);
 		if (el(w, "li") != 0 || feed_text(w, u) != 0 ||
 		    el_end(w) != 0) {
 			free(u);
@@ -1622,11 +1637,12 @@ gen_landing(struct http_req *hr, struct evbuffer *out, time_t *lastmod,
 		}
 		free(u);
 	}
-	if (el(w, "li") != 0 || feed_text(w, "Feeds: any RSS or Atom reader; "
-	    "every group has a feed link above.") != 0 || el_end(w) != 0 ||
+	if (el(w, "li") != 0 || feed_text(w, i18n(L, "Feeds: any RSS or "
+	    "Atom reader; every group has a feed link above.")) != 0 ||
+	    el_end(w) != 0 ||
 	    el_end(w) != 0 || el_end(w) != 0)
 		goto fail;
-	if (el(w, "footer") != 0 || para(w, cf->disclaimer) != 0 ||
+	if (el(w, "footer") != 0 || para(w, i18n(L, cf->disclaimer)) != 0 ||
 	    el_end(w) != 0 || el_end(w) != 0 || el_end(w) != 0)
 		goto fail;
 	free(base);
@@ -2025,9 +2041,23 @@ http_dispatch(struct http_req *hr)
 	 * link with that token.  Revoking a token or changing an access
 	 * list bumps the content version, which empties the cache.
 	 */
-	xasprintf(&key, "%s|%d|%lld|%lld|%s|%s%s?%lld", hr->https ? "s" : "p",
-	    hr->level, (long long)hr->account_id, (long long)hr->token_id,
-	    hr->host, hr->path, hr->arg_enc, (long long)hr->before);
+	hr->vary_lang = t->route == HTTP_R_LANDING;
+	hr->lang = NULL;
+	if (hr->vary_lang) {
+		if (hr->account[0] != '\0')
+			hr->lang = member_lang(srv, hr->account);
+		if (hr->lang == NULL)
+			hr->lang = i18n_negotiate(req_field(hr,
+			    "Accept-Language"));
+		if (hr->lang == NULL)
+			hr->lang = i18n_lang(i18n_default());
+		if (hr->lang == NULL)
+			hr->lang = "en";
+	}
+	xasprintf(&key, "%s|%d|%lld|%lld|%s|%s|%s%s?%lld", hr->https ? "s" :
+	    "p", hr->level, (long long)hr->account_id, (long long)hr->token_id,
+	    hr->lang != NULL ? hr->lang : "-", hr->host, hr->path, hr->arg_enc,
+	    (long long)hr->before);
 	if ((d = cache_get(srv, key)) == NULL) {
 		int	rc;
 

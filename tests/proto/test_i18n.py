@@ -36,7 +36,7 @@ def english(text):
 
 
 class RussianFirst(IrcCase):
-    protos = ("irc", "ircs", "nntp")
+    protos = ("irc", "ircs", "nntp", "http")
     extra_config = ("language = ru\n"
                     "crisis_phrases_file = %s/etc/crisis-phrases.conf\n"
                     "report_autohide_threshold = 0\n"
@@ -184,6 +184,40 @@ class RussianFirst(IrcCase):
         self.mod("unban", "vera", "--scope", "#patient-school")
         said = self.from_helper(vera, "Блокировка в #patient-school снята")
         self.assertRussian(said)
+
+    # -- the landing page ------------------------------------------------
+
+    def landing(self, accept_language=None):
+        import http.client
+        c = http.client.HTTPConnection(*self.h.addr("http"), timeout=5)
+        hdrs = {} if accept_language is None else {
+            "Accept-Language": accept_language}
+        c.request("GET", "/", headers=hdrs)
+        r = c.getresponse()
+        body = r.read().decode()
+        c.close()
+        self.assertEqual(r.status, 200)
+        return r, body
+
+    def test_landing_page_in_the_visitors_language(self):
+        r, body = self.landing()
+        self.assertIn('<html lang="ru">', body)
+        self.assertIn("Как подключиться", body)
+        self.assertIn("Accept-Language", r.getheader("Vary"))
+        r, body = self.landing("en-US,en;q=0.9,ru;q=0.5")
+        self.assertIn('<html lang="en">', body)
+        self.assertIn("How to connect", body)
+        self.assertNotIn("Как подключиться", body)
+        # q-values decide; a language without a catalogue is skipped.
+        r, body = self.landing("ru;q=0.2, en;q=0.8")
+        self.assertIn('<html lang="en">', body)
+        r, body = self.landing("de-DE, ru;q=0.7, en;q=0.3")
+        self.assertIn('<html lang="ru">', body)
+        r, body = self.landing("de")
+        self.assertIn('<html lang="ru">', body)
+        self.assertIn("Группы поддержки", body)
+        r, body = self.landing("en;q=0")
+        self.assertIn('<html lang="ru">', body)
 
     # -- English on request --------------------------------------------
 
