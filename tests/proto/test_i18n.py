@@ -162,6 +162,15 @@ class RussianFirst(IrcCase):
                        "--starts", starts, "--duration", "30m", "--room",
                        "#patient-school")
         eid = out.split()[1]
+        # The announcement is written in the operator's language.
+        n = self.news("vera")
+        r = n.cmd("GROUP hearth.announce")
+        self.assertTrue(r.startswith("211 "), r)
+        r, lines = n.multi("ARTICLE " + r.split()[3], "220")
+        body = "\n".join(lines[lines.index("") + 1:])
+        self.assertIn("Запланировано новое событие.", body)
+        self.assertIn("Где: комната IRC #patient-school", body)
+        self.assertIsNone(english(body.split("\n-- \n")[0]), body)
         said = self.helper(vera, "НАПОМНИТЬ " + eid)
         self.assertTrue(any("Напомню вам о событии №" + eid in s
                             for s in said), said)
