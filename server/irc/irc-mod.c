@@ -114,10 +114,28 @@ mute_text(struct irc_client *cl, const struct screen_verdict *v)
 	static char	buf[400];
 	const char	*lang = irc_lang(cl);
 
-	snprintf(buf, sizeof buf, i18n(lang, "You are muted for %d minutes "
-	    "(%s); a moderator will look at it"), v->mute_minutes,
+	snprintf(buf, sizeof buf, i18n_n(lang, "You are muted for %d minute "
+	    "(%s); a moderator will look at it", "You are muted for %d "
+	    "minutes (%s); a moderator will look at it",
+	    (unsigned long)v->mute_minutes), v->mute_minutes,
 	    i18n(lang, v->reason));
 	return buf;
+}
+
+/* The flood mute, told to a guest (a member hears it as a notice). */
+static void
+tell_muted(struct irc_client *cl, const struct screen_verdict *v)
+{
+	const char	*lang = irc_lang(cl);
+	char		 text[400];
+
+	snprintf(text, sizeof text, i18n_n(lang, "You are muted everywhere "
+	    "for %d minute (%s). A moderator will look at it; the mute lifts "
+	    "by itself.", "You are muted everywhere for %d minutes (%s). A "
+	    "moderator will look at it; the mute lifts by itself.",
+	    (unsigned long)v->mute_minutes), v->mute_minutes,
+	    i18n(lang, v->reason));
+	tell(cl, "%s", text);
 }
 
 /* A NOTICE from the service to everyone in ROOM. */
@@ -382,10 +400,7 @@ irc_mod_screen(struct irc_client *cl, struct irc_channel *ch, int room,
 		    mute_text(cl, v));
 		/* A member heard it already, as the mute's notice. */
 		if (cl->account == NULL)
-			tell(cl, N_("You are muted everywhere for %d minutes "
-			    "(%s). A moderator will look at it; the mute "
-			    "lifts by itself."), v->mute_minutes,
-			    i18n(irc_lang(cl), v->reason));
+			tell_muted(cl, v);
 	}
 	return v->action;
 }
@@ -417,9 +432,7 @@ irc_mod_screen_profile(struct irc_client *cl, const char *value,
 	screen_words(srv, &in, v);
 	if (v->action == SCREEN_REFUSE && (v->flags & SCREEN_F_FLOOD) &&
 	    cl->account == NULL)
-		tell(cl, N_("You are muted everywhere for %d minutes (%s). A "
-		    "moderator will look at it; the mute lifts by itself."),
-		    v->mute_minutes, v->reason);
+		tell_muted(cl, v);
 	if (v->action != SCREEN_REFUSE) {
 		screen_delivered(srv, &in, v, "user", cl->account != NULL ?
 		    cl->account : irc_nick(cl));
@@ -491,7 +504,7 @@ irc_mod_refuse_ban(struct irc_client *cl, const struct sanction_verdict *v)
 {
 	char	words[512];
 
-	sanction_describe(v, words, sizeof words);
+	sanction_describe_lang(v, irc_lang(cl), words, sizeof words);
 	irc_sendf(cl, i18n(irc_lang(cl), "ERROR :Closing Link: %s (You are "
 	    "%s; contact the moderators)"), irc_nick(cl), words);
 	conn_close(cl->conn, "banned");
@@ -1018,10 +1031,17 @@ svc_remind(struct svc *sv)
 	else if (parse_id(sv, 1, &id) == 0) {
 		if (store_event_remind_add(sv->srv->store, id,
 		    sv->cl->account) == STORE_OK)
-			tell(sv->cl, N_("I will remind you %d minutes before "
-			    "event #%lld starts."),
-			    sv->srv->cf->event_reminder_minutes,
+		{
+			int	 mins = sv->srv->cf->event_reminder_minutes;
+			char	 text[300];
+
+			snprintf(text, sizeof text, i18n_n(irc_lang(sv->cl),
+			    "I will remind you %d minute before event #%lld "
+			    "starts.", "I will remind you %d minutes before "
+			    "event #%lld starts.", (unsigned long)mins), mins,
 			    (long long)id);
+			tell(sv->cl, "%s", text);
+		}
 		else
 			tell(sv->cl, N_("No upcoming event #%lld (see EVENTS)."),
 			    (long long)id);

@@ -21,6 +21,7 @@
 #include "account.h"
 #include "auth.h"
 #include "irc.h"
+#include "i18n.h"
 #include "irc-int.h"
 #include "irc-numeric.h"
 #include "log.h"
@@ -208,8 +209,9 @@ sasl_banned(struct irc_client *cl, const struct sanction_verdict *v)
 	char	words[512];
 
 	irc_sasl_free(cl);
-	irc_sendf(cl, ":%s NOTICE %s :You are %s", irc_srvname(cl),
-	    irc_nick(cl), sanction_describe(v, words, sizeof words));
+	irc_sendf(cl, i18n(irc_lang(cl), ":%s NOTICE %s :You are %s"),
+	    irc_srvname(cl), irc_nick(cl), sanction_describe_lang(v,
+	    irc_lang(cl), words, sizeof words));
 	irc_numeric(cl, ERR_SASLFAIL);
 	irc_mod_refuse_ban(cl, v);
 }

@@ -232,8 +232,9 @@ sanctioned(struct conn *c, struct nntp_session *s, const char *group,
 
 	if (!sanction_may_speak(c->srv, s->acct.name, NULL, group, &v))
 		return 0;
-	snprintf(p->why, sizeof p->why, "%s %s", v.kind == SANCTION_BAN ?
-	    "account" : "you are", sanction_describe(&v, words,
+	snprintf(p->why, sizeof p->why, v.kind == SANCTION_BAN ?
+	    i18n(nntp_lang(c), "account %s") : i18n(nntp_lang(c),
+	    "you are %s"), sanction_describe_lang(&v, nntp_lang(c), words,
 	    sizeof words));
 	return 1;
 }
@@ -724,8 +725,9 @@ accept_article(struct conn *c, struct nntp_session *s, struct posting *p,
 		return -1;
 	/* Banned since signing in: nothing this account sends goes out. */
 	if (sanction_may_sign_in(c->srv, s->acct.name, NULL, &ban)) {
-		snprintf(p->why, sizeof p->why, "account %s",
-		    sanction_describe(&ban, words, sizeof words));
+		snprintf(p->why, sizeof p->why, i18n(nntp_lang(c),
+		    "account %s"), sanction_describe_lang(&ban, nntp_lang(c),
+		    words, sizeof words));
 		return -1;
 	}
 

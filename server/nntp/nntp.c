@@ -578,7 +578,7 @@ nntp_login_done(struct conn *c, void *arg, int rc, struct account *a,
 		return;
 	}
 	if (rc == AUTH_BANNED) {
-		nntp_reply(c, NNTP_481_BANNED, sanction_describe(ban, why,
+		nntp_reply(c, NNTP_481_BANNED, sanction_describe_lang(ban, nntp_lang(c), why,
 		    sizeof why));
 		return;
 	}
@@ -864,7 +864,7 @@ xpasswd_checked(struct conn *c, void *arg, int rc, struct account *a,
 	else if (rc == AUTH_BUSY)
 		nntp_reply(c, NNTP_403_BUSY);
 	else if (rc == AUTH_BANNED)
-		nntp_reply(c, NNTP_481_BANNED, sanction_describe(ban, why,
+		nntp_reply(c, NNTP_481_BANNED, sanction_describe_lang(ban, nntp_lang(c), why,
 		    sizeof why));
 	else if (rc != AUTH_OK)
 		nntp_reply(c, NNTP_481_OLDPASS);
@@ -1129,7 +1129,7 @@ nntp_dispatch(struct conn *c, struct nntp_session *s,
 		/* Signing in again cannot help: say why, not 480. */
 		char	why[512];
 
-		nntp_reply(c, NNTP_502_BANNED, sanction_describe(&s->ban, why,
+		nntp_reply(c, NNTP_502_BANNED, sanction_describe_lang(&s->ban, nntp_lang(c), why,
 		    sizeof why));
 		return CONN_OK;
 	}

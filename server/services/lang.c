@@ -76,8 +76,12 @@ specialty_name(const char *lang, const char *specialty)
 	if (specialty == NULL)
 		return NULL;
 	for (i = 0; i < sizeof specialties / sizeof specialties[0]; i++)
-		if (strcasecmp(specialties[i], specialty) == 0)
-			return i18n(lang, specialties[i]);
+		if (strcasecmp(specialties[i], specialty) == 0) {
+			const char *t = i18n(lang, specialties[i]);
+
+			/* Untranslated: as the operator wrote it. */
+			return strcmp(t, specialties[i]) != 0 ? t : specialty;
+		}
 	return specialty;
 }
 

@@ -172,7 +172,7 @@ class RussianFirst(IrcCase):
         self.assertIn("Где: комната IRC #patient-school", body)
         self.assertIsNone(english(body.split("\n-- \n")[0]), body)
         said = self.helper(vera, "НАПОМНИТЬ " + eid)
-        self.assertTrue(any("Напомню вам о событии №" + eid in s
+        self.assertTrue(any("Напомню вам за 1 минуту до начала события №" + eid in s
                             for s in said), said)
         vera.lc.sock.settimeout(40 * SCALE)
         said = self.from_helper(vera, "Напоминание: скоро начнётся")
@@ -193,6 +193,16 @@ class RussianFirst(IrcCase):
         self.mod("unban", "vera", "--scope", "#patient-school")
         said = self.from_helper(vera, "Блокировка в #patient-school снята")
         self.assertRussian(said)
+
+    def test_doctor_badge_in_russian(self):
+        self.h.add_account("drivanova", PW)
+        self.mod("account", "verify-doctor", "drivanova", "--specialty",
+                 "oncology")
+        self.client("drivanova", sasl=("drivanova", PW))
+        asker = self.member("asker")
+        r = asker.cmd("WHOIS drivanova")
+        self.assertTrue(any(" 320 asker drivanova :— проверенный врач "
+                            "(онкология)" in l for l in r), r)
 
     # -- the landing page ------------------------------------------------
 
