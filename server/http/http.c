@@ -1395,9 +1395,11 @@ page_group(const struct group_info *g, void *arg)
 	if (el(w, "li") != 0 || el(w, "strong") != 0 ||
 	    feed_text(w, g->name) != 0 || el_end(w) != 0 ||
 	    feed_text(w, strcmp(g->status, "moderated") == 0 ?
-	    " (moderated) " : strcmp(g->status, "readonly") == 0 ?
-	    " (announcements) " : " ") != 0 ||
-	    feed_text(w, "\u2014 ") != 0 || feed_text(w, g->description) != 0 ||
+	    i18n(pc->hr->lang, " (moderated) ") :
+	    strcmp(g->status, "readonly") == 0 ?
+	    i18n(pc->hr->lang, " (announcements) ") : " ") != 0 ||
+	    feed_text(w, "\u2014 ") != 0 ||
+	    feed_text(w, i18n(pc->hr->lang, g->description)) != 0 ||
 	    feed_text(w, " ") != 0)
 		goto fail;
 	if ((port = listener_port_of(pc->hr->srv, PROTO_NNTPS)) > 0) {
@@ -1444,7 +1446,8 @@ page_room(const struct room_info *r, void *arg)
 	host_only(pc->hr, host, sizeof host);
 	if (el(w, "li") != 0 || el(w, "strong") != 0 ||
 	    feed_text(w, r->name) != 0 || el_end(w) != 0 ||
-	    feed_text(w, " \u2014 ") != 0 || feed_text(w, r->topic) != 0 ||
+	    feed_text(w, " \u2014 ") != 0 ||
+	    feed_text(w, i18n(pc->hr->lang, r->topic)) != 0 ||
 	    feed_text(w, " ") != 0)
 		goto fail;
 	if ((port = listener_port_of(pc->hr->srv, PROTO_IRCS)) > 0) {
@@ -1473,8 +1476,9 @@ page_event(const struct event_info *ev, void *arg)
 	if (pc->rc != 0)
 		return;
 	feed_time_rfc3339(ev->starts, when, sizeof when);
-	xasprintf(&s, " \u2014 %s, %d minutes, in %s", when, ev->duration / 60,
-	    ev->room);
+	xasprintf(&s, i18n_n(pc->hr->lang, " \u2014 %s, %d minute, in %s",
+	    " \u2014 %s, %d minutes, in %s", (unsigned long)(ev->duration / 60)),
+	    when, ev->duration / 60, ev->room);
 	if (el(w, "li") != 0 || el(w, "strong") != 0 ||
 	    feed_text(w, ev->title) != 0 || el_end(w) != 0 ||
 	    feed_text(w, s) != 0 || el_end(w) != 0)

@@ -16,6 +16,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "i18n.h"
 #include "irc-int.h"
 #include "irc-numeric.h"
 #include "log.h"
@@ -498,7 +499,8 @@ send_topic(struct irc_client *cl, struct irc_channel *ch, int always)
 			irc_numeric(cl, RPL_NOTOPIC, ch->name);
 		return;
 	}
-	irc_numeric(cl, RPL_TOPIC, ch->name, ch->topic);
+	/* A shipped topic (etc/rooms.conf) in the reader's language. */
+	irc_numeric(cl, RPL_TOPIC, ch->name, i18n(irc_lang(cl), ch->topic));
 	irc_numeric(cl, RPL_TOPICWHOTIME, ch->name, ch->topic_who,
 	    (long long)ch->topic_time);
 }
@@ -865,7 +867,7 @@ list_one(const char *key, void *val, void *arg)
 		return;
 	mode_letters(ch, modes, sizeof modes, 1);
 	snprintf(topic, sizeof topic, "[%s] %s", modes, ch->topic != NULL ?
-	    ch->topic : "");
+	    i18n(irc_lang(lc->cl), ch->topic) : "");
 	irc_numeric(lc->cl, RPL_LIST, ch->name, ch->nmembers, topic);
 }
 

@@ -246,6 +246,7 @@ struct irc_client {
 	const char		*lang;
 	char			*lang_acct;	/* whose lang it is */
 	int			 lang_set;
+	const char		*guest_lang;	/* LANGUAGE before signing in */
 };
 
 struct irc_whowas {

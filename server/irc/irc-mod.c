@@ -1301,14 +1301,9 @@ static void
 svc_language(struct svc *sv)
 {
 	const char	*tag = sv->argc > 1 ? sv->argv[1] : NULL;
-	const char	*lang;
+	const char	*lang = NULL;
 	int		 rc;
 
-	if (sv->cl->account == NULL) {
-		tell(sv->cl, N_("Sign in first: the language belongs to your "
-		    "account."));
-		return;
-	}
 	if (tag == NULL) {
 		lang = irc_lang(sv->cl);
 		tell(sv->cl, N_("Your language: %s. Languages: %s. Change it "
@@ -1322,7 +1317,16 @@ svc_language(struct svc *sv)
 	else if (cyr_casecmp(tag, "АНГЛИЙСКИЙ") == 0 ||
 	    strcasecmp(tag, "english") == 0)
 		tag = "en";
-	rc = member_lang_set(sv->srv, sv->cl->account, tag, sv->cl->account);
+	if (sv->cl->account == NULL) {
+		/* A guest: this connection only (an account keeps it). */
+		if (strcmp(tag, "default") == 0)
+			sv->cl->guest_lang = NULL;
+		else if ((lang = i18n_lang(tag)) != NULL)
+			sv->cl->guest_lang = lang;
+		rc = lang != NULL || strcmp(tag, "default") == 0 ? 0 : -1;
+	} else
+		rc = member_lang_set(sv->srv, sv->cl->account, tag,
+		    sv->cl->account);
 	if (rc == -1) {
 		tell(sv->cl, N_("I do not speak %s. Languages: %s."), tag,
 		    i18n_languages());
@@ -1332,7 +1336,8 @@ svc_language(struct svc *sv)
 		tell(sv->cl, N_("Sorry, your language could not be saved."));
 		return;
 	}
-	irc_lang_changed(sv->cl->is, sv->cl->account);
+	if (sv->cl->account != NULL)
+		irc_lang_changed(sv->cl->is, sv->cl->account);
 	tell(sv->cl, N_("From now on I speak to you in English."));
 }
 

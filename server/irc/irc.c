@@ -165,7 +165,7 @@ const char *
 irc_lang(struct irc_client *cl)
 {
 	if (cl->account == NULL)
-		return NULL;
+		return cl->guest_lang;
 	if (!cl->lang_set || cl->lang_acct == NULL ||
 	    strcmp(cl->lang_acct, cl->account) != 0) {
 		cl->lang = member_lang(cl->conn->srv, cl->account);

@@ -104,7 +104,9 @@ list_group_cb(const struct news_group *g, void *arg)
 		    (long long)g->created);
 		break;
 	case L_NEWSGROUPS:
-		conn_printf(c, "%s\t%s\r\n", g->name, g->description);
+		/* A shipped description (etc/groups.conf), translated. */
+		conn_printf(c, "%s\t%s\r\n", g->name,
+		    i18n(nntp_lang(c), g->description));
 		break;
 	case L_MODERATORS:
 		if (g->status == NG_MODERATED)

@@ -98,7 +98,20 @@ def extract(src):
                         "--from-code=UTF-8", "--language=C", "--force-po",
                         *KEYWORDS, "-o", pot] + sorted(files),
                        cwd=src, check=True)
-        return {e["id"] for e in parse_po(pot) if e["id"]}
+        ids = {e["id"] for e in parse_po(pot) if e["id"]}
+    # The texts of the shipped etc/ files (group descriptions, topics).
+    shipped = _load_shipped(src)
+    return ids | {t for _, _, t in shipped.texts(src)}
+
+
+def _load_shipped(src):
+    """po/shipped-texts.py as a module."""
+    import importlib.util
+    path = os.path.join(src, "po", "shipped-texts.py")
+    spec = importlib.util.spec_from_file_location("shipped_texts", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
 
 
 def ascii_words(s):

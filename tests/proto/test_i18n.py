@@ -144,7 +144,12 @@ class RussianFirst(IrcCase):
         self.assertEqual(held["subject"], "Ждёт модератора: Инсулин на ночь?")
         self.assertRussian(held["body"].split(" -- ")[0])
         # The crisis phrase, said in a room: the hotline in Russian.
-        lena.cmd("JOIN #newly-diagnosed-ms")
+        r = lena.cmd("JOIN #newly-diagnosed-ms")
+        self.assertTrue(any(" 332 lena #newly-diagnosed-ms :Недавно узнали "
+                            "о рассеянном склерозе" in l for l in r), r)
+        r, lines = n.multi("LIST NEWSGROUPS support.*", "215")
+        self.assertIn("support.diabetes\tЖизнь с диабетом 1-го и 2-го типа",
+                      lines)
         lena.send("PRIVMSG #newly-diagnosed-ms :я не хочу жить")
         said = self.from_helper(lena, "Вы не одни")
         self.assertIn("номеру экстренной помощи", said)
@@ -222,6 +227,9 @@ class RussianFirst(IrcCase):
         r, body = self.landing()
         self.assertIn('<html lang="ru">', body)
         self.assertIn("Как подключиться", body)
+        # The shipped group descriptions and room topics, too.
+        self.assertIn("Жизнь с диабетом 1-го и 2-го типа", body)
+        self.assertIn("Восстановление после инсульта", body)
         self.assertIn("Accept-Language", r.getheader("Vary"))
         r, body = self.landing("en-US,en;q=0.9,ru;q=0.5")
         self.assertIn('<html lang="en">', body)
@@ -274,6 +282,15 @@ class RussianFirst(IrcCase):
         # The Russian word for English works too.
         said = self.helper(tom, "ЯЗЫК английский")
         self.assertEqual(said, ["From now on I speak to you in English."])
+        # A guest chooses for this connection only.
+        guest = self.client("guest1")
+        self.assertEqual(self.helper(guest, "LANGUAGE en"),
+                         ["From now on I speak to you in English."])
+        r = guest.cmd("WHOIS nobody-here")
+        self.assertTrue(any(":No such nick/channel" in l for l in r), r)
+        other = self.client("guest2")
+        r = other.cmd("WHOIS nobody-here")
+        self.assertTrue(any(":Нет такого ника" in l for l in r), r)
         # Anonymous readers get the operator's language.
         anon = self.news()
         self.assertEqual(anon.cmd("GROUP no.such.group"),
