@@ -669,12 +669,13 @@ event_to_entry(struct http_req *hr, const struct event_info *ev,
 
 	host_only(hr, host, sizeof host);
 	feed_time_rfc3339(ev->starts, starts, sizeof starts);
-	xasprintf(&content, "%sStarts %s, lasts %d minutes, in %s.%s%s%s%s"
-	    "%s%s%s%s", ev->cancelled ? "CANCELLED. " : "", starts,
-	    ev->duration / 60, ev->room,
-	    ev->group != NULL ? " Discussion in " : "",
+	/* A feed is shared by every reader: the operator's language. */
+	xasprintf(&content, i18n(NULL, "%sStarts %s, lasts %d minutes, in "
+	    "%s.%s%s%s%s%s%s%s%s"), ev->cancelled ? i18n(NULL, "CANCELLED. ") :
+	    "", starts, ev->duration / 60, ev->room,
+	    ev->group != NULL ? i18n(NULL, " Discussion in ") : "",
 	    ev->group != NULL ? ev->group : "", ev->group != NULL ? "." : "",
-	    ev->facilitator != NULL ? " Facilitator: " : "",
+	    ev->facilitator != NULL ? i18n(NULL, " Facilitator: ") : "",
 	    ev->facilitator != NULL ? ev->facilitator : "",
 	    ev->facilitator != NULL ? "." : "",
 	    ev->description != NULL && *ev->description ? "\n\n" : "",
@@ -760,8 +761,10 @@ gen_events_atom(struct http_req *hr, struct evbuffer *out, time_t *lastmod,
 	xasprintf(&alt, "%s/", base);
 	memset(&m, 0, sizeof m);
 	m.id = "urn:hearth:feed:events";
-	m.title = "Hearth events: patient schools and meetups";
-	m.subtitle = "Scheduled sessions in the Hearth meetup rooms";
+	/* Feeds are shared by every reader: the operator's language. */
+	m.title = i18n(NULL, "Hearth events: patient schools and meetups");
+	m.subtitle = i18n(NULL, "Scheduled sessions in the Hearth meetup "
+	    "rooms");
 	m.self_url = self;
 	m.alt_url = alt;
 	*lastmod = store_event_last_change(hr->srv->store);
@@ -1182,7 +1185,7 @@ gen_group_feed(struct http_req *hr, struct evbuffer *out, time_t *lastmod,
 	memset(&m, 0, sizeof m);
 	m.id = id;
 	m.title = gf.name;
-	m.subtitle = gf.description;
+	m.subtitle = i18n(NULL, gf.description);
 	m.self_url = self;
 	m.alt_url = alt;
 	m.prev_url = prev;
@@ -1238,8 +1241,8 @@ gen_thread_feed(struct http_req *hr, struct evbuffer *out, time_t *lastmod,
 	id = news_url(msgid);
 	memset(&m, 0, sizeof m);
 	m.id = id;
-	m.title = es.e[0].deleted || es.e[0].title == NULL ? "Thread" :
-	    es.e[0].title;
+	m.title = es.e[0].deleted || es.e[0].title == NULL ?
+	    i18n(NULL, "Thread") : es.e[0].title;
 	m.self_url = self;
 	rc = write_feed(hr, &m, &es, 0, out, lastmod, ctype);
 	entries_free(&es);

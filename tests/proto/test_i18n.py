@@ -245,6 +245,13 @@ class RussianFirst(IrcCase):
         self.assertIn("Группы поддержки", body)
         r, body = self.landing("en;q=0")
         self.assertIn('<html lang="ru">', body)
+        # Feeds are shared: the operator's language.
+        import http.client
+        c = http.client.HTTPConnection(*self.h.addr("http"), timeout=5)
+        c.request("GET", "/feeds/events.atom")
+        feed = c.getresponse().read().decode()
+        c.close()
+        self.assertIn("События Hearth: школы пациентов и встречи", feed)
 
     # -- English on request --------------------------------------------
 
