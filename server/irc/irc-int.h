@@ -66,6 +66,7 @@ enum irc_cap {
 	CAP_WEBPUSH,
 	CAP_METADATA,
 	CAP_MULTILINE,
+	CAP_LANGUAGES,
 	CAP_PRE_AWAY,
 	CAP_READ_MARKER,
 	CAP_ECHO_MESSAGE,
@@ -247,6 +248,7 @@ struct irc_client {
 	char			*lang_acct;	/* whose lang it is */
 	int			 lang_set;
 	const char		*guest_lang;	/* LANGUAGE before signing in */
+	const char		*session_lang;	/* draft/languages LANGUAGE */
 };
 
 struct irc_whowas {

@@ -137,6 +137,13 @@
 #define RPL_ENDOFHELP		"706", "%s :%s"
 
 /* WHOIS extras. */
+/* IRCv3 language negotiation (draft/languages, as Ergo offers it). */
+#define RPL_YOURLANGUAGESARE	"687", N_("%s :Language preferences have " \
+	"been set.")
+#define ERR_TOOMANYLANGUAGES	"981", N_("%d :You specified too many " \
+	"languages.")
+#define ERR_NOLANGUAGE		"982", N_("%s :Languages are not " \
+	"supported by this server.")
 #define RPL_WHOISSECURE		"671", N_("%s :is using a secure connection")
 
 /* MONITOR (IRCv3 monitor). */

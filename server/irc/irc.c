@@ -72,6 +72,8 @@ static const struct {
 	[CAP_METADATA] = { "draft/metadata-2",
 	    "max-subs=10,max-keys=4,max-value-bytes=256" },
 	[CAP_MULTILINE] = { "draft/multiline", "max-bytes=4096,max-lines=100" },
+	/* The catalogues hearthd has: see cap_value(). */
+	[CAP_LANGUAGES] = { "draft/languages", NULL },
 	[CAP_PRE_AWAY] = { "draft/pre-away", NULL },
 	[CAP_READ_MARKER] = { "draft/read-marker", NULL },
 	[CAP_ECHO_MESSAGE] = { "echo-message", NULL },
@@ -164,6 +166,8 @@ irc_sendf(struct irc_client *cl, const char *fmt, ...)
 const char *
 irc_lang(struct irc_client *cl)
 {
+	if (cl->session_lang != NULL)
+		return cl->session_lang;
 	if (cl->account == NULL)
 		return cl->guest_lang;
 	if (!cl->lang_set || cl->lang_acct == NULL ||
@@ -191,6 +195,52 @@ void
 irc_lang_changed(struct irc_server *is, const char *account)
 {
 	strmap_foreach(is->nicks, lang_forget, (void *)(uintptr_t)account);
+}
+
+/*
+ * LANGUAGE code... (draft/languages): this connection's language, the
+ * first of the client's codes hearthd has (a "~" before a code is
+ * ignored); it wins over the account's for this connection.  No code
+ * known: 982 and nothing changes.
+ */
+static int
+cmd_language(struct irc_client *cl, struct irc_msg *m)
+{
+	const char	*lang = NULL, *l, *p;
+	char		*copy, *t, *save = NULL, codes[200];
+	size_t		 i, n = 0, max = 1, len = 0;
+
+	for (p = i18n_languages(); *p != '\0'; p++)
+		max += *p == ' ';
+	codes[0] = '\0';
+	for (i = 0; i < m->nparams; i++) {
+		copy = xstrdup(m->params[i]);
+		for (t = strtok_r(copy, " ", &save); t != NULL;
+		    t = strtok_r(NULL, " ", &save)) {
+			n++;
+			if (*t == '~')
+				t++;
+			if ((l = i18n_lang(t)) != NULL && lang == NULL)
+				lang = l;
+			if (len + strlen(t) + 2 < sizeof codes)
+				len += (size_t)snprintf(codes + len,
+				    sizeof codes - len, "%s%s",
+				    len > 0 ? " " : "", t);
+		}
+		save = NULL;
+		free(copy);
+	}
+	if (n > max) {
+		irc_numeric(cl, ERR_TOOMANYLANGUAGES, (int)max);
+		return CONN_OK;
+	}
+	if (lang == NULL) {
+		irc_numeric(cl, ERR_NOLANGUAGE, n > 0 ? codes : "*");
+		return CONN_OK;
+	}
+	cl->session_lang = lang;
+	irc_numeric(cl, RPL_YOURLANGUAGESARE, lang);
+	return CONN_OK;
 }
 
 /*
@@ -689,6 +739,19 @@ cap_value(struct irc_client *cl, int i, char *buf, size_t len)
 		    PASSWORD_MAX);
 		return buf;
 	}
+	/* "N,en,ru": how many a client may ask for, then each. */
+	if (i == CAP_LANGUAGES) {
+		const char	*l = i18n_languages(), *p;
+		int		 n = 1;
+
+		for (p = l; *p != '\0'; p++)
+			n += *p == ' ';
+		snprintf(buf, len, "%d,%s", n, l);
+		for (p = buf; *p != '\0'; p++)
+			if (*p == ' ')
+				buf[p - buf] = ',';
+		return buf;
+	}
 	if (i != CAP_STS)
 		return irc_caps[i].value;
 	if (conn_is_tls(cl->conn)) {
@@ -1178,6 +1241,7 @@ static const struct irc_cmd irc_cmds[] = {
 	{ "JOIN", cmd_join, 1, R_REG, 1 },
 	{ "KICK", cmd_kick, 2, R_REG, 0 },
 	{ "KILL", cmd_kill, 1, R_REG | R_OPER, 0 },
+	{ "LANGUAGE", cmd_language, 1, 0, 0 },
 	{ "LINKS", cmd_links, 0, R_REG, 0 },
 	{ "LIST", cmd_list, 0, R_REG, 2 },
 	{ "LUSERS", cmd_lusers, 0, R_REG, 0 },

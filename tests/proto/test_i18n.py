@@ -298,6 +298,25 @@ class RussianFirst(IrcCase):
         other = self.client("guest2")
         r = other.cmd("WHOIS nobody-here")
         self.assertTrue(any(":Нет такого ника" in l for l in r), r)
+        # IRCv3 draft/languages (as Ergo): offered, then chosen per
+        # connection over the account's.
+        c = self.raw()
+        r = c.cmd("CAP LS 302")
+        caps = " ".join(parse(l)[3][-1] for l in r).split()
+        self.assertIn("draft/languages=2,en,ru", caps)
+        r = c.cmd("LANGUAGE de fr")
+        self.assertTrue(any(" 982 * de fr :Эти языки сервер не "
+                            "поддерживает." in l for l in r), r)
+        r = c.cmd("LANGUAGE de ~en")
+        self.assertTrue(any(" 687 * en :Language preferences have been "
+                            "set." in l for l in r), r)
+        r = c.cmd("LANGUAGE en ru de")
+        self.assertTrue(any(" 981 * 2 :" in l for l in r), r)
+        c.send("NICK langcap")
+        c.send("USER l 0 * :L")
+        c.send("CAP END")
+        r = c.until(" 001 ")
+        self.assertIn("Welcome to the Hearth IRC Network", r[-1])
         # Anonymous readers get the operator's language.
         anon = self.news()
         self.assertEqual(anon.cmd("GROUP no.such.group"),
