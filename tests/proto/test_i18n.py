@@ -323,5 +323,50 @@ class RussianFirst(IrcCase):
                          "411 Нет такой группы")
 
 
+
+class Reload(unittest.TestCase):
+    """The catalogues are read again on SIGHUP: one taken away means
+    English, put back means Russian, without a restart."""
+
+    def test_catalogues_reloaded_on_sighup(self):
+        import shutil
+        import signal
+        import time
+        from hearth_test import Hearthd, LOCALE_DIR, LineClient
+        tmp = tempfile.mkdtemp(prefix="hearth-locale-")
+        for f in ("en.mo", "ru.mo"):
+            shutil.copy(os.path.join(LOCALE_DIR, f), tmp)
+        h = Hearthd("language = ru\nlocale_dir = %s\n" % tmp,
+                    protos=("nntp",)).start()
+        try:
+            def group_reply():
+                lc = LineClient(h.addr("nntp"))
+                lc.readline()
+                lc.send("GROUP no.such.group")
+                r = lc.readline()
+                lc.close()
+                return r
+
+            def reload(n):
+                h.signal(signal.SIGHUP)
+                deadline = time.time() + 10 * SCALE
+                while h.log().count("configuration and TLS certificate "
+                                    "reloaded") < n:
+                    self.assertLess(time.time(), deadline)
+                    time.sleep(0.05)
+
+            self.assertEqual(group_reply(), "411 Нет такой группы")
+            os.unlink(os.path.join(tmp, "ru.mo"))
+            reload(1)
+            self.assertEqual(group_reply(), "411 No such newsgroup")
+            self.assertIn("no catalogue for it", h.log())
+            shutil.copy(os.path.join(LOCALE_DIR, "ru.mo"), tmp)
+            reload(2)
+            self.assertEqual(group_reply(), "411 Нет такой группы")
+        finally:
+            self.assertEqual(h.stop(), 0)
+            shutil.rmtree(tmp)
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)
