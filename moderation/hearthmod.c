@@ -95,6 +95,8 @@ static const struct hm_cmd hm_cmds[] = {
 	  "account erase NAME [--mode remove|pseudonymize]" },
 	{ "account", "probation", 2, 2, 0, 0,
 	  "account probation NAME N   (hold their next N posts; 0: none)" },
+	{ "account", "lang", 2, 2, 0, 0,
+	  "account lang NAME ru|en|default   (the language they read)" },
 	{ "account", "feed-token", 2, 3, B(O_LABEL), 0,
 	  "account feed-token NAME new [--label L] | list | revoke ID|all" },
 	{ "group", "list", 0, 0, 0, 0, "group list" },

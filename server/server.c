@@ -20,6 +20,7 @@
 #include "auth.h"
 #include "admin-protocol.h"
 #include "conn.h"
+#include "i18n.h"
 #include "events.h"
 #include "hearth.h"
 #include "http.h"
@@ -311,6 +312,28 @@ server_detached(struct server *srv)
 		log_warn("cannot write %s", srv->pidfile);
 }
 
+/*
+ * The catalogues from locale_dir and the operator's language.  Without
+ * them every text is English: said in the log, never fatal.
+ */
+static void
+server_i18n(const struct config *cf)
+{
+	char	err[512];
+	int	n;
+
+	if ((n = i18n_load(cf->locale_dir, err, sizeof err)) < 0)
+		log_warnx("translations not loaded, texts stay English: %s",
+		    err);
+	else
+		log_info("translations: %d catalogues from %s (%s)", n,
+		    cf->locale_dir, i18n_languages());
+	i18n_set_default(cf->language);
+	if (i18n_lang(cf->language) == NULL)
+		log_warnx("language = %s: no catalogue for it in %s, texts "
+		    "stay English", cf->language, cf->locale_dir);
+}
+
 int
 server_init(struct server *srv, struct config *cf, const char *cfile)
 {
@@ -374,6 +397,7 @@ server_init(struct server *srv, struct config *cf, const char *cfile)
 	}
 	conn_set_commit_hook(server_commit, srv);
 	conn_set_proxy_parser(server_proxy_parse);
+	server_i18n(cf);
 	if (cf->groups_file != NULL) {
 		if ((n = seed_groups(srv->store, cf->groups_file, err,
 		    sizeof err)) < 0) {
@@ -501,6 +525,7 @@ server_reload(struct server *srv)
 	srv->tls_ctx = ctx;
 	log_set_level((enum log_level)ncf->log_level);
 	log_reopen();
+	server_i18n(ncf);
 	account_set_cost(ncf->scrypt_log2n);
 	/* Push turned on: its key and client now (off: simply unused). */
 	if (webpush_init(srv, err, sizeof err) != 0)
@@ -583,4 +608,5 @@ server_free(struct server *srv)
 	free(srv->state_dir);
 	free(srv->config_file);
 	config_free(srv->cf);
+	i18n_free();
 }

@@ -28,6 +28,8 @@
 #include "backup.h"
 #include "export.h"
 #include "feed.h"
+#include "i18n.h"
+#include "lang.h"
 #include "log.h"
 #include "feedtoken.h"
 #include "modcmd.h"
@@ -917,6 +919,28 @@ cmd_probation(struct conn *c, int argc, char **argv)
 	return CONN_OK;
 }
 
+/* account lang NAME ru|en|default: the language the member reads. */
+static int
+cmd_account_lang(struct conn *c, int argc, char **argv)
+{
+	int	rc;
+
+	(void)argc;
+	rc = member_lang_set(c->srv, argv[2], argv[3], actor_of(c));
+	if (rc == -1)
+		reply(c, "401 LANG must be one of: %s, or default",
+		    i18n_languages());
+	else if (rc == -2)
+		reply(c, "404 No such account: %s", argv[2]);
+	else if (rc != 0)
+		reply(c, "500 The language could not be saved");
+	else
+		reply(c, "200 %s reads %s from now on", argv[2],
+		    strcmp(argv[3], "default") == 0 ? i18n_default() :
+		    i18n_lang(argv[3]));
+	return CONN_OK;
+}
+
 /* group list: every group, its visibility and the size of its list. */
 static int
 cmd_group_list(struct conn *c, int argc, char **argv)
@@ -1148,6 +1172,8 @@ static const struct admin_cmd admin_cmds[] = {
 	  "account erase NAME [mode=remove|pseudonymize]" },
 	{ "account", "probation", cmd_probation, 4, 4, PRIV_MOD,
 	  "account probation NAME N" },
+	{ "account", "lang", cmd_account_lang, 4, 4, PRIV_MOD,
+	  "account lang NAME ru|en|default" },
 	{ "account", "feed-token", cmd_feed_token, 4, 5, PRIV_ADMIN,
 	  "account feed-token NAME new [label=L] | list | revoke ID|all" },
 	{ "group", "list", cmd_group_list, 2, 2, PRIV_MOD, "group list" },

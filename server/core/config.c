@@ -13,6 +13,7 @@
 #include <strings.h>
 
 #include "config.h"
+#include "i18n.h"
 #include "log.h"
 #include "tz.h"
 #include "xmalloc.h"
@@ -62,6 +63,17 @@ static const char *const default_listens[] = {
 	"admins=[::1]:8564",
 };
 
+/*
+ * The texts etc/hearthd.conf ships (motd lines), in the catalogues so
+ * each member reads a line the operator kept in their own language.
+ */
+const char *const config_shipped_texts[] = {
+	N_("Welcome to Hearth, a community for people living with serious "
+	    "illness."),
+	N_("Be kind. Members' opinions are their own."),
+	NULL
+};
+
 struct config *
 config_default(void)
 {
@@ -77,11 +89,18 @@ config_default(void)
 	cf->admin_socket = xstrdup("hearthd.sock");
 	cf->server_name = xstrdup("hearth.localhost");
 	cf->network_name = xstrdup("Hearth");
-	cf->motd = xstrdup("Welcome to Hearth.");
-	cf->hotline = xstrdup("If you are in crisis, call your local "
-	    "emergency number now.");
-	cf->disclaimer = xstrdup("Members' opinions are their own and are "
-	    "not medical advice.");
+	/* The shipped texts: said in each reader's language (i18n). */
+	cf->motd = xstrdup(N_("Welcome to Hearth."));
+	cf->hotline = xstrdup(N_("If you are in crisis, call your local "
+	    "emergency number now."));
+	cf->disclaimer = xstrdup(N_("Members' opinions are their own and "
+	    "are not medical advice."));
+	cf->language = xstrdup("ru");
+#ifdef HEARTH_LOCALE_DIR
+	cf->locale_dir = xstrdup(HEARTH_LOCALE_DIR);
+#else
+	cf->locale_dir = xstrdup("po");
+#endif
 	cf->log_level = LOG_LEVEL_INFO;
 	cf->max_conns_per_ip = 32;
 	cf->max_conns = 0;	/* unset: conn_fd_budget() decides */
@@ -192,6 +211,8 @@ config_free(struct config *cf)
 	free(cf->motd);
 	free(cf->hotline);
 	free(cf->disclaimer);
+	free(cf->language);
+	free(cf->locale_dir);
 	free(cf->nntp_peers);
 	free(cf->pidfile);
 	free(cf->log_target);
@@ -369,6 +390,8 @@ static const struct key_def keys[] = {
 	{ "motd", K_TEXT, O(motd), 0, 0 },
 	{ "hotline", K_STR, O(hotline), 0, 0 },
 	{ "disclaimer", K_STR, O(disclaimer), 0, 0 },
+	{ "language", K_STR, O(language), 0, 0 },
+	{ "locale_dir", K_PATH, O(locale_dir), 0, 0 },
 	{ "log_level", K_LOGLEVEL, O(log_level), 0, 0 },
 	{ "log_syslog", K_BOOL, O(log_syslog), 0, 0 },
 	{ "listen", K_LISTEN, 0, 0, 0 },
@@ -757,6 +780,21 @@ config_load(struct config *cf, const char *file, char *err, size_t errlen)
 		    "approval or closed", file,
 		    config_key_line(cf, "registration"));
 		goto out;
+	}
+	{
+		const char	*l = cf->language;
+		size_t		 li;
+
+		for (li = 0; l[li] != '\0' && li <= 8 &&
+		    ((l[li] >= 'a' && l[li] <= 'z') ||
+		    (li > 0 && l[li] == '-')); li++)
+			;
+		if (li < 2 || li > 8 || l[li] != '\0') {
+			snprintf(err, errlen, "%s:%d: language must be a "
+			    "language tag such as ru or en", file,
+			    config_key_line(cf, "language"));
+			goto out;
+		}
 	}
 	rc = 0;
 out:

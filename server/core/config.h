@@ -51,6 +51,8 @@ struct config {
 	char			*motd;		/* text, '\n' separated */
 	char			*hotline;
 	char			*disclaimer;
+	char			*language;	/* operator's default: "ru" */
+	char			*locale_dir;	/* the compiled catalogues */
 
 	int			 log_level;
 	int			 log_syslog;
@@ -137,6 +139,8 @@ struct config {
 	int			*key_lines;	/* per key: last line set */
 };
 
+/* The shipped config's texts, marked for translation (NULL-ended). */
+extern const char *const config_shipped_texts[];
 struct config	*config_default(void);
 void		 config_free(struct config *);
 /*

@@ -32,6 +32,8 @@
 #include "export.h"
 #include "feed.h"
 #include "http.h"
+#include "i18n.h"
+#include "lang.h"
 #include "http-target.h"
 #include "article.h"
 #include "auth.h"
@@ -237,6 +239,13 @@ struct http_req {
 	int			 wait;		/* a password check runs: no
 						   answer yet, dispatch again */
 	int			 replay;	/* this is that second time */
+	/*
+	 * The language of a page (landing): the member's, else the
+	 * browser's Accept-Language, else the operator's; vary_lang set
+	 * when the document depends on it.
+	 */
+	const char		*lang;
+	int			 vary_lang;
 };
 
 typedef int (*http_gen_fn)(struct http_req *, struct evbuffer *,
@@ -569,7 +578,8 @@ send_doc(struct http_req *hr, struct http_doc *d, int max_age, int private)
 	snprintf(cc, sizeof cc, "%s, max-age=%d", private ? "private" :
 	    "public", max_age);
 	add_header(hr, "Cache-Control", cc);
-	add_header(hr, "Vary", "Accept-Encoding");
+	add_header(hr, "Vary", hr->vary_lang ? "Accept-Encoding, "
+	    "Accept-Language" : "Accept-Encoding");
 	add_header(hr, "X-Content-Type-Options", "nosniff");
 	if (notmod) {
 		http_send(hr, 304, "Not Modified", NULL, 0, NULL);
@@ -663,12 +673,13 @@ event_to_entry(struct http_req *hr, const struct event_info *ev,
 	host_only(hr, host, sizeof host);
 	/* Read by people: local time with its zone (the id stays exact). */
 	tz_when(ev->starts, starts, sizeof starts);
-	xasprintf(&content, "%sStarts %s, lasts %d minutes, in %s.%s%s%s%s"
-	    "%s%s%s%s", ev->cancelled ? "CANCELLED. " : "", starts,
-	    ev->duration / 60, ev->room,
-	    ev->group != NULL ? " Discussion in " : "",
+	/* A feed is shared by every reader: the operator's language. */
+	xasprintf(&content, i18n(NULL, "%sStarts %s, lasts %d minutes, in "
+	    "%s.%s%s%s%s%s%s%s%s"), ev->cancelled ? i18n(NULL, "CANCELLED. ") :
+	    "", starts, ev->duration / 60, ev->room,
+	    ev->group != NULL ? i18n(NULL, " Discussion in ") : "",
 	    ev->group != NULL ? ev->group : "", ev->group != NULL ? "." : "",
-	    ev->facilitator != NULL ? " Facilitator: " : "",
+	    ev->facilitator != NULL ? i18n(NULL, " Facilitator: ") : "",
 	    ev->facilitator != NULL ? ev->facilitator : "",
 	    ev->facilitator != NULL ? "." : "",
 	    ev->description != NULL && *ev->description ? "\n\n" : "",
@@ -754,8 +765,10 @@ gen_events_atom(struct http_req *hr, struct evbuffer *out, time_t *lastmod,
 	xasprintf(&alt, "%s/", base);
 	memset(&m, 0, sizeof m);
 	m.id = "urn:hearth:feed:events";
-	m.title = "Hearth events: patient schools and meetups";
-	m.subtitle = "Scheduled sessions in the Hearth meetup rooms";
+	/* Feeds are shared by every reader: the operator's language. */
+	m.title = i18n(NULL, "Hearth events: patient schools and meetups");
+	m.subtitle = i18n(NULL, "Scheduled sessions in the Hearth meetup "
+	    "rooms");
 	m.self_url = self;
 	m.alt_url = alt;
 	*lastmod = store_event_last_change(hr->srv->store);
@@ -1181,7 +1194,7 @@ gen_group_feed(struct http_req *hr, struct evbuffer *out, time_t *lastmod,
 	memset(&m, 0, sizeof m);
 	m.id = id;
 	m.title = gf.name;
-	m.subtitle = gf.description;
+	m.subtitle = i18n(NULL, gf.description);
 	m.self_url = self;
 	m.alt_url = alt;
 	m.prev_url = prev;
@@ -1237,8 +1250,8 @@ gen_thread_feed(struct http_req *hr, struct evbuffer *out, time_t *lastmod,
 	id = news_url(msgid);
 	memset(&m, 0, sizeof m);
 	m.id = id;
-	m.title = es.e[0].deleted || es.e[0].title == NULL ? "Thread" :
-	    es.e[0].title;
+	m.title = es.e[0].deleted || es.e[0].title == NULL ?
+	    i18n(NULL, "Thread") : es.e[0].title;
 	m.self_url = self;
 	rc = write_feed(hr, &m, &es, 0, out, lastmod, ctype);
 	entries_free(&es);
@@ -1275,9 +1288,14 @@ gen_doctor_feed(struct http_req *hr, struct evbuffer *out, time_t *lastmod,
 	base = base_url(hr);
 	xasprintf(&self, "%s/feeds/doctors/%s", base, hr->arg_enc);
 	xasprintf(&id, "urn:hearth:doctor:%s", a.name);
-	xasprintf(&title, "Answers from %s, verified doctor%s%s%s", a.name,
-	    a.specialty != NULL ? " (" : "", a.specialty != NULL ?
-	    a.specialty : "", a.specialty != NULL ? ")" : "");
+	{
+		char	badge[200];
+
+		/* A feed is shared: the operator's language. */
+		doctor_badge(NULL, a.specialty, badge, sizeof badge);
+		xasprintf(&title, i18n(NULL, "Answers from %s, %s"), a.name,
+		    badge);
+	}
 	memset(&m, 0, sizeof m);
 	m.id = id;
 	m.title = title;
@@ -1389,9 +1407,11 @@ page_group(const struct group_info *g, void *arg)
 	if (el(w, "li") != 0 || el(w, "strong") != 0 ||
 	    feed_text(w, g->name) != 0 || el_end(w) != 0 ||
 	    feed_text(w, strcmp(g->status, "moderated") == 0 ?
-	    " (moderated) " : strcmp(g->status, "readonly") == 0 ?
-	    " (announcements) " : " ") != 0 ||
-	    feed_text(w, "\u2014 ") != 0 || feed_text(w, g->description) != 0 ||
+	    i18n(pc->hr->lang, " (moderated) ") :
+	    strcmp(g->status, "readonly") == 0 ?
+	    i18n(pc->hr->lang, " (announcements) ") : " ") != 0 ||
+	    feed_text(w, "\u2014 ") != 0 ||
+	    feed_text(w, i18n(pc->hr->lang, g->description)) != 0 ||
 	    feed_text(w, " ") != 0)
 		goto fail;
 	if ((port = listener_port_of(pc->hr->srv, PROTO_NNTPS)) > 0) {
@@ -1411,7 +1431,8 @@ page_group(const struct group_info *g, void *arg)
 		free(u);
 	}
 	xasprintf(&u, "%s/feeds/groups/%s.atom", base, g->name);
-	if (link_el(w, u, "Atom feed") != 0 || el_end(w) != 0) {
+	if (link_el(w, u, i18n(pc->hr->lang, "Atom feed")) != 0 ||
+	    el_end(w) != 0) {
 		free(u);
 		goto fail;
 	}
@@ -1438,7 +1459,8 @@ page_room(const struct room_info *r, void *arg)
 	host_only(pc->hr, host, sizeof host);
 	if (el(w, "li") != 0 || el(w, "strong") != 0 ||
 	    feed_text(w, r->name) != 0 || el_end(w) != 0 ||
-	    feed_text(w, " \u2014 ") != 0 || feed_text(w, r->topic) != 0 ||
+	    feed_text(w, " \u2014 ") != 0 ||
+	    feed_text(w, i18n(pc->hr->lang, r->topic)) != 0 ||
 	    feed_text(w, " ") != 0)
 		goto fail;
 	if ((port = listener_port_of(pc->hr->srv, PROTO_IRCS)) > 0) {
@@ -1453,7 +1475,8 @@ page_room(const struct room_info *r, void *arg)
 	/* The next event beside the topic, never in it. */
 	if (event_next_in_room(pc->hr->srv, r->name, 7 * 86400, &ev)) {
 		tz_when(ev.starts, when, sizeof when);
-		xasprintf(&u, i18n(NULL, "Next: %s, %s"), ev.title, when);
+		xasprintf(&u, i18n(pc->hr->lang, "Next: %s, %s"), ev.title,
+		    when);
 		event_info_clear(&ev);
 		if (feed_text(w, " \u00b7 ") != 0 || el(w, "em") != 0 ||
 		    feed_text(w, u) != 0 || el_end(w) != 0) {
@@ -1474,15 +1497,14 @@ page_event(const struct event_info *ev, void *arg)
 {
 	struct page_ctx	*pc = arg;
 	xmlTextWriterPtr w = pc->w;
-	char		 when[64], *s, *t;
+	char		 when[64], *s;
 
 	if (pc->rc != 0)
 		return;
 	tz_when(ev->starts, when, sizeof when);
-	xasprintf(&t, i18n(NULL, "%s, %d minutes, in %s"), when,
-	    ev->duration / 60, ev->room);
-	xasprintf(&s, " \u2014 %s", t);
-	free(t);
+	xasprintf(&s, i18n_n(pc->hr->lang, " \u2014 %s, %d minute, in %s",
+	    " \u2014 %s, %d minutes, in %s", (unsigned long)(ev->duration / 60)),
+	    when, ev->duration / 60, ev->room);
 	if (el(w, "li") != 0 || el(w, "strong") != 0 ||
 	    feed_text(w, ev->title) != 0 || el_end(w) != 0 ||
 	    feed_text(w, s) != 0 || el_end(w) != 0)
@@ -1531,6 +1553,7 @@ static int
 gen_landing(struct http_req *hr, struct evbuffer *out, time_t *lastmod,
     const char **ctype)
 {
+	const char		*L = hr->lang != NULL ? hr->lang : "en";
 	struct server		*srv = hr->srv;
 	struct config		*cf = srv->cf;
 	xmlBufferPtr		 buf;
@@ -1547,7 +1570,7 @@ gen_landing(struct http_req *hr, struct evbuffer *out, time_t *lastmod,
 	pc.hr = hr;
 	pc.rc = 0;
 	if (xmlTextWriterWriteDTD(w, (const xmlChar *)"html", NULL, NULL,
-	    NULL) < 0 || el(w, "html") != 0 || feed_attr(w, "lang", "en") ||
+	    NULL) < 0 || el(w, "html") != 0 || feed_attr(w, "lang", L) ||
 	    el(w, "head") != 0 || el(w, "meta") != 0 ||
 	    feed_attr(w, "charset", "utf-8") != 0 || void_el_end(w) != 0 ||
 	    meta(w, "name", "viewport", "width=device-width, "
@@ -1556,13 +1579,14 @@ gen_landing(struct http_req *hr, struct evbuffer *out, time_t *lastmod,
 	    el_end(w) != 0)
 		goto fail;
 	xasprintf(&u, "%s/feeds/events.atom", base);
-	if (alt_link(w, "application/atom+xml", "Events", u) != 0) {
+	if (alt_link(w, "application/atom+xml", i18n(L, "Events"), u) != 0) {
 		free(u);
 		goto fail;
 	}
 	free(u);
 	xasprintf(&u, "%s/feeds/groups/hearth.announce.atom", base);
-	if (alt_link(w, "application/atom+xml", "Announcements", u) != 0) {
+	if (alt_link(w, "application/atom+xml", i18n(L, "Announcements"),
+	    u) != 0) {
 		free(u);
 		goto fail;
 	}
@@ -1575,28 +1599,31 @@ gen_landing(struct http_req *hr, struct evbuffer *out, time_t *lastmod,
 		goto fail;
 	if (el(w, "body") != 0 || el(w, "header") != 0 || el(w, "h1") != 0 ||
 	    feed_text(w, cf->network_name) != 0 || el_end(w) != 0 ||
-	    para(w, "A community for people living with serious illness, "
-	    "their families, and the doctors who answer them.") != 0 ||
+	    para(w, i18n(L, "A community for people living with serious "
+	    "illness, their families, and the doctors who answer them.")) !=
+	    0 ||
 	    el_end(w) != 0 || el(w, "main") != 0)
 		goto fail;
 	if (el(w, "p") != 0 || feed_attr(w, "class", "hotline") != 0 ||
-	    el(w, "strong") != 0 || feed_text(w, cf->hotline) != 0 ||
+	    el(w, "strong") != 0 || feed_text(w, i18n(L, cf->hotline)) != 0 ||
 	    el_end(w) != 0 || el_end(w) != 0)
 		goto fail;
 
-	if (section(w, "Support groups (newsreader)") != 0 || el(w, "ul"))
+	if (section(w, i18n(L, "Support groups (newsreader)")) != 0 ||
+	    el(w, "ul"))
 		goto fail;
 	store_group_list(srv->store, page_group, &pc);
 	if (pc.rc != 0 || el_end(w) != 0)
 		goto fail;
 
-	if (section(w, "Meetup rooms (IRC)") != 0 || el(w, "ul") != 0)
+	if (section(w, i18n(L, "Meetup rooms (IRC)")) != 0 ||
+	    el(w, "ul") != 0)
 		goto fail;
 	store_room_list(srv->store, page_room, &pc);
 	if (pc.rc != 0 || el_end(w) != 0)
 		goto fail;
 
-	if (section(w, "Coming up") != 0 || el(w, "ul") != 0)
+	if (section(w, i18n(L, "Coming up")) != 0 || el(w, "ul") != 0)
 		goto fail;
 	store_event_list(srv->store, time(NULL), 10, 0, page_event, &pc);
 	if (pc.rc != 0 || el_end(w) != 0 || el(w, "p") != 0)
@@ -1606,10 +1633,10 @@ gen_landing(struct http_req *hr, struct evbuffer *out, time_t *lastmod,
 
 		tz_zone(time(NULL), zone, sizeof zone);
 		if (tz_name() != NULL)
-			xasprintf(&tzt, i18n(NULL, "Times are %s time (%s). "),
+			xasprintf(&tzt, i18n(L, "Times are %s time (%s). "),
 			    tz_name(), zone);
 		else
-			xasprintf(&tzt, i18n(NULL, "Times are %s. "), zone);
+			xasprintf(&tzt, i18n(L, "Times are %s. "), zone);
 		if (feed_text(w, tzt) != 0) {
 			free(tzt);
 			goto fail;
@@ -1617,25 +1644,26 @@ gen_landing(struct http_req *hr, struct evbuffer *out, time_t *lastmod,
 		free(tzt);
 	}
 	xasprintf(&u, "%s/feeds/events.atom", base);
-	if (link_el(w, u, "Events feed (Atom)") != 0) {
+	if (link_el(w, u, i18n(L, "Events feed (Atom)")) != 0) {
 		free(u);
 		goto fail;
 	}
 	free(u);
 	xasprintf(&u, "%s/events.ics", base);
 	if (feed_text(w, " \u00b7 ") != 0 ||
-	    link_el(w, u, "Calendar (iCalendar)") != 0 || el_end(w) != 0) {
+	    link_el(w, u, i18n(L, "Calendar (iCalendar)")) != 0 ||
+	    el_end(w) != 0) {
 		free(u);
 		goto fail;
 	}
 	free(u);
 
-	if (section(w, "How to connect") != 0 || el(w, "ul") != 0)
+	if (section(w, i18n(L, "How to connect")) != 0 || el(w, "ul") != 0)
 		goto fail;
 	if ((port = listener_port_of(srv, PROTO_NNTPS)) > 0) {
-		xasprintf(&u, "Newsreader (tin, slrn, Thunderbird): server %s, "
-		    "port %d, TLS on, log in with your Hearth account.", host,
-		    port);
+		xasprintf(&u, i18n(L, "Newsreader (tin, slrn, Thunderbird): "
+		    "server %s, port %d, TLS on, log in with your Hearth "
+		    "account."), host, port);
 		if (el(w, "li") != 0 || feed_text(w, u) != 0 ||
 		    el_end(w) != 0) {
 			free(u);
@@ -1644,9 +1672,9 @@ gen_landing(struct http_req *hr, struct evbuffer *out, time_t *lastmod,
 		free(u);
 	}
 	if ((port = listener_port_of(srv, PROTO_IRCS)) > 0) {
-		xasprintf(&u, "IRC (irssi, WeeChat, HexChat): server %s, port "
-		    "%d, TLS on, SASL PLAIN with your Hearth account.", host,
-		    port);
+		xasprintf(&u, i18n(L, "IRC (irssi, WeeChat, HexChat): server "
+		    "%s, port %d, TLS on, SASL PLAIN with your Hearth "
+		    "account."), host, port);
 		if (el(w, "li") != 0 || feed_text(w, u) != 0 ||
 		    el_end(w) != 0) {
 			free(u);
@@ -1654,11 +1682,12 @@ gen_landing(struct http_req *hr, struct evbuffer *out, time_t *lastmod,
 		}
 		free(u);
 	}
-	if (el(w, "li") != 0 || feed_text(w, "Feeds: any RSS or Atom reader; "
-	    "every group has a feed link above.") != 0 || el_end(w) != 0 ||
+	if (el(w, "li") != 0 || feed_text(w, i18n(L, "Feeds: any RSS or "
+	    "Atom reader; every group has a feed link above.")) != 0 ||
+	    el_end(w) != 0 ||
 	    el_end(w) != 0 || el_end(w) != 0)
 		goto fail;
-	if (el(w, "footer") != 0 || para(w, cf->disclaimer) != 0 ||
+	if (el(w, "footer") != 0 || para(w, i18n(L, cf->disclaimer)) != 0 ||
 	    el_end(w) != 0 || el_end(w) != 0 || el_end(w) != 0)
 		goto fail;
 	free(base);
@@ -2057,9 +2086,23 @@ http_dispatch(struct http_req *hr)
 	 * link with that token.  Revoking a token or changing an access
 	 * list bumps the content version, which empties the cache.
 	 */
-	xasprintf(&key, "%s|%d|%lld|%lld|%s|%s%s?%lld", hr->https ? "s" : "p",
-	    hr->level, (long long)hr->account_id, (long long)hr->token_id,
-	    hr->host, hr->path, hr->arg_enc, (long long)hr->before);
+	hr->vary_lang = t->route == HTTP_R_LANDING;
+	hr->lang = NULL;
+	if (hr->vary_lang) {
+		if (hr->account[0] != '\0')
+			hr->lang = member_lang(srv, hr->account);
+		if (hr->lang == NULL)
+			hr->lang = i18n_negotiate(req_field(hr,
+			    "Accept-Language"));
+		if (hr->lang == NULL)
+			hr->lang = i18n_lang(i18n_default());
+		if (hr->lang == NULL)
+			hr->lang = "en";
+	}
+	xasprintf(&key, "%s|%d|%lld|%lld|%s|%s|%s%s?%lld", hr->https ? "s" :
+	    "p", hr->level, (long long)hr->account_id, (long long)hr->token_id,
+	    hr->lang != NULL ? hr->lang : "-", hr->host, hr->path, hr->arg_enc,
+	    (long long)hr->before);
 	if ((d = cache_get(srv, key)) == NULL) {
 		int	rc;
 

@@ -16,6 +16,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "i18n.h"
 #include "irc-int.h"
 #include "irc-numeric.h"
 #include "log.h"
@@ -498,7 +499,8 @@ send_topic(struct irc_client *cl, struct irc_channel *ch, int always)
 			irc_numeric(cl, RPL_NOTOPIC, ch->name);
 		return;
 	}
-	irc_numeric(cl, RPL_TOPIC, ch->name, ch->topic);
+	/* A shipped topic (etc/rooms.conf) in the reader's language. */
+	irc_numeric(cl, RPL_TOPIC, ch->name, i18n(irc_lang(cl), ch->topic));
 	irc_numeric(cl, RPL_TOPICWHOTIME, ch->name, ch->topic_who,
 	    (long long)ch->topic_time);
 }
@@ -866,7 +868,7 @@ list_one(const char *key, void *val, void *arg)
 		return;
 	mode_letters(ch, modes, sizeof modes, 1);
 	snprintf(topic, sizeof topic, "[%s] %s", modes, ch->topic != NULL ?
-	    ch->topic : "");
+	    i18n(irc_lang(lc->cl), ch->topic) : "");
 	irc_numeric(lc->cl, RPL_LIST, ch->name, ch->nmembers, topic);
 }
 
@@ -1454,35 +1456,35 @@ cmd_rename(struct irc_client *cl, struct irc_msg *m)
 	}
 	snprintf(ctx, sizeof ctx, "%s %.*s", ch->name, IRC_CHANLEN + 1, name);
 	if (ch->room_id != 0 && !is_staff(cl)) {
-		irc_fail(cl, "RENAME", "CANNOT_RENAME", ctx, "Only moderators "
-		    "rename a registered room");
+		irc_fail(cl, "RENAME", "CANNOT_RENAME", ctx, N_("Only moderators "
+		    "rename a registered room"));
 		return CONN_OK;
 	}
 	/* The moderators' alerts go to that room by its configured name. */
 	if (irc_casecmp(IRC_CASEMAP, ch->name,
 	    is->srv->cf->moderators_room) == 0) {
-		irc_fail(cl, "RENAME", "CANNOT_RENAME", ctx, "The moderators' "
-		    "room keeps its name (moderators_room)");
+		irc_fail(cl, "RENAME", "CANNOT_RENAME", ctx, N_("The moderators' "
+		    "room keeps its name (moderators_room)"));
 		return CONN_OK;
 	}
 	if (!irc_channel_valid(name, IRC_CHANLEN)) {
-		irc_fail(cl, "RENAME", "CANNOT_RENAME", ctx, "Invalid channel "
-		    "name");
+		irc_fail(cl, "RENAME", "CANNOT_RENAME", ctx, N_("Invalid channel "
+		    "name"));
 		return CONN_OK;
 	}
 	irc_casefold(IRC_CASEMAP, name, fold, sizeof fold);
 	other = strmap_get(is->chans, fold);
 	if (other != NULL && other != ch) {
-		irc_fail(cl, "RENAME", "CHANNEL_NAME_IN_USE", ctx, "That name "
-		    "is taken");
+		irc_fail(cl, "RENAME", "CHANNEL_NAME_IN_USE", ctx, N_("That name "
+		    "is taken"));
 		return CONN_OK;
 	}
 	if (strcmp(name, ch->name) == 0)
 		return CONN_OK;
 	if (room_rename(is->srv, cl->account != NULL ? cl->account : cl->nick,
 	    ch->name, ch->fold, name, fold) != 0) {
-		irc_fail(cl, "RENAME", "CANNOT_RENAME", ctx, "The room could "
-		    "not be renamed; try again later");
+		irc_fail(cl, "RENAME", "CANNOT_RENAME", ctx, N_("The room could "
+		    "not be renamed; try again later"));
 		return CONN_OK;
 	}
 	log_info("conn=%llu irc rename %s -> %s",

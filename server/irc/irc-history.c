@@ -299,8 +299,8 @@ batch_fail_cb(const char *key, void *value, void *arg)
 	for (i = 0; i < is->npend; i++)
 		if (is->pend[i].conn == cl->conn->id)
 			irc_fail(cl, is->pend[i].cmd, "MESSAGE_ERROR",
-			    is->pend[i].target, "Your message could not be "
-			    "stored; it was not sent");
+			    is->pend[i].target, N_("Your message could not be "
+			    "stored; it was not sent"));
 }
 
 void
@@ -713,7 +713,7 @@ chathistory_targets(struct irc_client *cl, struct irc_msg *m)
 
 	if (m->nparams < 4) {
 		irc_fail(cl, "CHATHISTORY", "NEED_MORE_PARAMS", "TARGETS",
-		    "Missing parameters");
+		    N_("Missing parameters"));
 		return CONN_OK;
 	}
 	limit = atol(m->params[3]);
@@ -722,7 +722,7 @@ chathistory_targets(struct irc_client *cl, struct irc_msg *m)
 	    irc_time_parse(m->params[1] + 10, &a) != 0 ||
 	    irc_time_parse(m->params[2] + 10, &b) != 0 || limit <= 0) {
 		irc_fail(cl, "CHATHISTORY", "INVALID_PARAMS", "TARGETS",
-		    "Invalid parameters");
+		    N_("Invalid parameters"));
 		return CONN_OK;
 	}
 	if (a > b) {
@@ -798,13 +798,13 @@ cmd_chathistory(struct irc_client *cl, struct irc_msg *m)
 	    strcmp(sub, "LATEST") != 0 && strcmp(sub, "AROUND") != 0 &&
 	    strcmp(sub, "BETWEEN") != 0) {
 		irc_fail(cl, "CHATHISTORY", "INVALID_PARAMS", m->params[0],
-		    "Unknown subcommand");
+		    N_("Unknown subcommand"));
 		return CONN_OK;
 	}
 	need = strcmp(sub, "BETWEEN") == 0 ? 5 : 4;
 	if (m->nparams < need) {
 		irc_fail(cl, "CHATHISTORY", "NEED_MORE_PARAMS", sub,
-		    "Missing parameters");
+		    N_("Missing parameters"));
 		return CONN_OK;
 	}
 	target = m->params[1];
@@ -815,12 +815,12 @@ cmd_chathistory(struct irc_client *cl, struct irc_msg *m)
 		ch = irc_channel_find(cl->is, target);
 		if (ch == NULL || irc_member_find(cl, ch) == NULL) {
 			irc_fail(cl, "CHATHISTORY", "INVALID_TARGET", ctx,
-			    "Messages could not be retrieved");
+			    N_("Messages could not be retrieved"));
 			return CONN_OK;
 		}
 	} else if (!irc_nick_valid(target, IRC_NICKLEN)) {
 		irc_fail(cl, "CHATHISTORY", "INVALID_TARGET", ctx,
-		    "Messages could not be retrieved");
+		    N_("Messages could not be retrieved"));
 		return CONN_OK;
 	}
 	if (ch != NULL && ch->history)
@@ -839,7 +839,7 @@ cmd_chathistory(struct irc_client *cl, struct irc_msg *m)
 		    0, &r2);
 	if (rc < 0 || rc2 < 0 || limit <= 0) {
 		irc_fail(cl, "CHATHISTORY", "INVALID_PARAMS", sub,
-		    "Invalid message reference or limit");
+		    N_("Invalid message reference or limit"));
 		return CONN_OK;
 	}
 	if (limit > IRC_CHATHISTORY_MAX)
@@ -899,7 +899,7 @@ cmd_chathistory(struct irc_client *cl, struct irc_msg *m)
 	}
 	if (rc != STORE_OK) {
 		irc_fail(cl, "CHATHISTORY", "MESSAGE_ERROR", sub,
-		    "History is not available right now");
+		    N_("History is not available right now"));
 		hist_free(&h);
 		return CONN_OK;
 	}
@@ -1030,7 +1030,7 @@ cmd_redact(struct irc_client *cl, struct irc_msg *m)
 	ch = irc_channel_find(cl->is, m->params[0]);
 	if (ch == NULL || (mb = irc_member_find(cl, ch)) == NULL) {
 		irc_fail(cl, "REDACT", "INVALID_TARGET", m->params[0],
-		    "You are not in that channel");
+		    N_("You are not in that channel"));
 		return CONN_OK;
 	}
 	snprintf(ctx, sizeof ctx, "%s %s", ch->name, m->params[1]);

@@ -66,6 +66,7 @@ enum irc_cap {
 	CAP_WEBPUSH,
 	CAP_METADATA,
 	CAP_MULTILINE,
+	CAP_LANGUAGES,
 	CAP_PRE_AWAY,
 	CAP_READ_MARKER,
 	CAP_ECHO_MESSAGE,
@@ -239,6 +240,16 @@ struct irc_client {
 	char			*label_wait;
 	time_t			 signon;
 	time_t			 last_active;
+	/*
+	 * The language this client reads (issue 15): the account's,
+	 * looked up once per account (irc_lang()); lang_set 0 to look
+	 * again.  NULL: the operator's default.
+	 */
+	const char		*lang;
+	char			*lang_acct;	/* whose lang it is */
+	int			 lang_set;
+	const char		*guest_lang;	/* LANGUAGE before signing in */
+	const char		*session_lang;	/* draft/languages LANGUAGE */
 };
 
 struct irc_whowas {
@@ -355,6 +366,10 @@ void		 irc_account_changed(struct server *, struct notify_msg *,
 void	 irc_write(struct irc_client *, const char *, size_t);
 void	 irc_sendf(struct irc_client *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
+/* The language CL reads, for i18n() (NULL: the operator's default). */
+const char	*irc_lang(struct irc_client *);
+/* Every client of ACCOUNT looks its language up again. */
+void	 irc_lang_changed(struct irc_server *, const char *account);
 void	 irc_numeric(struct irc_client *, const char *, const char *, ...)
 	    __attribute__((format(printf, 3, 4)));
 void	 irc_fail(struct irc_client *, const char *cmd, const char *code,

@@ -31,7 +31,9 @@
 #include "erase.h"
 #include "events.h"
 #include "export.h"
+#include "i18n.h"
 #include "irc-int.h"
+#include "lang.h"
 #include "irc-numeric.h"
 #include "i18n.h"
 #include "log.h"
@@ -79,7 +81,10 @@ irc_is_service_nick(struct server *srv, const char *nick)
 	return irc_casecmp(IRC_CASEMAP, nick, service_nick(srv)) == 0;
 }
 
-/* A NOTICE from the service to one client. */
+/*
+ * A NOTICE from the service to one client, in its language: FMT is an
+ * English text marked N_() at the call.
+ */
 static void
 tell(struct irc_client *cl, const char *fmt, ...)
 {
@@ -87,10 +92,54 @@ tell(struct irc_client *cl, const char *fmt, ...)
 	char	 buf[400];
 
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof buf, fmt, ap);
+	vsnprintf(buf, sizeof buf, i18n(irc_lang(cl), fmt), ap);
 	va_end(ap);
 	irc_sendf(cl, ":%s NOTICE %s :%s", service_prefix(cl->conn->srv),
 	    irc_nick(cl), buf);
+}
+
+/* The MESSAGE_HELD note's description in CL's language (static). */
+static const char *
+held_text(struct irc_client *cl, const char *reason)
+{
+	static char	buf[400];
+	const char	*lang = irc_lang(cl);
+
+	snprintf(buf, sizeof buf, i18n(lang, "Your message waits for a "
+	    "moderator (%s); the room sees it once approved"),
+	    i18n(lang, reason));
+	return buf;
+}
+
+/* The flood mute's FAIL description in CL's language (static). */
+static const char *
+mute_text(struct irc_client *cl, const struct screen_verdict *v)
+{
+	static char	buf[400];
+	const char	*lang = irc_lang(cl);
+
+	snprintf(buf, sizeof buf, i18n_n(lang, "You are muted for %d minute "
+	    "(%s); a moderator will look at it", "You are muted for %d "
+	    "minutes (%s); a moderator will look at it",
+	    (unsigned long)v->mute_minutes), v->mute_minutes,
+	    i18n(lang, v->reason));
+	return buf;
+}
+
+/* The flood mute, told to a guest (a member hears it as a notice). */
+static void
+tell_muted(struct irc_client *cl, const struct screen_verdict *v)
+{
+	const char	*lang = irc_lang(cl);
+	char		 text[400];
+
+	snprintf(text, sizeof text, i18n_n(lang, "You are muted everywhere "
+	    "for %d minute (%s). A moderator will look at it; the mute lifts "
+	    "by itself.", "You are muted everywhere for %d minutes (%s). A "
+	    "moderator will look at it; the mute lifts by itself.",
+	    (unsigned long)v->mute_minutes), v->mute_minutes,
+	    i18n(lang, v->reason));
+	tell(cl, "%s", text);
 }
 
 /* A NOTICE from the service to everyone in ROOM. */
@@ -245,7 +294,7 @@ irc_mod_join_event(struct irc_client *cl, struct irc_channel *ch)
 	if (!event_next_in_room(srv, ch->name, JOIN_EVENT_AHEAD, &ev))
 		return;
 	tz_when(ev.starts, when, sizeof when);
-	snprintf(text, sizeof text, i18n(NULL, "Next in %s: %s - %s, %d "
+	snprintf(text, sizeof text, i18n(irc_lang(cl), "Next in %s: %s - %s, %d "
 	    "minutes. (EVENTS lists what is coming up; REMIND %lld for a "
 	    "reminder.)"), ev.room, ev.title, when, ev.duration / 60,
 	    (long long)ev.id);
@@ -322,8 +371,9 @@ tell_hotline(struct irc_client *cl, const struct screen_verdict *v)
 	if ((v->flags & SCREEN_F_CRISIS) && v->hotline != NULL &&
 	    (cl->account == NULL || notice_hotline(cl->conn->srv,
 	    cl->account) < 0))
-		tell(cl, "You are not alone. %s The moderators have been "
-		    "told and will check on you.", v->hotline);
+		tell(cl, N_("You are not alone. %s The moderators have been "
+		    "told and will check on you."),
+		    i18n(irc_lang(cl), v->hotline));
 }
 
 /*
@@ -352,14 +402,11 @@ irc_mod_screen(struct irc_client *cl, struct irc_channel *ch, int room,
 	screen_words(cl->conn->srv, in, v);
 	cl->probation = v->probation;
 	if (v->action == SCREEN_REFUSE && (v->flags & SCREEN_F_FLOOD)) {
-		irc_sendf(cl, ":%s FAIL PRIVMSG MUTED :You are muted for %d "
-		    "minutes (%s); a moderator will look at it",
-		    irc_srvname(cl), v->mute_minutes, v->reason);
+		irc_sendf(cl, ":%s FAIL PRIVMSG MUTED :%s", irc_srvname(cl),
+		    mute_text(cl, v));
 		/* A member heard it already, as the mute's notice. */
 		if (cl->account == NULL)
-			tell(cl, "You are muted everywhere for %d minutes "
-			    "(%s). A moderator will look at it; the mute "
-			    "lifts by itself.", v->mute_minutes, v->reason);
+			tell_muted(cl, v);
 	}
 	return v->action;
 }
@@ -392,9 +439,7 @@ irc_mod_screen_profile(struct irc_client *cl, const char *key,
 	screen_words(srv, &in, v);
 	if (v->action == SCREEN_REFUSE && (v->flags & SCREEN_F_FLOOD) &&
 	    cl->account == NULL)
-		tell(cl, "You are muted everywhere for %d minutes (%s). A "
-		    "moderator will look at it; the mute lifts by itself.",
-		    v->mute_minutes, v->reason);
+		tell_muted(cl, v);
 	if (v->action != SCREEN_REFUSE) {
 		screen_delivered(srv, &in, v, "user", cl->account != NULL ?
 		    cl->account : irc_nick(cl));
@@ -552,18 +597,18 @@ irc_mod_hold(struct irc_client *cl, struct irc_channel *ch, const char *cmd,
 	irc_history_row(cl, ch->fold, NULL, cmd, msgid, ms, ctags, text, &m,
 	    sid, sizeof sid);
 	if (modq_hold_chat(cl->conn->srv, &m, ch->name, v->crisis) != 0) {
-		irc_fail(cl, cmd, "MESSAGE_ERROR", ch->name, "Your message "
-		    "could not be stored; it was not sent");
+		irc_fail(cl, cmd, "MESSAGE_ERROR", ch->name, N_("Your message "
+		    "could not be stored; it was not sent"));
 		return;
 	}
-	irc_sendf(cl, ":%s NOTE %s MESSAGE_HELD %s %s :Your message waits "
-	    "for a moderator (%s); the room sees it once approved",
-	    irc_srvname(cl), cmd, ch->name, msgid, v->reason);
+	irc_sendf(cl, ":%s NOTE %s MESSAGE_HELD %s %s :%s", irc_srvname(cl),
+	    cmd, ch->name, msgid, held_text(cl, v->reason));
 	/* The notice reaches this client too, and the member's inbox. */
 	if (notice_held(cl->conn->srv, cl->account, "chat", ch->name, text,
 	    v->reason) < 0)
-		tell(cl, "Your message to %s waits for a moderator (%s); the "
-		    "room sees it once approved.", ch->name, v->reason);
+		tell(cl, N_("Your message to %s waits for a moderator (%s); the "
+		    "room sees it once approved."), ch->name,
+		    i18n(irc_lang(cl), v->reason));
 	/* The safety net looks at held words too. */
 	tell_hotline(cl, v);
 }
@@ -582,9 +627,9 @@ irc_mod_refuse_ban(struct irc_client *cl, const struct sanction_verdict *v)
 {
 	char	words[512];
 
-	sanction_describe(v, words, sizeof words);
-	irc_sendf(cl, "ERROR :Closing Link: %s (You are %s; contact the "
-	    "moderators)", irc_nick(cl), words);
+	sanction_describe_lang(v, irc_lang(cl), words, sizeof words);
+	irc_sendf(cl, i18n(irc_lang(cl), "ERROR :Closing Link: %s (You are "
+	    "%s; contact the moderators)"), irc_nick(cl), words);
 	conn_close(cl->conn, "banned");
 }
 
@@ -677,7 +722,7 @@ event_row(const struct event_info *ev, void *arg)
 	char		 when[64];
 
 	tz_when(ev->starts, when, sizeof when);
-	tell(sv->cl, "#%lld %s - %s, %d minutes, in %s", (long long)ev->id,
+	tell(sv->cl, N_("#%lld %s - %s, %d minutes, in %s"), (long long)ev->id,
 	    ev->title, when, ev->duration / 60, ev->room);
 }
 
@@ -747,13 +792,12 @@ svc_report(struct svc *sv)
 	char			 msg[300];
 
 	if (sv->argc < 2) {
-		tell(sv->cl, "%s", i18n(NULL, "Usage: REPORT <msgid|nick> "
-		    "[reason]"));
+		tell(sv->cl, N_("Usage: REPORT <msgid|nick> [reason]"));
 		return;
 	}
 	if (sv->cl->account == NULL) {
-		tell(sv->cl, "Please sign in first so moderators can follow "
-		    "up (SASL or IDENTIFY).");
+		tell(sv->cl, N_("Please sign in first so moderators can follow "
+		    "up (SASL or IDENTIFY)."));
 		return;
 	}
 	ref = sv->argv[1];
@@ -790,9 +834,9 @@ svc_report(struct svc *sv)
 		excerpt = sp->text;
 	} else {
 		chat_msg_clear(&m);
-		tell(sv->cl, i18n(NULL, "I do not know %s: give the nick of "
-		    "someone who spoke in a room lately, a message id, or an "
-		    "article <message-id>"), ref);
+		tell(sv->cl, N_("I do not know %s: give the nick of someone "
+		    "who spoke in a room lately, a message id, or an article "
+		    "<message-id>"), ref);
 		return;
 	}
 	if (modq_report(sv->srv, sv->cl->account, "irc", type, ref, author,
@@ -807,13 +851,13 @@ static void
 svc_actions(struct svc *sv)
 {
 	if (sv->cl->account == NULL) {
-		tell(sv->cl, "Sign in to see actions taken on your account.");
+		tell(sv->cl, N_("Sign in to see actions taken on your account."));
 		return;
 	}
-	tell(sv->cl, "Moderation actions about you or your words, newest "
-	    "first:");
+	tell(sv->cl, N_("Moderation actions about you or your words, newest "
+	    "first:"));
 	store_actions_about(sv->srv->store, sv->cl->account, notice_row, sv);
-	tell(sv->cl, "End of list.");
+	tell(sv->cl, N_("End of list."));
 }
 
 /* Forget the new password Helper PASSWORD held. */
@@ -838,10 +882,10 @@ password_hashed(struct conn *c, void *arg, const struct pw_secret *pw)
 	if (pw == NULL || cl->account == NULL ||
 	    account_set_password(c->srv, cl->account, cl->account, pw,
 	    "by the member") != STORE_OK) {
-		tell(cl, "Sorry, the password could not be changed.");
+		tell(cl, N_("Sorry, the password could not be changed."));
 		return;
 	}
-	tell(cl, "Your password has been changed.");
+	tell(cl, N_("Your password has been changed."));
 }
 
 /* PASSWORD, second step: the current password was checked. */
@@ -857,10 +901,10 @@ password_checked(struct conn *c, void *arg, int rc, struct account *a,
 	if (rc == AUTH_OK)
 		account_clear(a);
 	if (rc != AUTH_OK || cl->pw_new == NULL) {
-		tell(cl, "%s", rc == AUTH_THROTTLED ? "Too many failed "
-		    "attempts: try again in a few minutes." : rc == AUTH_BUSY ?
-		    "Too many sign-ins in progress: try again in a moment." :
-		    "That is not your current password.");
+		tell(cl, rc == AUTH_THROTTLED ? N_("Too many failed "
+		    "attempts: try again in a few minutes.") : rc == AUTH_BUSY ?
+		    N_("Too many sign-ins in progress: try again in a moment.") :
+		    N_("That is not your current password."));
 		pw_new_drop(cl);
 		return;
 	}
@@ -873,8 +917,8 @@ password_checked(struct conn *c, void *arg, int rc, struct account *a,
 	rc = auth_hash_start(c->srv, c, cl->pw_new, password_hashed, NULL);
 	pw_new_drop(cl);
 	if (rc != AUTH_PENDING)
-		tell(cl, "Too many sign-ins in progress: try again in a "
-		    "moment.");
+		tell(cl, N_("Too many sign-ins in progress: try again in a "
+		    "moment."));
 }
 
 /*
@@ -887,11 +931,11 @@ svc_password(struct svc *sv)
 	int	rc;
 
 	if (sv->cl->account == NULL || sv->argc != 3) {
-		tell(sv->cl, "Usage (signed in): PASSWORD <old> <new>");
+		tell(sv->cl, N_("Usage (signed in): PASSWORD <old> <new>"));
 		return;
 	}
 	if (!auth_channel_ok(sv->srv, sv->cl->conn)) {
-		tell(sv->cl, "Change your password over TLS only.");
+		tell(sv->cl, N_("Change your password over TLS only."));
 		return;
 	}
 	pw_new_drop(sv->cl);
@@ -916,11 +960,11 @@ erase_checked(struct conn *c, void *arg, int rc, struct account *a,
 	if (rc != AUTH_OK || cl->account == NULL) {
 		if (rc == AUTH_OK)
 			account_clear(a);
-		tell(cl, "%s", rc == AUTH_THROTTLED ? "Too many failed "
-		    "attempts: try again in a few minutes; nothing was erased." :
-		    rc == AUTH_BUSY ? "Too many sign-ins in progress: try again "
-		    "in a moment; nothing was erased." :
-		    "That is not your password; nothing was erased.");
+		tell(cl, rc == AUTH_THROTTLED ? N_("Too many failed "
+		    "attempts: try again in a few minutes; nothing was erased.") :
+		    rc == AUTH_BUSY ? N_("Too many sign-ins in progress: try "
+		    "again in a moment; nothing was erased.") :
+		    N_("That is not your password; nothing was erased."));
 		return;
 	}
 	account_clear(a);
@@ -931,7 +975,7 @@ erase_checked(struct conn *c, void *arg, int rc, struct account *a,
 		tell(cl, "%s", msg);
 		return;
 	}
-	tell(cl, "%s. Take care.", msg);
+	tell(cl, N_("%s. Take care."), msg);
 	irc_sendf(cl, "ERROR :Closing Link: %s (Account erased)",
 	    irc_nick(cl));
 	/* Its leaving is not kept in any room's history. */
@@ -950,15 +994,15 @@ svc_erase(struct svc *sv)
 	const char	*pw = after_words(sv->text, 1);
 
 	if (sv->cl->account == NULL || *pw == '\0') {
-		tell(sv->cl, "Usage (signed in): ERASE <password>. This "
-		    "deletes your account; your words are %s.",
+		tell(sv->cl, N_("Usage (signed in): ERASE <password>. This "
+		    "deletes your account; your words are %s."),
 		    strcmp(sv->srv->cf->erasure_mode, "remove") == 0 ?
 		    "removed everywhere" : "kept under \"former member\"");
 		return;
 	}
 	if (!auth_channel_ok(sv->srv, sv->cl->conn)) {
-		tell(sv->cl, "Passwords are only accepted over TLS: reconnect "
-		    "to the TLS port; nothing was erased.");
+		tell(sv->cl, N_("Passwords are only accepted over TLS: reconnect "
+		    "to the TLS port; nothing was erased."));
 		return;
 	}
 	rc = auth_login_start(sv->srv, sv->cl->conn, "irc", sv->cl->account,
@@ -977,7 +1021,7 @@ token_row(int n, const char *const *names, const char *const *vals,
 	if (n < 4)
 		return;
 	(void)names;
-	tell(sv->cl, "#%s %s - made %s, last used %s", vals[0],
+	tell(sv->cl, N_("#%s %s - made %s, last used %s"), vals[0],
 	    vals[1] != NULL && *vals[1] != '\0' ? vals[1] : "(no label)",
 	    vals[2] != NULL ? vals[2] : "?", vals[3] != NULL ? vals[3] :
 	    "never");
@@ -997,17 +1041,17 @@ svc_feedtoken(struct svc *sv)
 	int64_t		 id = 0;
 
 	if (sv->cl->account == NULL) {
-		tell(sv->cl, "Sign in first: feed tokens belong to an "
-		    "account.");
+		tell(sv->cl, N_("Sign in first: feed tokens belong to an "
+		    "account."));
 		return;
 	}
 	if (!auth_channel_ok(sv->srv, sv->cl->conn)) {
-		tell(sv->cl, "Feed tokens are secrets: use a TLS connection.");
+		tell(sv->cl, N_("Feed tokens are secrets: use a TLS connection."));
 		return;
 	}
 	if (store_account_get(sv->srv->store, sv->cl->account, &a, NULL) !=
 	    STORE_OK) {
-		tell(sv->cl, "Sorry, your account could not be read.");
+		tell(sv->cl, N_("Sorry, your account could not be read."));
 		return;
 	}
 	if (strcasecmp(op, "NEW") == 0 && sv->argc <= 3) {
@@ -1015,28 +1059,28 @@ svc_feedtoken(struct svc *sv)
 		    sv->argv[2] : "", a.name, tok, &id, why, sizeof why) != 0)
 			tell(sv->cl, "%s.", why);
 		else {
-			tell(sv->cl, "Feed token #%lld, shown only this once "
-			    "(keep it like a password): %s", (long long)id,
+			tell(sv->cl, N_("Feed token #%lld, shown only this once "
+			    "(keep it like a password): %s"), (long long)id,
 			    tok);
-			tell(sv->cl, "In your feed reader: https://%s/t/%s/"
+			tell(sv->cl, N_("In your feed reader: https://%s/t/%s/"
 			    "feeds/groups/GROUP.atom (or .rss), and "
-			    "/t/%s/feeds/threads/MESSAGE-ID.atom",
+			    "/t/%s/feeds/threads/MESSAGE-ID.atom"),
 			    sv->srv->cf->server_name, tok, tok);
-			tell(sv->cl, "FEEDTOKEN REVOKE %lld stops it at once.",
+			tell(sv->cl, N_("FEEDTOKEN REVOKE %lld stops it at once."),
 			    (long long)id);
 			OPENSSL_cleanse(tok, sizeof tok);
 		}
 	} else if (strcasecmp(op, "LIST") == 0 && sv->argc == 2) {
-		tell(sv->cl, "Your feed tokens:");
+		tell(sv->cl, N_("Your feed tokens:"));
 		store_feed_token_list(sv->srv->store, a.id, token_row, sv);
-		tell(sv->cl, "End of list.");
+		tell(sv->cl, N_("End of list."));
 	} else if (strcasecmp(op, "REVOKE") == 0 && sv->argc == 3) {
 		if (strcasecmp(sv->argv[2], "all") != 0) {
 			id = strtoll(sv->argv[2][0] == '#' ? sv->argv[2] + 1 :
 			    sv->argv[2], &end, 10);
 			if (*end != '\0' || id <= 0) {
-				tell(sv->cl, "Give the token's number (see "
-				    "FEEDTOKEN LIST) or all.");
+				tell(sv->cl, N_("Give the token's number (see "
+				    "FEEDTOKEN LIST) or all."));
 				account_clear(&a);
 				return;
 			}
@@ -1045,13 +1089,13 @@ svc_feedtoken(struct svc *sv)
 		    sizeof why) != 0)
 			tell(sv->cl, "%s.", why);
 		else if (id > 0)
-			tell(sv->cl, "Feed token #%lld revoked: its addresses "
-			    "no longer work.", (long long)id);
+			tell(sv->cl, N_("Feed token #%lld revoked: its addresses "
+			    "no longer work."), (long long)id);
 		else
-			tell(sv->cl, "All your feed tokens are revoked.");
+			tell(sv->cl, N_("All your feed tokens are revoked."));
 	} else
-		tell(sv->cl, "Usage: FEEDTOKEN NEW [label] | FEEDTOKEN LIST | "
-		    "FEEDTOKEN REVOKE <number|all>");
+		tell(sv->cl, N_("Usage: FEEDTOKEN NEW [label] | FEEDTOKEN LIST | "
+		    "FEEDTOKEN REVOKE <number|all>"));
 	account_clear(&a);
 }
 
@@ -1065,14 +1109,14 @@ static void
 svc_register_after(struct irc_client *cl)
 {
 	if (cl->account != NULL)
-		tell(cl, "Welcome, %s: your account works here and in the "
-		    "newsgroups. Next time sign in with SASL.", cl->account);
+		tell(cl, N_("Welcome, %s: your account works here and in the "
+		    "newsgroups. Next time sign in with SASL."), cl->account);
 	else if (cl->pending_account != NULL)
-		tell(cl, "Thank you, %s: a moderator approves new accounts "
-		    "here. Stay connected to hear when yours is ready.",
+		tell(cl, N_("Thank you, %s: a moderator approves new accounts "
+		    "here. Stay connected to hear when yours is ready."),
 		    cl->pending_account);
 	else
-		tell(cl, "No account was made (see the message above).");
+		tell(cl, N_("No account was made (see the message above)."));
 }
 
 static void
@@ -1082,9 +1126,9 @@ svc_register(struct svc *sv)
 	enum names_why	 why;
 
 	if (*pw == '\0') {
-		tell(sv->cl, "Usage: REGISTER <password> - makes an account "
+		tell(sv->cl, N_("Usage: REGISTER <password> - makes an account "
 		    "named %s (your nick), for the rooms and the newsgroups. "
-		    "Passwords need at least %d characters.", irc_nick(sv->cl),
+		    "Passwords need at least %d characters."), irc_nick(sv->cl),
 		    sv->srv->cf->password_min_length);
 		free(pw);
 		return;
@@ -1092,10 +1136,10 @@ svc_register(struct svc *sv)
 	/* A nick that cannot be an account name: say why, in words. */
 	if ((why = account_name_new(sv->srv, irc_nick(sv->cl), "member", NULL,
 	    0)) != NAMES_OK) {
-		tell(sv->cl, "%s %s %s", i18n(NULL, "Your nick cannot be an "
-		    "account name:"), i18n(NULL, names_why_text(why)),
-		    i18n(NULL, "- choose another nick with /nick, then "
-		    "REGISTER again."));
+		tell(sv->cl, "%s %s %s", i18n(irc_lang(sv->cl), "Your nick "
+		    "cannot be an account name:"), i18n(irc_lang(sv->cl),
+		    names_why_text(why)), i18n(irc_lang(sv->cl), "- choose "
+		    "another nick with /nick, then REGISTER again."));
 		OPENSSL_cleanse(pw, strlen(pw));
 		free(pw);
 		return;
@@ -1112,7 +1156,7 @@ parse_id(struct svc *sv, int i, int64_t *id)
 
 	if (sv->argc <= i || (*id = strtoll(sv->argv[i], &end, 10)) <= 0 ||
 	    *end != '\0') {
-		tell(sv->cl, "Give the event number (see EVENTS).");
+		tell(sv->cl, N_("Give the event number (see EVENTS)."));
 		return -1;
 	}
 	return 0;
@@ -1121,9 +1165,9 @@ parse_id(struct svc *sv, int i, int64_t *id)
 static void
 svc_events(struct svc *sv)
 {
-	tell(sv->cl, "Coming up (REMIND <number> for a reminder):");
+	tell(sv->cl, N_("Coming up (REMIND <number> for a reminder):"));
 	store_event_list(sv->srv->store, time(NULL), 20, 0, event_row, sv);
-	tell(sv->cl, "End of events.");
+	tell(sv->cl, N_("End of events."));
 }
 
 static void
@@ -1132,16 +1176,23 @@ svc_remind(struct svc *sv)
 	int64_t	id;
 
 	if (sv->cl->account == NULL)
-		tell(sv->cl, "Sign in first, so the reminder can find you.");
+		tell(sv->cl, N_("Sign in first, so the reminder can find you."));
 	else if (parse_id(sv, 1, &id) == 0) {
 		if (store_event_remind_add(sv->srv->store, id,
 		    sv->cl->account) == STORE_OK)
-			tell(sv->cl, "I will remind you %d minutes before "
-			    "event #%lld starts.",
-			    sv->srv->cf->event_reminder_minutes,
+		{
+			int	 mins = sv->srv->cf->event_reminder_minutes;
+			char	 text[300];
+
+			snprintf(text, sizeof text, i18n_n(irc_lang(sv->cl),
+			    "I will remind you %d minute before event #%lld "
+			    "starts.", "I will remind you %d minutes before "
+			    "event #%lld starts.", (unsigned long)mins), mins,
 			    (long long)id);
+			tell(sv->cl, "%s", text);
+		}
 		else
-			tell(sv->cl, "No upcoming event #%lld (see EVENTS).",
+			tell(sv->cl, N_("No upcoming event #%lld (see EVENTS)."),
 			    (long long)id);
 	}
 }
@@ -1149,9 +1200,9 @@ svc_remind(struct svc *sv)
 static void
 svc_export(struct svc *sv)
 {
-	tell(sv->cl, "Sign in at https://%s/me/export.json (and "
+	tell(sv->cl, N_("Sign in at https://%s/me/export.json (and "
 	    "/me/articles.mbox) with your account to download everything "
-	    "stored about you.", sv->srv->cf->server_name);
+	    "stored about you."), sv->srv->cf->server_name);
 }
 
 /*
@@ -1164,8 +1215,8 @@ svc_mod_begin(void *arg, const struct modcmd_call *mc)
 	struct svc	*sv = arg;
 
 	if (mc->action == MODCMD_QUEUE)
-		tell(sv->cl, "Open queue, most urgent first (SHOW n for "
-		    "one):");
+		tell(sv->cl, N_("Open queue, most urgent first (SHOW n for "
+		    "one):"));
 }
 
 static void
@@ -1190,12 +1241,12 @@ svc_mod_end(void *arg, const struct modcmd_call *mc)
 	struct svc	*sv = arg;
 
 	if (mc->action == MODCMD_QUEUE)
-		tell(sv->cl, "End of queue.");
+		tell(sv->cl, N_("End of queue."));
 	else if (mc->action == MODCMD_SHOW)
-		tell(sv->cl, "End of entry #%lld: APPROVE, REJECT, DISMISS "
-		    "or HIDE it.", (long long)mc->id);
+		tell(sv->cl, N_("End of entry #%lld: APPROVE, REJECT, DISMISS "
+		    "or HIDE it."), (long long)mc->id);
 	else
-		tell(sv->cl, "End of log.");
+		tell(sv->cl, N_("End of log."));
 }
 
 /*
@@ -1243,61 +1294,109 @@ svc_cert(struct svc *sv)
 	int		 rc;
 
 	if (sv->cl->account == NULL) {
-		tell(sv->cl, "Sign in first: a certificate is registered to "
-		    "an account.");
+		tell(sv->cl, N_("Sign in first: a certificate is registered to "
+		    "an account."));
 		return;
 	}
 	if (strcasecmp(op, "LIST") == 0 && sv->argc == 2) {
-		tell(sv->cl, "Certificates that sign you in (SASL EXTERNAL):");
+		tell(sv->cl, N_("Certificates that sign you in (SASL EXTERNAL):"));
 		store_cert_list(sv->srv->store, sv->cl->account, cert_tell,
 		    sv);
-		tell(sv->cl, "End of certificates.");
+		tell(sv->cl, N_("End of certificates."));
 		return;
 	}
 	if (strcasecmp(op, "ADD") == 0 && sv->argc == 2) {
 		if (conn_peer_fingerprint(sv->cl->conn, buf, sizeof buf) ==
 		    NULL || account_fingerprint_norm(buf, fp) != 0) {
-			tell(sv->cl, "Connect over TLS with your client "
-			    "certificate, then say CERT ADD.");
+			tell(sv->cl, N_("Connect over TLS with your client "
+			    "certificate, then say CERT ADD."));
 			return;
 		}
 		rc = store_cert_add(sv->srv->store, sv->cl->account, fp);
 		if (rc == STORE_NOTFOUND)
-			tell(sv->cl, "That certificate is registered "
-			    "already.");
+			tell(sv->cl, N_("That certificate is registered "
+			    "already."));
 		else if (rc != STORE_OK)
-			tell(sv->cl, "Sorry, the certificate could not be "
-			    "registered.");
+			tell(sv->cl, N_("Sorry, the certificate could not be "
+			    "registered."));
 		else {
 			store_audit(sv->srv->store, sv->cl->account,
 			    "account.cert.add", sv->cl->account, fp);
-			tell(sv->cl, "Registered %s: it signs you in with SASL "
-			    "EXTERNAL from now on.", fp);
+			tell(sv->cl, N_("Registered %s: it signs you in with SASL "
+			    "EXTERNAL from now on."), fp);
 		}
 		return;
 	}
 	if (strcasecmp(op, "DEL") == 0 && sv->argc == 3) {
 		if (account_fingerprint_norm(sv->argv[2], fp) != 0) {
-			tell(sv->cl, "A fingerprint is 64 hex digits (see "
-			    "CERT LIST).");
+			tell(sv->cl, N_("A fingerprint is 64 hex digits (see "
+			    "CERT LIST)."));
 			return;
 		}
 		rc = store_cert_del(sv->srv->store, sv->cl->account, fp);
 		if (rc == STORE_OK) {
 			store_audit(sv->srv->store, sv->cl->account,
 			    "account.cert.del", sv->cl->account, fp);
-			tell(sv->cl, "Removed %s.", fp);
+			tell(sv->cl, N_("Removed %s."), fp);
 		} else
-			tell(sv->cl, "You have no such certificate.");
+			tell(sv->cl, N_("You have no such certificate."));
 		return;
 	}
-	tell(sv->cl, "Usage: CERT ADD | CERT LIST | CERT DEL <fingerprint>");
+	tell(sv->cl, N_("Usage: CERT ADD | CERT LIST | CERT DEL <fingerprint>"));
 }
 
 #define SVC_STR(x)	#x
 #define SVC_XSTR(x)	SVC_STR(x)
 
 static void	svc_help(struct svc *);
+static void	svc_language(struct svc *);
+
+/*
+ * A and B equal ignoring case, ASCII and the basic Cyrillic alphabet
+ * (UTF-8): "помощь" finds ПОМОЩЬ.
+ */
+static int
+cyr_casecmp(const char *a, const char *b)
+{
+	const unsigned char	*x = (const unsigned char *)a;
+	const unsigned char	*y = (const unsigned char *)b;
+	unsigned int		 cx, cy;
+
+	while (*x != '\0' && *y != '\0') {
+		cx = *x;
+		cy = *y;
+		if (cx >= 0xc0 && x[1] != '\0') {
+			cx = cx << 8 | x[1];
+			x++;
+		}
+		if (cy >= 0xc0 && y[1] != '\0') {
+			cy = cy << 8 | y[1];
+			y++;
+		}
+		x++;
+		y++;
+		/* а..п = d0b0..d0bf -> d090..d09f; р..я = d180..d18f. */
+		if (cx >= 0xd0b0 && cx <= 0xd0bf)
+			cx -= 0x20;
+		else if (cx >= 0xd180 && cx <= 0xd18f)
+			cx = cx - 0xd180 + 0xd0a0;
+		else if (cx == 0xd191)
+			cx = 0xd081;
+		else if (cx < 0x80)
+			cx = (unsigned int)toupper((int)cx);
+		if (cy >= 0xd0b0 && cy <= 0xd0bf)
+			cy -= 0x20;
+		else if (cy >= 0xd180 && cy <= 0xd18f)
+			cy = cy - 0xd180 + 0xd0a0;
+		else if (cy == 0xd191)
+			cy = 0xd081;
+		else if (cy < 0x80)
+			cy = (unsigned int)toupper((int)cy);
+		if (cx != cy)
+			return 1;
+	}
+	return *x != *y;
+}
 
 /*
  * The service's own commands, for everyone: one row each.  The
@@ -1306,37 +1405,91 @@ static void	svc_help(struct svc *);
  */
 static const struct svc_cmd {
 	const char	*name;
+	const char	*alias;		/* the Russian name, UTF-8 upper case */
 	void		(*fn)(struct svc *);
 	const char	*help;
 } svc_cmds[] = {
-	{ "HELP", svc_help, "HELP - this list" },
-	/* The password length is the setting's: see svc_help(). */
-	{ "REGISTER", svc_register, "REGISTER <password> - make an "
-	  "account named after your nick (over TLS; a password has "
-	  "%d to " SVC_XSTR(PASSWORD_MAX) " characters, spaces allowed, no "
-	  "control characters)" },
-	{ "REPORT", svc_report, "REPORT <nick|msgid|<article-id>> "
-	  "[reason] - tell the moderators about someone who spoke in a "
-	  "room (even if they left) or a message; they do not tell who "
-	  "reported" },
-	{ "ACTIONS", svc_actions, "ACTIONS - what moderators did about "
-	  "you or your words" },
-	{ "PASSWORD", svc_password, "PASSWORD <old> <new> - change your "
-	  "password (if yours has spaces, use hearthmod or ask an operator)" },
-	{ "ERASE", svc_erase, "ERASE <password> - delete your account and "
-	  "your words as the community's policy says (cannot be undone)" },
-	{ "EXPORT", svc_export, "EXPORT - how to download everything "
-	  "stored about you" },
-	{ "FEEDTOKEN", svc_feedtoken, "FEEDTOKEN NEW [label] | LIST | "
-	  "REVOKE <number|all> - private feed addresses for your feed reader "
-	  "(over TLS)" },
-	{ "CERT", svc_cert, "CERT ADD | LIST | DEL <fingerprint> - sign "
-	  "in with this connection's client certificate (SASL EXTERNAL)" },
-	{ "EVENTS", svc_events, "EVENTS - patient schools and meetups" },
-	{ "REMIND", svc_remind, "REMIND <number> - a reminder before an "
-	  "event starts" },
+	{ "HELP", "ПОМОЩЬ", svc_help, N_("HELP - this list") },
+	/* The password lengths are the settings': see svc_help(). */
+	{ "REGISTER", "РЕГИСТРАЦИЯ", svc_register, N_("REGISTER <password> - "
+	  "make an account named after your nick (over TLS; a password has "
+	  "%d to 1024 characters, spaces allowed, no control characters)") },
+	{ "REPORT", "ЖАЛОБА", svc_report, N_("REPORT "
+	  "<nick|msgid|<article-id>> [reason] - tell the moderators about "
+	  "someone who spoke in a room (even if they left) or a message; they "
+	  "do not tell who reported") },
+	{ "ACTIONS", "ДЕЙСТВИЯ", svc_actions, N_("ACTIONS - what moderators "
+	  "did about you or your words") },
+	{ "PASSWORD", "ПАРОЛЬ", svc_password, N_("PASSWORD <old> <new> - "
+	  "change your password (if yours has spaces, use hearthmod or ask "
+	  "an operator)") },
+	{ "ERASE", "УДАЛИТЬ", svc_erase, N_("ERASE <password> - delete your "
+	  "account and your words as the community's policy says (cannot be "
+	  "undone)") },
+	{ "EXPORT", "ЭКСПОРТ", svc_export, N_("EXPORT - how to download "
+	  "everything stored about you") },
+	{ "FEEDTOKEN", "ЛЕНТА", svc_feedtoken, N_("FEEDTOKEN NEW [label] | "
+	  "LIST | REVOKE <number|all> - private feed addresses for your feed "
+	  "reader (over TLS)") },
+	{ "CERT", "СЕРТИФИКАТ", svc_cert, N_("CERT ADD | LIST | DEL "
+	  "<fingerprint> - sign in with this connection's client certificate "
+	  "(SASL EXTERNAL)") },
+	{ "EVENTS", "СОБЫТИЯ", svc_events, N_("EVENTS - patient schools and "
+	  "meetups") },
+	{ "REMIND", "НАПОМНИТЬ", svc_remind, N_("REMIND <number> - a reminder "
+	  "before an event starts") },
+	{ "LANGUAGE", "ЯЗЫК", svc_language, N_("LANGUAGE ru|en - the language "
+	  "I and the server speak to you in") },
 };
 #define NSVC_CMDS (sizeof svc_cmds / sizeof svc_cmds[0])
+
+/*
+ * LANGUAGE [ru|en|default]: the language this account reads; without
+ * an argument, which one it is and which there are.
+ */
+static void
+svc_language(struct svc *sv)
+{
+	const char	*tag = sv->argc > 1 ? sv->argv[1] : NULL;
+	const char	*lang = NULL;
+	int		 rc;
+
+	if (tag == NULL) {
+		lang = irc_lang(sv->cl);
+		tell(sv->cl, N_("Your language: %s. Languages: %s. Change it "
+		    "with LANGUAGE <language>."), lang != NULL ? lang :
+		    i18n_default(), i18n_languages());
+		return;
+	}
+	/* The Russian and English names of the two languages, too. */
+	if (cyr_casecmp(tag, "РУССКИЙ") == 0 || strcasecmp(tag, "russian") == 0)
+		tag = "ru";
+	else if (cyr_casecmp(tag, "АНГЛИЙСКИЙ") == 0 ||
+	    strcasecmp(tag, "english") == 0)
+		tag = "en";
+	if (sv->cl->account == NULL) {
+		/* A guest: this connection only (an account keeps it). */
+		if (strcmp(tag, "default") == 0)
+			sv->cl->guest_lang = NULL;
+		else if ((lang = i18n_lang(tag)) != NULL)
+			sv->cl->guest_lang = lang;
+		rc = lang != NULL || strcmp(tag, "default") == 0 ? 0 : -1;
+	} else
+		rc = member_lang_set(sv->srv, sv->cl->account, tag,
+		    sv->cl->account);
+	if (rc == -1) {
+		tell(sv->cl, N_("I do not speak %s. Languages: %s."), tag,
+		    i18n_languages());
+		return;
+	}
+	if (rc != 0) {
+		tell(sv->cl, N_("Sorry, your language could not be saved."));
+		return;
+	}
+	if (sv->cl->account != NULL)
+		irc_lang_changed(sv->cl->is, sv->cl->account);
+	tell(sv->cl, N_("From now on I speak to you in English."));
+}
 
 /*
  * Tell TEXT with its one "%d" replaced by password_min_length (the
@@ -1361,24 +1514,27 @@ svc_help(struct svc *sv)
 	char	usage[200];
 	size_t	i;
 
-	tell(sv->cl, "I am %s, the community's service. Commands:",
+	tell(sv->cl, N_("I am %s, the community's service. Commands:"),
 	    service_nick(sv->srv));
 	for (i = 0; i < NSVC_CMDS; i++) {
+		const char *h = i18n(irc_lang(sv->cl), svc_cmds[i].help);
+
 		if (svc_cmds[i].fn == svc_register)
-			tell_min_length(sv, svc_cmds[i].help);
+			tell_min_length(sv, h);
 		else
-			tell(sv->cl, "%s", svc_cmds[i].help);
+			tell(sv->cl, "%s", h);
 	}
 	if (sv->role < MODCMD_ROLE_MODERATOR)
 		return;
-	tell(sv->cl, "For moderators:");
+	tell(sv->cl, N_("For moderators:"));
 	for (i = 0; i < modcmd_count; i++) {
 		if (!(modcmd_table[i].fronts & MODCMD_F_CHAT) ||
 		    sv->role < (int)modcmd_table[i].role)
 			continue;
 		modcmd_usage(&modcmd_table[i], MODCMD_S_CHAT, usage,
 		    sizeof usage);
-		tell(sv->cl, "%s - %s", usage, modcmd_table[i].help);
+		tell(sv->cl, "%s - %s", usage,
+		    i18n(irc_lang(sv->cl), modcmd_table[i].help));
 	}
 }
 
@@ -1419,18 +1575,20 @@ irc_service_message(struct irc_client *cl, const char *text)
 		return;
 	}
 	for (i = 0; i < NSVC_CMDS; i++)
-		if (strcasecmp(svc_cmds[i].name, sv.argv[0]) == 0)
+		if (strcasecmp(svc_cmds[i].name, sv.argv[0]) == 0 ||
+		    cyr_casecmp(svc_cmds[i].alias, sv.argv[0]) == 0)
 			break;
 	if (i < NSVC_CMDS)
 		svc_cmds[i].fn(&sv);
 	else if ((mod = modcmd_find(sv.argv[0], MODCMD_F_CHAT)) == NULL)
-		tell(cl, "Unknown command %s; try HELP.", sv.argv[0]);
+		tell(cl, N_("Unknown command %s; try HELP."), sv.argv[0]);
 	else if (sv.role < (int)mod->role) {
 		for (i = 0; i + 1 < sizeof name && mod->name[i] != '\0'; i++)
 			name[i] = (char)toupper((unsigned char)mod->name[i]);
 		name[i] = '\0';
-		tell(cl, "Only %s may use %s.", mod->role ==
-		    MODCMD_ROLE_ADMIN ? "admins" : "moderators", name);
+		tell(cl, mod->role == MODCMD_ROLE_ADMIN ?
+		    N_("Only admins may use %s.") :
+		    N_("Only moderators may use %s."), name);
 	} else
 		svc_moderate(&sv, mod);
 	free(copy);
@@ -1457,7 +1615,7 @@ signup_one(const char *key, void *val, void *arg)
 	free(cl->pending_account);
 	cl->pending_account = NULL;
 	if (!sc->approved) {
-		tell(cl, "Your sign-up as %s was not accepted%s%s.", sc->name,
+		tell(cl, N_("Your sign-up as %s was not accepted%s%s."), sc->name,
 		    sc->reason != NULL ? ": " : "", sc->reason != NULL ?
 		    sc->reason : "");
 		return;
@@ -1465,8 +1623,8 @@ signup_one(const char *key, void *val, void *arg)
 	if (cl->account != NULL || store_account_get(sc->srv->store,
 	    sc->name, &a, NULL) != STORE_OK)
 		return;
-	tell(cl, "Welcome, %s: a moderator approved your account. You are "
-	    "signed in; next time use SASL.", a.name);
+	tell(cl, N_("Welcome, %s: a moderator approved your account. You are "
+	    "signed in; next time use SASL."), a.name);
 	irc_login(cl, &a);
 	account_clear(&a);
 }

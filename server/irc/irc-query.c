@@ -11,7 +11,9 @@
 #include <strings.h>
 #include <time.h>
 
+#include "i18n.h"
 #include "irc-int.h"
+#include "lang.h"
 #include "irc-numeric.h"
 #include "xmalloc.h"
 
@@ -262,14 +264,15 @@ cmd_whois(struct irc_client *cl, struct irc_msg *m)
 	if (u->account != NULL)
 		irc_numeric(cl, RPL_WHOISACCOUNT, u->nick, u->account);
 	if (u->role == ROLE_DOCTOR) {
-		snprintf(what, sizeof what, "is a verified doctor%s%s%s",
-		    u->specialty != NULL ? " (" : "",
-		    u->specialty != NULL ? u->specialty : "",
-		    u->specialty != NULL ? ")" : "");
+		char	badge[200];
+
+		doctor_badge(irc_lang(cl), u->specialty, badge, sizeof badge);
+		snprintf(what, sizeof what, i18n(irc_lang(cl), "is a %s"),
+		    badge);
 		irc_numeric(cl, RPL_WHOISSPECIAL, u->nick, what);
 	} else if (u->role == ROLE_MODERATOR || u->role == ROLE_ADMIN)
 		irc_numeric(cl, RPL_WHOISSPECIAL, u->nick,
-		    "is a Hearth moderator");
+		    i18n(irc_lang(cl), "is a Hearth moderator"));
 	if (conn_is_tls(u->conn))
 		irc_numeric(cl, RPL_WHOISSECURE, u->nick);
 	irc_numeric(cl, RPL_WHOISIDLE, u->nick, (long long)(time(NULL) -
@@ -438,7 +441,7 @@ cmd_info(struct irc_client *cl, struct irc_msg *m)
 	irc_numeric(cl, RPL_INFO, "NNTP support groups, IRC meetup rooms "
 	    "with history, feeds");
 	if (cf->disclaimer != NULL)
-		irc_numeric(cl, RPL_INFO, cf->disclaimer);
+		irc_numeric(cl, RPL_INFO, i18n(irc_lang(cl), cf->disclaimer));
 	if (cf->hotline != NULL)
 		irc_numeric(cl, RPL_INFO, cf->hotline);
 	irc_numeric(cl, RPL_ENDOFINFO);

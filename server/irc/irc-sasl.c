@@ -22,6 +22,7 @@
 #include "auth.h"
 #include "i18n.h"
 #include "irc.h"
+#include "i18n.h"
 #include "irc-int.h"
 #include "irc-numeric.h"
 #include "log.h"
@@ -154,9 +155,13 @@ irc_account_changed(struct server *srv, struct notify_msg *m, void *arg)
 	const char	*name = m->account;
 
 	(void)arg;
-	if (name == NULL)
+	if (name == NULL || srv->irc == NULL)
 		return;
-	if (srv->irc == NULL || store_account_get(srv->store, name, &a,
+	/* Its language may have changed: look it up again. */
+	irc_lang_changed(srv->irc, name);
+	if (m->action != NULL && strcmp(m->action, "language") == 0)
+		return;
+	if (store_account_get(srv->store, name, &a,
 	    NULL) != STORE_OK)
 		return;
 	ch.name = name;
@@ -206,8 +211,9 @@ sasl_banned(struct irc_client *cl, const struct sanction_verdict *v)
 	char	words[512];
 
 	irc_sasl_free(cl);
-	irc_sendf(cl, ":%s NOTICE %s :You are %s", irc_srvname(cl),
-	    irc_nick(cl), sanction_describe(v, words, sizeof words));
+	irc_sendf(cl, i18n(irc_lang(cl), ":%s NOTICE %s :You are %s"),
+	    irc_srvname(cl), irc_nick(cl), sanction_describe_lang(v,
+	    irc_lang(cl), words, sizeof words));
 	irc_numeric(cl, ERR_SASLFAIL);
 	irc_mod_refuse_ban(cl, v);
 }
@@ -540,35 +546,35 @@ irc_register_account(struct irc_client *cl, const char *name,
 		 */
 		if (cl->nick[0] == '\0' && cl->tried_nick[0] != '\0') {
 			irc_fail(cl, "REGISTER", "ACCOUNT_EXISTS",
-			    cl->tried_nick, "That nick is taken; choose "
-			    "another or name the account");
+			    cl->tried_nick, N_("That nick is taken; choose "
+			    "another or name the account"));
 			goto told;
 		}
 		if (cl->nick[0] == '\0') {
 			irc_fail(cl, "REGISTER", "NEED_NICK", "*",
-			    "Send NICK first, or name the account");
+			    N_("Send NICK first, or name the account"));
 			goto told;
 		}
 		name = cl->nick;
 	}
 	if (strcmp(srv->cf->registration, "closed") == 0) {
-		irc_fail(cl, "REGISTER", "DISALLOWED", name, "Sign-up is "
-		    "closed here; the operators make accounts");
+		irc_fail(cl, "REGISTER", "DISALLOWED", name, N_("Sign-up is "
+		    "closed here; the operators make accounts"));
 		goto told;
 	}
 	if (cl->account != NULL) {
 		irc_fail(cl, "REGISTER", "ALREADY_AUTHENTICATED", name,
-		    "You are already logged in");
+		    N_("You are already logged in"));
 		goto told;
 	}
 	if (cl->pending_account != NULL) {
 		irc_fail(cl, "REGISTER", "ALREADY_AUTHENTICATED", name,
-		    "Your sign-up already waits for a moderator");
+		    N_("Your sign-up already waits for a moderator"));
 		goto told;
 	}
 	if (!may_authenticate(cl)) {
 		irc_fail(cl, "REGISTER", "TEMPORARILY_UNAVAILABLE", name,
-		    "Accounts can only be made over TLS");
+		    N_("Accounts can only be made over TLS"));
 		goto told;
 	}
 	/*
@@ -578,7 +584,7 @@ irc_register_account(struct irc_client *cl, const char *name,
 	if ((nwhy = account_name_new(srv, name, "member", NULL, 0)) !=
 	    NAMES_OK) {
 		irc_fail(cl, "REGISTER", "BAD_ACCOUNT_NAME", name,
-		    i18n(NULL, names_why_text(nwhy)));
+		    names_why_text(nwhy));
 		goto told;
 	}
 	if (account_password_acceptable(pw,
@@ -593,8 +599,8 @@ irc_register_account(struct irc_client *cl, const char *name,
 	rc = auth_hash_start(srv, cl->conn, pw, register_hashed, NULL);
 	if (rc == AUTH_PENDING)
 		return CONN_OK;
-	irc_fail(cl, "REGISTER", "TEMPORARILY_UNAVAILABLE", name, "Too many "
-	    "sign-ins in progress: try again in a moment");
+	irc_fail(cl, "REGISTER", "TEMPORARILY_UNAVAILABLE", name, N_("Too many "
+	    "sign-ins in progress: try again in a moment"));
 told:
 	if (after != NULL)
 		after(cl);
@@ -614,19 +620,19 @@ register_hashed(struct conn *c, void *arg, const struct pw_secret *pw)
 	(void)arg;
 	if (pw == NULL) {
 		irc_fail(cl, "REGISTER", "TEMPORARILY_UNAVAILABLE", name,
-		    "Try again later");
+		    N_("Try again later"));
 		goto out;
 	}
 	/* The sign-up service: active, or pending and queued. */
 	rc = account_register(srv, name, pw, "irc", &a);
 	if (rc == STORE_EXISTS) {
 		irc_fail(cl, "REGISTER", "ACCOUNT_EXISTS", name,
-		    "That account name is taken");
+		    N_("That account name is taken"));
 		goto out;
 	}
 	if (rc != STORE_OK) {
 		irc_fail(cl, "REGISTER", "TEMPORARILY_UNAVAILABLE", name,
-		    "Try again later");
+		    N_("Try again later"));
 		goto out;
 	}
 	if (a.status != NULL && strcmp(a.status, "pending") == 0) {
@@ -659,6 +665,6 @@ int
 cmd_verify(struct irc_client *cl, struct irc_msg *m)
 {
 	irc_fail(cl, "VERIFY", "INVALID_CODE", m->params[0],
-	    "No verification is pending for this account");
+	    N_("No verification is pending for this account"));
 	return CONN_OK;
 }

@@ -293,8 +293,8 @@ cmd_pass(struct irc_client *cl, struct irc_msg *m)
 	if (want != NULL && !auth_channel_ok(cl->conn->srv, cl->conn)) {
 		/* A password never crosses a plain connection. */
 		cl->flags &= ~CL_PASS_OK;
-		irc_fail(cl, "PASS", "TLS_REQUIRED", NULL, "The server "
-		    "password is only accepted over TLS");
+		irc_fail(cl, "PASS", "TLS_REQUIRED", NULL, N_("The server "
+		    "password is only accepted over TLS"));
 		return CONN_OK;
 	}
 	if (want != NULL && n == strlen(want) && CRYPTO_memcmp(m->params[0],
@@ -465,7 +465,7 @@ message_channel(struct irc_client *cl, const char *cmd, const char *target,
 	    ch->history && irc_history_store(ch, cl, cmd, ev.msgid, ev.ms,
 	    ctags, text) != 0) {
 		irc_fail(cl, cmd, "MESSAGE_ERROR", ch->name,
-		    "Your message could not be stored; it was not sent");
+		    N_("Your message could not be stored; it was not sent"));
 		goto out;
 	}
 	for (i = 0; i < ch->nmembers; i++) {
@@ -541,8 +541,8 @@ message_user(struct irc_client *cl, const char *cmd, const char *target,
 	}
 	/* Muted everywhere: not to members privately either. */
 	if (!tagmsg && to != cl && irc_mod_muted(cl, NULL)) {
-		irc_fail(cl, cmd, "MUTED", to->nick, "You are muted by the "
-		    "moderators for now");
+		irc_fail(cl, cmd, "MUTED", to->nick, N_("You are muted by the "
+		    "moderators for now"));
 		return CONN_OK;
 	}
 	if (!tagmsg && irc_mod_screen(cl, NULL, 0, text, &in, &v) ==
@@ -572,7 +572,7 @@ message_user(struct irc_client *cl, const char *cmd, const char *target,
 	if ((!tagmsg || irc_tagmsg_persists(ctags)) && irc_dm_store(cl, to,
 	    cmd, ev.msgid, ev.ms, ctags, text) != 0) {
 		irc_fail(cl, cmd, "MESSAGE_ERROR", to->nick,
-		    "Your message could not be stored; it was not sent");
+		    N_("Your message could not be stored; it was not sent"));
 		if (tvp != NULL)
 			irc_textev_free(tvp);
 		irc_event_free(&ev);
@@ -735,13 +735,13 @@ cmd_setname(struct irc_client *cl, struct irc_msg *m)
 
 	if (strlen(m->params[0]) > IRC_REALLEN || m->params[0][0] == '\0') {
 		irc_fail(cl, "SETNAME", "INVALID_REALNAME", NULL,
-		    "Realname is not valid");
+		    N_("Realname is not valid"));
 		return CONN_OK;
 	}
 	if ((why = account_name_claim(cl->is->srv, m->params[0], cl->account,
 	    irc_role_name(cl))) != NAMES_OK) {
 		irc_fail(cl, "SETNAME", "INVALID_REALNAME", NULL,
-		    i18n(NULL, names_why_text(why)));
+		    names_why_text(why));
 		return CONN_OK;
 	}
 	free(cl->realname);
@@ -848,8 +848,8 @@ oper_done(struct conn *c, void *arg, int rc, struct account *a,
 	(void)arg;
 	(void)ban;
 	if (rc == AUTH_BUSY) {
-		irc_fail(cl, "OPER", "TEMPORARILY_UNAVAILABLE", NULL, "Too "
-		    "many sign-ins in progress: try again in a moment");
+		irc_fail(cl, "OPER", "TEMPORARILY_UNAVAILABLE", NULL, N_("Too "
+		    "many sign-ins in progress: try again in a moment"));
 		return;
 	}
 	if (rc != AUTH_OK) {
@@ -885,8 +885,8 @@ cmd_oper(struct irc_client *cl, struct irc_msg *m)
 
 	if (!auth_channel_ok(cl->conn->srv, cl->conn)) {
 		OPENSSL_cleanse(m->params[1], strlen(m->params[1]));
-		irc_fail(cl, "OPER", "TLS_REQUIRED", NULL, "Passwords are "
-		    "only accepted over TLS: reconnect to the TLS port");
+		irc_fail(cl, "OPER", "TLS_REQUIRED", NULL, N_("Passwords are "
+		    "only accepted over TLS: reconnect to the TLS port"));
 		return CONN_OK;
 	}
 	rc = auth_login_start(cl->conn->srv, cl->conn, "irc", m->params[0],

@@ -188,20 +188,20 @@ cmd_markread(struct irc_client *cl, struct irc_msg *m)
 
 	if (m->nparams < 1 || m->params[0][0] == '\0') {
 		irc_fail(cl, "MARKREAD", "NEED_MORE_PARAMS", NULL,
-		    "Missing parameters");
+		    N_("Missing parameters"));
 		return CONN_OK;
 	}
 	if (marker_target(cl, m->params[0], fold, sizeof fold, show,
 	    sizeof show) != 0) {
 		irc_fail(cl, "MARKREAD", "INVALID_PARAMS", m->params[0],
-		    "Invalid target");
+		    N_("Invalid target"));
 		return CONN_OK;
 	}
 	if (m->nparams < 2) {
 		rc = marker_get(cl, fold, &cur);
 		if (rc < 0) {
 			irc_fail(cl, "MARKREAD", "INTERNAL_ERROR", show,
-			    "The read timestamp could not be read");
+			    N_("The read timestamp could not be read"));
 			return CONN_OK;
 		}
 		marker_value(rc == 0, cur, val, sizeof val);
@@ -212,7 +212,7 @@ cmd_markread(struct irc_client *cl, struct irc_msg *m)
 	if (strncmp(m->params[1], "timestamp=", 10) != 0 ||
 	    irc_time_parse(m->params[1] + 10, &ms) != 0) {
 		irc_fail(cl, "MARKREAD", "INVALID_PARAMS", m->params[1],
-		    "Invalid timestamp");
+		    N_("Invalid timestamp"));
 		return CONN_OK;
 	}
 	/* Never past the present (a message read cannot be later). */
@@ -222,7 +222,7 @@ cmd_markread(struct irc_client *cl, struct irc_msg *m)
 	rc = marker_get(cl, fold, &cur);
 	if (rc < 0 || marker_set(cl, fold, ms, &now) != 0) {
 		irc_fail(cl, "MARKREAD", "INTERNAL_ERROR", show,
-		    "The read timestamp could not be set");
+		    N_("The read timestamp could not be set"));
 		return CONN_OK;
 	}
 	marker_value(1, now, val, sizeof val);
@@ -564,7 +564,7 @@ irc_multiline_absorb(struct irc_client *cl, struct irc_msg *m)
 			return 0;
 		if (strcmp(m->command, "NOTICE") != 0)
 			irc_fail(cl, "BATCH", "MULTILINE_INVALID", NULL,
-			    "No such batch is open");
+			    N_("No such batch is open"));
 		return 1;
 	}
 	if (strcmp(m->command, "BATCH") == 0 ||
@@ -599,7 +599,7 @@ cmd_batch(struct irc_client *cl, struct irc_msg *m)
 
 	if ((p[0] != '+' && p[0] != '-') || !batch_ref_valid(p + 1)) {
 		irc_fail(cl, "BATCH", "INVALID_REFTAG", p,
-		    "Invalid batch reference tag");
+		    N_("Invalid batch reference tag"));
 		irc_multiline_free(cl);
 		return CONN_OK;
 	}
@@ -612,7 +612,7 @@ cmd_batch(struct irc_client *cl, struct irc_msg *m)
 		    strchr(m->params[2], ',') != NULL ||
 		    strlen(m->params[2]) > IRC_CHANLEN) {
 			irc_fail(cl, "BATCH", "MULTILINE_INVALID", NULL,
-			    "Invalid multiline batch");
+			    N_("Invalid multiline batch"));
 			irc_multiline_free(cl);
 			return CONN_OK;
 		}
@@ -631,7 +631,7 @@ cmd_batch(struct irc_client *cl, struct irc_msg *m)
 	}
 	if ((ml = cl->mline) == NULL || strcmp(ml->ref, p + 1) != 0) {
 		irc_fail(cl, "BATCH", "MULTILINE_INVALID", NULL,
-		    "No such batch is open");
+		    N_("No such batch is open"));
 		irc_multiline_free(cl);
 		return CONN_OK;
 	}
@@ -1029,18 +1029,18 @@ meta_set(struct irc_client *cl, const char *target, struct irc_msg *m)
 
 	if (m->nparams < 3) {
 		irc_fail(cl, "METADATA", "NEED_MORE_PARAMS", "SET",
-		    "Missing parameters");
+		    N_("Missing parameters"));
 		return;
 	}
 	if (meta_key_fold(m->params[2], key, sizeof key) != 0) {
 		irc_fail(cl, "METADATA", "INVALID_KEY", m->params[2],
-		    "Invalid key");
+		    N_("Invalid key"));
 		return;
 	}
 	snprintf(ctx, sizeof ctx, "%s %s", target, key);
 	if ((i = meta_key_index(key)) < 0) {
-		irc_fail(cl, "METADATA", "KEY_NO_PERMISSION", ctx, "Only "
-		    "display-name, avatar, pronouns and status can be set");
+		irc_fail(cl, "METADATA", "KEY_NO_PERMISSION", ctx, N_("Only "
+		    "display-name, avatar, pronouns and status can be set"));
 		return;
 	}
 	value = m->nparams > 3 && m->params[3][0] != '\0' ? m->params[3] :
@@ -1055,7 +1055,7 @@ meta_set(struct irc_client *cl, const char *target, struct irc_msg *m)
 		}
 		if (meta_put(cl, i, NULL) != 0) {
 			irc_fail(cl, "METADATA", "INTERNAL_ERROR", ctx,
-			    "The value could not be removed");
+			    N_("The value could not be removed"));
 			return;
 		}
 		mnum(cl, NULL, RPL_KEYVALUE_NONE, target, key);
@@ -1069,7 +1069,7 @@ meta_set(struct irc_client *cl, const char *target, struct irc_msg *m)
 	/* What a member may not say, they may not show either. */
 	if (irc_mod_muted(cl, NULL)) {
 		irc_fail(cl, "METADATA", "KEY_NO_PERMISSION", ctx,
-		    "You are muted by the moderators for now");
+		    N_("You are muted by the moderators for now"));
 		return;
 	}
 	if (irc_mod_screen_profile(cl, meta_keys[i].name, value, &v) ==
@@ -1086,7 +1086,7 @@ meta_set(struct irc_client *cl, const char *target, struct irc_msg *m)
 	}
 	if (meta_put(cl, i, value) != 0) {
 		irc_fail(cl, "METADATA", "INTERNAL_ERROR", ctx,
-		    "The value could not be stored");
+		    N_("The value could not be stored"));
 		return;
 	}
 	mnum(cl, NULL, RPL_KEYVALUE, target, key, value);
@@ -1104,13 +1104,13 @@ meta_sub(struct irc_client *cl, struct irc_msg *m, int sub)
 	for (i = 2; i < m->nparams; i++) {
 		if (meta_key_fold(m->params[i], key, sizeof key) != 0) {
 			irc_fail(cl, "METADATA", "INVALID_KEY", m->params[i],
-			    "Invalid key");
+			    N_("Invalid key"));
 			continue;
 		}
 		if (sub && !meta_subscribed(cl, key)) {
 			if (cl->nmsubs >= IRC_META_MAXSUBS) {
 				irc_fail(cl, "METADATA", "TOO_MANY_SUBS", key,
-				    "Too many subscriptions");
+				    N_("Too many subscriptions"));
 				break;
 			}
 			cl->msubs = xreallocarray(cl->msubs, cl->nmsubs + 1,
@@ -1174,7 +1174,7 @@ cmd_metadata(struct irc_client *cl, struct irc_msg *m)
 	    strcmp(sub, "SET") != 0 && strcmp(sub, "CLEAR") != 0 &&
 	    strcmp(sub, "SYNC") != 0) {
 		irc_fail(cl, "METADATA", "INVALID_SUBCOMMAND", m->params[1],
-		    "Invalid subcommand");
+		    N_("Invalid subcommand"));
 		return CONN_OK;
 	}
 	/* The target: oneself, a member by nick, or a channel one sees. */
@@ -1189,7 +1189,7 @@ cmd_metadata(struct irc_client *cl, struct irc_msg *m)
 		who = NULL;
 	if (who == NULL && ch == NULL) {
 		irc_fail(cl, "METADATA", "INVALID_TARGET", target,
-		    "Invalid target");
+		    N_("Invalid target"));
 		return CONN_OK;
 	}
 	if (strcmp(sub, "SET") == 0 || strcmp(sub, "CLEAR") == 0) {
@@ -1198,7 +1198,7 @@ cmd_metadata(struct irc_client *cl, struct irc_msg *m)
 			    strcmp(sub, "SET") == 0 && m->nparams > 2 ?
 			    m->params[2] : "*");
 			irc_fail(cl, "METADATA", "KEY_NO_PERMISSION", ctx,
-			    "You may only change your own metadata");
+			    N_("You may only change your own metadata"));
 			return CONN_OK;
 		}
 		if (strcmp(sub, "SET") == 0) {

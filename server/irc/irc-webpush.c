@@ -188,8 +188,8 @@ irc_push_private(struct irc_client *cl, const char *cmd, const char *target,
 		return 0;
 	}
 	if (irc_mod_muted(cl, NULL)) {
-		irc_fail(cl, cmd, "MUTED", target, "You are muted by the "
-		    "moderators for now");
+		irc_fail(cl, cmd, "MUTED", target, N_("You are muted by the "
+		    "moderators for now"));
 		account_clear(&a);
 		return 1;
 	}
@@ -207,7 +207,7 @@ irc_push_private(struct irc_client *cl, const char *cmd, const char *target,
 	if (irc_dm_store_account(cl, a.name, target, cmd, ev.msgid, ev.ms,
 	    ctags, text) != 0) {
 		irc_fail(cl, cmd, "MESSAGE_ERROR", target,
-		    "Your message could not be stored; it was not sent");
+		    N_("Your message could not be stored; it was not sent"));
 		irc_event_free(&ev);
 		account_clear(&a);
 		return 1;

@@ -27,7 +27,9 @@
 #include "conn.h"
 #include "i18n.h"
 #include "irc.h"
+#include "i18n.h"
 #include "irc-int.h"
+#include "lang.h"
 #include "irc-numeric.h"
 #include "log.h"
 #include "names.h"
@@ -72,6 +74,8 @@ static const struct {
 	[CAP_METADATA] = { "draft/metadata-2",
 	    "max-subs=10,max-keys=4,max-value-bytes=256" },
 	[CAP_MULTILINE] = { "draft/multiline", "max-bytes=4096,max-lines=100" },
+	/* The catalogues hearthd has: see cap_value(). */
+	[CAP_LANGUAGES] = { "draft/languages", NULL },
 	[CAP_PRE_AWAY] = { "draft/pre-away", NULL },
 	[CAP_READ_MARKER] = { "draft/read-marker", NULL },
 	[CAP_ECHO_MESSAGE] = { "echo-message", NULL },
@@ -161,9 +165,90 @@ irc_sendf(struct irc_client *cl, const char *fmt, ...)
 	va_end(ap);
 }
 
+const char *
+irc_lang(struct irc_client *cl)
+{
+	if (cl->session_lang != NULL)
+		return cl->session_lang;
+	if (cl->account == NULL)
+		return cl->guest_lang;
+	if (!cl->lang_set || cl->lang_acct == NULL ||
+	    strcmp(cl->lang_acct, cl->account) != 0) {
+		cl->lang = member_lang(cl->conn->srv, cl->account);
+		free(cl->lang_acct);
+		cl->lang_acct = xstrdup(cl->account);
+		cl->lang_set = 1;
+	}
+	return cl->lang;
+}
+
+static void
+lang_forget(const char *key, void *val, void *arg)
+{
+	struct irc_client	*cl = val;
+	const char		*account = arg;
+
+	(void)key;
+	if (cl->account != NULL && strcmp(cl->account, account) == 0)
+		cl->lang_set = 0;
+}
+
+void
+irc_lang_changed(struct irc_server *is, const char *account)
+{
+	strmap_foreach(is->nicks, lang_forget, (void *)(uintptr_t)account);
+}
+
+/*
+ * LANGUAGE code... (draft/languages): this connection's language, the
+ * first of the client's codes hearthd has (a "~" before a code is
+ * ignored); it wins over the account's for this connection.  No code
+ * known: 982 and nothing changes.
+ */
+static int
+cmd_language(struct irc_client *cl, struct irc_msg *m)
+{
+	const char	*lang = NULL, *l, *p;
+	char		*copy, *t, *save = NULL, codes[200];
+	size_t		 i, n = 0, max = 1, len = 0;
+
+	for (p = i18n_languages(); *p != '\0'; p++)
+		max += *p == ' ';
+	codes[0] = '\0';
+	for (i = 0; i < m->nparams; i++) {
+		copy = xstrdup(m->params[i]);
+		for (t = strtok_r(copy, " ", &save); t != NULL;
+		    t = strtok_r(NULL, " ", &save)) {
+			n++;
+			if (*t == '~')
+				t++;
+			if ((l = i18n_lang(t)) != NULL && lang == NULL)
+				lang = l;
+			if (len + strlen(t) + 2 < sizeof codes)
+				len += (size_t)snprintf(codes + len,
+				    sizeof codes - len, "%s%s",
+				    len > 0 ? " " : "", t);
+		}
+		save = NULL;
+		free(copy);
+	}
+	if (n > max) {
+		irc_numeric(cl, ERR_TOOMANYLANGUAGES, (int)max);
+		return CONN_OK;
+	}
+	if (lang == NULL) {
+		irc_numeric(cl, ERR_NOLANGUAGE, n > 0 ? codes : "*");
+		return CONN_OK;
+	}
+	cl->session_lang = lang;
+	irc_numeric(cl, RPL_YOURLANGUAGESARE, lang);
+	return CONN_OK;
+}
+
 /*
  * Send a numeric reply: ":<server> <num> <nick> " then the text.  Use
- * the two-part names of irc-numeric.h for NUM and FMT.
+ * the two-part names of irc-numeric.h for NUM and FMT; FMT (params and
+ * text, as marked N_() there) is said in CL's language.
  */
 void
 irc_numeric(struct irc_client *cl, const char *num, const char *fmt, ...)
@@ -174,7 +259,7 @@ irc_numeric(struct irc_client *cl, const char *num, const char *fmt, ...)
 	n = snprintf(outbuf, sizeof outbuf, ":%s %s %s ", irc_srvname(cl),
 	    num, irc_nick(cl));
 	va_start(ap, fmt);
-	irc_vsendf(cl, (size_t)n, fmt, ap);
+	irc_vsendf(cl, (size_t)n, i18n(irc_lang(cl), fmt), ap);
 	va_end(ap);
 }
 
@@ -188,10 +273,10 @@ irc_fail(struct irc_client *cl, const char *cmd, const char *code,
 {
 	if (context != NULL && *context != '\0')
 		irc_sendf(cl, ":%s FAIL %s %s %s :%s", irc_srvname(cl), cmd,
-		    code, context, desc);
+		    code, context, i18n(irc_lang(cl), desc));
 	else
 		irc_sendf(cl, ":%s FAIL %s %s :%s", irc_srvname(cl), cmd, code,
-		    desc);
+		    i18n(irc_lang(cl), desc));
 }
 
 /* Times: IRCv3 server-time "YYYY-MM-DDThh:mm:ss.sssZ", UTC. */
@@ -656,6 +741,19 @@ cap_value(struct irc_client *cl, int i, char *buf, size_t len)
 		    PASSWORD_MAX);
 		return buf;
 	}
+	/* "N,en,ru": how many a client may ask for, then each. */
+	if (i == CAP_LANGUAGES) {
+		const char	*l = i18n_languages(), *p;
+		int		 n = 1;
+
+		for (p = l; *p != '\0'; p++)
+			n += *p == ' ';
+		snprintf(buf, len, "%d,%s", n, l);
+		for (p = buf; *p != '\0'; p++)
+			if (*p == ' ')
+				buf[p - buf] = ',';
+		return buf;
+	}
 	if (i != CAP_STS)
 		return irc_caps[i].value;
 	if (conn_is_tls(cl->conn)) {
@@ -918,8 +1016,8 @@ irc_try_register(struct irc_client *cl)
 		free(cl->realname);
 		cl->realname = xstrdup(cl->nick);
 		irc_sendf(cl, ":%s NOTICE %s :%s %s", irc_srvname(cl),
-		    irc_nick(cl), i18n(NULL, "Your real name is shown as your "
-		    "nick:"), i18n(NULL, names_why_text(why)));
+		    irc_nick(cl), i18n(irc_lang(cl), "Your real name is shown "
+		    "as your nick:"), i18n(irc_lang(cl), names_why_text(why)));
 	}
 	if ((why = irc_nick_why(cl, cl->nick, 1)) != NAMES_OK) {
 		char	nick[IRC_NICKLEN + 1];
@@ -999,7 +1097,7 @@ irc_nick_why(struct irc_client *cl, const char *nick, int check_accounts)
 void
 irc_nick_refused(struct irc_client *cl, const char *nick, enum names_why why)
 {
-	irc_numeric(cl, ERR_ERRONEUSNICKNAME_WHY, nick, i18n(NULL,
+	irc_numeric(cl, ERR_ERRONEUSNICKNAME_WHY, nick, i18n(irc_lang(cl),
 	    names_why_text(why)));
 }
 
@@ -1072,7 +1170,8 @@ motd_lines(struct irc_client *cl, const char *text)
 		nl = strchr(p, '\n');
 		snprintf(line, sizeof line, "%.*s", nl != NULL ?
 		    (int)(nl - p) : (int)strlen(p), p);
-		irc_numeric(cl, RPL_MOTD, line);
+		/* Each line the operator kept from ours is translated. */
+		irc_numeric(cl, RPL_MOTD, i18n(irc_lang(cl), line));
 	}
 }
 
@@ -1209,6 +1308,7 @@ static const struct irc_cmd irc_cmds[] = {
 	{ "JOIN", cmd_join, 1, R_REG, 1 },
 	{ "KICK", cmd_kick, 2, R_REG, 0 },
 	{ "KILL", cmd_kill, 1, R_REG | R_OPER, 0 },
+	{ "LANGUAGE", cmd_language, 1, 0, 0 },
 	{ "LINKS", cmd_links, 0, R_REG, 0 },
 	{ "LIST", cmd_list, 0, R_REG, 2 },
 	{ "LUSERS", cmd_lusers, 0, R_REG, 0 },
@@ -1334,7 +1434,7 @@ irc_on_line(struct conn *c, char *line, size_t len)
 		    raw_label(line, len, tag, sizeof tag) == 0)
 			cl->capture = evbuffer_new();
 		irc_fail(cl, cmd, "INVALID_UTF8", NULL,
-		    "Message rejected: it is not valid UTF-8");
+		    N_("Message rejected: it is not valid UTF-8"));
 		if (cl->capture != NULL)
 			irc_capture_finish(cl, tag);
 		return CONN_OK;
@@ -1608,6 +1708,7 @@ irc_on_free(struct conn *c)
 		OPENSSL_cleanse(cl->pw_new, strlen(cl->pw_new));
 	free(cl->pw_new);
 	free(cl->away);
+	free(cl->lang_acct);
 	free(cl);
 	c->pstate = NULL;
 }

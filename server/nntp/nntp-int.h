@@ -55,6 +55,9 @@ typedef int (*nntp_more_fn)(struct conn *, struct nntp_session *);
 struct nntp_session {
 	int		 flags;
 	struct account	 acct;		/* valid with NS_AUTHED */
+	/* The account's language (nntp_lang()); lang_of: whose it is. */
+	const char	*lang;
+	int64_t		 lang_of;
 	struct sanction_verdict ban;	/* valid with NS_BANNED */
 	char		*auth_user;	/* after AUTHINFO USER */
 	char		*pw_new;	/* XPASSWD: while the old is checked */
@@ -91,6 +94,8 @@ struct nntp_session {
 };
 
 /* nntp.c */
+/* The language the signed-in reader reads (NULL: the default). */
+const char	*nntp_lang(struct conn *);
 void	 nntp_reply(struct conn *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
 /* Access level: -1 none, 0 public, 1 members, 2 moderators (private). */

@@ -15,6 +15,7 @@
 
 #include "nntp-codes.h"
 #include "nntp-inbox.h"
+#include "i18n.h"
 #include "nntp-int.h"
 #include "nntp-queue.h"
 #include "nntp-util.h"
@@ -103,7 +104,9 @@ list_group_cb(const struct news_group *g, void *arg)
 		    (long long)g->created);
 		break;
 	case L_NEWSGROUPS:
-		conn_printf(c, "%s\t%s\r\n", g->name, g->description);
+		/* A shipped description (etc/groups.conf), translated. */
+		conn_printf(c, "%s\t%s\r\n", g->name,
+		    i18n(nntp_lang(c), g->description));
 		break;
 	case L_MODERATORS:
 		if (g->status == NG_MODERATED)
@@ -125,14 +128,17 @@ list_group_cb(const struct news_group *g, void *arg)
 static void
 write_text_lines(struct conn *c, const char *text)
 {
-	const char	*p = text, *e;
+	const char	*p = text, *e, *t;
+	char		 line[1024];
 
 	while (*p != '\0') {
 		e = strchr(p, '\n');
 		if (e == NULL)
 			e = p + strlen(p);
-		conn_printf(c, "%s%.*s\r\n", *p == '.' ? "." : "",
-		    (int)(e - p), p);
+		/* A line the operator kept from ours, in the reader's words. */
+		snprintf(line, sizeof line, "%.*s", (int)(e - p), p);
+		t = i18n(nntp_lang(c), line);
+		conn_printf(c, "%s%s\r\n", *t == '.' ? "." : "", t);
 		p = *e == '\n' ? e + 1 : e;
 	}
 }

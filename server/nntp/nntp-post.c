@@ -40,6 +40,8 @@
 #include "store-modq.h"
 #include "nntp-codes.h"
 #include "nntp-inbox.h"
+#include "i18n.h"
+#include "lang.h"
 #include "nntp-int.h"
 #include "nntp-queue.h"
 #include "nntp-util.h"
@@ -232,8 +234,9 @@ sanctioned(struct conn *c, struct nntp_session *s, const char *group,
 
 	if (!sanction_may_speak(c->srv, s->acct.name, NULL, group, &v))
 		return 0;
-	snprintf(p->why, sizeof p->why, "%s %s", v.kind == SANCTION_BAN ?
-	    "account" : "you are", sanction_describe(&v, words,
+	snprintf(p->why, sizeof p->why, v.kind == SANCTION_BAN ?
+	    i18n(nntp_lang(c), "account %s") : i18n(nntp_lang(c),
+	    "you are %s"), sanction_describe_lang(&v, nntp_lang(c), words,
 	    sizeof words));
 	return 1;
 }
@@ -495,12 +498,18 @@ build_text(struct conn *c, struct nntp_session *s, struct posting *p,
 		    "mail-complaints-to=\"abuse@%s\"\r\n",
 		    c->srv->cf->server_name, c->srv->cf->server_name);
 		if (s->acct.role != NULL &&
-		    strcmp(s->acct.role, "doctor") == 0)
+		    strcmp(s->acct.role, "doctor") == 0) {
+			char	badge[200];
+
+			/*
+			 * A header stays ASCII (an 8-bit header would need
+			 * RFC 2047): the English badge.
+			 */
+			doctor_badge("en", s->acct.specialty, badge,
+			    sizeof badge);
 			buf_printf(&out, &len, &cap, "X-Hearth-Verified: "
-			    "verified doctor%s%s%s\r\n",
-			    s->acct.specialty != NULL ? " (" : "",
-			    s->acct.specialty != NULL ? s->acct.specialty :
-			    "", s->acct.specialty != NULL ? ")" : "");
+			    "%s\r\n", badge);
+		}
 	}
 	buf_add(&out, &len, &cap, "\r\n", 2);
 	buf_add(&out, &len, &cap, p->a.body, p->a.body_len);
@@ -641,8 +650,11 @@ after_post(struct conn *c, struct nntp_session *s, struct posting *p)
 		return;
 	}
 	if (p->hold) {
-		snprintf(p->ack, sizeof p->ack, "(held for a moderator: %s; "
-		    "it appears once approved)", p->hold_reason);
+		const char	*lang = nntp_lang(c);
+
+		snprintf(p->ack, sizeof p->ack, i18n(lang, "(held for a "
+		    "moderator: %s; it appears once approved)"),
+		    i18n(lang, p->hold_reason));
 		/* Newsreaders show only "posted": the inbox says more. */
 		notice_held(c->srv, s->acct.name, "article",
 		    article_header_get(&p->a, "Newsgroups"),
@@ -728,8 +740,9 @@ accept_article(struct conn *c, struct nntp_session *s, struct posting *p,
 		return -1;
 	/* Banned since signing in: nothing this account sends goes out. */
 	if (sanction_may_sign_in(c->srv, s->acct.name, NULL, &ban)) {
-		snprintf(p->why, sizeof p->why, "account %s",
-		    sanction_describe(&ban, words, sizeof words));
+		snprintf(p->why, sizeof p->why, i18n(nntp_lang(c),
+		    "account %s"), sanction_describe_lang(&ban, nntp_lang(c),
+		    words, sizeof words));
 		return -1;
 	}
 
@@ -790,7 +803,7 @@ accept_article(struct conn *c, struct nntp_session *s, struct posting *p,
 	}
 	if (!transit && (nwhy = from_claim(c->srv, article_header_get(&p->a,
 	    "From"), s->acct.name, s->acct.role)) != NAMES_OK) {
-		snprintf(p->why, sizeof p->why, "%s (From)", i18n(NULL,
+		snprintf(p->why, sizeof p->why, "%s (From)", i18n(nntp_lang(c),
 		    names_why_text(nwhy)));
 		return -1;
 	}
@@ -1031,10 +1044,13 @@ nntp_post_done(struct conn *c, struct nntp_session *s)
 			char	extra[1024];
 
 			/* The Message-ID stays the last word of the line. */
-			snprintf(extra, sizeof extra, "%s%s%s%s%s%s",
+			snprintf(extra, sizeof extra, "%s%s%s%s%s%s%s",
 			    p.ack, p.ack[0] != '\0' ? " " : "",
-			    p.hotline != NULL ? "You are not alone. " : "",
-			    p.hotline != NULL ? p.hotline : "",
+			    p.hotline != NULL ? i18n(nntp_lang(c),
+			    "You are not alone.") : "",
+			    p.hotline != NULL ? " " : "",
+			    p.hotline != NULL ? i18n(nntp_lang(c), p.hotline) :
+			    "",
 			    p.hotline != NULL ? " " : "",
 			    p.msgid != NULL ? p.msgid : "");
 			nntp_reply(c, NNTP_240_POSTED, extra);
@@ -1042,10 +1058,11 @@ nntp_post_done(struct conn *c, struct nntp_session *s)
 			nntp_reply(c, NNTP_240_POSTED, p.msgid != NULL ?
 			    p.msgid : "");
 		else if (rc == 1)
-			nntp_reply(c, NNTP_441_FAILED, "an article with this "
-			    "Message-ID exists already");
+			nntp_reply(c, NNTP_441_FAILED, i18n(nntp_lang(c),
+			    "an article with this Message-ID exists already"));
 		else
-			nntp_reply(c, NNTP_441_FAILED, p.why);
+			nntp_reply(c, NNTP_441_FAILED, i18n(nntp_lang(c),
+			    p.why));
 		break;
 	case ND_IHAVE:
 		if (rc == 0)

@@ -31,6 +31,8 @@
 #include "membership.h"
 #include "nntp.h"
 #include "nntp-codes.h"
+#include "i18n.h"
+#include "lang.h"
 #include "nntp-int.h"
 #include "nntp-util.h"
 #include "sanction.h"
@@ -123,6 +125,34 @@ static const struct nntp_cmd nntp_cmds[] = {
  * permitted; 480: not signed in) pays the rest of a whole token: a
  * flood of those is garbage, whatever verb it starts with.
  */
+const char *
+nntp_lang(struct conn *c)
+{
+	struct nntp_session	*s = c->pstate;
+
+	if (s == NULL || !(s->flags & NS_AUTHED))
+		return NULL;
+	if (s->lang_of != s->acct.id) {
+		s->lang = member_lang(c->srv, s->acct.name);
+		s->lang_of = s->acct.id;
+	}
+	return s->lang;
+}
+
+/*
+ * Is FMT a status line whose text we translate: the errors (4xx, 5xx)
+ * and the replies a person reads (greeting, bye, posted, signed in).
+ */
+static int
+reply_translated(const char *fmt)
+{
+	return (fmt[0] == '4' || fmt[0] == '5' ||
+	    strncmp(fmt, "200 ", 4) == 0 || strncmp(fmt, "205 ", 4) == 0 ||
+	    strncmp(fmt, "240 ", 4) == 0 || strncmp(fmt, "281 ", 4) == 0 ||
+	    strncmp(fmt, "290 ", 4) == 0) && fmt[1] >= '0' && fmt[1] <= '9' &&
+	    fmt[2] >= '0' && fmt[2] <= '9' && fmt[3] == ' ';
+}
+
 void
 nntp_reply(struct conn *c, const char *fmt, ...)
 {
@@ -135,7 +165,8 @@ nntp_reply(struct conn *c, const char *fmt, ...)
 		s->price = 1;
 	}
 	va_start(ap, fmt);
-	conn_vprintf(c, fmt, ap);
+	conn_vprintf(c, reply_translated(fmt) ? i18n(nntp_lang(c), fmt) : fmt,
+	    ap);
 	va_end(ap);
 	conn_write(c, "\r\n", 2);
 }
@@ -547,7 +578,7 @@ nntp_login_done(struct conn *c, void *arg, int rc, struct account *a,
 		return;
 	}
 	if (rc == AUTH_BANNED) {
-		nntp_reply(c, NNTP_481_BANNED, sanction_describe(ban, why,
+		nntp_reply(c, NNTP_481_BANNED, sanction_describe_lang(ban, nntp_lang(c), why,
 		    sizeof why));
 		return;
 	}
@@ -833,7 +864,7 @@ xpasswd_checked(struct conn *c, void *arg, int rc, struct account *a,
 	else if (rc == AUTH_BUSY)
 		nntp_reply(c, NNTP_403_BUSY);
 	else if (rc == AUTH_BANNED)
-		nntp_reply(c, NNTP_481_BANNED, sanction_describe(ban, why,
+		nntp_reply(c, NNTP_481_BANNED, sanction_describe_lang(ban, nntp_lang(c), why,
 		    sizeof why));
 	else if (rc != AUTH_OK)
 		nntp_reply(c, NNTP_481_OLDPASS);
@@ -1098,7 +1129,7 @@ nntp_dispatch(struct conn *c, struct nntp_session *s,
 		/* Signing in again cannot help: say why, not 480. */
 		char	why[512];
 
-		nntp_reply(c, NNTP_502_BANNED, sanction_describe(&s->ban, why,
+		nntp_reply(c, NNTP_502_BANNED, sanction_describe_lang(&s->ban, nntp_lang(c), why,
 		    sizeof why));
 		return CONN_OK;
 	}

@@ -11,6 +11,7 @@
 
 #include "announce.h"
 #include "events.h"
+#include "i18n.h"
 #include "feed.h"
 #include "log.h"
 #include "notice.h"
@@ -47,33 +48,37 @@ void
 event_announce(struct server *srv, const struct event_info *ev,
     int cancelled)
 {
+	const char	*L = NULL;	/* the operator's language */
 	char	 when[64], msgid[256], *subject, *body, *line;
 
 	when_text(ev->starts, when, sizeof when);
-	xasprintf(&subject, "%s%s - %s", cancelled ? "Cancelled: " : "",
-	    ev->title, when);
-	xasprintf(&body, "%s\n\n%s\nWhen: %s, %d minutes\nWhere: the IRC "
-	    "room %s%s%s%s%s\n%s%s\n", cancelled ? "This event is CANCELLED." :
-	    "A new event is scheduled.", ev->title, when, ev->duration / 60,
-	    ev->room, ev->group != NULL ? "\nDiscussion: the newsgroup " : "",
+	/* Announcements are everyone's: the operator's language (L NULL). */
+	xasprintf(&subject, "%s%s - %s", cancelled ? i18n(L, "Cancelled: ") :
+	    "", ev->title, when);
+	xasprintf(&body, i18n(L, "%s\n\n%s\nWhen: %s, %d minutes\nWhere: "
+	    "the IRC room %s%s%s%s%s\n%s%s\n"), cancelled ?
+	    i18n(L, "This event is CANCELLED.") :
+	    i18n(L, "A new event is scheduled."), ev->title, when,
+	    ev->duration / 60, ev->room, ev->group != NULL ?
+	    i18n(L, "\nDiscussion: the newsgroup ") : "",
 	    ev->group != NULL ? ev->group : "",
-	    ev->facilitator != NULL ? "\nFacilitator: " : "",
+	    ev->facilitator != NULL ? i18n(L, "\nFacilitator: ") : "",
 	    ev->facilitator != NULL ? ev->facilitator : "",
 	    ev->description != NULL && *ev->description ? "\n" : "",
 	    ev->description != NULL ? ev->description : "");
 	if (ev->capacity > 0) {
 		char	*b2;
 
-		xasprintf(&b2, "%sPlaces: at most %d participants.\n", body,
-		    ev->capacity);
+		xasprintf(&b2, i18n(L, "%sPlaces: at most %d participants.\n"),
+		    body, ev->capacity);
 		free(body);
 		body = b2;
 	}
 	{
 		char	*b2;
 
-		xasprintf(&b2, "%s\n-- \nHearth events: the calendar is "
-		    "/events.ics and /feeds/events.atom on the website.\n",
+		xasprintf(&b2, i18n(L, "%s\n-- \nHearth events: the calendar "
+		    "is /events.ics and /feeds/events.atom on the website.\n"),
 		    body);
 		free(body);
 		body = b2;
@@ -82,8 +87,9 @@ event_announce(struct server *srv, const struct event_info *ev,
 	    msgid, sizeof msgid) != 0)
 		log_warnx("events: could not post the announcement of %s",
 		    ev->uid);
-	xasprintf(&line, "%s: %s - %s (%d minutes)", cancelled ?
-	    "Cancelled" : "Coming up", ev->title, when, ev->duration / 60);
+	xasprintf(&line, cancelled ? i18n(L, "Cancelled: %s - %s (%d "
+	    "minutes)") : i18n(L, "Coming up: %s - %s (%d minutes)"),
+	    ev->title, when, ev->duration / 60);
 	/* Said beside the room's topic, never over it (issue 15). */
 	event_say(srv, "say", ev->id, ev->room, line);
 	free(line);
@@ -95,6 +101,7 @@ struct remind_ctx {
 	struct server		*srv;
 	const struct event_info	*ev;
 	const char		*text;
+	const char		*when;
 };
 
 /* A member who asked (Helper REMIND) gets the reminder as a notice. */
@@ -103,7 +110,8 @@ remind_account(const char *account, void *arg)
 {
 	struct remind_ctx	*rc = arg;
 
-	notice_reminder(rc->srv, account, rc->ev->title, rc->text);
+	notice_reminder(rc->srv, account, rc->ev->title, rc->ev->room,
+	    rc->when);
 }
 
 static void
@@ -114,13 +122,14 @@ remind_one(const struct event_info *ev, void *arg)
 	char			*text, when[64];
 
 	when_text(ev->starts, when, sizeof when);
-	xasprintf(&text, "Starting soon in %s: %s - %s", ev->room, ev->title,
-	    when);
+	xasprintf(&text, i18n(NULL, "Starting soon in %s: %s - %s"), ev->room,
+	    ev->title, when);
 	log_info("events: reminder for %s", ev->uid);
 	event_say(srv, "say", ev->id, ev->room, text);
 	rc.srv = srv;
 	rc.ev = ev;
 	rc.text = text;
+	rc.when = when;
 	store_event_reminders(srv->store, ev->id, remind_account, &rc);
 	free(text);
 }

@@ -247,6 +247,15 @@ export_member(struct server *srv, const char *name, struct evbuffer *json,
 	json_kv(json, "role", a.role, 1);
 	json_kv(json, "specialty", a.specialty, 1);
 	json_kv(json, "status", a.status, 1);
+	{
+		/* The language they chose (null: the server's default). */
+		char	lang[32];
+
+		if (store_account_lang_get(srv->store, a.name, lang,
+		    sizeof lang) != STORE_OK)
+			lang[0] = '\0';
+		json_kv(json, "language", lang[0] != '\0' ? lang : NULL, 1);
+	}
 	iso((time_t)a.created, when, sizeof when);
 	json_kv(json, "created", when, 1);
 	evbuffer_add_printf(json, "\"probation\": %d},\n", a.probation);

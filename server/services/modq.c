@@ -13,6 +13,8 @@
 #include "irc-casemap.h"
 #include "items.h"
 #include "log.h"
+#include "i18n.h"
+#include "lang.h"
 #include "names.h"
 #include "modq.h"
 #include "notice.h"
@@ -505,18 +507,21 @@ modq_report(struct server *srv, const char *reporter, const char *via,
     char *msg, size_t msglen)
 {
 	struct store	*st = srv->store;
+	const char	*lang = member_lang(srv, reporter);
 	int64_t		 id;
 	int		 isnew, rc, n;
 	char		*ex = excerpt_of(excerpt), why[256] = "";
 
 	if (author != NULL && names_casecmp(author, reporter) == 0) {
 		free(ex);
-		snprintf(msg, msglen, "You cannot report your own words");
+		snprintf(msg, msglen, "%s", i18n(lang, "You cannot report "
+		    "your own words"));
 		return -1;
 	}
 	if (store_begin(st) != STORE_OK) {
 		free(ex);
-		snprintf(msg, msglen, "Report not saved, please try again");
+		snprintf(msg, msglen, "%s", i18n(lang, "Report not saved, "
+		    "please try again"));
 		return -1;
 	}
 	rc = store_modq_upsert(st, "report", item_type, item_ref, author,
@@ -526,14 +531,15 @@ modq_report(struct server *srv, const char *reporter, const char *via,
 		rc = store_modq_report(st, id, reporter, reason, via);
 	if (rc == STORE_EXISTS) {
 		store_rollback(st);
-		snprintf(msg, msglen, "You have already reported this; the "
-		    "moderators have it");
+		snprintf(msg, msglen, "%s", i18n(lang, "You have already "
+		    "reported this; the moderators have it"));
 		return 0;
 	}
 	if (rc != STORE_OK || store_audit(st, reporter, "report", item_ref,
 	    reason) != STORE_OK || store_commit(st) != STORE_OK) {
 		store_rollback(st);
-		snprintf(msg, msglen, "Report not saved, please try again");
+		snprintf(msg, msglen, "%s", i18n(lang, "Report not saved, "
+		    "please try again"));
 		return -1;
 	}
 	n = store_modq_report_count(st, item_type, item_ref, time(NULL) -
@@ -541,9 +547,9 @@ modq_report(struct server *srv, const char *reporter, const char *via,
 	alert(srv, "queue #%lld: %s %s reported (%d reporter%s) via %s%s%s",
 	    (long long)id, item_type, item_ref, n, n == 1 ? "" : "s", via,
 	    location != NULL ? " in " : "", location != NULL ? location : "");
-	snprintf(msg, msglen, "Thank you. Your report (queue #%lld) has gone "
-	    "to the moderators; the author is not told who reported",
-	    (long long)id);
+	snprintf(msg, msglen, i18n(lang, "Thank you. Your report (queue "
+	    "#%lld) has gone to the moderators; the author is not told who "
+	    "reported"), (long long)id);
 	if (n >= srv->cf->report_autohide && srv->cf->report_autohide > 0) {
 		/* Hidden and audited together, or not at all. */
 		if (store_begin(st) != STORE_OK ||

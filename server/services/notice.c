@@ -13,6 +13,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "i18n.h"
+#include "lang.h"
 #include "log.h"
 #include "notice.h"
 #include "notify.h"
@@ -124,75 +126,109 @@ stop_after(const char *reason)
 }
 
 /*
- * "your post "Subject" in support.x" or "your message in #room": the
- * words that name an item in a notice (caller frees).  IN is the
- * preposition before the place.
+ * S with its first letter capitalized, in place: ASCII and the basic
+ * Cyrillic alphabet (a sentence may begin with an item phrase).
  */
 static char *
-item_phrase(const char *item_type, const char *where, const char *what,
-    const char *in)
+cap_first(char *s)
+{
+	unsigned char	*u = (unsigned char *)s;
+
+	if (u[0] >= 'a' && u[0] <= 'z')
+		u[0] -= 'a' - 'A';
+	else if (u[0] == 0xd0 && u[1] >= 0xb0 && u[1] <= 0xbf)
+		u[1] -= 0x20;			/* а..п -> А..П */
+	else if (u[0] == 0xd1 && u[1] >= 0x80 && u[1] <= 0x8f) {
+		u[0] = 0xd0;			/* р..я -> Р..Я */
+		u[1] += 0x20;
+	} else if (u[0] == 0xd1 && u[1] == 0x91) {
+		u[0] = 0xd0;			/* ё -> Ё */
+		u[1] = 0x81;
+	}
+	return s;
+}
+
+/*
+ * "your post "Subject" in support.x" or "your message in #room": the
+ * words that name an item in a notice, in LANG (caller frees).  TO
+ * picks "to" over "in" before the place in English.
+ */
+static char *
+item_phrase(const char *lang, const char *item_type, const char *where,
+    const char *what, int to)
 {
 	char	*q, *s;
 
 	if (is_chat(item_type)) {
 		if (!known(where))
-			return xstrdup("your message");
+			return xstrdup(i18n(lang, "your message"));
 		if (where[0] == '@')
-			return xstrdup("your private message");
-		return fmt("your message %s %s", in, where);
+			return xstrdup(i18n(lang, "your private message"));
+		return fmt(to ? i18n(lang, "your message to %s") :
+		    i18n(lang, "your message in %s"), where);
 	}
 	q = quote(what);
 	if (*q != '\0' && known(where))
-		s = fmt("your post \"%s\" %s %s", q, in, where);
+		s = fmt(to ? i18n(lang, "your post \"%s\" to %s") :
+		    i18n(lang, "your post \"%s\" in %s"), q, where);
 	else if (*q != '\0')
-		s = fmt("your post \"%s\"", q);
+		s = fmt(i18n(lang, "your post \"%s\""), q);
 	else if (known(where))
-		s = fmt("your post %s %s", in, where);
+		s = fmt(to ? i18n(lang, "your post to %s") :
+		    i18n(lang, "your post in %s"), where);
 	else
-		s = xstrdup("your post");
+		s = xstrdup(i18n(lang, "your post"));
 	free(q);
 	return s;
 }
 
 /* SUBJECT: TITLE then, after ": ", the item in short. */
 static char *
-subject_of(const char *title, const char *item_type, const char *where,
-    const char *what)
+subject_of(const char *lang, const char *title, const char *item_type,
+    const char *where, const char *what)
 {
 	char	*q, *s;
 
+	title = i18n(lang, title);
 	if (is_chat(item_type))
 		return known(where) && where[0] != '@' ?
-		    fmt("%s: your message in %s", title, where) :
-		    fmt("%s: your message", title);
+		    fmt(i18n(lang, "%s: your message in %s"), title, where) :
+		    fmt(i18n(lang, "%s: your message"), title);
 	q = quote(what);
 	s = *q != '\0' ? fmt("%s: %s", title, q) : xstrdup(title);
 	free(q);
 	return s;
 }
 
+/* " (WHY)" after a held item, WHY in LANG when it is one of ours. */
+static char *
+why_part(const char *lang, const char *why)
+{
+	return known(why) ? fmt(" (%s)", i18n(lang, why)) : xstrdup("");
+}
+
 int
 notice_held(struct server *srv, const char *account, const char *item_type,
     const char *where, const char *what, const char *why)
 {
-	char	*subject, *body, *item;
-	int	 rc;
+	const char	*lang = member_lang(srv, account);
+	char		*subject, *body, *item, *w;
+	int		 rc;
 
-	subject = subject_of("Waiting for a moderator", item_type, where,
-	    what);
-	item = item_phrase(item_type, where, what, "to");
-	item[0] = 'Y';
+	subject = subject_of(lang, N_("Waiting for a moderator"), item_type,
+	    where, what);
+	item = cap_first(item_phrase(lang, item_type, where, what, 1));
+	w = why_part(lang, why);
 	if (is_chat(item_type))
-		body = fmt("%s waits for a moderator%s%s%s; the room sees it "
-		    "once approved. A moderator will look at it soon.", item,
-		    known(why) ? " (" : "", known(why) ? why : "",
-		    known(why) ? ")" : "");
+		body = fmt(i18n(lang, "%s waits for a moderator%s; the room "
+		    "sees it once approved. A moderator will look at it "
+		    "soon."), item, w);
 	else
-		body = fmt("%s waits for a moderator%s%s%s. A moderator will "
-		    "look at it soon; it appears once approved.", item,
-		    known(why) ? " (" : "", known(why) ? why : "",
-		    known(why) ? ")" : "");
+		body = fmt(i18n(lang, "%s waits for a moderator%s. A "
+		    "moderator will look at it soon; it appears once "
+		    "approved."), item, w);
 	rc = notice_send(srv, account, NOTICE_HELD, subject, body);
+	free(w);
 	free(item);
 	free(subject);
 	free(body);
@@ -204,40 +240,48 @@ notice_decided(struct server *srv, const char *account,
     const char *item_type, const char *action, const char *where,
     const char *what, const char *reason)
 {
+	const char	*lang = member_lang(srv, account);
 	const char	*kind;
 	char		*subject, *body, *item;
 
 	if (strcmp(action, "approve") == 0) {
 		kind = NOTICE_APPROVED;
-		subject = subject_of("Approved", item_type, where, what);
-		item = item_phrase(item_type, where, what, "in");
-		body = fmt("A moderator approved %s; %s", item,
-		    is_chat(item_type) ? "the room has it now." :
-		    "it is published now.");
+		subject = subject_of(lang, N_("Approved"), item_type, where,
+		    what);
+		item = item_phrase(lang, item_type, where, what, 0);
+		body = fmt(is_chat(item_type) ?
+		    i18n(lang, "A moderator approved %s; the room has it "
+		    "now.") :
+		    i18n(lang, "A moderator approved %s; it is published "
+		    "now."), item);
 	} else if (strcmp(action, "reject") == 0) {
 		kind = NOTICE_REJECTED;
-		subject = subject_of("Not published", item_type, where, what);
-		item = item_phrase(item_type, where, what, "to");
-		item[0] = 'Y';
-		body = fmt("%s was not published: %s", item, known(reason) ?
-		    reason : "no reason given");
+		subject = subject_of(lang, N_("Not published"), item_type,
+		    where, what);
+		item = cap_first(item_phrase(lang, item_type, where, what, 1));
+		body = fmt(i18n(lang, "%s was not published: %s"), item,
+		    known(reason) ? reason : i18n(lang, "no reason given"));
 	} else if (strcmp(action, "hide") == 0) {
 		kind = NOTICE_HIDDEN;
-		subject = subject_of("Hidden by a moderator", item_type, where,
-		    what);
-		item = item_phrase(item_type, where, what, "in");
-		body = fmt("A moderator hid %s%s%s%s Your words stay stored; "
-		    "only the moderators see them now.", item,
-		    known(reason) ? ": " : "", known(reason) ? reason : "",
-		    stop_after(reason));
+		subject = subject_of(lang, N_("Hidden by a moderator"),
+		    item_type, where, what);
+		item = item_phrase(lang, item_type, where, what, 0);
+		if (known(reason))
+			body = fmt(i18n(lang, "A moderator hid %s: %s%s Your "
+			    "words stay stored; only the moderators see them "
+			    "now."), item, reason, stop_after(reason));
+		else
+			body = fmt(i18n(lang, "A moderator hid %s. Your words "
+			    "stay stored; only the moderators see them now."),
+			    item);
 	} else if (strcmp(action, "autohide") == 0) {
 		kind = NOTICE_HIDDEN;
-		subject = subject_of("Hidden for review", item_type, where,
-		    what);
-		item = item_phrase(item_type, where, what, "in");
-		item[0] = 'Y';
-		body = fmt("%s is hidden while the moderators look at "
-		    "several reports about it. Your words stay stored.", item);
+		subject = subject_of(lang, N_("Hidden for review"), item_type,
+		    where, what);
+		item = cap_first(item_phrase(lang, item_type, where, what, 0));
+		body = fmt(i18n(lang, "%s is hidden while the moderators look "
+		    "at several reports about it. Your words stay stored."),
+		    item);
 	} else
 		return;
 	notice_send(srv, account, kind, subject, body);
@@ -249,14 +293,17 @@ notice_decided(struct server *srv, const char *account,
 int
 notice_hotline(struct server *srv, const char *account)
 {
+	const char	*lang = member_lang(srv, account);
 	const char	*hotline = srv->cf->hotline;
 	char		*body;
 	int		 rc;
 
-	body = fmt("You are not alone. %s The moderators have been told "
-	    "and will check on you.", hotline != NULL ? hotline : "");
-	rc = notice_send(srv, account, NOTICE_CRISIS, "You are not alone",
-	    body);
+	/* The shipped hotline is ours to translate; the operator's stays. */
+	body = fmt(i18n(lang, "You are not alone. %s The moderators have "
+	    "been told and will check on you."),
+	    hotline != NULL ? i18n(lang, hotline) : "");
+	rc = notice_send(srv, account, NOTICE_CRISIS,
+	    i18n(lang, "You are not alone"), body);
 	free(body);
 	return rc;
 }
@@ -264,21 +311,34 @@ notice_hotline(struct server *srv, const char *account)
 int
 notice_warning(struct server *srv, const char *account, const char *text)
 {
-	char	*body;
-	int	 rc;
+	const char	*lang = member_lang(srv, account);
+	char		*body;
+	int		 rc;
 
-	body = fmt("A message from the moderators: %s", text);
+	body = fmt(i18n(lang, "A message from the moderators: %s"), text);
 	rc = notice_send(srv, account, NOTICE_WARNING,
-	    "A message from the moderators", body);
+	    i18n(lang, "A message from the moderators"), body);
 	free(body);
 	return rc;
 }
 
 /* A time in a notice: the community's local time, with the zone. */
 static void
-when_text(time_t t, char *buf, size_t len)
+when_text(const char *lang, time_t t, char *buf, size_t len)
 {
+	(void)lang;	/* the digits and the zone read the same in each */
 	tz_when(t, buf, len);
+}
+
+/* "banned from Hearth", "muted in #room"...: a sanction's sentence. */
+static char *
+sanction_state(const char *lang, int mute, int all, const char *scope)
+{
+	if (mute)
+		return all ? xstrdup(i18n(lang, "You are muted everywhere")) :
+		    fmt(i18n(lang, "You are muted in %s"), scope);
+	return all ? xstrdup(i18n(lang, "You are banned from Hearth")) :
+	    fmt(i18n(lang, "You are banned from %s"), scope);
 }
 
 void
@@ -286,47 +346,70 @@ notice_sanction(struct server *srv, const char *account, const char *kind,
     const char *scope, const char *reason, time_t until, const char *actor,
     int lifted)
 {
-	int	 mute = strcmp(kind, "mute") == 0;
-	int	 all = scope == NULL || strcmp(scope, "*") == 0;
-	char	 when[64], *subject, *body, *place;
+	const char	*lang = member_lang(srv, account);
+	int		 mute = strcmp(kind, "mute") == 0;
+	int		 all = scope == NULL || strcmp(scope, "*") == 0;
+	char		 when[64], *subject, *body, *state, *end, *why;
 
 	if (lifted) {
-		place = all ? xstrdup("") : fmt(" %s %s", mute ? "in" : "from",
-		    scope);
-		subject = fmt("Your %s%s %s", kind, place, lifted == 2 ?
-		    "has ended" : "was lifted");
-		body = fmt("Your %s%s %s.", kind, place, lifted == 2 ?
-		    "has ended" : "was lifted by the moderators");
+		if (mute && all)
+			subject = xstrdup(lifted == 2 ?
+			    i18n(lang, "Your mute has ended") :
+			    i18n(lang, "Your mute was lifted"));
+		else if (mute)
+			subject = fmt(lifted == 2 ?
+			    i18n(lang, "Your mute in %s has ended") :
+			    i18n(lang, "Your mute in %s was lifted"), scope);
+		else if (all)
+			subject = xstrdup(lifted == 2 ?
+			    i18n(lang, "Your ban has ended") :
+			    i18n(lang, "Your ban was lifted"));
+		else
+			subject = fmt(lifted == 2 ?
+			    i18n(lang, "Your ban from %s has ended") :
+			    i18n(lang, "Your ban from %s was lifted"), scope);
+		if (lifted == 2)
+			body = fmt("%s.", subject);
+		else
+			body = fmt(i18n(lang, "%s by the moderators."),
+			    subject);
 		notice_send(srv, account, NOTICE_LIFTED, subject, body);
-	} else {
-		place = all ? xstrdup(mute ? "everywhere" : "from Hearth") :
-		    fmt("%s %s", mute ? "in" : "from", scope);
-		if (until > 0)
-			when_text(until, when, sizeof when);
-		subject = fmt("You are %s %s", mute ? "muted" : "banned",
-		    place);
-		body = fmt("You are %s %s %s%s%s%s%s%s", mute ? "muted" :
-		    "banned", place, until > 0 ? "until " : "with no end date",
-		    until > 0 ? when : "", known(reason) ? ": " : "",
-		    known(reason) ? reason : "", stop_after(reason),
-		    actor != NULL &&
-		    strcmp(actor, "system") == 0 ? " A moderator will look at "
-		    "it; it lifts by itself." : "");
-		notice_send(srv, account, NOTICE_SANCTION, subject, body);
+		free(subject);
+		free(body);
+		return;
 	}
+	state = sanction_state(lang, mute, all, scope);
+	if (until > 0) {
+		when_text(lang, until, when, sizeof when);
+		end = fmt(i18n(lang, "until %s"), when);
+	} else
+		end = xstrdup(i18n(lang, "with no end date"));
+	why = known(reason) ? fmt(": %s%s", reason, stop_after(reason)) :
+	    xstrdup(".");
+	subject = xstrdup(state);
+	body = fmt("%s %s%s%s%s", state, end, why,
+	    actor != NULL && strcmp(actor, "system") == 0 ? " " : "",
+	    actor != NULL && strcmp(actor, "system") == 0 ?
+	    i18n(lang, "A moderator will look at it; it lifts by itself.") :
+	    "");
+	notice_send(srv, account, NOTICE_SANCTION, subject, body);
+	free(state);
+	free(end);
+	free(why);
 	free(subject);
 	free(body);
-	free(place);
 }
 
 void
 notice_reminder(struct server *srv, const char *account, const char *title,
-    const char *text)
+    const char *room, const char *when)
 {
-	char	*subject, *body;
+	const char	*lang = member_lang(srv, account);
+	char		*subject, *body;
 
-	subject = fmt("Reminder: %s", title);
-	body = fmt("Reminder: %s", text);
+	subject = fmt(i18n(lang, "Reminder: %s"), title);
+	body = fmt(i18n(lang, "Reminder: Starting soon in %s: %s - %s"),
+	    room, title, when);
 	notice_send(srv, account, NOTICE_REMINDER, subject, body);
 	free(subject);
 	free(body);

@@ -66,8 +66,8 @@ int	 notice_warning(struct server *, const char *account,
 void	 notice_sanction(struct server *, const char *account,
 	    const char *kind, const char *scope, const char *reason,
 	    time_t until, const char *actor, int lifted);
-/* An event reminder the member asked for: TITLE, and TEXT to show. */
+/* An event reminder the member asked for: TITLE in ROOM at WHEN. */
 void	 notice_reminder(struct server *, const char *account,
-	    const char *title, const char *text);
+	    const char *title, const char *room, const char *when);
 
 #endif

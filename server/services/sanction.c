@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "modq.h"
+#include "i18n.h"
 #include "sanction.h"
 #include "tz.h"
 
@@ -61,19 +62,31 @@ sanction_may_speak(struct server *srv, const char *account,
 const char *
 sanction_describe(const struct sanction_verdict *v, char *buf, size_t len)
 {
-	char		until[64], when[48];
+	return sanction_describe_lang(v, "en", buf, len);
+}
+
+const char *
+sanction_describe_lang(const struct sanction_verdict *v, const char *lang,
+    char *buf, size_t len)
+{
+	char		until[64], when[48], what[256];
 	time_t		t = v->expires + 59;	/* never earlier than it is */
+	int		ban = v->kind == SANCTION_BAN;
 
 	if (v->expires != 0) {
 		/* The community's local time (tz.h). */
 		tz_when(t, when, sizeof when);
-		snprintf(until, sizeof until, "until %s", when);
+		snprintf(until, sizeof until, i18n(lang, "until %s"), when);
 	} else
-		snprintf(until, sizeof until, "until further notice");
-	snprintf(buf, len, "%s%s%s %s%s%s",
-	    v->kind == SANCTION_BAN ? "banned" : "muted",
-	    strcmp(v->scope, "*") != 0 ? " in " : "",
-	    strcmp(v->scope, "*") != 0 ? v->scope : "", until,
+		snprintf(until, sizeof until, "%s",
+		    i18n(lang, "until further notice"));
+	if (strcmp(v->scope, "*") != 0)
+		snprintf(what, sizeof what, ban ? i18n(lang, "banned in %s") :
+		    i18n(lang, "muted in %s"), v->scope);
+	else
+		snprintf(what, sizeof what, "%s", ban ? i18n(lang, "banned") :
+		    i18n(lang, "muted"));
+	snprintf(buf, len, "%s %s%s%s", what, until,
 	    v->reason[0] != '\0' ? ": " : "", v->reason);
 	return buf;
 }

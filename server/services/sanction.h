@@ -59,6 +59,9 @@ int	 sanction_may_speak(struct server *, const char *account,
  * V in words, without a subject: "banned until 2026-12-14 10:00 UTC:
  * spam", "muted in support.diabetes until further notice".  Returns BUF.
  */
+/* The same in LANG (i18n: NULL the operator's), for the member. */
+const char *sanction_describe_lang(const struct sanction_verdict *v,
+    const char *lang, char *buf, size_t len);
 const char *sanction_describe(const struct sanction_verdict *v, char *buf,
 	    size_t len);
 

@@ -17,6 +17,7 @@
 #include "i18n.h"
 #include "log.h"
 #include "modq.h"
+#include "i18n.h"
 #include "screen.h"
 #include "store.h"
 #include "xmalloc.h"
@@ -146,8 +147,8 @@ must_hold(struct server *srv, const struct screen_input *in,
 		else {
 			out->flags |= SCREEN_F_MODERATED;
 			snprintf(out->reason, sizeof out->reason, "%s",
-			    in->approved ? "Approved: header from a "
-			    "non-moderator" : "moderated group");
+			    in->approved ? N_("Approved: header from a "
+			    "non-moderator") : N_("moderated group"));
 			return 1;
 		}
 	}
@@ -169,8 +170,8 @@ must_hold(struct server *srv, const struct screen_input *in,
 	}
 	if (out->probation > 0) {
 		out->flags |= SCREEN_F_PROBATION;
-		snprintf(out->reason, sizeof out->reason, "new member on "
-		    "probation");
+		snprintf(out->reason, sizeof out->reason, "%s",
+		    N_("new member on probation"));
 		return 1;
 	}
 	return 0;
@@ -225,8 +226,8 @@ screen_words(struct server *srv, const struct screen_input *in,
 		if (in->moderated && !in->approved) {
 			out->action = SCREEN_REFUSE;
 			out->flags |= SCREEN_F_MODERATED;
-			snprintf(out->reason, sizeof out->reason,
-			    "unapproved article in a moderated group");
+			snprintf(out->reason, sizeof out->reason, "%s",
+			    N_("unapproved article in a moderated group"));
 		}
 		return;
 	case SCREEN_PROFILE:
@@ -238,7 +239,7 @@ screen_words(struct server *srv, const struct screen_input *in,
 		if ((why = profile_claim(srv, in)) != NAMES_OK) {
 			out->action = SCREEN_REFUSE;
 			snprintf(out->reason, sizeof out->reason, "%s",
-			    i18n(NULL, names_why_text(why)));
+			    names_why_text(why));
 			return;
 		}
 		if (in->account != NULL && role_is(in->role, "member") &&

@@ -369,6 +369,13 @@ static const char *const migrations[] = {
 	 */
 	"UPDATE OR IGNORE accounts SET name_fold = lower(name);"
 	"UPDATE OR IGNORE rooms SET name_fold = lower(name);",
+
+	/*
+	 * 17: account_lang -- the language an account reads ("ru", "en";
+	 * NULL: the operator's default), set by Helper LANGUAGE or
+	 * hearthmod (issue 15).
+	 */
+	"ALTER TABLE accounts ADD COLUMN lang TEXT;",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -413,6 +420,8 @@ enum {
 	S_SCRAM_DEL,
 	S_ACCOUNT_LOOKALIKE,
 	S_DOCTOR_NAMES,
+	S_ACCOUNT_LANG_GET,
+	S_ACCOUNT_LANG_SET,
 	S_COUNT
 };
 
@@ -448,6 +457,10 @@ static const struct store_sql core_sql[] = {
 	{ S_ACCOUNT_DELETE_PENDING,
 	  "DELETE FROM accounts WHERE name_fold = lower(?1) AND "
 	  "status = 'pending'" },
+	{ S_ACCOUNT_LANG_GET,
+	  "SELECT lang FROM accounts WHERE name_fold = lower(?1)" },
+	{ S_ACCOUNT_LANG_SET,
+	  "UPDATE accounts SET lang = ?2 WHERE name_fold = lower(?1)" },
 	{ S_GROUP_SEED,
 	  "INSERT OR IGNORE INTO groups (name, status, visibility, "
 	  "description, created) VALUES (lower(?1), ?2, ?3, ?4, ?5)" },
@@ -1749,6 +1762,48 @@ store_account_by_id(struct store *st, int64_t id, struct account *a)
 	if (rc == SQLITE_ROW)
 		return STORE_OK;
 	return rc == SQLITE_DONE ? STORE_NOTFOUND : STORE_ERROR;
+}
+
+/*
+ * The language NAME reads into OUT ("" when unset: the operator's
+ * default).  STORE_NOTFOUND when there is no such account.
+ */
+int
+store_account_lang_get(struct store *st, const char *name, char *out,
+    size_t outlen)
+{
+	sqlite3_stmt	*s = store_reset(st->stmts[S_ACCOUNT_LANG_GET]);
+	const char	*v;
+	int		 rc;
+
+	if (outlen > 0)
+		out[0] = '\0';
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		v = (const char *)sqlite3_column_text(s, 0);
+		if (v != NULL && outlen > 0)
+			snprintf(out, outlen, "%s", v);
+		sqlite3_reset(s);
+		return STORE_OK;
+	}
+	sqlite3_reset(s);
+	if (rc == SQLITE_DONE)
+		return STORE_NOTFOUND;
+	store_log_error(st, "account lang");
+	return STORE_ERROR;
+}
+
+/* NAME reads LANG from now on (NULL: the operator's default). */
+int
+store_account_lang_set(struct store *st, const char *name, const char *lang)
+{
+	sqlite3_stmt	*s = store_reset(st->stmts[S_ACCOUNT_LANG_SET]);
+
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	if (lang != NULL)
+		sqlite3_bind_text(s, 2, lang, -1, SQLITE_STATIC);
+	return store_step_changes(st, s, "account set lang");
 }
 
 /* Hold the next N posts and messages of NAME for approval (0: none). */

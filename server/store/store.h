@@ -116,6 +116,10 @@ int	 store_scram_get(struct store *, const char *name,
 int	 store_scram_set(struct store *, const char *name,
 	    const struct scram_keys *);
 int	 store_scram_del(struct store *, const char *name);
+int	 store_account_lang_get(struct store *, const char *name, char *out,
+	    size_t outlen);
+int	 store_account_lang_set(struct store *, const char *name,
+	    const char *lang);
 typedef void (*store_account_cb)(const struct account *, void *);
 int	 store_account_list(struct store *, store_account_cb, void *);
 /*

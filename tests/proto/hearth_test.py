@@ -22,6 +22,8 @@ import unittest
 HEARTHD = os.environ.get("HEARTHD", "server/hearthd")
 HEARTHMOD = os.environ.get("HEARTHMOD", "moderation/hearthmod")
 SRCDIR = os.environ.get("HEARTH_SRCDIR", ".")
+# The compiled catalogues of the build tree (po/*.mo).
+LOCALE_DIR = os.environ.get("HEARTH_LOCALE_DIR", "po")
 WRAPPER = shlex.split(os.environ.get("HEARTHD_WRAPPER", ""))
 # Everything takes longer under valgrind.
 SCALE = 20 if WRAPPER else 1
@@ -70,6 +72,10 @@ class Hearthd:
             # Times members read are local: tests expect UTC whatever
             # the machine's zone (a test may set another below).
             "timezone = UTC",
+            # The catalogues of the build tree; tests speak English
+            # unless they set language = ru (the shipped default).
+            "locale_dir = %s" % LOCALE_DIR,
+            "language = en",
         ]
         for p in protos:
             lines.append("listen = %s=127.0.0.1:0" % p)
