@@ -31,7 +31,9 @@
 
 #include "account.h"
 #include "article.h"
+#include "i18n.h"
 #include "log.h"
+#include "mime-words.h"
 #include "modq.h"
 #include "notice.h"
 #include "notify.h"
@@ -214,6 +216,8 @@ struct posting {
 	const char	*hotline;	/* crisis phrase matched: show this */
 	char		 ack[512];	/* extra words for the 240 reply */
 	char		 why[256];
+	char		*subject;	/* Subject decoded to UTF-8 */
+	char		*body;		/* the body as UTF-8 text */
 };
 
 /*
@@ -345,9 +349,10 @@ screen_article(struct conn *c, struct nntp_session *s, struct posting *p,
 	in->where = article_header_get(&p->a, "Newsgroups");
 	in->moderated = p->moderated;
 	in->approved = article_header_get(&p->a, "Approved") != NULL;
-	in->text = p->a.body;
-	in->len = p->a.body_len;
-	in->subject = article_header_get(&p->a, "Subject");
+	/* Words are screened as UTF-8 text, whatever the charset. */
+	in->text = p->body;
+	in->len = strlen(p->body);
+	in->subject = p->subject;
 	screen_words(c->srv, in, v);
 	if (!transit && (s->flags & NS_AUTHED))
 		s->acct.probation = v->probation;
@@ -631,8 +636,8 @@ after_post(struct conn *c, struct nntp_session *s, struct posting *p)
 		    "it appears once approved)", p->hold_reason);
 		/* Newsreaders show only "posted": the inbox says more. */
 		notice_held(c->srv, s->acct.name, "article",
-		    article_header_get(&p->a, "Newsgroups"),
-		    article_header_get(&p->a, "Subject"), p->hold_reason);
+		    article_header_get(&p->a, "Newsgroups"), p->subject,
+		    p->hold_reason);
 	}
 	if ((p->v.flags & SCREEN_F_CRISIS) && p->v.hotline != NULL) {
 		p->hotline = p->v.hotline;
@@ -679,6 +684,32 @@ injected_already(const struct article *a, char *why, size_t whylen)
 	return 0;
 }
 
+/*
+ * 8-bit text that is not UTF-8 and says nothing of its charset: tell
+ * the poster which part it is and what to set, instead of the parser's
+ * bare reason.  A header must be UTF-8 (RFC 6532) or encoded words
+ * (RFC 2047); a body may be in any charset its Content-Type declares.
+ */
+static void
+charset_advice(struct posting *p)
+{
+	static const char	 hdr[] = "Header contains invalid UTF-8: ";
+	char			 name[64];
+
+	if (strncmp(p->why, hdr, sizeof hdr - 1) == 0) {
+		snprintf(name, sizeof name, "%s", p->why + sizeof hdr - 1);
+		snprintf(p->why, sizeof p->why, "%s: %s", name, i18n(NULL,
+		    "this header is 8-bit text that is not UTF-8: set your "
+		    "newsreader's charset to UTF-8, or write it as RFC 2047 "
+		    "encoded words"));
+	} else if (strcmp(p->why, "Body contains invalid UTF-8") == 0)
+		snprintf(p->why, sizeof p->why, "%s", i18n(NULL, "the body is "
+		    "8-bit text that is not UTF-8 and declares no charset: "
+		    "set your newsreader's charset to UTF-8, or declare it "
+		    "(Content-Type: text/plain; charset=KOI8-R, "
+		    "windows-1251, ...)"));
+}
+
 static int
 accept_article(struct conn *c, struct nntp_session *s, struct posting *p,
     int transit)
@@ -698,8 +729,10 @@ accept_article(struct conn *c, struct nntp_session *s, struct posting *p,
 		snprintf(p->why, sizeof p->why, "%s", s->data_error);
 		return -1;
 	}
-	if (article_parse(s->buf, s->len, &p->a, p->why, sizeof p->why) != 0)
+	if (article_parse(s->buf, s->len, &p->a, p->why, sizeof p->why) != 0) {
+		charset_advice(p);
 		return -1;
+	}
 	/*
 	 * A proto-article injected elsewhere is refused as such first (its
 	 * Path may end in ".POSTED"); then a post and a relayed article
@@ -709,8 +742,15 @@ accept_article(struct conn *c, struct nntp_session *s, struct posting *p,
 	if (!transit && injected_already(&p->a, p->why, sizeof p->why))
 		return -1;
 	if (article_validate(&p->a, transit ? ARTICLE_TRANSIT : 0, p->why,
-	    sizeof p->why) != 0)
+	    sizeof p->why) != 0) {
+		charset_advice(p);
 		return -1;
+	}
+	/* For screening and the queue: the words, whatever the charset. */
+	p->subject = mime_words_decode(article_header_get(&p->a, "Subject"));
+	p->body = mime_body_utf8(article_header_get(&p->a, "Content-Type"),
+	    article_header_get(&p->a, "Content-Transfer-Encoding"), p->a.body,
+	    p->a.body_len, NULL);
 	/* Banned since signing in: nothing this account sends goes out. */
 	if (sanction_may_sign_in(c->srv, s->acct.name, NULL, &ban)) {
 		snprintf(p->why, sizeof p->why, "account %s",
@@ -851,7 +891,7 @@ accept_article(struct conn *c, struct nntp_session *s, struct posting *p,
 	if (!transit && p->replace_id == 0) {
 		it.author = s->acct.name;
 		it.location = article_header_get(&p->a, "Newsgroups");
-		it.excerpt = article_header_get(&p->a, "Subject");
+		it.excerpt = p->subject;
 		it.crisis = p->v.crisis;
 		it.crisis_text = p->v.crisis_text;
 		it.crisis_len = p->v.crisis_len;
@@ -1070,6 +1110,8 @@ nntp_post_done(struct conn *c, struct nntp_session *s)
 		transfer_release(c, s, s->msgid);
 	article_free(&p.a);
 	free(p.msgid);
+	free(p.subject);
+	free(p.body);
 	nntp_data_end(c, s);
 	if (gone) {
 		conn_close(c, "storage failure during streaming");
