@@ -98,22 +98,34 @@ plain_charset_name(const char *cs)
 	return i > 0 && i <= 40;
 }
 
-/* Append LEN bytes in CHARSET to B as UTF-8; -1 for an unknown charset. */
+/*
+ * Is CHARSET one of the Latin-1 family, which old newsreaders declare
+ * by default whatever they send?  In those, a valid UTF-8 sequence is
+ * almost never meant as two or three Latin-1 characters ("Ã©"), so it
+ * is taken as UTF-8 (mislabelled text, or a UTF-8 quote in a Latin-1
+ * post).  Cyrillic charsets are never guessed at.
+ */
 static int
-sb_add_converted(struct sbuf *b, const char *charset, const char *in,
-    size_t len)
+is_latin1_family(const char *cs)
 {
-	iconv_t	 cd;
+	static const char *const names[] = { "ISO-8859-1", "ISO8859-1",
+	    "ISO_8859-1", "latin1", "ISO-8859-15", "ISO8859-15", "latin9",
+	    "windows-1252", "cp1252", NULL };
+	size_t	i;
+
+	for (i = 0; names[i] != NULL; i++)
+		if (strcasecmp(cs, names[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* Convert the LEN bytes at IN through CD, appending to B. */
+static void
+iconv_run(iconv_t cd, struct sbuf *b, const char *in, size_t len)
+{
 	char	 out[1024], *ip = (char *)(uintptr_t)in, *op;
 	size_t	 il = len, ol, r;
 
-	if (charset == NULL || is_utf8_name(charset)) {
-		sb_add_utf8(b, in, len);
-		return 0;
-	}
-	if (!plain_charset_name(charset) ||
-	    (cd = iconv_open("UTF-8", charset)) == (iconv_t)-1)
-		return -1;
 	while (il > 0) {
 		op = out;
 		ol = sizeof out;
@@ -131,6 +143,43 @@ sb_add_converted(struct sbuf *b, const char *charset, const char *in,
 	ol = sizeof out;
 	iconv(cd, NULL, NULL, &op, &ol);
 	sb_add(b, out, (size_t)(op - out));
+}
+
+/* Append LEN bytes in CHARSET to B as UTF-8; -1 for an unknown charset. */
+static int
+sb_add_converted(struct sbuf *b, const char *charset, const char *in,
+    size_t len)
+{
+	iconv_t	 cd;
+	size_t	 i = 0, k, n;
+	int	 latin1;
+
+	if (charset == NULL || is_utf8_name(charset)) {
+		sb_add_utf8(b, in, len);
+		return 0;
+	}
+	if (!plain_charset_name(charset) ||
+	    (cd = iconv_open("UTF-8", charset)) == (iconv_t)-1)
+		return -1;
+	latin1 = is_latin1_family(charset);
+	while (i < len) {
+		k = len;
+		if (latin1) {
+			/* The run up to the next UTF-8 character: see above. */
+			for (k = i; k < len; k++)
+				if ((unsigned char)in[k] >= 0x80 &&
+				    utf8_char_len(in + k, len - k) > 1)
+					break;
+			if (k == i) {
+				n = utf8_char_len(in + i, len - i);
+				sb_add(b, in + i, n);
+				i += n;
+				continue;
+			}
+		}
+		iconv_run(cd, b, in + i, k - i);
+		i = k;
+	}
 	iconv_close(cd);
 	return 0;
 }

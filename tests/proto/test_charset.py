@@ -9,7 +9,9 @@ import email.header
 import json
 import re
 
+from irc_helpers import IrcCase
 from news_case import ATOM, NewsCase
+from nntp_helpers import PASSWORD
 
 SUBJECT = "Как пережить первую химиотерапию: советы тем, кто только начинает"
 NAME = "Мария Иванова"
@@ -230,6 +232,49 @@ class Charsets(NewsCase):
         titles = [e.find(ATOM + "title").text
                   for e in root.iter(ATOM + "entry")]
         self.assertTrue(any(t.startswith(title) for t in titles), titles)
+
+
+class HelperShowsWords(Charsets.__base__):
+    """Helper QUEUE and SHOW over IRC: the words, never encoded words,
+    every notice valid UTF-8 even where a long line is cut."""
+    protos = ("nntp", "irc")
+    raw = IrcCase.raw
+    irc = IrcCase.client
+
+    def helper(self, c, text):
+        c.send("PRIVMSG Helper :" + text)
+        lines = c.until(lambda l: l.startswith(":Helper!"))
+        return [l.split(" :", 1)[1] for l in lines + c.sync()
+                if l.startswith(":Helper!") and " NOTICE " in l]
+
+    def test_queue_and_show_over_irc(self):
+        self.account("mia", "moderator")
+        alice = self.member("alice")
+        subject = SUBJECT * 3          # past what one notice holds
+        r = alice.cmd("POST")
+        self.assertTrue(r.startswith("340"), r)
+        alice.lc.sendraw(raw_article([
+            ("From", b"Alice <alice@example.org>"),
+            ("Newsgroups", b"ask-a-doctor.oncology"),
+            ("Subject", b_word(subject, "koi8-r").encode()),
+            ("Content-Type", b"text/plain; charset=koi8-r")],
+            BODY.encode("koi8-r")))
+        r = alice.lc.readline()
+        self.assertTrue(r.startswith("240"), r)
+        mia = self.irc("mia", sasl=("mia", PASSWORD))
+        said = self.helper(mia, "QUEUE")
+        row = [l for l in said if "excerpt=" in l]
+        self.assertEqual(len(row), 1, said)
+        self.assertIn("excerpt=" + SUBJECT[:20], row[0])
+        self.assertNotIn("=?", row[0])
+        entry = re.search(r"\bid=(\d+)", row[0]).group(1)
+        said = self.helper(mia, "SHOW " + entry)
+        text = "\n".join(said)
+        self.assertIn("Excerpt: " + SUBJECT[:20], text)
+        for line in BODY.splitlines():
+            self.assertIn(line, text)
+        self.assertNotIn("=?", text)
+        self.assertNotIn("\ufffd", text)
 
 
 if __name__ == "__main__":

@@ -201,6 +201,15 @@ START_TEST(converts)
 	s = mime_to_utf8("ISO-8859-8", "a\xff" "b", 3, NULL);
 	ck_assert_str_eq(s, "a\xef\xbf\xbd" "b");
 	free(s);
+	/* Latin-1 family: a UTF-8 character inside is taken as one. */
+	s = mime_to_utf8("ISO-8859-1", "caf\xe9 \xe2\x80\x94 caf\xc3\xa9", 14,
+	    NULL);
+	ck_assert_str_eq(s, "caf\xc3\xa9 \xe2\x80\x94 caf\xc3\xa9");
+	free(s);
+	/* Cyrillic charsets are not guessed at: D0 9F is "П" in UTF-8. */
+	s = mime_to_utf8("windows-1251", "\xd0\x9f", 2, NULL);
+	ck_assert_str_eq(s, "\xd0\xa0\xd1\x9f");
+	free(s);
 	ck_assert_ptr_null(mime_to_utf8("x-no-such", "a", 1, NULL));
 	ck_assert_ptr_null(mime_to_utf8("UTF-8//IGNORE", "a", 1, NULL));
 	ck_assert_ptr_null(mime_to_utf8("../../etc", "a", 1, NULL));
