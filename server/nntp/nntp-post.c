@@ -46,6 +46,7 @@
 #include "sanction.h"
 #include "screen.h"
 #include "strmap.h"
+#include "utf8.h"
 #include "xmalloc.h"
 
 /* Newsgroups an article may name at most. */
@@ -550,16 +551,22 @@ reported_cb(const struct news_art *a, void *arg)
 {
 	struct reported	*r = arg;
 	const char	*tab;
+	char		*raw, *dec;
 
 	/* An article the reporter may not read is not there for them. */
 	if (a->level > r->max_level)
 		return 0;
 	r->found = 1;
 	r->author_id = a->author_id;
-	/* The overview starts with the Subject, then a TAB. */
+	/* The overview starts with the Subject, then a TAB: its words. */
 	tab = strchr(a->overview, '\t');
-	snprintf(r->subject, sizeof r->subject, "%.*s", tab != NULL ?
-	    (int)(tab - a->overview) : (int)strlen(a->overview), a->overview);
+	raw = xstrndup(a->overview, tab != NULL ? (size_t)(tab -
+	    a->overview) : strlen(a->overview));
+	dec = mime_words_decode(raw);
+	snprintf(r->subject, sizeof r->subject, "%s", dec);
+	r->subject[utf8_cut(r->subject, strlen(r->subject))] = '\0';
+	free(dec);
+	free(raw);
 	snprintf(r->groups, sizeof r->groups, "%s", a->xref);
 	return 0;
 }
