@@ -17,10 +17,9 @@ import subprocess
 import tempfile
 import time
 import unittest
-import xml.etree.ElementTree as ET
 
 from hearth_test import SCALE, SRCDIR
-from irc_helpers import IrcCase
+from irc_helpers import IrcCase, parse
 from news_case import ATOM, NewsCase
 from nntp_helpers import PASSWORD
 
@@ -243,6 +242,168 @@ class Newsreaders(NewsCase):
         app.keys(" ")
         app.wait(BODY)
         self.assertIn(NAME, app.screen())
+
+
+ROOM = "#newly-diagnosed-oncology"
+
+
+def read_logs(top):
+    out = []
+    for dirpath, _, files in os.walk(top):
+        for f in files:
+            try:
+                with open(os.path.join(dirpath, f), encoding="utf-8",
+                          errors="replace") as fh:
+                    out.append(fh.read())
+            except OSError:
+                pass
+    return "\n".join(out)
+
+
+def wait_for(pred, timeout=20, what="condition"):
+    deadline = time.time() + timeout * SCALE
+    while time.time() < deadline:
+        v = pred()
+        if v:
+            return v
+        time.sleep(0.1)
+    raise AssertionError("timed out waiting for " + what)
+
+
+class IrcClients(IrcCase):
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.h.add_account("masha", "masha-password-1")
+        cls.h.add_account("dasha", "dasha-password-1")
+
+    def shipped(self, src, *subst):
+        with open(os.path.join(SRCDIR, "clients", src),
+                  encoding="utf-8") as f:
+            text = f.read()
+        for old, new in subst:
+            self.assertIn(old, text)
+            text = text.replace(old, new)
+        return text
+
+    def observer(self, nick):
+        c = self.client(nick, caps=("extended-join",))
+        c.cmd("JOIN " + ROOM)
+        c.lc.sock.settimeout(20 * SCALE)
+        return c
+
+    def flow(self, obs, nick, realname, said, send, client_text,
+             show=None, joined=None):
+        """The client joined (with its Cyrillic real name), says SAID,
+        and shows what the observer says."""
+        line = obs.until(lambda l: " JOIN %s" % ROOM in l and
+                         l.startswith(":" + nick + "!"))[-1]
+        self.assertEqual(parse(line)[3][-1], realname)
+        if joined is not None:
+            joined()
+        send("/msg %s %s" % (ROOM, said))
+        line = obs.until(lambda l: "PRIVMSG %s :" % ROOM in l and
+                         l.startswith(":" + nick + "!"))[-1]
+        self.assertEqual(parse(line)[3][1], said)
+        reply = "Добро пожаловать, " + nick
+        obs.cmd("PRIVMSG %s :%s" % (ROOM, reply))
+        if show is not None:
+            show()
+        wait_for(lambda: reply in client_text(), what="the reply shown")
+        self.assertNotIn("\ufffd", client_text())
+
+    @unittest.skipUnless(shutil.which("irssi") and shutil.which("tmux"),
+                         "irssi or tmux not installed")
+    def test_irssi_starts_without_prompt_and_speaks_russian(self):
+        obs = self.observer("watcher1")
+        home = tempfile.mkdtemp(prefix="hearth-irssi-ru-")
+        try:
+            cfg = self.shipped("irssi/config",
+                               ('port = "6697"',
+                                'port = "%d"' % self.h.port("ircs")),
+                               ('sasl_username = "YOUR_ACCOUNT"',
+                                'sasl_username = "masha"'),
+                               ('sasl_password = "YOUR_PASSWORD"',
+                                'sasl_password = "masha-password-1"'),
+                               ('nick = "YOUR_ACCOUNT"', 'nick = "masha"'),
+                               ('real_name = "Hearth member"',
+                                'real_name = "%s"' % NAME))
+            with open(os.path.join(home, "config"), "w",
+                      encoding="utf-8") as f:
+                f.write(cfg)
+            app = Tmux("irssi", ["irssi", "--home=" + home],
+                       {"HOME": home, "TERM": "tmux", "LANG": "C.UTF-8",
+                        "PATH": "/usr/bin:/bin"}, home)
+            try:
+                def send(cmd):
+                    app.text(cmd)
+                    app.keys("Enter")
+                def started():
+                    # The prompt waits on the bottom line for a key, and
+                    # the warning is in the status window (window 1).
+                    time.sleep(0.5)
+                    self.assertNotIn("Remove unknown settings",
+                                     app.screen())
+                    send("/window 1")
+                    time.sleep(0.5)
+                    screen = app.screen()
+                    self.assertIn("Irssi v", screen)
+                    self.assertNotIn("Unknown settings", screen)
+                self.flow(obs, "masha", NAME, LINE, send, app.screen,
+                          show=lambda: send("/window goto " + ROOM),
+                          joined=started)
+            finally:
+                app.close()
+        finally:
+            shutil.rmtree(home, ignore_errors=True)
+
+    @unittest.skipUnless(shutil.which("weechat-headless"),
+                         "weechat-headless not installed")
+    def test_weechat_speaks_russian(self):
+        obs = self.observer("watcher2")
+        home = tempfile.mkdtemp(prefix="hearth-weechat-ru-")
+        fifo = os.path.join(home, "fifo")
+        logs = os.path.join(home, "logs")
+        text = self.shipped("weechat/hearth.txt",
+                            ("127.0.0.1/6697",
+                             "127.0.0.1/%d" % self.h.port("ircs")),
+                            ("sasl_username YOUR_ACCOUNT",
+                             "sasl_username dasha"),
+                            ("sasl_password YOUR_PASSWORD",
+                             "sasl_password dasha-password-1"),
+                            ("nicks YOUR_ACCOUNT", "nicks dasha"),
+                            ('realname "Hearth member"',
+                             'realname "%s"' % NAME))
+        cmds = ["/set fifo.file.path %s" % fifo,
+                "/set fifo.file.enabled on",
+                "/set logger.file.path %s" % logs,
+                "/set logger.file.auto_log on",
+                "/set logger.file.flush_delay 0",
+                "/set irc.server_default.autoreconnect off"]
+        cmds += [l for l in text.splitlines()
+                 if l.startswith("/")]
+        p = subprocess.Popen(["weechat-headless", "--dir", home,
+                              "--run-command", ";".join(cmds)],
+                             stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL,
+                             env=dict(os.environ, LANG="C.UTF-8"))
+        try:
+            wait_for(lambda: os.path.exists(fifo), what="weechat fifo")
+
+            def send(cmd):
+                with open(fifo, "w") as f:
+                    f.write("irc.server.hearth *%s\n" % cmd)
+            self.flow(obs, "dasha", NAME, LINE + "!", send,
+                      lambda: read_logs(logs))
+            with open(fifo, "w") as f:
+                f.write("*/quit\n")
+            p.wait(20)
+        finally:
+            if p.poll() is None:
+                p.send_signal(signal.SIGTERM)
+                p.wait(10)
+            shutil.rmtree(home, ignore_errors=True)
 
 
 if __name__ == "__main__":
