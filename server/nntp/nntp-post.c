@@ -572,6 +572,38 @@ reported_cb(const struct news_art *a, void *arg)
 }
 
 /*
+ * The reason of a report from a newsreader (xmalloc'd): the words of
+ * the follow-up's body (already UTF-8, whatever its charset) without
+ * the quoted article and its attribution line, lines joined by spaces,
+ * at most 400 bytes, cut on a character.
+ */
+static char *
+report_reason(const char *body)
+{
+	char		 out[401];
+	const char	*p = body, *nl;
+	size_t		 o = 0, n, k;
+
+	for (; *p != '\0'; p = *nl != '\0' ? nl + 1 : nl) {
+		nl = p + strcspn(p, "\n");
+		n = (size_t)(nl - p);
+		while (n > 0 && (p[n - 1] == '\r' || p[n - 1] == ' '))
+			n--;
+		/* Quoted text, and "X wrote:" / "X писал(а):" before it. */
+		if (n == 0 || *p == '>' || (*nl != '\0' && nl[1] == '>' &&
+		    p[n - 1] == ':'))
+			continue;
+		if (o > 0 && o < sizeof out - 1)
+			out[o++] = ' ';
+		k = n < sizeof out - 1 - o ? n : sizeof out - 1 - o;
+		memcpy(out + o, p, k);
+		o += k;
+	}
+	out[utf8_cut(out, o)] = '\0';
+	return xstrdup(out);
+}
+
+/*
  * After a member's post is stored (with its queue rows, when held or
  * when the safety net matched): turn a follow-up in the report group
  * into a report of the article it follows, and say what happened to
@@ -597,17 +629,7 @@ after_post(struct conn *c, struct nntp_session *s, struct posting *p)
 			r.max_level = nntp_level(c, s);
 			store_news_by_msgid_as(c->srv->store, target,
 			    nntp_viewer(s), 0, reported_cb, &r);
-			reason = xstrndup(p->a.body, p->a.body_len > 400 ? 400 :
-			    p->a.body_len);
-			/* The reason, without the trailing line ends. */
-			{
-				size_t	rl = strlen(reason);
-
-				while (rl > 0 && (reason[rl - 1] == '\n' ||
-				    reason[rl - 1] == '\r' ||
-				    reason[rl - 1] == ' '))
-					reason[--rl] = '\0';
-			}
+			reason = report_reason(p->body);
 			if (r.found) {
 				struct account	who;
 				char		author[64] = "";

@@ -208,6 +208,28 @@ class Charsets(NewsCase):
             BODY.encode("windows-1251"))
         self.assertTrue(r.startswith("240"), r)
 
+    def test_report_from_a_newsreader_in_cp1251(self):
+        bob = self.member("bob")
+        target = self.post_ok(bob, group="support.ms",
+                              subject="Продаю чудо-таблетки")
+        alice = self.member("alice")
+        reason = "Это реклама, а не поддержка"
+        body = ("Боб писал(а):\n> Продаю чудо-таблетки\n\n%s\n" %
+                reason).encode("windows-1251")
+        r, _ = self.post_raw(alice, [
+            ("From", b"Alice <alice@example.org>"),
+            ("Newsgroups", b"hearth.report"),
+            ("Subject", b_word("Re: Продаю", "windows-1251").encode()),
+            ("References", target.encode()),
+            ("Content-Type", b"text/plain; charset=windows-1251")], body)
+        self.assertTrue(r.startswith("240"), r)
+        entries = self.queue()
+        self.assertEqual([e["kind"] for e in entries], ["report"])
+        r = self.mod("show", entries[0]["id"])
+        self.assertIn(reason, r.stdout)
+        self.assertNotIn("писал", r.stdout)
+        self.assertNotIn("\ufffd", r.stdout)
+
     def test_announcement_subject_is_encoded_and_decodes(self):
         title = "Школа пациента: усталость после химиотерапии и что с ней делать"
         r = self.mod("event", "add", "--title", title,
