@@ -176,6 +176,10 @@ class Charsets(NewsCase):
         text = "\n".join(art)
         for line in BODY.splitlines():
             self.assertIn(line, text)
+        # The overview carries the Subject unfolded, on one line.
+        _, over = mod.multi("OVER %s" % entries[0]["id"], "224")
+        self.assertEqual(len(over), 1)
+        self.assertEqual(decoded(over[0].split("\t")[1]), words)
 
     def test_undeclared_8bit_gets_441_saying_what_to_set(self):
         alice = self.member("alice")

@@ -244,6 +244,58 @@ class Newsreaders(NewsCase):
         self.assertIn(NAME, app.screen())
 
 
+class Announcements(Newsreaders):
+    """The server's own article (an event announcement, its Subject in
+    RFC 2047 words, folded) read by tin and slrn as words."""
+
+    TITLE = "Школа пациента: усталость после химии"
+
+    def setUp(self):
+        super().setUp()
+        r = self.mod("event", "add", "--title", self.TITLE, "--starts",
+                     "2031-02-03T17:00Z", "--duration", "1h", "--room",
+                     "#patient-school", "--group", "support.ms")
+        self.assertEqual(r.returncode, 0, r.stderr)
+
+    # Only the announcement tests run here, not the posting ones.
+    test_tin_posts_and_reads_russian = None
+    test_slrn_posts_and_reads_russian = None
+
+    @unittest.skipUnless(shutil.which("tin"), "tin is not installed")
+    def test_tin_reads_the_announcement(self):
+        self.install("tin/tinrc", ".tin/tinrc")
+        self.install("tin/attributes", ".tin/attributes")
+        self.install("tin/newsauth", ".newsauth", ("your password", PASSWORD),
+                     ("yourname", "alice"))
+        app = self.start("tin", ["tin", "-T", "-k", "-g", "127.0.0.1", "-p",
+                                 str(self.h.port("nntps")), "-A", "-r",
+                                 "hearth.announce"])
+        app.wait(self.TITLE)
+        app.keys("Enter")
+        app.wait("#patient-school")
+        self.assertIn(self.TITLE, app.screen())
+        self.assertNotIn("=?UTF-8?", app.screen())
+
+    @unittest.skipUnless(shutil.which("slrn"), "slrn is not installed")
+    def test_slrn_reads_the_announcement(self):
+        server = "snews://127.0.0.1:%d" % self.h.port("nntps")
+        self.install("slrn/slrnrc", ".slrnrc",
+                     ("snews://127.0.0.1:1563", server),
+                     ('"yourname" ""', '"alice" "%s"' % PASSWORD))
+        app = self.start("slrn", ["slrn", "-h", server, "--create", "-f",
+                                  os.path.join(self.home, "newsrc")])
+        app.wait(r"hearth\.announce")
+        app.keys("/")
+        time.sleep(0.3)
+        app.keys("hearth.announce", "Enter")
+        time.sleep(0.3)
+        app.keys(" ")
+        app.wait(self.TITLE)
+        app.keys(" ")
+        app.wait("#patient-school")
+        self.assertNotIn("=?UTF-8?", app.screen())
+
+
 ROOM = "#newly-diagnosed-oncology"
 
 
