@@ -37,7 +37,8 @@ sb_add(struct sbuf *b, const void *s, size_t n)
 		b->cap = (b->len + n + 1) * 2 + 64;
 		b->p = xrealloc(b->p, b->cap);
 	}
-	memcpy(b->p + b->len, s, n);
+	if (n > 0)
+		memcpy(b->p + b->len, s, n);
 	b->len += n;
 	b->p[b->len] = '\0';
 }
@@ -302,6 +303,7 @@ mime_words_decode(const char *in)
 	int		 inrun = 0;
 
 	sb_add(&out, "", 0);
+	sb_add(&raw, "", 0);
 	while (i < len) {
 		if (in[i] == '=' && in[i + 1] == '?') {
 			k = raw.len;
