@@ -716,7 +716,7 @@ injected_already(const struct article *a, char *why, size_t whylen)
 /*
  * 8-bit text that is not UTF-8 and says nothing of its charset: tell
  * the poster which part it is and what to set, instead of the parser's
- * bare reason.  A header must be UTF-8 (RFC 6532) or encoded words
+ * bare reason (a peer gets that reason, as INN would give it).  A header must be UTF-8 (RFC 6532) or encoded words
  * (RFC 2047); a body may be in any charset its Content-Type declares.
  */
 static void
@@ -759,7 +759,8 @@ accept_article(struct conn *c, struct nntp_session *s, struct posting *p,
 		return -1;
 	}
 	if (article_parse(s->buf, s->len, &p->a, p->why, sizeof p->why) != 0) {
-		charset_advice(p);
+		if (!transit)
+			charset_advice(p);
 		return -1;
 	}
 	/*
@@ -772,7 +773,8 @@ accept_article(struct conn *c, struct nntp_session *s, struct posting *p,
 		return -1;
 	if (article_validate(&p->a, transit ? ARTICLE_TRANSIT : 0, p->why,
 	    sizeof p->why) != 0) {
-		charset_advice(p);
+		if (!transit)
+			charset_advice(p);
 		return -1;
 	}
 	/* For screening and the queue: the words, whatever the charset. */
