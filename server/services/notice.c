@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "log.h"
+#include "mime-words.h"
 #include "notice.h"
 #include "notify.h"
 #include "store-notice.h"
@@ -76,12 +77,12 @@ fmt(const char *f, ...)
 static char *
 quote(const char *what)
 {
-	char	*q;
+	char	*q, *dec;
 	size_t	 n, i;
 	int	 cut = 0;
 
-	if (what == NULL)
-		what = "";
+	/* The words, never encoded words cut in half (older queue rows). */
+	what = dec = mime_words_decode(what != NULL ? what : "");
 	n = strlen(what);
 	if (n > QUOTE_MAX) {
 		n = QUOTE_MAX;
@@ -98,6 +99,7 @@ quote(const char *what)
 	while (n > 0 && q[n - 1] == ' ')
 		n--;
 	memcpy(q + n, cut ? "..." : "", cut ? 4 : 1);
+	free(dec);
 	return q;
 }
 

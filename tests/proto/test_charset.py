@@ -176,6 +176,15 @@ class Charsets(NewsCase):
         text = "\n".join(art)
         for line in BODY.splitlines():
             self.assertIn(line, text)
+        # The author's notice in hearth.inbox names the post in words.
+        r = alice.cmd("GROUP hearth.inbox")
+        self.assertTrue(r.startswith("211 1 "), r)
+        _, head = alice.multi("HEAD %s" % r.split()[2], "221")
+        notice = decoded(unfold(head, "Subject")[0])
+        self.assertTrue(notice.startswith("Waiting for a moderator: "),
+                        notice)
+        self.assertIn(long_subject[:30], notice)
+        self.assertNotIn("\ufffd", notice)
         # The overview carries the Subject unfolded, on one line.
         _, over = mod.multi("OVER %s" % entries[0]["id"], "224")
         self.assertEqual(len(over), 1)
