@@ -25,3 +25,13 @@ user_pref("mail.server.server2.userName", "yourname");
 user_pref("mail.server.server2.always_authenticate", true);
 user_pref("mail.server.server2.max_articles", 500);
 user_pref("mail.server.server2.notify.on", true);
+
+// Russian: post and read UTF-8.  Hearth refuses undeclared 8-bit text
+// that is not UTF-8, so an article with no charset is UTF-8.  Your name
+// (fullName above) may be Cyrillic: Thunderbird sends it as RFC 2047
+// words.  This file must be saved as UTF-8 if it holds Cyrillic.
+user_pref("mailnews.send_default_charset", "UTF-8");
+user_pref("mailnews.view_default_charset", "UTF-8");
+user_pref("mailnews.reply_in_default_charset", true);
+// 8bit bodies, not quoted-printable (readable by every newsreader).
+user_pref("mail.strictly_mime", false);

@@ -1045,9 +1045,11 @@ article_entry(const struct news_art *a, void *arg)
 	if ((v = article_header_get(&art, "X-Hearth-Verified")) != NULL)
 		e->author_role = own(es, xstrdup(v));
 	e->published = e->updated = (time_t)a->posted;
-	e->content = own(es, xstrndup(a->text + a->header_len,
-	    a->len - a->header_len));
-	e->content_len = a->len - a->header_len;
+	/* The words in UTF-8, whatever charset the article declares. */
+	e->content = own(es, mime_body_utf8(article_header_get(&art,
+	    "Content-Type"), article_header_get(&art,
+	    "Content-Transfer-Encoding"), a->text + a->header_len,
+	    a->len - a->header_len, &e->content_len));
 	if ((parent = last_reference(article_header_get(&art, "References")))
 	    != NULL) {
 		e->in_reply_to = own(es, news_url(parent));

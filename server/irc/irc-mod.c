@@ -50,6 +50,7 @@
 #include "store-access.h"
 #include "store-modq.h"
 #include "tz.h"
+#include "utf8.h"
 #include "xmalloc.h"
 
 static struct irc_server	*mod_is;	/* one IRC service */
@@ -94,6 +95,8 @@ tell(struct irc_client *cl, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof buf, i18n(irc_lang(cl), fmt), ap);
 	va_end(ap);
+	/* A cut text must not end inside a character (UTF8ONLY). */
+	buf[utf8_cut(buf, strlen(buf))] = '\0';
 	irc_sendf(cl, ":%s NOTICE %s :%s", service_prefix(cl->conn->srv),
 	    irc_nick(cl), buf);
 }
@@ -152,8 +155,8 @@ room_notice(struct server *srv, const char *room, const char *text)
 
 	if (mod_is == NULL || (ch = irc_channel_find(mod_is, room)) == NULL)
 		return;
-	irc_event_init(&ev, ":%s NOTICE %s :%.400s", service_prefix(srv),
-	    ch->name, text);
+	irc_event_init(&ev, ":%s NOTICE %s :%.*s", service_prefix(srv),
+	    ch->name, (int)utf8_cut(text, strnlen(text, 400)), text);
 	for (i = 0; i < ch->nmembers; i++)
 		irc_event_send(&ev, ch->members[i]->cl);
 	irc_event_free(&ev);

@@ -167,12 +167,12 @@ build(struct conn *c, const struct notice_row *r, size_t *len)
 
 	gmtime_r(&t, &tm);
 	strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S +0000", &tm);
-	subject = mime_words_encode(*r->subject != '\0' ? r->subject :
+	subject = mime_header("Subject", *r->subject != '\0' ? r->subject :
 	    "A notice from Hearth");
 	evbuffer_add_printf(b, "Path: %s!not-for-mail\r\n"
 	    "From: Hearth <noreply@%s>\r\n"
 	    "Newsgroups: %s\r\n"
-	    "Subject: %s\r\n"
+	    "%s"
 	    "Date: %s\r\n"
 	    "Message-ID: <notice.%lld@%s>\r\n"
 	    "MIME-Version: 1.0\r\n"

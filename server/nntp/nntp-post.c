@@ -48,6 +48,7 @@
 #include "sanction.h"
 #include "screen.h"
 #include "strmap.h"
+#include "utf8.h"
 #include "xmalloc.h"
 
 /* Newsgroups an article may name at most. */
@@ -218,6 +219,8 @@ struct posting {
 	const char	*hotline;	/* crisis phrase matched: show this */
 	char		 ack[512];	/* extra words for the 240 reply */
 	char		 why[256];
+	char		*subject;	/* Subject decoded to UTF-8 */
+	char		*body;		/* the body as UTF-8 text */
 };
 
 /*
@@ -350,9 +353,10 @@ screen_article(struct conn *c, struct nntp_session *s, struct posting *p,
 	in->where = article_header_get(&p->a, "Newsgroups");
 	in->moderated = p->moderated;
 	in->approved = article_header_get(&p->a, "Approved") != NULL;
-	in->text = p->a.body;
-	in->len = p->a.body_len;
-	in->subject = article_header_get(&p->a, "Subject");
+	/* Words are screened as UTF-8 text, whatever the charset. */
+	in->text = p->body;
+	in->len = strlen(p->body);
+	in->subject = p->subject;
 	screen_words(c->srv, in, v);
 	if (!transit && (s->flags & NS_AUTHED))
 		s->acct.probation = v->probation;
@@ -568,18 +572,56 @@ reported_cb(const struct news_art *a, void *arg)
 {
 	struct reported	*r = arg;
 	const char	*tab;
+	char		*raw, *dec;
 
 	/* An article the reporter may not read is not there for them. */
 	if (a->level > r->max_level)
 		return 0;
 	r->found = 1;
 	r->author_id = a->author_id;
-	/* The overview starts with the Subject, then a TAB. */
+	/* The overview starts with the Subject, then a TAB: its words. */
 	tab = strchr(a->overview, '\t');
-	snprintf(r->subject, sizeof r->subject, "%.*s", tab != NULL ?
-	    (int)(tab - a->overview) : (int)strlen(a->overview), a->overview);
+	raw = xstrndup(a->overview, tab != NULL ? (size_t)(tab -
+	    a->overview) : strlen(a->overview));
+	dec = mime_words_decode(raw);
+	snprintf(r->subject, sizeof r->subject, "%s", dec);
+	r->subject[utf8_cut(r->subject, strlen(r->subject))] = '\0';
+	free(dec);
+	free(raw);
 	snprintf(r->groups, sizeof r->groups, "%s", a->xref);
 	return 0;
+}
+
+/*
+ * The reason of a report from a newsreader (xmalloc'd): the words of
+ * the follow-up's body (already UTF-8, whatever its charset) without
+ * the quoted article and its attribution line, lines joined by spaces,
+ * at most 400 bytes, cut on a character.
+ */
+static char *
+report_reason(const char *body)
+{
+	char		 out[401];
+	const char	*p = body, *nl;
+	size_t		 o = 0, n, k;
+
+	for (; *p != '\0'; p = *nl != '\0' ? nl + 1 : nl) {
+		nl = p + strcspn(p, "\n");
+		n = (size_t)(nl - p);
+		while (n > 0 && (p[n - 1] == '\r' || p[n - 1] == ' '))
+			n--;
+		/* Quoted text, and "X wrote:" / "X писал(а):" before it. */
+		if (n == 0 || *p == '>' || (*nl != '\0' && nl[1] == '>' &&
+		    p[n - 1] == ':'))
+			continue;
+		if (o > 0 && o < sizeof out - 1)
+			out[o++] = ' ';
+		k = n < sizeof out - 1 - o ? n : sizeof out - 1 - o;
+		memcpy(out + o, p, k);
+		o += k;
+	}
+	out[utf8_cut(out, o)] = '\0';
+	return xstrdup(out);
 }
 
 /*
@@ -608,17 +650,7 @@ after_post(struct conn *c, struct nntp_session *s, struct posting *p)
 			r.max_level = nntp_level(c, s);
 			store_news_by_msgid_as(c->srv->store, target,
 			    nntp_viewer(s), 0, reported_cb, &r);
-			reason = xstrndup(p->a.body, p->a.body_len > 400 ? 400 :
-			    p->a.body_len);
-			/* The reason, without the trailing line ends. */
-			{
-				size_t	rl = strlen(reason);
-
-				while (rl > 0 && (reason[rl - 1] == '\n' ||
-				    reason[rl - 1] == '\r' ||
-				    reason[rl - 1] == ' '))
-					reason[--rl] = '\0';
-			}
+			reason = report_reason(p->body);
 			if (r.found) {
 				struct account	who;
 				char		author[64] = "";
@@ -657,8 +689,8 @@ after_post(struct conn *c, struct nntp_session *s, struct posting *p)
 		    i18n(lang, p->hold_reason));
 		/* Newsreaders show only "posted": the inbox says more. */
 		notice_held(c->srv, s->acct.name, "article",
-		    article_header_get(&p->a, "Newsgroups"),
-		    article_header_get(&p->a, "Subject"), p->hold_reason);
+		    article_header_get(&p->a, "Newsgroups"), p->subject,
+		    p->hold_reason);
 	}
 	if ((p->v.flags & SCREEN_F_CRISIS) && p->v.hotline != NULL) {
 		p->hotline = p->v.hotline;
@@ -705,6 +737,33 @@ injected_already(const struct article *a, char *why, size_t whylen)
 	return 0;
 }
 
+/*
+ * 8-bit text that is not UTF-8 and says nothing of its charset: tell
+ * the poster which part it is and what to set, instead of the parser's
+ * bare reason (a peer gets that reason, as INN would give it), in the
+ * poster's language.  A header must be UTF-8 (RFC 6532) or encoded words
+ * (RFC 2047); a body may be in any charset its Content-Type declares.
+ */
+static void
+charset_advice(const char *lang, struct posting *p)
+{
+	static const char	 hdr[] = "Header contains invalid UTF-8: ";
+	char			 name[64];
+
+	if (strncmp(p->why, hdr, sizeof hdr - 1) == 0) {
+		snprintf(name, sizeof name, "%s", p->why + sizeof hdr - 1);
+		snprintf(p->why, sizeof p->why, "%s: %s", name, i18n(lang,
+		    "this header is 8-bit text that is not UTF-8: set your "
+		    "newsreader's charset to UTF-8, or write it as RFC 2047 "
+		    "encoded words"));
+	} else if (strcmp(p->why, "Body contains invalid UTF-8") == 0)
+		snprintf(p->why, sizeof p->why, "%s", i18n(lang, "the body is "
+		    "8-bit text that is not UTF-8 and declares no charset: "
+		    "set your newsreader's charset to UTF-8, or declare it "
+		    "(Content-Type: text/plain; charset=KOI8-R, "
+		    "windows-1251, ...)"));
+}
+
 static int
 accept_article(struct conn *c, struct nntp_session *s, struct posting *p,
     int transit)
@@ -725,8 +784,11 @@ accept_article(struct conn *c, struct nntp_session *s, struct posting *p,
 		snprintf(p->why, sizeof p->why, "%s", s->data_error);
 		return -1;
 	}
-	if (article_parse(s->buf, s->len, &p->a, p->why, sizeof p->why) != 0)
+	if (article_parse(s->buf, s->len, &p->a, p->why, sizeof p->why) != 0) {
+		if (!transit)
+			charset_advice(nntp_lang(c), p);
 		return -1;
+	}
 	/*
 	 * A proto-article injected elsewhere is refused as such first (its
 	 * Path may end in ".POSTED"); then a post and a relayed article
@@ -736,8 +798,16 @@ accept_article(struct conn *c, struct nntp_session *s, struct posting *p,
 	if (!transit && injected_already(&p->a, p->why, sizeof p->why))
 		return -1;
 	if (article_validate(&p->a, transit ? ARTICLE_TRANSIT : 0, p->why,
-	    sizeof p->why) != 0)
+	    sizeof p->why) != 0) {
+		if (!transit)
+			charset_advice(nntp_lang(c), p);
 		return -1;
+	}
+	/* For screening and the queue: the words, whatever the charset. */
+	p->subject = mime_words_decode(article_header_get(&p->a, "Subject"));
+	p->body = mime_body_utf8(article_header_get(&p->a, "Content-Type"),
+	    article_header_get(&p->a, "Content-Transfer-Encoding"), p->a.body,
+	    p->a.body_len, NULL);
 	/* Banned since signing in: nothing this account sends goes out. */
 	if (sanction_may_sign_in(c->srv, s->acct.name, NULL, &ban)) {
 		snprintf(p->why, sizeof p->why, i18n(nntp_lang(c),
@@ -879,7 +949,7 @@ accept_article(struct conn *c, struct nntp_session *s, struct posting *p,
 	if (!transit && p->replace_id == 0) {
 		it.author = s->acct.name;
 		it.location = article_header_get(&p->a, "Newsgroups");
-		it.excerpt = article_header_get(&p->a, "Subject");
+		it.excerpt = p->subject;
 		it.crisis = p->v.crisis;
 		it.crisis_text = p->v.crisis_text;
 		it.crisis_len = p->v.crisis_len;
@@ -1102,6 +1172,8 @@ nntp_post_done(struct conn *c, struct nntp_session *s)
 		transfer_release(c, s, s->msgid);
 	article_free(&p.a);
 	free(p.msgid);
+	free(p.subject);
+	free(p.body);
 	nntp_data_end(c, s);
 	if (gone) {
 		conn_close(c, "storage failure during streaming");

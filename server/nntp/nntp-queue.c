@@ -32,6 +32,7 @@
 #include "article.h"
 #include "modcmd.h"
 #include "modexec.h"
+#include "mime-words.h"
 #include "modq.h"
 #include "nntp-inbox.h"
 #include "nntp-int.h"
@@ -215,10 +216,10 @@ static int
 build(struct conn *c, int64_t id, char **text, size_t *len)
 {
 	struct entry_head	 h;
-	struct qbuf		 b;
+	struct qbuf		 b, subj;
 	struct tm		 tm;
 	time_t			 t;
-	char			 date[64], usage[64], line[200];
+	char			 date[64], usage[64], line[200], *dec, *hdr;
 	const char		*sn = c->srv->cf->server_name;
 	size_t			 i;
 
@@ -240,19 +241,29 @@ build(struct conn *c, int64_t id, char **text, size_t *len)
 	qb_printf(&b, "Path: %s!not-for-mail\r\n", sn);
 	qb_printf(&b, "From: Hearth moderation queue <moderators@%s>\r\n", sn);
 	qb_printf(&b, "Newsgroups: %s\r\n", queue_name(c));
-	qb_printf(&b, "Subject: #%lld [%s] %s by ", (long long)id, h.kind,
-	    h.type);
-	qb_header_text(&b, h.author != NULL && *h.author != '\0' ? h.author :
-	    "?", 64);
+	/*
+	 * The Subject is made as UTF-8 text (the excerpt decoded first, so
+	 * a cut never falls inside an encoded word), cut on characters,
+	 * then encoded and folded as a whole.
+	 */
+	memset(&subj, 0, sizeof subj);
+	qb_printf(&subj, "#%lld [%s] %s by ", (long long)id, h.kind, h.type);
+	qb_header_text(&subj, h.author != NULL && *h.author != '\0' ?
+	    h.author : "?", 64);
 	if (h.location != NULL && *h.location != '\0') {
-		qb_add(&b, " in ", 4);
-		qb_header_text(&b, h.location, 100);
+		qb_add(&subj, " in ", 4);
+		qb_header_text(&subj, h.location, 100);
 	}
 	if (h.excerpt != NULL && *h.excerpt != '\0') {
-		qb_add(&b, ": ", 2);
-		qb_header_text(&b, h.excerpt, 80);
+		dec = mime_words_decode(h.excerpt);
+		qb_add(&subj, ": ", 2);
+		qb_header_text(&subj, dec, 80);
+		free(dec);
 	}
-	qb_add(&b, "\r\n", 2);
+	hdr = mime_header("Subject", subj.p);
+	qb_add(&b, hdr, strlen(hdr));
+	free(hdr);
+	free(subj.p);
 	qb_printf(&b, "Date: %s\r\n", date);
 	qb_printf(&b, "Message-ID: <queue.%lld@%s>\r\n", (long long)id, sn);
 	qb_add(&b, "MIME-Version: 1.0\r\n", 19);

@@ -105,3 +105,23 @@ utf8_valid(const char *s, size_t len)
 	}
 	return 1;
 }
+
+/*
+ * The length of S's first LEN bytes without a character cut at the end:
+ * text cut to fit a buffer (snprintf) may end in the first bytes of a
+ * character, which must go rather than reach a UTF-8-only client.
+ */
+size_t
+utf8_cut(const char *s, size_t len)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+	size_t			 j = len, need;
+
+	while (j > 0 && len - j < 4 && (p[j - 1] & 0xc0) == 0x80)
+		j--;
+	if (j == 0 || p[j - 1] < 0xc0)
+		return len;
+	j--;			/* the lead byte */
+	need = p[j] >= 0xf0 ? 4 : p[j] >= 0xe0 ? 3 : 2;
+	return len - j < need ? j : len;
+}

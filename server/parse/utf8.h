@@ -13,5 +13,7 @@
 int	 utf8_valid(const char *, size_t);
 size_t	 utf8_char_len(const char *, size_t);
 size_t	 utf8_decode(const char *, size_t, uint32_t *);
+/* LEN, or less so that S[0..result) does not end inside a character. */
+size_t	 utf8_cut(const char *, size_t);
 
 #endif

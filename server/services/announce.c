@@ -13,6 +13,7 @@
 
 #include "article.h"
 #include "log.h"
+#include "mime-words.h"
 #include "announce.h"
 #include "notify.h"
 #include "nntp-util.h"
@@ -47,7 +48,7 @@ announce_post(struct server *srv, const char *group, const char *subject,
 	struct article		 a;
 	struct evbuffer		*b;
 	unsigned char		 r[8];
-	char			 date[64], why[128], *text;
+	char			 date[64], why[128], *text, *subj;
 	const char		*p;
 	size_t			 len;
 	time_t			 now = time(NULL);
@@ -67,15 +68,18 @@ announce_post(struct server *srv, const char *group, const char *subject,
 	    r[6], r[7], srv->cf->server_name);
 	gmtime_r(&now, &tm);
 	strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S +0000", &tm);
+	/* Headers are ASCII: the Subject in RFC 2047 words, folded. */
+	subj = mime_header("Subject", subject);
 	b = evbuffer_new();
 	evbuffer_add_printf(b, "Path: %s!not-for-mail\r\n"
-	    "From: Hearth <events@%s>\r\nNewsgroups: %s\r\nSubject: %s\r\n"
+	    "From: Hearth <events@%s>\r\nNewsgroups: %s\r\n%s"
 	    "Message-ID: %s\r\nDate: %s\r\nInjection-Date: %s\r\n"
 	    "Injection-Info: %s\r\nMIME-Version: 1.0\r\n"
 	    "Content-Type: text/plain; charset=UTF-8\r\n"
 	    "Content-Transfer-Encoding: 8bit\r\n\r\n", srv->cf->server_name,
-	    srv->cf->server_name, group, subject, msgid, date, date,
+	    srv->cf->server_name, group, subj, msgid, date, date,
 	    srv->cf->server_name);
+	free(subj);
 	for (p = body; *p != '\0'; p++) {
 		if (*p == '\n')
 			evbuffer_add(b, "\r\n", 2);

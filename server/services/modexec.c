@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "mime-words.h"
 #include "modexec.h"
 #include "modq.h"
 #include "store.h"
@@ -38,6 +39,58 @@ rows_cb(int n, const char *const *names, const char *const *vals, void *arg)
 	struct rows	*r = arg;
 
 	r->sk->row(r->sk->arg, r->section, n, names, vals);
+}
+
+/*
+ * The same, with the excerpt decoded for display: entries queued
+ * before excerpts were decoded still hold RFC 2047 words.
+ */
+static void
+rows_text_cb(int n, const char *const *names, const char *const *vals,
+    void *arg)
+{
+	const char	*v[32];
+	char		*dec = NULL;
+	int		 i;
+
+	if (n > 32)
+		n = 32;
+	for (i = 0; i < n; i++) {
+		v[i] = vals[i];
+		if (dec == NULL && vals[i] != NULL &&
+		    strcmp(names[i], "excerpt") == 0)
+			v[i] = dec = mime_words_decode(vals[i]);
+	}
+	rows_cb(n, names, v, arg);
+	free(dec);
+}
+
+/* The body of a stored article as "content" rows, a line each. */
+static void
+content_rows(struct server *srv, const char *ref, struct rows *r)
+{
+	static const char *const names[] = { "line" };
+	const char	*vals[1];
+	char		*body, *p, *nl;
+	int		 n;
+
+	if ((body = modq_article_text(srv, ref)) == NULL)
+		return;
+	r->section = "content";
+	for (p = body, n = 0; *p != '\0' && n < 200; p = nl, n++) {
+		nl = p + strcspn(p, "\n");
+		if (*nl == '\n')
+			*nl++ = '\0';
+		if (nl - p > 1 && nl[-2] == '\r')
+			nl[-2] = '\0';
+		vals[0] = p;
+		rows_cb(1, names, vals, r);
+	}
+	if (*p != '\0') {
+		vals[0] = "[...]";
+		rows_cb(1, names, vals, r);
+	}
+	free(body);
 }
 
 static void
@@ -78,9 +131,12 @@ show(struct server *srv, const char *actor, const struct modcmd_call *mc,
 		free(author);
 		return MODEXEC_OK;
 	}
-	store_modq_get(srv->store, mc->id, rows_cb, &r);
+	store_modq_get(srv->store, mc->id, rows_text_cb, &r);
 	if (store_modq_item(srv->store, mc->id, &kind, &type, &ref, &who,
 	    &open) == STORE_OK) {
+		/* A held or reported article: its text, for deciding. */
+		if (strcmp(type, "article") == 0)
+			content_rows(srv, ref, &r);
 		r.section = "context";
 		modq_entry_context(srv, mc->id, rows_cb, &r);
 		free(kind);
@@ -116,7 +172,7 @@ listing(struct server *srv, const struct modcmd_call *mc,
 	switch (mc->action) {
 	case MODCMD_QUEUE:
 		store_modq_list_open(srv->store, mc->limit > 0 ? mc->limit :
-		    sk->queue_limit, rows_cb, &r);
+		    sk->queue_limit, rows_text_cb, &r);
 		break;
 	case MODCMD_SANCTIONS:
 		store_sanction_active(srv->store, time(NULL), rows_cb, &r);

@@ -13,8 +13,10 @@
 #include "irc-casemap.h"
 #include "items.h"
 #include "log.h"
+#include "article.h"
 #include "i18n.h"
 #include "lang.h"
+#include "mime-words.h"
 #include "names.h"
 #include "modq.h"
 #include "notice.h"
@@ -1264,6 +1266,13 @@ art_ctx_cb(const struct news_art *a, void *arg)
 		ac->fields[i] = tab != NULL ? xstrndup(p, (size_t)(tab - p)) :
 		    xstrdup(p);
 		p = tab != NULL ? tab + 1 : p + strlen(p);
+		/* Subject and From for people: encoded words decoded. */
+		if (i < 2) {
+			char	*dec = mime_words_decode(ac->fields[i]);
+
+			free(ac->fields[i]);
+			ac->fields[i] = dec;
+		}
 	}
 	ac->groups = xstrdup(a->xref);
 	return 0;
@@ -1333,15 +1342,39 @@ struct body_ctx {
 	char	*body;
 };
 
+/* The stored article's body as UTF-8 text, whatever its charset. */
 static int
 body_cb(const struct news_art *a, void *arg)
 {
 	struct body_ctx	*bc = arg;
+	struct article	 art;
+	char		 why[128];
 
-	if (a->text != NULL && a->len >= a->header_len)
-		bc->body = xstrndup(a->text + a->header_len, a->len -
-		    a->header_len);
+	if (a->text == NULL || a->len < a->header_len)
+		return 0;
+	if (article_parse(a->text, a->len, &art, why, sizeof why) != 0) {
+		bc->body = mime_body_utf8(NULL, NULL, a->text + a->header_len,
+		    a->len - a->header_len, NULL);
+		return 0;
+	}
+	bc->body = mime_body_utf8(article_header_get(&art, "Content-Type"),
+	    article_header_get(&art, "Content-Transfer-Encoding"), art.body,
+	    art.body_len, NULL);
+	article_free(&art);
 	return 0;
+}
+
+char *
+modq_article_text(struct server *srv, const char *msgid)
+{
+	struct body_ctx	bc = { NULL };
+
+	if (store_news_by_msgid(srv->store, msgid, STORE_NNTP_TEXT, body_cb,
+	    &bc) != STORE_OK) {
+		free(bc.body);
+		return NULL;
+	}
+	return bc.body;
 }
 
 /* Rendering for people: one line at a time through LINE. */
@@ -1579,11 +1612,13 @@ modq_render(struct server *srv, int64_t id, const char *viewer,
 		emit(&r, "Queued: %s", when);
 	} else
 		emit(&r, "Queued: ?");
-	emit(&r, "Excerpt: %s", ef.v[6] != NULL ? ef.v[6] : "");
+	/* Entries queued before excerpts were decoded may hold words. */
+	p = mime_words_decode(ef.v[6] != NULL ? ef.v[6] : "");
+	emit(&r, "Excerpt: %s", p);
+	free(p);
 	/* A held or reported article: its text, for deciding. */
-	if (strcmp(type, "article") == 0 && store_news_by_msgid(srv->store,
-	    ref, STORE_NNTP_TEXT, body_cb, &bc) == STORE_OK &&
-	    bc.body != NULL) {
+	if (strcmp(type, "article") == 0 &&
+	    (bc.body = modq_article_text(srv, ref)) != NULL) {
 		emit(&r, "Content:");
 		for (p = bc.body, n = 0; *p != '\0' && n < 60; p = nl, n++) {
 			nl = strchr(p, '\n');

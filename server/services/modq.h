@@ -162,6 +162,12 @@ int	 modq_entry_context(struct server *, int64_t id,
 	    void (*)(int, const char *const *, const char *const *, void *),
 	    void *);
 /*
+ * The body of stored article MSGID (held ones too) as UTF-8 text for a
+ * moderator: transfer encoding undone, charset converted (xmalloc'd),
+ * or NULL when it is not stored.
+ */
+char	*modq_article_text(struct server *, const char *msgid);
+/*
  * Entry ID for people, line by line: content, context, reports, who has
  * seen it, the author's history and notes.  VIEWER is recorded as a
  * viewer when not NULL.  -1 when there is no such entry.

@@ -16,6 +16,7 @@
 #include "i18n.h"
 #include "lang.h"
 #include "log.h"
+#include "mime-words.h"
 #include "notice.h"
 #include "notify.h"
 #include "store-notice.h"
@@ -79,12 +80,12 @@ fmt(const char *f, ...)
 static char *
 quote(const char *what)
 {
-	char	*q;
+	char	*q, *dec;
 	size_t	 n, i;
 	int	 cut = 0;
 
-	if (what == NULL)
-		what = "";
+	/* The words, never encoded words cut in half (older queue rows). */
+	what = dec = mime_words_decode(what != NULL ? what : "");
 	n = strlen(what);
 	if (n > QUOTE_MAX) {
 		n = QUOTE_MAX;
@@ -101,6 +102,7 @@ quote(const char *what)
 	while (n > 0 && q[n - 1] == ' ')
 		n--;
 	memcpy(q + n, cut ? "..." : "", cut ? 4 : 1);
+	free(dec);
 	return q;
 }
 

@@ -217,7 +217,14 @@ class Inbox(IrcCase):
         self.assertEqual([int(x) for x in nums], [first, last])
         # The first one: the held question, its subject in RFC 2047.
         r, head = n.multi("HEAD %d" % first, "221")
-        h = dict(l.split(": ", 1) for l in head)
+        # Unfold (RFC 5322 2.2.3): a long encoded Subject is folded.
+        unfolded = []
+        for l in head:
+            if l[:1] in (" ", "\t") and unfolded:
+                unfolded[-1] += l
+            else:
+                unfolded.append(l)
+        h = dict(l.split(": ", 1) for l in unfolded)
         self.assertTrue(h["Subject"].startswith("=?UTF-8?B?"), h)
         self.assertEqual(decoded(h["Subject"]),
                          "Waiting for a moderator: " + subject)

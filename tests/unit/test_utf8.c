@@ -199,6 +199,22 @@ START_TEST(test_all_code_points)
 }
 END_TEST
 
+START_TEST(test_cut)
+{
+	/* "Пр" is D0 9F D1 80; a euro sign E2 82 AC; a smile F0 9F 98 80. */
+	ck_assert_uint_eq(utf8_cut("ab", 2), 2);
+	ck_assert_uint_eq(utf8_cut("", 0), 0);
+	ck_assert_uint_eq(utf8_cut("\xd0\x9f\xd1\x80", 4), 4);
+	ck_assert_uint_eq(utf8_cut("\xd0\x9f\xd1", 3), 2);
+	ck_assert_uint_eq(utf8_cut("a\xe2\x82", 3), 1);
+	ck_assert_uint_eq(utf8_cut("a\xe2\x82\xac", 4), 4);
+	ck_assert_uint_eq(utf8_cut("\xf0\x9f\x98", 3), 0);
+	ck_assert_uint_eq(utf8_cut("\xf0\x9f\x98\x80", 4), 4);
+	/* Stray continuation bytes are not this function's business. */
+	ck_assert_uint_eq(utf8_cut("a\x80", 2), 2);
+}
+END_TEST
+
 static Suite *
 utf8_suite(void)
 {
@@ -216,6 +232,7 @@ utf8_suite(void)
 	tcase_add_test(tc, test_decode);
 	tcase_add_test(tc, test_exhaustive_two_bytes);
 	tcase_add_test(tc, test_all_code_points);
+	tcase_add_test(tc, test_cut);
 	suite_add_tcase(s, tc);
 	return s;
 }
