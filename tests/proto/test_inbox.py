@@ -104,7 +104,14 @@ class Inbox(IrcCase):
             r, lines = n.multi("ARTICLE " + num, "220")
             blank = lines.index("")
             head = {}
+            # Unfold (RFC 5322 2.2.3): a long encoded Subject is folded.
+            unfolded = []
             for h in lines[:blank]:
+                if h[:1] in (" ", "\t") and unfolded:
+                    unfolded[-1] += h
+                else:
+                    unfolded.append(h)
+            for h in unfolded:
                 k, _, v = h.partition(": ")
                 head[k.lower()] = v
             out.append({"num": int(num), "head": head,
