@@ -667,20 +667,11 @@ store_dm_convs(struct store *st, const char *party, store_dm_conv_cb cb,
     void *arg)
 {
 	sqlite3_stmt	*s = stmt(st, I_DM_CONVS);
-	int		 rc;
 
 	if (s == NULL)
 		return STORE_ERROR;
 	sqlite3_bind_text(s, 1, party, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		cb((const char *)sqlite3_column_text(s, 0),
-		    (const char *)sqlite3_column_text(s, 1), arg);
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE) {
-		store_log_error(st, "dm convs");
-		return STORE_ERROR;
-	}
-	return STORE_OK;
+	return store_step_pairs(st, s, cb, arg, "dm convs");
 }
 
 struct dm_conv_list {

@@ -68,5 +68,9 @@ typedef void	(*store_rows_cb)(int n, const char *const *names,
 int		 store_rows(struct store *, sqlite3_stmt *, store_rows_cb,
 		    void *, const char *what);
 void		 store_log_error(struct store *, const char *what);
+/* Each row of bound S as its two text columns to CB (store.c). */
+int		 store_step_pairs(struct store *, sqlite3_stmt *,
+		    void (*)(const char *, const char *, void *), void *,
+		    const char *what);
 
 #endif

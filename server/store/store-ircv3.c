@@ -101,18 +101,9 @@ store_metadata_list(struct store *st, const char *account, store_meta_cb cb,
     void *arg)
 {
 	sqlite3_stmt	*s = store_reset(st->ircv3[V_META_LIST]);
-	int		 rc;
 
 	sqlite3_bind_text(s, 1, account, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		cb((const char *)sqlite3_column_text(s, 0),
-		    (const char *)sqlite3_column_text(s, 1), arg);
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE) {
-		store_log_error(st, "metadata list");
-		return STORE_ERROR;
-	}
-	return STORE_OK;
+	return store_step_pairs(st, s, cb, arg, "metadata list");
 }
 
 int

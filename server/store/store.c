@@ -1438,21 +1438,33 @@ store_account_lookalike(struct store *st, const char *name, char *who,
 	return STORE_NOTFOUND;
 }
 
+/*
+ * Step the bound statement S, handing the two text columns of each row
+ * to CB; reset it after.  WHAT names it in the log on failure.
+ */
 int
-store_doctor_names(struct store *st, store_name_cb cb, void *arg)
+store_step_pairs(struct store *st, sqlite3_stmt *s,
+    void (*cb)(const char *, const char *, void *), void *arg,
+    const char *what)
 {
-	sqlite3_stmt	*s = store_reset(st->stmts[S_DOCTOR_NAMES]);
-	int		 rc;
+	int	rc;
 
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
 		cb((const char *)sqlite3_column_text(s, 0),
 		    (const char *)sqlite3_column_text(s, 1), arg);
 	sqlite3_reset(s);
 	if (rc != SQLITE_DONE) {
-		store_log_error(st, "doctor names");
+		store_log_error(st, what);
 		return STORE_ERROR;
 	}
 	return STORE_OK;
+}
+
+int
+store_doctor_names(struct store *st, store_name_cb cb, void *arg)
+{
+	return store_step_pairs(st, store_reset(st->stmts[S_DOCTOR_NAMES]),
+	    cb, arg, "doctor names");
 }
 
 int
