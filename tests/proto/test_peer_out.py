@@ -16,11 +16,12 @@ A sending hearthd ("a.test") feeds
 import json
 import os
 import socket
+import subprocess
 import threading
 import time
 import unittest
 
-from hearth_test import SCALE, Hearthd
+from hearth_test import HEARTHD, SCALE, Hearthd
 from nntp_helpers import FAST, NNTPCase, NNTPClient, article_bytes
 from hearth_test import LineClient
 
@@ -319,6 +320,68 @@ class ToHearth(SenderCase):
         self.assertEqual([l.split("\t")[4] for l in lines], mids)
 
 
+class ToHearthTLS(SenderCase):
+    """NNTPS to a second hearthd: its certificate is checked against
+    peer_ca_file (b's self-signed one names 127.0.0.1); from a file of
+    peers read at start-up."""
+
+    def setUp(self):
+        self.b = Hearthd(FAST + "server_name = b.test\n"
+                         "nntp_peers = feeder\n", protos=("nntps",))
+        self.b.start()
+        self.b.add_account("feeder", FEEDER_PASS, role="moderator")
+        self.peers = os.path.join(self.b.dir, "a-peers.conf")
+        with open(self.peers, "w") as f:
+            f.write("# b over NNTPS\n"
+                    "b 127.0.0.1:%d path=b.test user=feeder pass=%s\n"
+                    % (self.b.port("nntps"), FEEDER_PASS))
+        self.extra_config = (SENDER + "peers_file = %s\n"
+                             "peer_ca_file = %s/tls/cert.pem\n"
+                             % (self.peers, self.b.dir))
+        super().setUp()
+
+    def tearDown(self):
+        super().tearDown()
+        self.b.stop()
+        self.b.cleanup()
+
+    def test_nntps_with_the_peers_ca(self):
+        s = self.show("b")
+        self.assertEqual((s["link"], s["source"], s["signin"]),
+                         ("tls", "conf", "feeder"), s)
+        c = self.member("alice")
+        mid = self.post(c)
+        self.assertTrue(wait_for(
+            lambda: self.show("b")["accepted"] == "1"),
+            self.show("b"))
+        self.assertEqual(self.show("b")["mode"], "streaming")
+
+    def test_untrusted_certificate_is_refused(self):
+        # The system's store does not trust b's self-signed certificate.
+        with open(self.h.conf) as f:
+            conf = f.read().replace("peer_ca_file", "#peer_ca_file")
+        self.h.stop()
+        self.h.write_config(conf)
+        self.h.start()
+        c = self.member("alice")
+        self.post(c)
+        self.assertTrue(wait_for(
+            lambda: self.show("b")["state"] == "backing-off"))
+        s = self.show("b")
+        self.assertIn("certificate verify failed", s.get("last_error", ""),
+                      s)
+        self.assertEqual((s["queued"], s["accepted"]), ("1", "0"), s)
+
+    def test_check_config_names_a_bad_line(self):
+        with open(self.peers, "a") as f:
+            f.write("far news.example.org:119 plain\n")
+        r = subprocess.run([HEARTHD, "--check-config", "-f", self.h.conf],
+                           capture_output=True, text=True)
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("a-peers.conf:3", r.stdout + r.stderr)
+        self.assertIn("private address", r.stdout + r.stderr)
+
+
 class ToFake(SenderCase):
     """The Python peer, for the codes and the wire."""
     streaming = True
@@ -403,6 +466,16 @@ class FakeStreaming(ToFake):
         data = self.fake.articles[got[0]]
         self.assertIn(("Control: cancel %s\r\n" % mid).encode(), data)
         self.assertIn(b"Newsgroups: support.oncology\r\n", data)
+
+    def test_supersedes_travels(self):
+        c = self.member("alice")
+        old = self.post(c, subject="First version")
+        self.assertTrue(self.arrived(old))
+        new = self.post(c, subject="Second version",
+                        extra=[("Supersedes", old)])
+        self.assertTrue(self.arrived(new))
+        self.assertIn(("Supersedes: %s" % old).encode(),
+                      self.fake.articles[new])
 
     def test_cancel_before_sending_sends_nothing(self):
         self.assertEqual(self.h.hearthmod("peer", "pause", "fake")
