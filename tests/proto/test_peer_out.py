@@ -13,8 +13,11 @@ A sending hearthd ("a.test") feeds
   resume, and the counters of hearthmod peer show.
 """
 
+import base64
+import hashlib
 import json
 import os
+import re
 import socket
 import subprocess
 import threading
@@ -29,6 +32,24 @@ from hearth_test import LineClient
 FEEDER_PASS = "feeder-secret-42"
 SENDER = (FAST + "server_name = a.test\nnew_member_probation = 0\n"
           "probation_days = 0\npeer_backoff_max = 1\n")
+
+
+def field(data, name):
+    m = re.search(rb"^" + name.encode() + rb": (.*?)\r$", data,
+                  re.M | re.I)
+    return m.group(1).decode() if m else None
+
+
+def opens(canceller, target):
+    """Does CANCELLER's Cancel-Key open TARGET's Cancel-Lock (RFC 8315
+    §2.2: lock = base64(sha256(key as written))), with sha256?"""
+    key, lock = field(canceller, "Cancel-Key"), field(target, "Cancel-Lock")
+    if not key or not lock:
+        return False
+    k = key.split(":", 1)
+    l = lock.split(":", 1)
+    return (k[0] == l[0] == "sha256" and base64.b64encode(
+        hashlib.sha256(k[1].encode()).digest()).decode() == l[1])
 
 
 def wait_for(pred, timeout=10, step=0.05):
@@ -466,6 +487,8 @@ class FakeStreaming(ToFake):
         data = self.fake.articles[got[0]]
         self.assertIn(("Control: cancel %s\r\n" % mid).encode(), data)
         self.assertIn(b"Newsgroups: support.oncology\r\n", data)
+        # RFC 8315: the cancel's key opens the article's lock.
+        self.assertTrue(opens(data, self.fake.articles[mid]))
 
     def test_supersedes_travels(self):
         c = self.member("alice")
@@ -476,6 +499,8 @@ class FakeStreaming(ToFake):
         self.assertTrue(self.arrived(new))
         self.assertIn(("Supersedes: %s" % old).encode(),
                       self.fake.articles[new])
+        self.assertTrue(opens(self.fake.articles[new],
+                              self.fake.articles[old]))
 
     def test_cancel_before_sending_sends_nothing(self):
         self.assertEqual(self.h.hearthmod("peer", "pause", "fake")
