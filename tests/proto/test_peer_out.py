@@ -296,12 +296,17 @@ class ToHearth(SenderCase):
         self.assertEqual(s["queued"], "0", s)
         self.assertEqual(s["accepted"], "3", s)
         self.assertEqual(s["dropped"], "1", s)
+        # Shown again: then it travels.
+        self.assertEqual(self.h.hearthmod("unhide", "article", hidden,
+                                          "--reason", "fine")
+                         .returncode, 0)
+        self.assertIsNotNone(wait_for(lambda: self.at_b(hidden)))
         self.assertEqual(s["link"], "plain")
         self.assertNotEqual(s["last_success"], "never")
         self.assertNotIn(FEEDER_PASS, self.h.hearthmod("peer", "show",
                                                     "b").stdout)
         st = self.h.hearthmod("status").stdout
-        self.assertIn("peers.accepted 3", st)
+        self.assertIn("peers.accepted 4", st)
 
     def test_kill9_with_a_queue_pending(self):
         c = self.member("alice")
