@@ -76,6 +76,9 @@ class FakePeer:
         self.streaming = streaming
         self.check = lambda mid, n: "238 %s" % mid
         self.take = lambda mid, n: "239 %s" % mid
+        self.ihave = lambda mid, n: "335 send it"
+        self.ihave_done = lambda mid, n: "235 thanks"
+        self.drop_checks = 0    # close the link at this many CHECKs
         self.articles = {}
         self.order = []
         self.offers = {}
@@ -154,6 +157,10 @@ class FakePeer:
                     mid = w[1]
                     with self.lock:
                         n = self.offers[mid] = self.offers.get(mid, 0) + 1
+                        drop = self.drop_checks > 0
+                        self.drop_checks -= 1 if drop else 0
+                    if drop:
+                        return      # the link is lost mid-feed
                     if mid in self.articles:
                         out("438 %s" % mid)
                     else:
@@ -171,12 +178,19 @@ class FakePeer:
                     mid = w[1]
                     with self.lock:
                         self.offers[mid] = self.offers.get(mid, 0) + 1
+                    n = self.offers[mid]
                     if mid in self.articles:
                         out("435 duplicate")
                         continue
-                    out("335 send it")
-                    self.store(mid, block())
-                    out("235 thanks")
+                    r = self.ihave(mid, n)
+                    out(r)
+                    if not r.startswith("335"):
+                        continue
+                    data = block()
+                    r = self.ihave_done(mid, n)
+                    if r.startswith("235"):
+                        self.store(mid, data)
+                    out(r)
                 elif cmd == "QUIT":
                     out("205 bye")
                     return
@@ -468,6 +482,14 @@ class FakeStreaming(ToFake):
         self.assertEqual((s["refused"], s["accepted"], s["queued"]),
                          ("1", "1", "0"), s)
 
+    def test_lost_link_reconnects(self):
+        self.fake.drop_checks = 1
+        c = self.member("alice")
+        mid = self.post(c)
+        self.assertTrue(self.arrived(mid))
+        self.assertEqual(self.fake.offers[mid], 2)
+        self.assertEqual(self.show("fake")["accepted"], "1")
+
     def test_438_is_final(self):
         c = self.member("alice")
         self.fake.articles["<x@y>"] = b""
@@ -603,6 +625,38 @@ class FakeIhave(ToFake):
         self.assertFalse([l for l in self.fake.log
                           if l.startswith(("CHECK", "TAKETHIS"))])
         self.assertIn("IHAVE " + mids[0], self.fake.log)
+        self.assertEqual(self.show("fake")["mode"], "ihave")
+
+    def test_ihave_codes(self):
+        # 436 before the text and 436 after it: later; 437: final.
+        def ihave(mid, n):
+            return ("436 later" if n == 1 and mid == seen.get("first")
+                    else "335 send it")
+
+        def done(mid, n):
+            if mid == seen.get("second") and n == 1:
+                return "436 try again"
+            if mid == seen.get("third"):
+                return "437 refused"
+            return "235 thanks"
+        seen = {}
+        self.fake.ihave = ihave
+        self.fake.ihave_done = done
+        self.assertEqual(self.h.hearthmod("peer", "pause", "fake")
+                         .returncode, 0)
+        c = self.member("alice")
+        seen["first"] = self.post(c, subject="first")
+        seen["second"] = self.post(c, subject="second")
+        seen["third"] = self.post(c, subject="third")
+        last = self.post(c, subject="last")
+        self.h.hearthmod("peer", "resume", "fake")
+        self.assertTrue(self.arrived(last))
+        self.assertEqual(self.fake.order, [seen["first"], seen["second"],
+                                           last])
+        self.assertEqual(self.fake.offers[seen["third"]], 1)
+        s = self.show("fake")
+        self.assertEqual((s["accepted"], s["refused"], s["queued"],
+                          s["deferred"]), ("3", "1", "0", "2"), s)
 
 
 if __name__ == "__main__":
