@@ -452,6 +452,21 @@ class FakeStreaming(ToFake):
         self.assertIn("CHECK " + mid, self.fake.log)
         self.assertIn("TAKETHIS " + mid, self.fake.log)
 
+    def test_checks_are_pipelined_in_order(self):
+        self.assertEqual(self.h.hearthmod("peer", "pause", "fake")
+                         .returncode, 0)
+        c = self.member("alice")
+        mids = [self.post(c, subject="Batch %d" % i) for i in range(4)]
+        self.h.hearthmod("peer", "resume", "fake")
+        for m in mids:
+            self.assertTrue(self.arrived(m))
+        # Four CHECKs went out before the first answer came back.
+        cmds = [l.split()[0] for l in self.fake.log
+                if l.startswith(("CHECK", "TAKETHIS"))]
+        self.assertEqual(cmds[:5], ["CHECK"] * 4 + ["TAKETHIS"],
+                         self.fake.log)
+        self.assertEqual(self.fake.order, mids)
+
     def test_431_backs_off_then_sends(self):
         self.fake.check = (lambda mid, n: "431 %s" % mid if n == 1
                            else "238 %s" % mid)
