@@ -397,6 +397,7 @@ static const struct key_def keys[] = {
 	{ "listen", K_LISTEN, 0, 0, 0 },
 	{ "max_connections_per_ip", K_INT, O(max_conns_per_ip), 1, 100000 },
 	{ "max_connections", K_INT, O(max_conns), 1, 1000000 },
+	{ "listen_backlog", K_INT, O(listen_backlog), 0, 1000000 },
 	{ "idle_timeout", K_INT, O(idle_timeout), 5, 86400 },
 	{ "output_cap", K_SIZE, O(output_cap), 4096, 1L << 30 },
 	{ "output_cap_total", K_SIZE, O(output_cap_total), 65536,
