@@ -450,6 +450,7 @@ static const struct key_def keys[] = {
 	{ "password_min_length", K_INT, O(password_min_length), 1,
 	    PASSWORD_MIN_LIMIT },
 	{ "database_sync_full", K_BOOL, O(db_sync_full), 0, 0 },
+	{ "chat_sync_full", K_BOOL, O(chat_sync_full), 0, 0 },
 	{ "anonymous_read", K_BOOL, O(anonymous_read), 0, 0 },
 	{ "nntp_peers", K_STR, O(nntp_peers), 0, 0 },
 	{ "proxy_from", K_STR, O(proxy_from), 0, 0 },

@@ -114,6 +114,7 @@ struct config {
 	int			 login_delay_max;	/* backoff cap, s */
 	int			 password_min_length;	/* shortest password taken */
 	int			 db_sync_full;
+	int			 chat_sync_full;	/* fsync chat lines too */
 	int			 anonymous_read;
 	/* NNTP: accounts that may feed articles (IHAVE, TAKETHIS). */
 	char			*nntp_peers;
