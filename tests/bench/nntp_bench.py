@@ -25,6 +25,7 @@ import time
 
 import inn_server
 from hearth_test import Hearthd
+from summary import record
 
 LOAD = os.environ.get("HEARTH_LOAD", "clients/hearth-load")
 SYNC = os.environ.get("BENCH_SYNC_FULL", "no")
@@ -239,11 +240,13 @@ def main():
         before = db_bytes(h)
         r = load(hp, "post", POSTS, "support.oncology", 1500)
         hr["post"] = float(r["per_second"])
+        record("nntp.hearthd.post", hr["post"])
         hr["disk"] = (db_bytes(h) - before) / db_article_bytes(h)
         if inn:
             disk0, raw0 = inn.disk_bytes()
             r = load(inn.port, "post", POSTS, "support.oncology", 1500)
             ir["post"] = float(r["per_second"])
+            record("nntp.inn.post", ir["post"])
             disk1, raw1 = inn.disk_bytes()
             ir["disk"] = (disk1 - disk0) / (raw1 - raw0)
 
