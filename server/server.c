@@ -268,6 +268,7 @@ server_commit(void *arg)
 		    "dropped and the senders told");
 	conn_release(ok);
 	irc_batch_done(srv, ok);
+	nntp_batch_done(srv, ok);
 }
 
 /*

@@ -385,6 +385,9 @@ enum {
 	S_ROLLBACK,
 	S_SYNC_NORMAL,
 	S_SYNC_FULL,
+	S_SAVEPOINT,
+	S_RELEASE,
+	S_ROLLBACK_TO,
 	S_ACCOUNT_INSERT,
 	S_ACCOUNT_GET,
 	S_ACCOUNT_SET_PW,
@@ -433,6 +436,9 @@ static const struct store_sql core_sql[] = {
 	{ S_ROLLBACK, "ROLLBACK" },
 	{ S_SYNC_NORMAL, "PRAGMA synchronous = NORMAL" },
 	{ S_SYNC_FULL, "PRAGMA synchronous = FULL" },
+	{ S_SAVEPOINT, "SAVEPOINT item" },
+	{ S_RELEASE, "RELEASE item" },
+	{ S_ROLLBACK_TO, "ROLLBACK TO item" },
 	{ S_ACCOUNT_INSERT,
 	  "INSERT INTO accounts (name, name_fold, pwhash, role, created) "
 	  "VALUES (?1, lower(?1), ?2, ?3, ?4)" },
@@ -1237,6 +1243,42 @@ store_batch_close(struct store *st)
  * transaction failed, so the outer commit rolls everything back and
  * says so.
  */
+/*
+ * A transaction that joins the loop iteration's group commit: a
+ * SAVEPOINT inside the batch (opened if need be), so its own failure
+ * undoes only itself, while its writes become durable with the batch's
+ * COMMIT at the end of the iteration (a batch holding more than chat
+ * lines is synced as FULL would, see batch_commit()).  The caller holds
+ * its reply until then (conn_hold()).  Nested store_begin()s join it as
+ * they join any transaction; its store_commit() releases the savepoint.
+ */
+int
+store_batch_begin(struct store *st)
+{
+	if (st->txn_depth > 0 || store_batch_open(st) != STORE_OK ||
+	    !st->batch)
+		return store_begin(st);
+	if (step_done(st, store_reset(st->stmts[S_SAVEPOINT]), "savepoint") !=
+	    STORE_OK)
+		return STORE_ERROR;
+	st->txn_depth = 1;
+	st->txn_failed = 0;
+	st->item = 1;
+	return STORE_OK;
+}
+
+/* Undo and end the savepoint of store_batch_begin(). */
+static void
+item_undo(struct store *st)
+{
+	st->item = 0;
+	if (step_done(st, store_reset(st->stmts[S_ROLLBACK_TO]),
+	    "rollback to savepoint") != STORE_OK ||
+	    step_done(st, store_reset(st->stmts[S_RELEASE]),
+	    "release savepoint") != STORE_OK)
+		st->batch_failed = 1;	/* the whole batch is suspect */
+}
+
 int
 store_begin(struct store *st)
 {
@@ -1261,6 +1303,20 @@ store_commit(struct store *st)
 		return st->txn_failed ? STORE_ERROR : STORE_OK;
 	}
 	st->txn_depth = 0;
+	if (st->item) {
+		if (st->txn_failed) {
+			st->txn_failed = 0;
+			item_undo(st);
+			return STORE_ERROR;
+		}
+		st->item = 0;
+		if (step_done(st, store_reset(st->stmts[S_RELEASE]),
+		    "release savepoint") != STORE_OK) {
+			st->batch_failed = 1;
+			return STORE_ERROR;
+		}
+		return STORE_OK;
+	}
 	if (st->txn_failed) {
 		st->txn_failed = 0;
 		if (!sqlite3_get_autocommit(st->db))
@@ -1282,6 +1338,10 @@ store_rollback(struct store *st)
 	}
 	st->txn_depth = 0;
 	st->txn_failed = 0;
+	if (st->item) {
+		item_undo(st);
+		return;
+	}
 	if (!sqlite3_get_autocommit(st->db))
 		step_done(st, store_reset(st->stmts[S_ROLLBACK]), "rollback");
 }

@@ -101,6 +101,9 @@ int	 store_batch_close(struct store *);
  */
 void	 store_chat_sync(struct store *, int full);
 int	 store_begin(struct store *);
+/* A transaction inside the group commit (see store.c); the caller
+ * holds its reply until the batch commits. */
+int	 store_batch_begin(struct store *);
 int	 store_commit(struct store *);
 void	 store_rollback(struct store *);
 
