@@ -539,7 +539,7 @@ usage(void)
 	fprintf(stderr, "usage: hearth-ircload --port P --server-pid PID "
 	    "[--tls] [--mode fanout|storm|idle] [--members N] [--senders S] "
 	    "[--window W] [--seconds T] [--rate R] [--conns C] "
-	    "[--parallel P]\n");
+	    "[--parallel P] [--saturation-seconds T]\n");
 	exit(1);
 }
 
@@ -558,6 +558,7 @@ main(int argc, char **argv)
 		{ "rate", required_argument, NULL, 'r' },
 		{ "conns", required_argument, NULL, 'c' },
 		{ "parallel", required_argument, NULL, 'j' },
+		{ "saturation-seconds", required_argument, NULL, 'S' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct rlimit	rl;
@@ -597,6 +598,9 @@ main(int argc, char **argv)
 			break;
 		case 'j':
 			parallel = atoi(optarg);
+			break;
+		case 'S':	/* after --seconds: the saturation phase alone */
+			sat_seconds = atof(optarg);
 			break;
 		default:
 			usage();

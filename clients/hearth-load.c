@@ -3,9 +3,11 @@
  *
  *   hearth-load [-h host] [-p port] [-u user -w password] MODE ...
  *
- *   post N GROUP [SIZE]     POST N articles of about SIZE bytes over one
- *                           connection, one at a time (each waits for its
- *                           240, which hearthd sends after COMMIT)
+ *   post N GROUP [SIZE [C]] POST N articles of about SIZE bytes over one
+ *                           connection (or N/C over each of C), one at a
+ *                           time (each waits for its 240, which hearthd
+ *                           sends after COMMIT); with C > 1 the clock
+ *                           starts once all C have signed in
  *   article GROUP N DEPTH   ARTICLE 1..N over one connection with DEPTH
  *                           commands in flight
  *   over GROUP LO-HI        one OVER LO-HI, timed to its last line
@@ -89,7 +91,7 @@ fill(struct lconn *lc)
 	struct evbuffer	*out = bufferevent_get_output(lc->bev);
 
 	if (mode == M_POST) {
-		if (lc->posting == 0 && lc->next <= total) {
+		if (lc->posting == 0 && lc->next <= total / nconns) {
 			evbuffer_add_printf(out, "POST\r\n");
 			lc->posting = 1;
 		}
@@ -171,6 +173,7 @@ static void
 on_line(struct lconn *lc, const char *line)
 {
 	int	code;
+	long	i;
 
 	if (lc->in_multi) {
 		if (strcmp(line, ".") == 0) {
@@ -227,7 +230,7 @@ on_line(struct lconn *lc, const char *line)
 			lc->posting = 0;
 			lc->next++;
 			completed++;
-			if (lc->next > total) {
+			if (lc->next > total / nconns) {
 				bufferevent_free(lc->bev);
 				lc->bev = NULL;
 				finish();
@@ -248,6 +251,15 @@ on_line(struct lconn *lc, const char *line)
 start:
 	if (mode == M_POST) {
 		lc->stage = 5;
+		if (nconns > 1) {
+			/* Everyone signed in first: then all post at once. */
+			if (++ready == nconns) {
+				t0 = now();
+				for (i = 0; i < nconns; i++)
+					fill(lcs[i]);
+			}
+			return;
+		}
 		if (t0 == 0)
 			t0 = now();
 		fill(lc);
@@ -332,7 +344,7 @@ usage(void)
 {
 	fprintf(stderr, "usage: hearth-load [-h host] [-p port] [-u user "
 	    "-w password]\n"
-	    "  post N GROUP [SIZE] | article GROUP N DEPTH |\n"
+	    "  post N GROUP [SIZE [CONNS]] | article GROUP N DEPTH |\n"
 	    "  over GROUP LO-HI | readers GROUP N CONNS DEPTH SECONDS\n");
 	exit(2);
 }
@@ -364,6 +376,8 @@ main(int argc, char **argv)
 		group = argv[2];
 		if (argc > 3)
 			size = atol(argv[3]);
+		if (argc > 4 && (nconns = atol(argv[4])) < 1)
+			usage();
 	} else if (strcmp(argv[0], "article") == 0 && argc == 4) {
 		mode = M_ARTICLE;
 		group = argv[1];

@@ -270,6 +270,7 @@ server_commit(void *arg)
 		    "dropped and the senders told");
 	conn_release(ok);
 	irc_batch_done(srv, ok);
+	nntp_batch_done(srv, ok);
 }
 
 /*
@@ -397,6 +398,7 @@ server_init(struct server *srv, struct config *cf, const char *cfile)
 		log_error("%s", err);
 		return -1;
 	}
+	store_chat_sync(srv->store, cf->chat_sync_full);
 	conn_set_commit_hook(server_commit, srv);
 	conn_set_proxy_parser(server_proxy_parse);
 	server_i18n(cf);

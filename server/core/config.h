@@ -63,6 +63,7 @@ struct config {
 	/* Connection limits shared by every protocol. */
 	int			 max_conns_per_ip;
 	int			 max_conns;	/* 0 until conn_fd_budget */
+	int			 listen_backlog;	/* 0: somaxconn */
 	int			 idle_timeout;		/* seconds */
 	size_t			 output_cap;		/* bytes */
 	size_t			 output_cap_total;	/* all conns */
@@ -113,6 +114,7 @@ struct config {
 	int			 login_delay_max;	/* backoff cap, s */
 	int			 password_min_length;	/* shortest password taken */
 	int			 db_sync_full;
+	int			 chat_sync_full;	/* fsync chat lines too */
 	int			 anonymous_read;
 	/* NNTP: accounts that may feed articles (IHAVE, TAKETHIS). */
 	char			*nntp_peers;

@@ -1662,8 +1662,31 @@ conn_shutdown_all(struct server *srv)
 
 /* Listeners. */
 
+/*
+ * The listen backlog: listen_backlog, or unset (0) the kernel's own
+ * ceiling net.core.somaxconn (4096 on current kernels), which listen()
+ * would cap a larger value to anyway.  A backlog shorter than a burst
+ * of connections makes the kernel drop SYNs, and each dropped client
+ * waits a second for its retransmission.
+ */
 static int
-bind_socket(const struct addrinfo *ai)
+listen_backlog(const struct config *cf)
+{
+	FILE	*f;
+	int	 n = 0;
+
+	if (cf->listen_backlog > 0)
+		return cf->listen_backlog;
+	if ((f = fopen("/proc/sys/net/core/somaxconn", "re")) != NULL) {
+		if (fscanf(f, "%d", &n) != 1)
+			n = 0;
+		fclose(f);
+	}
+	return n > 0 ? n : 4096;
+}
+
+static int
+bind_socket(const struct addrinfo *ai, int backlog)
 {
 	int	fd, one = 1;
 
@@ -1680,7 +1703,7 @@ bind_socket(const struct addrinfo *ai)
 	if (ai->ai_family == AF_INET6)
 		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
 	if (bind(fd, ai->ai_addr, ai->ai_addrlen) == -1 ||
-	    listen(fd, 1024) == -1) {
+	    listen(fd, backlog) == -1) {
 		int	saved = errno;
 
 		close(fd);
@@ -1715,7 +1738,8 @@ listener_open(struct server *srv, const struct listen_spec *ls)
 		return -1;
 	}
 	for (ai = res; ai != NULL; ai = ai->ai_next) {
-		if ((fd = bind_socket(ai)) == -1) {
+		if ((fd = bind_socket(ai, listen_backlog(srv->cf))) ==
+		    -1) {
 			/*
 			 * A machine without IPv6 cannot bind [::1]: say so
 			 * and go on with the other listeners.
@@ -1750,8 +1774,9 @@ listener_open(struct server *srv, const struct listen_spec *ls)
 			sockaddr_ip((struct sockaddr *)&ss, lst->addr,
 			    sizeof lst->addr);
 		}
+		/* Backlog 0: listening already (-1 would listen(fd, 128)). */
 		lst->evl = evconnlistener_new(srv->base, listener_acceptcb,
-		    lst, LEV_OPT_CLOSE_ON_FREE, -1, fd);
+		    lst, LEV_OPT_CLOSE_ON_FREE, 0, fd);
 		if (lst->evl == NULL) {
 			log_warnx("listen %s: evconnlistener failed",
 			    proto_name(ls->proto));
@@ -1808,7 +1833,7 @@ listener_open_unix(struct server *srv, const char *path, mode_t mode)
 	lst->fd = fd;
 	snprintf(lst->addr, sizeof lst->addr, "unix");
 	lst->evl = evconnlistener_new(srv->base, listener_acceptcb, lst,
-	    LEV_OPT_CLOSE_ON_FREE, -1, fd);
+	    LEV_OPT_CLOSE_ON_FREE, 0, fd);
 	if (lst->evl == NULL) {
 		close(fd);
 		free(lst);

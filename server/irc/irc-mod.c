@@ -466,6 +466,7 @@ struct speaker {
 	char	*prefix;	/* nick!user@cloak when they spoke */
 	char	*room;
 	char	*text;		/* their last line there */
+	size_t	 textcap;	/* bytes allocated for text */
 	time_t	 last;
 };
 
@@ -503,7 +504,21 @@ speaker_sweep_one(const char *key, void *val, void *arg)
 	}
 }
 
-/* CL said TEXT in ROOM: remember it (see above). */
+/* *DST becomes a copy of SRC (NULL too), reusing it when equal. */
+static void
+speaker_set(char **dst, const char *src)
+{
+	if (*dst == NULL ? src == NULL : src != NULL && strcmp(*dst, src) == 0)
+		return;
+	free(*dst);
+	*dst = src != NULL ? xstrdup(src) : NULL;
+}
+
+/*
+ * CL said TEXT in ROOM: remember it (see above).  Once per room message,
+ * so the strings that rarely change are kept and the line's buffer
+ * reused: no allocation in the common case.
+ */
 static void
 speaker_note(struct irc_client *cl, const char *room, const char *text)
 {
@@ -512,14 +527,22 @@ speaker_note(struct irc_client *cl, const char *room, const char *text)
 	struct speaker_sweep	 ss;
 	char			 key[IRC_NICKLEN * 4 + 1];
 	time_t			 now = time(NULL);
+	const char		*k;
+	size_t			 n;
 
 	if (srv->cf->report_speaker_memory <= 0 || room == NULL ||
 	    text == NULL)
 		return;
 	if (speakers == NULL)
 		speakers = strmap_create();
-	irc_casefold(IRC_CASEMAP, irc_nick(cl), key, sizeof key);
-	if ((sp = strmap_get(speakers, key)) == NULL) {
+	/* The nick folded at NICK already (the key speaker_find folds). */
+	if (cl->fold[0] != '\0')
+		k = cl->fold;
+	else {
+		irc_casefold(IRC_CASEMAP, irc_nick(cl), key, sizeof key);
+		k = key;
+	}
+	if ((sp = strmap_get(speakers, k)) == NULL) {
 		if (strmap_count(speakers) >= SPEAKERS_MAX) {
 			memset(&ss, 0, sizeof ss);
 			ss.before = now - srv->cf->report_speaker_memory;
@@ -530,16 +553,19 @@ speaker_note(struct irc_client *cl, const char *room, const char *text)
 				    ss.oldest_key));
 		}
 		sp = xcalloc(1, sizeof *sp);
-		strmap_put(speakers, key, sp);
+		strmap_put(speakers, k, sp);
 	}
-	free(sp->account);
-	free(sp->prefix);
-	free(sp->room);
-	free(sp->text);
-	sp->account = cl->account != NULL ? xstrdup(cl->account) : NULL;
-	sp->prefix = xstrdup(irc_prefix(cl));
-	sp->room = xstrdup(room);
-	sp->text = xstrndup(text, 400);
+	speaker_set(&sp->account, cl->account);
+	speaker_set(&sp->prefix, irc_prefix(cl));
+	speaker_set(&sp->room, room);
+	n = strnlen(text, 400);
+	if (n + 1 > sp->textcap) {
+		free(sp->text);
+		sp->textcap = n + 1 < 64 ? 64 : n + 1;
+		sp->text = xmalloc(sp->textcap);
+	}
+	memcpy(sp->text, text, n);
+	sp->text[n] = '\0';
 	sp->last = now;
 }
 

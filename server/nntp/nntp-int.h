@@ -140,6 +140,8 @@ NNTP_HANDLER(nntp_cmd_takethis);
 int	 nntp_post_done(struct conn *, struct nntp_session *);
 /* nntp-post.c: the connection goes away; what it had in transfer is free. */
 void	 nntp_transfers_drop(struct conn *, struct nntp_session *);
+/* nntp-post.c: the connection goes away; no 441 for it after all. */
+void	 nntp_batch_forget(struct conn *);
 /* nntp-read.c */
 void	 nntp_session_group_clear(struct nntp_session *);
 

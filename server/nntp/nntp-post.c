@@ -38,6 +38,7 @@
 #include "modq.h"
 #include "notice.h"
 #include "notify.h"
+#include "nntp.h"
 #include "store-modq.h"
 #include "nntp-codes.h"
 #include "nntp-inbox.h"
@@ -765,6 +766,53 @@ charset_advice(const char *lang, struct posting *p)
 		    "windows-1251, ...)"));
 }
 
+/*
+ * Posters whose article joined this iteration's group commit
+ * (modq_post_article() with batch): their 240 is held until it commits.
+ */
+static struct conn	**batch_conns;
+static size_t		  nbatch, batch_cap;
+
+static void
+batch_note(struct conn *c)
+{
+	if (nbatch == batch_cap) {
+		batch_cap = batch_cap == 0 ? 16 : batch_cap * 2;
+		batch_conns = xreallocarray(batch_conns, batch_cap,
+		    sizeof *batch_conns);
+	}
+	batch_conns[nbatch++] = c;
+}
+
+void
+nntp_batch_forget(struct conn *c)
+{
+	size_t	i;
+
+	for (i = 0; i < nbatch; i++)
+		if (batch_conns[i] == c)
+			batch_conns[i] = NULL;
+}
+
+void
+nntp_batch_done(struct server *srv, int ok)
+{
+	struct conn	*c;
+	size_t		 i;
+
+	(void)srv;
+	for (i = 0; i < nbatch; i++) {
+		if (ok || (c = batch_conns[i]) == NULL ||
+		    conn_is_closing(c))
+			continue;
+		nntp_reply(c, NNTP_441_FAILED, i18n(nntp_lang(c),
+		    N_("storage error, please try again later")));
+		/* Once: a connection may have posted twice. */
+		nntp_batch_forget(c);
+	}
+	nbatch = 0;
+}
+
 static int
 accept_article(struct conn *c, struct nntp_session *s, struct posting *p,
     int transit)
@@ -955,6 +1003,8 @@ accept_article(struct conn *c, struct nntp_session *s, struct posting *p,
 		it.crisis_text = p->v.crisis_text;
 		it.crisis_len = p->v.crisis_len;
 	}
+	/* A member's POST shares the iteration's commit; a peer's not. */
+	it.batch = !transit;
 	rc = modq_post_article(c->srv, &np, &it);
 	article_free(&stored);
 	free(text);
@@ -969,6 +1019,8 @@ accept_article(struct conn *c, struct nntp_session *s, struct posting *p,
 	    (unsigned long long)c->id, transit ? "received" : "posted",
 	    s->acct.name != NULL ? s->acct.name : "-", p->msgid, p->ngroups,
 	    p->hold ? " held" : "");
+	if (it.batch)
+		batch_note(c);
 	notify_content_changed(c->srv);
 	if (!transit)
 		after_post(c, s, p);

@@ -1201,6 +1201,7 @@ nntp_on_free(struct conn *c)
 		return;
 	long_reply_clear(s);
 	nntp_transfers_drop(c, s);
+	nntp_batch_forget(c);
 	nntp_session_group_clear(s);
 	account_clear(&s->acct);
 	free(s->auth_user);

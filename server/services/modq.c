@@ -24,6 +24,7 @@
 #include "peer.h"
 #include "safety.h"
 #include "store-chat.h"
+#include "conn.h"
 #include "store-modq.h"
 #include "store-news.h"
 #include "tz.h"
@@ -705,13 +706,19 @@ fail:
  */
 int
 modq_post_article(struct server *srv, const struct news_post *np,
-    const struct modq_article *it)
+    struct modq_article *it)
 {
 	struct store	*st = srv->store;
 	int64_t		 hold_id = 0, crisis_id = 0;
-	int		 rc;
+	int		 rc, batched;
 
-	if (store_begin(st) != STORE_OK)
+	/* Posts of one loop iteration share a commit (and its fsync). */
+	batched = it->batch && np->replace_id == 0 && !np->hold &&
+	    it->crisis == NULL && !srv->shutting_down;
+	it->batch = 0;
+	if (batched)
+		conn_hold(srv);
+	if ((batched ? store_batch_begin(st) : store_begin(st)) != STORE_OK)
 		return STORE_ERROR;
 	if ((rc = store_news_post(st, np)) != STORE_OK) {
 		store_rollback(st);
@@ -737,6 +744,7 @@ modq_post_article(struct server *srv, const struct news_post *np,
 		goto fail;
 	if (store_commit(st) != STORE_OK)
 		goto fail;
+	it->batch = batched;
 	if (np->hold)
 		announce_hold(srv, hold_id, "article", np->msgid, it->author,
 		    it->location);

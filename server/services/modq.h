@@ -56,15 +56,21 @@ struct modq_article {
 	const char	*crisis;	/* matched phrase, or NULL */
 	const char	*crisis_text;	/* what matched (LEN bytes) */
 	size_t		 crisis_len;
+	int		 batch;		/* in: may join the group commit; */
+					/* out: joined it */
 };
 /*
  * Store article NP and, in the same transaction, its queue rows ("held"
  * when NP->hold, "crisis" when IT->crisis).  STORE_OK, STORE_EXISTS or
- * STORE_ERROR (nothing written).
+ * STORE_ERROR (nothing written).  With IT->batch, a plain post (not
+ * held, no crisis, not a repost) joins the loop iteration's group
+ * commit: STORE_OK then means stored but durable only once the batch
+ * commits, and every connection's output is held until then
+ * (conn_hold()); the caller notes its reply for nntp_batch_done().
  */
 struct news_post;
 int	 modq_post_article(struct server *, const struct news_post *np,
-	    const struct modq_article *it);
+	    struct modq_article *it);
 
 /* The crisis phrase ("lang:phrase") in TEXT, or NULL. */
 const char *modq_crisis_match(struct server *, const char *text, size_t len);

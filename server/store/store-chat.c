@@ -225,7 +225,7 @@ store_chat_insert(struct store *st, const struct chat_msg *m)
 	bind_text_or_null(s, 8, m->tags);
 	sqlite3_bind_text(s, 9, m->text, -1, SQLITE_STATIC);
 	bind_text_or_null(s, 10, m->shown);
-	return store_step_done(st, s, "chat insert");
+	return store_batch_step_chat(st, s, "chat insert");
 }
 
 /* Read a row of CHAT_COLS into M, pointing into the statement. */

@@ -29,6 +29,11 @@ struct store {
 	size_t		  nchat_stmts;
 	int		  batch;	/* a group commit is open */
 	int		  sync_full;
+	int		  chat_sync_full;	/* store_chat_sync() */
+	int		  batch_relaxed;	/* ... open with NORMAL */
+	int		  item;		/* outermost txn: store_batch_begin() */
+	sqlite3_int64	  batch_start;	/* total changes at its BEGIN */
+	sqlite3_int64	  batch_chat;	/* ... of them chat lines */
 	struct ckpt	 *ckpt;		/* the checkpointer thread */
 	int		  batch_failed;	/* ... and committing it failed */
 	int		  txn_depth;	/* store_begin() nesting */
@@ -37,6 +42,8 @@ struct store {
 	size_t		  ovcap;
 };
 
+int		 store_batch_step_chat(struct store *, sqlite3_stmt *,
+		    const char *);
 int		 store_modq_prepare(struct store *);
 void		 store_modq_finalize(struct store *);
 int		 store_members_prepare(struct store *);

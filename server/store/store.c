@@ -416,6 +416,11 @@ enum {
 	S_BEGIN,
 	S_COMMIT,
 	S_ROLLBACK,
+	S_SYNC_NORMAL,
+	S_SYNC_FULL,
+	S_SAVEPOINT,
+	S_RELEASE,
+	S_ROLLBACK_TO,
 	S_ACCOUNT_INSERT,
 	S_ACCOUNT_GET,
 	S_ACCOUNT_SET_PW,
@@ -462,6 +467,11 @@ static const struct store_sql core_sql[] = {
 	{ S_BEGIN, "BEGIN IMMEDIATE" },
 	{ S_COMMIT, "COMMIT" },
 	{ S_ROLLBACK, "ROLLBACK" },
+	{ S_SYNC_NORMAL, "PRAGMA synchronous = NORMAL" },
+	{ S_SYNC_FULL, "PRAGMA synchronous = FULL" },
+	{ S_SAVEPOINT, "SAVEPOINT item" },
+	{ S_RELEASE, "RELEASE item" },
+	{ S_ROLLBACK_TO, "ROLLBACK TO item" },
 	{ S_ACCOUNT_INSERT,
 	  "INSERT INTO accounts (name, name_fold, pwhash, role, created) "
 	  "VALUES (?1, lower(?1), ?2, ?3, ?4)" },
@@ -1149,20 +1159,74 @@ checkpointer_stop(struct store *st)
  * between commits the batch first; a failure then is remembered for
  * store_batch_close().
  */
+/*
+ * Sync the WAL now, as a FULL commit would have: a group commit that
+ * ran with synchronous=NORMAL turned out to hold more than chat lines.
+ */
+static int
+wal_sync(struct store *st)
+{
+	sqlite3_file	*f = NULL;
+
+	if (sqlite3_file_control(st->db, "main", SQLITE_FCNTL_JOURNAL_POINTER,
+	    &f) != SQLITE_OK || f == NULL || f->pMethods == NULL)
+		return STORE_ERROR;
+	return f->pMethods->xSync(f, SQLITE_SYNC_NORMAL) == SQLITE_OK ?
+	    STORE_OK : STORE_ERROR;
+}
+
 static int
 batch_commit(struct store *st)
 {
-	int	rc = STORE_OK;
+	int	rc = STORE_OK, mixed;
 
 	if (!st->batch)
 		return STORE_OK;
 	st->batch = 0;
+	/*
+	 * An autocommit write of anything but a chat line that ran while
+	 * the batch was open joined it: its changes are not counted as
+	 * chat lines, and a relaxed batch is then synced as FULL would.
+	 */
+	mixed = sqlite3_total_changes64(st->db) - st->batch_start !=
+	    st->batch_chat;
 	if (step_done(st, store_reset(st->stmts[S_COMMIT]),
 	    "batch commit") != STORE_OK) {
 		store_rollback(st);
 		st->batch_failed = 1;
 		rc = STORE_ERROR;
+	} else if (st->batch_relaxed && mixed && wal_sync(st) != STORE_OK) {
+		log_warnx("store: batch commit: cannot sync the WAL");
+		st->batch_failed = 1;
+		rc = STORE_ERROR;
 	}
+	if (st->batch_relaxed) {
+		st->batch_relaxed = 0;
+		if (step_done(st, st->stmts[S_SYNC_FULL], "synchronous") !=
+		    STORE_OK)
+			fatalx("store: cannot set synchronous = FULL back");
+	}
+	return rc;
+}
+
+void
+store_chat_sync(struct store *st, int full)
+{
+	st->chat_sync_full = full;
+}
+
+/*
+ * Step a chat line's insert S; inside a group commit its changes are
+ * counted, so batch_commit() knows whether the batch is chat lines only.
+ */
+int
+store_batch_step_chat(struct store *st, sqlite3_stmt *s, const char *what)
+{
+	sqlite3_int64	before = sqlite3_total_changes64(st->db);
+	int		rc = store_step_done(st, s, what);
+
+	if (st->batch)
+		st->batch_chat += sqlite3_total_changes64(st->db) - before;
 	return rc;
 }
 
@@ -1174,10 +1238,28 @@ store_batch_open(struct store *st)
 	/* Inside the caller's own transaction: its commit covers this. */
 	if (!sqlite3_get_autocommit(st->db))
 		return STORE_OK;
-	if (step_done(st, store_reset(st->stmts[S_BEGIN]), "begin") !=
+	/*
+	 * Chat lines are committed with synchronous=NORMAL (set outside
+	 * the transaction, as SQLite requires) unless chat_sync_full.
+	 */
+	if (st->sync_full && !st->chat_sync_full &&
+	    step_done(st, st->stmts[S_SYNC_NORMAL], "synchronous") ==
 	    STORE_OK)
+		st->batch_relaxed = 1;
+	if (step_done(st, store_reset(st->stmts[S_BEGIN]), "begin") !=
+	    STORE_OK) {
+		if (st->batch_relaxed) {
+			st->batch_relaxed = 0;
+			if (step_done(st, st->stmts[S_SYNC_FULL],
+			    "synchronous") != STORE_OK)
+				fatalx("store: cannot set synchronous = "
+				    "FULL back");
+		}
 		return STORE_ERROR;
+	}
 	st->batch = 1;
+	st->batch_start = sqlite3_total_changes64(st->db);
+	st->batch_chat = 0;
 	return STORE_OK;
 }
 
@@ -1200,6 +1282,42 @@ store_batch_close(struct store *st)
  * transaction failed, so the outer commit rolls everything back and
  * says so.
  */
+/*
+ * A transaction that joins the loop iteration's group commit: a
+ * SAVEPOINT inside the batch (opened if need be), so its own failure
+ * undoes only itself, while its writes become durable with the batch's
+ * COMMIT at the end of the iteration (a batch holding more than chat
+ * lines is synced as FULL would, see batch_commit()).  The caller holds
+ * its reply until then (conn_hold()).  Nested store_begin()s join it as
+ * they join any transaction; its store_commit() releases the savepoint.
+ */
+int
+store_batch_begin(struct store *st)
+{
+	if (st->txn_depth > 0 || store_batch_open(st) != STORE_OK ||
+	    !st->batch)
+		return store_begin(st);
+	if (step_done(st, store_reset(st->stmts[S_SAVEPOINT]), "savepoint") !=
+	    STORE_OK)
+		return STORE_ERROR;
+	st->txn_depth = 1;
+	st->txn_failed = 0;
+	st->item = 1;
+	return STORE_OK;
+}
+
+/* Undo and end the savepoint of store_batch_begin(). */
+static void
+item_undo(struct store *st)
+{
+	st->item = 0;
+	if (step_done(st, store_reset(st->stmts[S_ROLLBACK_TO]),
+	    "rollback to savepoint") != STORE_OK ||
+	    step_done(st, store_reset(st->stmts[S_RELEASE]),
+	    "release savepoint") != STORE_OK)
+		st->batch_failed = 1;	/* the whole batch is suspect */
+}
+
 int
 store_begin(struct store *st)
 {
@@ -1224,6 +1342,20 @@ store_commit(struct store *st)
 		return st->txn_failed ? STORE_ERROR : STORE_OK;
 	}
 	st->txn_depth = 0;
+	if (st->item) {
+		if (st->txn_failed) {
+			st->txn_failed = 0;
+			item_undo(st);
+			return STORE_ERROR;
+		}
+		st->item = 0;
+		if (step_done(st, store_reset(st->stmts[S_RELEASE]),
+		    "release savepoint") != STORE_OK) {
+			st->batch_failed = 1;
+			return STORE_ERROR;
+		}
+		return STORE_OK;
+	}
 	if (st->txn_failed) {
 		st->txn_failed = 0;
 		if (!sqlite3_get_autocommit(st->db))
@@ -1245,6 +1377,10 @@ store_rollback(struct store *st)
 	}
 	st->txn_depth = 0;
 	st->txn_failed = 0;
+	if (st->item) {
+		item_undo(st);
+		return;
+	}
 	if (!sqlite3_get_autocommit(st->db))
 		step_done(st, store_reset(st->stmts[S_ROLLBACK]), "rollback");
 }

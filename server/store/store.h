@@ -92,7 +92,18 @@ const char	*store_errmsg(struct store *);
 int	 store_checkpointer_start(struct store *);
 int	 store_batch_open(struct store *);
 int	 store_batch_close(struct store *);
+/*
+ * FULL (nonzero): a group commit of nothing but chat lines fsyncs like
+ * every other commit.  0 (the default): with database_sync_full it is
+ * committed with synchronous=NORMAL -- in the WAL before anyone sees
+ * it, so a crash of hearthd loses none, but fsynced only by the next
+ * full commit or checkpoint, so a power cut may lose the last lines.
+ */
+void	 store_chat_sync(struct store *, int full);
 int	 store_begin(struct store *);
+/* A transaction inside the group commit (see store.c); the caller
+ * holds its reply until the batch commits. */
+int	 store_batch_begin(struct store *);
 int	 store_commit(struct store *);
 void	 store_rollback(struct store *);
 

@@ -21,6 +21,9 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "proto"))
 from hearth_test import Hearthd, LineClient  # noqa: E402
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from summary import record  # noqa: E402
+
 SECONDS = float(os.environ.get("STORM_SECONDS", "10"))
 CLIENTS = int(os.environ.get("STORM_CLIENTS", "8"))
 
@@ -80,6 +83,8 @@ def main():
         lat.sort()
         med = lat[len(lat) // 2]
         p99 = lat[min(len(lat) - 1, int(len(lat) * 0.99))]
+        record("auth.reader.p99_ms", p99)
+        record("auth.target.p99_ms", 5)
         print("auth-storm: %d guessers, %.0f s, scrypt 2^15: reader DATE "
               "median %.1f ms, p99 %.1f ms, max %.1f ms (%d samples); "
               "guesses answered 481 %d, busy 403 %d, throttled %d, "

@@ -22,6 +22,9 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "proto"))
 from hearth_test import Hearthd  # noqa: E402
 
+sys.path.insert(0, HERE)
+from summary import record  # noqa: E402
+
 DURATION = os.environ.get("BENCH_SECONDS", "5")
 CONNS = os.environ.get("BENCH_CONNECTIONS", "16")
 
@@ -39,6 +42,12 @@ def wrk(url, script=None):
     return rps, p50, p99, int(non2xx.group(1)) if non2xx else 0
 
 
+def ms(t):
+    """wrk's "137.00us" / "5.41ms" / "1.02s" in milliseconds."""
+    m = re.match(r"([\d.]+)(us|ms|s)$", t)
+    return float(m.group(1)) * {"us": 0.001, "ms": 1, "s": 1000}[m.group(2)]
+
+
 def main():
     if shutil.which("wrk") is None or shutil.which("nginx") is None:
         print("http bench: needs wrk and nginx (apt-get install wrk "
@@ -46,7 +55,7 @@ def main():
         return 1
     h = Hearthd("http_rate_per_second = 1000000\n"
                 "http_rate_burst = 1000000\nlog_level = warn\n",
-                protos=("http", "ircs")).start()
+                protos=("http", "https", "ircs")).start()
     tmp = tempfile.mkdtemp(prefix="hearth-bench-")
     nginx = None
     try:
@@ -67,6 +76,10 @@ def main():
         os.mkdir(www)
         with open(os.path.join(www, "events.atom"), "wb") as f:
             f.write(body)
+        # nginx's TLS port uses hearthd's own certificate and key.
+        cert = os.path.join(h.dir, "tls", "cert.pem")
+        key = os.path.join(h.dir, "tls", "key.pem")
+        surl = "https://127.0.0.1:%d/feeds/events.atom" % h.port("https")
         conf = os.path.join(tmp, "nginx.conf")
         with open(conf, "w") as f:
             f.write("""daemon off; worker_processes 1; pid %s/nginx.pid;
@@ -75,8 +88,11 @@ http { access_log off; sendfile on; tcp_nodelay on;
   client_body_temp_path %s; proxy_temp_path %s; fastcgi_temp_path %s;
   uwsgi_temp_path %s; scgi_temp_path %s;
   server { listen 127.0.0.1:18099; root %s;
+    location / { default_type application/atom+xml; } }
+  server { listen 127.0.0.1:18443 ssl; root %s;
+    ssl_certificate %s; ssl_certificate_key %s;
     location / { default_type application/atom+xml; } } }
-""" % ((tmp,) * 7 + (www,)))
+""" % ((tmp,) * 7 + (www, www, cert, key)))
         nginx = subprocess.Popen(["nginx", "-c", conf, "-p", tmp],
                                  stderr=subprocess.DEVNULL)
         time.sleep(0.5)
@@ -92,7 +108,16 @@ http { access_log off; sendfile on; tcp_nodelay on;
             ("hearthd cold 50-entry feed", wrk(url, lua)),
             ("nginx static file, same bytes",
              wrk("http://127.0.0.1:18099/events.atom")),
+            ("hearthd cached feed, TLS", wrk(surl)),
+            ("nginx static file, TLS",
+             wrk("https://127.0.0.1:18443/events.atom")),
         ]
+        for (name, (rps, p50, p99, bad)), key in zip(results, (
+                "http.hearthd.cached", "http.hearthd.cold",
+                "http.nginx.static", "http.hearthd.tls_cached",
+                "http.nginx.tls_static")):
+            record(key + ".rps", rps)
+            record(key + ".p99_ms", ms(p99))
         del cpu0
         print("\nHTTP benchmark (%d-byte Atom feed, 50 entries; wrk -t1 "
               "-c%s -d%ss; client and servers share 2 cores)"
@@ -103,6 +128,8 @@ http { access_log off; sendfile on; tcp_nodelay on;
             print("%-32s %12.0f %10s %10s %8d" % (name, rps, p50, p99, bad))
         ratio = results[0][1][0] / results[2][1][0]
         print("cached feed / nginx static: %.2f" % ratio)
+        print("TLS cached feed / nginx static TLS: %.2f"
+              % (results[3][1][0] / results[4][1][0]))
         return 0
     finally:
         if nginx is not None:

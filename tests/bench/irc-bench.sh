@@ -2,8 +2,10 @@
 # irc-bench.sh -- the IRC benchmark of issue 4 (run by "make bench").
 #
 # Three servers in the same run: hearthd (flood limits off, every
-# channel message stored in history: SQLite WAL with synchronous=NORMAL,
-# which loses nothing that was acknowledged when hearthd crashes) and,
+# channel message stored in history before anyone sees it, the shipped
+# database_sync_full = yes: chat lines are committed to the WAL with
+# synchronous=NORMAL, which loses nothing anyone saw when hearthd
+# crashes, everything else is fsynced) and,
 # when the Debian packages are installed, InspIRCd 3 and ngircd 26 with
 # equivalent configurations: loopback, no DNS or ident lookups, flood
 # limits off (InspIRCd: fakelag off, huge commandrate; ngircd:
@@ -17,18 +19,22 @@
 #             second and per server CPU-second, latency p50/p99 at
 #             saturation (each sender keeps 16 messages in flight) and
 #             at 100 messages a second;
-#   storm     2000 registrations (100 connecting at once);
+#   storm     2000 registrations, all connecting at once, and the
+#             SYNs the kernel dropped meanwhile (nstat ListenDrops, the
+#             whole machine's counter);
 #   idle      server RSS growth per registered connection at 5000
 #             connections, plain and TLS.
 # Output: key=value lines, then a table with one column per server and
-# the targets of issue 4 (hearthd against InspIRCd).
+# the targets of issues 4 and 20 (hearthd against InspIRCd).
 #
 # Environment: HEARTHD, IRCLOAD, HEARTH_SRCDIR; BENCH_SECONDS (5),
 # BENCH_IDLE_CONNS (5000), BENCH_STORM_CONNS (2000), BENCH_WINDOW (16),
 # BENCH_SERVERS ("hearthd inspircd ngircd"), BENCH_SCENARIOS ("fanout
 # storm idle.plain idle.tls"), BENCH_REPEAT (3: each fan-out room is
 # measured that many times per server, taking turns, and the summary
-# shows the median of each figure), BENCH_ROOMS (senders x members: "1x100
+# shows the median of each figure), BENCH_SUMMARY (a file the key=value
+# lines are appended to, prefixed "irc.", for tests/bench/summary.py),
+# BENCH_ROOMS (senders x members: "1x100
 # 10x100 1x1000 10x1000") -- the last two to measure one thing again.
 set -eu
 
@@ -71,7 +77,7 @@ server_name = bench.test
 listen = irc=127.0.0.1:0
 listen = ircs=127.0.0.1:0
 log_level = warn
-database_sync_full = no
+database_sync_full = yes
 rate_per_second = 1000000
 rate_burst = 1000000
 # Load, not people: the flood watch would mute the load clients.
@@ -266,10 +272,16 @@ if wanted fanout; then
 	done
 fi
 if wanted storm; then
+	export NSTAT_HISTORY="$OUT/nstat"
 	for srv in $RUN; do
 		start_$srv || continue
+		nstat -n 2>/dev/null || true
 		load "$srv" storm "$srv" --port "$IRC" --mode storm \
-		    --conns "$STORM" --parallel "$(par "$srv" 100)"
+		    --conns "$STORM" --parallel "$(par "$srv" "$STORM")"
+		drops=$(nstat -z TcpExtListenDrops 2>/dev/null |
+		    awk '$1 == "TcpExtListenDrops" { print $2 }')
+		echo "$srv.storm.listen_drops=${drops:-0}" |
+		    tee -a "$OUT/results"
 		stop
 	done
 fi
@@ -304,7 +316,7 @@ function num(v) { return v + 0 }
 		failed[srv, substr(key, 1, length(key) - 7)] = 1
 		next
 	}
-	if (key !~ /(deliveries_per_second|deliveries_per_cpu_second|latency_p50_ms|latency_p99_ms|registrations_per_second|registrations_per_cpu_second|bytes_per_connection)$/)
+	if (key !~ /(deliveries_per_second|deliveries_per_cpu_second|latency_p50_ms|latency_p99_ms|registrations_per_second|registrations_per_cpu_second|listen_drops|bytes_per_connection)$/)
 		next
 	if (!(key in seen)) {
 		seen[key] = 1
@@ -334,7 +346,7 @@ END {
 	printf "  %-50s", "figure"
 	for (c = 1; c <= ns; c++)
 		printf " %12s", col[c]
-	printf "  %s\n", "target (issue 4)"
+	printf "  %s\n", "target (issue 20)"
 	for (r = 1; r <= n; r++) {
 		key = order[r]
 		printf "  %-50s", key
@@ -350,15 +362,19 @@ END {
 		i = val["inspircd", key]
 		goal = ""
 		if (key ~ /saturation\.deliveries_per_cpu_second$/ && h != "" && i != "")
-			goal = sprintf(">= 1.5x InspIRCd: %.2fx %s", num(h) / num(i),
-			    num(h) >= 1.5 * num(i) ? "met" : "NOT met")
+			goal = sprintf(">= 1.2x InspIRCd: %.2fx %s", num(h) / num(i),
+			    num(h) >= 1.2 * num(i) ? "met" : "NOT met")
 		else if (key ~ /rate\.latency_p99_ms$/ && h != "" && i != "")
 			goal = sprintf("<= InspIRCd: %s", num(h) <= num(i) ? "met" : "NOT met")
+		else if (key ~ /listen_drops$/ && h != "")
+			goal = sprintf("0: %s", num(h) == 0 ? "met" : "NOT met")
 		else if (key ~ /registrations_per_cpu_second$/ && h != "" && i != "")
 			goal = sprintf(">= InspIRCd: %.2fx %s", num(h) / num(i),
 			    num(h) >= num(i) ? "met" : "NOT met")
 		else if (key ~ /idle\.plain\.bytes_per_connection$/ && h != "")
 			goal = sprintf("<= 2 KB: %s", num(h) <= 2048 ? "met" : "NOT met")
+		else if (key ~ /idle\.tls\.bytes_per_connection$/ && h != "" && i != "")
+			goal = sprintf("<= InspIRCd: %s", num(h) <= num(i) ? "met" : "NOT met")
 		else if (key ~ /idle\.tls\.bytes_per_connection$/ && h != "") {
 			best = ""
 			for (c = 1; c <= ns; c++)
@@ -380,3 +396,6 @@ echo "  $IDLE.  ngircd: MaxPenaltyTime = 0, at most 3 commands per client per"
 echo "  loop pass; its clients connect 10 at a time (listen backlog 10), so its"
 echo "  storm registrations/s are not comparable.)"
 echo "(raw results: $OUT/results)"
+if [ -n "${BENCH_SUMMARY:-}" ]; then
+	sed 's/^/irc./' "$OUT/results" >> "$BENCH_SUMMARY"
+fi

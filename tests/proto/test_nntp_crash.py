@@ -1,10 +1,12 @@
 """A kill -9 during a 1,000-article posting run loses no article that got
 a 240: after restart every acknowledged article is served and the group's
-numbers are contiguous."""
+numbers are contiguous.  The same with eight posters at once, whose
+articles share commits (issue 20's group commit for POST)."""
 
 import os
 import random
 import sqlite3
+import threading
 import time
 import unittest
 
@@ -83,6 +85,66 @@ class Kill9(unittest.TestCase):
             print("%d acknowledged, %d stored, %d kills" %
                   (len(acked), len(nums), kills))
             # Every acknowledged article is there, pipelined STATs.
+            c.sendraw(b"".join(b"STAT %s\r\n" % m.encode() for m in acked))
+            for m in acked:
+                r = c.readline()
+                self.assertTrue(r.startswith("223 0 " + m), r)
+            c.close()
+        finally:
+            self.assertEqual(h.stop(), 0)
+
+    def test_kill9_with_posters_at_once(self):
+        h = Hearthd(FAST + "auth_queue = 64\n", protos=("nntp",)).start()
+        h.add_account("poster", PASSWORD)
+        acked, lock = [], threading.Lock()
+        conns = [self.connect(h) for _ in range(8)]
+
+        def poster(i, c):
+            n = 0
+            try:
+                while True:
+                    n += 1
+                    mid = "<many.%d.%d@example.org>" % (i, n)
+                    c.send("POST")
+                    if not c.readline().startswith("340"):
+                        return
+                    c.sendraw(article_bytes(
+                        [("From", "Poster <poster@example.org>"),
+                         ("Newsgroups", "support.stroke"),
+                         ("Subject", "Many %d %d" % (i, n)),
+                         ("Message-ID", mid)], "Poster %d, %d.\n" % (i, n)))
+                    r = c.readline()
+                    if not r.startswith("240"):
+                        return
+                    with lock:
+                        acked.append(mid)
+            except (EOFError, ConnectionError, OSError):
+                return
+
+        threads = [threading.Thread(target=poster, args=(i, c))
+                   for i, c in enumerate(conns)]
+        try:
+            for t in threads:
+                t.start()
+            deadline = time.time() + 30 * SCALE
+            while len(acked) < 400 and time.time() < deadline:
+                time.sleep(0.01)
+            h.kill9()
+            for t in threads:
+                t.join()
+            for c in conns:
+                c.close()
+            self.assertGreaterEqual(len(acked), 400)
+            h.start()
+            c = self.connect(h)
+            c.send("LISTGROUP support.stroke")
+            r = c.readline()
+            self.assertTrue(r.startswith("211"), r)
+            nums = [int(n) for n in c.read_multiline()]
+            self.assertEqual(nums, list(range(1, len(nums) + 1)))
+            # Unacknowledged ones stored: at most one per poster.
+            self.assertGreaterEqual(len(nums), len(acked))
+            self.assertLessEqual(len(nums), len(acked) + len(conns))
             c.sendraw(b"".join(b"STAT %s\r\n" % m.encode() for m in acked))
             for m in acked:
                 r = c.readline()

@@ -12,6 +12,7 @@
 #include <sqlite3.h>
 
 #include "store.h"
+#include "store-chat.h"
 #include "store-news.h"
 #include "store-notice.h"
 #include "xmalloc.h"
@@ -358,6 +359,66 @@ START_TEST(transactions_nest)
 }
 END_TEST
 
+/*
+ * A group commit of chat lines runs with synchronous=NORMAL under
+ * database_sync_full (set outside the transaction, FULL again after);
+ * one that another write joined is synced as FULL would.  Either way
+ * everything is stored, and the transactions after it work.
+ */
+START_TEST(chat_batches_relaxed)
+{
+	char		 err[256];
+	struct store	*st = store_open(dbpath, 1, 0, err, sizeof err);
+	char		 id[8] = "m1", target[] = "#room", cmd[] = "PRIVMSG";
+	char		 src[] = "a!a@c", sender[] = "s1", text[] = "hello";
+	struct chat_msg	 m = { 0, 1000, id, target, cmd, src, NULL, sender,
+			    NULL, text, NULL };
+	struct chat_msg	 got;
+	struct account	 a;
+
+	ck_assert_ptr_nonnull(st);
+	/* Chat lines only. */
+	ck_assert_int_eq(store_batch_open(st), STORE_OK);
+	ck_assert_int_eq(store_chat_insert(st, &m), STORE_OK);
+	id[1] = '2';
+	ck_assert_int_eq(store_chat_insert(st, &m), STORE_OK);
+	ck_assert_int_eq(store_batch_close(st), STORE_OK);
+	/* Mixed: an account joined the batch. */
+	ck_assert_int_eq(store_batch_open(st), STORE_OK);
+	id[1] = '3';
+	ck_assert_int_eq(store_chat_insert(st, &m), STORE_OK);
+	ck_assert_int_eq(store_account_create(st, "Mixed", "$x", "member",
+	    NULL), STORE_OK);
+	ck_assert_int_eq(store_batch_close(st), STORE_OK);
+	/* A transaction after it begins and commits cleanly. */
+	ck_assert_int_eq(store_begin(st), STORE_OK);
+	ck_assert_int_eq(store_account_create(st, "Later", "$x", "member",
+	    NULL), STORE_OK);
+	ck_assert_int_eq(store_commit(st), STORE_OK);
+	/* chat_sync_full: the same without the relaxed commit. */
+	store_chat_sync(st, 1);
+	ck_assert_int_eq(store_batch_open(st), STORE_OK);
+	id[1] = '4';
+	ck_assert_int_eq(store_chat_insert(st, &m), STORE_OK);
+	ck_assert_int_eq(store_batch_close(st), STORE_OK);
+	store_close(st);
+	/* All of it is in the file. */
+	st = store_open(dbpath, 1, 0, err, sizeof err);
+	ck_assert_ptr_nonnull(st);
+	ck_assert_int_eq(store_chat_get(st, "m1", &got), STORE_OK);
+	chat_msg_clear(&got);
+	ck_assert_int_eq(store_chat_get(st, "m3", &got), STORE_OK);
+	chat_msg_clear(&got);
+	ck_assert_int_eq(store_chat_get(st, "m4", &got), STORE_OK);
+	chat_msg_clear(&got);
+	ck_assert_int_eq(store_account_get(st, "Mixed", &a, NULL), STORE_OK);
+	account_clear(&a);
+	ck_assert_int_eq(store_account_get(st, "Later", &a, NULL), STORE_OK);
+	account_clear(&a);
+	store_close(st);
+}
+END_TEST
+
 static Suite *
 store_suite(void)
 {
@@ -374,6 +435,7 @@ store_suite(void)
 	tcase_add_test(tc, notices_are_per_account);
 	tcase_add_test(tc, seeding_is_idempotent);
 	tcase_add_test(tc, transactions_nest);
+	tcase_add_test(tc, chat_batches_relaxed);
 	suite_add_tcase(s, tc);
 	return s;
 }
