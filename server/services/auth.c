@@ -126,6 +126,27 @@ auth_ip_hash(struct server *srv, const char *ip, char out[65])
 		snprintf(out + i * 2, 3, "%02x", md[i]);
 }
 
+/*
+ * HMAC-SHA256 under the server's secret key of LABEL, a NUL, then DATA:
+ * each use has its own label, so no two uses' MACs can be swapped.
+ */
+void
+auth_mac(const char *label, const void *data, size_t len,
+    unsigned char out[32])
+{
+	unsigned char	*msg;
+	size_t		 ll = strlen(label) + 1;
+	unsigned int	 mdlen = 32;
+
+	msg = xmalloc(ll + len);
+	memcpy(msg, label, ll);
+	memcpy(msg + ll, data, len);
+	HMAC(EVP_sha256(), as->key, sizeof as->key, msg, ll + len, out,
+	    &mdlen);
+	OPENSSL_cleanse(msg, ll + len);
+	free(msg);
+}
+
 /* The failures at which KEY refuses (a: keys never do: INT_MAX). */
 static int
 key_limit(struct server *srv, const char *key)

@@ -104,6 +104,13 @@ void	 auth_scram_free(struct auth_scram *);
 int	 auth_pending(void);
 /* Keyed hash (HMAC-SHA256, hex, 64 chars + NUL) of an address. */
 void	 auth_ip_hash(struct server *, const char *ip, char out[65]);
+/*
+ * HMAC-SHA256 under the same secret key of LABEL (a NUL ends it) and
+ * the LEN bytes of DATA: keyed hashes and signatures that are not an
+ * address (web session ids, form tokens).  After auth_init().
+ */
+void	 auth_mac(const char *label, const void *data, size_t len,
+	    unsigned char out[32]);
 int	 auth_init(struct server *, char *err, size_t errlen);
 /* Start the hashing threads (once in the background: see server_run). */
 void	 auth_start(struct server *);
