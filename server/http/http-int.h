@@ -236,6 +236,19 @@ void		 http_error_page(struct http_req *, int code,
 /* Choose hr->lang: the member's, Accept-Language, the operator's. */
 void		 http_page_lang(struct http_req *);
 
+/* http-feeds.c: articles as people read them */
+/* news: URL of a Message-ID (RFC 5538), xmalloc'd. */
+char		*http_news_url(const char *msgid);
+/* The display name of a From header, never its address (xmalloc'd). */
+char		*http_from_name(const char *from);
+/* The last Message-ID in a References header (xmalloc'd), or NULL. */
+char		*http_last_reference(const char *refs);
+/*
+ * The web reader's address of an article: "/articles/ID" with the
+ * Message-ID's inside percent-encoded (xmalloc'd).
+ */
+char		*http_article_path(const char *msgid);
+
 /* The generators, by file. */
 int	gen_landing(struct http_req *, struct evbuffer *, time_t *,
 	    const char **);
@@ -260,6 +273,14 @@ int	gen_me_mbox(struct http_req *, struct evbuffer *, time_t *,
 int	gen_signin(struct http_req *, struct evbuffer *, time_t *,
 	    const char **);
 int	gen_signout(struct http_req *, struct evbuffer *, time_t *,
+	    const char **);
+int	gen_groups(struct http_req *, struct evbuffer *, time_t *,
+	    const char **);
+int	gen_group(struct http_req *, struct evbuffer *, time_t *,
+	    const char **);
+int	gen_thread(struct http_req *, struct evbuffer *, time_t *,
+	    const char **);
+int	gen_article(struct http_req *, struct evbuffer *, time_t *,
 	    const char **);
 
 #endif

@@ -493,9 +493,15 @@ page_group(const struct group_info *g, void *arg)
 		return;
 	http_host_only(pc->hr, host, sizeof host);
 	base = http_base_url(pc->hr);
+	/* The name opens the group in the web reader. */
+	xasprintf(&u, "/groups/%s", g->name);
 	if (html_el(w, "li") != 0 || html_el(w, "strong") != 0 ||
-	    feed_text(w, g->name) != 0 || html_end(w) != 0 ||
-	    feed_text(w, strcmp(g->status, "moderated") == 0 ?
+	    html_link(w, u, g->name) != 0 || html_end(w) != 0) {
+		free(u);
+		goto fail;
+	}
+	free(u);
+	if (feed_text(w, strcmp(g->status, "moderated") == 0 ?
 	    i18n(pc->hr->lang, " (moderated) ") :
 	    strcmp(g->status, "readonly") == 0 ?
 	    i18n(pc->hr->lang, " (announcements) ") : " ") != 0 ||

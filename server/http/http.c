@@ -660,10 +660,10 @@ static const struct http_route routes[HTTP_R_COUNT] = {
 	    ROUTE_WEB | ROUTE_PERSONAL },
 	[HTTP_R_SIGNOUT] = { gen_signout, 0, M_POST,
 	    ROUTE_WEB | ROUTE_PERSONAL },
-	[HTTP_R_GROUPS] = { NULL, 60, M_GET, ROUTE_WEB },
-	[HTTP_R_GROUP] = { NULL, 60, M_GET, ROUTE_WEB },
-	[HTTP_R_THREAD] = { NULL, 60, M_GET, ROUTE_WEB },
-	[HTTP_R_ARTICLE] = { NULL, 60, M_GET, ROUTE_WEB },
+	[HTTP_R_GROUPS] = { gen_groups, 60, M_GET, ROUTE_WEB },
+	[HTTP_R_GROUP] = { gen_group, 60, M_GET, ROUTE_WEB },
+	[HTTP_R_THREAD] = { gen_thread, 60, M_GET, ROUTE_WEB },
+	[HTTP_R_ARTICLE] = { gen_article, 60, M_GET, ROUTE_WEB },
 };
 
 /*
