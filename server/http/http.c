@@ -507,7 +507,8 @@ etag_matches(const char *inm, const char *etag)
  * If-Modified-Since).
  */
 static void
-send_doc(struct http_req *hr, struct http_doc *d, int max_age, int private)
+send_doc(struct http_req *hr, struct http_doc *d, int max_age, int private,
+    int web)
 {
 	const char		*inm, *ims;
 	char			 date[64], cc[64], etag[56];
@@ -542,12 +543,22 @@ send_doc(struct http_req *hr, struct http_doc *d, int max_age, int private)
 	http_add_header(hr, "ETag", etag);
 	http_date(d->lastmod, date, sizeof date);
 	http_add_header(hr, "Last-Modified", date);
-	/* What a member sees after signing in is not for shared caches. */
-	snprintf(cc, sizeof cc, "%s, max-age=%d", private ? "private" :
-	    "public", max_age);
+	/*
+	 * What a member sees after signing in is not for shared caches.
+	 * A page of the web door is asked for again each time (cheap with
+	 * the ETag): once the visitor signs in, the same address shows
+	 * their own page, never a stored anonymous copy.
+	 */
+	if (web)
+		snprintf(cc, sizeof cc, "%s, no-cache", private ? "private" :
+		    "public");
+	else
+		snprintf(cc, sizeof cc, "%s, max-age=%d", private ?
+		    "private" : "public", max_age);
 	http_add_header(hr, "Cache-Control", cc);
-	http_add_header(hr, "Vary", hr->vary_lang ? "Accept-Encoding, "
-	    "Accept-Language" : "Accept-Encoding");
+	http_add_header(hr, "Vary", web ? "Accept-Encoding, Accept-Language, "
+	    "Cookie" : hr->vary_lang ? "Accept-Encoding, Accept-Language" :
+	    "Accept-Encoding");
 	http_add_header(hr, "X-Content-Type-Options", "nosniff");
 	if (d->noindex)
 		http_add_header(hr, "X-Robots-Tag", "noindex, nofollow");
@@ -1255,7 +1266,7 @@ http_dispatch(struct http_req *hr)
 		d->noindex = hr->noindex;
 		evbuffer_free(body);
 	}
-	send_doc(hr, d, rt->max_age, hr->level > 0 || d->noindex);
+	send_doc(hr, d, rt->max_age, hr->level > 0 || d->noindex, web);
 done:
 	if (hr->form != NULL)
 		form_free(hr->form);

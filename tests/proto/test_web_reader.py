@@ -90,7 +90,11 @@ class Reading(ReaderBase):
         # Members-only, private and the report group: not for visitors.
         for g in ("support.autism.parents", PRIVATE, "hearth.report"):
             self.assertNotIn(g, groups.text)
-        self.assertEqual(groups.header("Cache-Control"), "public, max-age=60")
+        # Stored, but asked again each time: a sign-in changes the page.
+        self.assertEqual(groups.header("Cache-Control"), "public, no-cache")
+        self.assertIn("Cookie", groups.header("Vary"))
+        r = b.get("/groups", headers={"If-None-Match": groups.header("ETag")})
+        self.assertEqual(r.status, 304)
         self.assertIsNone(groups.header("X-Robots-Tag"))
         grp = self.page(b, "/groups/support.oncology")
         self.assertIn('href="%s"' % thread_path(root).replace("&", "&amp;"),
