@@ -1203,6 +1203,19 @@ http_dispatch(struct http_req *hr)
 	}
 	if (web && https_redirect(hr))
 		goto done;
+	if (web) {
+		/*
+		 * Pages run no script of anyone else's, are framed by no
+		 * one and send forms only here (a page that needs more, the
+		 * chat, widens its own policy).
+		 */
+		http_add_header(hr, "Content-Security-Policy", "default-src "
+		    "'self'; img-src 'self' data:; object-src 'none'; "
+		    "base-uri 'none'; form-action 'self'; "
+		    "frame-ancestors 'none'");
+		http_add_header(hr, "X-Frame-Options", "DENY");
+		http_add_header(hr, "Referrer-Policy", "same-origin");
+	}
 	if (tok != NULL && token_auth(hr, tok) != 0)
 		goto done;
 	/* A page reads the session cookie; Basic may still say who. */
