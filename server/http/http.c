@@ -1023,8 +1023,32 @@ gen_failed(struct http_req *hr, const struct http_route *rt, int rc)
 		break;
 	case HTTP_AUTH_NEEDED:
 		if (web) {
-			/* A page for members: the sign-in page. */
-			http_redirect(hr, 303, "/signin");
+			/*
+			 * A page for members: the sign-in page, which comes
+			 * back here afterwards (an origin-form target only).
+			 */
+			static const char hex[] = "0123456789ABCDEF";
+			const char	*t = hr->rq->target;
+			size_t		 n = strlen(t), i, o = 13;
+			char		*loc = xmalloc(n * 3 + 16);
+
+			memcpy(loc, "/signin?next=", 13);
+			for (i = 0; i < n && t[0] == '/'; i++) {
+				unsigned char	ch = (unsigned char)t[i];
+
+				if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' &&
+				    ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+				    strchr("-._~/", ch) != NULL)
+					loc[o++] = (char)ch;
+				else {
+					loc[o++] = '%';
+					loc[o++] = hex[ch >> 4];
+					loc[o++] = hex[ch & 15];
+				}
+			}
+			loc[t[0] == '/' ? o : 7] = '\0';
+			http_redirect(hr, 303, loc);
+			free(loc);
 			break;
 		}
 		http_add_header(hr, "WWW-Authenticate", "Basic "

@@ -206,9 +206,27 @@ class Visibility(ReaderBase):
         anon = self.browser()
         r = anon.get("/groups/support.autism.parents")
         self.assertEqual(r.status, 303)
-        self.assertEqual(r.header("Location"), "/signin")
+        self.assertEqual(r.header("Location"),
+                         "/signin?next=/groups/support.autism.parents")
+        # Signing in there comes back to the group.
+        page = anon.get(r.header("Location"))
+        self.assertIn('name="next" value="/groups/support.autism.parents"',
+                      page.text)
+        r = anon.post("/signin", {"csrf": page.csrf(), "name": "alice",
+                                  "password": PASSWORD,
+                                  "next": "/groups/support.autism.parents"})
+        self.assertEqual(r.header("Location"),
+                         "/groups/support.autism.parents")
+        anon = self.browser()
         self.page(anon, thread_path(msgid), 404)
         self.page(anon, art_path(msgid), 404)
+        # A query comes back whole.
+        r = anon.get("/groups/support.autism.parents?page=1&x=%C3%A9")
+        self.assertEqual(r.header("Location"), "/signin?next=/groups/"
+                         "support.autism.parents%3Fpage%3D1%26x%3D%25C3%25A9")
+        page = anon.get(r.header("Location"))
+        self.assertIn('name="next" value="/groups/support.autism.parents'
+                      '?page=1&amp;x=%C3%A9"', page.text)
         self.assertNotIn("Sleep at night", anon.get("/groups").text)
         b = self.browser("alice")
         self.assertIn("support.autism.parents", self.page(b, "/groups").text)
