@@ -496,6 +496,9 @@ gen_group(struct http_req *hr, struct evbuffer *out, time_t *lastmod,
 
 	if ((rc = open_group(hr, hr->arg, &gv)) != 0)
 		return rc;
+	/* More pages than GROUP_SCAN articles can make: none. */
+	if (page > GROUP_SCAN)
+		return HTTP_NOT_FOUND;
 	memset(&tc, 0, sizeof tc);
 	tc.map = strmap_create();
 	if (store_news_range(hr->srv->store, gv.id, gv.high > GROUP_SCAN ?
@@ -505,7 +508,7 @@ gen_group(struct http_req *hr, struct evbuffer *out, time_t *lastmod,
 		return -1;
 	}
 	qsort(tc.t, tc.n, sizeof *tc.t, thread_cmp);
-	if (page > 1 && (uint64_t)(page - 1) * THREADS_PER_PAGE >= tc.n) {
+	if (page > 1 && (size_t)(page - 1) * THREADS_PER_PAGE >= tc.n) {
 		threads_free(&tc);
 		return HTTP_NOT_FOUND;
 	}

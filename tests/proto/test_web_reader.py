@@ -184,6 +184,8 @@ class Reading(ReaderBase):
         self.assertIn('href="/groups/support.ms"', p2.text)
         self.page(b, "/groups/support.ms?page=3", 404)
         self.page(b, "/groups/support.ms?page=0", 400)
+        self.page(b, "/groups/support.ms?page=9223372036854775807", 404)
+        self.page(b, "/groups/support.ms?page=9223372036854775808", 400)
 
     def test_doctor_badge(self):
         self.account("drkim")
