@@ -1,5 +1,5 @@
 /*
- * http.c -- the HTTP(S) service: landing page, feeds, events.
+ * http.c -- the HTTP(S) service: the adapter, the routes, sending.
  *
  * An HTTP/1.1 adapter on the connection layer, like NNTP and IRC:
  * conn.c accepts (every limit, TLS, the output cap, the idle timer)
@@ -11,7 +11,8 @@
  * a strong ETag and Last-Modified, answers conditional requests with
  * 304, and gzips when the client accepts it.  Generated documents are
  * cached until notify_content_changed() bumps the content version, and
- * sent by reference, never copied.
+ * sent by reference, never copied.  The pages and documents themselves
+ * are made in the other http-*.c files (see http-int.h).
  */
 #include <sys/socket.h>
 #include <ctype.h>
@@ -32,6 +33,7 @@
 #include "export.h"
 #include "feed.h"
 #include "http.h"
+#include "http-int.h"
 #include "i18n.h"
 #include "lang.h"
 #include "http-target.h"
@@ -53,8 +55,6 @@
 #define HTTP_CACHE_SLOTS	64
 #define HTTP_RATE_SLOTS		1024
 #define HTTP_GZIP_MIN		256
-#define EVENTS_IN_FEED		100
-#define FEED_PAGE		50	/* entries per feed page (RFC 5005) */
 /*
  * Queued output past which pipelined requests wait for it to drain,
  * and below which they go on (both at most a fraction of output_cap).
@@ -114,6 +114,7 @@ struct http_doc {
 	char		 etag[48];
 	time_t		 lastmod;
 	const char	*ctype;
+	int		 noindex;	/* X-Robots-Tag: a group not public */
 	unsigned long	 used;		/* for least-recently-used eviction */
 };
 
@@ -131,10 +132,11 @@ struct http_server {
 
 /* One connection's state between requests. */
 /*
- * HTTP Basic is checked on a hashing worker: the request stays in the
- * input buffer while the connection waits, the answer is kept here, and
- * the same request is then dispatched again and takes it (once: the
- * next request with the same credentials is checked again).
+ * A password (HTTP Basic, the sign-in form) is checked on a hashing
+ * worker: the request stays in the input buffer while the connection
+ * waits, the answer is kept here, and the same request is then
+ * dispatched again and takes it (once: the next request with the same
+ * credentials is checked again).
  */
 struct http_auth_wait {
 	int			 done;		/* RC below is for DIGEST */
@@ -143,6 +145,7 @@ struct http_auth_wait {
 	int			 level;
 	int64_t			 account_id;
 	char			 account[64];
+	char			 role[16];
 	char			 ban[512];	/* AUTH_BANNED: described */
 };
 
@@ -155,6 +158,8 @@ struct http_conn {
 						   deadline runs */
 	int			 paused;	/* reading waits for output */
 	int			 close_after;	/* close once REST is out */
+	int			 body_wait;	/* the kept head waits for its
+						   body, not for a password */
 	size_t			 skip;		/* body bytes still to drop */
 	struct evbuffer		*rest;		/* a large body not yet queued */
 };
@@ -213,60 +218,16 @@ http_pump(struct conn *c, struct http_conn *hc)
 		http_pause(c, hc);
 }
 
-/* One request and the response being made for it. */
-struct http_req {
-	struct server		*srv;
-	struct conn		*c;
-	const struct http_request *rq;		/* NULL: no request parsed */
-	int			 head;		/* HEAD: no body */
-	int			 keep_alive;	/* persistent after this */
-	int			 minor;		/* the request's HTTP/1.x */
-	char			 hdrs[2048];	/* response fields so far */
-	size_t			 hlen;
-	const char		*path;		/* the route's path */
-	const char		*arg;		/* the decoded name in a prefix
-						   route, "" otherwise */
-	char			*arg_enc;	/* ARG encoded for links */
-	int64_t			 before;	/* ?before=N, 0 if absent */
-	char			 host[256];	/* for absolute links */
-	int			 https;
-	int			 level;		/* access: 0 public, 1 member,
-						   2 moderator */
-	char			 account[64];	/* signed in as, or "" */
-	int64_t			 account_id;	/* its id, or 0 */
-	int64_t			 token_id;	/* feed token used, or 0 */
-	char			 prefix[48];	/* "/t/TOKEN" of a token URL */
-	int			 wait;		/* a password check runs: no
-						   answer yet, dispatch again */
-	int			 replay;	/* this is that second time */
-	/*
-	 * The language of a page (landing): the member's, else the
-	 * browser's Accept-Language, else the operator's; vary_lang set
-	 * when the document depends on it.
-	 */
-	const char		*lang;
-	int			 vary_lang;
-};
-
-typedef int (*http_gen_fn)(struct http_req *, struct evbuffer *,
-    time_t *lastmod, const char **ctype);
-
-struct http_route {
-	http_gen_fn	 fn;
-	int		 max_age;	/* Cache-Control seconds; -1: personal,
-					   never cached or stored */
-};
-
 /* A request field's value, or NULL. */
-static const char *
-req_field(struct http_req *hr, const char *name)
+const char *
+http_req_field(struct http_req *hr, const char *name)
 {
 	return hr->rq != NULL ? http_request_field(hr->rq, name) : NULL;
 }
 
 /* Add a response field; values come from us, never from the client. */
-static void
-add_header(struct http_req *hr, const char *k, const char *v)
+void
+http_add_header(struct http_req *hr, const char *k, const char *v)
 {
 	int	n;
 
@@ -311,7 +272,7 @@ date_now(struct server *srv)
  * 304.  With REF the body is added by reference to that blob (no copy).
  */
 static void
-http_send(struct http_req *hr, int code, const char *reason,
+http_send_ref(struct http_req *hr, int code, const char *reason,
     const void *data, size_t len, struct blob *ref)
 {
 	struct evbuffer	*out;
@@ -360,8 +321,15 @@ http_send(struct http_req *hr, int code, const char *reason,
 		http_pump(hr->c, hc);
 }
 
-static void
-send_text(struct http_req *hr, int code, const char *reason,
+void
+http_send(struct http_req *hr, int code, const char *reason,
+    const void *data, size_t len)
+{
+	http_send_ref(hr, code, reason, data, len, NULL);
+}
+
+void
+http_send_text(struct http_req *hr, int code, const char *reason,
     const char *text)
 {
 	char	body[256];
@@ -370,10 +338,10 @@ send_text(struct http_req *hr, int code, const char *reason,
 	n = snprintf(body, sizeof body, "%s\n", text);
 	if (n < 0 || (size_t)n >= sizeof body)
 		n = 0;
-	add_header(hr, "Content-Type", "text/plain; charset=utf-8");
-	add_header(hr, "Cache-Control", "no-store");
-	add_header(hr, "X-Content-Type-Options", "nosniff");
-	http_send(hr, code, reason, body, (size_t)n, NULL);
+	http_add_header(hr, "Content-Type", "text/plain; charset=utf-8");
+	http_add_header(hr, "Cache-Control", "no-store");
+	http_add_header(hr, "X-Content-Type-Options", "nosniff");
+	http_send(hr, code, reason, body, (size_t)n);
 }
 
 static time_t
@@ -402,7 +370,7 @@ accepts_gzip(struct http_req *hr)
 {
 	const char	*ae, *p;
 
-	ae = req_field(hr, "Accept-Encoding");
+	ae = http_req_field(hr, "Accept-Encoding");
 	if (ae == NULL || (p = strcasestr(ae, "gzip")) == NULL)
 		return 0;
 	p += 4;
@@ -539,7 +507,8 @@ etag_matches(const char *inm, const char *etag)
  * If-Modified-Since).
  */
 static void
-send_doc(struct http_req *hr, struct http_doc *d, int max_age, int private)
+send_doc(struct http_req *hr, struct http_doc *d, int max_age, int private,
+    int web)
 {
 	const char		*inm, *ims;
 	char			 date[64], cc[64], etag[56];
@@ -564,42 +533,54 @@ send_doc(struct http_req *hr, struct http_doc *d, int max_age, int private)
 		    (int)strlen(d->etag) - 1, d->etag);
 	else
 		snprintf(etag, sizeof etag, "%s", d->etag);
-	if ((inm = req_field(hr, "If-None-Match")) != NULL)
+	if ((inm = http_req_field(hr, "If-None-Match")) != NULL)
 		notmod = etag_matches(inm, etag) || etag_matches(inm, d->etag);
-	else if ((ims = req_field(hr, "If-Modified-Since")) != NULL) {
+	else if ((ims = http_req_field(hr, "If-Modified-Since")) != NULL) {
 		time_t	t = parse_http_date(ims);
 
 		notmod = t != (time_t)-1 && d->lastmod <= t;
 	}
-	add_header(hr, "ETag", etag);
+	http_add_header(hr, "ETag", etag);
 	http_date(d->lastmod, date, sizeof date);
-	add_header(hr, "Last-Modified", date);
-	/* What a member sees after signing in is not for shared caches. */
-	snprintf(cc, sizeof cc, "%s, max-age=%d", private ? "private" :
-	    "public", max_age);
-	add_header(hr, "Cache-Control", cc);
-	add_header(hr, "Vary", hr->vary_lang ? "Accept-Encoding, "
-	    "Accept-Language" : "Accept-Encoding");
-	add_header(hr, "X-Content-Type-Options", "nosniff");
+	http_add_header(hr, "Last-Modified", date);
+	/*
+	 * What a member sees after signing in is not for shared caches.
+	 * A page of the web door is asked for again each time (cheap with
+	 * the ETag): once the visitor signs in, the same address shows
+	 * their own page, never a stored anonymous copy.
+	 */
+	if (web)
+		snprintf(cc, sizeof cc, "%s, no-cache", private ? "private" :
+		    "public");
+	else
+		snprintf(cc, sizeof cc, "%s, max-age=%d", private ?
+		    "private" : "public", max_age);
+	http_add_header(hr, "Cache-Control", cc);
+	http_add_header(hr, "Vary", web ? "Accept-Encoding, Accept-Language, "
+	    "Cookie" : hr->vary_lang ? "Accept-Encoding, Accept-Language" :
+	    "Accept-Encoding");
+	http_add_header(hr, "X-Content-Type-Options", "nosniff");
+	if (d->noindex)
+		http_add_header(hr, "X-Robots-Tag", "noindex, nofollow");
 	if (notmod) {
-		http_send(hr, 304, "Not Modified", NULL, 0, NULL);
+		http_send(hr, 304, "Not Modified", NULL, 0);
 		return;
 	}
-	add_header(hr, "Content-Type", d->ctype);
+	http_add_header(hr, "Content-Type", d->ctype);
 	if (gz)
-		add_header(hr, "Content-Encoding", "gzip");
+		http_add_header(hr, "Content-Encoding", "gzip");
 	/*
 	 * No copy: the response holds a reference to the body.  HEAD gets
 	 * the length GET would send, and no body.
 	 */
 	bl = gz ? d->gz_blob : d->body_blob;
-	http_send(hr, 200, "OK", bl->data, bl->len, bl);
+	http_send_ref(hr, 200, "OK", bl->data, bl->len, bl);
 }
 
 /* Links */
 
-static int
-listener_port_of(struct server *srv, enum proto p)
+int
+http_listener_port(struct server *srv, enum proto p)
 {
 	size_t	i;
 
@@ -609,8 +590,8 @@ listener_port_of(struct server *srv, enum proto p)
 	return -1;
 }
 
-static char *
-base_url(struct http_req *hr)
+char *
+http_base_url(struct http_req *hr)
 {
 	char	*u;
 
@@ -622,8 +603,8 @@ base_url(struct http_req *hr)
  * Base of links back into the feeds: a feed read with a token links to
  * its other pages with the same token, so paging keeps working.
  */
-static char *
-feed_base_url(struct http_req *hr)
+char *
+http_feed_base_url(struct http_req *hr)
 {
 	char	*u;
 
@@ -633,8 +614,8 @@ feed_base_url(struct http_req *hr)
 }
 
 /* Host name part of hr->host (no port), for news:// and ircs:// links. */
-static void
-host_only(struct http_req *hr, char *buf, size_t len)
+void
+http_host_only(struct http_req *hr, char *buf, size_t len)
 {
 	const char	*h = hr->host;
 	size_t		 n;
@@ -662,1060 +643,38 @@ gen_healthz(struct http_req *hr, struct evbuffer *out, time_t *lastmod,
 	return 0;
 }
 
-static void
-event_to_entry(struct http_req *hr, const struct event_info *ev,
-    struct feed_entry *e, char **owned)
-{
-	char	 starts[64], *content, *id, *link;
-	int	 port = listener_port_of(hr->srv, PROTO_IRCS);
-	char	 host[256];
-
-	host_only(hr, host, sizeof host);
-	/* Read by people: local time with its zone (the id stays exact). */
-	tz_when(ev->starts, starts, sizeof starts);
-	/* A feed is shared by every reader: the operator's language. */
-	xasprintf(&content, i18n(NULL, "%sStarts %s, lasts %d minutes, in "
-	    "%s.%s%s%s%s%s%s%s%s"), ev->cancelled ? i18n(NULL, "CANCELLED. ") :
-	    "", starts, ev->duration / 60, ev->room,
-	    ev->group != NULL ? i18n(NULL, " Discussion in ") : "",
-	    ev->group != NULL ? ev->group : "", ev->group != NULL ? "." : "",
-	    ev->facilitator != NULL ? i18n(NULL, " Facilitator: ") : "",
-	    ev->facilitator != NULL ? ev->facilitator : "",
-	    ev->facilitator != NULL ? "." : "",
-	    ev->description != NULL && *ev->description ? "\n\n" : "",
-	    ev->description != NULL ? ev->description : "");
-	xasprintf(&id, "urn:hearth:event:%s", ev->uid);
-	if (port > 0)
-		xasprintf(&link, "ircs://%s:%d/%%23%s", host, port,
-		    ev->room + 1);
-	else
-		link = NULL;
-	memset(e, 0, sizeof *e);
-	e->id = id;
-	e->title = ev->title;
-	e->author = ev->facilitator != NULL ? ev->facilitator : "Hearth";
-	e->published = ev->created;
-	e->updated = ev->updated;
-	e->content = content;
-	e->content_len = strlen(content);
-	e->link = link;
-	owned[0] = content;
-	owned[1] = id;
-	owned[2] = link;
-}
-
-struct ev_collect {
-	struct event_info	*evs;
-	size_t			 n;
-};
-
-static void
-collect_event(const struct event_info *ev, void *arg)
-{
-	struct ev_collect	*ec = arg;
-	struct event_info	*d;
-
-	ec->evs = xreallocarray(ec->evs, ec->n + 1, sizeof *ec->evs);
-	d = &ec->evs[ec->n++];
-	*d = *ev;
-	d->uid = xstrdup(ev->uid);
-	d->title = xstrdup(ev->title);
-	d->description = ev->description ? xstrdup(ev->description) : NULL;
-	d->room = xstrdup(ev->room);
-	d->group = ev->group ? xstrdup(ev->group) : NULL;
-	d->facilitator = ev->facilitator ? xstrdup(ev->facilitator) : NULL;
-}
-
-static void
-collect_free(struct ev_collect *ec)
-{
-	size_t	i;
-
-	for (i = 0; i < ec->n; i++)
-		event_info_clear(&ec->evs[i]);
-	free(ec->evs);
-}
-
-/* Events from a week ago on, so recent cancellations still show. */
-static time_t
-events_from(void)
-{
-	return time(NULL) - 7 * 86400;
-}
-
-static int
-gen_events_atom(struct http_req *hr, struct evbuffer *out, time_t *lastmod,
-    const char **ctype)
-{
-	struct ev_collect	 ec = { NULL, 0 };
-	struct feed_entry	*e;
-	struct feed_meta	 m;
-	char			**owned, *base, *self, *alt;
-	size_t			 i;
-	int			 rc;
-
-	store_event_list(hr->srv->store, events_from(), EVENTS_IN_FEED, 1,
-	    collect_event, &ec);
-	e = xcalloc(ec.n + 1, sizeof *e);
-	owned = xcalloc(ec.n * 3 + 1, sizeof *owned);
-	for (i = 0; i < ec.n; i++)
-		event_to_entry(hr, &ec.evs[i], &e[i], owned + i * 3);
-	base = base_url(hr);
-	xasprintf(&self, "%s/feeds/events.atom", base);
-	xasprintf(&alt, "%s/", base);
-	memset(&m, 0, sizeof m);
-	m.id = "urn:hearth:feed:events";
-	/* Feeds are shared by every reader: the operator's language. */
-	m.title = i18n(NULL, "Hearth events: patient schools and meetups");
-	m.subtitle = i18n(NULL, "Scheduled sessions in the Hearth meetup "
-	    "rooms");
-	m.self_url = self;
-	m.alt_url = alt;
-	*lastmod = store_event_last_change(hr->srv->store);
-	if (*lastmod == 0)
-		*lastmod = hr->srv->started;
-	m.updated = *lastmod;
-	rc = feed_write_atom(&m, e, ec.n, out);
-	for (i = 0; i < ec.n * 3; i++)
-		free(owned[i]);
-	free(owned);
-	free(e);
-	free(base);
-	free(self);
-	free(alt);
-	collect_free(&ec);
-	*ctype = "application/atom+xml; charset=utf-8";
-	return rc;
-}
-
 /*
- * iCalendar text (RFC 5545 §3.3.11): escape backslash, semicolon, comma
- * and newline; lines fold at 75 octets (§3.1) without splitting a UTF-8
- * character.
+ * The routes, indexed by route id (http-target.h owns the paths): the
+ * generator, the methods, how long caches may keep it (seconds; -1:
+ * personal data, never cached or stored), flags (http-int.h).
  */
-static void
-ics_line(struct evbuffer *out, const char *name, const char *value,
-    int escape)
-{
-	char	*clean = feed_clean_text(value, strlen(value));
-	char	*buf, *p;
-	size_t	 n = 0, col, i, len;
-
-	buf = xmalloc(strlen(name) + strlen(clean) * 2 + 2);
-	n = (size_t)sprintf(buf, "%s:", name);
-	for (p = clean; *p != '\0'; p++) {
-		if (escape && (*p == '\\' || *p == ';' || *p == ',')) {
-			buf[n++] = '\\';
-			buf[n++] = *p;
-		} else if (escape && *p == '\n') {
-			buf[n++] = '\\';
-			buf[n++] = 'n';
-		} else if (*p == '\r' || *p == '\n')
-			continue;
-		else
-			buf[n++] = *p;
-	}
-	len = n;
-	col = 0;
-	for (i = 0; i < len; i++) {
-		unsigned char	ch = (unsigned char)buf[i];
-		size_t		clen = ch < 0x80 ? 1 : ch >= 0xf0 ? 4 :
-				    ch >= 0xe0 ? 3 : 2;
-
-		if (col + clen > 75) {
-			evbuffer_add(out, "\r\n ", 3);
-			col = 1;
-		}
-		evbuffer_add(out, buf + i, clen);
-		col += clen;
-		i += clen - 1;
-	}
-	evbuffer_add(out, "\r\n", 2);
-	free(buf);
-	free(clean);
-}
-
-static void
-ics_time(char *buf, size_t len, time_t t)
-{
-	struct tm	tm;
-
-	gmtime_r(&t, &tm);
-	strftime(buf, len, "%Y%m%dT%H%M%SZ", &tm);
-}
-
-static int
-gen_events_ics(struct http_req *hr, struct evbuffer *out, time_t *lastmod,
-    const char **ctype)
-{
-	struct ev_collect	 ec = { NULL, 0 };
-	char			 t[32], host[256], *s;
-	size_t			 i;
-	int			 port = listener_port_of(hr->srv, PROTO_IRCS);
-
-	host_only(hr, host, sizeof host);
-	store_event_list(hr->srv->store, events_from(), EVENTS_IN_FEED, 1,
-	    collect_event, &ec);
-	ics_line(out, "BEGIN", "VCALENDAR", 0);
-	ics_line(out, "VERSION", "2.0", 0);
-	ics_line(out, "PRODID", "-//Hearth//Events//EN", 0);
-	ics_line(out, "CALSCALE", "GREGORIAN", 0);
-	ics_line(out, "METHOD", "PUBLISH", 0);
-	ics_line(out, "X-WR-CALNAME", "Hearth events", 1);
-	for (i = 0; i < ec.n; i++) {
-		struct event_info	*ev = &ec.evs[i];
-
-		ics_line(out, "BEGIN", "VEVENT", 0);
-		ics_line(out, "UID", ev->uid, 1);
-		ics_time(t, sizeof t, ev->updated);
-		ics_line(out, "DTSTAMP", t, 0);
-		ics_line(out, "LAST-MODIFIED", t, 0);
-		ics_time(t, sizeof t, ev->created);
-		ics_line(out, "CREATED", t, 0);
-		ics_time(t, sizeof t, ev->starts);
-		ics_line(out, "DTSTART", t, 0);
-		ics_time(t, sizeof t, ev->starts + ev->duration);
-		ics_line(out, "DTEND", t, 0);
-		ics_line(out, "SUMMARY", ev->title, 1);
-		if (ev->description != NULL && *ev->description != '\0')
-			ics_line(out, "DESCRIPTION", ev->description, 1);
-		if (port > 0) {
-			xasprintf(&s, "IRC room %s (ircs://%s:%d/%%23%s)",
-			    ev->room, host, port, ev->room + 1);
-			ics_line(out, "LOCATION", s, 1);
-			free(s);
-		} else
-			ics_line(out, "LOCATION", ev->room, 1);
-		ics_line(out, "STATUS", ev->cancelled ? "CANCELLED" :
-		    "CONFIRMED", 0);
-		ics_line(out, "SEQUENCE", ev->cancelled ? "1" : "0", 0);
-		ics_line(out, "END", "VEVENT", 0);
-	}
-	ics_line(out, "END", "VCALENDAR", 0);
-	*lastmod = store_event_last_change(hr->srv->store);
-	if (*lastmod == 0)
-		*lastmod = hr->srv->started;
-	collect_free(&ec);
-	*ctype = "text/calendar; charset=utf-8";
-	return 0;
-}
-
-/* News feeds */
-
-/* news: URL of a Message-ID (RFC 5538), percent-encoding what an IRI
- * cannot hold. */
-static char *
-news_url(const char *msgid)
-{
-	size_t		 n = strlen(msgid), i, o = 5;
-	char		*out = xmalloc(n * 3 + 6);
-	static const char hex[] = "0123456789ABCDEF";
-
-	memcpy(out, "news:", 5);
-	for (i = 0; i < n; i++) {
-		unsigned char	ch = (unsigned char)msgid[i];
-
-		if ((i == 0 && ch == '<') || (i == n - 1 && ch == '>'))
-			continue;
-		if (isalnum(ch) || strchr("-._~!$&'()*+,;=:@", ch) != NULL)
-			out[o++] = (char)ch;
-		else {
-			out[o++] = '%';
-			out[o++] = hex[ch >> 4];
-			out[o++] = hex[ch & 15];
-		}
-	}
-	out[o] = '\0';
-	return out;
-}
-
-/* The display name of a From header, never its address. */
-static char *
-from_name(const char *from)
-{
-	const char	*lt, *lp, *rp;
-	char		*n;
-
-	if (from == NULL)
-		return xstrdup("anonymous");
-	if ((lt = strchr(from, '<')) != NULL && lt > from) {
-		n = xstrndup(from, (size_t)(lt - from));
-	} else if ((lp = strchr(from, '(')) != NULL &&
-	    (rp = strchr(lp, ')')) != NULL) {
-		n = xstrndup(lp + 1, (size_t)(rp - lp - 1));
-	} else
-		return xstrdup("anonymous");
-	/* Trim spaces and quotes. */
-	{
-		char	*p = n, *e;
-
-		while (*p == ' ' || *p == '"')
-			p++;
-		e = p + strlen(p);
-		while (e > p && (e[-1] == ' ' || e[-1] == '"'))
-			*--e = '\0';
-		memmove(n, p, strlen(p) + 1);
-	}
-	if (*n == '\0' || strchr(n, '@') != NULL) {
-		free(n);
-		return xstrdup("anonymous");
-	}
-	return n;
-}
-
-/* The last Message-ID in a References header (xmalloc'd), or NULL. */
-static char *
-last_reference(const char *refs)
-{
-	const char	*lt, *gt;
-
-	if (refs == NULL || (lt = strrchr(refs, '<')) == NULL ||
-	    (gt = strchr(lt, '>')) == NULL)
-		return NULL;
-	return xstrndup(lt, (size_t)(gt - lt + 1));
-}
-
-struct entries {
-	struct feed_entry	*e;
-	size_t			 n;
-	char			**owned;
-	size_t			 nowned;
-	time_t			 newest;
+struct http_route {
+	http_gen_fn	 fn;
+	int		 max_age;
+	unsigned int	 methods;
+	unsigned int	 flags;
 };
 
-static const char *
-own(struct entries *es, char *p)
-{
-	es->owned = xreallocarray(es->owned, es->nowned + 1,
-	    sizeof *es->owned);
-	es->owned[es->nowned++] = p;
-	return p;
-}
-
-static void
-entries_free(struct entries *es)
-{
-	size_t	i;
-
-	for (i = 0; i < es->nowned; i++)
-		free(es->owned[i]);
-	free(es->owned);
-	free(es->e);
-}
-
-static struct feed_entry *
-entry_new(struct entries *es)
-{
-	es->e = xreallocarray(es->e, es->n + 1, sizeof *es->e);
-	memset(&es->e[es->n], 0, sizeof es->e[es->n]);
-	return &es->e[es->n++];
-}
-
-/* One stored article as a feed entry. */
-static int
-article_entry(const struct news_art *a, void *arg)
-{
-	struct entries		*es = arg;
-	struct feed_entry	*e;
-	struct article		 art;
-	char			 why[128], *parent;
-	const char		*v;
-
-	if (article_parse(a->text, a->len, &art, why, sizeof why) != 0)
-		return 0;
-	e = entry_new(es);
-	e->id = own(es, news_url(a->msgid));
-	/*
-	 * The news: URL is the entry's link until the web reader exists;
-	 * then the article's web address becomes the alternate link and
-	 * news: the second one (issue 15).
-	 */
-	e->link = e->id;
-	e->title = own(es, mime_words_decode((v = article_header_get(&art,
-	    "Subject")) != NULL ? v : ""));
-	if (a->author_name != NULL)
-		e->author = own(es, xstrdup(a->author_name));
-	else {
-		char	*dec = mime_words_decode((v = article_header_get(&art,
-			    "From")) != NULL ? v : "");
-
-		e->author = own(es, from_name(dec));
-		free(dec);
-	}
-	if ((v = article_header_get(&art, "X-Hearth-Verified")) != NULL)
-		e->author_role = own(es, xstrdup(v));
-	e->published = e->updated = (time_t)a->posted;
-	/* The words in UTF-8, whatever charset the article declares. */
-	e->content = own(es, mime_body_utf8(article_header_get(&art,
-	    "Content-Type"), article_header_get(&art,
-	    "Content-Transfer-Encoding"), a->text + a->header_len,
-	    a->len - a->header_len, &e->content_len));
-	if ((parent = last_reference(article_header_get(&art, "References")))
-	    != NULL) {
-		e->in_reply_to = own(es, news_url(parent));
-		free(parent);
-	}
-	if ((time_t)a->posted > es->newest)
-		es->newest = (time_t)a->posted;
-	article_free(&art);
-	return 0;
-}
-
-static int
-tombstone_entry(const struct news_art *a, void *arg)
-{
-	struct entries		*es = arg;
-	struct feed_entry	*e = entry_new(es);
-
-	e->id = own(es, news_url(a->msgid));
-	e->deleted = 1;
-	e->deleted_when = (time_t)a->changed;
-	if ((time_t)a->changed > es->newest)
-		es->newest = (time_t)a->changed;
-	return 0;
-}
-
-struct group_find {
-	int			 found;
-	int64_t			 id;
-	int64_t			 high;
-	int			 level;		/* for this reader */
-	char			 name[256];
-	char			 description[512];
-};
-
-static int
-group_found(const struct news_group *g, void *arg)
-{
-	struct group_find	*gf = arg;
-
-	gf->found = 1;
-	gf->id = g->id;
-	gf->high = g->high;
-	gf->level = g->level;
-	snprintf(gf->name, sizeof gf->name, "%s", g->name);
-	snprintf(gf->description, sizeof gf->description, "%s",
-	    g->description != NULL ? g->description : "");
-	return 0;
-}
-
-/* Does S end in SUF (and hold something before it)? */
-static int
-has_suffix(const char *s, const char *suf)
-{
-	size_t	n = strlen(s), k = strlen(suf);
-
-	return n > k && strcmp(s + n - k, suf) == 0;
-}
-
-static int
-write_feed(struct http_req *hr, struct feed_meta *m, struct entries *es,
-    int rss, struct evbuffer *out, time_t *lastmod, const char **ctype)
-{
-	int	rc;
-
-	if (es->newest == 0)
-		es->newest = hr->srv->started;
-	m->updated = es->newest;
-	*lastmod = es->newest;
-	if (rss) {
-		rc = feed_write_rss(m, es->e, es->n, out);
-		*ctype = "application/rss+xml; charset=utf-8";
-	} else {
-		rc = feed_write_atom(m, es->e, es->n, out);
-		*ctype = "application/atom+xml; charset=utf-8";
-	}
-	return rc;
-}
-
-/* 1 when the requester may read a group of this level (for them). */
-static int
-may_read(struct http_req *hr, int level)
-{
-	return hr->level >= level;
-}
-
-#define HTTP_NOT_FOUND	1	/* generator result: answer 404 */
-#define HTTP_BAD	2	/* generator result: answer 400 */
-
-static int
-gen_group_feed(struct http_req *hr, struct evbuffer *out, time_t *lastmod,
-    const char **ctype)
-{
-	struct group_find	 gf;
-	struct entries		 es;
-	struct feed_meta	 m;
-	char			 name[256], *base, *self, *alt, *prev = NULL;
-	char			*next = NULL, *id;
-	size_t			 n = strlen(hr->arg);
-	int			 rss, rc;
-	int64_t			 before;
-
-	rss = has_suffix(hr->arg, ".rss");
-	if (!rss && !has_suffix(hr->arg, ".atom"))
-		return HTTP_NOT_FOUND;
-	snprintf(name, sizeof name, "%.*s", (int)(n - (rss ? 4 : 5)),
-	    hr->arg);
-	before = hr->before;
-	memset(&gf, 0, sizeof gf);
-	if (store_news_group_get_as(hr->srv->store, name, hr->account_id,
-	    group_found, &gf) != STORE_OK || !gf.found ||
-	    !may_read(hr, gf.level))
-		return HTTP_NOT_FOUND;
-	memset(&es, 0, sizeof es);
-	store_news_feed_group(hr->srv->store, gf.id, before, FEED_PAGE,
-	    article_entry, &es);
-	/* The current page also carries the tombstones (RFC 6721). */
-	if (before == 0)
-		store_news_feed_gone_group(hr->srv->store, gf.name, FEED_PAGE,
-		    tombstone_entry, &es);
-	base = feed_base_url(hr);
-	if (before > 0)
-		xasprintf(&self, "%s/feeds/groups/%s?before=%lld", base,
-		    hr->arg_enc, (long long)before);
-	else
-		xasprintf(&self, "%s/feeds/groups/%s", base, hr->arg_enc);
-	/* The landing page: a token opens feeds only. */
-	xasprintf(&alt, "%s://%s/", hr->https ? "https" : "http", hr->host);
-	xasprintf(&id, "urn:hearth:group:%s", gf.name);
-	/* RFC 5005 §4: archives of older entries, 50 at a time. */
-	{
-		int64_t	 lowest;
-
-		lowest = before > 0 ? before - FEED_PAGE : gf.high - FEED_PAGE +
-		    1;
-		if (es.n > 0 && lowest > 1)
-			xasprintf(&prev, "%s/feeds/groups/%s?before=%lld",
-			    base, hr->arg_enc, (long long)lowest);
-		if (before > 0)
-			xasprintf(&next, before + FEED_PAGE > gf.high ?
-			    "%s/feeds/groups/%s" : "%s/feeds/groups/%s"
-			    "?before=%lld", base, hr->arg_enc,
-			    (long long)(before + FEED_PAGE));
-	}
-	memset(&m, 0, sizeof m);
-	m.id = id;
-	m.title = gf.name;
-	m.subtitle = i18n(NULL, gf.description);
-	m.self_url = self;
-	m.alt_url = alt;
-	m.prev_url = prev;
-	m.next_url = next;
-	rc = write_feed(hr, &m, &es, rss, out, lastmod, ctype);
-	entries_free(&es);
-	free(base);
-	free(self);
-	free(alt);
-	free(id);
-	free(prev);
-	free(next);
-	return rc;
-}
-
-static int
-gen_thread_feed(struct http_req *hr, struct evbuffer *out, time_t *lastmod,
-    const char **ctype)
-{
-	struct entries	 es;
-	struct feed_meta m;
-	char		*msgid, *base, *self, *id;
-	int		 n = (int)strlen(hr->arg) - 5;
-	int		 rc;
-
-	if (!has_suffix(hr->arg, ".atom"))
-		return HTTP_NOT_FOUND;
-	if (hr->arg[0] == '<')
-		xasprintf(&msgid, "%.*s", n, hr->arg);
-	else
-		xasprintf(&msgid, "<%.*s>", n, hr->arg);
-	if (!msgid_valid(msgid)) {
-		free(msgid);
-		return HTTP_NOT_FOUND;
-	}
-	memset(&es, 0, sizeof es);
-	store_news_feed_thread_as(hr->srv->store, msgid, hr->level,
-	    hr->account_id, article_entry, &es);
-	/*
-	 * Tombstones only for a thread this reader can see: they would
-	 * otherwise tell that a thread they may not read exists.
-	 */
-	if (es.n > 0)
-		store_news_feed_gone_thread(hr->srv->store, msgid,
-		    tombstone_entry, &es);
-	if (es.n == 0) {
-		free(msgid);
-		entries_free(&es);
-		return HTTP_NOT_FOUND;
-	}
-	base = feed_base_url(hr);
-	xasprintf(&self, "%s/feeds/threads/%s", base, hr->arg_enc);
-	id = news_url(msgid);
-	memset(&m, 0, sizeof m);
-	m.id = id;
-	m.title = es.e[0].deleted || es.e[0].title == NULL ?
-	    i18n(NULL, "Thread") : es.e[0].title;
-	m.self_url = self;
-	rc = write_feed(hr, &m, &es, 0, out, lastmod, ctype);
-	entries_free(&es);
-	free(base);
-	free(self);
-	free(id);
-	free(msgid);
-	return rc;
-}
-
-static int
-gen_doctor_feed(struct http_req *hr, struct evbuffer *out, time_t *lastmod,
-    const char **ctype)
-{
-	struct account	 a;
-	struct entries	 es;
-	struct feed_meta m;
-	char		 name[64], *base, *self, *id, *title;
-	size_t		 n = strlen(hr->arg);
-	int		 rc;
-
-	if (!has_suffix(hr->arg, ".atom") || n - 5 >= sizeof name)
-		return HTTP_NOT_FOUND;
-	snprintf(name, sizeof name, "%.*s", (int)(n - 5), hr->arg);
-	if (store_account_get(hr->srv->store, name, &a, NULL) != STORE_OK)
-		return HTTP_NOT_FOUND;
-	if (strcmp(a.role, "doctor") != 0) {
-		account_clear(&a);
-		return HTTP_NOT_FOUND;
-	}
-	memset(&es, 0, sizeof es);
-	store_news_feed_author(hr->srv->store, a.id, FEED_PAGE, article_entry,
-	    &es);
-	base = base_url(hr);
-	xasprintf(&self, "%s/feeds/doctors/%s", base, hr->arg_enc);
-	xasprintf(&id, "urn:hearth:doctor:%s", a.name);
-	{
-		char	badge[200];
-
-		/* A feed is shared: the operator's language. */
-		doctor_badge(NULL, a.specialty, badge, sizeof badge);
-		xasprintf(&title, i18n(NULL, "Answers from %s, %s"), a.name,
-		    badge);
-	}
-	memset(&m, 0, sizeof m);
-	m.id = id;
-	m.title = title;
-	m.self_url = self;
-	m.author = a.name;
-	rc = write_feed(hr, &m, &es, 0, out, lastmod, ctype);
-	entries_free(&es);
-	account_clear(&a);
-	free(base);
-	free(self);
-	free(id);
-	free(title);
-	return rc;
-}
-
-/* A member's own data (RFC 7617 Basic auth over TLS). */
-
-#define HTTP_AUTH_NEEDED	3	/* generator result: answer 401 */
-
-static int
-gen_me(struct http_req *hr, struct evbuffer *out, time_t *lastmod,
-    const char **ctype, int want_mbox)
-{
-	struct evbuffer	*json, *mbox;
-	int		 rc;
-
-	if (hr->account[0] == '\0')
-		return HTTP_AUTH_NEEDED;
-	json = evbuffer_new();
-	mbox = evbuffer_new();
-	rc = export_member(hr->srv, hr->account, json, mbox);
-	if (rc == STORE_OK) {
-		evbuffer_add_buffer(out, want_mbox ? mbox : json);
-		store_audit(hr->srv->store, hr->account, "account.export",
-		    hr->account, "by the member over HTTPS");
-	}
-	evbuffer_free(json);
-	evbuffer_free(mbox);
-	*lastmod = time(NULL);
-	*ctype = want_mbox ? "application/mbox" :
-	    "application/json; charset=utf-8";
-	return rc == STORE_OK ? 0 : -1;
-}
-
-static int
-gen_me_json(struct http_req *hr, struct evbuffer *out, time_t *lastmod,
-    const char **ctype)
-{
-	return gen_me(hr, out, lastmod, ctype, 0);
-}
-
-static int
-gen_me_mbox(struct http_req *hr, struct evbuffer *out, time_t *lastmod,
-    const char **ctype)
-{
-	return gen_me(hr, out, lastmod, ctype, 1);
-}
-
-/* The landing page */
-
-struct page_ctx {
-	xmlTextWriterPtr	 w;
-	struct http_req		*hr;
-	int			 rc;
-};
-
-static int
-el(xmlTextWriterPtr w, const char *name)
-{
-	return xmlTextWriterStartElement(w, (const xmlChar *)name) < 0 ? -1 :
-	    0;
-}
-
-/* Close with an explicit end tag: HTML has no "<p/>". */
-static int
-el_end(xmlTextWriterPtr w)
-{
-	return xmlTextWriterFullEndElement(w) < 0 ? -1 : 0;
-}
-
-static int
-void_el_end(xmlTextWriterPtr w)
-{
-	return xmlTextWriterEndElement(w) < 0 ? -1 : 0;
-}
-
-static int
-link_el(xmlTextWriterPtr w, const char *href, const char *text)
-{
-	if (el(w, "a") != 0 || feed_attr(w, "href", href) != 0 ||
-	    feed_text(w, text) != 0 || el_end(w) != 0)
-		return -1;
-	return 0;
-}
-
-static void
-page_group(const struct group_info *g, void *arg)
-{
-	struct page_ctx	*pc = arg;
-	xmlTextWriterPtr w = pc->w;
-	char		 host[256], *u, *base;
-	int		 port;
-
-	/* Members-only and private groups never appear in public. */
-	if (strcmp(g->visibility, "public") != 0 || pc->rc != 0)
-		return;
-	host_only(pc->hr, host, sizeof host);
-	base = base_url(pc->hr);
-	if (el(w, "li") != 0 || el(w, "strong") != 0 ||
-	    feed_text(w, g->name) != 0 || el_end(w) != 0 ||
-	    feed_text(w, strcmp(g->status, "moderated") == 0 ?
-	    i18n(pc->hr->lang, " (moderated) ") :
-	    strcmp(g->status, "readonly") == 0 ?
-	    i18n(pc->hr->lang, " (announcements) ") : " ") != 0 ||
-	    feed_text(w, "\u2014 ") != 0 ||
-	    feed_text(w, i18n(pc->hr->lang, g->description)) != 0 ||
-	    feed_text(w, " ") != 0)
-		goto fail;
-	if ((port = listener_port_of(pc->hr->srv, PROTO_NNTPS)) > 0) {
-		xasprintf(&u, "nntps://%s:%d/%s", host, port, g->name);
-		if (link_el(w, u, "nntps") != 0 || feed_text(w, " ") != 0) {
-			free(u);
-			goto fail;
-		}
-		free(u);
-	}
-	if ((port = listener_port_of(pc->hr->srv, PROTO_NNTP)) > 0) {
-		xasprintf(&u, "news://%s:%d/%s", host, port, g->name);
-		if (link_el(w, u, "news") != 0 || feed_text(w, " ") != 0) {
-			free(u);
-			goto fail;
-		}
-		free(u);
-	}
-	xasprintf(&u, "%s/feeds/groups/%s.atom", base, g->name);
-	if (link_el(w, u, i18n(pc->hr->lang, "Atom feed")) != 0 ||
-	    el_end(w) != 0) {
-		free(u);
-		goto fail;
-	}
-	free(u);
-	free(base);
-	return;
-fail:
-	free(base);
-	pc->rc = -1;
-}
-
-static void
-page_room(const struct room_info *r, void *arg)
-{
-	struct page_ctx	*pc = arg;
-	xmlTextWriterPtr w = pc->w;
-	struct event_info ev;
-	char		 host[256], when[64], *u;
-	int		 port;
-
-	/* Secret rooms (+s) are not listed. */
-	if (strchr(r->modes, 's') != NULL || pc->rc != 0)
-		return;
-	host_only(pc->hr, host, sizeof host);
-	if (el(w, "li") != 0 || el(w, "strong") != 0 ||
-	    feed_text(w, r->name) != 0 || el_end(w) != 0 ||
-	    feed_text(w, " \u2014 ") != 0 ||
-	    feed_text(w, i18n(pc->hr->lang, r->topic)) != 0 ||
-	    feed_text(w, " ") != 0)
-		goto fail;
-	if ((port = listener_port_of(pc->hr->srv, PROTO_IRCS)) > 0) {
-		/* "#" must be written %23 in an IRC URL. */
-		xasprintf(&u, "ircs://%s:%d/%%23%s", host, port, r->name + 1);
-		if (link_el(w, u, "ircs") != 0) {
-			free(u);
-			goto fail;
-		}
-		free(u);
-	}
-	/* The next event beside the topic, never in it. */
-	if (event_next_in_room(pc->hr->srv, r->name, 7 * 86400, &ev)) {
-		tz_when(ev.starts, when, sizeof when);
-		xasprintf(&u, i18n(pc->hr->lang, "Next: %s, %s"), ev.title,
-		    when);
-		event_info_clear(&ev);
-		if (feed_text(w, " \u00b7 ") != 0 || el(w, "em") != 0 ||
-		    feed_text(w, u) != 0 || el_end(w) != 0) {
-			free(u);
-			goto fail;
-		}
-		free(u);
-	}
-	if (el_end(w) != 0)
-		goto fail;
-	return;
-fail:
-	pc->rc = -1;
-}
-
-static void
-page_event(const struct event_info *ev, void *arg)
-{
-	struct page_ctx	*pc = arg;
-	xmlTextWriterPtr w = pc->w;
-	char		 when[64], *s;
-
-	if (pc->rc != 0)
-		return;
-	tz_when(ev->starts, when, sizeof when);
-	xasprintf(&s, i18n_n(pc->hr->lang, " \u2014 %s, %d minute, in %s",
-	    " \u2014 %s, %d minutes, in %s", (unsigned long)(ev->duration / 60)),
-	    when, ev->duration / 60, ev->room);
-	if (el(w, "li") != 0 || el(w, "strong") != 0 ||
-	    feed_text(w, ev->title) != 0 || el_end(w) != 0 ||
-	    feed_text(w, s) != 0 || el_end(w) != 0)
-		pc->rc = -1;
-	free(s);
-}
-
-static int
-section(xmlTextWriterPtr w, const char *title)
-{
-	if (el(w, "h2") != 0 || feed_text(w, title) != 0 || el_end(w) != 0)
-		return -1;
-	return 0;
-}
-
-static int
-para(xmlTextWriterPtr w, const char *text)
-{
-	if (el(w, "p") != 0 || feed_text(w, text) != 0 || el_end(w) != 0)
-		return -1;
-	return 0;
-}
-
-static int
-meta(xmlTextWriterPtr w, const char *k, const char *kv, const char *v)
-{
-	if (el(w, "meta") != 0 || feed_attr(w, k, kv) != 0 ||
-	    feed_attr(w, "content", v) != 0 || void_el_end(w) != 0)
-		return -1;
-	return 0;
-}
-
-static int
-alt_link(xmlTextWriterPtr w, const char *type, const char *title,
-    const char *href)
-{
-	if (el(w, "link") != 0 || feed_attr(w, "rel", "alternate") != 0 ||
-	    feed_attr(w, "type", type) != 0 ||
-	    feed_attr(w, "title", title) != 0 ||
-	    feed_attr(w, "href", href) != 0 || void_el_end(w) != 0)
-		return -1;
-	return 0;
-}
-
-static int
-gen_landing(struct http_req *hr, struct evbuffer *out, time_t *lastmod,
-    const char **ctype)
-{
-	const char		*L = hr->lang != NULL ? hr->lang : "en";
-	struct server		*srv = hr->srv;
-	struct config		*cf = srv->cf;
-	xmlBufferPtr		 buf;
-	xmlTextWriterPtr	 w;
-	struct page_ctx		 pc;
-	char			*base, *u, host[256];
-	int			 port;
-
-	if ((w = feed_writer_new(&buf)) == NULL)
-		return -1;
-	host_only(hr, host, sizeof host);
-	base = base_url(hr);
-	pc.w = w;
-	pc.hr = hr;
-	pc.rc = 0;
-	if (xmlTextWriterWriteDTD(w, (const xmlChar *)"html", NULL, NULL,
-	    NULL) < 0 || el(w, "html") != 0 || feed_attr(w, "lang", L) ||
-	    el(w, "head") != 0 || el(w, "meta") != 0 ||
-	    feed_attr(w, "charset", "utf-8") != 0 || void_el_end(w) != 0 ||
-	    meta(w, "name", "viewport", "width=device-width, "
-	    "initial-scale=1") != 0 ||
-	    el(w, "title") != 0 || feed_text(w, cf->network_name) != 0 ||
-	    el_end(w) != 0)
-		goto fail;
-	xasprintf(&u, "%s/feeds/events.atom", base);
-	if (alt_link(w, "application/atom+xml", i18n(L, "Events"), u) != 0) {
-		free(u);
-		goto fail;
-	}
-	free(u);
-	xasprintf(&u, "%s/feeds/groups/hearth.announce.atom", base);
-	if (alt_link(w, "application/atom+xml", i18n(L, "Announcements"),
-	    u) != 0) {
-		free(u);
-		goto fail;
-	}
-	free(u);
-	if (el(w, "style") != 0 || xmlTextWriterWriteString(w,
-	    (const xmlChar *)"body{font-family:sans-serif;max-width:42em;"
-	    "margin:auto;padding:1em;line-height:1.5}"
-	    ".hotline{border:2px solid #a00;padding:.5em}") < 0 ||
-	    el_end(w) != 0 || el_end(w) != 0)
-		goto fail;
-	if (el(w, "body") != 0 || el(w, "header") != 0 || el(w, "h1") != 0 ||
-	    feed_text(w, cf->network_name) != 0 || el_end(w) != 0 ||
-	    para(w, i18n(L, "A community for people living with serious "
-	    "illness, their families, and the doctors who answer them.")) !=
-	    0 ||
-	    el_end(w) != 0 || el(w, "main") != 0)
-		goto fail;
-	if (el(w, "p") != 0 || feed_attr(w, "class", "hotline") != 0 ||
-	    el(w, "strong") != 0 || feed_text(w, i18n(L, cf->hotline)) != 0 ||
-	    el_end(w) != 0 || el_end(w) != 0)
-		goto fail;
-
-	if (section(w, i18n(L, "Support groups (newsreader)")) != 0 ||
-	    el(w, "ul"))
-		goto fail;
-	store_group_list(srv->store, page_group, &pc);
-	if (pc.rc != 0 || el_end(w) != 0)
-		goto fail;
-
-	if (section(w, i18n(L, "Meetup rooms (IRC)")) != 0 ||
-	    el(w, "ul") != 0)
-		goto fail;
-	store_room_list(srv->store, page_room, &pc);
-	if (pc.rc != 0 || el_end(w) != 0)
-		goto fail;
-
-	if (section(w, i18n(L, "Coming up")) != 0 || el(w, "ul") != 0)
-		goto fail;
-	store_event_list(srv->store, time(NULL), 10, 0, page_event, &pc);
-	if (pc.rc != 0 || el_end(w) != 0 || el(w, "p") != 0)
-		goto fail;
-	{
-		char	zone[32], *tzt;
-
-		tz_zone(time(NULL), zone, sizeof zone);
-		if (tz_name() != NULL)
-			xasprintf(&tzt, i18n(L, "Times are %s time (%s). "),
-			    tz_name(), zone);
-		else
-			xasprintf(&tzt, i18n(L, "Times are %s. "), zone);
-		if (feed_text(w, tzt) != 0) {
-			free(tzt);
-			goto fail;
-		}
-		free(tzt);
-	}
-	xasprintf(&u, "%s/feeds/events.atom", base);
-	if (link_el(w, u, i18n(L, "Events feed (Atom)")) != 0) {
-		free(u);
-		goto fail;
-	}
-	free(u);
-	xasprintf(&u, "%s/events.ics", base);
-	if (feed_text(w, " \u00b7 ") != 0 ||
-	    link_el(w, u, i18n(L, "Calendar (iCalendar)")) != 0 ||
-	    el_end(w) != 0) {
-		free(u);
-		goto fail;
-	}
-	free(u);
-
-	if (section(w, i18n(L, "How to connect")) != 0 || el(w, "ul") != 0)
-		goto fail;
-	if ((port = listener_port_of(srv, PROTO_NNTPS)) > 0) {
-		xasprintf(&u, i18n(L, "Newsreader (tin, slrn, Thunderbird): "
-		    "server %s, port %d, TLS on, log in with your Hearth "
-		    "account."), host, port);
-		if (el(w, "li") != 0 || feed_text(w, u) != 0 ||
-		    el_end(w) != 0) {
-			free(u);
-			goto fail;
-		}
-		free(u);
-	}
-	if ((port = listener_port_of(srv, PROTO_IRCS)) > 0) {
-		xasprintf(&u, i18n(L, "IRC (irssi, WeeChat, HexChat): server "
-		    "%s, port %d, TLS on, SASL PLAIN with your Hearth "
-		    "account."), host, port);
-		if (el(w, "li") != 0 || feed_text(w, u) != 0 ||
-		    el_end(w) != 0) {
-			free(u);
-			goto fail;
-		}
-		free(u);
-	}
-	if (el(w, "li") != 0 || feed_text(w, i18n(L, "Feeds: any RSS or "
-	    "Atom reader; every group has a feed link above.")) != 0 ||
-	    el_end(w) != 0 ||
-	    el_end(w) != 0 || el_end(w) != 0)
-		goto fail;
-	if (el(w, "footer") != 0 || para(w, i18n(L, cf->disclaimer)) != 0 ||
-	    el_end(w) != 0 || el_end(w) != 0 || el_end(w) != 0)
-		goto fail;
-	free(base);
-	*lastmod = store_event_last_change(srv->store);
-	if (*lastmod < srv->started)
-		*lastmod = srv->started;
-	*ctype = "text/html; charset=utf-8";
-	return feed_writer_finish(w, buf, out);
-fail:
-	free(base);
-	xmlFreeTextWriter(w);
-	xmlBufferFree(buf);
-	return -1;
-}
-
-/* Indexed by route (http-target.h, which owns the paths). */
 static const struct http_route routes[HTTP_R_COUNT] = {
-	[HTTP_R_LANDING] = { gen_landing, 60 },
-	[HTTP_R_HEALTHZ] = { gen_healthz, 0 },
-	[HTTP_R_EVENTS_ATOM] = { gen_events_atom, 300 },
-	[HTTP_R_EVENTS_ICS] = { gen_events_ics, 300 },
-	[HTTP_R_GROUP_FEED] = { gen_group_feed, 60 },
-	[HTTP_R_THREAD_FEED] = { gen_thread_feed, 60 },
-	[HTTP_R_DOCTOR_FEED] = { gen_doctor_feed, 300 },
-	[HTTP_R_ME_JSON] = { gen_me_json, -1 },
-	[HTTP_R_ME_MBOX] = { gen_me_mbox, -1 },
+	[HTTP_R_LANDING] = { gen_landing, 60, M_GET, ROUTE_WEB },
+	[HTTP_R_HEALTHZ] = { gen_healthz, 0, M_GET, 0 },
+	[HTTP_R_EVENTS_ATOM] = { gen_events_atom, 300, M_GET, 0 },
+	[HTTP_R_EVENTS_ICS] = { gen_events_ics, 300, M_GET, 0 },
+	[HTTP_R_GROUP_FEED] = { gen_group_feed, 60, M_GET, 0 },
+	[HTTP_R_THREAD_FEED] = { gen_thread_feed, 60, M_GET, 0 },
+	[HTTP_R_DOCTOR_FEED] = { gen_doctor_feed, 300, M_GET, 0 },
+	[HTTP_R_ME_JSON] = { gen_me_json, -1, M_GET, 0 },
+	[HTTP_R_ME_MBOX] = { gen_me_mbox, -1, M_GET, 0 },
+	[HTTP_R_STYLE] = { gen_style, 86400, M_GET, 0 },
+	[HTTP_R_ROBOTS] = { gen_robots, 3600, M_GET, 0 },
+	[HTTP_R_SIGNIN] = { gen_signin, 0, M_GET | M_POST,
+	    ROUTE_WEB | ROUTE_PERSONAL },
+	[HTTP_R_SIGNOUT] = { gen_signout, 0, M_POST,
+	    ROUTE_WEB | ROUTE_PERSONAL },
+	[HTTP_R_GROUPS] = { gen_groups, 60, M_GET, ROUTE_WEB },
+	[HTTP_R_GROUP] = { gen_group, 60, M_GET, ROUTE_WEB },
+	[HTTP_R_THREAD] = { gen_thread, 60, M_GET, ROUTE_WEB },
+	[HTTP_R_ARTICLE] = { gen_article, 60, M_GET, ROUTE_WEB },
 };
 
 /*
@@ -1759,7 +718,7 @@ request_host(struct http_req *hr)
 	const char	*h;
 	size_t		 i, n;
 
-	h = req_field(hr, "Host");
+	h = http_req_field(hr, "Host");
 	if (h == NULL || *h == '\0' || strlen(h) >= sizeof hr->host) {
 		snprintf(hr->host, sizeof hr->host, "%s",
 		    hr->srv->cf->server_name);
@@ -1780,22 +739,18 @@ request_host(struct http_req *hr)
 }
 
 /* Is this request encrypted, or from loopback when the operator allows? */
-static int
-secure_enough(struct http_req *hr)
+int
+http_secure(struct http_req *hr)
 {
 	return hr->https || auth_channel_ok(hr->srv, hr->c);
 }
 
 /*
- * HTTP Basic credentials (RFC 7617) for members-only feeds.  Only over
- * TLS (or loopback when the operator allows it); a wrong password gets
- * 401, a banned account 403 with the reason and the end of the ban, and
- * no credentials simply reads as the public.  Returns -1 when a reply
- * was sent.
+ * A password check finished on the loop: keep its answer for the
+ * replay of the request that waited for it.
  */
-/* A Basic check finished on the loop: keep its answer for the replay. */
 static void
-http_auth_done(struct conn *c, void *arg, int rc, struct account *a,
+http_login_done(struct conn *c, void *arg, int rc, struct account *a,
     struct sanction_verdict *ban)
 {
 	struct http_conn	*hc = c->pstate;
@@ -1809,14 +764,58 @@ http_auth_done(struct conn *c, void *arg, int rc, struct account *a,
 		hc->auth.account_id = a->id;
 		snprintf(hc->auth.account, sizeof hc->auth.account, "%s",
 		    a->name);
+		snprintf(hc->auth.role, sizeof hc->auth.role, "%s", a->role);
 		account_clear(a);
 	} else if (rc == AUTH_BANNED)
 		sanction_describe(ban, hc->auth.ban, sizeof hc->auth.ban);
 }
 
+int
+http_login(struct http_req *hr, const void *key, size_t keylen,
+    const char *name, const char *password, char *ban, size_t banlen)
+{
+	struct http_conn	*hc = hr->c->pstate;
+	unsigned char		 digest[32];
+	int			 rc;
+
+	SHA256(key, keylen, digest);
+	if (ban != NULL && banlen > 0)
+		ban[0] = '\0';
+	if (hc->auth.done && CRYPTO_memcmp(digest, hc->auth.digest,
+	    sizeof digest) == 0) {
+		/* The answer of the check this request waited for. */
+		hc->auth.done = 0;
+		rc = hc->auth.rc;
+		if (rc == AUTH_OK) {
+			hr->level = hc->auth.level;
+			hr->account_id = hc->auth.account_id;
+			snprintf(hr->account, sizeof hr->account, "%s",
+			    hc->auth.account);
+			snprintf(hr->role, sizeof hr->role, "%s",
+			    hc->auth.role);
+		} else if (rc == AUTH_BANNED && ban != NULL)
+			snprintf(ban, banlen, "%s", hc->auth.ban);
+		return rc;
+	}
+	hc->auth.done = 0;
+	memcpy(hc->auth.digest, digest, sizeof digest);
+	rc = auth_login_start(hr->srv, hr->c, "http", name, password,
+	    http_login_done, NULL);
+	if (rc == AUTH_PENDING) {
+		/* The backoff may wait: the deadline allows it. */
+		conn_set_idle(hr->c, hr->srv->cf->http_request_timeout +
+		    hr->srv->cf->login_delay_max);
+		hr->wait = 1;
+	}
+	return rc;
+}
+
 /*
- * Decoded Basic credentials: a name (an account name is at most 30
- * bytes; a longer one just fails) and a password of up to PASSWORD_MAX.
+ * HTTP Basic credentials (RFC 7617) for members-only feeds.  Only over
+ * TLS (or loopback when the operator allows it); a wrong password gets
+ * 401, a banned account 403 with the reason and the end of the ban, and
+ * no credentials simply reads as the public.  Returns -1 when a reply
+ * was sent (or the check runs: hr->wait).
  */
 #define BASIC_MAX	(PASSWORD_MAX + 128)
 #define BASIC_B64_MAX	((BASIC_MAX + 2) / 3 * 4)
@@ -1825,25 +824,26 @@ static int
 http_auth(struct http_req *hr)
 {
 	const char		*h, *p;
-	unsigned char		 dec[BASIC_MAX + 3], digest[32];
+	unsigned char		 dec[BASIC_MAX + 3];
 	int			 n;
-	char			*colon, msg[600];
-	struct http_conn	*hc;
+	char			*colon, msg[600], ban[512];
 	int			 rc;
 
-	hr->level = 0;
-	h = req_field(hr, "Authorization");
+	h = http_req_field(hr, "Authorization");
 	if (h == NULL)
 		return 0;
-	if (!secure_enough(hr)) {
-		send_text(hr, 403, "Forbidden", "Send credentials over "
+	hr->level = 0;
+	hr->account[0] = '\0';
+	hr->account_id = 0;
+	if (!http_secure(hr)) {
+		http_send_text(hr, 403, "Forbidden", "Send credentials over "
 		    "HTTPS only");
 		return -1;
 	}
 	if (strncasecmp(h, "Basic ", 6) != 0) {
-		add_header(hr, "WWW-Authenticate", "Basic realm=\"Hearth\", "
-		    "charset=\"UTF-8\"");
-		send_text(hr, 401, "Unauthorized", "Use Basic "
+		http_add_header(hr, "WWW-Authenticate", "Basic "
+		    "realm=\"Hearth\", charset=\"UTF-8\"");
+		http_send_text(hr, 401, "Unauthorized", "Use Basic "
 		    "authentication");
 		return -1;
 	}
@@ -1852,7 +852,8 @@ http_auth(struct http_req *hr)
 		p++;
 	if (strlen(p) > BASIC_B64_MAX || (n = EVP_DecodeBlock(dec,
 	    (const unsigned char *)p, (int)strlen(p))) < 0) {
-		send_text(hr, 400, "Bad Request", "Malformed credentials");
+		http_send_text(hr, 400, "Bad Request",
+		    "Malformed credentials");
 		return -1;
 	}
 	/* EVP_DecodeBlock counts the padding as data bytes. */
@@ -1861,71 +862,48 @@ http_auth(struct http_req *hr)
 	if (strlen(p) >= 2 && p[strlen(p) - 2] == '=')
 		n--;
 	if (n < 0 || n >= (int)sizeof dec) {
-		send_text(hr, 400, "Bad Request", "Malformed credentials");
+		http_send_text(hr, 400, "Bad Request",
+		    "Malformed credentials");
 		return -1;
 	}
 	dec[n] = '\0';
-	if ((int)strlen((char *)dec) != n) {
-		/* A NUL inside the credentials. */
-		send_text(hr, 400, "Bad Request", "Malformed credentials");
-		return -1;
-	}
-	if ((colon = strchr((char *)dec, ':')) == NULL) {
-		send_text(hr, 400, "Bad Request", "Malformed credentials");
+	if ((int)strlen((char *)dec) != n ||
+	    (colon = strchr((char *)dec, ':')) == NULL) {
+		/* A NUL inside the credentials, or no colon. */
+		OPENSSL_cleanse(dec, sizeof dec);
+		http_send_text(hr, 400, "Bad Request",
+		    "Malformed credentials");
 		return -1;
 	}
 	*colon = '\0';
-	hc = hr->c->pstate;
-	SHA256((const unsigned char *)h, strlen(h), digest);
-	if (hc->auth.done && CRYPTO_memcmp(digest, hc->auth.digest,
-	    sizeof digest) == 0) {
-		/* The answer of the check this request waited for. */
-		OPENSSL_cleanse(dec, sizeof dec);
-		hc->auth.done = 0;
-		rc = hc->auth.rc;
-		if (rc == AUTH_OK) {
-			hr->level = hc->auth.level;
-			hr->account_id = hc->auth.account_id;
-			snprintf(hr->account, sizeof hr->account, "%s",
-			    hc->auth.account);
-		}
-	} else {
-		hc->auth.done = 0;
-		memcpy(hc->auth.digest, digest, sizeof digest);
-		rc = auth_login_start(hr->srv, hr->c, "http", (char *)dec,
-		    colon + 1, http_auth_done, NULL);
-		OPENSSL_cleanse(dec, sizeof dec);
-		if (rc == AUTH_PENDING) {
-			/* The backoff may wait: the deadline allows it. */
-			conn_set_idle(hr->c, hr->srv->cf->http_request_timeout +
-			    hr->srv->cf->login_delay_max);
-			hr->wait = 1;
-			return -1;
-		}
-	}
+	rc = http_login(hr, h, strlen(h), (char *)dec, colon + 1, ban,
+	    sizeof ban);
+	OPENSSL_cleanse(dec, sizeof dec);
+	if (rc == AUTH_PENDING)
+		return -1;
 	if (rc == AUTH_BANNED) {
 		/* Right password: no new credentials will help. */
-		snprintf(msg, sizeof msg, "Account %s", hc->auth.ban);
-		send_text(hr, 403, "Forbidden", msg);
+		snprintf(msg, sizeof msg, "Account %s", ban);
+		http_send_text(hr, 403, "Forbidden", msg);
 		return -1;
 	}
 	if (rc == AUTH_OK)
 		return 0;
 	if (rc == AUTH_BUSY || rc == AUTH_ERROR) {
-		add_header(hr, "Retry-After", "5");
-		send_text(hr, 503, "Service Unavailable", rc == AUTH_BUSY ?
+		http_add_header(hr, "Retry-After", "5");
+		http_send_text(hr, 503, "Service Unavailable", rc == AUTH_BUSY ?
 		    "Too many sign-ins in progress: try again in a moment" :
 		    "Could not check the password: try again later");
 		return -1;
 	}
-	add_header(hr, "WWW-Authenticate", "Basic realm=\"Hearth\", "
+	http_add_header(hr, "WWW-Authenticate", "Basic realm=\"Hearth\", "
 	    "charset=\"UTF-8\"");
 	if (rc == AUTH_THROTTLED) {
-		add_header(hr, "Retry-After", "60");
-		send_text(hr, 429, "Too Many Requests", "Too many failed "
+		http_add_header(hr, "Retry-After", "60");
+		http_send_text(hr, 429, "Too Many Requests", "Too many failed "
 		    "sign-ins; try again later");
 	} else
-		send_text(hr, 401, "Unauthorized", "Wrong name or "
+		http_send_text(hr, 401, "Unauthorized", "Wrong name or "
 		    "password");
 	return -1;
 }
@@ -1947,8 +925,8 @@ token_auth(struct http_req *hr, const char *tok)
 	struct account	 a;
 	int		 rc;
 
-	if (!secure_enough(hr)) {
-		send_text(hr, 403, "Forbidden", "Feed tokens work over "
+	if (!http_secure(hr)) {
+		http_send_text(hr, 403, "Forbidden", "Feed tokens work over "
 		    "HTTPS only");
 		return -1;
 	}
@@ -1958,10 +936,10 @@ token_auth(struct http_req *hr, const char *tok)
 	if (rc != STORE_OK) {
 		OPENSSL_cleanse(buf, sizeof buf);
 		if (rc == STORE_ERROR)
-			send_text(hr, 503, "Service Unavailable",
+			http_send_text(hr, 503, "Service Unavailable",
 			    "Try again later");
 		else
-			send_text(hr, 404, "Not Found", "Not found");
+			http_send_text(hr, 404, "Not Found", "Not found");
 		return -1;
 	}
 	hr->level = membership_reader_level(hr->srv, a.role);
@@ -1975,6 +953,181 @@ token_auth(struct http_req *hr, const char *tok)
 
 
 /*
+ * Plain HTTP to a page of the web door goes to HTTPS when there is an
+ * HTTPS listener (301 for GET and HEAD, 308 keeps a POST a POST),
+ * except from loopback (tests, a local proxy).  Feeds stay as they are:
+ * feed readers follow no redirect to a certificate they do not know.
+ * 1 when the redirect went out.
+ */
+static int
+https_redirect(struct http_req *hr)
+{
+	const char	*path = hr->rq->target;
+	char		 host[256], *loc;
+	int		 port;
+
+	if (hr->https || conn_is_loopback(hr->c) ||
+	    (port = http_listener_port(hr->srv, PROTO_HTTPS)) <= 0)
+		return 0;
+	if (path[0] != '/') {
+		/* absolute-form: the path after the authority */
+		path = strstr(path, "://") + 3;
+		path += strcspn(path, "/?");
+	}
+	http_host_only(hr, host, sizeof host);
+	if (port == 443)
+		xasprintf(&loc, "https://%s%s%s", host, *path != '/' ? "/" :
+		    "", path);
+	else
+		xasprintf(&loc, "https://%s:%d%s%s", host, port,
+		    *path != '/' ? "/" : "", path);
+	http_redirect(hr, hr->rq->method == HTTP_M_POST ? 308 : 301, loc);
+	free(loc);
+	return 1;
+}
+
+void
+http_redirect(struct http_req *hr, int code, const char *location)
+{
+	http_add_header(hr, "Location", location);
+	http_send_text(hr, code, code == 301 ? "Moved Permanently" :
+	    code == 308 ? "Permanent Redirect" : code == 302 ? "Found" :
+	    "See Other", location);
+}
+
+/* Answer a generator's failure RC (not 0, not HTTP_SENT). */
+static void
+gen_failed(struct http_req *hr, const struct http_route *rt, int rc)
+{
+	int	web = (rt->flags & ROUTE_WEB) != 0;
+
+	switch (rc) {
+	case HTTP_NOT_FOUND:
+		if (web)
+			http_error_page(hr, 404, "Not Found", N_("There is "
+			    "no such page here."));
+		else
+			http_send_text(hr, 404, "Not Found", "Not found");
+		break;
+	case HTTP_BAD:
+		if (web)
+			http_error_page(hr, 400, "Bad Request", N_("This "
+			    "request could not be understood."));
+		else
+			http_send_text(hr, 400, "Bad Request",
+			    "Malformed request");
+		break;
+	case HTTP_FORBIDDEN:
+		http_error_page(hr, 403, "Forbidden", N_("You may not do "
+		    "this."));
+		break;
+	case HTTP_AUTH_NEEDED:
+		if (web) {
+			/*
+			 * A page for members: the sign-in page, which comes
+			 * back here afterwards (an origin-form target only).
+			 */
+			static const char hex[] = "0123456789ABCDEF";
+			const char	*t = hr->rq->target;
+			size_t		 n = strlen(t), i, o = 13;
+			char		*loc = xmalloc(n * 3 + 16);
+
+			memcpy(loc, "/signin?next=", 13);
+			for (i = 0; i < n && t[0] == '/'; i++) {
+				unsigned char	ch = (unsigned char)t[i];
+
+				if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' &&
+				    ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+				    strchr("-._~/", ch) != NULL)
+					loc[o++] = (char)ch;
+				else {
+					loc[o++] = '%';
+					loc[o++] = hex[ch >> 4];
+					loc[o++] = hex[ch & 15];
+				}
+			}
+			loc[t[0] == '/' ? o : 7] = '\0';
+			http_redirect(hr, 303, loc);
+			free(loc);
+			break;
+		}
+		http_add_header(hr, "WWW-Authenticate", "Basic "
+		    "realm=\"Hearth\", charset=\"UTF-8\"");
+		http_send_text(hr, 401, "Unauthorized", "Sign in with your "
+		    "Hearth account (over HTTPS)");
+		break;
+	default:
+		log_warnx("http: cannot generate %s", hr->path);
+		if (web)
+			http_error_page(hr, 500, "Internal Server Error",
+			    N_("Something went wrong on our side. Please try "
+			    "again later."));
+		else
+			http_send_text(hr, 500, "Internal Server Error",
+			    "Could not generate this page");
+	}
+}
+
+/* Send a body made for this request only: no cache may keep it. */
+static void
+send_personal(struct http_req *hr, struct evbuffer *body, const char *ctype)
+{
+	http_add_header(hr, "Content-Type", ctype);
+	http_add_header(hr, "Cache-Control", "private, no-store");
+	http_add_header(hr, "X-Content-Type-Options", "nosniff");
+	if (hr->noindex)
+		http_add_header(hr, "X-Robots-Tag", "noindex, nofollow");
+	if (hr->vary_lang)
+		http_add_header(hr, "Vary", "Accept-Language");
+	http_send(hr, 200, "OK", evbuffer_pullup(body, -1),
+	    evbuffer_get_length(body));
+}
+
+/* The Allow field of a route's methods. */
+static const char *
+allow_of(unsigned int m)
+{
+	return (m & M_POST) == 0 ? "GET, HEAD" : (m & M_GET) == 0 ? "POST" :
+	    "GET, HEAD, POST";
+}
+
+/*
+ * A POST's body: a form (application/x-www-form-urlencoded), parsed and
+ * bounded, carrying the right form token.  0, or -1 when an answer went
+ * out (415, 400, 403).
+ */
+static int
+read_form(struct http_req *hr, struct form *f)
+{
+	const char	*ct = http_req_field(hr, "Content-Type");
+	size_t		 n;
+
+	n = ct != NULL ? strcspn(ct, "; \t") : 0;
+	if (ct == NULL || n != 33 || strncasecmp(ct,
+	    "application/x-www-form-urlencoded", n) != 0) {
+		http_add_header(hr, "Accept-Post",
+		    "application/x-www-form-urlencoded");
+		http_error_page(hr, 415, "Unsupported Media Type",
+		    N_("This form was sent in a way we do not understand."));
+		return -1;
+	}
+	if (form_parse(hr->body != NULL ? hr->body : "", hr->body_len, f) !=
+	    0) {
+		http_error_page(hr, 400, "Bad Request", N_("This form could "
+		    "not be read."));
+		return -1;
+	}
+	hr->form = f;
+	if (!http_form_ok(hr)) {
+		http_error_page(hr, 403, "Forbidden", N_("This form has "
+		    "expired or did not come from this site. Go back, reload "
+		    "the page and try again."));
+		return -1;
+	}
+	return 0;
+}
+
+/*
  * Answer one parsed request (the route, the cache, the rate limit, the
  * credentials).  HR holds the connection and the request.
  */
@@ -1985,6 +1138,7 @@ http_dispatch(struct http_req *hr)
 	const struct http_request *rq = hr->rq;
 	const char		*uri = rq->target;
 	struct http_target	*t;
+	struct form		 form;
 	char			*key = NULL;
 	const char		*target = uri, *tok = NULL;
 	const struct http_route	*rt;
@@ -1992,29 +1146,27 @@ http_dispatch(struct http_req *hr)
 	struct evbuffer		*body;
 	time_t			 lastmod;
 	const char		*ctype;
-	size_t			 i;
+	unsigned int		 m;
+	int			 rc, web;
 
+	memset(&form, 0, sizeof form);
 	if (srv->shutting_down) {
 		hr->keep_alive = 0;
-		send_text(hr, 503, "Service Unavailable", "Shutting down");
+		http_send_text(hr, 503, "Service Unavailable", "Shutting down");
 		return;
 	}
 	if (!hr->replay && !rate_ok(srv, hr->c->ip)) {
-		add_header(hr, "Retry-After", "1");
-		send_text(hr, 429, "Too Many Requests",
+		http_add_header(hr, "Retry-After", "1");
+		http_send_text(hr, 429, "Too Many Requests",
 		    "Too many requests: slow down");
 		return;
 	}
 	if (rq->method == HTTP_M_OTHER) {
-		send_text(hr, 501, "Not Implemented", "Unknown method");
+		http_send_text(hr, 501, "Not Implemented", "Unknown method");
 		return;
 	}
-	if (rq->method != HTTP_M_GET && rq->method != HTTP_M_HEAD) {
-		add_header(hr, "Allow", "GET, HEAD");
-		send_text(hr, 405, "Method Not Allowed",
-		    "Only GET and HEAD are served here");
-		return;
-	}
+	m = rq->method == HTTP_M_GET || rq->method == HTTP_M_HEAD ? M_GET :
+	    rq->method == HTTP_M_POST ? M_POST : 0;
 	/*
 	 * A feed token comes first: /t/TOKEN/feeds/...  The rest is an
 	 * ordinary target, parsed as any other.
@@ -2024,7 +1176,7 @@ http_dispatch(struct http_req *hr)
 		target = tok + strcspn(tok, "/?");
 		if ((size_t)(target - tok) != FEED_TOKEN_LEN ||
 		    strncmp(target, "/feeds/", 7) != 0) {
-			send_text(hr, 404, "Not Found", "Not found");
+			http_send_text(hr, 404, "Not Found", "Not found");
 			return;
 		}
 	}
@@ -2034,50 +1186,88 @@ http_dispatch(struct http_req *hr)
 		break;
 	case HTTP_TARGET_TOO_LONG:
 		free(t);
-		send_text(hr, 414, "URI Too Long", "URI too long");
+		http_send_text(hr, 414, "URI Too Long", "URI too long");
 		return;
 	case HTTP_TARGET_NOT_FOUND:
 		free(t);
-		send_text(hr, 404, "Not Found", "Not found");
+		if (m == 0) {
+			http_add_header(hr, "Allow", "GET, HEAD");
+			http_send_text(hr, 405, "Method Not Allowed",
+			    "Only GET and HEAD are served here");
+		} else
+			http_send_text(hr, 404, "Not Found", "Not found");
 		return;
 	default:
 		free(t);
-		send_text(hr, 400, "Bad Request", "Malformed request URI");
+		http_send_text(hr, 400, "Bad Request", "Malformed request URI");
 		return;
 	}
+	rt = &routes[t->route];
+	web = (rt->flags & ROUTE_WEB) != 0;
+	if ((rt->methods & m) == 0 || (tok != NULL && m != M_GET)) {
+		http_add_header(hr, "Allow", allow_of(rt->methods));
+		http_send_text(hr, 405, "Method Not Allowed",
+		    "This method is not allowed here");
+		free(t);
+		return;
+	}
+	hr->route = t->route;
 	hr->path = http_route_path(t->route);
 	hr->arg = t->arg;
 	hr->arg_enc = xmalloc(t->arg_len * 3 + 1);
 	http_segment_encode(t->arg, t->arg_len, hr->arg_enc,
 	    t->arg_len * 3 + 1);
 	hr->before = t->before;
+	hr->page = t->page;
 	hr->https = conn_is_tls(hr->c);
 	request_host(hr);
+	if (rt->fn == NULL) {
+		http_send_text(hr, 404, "Not Found", "Not found");
+		goto done;
+	}
+	if (web && https_redirect(hr))
+		goto done;
+	if (web) {
+		/*
+		 * Pages run no script of anyone else's, are framed by no
+		 * one and send forms only here (a page that needs more, the
+		 * chat, widens its own policy).
+		 */
+		http_add_header(hr, "Content-Security-Policy", "default-src "
+		    "'self'; img-src 'self' data:; object-src 'none'; "
+		    "base-uri 'none'; form-action 'self'; "
+		    "frame-ancestors 'none'");
+		http_add_header(hr, "X-Frame-Options", "DENY");
+		http_add_header(hr, "Referrer-Policy", "same-origin");
+	}
 	if (tok != NULL && token_auth(hr, tok) != 0)
 		goto done;
-	rt = &routes[t->route];
+	/* A page reads the session cookie; Basic may still say who. */
+	if (web)
+		http_session_read(hr);
 	if (hr->token_id == 0 && http_auth(hr) != 0)
 		goto done;
-	if (rt->max_age < 0) {
-		/* Personal data: generated for this request only. */
+	/*
+	 * A page is in the member's language, else the browser's; an
+	 * anonymous page is cached per language (Vary: Accept-Language).
+	 */
+	if (web) {
+		http_page_lang(hr);
+		hr->vary_lang = hr->account[0] == '\0';
+	}
+	if (m == M_POST && read_form(hr, &form) != 0)
+		goto done;
+	hr->personal = rt->max_age < 0 || (rt->flags & ROUTE_PERSONAL) ||
+	    m == M_POST || (web && hr->account[0] != '\0');
+	if (hr->personal) {
+		/* Generated for this request only. */
 		body = evbuffer_new();
 		ctype = "text/plain";
-		if ((i = (size_t)rt->fn(hr, body, &lastmod, &ctype)) != 0) {
-			if (i == HTTP_AUTH_NEEDED) {
-				add_header(hr, "WWW-Authenticate", "Basic "
-				    "realm=\"Hearth\", charset=\"UTF-8\"");
-				send_text(hr, 401, "Unauthorized", "Sign in "
-				    "with your Hearth account (over HTTPS)");
-			} else
-				send_text(hr, 500, "Internal Server Error",
-				    "Could not export");
-		} else {
-			add_header(hr, "Content-Type", ctype);
-			add_header(hr, "Cache-Control", "private, no-store");
-			add_header(hr, "X-Content-Type-Options", "nosniff");
-			http_send(hr, 200, "OK", evbuffer_pullup(body, -1),
-			    evbuffer_get_length(body), NULL);
-		}
+		lastmod = time(NULL);
+		if ((rc = rt->fn(hr, body, &lastmod, &ctype)) == 0)
+			send_personal(hr, body, ctype);
+		else if (rc != HTTP_SENT)
+			gen_failed(hr, rt, rc);
 		evbuffer_free(body);
 		goto done;
 	}
@@ -2088,48 +1278,36 @@ http_dispatch(struct http_req *hr)
 	 * link with that token.  Revoking a token or changing an access
 	 * list bumps the content version, which empties the cache.
 	 */
-	hr->vary_lang = t->route == HTTP_R_LANDING;
-	hr->lang = NULL;
-	if (hr->vary_lang) {
-		if (hr->account[0] != '\0')
-			hr->lang = member_lang(srv, hr->account);
-		if (hr->lang == NULL)
-			hr->lang = i18n_negotiate(req_field(hr,
-			    "Accept-Language"));
-		if (hr->lang == NULL)
-			hr->lang = i18n_lang(i18n_default());
-		if (hr->lang == NULL)
-			hr->lang = "en";
-	}
-	xasprintf(&key, "%s|%d|%lld|%lld|%s|%s|%s%s?%lld", hr->https ? "s" :
-	    "p", hr->level, (long long)hr->account_id, (long long)hr->token_id,
-	    hr->lang != NULL ? hr->lang : "-", hr->host, hr->path, hr->arg_enc,
-	    (long long)hr->before);
+	xasprintf(&key, "%s|%d|%lld|%lld|%s|%s|%s%s?%lld&%lld", hr->https ?
+	    "s" : "p", hr->level, (long long)hr->account_id,
+	    (long long)hr->token_id, hr->lang != NULL ? hr->lang : "-",
+	    hr->host, hr->path, hr->arg_enc, (long long)hr->before,
+	    (long long)hr->page);
 	if ((d = cache_get(srv, key)) == NULL) {
-		int	rc;
-
 		body = evbuffer_new();
 		ctype = "text/plain";
 		lastmod = srv->started;
 		if ((rc = rt->fn(hr, body, &lastmod, &ctype)) != 0) {
 			evbuffer_free(body);
-			if (rc == HTTP_NOT_FOUND)
-				send_text(hr, 404, "Not Found", "Not found");
-			else if (rc == HTTP_BAD)
-				send_text(hr, 400, "Bad Request",
-				    "Malformed request");
-			else {
-				log_warnx("http: cannot generate %s", hr->path);
-				send_text(hr, 500, "Internal Server Error",
-				    "Could not generate this page");
-			}
+			if (rc != HTTP_SENT)
+				gen_failed(hr, rt, rc);
+			goto done;
+		}
+		if (hr->personal) {
+			/* It turned out personal (a form cookie was set). */
+			send_personal(hr, body, ctype);
+			evbuffer_free(body);
 			goto done;
 		}
 		d = cache_put(srv, key, body, lastmod, ctype);
+		d->noindex = hr->noindex;
 		evbuffer_free(body);
 	}
-	send_doc(hr, d, rt->max_age, hr->level > 0);
+	send_doc(hr, d, rt->max_age, hr->level > 0 || d->noindex, web);
 done:
+	if (hr->form != NULL)
+		form_free(hr->form);
+	hr->form = NULL;
 	free(key);
 	free(hr->arg_enc);
 	hr->arg_enc = NULL;
@@ -2154,7 +1332,7 @@ http_fail(struct conn *c, int code, const char *reason, const char *text)
 	struct http_req	hr;
 
 	req_init(&hr, c);
-	send_text(&hr, code, reason, text);
+	http_send_text(&hr, code, reason, text);
 	conn_close(c, reason);
 	return CONN_GONE;
 }
@@ -2279,13 +1457,41 @@ http_on_input(struct conn *c, struct evbuffer *in)
 			return CONN_MORE;
 		if (rc != HTTP_REQ_DONE)
 			return parse_error(c, rc);
+		if (rq.method == HTTP_M_POST && rq.content_length > 0) {
+			/*
+			 * A form is answered once all of it is here (at
+			 * most HTTP_MAX_BODY, within the request's
+			 * deadline), in one piece with its head.  The
+			 * parsed head is kept apart (parsing wrote into
+			 * it, and gathering the body may move it), as
+			 * for a password check.
+			 */
+			wait_keep(hc, &rq, buf);
+			hc->body_wait = 1;
+			rq = hc->wait_rq;
+		}
 	}
+	if (rq.method == HTTP_M_POST && rq.content_length > 0 &&
+	    avail < rq.head_len + rq.content_length)
+		return CONN_MORE;
 	req_init(&hr, c);
 	hr.rq = &rq;
+	hr.replay = hc->wait_head != NULL && !hc->body_wait;
+	hc->body_wait = 0;
+	if (rq.method == HTTP_M_POST && rq.content_length > 0) {
+		/* The body stays in IN until the request is answered. */
+		const char	*all = (const char *)evbuffer_pullup(in,
+				    (ev_ssize_t)(rq.head_len +
+				    rq.content_length));
+
+		if (all != NULL) {
+			hr.body = all + rq.head_len;
+			hr.body_len = rq.content_length;
+		}
+	}
 	hr.head = rq.method == HTTP_M_HEAD;
 	hr.minor = rq.minor;
 	hr.keep_alive = rq.keep_alive;
-	hr.replay = hc->wait_head != NULL;
 	http_dispatch(&hr);
 	if (hr.wait) {
 		/*
@@ -2377,8 +1583,8 @@ http_on_refuse(struct conn *c, const char *why)
 	struct http_req	hr;
 
 	req_init(&hr, c);
-	add_header(&hr, "Retry-After", "10");
-	send_text(&hr, 503, "Service Unavailable", why);
+	http_add_header(&hr, "Retry-After", "10");
+	http_send_text(&hr, 503, "Service Unavailable", why);
 }
 
 static void

@@ -3,6 +3,7 @@
  * http-target.h).  Pure: no I/O, no libevent; fuzzed by
  * tests/fuzz/fuzz_http_target.c.
  */
+#include <stddef.h>
 #include <string.h>
 #include <strings.h>
 
@@ -21,6 +22,14 @@ static const struct {
 	[HTTP_R_DOCTOR_FEED] = { "/feeds/doctors/", 1 },
 	[HTTP_R_ME_JSON] = { "/me/export.json", 0 },
 	[HTTP_R_ME_MBOX] = { "/me/articles.mbox", 0 },
+	[HTTP_R_STYLE] = { "/style.css", 0 },
+	[HTTP_R_ROBOTS] = { "/robots.txt", 0 },
+	[HTTP_R_SIGNIN] = { "/signin", 0 },
+	[HTTP_R_SIGNOUT] = { "/signout", 0 },
+	[HTTP_R_GROUPS] = { "/groups", 0 },
+	[HTTP_R_GROUP] = { "/groups/", 1 },
+	[HTTP_R_THREAD] = { "/threads/", 1 },
+	[HTTP_R_ARTICLE] = { "/articles/", 1 },
 };
 
 #define MAX_SEGMENTS	8
@@ -91,7 +100,7 @@ uri_char(unsigned char ch)
 	    ch != '|' && ch != '}' && ch != '#';
 }
 
-/* "before=N": a whole number 1..INT64_MAX.  0 on success. */
+/* "before=N", "page=N": a whole number 1..INT64_MAX.  0 on success. */
 static int
 parse_before(const char *v, int64_t *out)
 {
@@ -117,23 +126,37 @@ parse_query(const char *q, size_t len, struct http_target *t)
 {
 	char		 buf[HTTP_TARGET_MAX + 1];
 	const char	*p = q, *end = q + len, *amp, *eq;
-	int		 seen = 0;
+	static const struct {
+		const char	*key;
+		size_t		 off;
+	} keys[] = {
+		{ "before", offsetof(struct http_target, before) },
+		{ "page", offsetof(struct http_target, page) },
+	};
+	int		 seen[2] = { 0, 0 };
+	size_t		 k, kl;
 
 	while (p < end) {
 		amp = memchr(p, '&', (size_t)(end - p));
 		if (amp == NULL)
 			amp = end;
 		eq = memchr(p, '=', (size_t)(amp - p));
-		/* Only the key "before" is looked at (compared raw). */
-		if (eq != NULL && eq - p == 6 && memcmp(p, "before", 6) == 0) {
-			if (seen++ > 0)
-				return -1;	/* ambiguous */
-			if (pct_decode(eq + 1, (size_t)(amp - eq - 1),
-			    buf) < 0 || parse_before(buf, &t->before) != 0)
+		/* Only "before" and "page" are looked at (compared raw). */
+		for (k = 0; k < sizeof keys / sizeof keys[0]; k++) {
+			kl = strlen(keys[k].key);
+			if (eq != NULL && (size_t)(eq - p) == kl &&
+			    memcmp(p, keys[k].key, kl) == 0) {
+				if (seen[k]++ > 0)
+					return -1;	/* ambiguous */
+				if (pct_decode(eq + 1, (size_t)(amp - eq - 1),
+				    buf) < 0 || parse_before(buf,
+				    (int64_t *)(void *)((char *)t +
+				    keys[k].off)) != 0)
+					return -1;
+			} else if (eq == NULL && (size_t)(amp - p) == kl &&
+			    memcmp(p, keys[k].key, kl) == 0)
 				return -1;
-		} else if (eq == NULL && amp - p == 6 &&
-		    memcmp(p, "before", 6) == 0)
-			return -1;
+		}
 		p = amp + 1;
 	}
 	return 0;

@@ -12,8 +12,9 @@
  * exactly one non-empty segment (the argument).
  *
  * The query is a list of key=value pairs separated by '&'; only
- * "before" (a positive article number, for feed paging, RFC 5005) means
- * something; other keys are ignored, as feed readers add their own.
+ * "before" (a positive article number, for feed paging, RFC 5005) and
+ * "page" (a positive page number of the web reader) mean something;
+ * other keys are ignored, as feed readers add their own.
  */
 #ifndef HEARTH_HTTP_TARGET_H
 #define HEARTH_HTTP_TARGET_H
@@ -33,6 +34,14 @@ enum http_route_id {
 	HTTP_R_DOCTOR_FEED,	/* /feeds/doctors/NAME.atom */
 	HTTP_R_ME_JSON,		/* /me/export.json */
 	HTTP_R_ME_MBOX,		/* /me/articles.mbox */
+	HTTP_R_STYLE,		/* /style.css */
+	HTTP_R_ROBOTS,		/* /robots.txt */
+	HTTP_R_SIGNIN,		/* /signin */
+	HTTP_R_SIGNOUT,		/* /signout */
+	HTTP_R_GROUPS,		/* /groups: the web reader's group list */
+	HTTP_R_GROUP,		/* /groups/NAME: a group's threads */
+	HTTP_R_THREAD,		/* /threads/MSGID: a thread as a tree */
+	HTTP_R_ARTICLE,		/* /articles/MSGID: one article */
 	HTTP_R_COUNT
 };
 
@@ -49,6 +58,7 @@ struct http_target {
 							      exact routes */
 	size_t			 arg_len;	/* never holds a NUL */
 	int64_t			 before;	/* 0: absent, else > 0 */
+	int64_t			 page;		/* 0: absent, else > 0 */
 };
 
 /* The path of route R ("/feeds/groups/" for a prefix route). */

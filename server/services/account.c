@@ -14,6 +14,7 @@
 #include <openssl/sha.h>
 
 #include "account.h"
+#include "websession.h"
 #include "hearth.h"
 #include "log.h"
 #include "notify.h"
@@ -593,6 +594,9 @@ account_set_password(struct server *srv, const char *actor,
 	rc = store_account_set_password(srv->store, name, pw->hash);
 	if (rc == STORE_OK)
 		rc = store_secret_keys(srv->store, name, pw);
+	/* A new password signs every web session out. */
+	if (rc == STORE_OK)
+		rc = websession_destroy_account(srv, name);
 	return audited(srv, rc, actor, "account.passwd", name, detail);
 }
 

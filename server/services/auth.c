@@ -130,14 +130,29 @@ void
 auth_derived_key(struct server *srv, const char *purpose,
     unsigned char out[32])
 {
-	unsigned int	 len = 32;
-	char		*msg;
-
 	(void)srv;
-	/* "derive:" keeps these apart from the address hashes. */
-	xasprintf(&msg, "derive:%s", purpose);
-	HMAC(EVP_sha256(), as->key, sizeof as->key,
-	    (const unsigned char *)msg, strlen(msg), out, &len);
+	/* Its own label keeps these apart from every other MAC. */
+	auth_mac("derive", purpose, strlen(purpose), out);
+}
+
+/*
+ * HMAC-SHA256 under the server's secret key of LABEL, a NUL, then DATA:
+ * each use has its own label, so no two uses' MACs can be swapped.
+ */
+void
+auth_mac(const char *label, const void *data, size_t len,
+    unsigned char out[32])
+{
+	unsigned char	*msg;
+	size_t		 ll = strlen(label) + 1;
+	unsigned int	 mdlen = 32;
+
+	msg = xmalloc(ll + len);
+	memcpy(msg, label, ll);
+	memcpy(msg + ll, data, len);
+	HMAC(EVP_sha256(), as->key, sizeof as->key, msg, ll + len, out,
+	    &mdlen);
+	OPENSSL_cleanse(msg, ll + len);
 	free(msg);
 }
 

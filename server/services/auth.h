@@ -106,9 +106,16 @@ int	 auth_pending(void);
 void	 auth_ip_hash(struct server *, const char *ip, char out[65]);
 /*
  * A 32-byte key for PURPOSE derived from the server's secret.key
- * (HMAC-SHA256 of "derive:PURPOSE"), e.g. the Cancel-Lock secret.
+ * (auth_mac() under the label "derive"), e.g. the Cancel-Lock secret.
  */
 void	 auth_derived_key(struct server *, const char *purpose,
+	    unsigned char out[32]);
+/*
+ * HMAC-SHA256 under the same secret key of LABEL (a NUL ends it) and
+ * the LEN bytes of DATA: keyed hashes and signatures that are not an
+ * address (web session ids, form tokens).  After auth_init().
+ */
+void	 auth_mac(const char *label, const void *data, size_t len,
 	    unsigned char out[32]);
 int	 auth_init(struct server *, char *err, size_t errlen);
 /* Start the hashing threads (once in the background: see server_run). */

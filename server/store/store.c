@@ -409,6 +409,31 @@ static const char *const migrations[] = {
 	"  done INTEGER);"
 	"CREATE INDEX peer_queue_pending ON peer_queue (peer, state, id);"
 	"CREATE INDEX peer_queue_article ON peer_queue (article_id);",
+	/*
+	 * 19: web_sessions -- the web door's sign-ins (issue 16): only a
+	 * keyed hash of the session id (services/websession.c), never the
+	 * id; created, last seen (touched at most once a minute) and the
+	 * expiry, which slides with use up to a cap.  And how far a member
+	 * has read each group on the web (the highest article number seen),
+	 * for the unread counts of the group list.  Both go with the
+	 * account and the group.
+	 */
+	"CREATE TABLE web_sessions ("
+	"  hash TEXT PRIMARY KEY,"
+	"  account_id INTEGER NOT NULL REFERENCES accounts(id)"
+	"    ON DELETE CASCADE,"
+	"  created INTEGER NOT NULL,"
+	"  last_seen INTEGER NOT NULL,"
+	"  expires INTEGER NOT NULL) WITHOUT ROWID;"
+	"CREATE INDEX web_sessions_account ON web_sessions(account_id);"
+	"CREATE INDEX web_sessions_expires ON web_sessions(expires);"
+	"CREATE TABLE web_group_read ("
+	"  account_id INTEGER NOT NULL REFERENCES accounts(id)"
+	"    ON DELETE CASCADE,"
+	"  group_id INTEGER NOT NULL REFERENCES groups(id)"
+	"    ON DELETE CASCADE,"
+	"  last_read INTEGER NOT NULL,"
+	"  PRIMARY KEY (account_id, group_id)) WITHOUT ROWID;",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -902,6 +927,11 @@ store_open(const char *path, int sync_full, int max_version, char *err,
 		    "statements", path);
 		goto fail;
 	}
+	if (store_web_prepare(st) != 0) {
+		snprintf(err, errlen, "database %s: cannot prepare web "
+		    "statements", path);
+		goto fail;
+	}
 	if (store_news_prepare(st) != 0) {
 		snprintf(err, errlen, "database %s: cannot prepare news "
 		    "statements", path);
@@ -935,6 +965,7 @@ store_close(struct store *st)
 	store_webpush_finalize(st);
 	store_ircv3_finalize(st);
 	store_peer_finalize(st);
+	store_web_finalize(st);
 	store_chat_close(st);
 	if (st->stmts != NULL)
 		store_finalize(st->stmts, st->nstmts);
