@@ -267,6 +267,19 @@ int		 html_notice(xmlTextWriterPtr, const char *cls,
 int		 page_send(struct http_req *, int code, const char *reason,
 		    struct evbuffer *out, const char *ctype);
 
+/* http-feeds.c: articles as people read them */
+/* news: URL of a Message-ID (RFC 5538), xmalloc'd. */
+char		*http_news_url(const char *msgid);
+/* The display name of a From header, never its address (xmalloc'd). */
+char		*http_from_name(const char *from);
+/* The last Message-ID in a References header (xmalloc'd), or NULL. */
+char		*http_last_reference(const char *refs);
+/*
+ * The web reader's address of an article: "/articles/ID" with the
+ * Message-ID's inside percent-encoded (xmalloc'd).
+ */
+char		*http_article_path(const char *msgid);
+
 /* The generators, by file. */
 int	gen_landing(struct http_req *, struct evbuffer *, time_t *,
 	    const char **);
@@ -310,6 +323,20 @@ int	gen_post(struct http_req *, struct evbuffer *, time_t *,
 int	gen_reply(struct http_req *, struct evbuffer *, time_t *,
 	    const char **);
 int	gen_report(struct http_req *, struct evbuffer *, time_t *,
+	    const char **);
+/* The reader's links: reply and report under an article ... */
+int	http_write_actions(struct http_req *, xmlTextWriterPtr,
+	    const char *msgid);
+/* ... and a new story in a group that takes them. */
+int	http_write_new_story(struct http_req *, xmlTextWriterPtr,
+	    const char *group);
+int	gen_groups(struct http_req *, struct evbuffer *, time_t *,
+	    const char **);
+int	gen_group(struct http_req *, struct evbuffer *, time_t *,
+	    const char **);
+int	gen_thread(struct http_req *, struct evbuffer *, time_t *,
+	    const char **);
+int	gen_article(struct http_req *, struct evbuffer *, time_t *,
 	    const char **);
 
 #endif

@@ -180,6 +180,8 @@ static const char style_css[] =
     "ul.groups,ul.threads{list-style:none;padding:0}\n"
     "ul.groups li,ul.threads li{padding:.6rem 0;"
     "border-bottom:1px solid var(--line)}\n"
+    "ul.groups h2{margin:0 0 .2rem;font-size:1.15rem}\n"
+    "ul.groups p,ul.threads p{margin:.2rem 0}\n"
     "ul.tree{list-style:none;padding-left:0}\n"
     "ul.tree ul{list-style:none;padding-left:.9rem;"
     "border-left:2px solid var(--line);margin-left:.2rem}\n"
@@ -493,9 +495,15 @@ page_group(const struct group_info *g, void *arg)
 		return;
 	http_host_only(pc->hr, host, sizeof host);
 	base = http_base_url(pc->hr);
+	/* The name opens the group in the web reader. */
+	xasprintf(&u, "/groups/%s", g->name);
 	if (html_el(w, "li") != 0 || html_el(w, "strong") != 0 ||
-	    feed_text(w, g->name) != 0 || html_end(w) != 0 ||
-	    feed_text(w, strcmp(g->status, "moderated") == 0 ?
+	    html_link(w, u, g->name) != 0 || html_end(w) != 0) {
+		free(u);
+		goto fail;
+	}
+	free(u);
+	if (feed_text(w, strcmp(g->status, "moderated") == 0 ?
 	    i18n(pc->hr->lang, " (moderated) ") :
 	    strcmp(g->status, "readonly") == 0 ?
 	    i18n(pc->hr->lang, " (announcements) ") : " ") != 0 ||

@@ -516,7 +516,8 @@ etag_matches(const char *inm, const char *etag)
  * If-Modified-Since).
  */
 static void
-send_doc(struct http_req *hr, struct http_doc *d, int max_age, int private)
+send_doc(struct http_req *hr, struct http_doc *d, int max_age, int private,
+    int web)
 {
 	const char		*inm, *ims;
 	char			 date[64], cc[64], etag[56];
@@ -551,12 +552,22 @@ send_doc(struct http_req *hr, struct http_doc *d, int max_age, int private)
 	http_add_header(hr, "ETag", etag);
 	http_date(d->lastmod, date, sizeof date);
 	http_add_header(hr, "Last-Modified", date);
-	/* What a member sees after signing in is not for shared caches. */
-	snprintf(cc, sizeof cc, "%s, max-age=%d", private ? "private" :
-	    "public", max_age);
+	/*
+	 * What a member sees after signing in is not for shared caches.
+	 * A page of the web door is asked for again each time (cheap with
+	 * the ETag): once the visitor signs in, the same address shows
+	 * their own page, never a stored anonymous copy.
+	 */
+	if (web)
+		snprintf(cc, sizeof cc, "%s, no-cache", private ? "private" :
+		    "public");
+	else
+		snprintf(cc, sizeof cc, "%s, max-age=%d", private ?
+		    "private" : "public", max_age);
 	http_add_header(hr, "Cache-Control", cc);
-	http_add_header(hr, "Vary", hr->vary_lang ? "Accept-Encoding, "
-	    "Accept-Language" : "Accept-Encoding");
+	http_add_header(hr, "Vary", web ? "Accept-Encoding, Accept-Language, "
+	    "Cookie" : hr->vary_lang ? "Accept-Encoding, Accept-Language" :
+	    "Accept-Encoding");
 	http_add_header(hr, "X-Content-Type-Options", "nosniff");
 	if (d->noindex)
 		http_add_header(hr, "X-Robots-Tag", "noindex, nofollow");
@@ -687,10 +698,10 @@ static const struct http_route routes[HTTP_R_COUNT] = {
 	    ROUTE_WEB | ROUTE_PERSONAL },
 	[HTTP_R_REPORT] = { gen_report, 0, M_GET | M_POST,
 	    ROUTE_WEB | ROUTE_PERSONAL },
-	[HTTP_R_GROUPS] = { NULL, 60, M_GET, ROUTE_WEB },
-	[HTTP_R_GROUP] = { NULL, 60, M_GET, ROUTE_WEB },
-	[HTTP_R_THREAD] = { NULL, 60, M_GET, ROUTE_WEB },
-	[HTTP_R_ARTICLE] = { NULL, 60, M_GET, ROUTE_WEB },
+	[HTTP_R_GROUPS] = { gen_groups, 60, M_GET, ROUTE_WEB },
+	[HTTP_R_GROUP] = { gen_group, 60, M_GET, ROUTE_WEB },
+	[HTTP_R_THREAD] = { gen_thread, 60, M_GET, ROUTE_WEB },
+	[HTTP_R_ARTICLE] = { gen_article, 60, M_GET, ROUTE_WEB },
 };
 
 /*
@@ -1097,8 +1108,32 @@ gen_failed(struct http_req *hr, const struct http_route *rt, int rc)
 		break;
 	case HTTP_AUTH_NEEDED:
 		if (web) {
-			/* A page for members: the sign-in page. */
-			http_redirect(hr, 303, "/signin");
+			/*
+			 * A page for members: the sign-in page, which comes
+			 * back here afterwards (an origin-form target only).
+			 */
+			static const char hex[] = "0123456789ABCDEF";
+			const char	*t = hr->rq->target;
+			size_t		 n = strlen(t), i, o = 13;
+			char		*loc = xmalloc(n * 3 + 16);
+
+			memcpy(loc, "/signin?next=", 13);
+			for (i = 0; i < n && t[0] == '/'; i++) {
+				unsigned char	ch = (unsigned char)t[i];
+
+				if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' &&
+				    ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+				    strchr("-._~/", ch) != NULL)
+					loc[o++] = (char)ch;
+				else {
+					loc[o++] = '%';
+					loc[o++] = hex[ch >> 4];
+					loc[o++] = hex[ch & 15];
+				}
+			}
+			loc[t[0] == '/' ? o : 7] = '\0';
+			http_redirect(hr, 303, loc);
+			free(loc);
 			break;
 		}
 		http_add_header(hr, "WWW-Authenticate", "Basic "
@@ -1277,6 +1312,19 @@ http_dispatch(struct http_req *hr)
 	}
 	if (web && https_redirect(hr))
 		goto done;
+	if (web) {
+		/*
+		 * Pages run no script of anyone else's, are framed by no
+		 * one and send forms only here (a page that needs more, the
+		 * chat, widens its own policy).
+		 */
+		http_add_header(hr, "Content-Security-Policy", "default-src "
+		    "'self'; img-src 'self' data:; object-src 'none'; "
+		    "base-uri 'none'; form-action 'self'; "
+		    "frame-ancestors 'none'");
+		http_add_header(hr, "X-Frame-Options", "DENY");
+		http_add_header(hr, "Referrer-Policy", "same-origin");
+	}
 	if (tok != NULL && token_auth(hr, tok) != 0)
 		goto done;
 	/* A page reads the session cookie; Basic may still say who. */
@@ -1340,7 +1388,7 @@ http_dispatch(struct http_req *hr)
 		d->noindex = hr->noindex;
 		evbuffer_free(body);
 	}
-	send_doc(hr, d, rt->max_age, hr->level > 0 || d->noindex);
+	send_doc(hr, d, rt->max_age, hr->level > 0 || d->noindex, web);
 done:
 	if (hr->form != NULL)
 		form_free(hr->form);
