@@ -456,3 +456,37 @@ gen_report(struct http_req *hr, struct evbuffer *out, time_t *lastmod,
 	evbuffer_free(o);
 	return rc;
 }
+
+/* The reader's links into writing (http-int.h). */
+
+int
+http_write_actions(struct http_req *hr, xmlTextWriterPtr w,
+    const char *msgid)
+{
+	const char	*L = hr->lang;
+	char		*r = path_with("/reply/", msgid);
+	char		*x = path_with("/report/", msgid);
+	int		 rc;
+
+	rc = html_el(w, "p") != 0 || html_attr(w, "class", "actions") != 0 ||
+	    html_link(w, r, i18n(L, "Reply")) != 0 ||
+	    html_text(w, " \u00b7 ") != 0 ||
+	    html_link(w, x, i18n(L, "Report")) != 0 || html_end(w) != 0;
+	free(r);
+	free(x);
+	return rc ? -1 : 0;
+}
+
+int
+http_write_new_story(struct http_req *hr, xmlTextWriterPtr w,
+    const char *group)
+{
+	char	*u = path_with("/post/", group);
+	int	 rc;
+
+	rc = html_el(w, "p") != 0 || html_attr(w, "class", "actions") != 0 ||
+	    html_link(w, u, i18n(hr->lang, "Write a new story")) != 0 ||
+	    html_end(w) != 0;
+	free(u);
+	return rc ? -1 : 0;
+}
