@@ -637,16 +637,14 @@ after_post(struct conn *c, struct nntp_session *s, struct posting *p)
 		snprintf(p->ack, sizeof p->ack, i18n(lang, "(held for a "
 		    "moderator: %s; it appears once approved)"),
 		    i18n(lang, p->hold_reason));
-		/* Newsreaders show only "posted": the inbox says more. */
-		notice_held(c->srv, s->acct.name, "article",
-		    article_header_get(&p->a, "Newsgroups"), p->subject,
-		    p->hold_reason);
 	}
-	if ((p->v.flags & SCREEN_F_CRISIS) && p->v.hotline != NULL) {
-		p->hotline = p->v.hotline;
-		/* The hotline reaches the member's inbox and IRC clients. */
-		notice_hotline(c->srv, s->acct.name);
-	}
+	/*
+	 * Newsreaders show only "posted": the inbox says more (held), and
+	 * the hotline reaches the inbox and IRC clients (post.c).
+	 */
+	p->hotline = post_notices(c->srv, s->acct.name,
+	    article_header_get(&p->a, "Newsgroups"), p->subject, p->hold,
+	    &p->v);
 }
 
 /*

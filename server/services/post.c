@@ -475,14 +475,24 @@ post_member(struct server *srv, const struct post_in *in,
 	if (np.hold) {
 		out->status = POST_HELD;
 		snprintf(out->why, sizeof out->why, "%s", i18n(L, v.reason));
-		/* The notice reaches the inbox and the IRC clients too. */
-		notice_held(srv, a->name, "article", group, subj, v.reason);
 	}
-	if ((v.flags & SCREEN_F_CRISIS) && v.hotline != NULL) {
-		out->hotline = v.hotline;
-		notice_hotline(srv, a->name);
-	}
+	out->hotline = post_notices(srv, a->name, group, subj, np.hold, &v);
 	return out->status;
+}
+
+const char *
+post_notices(struct server *srv, const char *account, const char *where,
+    const char *subject, int held, const struct screen_verdict *v)
+{
+	/* The notices reach the inbox and the IRC clients too. */
+	if (held)
+		notice_held(srv, account, "article", where, subject,
+		    v->reason);
+	if ((v->flags & SCREEN_F_CRISIS) && v->hotline != NULL) {
+		notice_hotline(srv, account);
+		return v->hotline;
+	}
+	return NULL;
 }
 
 char *

@@ -57,6 +57,16 @@ struct post_out {
 enum post_status	 post_member(struct server *, const struct post_in *in,
 			    struct post_out *out);
 
+/*
+ * After a member's article is stored (any door): the held notice when
+ * HELD, and on a crisis phrase the hotline notice.  Returns the hotline
+ * text to show (V->hotline) or NULL.
+ */
+struct screen_verdict;
+const char	*post_notices(struct server *, const char *account,
+		    const char *where, const char *subject, int held,
+		    const struct screen_verdict *v);
+
 /* An article a member may read, for a reply or a report. */
 struct post_parent {
 	int		 found;
