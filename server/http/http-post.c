@@ -76,7 +76,7 @@ write_page(struct http_req *hr, struct evbuffer *out, const char **ctype,
 	struct page	 p;
 	xmlTextWriterPtr w;
 	const char	*L;
-	char		*action, *quoted = NULL;
+	char		*action, *quoted = NULL, *author = NULL;
 	int		 reply = f->parent != NULL;
 
 	if (page_open(&p, hr, reply ? i18n(hr->lang, "Reply") :
@@ -90,11 +90,12 @@ write_page(struct http_req *hr, struct evbuffer *out, const char **ctype,
 	    "story")) != 0)
 		goto fail;
 	if (reply) {
-		quoted = post_quote(hr->srv, f->parent, L);
+		author = http_from_name(f->parent->from);
+		quoted = post_quote(hr->srv, f->parent, L, author);
 		if (html_el(w, "p") != 0 || html_text(w, i18n(L, "To: ")) !=
 		    0 || html_wrap(w, "strong", f->parent->subject) != 0 ||
-		    html_text(w, " — ") != 0 || html_text(w,
-		    f->parent->from) != 0 || html_end(w) != 0)
+		    html_text(w, " — ") != 0 || html_text(w, author) != 0 ||
+		    html_end(w) != 0)
 			goto fail;
 		if (quoted != NULL && (html_el(w, "blockquote") != 0 ||
 		    html_attr(w, "class", "parent") != 0 ||
@@ -134,10 +135,12 @@ write_page(struct http_req *hr, struct evbuffer *out, const char **ctype,
 		goto fail;
 	free(action);
 	free(quoted);
+	free(author);
 	return page_close(&p, out, ctype);
 fail:
 	free(action);
 	free(quoted);
+	free(author);
 	page_abort(&p);
 	return -1;
 }
@@ -293,8 +296,14 @@ gen_write(struct http_req *hr, struct evbuffer *out, const char **ctype,
 		account_clear(&a);
 		return write_again(hr, 400, "Bad Request", &f);
 	}
-	if (reply && f.quote && (quoted = post_quote(hr->srv, &par, L)) !=
-	    NULL) {
+	if (reply && f.quote) {
+		char	*author = http_from_name(par.from);
+
+		quoted = post_quote(hr->srv, &par, L, author);
+		free(author);
+	} else
+		quoted = NULL;
+	if (quoted != NULL) {
 		xasprintf(&body, "%s\n%s", quoted, f.body);
 		free(quoted);
 	} else
@@ -352,16 +361,18 @@ report_page(struct http_req *hr, struct evbuffer *out, const char **ctype,
 	xmlTextWriterPtr w;
 	const char	*L;
 	char		*action = path_with("/report/", par->msgid);
+	char		*author = http_from_name(par->from);
 
 	if (page_open(&p, hr, i18n(hr->lang, "Report a message")) != 0) {
 		free(action);
+		free(author);
 		return -1;
 	}
 	w = p.w;
 	L = p.L;
 	if (html_wrap(w, "h1", i18n(L, "Report a message")) != 0 ||
 	    html_el(w, "p") != 0 || html_wrap(w, "strong", par->subject) !=
-	    0 || html_text(w, " — ") != 0 || html_text(w, par->from) != 0 ||
+	    0 || html_text(w, " — ") != 0 || html_text(w, author) != 0 ||
 	    html_end(w) != 0 || html_wrap(w, "p", i18n(L, "The moderators "
 	    "look at every report. The author is not told who reported.")) !=
 	    0)
@@ -375,9 +386,11 @@ report_page(struct http_req *hr, struct evbuffer *out, const char **ctype,
 	    html_button(w, i18n(L, "Send report")) != 0 || html_end(w) != 0)
 		goto fail;
 	free(action);
+	free(author);
 	return page_close(&p, out, ctype);
 fail:
 	free(action);
+	free(author);
 	page_abort(&p);
 	return -1;
 }

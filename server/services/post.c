@@ -497,25 +497,15 @@ post_notices(struct server *srv, const char *account, const char *where,
 
 char *
 post_quote(struct server *srv, const struct post_parent *p,
-    const char *lang)
+    const char *lang, const char *name)
 {
 	struct evbuffer	*b;
-	char		*text, *out, name[256];
-	const char	*s, *nl, *lt;
+	char		*text, *out;
+	const char	*s, *nl;
 	size_t		 n;
 
 	if ((text = modq_article_text(srv, p->msgid)) == NULL)
 		return NULL;
-	/* The display name of From, without the address. */
-	snprintf(name, sizeof name, "%s", p->from);
-	if ((lt = strchr(name, '<')) != NULL && lt > name) {
-		n = (size_t)(lt - name);
-		while (n > 0 && (name[n - 1] == ' ' || name[n - 1] == '"'))
-			n--;
-		name[n] = '\0';
-		if (name[0] == '"')
-			memmove(name, name + 1, strlen(name));
-	}
 	b = evbuffer_new();
 	evbuffer_add_printf(b, i18n(lang, "%s wrote:"), name);
 	evbuffer_add(b, "\n", 1);

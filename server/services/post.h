@@ -73,7 +73,9 @@ struct post_parent {
 	int64_t		 author_id;
 	char		 msgid[256];
 	char		 subject[256];	/* decoded */
-	char		 from[256];	/* decoded display */
+	char		 from[256];	/* its From, decoded: show only
+					   the name (it may hold an
+					   address) */
 	char		 references[1024];
 	char		 group[128];	/* the first group it is in */
 	char		 groups[200];	/* its Xref list */
@@ -87,11 +89,12 @@ int	 post_parent_get(struct server *, int64_t account_id, int level,
 
 /*
  * The body of P (found by post_parent_get()) quoted for a reply, with
- * an attribution line in LANG ("NAME wrote:"), xmalloc'd; NULL when
- * there is no text.
+ * an attribution line in LANG ("NAME wrote:", NAME as the door shows
+ * the author: never an address), xmalloc'd; NULL when there is no
+ * text.
  */
 char	*post_quote(struct server *, const struct post_parent *p,
-	    const char *lang);
+	    const char *lang, const char *name);
 /* 1 when ACCT may see GROUP to post to it (post_member() decides). */
 int	 post_group_open(struct server *, const struct account *acct,
 	    const char *group);

@@ -8,7 +8,9 @@ import html
 import json
 import os
 import re
+import shutil
 import sqlite3
+import tempfile
 import unittest
 import urllib.parse
 
@@ -21,6 +23,9 @@ HOTLINE = "Call the support line 8-800-2000-122, free, day and night"
 CRISIS = "some nights I want to die"
 
 
+PRIVATE = "circle.young-adults"
+
+
 def seg(s):
     return urllib.parse.quote(s, safe="")
 
@@ -29,7 +34,15 @@ class WebPost(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
+        # etc/groups.conf and a private group (a facilitated circle).
+        cls.groups_dir = tempfile.mkdtemp(prefix="hearth-groups-")
+        with open(os.path.join(SRCDIR, "etc/groups.conf")) as f:
+            text = f.read()
+        groups = os.path.join(cls.groups_dir, "groups.conf")
+        with open(groups, "w") as f:
+            f.write(text + "%s  open  private  A closed circle\n" % PRIVATE)
         cls.h = Hearthd(
+            "groups_file = %s\n" % groups +
             "http_rate_per_second = 1000\nhttp_rate_burst = 1000\n"
             "rate_per_second = 1000\nrate_burst = 1000\n"
             "crisis_phrases_file = %s/etc/crisis-phrases.conf\n"
@@ -39,6 +52,8 @@ class WebPost(unittest.TestCase):
                      "rep", "csrf"):
             cls.h.add_account(name, PW)
         cls.h.hearthmod("account", "probation", "proba", "3")
+        r = cls.h.hearthmod("group", "access", "add", PRIVATE, "anna")
+        assert r.returncode == 0, r.stderr
 
     @classmethod
     def tearDownClass(cls):
@@ -48,6 +63,7 @@ class WebPost(unittest.TestCase):
             assert marker not in log, "hearthd log:\n" + log[-4000:]
         assert rc == 0, "hearthd exit %s; log:\n%s" % (rc, log[-4000:])
         cls.h.cleanup()
+        shutil.rmtree(cls.groups_dir, True)
 
     def browser(self, name):
         b = WebClient(self.h)
@@ -267,6 +283,61 @@ class WebPost(unittest.TestCase):
         r = self.web_post(anna, "hearth.announce", "News", "Hi")
         self.assertEqual(r.status, 403)
         self.assertIn("Only moderators post", r.text)
+
+    def test_private_group_only_for_its_list(self):
+        anna = self.browser("anna")
+        bob = self.browser("bob")
+        # Outside the list the group is not there at all.
+        self.assertEqual(bob.get("/post/" + PRIVATE).status, 404)
+        token = bob.get("/post/support.ms").csrf()
+        r = bob.post("/post/" + PRIVATE, {"csrf": token, "subject": "In",
+                                          "body": "let me in"})
+        self.assertEqual(r.status, 404)
+        self.assertNotIn(PRIVATE, r.text)
+        # On the list: posted, and only the list reads it.
+        r = self.web_post(anna, PRIVATE, "Our circle", "Only for us.")
+        self.assertEqual(r.status, 200, r.text)
+        msgid = self.msgid_of(r)
+        self.assertEqual(bob.get("/reply/" + seg(msgid)).status, 404)
+        self.assertEqual(bob.get("/report/" + seg(msgid)).status, 404)
+        self.assertEqual(anna.get("/reply/" + seg(msgid)).status, 200)
+
+    def test_hostile_names_and_subjects_are_escaped(self):
+        bob = self.nntp("bob")
+        r340, r = bob.post([
+            ("From", '"<script>alert(1)</script>" <bob@example.org>'),
+            ("Newsgroups", "support.stroke"),
+            ("Subject", '<img src=x onerror=alert(2)> "quoted" & more')],
+            "<b>bold</b> & <script>alert(3)</script>\n")
+        self.assertTrue(r.startswith("240"), r)
+        msgid = r.split()[-1]
+        anna = self.browser("anna")
+        for path in ("/reply/", "/report/"):
+            page = anna.get(path + seg(msgid))
+            self.assertEqual(page.status, 200)
+            for raw in ("<script>", "<img", "<b>"):
+                self.assertNotIn(raw, page.text, path)
+            self.assertIn("&lt;img src=x", page.text)
+        page = anna.get("/reply/" + seg(msgid))
+        self.assertIn("&lt;script&gt;alert(3)", page.text)
+        # A newsreader's address is never shown, only the name.
+        r340, r = bob.post([("From", "Bob Real <bob.real@example.org>"),
+                            ("Newsgroups", "support.stroke"),
+                            ("Subject", "Mail me")], "Hi.\n")
+        addr = r.split()[-1]
+        for path in ("/reply/", "/report/"):
+            page = anna.get(path + seg(addr))
+            self.assertIn("Bob Real", page.text)
+            self.assertNotIn("example.org", page.text)
+        form = anna.get("/reply/" + seg(addr))
+        r = anna.post("/reply/" + seg(addr), {
+            "csrf": form.csrf(), "subject": "", "body": "Hello Bob.",
+            "quote": "1"})
+        self.assertEqual(r.status, 200, r.text)
+        reply = self.msgid_of(r)
+        r, lines = bob.multi("BODY " + reply, "222")
+        self.assertEqual(lines[0], "Bob Real wrote:")
+        self.assertNotIn("example.org", "\n".join(lines))
 
 
 if __name__ == "__main__":
