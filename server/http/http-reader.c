@@ -496,6 +496,9 @@ gen_group(struct http_req *hr, struct evbuffer *out, time_t *lastmod,
 
 	if ((rc = open_group(hr, hr->arg, &gv)) != 0)
 		return rc;
+	/* More pages than GROUP_SCAN articles can make: none. */
+	if (page > GROUP_SCAN)
+		return HTTP_NOT_FOUND;
 	memset(&tc, 0, sizeof tc);
 	tc.map = strmap_create();
 	if (store_news_range(hr->srv->store, gv.id, gv.high > GROUP_SCAN ?
@@ -505,7 +508,7 @@ gen_group(struct http_req *hr, struct evbuffer *out, time_t *lastmod,
 		return -1;
 	}
 	qsort(tc.t, tc.n, sizeof *tc.t, thread_cmp);
-	if (page > 1 && (uint64_t)(page - 1) * THREADS_PER_PAGE >= tc.n) {
+	if (page > 1 && (size_t)(page - 1) * THREADS_PER_PAGE >= tc.n) {
 		threads_free(&tc);
 		return HTTP_NOT_FOUND;
 	}
@@ -821,27 +824,52 @@ build_tree(struct wview *v)
 		}
 		a->parent = best;
 	}
-	/* Depths (parents may come later: loop until settled). */
+	/* Forged References may make a cycle: break it where it is seen. */
+	for (i = 0; i < v->n; i++) {
+		ssize_t	k = v->a[i].parent;
+		size_t	d = 0;
+
+		while (k >= 0 && d <= v->n) {
+			d++;
+			k = v->a[k].parent;
+		}
+		if (d > v->n)
+			v->a[i].parent = -1;
+	}
+	/* Depths, along the parents as they now stand. */
 	for (i = 0; i < v->n; i++) {
 		ssize_t	k = v->a[i].parent;
 		int	d = 0;
 
-		while (k >= 0 && d <= (int)v->n) {
+		while (k >= 0) {
 			d++;
 			k = v->a[k].parent;
 		}
-		if (d > (int)v->n) {
-			/* A cycle of forged References: break it here. */
-			v->a[i].parent = -1;
-			d = 0;
-		}
 		v->a[i].depth = d;
 	}
-	for (i = 0; i < v->n; i++)
-		while (v->a[i].depth > TREE_DEPTH) {
-			v->a[i].parent = v->a[v->a[i].parent].parent;
-			v->a[i].depth--;
+	/*
+	 * Deeper than TREE_DEPTH: hang under the ancestor at TREE_DEPTH - 1
+	 * (found along the unchanged parents).
+	 */
+	{
+		ssize_t	*orig = xcalloc(v->n + 1, sizeof *orig);
+		int	 up;
+
+		for (i = 0; i < v->n; i++)
+			orig[i] = v->a[i].parent;
+		for (i = 0; i < v->n; i++) {
+			ssize_t	k = orig[i];
+
+			if (v->a[i].depth <= TREE_DEPTH)
+				continue;
+			for (up = v->a[i].depth - TREE_DEPTH; up > 0 && k >= 0;
+			    up--)
+				k = orig[k];
+			v->a[i].parent = k;
+			v->a[i].depth = TREE_DEPTH;
 		}
+		free(orig);
+	}
 }
 
 /* Write the children of PARENT (-1: the tops) as a nested list. */

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """HTTP benchmark: a cached feed, a cold regeneration of a 50-entry feed,
-and the same bytes as a static file from nginx, measured with wrk in the
-same run.  Loopback only, bounded in time.  Run by `make bench`.
+the web reader's page of a 20-article thread (cached and cold), and the
+feed's bytes as a static file from nginx, measured with wrk in the same
+run.  Loopback only, bounded in time.  Run by `make bench`.
 
 Cold regeneration: hearthd caches documents per (scheme, Host, path);
 the cold run sends a different Host header on every request (wrk Lua
@@ -20,7 +21,30 @@ import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "proto"))
-from hearth_test import Hearthd  # noqa: E402
+from hearth_test import Hearthd, LineClient  # noqa: E402
+from nntp_helpers import NNTPClient  # noqa: E402
+
+
+def post_thread(h, n=20):
+    """A thread of N articles (a root and replies, nested by two) posted
+    over NNTP; its root's Message-ID."""
+    h.add_account("bench", "correct horse battery")
+    c = NNTPClient(LineClient(h.addr("nntp")))
+    c.lc.readline()
+    assert c.login("bench", "correct horse battery").startswith("281")
+    ids = []
+    for i in range(n):
+        hdrs = [("From", "bench <bench@example.org>"),
+                ("Newsgroups", "support.oncology"),
+                ("Subject", "Living with it, part %d" % i)]
+        if ids:
+            hdrs.append(("References", " ".join(ids[:1] +
+                                                ids[max(1, i - 2):i])))
+        r340, r = c.post(hdrs, "A story told at some length. " * 20 + "\n")
+        assert r.startswith("240"), r
+        ids.append(r.split()[-1])
+    c.lc.close()
+    return ids[0]
 
 DURATION = os.environ.get("BENCH_SECONDS", "5")
 CONNS = os.environ.get("BENCH_CONNECTIONS", "16")
@@ -45,8 +69,9 @@ def main():
               "nginx-light)")
         return 1
     h = Hearthd("http_rate_per_second = 1000000\n"
-                "http_rate_burst = 1000000\nlog_level = warn\n",
-                protos=("http", "ircs")).start()
+                "http_rate_burst = 1000000\nlog_level = warn\n"
+                "rate_per_second = 100000\nrate_burst = 100000\n",
+                protos=("http", "ircs", "nntp")).start()
     tmp = tempfile.mkdtemp(prefix="hearth-bench-")
     nginx = None
     try:
@@ -59,8 +84,12 @@ def main():
                             "#patient-school", "--description",
                             "Questions and answers with a specialist. " * 8)
             assert r.returncode == 0, r.stderr
+        root = post_thread(h)
         port = h.port("http")
         url = "http://127.0.0.1:%d/feeds/events.atom" % port
+        thread = "http://127.0.0.1:%d/threads/%s" % (port, root[1:-1])
+        page = urllib.request.urlopen(thread).read()
+        assert b"part 19" in page
         body = urllib.request.urlopen(url).read()
         # nginx serving the same bytes as a static file.
         www = os.path.join(tmp, "www")
@@ -90,18 +119,21 @@ http { access_log off; sendfile on; tcp_nodelay on;
         results = [
             ("hearthd cached feed", wrk(url)),
             ("hearthd cold 50-entry feed", wrk(url, lua)),
+            ("hearthd cached thread page", wrk(thread)),
+            ("hearthd cold thread page", wrk(thread, lua)),
             ("nginx static file, same bytes",
              wrk("http://127.0.0.1:18099/events.atom")),
         ]
         del cpu0
-        print("\nHTTP benchmark (%d-byte Atom feed, 50 entries; wrk -t1 "
-              "-c%s -d%ss; client and servers share 2 cores)"
-              % (len(body), CONNS, DURATION))
+        print("\nHTTP benchmark (%d-byte Atom feed, 50 entries; %d-byte "
+              "thread page, 20 articles; wrk -t1 -c%s -d%ss; client and "
+              "servers share 2 cores)"
+              % (len(body), len(page), CONNS, DURATION))
         print("%-32s %12s %10s %10s %8s" % ("case", "requests/s", "p50",
                                             "p99", "errors"))
         for name, (rps, p50, p99, bad) in results:
             print("%-32s %12.0f %10s %10s %8d" % (name, rps, p50, p99, bad))
-        ratio = results[0][1][0] / results[2][1][0]
+        ratio = results[0][1][0] / results[4][1][0]
         print("cached feed / nginx static: %.2f" % ratio)
         return 0
     finally:

@@ -126,6 +126,34 @@ class Reading(ReaderBase):
         self.page(b, "/threads/nobody@nowhere", 404)
         self.page(b, "/groups/no.such.group", 404)
 
+    def test_deep_and_forged_threads(self):
+        alice = self.member("alice")
+        root = self.post_ok(alice, subject="Deep", body="Level 0.\n")
+        chain = [root]
+        for i in range(1, 15):
+            chain.append(self.reply(alice, chain[-1], chain[:-1],
+                                    body="Level %d.\n" % i))
+        # Two articles that name each other as parent: the loop is
+        # broken, both are shown, nothing hangs.
+        self.post_ok(alice, subject="Loop", body="Loop a.\n",
+                     extra=[("Message-ID", "<loop-a@example.org>"),
+                            ("References", root + " <loop-b@example.org>")])
+        self.post_ok(alice, subject="Loop", body="Loop b.\n",
+                     extra=[("Message-ID", "<loop-b@example.org>"),
+                            ("References", root + " <loop-a@example.org>")])
+        b = self.page(self.browser(), thread_path(root))
+        for i in range(15):
+            self.assertIn("Level %d." % i, b.text)
+        self.assertIn("Loop a.", b.text)
+        self.assertIn("Loop b.", b.text)
+        el = ET.fromstring(b.text[len("<!DOCTYPE html>"):])
+
+        def depth(node):
+            kids = [depth(c) for c in node]
+            return (node.tag == "ul") + (max(kids) if kids else 0)
+        # Nesting stops at eight levels below the first article.
+        self.assertEqual(depth(el.find(".//main")), 9)
+
     def test_feed_entries_link_to_the_article_page(self):
         alice = self.member("alice")
         msgid = self.post_ok(alice, subject="Linked")
@@ -156,6 +184,8 @@ class Reading(ReaderBase):
         self.assertIn('href="/groups/support.ms"', p2.text)
         self.page(b, "/groups/support.ms?page=3", 404)
         self.page(b, "/groups/support.ms?page=0", 400)
+        self.page(b, "/groups/support.ms?page=9223372036854775807", 404)
+        self.page(b, "/groups/support.ms?page=9223372036854775808", 400)
 
     def test_doctor_badge(self):
         self.account("drkim")
