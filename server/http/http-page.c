@@ -370,9 +370,13 @@ page_body(struct page *p)
 	    nav_link(w, "/chat", i18n(L, "Rooms")) != 0)
 		return -1;
 	if (hr->account[0] != '\0' && hr->sid[0] != '\0') {
-		/* Signed in on the web: the name, and signing out. */
+		/*
+		 * Signed in on the web: the name (to the account page),
+		 * and signing out.
+		 */
 		if (html_el(w, "li") != 0 || html_attr(w, "class", "me") != 0 ||
-		    html_text(w, hr->account) != 0 || html_end(w) != 0 ||
+		    html_link(w, "/account", hr->account) != 0 ||
+		    html_end(w) != 0 ||
 		    html_el(w, "li") != 0 ||
 		    http_form_open(hr, w, "/signout", NULL) != 0 ||
 		    html_button(w, i18n(L, "Sign out")) != 0 ||

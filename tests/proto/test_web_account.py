@@ -99,6 +99,9 @@ class SignUpOpen(ServerCase):
         acct = b.get("/account")
         self.assertEqual(acct.status, 200)
         self.assertIn("<strong>newcomer</strong>", acct.text)
+        # Every page links to it from the member's name.
+        self.assertIn('<li class="me"><a href="/account">newcomer</a>',
+                      b.get("/groups").text)
         self.assertIn("newcomer", self.accounts())
         # One account for every door.
         self.assertEqual(self.nntp_login("newcomer", PW), "281")
