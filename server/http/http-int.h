@@ -12,7 +12,9 @@
  *                   /style.css and /robots.txt
  *   http-feeds.c    events (Atom, iCalendar), group, thread and doctor
  *                   feeds, a member's export (/me)
- *   http-account.c  sign in and sign out (the account pages grow here)
+ *   http-account.c  sign in, sign out, sign up and a member's account page
+ *                   (password, language, export, erasure)
+ *   http-post.c     writing: a new story, a reply, a report
  *   http-reader.c   the web reader: groups, threads, articles
  *
  * A route (http-target.h names the paths) is a row of http.c's table: a
@@ -159,6 +161,17 @@ int		 http_login(struct http_req *, const void *key, size_t keylen,
 		    const char *name, const char *password, char *ban,
 		    size_t banlen);
 
+/*
+ * Hash a new PASSWORD on a worker (auth_hash_start()) as http_login()
+ * checks one: AUTH_PENDING with hr->wait set the first time; on the
+ * replay AUTH_OK with *OUT (valid until the request is answered), or
+ * AUTH_ERROR; AUTH_BUSY at once when the queue is full.  KEY ties the
+ * answer to this request.
+ */
+struct pw_secret;
+int		 http_hash(struct http_req *, const void *key, size_t keylen,
+		    const char *password, const struct pw_secret **out);
+
 /* http-session.c */
 /*
  * Read the session cookie (only over http_secure()): a live session
@@ -236,6 +249,24 @@ void		 http_error_page(struct http_req *, int code,
 /* Choose hr->lang: the member's, Accept-Language, the operator's. */
 void		 http_page_lang(struct http_req *);
 
+/* http-account.c: what the web door's forms share */
+/*
+ * A form field in <div class="field">: its label, a HINT (may be
+ * NULL), the input (TYPE "textarea" for a text area) and, when ERROR
+ * (already in the page's language), the error right after it, the
+ * field marked aria-invalid and described by both.
+ */
+int		 html_field(xmlTextWriterPtr, const char *label,
+		    const char *type, const char *name,
+		    const char *autocomplete, const char *value,
+		    const char *hint, const char *error);
+/* <p class=CLS role=status|alert>TEXT</p> ("notice", "error", ...). */
+int		 html_notice(xmlTextWriterPtr, const char *cls,
+		    const char *text);
+/* Send the page in OUT with CODE, never cached; returns HTTP_SENT. */
+int		 page_send(struct http_req *, int code, const char *reason,
+		    struct evbuffer *out, const char *ctype);
+
 /* http-feeds.c: articles as people read them */
 /* news: URL of a Message-ID (RFC 5538), xmalloc'd. */
 char		*http_news_url(const char *msgid);
@@ -274,6 +305,31 @@ int	gen_signin(struct http_req *, struct evbuffer *, time_t *,
 	    const char **);
 int	gen_signout(struct http_req *, struct evbuffer *, time_t *,
 	    const char **);
+int	gen_signup(struct http_req *, struct evbuffer *, time_t *,
+	    const char **);
+int	gen_account(struct http_req *, struct evbuffer *, time_t *,
+	    const char **);
+int	gen_password(struct http_req *, struct evbuffer *, time_t *,
+	    const char **);
+int	gen_language(struct http_req *, struct evbuffer *, time_t *,
+	    const char **);
+int	gen_export(struct http_req *, struct evbuffer *, time_t *,
+	    const char **);
+int	gen_erase(struct http_req *, struct evbuffer *, time_t *,
+	    const char **);
+/* http-post.c */
+int	gen_post(struct http_req *, struct evbuffer *, time_t *,
+	    const char **);
+int	gen_reply(struct http_req *, struct evbuffer *, time_t *,
+	    const char **);
+int	gen_report(struct http_req *, struct evbuffer *, time_t *,
+	    const char **);
+/* The reader's links: reply and report under an article ... */
+int	http_write_actions(struct http_req *, xmlTextWriterPtr,
+	    const char *msgid);
+/* ... and a new story in a group that takes them. */
+int	http_write_new_story(struct http_req *, xmlTextWriterPtr,
+	    const char *group);
 int	gen_groups(struct http_req *, struct evbuffer *, time_t *,
 	    const char **);
 int	gen_group(struct http_req *, struct evbuffer *, time_t *,

@@ -199,6 +199,19 @@ static const char style_css[] =
     "color:#fff;cursor:pointer;margin-top:1rem}\n"
     ".pager{display:flex;gap:1rem;justify-content:space-between;"
     "margin:1rem 0}\n"
+    /* The forms of accounts and writing (http-account.c, http-post.c). */
+    ".hint{color:var(--muted);font-size:.95rem;margin:.1rem 0 .3rem}\n"
+    "textarea{max-width:100%}\n"
+    ".field.check{display:flex;gap:.5rem;align-items:center;"
+    "margin-top:.8rem}\n"
+    ".field.check input{width:auto;min-width:1.3rem;min-height:1.3rem}\n"
+    "form.stack .field.check label{display:inline;margin:0}\n"
+    "form.inline button{margin-right:.5rem}\n"
+    "blockquote.parent{margin:.5rem 0;padding:.2rem .8rem;"
+    "border-left:3px solid var(--line)}\n"
+    "blockquote.parent pre{white-space:pre-wrap;overflow-wrap:anywhere;"
+    "font-family:inherit;margin:0}\n"
+    ".actions{font-size:.95rem;margin:.3rem 0}\n"
     "@media (min-width:48rem){body{font-size:1.0625rem}"
     "header.site{display:flex;justify-content:space-between;"
     "align-items:center;padding:.5rem 2rem}nav ul{margin:0}}\n"
@@ -357,9 +370,13 @@ page_body(struct page *p)
 	    nav_link(w, "/chat", i18n(L, "Rooms")) != 0)
 		return -1;
 	if (hr->account[0] != '\0' && hr->sid[0] != '\0') {
-		/* Signed in on the web: the name, and signing out. */
+		/*
+		 * Signed in on the web: the name (to the account page),
+		 * and signing out.
+		 */
 		if (html_el(w, "li") != 0 || html_attr(w, "class", "me") != 0 ||
-		    html_text(w, hr->account) != 0 || html_end(w) != 0 ||
+		    html_link(w, "/account", hr->account) != 0 ||
+		    html_end(w) != 0 ||
 		    html_el(w, "li") != 0 ||
 		    http_form_open(hr, w, "/signout", NULL) != 0 ||
 		    html_button(w, i18n(L, "Sign out")) != 0 ||

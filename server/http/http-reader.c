@@ -522,6 +522,11 @@ gen_group(struct http_req *hr, struct evbuffer *out, time_t *lastmod,
 	if (html_wrap(p.w, "h1", gv.name) != 0 || (gv.description[0] != '\0' &&
 	    html_wrap(p.w, "p", i18n(L, gv.description)) != 0))
 		goto fail;
+	/* A new story (http-post.c), where members may write. */
+	if (gv.status != NG_READONLY && strcmp(gv.name,
+	    hr->srv->cf->report_group) != 0 &&
+	    http_write_new_story(hr, p.w, gv.name) != 0)
+		goto fail;
 	if (gv.visibility == NG_PUBLIC) {
 		xasprintf(&u, "/feeds/groups/%s.atom", path + 8);
 		rc = html_el(p.w, "p") != 0 || html_attr(p.w, "class",
@@ -773,6 +778,9 @@ write_article(struct http_req *hr, xmlTextWriterPtr w, const struct wart *a,
 	if (html_el(w, "div") != 0 || html_attr(w, "class", "body") != 0 ||
 	    html_text(w, a->body != NULL ? a->body : "") != 0 ||
 	    html_end(w) != 0)
+		return -1;
+	/* Reply and report (http-post.c). */
+	if (http_write_actions(hr, w, a->msgid) != 0)
 		return -1;
 	return html_end(w);
 }

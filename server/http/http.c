@@ -151,6 +151,15 @@ struct http_auth_wait {
 
 struct http_conn {
 	struct http_auth_wait	 auth;
+	/*
+	 * A new password hashed on a worker for the waiting request
+	 * (sign-up, password change): for HASH_DIGEST of its key, NULL
+	 * when hashing failed.  Both answers last until the request is
+	 * answered (a request may wait for a check, then for a hash).
+	 */
+	int			 hash_done;
+	unsigned char		 hash_digest[32];
+	struct pw_secret	*hash;
 	/* The request that waits (its head copied: IN may move). */
 	struct http_request	 wait_rq;
 	char			*wait_head;
@@ -671,6 +680,24 @@ static const struct http_route routes[HTTP_R_COUNT] = {
 	    ROUTE_WEB | ROUTE_PERSONAL },
 	[HTTP_R_SIGNOUT] = { gen_signout, 0, M_POST,
 	    ROUTE_WEB | ROUTE_PERSONAL },
+	[HTTP_R_SIGNUP] = { gen_signup, 0, M_GET | M_POST,
+	    ROUTE_WEB | ROUTE_PERSONAL },
+	[HTTP_R_ACCOUNT] = { gen_account, 0, M_GET,
+	    ROUTE_WEB | ROUTE_PERSONAL },
+	[HTTP_R_PASSWORD] = { gen_password, 0, M_POST,
+	    ROUTE_WEB | ROUTE_PERSONAL },
+	[HTTP_R_LANGUAGE] = { gen_language, 0, M_POST,
+	    ROUTE_WEB | ROUTE_PERSONAL },
+	[HTTP_R_EXPORT] = { gen_export, -1, M_POST,
+	    ROUTE_WEB | ROUTE_PERSONAL },
+	[HTTP_R_ERASE] = { gen_erase, 0, M_POST,
+	    ROUTE_WEB | ROUTE_PERSONAL },
+	[HTTP_R_POST] = { gen_post, 0, M_GET | M_POST,
+	    ROUTE_WEB | ROUTE_PERSONAL },
+	[HTTP_R_REPLY] = { gen_reply, 0, M_GET | M_POST,
+	    ROUTE_WEB | ROUTE_PERSONAL },
+	[HTTP_R_REPORT] = { gen_report, 0, M_GET | M_POST,
+	    ROUTE_WEB | ROUTE_PERSONAL },
 	[HTTP_R_GROUPS] = { gen_groups, 60, M_GET, ROUTE_WEB },
 	[HTTP_R_GROUP] = { gen_group, 60, M_GET, ROUTE_WEB },
 	[HTTP_R_THREAD] = { gen_thread, 60, M_GET, ROUTE_WEB },
@@ -783,8 +810,10 @@ http_login(struct http_req *hr, const void *key, size_t keylen,
 		ban[0] = '\0';
 	if (hc->auth.done && CRYPTO_memcmp(digest, hc->auth.digest,
 	    sizeof digest) == 0) {
-		/* The answer of the check this request waited for. */
-		hc->auth.done = 0;
+		/*
+		 * The answer of the check this request waited for (kept
+		 * until it is answered: it may wait again, for a hash).
+		 */
 		rc = hc->auth.rc;
 		if (rc == AUTH_OK) {
 			hr->level = hc->auth.level;
@@ -808,6 +837,62 @@ http_login(struct http_req *hr, const void *key, size_t keylen,
 		hr->wait = 1;
 	}
 	return rc;
+}
+
+/* A new password's hash is ready: keep a copy for the replay. */
+static void
+http_hash_done(struct conn *c, void *arg, const struct pw_secret *pw)
+{
+	struct http_conn	*hc = c->pstate;
+
+	(void)arg;
+	pw_secret_free(hc->hash);
+	hc->hash = NULL;
+	hc->hash_done = 1;
+	if (pw == NULL)
+		return;
+	hc->hash = xcalloc(1, sizeof *hc->hash);
+	hc->hash->hash = xstrdup(pw->hash);
+	hc->hash->has_scram = pw->has_scram;
+	hc->hash->scram = pw->scram;
+}
+
+int
+http_hash(struct http_req *hr, const void *key, size_t keylen,
+    const char *password, const struct pw_secret **out)
+{
+	struct http_conn	*hc = hr->c->pstate;
+	unsigned char		 digest[32];
+	int			 rc;
+
+	SHA256(key, keylen, digest);
+	*out = NULL;
+	if (hc->hash_done && CRYPTO_memcmp(digest, hc->hash_digest,
+	    sizeof digest) == 0) {
+		*out = hc->hash;
+		return hc->hash != NULL ? AUTH_OK : AUTH_ERROR;
+	}
+	hc->hash_done = 0;
+	pw_secret_free(hc->hash);
+	hc->hash = NULL;
+	memcpy(hc->hash_digest, digest, sizeof digest);
+	rc = auth_hash_start(hr->srv, hr->c, password, http_hash_done, NULL);
+	if (rc == AUTH_PENDING) {
+		conn_set_idle(hr->c, hr->srv->cf->http_request_timeout +
+		    hr->srv->cf->login_delay_max);
+		hr->wait = 1;
+	}
+	return rc;
+}
+
+/* The request is answered: its password answers are spent. */
+static void
+answers_drop(struct http_conn *hc)
+{
+	hc->auth.done = 0;
+	hc->hash_done = 0;
+	pw_secret_free(hc->hash);
+	hc->hash = NULL;
 }
 
 /*
@@ -1503,6 +1588,7 @@ http_on_input(struct conn *c, struct evbuffer *in)
 		return CONN_OK;
 	}
 	wait_drop(hc);
+	answers_drop(hc);
 	/* The head is answered; the strings pointed into IN until now. */
 	evbuffer_drain(in, rq.head_len);
 	avail -= rq.head_len;
@@ -1597,6 +1683,7 @@ http_on_free(struct conn *c)
 	if (hc->rest != NULL)
 		evbuffer_free(hc->rest);
 	wait_drop(hc);
+	answers_drop(hc);
 	OPENSSL_cleanse(&hc->auth, sizeof hc->auth);
 	free(hc);
 	c->pstate = NULL;

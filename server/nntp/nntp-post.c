@@ -39,6 +39,7 @@
 #include "notice.h"
 #include "notify.h"
 #include "nntp.h"
+#include "post.h"
 #include "store-modq.h"
 #include "nntp-codes.h"
 #include "nntp-inbox.h"
@@ -561,39 +562,6 @@ from_claim(struct server *srv, const char *from, const char *account,
 	return why;
 }
 
-struct reported {
-	int		 max_level;	/* what the reporter may read */
-	int		 found;
-	int64_t		 author_id;
-	char		 subject[200];
-	char		 groups[200];
-};
-
-static int
-reported_cb(const struct news_art *a, void *arg)
-{
-	struct reported	*r = arg;
-	const char	*tab;
-	char		*raw, *dec;
-
-	/* An article the reporter may not read is not there for them. */
-	if (a->level > r->max_level)
-		return 0;
-	r->found = 1;
-	r->author_id = a->author_id;
-	/* The overview starts with the Subject, then a TAB: its words. */
-	tab = strchr(a->overview, '\t');
-	raw = xstrndup(a->overview, tab != NULL ? (size_t)(tab -
-	    a->overview) : strlen(a->overview));
-	dec = mime_words_decode(raw);
-	snprintf(r->subject, sizeof r->subject, "%s", dec);
-	r->subject[utf8_cut(r->subject, strlen(r->subject))] = '\0';
-	free(dec);
-	free(raw);
-	snprintf(r->groups, sizeof r->groups, "%s", a->xref);
-	return 0;
-}
-
 /*
  * The reason of a report from a newsreader (xmalloc'd): the words of
  * the follow-up's body (already UTF-8, whatever its charset) without
@@ -637,7 +605,6 @@ after_post(struct conn *c, struct nntp_session *s, struct posting *p)
 {
 	const char	*refs, *lt, *gt;
 	char		*target, *reason;
-	struct reported	 r;
 	char		 msg[256];
 
 	/* A moderator's repost with Approved: published and closed. */
@@ -648,29 +615,12 @@ after_post(struct conn *c, struct nntp_session *s, struct posting *p)
 		if (refs != NULL && (lt = strrchr(refs, '<')) != NULL &&
 		    (gt = strchr(lt, '>')) != NULL) {
 			target = xstrndup(lt, (size_t)(gt - lt + 1));
-			memset(&r, 0, sizeof r);
-			r.max_level = nntp_level(c, s);
-			store_news_by_msgid_as(c->srv->store, target,
-			    nntp_viewer(s), 0, reported_cb, &r);
 			reason = report_reason(p->body);
-			if (r.found) {
-				struct account	who;
-				char		author[64] = "";
-
-				memset(&who, 0, sizeof who);
-				if (r.author_id != 0 && store_account_by_id(
-				    c->srv->store, r.author_id, &who) ==
-				    STORE_OK) {
-					snprintf(author, sizeof author, "%s",
-					    who.name);
-					account_clear(&who);
-				}
-				modq_report(c->srv, s->acct.name, "nntp",
-				    "article", target, author[0] != '\0' ?
-				    author : NULL, r.groups, r.subject, reason,
-				    msg, sizeof msg);
+			/* The report service: the article as they may see it. */
+			if (post_report(c->srv, &s->acct, nntp_level(c, s),
+			    "nntp", target, reason, msg, sizeof msg) != 1)
 				snprintf(p->ack, sizeof p->ack, "(%s)", msg);
-			} else
+			else
 				snprintf(p->ack, sizeof p->ack, "(but the "
 				    "reported article %s was not found: reply "
 				    "to the article you want to report)",
@@ -689,16 +639,14 @@ after_post(struct conn *c, struct nntp_session *s, struct posting *p)
 		snprintf(p->ack, sizeof p->ack, i18n(lang, "(held for a "
 		    "moderator: %s; it appears once approved)"),
 		    i18n(lang, p->hold_reason));
-		/* Newsreaders show only "posted": the inbox says more. */
-		notice_held(c->srv, s->acct.name, "article",
-		    article_header_get(&p->a, "Newsgroups"), p->subject,
-		    p->hold_reason);
 	}
-	if ((p->v.flags & SCREEN_F_CRISIS) && p->v.hotline != NULL) {
-		p->hotline = p->v.hotline;
-		/* The hotline reaches the member's inbox and IRC clients. */
-		notice_hotline(c->srv, s->acct.name);
-	}
+	/*
+	 * Newsreaders show only "posted": the inbox says more (held), and
+	 * the hotline reaches the inbox and IRC clients (post.c).
+	 */
+	p->hotline = post_notices(c->srv, s->acct.name,
+	    article_header_get(&p->a, "Newsgroups"), p->subject, p->hold,
+	    &p->v);
 }
 
 /*

@@ -38,6 +38,15 @@ enum http_route_id {
 	HTTP_R_ROBOTS,		/* /robots.txt */
 	HTTP_R_SIGNIN,		/* /signin */
 	HTTP_R_SIGNOUT,		/* /signout */
+	HTTP_R_SIGNUP,		/* /signup */
+	HTTP_R_ACCOUNT,		/* /account: a member's settings */
+	HTTP_R_PASSWORD,	/* /account/password (POST) */
+	HTTP_R_LANGUAGE,	/* /account/language (POST) */
+	HTTP_R_EXPORT,		/* /account/export (POST) */
+	HTTP_R_ERASE,		/* /account/erase (POST) */
+	HTTP_R_POST,		/* /post/GROUP: a new story */
+	HTTP_R_REPLY,		/* /reply/MSGID */
+	HTTP_R_REPORT,		/* /report/MSGID */
 	HTTP_R_GROUPS,		/* /groups: the web reader's group list */
 	HTTP_R_GROUP,		/* /groups/NAME: a group's threads */
 	HTTP_R_THREAD,		/* /threads/MSGID: a thread as a tree */
