@@ -32,6 +32,7 @@
 #include "export.h"
 #include "feed.h"
 #include "http.h"
+#include "http-ws.h"
 #include "i18n.h"
 #include "lang.h"
 #include "http-target.h"
@@ -2279,6 +2280,9 @@ http_on_input(struct conn *c, struct evbuffer *in)
 			return CONN_MORE;
 		if (rc != HTTP_REQ_DONE)
 			return parse_error(c, rc);
+		/* IRC over WebSocket: the connection leaves HTTP. */
+		if ((rc = http_ws_try(c, in, &rq)) != -1)
+			return rc;
 	}
 	req_init(&hr, c);
 	hr.rq = &rq;
