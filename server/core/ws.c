@@ -44,6 +44,7 @@ struct conn_ws {
 	struct evbuffer		*dst;		/* lines for the line reader */
 	int			 binary;	/* binary.ircv3.net */
 	int			 finished;	/* no more input */
+	int			 broken;	/* a frame broke RFC 6455 */
 };
 
 /* Text output whose bytes are repaired: grown as needed, reused. */
@@ -94,6 +95,26 @@ ws_fail(struct conn_ws *w, uint16_t code, const char *why)
 	wslay_event_queue_close(w->ctx, code, (const uint8_t *)why,
 	    strlen(why));
 	wslay_event_shutdown_read(w->ctx);
+}
+
+/*
+ * A frame wslay's frame layer refused outright (a control frame over
+ * 125 bytes or fragmented, a bad extended length): wslay queues a
+ * close without a code and gives up.  The client is told 1002 instead,
+ * written here, and wslay writes nothing more.
+ */
+static void
+ws_broken(struct conn_ws *w)
+{
+	static const unsigned char	close1002[] = { 0x88, 0x02, 0x03, 0xea };
+
+	log_debug("conn=%llu websocket: malformed frame, closing with 1002",
+	    (unsigned long long)w->c->id);
+	if (!wslay_event_get_close_sent(w->ctx))
+		evbuffer_add(bufferevent_get_output(w->under), close1002,
+		    sizeof close1002);
+	wslay_event_shutdown_write(w->ctx);
+	w->broken = 1;
 }
 
 /*
@@ -151,7 +172,10 @@ ws_input(struct evbuffer *src, struct evbuffer *dst, ev_ssize_t lim,
 	w->dst = dst;
 	rc = wslay_event_recv(w->ctx);
 	w->src = w->dst = NULL;
-	if (rc == 0)
+	if (rc == WSLAY_ERR_CALLBACK_FAILURE) {
+		ws_broken(w);
+		rc = 0;
+	} else if (rc == 0)
 		rc = wslay_event_send(w->ctx);
 	if (rc != 0) {
 		log_debug("conn=%llu websocket: wslay error %d",
@@ -288,6 +312,10 @@ ws_output(struct evbuffer *src, struct evbuffer *dst, ev_ssize_t lim,
 	(void)dst;
 	(void)lim;
 	(void)mode;
+	if (w->broken) {
+		evbuffer_drain(src, evbuffer_get_length(src));
+		return BEV_OK;
+	}
 	for (;;) {
 		p = evbuffer_search_eol(src, NULL, &eol, EVBUFFER_EOL_LF);
 		if (p.pos == -1)
@@ -352,7 +380,7 @@ ws_filter_new(struct conn *c, struct bufferevent *under, int binary,
 void
 ws_close(struct conn_ws *w, uint16_t code)
 {
-	if (wslay_event_get_close_sent(w->ctx) ||
+	if (w->broken || wslay_event_get_close_sent(w->ctx) ||
 	    !wslay_event_get_write_enabled(w->ctx))
 		return;
 	if (wslay_event_queue_close(w->ctx, code, NULL, 0) == 0)
