@@ -146,6 +146,21 @@ class Subprotocols(WsCase):
                       subprotocols=["binary.ircv3.net"])
         self.exchange(web, "webowntls", "#ws-owntls")
 
+    def test_relayed_lines_fit_512(self):
+        # RFC 2812 2.3 for what is relayed, whichever door: a 510-byte
+        # line grows by its source and is cut to 510 bytes (and never
+        # inside a character), over WebSocket and plain IRC alike.
+        plain = self.irc("cutplain")
+        web = self.ws(subprotocols=["text.ircv3.net"])
+        w = self.irc("cutweb", web)
+        for src, dst in ((w, plain), (plain, w)):
+            prefix = "PRIVMSG %s :" % dst.nick
+            src.send(prefix + "я" * ((510 - len(prefix)) // 2))
+            got = dst.until(" PRIVMSG ")[-1]
+            self.assertLessEqual(len(got.encode()), 510, got)
+            self.assertGreater(len(got.encode()), 505, got)
+            self.assertTrue(got.endswith("яя"), got)
+
     def test_http_still_http(self):
         # The rest of the HTTP listener is untouched.
         status, _, body = raw_request(
