@@ -415,9 +415,11 @@ class Limits(WsCase):
                     "rate_burst = 5\nmax_connections_per_ip = 4\n")
 
     def test_idle_registration_timeout(self):
-        plain = LineClient(self.h.addr("irc"), source="127.0.0.21")
+        # idle_timeout is 5 s: the sockets wait longer.
+        plain = LineClient(self.h.addr("irc"), source="127.0.0.21",
+                           timeout=20)
         self.clients.append(plain)
-        web = self.ws(source="127.0.0.22")
+        web = self.ws(source="127.0.0.22", timeout=20)
         t0 = time.time()
         pl = plain.read_until(lambda l: l.startswith("ERROR"), 50)[-1]
         wl = web.read_until(lambda l: l.startswith("ERROR"), 50)[-1]
