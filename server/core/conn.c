@@ -1526,8 +1526,26 @@ conn_websocket(struct conn *c, int binary, enum proto p)
 	double			 rate, burst;
 
 	if (c->flags & (CONN_F_CLOSING | CONN_F_FREED | CONN_F_LAYERED |
-	    CONN_F_HELD | CONN_F_WAITING | CONN_F_HANDSHAKING))
+	    CONN_F_WAITING | CONN_F_HANDSHAKING))
 		return -1;
+	if (c->flags & CONN_F_HELD) {
+		size_t	i;
+
+		/*
+		 * The 101 came during a group commit: it is HTTP, not part
+		 * of the commit, and must go out raw, below the filter.
+		 */
+		for (i = 0; i < nheld; i++)
+			if (held[i].c == c)
+				held[i].c = NULL;
+		if (c->stage != NULL) {
+			evbuffer_add_buffer(bufferevent_get_output(under),
+			    c->stage);
+			evbuffer_free(c->stage);
+			c->stage = NULL;
+		}
+		c->flags &= ~CONN_F_HELD;
+	}
 	/*
 	 * The 101 reply is queued in clear below the filter: libevent
 	 * writes that layer from now on (as after STARTTLS).

@@ -308,6 +308,7 @@ ws_output(struct evbuffer *src, struct evbuffer *dst, ev_ssize_t lim,
 	struct wslay_event_msg	 msg;
 	const unsigned char	*line;
 	size_t			 eol, len, n;
+	int			 took = 0;
 
 	(void)dst;
 	(void)lim;
@@ -331,10 +332,12 @@ ws_output(struct evbuffer *src, struct evbuffer *dst, ev_ssize_t lim,
 		/* After our close nothing more is queued: dropped. */
 		(void)wslay_event_queue_msg(w->ctx, &msg);
 		evbuffer_drain(src, len + eol);
+		took = 1;
 	}
 	if (wslay_event_send(w->ctx) != 0)
 		return BEV_ERROR;
-	return evbuffer_get_length(src) > 0 ? BEV_NEED_MORE : BEV_OK;
+	/* Only a line cut short is left: wait for its end. */
+	return took || evbuffer_get_length(src) == 0 ? BEV_OK : BEV_NEED_MORE;
 }
 
 static void

@@ -406,6 +406,61 @@ class Framing(WsCase):
         c.read_until(lambda l: " 001 " in l)
 
 
+class DuringCommit(WsCase):
+    """A handshake answered while a group commit holds output (a busy
+    room's lines being stored) still upgrades: its 101 is HTTP, not
+    part of the commit, and goes out raw."""
+
+    extra_config = ("rate_per_second = 100000\nrate_burst = 100000\n"
+                    "flood_messages = 0\nflood_repeats = 0\n"
+                    "max_connections_per_ip = 1000\n")
+
+    def test_handshakes_while_a_room_is_busy(self):
+        import threading
+        plain = self.irc("busyplain")
+        plain.cmd("JOIN #newly-diagnosed-oncology")
+        stop = threading.Event()
+
+        def talk():
+            # One line a write, so each arrives as a read event of its
+            # own (a long burst would be paced by the line reader).
+            plain.lc.sock.setsockopt(socket.IPPROTO_TCP,
+                                     socket.TCP_NODELAY, 1)
+            n = 0
+            while not stop.is_set():
+                plain.lc.sendraw(
+                    b"PRIVMSG #newly-diagnosed-oncology :line %d\r\n" % n)
+                n += 1
+                if n % 100 == 0:
+                    plain.sync()
+        t = threading.Thread(target=talk)
+        t.start()
+        try:
+            for r in range(10):
+                # Many handshakes in one go: the server answers them in
+                # the loop iterations that store the room's lines.
+                batch = []
+                for i in range(20):
+                    # Plain and TLS (whose held 101 waits elsewhere).
+                    lis = ("http", "https")[i % 2]
+                    c = WsClient(self.h.addr(lis), tls=lis == "https",
+                                 wait=False)
+                    self.clients.append(c)
+                    c.send_frame(TEXT, ("NICK busy%d_%d" % (r, i)).encode())
+                    c.send_frame(TEXT, b"USER a 0 * :b")
+                    # Its JOIN is stored (event playback): a commit
+                    # that the next handshakes may land in.
+                    c.send_frame(TEXT, b"JOIN #newly-diagnosed-oncology")
+                    batch.append(c)
+                for c in batch:
+                    c.finish()
+                    c.read_until(lambda l: " 001 " in l)
+                    c.close()
+        finally:
+            stop.set()
+            t.join()
+
+
 class Limits(WsCase):
     """IRC's limits hold for a member who came by WebSocket: the idle
     (registration) timeout, the flood cut-off, the per-address cap and

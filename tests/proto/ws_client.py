@@ -62,7 +62,10 @@ class WsClient:
 
     def __init__(self, addr, path="/irc", subprotocols=None, tls=False,
                  origin=None, version="13", key=None, extra=(),
-                 timeout=5, source=None, method="GET", http="HTTP/1.1"):
+                 timeout=5, source=None, method="GET", http="HTTP/1.1",
+                 wait=True):
+        """WAIT false: only send the request; finish() reads the
+        answer (many handshakes in flight at once)."""
         self.sock = socket.create_connection(
             addr, timeout=timeout * SCALE,
             source_address=(source, 0) if source else None)
@@ -88,6 +91,13 @@ class WsClient:
             lines.append("Origin: " + origin)
         lines.extend(extra)
         self.sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode())
+        self.key = key
+        if wait:
+            self.finish()
+
+    def finish(self):
+        """Read the answer to the opening handshake and check it."""
+        key = self.key
         status, headers, body = self._read_head()
         if status != 101:
             self.close()
