@@ -113,6 +113,7 @@ ws_broken(struct conn_ws *w)
 	if (!wslay_event_get_close_sent(w->ctx))
 		evbuffer_add(bufferevent_get_output(w->under), close1002,
 		    sizeof close1002);
+	wslay_event_shutdown_read(w->ctx);
 	wslay_event_shutdown_write(w->ctx);
 	w->broken = 1;
 }
@@ -192,7 +193,7 @@ ws_input(struct evbuffer *src, struct evbuffer *dst, ev_ssize_t lim,
 		w->finished = 1;
 		return BEV_ERROR;
 	}
-	if (!wslay_event_get_read_enabled(w->ctx)) {
+	if (w->broken || !wslay_event_get_read_enabled(w->ctx)) {
 		/*
 		 * The close handshake (or a failure) ended the input: the
 		 * lines before it are still read, then the connection

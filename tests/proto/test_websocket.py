@@ -306,9 +306,11 @@ class Framing(WsCase):
         web = self.ws()
         web.send_frame(PING, b"p" * 126)
         self.assertEqual(web.close_code_after(), 1002)
+        self.assertTrue(web.tcp_closed())
         web = self.ws()
         web.send_frame(PING, b"p", fin=False)
         self.assertEqual(web.close_code_after(), 1002)
+        self.assertTrue(web.tcp_closed())
         # Reserved bits (no extension) and unknown opcodes.
         web = self.ws()
         web.send_frame(TEXT, b"NICK rsv", rsv=4)
