@@ -270,7 +270,8 @@ config_parse_listen(const char *spec, struct listen_spec *ls, char *err,
 	if (proto_from_name(proto, &ls->proto) != 0 ||
 	    ls->proto == PROTO_ADMIN) {
 		snprintf(err, errlen, "unknown protocol \"%s\" (one of nntp, "
-		    "nntps, irc, ircs, http, https, admins)", proto);
+		    "nntps, irc, ircs, http, https, websocket, websockets, "
+		    "admins)", proto);
 		return -1;
 	}
 	hp = p + strspn(p, "= \t");
