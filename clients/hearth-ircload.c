@@ -18,6 +18,13 @@
  *   idle    C registered connections held open: server RSS growth per
  *           connection.
  *
+ * With --websocket every connection is IRC over WebSocket instead (the
+ * IRCv3 specification, text.ircv3.net): an HTTP upgrade first, then
+ * one masked text frame per line out and one line per frame in,
+ * through a bufferevent filter of its own (no library: the client side
+ * of RFC 6455 framing is a few lines), so the same scenarios measure
+ * the server's WebSocket transport beside plain IRC.
+ *
  * Output is "key=value" lines for the bench script.
  */
 #include <sys/resource.h>
@@ -53,6 +60,7 @@ struct lconn {
 };
 
 #define ST_CONNECTING	0
+#define ST_HANDSHAKE	4	/* WebSocket: waiting for the 101 */
 #define ST_REGISTERING	1
 #define ST_JOINING	2
 #define ST_READY	3
@@ -67,6 +75,7 @@ static int			 nmembers = 100, nsenders = 1, window = 8;
 static int			 nconns = 2000, parallel = 100;
 static double			 sat_seconds = 5, rate = 100, rate_seconds = 5;
 static const char		*channel = "#bench";
+static const char		*ws_path;	/* --websocket PATH */
 
 static struct lconn		**conns;
 static int			 nopen, nregistered, njoined, nstarted;
@@ -172,6 +181,132 @@ hist_reset(void)
 
 static void conn_start(int);
 
+/* A cheap generator for the frames' masking keys (xorshift32). */
+static uint32_t
+mask_key(void)
+{
+	static uint32_t	x = 2463534242u;
+
+	x ^= x << 13;
+	x ^= x >> 17;
+	x ^= x << 5;
+	return x;
+}
+
+/* Our lines out: each one masked text frame, without its CR LF. */
+static enum bufferevent_filter_result
+ws_out(struct evbuffer *src, struct evbuffer *dst, ev_ssize_t lim,
+    enum bufferevent_flush_mode flush, void *arg)
+{
+	struct evbuffer_ptr	 p;
+	unsigned char		 head[8], *line, *buf;
+	uint32_t		 k;
+	size_t			 eol, len, n, h, i;
+	int			 took = 0;
+
+	(void)lim;
+	(void)flush;
+	(void)arg;
+	for (;;) {
+		p = evbuffer_search_eol(src, NULL, &eol, EVBUFFER_EOL_LF);
+		if (p.pos == -1)
+			break;
+		len = (size_t)p.pos;
+		line = evbuffer_pullup(src, (ev_ssize_t)(len + eol));
+		n = len > 0 && line[len - 1] == '\r' ? len - 1 : len;
+		head[0] = 0x81;
+		if (n < 126) {
+			head[1] = 0x80 | (unsigned char)n;
+			h = 2;
+		} else {
+			head[1] = 0x80 | 126;
+			head[2] = (unsigned char)(n >> 8);
+			head[3] = (unsigned char)n;
+			h = 4;
+		}
+		k = mask_key();
+		memcpy(head + h, &k, 4);
+		h += 4;
+		if ((buf = malloc(h + n)) == NULL)
+			return BEV_ERROR;
+		memcpy(buf, head, h);
+		for (i = 0; i < n; i++)
+			buf[h + i] = line[i] ^ head[h - 4 + (i & 3)];
+		evbuffer_add(dst, buf, h + n);
+		free(buf);
+		evbuffer_drain(src, len + eol);
+		took = 1;
+	}
+	return took || evbuffer_get_length(src) == 0 ? BEV_OK : BEV_NEED_MORE;
+}
+
+/* The server's frames in (unmasked): each message a line. */
+static enum bufferevent_filter_result
+ws_in(struct evbuffer *src, struct evbuffer *dst, ev_ssize_t lim,
+    enum bufferevent_flush_mode flush, void *arg)
+{
+	unsigned char	*b;
+	size_t		 avail, h, n;
+	int		 took = 0;
+
+	(void)lim;
+	(void)flush;
+	(void)arg;
+	while ((avail = evbuffer_get_length(src)) >= 2) {
+		b = evbuffer_pullup(src, avail < 10 ? (ev_ssize_t)avail : 10);
+		n = b[1] & 0x7f;
+		h = 2;
+		if (n == 126) {
+			if (avail < 4)
+				break;
+			n = (size_t)b[2] << 8 | b[3];
+			h = 4;
+		} else if (n == 127) {
+			if (avail < 10)
+				break;
+			n = (size_t)b[6] << 24 | (size_t)b[7] << 16 |
+			    (size_t)b[8] << 8 | b[9];
+			h = 10;
+		}
+		if (avail < h + n)
+			break;
+		if ((b[0] & 0x0f) == 1 || (b[0] & 0x0f) == 2) {
+			b = evbuffer_pullup(src, (ev_ssize_t)(h + n));
+			evbuffer_add(dst, b + h, n);
+			evbuffer_add(dst, "\r\n", 2);
+		}
+		evbuffer_drain(src, h + n);
+		took = 1;
+	}
+	return took || evbuffer_get_length(src) == 0 ? BEV_OK : BEV_NEED_MORE;
+}
+
+static void	readcb(struct bufferevent *, void *);
+static void	eventcb(struct bufferevent *, short, void *);
+
+/* The 101 arrived: frame everything from now on, then register. */
+static void
+ws_ready(struct lconn *lc)
+{
+	struct bufferevent	*fb;
+	char			 buf[256];
+	int			 n;
+
+	fb = bufferevent_filter_new(lc->bev, ws_in, ws_out,
+	    BEV_OPT_CLOSE_ON_FREE, NULL, lc);
+	if (fb == NULL) {
+		fprintf(stderr, "hearth-ircload: filter failed\n");
+		exit(2);
+	}
+	lc->bev = fb;
+	bufferevent_setcb(fb, readcb, NULL, eventcb, lc);
+	bufferevent_enable(fb, EV_READ | EV_WRITE);
+	lc->state = ST_REGISTERING;
+	n = snprintf(buf, sizeof buf, "NICK l%d\r\nUSER l 0 * :load\r\n",
+	    lc->idx);
+	bufferevent_write(lc->bev, buf, (size_t)n);
+}
+
 static void
 send_msg(struct lconn *lc)
 {
@@ -268,6 +403,20 @@ readcb(struct bufferevent *bev, void *arg)
 	data = (char *)evbuffer_pullup(in, -1);
 	if (data == NULL)
 		return;
+	if (lc->state == ST_HANDSHAKE) {
+		char	*end = memmem(data, avail, "\r\n\r\n", 4);
+
+		if (end == NULL)
+			return;
+		if (avail < 12 || memcmp(data + 9, "101", 3) != 0) {
+			fprintf(stderr, "hearth-ircload: WebSocket refused: "
+			    "%.*s\n", (int)(strcspn(data, "\r")), data);
+			exit(2);
+		}
+		evbuffer_drain(in, (size_t)(end + 4 - data));
+		ws_ready(lc);
+		return;
+	}
 	while (used < avail && (nl = memchr(data + used, '\n',
 	    avail - used)) != NULL) {
 		len = (size_t)(nl - (data + used));
@@ -291,6 +440,19 @@ eventcb(struct bufferevent *bev, short what, void *arg)
 		setsockopt(bufferevent_getfd(lc->bev), IPPROTO_TCP,
 		    TCP_NODELAY, &one, sizeof one);
 		nopen++;
+		if (ws_path != NULL) {
+			/* A fixed key: the server only checks its form. */
+			lc->state = ST_HANDSHAKE;
+			n = snprintf(buf, sizeof buf, "GET %s HTTP/1.1\r\n"
+			    "Host: 127.0.0.1\r\nUpgrade: websocket\r\n"
+			    "Connection: Upgrade\r\nSec-WebSocket-Key: "
+			    "dGhlIHNhbXBsZSBub25jZQ==\r\n"
+			    "Sec-WebSocket-Version: 13\r\n"
+			    "Sec-WebSocket-Protocol: text.ircv3.net\r\n\r\n",
+			    ws_path);
+			bufferevent_write(lc->bev, buf, (size_t)n);
+			return;
+		}
 		lc->state = ST_REGISTERING;
 		n = snprintf(buf, sizeof buf, "NICK l%d\r\nUSER l 0 * :load"
 		    "\r\n", lc->idx);
@@ -539,7 +701,8 @@ usage(void)
 	fprintf(stderr, "usage: hearth-ircload --port P --server-pid PID "
 	    "[--tls] [--mode fanout|storm|idle] [--members N] [--senders S] "
 	    "[--window W] [--seconds T] [--rate R] [--conns C] "
-	    "[--parallel P] [--saturation-seconds T]\n");
+	    "[--parallel P] [--saturation-seconds T]\n"
+	    "    [--websocket PATH]\n");
 	exit(1);
 }
 
@@ -559,6 +722,7 @@ main(int argc, char **argv)
 		{ "conns", required_argument, NULL, 'c' },
 		{ "parallel", required_argument, NULL, 'j' },
 		{ "saturation-seconds", required_argument, NULL, 'S' },
+		{ "websocket", required_argument, NULL, 'W' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct rlimit	rl;
@@ -601,6 +765,9 @@ main(int argc, char **argv)
 			break;
 		case 'S':	/* after --seconds: the saturation phase alone */
 			sat_seconds = atof(optarg);
+			break;
+		case 'W':
+			ws_path = optarg;
 			break;
 		default:
 			usage();

@@ -18,7 +18,9 @@
 #   fan-out   1 and 10 senders -> 100 and 1000 members: deliveries per
 #             second and per server CPU-second, latency p50/p99 at
 #             saturation (each sender keeps 16 messages in flight) and
-#             at 100 messages a second;
+#             at 100 messages a second; for hearthd the same again with
+#             every member on IRC over WebSocket (fanout.ws.*: its
+#             websocket listener, text.ircv3.net), in the same run;
 #   storm     2000 registrations, all connecting at once, and the
 #             SYNs the kernel dropped meanwhile (nstat ListenDrops, the
 #             whole machine's counter);
@@ -76,6 +78,7 @@ rooms_file = $SRCDIR/etc/rooms.conf
 server_name = bench.test
 listen = irc=127.0.0.1:0
 listen = ircs=127.0.0.1:0
+listen = websocket=127.0.0.1:0
 log_level = warn
 database_sync_full = yes
 rate_per_second = 1000000
@@ -102,6 +105,7 @@ CONF
 	done
 	IRC=$(awk '$1 == "irc" { print $3 }' "$dir/ports")
 	IRCS=$(awk '$1 == "ircs" { print $3 }' "$dir/ports")
+	WS=$(awk '$1 == "websocket" { print $3 }' "$dir/ports")
 	CERTDIR=$dir/tls
 }
 
@@ -267,6 +271,16 @@ if wanted fanout; then
 				    --window "$WINDOW" --seconds "$SECS" \
 				    --rate 100 --parallel "$(par "$srv" 100)"
 				stop
+				[ "$srv" = hearthd ] || continue
+				# The same room over WebSocket, beside it.
+				start_$srv || continue
+				load "$srv" "fanout.ws.s$senders.m$members" \
+				    "$srv.fanout.ws.s$senders.m$members" \
+				    --port "$WS" --websocket / --mode fanout \
+				    --members "$members" --senders "$senders" \
+				    --window "$WINDOW" --seconds "$SECS" \
+				    --rate 100 --parallel 100
+				stop
 			done
 		done
 	done
@@ -390,6 +404,7 @@ END {
 }
 ' "$OUT/results"
 echo "  (fanout.sS.mM: S senders, M members, the median of $REPEAT runs;"
+echo "  fanout.ws.sS.mM: the same with every member on IRC over WebSocket;"
 echo "  saturation: 16 messages in flight per sender; rate: 100 messages/s in"
 echo "  all; storm: $STORM registrations; idle: RSS growth per connection at"
 echo "  $IDLE.  ngircd: MaxPenaltyTime = 0, at most 3 commands per client per"
