@@ -129,7 +129,9 @@ class Strictness(TransitCase):
             mid = "<bad-take-%d@far.example>" % i
             r = self.takethis(p, mid, self.article(mid, change))
             self.assertEqual(r, "439 %s Article rejected" % mid, change)
-            self.assertEqual(p.code("CHECK " + mid), "238")
+            # Refused for good: the history remembers it (INN's
+            # remembertrash), so it is not wanted again.
+            self.assertEqual(p.code("CHECK " + mid), "438")
         mid = "<good-take@far.example>"
         self.assertEqual(self.takethis(p, mid, self.article(mid, {})),
                          "239 %s Article transferred OK" % mid)
@@ -208,7 +210,15 @@ class InTransfer(TransitCase):
         self.assertEqual(a.code("IHAVE " + mid), "335")
         a.lc.sendraw(article_bytes(headers(mid, subject=None)))
         self.assertTrue(a.lc.readline().startswith("437"))
-        # Refused, so not had and not held: the other peer sends it.
+        # Refused: no longer in transfer (not 436), and refused for good
+        # (the history remembers it): 435.
+        self.assertEqual(b.code("IHAVE " + mid), "435")
+        # Refused as not the article offered: not remembered, so the
+        # other peer sends the right one.
+        mid = "<rf2@far.example>"
+        self.assertEqual(a.code("IHAVE " + mid), "335")
+        a.lc.sendraw(self.good("<rf2-other@far.example>"))
+        self.assertTrue(a.lc.readline().startswith("437"))
         self.assertEqual(self.ihave(b, mid, self.good(mid)),
                          "235 Article transferred OK")
 
