@@ -1159,10 +1159,11 @@ accept_article(struct conn *c, struct nntp_session *s, struct posting *p,
 		    "again later");
 		return -1;
 	}
-	log_info("conn=%llu proto=nntp %s account=%s msgid=%s groups=%zu%s",
+	log_info("conn=%llu proto=nntp %s account=%s msgid=%s groups=%zu%s%s",
 	    (unsigned long long)c->id, transit ? "received" : "posted",
 	    s->acct.name != NULL ? s->acct.name : "-", p->msgid, p->ngroups,
-	    p->hold ? " held" : "");
+	    p->hold ? " held" : "", !transit ? "" : s->data == ND_IHAVE ?
+	    " via=IHAVE" : " via=TAKETHIS");
 	notify_content_changed(c->srv);
 	if (!transit)
 		after_post(c, s, p);

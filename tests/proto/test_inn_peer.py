@@ -1,0 +1,330 @@
+"""Hearth as a Usenet peer of a real INN 2.7 (Debian's inn2, issue 17).
+
+A private INN (inn_harness.py: its own temporary tree and port, innd
+run as news in the foreground, no system service) carries
+support.oncology and ask-a-doctor.oncology and feeds hearthd through
+its own innfeed, exactly as it feeds any site: newsfeeds funnels the
+site "hearth.test" to innfeed, which signs in with AUTHINFO USER/PASS
+over plain TCP from 127.0.0.1, an address hearthd's
+nntp_peer_plaintext_from names (the TLS rule stays on for everyone
+else: allow_plaintext_auth_on_loopback = no).  Once streaming
+(MODE STREAM, CHECK, TAKETHIS) and once with IHAVE only.
+
+Articles are posted into INN by a reader (nnrpd, from 127.0.0.3) and
+must appear in hearthd's group with the Path INN gave them and hearthd's
+identity in front, and Xref with hearthd's own numbers; an article
+offered a second time is not transferred again; what hearthd refuses
+(an undeclared 8-bit body) is refused and remembered; a cancel posted
+at INN cancels the article in hearthd, and the history then refuses a
+re-offer of its id; an unapproved article in a group moderated at
+hearthd waits in hearthd's queue.
+
+Skipped when inn2 is not installed or the tests do not run as root or
+news (innd runs only as news).
+"""
+
+import json
+import os
+import socket
+import time
+import unittest
+
+import inn_harness
+from hearth_test import LineClient
+from nntp_helpers import FAST, PASSWORD, NNTPCase, NNTPClient, \
+    article_bytes
+
+WHY = inn_harness.unavailable()
+PEER = "innfeed"
+WAIT = 30
+
+
+class InnFeedsHearth(NNTPCase):
+    """INN -> hearthd over streaming (innfeed's default)."""
+    protos = ("nntp",)
+    streaming = True
+    extra_config = (FAST + "nntp_peers = %s, other\n"
+                    "nntp_peer_plaintext_from = 127.0.0.1/32\n"
+                    "allow_plaintext_auth_on_loopback = no\n"
+                    "anonymous_read = yes\n" % PEER)
+
+    @classmethod
+    def setUpClass(cls):
+        if WHY:
+            raise unittest.SkipTest(WHY)
+        super().setUpClass()
+
+    def setUp(self):
+        super().setUp()
+        self.h.add_account(PEER, PASSWORD)
+        self.h.add_account("other", PASSWORD)
+        inn = inn_harness.Inn(["support.oncology", "ask-a-doctor.oncology",
+                               "elsewhere.only"])
+        inn.newsfeeds = (
+            "ME:!*/!local::\n"
+            "innfeed!:!*:Tc,Wnm*:%s/innfeed\n"
+            # The site's name is the identity hearthd puts in Path:
+            # INN never offers it what has been there (RFC 5537 §3.3).
+            "hearth.test/hearth.test:*,!junk:Tm:innfeed!\n"
+            % inn_harness.INNBIN)
+        inn.innfeed_conf = (
+            "backlog-directory: innfeed\n"
+            "initial-sleep: 1\n"
+            "peer hearth.test {\n"
+            "  ip-name: 127.0.0.1\n"
+            "  port-number: %d\n"
+            "  username: %s\n"
+            "  password: \"%s\"\n"
+            "  streaming: %s\n"
+            "  initial-connections: 1\n"
+            "  max-connections: 1\n"
+            "}\n" % (self.h.port("nntp"), PEER, PASSWORD,
+                     "true" if self.streaming else "false"))
+        self.inn = inn
+        try:
+            inn.start()
+        except Exception:
+            inn.stop()
+            inn.remove()
+            raise
+        self.addCleanup(self.stop_inn)
+
+    def stop_inn(self):
+        if self._outcome_failed():
+            print(self.inn.log_tail())
+        self.inn.stop()
+        self.inn.remove()
+
+    def _outcome_failed(self):
+        outcome = getattr(self, "_outcome", None)
+        errors = getattr(outcome, "errors", None) or []
+        return any(e for _, e in errors) or \
+            bool(getattr(outcome, "result", None) and
+                 (outcome.result.failures or outcome.result.errors))
+
+    # -- INN's side --
+
+    def inn_reader(self):
+        """A reader of INN (nnrpd): 127.0.0.3 is no peer of INN's."""
+        lc = LineClient(("127.0.0.1", self.inn.port), timeout=30,
+                        source="127.0.0.3")
+        c = NNTPClient(lc)
+        self.addCleanup(lc.close)
+        r = lc.readline()
+        self.assertTrue(r.startswith("200"), r)
+        return c
+
+    def inn_post(self, mid, group="support.oncology", body="Hello.\n",
+                 extra=()):
+        """POST to INN; BODY str (sent as UTF-8) or bytes (as they are)."""
+        c = self.inn_reader()
+        headers = [("From", "Far Poster <far@example.org>"),
+                   ("Newsgroups", group),
+                   ("Subject", "from INN " + mid),
+                   ("Message-ID", mid)] + list(extra)
+        r340 = c.cmd("POST")
+        self.assertTrue(r340.startswith("340"), r340)
+        if isinstance(body, bytes):
+            art = article_bytes(headers, "X\n")
+            art = art[:art.index(b"\r\n\r\n") + 4] + \
+                body.replace(b"\n", b"\r\n") + b".\r\n"
+        else:
+            art = article_bytes(headers, body)
+        c.lc.sendraw(art)
+        r = c.lc.readline()
+        self.assertTrue(r is not None and r.startswith("240"),
+                        (r, self.inn.log_tail()))
+        return r
+
+    # -- hearthd's side --
+
+    def wait_for(self, pred, what):
+        deadline = time.time() + WAIT
+        while time.time() < deadline:
+            if pred():
+                return
+            time.sleep(0.2)
+        self.fail("%s did not happen in %d s\n%s\n%s" %
+                  (what, WAIT, self.inn.log_tail(), self.h.log()[-3000:]))
+
+    def stat(self, mid):
+        c = self.client()
+        return c.code("STAT " + mid)
+
+    def received(self, mid):
+        return self.h.log().count("received account=%s msgid=%s" %
+                                  (PEER, mid))
+
+    def refused(self, mid):
+        return "transit refused account=%s msgid=%s" % (PEER, mid) in \
+            self.h.log()
+
+    def peer(self, name="other"):
+        """Another peer of hearthd's, over loopback like innfeed."""
+        c = self.client()
+        r = c.login(name)
+        self.assertTrue(r.startswith("281"), r)
+        return c
+
+    def test_article_arrives_with_path_and_xref(self):
+        mid = "<one.%d@inn.test>" % os.getpid()
+        self.inn_post(mid)
+        self.wait_for(lambda: self.stat(mid).startswith("223"),
+                      "the article's arrival")
+        c = self.client()
+        r = c.cmd("GROUP support.oncology")
+        self.assertEqual(r, "211 1 1 1 support.oncology")
+        r, head = c.multi("HEAD " + mid, "221")
+        path = [h for h in head if h.startswith("Path: ")][0]
+        # hearthd's identity in front of what INN wrote; INN's own
+        # injection (RFC 5537 §3.2.1) kept.
+        self.assertTrue(path.startswith("Path: hearth.test!inn.test!"
+                                        ".POSTED"), path)
+        self.assertTrue(path.endswith("!not-for-mail"), path)
+        self.assertFalse([h for h in head if h.startswith("Xref:")], head)
+        r, rows = c.multi("OVER 1", "224")
+        self.assertTrue(rows[0].endswith(
+            "\tXref: hearth.test support.oncology:1"), rows)
+        self.assertEqual(c.multi("HDR Xref " + mid, "225")[1],
+                         ["0 hearth.test support.oncology:1"])
+        # Sent once; another peer offering it is told it is had.
+        self.assertEqual(self.received(mid), 1)
+        o = self.peer()
+        self.assertEqual(o.code("IHAVE " + mid), "435")
+        self.assertEqual(o.code("MODE STREAM"), "203")
+        self.assertEqual(o.cmd("CHECK " + mid), "438 %s Article not wanted"
+                         % mid)
+        self.assertEqual(self.received(mid), 1)
+        self.assertEqual(c.cmd("GROUP support.oncology"),
+                         "211 1 1 1 support.oncology")
+        # innfeed's sign-in over plain TCP was the peer link's: a
+        # member from the same address is still told to use TLS.
+        self.h.add_account("alice", PASSWORD)
+        m = self.client()
+        self.assertEqual(m.code("AUTHINFO USER alice"), "483")
+
+    def test_transfer_command(self):
+        mid = "<via.%d@inn.test>" % os.getpid()
+        self.inn_post(mid)
+        self.wait_for(lambda: self.stat(mid).startswith("223"),
+                      "the article's arrival")
+        self.assertIn("received account=%s msgid=%s groups=1 via=%s"
+                      % (PEER, mid, "TAKETHIS" if self.streaming else
+                         "IHAVE"), self.h.log())
+
+    def test_duplicate_offered_twice_transferred_once(self):
+        mid = "<dup.%d@inn.test>" % os.getpid()
+        # The other peer offers it first, then INN gets it posted with
+        # the same id: INN offers it, hearthd answers "had".
+        art = article_bytes([("Path", "third.example!.POSTED!"
+                              "not-for-mail"),
+                             ("From", "Third <t@third.example>"),
+                             ("Newsgroups", "support.oncology"),
+                             ("Subject", "first copy"),
+                             ("Message-ID", mid),
+                             ("Date", time.strftime(
+                                 "%a, %d %b %Y %H:%M:%S +0000",
+                                 time.gmtime()))])
+        o = self.peer()
+        self.assertEqual(o.code("IHAVE " + mid), "335")
+        o.lc.sendraw(art)
+        self.assertEqual(o.lc.readline(), "235 Article transferred OK")
+        self.inn_post(mid)
+        second = "<dup2.%d@inn.test>" % os.getpid()
+        self.inn_post(second)
+        # INN feeds in order: once the next one is here, the first was
+        # offered and refused as had.
+        self.wait_for(lambda: self.stat(second).startswith("223"),
+                      "the second article's arrival")
+        self.assertEqual(self.received(mid), 0)
+        c = self.client()
+        self.assertEqual(c.cmd("GROUP support.oncology"),
+                         "211 2 1 2 support.oncology")
+        r, head = c.multi("HEAD " + mid, "221")
+        self.assertIn("Subject: first copy", head)
+
+    def test_invalid_articles_refused_and_remembered(self):
+        bad = "<bad.%d@inn.test>" % os.getpid()
+        # An 8-bit body that is not UTF-8 and declares no charset: INN
+        # takes it, hearthd refuses it as it refuses such a post.
+        self.inn_post(bad, body="Привет, без charset\n".encode("koi8-r"))
+        nowhere = "<nowhere.%d@inn.test>" % os.getpid()
+        self.inn_post(nowhere, group="elsewhere.only")
+        good = "<after-bad.%d@inn.test>" % os.getpid()
+        self.inn_post(good)
+        self.wait_for(lambda: self.stat(good).startswith("223"),
+                      "the good article's arrival")
+        self.wait_for(lambda: self.refused(bad), "the refusal")
+        self.assertEqual(self.stat(bad), "430")
+        self.assertEqual(self.stat(nowhere), "430")
+        # Refused for good: remembered, so not wanted again.
+        o = self.peer()
+        self.assertEqual(o.code("IHAVE " + bad), "435")
+        self.assertEqual(o.code("IHAVE " + nowhere), "435")
+
+    def test_cancel_at_inn_cancels_here_and_history_refuses(self):
+        mid = "<tocancel.%d@inn.test>" % os.getpid()
+        self.inn_post(mid)
+        self.wait_for(lambda: self.stat(mid).startswith("223"),
+                      "the article's arrival")
+        cancel = "<cancel.%d@inn.test>" % os.getpid()
+        self.inn_post(cancel, extra=[("Control", "cancel " + mid)],
+                      body="cancel\n")
+        self.wait_for(lambda: self.stat(mid) == "430", "the cancel")
+        self.assertEqual(self.stat(cancel), "430")
+        c = self.client()
+        self.assertEqual(c.cmd("GROUP support.oncology"),
+                         "211 0 2 1 support.oncology")
+        # A re-offer of the cancelled article, and of the cancel itself,
+        # is refused before the article is sent.
+        o = self.peer()
+        self.assertEqual(o.code("IHAVE " + mid), "435")
+        self.assertEqual(o.code("IHAVE " + cancel), "435")
+        # A cancel from another site is no cancel.
+        mid2 = "<keep.%d@inn.test>" % os.getpid()
+        self.inn_post(mid2)
+        self.wait_for(lambda: self.stat(mid2).startswith("223"),
+                      "the second article's arrival")
+        forged = "<forged.%d@third.example>" % os.getpid()
+        self.assertEqual(o.code("IHAVE " + forged), "335")
+        o.lc.sendraw(article_bytes(
+            [("Path", "third.example!.POSTED!not-for-mail"),
+             ("From", "Someone <s@third.example>"),
+             ("Newsgroups", "support.oncology"),
+             ("Subject", "cmsg cancel " + mid2),
+             ("Control", "cancel " + mid2), ("Message-ID", forged),
+             ("Date", time.strftime("%a, %d %b %Y %H:%M:%S +0000",
+                                    time.gmtime()))], "cancel\n"))
+        r = o.lc.readline()
+        self.assertTrue(r.startswith("437"), r)
+        self.assertIn("not from the site that injected it", r)
+        self.assertTrue(self.stat(mid2).startswith("223"))
+
+    def test_unapproved_article_for_group_moderated_here_is_held(self):
+        mid = "<askdoc.%d@inn.test>" % os.getpid()
+        self.inn_post(mid, group="ask-a-doctor.oncology")
+        approved = "<askdoc-ok.%d@inn.test>" % os.getpid()
+        self.inn_post(approved, group="ask-a-doctor.oncology",
+                      extra=[("Approved", "mods@inn.test")])
+        self.wait_for(lambda: self.stat(approved).startswith("223"),
+                      "the approved article's arrival")
+        self.wait_for(lambda: self.received(mid) == 1,
+                      "the unapproved article's transfer")
+        self.assertEqual(self.stat(mid), "430")
+        q = json.loads(self.h.hearthmod("--json", "queue").stdout)
+        held = [e for e in q if e["item_ref"] == mid]
+        self.assertEqual([e["kind"] for e in held], ["held"])
+        # A moderator here approves it: it is published.
+        r = self.h.hearthmod("approve", str(held[0]["id"]))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertTrue(self.stat(mid).startswith("223"))
+
+
+@unittest.skipIf(WHY, WHY)
+class InnFeedsHearthIhave(InnFeedsHearth):
+    """The same, with innfeed told not to stream: IHAVE only."""
+    streaming = False
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
