@@ -114,6 +114,15 @@ static const struct hm_cmd hm_cmds[] = {
 	  "[--description TEXT]" },
 	{ "event", "list", 0, 0, 0, 0, "event list" },
 	{ "event", "cancel", 1, 1, 0, 0, "event cancel ID" },
+	{ "peer", "add", 2, 10, 0, 0,
+	  "peer add NAME HOST:PORT [tls|plain] [path=ID] [groups=WILDMAT]\n"
+	  "                [user=U pass=P] [maxsize=BYTES]   (an outgoing feed)" },
+	{ "peer", "list", 0, 0, 0, 0, "peer list" },
+	{ "peer", "show", 1, 1, 0, 0,
+	  "peer show NAME   (queue, last success, counters, state)" },
+	{ "peer", "pause", 1, 1, 0, 0, "peer pause NAME" },
+	{ "peer", "resume", 1, 1, 0, 0, "peer resume NAME" },
+	{ "peer", "remove", 1, 1, 0, 0, "peer remove NAME" },
 };
 #undef B
 

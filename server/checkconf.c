@@ -29,6 +29,7 @@
 #include "config.h"
 #include "erase.h"
 #include "log.h"
+#include "peer.h"
 #include "safety.h"
 #include "seed.h"
 #include "store.h"
@@ -293,6 +294,22 @@ check_files(struct check *ck)
 			    "crisis_phrases_file: %s", err);
 		else
 			safety_free(sf);
+	}
+
+	/* The outgoing feeds, each line as start-up reads it. */
+	if (cf->peers_file != NULL && check_readable(ck, "peers_file",
+	    cf->peers_file) == 0 && peer_check_file(cf->peers_file, err,
+	    sizeof err) != 0)
+		problem(ck, "peers_file", 0, "%s", err);
+	if (cf->peer_ca_file != NULL && check_readable(ck, "peer_ca_file",
+	    cf->peer_ca_file) == 0) {
+		SSL_CTX	*ctx = SSL_CTX_new(TLS_client_method());
+
+		if (ctx == NULL || SSL_CTX_load_verify_file(ctx,
+		    cf->peer_ca_file) != 1)
+			problem(ck, "peer_ca_file", 0, "peer_ca_file %s: no "
+			    "certificates could be read", cf->peer_ca_file);
+		SSL_CTX_free(ctx);
 	}
 }
 

@@ -30,6 +30,8 @@
 #include "modq.h"
 #include "notify.h"
 #include "nntp.h"
+#include "nntp-feed.h"
+#include "peer.h"
 #include "pidfile.h"
 #include "proxy.h"
 #include "seed.h"
@@ -428,6 +430,14 @@ server_init(struct server *srv, struct config *cf, const char *cfile)
 		log_error("%s", err);
 		return -1;
 	}
+	if (peer_init(srv, cf->peers_file, err, sizeof err) != 0) {
+		log_error("%s", err);
+		return -1;
+	}
+	if (nntp_feed_init(srv, err, sizeof err) != 0) {
+		log_error("%s", err);
+		return -1;
+	}
 	history_init(srv);
 	notify_subscribe(NOTIFY_CONTENT_CHANGED, content_changed, NULL);
 	events_init(srv);
@@ -582,6 +592,8 @@ server_free(struct server *srv)
 		free(p);
 	}
 	irc_server_free(srv->irc);
+	nntp_feed_free(srv);
+	peer_shutdown(srv);
 	if (srv->store != NULL) {
 		events_free(srv);
 		modq_free(srv);

@@ -24,6 +24,7 @@
 #include "auth.h"
 #include "admin-protocol.h"
 #include "erase.h"
+#include "peer.h"
 #include "events.h"
 #include "backup.h"
 #include "export.h"
@@ -197,7 +198,8 @@ table_row(int n, const char *const *names, const char *const *vals,
 static int
 cmd_status(struct conn *c, int argc, char **argv)
 {
-	struct server	*srv = c->srv;
+	struct server		*srv = c->srv;
+	struct peer_stats	 ps;
 
 	(void)argc;
 	(void)argv;
@@ -216,6 +218,15 @@ cmd_status(struct conn *c, int argc, char **argv)
 	    (srv->rate_waits[PROTO_IRC] + srv->rate_waits[PROTO_IRCS]));
 	data_line(c, "rate.waits.http %llu", (unsigned long long)
 	    (srv->rate_waits[PROTO_HTTP] + srv->rate_waits[PROTO_HTTPS]));
+	if (store_peer_stats(srv->store, NULL, &ps) == STORE_OK) {
+		/* The outgoing feeds, all peers together. */
+		data_line(c, "peers %zu", srv->peers != NULL ? srv->peers->n :
+		    (size_t)0);
+		data_line(c, "peers.queued %lld", (long long)ps.queued);
+		data_line(c, "peers.accepted %lld", (long long)ps.accepted);
+		data_line(c, "peers.refused %lld", (long long)ps.refused);
+		data_line(c, "peers.duplicate %lld", (long long)ps.duplicate);
+	}
 	data_line(c, "database.size %lld", (long long)store_db_size(
 	    srv->store));
 	data_line(c, "database.schema %d", store_schema_version(srv->store));
@@ -550,6 +561,138 @@ cmd_event_cancel(struct conn *c, int argc, char **argv)
 		return CONN_OK;
 	}
 	reply(c, "200 Event %lld cancelled", id);
+	return CONN_OK;
+}
+
+/* peer add NAME HOST:PORT [tls|plain] [path=ID] [groups=W] ... */
+static int
+cmd_peer_add(struct conn *c, int argc, char **argv)
+{
+	char	msg[400];
+
+	if (peer_add(c->srv, argc - 2, argv + 2, msg, sizeof msg) != 0) {
+		reply(c, "401 %s", msg);
+		return CONN_OK;
+	}
+	store_audit(c->srv->store, actor_of(c), "peer.add", argv[2], argv[3]);
+	reply(c, "200 %s", msg);
+	return CONN_OK;
+}
+
+/* peer pause|resume|remove NAME */
+static int
+cmd_peer_change(struct conn *c, int argc, char **argv)
+{
+	const char	*op = argv[1], *name = argv[2];
+	int		 rc;
+
+	(void)argc;
+	if (strcmp(op, "remove") == 0)
+		rc = peer_remove(c->srv, name);
+	else
+		rc = peer_pause(c->srv, name, strcmp(op, "pause") == 0);
+	if (rc == 1) {
+		reply(c, "404 No such peer: %s", name);
+		return CONN_OK;
+	}
+	if (rc != 0) {
+		reply(c, "500 Database error");
+		return CONN_OK;
+	}
+	store_audit(c->srv->store, actor_of(c), strcmp(op, "remove") == 0 ?
+	    "peer.remove" : strcmp(op, "pause") == 0 ? "peer.pause" :
+	    "peer.resume", name, NULL);
+	reply(c, "200 Peer %s %s", name, strcmp(op, "remove") == 0 ?
+	    "removed" : strcmp(op, "pause") == 0 ? "paused" : "resumed");
+	return CONN_OK;
+}
+
+static void
+time_text(int64_t t, char *buf, size_t len)
+{
+	time_t		 tt = (time_t)t;
+	struct tm	 tm;
+
+	if (t == 0) {
+		snprintf(buf, len, "never");
+		return;
+	}
+	gmtime_r(&tt, &tm);
+	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* peer list: one line a peer (never its password). */
+static int
+cmd_peer_list(struct conn *c, int argc, char **argv)
+{
+	struct server		*srv = c->srv;
+	struct peer		*p;
+	struct peer_stats	 ps;
+	size_t			 i;
+
+	(void)argc;
+	(void)argv;
+	reply(c, "210 peers follow (name address link path groups state "
+	    "queued)");
+	for (i = 0; srv->peers != NULL && i < srv->peers->n; i++) {
+		p = srv->peers->v[i];
+		if (p->removed)
+			continue;
+		if (store_peer_stats(srv->store, p->name, &ps) != STORE_OK)
+			memset(&ps, 0, sizeof ps);
+		data_line(c, "%s %s:%s %s %s %s %s %lld", p->name, p->host,
+		    p->port, p->tls ? "tls" : "plain", p->path_id, p->groups,
+		    peer_state_name(p), (long long)ps.queued);
+	}
+	reply(c, ".");
+	return CONN_OK;
+}
+
+/* peer show NAME: its settings, queue and counters. */
+static int
+cmd_peer_show(struct conn *c, int argc, char **argv)
+{
+	struct peer		*p;
+	struct peer_stats	 ps;
+	char			 when[40];
+
+	(void)argc;
+	if ((p = peer_find(c->srv, argv[2])) == NULL) {
+		reply(c, "404 No such peer: %s", argv[2]);
+		return CONN_OK;
+	}
+	if (store_peer_stats(c->srv->store, p->name, &ps) != STORE_OK) {
+		reply(c, "500 Database error");
+		return CONN_OK;
+	}
+	reply(c, "210 peer follows");
+	data_line(c, "name %s", p->name);
+	data_line(c, "address %s:%s", p->host, p->port);
+	data_line(c, "link %s", p->tls ? "tls" : "plain");
+	data_line(c, "path %s", p->path_id);
+	data_line(c, "groups %s", p->groups);
+	data_line(c, "signin %s", p->user != NULL ? p->user : "none");
+	data_line(c, "max_size %lld", (long long)p->max_size);
+	data_line(c, "source %s", p->source);
+	data_line(c, "state %s", peer_state_name(p));
+	data_line(c, "mode %s", p->state == PEER_CONNECTED ? (p->streaming ?
+	    "streaming" : "ihave") : "-");
+	data_line(c, "queued %lld", (long long)ps.queued);
+	time_text(ps.last_success, when, sizeof when);
+	data_line(c, "last_success %s", when);
+	data_line(c, "offered %llu", (unsigned long long)p->offered);
+	data_line(c, "accepted %lld", (long long)ps.accepted);
+	data_line(c, "refused %lld", (long long)ps.refused);
+	data_line(c, "duplicate %lld", (long long)ps.duplicate);
+	data_line(c, "dropped %lld", (long long)ps.dropped);
+	data_line(c, "deferred %llu", (unsigned long long)p->deferred);
+	if (p->state == PEER_BACKOFF) {
+		time_text(p->next_try, when, sizeof when);
+		data_line(c, "next_try %s", when);
+	}
+	if (p->last_error[0] != '\0')
+		data_line(c, "last_error %s", p->last_error);
+	reply(c, ".");
 	return CONN_OK;
 }
 
@@ -1185,6 +1328,17 @@ static const struct admin_cmd admin_cmds[] = {
 	{ "event", "list", cmd_event_list, 2, 2, PRIV_MOD, "event list" },
 	{ "event", "cancel", cmd_event_cancel, 3, 3, PRIV_MOD,
 	  "event cancel ID" },
+	{ "peer", "add", cmd_peer_add, 4, 12, PRIV_ADMIN,
+	  "peer add NAME HOST:PORT [tls|plain] [path=ID] [groups=WILDMAT] "
+	  "[user=U pass=P] [maxsize=BYTES]" },
+	{ "peer", "list", cmd_peer_list, 2, 2, PRIV_ADMIN, "peer list" },
+	{ "peer", "show", cmd_peer_show, 3, 3, PRIV_ADMIN, "peer show NAME" },
+	{ "peer", "pause", cmd_peer_change, 3, 3, PRIV_ADMIN,
+	  "peer pause NAME" },
+	{ "peer", "resume", cmd_peer_change, 3, 3, PRIV_ADMIN,
+	  "peer resume NAME" },
+	{ "peer", "remove", cmd_peer_change, 3, 3, PRIV_ADMIN,
+	  "peer remove NAME" },
 };
 
 static int

@@ -115,6 +115,8 @@ config_default(void)
 	cf->nntp_max_line = 512;
 	cf->irc_max_line = 512 + 8191;
 	cf->max_article_size = 1024 * 1024;
+	cf->peer_window = 16;
+	cf->peer_backoff_max = 300;
 	cf->login_max_failures = 5;
 	cf->login_window = 300;
 	cf->ip_retention_days = 7;
@@ -197,6 +199,8 @@ config_free(struct config *cf)
 	free(cf->irc_password);
 	free(cf->webpush_subject);
 	free(cf->webpush_ca_file);
+	free(cf->peers_file);
+	free(cf->peer_ca_file);
 	free(cf->crisis_phrases_file);
 	free(cf->report_group);
 	free(cf->queue_group);
@@ -470,6 +474,10 @@ static const struct key_def keys[] = {
 	{ "webpush_allow_private", K_BOOL, O(webpush_allow_private), 0, 0 },
 	{ "webpush_subject", K_STR, O(webpush_subject), 0, 0 },
 	{ "webpush_ca_file", K_PATH, O(webpush_ca_file), 0, 0 },
+	{ "peers_file", K_PATH, O(peers_file), 0, 0 },
+	{ "peer_ca_file", K_PATH, O(peer_ca_file), 0, 0 },
+	{ "peer_window", K_INT, O(peer_window), 1, 1000 },
+	{ "peer_backoff_max", K_INT, O(peer_backoff_max), 1, 86400 },
 	{ "pidfile", K_PATH, O(pidfile), 0, 0 },
 	{ "log", K_STR, O(log_target), 0, 0 },
 };

@@ -139,6 +139,10 @@ struct config {
 	int			 webpush_allow_private;	/* private endpoints */
 	char			*webpush_subject;	/* VAPID sub, or NULL */
 	char			*webpush_ca_file;	/* NULL: system CAs */
+	char			*peers_file;	/* outgoing feeds, or NULL */
+	char			*peer_ca_file;	/* NULL: system CAs */
+	int			 peer_window;	/* CHECKs outstanding */
+	int			 peer_backoff_max;	/* seconds */
 
 	/* Daemon habits (issue 19). */
 	char			*pidfile;	/* NULL: STATE_DIR/hearthd.pid */

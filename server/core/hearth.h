@@ -27,6 +27,8 @@ struct http_server;
 struct admin;
 struct nntp_server;
 struct irc_server;
+struct peers;
+struct nntp_feeder;
 
 TAILQ_HEAD(conn_list, conn);
 
@@ -40,6 +42,8 @@ struct server {
 	struct admin		*admin;
 	struct http_server	*http;
 	struct irc_server	*irc;
+	struct peers		*peers;		/* services/peer.c */
+	struct nntp_feeder	*feeder;	/* nntp/nntp-feed.c */
 	time_t			 started;
 	uint64_t		 next_conn_id;
 

@@ -34,6 +34,7 @@
 #include "history.h"
 #include "i18n.h"
 #include "log.h"
+#include "peer.h"
 #include "mime-words.h"
 #include "modq.h"
 #include "notice.h"
@@ -417,7 +418,7 @@ do_cancel(struct conn *c, struct nntp_session *s, struct posting *p,
 		snprintf(p->why, sizeof p->why, "you can only cancel your own"
 		    " articles");
 		rc = -1;
-	} else if (store_news_cancel(c->srv->store, ai.id, s->acct.name,
+	} else if (peer_cancel_article(c->srv, ai.id, target, s->acct.name,
 	    nntp_is_moderator(s) && ai.author_id != s->acct.id ?
 	    "cancelled by a moderator" : "cancelled by its author") !=
 	    STORE_OK) {

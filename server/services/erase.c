@@ -14,6 +14,7 @@
 #include "names.h"
 #include "nntp-util.h"
 #include "notify.h"
+#include "peer.h"
 #include "store-erase.h"
 #include "store-chat.h"
 #include "store-news.h"
@@ -149,7 +150,7 @@ member_erase(struct server *srv, const char *name, int mode,
 	struct art_list	 l = { NULL, 0 };
 	char		 placeholder[64], target[64];
 	size_t		 i;
-	int		 rc = STORE_OK;
+	int		 rc = STORE_OK, n, ncancels = 0;
 
 	if (store_account_get(srv->store, name, &acct, NULL) != STORE_OK) {
 		snprintf(msg, msglen, "No such account: %s", name);
@@ -163,6 +164,18 @@ member_erase(struct server *srv, const char *name, int mode,
 		snprintf(msg, msglen, "Database busy, try again");
 		rc = STORE_ERROR;
 		goto out;
+	}
+	/*
+	 * Peers that took (or are about to take) an article get a cancel
+	 * for it; one that ignores cancels keeps its copy.
+	 */
+	for (i = 0; i < l.n && rc == STORE_OK; i++) {
+		n = peer_queue_cancel(srv, l.a[i].id, l.a[i].msgid,
+		    "Withdrawn: its author's account was erased.");
+		if (n < 0)
+			rc = STORE_ERROR;
+		else
+			ncancels += n;
 	}
 	for (i = 0; i < l.n && rc == STORE_OK; i++)
 		rc = mode == ERASE_REMOVE ? store_news_wipe(srv->store,
@@ -190,6 +203,14 @@ member_erase(struct server *srv, const char *name, int mode,
 	    mode == ERASE_REMOVE ? "removed" : "pseudonymised", l.n,
 	    l.n == 1 ? "" : "s", mode == ERASE_REMOVE ? "removed" :
 	    "now by a former member");
+	if (ncancels > 0) {
+		size_t	used = strlen(msg);
+
+		snprintf(msg + used, msglen - used, "; %d cancel%s queued for "
+		    "the peers that received them (a peer that ignores "
+		    "cancels keeps its copies)", ncancels, ncancels == 1 ?
+		    "" : "s");
+	}
 out:
 	for (i = 0; i < l.n; i++) {
 		free(l.a[i].msgid);

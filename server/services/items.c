@@ -13,6 +13,7 @@
 
 #include "items.h"
 #include "notify.h"
+#include "peer.h"
 #include "store-chat.h"
 #include "store-news.h"
 
@@ -23,8 +24,13 @@ article_apply(struct server *srv, const char *ref, const char *action,
 {
 	int	rc;
 
-	if (strcmp(action, "approve") == 0)
+	if (strcmp(action, "approve") == 0) {
 		rc = store_news_approve_msgid(srv->store, ref, actor);
+		/* Published: queued for the peers in the deciding
+		 * transaction (the caller's). */
+		if (rc == STORE_OK && peer_queue_article(srv, ref) < 0)
+			rc = STORE_ERROR;
+	}
 	else if (strcmp(action, "reject") == 0)
 		rc = store_news_reject(srv->store, ref);
 	else if (strcmp(action, "hide") == 0)

@@ -21,6 +21,7 @@
 #include "modq.h"
 #include "notice.h"
 #include "notify.h"
+#include "peer.h"
 #include "safety.h"
 #include "store-chat.h"
 #include "store-modq.h"
@@ -719,6 +720,10 @@ modq_post_article(struct server *srv, const struct news_post *np,
 	/* A moderator's repost with Approved: publishes a held article. */
 	if (np->replace_id != 0 && store_modq_close_item(st, "article",
 	    np->msgid, "approved", np->actor) != STORE_OK)
+		goto fail;
+	/* Published now (a post, a relayed article, an approving
+	 * repost): queued for the peers in this same transaction. */
+	if (!np->hold && peer_queue_article(srv, np->msgid) < 0)
 		goto fail;
 	if (np->hold) {
 		fault_point_hold();

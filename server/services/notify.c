@@ -20,6 +20,7 @@ static const char *const kind_names[NOTIFY_KIND_COUNT] = {
 	"account-changed", "sanction-added",
 	"entry-decided", "event", "content-changed", "member-notice",
 	"mod-alert",
+	"peer",
 };
 
 void

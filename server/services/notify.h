@@ -43,6 +43,10 @@ enum notify_kind {
 	NOTIFY_MEMBER_NOTICE,
 	/* A line for the moderators on duty: TEXT. */
 	NOTIFY_MOD_ALERT,
+	/* Outgoing feeds (peer.h): ACTION "queued" (rows were queued,
+	 * perhaps not yet committed) or "changed" (a peer was added,
+	 * changed, paused, resumed or removed: TARGET names it). */
+	NOTIFY_PEER,
 	NOTIFY_KIND_COUNT
 };
 

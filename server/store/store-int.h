@@ -25,6 +25,7 @@ struct store {
 	sqlite3_stmt	**history;	/* store-history.c */
 	sqlite3_stmt	**webpush;	/* store-webpush.c */
 	sqlite3_stmt	**ircv3;	/* store-ircv3.c */
+	sqlite3_stmt	**peer;		/* store-peer.c */
 	sqlite3_stmt	**chat_stmts;	/* store-chat.c */
 	size_t		  nchat_stmts;
 	int		  batch;	/* a group commit is open */
@@ -49,6 +50,8 @@ int		 store_webpush_prepare(struct store *);
 void		 store_webpush_finalize(struct store *);
 int		 store_ircv3_prepare(struct store *);
 void		 store_ircv3_finalize(struct store *);
+int		 store_peer_prepare(struct store *);
+void		 store_peer_finalize(struct store *);
 
 /* Prepare N statements of DEFS into OUT (indexed by def id). */
 int		 store_prepare(struct store *, const struct store_sql *,

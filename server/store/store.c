@@ -378,7 +378,40 @@ static const char *const migrations[] = {
 	"ALTER TABLE accounts ADD COLUMN lang TEXT;",
 
 	/*
-	 * 18: history -- message-ids a peer offered that are not (or no
+	 * 18: peer_feeds -- outgoing Usenet feeds (issue 17).  PEERS holds
+	 * each peer (from peers_file at start, or hearthmod peer add) and
+	 * whether it is paused; PEER_QUEUE one row per article (or control
+	 * article: TEXT set) offered to a peer, queued in the transaction
+	 * that publishes the article and kept once done (state accepted,
+	 * duplicate, refused, dropped) so erasure knows who received what.
+	 */
+	"CREATE TABLE peers ("
+	"  name TEXT PRIMARY KEY,"
+	"  host TEXT NOT NULL,"
+	"  port INTEGER NOT NULL,"
+	"  tls INTEGER NOT NULL,"
+	"  path_id TEXT NOT NULL,"
+	"  groups TEXT NOT NULL,"
+	"  user TEXT,"
+	"  pass TEXT,"
+	"  max_size INTEGER NOT NULL,"
+	"  paused INTEGER NOT NULL DEFAULT 0,"
+	"  source TEXT NOT NULL DEFAULT 'admin',"
+	"  created INTEGER NOT NULL);"
+	"CREATE TABLE peer_queue ("
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  peer TEXT NOT NULL,"
+	"  article_id INTEGER,"
+	"  msgid TEXT NOT NULL,"
+	"  text BLOB,"
+	"  state TEXT NOT NULL DEFAULT 'queued',"
+	"  queued INTEGER NOT NULL,"
+	"  done INTEGER);"
+	"CREATE INDEX peer_queue_pending ON peer_queue (peer, state, id);"
+	"CREATE INDEX peer_queue_article ON peer_queue (article_id);",
+
+	/*
+	 * 19: history -- message-ids a peer offered that are not (or no
 	 * longer) in `articles`: refused, cancelled before they came,
 	 * expired; kept for history_remember seconds so a re-offer is
 	 * refused before its article is sent (INN's history and
@@ -868,6 +901,11 @@ store_open(const char *path, int sync_full, int max_version, char *err,
 		    "statements", path);
 		goto fail;
 	}
+	if (store_peer_prepare(st) != 0) {
+		snprintf(err, errlen, "database %s: cannot prepare peer "
+		    "statements", path);
+		goto fail;
+	}
 	if (store_history_prepare(st) != 0) {
 		snprintf(err, errlen, "database %s: cannot prepare history "
 		    "statements", path);
@@ -906,6 +944,7 @@ store_close(struct store *st)
 	store_notice_finalize(st);
 	store_webpush_finalize(st);
 	store_ircv3_finalize(st);
+	store_peer_finalize(st);
 	store_chat_close(st);
 	if (st->stmts != NULL)
 		store_finalize(st->stmts, st->nstmts);
