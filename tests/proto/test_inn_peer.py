@@ -326,5 +326,142 @@ class InnFeedsHearthIhave(InnFeedsHearth):
     streaming = False
 
 
+# AUTHINFO PASS on a feeder's link is one word (RFC 4643 §2.3).
+FEEDER_PASS = "feeder-secret-42"
+
+
+class HearthFeedsInn(NNTPCase):
+    """hearthd -> INN: hearthd's feeder offers its members' public
+    articles to INN, streaming, or by IHAVE when INN's incoming.conf
+    says "streaming: false"."""
+    protos = ("nntp",)
+    streaming = True
+    extra_config = (FAST + "new_member_probation = 0\n"
+                    "probation_days = 0\npeer_backoff_max = 1\n"
+                    "anonymous_read = yes\n")
+
+    @classmethod
+    def setUpClass(cls):
+        if WHY:
+            raise unittest.SkipTest(WHY)
+        super().setUpClass()
+
+    def setUp(self):
+        super().setUp()
+        inn = inn_harness.Inn([("support.oncology", "y"),
+                               ("support.autism.parents", "y"),
+                               ("ask-a-doctor.oncology", "m"),
+                               ("hearth.report", "y")],
+                              # INN 2.7 by default withdraws only articles
+                              # protected by Cancel-Lock, which hearthd
+                              # does not add.
+                              conf=[("docancels", '"auth"', "")])
+        # hearthd's feeder connects from 127.0.0.1: a peer of INN's.
+        inn.incoming_conf = (
+            "streaming: %s\nmax-connections: 8\n"
+            "peer hearth {\n  hostname: \"127.0.0.1\"\n}\n"
+            % ("true" if self.streaming else "false"))
+        self.inn = inn
+        try:
+            inn.start()
+        except Exception:
+            inn.stop()
+            inn.remove()
+            raise
+        self.addCleanup(self.stop_inn)
+        r = self.h.hearthmod("peer", "add", "hub", "127.0.0.1:%d" %
+                             inn.port, "plain", "path=inn.test")
+        self.assertEqual(r.returncode, 0, r.stderr + r.stdout)
+
+    def stop_inn(self):
+        self.inn.stop()
+        self.inn.remove()
+
+    def at_inn(self, mid):
+        """The article MID as INN serves it to a reader, or None."""
+        lc = LineClient(("127.0.0.1", self.inn.port), timeout=30,
+                        source="127.0.0.3")
+        try:
+            lc.readline()
+            n = NNTPClient(lc)
+            r = n.cmd("ARTICLE " + mid)
+            if not r.startswith("220"):
+                return None
+            return lc.read_multiline()
+        finally:
+            lc.close()
+
+    def wait_at_inn(self, mid):
+        deadline = time.time() + WAIT
+        while time.time() < deadline:
+            art = self.at_inn(mid)
+            if art is not None:
+                return art
+            time.sleep(0.2)
+        self.fail("%s did not reach INN\n%s\n%s" % (
+            mid, self.inn.log_tail(), self.h.log()[-3000:]))
+
+    def test_what_reaches_inn_and_what_never_does(self):
+        alice = self.member("alice")
+        mod = self.member("mona", role="moderator")
+        members = self.post_ok(alice, group="support.autism.parents",
+                               subject="Members only")
+        held = self.post_ok(alice, group="ask-a-doctor.oncology",
+                            subject="A question")
+        report = self.post_ok(alice, group="hearth.report",
+                              subject="A report")
+        public = self.post_ok(alice, subject="Public words")
+        art = self.wait_at_inn(public)
+        path = [h for h in art if h.startswith("Path: ")][0]
+        self.assertTrue(path.startswith("Path: inn.test!hearth.test!"
+                                        ".POSTED!not-for-mail"), path)
+        self.assertIn("Subject: Public words", art)
+        # The held post travels once a moderator here approves it, with
+        # Approved: (INN carries the group moderated and takes it).
+        q = json.loads(self.h.hearthmod("--json", "queue").stdout)
+        entry = [e for e in q if e["item_ref"] == held][0]
+        self.assertEqual(self.h.hearthmod("approve", str(entry["id"]))
+                         .returncode, 0)
+        art = self.wait_at_inn(held)
+        self.assertTrue([h for h in art if h.startswith("Approved: ")],
+                        art)
+        # Everything since has been offered: what never leaves is not
+        # at INN, and INN never heard of it.
+        last = self.post_ok(mod, subject="After the others")
+        self.wait_at_inn(last)
+        for mid in (members, report):
+            self.assertIsNone(self.at_inn(mid), mid)
+            self.assertNotIn(mid, self.inn.news_log())
+        s = self.h.hearthmod("peer", "show", "hub").stdout
+        self.assertIn("accepted 3", s)
+
+    def test_a_cancel_reaches_inn(self):
+        alice = self.member("alice")
+        mid = self.post_ok(alice, subject="Soon cancelled")
+        self.wait_at_inn(mid)
+        r340, r = alice.post([("From", "Alice <alice@example.org>"),
+                              ("Newsgroups", "support.oncology"),
+                              ("Subject", "cmsg cancel " + mid),
+                              ("Control", "cancel " + mid)], "cancel\n")
+        self.assertTrue(r.startswith("240"), r)
+        deadline = time.time() + WAIT
+        while self.at_inn(mid) is not None:
+            self.assertLess(time.time(), deadline, self.inn.log_tail())
+            time.sleep(0.2)
+
+    def test_transfer_command(self):
+        alice = self.member("alice")
+        mid = self.post_ok(alice, subject="How it went")
+        self.wait_at_inn(mid)
+        self.assertIn("feed: peer=hub connected (%s)" % (
+            "streaming" if self.streaming else "IHAVE"), self.h.log())
+
+
+@unittest.skipIf(WHY, WHY)
+class HearthFeedsInnIhave(HearthFeedsInn):
+    """The same, INN refusing MODE STREAM: hearthd falls back to IHAVE."""
+    streaming = False
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)
