@@ -1,4 +1,5 @@
-"""Hearth as a Usenet peer of a real INN 2.7 (Debian's inn2, issue 17).
+"""Hearth as a Usenet peer of a real INN 2.7 (Debian's inn2, issue 17),
+both ways, and two hearthd and INN in a triangle.
 
 A private INN (inn_harness.py: its own temporary tree and port, innd
 run as news in the foreground, no system service) carries
@@ -19,6 +20,13 @@ at INN cancels the article in hearthd, and the history then refuses a
 re-offer of its id; an unapproved article in a group moderated at
 hearthd waits in hearthd's queue.
 
+The other way, hearthd's feeder offers its members' public articles to
+INN (streaming, and IHAVE when INN refuses MODE STREAM): members-only,
+private and held posts never reach INN, an approved one does, and so
+does a cancel.  In the triangle (a.test, b.test, INN, each feeding the
+other two) every article arrives once at every node, also when a is
+killed with kill -9 in the middle of its feed and started again.
+
 Skipped when inn2 is not installed or the tests do not run as root or
 news (innd runs only as news).
 """
@@ -30,7 +38,7 @@ import time
 import unittest
 
 import inn_harness
-from hearth_test import LineClient
+from hearth_test import Hearthd, LineClient
 from nntp_helpers import FAST, PASSWORD, NNTPCase, NNTPClient, \
     article_bytes
 
@@ -461,6 +469,175 @@ class HearthFeedsInn(NNTPCase):
 class HearthFeedsInnIhave(HearthFeedsInn):
     """The same, INN refusing MODE STREAM: hearthd falls back to IHAVE."""
     streaming = False
+
+
+class Triangle(unittest.TestCase):
+    """Two hearthd (a.test, b.test) and INN (inn.test), each feeding the
+    other two: every article arrives once everywhere (Path keeps it from
+    going round, the history answers the second copy), also after a is
+    killed with kill -9 in the middle of a feed and started again."""
+
+    N = 20
+
+    @classmethod
+    def setUpClass(cls):
+        if WHY:
+            raise unittest.SkipTest(WHY)
+
+    def hearthd(self, name, port):
+        # A fixed port, so a restarted a is where INN and b expect it.
+        h = Hearthd(FAST + "server_name = %s.test\n"
+                    "listen = nntp=127.0.0.1:%d\n"
+                    "nntp_peers = innfeed, feeder\n"
+                    "new_member_probation = 0\nprobation_days = 0\n"
+                    "peer_backoff_max = 1\nanonymous_read = yes\n"
+                    % (name, port), protos=())
+        h.start()
+        self.addCleanup(h.cleanup)
+        self.addCleanup(h.stop)
+        for acct in ("innfeed", "feeder"):
+            h.add_account(acct, FEEDER_PASS)
+        h.add_account("alice", PASSWORD)
+        return h
+
+    def setUp(self):
+        self.ports = {n: inn_harness.free_port() for n in ("a", "b")}
+        self.a = self.hearthd("a", self.ports["a"])
+        self.b = self.hearthd("b", self.ports["b"])
+        inn = inn_harness.Inn(["support.oncology"],
+                              conf=[("docancels", '"auth"', "")])
+        inn.incoming_conf = ("streaming: true\nmax-connections: 8\n"
+                             "peer hearth {\n"
+                             "  hostname: \"127.0.0.1\"\n}\n")
+        inn.newsfeeds = (
+            "ME:!*/!local::\n"
+            "innfeed!:!*:Tc,Wnm*:%s/innfeed\n"
+            "a.test/a.test:*,!junk:Tm:innfeed!\n"
+            "b.test/b.test:*,!junk:Tm:innfeed!\n" % inn_harness.INNBIN)
+        inn.innfeed_conf = (
+            "backlog-directory: innfeed\ninitial-sleep: 1\n"
+            "initial-reconnect-time: 1\nmax-reconnect-time: 2\n" +
+            "".join("peer %s.test {\n  ip-name: 127.0.0.1\n"
+                    "  port-number: %d\n  username: innfeed\n"
+                    "  password: %s\n  initial-connections: 1\n"
+                    "  max-connections: 1\n}\n"
+                    % (n, self.ports[n], FEEDER_PASS) for n in ("a", "b")))
+        self.inn = inn
+        try:
+            inn.start()
+        finally:
+            self.addCleanup(inn.remove)
+            self.addCleanup(inn.stop)
+        for h, other in ((self.a, "b"), (self.b, "a")):
+            for args in (("hub", "127.0.0.1:%d" % inn.port, "plain",
+                          "path=inn.test"),
+                         (other, "127.0.0.1:%d" % self.ports[other],
+                          "plain", "path=%s.test" % other, "user=feeder",
+                          "pass=" + FEEDER_PASS)):
+                r = h.hearthmod("peer", "add", *args)
+                self.assertEqual(r.returncode, 0, r.stderr + r.stdout)
+
+    # -- each node, as a reader sees it --
+
+    def reader(self, port, source=None):
+        lc = LineClient(("127.0.0.1", port), timeout=30, source=source)
+        self.addCleanup(lc.close)	# closing twice is harmless
+        r = lc.readline()
+        self.assertTrue(r.startswith("20"), r)
+        return NNTPClient(lc)
+
+    def nodes(self):
+        return {"a": lambda: self.reader(self.ports["a"]),
+                "b": lambda: self.reader(self.ports["b"]),
+                "inn": lambda: self.reader(self.inn.port, "127.0.0.3")}
+
+    def ask(self, node, line):
+        """One command's first line from NODE, on a connection of its
+        own, closed at once."""
+        c = self.nodes()[node]()
+        try:
+            return c.cmd(line)
+        finally:
+            c.lc.close()
+
+    def has(self, node, mid):
+        return self.ask(node, "STAT " + mid).startswith("223")
+
+    def count(self, node):
+        r = self.ask(node, "GROUP support.oncology")
+        self.assertTrue(r.startswith("211"), r)
+        return int(r.split()[1])
+
+    def everywhere(self, mids):
+        deadline = time.time() + 3 * WAIT
+        missing = [(n, m) for m in mids for n in ("a", "b", "inn")]
+        while missing and time.time() < deadline:
+            missing = [(n, m) for n, m in missing if not self.has(n, m)]
+            if missing:
+                time.sleep(0.3)
+        self.assertEqual(missing, [], "%s\n%s\n%s" % (
+            self.inn.log_tail(), self.a.log()[-2000:],
+            self.b.log()[-2000:]))
+
+    def post_hearth(self, h, subject):
+        c = self.reader(self.ports[h])
+        self.assertTrue(c.login("alice").startswith("281"))
+        r340, r = c.post([("From", "Alice <alice@example.org>"),
+                          ("Newsgroups", "support.oncology"),
+                          ("Subject", subject)])
+        c.lc.close()
+        self.assertTrue(r is not None and r.startswith("240"), r)
+        return r.split()[-1]
+
+    def post_inn(self, subject):
+        c = self.reader(self.inn.port, "127.0.0.3")
+        mid = "<%s.%d.%f@inn.test>" % (subject.replace(" ", "-"),
+                                        os.getpid(), time.time())
+        r340, r = c.post([("From", "Far <far@example.org>"),
+                          ("Newsgroups", "support.oncology"),
+                          ("Subject", subject), ("Message-ID", mid)])
+        c.lc.close()
+        self.assertTrue(r is not None and r.startswith("240"), r)
+        return mid
+
+    def once(self, mids):
+        """Every article once at each node: the group holds exactly as
+        many, and no hearthd took one twice."""
+        for node in ("a", "b", "inn"):
+            self.assertEqual(self.count(node), len(mids), node)
+        for h in (self.a, self.b):
+            log = h.log()
+            for mid in mids:
+                self.assertLessEqual(log.count("msgid=%s groups=" % mid),
+                                     1, mid)
+
+    def test_every_article_arrives_once_everywhere(self):
+        mids = [self.post_hearth("a", "from a"),
+                self.post_hearth("b", "from b"),
+                self.post_inn("from inn")]
+        self.everywhere(mids)
+        # Each went round no further than it should: b got a's article
+        # from a or from INN, and refused the other copy.
+        self.once(mids)
+        art = self.nodes()["b"]().multi("HEAD " + mids[0], "221")[1]
+        path = [l for l in art if l.startswith("Path: ")][0]
+        self.assertRegex(path, r"^Path: b\.test!(inn\.test!)?a\.test!"
+                         r"\.POSTED!not-for-mail$")
+
+    def test_kill9_mid_feed(self):
+        mids = [self.post_hearth("a", "before %d" % i)
+                for i in range(self.N)]
+        # In the middle of a's feed (some offered, some not yet: how
+        # many were across is printed, not asserted, as it is a race).
+        self.a.kill9()
+        print("kill -9 with %d of %d at b" % (
+            sum(self.has("b", m) for m in mids), len(mids)))
+        mids.append(self.post_inn("while a is down"))
+        mids.append(self.post_hearth("b", "while a is down"))
+        self.a.start()
+        mids.append(self.post_hearth("a", "after the restart"))
+        self.everywhere(mids)
+        self.once(mids)
 
 
 if __name__ == "__main__":
