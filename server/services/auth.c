@@ -126,6 +126,21 @@ auth_ip_hash(struct server *srv, const char *ip, char out[65])
 		snprintf(out + i * 2, 3, "%02x", md[i]);
 }
 
+void
+auth_derived_key(struct server *srv, const char *purpose,
+    unsigned char out[32])
+{
+	unsigned int	 len = 32;
+	char		*msg;
+
+	(void)srv;
+	/* "derive:" keeps these apart from the address hashes. */
+	xasprintf(&msg, "derive:%s", purpose);
+	HMAC(EVP_sha256(), as->key, sizeof as->key,
+	    (const unsigned char *)msg, strlen(msg), out, &len);
+	free(msg);
+}
+
 /* The failures at which KEY refuses (a: keys never do: INT_MAX). */
 static int
 key_limit(struct server *srv, const char *key)

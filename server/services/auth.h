@@ -104,6 +104,12 @@ void	 auth_scram_free(struct auth_scram *);
 int	 auth_pending(void);
 /* Keyed hash (HMAC-SHA256, hex, 64 chars + NUL) of an address. */
 void	 auth_ip_hash(struct server *, const char *ip, char out[65]);
+/*
+ * A 32-byte key for PURPOSE derived from the server's secret.key
+ * (HMAC-SHA256 of "derive:PURPOSE"), e.g. the Cancel-Lock secret.
+ */
+void	 auth_derived_key(struct server *, const char *purpose,
+	    unsigned char out[32]);
 int	 auth_init(struct server *, char *err, size_t errlen);
 /* Start the hashing threads (once in the background: see server_run). */
 void	 auth_start(struct server *);

@@ -35,8 +35,13 @@ article_apply(struct server *srv, const char *ref, const char *action,
 		rc = store_news_reject(srv->store, ref);
 	else if (strcmp(action, "hide") == 0)
 		rc = store_news_hide(srv->store, ref);
-	else if (strcmp(action, "unhide") == 0)
+	else if (strcmp(action, "unhide") == 0) {
 		rc = store_news_unhide(srv->store, ref);
+		/* Shown again: offered again (a peer that took it before
+		 * the hide answers 438). */
+		if (rc == STORE_OK && peer_queue_article(srv, ref) < 0)
+			rc = STORE_ERROR;
+	}
 	else {
 		snprintf(msg, msglen, "Articles cannot be %s", action);
 		return -1;

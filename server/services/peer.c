@@ -8,13 +8,20 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/sha.h>
+
+#include "auth.h"
 #include "config.h"
 #include "log.h"
 #include "notify.h"
 #include "nntp-util.h"
 #include "peer.h"
+#include "sasl.h"
 #include "store-news.h"
 #include "wildmat.h"
 #include "xmalloc.h"
@@ -626,6 +633,37 @@ peer_queue_article(struct server *srv, const char *msgid)
 	return n;
 }
 
+/*
+ * Cancel-Lock (RFC 8315), so that a peer that checks cancels (INN's
+ * default docancels: require-auth) takes ours.  §4: the c-key of
+ * MSGID is base64(HMAC-SHA256(sec, MSGID)), sec derived from the
+ * server's secret.key; §2.2: the c-lock is base64(SHA256(c-key)) over
+ * the c-key's base64 text.  Nothing is stored: both are made again
+ * from the message-id.  Callers free.
+ */
+static char *
+cancel_key(struct server *srv, const char *msgid)
+{
+	unsigned char	sec[32], md[32];
+	unsigned int	len = sizeof md;
+
+	auth_derived_key(srv, "cancel-lock", sec);
+	HMAC(EVP_sha256(), sec, sizeof sec, (const unsigned char *)msgid,
+	    strlen(msgid), md, &len);
+	return base64_encode(md, sizeof md);
+}
+
+static char *
+cancel_lock(struct server *srv, const char *msgid)
+{
+	unsigned char	 md[SHA256_DIGEST_LENGTH];
+	char		*key = cancel_key(srv, msgid);
+
+	SHA256((const unsigned char *)key, strlen(key), md);
+	free(key);
+	return base64_encode(md, sizeof md);
+}
+
 struct cancel_ctx {
 	struct server	*srv;
 	const char	*msgid;
@@ -657,7 +695,7 @@ static char *
 cancel_text(struct server *srv, const char *msgid, const char *newsgroups,
     int64_t id, const char *why, char **cid)
 {
-	char		*t, date[64];
+	char		*t, date[64], *key = cancel_key(srv, msgid);
 	time_t		 now = time(NULL);
 	struct tm	 tm;
 	static unsigned	 seq;
@@ -676,13 +714,15 @@ cancel_text(struct server *srv, const char *msgid, const char *newsgroups,
 	    "Newsgroups: %s\r\n"
 	    "Subject: cmsg cancel %s\r\n"
 	    "Control: cancel %s\r\n"
+	    "Cancel-Key: sha256:%s\r\n"
 	    "Message-ID: %s\r\n"
 	    "Date: %s\r\n"
 	    "Injection-Date: %s\r\n"
 	    "\r\n"
 	    "%s\r\n",
 	    config_path_identity(srv->cf), srv->cf->server_name, newsgroups,
-	    msgid, msgid, *cid, date, date, why);
+	    msgid, msgid, key, *cid, date, date, why);
+	free(key);
 	return t;
 }
 
@@ -745,6 +785,7 @@ peer_next(struct server *srv, struct peer *p, int64_t after, int limit,
 }
 
 struct art_text {
+	int64_t	 author_id;
 	int	 found, status;
 	char	*text;
 	size_t	 len, header_len;
@@ -787,6 +828,7 @@ text_cb(const struct news_art *a, void *arg)
 
 	t->found = 1;
 	t->status = a->status;
+	t->author_id = a->author_id;
 	if (a->text != NULL) {
 		t->text = xmalloc(a->len + 1);
 		memcpy(t->text, a->text, a->len);
@@ -798,12 +840,77 @@ text_cb(const struct news_art *a, void *arg)
 	return 0;
 }
 
+/*
+ * The fields an article gains as it leaves (the copy here is not
+ * changed), after its Path line:
+ *  - Approved:, when it was published here in a moderated group (a
+ *    moderator approved it, or a verified doctor wrote it), so the other
+ *    sites do not hold it again (RFC 5537 §3.5, RFC 5536 §3.2.1);
+ *  - for an article posted here, Cancel-Lock (unless the poster's
+ *    newsreader set one) and, when it supersedes one, the Cancel-Key
+ *    that opens the old one's lock (RFC 8315 §3).
+ */
+static void
+add_fields(struct server *srv, struct art_text *t, const char *msgid)
+{
+	char	*add = xstrdup(""), *v = NULL, *n, *s, *old, *with;
+	size_t	 alen, at = 0;
+
+	if (xref_moderated(srv, t->xref)) {
+		if ((v = nntp_header_field(t->text, t->header_len,
+		    "Approved")) == NULL) {
+			xasprintf(&n, "%sApproved: moderators@%s\r\n", add,
+			    srv->cf->server_name);
+			free(add);
+			add = n;
+		}
+		free(v);
+	}
+	if (t->author_id != 0) {
+		if ((v = nntp_header_field(t->text, t->header_len,
+		    "Cancel-Lock")) == NULL) {
+			s = cancel_lock(srv, msgid);
+			xasprintf(&n, "%sCancel-Lock: sha256:%s\r\n", add, s);
+			free(s);
+			free(add);
+			add = n;
+		} else
+			free(v);
+		if ((v = nntp_header_field(t->text, t->header_len,
+		    "Supersedes")) != NULL && (old = strchr(v, '<')) != NULL) {
+			old[strcspn(old, " \t,")] = '\0';
+			s = cancel_key(srv, old);
+			xasprintf(&n, "%sCancel-Key: sha256:%s\r\n", add, s);
+			free(s);
+			free(add);
+			add = n;
+		}
+		free(v);
+	}
+	if ((alen = strlen(add)) == 0) {
+		free(add);
+		return;
+	}
+	/* After the Path line when it comes first (it always does here). */
+	if (strncasecmp(t->text, "Path:", 5) == 0 &&
+	    (v = strstr(t->text, "\r\n")) != NULL)
+		at = (size_t)(v - t->text) + 2;
+	with = xmalloc(t->len + alen + 1);
+	memcpy(with, t->text, at);
+	memcpy(with + at, add, alen);
+	memcpy(with + at + alen, t->text + at, t->len - at + 1);
+	free(add);
+	free(t->text);
+	t->text = with;
+	t->len += alen;
+	t->header_len += alen;
+}
+
 int
 peer_article(struct server *srv, struct peer *p, const struct peer_qrow *r,
     char **text, size_t *len)
 {
 	struct art_text	 t;
-	char		*approved = NULL;
 
 	*text = NULL;
 	*len = 0;
@@ -826,29 +933,7 @@ peer_article(struct server *srv, struct peer *p, const struct peer_qrow *r,
 		free(t.xref);
 		return peer_done(srv, r->id, PQ_DROPPED) == STORE_OK ? 1 : -1;
 	}
-	/*
-	 * Published here in a moderated group (a moderator approved it, or
-	 * a verified doctor wrote it): it goes out approved, so the other
-	 * sites do not hold it again (RFC 5537 §3.5, RFC 5536 §3.2.1).
-	 */
-	if (xref_moderated(srv, t.xref) &&
-	    (approved = nntp_header_field(t.text, t.header_len,
-	    "Approved")) == NULL) {
-		char	*pre, *with;
-		size_t	 n;
-
-		xasprintf(&pre, "Approved: moderators@%s\r\n",
-		    srv->cf->server_name);
-		n = strlen(pre);
-		with = xmalloc(n + t.len + 1);
-		memcpy(with, pre, n);
-		memcpy(with + n, t.text, t.len + 1);
-		free(pre);
-		free(t.text);
-		t.text = with;
-		t.len += n;
-	}
-	free(approved);
+	add_fields(srv, &t, r->msgid);
 	free(t.xref);
 	*text = t.text;
 	*len = t.len;

@@ -359,11 +359,7 @@ class HearthFeedsInn(NNTPCase):
         inn = inn_harness.Inn([("support.oncology", "y"),
                                ("support.autism.parents", "y"),
                                ("ask-a-doctor.oncology", "m"),
-                               ("hearth.report", "y")],
-                              # INN 2.7 by default withdraws only articles
-                              # protected by Cancel-Lock, which hearthd
-                              # does not add.
-                              conf=[("docancels", '"auth"', "")])
+                               ("hearth.report", "y")])
         # hearthd's feeder connects from 127.0.0.1: a peer of INN's.
         inn.incoming_conf = (
             "streaming: %s\nmax-connections: 8\n"
@@ -444,6 +440,9 @@ class HearthFeedsInn(NNTPCase):
         self.assertIn("accepted 3", s)
 
     def test_a_cancel_reaches_inn(self):
+        # INN as Debian ships it (docancels: require-auth) withdraws only
+        # articles with a Cancel-Lock, by a cancel with the right
+        # Cancel-Key (RFC 8315): hearthd adds both.
         alice = self.member("alice")
         mid = self.post_ok(alice, subject="Soon cancelled")
         self.wait_at_inn(mid)

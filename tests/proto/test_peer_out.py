@@ -13,8 +13,11 @@ A sending hearthd ("a.test") feeds
   resume, and the counters of hearthmod peer show.
 """
 
+import base64
+import hashlib
 import json
 import os
+import re
 import socket
 import subprocess
 import threading
@@ -29,6 +32,24 @@ from hearth_test import LineClient
 FEEDER_PASS = "feeder-secret-42"
 SENDER = (FAST + "server_name = a.test\nnew_member_probation = 0\n"
           "probation_days = 0\npeer_backoff_max = 1\n")
+
+
+def field(data, name):
+    m = re.search(rb"^" + name.encode() + rb": (.*?)\r$", data,
+                  re.M | re.I)
+    return m.group(1).decode() if m else None
+
+
+def opens(canceller, target):
+    """Does CANCELLER's Cancel-Key open TARGET's Cancel-Lock (RFC 8315
+    §2.2: lock = base64(sha256(key as written))), with sha256?"""
+    key, lock = field(canceller, "Cancel-Key"), field(target, "Cancel-Lock")
+    if not key or not lock:
+        return False
+    k = key.split(":", 1)
+    l = lock.split(":", 1)
+    return (k[0] == l[0] == "sha256" and base64.b64encode(
+        hashlib.sha256(k[1].encode()).digest()).decode() == l[1])
 
 
 def wait_for(pred, timeout=10, step=0.05):
@@ -55,6 +76,9 @@ class FakePeer:
         self.streaming = streaming
         self.check = lambda mid, n: "238 %s" % mid
         self.take = lambda mid, n: "239 %s" % mid
+        self.ihave = lambda mid, n: "335 send it"
+        self.ihave_done = lambda mid, n: "235 thanks"
+        self.drop_checks = 0    # close the link at this many CHECKs
         self.articles = {}
         self.order = []
         self.offers = {}
@@ -133,6 +157,10 @@ class FakePeer:
                     mid = w[1]
                     with self.lock:
                         n = self.offers[mid] = self.offers.get(mid, 0) + 1
+                        drop = self.drop_checks > 0
+                        self.drop_checks -= 1 if drop else 0
+                    if drop:
+                        return      # the link is lost mid-feed
                     if mid in self.articles:
                         out("438 %s" % mid)
                     else:
@@ -150,12 +178,19 @@ class FakePeer:
                     mid = w[1]
                     with self.lock:
                         self.offers[mid] = self.offers.get(mid, 0) + 1
+                    n = self.offers[mid]
                     if mid in self.articles:
                         out("435 duplicate")
                         continue
-                    out("335 send it")
-                    self.store(mid, block())
-                    out("235 thanks")
+                    r = self.ihave(mid, n)
+                    out(r)
+                    if not r.startswith("335"):
+                        continue
+                    data = block()
+                    r = self.ihave_done(mid, n)
+                    if r.startswith("235"):
+                        self.store(mid, data)
+                    out(r)
                 elif cmd == "QUIT":
                     out("205 bye")
                     return
@@ -275,12 +310,17 @@ class ToHearth(SenderCase):
         self.assertEqual(s["queued"], "0", s)
         self.assertEqual(s["accepted"], "3", s)
         self.assertEqual(s["dropped"], "1", s)
+        # Shown again: then it travels.
+        self.assertEqual(self.h.hearthmod("unhide", "article", hidden,
+                                          "--reason", "fine")
+                         .returncode, 0)
+        self.assertIsNotNone(wait_for(lambda: self.at_b(hidden)))
         self.assertEqual(s["link"], "plain")
         self.assertNotEqual(s["last_success"], "never")
         self.assertNotIn(FEEDER_PASS, self.h.hearthmod("peer", "show",
                                                     "b").stdout)
         st = self.h.hearthmod("status").stdout
-        self.assertIn("peers.accepted 3", st)
+        self.assertIn("peers.accepted 4", st)
 
     def test_kill9_with_a_queue_pending(self):
         c = self.member("alice")
@@ -412,6 +452,21 @@ class FakeStreaming(ToFake):
         self.assertIn("CHECK " + mid, self.fake.log)
         self.assertIn("TAKETHIS " + mid, self.fake.log)
 
+    def test_checks_are_pipelined_in_order(self):
+        self.assertEqual(self.h.hearthmod("peer", "pause", "fake")
+                         .returncode, 0)
+        c = self.member("alice")
+        mids = [self.post(c, subject="Batch %d" % i) for i in range(4)]
+        self.h.hearthmod("peer", "resume", "fake")
+        for m in mids:
+            self.assertTrue(self.arrived(m))
+        # Four CHECKs went out before the first answer came back.
+        cmds = [l.split()[0] for l in self.fake.log
+                if l.startswith(("CHECK", "TAKETHIS"))]
+        self.assertEqual(cmds[:5], ["CHECK"] * 4 + ["TAKETHIS"],
+                         self.fake.log)
+        self.assertEqual(self.fake.order, mids)
+
     def test_431_backs_off_then_sends(self):
         self.fake.check = (lambda mid, n: "431 %s" % mid if n == 1
                            else "238 %s" % mid)
@@ -442,6 +497,14 @@ class FakeStreaming(ToFake):
         self.assertEqual((s["refused"], s["accepted"], s["queued"]),
                          ("1", "1", "0"), s)
 
+    def test_lost_link_reconnects(self):
+        self.fake.drop_checks = 1
+        c = self.member("alice")
+        mid = self.post(c)
+        self.assertTrue(self.arrived(mid))
+        self.assertEqual(self.fake.offers[mid], 2)
+        self.assertEqual(self.show("fake")["accepted"], "1")
+
     def test_438_is_final(self):
         c = self.member("alice")
         self.fake.articles["<x@y>"] = b""
@@ -466,6 +529,8 @@ class FakeStreaming(ToFake):
         data = self.fake.articles[got[0]]
         self.assertIn(("Control: cancel %s\r\n" % mid).encode(), data)
         self.assertIn(b"Newsgroups: support.oncology\r\n", data)
+        # RFC 8315: the cancel's key opens the article's lock.
+        self.assertTrue(opens(data, self.fake.articles[mid]))
 
     def test_supersedes_travels(self):
         c = self.member("alice")
@@ -476,6 +541,8 @@ class FakeStreaming(ToFake):
         self.assertTrue(self.arrived(new))
         self.assertIn(("Supersedes: %s" % old).encode(),
                       self.fake.articles[new])
+        self.assertTrue(opens(self.fake.articles[new],
+                              self.fake.articles[old]))
 
     def test_cancel_before_sending_sends_nothing(self):
         self.assertEqual(self.h.hearthmod("peer", "pause", "fake")
@@ -573,6 +640,38 @@ class FakeIhave(ToFake):
         self.assertFalse([l for l in self.fake.log
                           if l.startswith(("CHECK", "TAKETHIS"))])
         self.assertIn("IHAVE " + mids[0], self.fake.log)
+        self.assertEqual(self.show("fake")["mode"], "ihave")
+
+    def test_ihave_codes(self):
+        # 436 before the text and 436 after it: later; 437: final.
+        def ihave(mid, n):
+            return ("436 later" if n == 1 and mid == seen.get("first")
+                    else "335 send it")
+
+        def done(mid, n):
+            if mid == seen.get("second") and n == 1:
+                return "436 try again"
+            if mid == seen.get("third"):
+                return "437 refused"
+            return "235 thanks"
+        seen = {}
+        self.fake.ihave = ihave
+        self.fake.ihave_done = done
+        self.assertEqual(self.h.hearthmod("peer", "pause", "fake")
+                         .returncode, 0)
+        c = self.member("alice")
+        seen["first"] = self.post(c, subject="first")
+        seen["second"] = self.post(c, subject="second")
+        seen["third"] = self.post(c, subject="third")
+        last = self.post(c, subject="last")
+        self.h.hearthmod("peer", "resume", "fake")
+        self.assertTrue(self.arrived(last))
+        self.assertEqual(self.fake.order, [seen["first"], seen["second"],
+                                           last])
+        self.assertEqual(self.fake.offers[seen["third"]], 1)
+        s = self.show("fake")
+        self.assertEqual((s["accepted"], s["refused"], s["queued"],
+                          s["deferred"]), ("3", "1", "0", "2"), s)
 
 
 if __name__ == "__main__":
