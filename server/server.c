@@ -22,6 +22,7 @@
 #include "conn.h"
 #include "i18n.h"
 #include "events.h"
+#include "history.h"
 #include "hearth.h"
 #include "http.h"
 #include "irc.h"
@@ -442,6 +443,7 @@ server_init(struct server *srv, struct config *cf, const char *cfile)
 		log_error("%s", err);
 		return -1;
 	}
+	history_init(srv);
 	notify_subscribe(NOTIFY_CONTENT_CHANGED, content_changed, NULL);
 	events_init(srv);
 	srv->irc = irc_server_create(srv);
@@ -600,6 +602,7 @@ server_free(struct server *srv)
 	if (srv->store != NULL) {
 		events_free(srv);
 		modq_free(srv);
+		history_free(srv);
 		auth_free(srv);
 		webpush_free(srv);
 	}

@@ -90,6 +90,8 @@ config_default(void)
 	cf->admin_socket = xstrdup("hearthd.sock");
 	cf->server_name = xstrdup("hearth.localhost");
 	cf->network_name = xstrdup("Hearth");
+	/* INN's /remember/ default: 11 days. */
+	cf->history_remember = 11 * 86400;
 	/* The shipped texts: said in each reader's language (i18n). */
 	cf->motd = xstrdup(N_("Welcome to Hearth."));
 	cf->hotline = xstrdup(N_("If you are in crisis, call your local "
@@ -219,6 +221,8 @@ config_free(struct config *cf)
 	free(cf->language);
 	free(cf->locale_dir);
 	free(cf->nntp_peers);
+	free(cf->nntp_peer_plaintext_from);
+	free(cf->path_identity);
 	free(cf->pidfile);
 	free(cf->log_target);
 	free(cf->key_lines);
@@ -460,6 +464,10 @@ static const struct key_def keys[] = {
 	{ "chat_sync_full", K_BOOL, O(chat_sync_full), 0, 0 },
 	{ "anonymous_read", K_BOOL, O(anonymous_read), 0, 0 },
 	{ "nntp_peers", K_STR, O(nntp_peers), 0, 0 },
+	{ "nntp_peer_plaintext_from", K_STR, O(nntp_peer_plaintext_from), 0,
+	    0 },
+	{ "path_identity", K_STR, O(path_identity), 0, 0 },
+	{ "history_remember", K_INT, O(history_remember), 0, 366L * 86400 },
 	{ "proxy_from", K_STR, O(proxy_from), 0, 0 },
 	{ "websocket_origins", K_STR, O(websocket_origins), 0, 0 },
 	{ "irc_replay_lines", K_INT, O(irc_replay_lines), 0, 100 },
@@ -647,6 +655,30 @@ config_addr_list_check(const char *list, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * RFC 5536 §3.1.5: path-identity = ( ALPHA / DIGIT ) *( ALPHA / DIGIT /
+ * "-" / "." / ":" / "_" ).
+ */
+int
+config_path_identity_ok(const char *id)
+{
+	const char	*p;
+
+	if (!isalnum((unsigned char)id[0]) || strlen(id) > 200)
+		return 0;
+	for (p = id; *p != '\0'; p++)
+		if (!isalnum((unsigned char)*p) && strchr("-.:_", *p) == NULL)
+			return 0;
+	return 1;
+}
+
+const char *
+config_path_identity(const struct config *cf)
+{
+	return cf->path_identity != NULL ? cf->path_identity :
+	    cf->server_name;
+}
+
 int
 config_addr_in_list(const char *list, const struct sockaddr *sa)
 {
@@ -779,6 +811,20 @@ config_load(struct config *cf, const char *file, char *err, size_t errlen)
 	}
 	if (config_addr_list_check(cf->proxy_from, why, sizeof why) != 0) {
 		snprintf(err, errlen, "%s: proxy_from: %s", file, why);
+		goto out;
+	}
+	if (config_addr_list_check(cf->nntp_peer_plaintext_from, why,
+	    sizeof why) != 0) {
+		snprintf(err, errlen, "%s:%d: nntp_peer_plaintext_from: %s",
+		    file, config_key_line(cf, "nntp_peer_plaintext_from"), why);
+		goto out;
+	}
+	if (cf->path_identity != NULL &&
+	    !config_path_identity_ok(cf->path_identity)) {
+		snprintf(err, errlen, "%s:%d: path_identity: \"%.60s\" is not "
+		    "a path-identity (RFC 5536 3.1.5: a letter or digit, then "
+		    "letters, digits, \"-\", \".\", \":\", \"_\")", file,
+		    config_key_line(cf, "path_identity"), cf->path_identity);
 		goto out;
 	}
 	if (cf->timezone != NULL && tz_check(cf->timezone, why,

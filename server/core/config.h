@@ -120,6 +120,15 @@ struct config {
 	int			 anonymous_read;
 	/* NNTP: accounts that may feed articles (IHAVE, TAKETHIS). */
 	char			*nntp_peers;
+	/*
+	 * Addresses (addr[/bits]) from which a peer of nntp_peers may sign
+	 * in and feed without TLS: a private link the operator names.
+	 */
+	char			*nntp_peer_plaintext_from;
+	/* This site's name in Path and Xref (RFC 5536 §3.1.5, §3.2.14). */
+	char			*path_identity;
+	/* Seconds a refused, cancelled or expired message-id is kept. */
+	int			 history_remember;
 	char			*proxy_from;	/* PROXY senders: addr[/bits] */
 	char			*websocket_origins; /* more allowed Origins */
 
@@ -187,5 +196,9 @@ struct sockaddr;
 int	 config_addr_in_list(const char *list, const struct sockaddr *sa);
 /* 0 when every entry of LIST is an address or a prefix; else -1 + ERR. */
 int	 config_addr_list_check(const char *list, char *err, size_t errlen);
+/* Is ID a path-identity (RFC 5536 §3.1.5)? */
+int	 config_path_identity_ok(const char *id);
+/* This site's path identity: path_identity, else server_name. */
+const char *config_path_identity(const struct config *);
 
 #endif

@@ -1086,6 +1086,25 @@ conn_is_loopback(const struct conn *c)
 	return (c->flags & CONN_F_LOOPBACK) != 0;
 }
 
+int
+conn_addr_in_list(const struct conn *c, const char *list)
+{
+	struct sockaddr_storage	 ss;
+	struct sockaddr_in	*in4 = (struct sockaddr_in *)(void *)&ss;
+	struct sockaddr_in6	*in6 = (struct sockaddr_in6 *)(void *)&ss;
+
+	if (list == NULL)
+		return 0;
+	memset(&ss, 0, sizeof ss);
+	if (inet_pton(AF_INET, c->ip, &in4->sin_addr) == 1)
+		ss.ss_family = AF_INET;
+	else if (inet_pton(AF_INET6, c->ip, &in6->sin6_addr) == 1)
+		ss.ss_family = AF_INET6;
+	else
+		return 0;
+	return config_addr_in_list(list, (struct sockaddr *)(void *)&ss);
+}
+
 size_t
 conn_output_len(struct conn *c)
 {

@@ -170,6 +170,8 @@ void	 conn_close(struct conn *, const char *reason);
 int	 conn_is_closing(const struct conn *);
 int	 conn_is_tls(const struct conn *);
 int	 conn_is_loopback(const struct conn *);
+/* Is C's client address (the PROXY one, if any) in LIST (addr[/bits])? */
+int	 conn_addr_in_list(const struct conn *, const char *list);
 /*
  * Compress both directions with raw DEFLATE (RFC 8054), after the reply
  * that says so was queued.  0 on success.

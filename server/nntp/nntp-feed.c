@@ -426,6 +426,7 @@ choose_mode(struct feed *f)
 	f->p->streaming = 0;
 	f->phase = F_READY;
 	f->p->state = PEER_CONNECTED;
+	log_info("feed: peer=%s connected (IHAVE)", f->p->name);
 	feed_pump(f);
 }
 

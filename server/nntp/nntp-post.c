@@ -31,6 +31,7 @@
 
 #include "account.h"
 #include "article.h"
+#include "history.h"
 #include "i18n.h"
 #include "log.h"
 #include "peer.h"
@@ -224,6 +225,13 @@ struct posting {
 	char		 why[256];
 	char		*subject;	/* Subject decoded to UTF-8 */
 	char		*body;		/* the body as UTF-8 text */
+	/*
+	 * Transit: a refusal is for good, so the history remembers the
+	 * id (not a ban of the peer, a storage error, an id in transfer
+	 * elsewhere or an article that is not the one offered).
+	 */
+	int		 final;
+	int		 control;	/* a control message applied */
 };
 
 /*
@@ -240,6 +248,7 @@ sanctioned(struct conn *c, struct nntp_session *s, const char *group,
 
 	if (!sanction_may_speak(c->srv, s->acct.name, NULL, group, &v))
 		return 0;
+	p->final = 0;		/* the peer's sanction, not the article's */
 	snprintf(p->why, sizeof p->why, v.kind == SANCTION_BAN ?
 	    i18n(nntp_lang(c), "account %s") : i18n(nntp_lang(c),
 	    "you are %s"), sanction_describe_lang(&v, nntp_lang(c), words,
@@ -428,6 +437,149 @@ do_cancel(struct conn *c, struct nntp_session *s, struct posting *p,
 	return rc;
 }
 
+/* What a peer's cancel or Supersedes needs to know of its target. */
+struct target {
+	int		 found;
+	int64_t		 id;
+	int64_t		 author_id;
+	int		 status;
+	char		*path;		/* its Path, From */
+	char		*from;
+};
+
+static int
+target_cb(const struct news_art *a, void *arg)
+{
+	struct target	*t = arg;
+
+	t->found = 1;
+	t->id = a->id;
+	t->author_id = a->author_id;
+	t->status = a->status;
+	if (a->text != NULL) {
+		t->path = nntp_header_field(a->text, a->len, "Path");
+		t->from = nntp_header_field(a->text, a->len, "From");
+	}
+	return 0;
+}
+
+/*
+ * May the relayed article P (a cancel, or one with Supersedes) replace
+ * T?  Only an article that came from a peer (a member's own article here
+ * is replaced only by them or a moderator, here), and only when both
+ * were injected at one site (the site that knows the poster: RFC 5537
+ * §5.3 leaves the check to each server), or, failing a ".POSTED" on
+ * either, when both have the same From (INN's verifycancels).
+ */
+static int
+peer_may_replace(struct posting *p, const struct target *t)
+{
+	char		 mine[256], theirs[256];
+	const char	*from;
+
+	if (t->author_id != 0)
+		return 0;
+	if (article_path_injector(article_header_get(&p->a, "Path"), mine,
+	    sizeof mine) == 0 && article_path_injector(t->path, theirs,
+	    sizeof theirs) == 0)
+		return strcasecmp(mine, theirs) == 0;
+	from = article_header_get(&p->a, "From");
+	return from != NULL && t->from != NULL && strcmp(from, t->from) == 0;
+}
+
+static void
+target_free(struct target *t)
+{
+	free(t->path);
+	free(t->from);
+}
+
+/*
+ * A peer's cancel (RFC 5537 §5.3): the target leaves if peer_may_replace;
+ * a target not here yet is remembered as cancelled, so it is refused
+ * when it comes (INN does the same).  The cancel itself is not stored:
+ * its id is remembered as a control message.  0 when applied.
+ */
+static int
+transit_cancel(struct conn *c, struct nntp_session *s, struct posting *p,
+    const char *control)
+{
+	struct target	 t;
+	char		*id;
+	int		 rc = 0;
+
+	if ((id = first_msgid(control + 6)) == NULL) {
+		snprintf(p->why, sizeof p->why, "cancel needs a message-id");
+		return -1;
+	}
+	memset(&t, 0, sizeof t);
+	if (store_news_by_msgid_as(c->srv->store, id, 0, STORE_NNTP_TEXT |
+	    STORE_NNTP_HEADER, target_cb, &t) == STORE_ERROR) {
+		snprintf(p->why, sizeof p->why, "storage error, please try "
+		    "again later");
+		rc = -1;
+	} else if (!t.found) {
+		if (history_remember(c->srv, id, "cancelled") != 0) {
+			snprintf(p->why, sizeof p->why, "storage error, "
+			    "please try again later");
+			rc = -1;
+		}
+	} else if (t.status == ART_CANCELLED)
+		;	/* cancelled already */
+	else if (!peer_may_replace(p, &t)) {
+		snprintf(p->why, sizeof p->why, "cancel of %.200s not from "
+		    "the site that injected it", id);
+		rc = -1;
+	} else if (store_news_cancel(c->srv->store, t.id, s->acct.name,
+	    "cancelled by its site") != STORE_OK) {
+		snprintf(p->why, sizeof p->why, "storage error, please try "
+		    "again later");
+		rc = -1;
+	} else
+		notify_content_changed(c->srv);
+	if (rc == 0) {
+		p->control = 1;
+		log_info("conn=%llu proto=nntp cancel from peer=%s msgid=%s%s",
+		    (unsigned long long)c->id, s->acct.name, id, t.found ? "" :
+		    " (not here: remembered)");
+	}
+	target_free(&t);
+	free(id);
+	return rc;
+}
+
+/*
+ * A relayed article with Supersedes: its target is cancelled with it
+ * when peer_may_replace; one that is not here is remembered as
+ * cancelled, one from elsewhere stays.  0, or -1 on a storage error.
+ */
+static int
+transit_supersedes(struct conn *c, struct nntp_session *s,
+    struct posting *p, const char *v)
+{
+	struct target	 t;
+	char		*id;
+	int		 rc = 0;
+
+	(void)s;
+	if ((id = first_msgid(v)) == NULL)
+		return 0;
+	memset(&t, 0, sizeof t);
+	if (store_news_by_msgid_as(c->srv->store, id, 0, STORE_NNTP_TEXT |
+	    STORE_NNTP_HEADER, target_cb, &t) == STORE_ERROR)
+		rc = -1;
+	else if (!t.found)
+		rc = history_remember(c->srv, id, "cancelled");
+	else if (t.status == ART_OK && peer_may_replace(p, &t))
+		p->cancel_id = t.id;
+	if (rc != 0)
+		snprintf(p->why, sizeof p->why, "storage error, please try "
+		    "again later");
+	target_free(&t);
+	free(id);
+	return rc;
+}
+
 static void
 buf_add(char **out, size_t *len, size_t *cap, const char *p, size_t n)
 {
@@ -485,13 +637,20 @@ build_text(struct conn *c, struct nntp_session *s, struct posting *p,
 	filtered = xmalloc(hl + 1);
 	fl = nntp_header_filter(buf, hl, filtered, transit ? transit_strip :
 	    strip_headers);
+	/*
+	 * RFC 5537 §3.2.1: a relaying agent prepends its path identity
+	 * and "!"; an injecting agent its identity and "!.POSTED" (with no
+	 * poster's address: no ".POSTED.host" form), then the tail entry.
+	 * A poster's own Path is dropped as INN's strippath does, since it
+	 * could name the poster's machine.
+	 */
 	if (transit && (oldpath = article_header_get(&p->a, "Path")) !=
 	    NULL)
 		buf_printf(&out, &len, &cap, "Path: %s!%s\r\n",
-		    c->srv->cf->server_name, oldpath);
+		    config_path_identity(c->srv->cf), oldpath);
 	else
-		buf_printf(&out, &len, &cap, "Path: %s!not-for-mail\r\n",
-		    c->srv->cf->server_name);
+		buf_printf(&out, &len, &cap, "Path: %s!.POSTED!not-for-mail"
+		    "\r\n", config_path_identity(c->srv->cf));
 	buf_add(&out, &len, &cap, filtered, fl);
 	free(filtered);
 	if (!transit) {
@@ -781,6 +940,7 @@ accept_article(struct conn *c, struct nntp_session *s, struct posting *p,
 		snprintf(p->why, sizeof p->why, "%s", s->data_error);
 		return -1;
 	}
+	p->final = transit;
 	if (article_parse(s->buf, s->len, &p->a, p->why, sizeof p->why) != 0) {
 		if (!transit)
 			charset_advice(nntp_lang(c), p);
@@ -807,6 +967,7 @@ accept_article(struct conn *c, struct nntp_session *s, struct posting *p,
 	    p->a.body_len, NULL);
 	/* Banned since signing in: nothing this account sends goes out. */
 	if (sanction_may_sign_in(c->srv, s->acct.name, NULL, &ban)) {
+		p->final = 0;
 		snprintf(p->why, sizeof p->why, i18n(nntp_lang(c),
 		    "account %s"), sanction_describe_lang(&ban, nntp_lang(c),
 		    words, sizeof words));
@@ -827,8 +988,34 @@ accept_article(struct conn *c, struct nntp_session *s, struct posting *p,
 	} else
 		p->msgid = xstrdup(s->msgid);
 	if (transit && strcmp(p->msgid, s->msgid) != 0) {
+		p->final = 0;	/* the offered id is not this article's */
 		snprintf(p->why, sizeof p->why, "Message-ID differs from "
 		    "the one offered");
+		return -1;
+	}
+	/* Had, or remembered (TAKETHIS comes without a CHECK first). */
+	if (transit) {
+		switch (history_offer(c->srv, p->msgid)) {
+		case HISTORY_NEW:
+			break;
+		case HISTORY_KNOWN:
+			p->final = 0;
+			return 1;
+		default:
+			p->final = 0;
+			snprintf(p->why, sizeof p->why, "storage error, "
+			    "please try again later");
+			return -1;
+		}
+	}
+	/*
+	 * RFC 5537 §3.2.1 (and RFC 1036 before it): an article whose Path
+	 * names this site has been here; it came round a loop.
+	 */
+	if (transit && article_path_has(article_header_get(&p->a, "Path"),
+	    config_path_identity(c->srv->cf))) {
+		snprintf(p->why, sizeof p->why, "the Path names this site "
+		    "already (%.100s)", config_path_identity(c->srv->cf));
 		return -1;
 	}
 	/*
@@ -859,14 +1046,15 @@ accept_article(struct conn *c, struct nntp_session *s, struct posting *p,
 	    "Newsgroups")))
 		return nntp_queue_post(c, s, &p->a, p->ack, sizeof p->ack,
 		    p->why, sizeof p->why);
-	if (!transit && (v = article_header_get(&p->a, "Control")) != NULL) {
+	if ((v = article_header_get(&p->a, "Control")) != NULL) {
 		if (strncasecmp(v, "cancel", 6) != 0 ||
 		    (v[6] != ' ' && v[6] != '\t')) {
 			snprintf(p->why, sizeof p->why, "only cancel control "
 			    "messages are accepted here");
 			return -1;
 		}
-		return do_cancel(c, s, p, v);
+		return transit ? transit_cancel(c, s, p, v) :
+		    do_cancel(c, s, p, v);
 	}
 	if (!transit && (nwhy = from_claim(c->srv, article_header_get(&p->a,
 	    "From"), s->acct.name, s->acct.role)) != NAMES_OK) {
@@ -876,6 +1064,9 @@ accept_article(struct conn *c, struct nntp_session *s, struct posting *p,
 	}
 	if (check_groups(c, s, p, transit) != 0 ||
 	    screen_article(c, s, p, transit) != 0)
+		return -1;
+	if (transit && (v = article_header_get(&p->a, "Supersedes")) !=
+	    NULL && transit_supersedes(c, s, p, v) != 0)
 		return -1;
 
 	if (!transit && (v = article_header_get(&p->a, "Supersedes")) !=
@@ -943,7 +1134,11 @@ accept_article(struct conn *c, struct nntp_session *s, struct posting *p,
 	np.nums = nums;
 	/* Stored with its queue rows (held, crisis) in one transaction. */
 	memset(&it, 0, sizeof it);
-	if (!transit && p->replace_id == 0) {
+	if (transit && p->hold) {
+		/* Held at its home site: no author here (RFC 5537 §3.5). */
+		it.location = article_header_get(&p->a, "Newsgroups");
+		it.excerpt = p->subject;
+	} else if (!transit && p->replace_id == 0) {
 		it.author = s->acct.name;
 		it.location = article_header_get(&p->a, "Newsgroups");
 		it.excerpt = p->subject;
@@ -963,10 +1158,11 @@ accept_article(struct conn *c, struct nntp_session *s, struct posting *p,
 		    "again later");
 		return -1;
 	}
-	log_info("conn=%llu proto=nntp %s account=%s msgid=%s groups=%zu%s",
+	log_info("conn=%llu proto=nntp %s account=%s msgid=%s groups=%zu%s%s",
 	    (unsigned long long)c->id, transit ? "received" : "posted",
 	    s->acct.name != NULL ? s->acct.name : "-", p->msgid, p->ngroups,
-	    p->hold ? " held" : "");
+	    p->hold ? " held" : "", !transit ? "" : s->data == ND_IHAVE ?
+	    " via=IHAVE" : " via=TAKETHIS");
 	if (it.batch)
 		batch_note(c);
 	notify_content_changed(c->srv);
@@ -1169,6 +1365,15 @@ nntp_post_done(struct conn *c, struct nntp_session *s)
 		    "msgid=%s reason=\"%s\"", (unsigned long long)c->id,
 		    s->acct.name != NULL ? s->acct.name : "-", s->msgid,
 		    p.why);
+	/*
+	 * What the history keeps (RFC 3977 §6.3.2: 435/438 before the
+	 * article is sent again): a control message applied here, and an
+	 * article refused for good.
+	 */
+	if (kind != ND_POST && ((rc == 0 && p.control) || (rc < 0 &&
+	    p.final && strncmp(p.why, "storage", 7) != 0)))
+		history_remember(c->srv, s->msgid, rc == 0 ? "control" :
+		    "rejected");
 	if (kind != ND_POST)
 		transfer_release(c, s, s->msgid);
 	article_free(&p.a);
@@ -1183,17 +1388,23 @@ nntp_post_done(struct conn *c, struct nntp_session *s)
 	return CONN_OK;
 }
 
-/* An offered message-id: 501 when malformed; 1 when we have it. */
+/*
+ * An offered message-id: -1 when malformed (501); 1 when we have it or
+ * the history remembers it (435/438); 2 on a storage error (436/431).
+ */
 static int
 offered(struct conn *c, const char *msgid)
 {
-	struct art_info	ai;
-
 	if (!nntp_is_msgid(msgid))
 		return -1;
-	if (lookup_msgid(c, c->pstate, msgid, &ai) == STORE_ERROR)
+	switch (history_offer(c->srv, msgid)) {
+	case HISTORY_NEW:
+		return 0;
+	case HISTORY_KNOWN:
+		return 1;
+	default:
 		return 2;
-	return ai.found ? 1 : 0;
+	}
 }
 
 int

@@ -119,7 +119,10 @@ listgroup_num_cb(int64_t num, void *arg)
 
 /*
  * Overview line of one article (LIST OVERVIEW.FMT order, Xref:full
- * last); the number is 0 for a message-id.
+ * last); the number is 0 for a message-id.  The Xref (RFC 5536
+ * §3.2.14) is this site's path identity and its own numbers; it is
+ * not in the stored text (served as stored, and relayed without
+ * anything only this site means), so OVER and HDR give it.
  */
 static void
 write_over(struct conn *c, const struct news_art *a)
@@ -127,7 +130,7 @@ write_over(struct conn *c, const struct news_art *a)
 	conn_printf(c, "%lld\t%s\t%lld\t%lld\t%s%s%s%s\r\n",
 	    (long long)a->num, a->overview, (long long)a->bytes,
 	    (long long)a->lines, a->xref[0] != '\0' ? "Xref: " : "",
-	    a->xref[0] != '\0' ? c->srv->cf->server_name : "",
+	    a->xref[0] != '\0' ? config_path_identity(c->srv->cf) : "",
 	    a->xref[0] != '\0' ? " " : "", a->xref);
 }
 
@@ -149,7 +152,8 @@ hdr_value(struct conn *c, const struct news_art *a, const char *field)
 	if (strcasecmp(field, "Xref") == 0) {
 		if (a->xref[0] == '\0')
 			return xstrdup("");
-		xasprintf(&v, "%s %s", c->srv->cf->server_name, a->xref);
+		xasprintf(&v, "%s %s", config_path_identity(c->srv->cf),
+		    a->xref);
 		return v;
 	}
 

@@ -350,6 +350,21 @@ nntp_auth_allowed(struct conn *c)
 	return auth_channel_ok(c->srv, c);
 }
 
+static int	is_peer(struct conn *, const char *);
+
+/*
+ * A private link the operator named (nntp_peer_plaintext_from): without
+ * TLS, a configured peer may still sign in with AUTHINFO USER/PASS, as
+ * INN's innfeed does (it has no TLS); nobody else may.  Everything but
+ * the peers keeps auth_channel_ok()'s rule.
+ */
+static int
+nntp_peer_link(struct conn *c)
+{
+	return !nntp_auth_allowed(c) &&
+	    conn_addr_in_list(c, c->srv->cf->nntp_peer_plaintext_from);
+}
+
 /* RFC 3977 §9.8: keyword = ALPHA 2*(ALPHA / DIGIT / "." / "-"). */
 static int
 nntp_is_keyword(const char *w)
@@ -398,7 +413,9 @@ cmd_capabilities(struct conn *c, struct nntp_session *s, int argc,
 	 * longer offered (SASL still is).
 	 */
 	if (!(s->flags & NS_AUTHED)) {
-		if (!nntp_auth_allowed(c))
+		if (nntp_peer_link(c))
+			nntp_reply(c, "AUTHINFO USER");	/* peers only */
+		else if (!nntp_auth_allowed(c))
 			nntp_reply(c, "AUTHINFO");
 		else if (s->flags & NS_COMPRESS)
 			nntp_reply(c, "AUTHINFO SASL");
@@ -743,7 +760,16 @@ cmd_authinfo(struct conn *c, struct nntp_session *s, int argc, char **argv)
 		nntp_reply(c, NNTP_502_AUTHED);
 		return CONN_OK;
 	}
-	if (!nntp_auth_allowed(c)) {
+	/*
+	 * On a peer link only a peer's USER and PASS are taken; its name
+	 * is checked at USER and again at PASS.
+	 */
+	if (!nntp_auth_allowed(c) && !(nntp_peer_link(c) &&
+	    argc == 3 && ((strcasecmp(argv[1], "USER") == 0 &&
+	    is_peer(c, argv[2])) || (strcasecmp(argv[1], "PASS") == 0 &&
+	    s->auth_user != NULL && is_peer(c, s->auth_user))))) {
+		if (argc == 3 && strcasecmp(argv[1], "PASS") == 0)
+			explicit_bzero(argv[2], strlen(argv[2]));
 		nntp_reply(c, NNTP_483_TLS);
 		return CONN_OK;
 	}

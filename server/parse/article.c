@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "article.h"
@@ -751,6 +752,92 @@ art_path_valid(const char *v)
 			return 1;
 		p = q + 1;
 	}
+}
+
+/*
+ * Call FN on each path identity of the Path value V, left to right (not
+ * the diagnostics, and not the tail entry, which names no site: RFC 5536
+ * §3.1.5), with POSTED set for the one a ".POSTED" diagnostic follows
+ * (the injecting site).  Stops when FN returns nonzero, and returns that.
+ */
+static int
+path_each(const char *v, int (*fn)(const char *, size_t, int, void *),
+    void *arg)
+{
+	const char	*p = v, *e, *q, *id = NULL;
+	size_t		 n, idn = 0;
+	int		 rc;
+
+	for (;;) {
+		while (ART_WSP(*p))
+			p++;
+		for (e = p; *e != '\0' && *e != '!' && !ART_WSP(*e); e++)
+			;
+		n = (size_t)(e - p);
+		for (q = e; ART_WSP(*q); q++)
+			;
+		if (*q == '\0')
+			break;		/* the tail entry */
+		if (n > 0 && p[0] != '.') {
+			if (id != NULL && (rc = fn(id, idn, 0, arg)) != 0)
+				return rc;
+			id = p;
+			idn = n;
+		} else if (id != NULL && n >= 7 &&
+		    strncasecmp(p, ".POSTED", 7) == 0 && (n == 7 ||
+		    p[7] == '.')) {
+			if ((rc = fn(id, idn, 1, arg)) != 0)
+				return rc;
+			id = NULL;
+		}
+		if (*q != '!')
+			break;
+		p = q + 1;
+	}
+	return id != NULL ? fn(id, idn, 0, arg) : 0;
+}
+
+static int
+path_has_cb(const char *id, size_t n, int posted, void *arg)
+{
+	const char	*want = arg;
+
+	(void)posted;
+	return strlen(want) == n && strncasecmp(id, want, n) == 0;
+}
+
+int
+article_path_has(const char *path, const char *identity)
+{
+	return path != NULL && path_each(path, path_has_cb,
+	    (void *)(uintptr_t)identity) != 0;
+}
+
+struct path_injector {
+	char	*buf;
+	size_t	 len;
+};
+
+static int
+path_injector_cb(const char *id, size_t n, int posted, void *arg)
+{
+	struct path_injector	*pi = arg;
+
+	if (!posted)
+		return 0;
+	snprintf(pi->buf, pi->len, "%.*s", (int)n, id);
+	return 1;
+}
+
+int
+article_path_injector(const char *path, char *buf, size_t len)
+{
+	struct path_injector	pi = { buf, len };
+
+	if (len > 0)
+		buf[0] = '\0';
+	return path != NULL && path_each(path, path_injector_cb, &pi) != 0 ?
+	    0 : -1;
 }
 
 /*

@@ -60,5 +60,16 @@ int		 msgid_valid(const char *);
 int		 newsgroup_name_valid(const char *);
 time_t		 article_parse_date(const char *);
 char		*article_overview_field(const char *);
+/*
+ * RFC 5536 §3.1.5: does the Path value PATH name the site IDENTITY
+ * (case-insensitively; diagnostics and the tail entry are no sites)?
+ */
+int		 article_path_has(const char *path, const char *identity);
+/*
+ * The injecting site of PATH, the identity before ".POSTED" (RFC 5537
+ * §3.2.1), into BUF; 0, or -1 when PATH has none.
+ */
+int		 article_path_injector(const char *path, char *buf,
+		     size_t len);
 
 #endif

@@ -71,12 +71,14 @@ announce_post(struct server *srv, const char *group, const char *subject,
 	/* Headers are ASCII: the Subject in RFC 2047 words, folded. */
 	subj = mime_header("Subject", subject);
 	b = evbuffer_new();
-	evbuffer_add_printf(b, "Path: %s!not-for-mail\r\n"
+	/* Injected here: RFC 5537 §3.2.1's ".POSTED" after our identity. */
+	evbuffer_add_printf(b, "Path: %s!.POSTED!not-for-mail\r\n"
 	    "From: Hearth <events@%s>\r\nNewsgroups: %s\r\n%s"
 	    "Message-ID: %s\r\nDate: %s\r\nInjection-Date: %s\r\n"
 	    "Injection-Info: %s\r\nMIME-Version: 1.0\r\n"
 	    "Content-Type: text/plain; charset=UTF-8\r\n"
-	    "Content-Transfer-Encoding: 8bit\r\n\r\n", srv->cf->server_name,
+	    "Content-Transfer-Encoding: 8bit\r\n\r\n",
+	    config_path_identity(srv->cf),
 	    srv->cf->server_name, group, subj, msgid, date, date,
 	    srv->cf->server_name);
 	free(subj);

@@ -704,7 +704,12 @@ cancel_text(struct server *srv, const char *msgid, const char *newsgroups,
 	strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S +0000", &tm);
 	xasprintf(cid, "<cancel.%lld.%lld.%u@%s>", (long long)id,
 	    (long long)now, seq++, srv->cf->server_name);
-	xasprintf(&t, "Path: %s!not-for-mail\r\n"
+	/*
+	 * Injected here (RFC 5537 §3.2.1): a peer honours a cancel that was
+	 * injected at the article's own site (see peer_may_replace in
+	 * nntp-post.c), which is this one's path identity before ".POSTED".
+	 */
+	xasprintf(&t, "Path: %s!.POSTED!not-for-mail\r\n"
 	    "From: Hearth <news@%s>\r\n"
 	    "Newsgroups: %s\r\n"
 	    "Subject: cmsg cancel %s\r\n"
@@ -715,8 +720,8 @@ cancel_text(struct server *srv, const char *msgid, const char *newsgroups,
 	    "Injection-Date: %s\r\n"
 	    "\r\n"
 	    "%s\r\n",
-	    srv->cf->server_name, srv->cf->server_name, newsgroups, msgid,
-	    msgid, key, *cid, date, date, why);
+	    config_path_identity(srv->cf), srv->cf->server_name, newsgroups,
+	    msgid, msgid, key, *cid, date, date, why);
 	free(key);
 	return t;
 }

@@ -397,8 +397,9 @@ post_member(struct server *srv, const struct post_in *in,
 	gmtime_r(&now, &tm);
 	strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S +0000", &tm);
 	b = evbuffer_new();
-	evbuffer_add_printf(b, "Path: %s!not-for-mail\r\n",
-	    srv->cf->server_name);
+	/* Injected here: RFC 5537 §3.2.1's ".POSTED" after our identity. */
+	evbuffer_add_printf(b, "Path: %s!.POSTED!not-for-mail\r\n",
+	    config_path_identity(srv->cf));
 	add_from(b, a->name);
 	evbuffer_add_printf(b, "Newsgroups: %s\r\n", group);
 	h = mime_header("Subject", subj);

@@ -2,7 +2,7 @@
  * screen.c -- screening of a member's words: one pass, one verdict.
  *
  * The rules (see screen.h) are applied in this order: flood (refuse),
- * then for a transit article the moderated-group rule (refuse), for a
+ * then for a transit article the moderated-group rule (hold), for a
  * post the moderated-group rule, the new member's link limit and
  * probation (hold), and last the crisis phrases (a flag, never a stop).
  * The first rule that holds or refuses gives the reason.
@@ -222,9 +222,14 @@ screen_words(struct server *srv, const struct screen_input *in,
 		/* Reports go to the moderators anyway. */
 		return;
 	case SCREEN_TRANSIT:
-		/* A peer's article: the peer's moderators approved it. */
+		/*
+		 * A peer's article with Approved: a moderator approved it.
+		 * Without, RFC 5537 §3.5: a moderated group is moderated
+		 * at its home site, which this is for the groups it
+		 * carries; the article waits in the queue, not the group.
+		 */
 		if (in->moderated && !in->approved) {
-			out->action = SCREEN_REFUSE;
+			out->action = SCREEN_HOLD;
 			out->flags |= SCREEN_F_MODERATED;
 			snprintf(out->reason, sizeof out->reason, "%s",
 			    N_("unapproved article in a moderated group"));

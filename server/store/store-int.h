@@ -22,6 +22,7 @@ struct store {
 	sqlite3_stmt	**nntp;		/* store-news.c's own table */
 	sqlite3_stmt	**members;	/* store-access.c */
 	sqlite3_stmt	**notices;	/* store-notice.c */
+	sqlite3_stmt	**history;	/* store-history.c */
 	sqlite3_stmt	**webpush;	/* store-webpush.c */
 	sqlite3_stmt	**ircv3;	/* store-ircv3.c */
 	sqlite3_stmt	**peer;		/* store-peer.c */
@@ -51,6 +52,8 @@ int		 store_members_prepare(struct store *);
 void		 store_members_finalize(struct store *);
 int		 store_notice_prepare(struct store *);
 void		 store_notice_finalize(struct store *);
+int		 store_history_prepare(struct store *);
+void		 store_history_finalize(struct store *);
 int		 store_webpush_prepare(struct store *);
 void		 store_webpush_finalize(struct store *);
 int		 store_ircv3_prepare(struct store *);

@@ -434,6 +434,20 @@ static const char *const migrations[] = {
 	"    ON DELETE CASCADE,"
 	"  last_read INTEGER NOT NULL,"
 	"  PRIMARY KEY (account_id, group_id)) WITHOUT ROWID;",
+
+	/*
+	 * 20: history -- message-ids a peer offered that are not (or no
+	 * longer) in `articles`: refused, cancelled before they came,
+	 * expired; kept for history_remember seconds so a re-offer is
+	 * refused before its article is sent (INN's history and
+	 * /remember/).  store-history.c.
+	 */
+	"CREATE TABLE history ("
+	"  msgid TEXT PRIMARY KEY,"
+	"  reason TEXT NOT NULL"
+	"    CHECK (reason IN ('rejected','cancelled','expired','control')),"
+	"  remembered INTEGER NOT NULL) WITHOUT ROWID;"
+	"CREATE INDEX history_remembered ON history(remembered);",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -932,6 +946,11 @@ store_open(const char *path, int sync_full, int max_version, char *err,
 		    "statements", path);
 		goto fail;
 	}
+	if (store_history_prepare(st) != 0) {
+		snprintf(err, errlen, "database %s: cannot prepare history "
+		    "statements", path);
+		goto fail;
+	}
 	if (store_news_prepare(st) != 0) {
 		snprintf(err, errlen, "database %s: cannot prepare news "
 		    "statements", path);
@@ -960,6 +979,7 @@ store_close(struct store *st)
 	batch_commit(st);
 	checkpointer_stop(st);
 	store_news_finalize(st);
+	store_history_finalize(st);
 	store_members_finalize(st);
 	store_notice_finalize(st);
 	store_webpush_finalize(st);

@@ -1,11 +1,9 @@
 """A private INN instance for the NNTP benchmark (tests/bench/nntp_bench.py).
 
-Debian's inn2 is used as installed (/usr/lib/news/bin), but nothing of the
-system's news server is touched: every path INN writes to (pathdb,
-pathspool, patharticles, pathoverview, pathrun, pathlog, pathtmp,
-pathhttp, ...) lives in a fresh temporary pathnews tree, owned by news,
-and innd listens on its own free port on 127.0.0.1.  INNCONF points every
-INN program at the generated inn.conf.
+The private tree, the start and the stop are tests/proto/inn_harness.py's
+(shared with test_inn_peer.py): Debian's inn2 as installed, every path
+INN writes to in a fresh temporary pathnews tree owned by news, innd on
+its own free port on 127.0.0.1.
 
 The set-up is Debian's default deployment, changed only where a
 benchmark on a shared loopback machine needs it (see INN_CONF_CHANGES):
@@ -17,232 +15,66 @@ checked by ckpasswd against a crypt(3) password file.
 """
 
 import os
-import pwd
-import re
-import shutil
 import socket
 import subprocess
-import tempfile
-import time
+import sys
 
-INNBIN = "/usr/lib/news/bin"
-SYSCONF = "/etc/news"
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "proto"))
+import inn_harness  # noqa: E402
 
-# What differs from Debian's /etc/news/inn.conf, and why.
+# What differs from Debian's /etc/news/inn.conf, and why (the harness's
+# changes, with the benchmark's names).
 INN_CONF_CHANGES = [
-    ("port", "{port}", "its own free port"),
-    ("bindaddress", "127.0.0.1", "loopback only"),
-    ("domain", "bench.test", "the host has no domain"),
-    ("fromhost", "bench.test", ""),
-    ("server", "127.0.0.1", ""),
-    ("pathhost", "inn.bench.test", ""),
+    (k, {"domain": "bench.test", "fromhost": "bench.test",
+         "pathhost": "inn.bench.test"}.get(k, v), why)
+    for k, v, why in inn_harness.BASE_CONF] + [
     ("organization", '"Hearth benchmark"', ""),
-    ("nnrpdloadlimit", "0", "Debian: 16; the shared machine's load "
-     "average would refuse readers"),
-    ("nicekids", "0", "Debian: 4; nnrpd runs at hearthd's priority"),
-    ("maxconnections", "0", "Debian: 50; no cap on connections"),
-    ("addinjectionpostinghost", "false", "like hearthd: no address "
-     "in Injection-Info"),
-    ("artcutoff", "0", "the bulk articles carry an old Date"),
-    ("doinnwatch", "false", "innwatch is not started anyway"),
 ]
-# Dropped from Debian's file: with bindaddress alone, innd opens no IPv6
-# socket.
-DROP = ("bindaddress6",)
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def unavailable():
     """Why INN cannot be run here, or None."""
     if os.environ.get("BENCH_INN", "yes") == "no":
         return "BENCH_INN=no"
-    if not os.access(os.path.join(INNBIN, "innd"), os.X_OK):
-        return "inn2 is not installed (no %s/innd)" % INNBIN
-    try:
-        news = pwd.getpwnam("news")
-    except KeyError:
-        return "there is no user news"
-    if os.geteuid() not in (0, news.pw_uid):
-        return "innd must run as news: run the benchmark as root or news"
-    if not os.path.isfile(os.path.join(SYSCONF, "inn.conf")):
-        return "%s/inn.conf is missing" % SYSCONF
-    return None
+    return inn_harness.unavailable()
 
 
-class Inn:
+class Inn(inn_harness.Inn):
     """innd (+ nnrpd per reader) in a temporary tree.  GROUPS are created
     in active; USER/PASSWORD may read and post everywhere."""
 
+    # The bulk feed comes from 127.0.0.2 as a peer.
+    incoming_conf = ("streaming: true\nmax-connections: 8\n"
+                     "peer bulkfeed {\n  hostname: \"127.0.0.2\"\n}\n")
+
     def __init__(self, groups, user, password):
-        self.groups = groups
+        super().__init__(groups, pathhost="inn.bench.test",
+                         prefix="hearth-bench-inn.")
+        self.conf = list(INN_CONF_CHANGES)
         self.user = user
         self.password = password
-        self.proc = None
-        self.version = "INN"
-        self.dir = tempfile.mkdtemp(prefix="hearth-bench-inn.")
-        self.port = free_port()
-        news = pwd.getpwnam("news")
-        self.uid, self.gid = news.pw_uid, news.pw_gid
-        self.env = dict(os.environ, INNCONF=self.path("etc/inn.conf"))
+        self.readers_conf = (
+            "auth \"bench\" {\n"
+            "    hosts: \"127.0.0.1, localhost\"\n"
+            "    auth: \"ckpasswd -f %s\"\n}\n"
+            "access \"bench\" {\n"
+            "    users: \"%s\"\n    newsgroups: \"*\"\n"
+            "    access: RPA\n}\n" % (self.path("db", "passwd"), user))
 
-    def path(self, *parts):
-        return os.path.join(self.dir, *parts)
-
-    def run(self, *cmd, **kw):
-        """An INN program as news, with our INNCONF."""
-        kw.setdefault("check", True)
-        kw.setdefault("capture_output", True)
-        return subprocess.run(list(cmd), env=self.env, user=self.uid,
-                              group=self.gid, extra_groups=[],
-                              timeout=120, text=True, **kw)
-
-    def _inn_conf(self):
-        ours = {}
-        for key, value, _why in INN_CONF_CHANGES:
-            ours[key] = value.format(port=self.port)
-        # Every path INN writes to is ours; only the programs are shared.
-        ours.update(pathnews=self.dir, pathbin=INNBIN,
-                    pathcontrol=os.path.join(INNBIN, "control"),
-                    pathdb=self.path("db"), pathrun=self.path("run"),
-                    pathlog=self.path("log"), pathhttp=self.path("http"),
-                    pathetc=self.path("etc"),
-                    pathfilter=self.path("etc", "filter"),
-                    pathspool=self.path("spool"),
-                    patharticles=self.path("spool", "articles"),
-                    pathoverview=self.path("spool", "overview"),
-                    pathincoming=self.path("spool", "incoming"),
-                    pathoutgoing=self.path("spool", "outgoing"),
-                    patharchive=self.path("spool", "archive"),
-                    pathtmp=self.path("spool", "incoming", "tmp"))
-        out = ["# Generated by tests/bench/inn_server.py from %s/inn.conf"
-               % SYSCONF]
-        with open(os.path.join(SYSCONF, "inn.conf")) as f:
-            for line in f:
-                m = re.match(r"\s*#?\s*([a-z0-9]+):", line)
-                if m and (m.group(1) in ours or m.group(1) in DROP):
-                    continue
-                out.append(line.rstrip("\n"))
-        out += ["%-28s %s" % (k + ":", v) for k, v in sorted(ours.items())]
-        return "\n".join(out) + "\n"
-
-    def _write(self, rel, text, mode=0o644):
-        with open(self.path(rel), "w") as f:
-            f.write(text)
-        os.chmod(self.path(rel), mode)
-
-    def setup(self):
-        """The tree: etc (root's, as in /etc/news), the rest news's."""
-        shutil.copytree(SYSCONF, self.path("etc"), symlinks=True)
-        for d in ("db", "run", "log", "http", "spool/articles",
-                  "spool/overview", "spool/incoming/tmp",
-                  "spool/outgoing", "spool/archive"):
-            os.makedirs(self.path(d), exist_ok=True)
-        self._write("etc/inn.conf", self._inn_conf())
-        # Readers are hosts not listed here: innd hands them to nnrpd.
-        # The bulk feed comes from 127.0.0.2 as a peer.
-        self._write("etc/incoming.conf",
-                    "streaming: true\nmax-connections: 8\n"
-                    "peer bulkfeed {\n  hostname: \"127.0.0.2\"\n}\n",
-                    0o640)
-        self._write("etc/readers.conf",
-                    "auth \"bench\" {\n"
-                    "    hosts: \"127.0.0.1, localhost\"\n"
-                    "    auth: \"ckpasswd -f %s\"\n}\n"
-                    "access \"bench\" {\n"
-                    "    users: \"%s\"\n    newsgroups: \"*\"\n"
-                    "    access: RPA\n}\n"
-                    % (self.path("db", "passwd"), self.user))
+    def extra_setup(self):
         hashed = subprocess.run(["openssl", "passwd", "-6", "-stdin"],
                                 input=self.password, capture_output=True,
                                 text=True, check=True).stdout.strip()
-        self._write("db/passwd", "%s:%s\n" % (self.user, hashed), 0o640)
-        with open(os.path.join(INNBIN, "..", "examples", "active")) as f:
-            active = f.read()
-        active += "".join("%s 0000000000 0000000001 y\n" % g
-                          for g in self.groups)
-        self._write("db/active", active)
-        self._write("db/newsgroups", "".join("%s\tBenchmark group.\n" % g
-                                             for g in self.groups))
-        self._write("db/active.times", "")
-        self._write("db/history", "")
-        for root, dirs, files in os.walk(self.dir):
-            if root == self.dir:
-                dirs.remove("etc")
-            for name in dirs + files:
-                os.lchown(os.path.join(root, name), self.uid, self.gid)
-        os.chown(self.dir, self.uid, self.gid)
-        for f in ("incoming.conf", "innfeed.conf", "passwd.nntp",
-                  "inn-secrets.conf", "inn-radius.conf"):
-            if os.path.exists(self.path("etc", f)):
-                os.chown(self.path("etc", f), 0, self.gid)
+        self.write("db/passwd", "%s:%s\n" % (self.user, hashed), 0o640)
+
+    def setup(self):
+        super().setup()
         os.chown(self.path("db", "passwd"), 0, self.gid)
-        self.run(os.path.join(INNBIN, "makedbz"), "-i", "-o",
-                 cwd=self.path("db"))
-
-    def start(self):
-        if not os.path.exists(self.path("etc", "inn.conf")):
-            self.setup()
-        self.proc = subprocess.Popen(
-            [os.path.join(INNBIN, "innd"), "-f"], env=self.env,
-            user=self.uid, group=self.gid, extra_groups=[],
-            stdout=open(self.path("innd.out"), "w"),
-            stderr=subprocess.STDOUT)
-        deadline = time.time() + 30
-        while True:
-            if self.proc.poll() is not None:
-                raise RuntimeError("innd exited: %s" % self.log_tail())
-            try:
-                with socket.create_connection(("127.0.0.1", self.port),
-                                              timeout=5) as s:
-                    greeting = s.makefile("rb").readline().decode()
-                    s.sendall(b"QUIT\r\n")
-                if greeting.startswith("20") and os.path.exists(
-                        self.path("run", "nntpin")):
-                    m = re.search(r"INN \S+", greeting)
-                    if m:
-                        self.version = m.group(0)
-                    return self
-            except OSError:
-                pass
-            if time.time() > deadline:
-                raise RuntimeError("innd did not answer: %s" %
-                                   self.log_tail())
-            time.sleep(0.1)
-
-    def log_tail(self):
-        text = ""
-        for f in ("innd.out", "log/errlog"):
-            try:
-                with open(self.path(f)) as fh:
-                    text += fh.read()[-2000:]
-            except OSError:
-                pass
-        return text
-
-    def stop(self):
-        """ctlinnd shutdown, as rc.news stop does; kill only if it hangs."""
-        if self.proc is None:
-            return
-        if self.proc.poll() is None:
-            self.run(os.path.join(INNBIN, "ctlinnd"), "-t", "20",
-                     "shutdown", "benchmark done", check=False)
-            try:
-                self.proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        self.proc = None
 
     def remove(self):
         if os.environ.get("BENCH_KEEP") != "yes":
-            shutil.rmtree(self.dir, ignore_errors=True)
+            super().remove()
 
     def disk_bytes(self):
         """Bytes on disk (allocated blocks) of articles, overview and

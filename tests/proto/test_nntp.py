@@ -221,7 +221,7 @@ class Reading(NNTPCase):
         r, rows = c.multi("HDR :lines 1-", "225")
         self.assertEqual(rows, ["1 2", "2 2", "3 2"])
         r, rows = c.multi("HDR Path 3", "225")
-        self.assertEqual(rows, ["3 hearth.test!not-for-mail"])
+        self.assertEqual(rows, ["3 hearth.test!.POSTED!not-for-mail"])
         r, rows = c.multi("HDR X-Not-There 1", "225")
         self.assertEqual(rows, ["1 "])
         r, rows = c.multi("HDR Subject " + self.ids[0], "225")
@@ -420,7 +420,8 @@ class Posting(NNTPCase):
         self.assertEqual(r, "240 Article received OK " + suggested)
         r, head = c.multi("HEAD " + suggested, "221")
         text = "\n".join(head)
-        self.assertEqual(head[0], "Path: hearth.test!not-for-mail")
+        # RFC 5537 §3.2.1: injected here, no poster's address.
+        self.assertEqual(head[0], "Path: hearth.test!.POSTED!not-for-mail")
         self.assertIn("Message-ID: " + suggested, head)
         self.assertRegex(text, r"\nDate: \w{3}, \d\d \w{3} \d{4} ")
         self.assertRegex(text, r"\nInjection-Date: ")

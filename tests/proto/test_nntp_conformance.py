@@ -166,10 +166,11 @@ class InjectedAlready(NNTPCase):
         # Nothing of these was stored.
         self.assertEqual(c.cmd("GROUP support.oncology"),
                          "211 0 1 0 support.oncology")
-        # A Path without the diagnostic is still replaced, as before.
+        # A Path without the diagnostic is still replaced, as before
+        # (INN's strippath), by this site's identity and ".POSTED".
         mid = self.post_ok(c, extra=[("Path", "x!POSTED.not!y")])
         r, head = c.multi("HEAD " + mid, "221")
-        self.assertEqual(head[0], "Path: hearth.test!not-for-mail")
+        self.assertEqual(head[0], "Path: hearth.test!.POSTED!not-for-mail")
 
 
 class HeldArticles(NNTPCase):

@@ -10,14 +10,20 @@
   435 / 438 / 439; released when the transfer ends, when it is
   refused, and when its connection drops; a CHECK never followed by
   its TAKETHIS gives way after 5 s, and a connection holds at most
-  1,024 ids.
+  1,024 ids;
+- Path (path_identity, ".POSTED" on injection, prepended on relay, a
+  loop refused), Xref with this site's numbers, the message-id history
+  (refused ids remembered for history_remember seconds, then
+  forgotten), a peer's cancel (only from the article's injecting site;
+  before its article: remembered), and nntp_peer_plaintext_from.
 """
 
 import time
 import unittest
 
 from hearth_test import SCALE
-from nntp_helpers import FAST, NNTPCase, article_bytes
+from nntp_helpers import FAST, PASSWORD, NNTPCase, NNTPClient, \
+    article_bytes
 
 DATE = "Mon, 07 Dec 2026 10:00:00 +0000"
 
@@ -129,7 +135,9 @@ class Strictness(TransitCase):
             mid = "<bad-take-%d@far.example>" % i
             r = self.takethis(p, mid, self.article(mid, change))
             self.assertEqual(r, "439 %s Article rejected" % mid, change)
-            self.assertEqual(p.code("CHECK " + mid), "238")
+            # Refused for good: the history remembers it (INN's
+            # remembertrash), so it is not wanted again.
+            self.assertEqual(p.code("CHECK " + mid), "438")
         mid = "<good-take@far.example>"
         self.assertEqual(self.takethis(p, mid, self.article(mid, {})),
                          "239 %s Article transferred OK" % mid)
@@ -208,7 +216,15 @@ class InTransfer(TransitCase):
         self.assertEqual(a.code("IHAVE " + mid), "335")
         a.lc.sendraw(article_bytes(headers(mid, subject=None)))
         self.assertTrue(a.lc.readline().startswith("437"))
-        # Refused, so not had and not held: the other peer sends it.
+        # Refused: no longer in transfer (not 436), and refused for good
+        # (the history remembers it): 435.
+        self.assertEqual(b.code("IHAVE " + mid), "435")
+        # Refused as not the article offered: not remembered, so the
+        # other peer sends the right one.
+        mid = "<rf2@far.example>"
+        self.assertEqual(a.code("IHAVE " + mid), "335")
+        a.lc.sendraw(self.good("<rf2-other@far.example>"))
+        self.assertTrue(a.lc.readline().startswith("437"))
         self.assertEqual(self.ihave(b, mid, self.good(mid)),
                          "235 Article transferred OK")
 
@@ -268,6 +284,150 @@ class InTransfer(TransitCase):
         # The first peer's late TAKETHIS finds it had.
         self.assertEqual(self.takethis(a, mid, self.good(mid)),
                          "439 %s Article rejected" % mid)
+
+
+class PathAndHistory(TransitCase):
+    """Path identity (RFC 5536 §3.1.5, RFC 5537 §3.2.1), loops, Xref, the
+    message-id history and a peer's cancel (issue 17)."""
+    extra_config = (FAST + "nntp_peers = peer1, peer2\n"
+                    "path_identity = news.hearth.example\n"
+                    "history_remember = 2\n")
+
+    def good(self, mid, **over):
+        return article_bytes(headers(mid, **over), "relayed body\n")
+
+    def test_path_on_injection_and_relay_and_xref(self):
+        alice = self.member("alice")
+        mid = self.post_ok(alice)
+        r, head = alice.multi("HEAD " + mid, "221")
+        self.assertEqual(head[0],
+                         "Path: news.hearth.example!.POSTED!not-for-mail")
+        p = self.peer("peer1")
+        self.assertEqual(self.ihave(p, "<rel@far.example>",
+                                    self.good("<rel@far.example>")),
+                         "235 Article transferred OK")
+        r, head = alice.multi("HEAD <rel@far.example>", "221")
+        self.assertEqual(head[0], "Path: news.hearth.example!far.example!"
+                         "not-for-mail")
+        alice.cmd("GROUP support.oncology")
+        r, rows = alice.multi("OVER 1-2", "224")
+        self.assertEqual([r.split("\t")[-1] for r in rows],
+                         ["Xref: news.hearth.example support.oncology:1",
+                          "Xref: news.hearth.example support.oncology:2"])
+
+    def test_an_article_that_has_been_here_is_refused(self):
+        p = self.peer("peer1")
+        for path in ("a.example!news.hearth.example!.POSTED!not-for-mail",
+                     "NEWS.hearth.example!b.example!not-for-mail"):
+            mid = "<loop%d@far.example>" % len(path)
+            r = self.ihave(p, mid, self.good(mid, path=path))
+            self.assertTrue(r.startswith("437"), r)
+            self.assertIn("Path names this site", r)
+        # A tail entry names no site, nor does a diagnostic.
+        mid = "<tail@far.example>"
+        self.assertEqual(self.ihave(p, mid, self.good(
+            mid, path="a.example!.POSTED.news.hearth.example!"
+            "news.hearth.example")), "235 Article transferred OK")
+
+    def test_history_remembers_then_forgets(self):
+        p = self.peer("peer1")
+        mid = "<hist@far.example>"
+        r = self.ihave(p, mid, self.good(mid, subject=None))
+        self.assertTrue(r.startswith("437"), r)
+        self.assertEqual(p.code("IHAVE " + mid), "435")
+        self.assertEqual(p.code("MODE STREAM"), "203")
+        self.assertEqual(p.code("CHECK " + mid), "438")
+        # TAKETHIS, which comes without CHECK, is refused too.
+        self.assertEqual(self.takethis(p, mid, self.good(mid)),
+                         "439 %s Article rejected" % mid)
+        # history_remember = 2: forgotten on the timer, offered again.
+        deadline = time.time() + 10 * SCALE
+        while p.code("CHECK " + mid) != "238":
+            self.assertLess(time.time(), deadline)
+            time.sleep(0.5)
+        self.assertIn("history: forgot", self.h.log())
+        self.assertEqual(self.takethis(p, mid, self.good(mid)),
+                         "239 %s Article transferred OK" % mid)
+
+    def cancel(self, cid, target, path="far.example!.POSTED!not-for-mail",
+               from_="Far <far@example.org>"):
+        return article_bytes(headers(cid, path=path, from_=from_,
+                                     subject="cmsg cancel " + target,
+                                     extra=[("Control",
+                                             "cancel " + target)]),
+                             "cancel\n")
+
+    def test_peer_cancel(self):
+        p = self.peer("peer1")
+        anon = self.client()
+        # A cancel before its article: remembered; the article is then
+        # not wanted (INN does the same).
+        self.assertEqual(self.ihave(p, "<c1@far.example>", self.cancel(
+            "<c1@far.example>", "<early@far.example>")),
+            "235 Article transferred OK")
+        self.assertEqual(p.code("IHAVE <early@far.example>"), "435")
+        self.assertEqual(p.code("IHAVE <c1@far.example>"), "435")
+        # A cancel from the site that injected the article.
+        path = "far.example!.POSTED!not-for-mail"
+        self.assertEqual(self.ihave(p, "<t1@far.example>", self.good(
+            "<t1@far.example>", path=path)), "235 Article transferred OK")
+        self.assertEqual(anon.code("STAT <t1@far.example>"), "223")
+        r = self.ihave(p, "<c2@far.example>", self.cancel(
+            "<c2@far.example>", "<t1@far.example>",
+            path="x.example!.POSTED!not-for-mail", from_="X <x@x.example>"))
+        self.assertTrue(r.startswith("437"), r)
+        self.assertEqual(anon.code("STAT <t1@far.example>"), "223")
+        self.assertEqual(self.ihave(p, "<c3@far.example>", self.cancel(
+            "<c3@far.example>", "<t1@far.example>", path="mid.example!" +
+            path, from_="Other <o@far.example>")),
+            "235 Article transferred OK")
+        self.assertEqual(anon.code("STAT <t1@far.example>"), "430")
+        self.assertEqual(p.code("IHAVE <t1@far.example>"), "435")
+        # A member's article here is cancelled only here.
+        alice = self.member("alice")
+        mid = self.post_ok(alice)
+        r = self.ihave(p, "<c4@far.example>", self.cancel(
+            "<c4@far.example>", mid, from_="Alice <alice@example.org>"))
+        self.assertTrue(r.startswith("437"), r)
+        self.assertEqual(anon.code("STAT " + mid), "223")
+
+
+class PeerLink(TransitCase):
+    """nntp_peer_plaintext_from: a peer may sign in without TLS from the
+    addresses named; nobody else, and from nowhere else."""
+    protos = ("nntp",)
+    extra_config = (FAST + "nntp_peers = peer1\n"
+                    "allow_plaintext_auth_on_loopback = no\n"
+                    "nntp_peer_plaintext_from = 127.0.0.2, 10.0.0.0/8\n")
+
+    def from_(self, source):
+        return NNTPClient(self.connect("nntp", source=source))
+
+    def test_only_peers_only_from_there(self):
+        self.account("peer1")
+        self.account("alice")
+        c = self.from_("127.0.0.2")
+        c.lc.readline()
+        r, caps = c.multi("CAPABILITIES", "101")
+        self.assertIn("AUTHINFO USER", caps)
+        self.assertNotIn("IHAVE", caps)
+        self.assertEqual(c.code("AUTHINFO USER alice"), "483")
+        self.assertEqual(c.code("AUTHINFO PASS " + PASSWORD), "483")
+        self.assertTrue(c.login("peer1").startswith("281"))
+        r, caps = c.multi("CAPABILITIES", "101")
+        self.assertIn("IHAVE", caps)
+        self.assertIn("STREAMING", caps)
+        self.assertEqual(c.code("MODE STREAM"), "203")
+        mid = "<link@far.example>"
+        self.assertEqual(self.takethis(c, mid, article_bytes(
+            headers(mid), "body\n")), "239 %s Article transferred OK" % mid)
+        # From an address not named: TLS, as for everyone.
+        d = self.from_("127.0.0.3")
+        d.lc.readline()
+        r, caps = d.multi("CAPABILITIES", "101")
+        self.assertIn("AUTHINFO", caps)
+        self.assertNotIn("AUTHINFO USER", caps)
+        self.assertEqual(d.code("AUTHINFO USER peer1"), "483")
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
 """One screening, one verdict: the same words from the same member get
 the same verdict from IRC and from NNTP -- held with the same reason,
 the crisis hotline shown, the same queue entries -- and a peer's
-unapproved article in a moderated group is refused."""
+unapproved article in a moderated group waits in the queue of this, its
+home site (RFC 5537 §3.5)."""
 
 import json
 import os
@@ -119,7 +120,8 @@ class SameVerdict(IrcCase):
 
 class TransitVerdict(IrcCase):
     """A peer's article goes through the same screening: in a moderated
-    group it needs an Approved header (437 without one)."""
+    group it needs an Approved header to be published; without one it
+    is held for this site's moderators (RFC 5537 §3.5)."""
     protos = ("nntp",)
     extra_config = "nntp_peers = peer1\n"
 
@@ -145,12 +147,24 @@ class TransitVerdict(IrcCase):
         lc.close()
         return r
 
-    def test_unapproved_peer_article_in_moderated_group_refused(self):
+    def test_unapproved_peer_article_in_moderated_group_held(self):
         r = self.ihave("<t1@far.away>")
-        self.assertTrue(r.startswith("437"), r)
-        self.assertIn("unapproved article in a moderated group", r)
+        self.assertEqual(r, "235 Article transferred OK")
+        q = json.loads(self.h.hearthmod("--json", "queue").stdout)
+        held = [e for e in q if e["item_ref"] == "<t1@far.away>"]
+        self.assertEqual([e["kind"] for e in held], ["held"])
+        self.assertIn("ask-a-doctor.oncology", held[0]["location"])
+        # Not in the group until approved; offered again: had (435).
+        lc = LineClient(self.h.addr("nntp"))
+        self.clients.append(type("W", (), {"close": lc.close})())
+        lc.readline()
+        n = NNTPClient(lc)
+        self.assertEqual(n.code("STAT <t1@far.away>"), "430")
+        self.assertTrue(n.login("peer1", PW).startswith("281"))
+        self.assertEqual(n.code("IHAVE <t1@far.away>"), "435")
         r = self.ihave("<t2@far.away>", [("Approved", "mods@far.away")])
         self.assertEqual(r, "235 Article transferred OK")
+        self.assertEqual(n.code("STAT <t2@far.away>"), "223")
 
 
 if __name__ == "__main__":

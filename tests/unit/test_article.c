@@ -975,6 +975,36 @@ START_TEST(test_overview_field)
 }
 END_TEST
 
+/* RFC 5536 §3.1.5: which sites a Path names, and which injected it. */
+START_TEST(test_path_sites)
+{
+	char	buf[64];
+
+	ck_assert(article_path_has("a.example!b.example!not-for-mail",
+	    "b.example"));
+	ck_assert(article_path_has("a.example!B.Example!x", "b.example"));
+	ck_assert(article_path_has("a.example !! b.example!x", "b.example"));
+	/* The tail entry and diagnostics name no site. */
+	ck_assert(!article_path_has("a.example!b.example", "b.example"));
+	ck_assert(!article_path_has("a.example!.POSTED.b.example!x",
+	    "b.example"));
+	ck_assert(!article_path_has("a.example!bb.example!x", "b.example"));
+	ck_assert(!article_path_has(NULL, "b.example"));
+
+	ck_assert_int_eq(article_path_injector("c!b!.POSTED!not-for-mail",
+	    buf, sizeof buf), 0);
+	ck_assert_str_eq(buf, "b");
+	ck_assert_int_eq(article_path_injector(
+	    "c!b.example!.POSTED.192.0.2.1!not-for-mail", buf, sizeof buf), 0);
+	ck_assert_str_eq(buf, "b.example");
+	ck_assert_int_eq(article_path_injector("c!b!not-for-mail", buf,
+	    sizeof buf), -1);
+	ck_assert_str_eq(buf, "");
+	ck_assert_int_eq(article_path_injector("c!.SEEN.b!x", buf,
+	    sizeof buf), -1);
+}
+END_TEST
+
 static Suite *
 article_suite(void)
 {
@@ -1018,6 +1048,7 @@ article_suite(void)
 	tcase_add_loop_test(tc, test_date_bad, 0,
 	    (int)(sizeof bad_dates / sizeof bad_dates[0]));
 	tcase_add_test(tc, test_overview_field);
+	tcase_add_test(tc, test_path_sites);
 	suite_add_tcase(s, tc);
 	return s;
 }
