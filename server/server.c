@@ -47,6 +47,9 @@ register_protocols(void)
 	conn_register_proto(PROTO_IRCS, &irc_ops);
 	conn_register_proto(PROTO_HTTP, &http_ops);
 	conn_register_proto(PROTO_HTTPS, &http_ops);
+	/* The handshake is HTTP's (http-ws.c); then they are IRC's. */
+	conn_register_proto(PROTO_WS, &http_ops);
+	conn_register_proto(PROTO_WSS, &http_ops);
 	conn_register_proto(PROTO_ADMINS, &admin_ops);
 	conn_register_proto(PROTO_ADMIN, &admin_ops);
 }

@@ -19,7 +19,8 @@
 #include "xmalloc.h"
 
 static const char *const proto_names[PROTO_COUNT] = {
-	"nntp", "nntps", "irc", "ircs", "http", "https", "admins", "admin"
+	"nntp", "nntps", "irc", "ircs", "http", "https", "websocket",
+	"websockets", "admins", "admin"
 };
 
 const char *
@@ -32,7 +33,7 @@ int
 proto_is_tls(enum proto p)
 {
 	return p == PROTO_NNTPS || p == PROTO_IRCS || p == PROTO_HTTPS ||
-	    p == PROTO_ADMINS;
+	    p == PROTO_WSS || p == PROTO_ADMINS;
 }
 
 int
@@ -218,6 +219,7 @@ config_free(struct config *cf)
 	free(cf->log_target);
 	free(cf->key_lines);
 	free(cf->proxy_from);
+	free(cf->websocket_origins);
 	free(cf);
 }
 
@@ -452,6 +454,7 @@ static const struct key_def keys[] = {
 	{ "anonymous_read", K_BOOL, O(anonymous_read), 0, 0 },
 	{ "nntp_peers", K_STR, O(nntp_peers), 0, 0 },
 	{ "proxy_from", K_STR, O(proxy_from), 0, 0 },
+	{ "websocket_origins", K_STR, O(websocket_origins), 0, 0 },
 	{ "irc_replay_lines", K_INT, O(irc_replay_lines), 0, 100 },
 	{ "irc_sts_duration", K_INT, O(irc_sts_duration), 0, 31536000 },
 	{ "irc_nick_reservation", K_BOOL, O(irc_nick_reservation), 0, 0 },

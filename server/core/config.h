@@ -22,6 +22,8 @@ enum proto {
 	PROTO_IRCS,
 	PROTO_HTTP,
 	PROTO_HTTPS,
+	PROTO_WS,		/* IRC over WebSocket, its own listener */
+	PROTO_WSS,		/* the same over TLS */
 	PROTO_ADMINS,		/* remote admin protocol over TLS */
 	PROTO_ADMIN,		/* the Unix admin socket, never "listen" */
 	PROTO_COUNT
@@ -117,6 +119,7 @@ struct config {
 	/* NNTP: accounts that may feed articles (IHAVE, TAKETHIS). */
 	char			*nntp_peers;
 	char			*proxy_from;	/* PROXY senders: addr[/bits] */
+	char			*websocket_origins; /* more allowed Origins */
 
 	/* IRC. */
 	int			 irc_replay_lines;	/* replayed on JOIN */

@@ -32,6 +32,7 @@
 
 #include "conn.h"
 #include "log.h"
+#include "ws.h"
 #include "xmalloc.h"
 
 /* The protocol of each listener kind (conn_register_proto()). */
@@ -686,6 +687,11 @@ conn_process_bytes(struct conn *c)
 		rc = c->ops->on_input(c, in);
 		if (rc == CONN_GONE)
 			return;
+		if (c->ops->on_input == NULL) {
+			/* Now a line protocol (conn_websocket()). */
+			conn_schedule_resume(c, 0);
+			return;
+		}
 		if (rc == CONN_MORE) {
 			if (!(c->flags & CONN_F_FREE_LINES)) {
 				proto_rate(c->srv, c->ops, &rate, &burst);
@@ -716,8 +722,12 @@ conn_process_lines(struct conn *c)
 	    CONN_F_HANDSHAKING | CONN_F_WAITING))) {
 		in = bufferevent_get_input(c->bev);
 		avail = evbuffer_get_length(in);
-		if (avail == 0)
+		if (avail == 0) {
+			/* Every line before a WebSocket close was read. */
+			if (c->ws != NULL && ws_finished(c->ws))
+				conn_close(c, "WebSocket closed");
 			return;
+		}
 		if (n++ >= LINES_PER_EVENT) {
 			conn_schedule_resume(c, 0);
 			return;
@@ -1025,6 +1035,14 @@ conn_close(struct conn *c, const char *reason)
 	    reason != NULL ? reason : "");
 	c->flags |= CONN_F_CLOSING;
 	bufferevent_disable(c->bev, EV_READ);
+	/*
+	 * A WebSocket says goodbye with a close frame, after what is
+	 * queued (held output of a group commit would come after it: then
+	 * the client sees the TCP close alone).
+	 */
+	if (c->ws != NULL && c->stage == NULL)
+		ws_close(c->ws, c->srv->shutting_down ? WS_CLOSE_GOING_AWAY :
+		    WS_CLOSE_NORMAL);
 	if (conn_pending_output(c) == 0) {
 		conn_free_later(c);
 		return;
@@ -1360,7 +1378,8 @@ conn_flush_cb(evutil_socket_t fd, short what, void *arg)
 		if (c->flags & (CONN_F_FREED | CONN_F_CLOSING))
 			continue;
 		out = bufferevent_get_output(c->bev);
-		if (!(c->flags & CONN_F_WBLOCKED) &&
+		/* A filter's (COMPRESS, WebSocket) layer below writes. */
+		if (!(c->flags & (CONN_F_WBLOCKED | CONN_F_LAYERED)) &&
 		    evbuffer_get_length(out) > 0) {
 			/*
 			 * A socket bufferevent keeps the front of its output
@@ -1495,6 +1514,61 @@ conn_starttls(struct conn *c)
 	bufferevent_setcb(fb, conn_readcb, conn_writecb, conn_eventcb, c);
 	bufferevent_setwatermark(fb, EV_READ, 0, c->max_line + 16384);
 	bufferevent_enable(fb, EV_READ | EV_WRITE);
+	return 0;
+}
+
+int
+conn_websocket(struct conn *c, int binary, enum proto p)
+{
+	struct server		*srv = c->srv;
+	const struct proto_ops	*ops = proto_ops_of(p);
+	struct bufferevent	*under = c->bev, *fb;
+	double			 rate, burst;
+
+	if (c->flags & (CONN_F_CLOSING | CONN_F_FREED | CONN_F_LAYERED |
+	    CONN_F_HELD | CONN_F_WAITING | CONN_F_HANDSHAKING))
+		return -1;
+	/*
+	 * The 101 reply is queued in clear below the filter: libevent
+	 * writes that layer from now on (as after STARTTLS).
+	 */
+	if (c->flags & CONN_F_DIRTY) {
+		TAILQ_REMOVE(&dirty_conns, c, dirty);
+		c->flags &= ~CONN_F_DIRTY;
+	}
+	c->flags &= ~(CONN_F_WBLOCKED | CONN_F_WANTDRAIN | CONN_F_FREE_LINES |
+	    CONN_F_DISCARD | CONN_F_PAUSED);
+	bufferevent_setwatermark(under, EV_WRITE, 0, 0);
+	bufferevent_enable(under, EV_WRITE);
+	if (c->ops->on_free != NULL)
+		c->ops->on_free(c);
+	c->pstate = NULL;
+	srv->nconns[c->proto]--;
+	c->proto = p;
+	c->ops = ops;
+	srv->nconns[p]++;
+	c->max_line = ops->max_line(srv);
+	/* A message may end in the CR LF the specification forbids. */
+	if ((fb = ws_filter_new(c, under, binary, c->max_line + 2)) == NULL)
+		return -1;
+	c->bev = fb;
+	c->flags |= CONN_F_LAYERED;
+	bufferevent_setcb(fb, conn_readcb, conn_writecb, conn_eventcb, c);
+	bufferevent_setwatermark(fb, EV_READ, 0, c->max_line + 16384);
+	bufferevent_enable(fb, EV_READ | EV_WRITE);
+	proto_rate(srv, ops, &rate, &burst);
+	c->tokens = burst;
+	evutil_gettimeofday(&c->refill, NULL);
+	conn_set_idle(c, srv->cf->idle_timeout);
+	log_debug("conn=%llu proto=%s over WebSocket (%s messages)",
+	    (unsigned long long)c->id, proto_name(p), binary ? "binary" :
+	    "text");
+	if (ops->on_open != NULL && ops->on_open(c) == CONN_GONE)
+		return 0;
+	/* Frames the client sent right behind its request. */
+	if (evbuffer_get_length(bufferevent_get_input(under)) > 0)
+		bufferevent_trigger(under, EV_READ, BEV_TRIG_IGNORE_WATERMARKS |
+		    BEV_TRIG_DEFER_CALLBACKS);
 	return 0;
 }
 

@@ -123,6 +123,7 @@ struct conn {
 	size_t			 seen_out;	/* output at its last write */
 	void			(*wait_cancel)(void *);	/* conn_wait() */
 	void			*wait_arg;
+	struct conn_ws		*ws;		/* WebSocket framing (ws.c) */
 };
 
 /*
@@ -174,6 +175,14 @@ int	 conn_is_loopback(const struct conn *);
  * that says so was queued.  0 on success.
  */
 int	 conn_compress(struct conn *);
+/*
+ * IRC over WebSocket: after the 101 reply to the opening handshake was
+ * queued, frame C's traffic as WebSocket messages (ws.h; BINARY for
+ * binary.ircv3.net) and hand C to the protocol of kind P as if it had
+ * just connected, with P's line cap, rate and idle timer.  The old
+ * protocol's state is freed first.  0 on success.
+ */
+int	 conn_websocket(struct conn *, int binary, enum proto p);
 /* Upgrade a plain connection to TLS (after the "go ahead" reply). */
 int	 conn_starttls(struct conn *);
 /* Charge COST tokens from the bucket; 0 if allowed, -1 if exhausted. */

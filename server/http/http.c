@@ -34,6 +34,7 @@
 #include "feed.h"
 #include "http.h"
 #include "http-int.h"
+#include "http-ws.h"
 #include "i18n.h"
 #include "lang.h"
 #include "http-target.h"
@@ -1409,6 +1410,9 @@ http_on_input(struct conn *c, struct evbuffer *in)
 			return CONN_MORE;
 		if (rc != HTTP_REQ_DONE)
 			return parse_error(c, rc);
+		/* IRC over WebSocket: the connection leaves HTTP. */
+		if ((rc = http_ws_try(c, in, &rq)) != -1)
+			return rc;
 		if (rq.method == HTTP_M_POST && rq.content_length > 0) {
 			/*
 			 * A form is answered once all of it is here (at

@@ -34,6 +34,7 @@
 #include "log.h"
 #include "names.h"
 #include "store-chat.h"
+#include "utf8.h"
 #include "webpush.h"
 #include "xmalloc.h"
 
@@ -396,6 +397,9 @@ irc_next_mark(struct irc_server *is)
 	return ++is->mark;
 }
 
+/* The longest event line without its tags and CR LF. */
+#define IRC_EVENT_MAX	510
+
 /*
  * Events.  The body is formatted once; each distinct set of tags a
  * recipient's capabilities call for is formatted once, on first use.
@@ -414,6 +418,14 @@ irc_event_init(struct irc_event *ev, const char *fmt, ...)
 		n = 0;
 	if ((size_t)n >= sizeof outbuf)
 		n = sizeof outbuf - 1;
+	/*
+	 * RFC 2812 2.3: at most 512 bytes with the CR LF, tags aside.  A
+	 * client's line may be that long before its source is put in
+	 * front: what is relayed is cut to fit (never inside a
+	 * character), as other servers do.
+	 */
+	if ((size_t)n > IRC_EVENT_MAX)
+		n = (int)utf8_cut(outbuf, IRC_EVENT_MAX);
 	ev->body = xstrndup(outbuf, (size_t)n);
 	ev->bodylen = (size_t)n;
 	irc_time_now(ev->time, sizeof ev->time, &ev->ms);
