@@ -120,6 +120,7 @@ struct config {
 	char			*nntp_peers;
 	char			*proxy_from;	/* PROXY senders: addr[/bits] */
 	char			*websocket_origins; /* more allowed Origins */
+	int			 chat_token_lifetime; /* web chat tokens: s */
 
 	/* IRC. */
 	int			 irc_replay_lines;	/* replayed on JOIN */

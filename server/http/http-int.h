@@ -14,6 +14,9 @@
  *                   feeds, a member's export (/me)
  *   http-account.c  sign in and sign out (the account pages grow here)
  *   http-reader.c   the web reader: groups, threads, articles
+ *   http-landing.c  the landing page (the front door) and /clients
+ *   http-chat.c     the web chat: rooms, a room's page, its script and
+ *                   stylesheet, one-time chat tokens
  *
  * A route (http-target.h names the paths) is a row of http.c's table: a
  * generator, the methods it takes (others: 405 with Allow), how long a
@@ -51,6 +54,12 @@
 				   is read, the language negotiated, errors
 				   are HTML pages */
 #define ROUTE_PERSONAL	0x02	/* never cached by us or anyone else */
+
+/* The Content-Security-Policy of every page of the web door. */
+#define HTTP_CSP	"default-src 'none'; script-src 'self'; " \
+			"style-src 'self'; img-src 'self' data:; " \
+			"connect-src 'self'; form-action 'self'; " \
+			"base-uri 'none'; frame-ancestors 'none'"
 
 /* Method bits of a route. */
 #define M_GET		0x01	/* GET and HEAD */
@@ -236,6 +245,15 @@ void		 http_error_page(struct http_req *, int code,
 /* Choose hr->lang: the member's, Accept-Language, the operator's. */
 void		 http_page_lang(struct http_req *);
 
+/*
+ * The two halves of page_open(), for a page that adds to the head (a
+ * feed link, a stylesheet): page_head() leaves the head open,
+ * page_body() closes it and opens <main>.
+ */
+int		 page_head(struct page *, struct http_req *,
+		    const char *title);
+int		 page_body(struct page *);
+
 /* The generators, by file. */
 int	gen_landing(struct http_req *, struct evbuffer *, time_t *,
 	    const char **);
@@ -261,5 +279,21 @@ int	gen_signin(struct http_req *, struct evbuffer *, time_t *,
 	    const char **);
 int	gen_signout(struct http_req *, struct evbuffer *, time_t *,
 	    const char **);
+/* http-landing.c */
+int	gen_clients(struct http_req *, struct evbuffer *, time_t *,
+	    const char **);
+/* http-chat.c */
+int	gen_chat(struct http_req *, struct evbuffer *, time_t *,
+	    const char **);
+int	gen_chat_room(struct http_req *, struct evbuffer *, time_t *,
+	    const char **);
+int	gen_chat_token(struct http_req *, struct evbuffer *, time_t *,
+	    const char **);
+int	gen_chat_js(struct http_req *, struct evbuffer *, time_t *,
+	    const char **);
+int	gen_chat_css(struct http_req *, struct evbuffer *, time_t *,
+	    const char **);
+/* The rooms a page lists (not secret), in store order. */
+int	chat_room_listed(const char *modes);
 
 #endif

@@ -665,6 +665,13 @@ static const struct http_route routes[HTTP_R_COUNT] = {
 	[HTTP_R_GROUP] = { NULL, 60, M_GET, ROUTE_WEB },
 	[HTTP_R_THREAD] = { NULL, 60, M_GET, ROUTE_WEB },
 	[HTTP_R_ARTICLE] = { NULL, 60, M_GET, ROUTE_WEB },
+	[HTTP_R_CLIENTS] = { gen_clients, 300, M_GET, ROUTE_WEB },
+	[HTTP_R_CHAT_JS] = { gen_chat_js, 86400, M_GET, 0 },
+	[HTTP_R_CHAT_CSS] = { gen_chat_css, 86400, M_GET, 0 },
+	[HTTP_R_CHAT] = { gen_chat, 60, M_GET, ROUTE_WEB },
+	[HTTP_R_CHAT_TOKEN] = { gen_chat_token, -1, M_POST,
+	    ROUTE_WEB | ROUTE_PERSONAL },
+	[HTTP_R_CHAT_ROOM] = { gen_chat_room, 60, M_GET, ROUTE_WEB },
 };
 
 /*
@@ -1193,6 +1200,12 @@ http_dispatch(struct http_req *hr)
 	}
 	if (web && https_redirect(hr))
 		goto done;
+	/*
+	 * Pages run no script but our own files (the web chat's) and
+	 * load nothing from elsewhere; they are framed by nobody.
+	 */
+	if (web)
+		http_add_header(hr, "Content-Security-Policy", HTTP_CSP);
 	if (tok != NULL && token_auth(hr, tok) != 0)
 		goto done;
 	/* A page reads the session cookie; Basic may still say who. */
