@@ -23,25 +23,51 @@
 #include "xmalloc.h"
 
 /*
- * Where to go after signing in: a path of ours from the form ("next"),
- * else the group list.  Only "/x..." with plain characters: never
- * "//host", a scheme or a header break.
+ * Is N a path of ours to go to after signing in?  Only "/x..." with
+ * plain characters: never "//host", a scheme or a header break.
  */
+static int
+next_ok(const char *n)
+{
+	size_t	i;
+
+	if (n == NULL || n[0] != '/' || n[1] == '/' || n[1] == '\\' ||
+	    strlen(n) > 512)
+		return 0;
+	for (i = 0; n[i] != '\0'; i++)
+		if ((unsigned char)n[i] <= 0x20 || (unsigned char)n[i] >= 0x7f ||
+		    n[i] == '\\')
+			return 0;
+	return 1;
+}
+
+/* Where to go after signing in: the form's "next", else the groups. */
 static const char *
 next_path(struct http_req *hr)
 {
 	const char	*n = hr->form != NULL ? form_get(hr->form, "next") :
 			    NULL;
-	size_t		 i;
 
-	if (n == NULL || n[0] != '/' || n[1] == '/' || n[1] == '\\' ||
-	    strlen(n) > 512)
-		return "/groups";
-	for (i = 0; n[i] != '\0'; i++)
-		if ((unsigned char)n[i] <= 0x20 || (unsigned char)n[i] >= 0x7f ||
-		    n[i] == '\\')
-			return "/groups";
-	return n;
+	return next_ok(n) ? n : "/groups";
+}
+
+/*
+ * "next" of the sign-in page's own query (a members' page sent the
+ * visitor here: /signin?next=PATH), copied into BUF, or NULL.
+ */
+static const char *
+query_next(struct http_req *hr, char *buf, size_t len)
+{
+	const char	*q = strchr(hr->rq->target, '?'), *v;
+	struct form	 f;
+
+	buf[0] = '\0';
+	if (q == NULL || form_parse(q + 1, strlen(q + 1), &f) != 0)
+		return NULL;
+	if ((v = form_get(&f, "next")) != NULL && next_ok(v))
+		snprintf(buf, len, "%s", v);
+	form_free(&f);
+	return buf[0] != '\0' ? buf : NULL;
 }
 
 /* The sign-in page, with ERROR (a msgid) above the form, or none. */
@@ -72,7 +98,22 @@ signin_page(struct http_req *hr, struct evbuffer *out, const char **ctype,
 			goto fail;
 		return page_close(&p, out, ctype);
 	}
-	if (http_form_open(hr, w, "/signin", "stack") != 0 ||
+	if (http_form_open(hr, w, "/signin", "stack") != 0)
+		goto fail;
+	{
+		char		 buf[600];
+		const char	*next = hr->form != NULL ? form_get(hr->form,
+				    "next") : query_next(hr, buf, sizeof buf);
+
+		/* Where the member was going, kept through the form. */
+		if (next_ok(next) && (html_el(w, "input") != 0 ||
+		    html_attr(w, "type", "hidden") != 0 ||
+		    html_attr(w, "name", "next") != 0 ||
+		    html_attr(w, "value", next) != 0 ||
+		    html_void_end(w) != 0))
+			goto fail;
+	}
+	if (
 	    html_input(w, i18n(L, "Name"), "text", "name", "name",
 	    "username", name) != 0 ||
 	    html_input(w, i18n(L, "Password"), "password", "password",

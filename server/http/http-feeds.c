@@ -271,8 +271,8 @@ gen_events_ics(struct http_req *hr, struct evbuffer *out, time_t *lastmod,
 
 /* news: URL of a Message-ID (RFC 5538), percent-encoding what an IRI
  * cannot hold. */
-static char *
-news_url(const char *msgid)
+char *
+http_news_url(const char *msgid)
 {
 	size_t		 n = strlen(msgid), i, o = 5;
 	char		*out = xmalloc(n * 3 + 6);
@@ -296,16 +296,34 @@ news_url(const char *msgid)
 	return out;
 }
 
+char *
+http_article_path(const char *msgid)
+{
+	size_t	 n = strlen(msgid);
+	char	*out;
+
+	if (n >= 2 && msgid[0] == '<' && msgid[n - 1] == '>') {
+		msgid++;
+		n -= 2;
+	}
+	out = xmalloc(n * 3 + 12);
+	memcpy(out, "/articles/", 10);
+	if (http_segment_encode(msgid, n, out + 10, n * 3 + 2) < 0)
+		out[10] = '\0';
+	return out;
+}
+
 /* The display name of a From header, never its address. */
-static char *
-from_name(const char *from)
+char *
+http_from_name(const char *from)
 {
 	const char	*lt, *lp, *rp;
 	char		*n;
 
 	if (from == NULL)
 		return xstrdup("anonymous");
-	if ((lt = strchr(from, '<')) != NULL && lt > from) {
+	/* The address is the last <...>: a quoted name may hold '<'. */
+	if ((lt = strrchr(from, '<')) != NULL && lt > from) {
 		n = xstrndup(from, (size_t)(lt - from));
 	} else if ((lp = strchr(from, '(')) != NULL &&
 	    (rp = strchr(lp, ')')) != NULL) {
@@ -331,8 +349,8 @@ from_name(const char *from)
 }
 
 /* The last Message-ID in a References header (xmalloc'd), or NULL. */
-static char *
-last_reference(const char *refs)
+char *
+http_last_reference(const char *refs)
 {
 	const char	*lt, *gt;
 
@@ -348,6 +366,7 @@ struct entries {
 	char			**owned;
 	size_t			 nowned;
 	time_t			 newest;
+	char			*web;	/* "https://host": the reader's pages */
 };
 
 static const char *
@@ -368,6 +387,7 @@ entries_free(struct entries *es)
 		free(es->owned[i]);
 	free(es->owned);
 	free(es->e);
+	free(es->web);
 }
 
 static struct feed_entry *
@@ -391,13 +411,20 @@ article_entry(const struct news_art *a, void *arg)
 	if (article_parse(a->text, a->len, &art, why, sizeof why) != 0)
 		return 0;
 	e = entry_new(es);
-	e->id = own(es, news_url(a->msgid));
+	e->id = own(es, http_news_url(a->msgid));
 	/*
-	 * The news: URL is the entry's link until the web reader exists;
-	 * then the article's web address becomes the alternate link and
-	 * news: the second one (issue 15).
+	 * The article's page in the web reader is the entry's link (its
+	 * stable address); news: the second one, for newsreaders.
 	 */
-	e->link = e->id;
+	if (es->web != NULL) {
+		char	*path = http_article_path(a->msgid), *u;
+
+		xasprintf(&u, "%s%s", es->web, path);
+		free(path);
+		e->link = own(es, u);
+		e->link2 = e->id;
+	} else
+		e->link = e->id;
 	e->title = own(es, mime_words_decode((v = article_header_get(&art,
 	    "Subject")) != NULL ? v : ""));
 	if (a->author_name != NULL)
@@ -406,7 +433,7 @@ article_entry(const struct news_art *a, void *arg)
 		char	*dec = mime_words_decode((v = article_header_get(&art,
 			    "From")) != NULL ? v : "");
 
-		e->author = own(es, from_name(dec));
+		e->author = own(es, http_from_name(dec));
 		free(dec);
 	}
 	if ((v = article_header_get(&art, "X-Hearth-Verified")) != NULL)
@@ -417,9 +444,9 @@ article_entry(const struct news_art *a, void *arg)
 	    "Content-Type"), article_header_get(&art,
 	    "Content-Transfer-Encoding"), a->text + a->header_len,
 	    a->len - a->header_len, &e->content_len));
-	if ((parent = last_reference(article_header_get(&art, "References")))
+	if ((parent = http_last_reference(article_header_get(&art, "References")))
 	    != NULL) {
-		e->in_reply_to = own(es, news_url(parent));
+		e->in_reply_to = own(es, http_news_url(parent));
 		free(parent);
 	}
 	if ((time_t)a->posted > es->newest)
@@ -434,7 +461,7 @@ tombstone_entry(const struct news_art *a, void *arg)
 	struct entries		*es = arg;
 	struct feed_entry	*e = entry_new(es);
 
-	e->id = own(es, news_url(a->msgid));
+	e->id = own(es, http_news_url(a->msgid));
 	e->deleted = 1;
 	e->deleted_when = (time_t)a->changed;
 	if ((time_t)a->changed > es->newest)
@@ -528,6 +555,7 @@ gen_group_feed(struct http_req *hr, struct evbuffer *out, time_t *lastmod,
 	    !may_read(hr, gf.level))
 		return HTTP_NOT_FOUND;
 	memset(&es, 0, sizeof es);
+	es.web = http_base_url(hr);
 	store_news_feed_group(hr->srv->store, gf.id, before, FEED_PAGE,
 	    article_entry, &es);
 	/* The current page also carries the tombstones (RFC 6721). */
@@ -598,6 +626,7 @@ gen_thread_feed(struct http_req *hr, struct evbuffer *out, time_t *lastmod,
 		return HTTP_NOT_FOUND;
 	}
 	memset(&es, 0, sizeof es);
+	es.web = http_base_url(hr);
 	store_news_feed_thread_as(hr->srv->store, msgid, hr->level,
 	    hr->account_id, article_entry, &es);
 	/*
@@ -614,7 +643,7 @@ gen_thread_feed(struct http_req *hr, struct evbuffer *out, time_t *lastmod,
 	}
 	base = http_feed_base_url(hr);
 	xasprintf(&self, "%s/feeds/threads/%s", base, hr->arg_enc);
-	id = news_url(msgid);
+	id = http_news_url(msgid);
 	memset(&m, 0, sizeof m);
 	m.id = id;
 	m.title = es.e[0].deleted || es.e[0].title == NULL ?
@@ -650,6 +679,7 @@ gen_doctor_feed(struct http_req *hr, struct evbuffer *out, time_t *lastmod,
 		return HTTP_NOT_FOUND;
 	}
 	memset(&es, 0, sizeof es);
+	es.web = http_base_url(hr);
 	store_news_feed_author(hr->srv->store, a.id, FEED_PAGE, article_entry,
 	    &es);
 	base = http_base_url(hr);

@@ -56,10 +56,11 @@
 #define ROUTE_PERSONAL	0x02	/* never cached by us or anyone else */
 
 /* The Content-Security-Policy of every page of the web door. */
-#define HTTP_CSP	"default-src 'none'; script-src 'self'; " \
+#define HTTP_CSP	"default-src 'self'; script-src 'self'; " \
 			"style-src 'self'; img-src 'self' data:; " \
-			"connect-src 'self'; form-action 'self'; " \
-			"base-uri 'none'; frame-ancestors 'none'"
+			"connect-src 'self'; object-src 'none'; " \
+			"base-uri 'none'; form-action 'self'; " \
+			"frame-ancestors 'none'"
 
 /* Method bits of a route. */
 #define M_GET		0x01	/* GET and HEAD */
@@ -254,6 +255,19 @@ int		 page_head(struct page *, struct http_req *,
 		    const char *title);
 int		 page_body(struct page *);
 
+/* http-feeds.c: articles as people read them */
+/* news: URL of a Message-ID (RFC 5538), xmalloc'd. */
+char		*http_news_url(const char *msgid);
+/* The display name of a From header, never its address (xmalloc'd). */
+char		*http_from_name(const char *from);
+/* The last Message-ID in a References header (xmalloc'd), or NULL. */
+char		*http_last_reference(const char *refs);
+/*
+ * The web reader's address of an article: "/articles/ID" with the
+ * Message-ID's inside percent-encoded (xmalloc'd).
+ */
+char		*http_article_path(const char *msgid);
+
 /* The generators, by file. */
 int	gen_landing(struct http_req *, struct evbuffer *, time_t *,
 	    const char **);
@@ -278,6 +292,14 @@ int	gen_me_mbox(struct http_req *, struct evbuffer *, time_t *,
 int	gen_signin(struct http_req *, struct evbuffer *, time_t *,
 	    const char **);
 int	gen_signout(struct http_req *, struct evbuffer *, time_t *,
+	    const char **);
+int	gen_groups(struct http_req *, struct evbuffer *, time_t *,
+	    const char **);
+int	gen_group(struct http_req *, struct evbuffer *, time_t *,
+	    const char **);
+int	gen_thread(struct http_req *, struct evbuffer *, time_t *,
+	    const char **);
+int	gen_article(struct http_req *, struct evbuffer *, time_t *,
 	    const char **);
 /* http-landing.c */
 int	gen_clients(struct http_req *, struct evbuffer *, time_t *,

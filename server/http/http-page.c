@@ -165,6 +165,8 @@ static const char style_css[] =
     "ul.groups,ul.threads{list-style:none;padding:0}\n"
     "ul.groups li,ul.threads li{padding:.6rem 0;"
     "border-bottom:1px solid var(--line)}\n"
+    "ul.groups h2{margin:0 0 .2rem;font-size:1.15rem}\n"
+    "ul.groups p,ul.threads p{margin:.2rem 0}\n"
     "ul.tree{list-style:none;padding-left:0}\n"
     "ul.tree ul{list-style:none;padding-left:.9rem;"
     "border-left:2px solid var(--line);margin-left:.2rem}\n"

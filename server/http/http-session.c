@@ -19,6 +19,7 @@
 #include "http-int.h"
 #include "log.h"
 #include "membership.h"
+#include "sanction.h"
 #include "store.h"
 #include "websession.h"
 
@@ -56,7 +57,9 @@ http_session_read(struct http_req *hr)
 	if (form_cookie(h, HTTP_SESSION_COOKIE, v, sizeof v) != 0 ||
 	    !websession_id_valid(v))
 		return;
-	if (websession_lookup(hr->srv, v, &ws) != STORE_OK) {
+	/* A live session of an account that may still sign in. */
+	if (websession_lookup(hr->srv, v, &ws) != STORE_OK ||
+	    sanction_may_sign_in(hr->srv, ws.account, NULL, NULL) != 0) {
 		OPENSSL_cleanse(v, sizeof v);
 		return;
 	}

@@ -508,7 +508,8 @@ etag_matches(const char *inm, const char *etag)
  * If-Modified-Since).
  */
 static void
-send_doc(struct http_req *hr, struct http_doc *d, int max_age, int private)
+send_doc(struct http_req *hr, struct http_doc *d, int max_age, int private,
+    int web)
 {
 	const char		*inm, *ims;
 	char			 date[64], cc[64], etag[56];
@@ -543,12 +544,22 @@ send_doc(struct http_req *hr, struct http_doc *d, int max_age, int private)
 	http_add_header(hr, "ETag", etag);
 	http_date(d->lastmod, date, sizeof date);
 	http_add_header(hr, "Last-Modified", date);
-	/* What a member sees after signing in is not for shared caches. */
-	snprintf(cc, sizeof cc, "%s, max-age=%d", private ? "private" :
-	    "public", max_age);
+	/*
+	 * What a member sees after signing in is not for shared caches.
+	 * A page of the web door is asked for again each time (cheap with
+	 * the ETag): once the visitor signs in, the same address shows
+	 * their own page, never a stored anonymous copy.
+	 */
+	if (web)
+		snprintf(cc, sizeof cc, "%s, no-cache", private ? "private" :
+		    "public");
+	else
+		snprintf(cc, sizeof cc, "%s, max-age=%d", private ?
+		    "private" : "public", max_age);
 	http_add_header(hr, "Cache-Control", cc);
-	http_add_header(hr, "Vary", hr->vary_lang ? "Accept-Encoding, "
-	    "Accept-Language" : "Accept-Encoding");
+	http_add_header(hr, "Vary", web ? "Accept-Encoding, Accept-Language, "
+	    "Cookie" : hr->vary_lang ? "Accept-Encoding, Accept-Language" :
+	    "Accept-Encoding");
 	http_add_header(hr, "X-Content-Type-Options", "nosniff");
 	if (d->noindex)
 		http_add_header(hr, "X-Robots-Tag", "noindex, nofollow");
@@ -661,10 +672,10 @@ static const struct http_route routes[HTTP_R_COUNT] = {
 	    ROUTE_WEB | ROUTE_PERSONAL },
 	[HTTP_R_SIGNOUT] = { gen_signout, 0, M_POST,
 	    ROUTE_WEB | ROUTE_PERSONAL },
-	[HTTP_R_GROUPS] = { NULL, 60, M_GET, ROUTE_WEB },
-	[HTTP_R_GROUP] = { NULL, 60, M_GET, ROUTE_WEB },
-	[HTTP_R_THREAD] = { NULL, 60, M_GET, ROUTE_WEB },
-	[HTTP_R_ARTICLE] = { NULL, 60, M_GET, ROUTE_WEB },
+	[HTTP_R_GROUPS] = { gen_groups, 60, M_GET, ROUTE_WEB },
+	[HTTP_R_GROUP] = { gen_group, 60, M_GET, ROUTE_WEB },
+	[HTTP_R_THREAD] = { gen_thread, 60, M_GET, ROUTE_WEB },
+	[HTTP_R_ARTICLE] = { gen_article, 60, M_GET, ROUTE_WEB },
 	[HTTP_R_CLIENTS] = { gen_clients, 300, M_GET, ROUTE_WEB },
 	[HTTP_R_CHAT_JS] = { gen_chat_js, 86400, M_GET, 0 },
 	[HTTP_R_CHAT_CSS] = { gen_chat_css, 86400, M_GET, 0 },
@@ -1020,8 +1031,32 @@ gen_failed(struct http_req *hr, const struct http_route *rt, int rc)
 		break;
 	case HTTP_AUTH_NEEDED:
 		if (web) {
-			/* A page for members: the sign-in page. */
-			http_redirect(hr, 303, "/signin");
+			/*
+			 * A page for members: the sign-in page, which comes
+			 * back here afterwards (an origin-form target only).
+			 */
+			static const char hex[] = "0123456789ABCDEF";
+			const char	*t = hr->rq->target;
+			size_t		 n = strlen(t), i, o = 13;
+			char		*loc = xmalloc(n * 3 + 16);
+
+			memcpy(loc, "/signin?next=", 13);
+			for (i = 0; i < n && t[0] == '/'; i++) {
+				unsigned char	ch = (unsigned char)t[i];
+
+				if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' &&
+				    ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+				    strchr("-._~/", ch) != NULL)
+					loc[o++] = (char)ch;
+				else {
+					loc[o++] = '%';
+					loc[o++] = hex[ch >> 4];
+					loc[o++] = hex[ch & 15];
+				}
+			}
+			loc[t[0] == '/' ? o : 7] = '\0';
+			http_redirect(hr, 303, loc);
+			free(loc);
 			break;
 		}
 		http_add_header(hr, "WWW-Authenticate", "Basic "
@@ -1200,12 +1235,16 @@ http_dispatch(struct http_req *hr)
 	}
 	if (web && https_redirect(hr))
 		goto done;
-	/*
-	 * Pages run no script but our own files (the web chat's) and
-	 * load nothing from elsewhere; they are framed by nobody.
-	 */
-	if (web)
+	if (web) {
+		/*
+		 * Pages run no script but our own files (the web chat's),
+		 * load nothing from elsewhere, are framed by no one and
+		 * send forms only here (http-int.h, HTTP_CSP).
+		 */
 		http_add_header(hr, "Content-Security-Policy", HTTP_CSP);
+		http_add_header(hr, "X-Frame-Options", "DENY");
+		http_add_header(hr, "Referrer-Policy", "same-origin");
+	}
 	if (tok != NULL && token_auth(hr, tok) != 0)
 		goto done;
 	/* A page reads the session cookie; Basic may still say who. */
@@ -1269,7 +1308,7 @@ http_dispatch(struct http_req *hr)
 		d->noindex = hr->noindex;
 		evbuffer_free(body);
 	}
-	send_doc(hr, d, rt->max_age, hr->level > 0 || d->noindex);
+	send_doc(hr, d, rt->max_age, hr->level > 0 || d->noindex, web);
 done:
 	if (hr->form != NULL)
 		form_free(hr->form);

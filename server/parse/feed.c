@@ -288,7 +288,9 @@ atom_entry(xmlTextWriterPtr w, const struct feed_entry *e)
 	    atom_time(w, "published", e->published) != 0 ||
 	    atom_time(w, "updated", e->updated) != 0 ||
 	    atom_person(w, e->author, e->author_role) != 0 ||
-	    atom_link(w, "alternate", e->link, NULL) != 0)
+	    atom_link(w, "alternate", e->link, NULL) != 0 ||
+	    (e->link2 != NULL && atom_link(w, "related", e->link2, NULL) !=
+	    0))
 		return -1;
 	if (e->in_reply_to != NULL) {
 		/* RFC 4685 §3. */

@@ -26,7 +26,8 @@ struct feed_entry {
 	time_t		 updated;
 	const char	*content;	/* plain text */
 	size_t		 content_len;
-	const char	*link;		/* news: URL or page */
+	const char	*link;		/* the page (or news: URL) */
+	const char	*link2;		/* a second, related link, or NULL */
 	const char	*in_reply_to;	/* id of the parent (RFC 4685) */
 	int		 deleted;	/* RFC 6721 tombstone */
 	time_t		 deleted_when;

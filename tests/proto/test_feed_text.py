@@ -3,8 +3,8 @@
 Articles travel and are stored with CR LF line ends; written into XML a
 CR becomes "&#13;", which newsboat shows as a stray glyph.  The group's
 Atom and RSS feeds and the landing page carry the text with LF line ends
-only, and the entry's link stays the article's news: URL (the main link
-until the web reader exists).
+only.  The entry's link is the article's page in the web reader (issue
+16), its news: URL the second (related) link.
 """
 
 import xml.etree.ElementTree as ET
@@ -34,8 +34,11 @@ class FeedText(NewsCase):
         self.assertIn("lone\nCR inside.", text)
         self.assertNotIn("\r", text)
         links = entry[0].findall(ATOM + "link")
-        self.assertEqual([l.get("href") for l in links],
-                         ["news:" + msgid[1:-1]])
+        web = "http://127.0.0.1:%d/articles/%s" % (self.h.port("http"),
+                                                    msgid[1:-1])
+        self.assertEqual([(l.get("rel"), l.get("href")) for l in links],
+                         [("alternate", web),
+                          ("related", "news:" + msgid[1:-1])])
         status, raw = self.get("/feeds/groups/support.ms.rss")
         self.assertEqual(status, 200)
         self.assertNotIn(b"&#13;", raw)
@@ -43,7 +46,7 @@ class FeedText(NewsCase):
         item = [i for i in ET.fromstring(raw).iter("item")
                 if i.find("title").text == "Переносы строк"][0]
         self.assertIn("Первая строка.", item.find("description").text)
-        self.assertEqual(item.find("link").text, "news:" + msgid[1:-1])
+        self.assertEqual(item.find("link").text, web)
 
 
 if __name__ == "__main__":

@@ -263,6 +263,24 @@ class Shell(WebBase):
         r = b.get(href, headers={"If-None-Match": etag})
         self.assertEqual(r.status, 304)
 
+    def test_security_headers(self):
+        b = WebClient(self.h)
+        for path in ("/", "/signin", "/groups"):
+            r = b.get(path)
+            csp = r.header("Content-Security-Policy")
+            self.assertIn("default-src 'self'", csp)
+            self.assertIn("frame-ancestors 'none'", csp)
+            self.assertEqual(r.header("X-Frame-Options"), "DENY")
+            self.assertEqual(r.header("X-Content-Type-Options"), "nosniff")
+
+    def test_banned_member_session_ends(self):
+        b = WebClient(self.h)
+        b.sign_in("anna", "correct horse battery")
+        self.assertIn(">anna<", b.get("/").text)
+        r = self.h.hearthmod("ban", "anna", "--reason", "test")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertNotIn(">anna<", b.get("/").text)
+
     def test_robots(self):
         b = WebClient(self.h, tls=False)
         r = b.get("/robots.txt")
