@@ -308,11 +308,15 @@ gen_landing(struct http_req *hr, struct evbuffer *out, time_t *lastmod,
 	    "client")) != 0 ||
 	    html_wrap(w, "p", i18n(L, "The same groups are newsgroups and the "
 	    "same rooms are IRC channels, with the same account.")) != 0 ||
-	    html_el(w, "p") != 0 ||
-	    html_link(w, "/clients", i18n(L, "Step-by-step settings for tin, "
-	    "slrn, Thunderbird, irssi, WeeChat and HexChat")) != 0 ||
-	    html_end(w) != 0)
+	    html_el(w, "p") != 0)
 		goto fail;
+	xasprintf(&u, i18n(L, "Step-by-step settings for %s"), "tin, slrn, "
+	    "Thunderbird, irssi, WeeChat, HexChat");
+	if (html_link(w, "/clients", u) != 0 || html_end(w) != 0) {
+		free(u);
+		goto fail;
+	}
+	free(u);
 
 	free(base);
 	*lastmod = store_event_last_change(srv->store);
