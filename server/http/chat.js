@@ -141,8 +141,14 @@
 
 	function append(li, history) {
 		var stick = atBottom();
-		if (history && history.first) {
-			logEl.insertBefore(li, history.first);
+		if (history) {
+			/* A page of history goes above what is there. */
+			if (!history.top)
+				history.top = li;
+			if (history.first)
+				logEl.insertBefore(li, history.first);
+			else
+				logEl.appendChild(li);
 		} else
 			logEl.appendChild(li);
 		if (stick || !history)
@@ -220,8 +226,9 @@
 		if (history)
 			li.className = "history";
 		tm.dateTime = d.toISOString();
-		tm.textContent = d.toLocaleTimeString([], { hour: "2-digit",
-		    minute: "2-digit" });
+		tm.textContent = d.toLocaleTimeString(
+		    document.documentElement.lang || [],
+		    { hour: "2-digit", minute: "2-digit" });
 		who.className = "nick";
 		who.textContent = action ? "* " + m.nick : m.nick;
 		text.className = "text";
@@ -327,14 +334,17 @@
 			if (m.params[0].charAt(0) === "+") {
 				batches[m.params[0].substring(1)] = {
 					type: m.params[1],
-					first: null
+					first: logEl.firstChild,
+					top: null
 				};
-				if (m.params[1] === "chathistory") {
-					b = batches[m.params[0].substring(1)];
-					b.first = logEl.firstChild;
-				}
-			} else
+			} else {
+				b = batches[m.params[0].substring(1)];
+				/* "Earlier messages" above a page of history. */
+				if (b && b.type === "chathistory" && b.top)
+					logEl.insertBefore(separator(T("history")),
+					    b.top);
 				delete batches[m.params[0].substring(1)];
+			}
 			return;
 		case "JOIN":
 			target = m.params[0];

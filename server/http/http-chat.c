@@ -210,7 +210,6 @@ static const struct {
 	{ "signing-in", N_("Signing in\u2026") },
 	{ "joined", N_("You are in the room. New messages appear below.") },
 	{ "history", N_("Earlier messages") },
-	{ "now", N_("New messages") },
 	{ "lost", N_("The connection was lost.") },
 	{ "reconnect", N_("Reconnect") },
 	{ "failed", N_("Could not sign in to the chat. Reload the page and "
@@ -224,7 +223,6 @@ static const struct {
 	{ "cancel", N_("Cancel") },
 	{ "report-of", N_("Report the message from %s") },
 	{ "server", N_("Server: %s") },
-	{ "you", N_("you") },
 	{ "joins", N_("%s joined the room") },
 	{ "leaves", N_("%s left the room") },
 };

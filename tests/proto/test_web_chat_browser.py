@@ -145,7 +145,6 @@ class BrowserChat(HearthTestCase):
                 li for li in b.driver.find_elements(
                     "css selector", "#chat-log li")
                 if "fools and cowards" in li.text], "the unkind line")[0]
-            b.screenshot("chat-desktop")
 
             # Report it: the button, a reason, Send.
             msgid = bad.get_attribute("data-msgid")
@@ -159,12 +158,21 @@ class BrowserChat(HearthTestCase):
                 "Helper" in t for t in self.log_items(b)
                 if "fools" not in t), "Helper's answer to the report")
             q = json.loads(self.h.hearthmod("--json", "queue").stdout)
-            items = q if isinstance(q, list) else q.get("items", q)
-            text = json.dumps(items, ensure_ascii=False)
-            self.assertIn("fools and cowards", text)
-            self.assertIn("insults members", text)
-            r = self.h.hearthmod("queue")
-            self.assertIn("report", r.stdout.lower())
+            (entry,) = [e for e in q if e["kind"] == "report"]
+            self.assertEqual(entry["item_type"], "chat")
+            self.assertEqual(entry["item_ref"], msgid)
+            self.assertEqual(entry["author"], "boris")
+            self.assertEqual(entry["location"], ROOM)
+            self.assertEqual(entry["excerpt"],
+                             "You are all fools and cowards")
+            # The reason anna typed goes with it.
+            r = self.h.hearthmod("show", entry["id"])
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertIn("insults members", r.stdout)
+            # History came as such, under its heading.
+            self.assertEqual(b.driver.find_element(
+                "css selector", "#chat-log li.sep").text, "Прежние сообщения")
+            b.screenshot("chat-desktop")
 
             # Phone width: the chat fits, and still works.
             b.resize(browser.PHONE)
