@@ -50,6 +50,28 @@ li_text(xmlTextWriterPtr w, const char *text)
 	return html_wrap(w, "li", text);
 }
 
+/*
+ * " · SCHEME" linked to SCHEME://host:port/NAME when there is a
+ * listener for P ("#" written %23 for IRC), or nothing.
+ */
+static int
+client_link(struct landing_ctx *lc, enum proto p, const char *scheme,
+    const char *name)
+{
+	char	 host[256], *u;
+	int	 port, rc;
+
+	if ((port = http_listener_port(lc->hr->srv, p)) <= 0)
+		return 0;
+	http_host_only(lc->hr, host, sizeof host);
+	xasprintf(&u, "%s://%s:%d/%s%s", scheme, host, port,
+	    name[0] == '#' ? "%23" : "", name[0] == '#' ? name + 1 : name);
+	rc = html_text(lc->w, " \u00b7 ") != 0 ||
+	    html_link(lc->w, u, scheme) != 0 ? -1 : 0;
+	free(u);
+	return rc;
+}
+
 /* A public group, linked into the web reader. */
 static void
 landing_group(const struct group_info *g, void *arg)
@@ -71,9 +93,26 @@ landing_group(const struct group_info *g, void *arg)
 	    i18n(L, " (moderated) ") : strcmp(g->status, "readonly") == 0 ?
 	    i18n(L, " (announcements) ") : " ") != 0 ||
 	    html_text(w, "\u2014 ") != 0 ||
-	    html_text(w, i18n(L, g->description)) != 0 || html_end(w) != 0)
+	    html_text(w, i18n(L, g->description)) != 0)
 		lc->rc = -1;
 	free(u);
+	/* For a newsreader that opens news links, and feed readers. */
+	if (lc->rc == 0 && (html_el(w, "span") != 0 ||
+	    html_attr(w, "class", "meta") != 0 || client_link(lc, PROTO_NNTPS,
+	    "nntps", g->name) != 0 || client_link(lc, PROTO_NNTP, "news",
+	    g->name) != 0))
+		lc->rc = -1;
+	if (lc->rc == 0) {
+		char	*base = http_base_url(lc->hr);
+
+		xasprintf(&u, "%s/feeds/groups/%s.atom", base, g->name);
+		if (html_text(w, " \u00b7 ") != 0 ||
+		    html_link(w, u, i18n(L, "Atom feed")) != 0 ||
+		    html_end(w) != 0 || html_end(w) != 0)
+			lc->rc = -1;
+		free(u);
+		free(base);
+	}
 	lc->n++;
 }
 
@@ -101,6 +140,12 @@ landing_room(const struct room_info *r, void *arg)
 		return;
 	}
 	free(u);
+	if (html_el(w, "span") != 0 || html_attr(w, "class", "meta") != 0 ||
+	    client_link(lc, PROTO_IRCS, "ircs", r->name) != 0 ||
+	    html_end(w) != 0) {
+		lc->rc = -1;
+		return;
+	}
 	if (event_next_in_room(lc->hr->srv, r->name, 7 * 86400, &ev)) {
 		tz_when(ev.starts, when, sizeof when);
 		xasprintf(&u, i18n(L, "Next: %s, %s"), ev.title, when);
@@ -303,16 +348,21 @@ gen_landing(struct http_req *hr, struct evbuffer *out, time_t *lastmod,
 	}
 	free(u);
 
-	/* Your own client. */
-	if (html_wrap(w, "h2", i18n(L, "Use your own newsreader or IRC "
+	/* The browser, or your own client. */
+	if (html_wrap(w, "h2", i18n(L, "How to connect")) != 0 ||
+	    html_el(w, "ul") != 0 ||
+	    li_text(w, i18n(L, "In your browser: read the groups and join "
+	    "the rooms above; nothing to install.")) != 0 ||
+	    html_el(w, "li") != 0 ||
+	    html_wrap(w, "strong", i18n(L, "Use your own newsreader or IRC "
 	    "client")) != 0 ||
-	    html_wrap(w, "p", i18n(L, "The same groups are newsgroups and the "
-	    "same rooms are IRC channels, with the same account.")) != 0 ||
-	    html_el(w, "p") != 0)
+	    html_text(w, i18n(L, ": the same groups are newsgroups and the "
+	    "same rooms are IRC channels, with the same account. ")) != 0)
 		goto fail;
 	xasprintf(&u, i18n(L, "Step-by-step settings for %s"), "tin, slrn, "
 	    "Thunderbird, irssi, WeeChat, HexChat");
-	if (html_link(w, "/clients", u) != 0 || html_end(w) != 0) {
+	if (html_link(w, "/clients", u) != 0 || html_end(w) != 0 ||
+	    html_end(w) != 0) {
 		free(u);
 		goto fail;
 	}

@@ -244,8 +244,9 @@ class Landing(ChatBase):
         self.assertIn("Europe/Moscow", t)
         self.assertIn("Content-Security-Policy",
                       [k for k, _ in page.headers])
-        # No port numbers and nntps:// links any more: the web first.
-        self.assertNotIn("nntps://", t)
+        # The web first: a group's name opens it in the browser.
+        self.assertRegex(t, r'<li><a href="/groups/support\.ms">')
+        self.assertIn("How to connect", t)
 
     def test_landing_in_russian(self):
         page = WebClient(self.h).get("/", headers={
@@ -258,6 +259,7 @@ class Landing(ChatBase):
         self.assertIn("Создать учётную запись", t)
         self.assertIn("не заменяет", t)
         self.assertIn("Своя программа для групп или IRC", t)
+        self.assertIn("Как подключиться", t)
 
     def test_clients_page(self):
         page = WebClient(self.h).get("/clients",
