@@ -928,6 +928,7 @@ auth_free(struct server *srv)
 		event_free(as->ev);
 	strmap_foreach(as->fails, free_rec, NULL);
 	strmap_free(as->fails);
+	chattoken_free();
 	OPENSSL_cleanse(as->key, sizeof as->key);
 	free(as);
 	as = NULL;

@@ -92,9 +92,27 @@ class ChatToken(ChatBase):
         # Spent: the same token never opens the account again.
         ok, _ = self.ws_sasl("anna", t["token"])
         self.assertFalse(ok)
-        # Nor on NNTP or HTTP Basic (tokens are for IRC only).
         self.assertIn("auth: chat token taken account=anna", self.h.log())
         self.assertNotIn(t["token"], self.h.log())
+
+    def test_token_is_for_irc_only(self):
+        b = self.signed_in()
+        _, csrf = self.chat_page(b)
+        t = self.token(b, csrf)
+        # As an HTTP Basic password it is no password at all ...
+        hdr = "Basic " + base64.b64encode(
+            ("anna:" + t["token"]).encode()).decode()
+        r = WebClient(self.h).get("/me/export.json",
+                                  headers={"Authorization": hdr})
+        self.assertIn(r.status, (401, 403))
+        # ... nor on NNTP, and it is not spent by trying.
+        n = self.nntp("nntps")
+        n.send("AUTHINFO USER anna")
+        n.readline()
+        n.send("AUTHINFO PASS " + t["token"])
+        self.assertTrue(n.readline().startswith("481"))
+        ok, _ = self.ws_sasl("anna", t["token"])
+        self.assertTrue(ok)
 
     def test_token_expires(self):
         b = self.signed_in()
