@@ -130,6 +130,7 @@ config_default(void)
 	cf->event_reminder_minutes = 15;
 	cf->report_window = 86400;
 	cf->report_speaker_memory = 86400;
+	cf->chat_token_lifetime = 60;
 	cf->queue_group = xstrdup("hearth.queue");
 	cf->inbox_group = xstrdup("hearth.inbox");
 	cf->registration = xstrdup("open");
@@ -470,6 +471,7 @@ static const struct key_def keys[] = {
 	{ "history_remember", K_INT, O(history_remember), 0, 366L * 86400 },
 	{ "proxy_from", K_STR, O(proxy_from), 0, 0 },
 	{ "websocket_origins", K_STR, O(websocket_origins), 0, 0 },
+	{ "chat_token_lifetime", K_INT, O(chat_token_lifetime), 1, 600 },
 	{ "irc_replay_lines", K_INT, O(irc_replay_lines), 0, 100 },
 	{ "irc_sts_duration", K_INT, O(irc_sts_duration), 0, 31536000 },
 	{ "irc_nick_reservation", K_BOOL, O(irc_nick_reservation), 0, 0 },

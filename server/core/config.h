@@ -131,6 +131,7 @@ struct config {
 	int			 history_remember;
 	char			*proxy_from;	/* PROXY senders: addr[/bits] */
 	char			*websocket_origins; /* more allowed Origins */
+	int			 chat_token_lifetime; /* web chat tokens: s */
 
 	/* IRC. */
 	int			 irc_replay_lines;	/* replayed on JOIN */

@@ -16,6 +16,9 @@
  *                   (password, language, export, erasure)
  *   http-post.c     writing: a new story, a reply, a report
  *   http-reader.c   the web reader: groups, threads, articles
+ *   http-landing.c  the landing page (the front door) and /clients
+ *   http-chat.c     the web chat: rooms, a room's page, its script and
+ *                   stylesheet, one-time chat tokens
  *
  * A route (http-target.h names the paths) is a row of http.c's table: a
  * generator, the methods it takes (others: 405 with Allow), how long a
@@ -53,6 +56,13 @@
 				   is read, the language negotiated, errors
 				   are HTML pages */
 #define ROUTE_PERSONAL	0x02	/* never cached by us or anyone else */
+
+/* The Content-Security-Policy of every page of the web door. */
+#define HTTP_CSP	"default-src 'self'; script-src 'self'; " \
+			"style-src 'self'; img-src 'self' data:; " \
+			"connect-src 'self'; object-src 'none'; " \
+			"base-uri 'none'; form-action 'self'; " \
+			"frame-ancestors 'none'"
 
 /* Method bits of a route. */
 #define M_GET		0x01	/* GET and HEAD */
@@ -266,6 +276,14 @@ int		 html_notice(xmlTextWriterPtr, const char *cls,
 /* Send the page in OUT with CODE, never cached; returns HTTP_SENT. */
 int		 page_send(struct http_req *, int code, const char *reason,
 		    struct evbuffer *out, const char *ctype);
+/*
+ * The two halves of page_open(), for a page that adds to the head (a
+ * feed link, a stylesheet): page_head() leaves the head open,
+ * page_body() closes it and opens <main>.
+ */
+int		 page_head(struct page *, struct http_req *,
+		    const char *title);
+int		 page_body(struct page *);
 
 /* http-feeds.c: articles as people read them */
 /* news: URL of a Message-ID (RFC 5538), xmalloc'd. */
@@ -338,5 +356,21 @@ int	gen_thread(struct http_req *, struct evbuffer *, time_t *,
 	    const char **);
 int	gen_article(struct http_req *, struct evbuffer *, time_t *,
 	    const char **);
+/* http-landing.c */
+int	gen_clients(struct http_req *, struct evbuffer *, time_t *,
+	    const char **);
+/* http-chat.c */
+int	gen_chat(struct http_req *, struct evbuffer *, time_t *,
+	    const char **);
+int	gen_chat_room(struct http_req *, struct evbuffer *, time_t *,
+	    const char **);
+int	gen_chat_token(struct http_req *, struct evbuffer *, time_t *,
+	    const char **);
+int	gen_chat_js(struct http_req *, struct evbuffer *, time_t *,
+	    const char **);
+int	gen_chat_css(struct http_req *, struct evbuffer *, time_t *,
+	    const char **);
+/* The rooms a page lists (not secret), in store order. */
+int	chat_room_listed(const char *modes);
 
 #endif

@@ -1,7 +1,7 @@
 /*
  * http-page.c -- the web door's HTML: the page shell every page is
- * written in, error pages, the stylesheet, robots.txt and the landing
- * page.
+ * written in, error pages, the stylesheet and robots.txt (the landing
+ * page is in http-landing.c).
  *
  * Pages are written with libxml2's xmlTextWriter (feed.c's writer
  * helpers), which escapes every text and attribute: a subject, a name
@@ -15,15 +15,12 @@
 #include <event2/buffer.h>
 #include <openssl/sha.h>
 
-#include "events.h"
 #include "feed.h"
 #include "http-int.h"
 #include "i18n.h"
 #include "lang.h"
 #include "log.h"
 #include "store.h"
-#include "store-news.h"
-#include "tz.h"
 #include "xmalloc.h"
 
 /* Writing HTML */
@@ -110,18 +107,6 @@ meta(xmlTextWriterPtr w, const char *k, const char *kv, const char *v)
 {
 	if (html_el(w, "meta") != 0 || feed_attr(w, k, kv) != 0 ||
 	    feed_attr(w, "content", v) != 0 || html_void_end(w) != 0)
-		return -1;
-	return 0;
-}
-
-static int
-alt_link(xmlTextWriterPtr w, const char *type, const char *title,
-    const char *href)
-{
-	if (html_el(w, "link") != 0 || feed_attr(w, "rel", "alternate") != 0 ||
-	    feed_attr(w, "type", type) != 0 ||
-	    feed_attr(w, "title", title) != 0 ||
-	    feed_attr(w, "href", href) != 0 || html_void_end(w) != 0)
 		return -1;
 	return 0;
 }
@@ -294,7 +279,7 @@ http_page_lang(struct http_req *hr)
  * ("TITLE · site", or the site alone), the stylesheet.  The caller may
  * add to the head, then page_body().
  */
-static int
+int
 page_head(struct page *p, struct http_req *hr, const char *title)
 {
 	struct config	*cf = hr->srv->cf;
@@ -348,7 +333,7 @@ nav_link(xmlTextWriterPtr w, const char *href, const char *text)
  * navigation: groups, rooms, and sign in / sign up or the member's name
  * and sign out) and open <main>.
  */
-static int
+int
 page_body(struct page *p)
 {
 	struct http_req	*hr = p->hr;
@@ -490,276 +475,4 @@ http_error_page(struct http_req *hr, int code, const char *reason,
 	http_send(hr, code, reason, evbuffer_pullup(out, -1),
 	    evbuffer_get_length(out));
 	evbuffer_free(out);
-}
-
-
-struct page_ctx {
-	xmlTextWriterPtr	 w;
-	struct http_req		*hr;
-	int			 rc;
-};
-
-static void
-page_group(const struct group_info *g, void *arg)
-{
-	struct page_ctx	*pc = arg;
-	xmlTextWriterPtr w = pc->w;
-	char		 host[256], *u, *base;
-	int		 port;
-
-	/* Members-only and private groups never appear in public. */
-	if (strcmp(g->visibility, "public") != 0 || pc->rc != 0)
-		return;
-	http_host_only(pc->hr, host, sizeof host);
-	base = http_base_url(pc->hr);
-	/* The name opens the group in the web reader. */
-	xasprintf(&u, "/groups/%s", g->name);
-	if (html_el(w, "li") != 0 || html_el(w, "strong") != 0 ||
-	    html_link(w, u, g->name) != 0 || html_end(w) != 0) {
-		free(u);
-		goto fail;
-	}
-	free(u);
-	if (feed_text(w, strcmp(g->status, "moderated") == 0 ?
-	    i18n(pc->hr->lang, " (moderated) ") :
-	    strcmp(g->status, "readonly") == 0 ?
-	    i18n(pc->hr->lang, " (announcements) ") : " ") != 0 ||
-	    feed_text(w, "\u2014 ") != 0 ||
-	    feed_text(w, i18n(pc->hr->lang, g->description)) != 0 ||
-	    feed_text(w, " ") != 0)
-		goto fail;
-	if ((port = http_listener_port(pc->hr->srv, PROTO_NNTPS)) > 0) {
-		xasprintf(&u, "nntps://%s:%d/%s", host, port, g->name);
-		if (html_link(w, u, "nntps") != 0 || feed_text(w, " ") != 0) {
-			free(u);
-			goto fail;
-		}
-		free(u);
-	}
-	if ((port = http_listener_port(pc->hr->srv, PROTO_NNTP)) > 0) {
-		xasprintf(&u, "news://%s:%d/%s", host, port, g->name);
-		if (html_link(w, u, "news") != 0 || feed_text(w, " ") != 0) {
-			free(u);
-			goto fail;
-		}
-		free(u);
-	}
-	xasprintf(&u, "%s/feeds/groups/%s.atom", base, g->name);
-	if (html_link(w, u, i18n(pc->hr->lang, "Atom feed")) != 0 ||
-	    html_end(w) != 0) {
-		free(u);
-		goto fail;
-	}
-	free(u);
-	free(base);
-	return;
-fail:
-	free(base);
-	pc->rc = -1;
-}
-
-static void
-page_room(const struct room_info *r, void *arg)
-{
-	struct page_ctx	*pc = arg;
-	xmlTextWriterPtr w = pc->w;
-	struct event_info ev;
-	char		 host[256], when[64], *u;
-	int		 port;
-
-	/* Secret rooms (+s) are not listed. */
-	if (strchr(r->modes, 's') != NULL || pc->rc != 0)
-		return;
-	http_host_only(pc->hr, host, sizeof host);
-	if (html_el(w, "li") != 0 || html_el(w, "strong") != 0 ||
-	    feed_text(w, r->name) != 0 || html_end(w) != 0 ||
-	    feed_text(w, " \u2014 ") != 0 ||
-	    feed_text(w, i18n(pc->hr->lang, r->topic)) != 0 ||
-	    feed_text(w, " ") != 0)
-		goto fail;
-	if ((port = http_listener_port(pc->hr->srv, PROTO_IRCS)) > 0) {
-		/* "#" must be written %23 in an IRC URL. */
-		xasprintf(&u, "ircs://%s:%d/%%23%s", host, port, r->name + 1);
-		if (html_link(w, u, "ircs") != 0) {
-			free(u);
-			goto fail;
-		}
-		free(u);
-	}
-	/* The next event beside the topic, never in it. */
-	if (event_next_in_room(pc->hr->srv, r->name, 7 * 86400, &ev)) {
-		tz_when(ev.starts, when, sizeof when);
-		xasprintf(&u, i18n(pc->hr->lang, "Next: %s, %s"), ev.title,
-		    when);
-		event_info_clear(&ev);
-		if (feed_text(w, " \u00b7 ") != 0 || html_el(w, "em") != 0 ||
-		    feed_text(w, u) != 0 || html_end(w) != 0) {
-			free(u);
-			goto fail;
-		}
-		free(u);
-	}
-	if (html_end(w) != 0)
-		goto fail;
-	return;
-fail:
-	pc->rc = -1;
-}
-
-static void
-page_event(const struct event_info *ev, void *arg)
-{
-	struct page_ctx	*pc = arg;
-	xmlTextWriterPtr w = pc->w;
-	char		 when[64], *s;
-
-	if (pc->rc != 0)
-		return;
-	tz_when(ev->starts, when, sizeof when);
-	xasprintf(&s, i18n_n(pc->hr->lang, " \u2014 %s, %d minute, in %s",
-	    " \u2014 %s, %d minutes, in %s", (unsigned long)(ev->duration / 60)),
-	    when, ev->duration / 60, ev->room);
-	if (html_el(w, "li") != 0 || html_el(w, "strong") != 0 ||
-	    feed_text(w, ev->title) != 0 || html_end(w) != 0 ||
-	    feed_text(w, s) != 0 || html_end(w) != 0)
-		pc->rc = -1;
-	free(s);
-}
-
-
-/* The landing page. */
-
-int
-gen_landing(struct http_req *hr, struct evbuffer *out, time_t *lastmod,
-    const char **ctype)
-{
-	const char		*L = hr->lang != NULL ? hr->lang : "en";
-	struct server		*srv = hr->srv;
-	struct config		*cf = srv->cf;
-	struct page		 p;
-	xmlTextWriterPtr	 w;
-	struct page_ctx		 pc;
-	char			*base, *u, host[256];
-	int			 port;
-
-	if (page_head(&p, hr, NULL) != 0)
-		return -1;
-	w = p.w;
-	http_host_only(hr, host, sizeof host);
-	base = http_base_url(hr);
-	pc.w = w;
-	pc.hr = hr;
-	pc.rc = 0;
-	xasprintf(&u, "%s/feeds/events.atom", base);
-	if (alt_link(w, "application/atom+xml", i18n(L, "Events"), u) != 0) {
-		free(u);
-		goto fail;
-	}
-	free(u);
-	xasprintf(&u, "%s/feeds/groups/hearth.announce.atom", base);
-	if (alt_link(w, "application/atom+xml", i18n(L, "Announcements"),
-	    u) != 0) {
-		free(u);
-		goto fail;
-	}
-	free(u);
-	if (page_body(&p) != 0 || html_wrap(w, "h1", cf->network_name) != 0 ||
-	    html_wrap(w, "p", i18n(L, "A community for people living with "
-	    "serious illness, their families, and the doctors who answer "
-	    "them.")) != 0)
-		goto fail;
-	if (html_el(w, "p") != 0 || html_attr(w, "class", "hotline") != 0 ||
-	    html_el(w, "strong") != 0 || html_text(w, i18n(L, cf->hotline)) !=
-	    0 || html_end(w) != 0 || html_end(w) != 0)
-		goto fail;
-	if (html_el(w, "p") != 0 || html_link(w, "/groups", i18n(L, "Read "
-	    "the groups in your browser")) != 0 || html_end(w) != 0)
-		goto fail;
-
-	if (html_wrap(w, "h2", i18n(L, "Support groups (newsreader)")) != 0 ||
-	    html_el(w, "ul"))
-		goto fail;
-	store_group_list(srv->store, page_group, &pc);
-	if (pc.rc != 0 || html_end(w) != 0)
-		goto fail;
-
-	if (html_wrap(w, "h2", i18n(L, "Meetup rooms (IRC)")) != 0 ||
-	    html_el(w, "ul") != 0)
-		goto fail;
-	store_room_list(srv->store, page_room, &pc);
-	if (pc.rc != 0 || html_end(w) != 0)
-		goto fail;
-
-	if (html_wrap(w, "h2", i18n(L, "Coming up")) != 0 || html_el(w, "ul") != 0)
-		goto fail;
-	store_event_list(srv->store, time(NULL), 10, 0, page_event, &pc);
-	if (pc.rc != 0 || html_end(w) != 0 || html_el(w, "p") != 0)
-		goto fail;
-	{
-		char	zone[32], *tzt;
-
-		tz_zone(time(NULL), zone, sizeof zone);
-		if (tz_name() != NULL)
-			xasprintf(&tzt, i18n(L, "Times are %s time (%s). "),
-			    tz_name(), zone);
-		else
-			xasprintf(&tzt, i18n(L, "Times are %s. "), zone);
-		if (feed_text(w, tzt) != 0) {
-			free(tzt);
-			goto fail;
-		}
-		free(tzt);
-	}
-	xasprintf(&u, "%s/feeds/events.atom", base);
-	if (html_link(w, u, i18n(L, "Events feed (Atom)")) != 0) {
-		free(u);
-		goto fail;
-	}
-	free(u);
-	xasprintf(&u, "%s/events.ics", base);
-	if (feed_text(w, " \u00b7 ") != 0 ||
-	    html_link(w, u, i18n(L, "Calendar (iCalendar)")) != 0 ||
-	    html_end(w) != 0) {
-		free(u);
-		goto fail;
-	}
-	free(u);
-
-	if (html_wrap(w, "h2", i18n(L, "How to connect")) != 0 || html_el(w, "ul") != 0)
-		goto fail;
-	if ((port = http_listener_port(srv, PROTO_NNTPS)) > 0) {
-		xasprintf(&u, i18n(L, "Newsreader (tin, slrn, Thunderbird): "
-		    "server %s, port %d, TLS on, log in with your Hearth "
-		    "account."), host, port);
-		if (html_el(w, "li") != 0 || feed_text(w, u) != 0 ||
-		    html_end(w) != 0) {
-			free(u);
-			goto fail;
-		}
-		free(u);
-	}
-	if ((port = http_listener_port(srv, PROTO_IRCS)) > 0) {
-		xasprintf(&u, i18n(L, "IRC (irssi, WeeChat, HexChat): server "
-		    "%s, port %d, TLS on, SASL PLAIN with your Hearth "
-		    "account."), host, port);
-		if (html_el(w, "li") != 0 || feed_text(w, u) != 0 ||
-		    html_end(w) != 0) {
-			free(u);
-			goto fail;
-		}
-		free(u);
-	}
-	if (html_el(w, "li") != 0 || html_text(w, i18n(L, "Feeds: any RSS or "
-	    "Atom reader; every group has a feed link above.")) != 0 ||
-	    html_end(w) != 0 || html_end(w) != 0)
-		goto fail;
-	free(base);
-	*lastmod = store_event_last_change(srv->store);
-	if (*lastmod < srv->started)
-		*lastmod = srv->started;
-	return page_close(&p, out, ctype);
-fail:
-	free(base);
-	page_abort(&p);
-	return -1;
 }

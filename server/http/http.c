@@ -703,6 +703,13 @@ static const struct http_route routes[HTTP_R_COUNT] = {
 	[HTTP_R_GROUP] = { gen_group, 60, M_GET, ROUTE_WEB },
 	[HTTP_R_THREAD] = { gen_thread, 60, M_GET, ROUTE_WEB },
 	[HTTP_R_ARTICLE] = { gen_article, 60, M_GET, ROUTE_WEB },
+	[HTTP_R_CLIENTS] = { gen_clients, 300, M_GET, ROUTE_WEB },
+	[HTTP_R_CHAT_JS] = { gen_chat_js, 86400, M_GET, 0 },
+	[HTTP_R_CHAT_CSS] = { gen_chat_css, 86400, M_GET, 0 },
+	[HTTP_R_CHAT] = { gen_chat, 60, M_GET, ROUTE_WEB },
+	[HTTP_R_CHAT_TOKEN] = { gen_chat_token, -1, M_POST,
+	    ROUTE_WEB | ROUTE_PERSONAL },
+	[HTTP_R_CHAT_ROOM] = { gen_chat_room, 60, M_GET, ROUTE_WEB },
 };
 
 /*
@@ -1315,14 +1322,11 @@ http_dispatch(struct http_req *hr)
 		goto done;
 	if (web) {
 		/*
-		 * Pages run no script of anyone else's, are framed by no
-		 * one and send forms only here (a page that needs more, the
-		 * chat, widens its own policy).
+		 * Pages run no script but our own files (the web chat's),
+		 * load nothing from elsewhere, are framed by no one and
+		 * send forms only here (http-int.h, HTTP_CSP).
 		 */
-		http_add_header(hr, "Content-Security-Policy", "default-src "
-		    "'self'; img-src 'self' data:; object-src 'none'; "
-		    "base-uri 'none'; form-action 'self'; "
-		    "frame-ancestors 'none'");
+		http_add_header(hr, "Content-Security-Policy", HTTP_CSP);
 		http_add_header(hr, "X-Frame-Options", "DENY");
 		http_add_header(hr, "Referrer-Policy", "same-origin");
 	}

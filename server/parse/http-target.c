@@ -39,6 +39,12 @@ static const struct {
 	[HTTP_R_GROUP] = { "/groups/", 1 },
 	[HTTP_R_THREAD] = { "/threads/", 1 },
 	[HTTP_R_ARTICLE] = { "/articles/", 1 },
+	[HTTP_R_CLIENTS] = { "/clients", 0 },
+	[HTTP_R_CHAT_JS] = { "/chat.js", 0 },
+	[HTTP_R_CHAT_CSS] = { "/chat.css", 0 },
+	[HTTP_R_CHAT] = { "/chat", 0 },
+	[HTTP_R_CHAT_TOKEN] = { "/chat/token", 0 },
+	[HTTP_R_CHAT_ROOM] = { "/chat/", 1 },
 };
 
 #define MAX_SEGMENTS	8

@@ -51,6 +51,14 @@ enum http_route_id {
 	HTTP_R_GROUP,		/* /groups/NAME: a group's threads */
 	HTTP_R_THREAD,		/* /threads/MSGID: a thread as a tree */
 	HTTP_R_ARTICLE,		/* /articles/MSGID: one article */
+	HTTP_R_CLIENTS,		/* /clients: settings for newsreaders and
+				   IRC clients */
+	HTTP_R_CHAT_JS,		/* /chat.js: the web chat's script */
+	HTTP_R_CHAT_CSS,	/* /chat.css: its stylesheet */
+	HTTP_R_CHAT,		/* /chat: the rooms */
+	HTTP_R_CHAT_TOKEN,	/* /chat/token: a one-time chat token (POST;
+				   before /chat/ROOM) */
+	HTTP_R_CHAT_ROOM,	/* /chat/ROOM: the chat page of #ROOM */
 	HTTP_R_COUNT
 };
 

@@ -30,6 +30,7 @@
 
 #include "account.h"
 #include "auth.h"
+#include "chattoken.h"
 #include "log.h"
 #include "names.h"
 #include "sanction.h"
@@ -378,6 +379,8 @@ struct auth_job {
 	int			 scram_made;
 	int			 scram;
 	int			 nocount;	/* a failure is not a guess */
+	int			 chat_token;	/* a chat token was taken:
+					   no hash to check */
 	struct scram_keys	 keys;
 	char			*authmsg;
 	unsigned char		 proof[SCRAM_KEY_LEN];
@@ -411,7 +414,9 @@ job_work(void *arg)
 		if (j->secret->hash != NULL && j->scram_iter > 0)
 			j->secret->has_scram = account_scram_derive(
 			    j->password, j->scram_iter, &j->secret->scram) == 0;
-	} else if (j->scram)
+	} else if (j->chat_token)
+		j->ok = 1;
+	else if (j->scram)
 		j->ok = account_scram_verify(&j->keys, j->authmsg, j->proof);
 	else {
 		j->ok = account_verify_password(j->password, j->hash);
@@ -581,6 +586,18 @@ auth_login_start(struct server *srv, struct conn *c, const char *proto,
 	    STORE_OK || keys.iterations < srv->cf->scram_iterations))
 		j->scram_iter = srv->cf->scram_iterations;
 	OPENSSL_cleanse(&keys, sizeof keys);
+	/*
+	 * The web chat signs in on IRC with a one-time chat token for
+	 * this account (chattoken.h) instead of the password: the same
+	 * throttles, backoff, ban check and record, no scrypt, and no
+	 * SCRAM keys (we do not hold the password).
+	 */
+	if (j->known && strcmp(proto, "irc") == 0 &&
+	    chattoken_take(srv, j->a.id, password)) {
+		j->chat_token = 1;
+		j->scram_iter = 0;
+		log_info("auth: chat token taken account=%s", j->a.name);
+	}
 	return job_start(srv, c, j, name);
 }
 
@@ -920,6 +937,7 @@ auth_free(struct server *srv)
 		event_free(as->ev);
 	strmap_foreach(as->fails, free_rec, NULL);
 	strmap_free(as->fails);
+	chattoken_free();
 	OPENSSL_cleanse(as->key, sizeof as->key);
 	free(as);
 	as = NULL;

@@ -20,7 +20,7 @@ import sys
 RANK = {'core': 0, 'parse': 1, 'store': 2, 'services': 3,
         'nntp': 4, 'irc': 4, 'http': 4, 'admin': 4, 'assembly': 5}
 PROTOCOLS = {'nntp', 'irc', 'http', 'admin'}
-GENERATED = {'build-config.h'}
+GENERATED = {'build-config.h', 'chat-js.h'}   # made by make
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"')
 TXN = re.compile(r'\bstore_(begin|commit|rollback)\s*\(')
 
