@@ -48,8 +48,19 @@ class BrowserWriting(NewsCase):
         # The form's own button (not the sign-out one in the header).
         b.driver.find_element(
             "css selector", "main form button[type=submit]").click()
-        # The answer is a new page.
-        WebDriverWait(b.driver, 20).until(EC.staleness_of(old))
+        # The answer is a new page: the old <html> is gone.  While the
+        # page is being replaced Chromium may answer "does not belong to
+        # the document" instead of "stale": that is gone too.
+        from selenium.common.exceptions import WebDriverException
+
+        def replaced(_driver):
+            try:
+                return EC.staleness_of(old)(_driver)
+            except WebDriverException as e:
+                if "does not belong to the document" in str(e):
+                    return True
+                raise
+        WebDriverWait(b.driver, 20).until(replaced)
 
     def msgid_from(self, b, link_text):
         href = b.find_link(link_text).get_attribute("href")
