@@ -507,7 +507,8 @@ gen_group(struct http_req *hr, struct evbuffer *out, time_t *lastmod,
 		threads_free(&tc);
 		return -1;
 	}
-	qsort(tc.t, tc.n, sizeof *tc.t, thread_cmp);
+	if (tc.n > 0)	/* an empty group has no array (NULL) */
+		qsort(tc.t, tc.n, sizeof *tc.t, thread_cmp);
 	if (page > 1 && (size_t)(page - 1) * THREADS_PER_PAGE >= tc.n) {
 		threads_free(&tc);
 		return HTTP_NOT_FOUND;

@@ -26,8 +26,12 @@ import subprocess
 import tempfile
 import time
 
-INNBIN = "/usr/lib/news/bin"
-SYSCONF = "/etc/news"
+# Debian's inn2 as installed, or its packages unpacked (dpkg-deb -x) into
+# HEARTH_INN_ROOT: ./quickstart test does that when inn2 is not
+# installed, so no system innd is set up or started for the tests.
+INNROOT = os.environ.get("HEARTH_INN_ROOT", "/")
+INNBIN = os.path.join(INNROOT, "usr/lib/news/bin")
+SYSCONF = os.path.join(INNROOT, "etc/news")
 
 # What every private INN changes in Debian's inn.conf, and why.
 BASE_CONF = [
@@ -101,6 +105,10 @@ class Inn:
         news = pwd.getpwnam("news")
         self.uid, self.gid = news.pw_uid, news.pw_gid
         self.env = dict(os.environ, INNCONF=self.path("etc/inn.conf"))
+        if INNROOT != "/":
+            # The programs' RUNPATH names /usr/lib/news.
+            self.env["LD_LIBRARY_PATH"] = os.path.join(INNROOT,
+                                                       "usr/lib/news")
 
     def path(self, *parts):
         return os.path.join(self.dir, *parts)
