@@ -8,17 +8,20 @@
  * in transfer on one connection is not taken on another meanwhile (see
  * "Message-ids in transfer" below).
  *
- * A posted article goes through check, moderate, act:
- *   check     parse and validate it; every newsgroup must exist and be
- *             open to this account; Control and Supersedes only for the
- *             article's author (the logged-in account, never From:) or a
- *             moderator;
- *   moderate  a moderated group holds it unless a moderator approved it
- *             (Approved:) or a verified doctor wrote it; so does a
- *             member on probation;
- *   act       rewrite the header (Path, Message-ID, Date, Injection-Date,
- *             Injection-Info without any address, the doctor badge) and
- *             store it in one transaction.  240 goes out after COMMIT.
+ * A member's post: NNTP's own steps here (the Message-ID POST offered,
+ * the inbox that takes no posts, a follow-up in the queue group as a
+ * moderator's decision, a cancel control message), then the header
+ * rewritten (Path, Message-ID, Date, Injection-Date, Injection-Info
+ * without any address, the doctor badge) and post_submit() (services/
+ * post.c), where every community rule is decided for every door and
+ * the article is stored in one transaction; the 240 goes out after the
+ * group COMMIT.
+ *
+ * A peer's article (IHAVE, TAKETHIS) keeps its own path here: the
+ * groups not carried are left out, no account's rules apply (only the
+ * peer's sanctions), screening is SCREEN_TRANSIT, a cancel or
+ * Supersedes is judged by the site that injected it, the history
+ * remembers refusals, and it is stored without the group commit.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -37,26 +40,22 @@
 #include "peer.h"
 #include "mime-words.h"
 #include "modq.h"
-#include "notice.h"
 #include "notify.h"
 #include "nntp.h"
 #include "post.h"
 #include "store-modq.h"
 #include "nntp-codes.h"
 #include "nntp-inbox.h"
-#include "i18n.h"
 #include "lang.h"
 #include "nntp-int.h"
 #include "nntp-queue.h"
 #include "nntp-util.h"
-#include "sanction.h"
 #include "screen.h"
 #include "strmap.h"
-#include "utf8.h"
 #include "xmalloc.h"
 
 /* Newsgroups an article may name at most. */
-#define MAX_CROSSPOST	10
+#define MAX_CROSSPOST	POST_MAX_GROUPS
 
 /*
  * Header fields a poster may not set: the server's own, and those that
@@ -97,66 +96,6 @@ nntp_cmd_post(struct conn *c, struct nntp_session *s, int argc, char **argv)
 	return CONN_OK;
 }
 
-struct art_info {
-	int		 found;
-	int64_t		 id;
-	int64_t		 author_id;
-	int		 status;
-	int		 level;		/* for the session's account */
-};
-
-static int
-art_info_cb(const struct news_art *a, void *arg)
-{
-	struct art_info	*ai = arg;
-
-	ai->found = 1;
-	ai->id = a->id;
-	ai->author_id = a->author_id;
-	ai->status = a->status;
-	ai->level = a->level;
-	return 0;
-}
-
-/* AI as the session's account sees it (its level computed for it). */
-static int
-lookup_msgid(struct conn *c, struct nntp_session *s, const char *msgid,
-    struct art_info *ai)
-{
-	memset(ai, 0, sizeof *ai);
-	return store_news_by_msgid_as(c->srv->store, msgid, nntp_viewer(s), 0,
-	    art_info_cb, ai);
-}
-
-/*
- * Does the article AI exist for this session?  Only if it may read it
- * (published, or held and a moderator, at a level it reads) or wrote
- * it.  To anyone else a private article, or one held or cancelled,
- * answers exactly as an unknown message-id does (issue 14: no
- * existence oracle through POST, cancel or Supersedes).
- */
-static int
-known_to(struct conn *c, struct nntp_session *s, const struct art_info *ai)
-{
-	if (!ai->found)
-		return 0;
-	if (ai->author_id != 0 && ai->author_id == s->acct.id)
-		return 1;
-	if (ai->status != ART_OK && !(ai->status == ART_HELD &&
-	    nntp_is_moderator(s)))
-		return 0;
-	return ai->level <= nntp_level(c, s);
-}
-
-/*
- * The refusal of a poster's Message-ID that it may not use: one on the
- * server's own domain other than the one POST offered, or one an
- * article it cannot see already has.  The same words either way, so
- * the refusal does not tell whether such an article exists.
- */
-#define MSGID_REFUSED	"Message-ID not accepted; post without a " \
-			"Message-ID header and the server will choose one"
-
 /* Is MSGID on the server's own domain (as every one it makes is)? */
 static int
 own_domain(struct conn *c, const char *msgid)
@@ -168,44 +107,6 @@ own_domain(struct conn *c, const char *msgid)
 	    n) == 0 && at[1 + n] == '>' && at[2 + n] == '\0';
 }
 
-/* The first message-id of a header value, trimmed, or NULL. */
-static char *
-first_msgid(const char *v)
-{
-	const char	*p, *e;
-	char		*id;
-
-	if ((p = strchr(v, '<')) == NULL || (e = strchr(p, '>')) == NULL)
-		return NULL;
-	id = xstrndup(p, (size_t)(e - p) + 1);
-	if (!msgid_valid(id)) {
-		free(id);
-		return NULL;
-	}
-	return id;
-}
-
-struct group_check {
-	int		 found;
-	int64_t		 id;
-	int		 status;
-	int		 visibility;
-	int		 level;
-};
-
-static int
-group_check_cb(const struct news_group *g, void *arg)
-{
-	struct group_check	*gc = arg;
-
-	gc->found = 1;
-	gc->id = g->id;
-	gc->status = g->status;
-	gc->visibility = g->visibility;
-	gc->level = g->level;
-	return 0;
-}
-
 /* Everything about one article being posted. */
 struct posting {
 	struct article	 a;
@@ -214,9 +115,7 @@ struct posting {
 	size_t		 ngroups;
 	int		 hold;
 	const char	*hold_reason;
-	int64_t		 replace_id;
 	int64_t		 cancel_id;
-	int		 report;	/* a follow-up to the report group */
 	int		 moderated;	/* names a moderated group */
 	struct screen_input	in;	/* what was screened ... */
 	struct screen_verdict	v;	/* ... and the verdict */
@@ -235,40 +134,32 @@ struct posting {
 };
 
 /*
- * Is the poster (the signed-in account; for transit, the peer's) banned
- * or muted where GROUP is?  1 with P->why saying which, until when and
- * why.
+ * Is the peer banned or muted where GROUP is?  1 with P->why saying
+ * which, until when and why.
  */
 static int
 sanctioned(struct conn *c, struct nntp_session *s, const char *group,
     struct posting *p)
 {
-	struct sanction_verdict	v;
-	char			words[512];
-
-	if (!sanction_may_speak(c->srv, s->acct.name, NULL, group, &v))
+	if (!post_muted(c->srv, s->acct.name, nntp_lang(c), group, p->why,
+	    sizeof p->why))
 		return 0;
 	p->final = 0;		/* the peer's sanction, not the article's */
-	snprintf(p->why, sizeof p->why, v.kind == SANCTION_BAN ?
-	    i18n(nntp_lang(c), "account %s") : i18n(nntp_lang(c),
-	    "you are %s"), sanction_describe_lang(&v, nntp_lang(c), words,
-	    sizeof words));
 	return 1;
 }
 
 /*
- * Resolve the Newsgroups of P into group ids and decide whether the post
- * is held.  -1 with P->why set when it cannot be posted.
+ * Resolve the Newsgroups of a relayed article P into the ids of the
+ * groups carried here (a member's post: post_submit()).  -1 with P->why
+ * set when it cannot be taken.
  */
 static int
-check_groups(struct conn *c, struct nntp_session *s, struct posting *p,
-    int transit)
+check_groups(struct conn *c, struct nntp_session *s, struct posting *p)
 {
-	struct group_check	 gc;
+	struct post_group	 gc;
 	char			**names;
 	size_t			  n, i, j;
 	int			  rc = 0, moderated = 0, dup, private = 0;
-	int			  mod = nntp_is_moderator(s);
 
 	n = nntp_split_groups(article_header_get(&p->a, "Newsgroups"),
 	    &names);
@@ -277,37 +168,14 @@ check_groups(struct conn *c, struct nntp_session *s, struct posting *p,
 			dup |= strcmp(names[i], names[j]) == 0;
 		if (dup)
 			continue;
-		memset(&gc, 0, sizeof gc);
-		if (store_news_group_get_as(c->srv->store, names[i],
-		    nntp_viewer(s), group_check_cb, &gc) == STORE_ERROR) {
+		if (post_group_get(c->srv, nntp_viewer(s), names[i], &gc) ==
+		    STORE_ERROR) {
 			snprintf(p->why, sizeof p->why, "storage error, "
 			    "please try again later");
 			rc = -1;
-		} else if (gc.found && !transit && s->acct.name != NULL &&
-		    strcmp(names[i], c->srv->cf->report_group) == 0) {
-			/*
-			 * The report group is write-only for members: any
-			 * signed-in member may post a report to it (unless
-			 * muted everywhere: reports are words too).
-			 */
-			if (sanctioned(c, s, names[i], p)) {
-				rc = -1;
-				continue;
-			}
-			p->report = 1;
-			p->groups[p->ngroups++] = gc.id;
-		} else if (!gc.found || (!transit &&
-		    !nntp_can_list(c, s, names[i], gc.level))) {
-			if (transit)
-				continue;	/* a group we do not carry */
-			snprintf(p->why, sizeof p->why, "no such newsgroup "
-			    "\"%.100s\"", names[i]);
-			rc = -1;
-		} else if (!transit && gc.status == NG_READONLY && !mod) {
-			snprintf(p->why, sizeof p->why, "%.100s is read-only:"
-			    " only moderators post there", names[i]);
-			rc = -1;
-		} else if (p->ngroups == MAX_CROSSPOST) {
+		} else if (!gc.found)
+			continue;	/* a group we do not carry */
+		else if (p->ngroups == MAX_CROSSPOST) {
 			snprintf(p->why, sizeof p->why, "too many newsgroups "
 			    "(at most %d)", MAX_CROSSPOST);
 			rc = -1;
@@ -329,10 +197,7 @@ check_groups(struct conn *c, struct nntp_session *s, struct posting *p,
 		    "carried here");
 		return -1;
 	}
-	/*
-	 * A private group's articles stay in it: a crosspost would show
-	 * its name (Newsgroups, Xref) to readers of the other groups.
-	 */
+	/* A private group's articles stay in it (as post_submit()). */
 	if (private && p->ngroups > 1) {
 		snprintf(p->why, sizeof p->why, "an article in a private "
 		    "group cannot be crossposted");
@@ -343,25 +208,17 @@ check_groups(struct conn *c, struct nntp_session *s, struct posting *p,
 }
 
 /*
- * The moderate step: the screening service gives one verdict for the
- * article (see screen.h); a refusal sets P->why and returns -1.
+ * The moderate step of a relayed article: the screening service gives
+ * one verdict (see screen.h); a refusal sets P->why and returns -1.
  */
 static int
-screen_article(struct conn *c, struct nntp_session *s, struct posting *p,
-    int transit)
+screen_article(struct conn *c, struct posting *p)
 {
 	struct screen_input	*in = &p->in;
 	struct screen_verdict	*v = &p->v;
 
 	memset(in, 0, sizeof *in);
-	in->kind = transit ? SCREEN_TRANSIT : p->report ? SCREEN_REPORT :
-	    SCREEN_POST;
-	if (!transit && (s->flags & NS_AUTHED)) {
-		in->account = s->acct.name;
-		in->role = s->acct.role;
-		in->probation = s->acct.probation;
-		in->created = s->acct.created;
-	}
+	in->kind = SCREEN_TRANSIT;
 	in->where = article_header_get(&p->a, "Newsgroups");
 	in->moderated = p->moderated;
 	in->approved = article_header_get(&p->a, "Approved") != NULL;
@@ -370,8 +227,6 @@ screen_article(struct conn *c, struct nntp_session *s, struct posting *p,
 	in->len = strlen(p->body);
 	in->subject = p->subject;
 	screen_words(c->srv, in, v);
-	if (!transit && (s->flags & NS_AUTHED))
-		s->acct.probation = v->probation;
 	switch (v->action) {
 	case SCREEN_REFUSE:
 		snprintf(p->why, sizeof p->why, "%s", v->reason);
@@ -386,42 +241,35 @@ screen_article(struct conn *c, struct nntp_session *s, struct posting *p,
 	return 0;
 }
 
-/* May this session cancel or supersede the article AI? */
-static int
-may_replace(struct nntp_session *s, const struct art_info *ai)
-{
-	return nntp_is_moderator(s) || (ai->author_id != 0 &&
-	    ai->author_id == s->acct.id);
-}
-
 /* A cancel control message: no article is stored, the target leaves. */
 static int
 do_cancel(struct conn *c, struct nntp_session *s, struct posting *p,
     const char *control)
 {
-	struct art_info	 ai;
-	char		*target;
-	int		 rc;
+	struct post_target	 t;
+	char			*target;
+	int			 rc;
 
-	if ((target = first_msgid(control + 6)) == NULL) {
+	if ((target = nntp_first_msgid(control + 6)) == NULL) {
 		snprintf(p->why, sizeof p->why, "cancel needs a message-id");
 		return -1;
 	}
-	rc = lookup_msgid(c, s, target, &ai);
+	rc = post_target_get(c->srv, nntp_viewer(s), target, &t);
 	if (rc == STORE_ERROR) {
 		snprintf(p->why, sizeof p->why, "storage error, please try "
 		    "again later");
 		rc = -1;
-	} else if (!known_to(c, s, &ai) || ai.status == ART_CANCELLED) {
+	} else if (!post_target_known(c->srv, &s->acct, &t) ||
+	    t.status == ART_CANCELLED) {
 		snprintf(p->why, sizeof p->why, "no article %.200s to cancel",
 		    target);
 		rc = -1;
-	} else if (!may_replace(s, &ai)) {
+	} else if (!post_may_replace(&s->acct, &t)) {
 		snprintf(p->why, sizeof p->why, "you can only cancel your own"
 		    " articles");
 		rc = -1;
-	} else if (peer_cancel_article(c->srv, ai.id, target, s->acct.name,
-	    nntp_is_moderator(s) && ai.author_id != s->acct.id ?
+	} else if (peer_cancel_article(c->srv, t.id, target, s->acct.name,
+	    nntp_is_moderator(s) && t.author_id != s->acct.id ?
 	    "cancelled by a moderator" : "cancelled by its author") !=
 	    STORE_OK) {
 		snprintf(p->why, sizeof p->why, "storage error, please try "
@@ -508,7 +356,7 @@ transit_cancel(struct conn *c, struct nntp_session *s, struct posting *p,
 	char		*id;
 	int		 rc = 0;
 
-	if ((id = first_msgid(control + 6)) == NULL) {
+	if ((id = nntp_first_msgid(control + 6)) == NULL) {
 		snprintf(p->why, sizeof p->why, "cancel needs a message-id");
 		return -1;
 	}
@@ -562,7 +410,7 @@ transit_supersedes(struct conn *c, struct nntp_session *s,
 	int		 rc = 0;
 
 	(void)s;
-	if ((id = first_msgid(v)) == NULL)
+	if ((id = nntp_first_msgid(v)) == NULL)
 		return 0;
 	memset(&t, 0, sizeof t);
 	if (store_news_by_msgid_as(c->srv->store, id, 0, STORE_NNTP_TEXT |
@@ -684,131 +532,6 @@ build_text(struct conn *c, struct nntp_session *s, struct posting *p,
 }
 
 /*
- * Check, moderate and store the article in S->buf.  0 when stored (or
- * the cancel done), -1 with P->why for the reply; STORE_EXISTS as 1.
- */
-/*
- * The display name of a From header (decoded from RFC 2047 words,
- * quotes dropped), as account_name_claim() judges it for ACCOUNT with
- * ROLE: a title of a role the poster lacks, or a verified doctor's
- * name that is not theirs.  NAMES_OK when there is none.
- */
-static enum names_why
-from_claim(struct server *srv, const char *from, const char *account,
-    const char *role)
-{
-	const char	*lt, *lp, *rp;
-	char		*raw, *name, *p, *q;
-	enum names_why	 why;
-
-	if (from == NULL)
-		return NAMES_OK;
-	if ((lt = strchr(from, '<')) != NULL)
-		raw = xstrndup(from, (size_t)(lt - from));
-	else if ((lp = strchr(from, '(')) != NULL &&
-	    (rp = strchr(lp, ')')) != NULL)
-		raw = xstrndup(lp + 1, (size_t)(rp - lp - 1));
-	else
-		return NAMES_OK;
-	name = mime_words_decode(raw);
-	free(raw);
-	for (p = q = name; *p != '\0'; p++)
-		if (*p != '"' && *p != '\\')
-			*q++ = *p;
-	*q = '\0';
-	why = account_name_claim(srv, name, account, role);
-	free(name);
-	return why;
-}
-
-/*
- * The reason of a report from a newsreader (xmalloc'd): the words of
- * the follow-up's body (already UTF-8, whatever its charset) without
- * the quoted article and its attribution line, lines joined by spaces,
- * at most 400 bytes, cut on a character.
- */
-static char *
-report_reason(const char *body)
-{
-	char		 out[401];
-	const char	*p = body, *nl;
-	size_t		 o = 0, n, k;
-
-	for (; *p != '\0'; p = *nl != '\0' ? nl + 1 : nl) {
-		nl = p + strcspn(p, "\n");
-		n = (size_t)(nl - p);
-		while (n > 0 && (p[n - 1] == '\r' || p[n - 1] == ' '))
-			n--;
-		/* Quoted text, and "X wrote:" / "X писал(а):" before it. */
-		if (n == 0 || *p == '>' || (*nl != '\0' && nl[1] == '>' &&
-		    p[n - 1] == ':'))
-			continue;
-		if (o > 0 && o < sizeof out - 1)
-			out[o++] = ' ';
-		k = n < sizeof out - 1 - o ? n : sizeof out - 1 - o;
-		memcpy(out + o, p, k);
-		o += k;
-	}
-	out[utf8_cut(out, o)] = '\0';
-	return xstrdup(out);
-}
-
-/*
- * After a member's post is stored (with its queue rows, when held or
- * when the safety net matched): turn a follow-up in the report group
- * into a report of the article it follows, and say what happened to
- * the post and, on a crisis phrase, the hotline.
- */
-static void
-after_post(struct conn *c, struct nntp_session *s, struct posting *p)
-{
-	const char	*refs, *lt, *gt;
-	char		*target, *reason;
-	char		 msg[256];
-
-	/* A moderator's repost with Approved: published and closed. */
-	if (p->replace_id != 0)
-		return;
-	if (p->report) {
-		refs = article_header_get(&p->a, "References");
-		if (refs != NULL && (lt = strrchr(refs, '<')) != NULL &&
-		    (gt = strchr(lt, '>')) != NULL) {
-			target = xstrndup(lt, (size_t)(gt - lt + 1));
-			reason = report_reason(p->body);
-			/* The report service: the article as they may see it. */
-			if (post_report(c->srv, &s->acct, nntp_level(c, s),
-			    "nntp", target, reason, msg, sizeof msg) != 1)
-				snprintf(p->ack, sizeof p->ack, "(%s)", msg);
-			else
-				snprintf(p->ack, sizeof p->ack, "(but the "
-				    "reported article %s was not found: reply "
-				    "to the article you want to report)",
-				    target);
-			free(reason);
-			free(target);
-		} else
-			snprintf(p->ack, sizeof p->ack, "(to report an "
-			    "article, post a follow-up to it in %s)",
-			    c->srv->cf->report_group);
-		return;
-	}
-	if (p->hold) {
-		const char	*lang = nntp_lang(c);
-
-		snprintf(p->ack, sizeof p->ack, i18n(lang, "(held for a "
-		    "moderator: %s; it appears once approved)"),
-		    i18n(lang, p->hold_reason));
-	}
-	/*
-	 * Newsreaders show only "posted": the inbox says more (held), and
-	 * the hotline reaches the inbox and IRC clients (post.c).
-	 */
-	p->hotline = post_notices(c->srv, s->acct.name,
-	    article_header_get(&p->a, "Newsgroups"), p->subject, p->hold,
-	    &p->v);
-}
-
-/*
  * RFC 5537 §3.5: an injecting agent refuses a proto-article that has an
  * Injection-Info or Xref field or a Path with the ".POSTED" diagnostic
  * (it was injected already).  1 with WHY filled, else 0.
@@ -920,21 +643,85 @@ nntp_batch_done(struct server *srv, int ok)
 	nbatch = 0;
 }
 
+/*
+ * A member's article P, past the steps of NNTP's own (the message-id,
+ * the inbox, the queue group, cancel), through post_submit(): 0 when
+ * stored, 1 when an article they may see has its id, -1 with P->why;
+ * P->ack and P->hotline say more in the 240.
+ */
+static int
+submit(struct conn *c, struct nntp_session *s, struct posting *p)
+{
+	struct post_submission	 in;
+	struct post_result	 out;
+	const char		*lang = nntp_lang(c);
+	size_t			 len;
+
+	memset(&in, 0, sizeof in);
+	in.acct = &s->acct;
+	in.lang = lang;
+	in.transport = "nntp";
+	in.conn = c->id;
+	/* A member's POST shares the iteration's commit. */
+	in.batch = 1;
+	in.reports = 1;
+	in.a = &p->a;
+	in.msgid = p->msgid;
+	in.text = build_text(c, s, p, s->buf, 0, &len);
+	in.len = len;
+	in.subject = p->subject;
+	in.body = p->body;
+	post_submit(c->srv, &in, &out);
+	free((char *)in.text);
+	s->acct.probation = out.probation;
+	switch (out.status) {
+	case POST_DELIVERED:
+	case POST_HELD:
+		break;
+	case POST_EXISTS:
+		return 1;
+	default:
+		snprintf(p->why, sizeof p->why, "%s", out.why);
+		return -1;
+	}
+	batch_note(c);
+	p->hotline = out.hotline;
+	switch (out.report) {
+	case POST_REPORTED:
+		snprintf(p->ack, sizeof p->ack, "(%s)", out.report_msg);
+		break;
+	case POST_REPORT_UNKNOWN:
+		snprintf(p->ack, sizeof p->ack, "(but the reported article %s "
+		    "was not found: reply to the article you want to report)",
+		    out.report_target);
+		break;
+	case POST_REPORT_NO_TARGET:
+		snprintf(p->ack, sizeof p->ack, "(to report an article, post "
+		    "a follow-up to it in %s)", c->srv->cf->report_group);
+		break;
+	case POST_NO_REPORT:
+		if (out.status == POST_HELD && !out.replaced)
+			snprintf(p->ack, sizeof p->ack, i18n(lang, "(held for "
+			    "a moderator: %s; it appears once approved)"),
+			    i18n(lang, out.hold_reason));
+		break;
+	}
+	return 0;
+}
+
 static int
 accept_article(struct conn *c, struct nntp_session *s, struct posting *p,
     int transit)
 {
-	struct art_info		 ai;
+	struct post_target	 t;
 	struct news_post	 np;
 	struct modq_article	 it;
 	struct article		 stored;
-	struct sanction_verdict	 ban;
 	const char		*v;
-	char			*text, words[256];
+	char			*text;
 	size_t			 len;
 	int64_t			 nums[MAX_CROSSPOST];
 	int			 rc;
-	enum names_why		 nwhy;
 
 	if (s->data_error != NULL) {
 		snprintf(p->why, sizeof p->why, "%s", s->data_error);
@@ -966,18 +753,16 @@ accept_article(struct conn *c, struct nntp_session *s, struct posting *p,
 	    article_header_get(&p->a, "Content-Transfer-Encoding"), p->a.body,
 	    p->a.body_len, NULL);
 	/* Banned since signing in: nothing this account sends goes out. */
-	if (sanction_may_sign_in(c->srv, s->acct.name, NULL, &ban)) {
+	if (post_barred(c->srv, s->acct.name, nntp_lang(c), p->why,
+	    sizeof p->why)) {
 		p->final = 0;
-		snprintf(p->why, sizeof p->why, i18n(nntp_lang(c),
-		    "account %s"), sanction_describe_lang(&ban, nntp_lang(c),
-		    words, sizeof words));
 		return -1;
 	}
 
 	/* The Message-ID: the poster's, ours, or the one offered. */
 	v = article_header_get(&p->a, "Message-ID");
 	if (v != NULL) {
-		if ((p->msgid = first_msgid(v)) == NULL) {
+		if ((p->msgid = nntp_first_msgid(v)) == NULL) {
 			snprintf(p->why, sizeof p->why, "Message-ID syntax "
 			    "invalid");
 			return -1;
@@ -1026,7 +811,7 @@ accept_article(struct conn *c, struct nntp_session *s, struct posting *p,
 	 */
 	if (!transit && v != NULL && !nntp_is_moderator(s) &&
 	    own_domain(c, p->msgid) && strcmp(p->msgid, s->msgid) != 0) {
-		snprintf(p->why, sizeof p->why, "%s", MSGID_REFUSED);
+		snprintf(p->why, sizeof p->why, "%s", POST_MSGID_REFUSED);
 		return -1;
 	}
 
@@ -1056,62 +841,24 @@ accept_article(struct conn *c, struct nntp_session *s, struct posting *p,
 		return transit ? transit_cancel(c, s, p, v) :
 		    do_cancel(c, s, p, v);
 	}
-	if (!transit && (nwhy = from_claim(c->srv, article_header_get(&p->a,
-	    "From"), s->acct.name, s->acct.role)) != NAMES_OK) {
-		snprintf(p->why, sizeof p->why, "%s (From)", i18n(nntp_lang(c),
-		    names_why_text(nwhy)));
+	/* A member's post meets the community's rules in post_submit(). */
+	if (!transit)
+		return submit(c, s, p);
+	if (check_groups(c, s, p) != 0 || screen_article(c, p) != 0)
 		return -1;
-	}
-	if (check_groups(c, s, p, transit) != 0 ||
-	    screen_article(c, s, p, transit) != 0)
+	if ((v = article_header_get(&p->a, "Supersedes")) != NULL &&
+	    transit_supersedes(c, s, p, v) != 0)
 		return -1;
-	if (transit && (v = article_header_get(&p->a, "Supersedes")) !=
-	    NULL && transit_supersedes(c, s, p, v) != 0)
-		return -1;
-
-	if (!transit && (v = article_header_get(&p->a, "Supersedes")) !=
-	    NULL) {
-		char	*old = first_msgid(v);
-
-		memset(&ai, 0, sizeof ai);
-		rc = old != NULL ? lookup_msgid(c, s, old, &ai) :
-		    STORE_NOTFOUND;
-		free(old);
-		if (rc == STORE_ERROR) {
-			snprintf(p->why, sizeof p->why, "storage error, "
-			    "please try again later");
-			return -1;
-		}
-		/* One it cannot see is unknown: nothing is replaced. */
-		if (known_to(c, s, &ai) && ai.status == ART_OK) {
-			if (!may_replace(s, &ai)) {
-				snprintf(p->why, sizeof p->why, "you can only "
-				    "supersede your own articles");
-				return -1;
-			}
-			p->cancel_id = ai.id;
-		}
-	}
-
-	/* A moderator's repost with Approved: publishes a held article. */
-	if (lookup_msgid(c, s, p->msgid, &ai) == STORE_ERROR) {
+	if (post_target_get(c->srv, nntp_viewer(s), p->msgid, &t) ==
+	    STORE_ERROR) {
 		snprintf(p->why, sizeof p->why, "storage error, please try "
 		    "again later");
 		return -1;
 	}
-	if (ai.found) {
-		if (!transit && ai.status == ART_HELD && !p->hold &&
-		    nntp_is_moderator(s))
-			p->replace_id = ai.id;
-		else if (transit || known_to(c, s, &ai))
-			return 1;
-		else {
-			snprintf(p->why, sizeof p->why, "%s", MSGID_REFUSED);
-			return -1;
-		}
-	}
+	if (t.found)
+		return 1;
 
-	text = build_text(c, s, p, s->buf, transit, &len);
+	text = build_text(c, s, p, s->buf, 1, &len);
 	if (article_parse(text, len, &stored, p->why, sizeof p->why) != 0) {
 		free(text);
 		return -1;
@@ -1122,32 +869,23 @@ accept_article(struct conn *c, struct nntp_session *s, struct posting *p,
 	np.len = len;
 	np.header_len = stored.header_len;
 	np.lines = (int64_t)stored.lines;
-	np.author_id = transit ? 0 : s->acct.id;
+	np.author_id = 0;
 	np.posted = (int64_t)time(NULL);
 	np.groups = p->groups;
 	np.ngroups = p->ngroups;
 	np.hold = p->hold;
 	np.hold_reason = p->hold_reason;
-	np.replace_id = p->replace_id;
 	np.cancel_id = p->cancel_id;
 	np.actor = s->acct.name;
 	np.nums = nums;
 	/* Stored with its queue rows (held, crisis) in one transaction. */
 	memset(&it, 0, sizeof it);
-	if (transit && p->hold) {
+	if (p->hold) {
 		/* Held at its home site: no author here (RFC 5537 §3.5). */
 		it.location = article_header_get(&p->a, "Newsgroups");
 		it.excerpt = p->subject;
-	} else if (!transit && p->replace_id == 0) {
-		it.author = s->acct.name;
-		it.location = article_header_get(&p->a, "Newsgroups");
-		it.excerpt = p->subject;
-		it.crisis = p->v.crisis;
-		it.crisis_text = p->v.crisis_text;
-		it.crisis_len = p->v.crisis_len;
 	}
-	/* A member's POST shares the iteration's commit; a peer's not. */
-	it.batch = !transit;
+	/* A peer's article is not in the group commit (a member's is). */
 	rc = modq_post_article(c->srv, &np, &it);
 	article_free(&stored);
 	free(text);
@@ -1158,16 +896,12 @@ accept_article(struct conn *c, struct nntp_session *s, struct posting *p,
 		    "again later");
 		return -1;
 	}
-	log_info("conn=%llu proto=nntp %s account=%s msgid=%s groups=%zu%s%s",
-	    (unsigned long long)c->id, transit ? "received" : "posted",
-	    s->acct.name != NULL ? s->acct.name : "-", p->msgid, p->ngroups,
-	    p->hold ? " held" : "", !transit ? "" : s->data == ND_IHAVE ?
-	    " via=IHAVE" : " via=TAKETHIS");
-	if (it.batch)
-		batch_note(c);
+	log_info("conn=%llu proto=nntp received account=%s msgid=%s "
+	    "groups=%zu%s%s", (unsigned long long)c->id, s->acct.name !=
+	    NULL ? s->acct.name : "-", p->msgid, p->ngroups, p->hold ?
+	    " held" : "", s->data == ND_IHAVE ? " via=IHAVE" :
+	    " via=TAKETHIS");
 	notify_content_changed(c->srv);
-	if (!transit)
-		after_post(c, s, p);
 	return 0;
 }
 

@@ -353,3 +353,19 @@ nntp_header_field(const char *hdr, size_t len, const char *name)
 	article_free(&a);
 	return out;
 }
+
+char *
+nntp_first_msgid(const char *v)
+{
+	const char	*p, *e;
+	char		*id;
+
+	if ((p = strchr(v, '<')) == NULL || (e = strchr(p, '>')) == NULL)
+		return NULL;
+	id = xstrndup(p, (size_t)(e - p) + 1);
+	if (!msgid_valid(id)) {
+		free(id);
+		return NULL;
+	}
+	return id;
+}

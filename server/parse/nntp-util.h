@@ -74,5 +74,7 @@ size_t	 nntp_header_filter(const char *in, size_t len, char *out,
 size_t	 nntp_split_groups(const char *, char ***);
 /* Field NAME of a header block, unfolded and cleaned; caller frees. */
 char	*nntp_header_field(const char *hdr, size_t len, const char *name);
+/* The first message-id of a header value, trimmed, or NULL; caller frees. */
+char	*nntp_first_msgid(const char *);
 
 #endif

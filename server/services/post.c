@@ -1,8 +1,7 @@
 /*
- * post.c -- a member's article composed by a door (the web): built,
- * validated, sanctioned, screened, stored with its queue rows and
- * followed by the member's notices, the same steps as NNTP POST (see
- * post.h).
+ * post.c -- a member's article from any door: post_submit() decides
+ * every community rule and stores it; post_member() composes one for
+ * the web first (see post.h).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +12,7 @@
 #include <event2/buffer.h>
 #include <openssl/rand.h>
 
+#include "account.h"
 #include "article.h"
 #include "i18n.h"
 #include "lang.h"
@@ -22,6 +22,7 @@
 #include "modq.h"
 #include "notice.h"
 #include "notify.h"
+#include "nntp-util.h"
 #include "post.h"
 #include "sanction.h"
 #include "screen.h"
@@ -130,23 +131,26 @@ post_parent_get(struct server *srv, int64_t account_id, int level,
 	return parent_lookup(srv, account_id, level, msgid, 0, p);
 }
 
-struct group_find {
-	int	found;
-	int64_t	id;
-	int	status;
-	int	level;
-};
-
 static int
 group_cb(const struct news_group *g, void *arg)
 {
-	struct group_find	*gf = arg;
+	struct post_group	*gf = arg;
 
 	gf->found = 1;
 	gf->id = g->id;
 	gf->status = g->status;
+	gf->visibility = g->visibility;
 	gf->level = g->level;
 	return 0;
+}
+
+int
+post_group_get(struct server *srv, int64_t account_id, const char *name,
+    struct post_group *g)
+{
+	memset(g, 0, sizeof *g);
+	return store_news_group_get_as(srv->store, name, account_id,
+	    group_cb, g);
 }
 
 static int
@@ -271,44 +275,85 @@ set_why(struct post_out *out, enum post_status st, const char *text)
 	snprintf(out->why, sizeof out->why, "%s", text);
 }
 
+/* The text of a composed article: the header, then the body. */
+static char *
+compose(struct server *srv, const struct post_in *in, const char *group,
+    const char *subj, const char *refs, const char *msgid, size_t *lenp)
+{
+	const struct account	*a = in->acct;
+	struct evbuffer		*b;
+	char			 date[64], *h, *text;
+	time_t			 now = time(NULL);
+	struct tm		 tm;
+	size_t			 len;
+
+	gmtime_r(&now, &tm);
+	strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S +0000", &tm);
+	b = evbuffer_new();
+	/* Injected here: RFC 5537 §3.2.1's ".POSTED" after our identity. */
+	evbuffer_add_printf(b, "Path: %s!.POSTED!not-for-mail\r\n",
+	    config_path_identity(srv->cf));
+	add_from(b, a->name);
+	evbuffer_add_printf(b, "Newsgroups: %s\r\n", group);
+	h = mime_header("Subject", subj);
+	evbuffer_add(b, h, strlen(h));
+	free(h);
+	evbuffer_add_printf(b, "Message-ID: %s\r\nDate: %s\r\n", msgid, date);
+	if (refs[0] != '\0')
+		evbuffer_add_printf(b, "References: %s\r\n", refs);
+	evbuffer_add_printf(b, "Injection-Date: %s\r\nInjection-Info: %s; "
+	    "mail-complaints-to=\"abuse@%s\"\r\nMIME-Version: 1.0\r\n"
+	    "Content-Type: text/plain; charset=UTF-8; format=flowed\r\n"
+	    "Content-Transfer-Encoding: 8bit\r\nUser-Agent: Hearth web\r\n",
+	    date, srv->cf->server_name, srv->cf->server_name);
+	if (a->role != NULL && strcmp(a->role, "doctor") == 0) {
+		char	badge[200];
+
+		doctor_badge("en", a->specialty, badge, sizeof badge);
+		evbuffer_add_printf(b, "X-Hearth-Verified: %s\r\n", badge);
+	}
+	evbuffer_add(b, "\r\n", 2);
+	add_body(b, in->body);
+	len = evbuffer_get_length(b);
+	text = xmalloc(len + 1);
+	evbuffer_remove(b, text, len);
+	text[len] = '\0';
+	evbuffer_free(b);
+	*lenp = len;
+	return text;
+}
+
+/*
+ * The web's composer: the article is built here (a reply's group,
+ * References and subject from its parent), then post_submit() decides
+ * and stores it as it does a newsreader's post.
+ */
 enum post_status
 post_member(struct server *srv, const struct post_in *in,
     struct post_out *out)
 {
 	const struct account	*a = in->acct;
 	const char		*L = in->lang;
+	struct post_submission	 ps;
+	struct post_result	 res;
 	struct post_parent	 par;
-	struct group_find	 gf;
-	struct sanction_verdict	 sv;
-	struct screen_input	 si;
-	struct screen_verdict	 v;
-	struct news_post	 np;
-	struct modq_article	 it;
 	struct article		 art;
-	struct evbuffer		*b;
-	char			 words[512], refs[1024], subj[512], date[64];
-	char			*text, *h;
+	char			 refs[1024], subj[512];
+	char			*text;
 	const char		*group;
 	unsigned char		 r[8];
 	size_t			 len;
-	time_t			 now = time(NULL);
-	struct tm		 tm;
-	int64_t			 num;
-	int			 rc, level;
 
 	memset(out, 0, sizeof *out);
-	level = membership_reader_level(srv, a->role);
 	/* Banned since signing in: nothing this account sends goes out. */
-	if (sanction_may_sign_in(srv, a->name, NULL, &sv)) {
-		snprintf(out->why, sizeof out->why, i18n(L, "account %s"),
-		    sanction_describe_lang(&sv, L, words, sizeof words));
+	if (post_barred(srv, a->name, L, out->why, sizeof out->why)) {
 		out->status = POST_REFUSED;
 		return out->status;
 	}
 	refs[0] = '\0';
 	if (in->parent != NULL) {
-		if (post_parent_get(srv, a->id, level, in->parent, &par) !=
-		    STORE_OK) {
+		if (post_parent_get(srv, a->id, membership_reader_level(srv,
+		    a->role), in->parent, &par) != STORE_OK) {
 			set_why(out, POST_ERROR, i18n(L, "Something went "
 			    "wrong on our side. Please try again later."));
 			return out->status;
@@ -331,32 +376,9 @@ post_member(struct server *srv, const struct post_in *in,
 		    in->subject : "");
 	}
 	snprintf(out->group, sizeof out->group, "%s", group);
-
-	/* The group: there for them, open to them, not a service group. */
-	memset(&gf, 0, sizeof gf);
-	if (store_news_group_get_as(srv->store, group, a->id, group_cb,
-	    &gf) == STORE_ERROR) {
-		set_why(out, POST_ERROR, i18n(L, "Something went wrong on "
-		    "our side. Please try again later."));
-		return out->status;
-	}
-	if (!gf.found || !membership_can_list(srv, level, group, gf.level) ||
-	    strcmp(group, srv->cf->report_group) == 0 ||
-	    strcmp(group, srv->cf->queue_group) == 0 ||
-	    strcmp(group, srv->cf->inbox_group) == 0) {
+	/* The group's rules first (post_group_open()), then the form's. */
+	if (!post_group_open(srv, a, group)) {
 		out->status = POST_NOT_FOUND;
-		return out->status;
-	}
-	if (gf.status == NG_READONLY && !is_staff(a->role)) {
-		set_why(out, POST_REFUSED, i18n(L, "Only moderators post in "
-		    "this group."));
-		return out->status;
-	}
-	if (sanction_may_speak(srv, a->name, NULL, group, &sv)) {
-		snprintf(out->why, sizeof out->why, sv.kind == SANCTION_BAN ?
-		    i18n(L, "account %s") : i18n(L, "you are %s"),
-		    sanction_describe_lang(&sv, L, words, sizeof words));
-		out->status = POST_REFUSED;
 		return out->status;
 	}
 	if (subj[0] == '\0') {
@@ -370,63 +392,13 @@ post_member(struct server *srv, const struct post_in *in,
 		return out->status;
 	}
 
-	/* One screening verdict, as for a newsreader's post. */
-	memset(&si, 0, sizeof si);
-	si.kind = SCREEN_POST;
-	si.account = a->name;
-	si.role = a->role;
-	si.probation = a->probation;
-	si.created = a->created;
-	si.where = group;
-	si.moderated = gf.status == NG_MODERATED;
-	si.text = in->body;
-	si.len = strlen(in->body);
-	si.subject = subj;
-	screen_words(srv, &si, &v);
-	if (v.action == SCREEN_REFUSE) {
-		set_why(out, POST_REFUSED, i18n(L, v.reason));
-		return out->status;
-	}
-
 	/* The article, as a newsreader's post is stored. */
 	if (RAND_bytes(r, sizeof r) != 1)
 		memset(r, 0, sizeof r);
 	snprintf(out->msgid, sizeof out->msgid, "<%llx.%02x%02x%02x%02x%02x"
-	    "%02x%02x%02x.web@%s>", (long long)now, r[0], r[1], r[2], r[3],
-	    r[4], r[5], r[6], r[7], srv->cf->server_name);
-	gmtime_r(&now, &tm);
-	strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S +0000", &tm);
-	b = evbuffer_new();
-	/* Injected here: RFC 5537 §3.2.1's ".POSTED" after our identity. */
-	evbuffer_add_printf(b, "Path: %s!.POSTED!not-for-mail\r\n",
-	    config_path_identity(srv->cf));
-	add_from(b, a->name);
-	evbuffer_add_printf(b, "Newsgroups: %s\r\n", group);
-	h = mime_header("Subject", subj);
-	evbuffer_add(b, h, strlen(h));
-	free(h);
-	evbuffer_add_printf(b, "Message-ID: %s\r\nDate: %s\r\n", out->msgid,
-	    date);
-	if (refs[0] != '\0')
-		evbuffer_add_printf(b, "References: %s\r\n", refs);
-	evbuffer_add_printf(b, "Injection-Date: %s\r\nInjection-Info: %s; "
-	    "mail-complaints-to=\"abuse@%s\"\r\nMIME-Version: 1.0\r\n"
-	    "Content-Type: text/plain; charset=UTF-8; format=flowed\r\n"
-	    "Content-Transfer-Encoding: 8bit\r\nUser-Agent: Hearth web\r\n",
-	    date, srv->cf->server_name, srv->cf->server_name);
-	if (a->role != NULL && strcmp(a->role, "doctor") == 0) {
-		char	badge[200];
-
-		doctor_badge("en", a->specialty, badge, sizeof badge);
-		evbuffer_add_printf(b, "X-Hearth-Verified: %s\r\n", badge);
-	}
-	evbuffer_add(b, "\r\n", 2);
-	add_body(b, in->body);
-	len = evbuffer_get_length(b);
-	text = xmalloc(len + 1);
-	evbuffer_remove(b, text, len);
-	text[len] = '\0';
-	evbuffer_free(b);
+	    "%02x%02x%02x.web@%s>", (long long)time(NULL), r[0], r[1], r[2],
+	    r[3], r[4], r[5], r[6], r[7], srv->cf->server_name);
+	text = compose(srv, in, group, subj, refs, out->msgid, &len);
 	if (article_parse(text, len, &art, out->why, sizeof out->why) != 0) {
 		out->status = POST_REFUSED;
 		free(text);
@@ -439,45 +411,502 @@ post_member(struct server *srv, const struct post_in *in,
 		return out->status;
 	}
 
-	memset(&np, 0, sizeof np);
-	np.msgid = out->msgid;
-	np.text = text;
-	np.len = len;
-	np.header_len = art.header_len;
-	np.lines = (int64_t)art.lines;
-	np.author_id = a->id;
-	np.posted = (int64_t)now;
-	np.groups = &gf.id;
-	np.ngroups = 1;
-	np.hold = v.action == SCREEN_HOLD;
-	np.hold_reason = np.hold ? v.reason : NULL;
-	np.actor = a->name;
-	np.nums = &num;
-	memset(&it, 0, sizeof it);
-	it.author = a->name;
-	it.location = group;
-	it.excerpt = subj;
-	it.crisis = v.crisis;
-	it.crisis_text = v.crisis_text;
-	it.crisis_len = v.crisis_len;
-	/* Stored with its queue rows (held, crisis) in one transaction. */
-	rc = modq_post_article(srv, &np, &it);
+	memset(&ps, 0, sizeof ps);
+	ps.acct = a;
+	ps.lang = L;
+	ps.transport = "http";
+	ps.a = &art;
+	ps.msgid = out->msgid;
+	ps.text = text;
+	ps.len = len;
+	ps.subject = subj;
+	ps.body = in->body;
+	out->status = post_submit(srv, &ps, &res);
 	article_free(&art);
 	free(text);
-	if (rc != STORE_OK) {
+	switch (out->status) {
+	case POST_DELIVERED:
+		break;
+	case POST_HELD:
+		snprintf(out->why, sizeof out->why, "%s", i18n(L,
+		    res.hold_reason));
+		break;
+	case POST_REFUSED:
+		snprintf(out->why, sizeof out->why, "%s", res.read_only ?
+		    i18n(L, "Only moderators post in this group.") :
+		    i18n(L, res.why));
+		break;
+	case POST_NOT_FOUND:
+		break;
+	case POST_ERROR:
+	case POST_EXISTS:
 		set_why(out, POST_ERROR, i18n(L, "Something went wrong on "
 		    "our side. Please try again later."));
+		break;
+	}
+	out->hotline = res.hotline;
+	return out->status;
+}
+
+int
+post_barred(struct server *srv, const char *account, const char *lang,
+    char *why, size_t whylen)
+{
+	struct sanction_verdict	sv;
+	char			words[512];
+
+	if (!sanction_may_sign_in(srv, account, NULL, &sv))
+		return 0;
+	snprintf(why, whylen, i18n(lang, "account %s"),
+	    sanction_describe_lang(&sv, lang, words, sizeof words));
+	return 1;
+}
+
+int
+post_muted(struct server *srv, const char *account, const char *lang,
+    const char *group, char *why, size_t whylen)
+{
+	struct sanction_verdict	sv;
+	char			words[512];
+
+	if (!sanction_may_speak(srv, account, NULL, group, &sv))
+		return 0;
+	snprintf(why, whylen, sv.kind == SANCTION_BAN ? i18n(lang,
+	    "account %s") : i18n(lang, "you are %s"),
+	    sanction_describe_lang(&sv, lang, words, sizeof words));
+	return 1;
+}
+
+static int
+target_cb(const struct news_art *a, void *arg)
+{
+	struct post_target	*t = arg;
+
+	t->found = 1;
+	t->id = a->id;
+	t->author_id = a->author_id;
+	t->status = a->status;
+	t->level = a->level;
+	return 0;
+}
+
+int
+post_target_get(struct server *srv, int64_t account_id, const char *msgid,
+    struct post_target *t)
+{
+	memset(t, 0, sizeof *t);
+	return store_news_by_msgid_as(srv->store, msgid, account_id, 0,
+	    target_cb, t);
+}
+
+/* The level a signed-in account reads at. */
+static int
+account_level(struct server *srv, const struct account *acct)
+{
+	return membership_reader_level(srv, acct->role != NULL ? acct->role :
+	    "member");
+}
+
+int
+post_target_known(struct server *srv, const struct account *acct,
+    const struct post_target *t)
+{
+	if (!t->found)
+		return 0;
+	if (t->author_id != 0 && t->author_id == acct->id)
+		return 1;
+	if (t->status != ART_OK && !(t->status == ART_HELD &&
+	    is_staff(acct->role)))
+		return 0;
+	return t->level <= account_level(srv, acct);
+}
+
+int
+post_may_replace(const struct account *acct, const struct post_target *t)
+{
+	return is_staff(acct->role) || (t->author_id != 0 &&
+	    t->author_id == acct->id);
+}
+
+/*
+ * The display name of a From header (decoded from RFC 2047 words,
+ * quotes dropped), as account_name_claim() judges it for ACCOUNT with
+ * ROLE: a title of a role the poster lacks, or a verified doctor's
+ * name that is not theirs.  NAMES_OK when there is none.
+ */
+static enum names_why
+from_claim(struct server *srv, const char *from, const char *account,
+    const char *role)
+{
+	const char	*lt, *lp, *rp;
+	char		*raw, *name, *p, *q;
+	enum names_why	 why;
+
+	if (from == NULL)
+		return NAMES_OK;
+	if ((lt = strchr(from, '<')) != NULL)
+		raw = xstrndup(from, (size_t)(lt - from));
+	else if ((lp = strchr(from, '(')) != NULL &&
+	    (rp = strchr(lp, ')')) != NULL)
+		raw = xstrndup(lp + 1, (size_t)(rp - lp - 1));
+	else
+		return NAMES_OK;
+	name = mime_words_decode(raw);
+	free(raw);
+	for (p = q = name; *p != '\0'; p++)
+		if (*p != '"' && *p != '\\')
+			*q++ = *p;
+	*q = '\0';
+	why = account_name_claim(srv, name, account, role);
+	free(name);
+	return why;
+}
+
+/* The groups a post goes to, once each group's rules passed. */
+struct post_groups {
+	int64_t	 ids[POST_MAX_GROUPS];
+	size_t	 n;
+	int	 moderated;	/* one of them is moderated */
+	int	 report;	/* a follow-up in the report group */
+};
+
+static int
+service_group(struct server *srv, const char *name, int reports)
+{
+	return (!reports && strcmp(name, srv->cf->report_group) == 0) ||
+	    strcmp(name, srv->cf->queue_group) == 0 ||
+	    strcmp(name, srv->cf->inbox_group) == 0;
+}
+
+/*
+ * Each group of IN's Newsgroups: there and open to the poster, not
+ * read-only for a member, not too many, the poster not muted there;
+ * the report group takes a report (when IN->reports) from any member
+ * not muted everywhere.  POST_DELIVERED with G filled, else the
+ * refusal in OUT.
+ */
+static enum post_status
+submit_groups(struct server *srv, const struct post_submission *in,
+    struct post_result *out, struct post_groups *g)
+{
+	const struct account	 *acct = in->acct;
+	struct post_group	  gf;
+	char			**names;
+	size_t			  n, i, j;
+	int			  dup, private = 0;
+	int			  level = account_level(srv, acct);
+	enum post_status	  st = POST_DELIVERED;
+
+	memset(g, 0, sizeof *g);
+	n = nntp_split_groups(article_header_get(in->a, "Newsgroups"),
+	    &names);
+	for (i = 0; i < n && st == POST_DELIVERED; i++) {
+		for (dup = 0, j = 0; j < i; j++)
+			dup |= strcmp(names[i], names[j]) == 0;
+		if (dup)
+			continue;
+		if (post_group_get(srv, acct->id, names[i], &gf) ==
+		    STORE_ERROR) {
+			snprintf(out->why, sizeof out->why, "storage error, "
+			    "please try again later");
+			st = POST_ERROR;
+		} else if (gf.found && in->reports &&
+		    strcmp(names[i], srv->cf->report_group) == 0) {
+			/*
+			 * The report group is write-only for members: any
+			 * signed-in member may post a report to it (unless
+			 * muted everywhere: reports are words too).
+			 */
+			if (post_muted(srv, acct->name, in->lang, names[i],
+			    out->why, sizeof out->why)) {
+				st = POST_REFUSED;
+				continue;
+			}
+			g->report = 1;
+			g->ids[g->n++] = gf.id;
+		} else if (!gf.found || !membership_can_list(srv, level,
+		    names[i], gf.level) || service_group(srv, names[i],
+		    in->reports)) {
+			snprintf(out->why, sizeof out->why, "no such "
+			    "newsgroup \"%.100s\"", names[i]);
+			st = POST_NOT_FOUND;
+		} else if (gf.status == NG_READONLY && !is_staff(acct->role)) {
+			snprintf(out->why, sizeof out->why, "%.100s is "
+			    "read-only: only moderators post there",
+			    names[i]);
+			out->read_only = 1;
+			st = POST_REFUSED;
+		} else if (g->n == POST_MAX_GROUPS) {
+			snprintf(out->why, sizeof out->why, "too many "
+			    "newsgroups (at most %d)", POST_MAX_GROUPS);
+			st = POST_REFUSED;
+		} else if (post_muted(srv, acct->name, in->lang, names[i],
+		    out->why, sizeof out->why)) {
+			st = POST_REFUSED;
+		} else {
+			g->ids[g->n++] = gf.id;
+			g->moderated |= gf.status == NG_MODERATED;
+			private |= gf.visibility == NG_PRIVATE;
+		}
+	}
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	if (st != POST_DELIVERED)
+		return st;
+	if (g->n == 0) {
+		snprintf(out->why, sizeof out->why, "none of its newsgroups "
+		    "is carried here");
+		return POST_REFUSED;
+	}
+	/*
+	 * A private group's articles stay in it: a crosspost would show
+	 * its name (Newsgroups, Xref) to readers of the other groups.
+	 */
+	if (private && g->n > 1) {
+		snprintf(out->why, sizeof out->why, "an article in a private "
+		    "group cannot be crossposted");
+		return POST_REFUSED;
+	}
+	return POST_DELIVERED;
+}
+
+/*
+ * The reason of a report from a newsreader (xmalloc'd): the words of
+ * the follow-up's body (already UTF-8, whatever its charset) without
+ * the quoted article and its attribution line, lines joined by spaces,
+ * at most 400 bytes, cut on a character.
+ */
+static char *
+report_reason(const char *body)
+{
+	char		 out[401];
+	const char	*p = body, *nl;
+	size_t		 o = 0, n, k;
+
+	for (; *p != '\0'; p = *nl != '\0' ? nl + 1 : nl) {
+		nl = p + strcspn(p, "\n");
+		n = (size_t)(nl - p);
+		while (n > 0 && (p[n - 1] == '\r' || p[n - 1] == ' '))
+			n--;
+		/* Quoted text, and "X wrote:" / "X писал(а):" before it. */
+		if (n == 0 || *p == '>' || (*nl != '\0' && nl[1] == '>' &&
+		    p[n - 1] == ':'))
+			continue;
+		if (o > 0 && o < sizeof out - 1)
+			out[o++] = ' ';
+		k = n < sizeof out - 1 - o ? n : sizeof out - 1 - o;
+		memcpy(out + o, p, k);
+		o += k;
+	}
+	out[utf8_cut(out, o)] = '\0';
+	return xstrdup(out);
+}
+
+/* A follow-up in the report group: a report of the article it follows. */
+static void
+submit_report(struct server *srv, const struct post_submission *in,
+    struct post_result *out)
+{
+	const char	*refs, *lt, *gt;
+	char		*reason;
+	size_t		 n;
+
+	refs = article_header_get(in->a, "References");
+	if (refs == NULL || (lt = strrchr(refs, '<')) == NULL ||
+	    (gt = strchr(lt, '>')) == NULL) {
+		out->report = POST_REPORT_NO_TARGET;
+		return;
+	}
+	n = (size_t)(gt - lt + 1);
+	copy_str(out->report_target, sizeof out->report_target, lt, n);
+	reason = report_reason(in->body);
+	/* The report service: the article as they may see it. */
+	out->report = post_report(srv, in->acct, account_level(srv,
+	    in->acct), in->transport, out->report_target, reason,
+	    out->report_msg, sizeof out->report_msg) != 1 ? POST_REPORTED :
+	    POST_REPORT_UNKNOWN;
+	free(reason);
+}
+
+/*
+ * Supersedes (the author's or a moderator's), and the article's own
+ * id: a moderator's repost of a held article publishes it (REPLACE);
+ * an id an article they may see has is POST_EXISTS; one they cannot
+ * see is refused as a server's id not offered is.
+ */
+static enum post_status
+submit_ids(struct server *srv, const struct post_submission *in, int hold,
+    int64_t *cancel, int64_t *replace, struct post_result *out)
+{
+	const struct account	*acct = in->acct;
+	struct post_target	 t;
+	const char		*v;
+	char			*old;
+	int			 rc;
+
+	if ((v = article_header_get(in->a, "Supersedes")) != NULL) {
+		memset(&t, 0, sizeof t);
+		old = nntp_first_msgid(v);
+		rc = old != NULL ? post_target_get(srv, acct->id, old, &t) :
+		    STORE_NOTFOUND;
+		free(old);
+		if (rc == STORE_ERROR) {
+			snprintf(out->why, sizeof out->why, "storage error, "
+			    "please try again later");
+			return POST_ERROR;
+		}
+		/* One they cannot see is unknown: nothing is replaced. */
+		if (post_target_known(srv, acct, &t) && t.status == ART_OK) {
+			if (!post_may_replace(acct, &t)) {
+				snprintf(out->why, sizeof out->why, "you can "
+				    "only supersede your own articles");
+				return POST_REFUSED;
+			}
+			*cancel = t.id;
+		}
+	}
+	if (post_target_get(srv, acct->id, in->msgid, &t) == STORE_ERROR) {
+		snprintf(out->why, sizeof out->why, "storage error, please "
+		    "try again later");
+		return POST_ERROR;
+	}
+	if (!t.found)
+		return POST_DELIVERED;
+	if (t.status == ART_HELD && !hold && is_staff(acct->role)) {
+		*replace = t.id;
+		return POST_DELIVERED;
+	}
+	if (post_target_known(srv, acct, &t))
+		return POST_EXISTS;
+	snprintf(out->why, sizeof out->why, "%s", POST_MSGID_REFUSED);
+	return POST_REFUSED;
+}
+
+enum post_status
+post_submit(struct server *srv, const struct post_submission *in,
+    struct post_result *out)
+{
+	const struct account	*acct = in->acct;
+	struct post_groups	 g;
+	struct screen_input	 si;
+	struct screen_verdict	 v;
+	struct news_post	 np;
+	struct modq_article	 it;
+	struct article		 stored;
+	int64_t			 nums[POST_MAX_GROUPS], cancel = 0;
+	int64_t			 replace = 0;
+	enum names_why		 nwhy;
+	int			 rc;
+
+	memset(out, 0, sizeof *out);
+	out->probation = acct->probation;
+	/* Banned since signing in: nothing this account sends goes out. */
+	if (post_barred(srv, acct->name, in->lang, out->why,
+	    sizeof out->why))
+		return out->status = POST_REFUSED;
+	if ((nwhy = from_claim(srv, article_header_get(in->a, "From"),
+	    acct->name, acct->role)) != NAMES_OK) {
+		snprintf(out->why, sizeof out->why, "%s (From)", i18n(in->lang,
+		    names_why_text(nwhy)));
+		return out->status = POST_REFUSED;
+	}
+	if ((out->status = submit_groups(srv, in, out, &g)) != POST_DELIVERED)
+		return out->status;
+	out->ngroups = g.n;
+
+	/* One screening verdict for the article (see screen.h). */
+	memset(&si, 0, sizeof si);
+	si.kind = g.report ? SCREEN_REPORT : SCREEN_POST;
+	si.account = acct->name;
+	si.role = acct->role;
+	si.probation = acct->probation;
+	si.created = acct->created;
+	si.where = article_header_get(in->a, "Newsgroups");
+	si.moderated = g.moderated;
+	si.approved = article_header_get(in->a, "Approved") != NULL;
+	/* Words are screened as UTF-8 text, whatever the charset. */
+	si.text = in->body;
+	si.len = strlen(in->body);
+	si.subject = in->subject;
+	screen_words(srv, &si, &v);
+	out->probation = v.probation;
+	if (v.action == SCREEN_REFUSE) {
+		snprintf(out->why, sizeof out->why, "%s", v.reason);
+		return out->status = POST_REFUSED;
+	}
+	if (v.action == SCREEN_HOLD)
+		snprintf(out->hold_reason, sizeof out->hold_reason, "%s",
+		    v.reason);
+	if ((out->status = submit_ids(srv, in, v.action == SCREEN_HOLD,
+	    &cancel, &replace, out)) != POST_DELIVERED)
+		return out->status;
+
+	if (article_parse(in->text, in->len, &stored, out->why,
+	    sizeof out->why) != 0)
+		return out->status = POST_REFUSED;
+	memset(&np, 0, sizeof np);
+	np.msgid = in->msgid;
+	np.text = in->text;
+	np.len = in->len;
+	np.header_len = stored.header_len;
+	np.lines = (int64_t)stored.lines;
+	np.author_id = acct->id;
+	np.posted = (int64_t)time(NULL);
+	np.groups = g.ids;
+	np.ngroups = g.n;
+	np.hold = v.action == SCREEN_HOLD;
+	np.hold_reason = np.hold ? out->hold_reason : NULL;
+	np.replace_id = replace;
+	np.cancel_id = cancel;
+	np.actor = acct->name;
+	np.nums = nums;
+	/* Stored with its queue rows (held, crisis) in one transaction. */
+	memset(&it, 0, sizeof it);
+	if (replace == 0) {
+		it.author = acct->name;
+		it.location = si.where;
+		it.excerpt = in->subject;
+		it.crisis = v.crisis;
+		it.crisis_text = v.crisis_text;
+		it.crisis_len = v.crisis_len;
+	}
+	it.batch = in->batch;
+	rc = modq_post_article(srv, &np, &it);
+	article_free(&stored);
+	if (rc == STORE_EXISTS)
+		return out->status = POST_EXISTS;
+	if (rc != STORE_OK) {
+		snprintf(out->why, sizeof out->why, "storage error, please "
+		    "try again later");
+		return out->status = POST_ERROR;
+	}
+	if (in->conn != 0)
+		log_info("conn=%llu proto=%s posted account=%s msgid=%s "
+		    "groups=%zu%s", (unsigned long long)in->conn,
+		    in->transport, acct->name, in->msgid, g.n, np.hold ?
+		    " held" : "");
+	else
+		log_info("proto=%s posted account=%s msgid=%s groups=%zu%s",
+		    in->transport, acct->name, in->msgid, g.n, np.hold ?
+		    " held" : "");
+	notify_content_changed(srv);
+	out->status = np.hold ? POST_HELD : POST_DELIVERED;
+	/* A moderator's repost with Approved: published and closed. */
+	if (replace != 0) {
+		out->replaced = 1;
 		return out->status;
 	}
-	log_info("proto=http posted account=%s msgid=%s groups=1%s", a->name,
-	    out->msgid, np.hold ? " held" : "");
-	notify_content_changed(srv);
-	out->status = POST_DELIVERED;
-	if (np.hold) {
-		out->status = POST_HELD;
-		snprintf(out->why, sizeof out->why, "%s", i18n(L, v.reason));
+	if (g.report) {
+		submit_report(srv, in, out);
+		return out->status;
 	}
-	out->hotline = post_notices(srv, a->name, group, subj, np.hold, &v);
+	/*
+	 * Newsreaders show only "posted": the inbox says more (held), and
+	 * the hotline reaches the inbox and IRC clients.
+	 */
+	out->hotline = post_notices(srv, acct->name, si.where, in->subject,
+	    np.hold, &v);
 	return out->status;
 }
 
@@ -535,17 +964,12 @@ int
 post_group_open(struct server *srv, const struct account *a,
     const char *group)
 {
-	struct group_find	gf;
+	struct post_group	gf;
 
-	memset(&gf, 0, sizeof gf);
-	if (store_news_group_get_as(srv->store, group, a->id, group_cb,
-	    &gf) != STORE_OK || !gf.found)
+	if (post_group_get(srv, a->id, group, &gf) != STORE_OK || !gf.found)
 		return 0;
-	return membership_can_list(srv, membership_reader_level(srv,
-	    a->role), group, gf.level) &&
-	    strcmp(group, srv->cf->report_group) != 0 &&
-	    strcmp(group, srv->cf->queue_group) != 0 &&
-	    strcmp(group, srv->cf->inbox_group) != 0;
+	return membership_can_list(srv, account_level(srv, a), group,
+	    gf.level) && !service_group(srv, group, 0);
 }
 
 int
@@ -554,20 +978,13 @@ post_report(struct server *srv, const struct account *reporter, int level,
     size_t msglen)
 {
 	struct post_parent	 p;
-	struct sanction_verdict	 sv;
 	struct account		 who;
-	char			 author[64] = "", words[512];
+	char			 author[64] = "";
 
 	/* Reports are words too: one muted everywhere cannot send them. */
-	if (sanction_may_speak(srv, reporter->name, NULL,
-	    srv->cf->report_group, &sv)) {
-		const char	*L = member_lang(srv, reporter->name);
-
-		snprintf(msg, msglen, sv.kind == SANCTION_BAN ? i18n(L,
-		    "account %s") : i18n(L, "you are %s"),
-		    sanction_describe_lang(&sv, L, words, sizeof words));
+	if (post_muted(srv, reporter->name, member_lang(srv, reporter->name),
+	    srv->cf->report_group, msg, msglen))
 		return -1;
-	}
 	/* As NNTP's report group always did: any article they may read. */
 	if (parent_lookup(srv, reporter->id, level, msgid, 1, &p) !=
 	    STORE_OK) {

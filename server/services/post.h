@@ -1,17 +1,15 @@
 /*
- * post.h -- a member writes an article from a door that composes it for
- * them (the web): a new story in a group, a reply, a report.
- *
- * The article is built here (From is the member's name, as a
- * newsreader's post shows it; Message-ID, Date, Injection-*; a reply's
- * References the parent's plus the parent), validated by
- * article_validate() as every post is, and goes through the same steps
- * as NNTP POST: sanctions (sanction.c), the group's rules (listing,
- * read-only, private groups' access lists), one screening verdict
- * (screen.c: holds, probation, links, crisis), stored with its queue
- * rows by modq_post_article(), then the member's notices (held,
- * hotline).  A report is modq_report() of the article the member may
- * read (the same lookup NNTP's report group uses: post_report_target()).
+ * post.h -- a member's article, from any door, meets the community's
+ * rules in one place: post_submit() (sanctions, the groups' rules,
+ * one screening verdict, Supersedes and reposts, the store with its
+ * queue rows, the log and the member's notices).  NNTP POST hands it
+ * the article as the newsreader wrote it (header rewritten); the web's
+ * composer, post_member(), builds the article first (From is the
+ * member's name, as a newsreader's post shows it; Message-ID, Date,
+ * Injection-*; a reply's References the parent's plus the parent),
+ * validated by article_validate() as every post is.  A report is
+ * modq_report() of the article the member may read (the same lookup
+ * NNTP's report group uses: post_report()).
  */
 #ifndef HEARTH_POST_H
 #define HEARTH_POST_H
@@ -38,7 +36,8 @@ enum post_status {
 	POST_HELD,		/* stored, waiting for a moderator */
 	POST_REFUSED,		/* WHY says why; nothing stored */
 	POST_NOT_FOUND,		/* no such group or parent (for them) */
-	POST_ERROR		/* storage: try again */
+	POST_ERROR,		/* storage: try again */
+	POST_EXISTS		/* an article they may see has its id */
 };
 
 struct post_out {
@@ -56,6 +55,132 @@ struct post_out {
  */
 enum post_status	 post_member(struct server *, const struct post_in *in,
 			    struct post_out *out);
+
+/* Newsgroups an article may name at most. */
+#define POST_MAX_GROUPS	10
+
+/*
+ * The refusal of a poster's Message-ID that it may not use: one on the
+ * server's own domain other than the one offered, or one an article it
+ * cannot see already has.  The same words either way, so the refusal
+ * does not tell whether such an article exists.
+ */
+#define POST_MSGID_REFUSED	"Message-ID not accepted; post without a " \
+				"Message-ID header and the server will " \
+				"choose one"
+
+struct article;
+
+/*
+ * A member's article from any door (NNTP POST, the web), parsed and
+ * validated by the door, on its way to the community's rules.
+ */
+struct post_submission {
+	const struct account	*acct;		/* the poster, signed in */
+	const char		*lang;		/* texts for them (i18n) */
+	const char		*transport;	/* "nntp", "http": the log */
+	uint64_t		 conn;		/* its connection (log), or 0 */
+	int			 batch;		/* join the group commit */
+	int			 reports;	/* the report group takes
+						   reports (a follow-up to
+						   the reported article) */
+	const struct article	*a;		/* as sent: Newsgroups,
+						   From, Approved,
+						   Supersedes, References */
+	const char		*msgid;
+	const char		*text;		/* the text to store */
+	size_t			 len;
+	const char		*subject;	/* decoded to UTF-8 */
+	const char		*body;		/* the body as UTF-8 text */
+};
+
+enum post_report_outcome {
+	POST_NO_REPORT,		/* not a report */
+	POST_REPORTED,		/* REPORT_MSG: what became of it */
+	POST_REPORT_UNKNOWN,	/* REPORT_TARGET cannot be seen */
+	POST_REPORT_NO_TARGET	/* it follows up no article */
+};
+
+struct post_result {
+	enum post_status	 status;
+	/*
+	 * Refused (or not found): why, an English msgid or formatted
+	 * text, shown through i18n(lang, why).
+	 */
+	char			 why[256];
+	int			 read_only;	/* refused: a read-only group */
+	char			 hold_reason[160];	/* HELD: the msgid */
+	const char		*hotline;	/* a crisis phrase matched */
+	int			 probation;	/* the poster's, as stored */
+	int			 replaced;	/* a moderator's repost
+						   published a held one */
+	size_t			 ngroups;
+	enum post_report_outcome report;
+	char			 report_msg[256];
+	char			 report_target[256];
+};
+
+/*
+ * Every rule a member's post meets, in one place, then the article
+ * stored: the sanctions (signed in, then speaking in each group), the
+ * display name of From, each group (there and open to them, not a
+ * service group, read-only for members, at most POST_MAX_GROUPS, a
+ * private group not crossposted), one screening verdict (holds,
+ * probation, moderated groups, the crisis net), Supersedes and a
+ * moderator's repost of a held article, then modq_post_article() (the
+ * queue rows, the peers' feed; with BATCH the group commit), the log,
+ * notify_content_changed() and the member's notices (post_notices(),
+ * or the report of a follow-up in the report group).  Fills OUT
+ * (always) and returns OUT->status.
+ */
+enum post_status	 post_submit(struct server *,
+			    const struct post_submission *in,
+			    struct post_result *out);
+
+/*
+ * Is ACCOUNT banned since signing in?  1 with WHY ("account ...", in
+ * LANG): nothing it sends goes out.
+ */
+int	post_barred(struct server *, const char *account, const char *lang,
+	    char *why, size_t whylen);
+/* Is ACCOUNT banned or muted where GROUP is?  1 with WHY in LANG. */
+int	post_muted(struct server *, const char *account, const char *lang,
+	    const char *group, char *why, size_t whylen);
+
+/* A group by name, as an account sees it. */
+struct post_group {
+	int		 found;
+	int64_t		 id;
+	int		 status;	/* NG_OPEN, NG_MODERATED, ... */
+	int		 visibility;
+	int		 level;		/* for that account */
+};
+/* G := group NAME for ACCOUNT_ID (0: nobody).  STORE_OK or STORE_ERROR. */
+int	post_group_get(struct server *, int64_t account_id, const char *name,
+	    struct post_group *g);
+
+/* An article by message-id, as an account sees it. */
+struct post_target {
+	int		 found;
+	int64_t		 id;
+	int64_t		 author_id;
+	int		 status;
+	int		 level;		/* for that account */
+};
+/* T := MSGID for ACCOUNT_ID (0: nobody).  STORE_OK or STORE_ERROR. */
+int	post_target_get(struct server *, int64_t account_id,
+	    const char *msgid, struct post_target *t);
+/*
+ * Does T exist for ACCT?  Only if they may read it (published, or held
+ * and they moderate, at a level they read) or wrote it: to anyone else
+ * a private, held or cancelled article is an unknown message-id (no
+ * existence oracle through posting, cancel or Supersedes).
+ */
+int	post_target_known(struct server *, const struct account *acct,
+	    const struct post_target *t);
+/* May ACCT cancel or supersede T (theirs, or they moderate)? */
+int	post_may_replace(const struct account *acct,
+	    const struct post_target *t);
 
 /*
  * After a member's article is stored (any door): the held notice when
