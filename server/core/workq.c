@@ -7,6 +7,10 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#ifdef __linux__
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#endif
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -37,6 +41,24 @@ struct workq {
 	struct event	*ev;
 };
 
+/*
+ * Give the calling worker thread way to the event loop: a worker that
+ * hashes for tens of milliseconds must not keep the loop thread waiting
+ * for a CPU, or every reader's latency grows by a scheduler slice during
+ * a sign-in storm (issue 20).  Nice 19 rather than SCHED_IDLE: the
+ * scheduler then lets the loop in as soon as it wakes, yet a worker is
+ * never starved outright on a busy machine.  Linux only: there
+ * setpriority() on a thread id lowers that thread alone; elsewhere it
+ * would lower the whole process.
+ */
+static void
+worker_yield_priority(void)
+{
+#ifdef __linux__
+	(void)setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 19);
+#endif
+}
+
 static void *
 worker_main(void *arg)
 {
@@ -44,6 +66,7 @@ worker_main(void *arg)
 	struct job	*j;
 	char		 b = 0;
 
+	worker_yield_priority();
 	pthread_mutex_lock(&q->mtx);
 	for (;;) {
 		while (!q->stopping && TAILQ_EMPTY(&q->todo))
