@@ -10,7 +10,9 @@ A sending hearthd ("a.test") feeds
   hearthd never gives on demand: 431 (backoff, then sent), 439 (final),
   no STREAMING (IHAVE), the dot-stuffing on the wire, a cancel control
   article after a cancel and after an erasure, the Path rule, pause and
-  resume, and the counters of hearthmod peer show.
+  resume, and the counters of hearthmod peer show;
+- both at once as a relay in a chain (origin -> a -> b and the Python
+  peer): a cancel and a Supersedes that a takes from a peer travel on.
 """
 
 import base64
