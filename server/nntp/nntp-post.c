@@ -342,55 +342,71 @@ target_free(struct target *t)
 	free(t->from);
 }
 
+static char	*build_text(struct conn *, struct nntp_session *,
+		    struct posting *, const char *, int, size_t *);
+
 /*
  * A peer's cancel (RFC 5537 §5.3): the target leaves if peer_may_replace;
  * a target not here yet is remembered as cancelled, so it is refused
  * when it comes (INN does the same).  The cancel itself is not stored:
- * its id is remembered as a control message.  0 when applied.
+ * its id is remembered as a control message, and it travels on to the
+ * other peers as a relayed article would (peer_relay_cancel(), in the
+ * same transaction), also when its target never came here.  0 when
+ * applied.
  */
 static int
 transit_cancel(struct conn *c, struct nntp_session *s, struct posting *p,
     const char *control)
 {
-	struct target	 t;
-	char		*id;
-	int		 rc = 0;
+	struct peer_cancel_in	 in;
+	struct target		 t;
+	char			*id, *text = NULL;
+	int			 rc = 0;
 
 	if ((id = nntp_first_msgid(control + 6)) == NULL) {
 		snprintf(p->why, sizeof p->why, "cancel needs a message-id");
 		return -1;
 	}
 	memset(&t, 0, sizeof t);
+	memset(&in, 0, sizeof in);
 	if (store_news_by_msgid_as(c->srv->store, id, 0, STORE_NNTP_TEXT |
 	    STORE_NNTP_HEADER, target_cb, &t) == STORE_ERROR) {
 		snprintf(p->why, sizeof p->why, "storage error, please try "
 		    "again later");
 		rc = -1;
-	} else if (!t.found) {
-		if (history_remember(c->srv, id, "cancelled") != 0) {
-			snprintf(p->why, sizeof p->why, "storage error, "
-			    "please try again later");
-			rc = -1;
-		}
-	} else if (t.status == ART_CANCELLED)
-		;	/* cancelled already */
+	} else if (!t.found)
+		in.remember = 1;
+	else if (t.status == ART_CANCELLED)
+		;	/* cancelled already: still relayed */
 	else if (!peer_may_replace(p, &t)) {
 		snprintf(p->why, sizeof p->why, "cancel of %.200s not from "
 		    "the site that injected it", id);
 		rc = -1;
-	} else if (store_news_cancel(c->srv->store, t.id, s->acct.name,
-	    "cancelled by its site") != STORE_OK) {
-		snprintf(p->why, sizeof p->why, "storage error, please try "
-		    "again later");
-		rc = -1;
 	} else
-		notify_content_changed(c->srv);
+		in.target_id = t.id;
 	if (rc == 0) {
+		text = build_text(c, s, p, s->buf, 1, &in.len);
+		in.cid = p->msgid;
+		in.text = text;
+		in.newsgroups = article_header_get(&p->a, "Newsgroups");
+		in.path = article_header_get(&p->a, "Path");
+		in.target = id;
+		in.actor = s->acct.name;
+		if (peer_relay_cancel(c->srv, &in) != STORE_OK) {
+			snprintf(p->why, sizeof p->why, "storage error, "
+			    "please try again later");
+			rc = -1;
+		}
+	}
+	if (rc == 0) {
+		if (in.target_id != 0)
+			notify_content_changed(c->srv);
 		p->control = 1;
 		log_info("conn=%llu proto=nntp cancel from peer=%s msgid=%s%s",
 		    (unsigned long long)c->id, s->acct.name, id, t.found ? "" :
 		    " (not here: remembered)");
 	}
+	free(text);
 	target_free(&t);
 	free(id);
 	return rc;

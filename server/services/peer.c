@@ -17,6 +17,7 @@
 
 #include "auth.h"
 #include "config.h"
+#include "history.h"
 #include "log.h"
 #include "notify.h"
 #include "nntp-util.h"
@@ -588,17 +589,25 @@ get_head(struct server *srv, const char *msgid, struct art_head *h)
 	return h->found ? 0 : 1;
 }
 
+/* Would peer P take an article of BYTES, NEWSGROUPS and PATH? */
+static int
+peer_takes(const struct peer *p, int64_t bytes, const char *newsgroups,
+    const char *path)
+{
+	if (p->removed || newsgroups == NULL)
+		return 0;
+	if (bytes > p->max_size)
+		return 0;
+	if (path != NULL && path_holds(path, p->path_id))
+		return 0;
+	return groups_match(newsgroups, p->groups);
+}
+
 /* Would peer P take the article H? */
 static int
 peer_wants(const struct peer *p, const struct art_head *h)
 {
-	if (p->removed || h->newsgroups == NULL)
-		return 0;
-	if (h->bytes > p->max_size)
-		return 0;
-	if (h->path != NULL && path_holds(h->path, p->path_id))
-		return 0;
-	return groups_match(h->newsgroups, p->groups);
+	return peer_takes(p, h->bytes, h->newsgroups, h->path);
 }
 
 int
@@ -775,6 +784,96 @@ peer_cancel_article(struct server *srv, int64_t id, const char *msgid,
 		return STORE_ERROR;
 	}
 	return STORE_OK;
+}
+
+/*
+ * May a control article posted to NEWSGROUPS leave this node?  Not when
+ * one of its groups is a system group or a group here that is not
+ * public (members-only, private): a cancel names its target's groups,
+ * and those never leave.  Groups not carried here do not stop it (a
+ * relay passes on what it does not carry, as INN does).  -1 on a
+ * storage error.
+ */
+static int
+groups_public(struct server *srv, const char *newsgroups)
+{
+	char	**v;
+	size_t	  n, i;
+	int	  ok = 1, pub, rc;
+
+	n = nntp_split_groups(newsgroups, &v);
+	for (i = 0; i < n; i++) {
+		pub = 0;
+		if (ok == 1 && system_group(srv, v[i]))
+			ok = 0;
+		else if (ok == 1 && (rc = store_news_group_get(srv->store, v[i],
+		    group_public, &pub)) == STORE_ERROR)
+			ok = -1;
+		else if (ok == 1 && rc == STORE_OK && !pub)
+			ok = 0;
+		free(v[i]);
+	}
+	free(v);
+	return n > 0 ? ok : 0;
+}
+
+/*
+ * Inside the caller's transaction: queue the control article IN->text
+ * for every peer that would take an article of its Newsgroups, Path
+ * and size (peer_wants, as a relayed article is queued).  The number of
+ * peers, or -1.
+ */
+static int
+queue_control(struct server *srv, const struct peer_cancel_in *in)
+{
+	size_t		 i;
+	int		 n = 0, pub;
+
+	if (srv->peers == NULL || in->newsgroups == NULL)
+		return 0;
+	if ((pub = groups_public(srv, in->newsgroups)) <= 0)
+		return pub;
+	for (i = 0; i < srv->peers->n; i++) {
+		if (!peer_takes(srv->peers->v[i], (int64_t)in->len,
+		    in->newsgroups, in->path))
+			continue;
+		if (store_peer_enqueue(srv->store, srv->peers->v[i]->name, 0,
+		    in->cid, in->text, in->len, (int64_t)time(NULL)) !=
+		    STORE_OK)
+			return -1;
+		n++;
+	}
+	return n;
+}
+
+int
+peer_relay_cancel(struct server *srv, const struct peer_cancel_in *in)
+{
+	struct store	*st = srv->store;
+	int		 n;
+
+	if (store_begin(st) != STORE_OK)
+		return STORE_ERROR;
+	if (in->target_id != 0 && (store_news_cancel(st, in->target_id,
+	    in->actor, "cancelled by its site") != STORE_OK ||
+	    store_peer_drop_article(st, in->target_id, (int64_t)time(NULL)) !=
+	    STORE_OK))
+		goto fail;
+	if (in->remember && history_remember(srv, in->target, "cancelled") !=
+	    0)
+		goto fail;
+	if (history_remember(srv, in->cid, "control") != 0)
+		goto fail;
+	if ((n = queue_control(srv, in)) < 0)
+		goto fail;
+	if (store_commit(st) != STORE_OK)
+		goto fail;
+	if (n > 0)
+		announce(srv, "queued", NULL);
+	return STORE_OK;
+fail:
+	store_rollback(st);
+	return STORE_ERROR;
 }
 
 int

@@ -105,6 +105,30 @@ int	 peer_cancel_article(struct server *, int64_t id, const char *msgid,
 	    const char *actor, const char *reason);
 
 /*
+ * A cancel control article received from a peer (RFC 5537 §5.3),
+ * relayed onward as ordinary Usenet does.  In one transaction: the
+ * target TARGET_ID leaves (0: nothing to cancel here), TARGET is
+ * remembered as cancelled when REMEMBER (it has not come yet), the
+ * cancel's own id CID is remembered as a control message, and TEXT (as
+ * it leaves: this site's identity already first in its Path) is queued
+ * for every peer that would take an article of its NEWSGROUPS, PATH
+ * and size -- never when one of its groups is members-only, private or
+ * a system group here.  STORE_OK or STORE_ERROR (nothing written).
+ */
+struct peer_cancel_in {
+	const char	*cid;
+	const char	*text;
+	size_t		 len;
+	const char	*newsgroups;
+	const char	*path;		/* as received */
+	int64_t		 target_id;
+	const char	*target;
+	int		 remember;
+	const char	*actor;
+};
+int	 peer_relay_cancel(struct server *, const struct peer_cancel_in *);
+
+/*
  * For the feeder: queued rows of P after AFTER (store_peer_next), the
  * text of row R to send (0: *TEXT, *LEN set, caller frees; 1: drop it,
  * already marked; -1: storage error), and the end of a row.

@@ -25,7 +25,9 @@ INN (streaming, and IHAVE when INN refuses MODE STREAM): members-only,
 private and held posts never reach INN, an approved one does, and so
 does a cancel.  In the triangle (a.test, b.test, INN, each feeding the
 other two) every article arrives once at every node, also when a is
-killed with kill -9 in the middle of its feed and started again.
+killed with kill -9 in the middle of its feed and started again.  In a
+chain INN -> hearthd -> a second hearthd that INN does not feed, INN's
+article, its cancel and its Supersedes reach the end of the chain.
 
 Skipped when inn2 is not installed or the tests do not run as root or
 news (innd runs only as news).
@@ -47,8 +49,8 @@ PEER = "innfeed"
 WAIT = 30
 
 
-class InnFeedsHearth(NNTPCase):
-    """INN -> hearthd over streaming (innfeed's default)."""
+class InnSite(NNTPCase):
+    """A private INN whose innfeed feeds hearthd (no tests of its own)."""
     protos = ("nntp",)
     streaming = True
     extra_config = (FAST + "nntp_peers = %s, other\n"
@@ -175,6 +177,11 @@ class InnFeedsHearth(NNTPCase):
         r = c.login(name)
         self.assertTrue(r.startswith("281"), r)
         return c
+
+
+
+class InnFeedsHearth(InnSite):
+    """INN -> hearthd over streaming (innfeed's default)."""
 
     def test_article_arrives_with_path_and_xref(self):
         mid = "<one.%d@inn.test>" % os.getpid()
@@ -333,6 +340,69 @@ class InnFeedsHearth(NNTPCase):
 class InnFeedsHearthIhave(InnFeedsHearth):
     """The same, with innfeed told not to stream: IHAVE only."""
     streaming = False
+
+
+class InnChain(InnSite):
+    """A chain INN -> hearthd (hearth.test) -> hearthd b.test, which INN
+    does not feed: what INN's site injects reaches b through the relay,
+    and so do its cancel (RFC 5537 §5.3) and its Supersedes."""
+
+    def setUp(self):
+        super().setUp()
+        self.b = Hearthd(FAST + "server_name = b.test\n"
+                         "nntp_peers = feeder\n"
+                         "anonymous_read = yes\n", protos=("nntp",))
+        self.b.start()
+        self.addCleanup(self.stop_b)
+        self.b.add_account("feeder", FEEDER_PASS, role="moderator")
+        r = self.h.hearthmod("peer", "add", "b",
+                             "127.0.0.1:%d" % self.b.port("nntp"), "plain",
+                             "path=b.test", "user=feeder",
+                             "pass=" + FEEDER_PASS)
+        self.assertEqual(r.returncode, 0, r.stderr + r.stdout)
+
+    def stop_b(self):
+        self.b.stop()
+        self.b.cleanup()
+
+    def b_stat(self, mid):
+        lc = LineClient(self.b.addr("nntp"))
+        try:
+            lc.readline()
+            return NNTPClient(lc).code("STAT " + mid)
+        finally:
+            lc.close()
+
+    def test_cancel_and_supersedes_travel_through_the_relay(self):
+        mid = "<chain.%d@inn.test>" % os.getpid()
+        self.inn_post(mid)
+        self.wait_for(lambda: self.b_stat(mid).startswith("223"),
+                      "the article's arrival at b")
+        cancel = "<chaincancel.%d@inn.test>" % os.getpid()
+        self.inn_post(cancel, extra=[("Control", "cancel " + mid)],
+                      body="cancel\n")
+        self.wait_for(lambda: self.stat(mid) == "430", "the cancel here")
+        self.wait_for(lambda: self.b_stat(mid) == "430", "the cancel at b")
+        self.assertIn("cancel from peer=feeder msgid=" + mid,
+                      self.b.log())
+        old = "<chainv1.%d@inn.test>" % os.getpid()
+        new = "<chainv2.%d@inn.test>" % os.getpid()
+        self.inn_post(old)
+        self.wait_for(lambda: self.b_stat(old).startswith("223"),
+                      "the first version at b")
+        self.inn_post(new, extra=[("Supersedes", old)],
+                      body="Better words.\n")
+        self.wait_for(lambda: self.b_stat(new).startswith("223"),
+                      "the new version at b")
+        self.wait_for(lambda: self.b_stat(old) == "430",
+                      "the old version's end at b")
+        self.assertEqual(self.stat(old), "430")
+        # b got each once: the cancel and the old version were not
+        # offered again.
+        log = self.b.log()
+        for m in (mid, old, new):
+            self.assertEqual(log.count("received account=feeder msgid=" +
+                                       m), 1, m)
 
 
 # AUTHINFO PASS on a feeder's link is one word (RFC 4643 §2.3).

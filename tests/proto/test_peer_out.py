@@ -10,7 +10,9 @@ A sending hearthd ("a.test") feeds
   hearthd never gives on demand: 431 (backoff, then sent), 439 (final),
   no STREAMING (IHAVE), the dot-stuffing on the wire, a cancel control
   article after a cancel and after an erasure, the Path rule, pause and
-  resume, and the counters of hearthmod peer show.
+  resume, and the counters of hearthmod peer show;
+- both at once as a relay in a chain (origin -> a -> b and the Python
+  peer): a cancel and a Supersedes that a takes from a peer travel on.
 """
 
 import base64
@@ -672,6 +674,143 @@ class FakeIhave(ToFake):
         s = self.show("fake")
         self.assertEqual((s["accepted"], s["refused"], s["queued"],
                           s["deferred"]), ("3", "1", "0", "2"), s)
+
+
+class Chain(SenderCase):
+    """A relay in a chain (origin -> a.test -> b.test and the Python
+    peer): what a takes from a peer travels on, cancels (RFC 5537 §5.3)
+    and Supersedes included.  The origin is a client on a's transit
+    account "relay" (site x.example); b takes a's feed only."""
+    extra_config = SENDER + "nntp_peers = relay\n"
+
+    def setUp(self):
+        self.fake = FakePeer()
+        self.b = Hearthd(FAST + "server_name = b.test\n"
+                         "nntp_peers = feeder\n", protos=("nntp",))
+        self.b.start()
+        self.b.add_account("feeder", FEEDER_PASS, role="moderator")
+        super().setUp()
+        self.add_peer("b", "127.0.0.1:%d" % self.b.port("nntp"), "plain",
+                      "path=b.test", "user=feeder", "pass=" + FEEDER_PASS)
+        self.add_peer("fake", "127.0.0.1:%d" % self.fake.port, "plain",
+                      "path=fake.peer", "groups=support.*")
+        self.relay = self.member("relay")
+
+    def tearDown(self):
+        super().tearDown()
+        self.b.stop()
+        self.b.cleanup()
+        self.fake.close()
+
+    def offer(self, mid, extra=(), path="x.example!.POSTED!not-for-mail",
+              group="support.diabetes", subject="From far away",
+              expect="235"):
+        art = article_bytes([
+            ("Path", path), ("From", "Far <far@example.org>"),
+            ("Newsgroups", group), ("Subject", subject),
+            ("Message-ID", mid),
+            ("Date", time.strftime("%a, %d %b %Y %H:%M:%S +0000",
+                                   time.gmtime()))] + list(extra))
+        r = self.relay.cmd("IHAVE " + mid)
+        if not r.startswith("335"):
+            return r
+        self.relay.lc.sendraw(art)
+        r = self.relay.lc.readline()
+        self.assertTrue(r.startswith(expect), r)
+        return r
+
+    def cancel(self, cid, target, **kw):
+        return self.offer(cid, extra=[("Control", "cancel " + target)],
+                          subject="cmsg cancel " + target, **kw)
+
+    def served(self, h, mid):
+        """Does H serve MID (ARTICLE 220)?"""
+        lc = LineClient(h.addr("nntp"))
+        try:
+            lc.readline()
+            return NNTPClient(lc).cmd("ARTICLE " + mid).startswith("220")
+        finally:
+            lc.close()
+
+    def b_knows(self, mid):
+        """Does b's history know MID (its peer's IHAVE gets 435)?"""
+        lc = LineClient(self.b.addr("nntp"))
+        try:
+            lc.readline()
+            n = NNTPClient(lc)
+            r = n.login("feeder", FEEDER_PASS)
+            self.assertTrue(r.startswith("281"), r)
+            return n.cmd("IHAVE " + mid).startswith("435")
+        finally:
+            lc.close()
+
+    def test_cancel_travels_down_the_chain(self):
+        self.offer("<orig@far>")
+        self.assertTrue(wait_for(lambda: self.served(self.b, "<orig@far>")),
+                        self.h.log()[-3000:])
+        self.assertTrue(wait_for(lambda: "<orig@far>" in self.fake.articles))
+        self.cancel("<c1@far>", "<orig@far>")
+        self.assertFalse(self.served(self.h, "<orig@far>"))
+        # b applies it: a relayed it, with a's identity first in Path.
+        self.assertTrue(wait_for(
+            lambda: not self.served(self.b, "<orig@far>")),
+            self.b.log()[-3000:])
+        self.assertTrue(wait_for(lambda: "<c1@far>" in self.fake.articles))
+        data = self.fake.articles["<c1@far>"]
+        self.assertIn(b"Path: a.test!x.example!.POSTED!not-for-mail", data)
+        self.assertIn(b"Control: cancel <orig@far>", data)
+        # Offered again: a's history knows it; nothing is sent twice.
+        r = self.relay.cmd("IHAVE <c1@far>")
+        self.assertTrue(r.startswith("435"), r)
+        # A cancel whose target never came here is relayed all the same;
+        # one whose Path names the fake peer goes to b only; one in a
+        # members-only group goes nowhere.
+        self.cancel("<c2@far>", "<never@far>")
+        self.cancel("<c3@far>", "<never3@far>",
+                    path="fake.peer!x.example!.POSTED!not-for-mail")
+        self.cancel("<c4@far>", "<never4@far>",
+                    group="support.autism.parents")
+        self.cancel("<c5@far>", "<never5@far>")
+        self.assertTrue(wait_for(lambda: "<c5@far>" in self.fake.articles))
+        self.assertTrue(wait_for(lambda: self.b_knows("<c5@far>")))
+        self.assertIn("<c2@far>", self.fake.articles)
+        self.assertTrue(self.b_knows("<c2@far>"))
+        self.assertTrue(self.b_knows("<never@far>"))
+        self.assertNotIn("<c3@far>", self.fake.offers)
+        self.assertTrue(self.b_knows("<c3@far>"))
+        self.assertNotIn("<c4@far>", self.fake.offers)
+        self.assertFalse(self.b_knows("<c4@far>"))
+        # The target that never came is refused when it does.
+        r = self.relay.cmd("IHAVE <never@far>")
+        self.assertTrue(r.startswith("435"), r)
+        for m in ("<c1@far>", "<c2@far>", "<c5@far>"):
+            self.assertEqual(self.fake.offers[m], 1, m)
+            self.assertNotIn(m + "#dup", self.fake.articles)
+
+    def test_supersedes_travels_down_the_chain(self):
+        self.offer("<v1@far>", subject="First words")
+        self.assertTrue(wait_for(lambda: self.served(self.b, "<v1@far>")))
+        self.assertTrue(wait_for(lambda: "<v1@far>" in self.fake.articles))
+        self.offer("<v2@far>", subject="Better words",
+                   extra=[("Supersedes", "<v1@far>")])
+        self.assertFalse(self.served(self.h, "<v1@far>"))
+        self.assertTrue(wait_for(lambda: self.served(self.b, "<v2@far>")))
+        self.assertTrue(wait_for(
+            lambda: not self.served(self.b, "<v1@far>")))
+        self.assertTrue(wait_for(lambda: "<v2@far>" in self.fake.articles))
+        self.assertIn(b"Supersedes: <v1@far>",
+                      self.fake.articles["<v2@far>"])
+        self.assertEqual(self.fake.offers["<v1@far>"], 1)
+        # Superseded before a sent it: never offered.
+        self.h.hearthmod("peer", "pause", "fake")
+        self.offer("<w1@far>", subject="Draft")
+        self.offer("<w2@far>", subject="Final",
+                   extra=[("Supersedes", "<w1@far>")])
+        self.h.hearthmod("peer", "resume", "fake")
+        self.assertTrue(wait_for(lambda: "<w2@far>" in self.fake.articles))
+        self.assertNotIn("<w1@far>", self.fake.offers)
+        self.assertTrue(wait_for(lambda: self.served(self.b, "<w2@far>")))
+        self.assertFalse(self.served(self.b, "<w1@far>"))
 
 
 if __name__ == "__main__":
