@@ -18,6 +18,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
@@ -116,7 +117,8 @@ static const struct hm_cmd hm_cmds[] = {
 	{ "event", "cancel", 1, 1, 0, 0, "event cancel ID" },
 	{ "peer", "add", 2, 10, 0, 0,
 	  "peer add NAME HOST:PORT [tls|plain] [path=ID] [groups=WILDMAT]\n"
-	  "                [user=U pass=P] [maxsize=BYTES]   (an outgoing feed)" },
+	  "                [user=U pass=-] [maxsize=BYTES]   (an outgoing feed;\n"
+	  "                pass=- reads the password like --password-file)" },
 	{ "peer", "list", 0, 0, 0, 0, "peer list" },
 	{ "peer", "show", 1, 1, 0, 0,
 	  "peer show NAME   (queue, last success, counters, state)" },
@@ -880,8 +882,27 @@ main(int argc, char **argv)
 	words[nw++] = cmd->name;
 	if (cmd->sub != NULL)
 		words[nw++] = cmd->sub;
-	for (i = 0; i < (size_t)nargs; i++)
-		words[nw++] = argv[skip + i];
+	for (i = 0; i < (size_t)nargs; i++) {
+		words[nw] = argv[skip + i];
+		/*
+		 * A peer's password: "pass=-" reads it (from
+		 * --password-file or the terminal) rather than leaving it
+		 * in the process arguments for any local user to see.
+		 */
+		if (strcmp(cmd->name, "peer") == 0 && pw == NULL &&
+		    strcmp(words[nw], "pass=-") == 0) {
+			char	*p;
+
+			if ((p = read_password("The peer's password", 0)) ==
+			    NULL)
+				return 1;
+			xasprintf(&pw, "pass=%s", p);
+			OPENSSL_cleanse(p, strlen(p));
+			free(p);
+			words[nw] = pw;
+		}
+		nw++;
+	}
 	if (strcmp(cmd->name, "backup") == 0) {
 		/* hearthd writes it: give it an absolute path. */
 		if (output_dir[0] == '/')

@@ -214,8 +214,8 @@ class FakePeer:
 class SenderCase(NNTPCase):
     extra_config = SENDER
 
-    def add_peer(self, *words):
-        r = self.h.hearthmod("peer", "add", *words)
+    def add_peer(self, *words, input=None):
+        r = self.h.hearthmod("peer", "add", *words, input=input)
         self.assertEqual(r.returncode, 0, r.stderr + r.stdout)
         return r
 
@@ -246,9 +246,13 @@ class ToHearth(SenderCase):
         # Approved: (the incoming side of issue 17 decides this anew).
         self.b.add_account("feeder", FEEDER_PASS, role="moderator")
         super().setUp()
+        # pass=- reads the peer's password from --password-file (here
+        # standard input), never from the command line: if it were read
+        # wrong, b would refuse the feeder and nothing would arrive.
         self.add_peer("b", "127.0.0.1:%d" % self.b.port("nntp"), "plain",
-                      "path=b.test", "user=feeder", "pass=" + FEEDER_PASS,
-                      "groups=*,!stories.*")
+                      "path=b.test", "user=feeder", "pass=-",
+                      "groups=*,!stories.*", "--password-file", "-",
+                      input=FEEDER_PASS + "\n")
 
     def tearDown(self):
         super().tearDown()
