@@ -496,12 +496,24 @@ cmd_authenticate(struct irc_client *cl, struct irc_msg *m)
 		irc_numeric(cl, ERR_SASLABORTED);
 		return CONN_OK;
 	}
+	/* One parameter longer than a piece may be: 905 (IRCv3 SASL). */
+	if (strlen(p) > SASL_CHUNK_LEN) {
+		irc_sasl_free(cl);
+		irc_numeric(cl, ERR_SASLTOOLONG);
+		return CONN_OK;
+	}
 	rc = sasl_buf_add(&cl->sasl->buf, p);
 	if (rc == SASL_BUF_MORE)
 		return CONN_OK;
 	if (rc == SASL_BUF_TOOLONG) {
+		/*
+		 * Every piece was a lawful 400 bytes but there are too
+		 * many: the exchange fails (904), as irctest's
+		 * testPlainInfiniteMessages and other servers have it; 905
+		 * speaks of one AUTHENTICATE parameter that is too long.
+		 */
 		irc_sasl_free(cl);
-		irc_numeric(cl, ERR_SASLTOOLONG);
+		irc_numeric(cl, ERR_SASLFAIL);
 		return CONN_OK;
 	}
 	if (rc != SASL_BUF_DONE || sasl_buf_decode(&cl->sasl->buf, &buf,

@@ -76,6 +76,10 @@ class Sasl(IrcCase):
         for _ in range(20):
             self.assertEqual(c.cmd("AUTHENTICATE " + "A" * 400), [])
         self.assertEqual(numerics(c.cmd("AUTHENTICATE " + "A" * 400)),
+                         ["904"])
+        # One parameter over 400 bytes is 905, "too long".
+        c.cmd("AUTHENTICATE PLAIN")
+        self.assertEqual(numerics(c.cmd("AUTHENTICATE " + "A" * 401)),
                          ["905"])
         c.cmd("AUTHENTICATE PLAIN")
         self.assertEqual(c.cmd("AUTHENTICATE " + "QUFB" * 100), [])

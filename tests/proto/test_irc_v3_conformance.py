@@ -87,12 +87,12 @@ class Sasl(IrcCase):
                               lambda b: [b[:400], b[400:], "+"])
         self.assertEqual(got, ["900", "903"])
 
-    def test_payload_over_the_bound_is_905(self):
+    def test_payload_over_the_bound_is_904(self):
         # The pieces are collected up to a bound (8192 base64 bytes);
-        # past it the exchange ends with 905, and a new one works.
+        # past it the exchange fails with 904, and a new one works.
         self.h.add_account("saslover", "saslover-password")
         got = self.sasl_lines("saslover", "x", lambda b: ["QUFB" * 100] * 21)
-        self.assertEqual(got, ["905"])
+        self.assertEqual(got, ["904"])
         got = self.sasl_lines("saslover", "saslover-password",
                               lambda b: [b])
         self.assertEqual(got, ["900", "903"])

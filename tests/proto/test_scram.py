@@ -283,13 +283,13 @@ class IrcScramTest(IrcScram, IrcCase):
             self.server_first(c, Scram("rita", PW))
             self.assertEqual(numerics(c.cmd("AUTHENTICATE " + bad)),
                              ["904"], bad)
-        # Too long (chunks of 400 mean "more"; past 8 KiB): 905.
+        # Too long (chunks of 400 mean "more"; past 8 KiB): 904.
         c = self.raw()
         self.start_scram(c)
         for _ in range(20):
             self.assertEqual(c.cmd("AUTHENTICATE " + "A" * 400), [])
         self.assertEqual(numerics(c.cmd("AUTHENTICATE " + "A" * 400)),
-                         ["905"])
+                         ["904"])
         # Only "+" acknowledges the server-final message.
         c, lines = self.scram("rita", PW)
         self.assertEqual(decode(lines[-1]), self.last.server_final)
