@@ -143,18 +143,9 @@ signin_again(struct http_req *hr, int code, const char *reason,
 {
 	struct evbuffer	*out = evbuffer_new();
 	const char	*ctype = "text/html; charset=utf-8";
+	int		 made = signin_page(hr, out, &ctype, error, name);
 
-	if (signin_page(hr, out, &ctype, error, name) != 0) {
-		evbuffer_free(out);
-		return -1;
-	}
-	http_add_header(hr, "Content-Type", ctype);
-	http_add_header(hr, "Cache-Control", "private, no-store");
-	http_add_header(hr, "X-Content-Type-Options", "nosniff");
-	http_send(hr, code, reason, evbuffer_pullup(out, -1),
-	    evbuffer_get_length(out));
-	evbuffer_free(out);
-	return HTTP_SENT;
+	return page_made(hr, made, code, reason, out, ctype);
 }
 
 /*
@@ -333,6 +324,16 @@ page_send(struct http_req *hr, int code, const char *reason,
 	return HTTP_SENT;
 }
 
+int
+page_made(struct http_req *hr, int made, int code, const char *reason,
+    struct evbuffer *out, const char *ctype)
+{
+	int	rc = made != 0 ? -1 : page_send(hr, code, reason, out, ctype);
+
+	evbuffer_free(out);
+	return rc;
+}
+
 /* The reason a new password is refused, in L, or NULL when it is not. */
 static const char *
 password_refused(struct http_req *hr, const char *L, const char *pw,
@@ -444,15 +445,9 @@ signup_again(struct http_req *hr, int code, const char *reason,
 {
 	struct evbuffer	*out = evbuffer_new();
 	const char	*ctype = "text/html; charset=utf-8";
-	int		 rc;
+	int		 made = signup_page(hr, out, &ctype, f);
 
-	if (signup_page(hr, out, &ctype, f) != 0) {
-		evbuffer_free(out);
-		return -1;
-	}
-	rc = page_send(hr, code, reason, out, ctype);
-	evbuffer_free(out);
-	return rc;
+	return page_made(hr, made, code, reason, out, ctype);
 }
 
 /* A page with a heading and one paragraph, sent with CODE. */
@@ -742,15 +737,9 @@ account_again(struct http_req *hr, int code, const char *reason,
 {
 	struct evbuffer	*out = evbuffer_new();
 	const char	*ctype = "text/html; charset=utf-8";
-	int		 rc;
+	int		 made = account_page(hr, out, &ctype, f);
 
-	if (account_page(hr, out, &ctype, f) != 0) {
-		evbuffer_free(out);
-		return -1;
-	}
-	rc = page_send(hr, code, reason, out, ctype);
-	evbuffer_free(out);
-	return rc;
+	return page_made(hr, made, code, reason, out, ctype);
 }
 
 /* GET /account: the member's settings. */

@@ -277,6 +277,14 @@ int		 html_notice(xmlTextWriterPtr, const char *cls,
 int		 page_send(struct http_req *, int code, const char *reason,
 		    struct evbuffer *out, const char *ctype);
 /*
+ * A page drawn again (a form with its errors): MADE is what its
+ * generator returned into OUT; sent as page_send() does when 0.  OUT is
+ * freed; returns HTTP_SENT, or -1 when the page could not be made.
+ */
+int		 page_made(struct http_req *, int made, int code,
+		    const char *reason, struct evbuffer *out,
+		    const char *ctype);
+/*
  * The two halves of page_open(), for a page that adds to the head (a
  * feed link, a stylesheet): page_head() leaves the head open,
  * page_body() closes it and opens <main>.

@@ -151,15 +151,9 @@ write_again(struct http_req *hr, int code, const char *reason,
 {
 	struct evbuffer	*out = evbuffer_new();
 	const char	*ctype = "text/html; charset=utf-8";
-	int		 rc;
+	int		 made = write_page(hr, out, &ctype, f);
 
-	if (write_page(hr, out, &ctype, f) != 0) {
-		evbuffer_free(out);
-		return -1;
-	}
-	rc = page_send(hr, code, reason, out, ctype);
-	evbuffer_free(out);
-	return rc;
+	return page_made(hr, made, code, reason, out, ctype);
 }
 
 /* What came of a post: delivered or held, the hotline first. */
