@@ -88,19 +88,20 @@ static const struct store_sql irc_sql[] = {
 	  "AND hidden = 1" },
 	{ I_CHAT_BY_ACCOUNT,
 	  "SELECT " CHAT_COLS " FROM chat_messages WHERE lower(account) = "
-	  "lower(?1) AND substr(target, 1, 1) != '@' AND "
-	  "command IN ('PRIVMSG', 'NOTICE') ORDER BY time, id" },
+	  "lower(?1) AND account IS NOT NULL AND substr(target, 1, 1) != "
+	  "'@' AND command IN ('PRIVMSG', 'NOTICE') ORDER BY time, id" },
 	{ I_CHAT_ERASE,
-	  "DELETE FROM chat_messages WHERE lower(account) = lower(?1)" },
+	  "DELETE FROM chat_messages WHERE lower(account) = lower(?1) AND "
+	  "account IS NOT NULL" },
 	/* Pseudonymized, a member keeps their words, not their comings
 	 * and goings (draft/event-playback rows). */
 	{ I_CHAT_EVENTS_ERASE,
 	  "DELETE FROM chat_messages WHERE lower(account) = lower(?1) AND "
-	  "command NOT IN ('PRIVMSG', 'NOTICE')" },
+	  "account IS NOT NULL AND command NOT IN ('PRIVMSG', 'NOTICE')" },
 	{ I_CHAT_PSEUDONYMIZE,
 	  "UPDATE chat_messages SET account = NULL, sender = '', source = "
 	  "?2 || '!former@former-member', tags = NULL WHERE lower(account) = "
-	  "lower(?1)" },
+	  "lower(?1) AND account IS NOT NULL" },
 	{ I_STATE_GET,
 	  "SELECT value FROM irc_state WHERE name = ?1" },
 	{ I_STATE_SET,

@@ -95,7 +95,8 @@ static const struct store_sql modq_sql[] = {
 	{ Q_AUTHOR_HISTORY,
 	  "SELECT datetime(time, 'unixepoch') AS time, actor, action, target, "
 	  "reason FROM audit_log WHERE action != 'hold' AND (target = ?1 OR "
-	  "target IN (SELECT msgid FROM chat_messages WHERE account = ?1) OR "
+	  "target IN (SELECT msgid FROM chat_messages WHERE lower(account) = "
+	  "lower(?1) AND account IS NOT NULL) OR "
 	  "target IN (SELECT a.msgid FROM articles a JOIN accounts u ON "
 	  "u.id = a.author_id WHERE u.name_fold = lower(?1))) "
 	  "ORDER BY time DESC, id DESC LIMIT 20" },
@@ -141,7 +142,7 @@ static const struct store_sql modq_sql[] = {
 	  "'mute','unmute','hide','unhide','approve','reject','ban.expire',"
 	  "'mute.expire','account.probation') AND (lower(target) = lower(?1) "
 	  "OR target IN (SELECT msgid FROM chat_messages WHERE lower(account) "
-	  "= lower(?1)) OR target IN (SELECT a.msgid FROM articles a JOIN "
+	  "= lower(?1) AND account IS NOT NULL) OR target IN (SELECT a.msgid FROM articles a JOIN "
 	  "accounts u ON u.id = a.author_id WHERE u.name_fold = lower(?1))) "
 	  "ORDER BY time DESC, id DESC LIMIT 50" },
 	{ Q_OPEN_STATS,
