@@ -902,6 +902,8 @@ auth_init(struct server *srv, char *err, size_t errlen)
 		return -1;
 	as->wq = workq_create(srv->base, srv->cf->auth_threads,
 	    srv->cf->auth_queue);
+	log_info("auth: %d hashing worker%s", workq_threads(as->wq),
+	    workq_threads(as->wq) == 1 ? "" : "s");
 	auth_expire(srv);
 	as->ev = event_new(srv->base, -1, EV_PERSIST, expire_cb, srv);
 	event_add(as->ev, &tv);

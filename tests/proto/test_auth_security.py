@@ -7,7 +7,8 @@
   table's slot no longer wipes the victim's count;
 - scrypt runs on worker threads: a reader's DATE is answered while a
   password is being hashed, and a full queue refuses with a temporary
-  error instead of slowing everyone;
+  error instead of slowing everyone; by default one worker fewer than
+  the CPUs, so the loop always has one;
 - wrong passwords from one address do not lock the owner out from
   another;
 - the PROXY protocol (v1 and v2) from proxy_from addresses, on NNTP, IRC
@@ -343,6 +344,46 @@ class HashPool(HearthTestCase):
         time.sleep(0.4)
         d = self.client()
         self.assertEqual(d.code("DATE"), "111")
+
+
+class HashWorkers(HearthTestCase):
+    """By default one hashing worker fewer than the CPUs hearthd may use
+    (at least 1, at most 8), so a sign-in storm leaves the loop a CPU
+    (issue 20); auth_threads still sets the number."""
+
+    protos = ("nntp",)
+    extra_config = FAST
+
+    def workers(self):
+        for line in self.h.log().splitlines():
+            if "auth: " in line and "hashing worker" in line:
+                return int(line.split("auth: ")[1].split()[0])
+        self.fail("no hashing worker line in the log")
+
+    def sign_in_works(self):
+        self.h.add_account("hasher", PASSWORD)
+        c = NNTPClient(self.nntp())
+        self.assertEqual(c.code("AUTHINFO USER hasher"), "381")
+        self.assertEqual(c.code("AUTHINFO PASS " + PASSWORD), "281")
+        c2 = NNTPClient(self.nntp())
+        self.assertEqual(c2.code("AUTHINFO USER hasher"), "381")
+        self.assertEqual(c2.code("AUTHINFO PASS wrong"), "481")
+
+    def expected(self):
+        return max(1, min(8, len(os.sched_getaffinity(0)) - 1))
+
+    def test_worker_count(self):
+        self.assertEqual(self.workers(), self.expected())
+        self.sign_in_works()
+
+
+class HashWorkersSet(HashWorkers):
+    """auth_threads = 3 gives three workers, whatever the CPUs."""
+
+    extra_config = FAST + "auth_threads = 3\n"
+
+    def expected(self):
+        return 3
 
 
 class ProxyProtocol(HearthTestCase):
