@@ -35,6 +35,12 @@ int		 workq_threads(const struct workq *);
 void		 workq_start(struct workq *);
 int		 workq_submit(struct workq *, workq_fn work, workq_fn done,
 		    void *arg);
+/*
+ * The same, ahead of every job queued by workq_submit() still waiting
+ * (yet after eight such in a row, one of those goes first).
+ */
+int		 workq_submit_first(struct workq *, workq_fn work,
+		    workq_fn done, void *arg);
 /* Jobs waiting or running now. */
 int		 workq_pending(struct workq *);
 /*
