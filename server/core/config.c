@@ -148,7 +148,7 @@ config_default(void)
 	cf->allow_plain_auth_loopback = 0;
 	cf->scrypt_log2n = 15;
 	cf->scram_iterations = 32768;
-	cf->auth_threads = 2;
+	cf->auth_threads = 0;		/* one fewer than the CPUs */
 	cf->auth_queue = 32;
 	cf->login_delay_max = 15;
 	cf->db_sync_full = 1;
@@ -456,7 +456,7 @@ static const struct key_def keys[] = {
 	    O(allow_plain_auth_loopback), 0, 0 },
 	{ "password_scrypt_log2n", K_INT, O(scrypt_log2n), 10, 22 },
 	{ "scram_iterations", K_INT, O(scram_iterations), 4096, 1000000 },
-	{ "auth_threads", K_INT, O(auth_threads), 1, 64 },
+	{ "auth_threads", K_INT, O(auth_threads), 0, 64 },
 	{ "auth_queue", K_INT, O(auth_queue), 1, 100000 },
 	{ "login_delay_max", K_INT, O(login_delay_max), 0, 300 },
 	{ "password_min_length", K_INT, O(password_min_length), 1,

@@ -111,7 +111,7 @@ struct config {
 	int			 allow_plain_auth_loopback;
 	int			 scrypt_log2n;		/* password KDF cost */
 	int			 scram_iterations;	/* SCRAM-SHA-256 Hi() */
-	int			 auth_threads;		/* hashing workers */
+	int			 auth_threads;		/* hashing workers, 0: auto */
 	int			 auth_queue;		/* hashes in flight */
 	int			 login_delay_max;	/* backoff cap, s */
 	int			 password_min_length;	/* shortest password taken */

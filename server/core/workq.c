@@ -5,6 +5,9 @@
  */
 #include <sys/queue.h>
 #include <errno.h>
+#ifdef __linux__
+#include <sched.h>
+#endif
 #include <fcntl.h>
 #include <pthread.h>
 #ifdef __linux__
@@ -18,6 +21,8 @@
 #include "workq.h"
 #include "xmalloc.h"
 
+#define WORKQ_AHEAD_MAX	8	/* first jobs ahead of a waiting one */
+
 struct job {
 	TAILQ_ENTRY(job)	 entry;
 	workq_fn		 work;
@@ -30,6 +35,10 @@ struct workq {
 	pthread_mutex_t	 mtx;
 	pthread_cond_t	 cond;
 	struct jobq	 todo;		/* waiting for a worker */
+	struct job	*last_first;	/* the last workq_submit_first() job
+					   still in TODO, or NULL */
+	int		 ahead;		/* first jobs taken in a row while
+					   an ordinary one waited */
 	struct jobq	 finished;	/* waiting for the loop */
 	int		 inflight;	/* todo + running + finished */
 	int		 queue_max;
@@ -59,6 +68,59 @@ worker_yield_priority(void)
 #endif
 }
 
+/*
+ * How many workers by default: one fewer than the CPUs this process may
+ * run on (its affinity mask, else the CPUs online), at least 1 and at
+ * most WORKQ_AUTO_MAX.  One CPU is always left to the event loop: with
+ * a worker hashing on every CPU, a reader's request waited for a
+ * worker's time slice to end whenever other processes kept the machine
+ * busy, whatever the workers' priority (issue 20, the sign-in storm:
+ * the loop's run-queue wait fell from about 1.1 s to 0.3 s in 10 s on
+ * two CPUs with one worker instead of two).
+ */
+int
+workq_spare_cpus(void)
+{
+	long	n = -1;
+
+#ifdef __linux__
+	cpu_set_t	set;
+
+	if (sched_getaffinity(0, sizeof set, &set) == 0)
+		n = CPU_COUNT(&set);
+#endif
+	if (n < 1)
+		n = sysconf(_SC_NPROCESSORS_ONLN);
+	n--;
+	if (n < 1)
+		n = 1;
+	return n > WORKQ_AUTO_MAX ? WORKQ_AUTO_MAX : (int)n;
+}
+
+/*
+ * The job a worker takes next: the queue's head, except that after
+ * WORKQ_AHEAD_MAX workq_submit_first() jobs in a row went ahead of a
+ * waiting ordinary job, the oldest ordinary job, so a steady stream of
+ * first jobs cannot hold the others back for ever.  Q is locked.
+ */
+static struct job *
+next_job(struct workq *q)
+{
+	struct job	*behind;
+
+	if (q->last_first == NULL ||
+	    (behind = TAILQ_NEXT(q->last_first, entry)) == NULL) {
+		q->ahead = 0;
+		return TAILQ_FIRST(&q->todo);
+	}
+	if (q->ahead >= WORKQ_AHEAD_MAX) {
+		q->ahead = 0;
+		return behind;
+	}
+	q->ahead++;
+	return TAILQ_FIRST(&q->todo);
+}
+
 static void *
 worker_main(void *arg)
 {
@@ -73,8 +135,10 @@ worker_main(void *arg)
 			pthread_cond_wait(&q->cond, &q->mtx);
 		if (q->stopping)
 			break;
-		j = TAILQ_FIRST(&q->todo);
+		j = next_job(q);
 		TAILQ_REMOVE(&q->todo, j, entry);
+		if (j == q->last_first)
+			q->last_first = NULL;
 		pthread_mutex_unlock(&q->mtx);
 		j->work(j->arg);
 		pthread_mutex_lock(&q->mtx);
@@ -136,7 +200,7 @@ workq_create(struct event_base *base, int threads, int queue_max)
 	q->ev = event_new(base, q->pipefd[0], EV_READ | EV_PERSIST, wake_cb,
 	    q);
 	event_add(q->ev, NULL);
-	q->nthreads = threads < 1 ? 1 : threads;
+	q->nthreads = threads < 1 ? workq_spare_cpus() : threads;
 	q->threads = xcalloc((size_t)q->nthreads, sizeof *q->threads);
 	return q;
 }
@@ -161,8 +225,12 @@ workq_start(struct workq *q)
 	}
 }
 
-int
-workq_submit(struct workq *q, workq_fn work, workq_fn done, void *arg)
+/*
+ * Queue a job: at the tail, or with FIRST behind the other FIRST jobs
+ * but ahead of every other waiting job.
+ */
+static int
+submit(struct workq *q, workq_fn work, workq_fn done, void *arg, int first)
 {
 	struct job	*j;
 
@@ -175,11 +243,32 @@ workq_submit(struct workq *q, workq_fn work, workq_fn done, void *arg)
 	j->work = work;
 	j->done = done;
 	j->arg = arg;
-	TAILQ_INSERT_TAIL(&q->todo, j, entry);
+	if (!first)
+		TAILQ_INSERT_TAIL(&q->todo, j, entry);
+	else {
+		if (q->last_first == NULL)
+			TAILQ_INSERT_HEAD(&q->todo, j, entry);
+		else
+			TAILQ_INSERT_AFTER(&q->todo, q->last_first, j, entry);
+		q->last_first = j;
+	}
 	q->inflight++;
 	pthread_cond_signal(&q->cond);
 	pthread_mutex_unlock(&q->mtx);
 	return 0;
+}
+
+int
+workq_submit(struct workq *q, workq_fn work, workq_fn done, void *arg)
+{
+	return submit(q, work, done, arg, 0);
+}
+
+int
+workq_submit_first(struct workq *q, workq_fn work, workq_fn done,
+    void *arg)
+{
+	return submit(q, work, done, arg, 1);
 }
 
 int
@@ -208,6 +297,7 @@ workq_free(struct workq *q)
 	for (i = 0; i < q->started; i++)
 		pthread_join(q->threads[i], NULL);
 	workq_drain(q);
+	q->last_first = NULL;
 	while ((j = TAILQ_FIRST(&q->todo)) != NULL) {
 		TAILQ_REMOVE(&q->todo, j, entry);
 		j->done(j->arg);
@@ -220,4 +310,10 @@ workq_free(struct workq *q)
 	pthread_mutex_destroy(&q->mtx);
 	free(q->threads);
 	free(q);
+}
+
+int
+workq_threads(const struct workq *q)
+{
+	return q->nthreads;
 }

@@ -17,14 +17,30 @@ struct workq;
 
 typedef void	(*workq_fn)(void *arg);
 
-/* THREADS workers (at least 1), at most QUEUE_MAX jobs in flight. */
+/* The most workers workq_spare_cpus() gives. */
+#define WORKQ_AUTO_MAX	8
+
+/*
+ * THREADS workers (0: workq_spare_cpus()), at most QUEUE_MAX jobs in
+ * flight.
+ */
 struct workq	*workq_create(struct event_base *, int threads,
 		    int queue_max);
+/* The CPUs this process may use less one (for the loop), 1 to 8. */
+int		 workq_spare_cpus(void);
+/* Worker threads of Q. */
+int		 workq_threads(const struct workq *);
 /* 0 when queued, -1 when the queue is full (nothing runs). */
 /* Start the threads (after any fork); until then jobs wait. */
 void		 workq_start(struct workq *);
 int		 workq_submit(struct workq *, workq_fn work, workq_fn done,
 		    void *arg);
+/*
+ * The same, ahead of every job queued by workq_submit() still waiting
+ * (yet after eight such in a row, one of those goes first).
+ */
+int		 workq_submit_first(struct workq *, workq_fn work,
+		    workq_fn done, void *arg);
 /* Jobs waiting or running now. */
 int		 workq_pending(struct workq *);
 /*

@@ -604,14 +604,18 @@ auth_login_start(struct server *srv, struct conn *c, const char *proto,
 /*
  * Run sign-in job J for NAME from C: after the per-account backoff, if
  * due (a delay, never a refusal), on a worker.  AUTH_PENDING, or
- * AUTH_BUSY (J is freed).
+ * AUTH_BUSY (J is freed).  A check from an address without failures in
+ * the window is hashed before those from addresses with some: in a
+ * storm of guesses the members signing in wait behind the hash running,
+ * not behind the guessers' queue (issue 20).  The count is the client's
+ * own address's, so the order tells it nothing about names.
  */
 static int
 job_start(struct server *srv, struct conn *c, struct auth_job *j,
     const char *name)
 {
 	struct timeval	tv = { 0, 0 };
-	int		n, shift;
+	int		n, shift, rc;
 
 	n = failures(srv, j->k.a) - srv->cf->login_max_failures;
 	if (n >= 0 && srv->cf->login_delay_max > 0 &&
@@ -625,7 +629,11 @@ job_start(struct server *srv, struct conn *c, struct auth_job *j,
 		conn_wait(c, job_cancel, j);
 		return AUTH_PENDING;
 	}
-	if (workq_submit(as->wq, job_work, job_done, j) != 0) {
+	if (failures(srv, j->k.i) == 0)
+		rc = workq_submit_first(as->wq, job_work, job_done, j);
+	else
+		rc = workq_submit(as->wq, job_work, job_done, j);
+	if (rc != 0) {
 		log_info("auth: busy proto=%s", j->proto);
 		job_free(j);
 		return AUTH_BUSY;
@@ -902,6 +910,8 @@ auth_init(struct server *srv, char *err, size_t errlen)
 		return -1;
 	as->wq = workq_create(srv->base, srv->cf->auth_threads,
 	    srv->cf->auth_queue);
+	log_info("auth: %d hashing worker%s", workq_threads(as->wq),
+	    workq_threads(as->wq) == 1 ? "" : "s");
 	auth_expire(srv);
 	as->ev = event_new(srv->base, -1, EV_PERSIST, expire_cb, srv);
 	event_add(as->ev, &tv);

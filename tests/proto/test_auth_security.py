@@ -7,7 +7,9 @@
   table's slot no longer wipes the victim's count;
 - scrypt runs on worker threads: a reader's DATE is answered while a
   password is being hashed, and a full queue refuses with a temporary
-  error instead of slowing everyone;
+  error instead of slowing everyone; by default one worker fewer than
+  the CPUs, so the loop always has one; a check from an address
+  without failures is hashed before a guesser's waiting checks;
 - wrong passwords from one address do not lock the owner out from
   another;
 - the PROXY protocol (v1 and v2) from proxy_from addresses, on NNTP, IRC
@@ -343,6 +345,95 @@ class HashPool(HearthTestCase):
         time.sleep(0.4)
         d = self.client()
         self.assertEqual(d.code("DATE"), "111")
+
+
+class HashOrder(HearthTestCase):
+    """A check from an address without failures is hashed before the
+    waiting checks of an address with some (issue 20): a member signing
+    in during a storm of guesses waits for the hash running, not for the
+    guessers' queue."""
+
+    protos = ("nntp",)
+    # About a quarter second per hash (128 MiB), one worker.
+    extra_config = FAST + ("password_scrypt_log2n = 17\n"
+                           "auth_threads = 1\n")
+
+    def nntp_from(self, source):
+        lc = LineClient(self.h.addr("nntp"), source=source, timeout=30)
+        self.clients.append(lc)
+        self.assertTrue(lc.readline().startswith("200"))
+        return lc
+
+    def test_clean_address_goes_first(self):
+        self.h.add_account("member", PASSWORD)
+        guesser = "127.0.0.2"
+        # One failure in the window makes the guesser's later checks wait.
+        c = NNTPClient(self.nntp_from(guesser))
+        self.assertTrue(c.login("victim", "guess 0").startswith("481"))
+        queued = []
+        for i in range(3):
+            lc = self.nntp_from(guesser)
+            lc.send("AUTHINFO USER victim%d" % i)
+            self.assertTrue(lc.readline().startswith("381"))
+            lc.send("AUTHINFO PASS guess %d" % (i + 1))
+            queued.append(lc)
+        time.sleep(0.05)
+        m = self.nntp_from("127.0.0.3")
+        m.send("AUTHINFO USER member")
+        self.assertTrue(m.readline().startswith("381"))
+        m.send("AUTHINFO PASS " + PASSWORD)
+        self.assertTrue(m.readline().startswith("281"))
+        # In arrival order the last guess would have been answered first.
+        last = queued[-1]
+        last.sock.setblocking(False)
+        try:
+            early = last.sock.recv(100)
+        except BlockingIOError:
+            early = b""
+        last.sock.setblocking(True)
+        self.assertEqual(early, b"", "the member waited for every guess")
+        for lc in queued:
+            self.assertTrue(lc.readline().startswith("481"))
+
+
+class HashWorkers(HearthTestCase):
+    """By default one hashing worker fewer than the CPUs hearthd may use
+    (at least 1, at most 8), so a sign-in storm leaves the loop a CPU
+    (issue 20); auth_threads still sets the number."""
+
+    protos = ("nntp",)
+    extra_config = FAST
+
+    def workers(self):
+        for line in self.h.log().splitlines():
+            if "auth: " in line and "hashing worker" in line:
+                return int(line.split("auth: ")[1].split()[0])
+        self.fail("no hashing worker line in the log")
+
+    def sign_in_works(self):
+        self.h.add_account("hasher", PASSWORD)
+        c = NNTPClient(self.nntp())
+        self.assertEqual(c.code("AUTHINFO USER hasher"), "381")
+        self.assertEqual(c.code("AUTHINFO PASS " + PASSWORD), "281")
+        c2 = NNTPClient(self.nntp())
+        self.assertEqual(c2.code("AUTHINFO USER hasher"), "381")
+        self.assertEqual(c2.code("AUTHINFO PASS wrong"), "481")
+
+    def expected(self):
+        return max(1, min(8, len(os.sched_getaffinity(0)) - 1))
+
+    def test_worker_count(self):
+        self.assertEqual(self.workers(), self.expected())
+        self.sign_in_works()
+
+
+class HashWorkersSet(HashWorkers):
+    """auth_threads = 3 gives three workers, whatever the CPUs."""
+
+    extra_config = FAST + "auth_threads = 3\n"
+
+    def expected(self):
+        return 3
 
 
 class ProxyProtocol(HearthTestCase):
