@@ -144,15 +144,29 @@ static struct event	*ev_flush;
  * cuts it back (the commit failed), so no client sees a message that a
  * crash could lose.
  */
+/*
+ * With the WAL sync thread (store.c) the commit at the end of the
+ * iteration is not yet durable: its replies then wait in their staging
+ * buffer (a plain connection's held tail is moved into one) until the
+ * sync of their ticket is reported (conn_durable()).  While a ticket is
+ * committed but not durable (dur_need > dur_done), anything written to
+ * any connection waits for it as well, since it may show what that
+ * commit stored: nothing leaves before what it could show is durable.
+ */
 static int		 holding;
 struct held {
 	struct conn	*c;
-	size_t		 mark;	/* plain: output length before the hold */
+	size_t		 mark;	/* output (or stage) length before the hold */
 };
 static struct held	*held;
 static size_t		 nheld, held_cap;
+static struct conn	**waiters;	/* CONN_F_SYNCWAIT */
+static size_t		 nwait, wait_cap;
+static uint64_t		 dur_need, dur_done;
 static void		(*commit_hook)(void *);
 static void		*commit_arg;
+static void		(*sync_hook)(void *);
+static void		*sync_arg;
 
 static void	conn_readcb(struct bufferevent *, void *);
 static void	conn_writecb(struct bufferevent *, void *);
@@ -162,6 +176,7 @@ static void	conn_process_input(struct conn *);
 static void	conn_process_bytes(struct conn *);
 static void	listener_errorcb(struct evconnlistener *, void *);
 static void	conn_mark_dirty(struct conn *);
+static void	hold_forget(struct conn *);
 static void	conn_flush_cb(evutil_socket_t, short, void *);
 static void	conn_sweep_cb(evutil_socket_t, short, void *);
 static size_t	conn_pending_output(struct conn *);
@@ -926,15 +941,10 @@ conn_destroy(struct conn *c)
 	if (c->flags & CONN_F_DIRTY)
 		TAILQ_REMOVE(&dirty_conns, c, dirty);
 	if (c->flags & CONN_F_HELD) {
-		size_t	i;
-
-		for (i = 0; i < nheld; i++)
-			if (held[i].c == c)
-				held[i].c = NULL;
+		hold_forget(c);
 		if (c->stage != NULL)
 			evbuffer_free(c->stage);
 		c->stage = NULL;
-		c->flags &= ~CONN_F_HELD;
 	}
 	if (c->close_cb != NULL)
 		evbuffer_remove_cb_entry(c->close_out, c->close_cb);
@@ -977,6 +987,9 @@ conn_free_all(struct server *srv)
 	held = NULL;
 	nheld = held_cap = 0;
 	holding = 0;
+	free(waiters);
+	waiters = NULL;
+	nwait = wait_cap = 0;
 }
 
 static void
@@ -1111,24 +1124,63 @@ conn_output_len(struct conn *c)
 	return conn_pending_output(c);
 }
 
+static void
+wait_add(struct conn *c)
+{
+	if (nwait == wait_cap) {
+		wait_cap = wait_cap == 0 ? 64 : wait_cap * 2;
+		waiters = xreallocarray(waiters, wait_cap, sizeof *waiters);
+	}
+	waiters[nwait++] = c;
+	c->flags |= CONN_F_SYNCWAIT | CONN_F_HELD;
+}
+
+/* C goes away, or stops being held: out of both lists. */
+static void
+hold_forget(struct conn *c)
+{
+	size_t	i;
+
+	if (c->flags & CONN_F_HOLDNOW)
+		for (i = 0; i < nheld; i++)
+			if (held[i].c == c)
+				held[i].c = NULL;
+	if (c->flags & CONN_F_SYNCWAIT)
+		for (i = 0; i < nwait; i++)
+			if (waiters[i] == c)
+				waiters[i] = NULL;
+	c->flags &= ~(CONN_F_HELD | CONN_F_HOLDNOW | CONN_F_SYNCWAIT);
+}
+
 /* Where output to C goes now: its bufferevent, or its staging buffer. */
 static struct evbuffer *
 out_buf(struct conn *c)
 {
 	struct evbuffer	*out = bufferevent_get_output(c->bev);
 
-	if (!holding)
-		return out;
-	if (!(c->flags & CONN_F_HELD)) {
+	if (!holding) {
+		if (!(c->flags & CONN_F_HELD)) {
+			if (dur_need <= dur_done)
+				return out;
+			/* Committed, not yet durable: this may show it. */
+			c->stage = evbuffer_new();
+			wait_add(c);
+		}
+		/* Held here means waiting for a sync. */
+		c->hold_need = dur_need;
+		return c->stage;
+	}
+	if (!(c->flags & CONN_F_HOLDNOW)) {
 		if (nheld == held_cap) {
 			held_cap = held_cap == 0 ? 64 : held_cap * 2;
 			held = xreallocarray(held, held_cap, sizeof *held);
 		}
 		held[nheld].c = c;
-		held[nheld++].mark = evbuffer_get_length(out);
-		c->flags |= CONN_F_HELD;
-		if (c->flags & (CONN_F_TLS | CONN_F_WBLOCKED |
-		    CONN_F_CLOSING | CONN_F_LAYERED))
+		held[nheld++].mark = evbuffer_get_length(c->stage != NULL ?
+		    c->stage : out);
+		c->flags |= CONN_F_HELD | CONN_F_HOLDNOW;
+		if (c->stage == NULL && (c->flags & (CONN_F_TLS |
+		    CONN_F_WBLOCKED | CONN_F_CLOSING | CONN_F_LAYERED)))
 			c->stage = evbuffer_new();
 	}
 	return c->stage != NULL ? c->stage : out;
@@ -1139,6 +1191,13 @@ conn_set_commit_hook(void (*fn)(void *), void *arg)
 {
 	commit_hook = fn;
 	commit_arg = arg;
+}
+
+void
+conn_set_sync_hook(void (*fn)(void *), void *arg)
+{
+	sync_hook = fn;
+	sync_arg = arg;
 }
 
 void
@@ -1170,27 +1229,154 @@ cut_output(struct conn *c, size_t len)
 	evbuffer_free(keep);
 }
 
+/* Cut C's staging buffer back to its first LEN bytes. */
+static void
+cut_stage(struct conn *c, size_t len)
+{
+	struct evbuffer	*keep;
+
+	if (evbuffer_get_length(c->stage) <= len)
+		return;
+	keep = evbuffer_new();
+	evbuffer_remove_buffer(c->stage, keep, len);
+	evbuffer_drain(c->stage, evbuffer_get_length(c->stage));
+	evbuffer_add_buffer(c->stage, keep);
+	evbuffer_free(keep);
+}
+
+/* Plain C waits past this iteration: its output after LEN to a stage. */
+static void
+stage_tail(struct conn *c, size_t len)
+{
+	struct evbuffer	*out = bufferevent_get_output(c->bev), *keep;
+
+	c->stage = evbuffer_new();
+	if (evbuffer_get_length(out) <= len)
+		return;
+	keep = evbuffer_new();
+	evbuffer_unfreeze(out, 1);
+	evbuffer_remove_buffer(out, keep, len);
+	evbuffer_add_buffer(c->stage, out);
+	evbuffer_add_buffer(out, keep);
+	evbuffer_freeze(out, 1);
+	evbuffer_free(keep);
+}
+
+/* C's held output may go: into its bufferevent, flushed as usual. */
+static void
+hold_end(struct conn *c)
+{
+	c->flags &= ~(CONN_F_HELD | CONN_F_SYNCWAIT);
+	if (c->stage == NULL)
+		return;
+	if (!(c->flags & CONN_F_FREED) && evbuffer_get_length(c->stage) > 0) {
+		evbuffer_add_buffer(bufferevent_get_output(c->bev), c->stage);
+		conn_mark_dirty(c);
+	}
+	evbuffer_free(c->stage);
+	c->stage = NULL;
+}
+
+/*
+ * Release the waiters whose ticket is durable (all of them, their output
+ * dropped, when !OK); one also held by this iteration's commit waits for
+ * conn_release().
+ */
+static void
+waiters_sweep(int ok)
+{
+	struct conn	*c;
+	size_t		 i, n = 0;
+
+	for (i = 0; i < nwait; i++) {
+		if ((c = waiters[i]) == NULL)
+			continue;
+		if (c->flags & CONN_F_HOLDNOW) {
+			waiters[n++] = c;
+			continue;
+		}
+		if (!ok && c->stage != NULL)
+			evbuffer_drain(c->stage, evbuffer_get_length(c->stage));
+		if (ok && c->hold_need > dur_done) {
+			waiters[n++] = c;
+			continue;
+		}
+		hold_end(c);
+	}
+	nwait = n;
+}
+
 void
-conn_release(int ok)
+conn_release(int ok, uint64_t need)
 {
 	struct conn	*c;
 	size_t		 i;
 
 	holding = 0;
+	if (need > dur_need)
+		dur_need = need;
 	for (i = 0; i < nheld; i++) {
 		if ((c = held[i].c) == NULL)
 			continue;
-		c->flags &= ~CONN_F_HELD;
-		if (c->stage != NULL) {
-			if (ok && !(c->flags & CONN_F_FREED))
-				evbuffer_add_buffer(bufferevent_get_output(
-				    c->bev), c->stage);
-			evbuffer_free(c->stage);
-			c->stage = NULL;
-		} else if (!ok)
-			cut_output(c, held[i].mark);
+		c->flags &= ~CONN_F_HOLDNOW;
+		if (!ok) {
+			if (c->stage != NULL)
+				cut_stage(c, held[i].mark);
+			else
+				cut_output(c, held[i].mark);
+		}
+		if (c->flags & CONN_F_SYNCWAIT) {
+			c->hold_need = dur_need;
+			continue;
+		}
+		if (dur_need <= dur_done) {
+			hold_end(c);
+			continue;
+		}
+		/* Not durable yet: wait for the sync thread. */
+		if (c->stage == NULL)
+			stage_tail(c, held[i].mark);
+		c->hold_need = dur_need;
+		wait_add(c);
 	}
 	nheld = 0;
+	waiters_sweep(1);
+}
+
+void
+conn_durable(uint64_t done, int ok)
+{
+	if (done > dur_done)
+		dur_done = done;
+	/* A failed sync: nothing committed is believed durable; stop. */
+	if (!ok)
+		dur_done = dur_need;
+	waiters_sweep(ok);
+}
+
+/*
+ * C is about to put a layer (TLS, COMPRESS, WebSocket) on its socket:
+ * what is held for it was written for the layer below, so it must go
+ * out first.  End this iteration's group commit now (as a transaction
+ * starting in between would) and make everything durable (the sync
+ * hook blocks for it); rare, and only while commits are in flight.
+ */
+static void
+hold_unlayer(struct conn *c)
+{
+	if ((c->flags & CONN_F_HOLDNOW) && holding) {
+		if (commit_hook != NULL)
+			commit_hook(commit_arg);
+		else
+			conn_release(1, 0);
+	}
+	if ((c->flags & CONN_F_SYNCWAIT) && sync_hook != NULL)
+		sync_hook(sync_arg);
+	if (c->flags & CONN_F_HELD) {
+		/* The sync failed (its output is dropped) or no hook. */
+		hold_forget(c);
+		hold_end(c);
+	}
 }
 
 struct evbuffer *
@@ -1389,7 +1575,7 @@ conn_flush_cb(evutil_socket_t fd, short what, void *arg)
 		if (commit_hook != NULL)
 			commit_hook(commit_arg);
 		else
-			conn_release(1);
+			conn_release(1, 0);
 	}
 	while ((c = TAILQ_FIRST(&dirty_conns)) != NULL) {
 		TAILQ_REMOVE(&dirty_conns, c, dirty);
@@ -1511,6 +1697,7 @@ conn_starttls(struct conn *c)
 
 	if ((ssl = SSL_new(c->srv->tls_ctx)) == NULL)
 		return -1;
+	hold_unlayer(c);
 	/*
 	 * The "go ahead" reply is still queued in clear: libevent writes
 	 * it on the socket's own bufferevent from now on.
@@ -1547,24 +1734,8 @@ conn_websocket(struct conn *c, int binary, enum proto p)
 	if (c->flags & (CONN_F_CLOSING | CONN_F_FREED | CONN_F_LAYERED |
 	    CONN_F_WAITING | CONN_F_HANDSHAKING))
 		return -1;
-	if (c->flags & CONN_F_HELD) {
-		size_t	i;
-
-		/*
-		 * The 101 came during a group commit: it is HTTP, not part
-		 * of the commit, and must go out raw, below the filter.
-		 */
-		for (i = 0; i < nheld; i++)
-			if (held[i].c == c)
-				held[i].c = NULL;
-		if (c->stage != NULL) {
-			evbuffer_add_buffer(bufferevent_get_output(under),
-			    c->stage);
-			evbuffer_free(c->stage);
-			c->stage = NULL;
-		}
-		c->flags &= ~CONN_F_HELD;
-	}
+	/* The 101 is HTTP, below the filter: it goes out first. */
+	hold_unlayer(c);
 	/*
 	 * The 101 reply is queued in clear below the filter: libevent
 	 * writes that layer from now on (as after STARTTLS).
@@ -1710,6 +1881,7 @@ conn_compress(struct conn *c)
 	struct conn_zlib	*z;
 	struct bufferevent	*fb;
 
+	hold_unlayer(c);
 	z = xcalloc(1, sizeof *z);
 	if (inflateInit2(&z->in, -15) != Z_OK) {
 		free(z);
