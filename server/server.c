@@ -264,12 +264,26 @@ server_proxy_parse(const unsigned char *buf, size_t len,
  * or drop what the connections held, then tell IRC how it went.
  */
 static void
-server_commit(void *arg)
+server_commit(void *arg, int force)
 {
 	struct server	*srv = arg;
 	uint64_t	 need = 0;
 	int		 ok;
 
+	/*
+	 * A sync is running: whatever this batch holds would wait for the
+	 * sync after it anyway, so the batch stays open and is committed
+	 * when that sync ends (server_sync_cb()), with everything stored
+	 * meanwhile.  Fewer commits: shared pages (index leaves, a group's
+	 * counter) go to the WAL once for many posts.
+	 */
+	if (!force && !srv->shutting_down &&
+	    store_batch_may_wait(srv->store)) {
+		srv->commit_deferred = 1;
+		conn_defer();
+		return;
+	}
+	srv->commit_deferred = 0;
 	ok = store_batch_close(srv->store, &need) == STORE_OK;
 	if (!ok)
 		log_warnx("group commit failed: the replies it held are "
@@ -310,6 +324,9 @@ server_sync_cb(evutil_socket_t fd, short what, void *arg)
 		;
 	ok = store_sync_poll(srv->store, &done) == 0;
 	server_synced(srv, done, ok);
+	/* The batch left open while that sync ran: commit it now. */
+	if (srv->commit_deferred)
+		server_commit(srv, 0);
 }
 
 /* conn.c's sync hook: everything committed durable before returning. */

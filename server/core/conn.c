@@ -163,7 +163,7 @@ static size_t		 nheld, held_cap;
 static struct conn	**waiters;	/* CONN_F_SYNCWAIT */
 static size_t		 nwait, wait_cap;
 static uint64_t		 dur_need, dur_done;
-static void		(*commit_hook)(void *);
+static void		(*commit_hook)(void *, int);
 static void		*commit_arg;
 static void		(*sync_hook)(void *);
 static void		*sync_arg;
@@ -1187,7 +1187,7 @@ out_buf(struct conn *c)
 }
 
 void
-conn_set_commit_hook(void (*fn)(void *), void *arg)
+conn_set_commit_hook(void (*fn)(void *, int), void *arg)
 {
 	commit_hook = fn;
 	commit_arg = arg;
@@ -1344,6 +1344,21 @@ conn_release(int ok, uint64_t need)
 }
 
 void
+conn_defer(void)
+{
+	struct conn	*c;
+	size_t		 i;
+
+	/* Plain connections' held tails into stages: flushes go on. */
+	for (i = 0; i < nheld; i++) {
+		if ((c = held[i].c) == NULL || c->stage != NULL)
+			continue;
+		stage_tail(c, held[i].mark);
+		held[i].mark = 0;
+	}
+}
+
+void
 conn_durable(uint64_t done, int ok)
 {
 	if (done > dur_done)
@@ -1366,7 +1381,7 @@ hold_unlayer(struct conn *c)
 {
 	if ((c->flags & CONN_F_HOLDNOW) && holding) {
 		if (commit_hook != NULL)
-			commit_hook(commit_arg);
+			commit_hook(commit_arg, 1);
 		else
 			conn_release(1, 0);
 	}
@@ -1573,7 +1588,7 @@ conn_flush_cb(evutil_socket_t fd, short what, void *arg)
 	/* The group commit first: what it held may go out only if durable. */
 	if (holding) {
 		if (commit_hook != NULL)
-			commit_hook(commit_arg);
+			commit_hook(commit_arg, 0);
 		else
 			conn_release(1, 0);
 	}

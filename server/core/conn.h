@@ -171,8 +171,15 @@ struct evbuffer *conn_output(struct conn *);
  */
 void	 conn_hold(struct server *);
 void	 conn_release(int ok, uint64_t need);
+/*
+ * The commit hook leaves the group commit open past this iteration
+ * (while a sync runs): what is held stays held, staged, and output
+ * goes on being held until conn_release().
+ */
+void	 conn_defer(void);
 void	 conn_durable(uint64_t done, int ok);
-void	 conn_set_commit_hook(void (*)(void *), void *);
+/* The hook's FORCE: commit now (a layer change), no leaving it open. */
+void	 conn_set_commit_hook(void (*)(void *, int force), void *);
 void	 conn_set_sync_hook(void (*)(void *), void *);
 /* 1 when the output buffer passed its cap (and the conn is closing). */
 int	 conn_check_output(struct conn *);

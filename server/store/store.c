@@ -1365,6 +1365,20 @@ sync_request(struct store *st)
 }
 
 int
+store_batch_may_wait(struct store *st)
+{
+	struct syncer	*sy = st->syncer;
+	int		 busy;
+
+	if (sy == NULL || !st->batch || st->batch_failed)
+		return 0;
+	pthread_mutex_lock(&sy->mu);
+	busy = !sy->failed && sy->done < sy->want;
+	pthread_mutex_unlock(&sy->mu);
+	return busy;
+}
+
+int
 store_sync_poll(struct store *st, uint64_t *done)
 {
 	struct syncer	*sy = st->syncer;

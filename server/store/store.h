@@ -105,6 +105,12 @@ int	 store_batch_close(struct store *, uint64_t *need);
  * each.  Call once, after store_checkpointer_start().
  */
 int	 store_syncer_start(struct store *, int wakefd);
+/*
+ * 1 when a group commit is open and the sync thread is busy: committing
+ * it now would only make the next sync wait for more commits' worth of
+ * WAL, so the caller may leave it open until that sync ends.
+ */
+int	 store_batch_may_wait(struct store *);
 /* The highest ticket synced into *DONE; -1 once a sync failed. */
 int	 store_sync_poll(struct store *, uint64_t *done);
 /* Sync everything committed so far before returning (blocks). */
