@@ -852,6 +852,9 @@ store_functions(sqlite3 *db)
 	return 0;
 }
 
+#define STMT_SPILL_BYTES	(4 * 1024 * 1024)
+static int	stmt_spill_set;
+
 struct store *
 store_open(const char *path, int sync_full, int max_version, char *err,
     size_t errlen)
@@ -860,6 +863,20 @@ store_open(const char *path, int sync_full, int max_version, char *err,
 	char		 why[512];
 	int		 rc;
 
+	/*
+	 * A savepoint's sub-journal (each post of a group commit is one)
+	 * holds the first image of every page it changes; past 64 KiB,
+	 * SQLite's default, it spills to a temporary file -- eight 8 KiB
+	 * pages do -- and every post opened, wrote and deleted one (three
+	 * quarters of the pwrites of twenty posters).  Up to 4 MiB stays
+	 * in memory.  Only possible before SQLite's first use (else a
+	 * harmless SQLITE_MISUSE).
+	 */
+	if (!stmt_spill_set) {
+		stmt_spill_set = 1;
+		(void)sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL,
+		    STMT_SPILL_BYTES);
+	}
 	st = xcalloc(1, sizeof *st);
 	st->path = xstrdup(path);
 	st->sync_full = sync_full;
