@@ -5,6 +5,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <pwd.h>
 #include <signal.h>
@@ -263,18 +264,105 @@ server_proxy_parse(const unsigned char *buf, size_t len,
  * or drop what the connections held, then tell IRC how it went.
  */
 static void
-server_commit(void *arg)
+server_commit(void *arg, int force)
 {
 	struct server	*srv = arg;
+	uint64_t	 need = 0;
 	int		 ok;
 
-	ok = store_batch_close(srv->store) == STORE_OK;
+	/*
+	 * A sync is running: whatever this batch holds would wait for the
+	 * sync after it anyway, so the batch stays open and is committed
+	 * when that sync ends (server_sync_cb()), with everything stored
+	 * meanwhile.  Fewer commits: shared pages (index leaves, a group's
+	 * counter) go to the WAL once for many posts.
+	 */
+	if (!force && !srv->shutting_down &&
+	    store_batch_may_wait(srv->store)) {
+		srv->commit_deferred = 1;
+		return;
+	}
+	srv->commit_deferred = 0;
+	ok = store_batch_close(srv->store, &need) == STORE_OK;
 	if (!ok)
 		log_warnx("group commit failed: the replies it held are "
 		    "dropped and the senders told");
-	conn_release(ok);
+	conn_release(ok, need);
 	irc_batch_done(srv, ok);
-	nntp_batch_done(srv, ok);
+	nntp_batch_done(srv, ok, need);
+}
+
+/*
+ * The WAL sync thread synced up to ticket DONE (OK), or a sync failed:
+ * then the held replies are dropped, the posters told, and hearthd
+ * stops, since no later sync could be believed (see store.c).
+ */
+static void
+server_synced(struct server *srv, uint64_t done, int ok)
+{
+	conn_durable(done, ok);
+	nntp_sync_done(srv, done, ok);
+	if (!ok) {
+		log_warnx("the WAL could not be synced to disk: replies "
+		    "waiting for it are dropped (posters are told), and "
+		    "hearthd stops; check the disk, then start it again");
+		server_shutdown(srv);
+	}
+}
+
+static void
+server_sync_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct server	*srv = arg;
+	char		 buf[64];
+	uint64_t	 done;
+	int		 ok;
+
+	(void)what;
+	while (read(fd, buf, sizeof buf) > 0)
+		;
+	ok = store_sync_poll(srv->store, &done) == 0;
+	server_synced(srv, done, ok);
+	/* The batch left open while that sync ran: commit it now. */
+	if (srv->commit_deferred)
+		server_commit(srv, 0);
+}
+
+/* conn.c's sync hook: everything committed durable before returning. */
+static void
+server_sync_now(void *arg)
+{
+	struct server	*srv = arg;
+	uint64_t	 done;
+	int		 ok;
+
+	ok = store_sync_now(srv->store, &done) == 0;
+	server_synced(srv, done, ok);
+}
+
+/*
+ * With database_sync_full, group commits are synced by a thread (see
+ * store.c), which wakes the loop through a pipe.  Without it (or when
+ * the thread cannot start) they are synced on the loop, as before.
+ */
+static void
+server_syncer_start(struct server *srv)
+{
+	if (!srv->cf->db_sync_full)
+		return;
+	if (pipe2(srv->sync_pipe, O_NONBLOCK | O_CLOEXEC) == -1) {
+		log_warn("pipe");
+		srv->sync_pipe[0] = srv->sync_pipe[1] = -1;
+		return;
+	}
+	srv->ev_sync = event_new(srv->base, srv->sync_pipe[0],
+	    EV_READ | EV_PERSIST, server_sync_cb, srv);
+	if (srv->ev_sync == NULL || event_add(srv->ev_sync, NULL) != 0 ||
+	    store_syncer_start(srv->store, srv->sync_pipe[1]) != 0) {
+		log_warnx("group commits are synced on the event loop");
+		return;
+	}
+	conn_set_sync_hook(server_sync_now, srv);
 }
 
 /*
@@ -351,6 +439,7 @@ server_init(struct server *srv, struct config *cf, const char *cfile)
 	int		 n;
 
 	srv->cf = cf;
+	srv->sync_pipe[0] = srv->sync_pipe[1] = -1;
 	srv->config_file = cfile != NULL ? xstrdup(cfile) : NULL;
 	srv->started = time(NULL);
 	TAILQ_INIT(&srv->conns);
@@ -559,6 +648,7 @@ server_run(struct server *srv)
 	/* After the fork into the background: threads do not survive it. */
 	if (store_checkpointer_start(srv->store) != 0)
 		log_warnx("WAL checkpoints stay on the event loop");
+	server_syncer_start(srv);
 	auth_start(srv);
 	event_base_dispatch(srv->base);
 	return 0;
@@ -606,7 +696,14 @@ server_free(struct server *srv)
 		auth_free(srv);
 		webpush_free(srv);
 	}
+	/* Syncs what is left, then ends the sync thread. */
 	store_close(srv->store);
+	if (srv->ev_sync != NULL)
+		event_free(srv->ev_sync);
+	if (srv->sync_pipe[0] > 0) {
+		close(srv->sync_pipe[0]);
+		close(srv->sync_pipe[1]);
+	}
 	if (srv->tls_ctx != NULL)
 		SSL_CTX_free(srv->tls_ctx);
 	if (srv->ev_term != NULL)

@@ -138,8 +138,9 @@ static struct event	*ev_flush;
  * Group commit (store_batch_open()): from conn_hold() to the end of the
  * loop iteration no connection writes what it is given: each one it
  * reaches gets a staging buffer.  conn_release() then moves it to the
- * connection's output (the batch is durable) or drops it (the commit
- * failed), so no client sees a message that a crash could lose.
+ * connection's output (the batch is durable) or cuts it back to what it
+ * held before the hold (the commit failed), so no client sees a message
+ * that a crash could lose.
  *
  * A staging buffer is a bare evbuffer: no callbacks, no lock.  Adding a
  * line to a bufferevent's own output runs libevent's output callbacks
@@ -148,18 +149,34 @@ static struct event	*ev_flush;
  * once per member and commit, at the move.  Emptied stages are kept for
  * the next hold (stage_pool), so a fan-out allocates none.
  */
+/*
+ * With the WAL sync thread (store.c) the commit at the end of the
+ * iteration is not yet durable: its replies then wait in their staging
+ * buffer until the
+ * sync of their ticket is reported (conn_durable()).  While a ticket is
+ * committed but not durable (dur_need > dur_done), anything written to
+ * any connection waits for it as well, since it may show what that
+ * commit stored: nothing leaves before what it could show is durable.
+ */
 static int		 holding;
 struct held {
 	struct conn	*c;
+	size_t		 mark;	/* stage length before the hold */
 };
 static struct held	*held;
 static size_t		 nheld, held_cap;
 #define STAGE_POOL_MAX	4096
 static struct evbuffer	*stage_pool[STAGE_POOL_MAX];
 static size_t		 nstage_pool;
+static struct evbuffer	*stage_get(void);
 static void		 stage_put(struct evbuffer *);
-static void		(*commit_hook)(void *);
+static struct conn	**waiters;	/* CONN_F_SYNCWAIT */
+static size_t		 nwait, wait_cap;
+static uint64_t		 dur_need, dur_done;
+static void		(*commit_hook)(void *, int);
 static void		*commit_arg;
+static void		(*sync_hook)(void *);
+static void		*sync_arg;
 
 static void	conn_readcb(struct bufferevent *, void *);
 static void	conn_writecb(struct bufferevent *, void *);
@@ -169,6 +186,7 @@ static void	conn_process_input(struct conn *);
 static void	conn_process_bytes(struct conn *);
 static void	listener_errorcb(struct evconnlistener *, void *);
 static void	conn_mark_dirty(struct conn *);
+static void	hold_forget(struct conn *);
 static void	conn_flush_cb(evutil_socket_t, short, void *);
 static void	conn_sweep_cb(evutil_socket_t, short, void *);
 static size_t	conn_pending_output(struct conn *);
@@ -933,15 +951,10 @@ conn_destroy(struct conn *c)
 	if (c->flags & CONN_F_DIRTY)
 		TAILQ_REMOVE(&dirty_conns, c, dirty);
 	if (c->flags & CONN_F_HELD) {
-		size_t	i;
-
-		for (i = 0; i < nheld; i++)
-			if (held[i].c == c)
-				held[i].c = NULL;
+		hold_forget(c);
 		if (c->stage != NULL)
-			evbuffer_free(c->stage);
+			stage_put(c->stage);
 		c->stage = NULL;
-		c->flags &= ~CONN_F_HELD;
 	}
 	if (c->close_cb != NULL)
 		evbuffer_remove_cb_entry(c->close_out, c->close_cb);
@@ -984,6 +997,11 @@ conn_free_all(struct server *srv)
 	held = NULL;
 	nheld = held_cap = 0;
 	holding = 0;
+	free(waiters);
+	waiters = NULL;
+	nwait = wait_cap = 0;
+	while (nstage_pool > 0)
+		evbuffer_free(stage_pool[--nstage_pool]);
 }
 
 static void
@@ -1118,27 +1136,32 @@ conn_output_len(struct conn *c)
 	return conn_pending_output(c);
 }
 
-/*
- * C is about to get a layer (TLS, COMPRESS, WebSocket) during a group
- * commit: what is staged (the reply that starts the layer) goes out on
- * the socket as it is, below the layer, and C leaves the hold.
- */
 static void
-unstage_below(struct conn *c)
+wait_add(struct conn *c)
+{
+	if (nwait == wait_cap) {
+		wait_cap = wait_cap == 0 ? 64 : wait_cap * 2;
+		waiters = xreallocarray(waiters, wait_cap, sizeof *waiters);
+	}
+	waiters[nwait++] = c;
+	c->flags |= CONN_F_SYNCWAIT | CONN_F_HELD;
+}
+
+/* C goes away, or stops being held: out of both lists. */
+static void
+hold_forget(struct conn *c)
 {
 	size_t	i;
 
-	if (!(c->flags & CONN_F_HELD))
-		return;
-	for (i = 0; i < nheld; i++)
-		if (held[i].c == c)
-			held[i].c = NULL;
-	if (c->stage != NULL) {
-		evbuffer_add_buffer(bufferevent_get_output(c->bev), c->stage);
-		stage_put(c->stage);
-		c->stage = NULL;
-	}
-	c->flags &= ~CONN_F_HELD;
+	if (c->flags & CONN_F_HOLDNOW)
+		for (i = 0; i < nheld; i++)
+			if (held[i].c == c)
+				held[i].c = NULL;
+	if (c->flags & CONN_F_SYNCWAIT)
+		for (i = 0; i < nwait; i++)
+			if (waiters[i] == c)
+				waiters[i] = NULL;
+	c->flags &= ~(CONN_F_HELD | CONN_F_HOLDNOW | CONN_F_SYNCWAIT);
 }
 
 /* An empty staging buffer: one from the pool, else a new one. */
@@ -1169,25 +1192,44 @@ stage_put(struct evbuffer *b)
 static struct evbuffer *
 out_buf(struct conn *c)
 {
-	if (!holding)
-		return bufferevent_get_output(c->bev);
-	if (!(c->flags & CONN_F_HELD)) {
+	if (!holding) {
+		if (!(c->flags & CONN_F_HELD)) {
+			if (dur_need <= dur_done)
+				return bufferevent_get_output(c->bev);
+			/* Committed, not yet durable: this may show it. */
+			c->stage = stage_get();
+			wait_add(c);
+		}
+		/* Held here means waiting for a sync. */
+		c->hold_need = dur_need;
+		return c->stage;
+	}
+	if (!(c->flags & CONN_F_HOLDNOW)) {
 		if (nheld == held_cap) {
 			held_cap = held_cap == 0 ? 64 : held_cap * 2;
 			held = xreallocarray(held, held_cap, sizeof *held);
 		}
-		held[nheld++].c = c;
-		c->flags |= CONN_F_HELD;
-		c->stage = stage_get();
+		if (c->stage == NULL)
+			c->stage = stage_get();
+		held[nheld].c = c;
+		held[nheld++].mark = evbuffer_get_length(c->stage);
+		c->flags |= CONN_F_HELD | CONN_F_HOLDNOW;
 	}
 	return c->stage;
 }
 
 void
-conn_set_commit_hook(void (*fn)(void *), void *arg)
+conn_set_commit_hook(void (*fn)(void *, int), void *arg)
 {
 	commit_hook = fn;
 	commit_arg = arg;
+}
+
+void
+conn_set_sync_hook(void (*fn)(void *), void *arg)
+{
+	sync_hook = fn;
+	sync_arg = arg;
 }
 
 void
@@ -1201,26 +1243,130 @@ conn_hold(struct server *srv)
 	event_active(ev_flush, EV_TIMEOUT, 0);
 }
 
+/* Cut C's staging buffer back to its first LEN bytes. */
+static void
+cut_stage(struct conn *c, size_t len)
+{
+	struct evbuffer	*keep;
+
+	if (evbuffer_get_length(c->stage) <= len)
+		return;
+	keep = evbuffer_new();
+	evbuffer_remove_buffer(c->stage, keep, len);
+	evbuffer_drain(c->stage, evbuffer_get_length(c->stage));
+	evbuffer_add_buffer(c->stage, keep);
+	evbuffer_free(keep);
+}
+
+/* C's held output may go: into its bufferevent, flushed as usual. */
+static void
+hold_end(struct conn *c)
+{
+	c->flags &= ~(CONN_F_HELD | CONN_F_SYNCWAIT);
+	if (c->stage == NULL)
+		return;
+	if (!(c->flags & CONN_F_FREED) && evbuffer_get_length(c->stage) > 0) {
+		evbuffer_add_buffer(bufferevent_get_output(c->bev), c->stage);
+		conn_mark_dirty(c);
+	}
+	stage_put(c->stage);
+	c->stage = NULL;
+}
+
+/*
+ * Release the waiters whose ticket is durable (all of them, their output
+ * dropped, when !OK); one also held by this iteration's commit waits for
+ * conn_release().
+ */
+static void
+waiters_sweep(int ok)
+{
+	struct conn	*c;
+	size_t		 i, n = 0;
+
+	for (i = 0; i < nwait; i++) {
+		if ((c = waiters[i]) == NULL)
+			continue;
+		if (c->flags & CONN_F_HOLDNOW) {
+			waiters[n++] = c;
+			continue;
+		}
+		if (!ok && c->stage != NULL)
+			evbuffer_drain(c->stage, evbuffer_get_length(c->stage));
+		if (ok && c->hold_need > dur_done) {
+			waiters[n++] = c;
+			continue;
+		}
+		hold_end(c);
+	}
+	nwait = n;
+}
+
 void
-conn_release(int ok)
+conn_release(int ok, uint64_t need)
 {
 	struct conn	*c;
 	size_t		 i;
 
 	holding = 0;
+	if (need > dur_need)
+		dur_need = need;
 	for (i = 0; i < nheld; i++) {
 		if ((c = held[i].c) == NULL)
 			continue;
-		c->flags &= ~CONN_F_HELD;
-		if (c->stage != NULL) {
-			if (ok && !(c->flags & CONN_F_FREED))
-				evbuffer_add_buffer(bufferevent_get_output(
-				    c->bev), c->stage);
-			stage_put(c->stage);
-			c->stage = NULL;
+		c->flags &= ~CONN_F_HOLDNOW;
+		if (!ok)
+			cut_stage(c, held[i].mark);
+		if (c->flags & CONN_F_SYNCWAIT) {
+			c->hold_need = dur_need;
+			continue;
 		}
+		if (dur_need <= dur_done) {
+			hold_end(c);
+			continue;
+		}
+		/* Not durable yet: wait for the sync thread. */
+		c->hold_need = dur_need;
+		wait_add(c);
 	}
 	nheld = 0;
+	waiters_sweep(1);
+}
+
+void
+conn_durable(uint64_t done, int ok)
+{
+	if (done > dur_done)
+		dur_done = done;
+	/* A failed sync: nothing committed is believed durable; stop. */
+	if (!ok)
+		dur_done = dur_need;
+	waiters_sweep(ok);
+}
+
+/*
+ * C is about to put a layer (TLS, COMPRESS, WebSocket) on its socket:
+ * what is held for it was written for the layer below, so it must go
+ * out first.  End this iteration's group commit now (as a transaction
+ * starting in between would) and make everything durable (the sync
+ * hook blocks for it); rare, and only while commits are in flight.
+ */
+static void
+hold_unlayer(struct conn *c)
+{
+	if ((c->flags & CONN_F_HOLDNOW) && holding) {
+		if (commit_hook != NULL)
+			commit_hook(commit_arg, 1);
+		else
+			conn_release(1, 0);
+	}
+	if ((c->flags & CONN_F_SYNCWAIT) && sync_hook != NULL)
+		sync_hook(sync_arg);
+	if (c->flags & CONN_F_HELD) {
+		/* The sync failed (its output is dropped) or no hook. */
+		hold_forget(c);
+		hold_end(c);
+	}
 }
 
 struct evbuffer *
@@ -1417,9 +1563,9 @@ conn_flush_cb(evutil_socket_t fd, short what, void *arg)
 	/* The group commit first: what it held may go out only if durable. */
 	if (holding) {
 		if (commit_hook != NULL)
-			commit_hook(commit_arg);
+			commit_hook(commit_arg, 0);
 		else
-			conn_release(1);
+			conn_release(1, 0);
 	}
 	while ((c = TAILQ_FIRST(&dirty_conns)) != NULL) {
 		TAILQ_REMOVE(&dirty_conns, c, dirty);
@@ -1541,7 +1687,7 @@ conn_starttls(struct conn *c)
 
 	if ((ssl = SSL_new(c->srv->tls_ctx)) == NULL)
 		return -1;
-	unstage_below(c);
+	hold_unlayer(c);
 	/*
 	 * The "go ahead" reply is still queued in clear: libevent writes
 	 * it on the socket's own bufferevent from now on.
@@ -1578,11 +1724,8 @@ conn_websocket(struct conn *c, int binary, enum proto p)
 	if (c->flags & (CONN_F_CLOSING | CONN_F_FREED | CONN_F_LAYERED |
 	    CONN_F_WAITING | CONN_F_HANDSHAKING))
 		return -1;
-	/*
-	 * The 101 came during a group commit: it is HTTP, not part of the
-	 * commit, and must go out raw, below the filter.
-	 */
-	unstage_below(c);
+	/* The 101 is HTTP, below the filter: it goes out first. */
+	hold_unlayer(c);
 	/*
 	 * The 101 reply is queued in clear below the filter: libevent
 	 * writes that layer from now on (as after STARTTLS).
@@ -1728,6 +1871,7 @@ conn_compress(struct conn *c)
 	struct conn_zlib	*z;
 	struct bufferevent	*fb;
 
+	hold_unlayer(c);
 	z = xcalloc(1, sizeof *z);
 	if (inflateInit2(&z->in, -15) != Z_OK) {
 		free(z);
@@ -1739,7 +1883,6 @@ conn_compress(struct conn *c)
 		free(z);
 		return -1;
 	}
-	unstage_below(c);
 	fb = bufferevent_filter_new(c->bev, zlib_input, zlib_output,
 	    BEV_OPT_CLOSE_ON_FREE, zlib_free, z);
 	if (fb == NULL) {

@@ -95,6 +95,8 @@ void	 conn_register_proto(enum proto p, const struct proto_ops *);
 #define CONN_F_LAYERED		0x1000	/* c->bev is a filter on another */
 #define CONN_F_READING		0x2000	/* conn_process_input running */
 #define CONN_F_WAITING		0x4000	/* input held for an async job */
+#define CONN_F_HOLDNOW		0x8000	/* held by this iteration's commit */
+#define CONN_F_SYNCWAIT		0x10000	/* held until a WAL sync */
 
 struct conn {
 	uint64_t		 id;
@@ -118,6 +120,7 @@ struct conn {
 	TAILQ_ENTRY(conn)	 entry;
 	TAILQ_ENTRY(conn)	 dirty;		/* conn.c flush list */
 	struct evbuffer		*stage;		/* output held for a commit */
+	uint64_t		 hold_need;	/* ... until this sync ticket */
 	struct evbuffer		*close_out;	/* layered: bottom output */
 	struct evbuffer_cb_entry *close_cb;	/* watches it while closing */
 	size_t			 seen_out;	/* output at its last write */
@@ -157,11 +160,26 @@ struct evbuffer *conn_output(struct conn *);
 /*
  * Group commit: after conn_hold(), output to every connection is held
  * until the end of the loop iteration, where the commit hook runs and
- * calls conn_release(1) to send it or conn_release(0) to drop it.
+ * calls conn_release(1, NEED) to send it once sync ticket NEED is
+ * durable, or conn_release(0, NEED) to drop it.  Output written while
+ * a ticket is committed but not yet durable waits for that ticket too;
+ * conn_durable(DONE, 1) says tickets up to DONE are durable,
+ * conn_durable(DONE, 0) that a sync failed (all held output dropped).
+ * The sync hook makes everything committed durable before it returns
+ * (a connection changing layers, STARTTLS, COMPRESS, WebSocket, cannot
+ * keep output held across the change).
  */
 void	 conn_hold(struct server *);
-void	 conn_release(int ok);
-void	 conn_set_commit_hook(void (*)(void *), void *);
+void	 conn_release(int ok, uint64_t need);
+/*
+ * The commit hook may leave the group commit open past this iteration
+ * (while a sync runs): what is held stays in its stage, and output goes
+ * on being held, until conn_release().
+ */
+void	 conn_durable(uint64_t done, int ok);
+/* The hook's FORCE: commit now (a layer change), no leaving it open. */
+void	 conn_set_commit_hook(void (*)(void *, int force), void *);
+void	 conn_set_sync_hook(void (*)(void *), void *);
 /* 1 when the output buffer passed its cap (and the conn is closing). */
 int	 conn_check_output(struct conn *);
 size_t	 conn_output_len(struct conn *);

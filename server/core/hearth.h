@@ -60,6 +60,9 @@ struct server {
 	struct event		*ev_term;
 	struct event		*ev_int;
 	struct event		*ev_hup;
+	struct event		*ev_sync;	/* the WAL sync thread's pipe */
+	int			 sync_pipe[2];
+	int			 commit_deferred;	/* until the sync ends */
 	int			 shutting_down;
 	/* Bumped on every change that feeds and pages show. */
 	uint64_t		 content_version;

@@ -614,10 +614,18 @@ charset_advice(const char *lang, struct posting *p)
 
 /*
  * Posters whose article joined this iteration's group commit
- * (modq_post_article() with batch): their 240 is held until it commits.
+ * (modq_post_article() with batch): their 240 is held until it commits,
+ * and then (with the WAL sync thread) until its sync is reported; they
+ * wait in SYNCING with their ticket, told if the sync fails.
  */
+struct syncing {
+	struct conn	*c;
+	uint64_t	 need;
+};
 static struct conn	**batch_conns;
 static size_t		  nbatch, batch_cap;
+static struct syncing	 *syncing;
+static size_t		  nsyncing, syncing_cap;
 
 static void
 batch_note(struct conn *c)
@@ -638,25 +646,69 @@ nntp_batch_forget(struct conn *c)
 	for (i = 0; i < nbatch; i++)
 		if (batch_conns[i] == c)
 			batch_conns[i] = NULL;
+	for (i = 0; i < nsyncing; i++)
+		if (syncing[i].c == c)
+			syncing[i].c = NULL;
+}
+
+static void
+post_failed(struct conn *c)
+{
+	if (c == NULL || conn_is_closing(c))
+		return;
+	nntp_reply(c, NNTP_441_FAILED, i18n(nntp_lang(c),
+	    N_("storage error, please try again later")));
+	/* Once: a connection may have posted twice. */
+	nntp_batch_forget(c);
 }
 
 void
-nntp_batch_done(struct server *srv, int ok)
+nntp_batch_done(struct server *srv, int ok, uint64_t need)
 {
-	struct conn	*c;
+	uint64_t	 done;
 	size_t		 i;
 
-	(void)srv;
+	if (!ok) {
+		for (i = 0; i < nbatch; i++)
+			post_failed(batch_conns[i]);
+		nbatch = 0;
+		return;
+	}
+	/* Durable already (no sync thread, or nothing new to sync)? */
+	if (store_sync_poll(srv->store, &done) == 0 && done >= need) {
+		nbatch = 0;
+		return;
+	}
 	for (i = 0; i < nbatch; i++) {
-		if (ok || (c = batch_conns[i]) == NULL ||
-		    conn_is_closing(c))
+		if (batch_conns[i] == NULL)
 			continue;
-		nntp_reply(c, NNTP_441_FAILED, i18n(nntp_lang(c),
-		    N_("storage error, please try again later")));
-		/* Once: a connection may have posted twice. */
-		nntp_batch_forget(c);
+		if (nsyncing == syncing_cap) {
+			syncing_cap = syncing_cap == 0 ? 16 : syncing_cap * 2;
+			syncing = xreallocarray(syncing, syncing_cap,
+			    sizeof *syncing);
+		}
+		syncing[nsyncing].c = batch_conns[i];
+		syncing[nsyncing++].need = need;
 	}
 	nbatch = 0;
+}
+
+void
+nntp_sync_done(struct server *srv, uint64_t done, int ok)
+{
+	size_t	i, n = 0;
+
+	(void)srv;
+	for (i = 0; i < nsyncing; i++) {
+		if (ok && syncing[i].need > done) {
+			syncing[n++] = syncing[i];
+			continue;
+		}
+		/* A failed sync fails every post that waits for one. */
+		if (!ok)
+			post_failed(syncing[i].c);
+	}
+	nsyncing = ok ? n : 0;
 }
 
 /*

@@ -14,7 +14,10 @@ extern const struct proto_ops nntp_ops;
  * failure each of their posters, whose 240 was dropped with the held
  * output, is told 441 instead.
  */
-void	nntp_batch_done(struct server *, int ok);
+/* End of the iteration's group commit: its posters wait for ticket NEED. */
+void	nntp_batch_done(struct server *, int ok, uint64_t need);
+/* Tickets up to DONE are durable (OK), or a sync failed. */
+void	nntp_sync_done(struct server *, uint64_t done, int ok);
 
 
 #endif

@@ -262,11 +262,17 @@ count_word(const char *w, size_t n, int *links, int *emails)
 		(*emails)++;
 }
 
+/*
+ * Count the links and e-mail addresses in TEXT (quoted lines skipped).
+ * Called for every post of a new member: a word is looked at closely
+ * only if it could be one (it has '@' or ':', or starts with w after
+ * its leading punctuation, see count_word()), which most words cannot.
+ */
 void
 safety_count_links(const char *text, size_t len, int *links, int *emails)
 {
-	const char	*p = text, *end = text + len, *ws;
-	int		 bol = 1;
+	const char	*p = text, *end = text + len, *ws, *w;
+	int		 bol = 1, maybe;
 
 	*links = *emails = 0;
 	while (p < end) {
@@ -283,9 +289,20 @@ safety_count_links(const char *text, size_t len, int *links, int *emails)
 		}
 		bol = 0;
 		ws = p;
+		maybe = 0;
 		while (p < end && *p != ' ' && *p != '\t' && *p != '\r' &&
-		    *p != '\n')
+		    *p != '\n') {
+			if (*p == '@' || *p == ':')
+				maybe = 1;
 			p++;
-		count_word(ws, (size_t)(p - ws), links, emails);
+		}
+		if (!maybe) {
+			for (w = ws; w < p && strchr("<([{\"'", *w) != NULL;
+			    w++)
+				;
+			maybe = w < p && (*w == 'w' || *w == 'W');
+		}
+		if (maybe)
+			count_word(ws, (size_t)(p - ws), links, emails);
 	}
 }

@@ -37,6 +37,8 @@ struct store {
 	sqlite3_int64	  batch_start;	/* total changes at its BEGIN */
 	sqlite3_int64	  batch_chat;	/* ... of them chat lines */
 	struct ckpt	 *ckpt;		/* the checkpointer thread */
+	struct syncer	 *syncer;	/* the WAL sync thread */
+	uint64_t	  sync_seq;	/* group commits that await a sync */
 	int		  batch_failed;	/* ... and committing it failed */
 	int		  txn_depth;	/* store_begin() nesting */
 	int		  txn_failed;	/* an inner level rolled back */

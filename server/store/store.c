@@ -4,11 +4,14 @@
  */
 #include <sys/stat.h>
 #include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "log.h"
 #include "names.h"
@@ -862,6 +865,9 @@ store_functions(sqlite3 *db)
 	return 0;
 }
 
+#define STMT_SPILL_BYTES	(4 * 1024 * 1024)
+static int	stmt_spill_set;
+
 struct store *
 store_open(const char *path, int sync_full, int max_version, char *err,
     size_t errlen)
@@ -870,6 +876,20 @@ store_open(const char *path, int sync_full, int max_version, char *err,
 	char		 why[512];
 	int		 rc;
 
+	/*
+	 * A savepoint's sub-journal (each post of a group commit is one)
+	 * holds the first image of every page it changes; past 64 KiB,
+	 * SQLite's default, it spills to a temporary file -- eight 8 KiB
+	 * pages do -- and every post opened, wrote and deleted one (three
+	 * quarters of the pwrites of twenty posters).  Up to 4 MiB stays
+	 * in memory.  Only possible before SQLite's first use (else a
+	 * harmless SQLITE_MISUSE).
+	 */
+	if (!stmt_spill_set) {
+		stmt_spill_set = 1;
+		(void)sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL,
+		    STMT_SPILL_BYTES);
+	}
 	st = xcalloc(1, sizeof *st);
 	st->path = xstrdup(path);
 	st->sync_full = sync_full;
@@ -983,6 +1003,7 @@ fail:
 
 static int	batch_commit(struct store *);
 static void	checkpointer_stop(struct store *);
+static void	syncer_stop(struct store *);
 
 void
 store_close(struct store *st)
@@ -990,6 +1011,7 @@ store_close(struct store *st)
 	if (st == NULL)
 		return;
 	batch_commit(st);
+	syncer_stop(st);
 	checkpointer_stop(st);
 	store_news_finalize(st);
 	store_history_finalize(st);
@@ -1216,6 +1238,236 @@ checkpointer_stop(struct store *st)
 }
 
 /*
+ * The WAL sync thread.  With database_sync_full a group commit used to
+ * run synchronous=FULL on the loop: the loop sat in fdatasync, read no
+ * posts meanwhile, and batches stayed small.  Now the group is committed
+ * with synchronous=NORMAL (its WAL frames written to the kernel, none
+ * synced) and counted in st->sync_seq; this thread fdatasyncs the WAL
+ * through a descriptor of its own on the same file (a sync of any
+ * descriptor flushes the file's dirty pages) and reports the highest
+ * count it covered.  Every reply that waits for durability is released
+ * only by a sync that started after its commit (conn.c); a sync in
+ * flight while the loop commits more covers those with the next one.
+ *
+ * SQLite never replaces the -wal file while a connection has the
+ * database open: a checkpoint restarts it in place (same inode, written
+ * again from the front) and it is not truncated (no journal_size_limit).
+ * A checkpoint (the checkpointer's or the inline one in wal_hook())
+ * syncs the WAL itself before it copies a frame into the database, at
+ * any synchronous level but OFF, so no frame this thread has not synced
+ * yet reaches the database file unsynced.
+ */
+struct syncer {
+	pthread_t	 th;
+	pthread_mutex_t	 mu;
+	pthread_cond_t	 cv;		/* the thread: work or stop */
+	pthread_cond_t	 donecv;	/* store_sync_now(): a sync ended */
+	int		 fd;		/* our own descriptor of the -wal */
+	int		 wakefd;	/* the loop's pipe */
+	uint64_t	 want;		/* highest ticket asked for */
+	uint64_t	 started;	/* ... that a running sync covers */
+	uint64_t	 done;		/* ... synced */
+	int		 failed;	/* a sync failed: never trusted again */
+	int		 stop;
+};
+
+static void *
+syncer_main(void *arg)
+{
+	struct syncer	*sy = arg;
+	uint64_t	 target;
+	int		 rc, e;
+
+	pthread_mutex_lock(&sy->mu);
+	for (;;) {
+		while (!sy->stop && (sy->want <= sy->started || sy->failed))
+			pthread_cond_wait(&sy->cv, &sy->mu);
+		if (sy->want <= sy->started || sy->failed)
+			break;		/* stopping, nothing left to sync */
+		/* Everything committed so far: its frames are written. */
+		target = sy->started = sy->want;
+		pthread_mutex_unlock(&sy->mu);
+		rc = fdatasync(sy->fd);
+		e = errno;
+		pthread_mutex_lock(&sy->mu);
+		if (rc != 0) {
+			/*
+			 * The kernel may have dropped the pages it could not
+			 * write and a later sync succeed without them: no
+			 * later sync is believed (the loop shuts down).
+			 */
+			log_warnx("store: fdatasync of the WAL: %s",
+			    strerror(e));
+			sy->failed = 1;
+		} else
+			sy->done = target;
+		pthread_cond_broadcast(&sy->donecv);
+		/* Wake the loop; a full pipe has woken it already. */
+		if (write(sy->wakefd, "s", 1) == -1 && errno != EAGAIN)
+			log_warnx("store: sync thread cannot wake the loop");
+	}
+	pthread_mutex_unlock(&sy->mu);
+	return NULL;
+}
+
+/* fsync the directory holding PATH (a file just created in it). */
+static int
+sync_dir(const char *path)
+{
+	char	*dir = xstrdup(path), *slash;
+	int	 fd, rc;
+
+	if ((slash = strrchr(dir, '/')) == NULL)
+		strcpy(dir, ".");
+	else if (slash == dir)
+		slash[1] = '\0';
+	else
+		*slash = '\0';
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	free(dir);
+	if (fd == -1)
+		return -1;
+	rc = fsync(fd);
+	close(fd);
+	return rc;
+}
+
+int
+store_syncer_start(struct store *st, int wakefd)
+{
+	struct syncer	*sy;
+	char		*wal;
+	int		 fd;
+
+	if (st->syncer != NULL || !st->sync_full)
+		return 0;
+	/* A read opens the WAL (creating the file) if nothing did yet. */
+	(void)store_schema_version(st);
+	xasprintf(&wal, "%s-wal", st->path);
+	fd = open(wal, O_RDONLY | O_CLOEXEC);
+	/*
+	 * The -wal file may be new (the last hearthd removed it when it
+	 * stopped): its name must be durable before any sync of its data
+	 * counts.  SQLite syncs the directory on its own first WAL sync,
+	 * which our syncs no longer are.
+	 */
+	if (fd == -1 || sync_dir(wal) != 0) {
+		log_warn("store: sync thread: %s", wal);
+		if (fd != -1)
+			close(fd);
+		free(wal);
+		return -1;
+	}
+	free(wal);
+	sy = xcalloc(1, sizeof *sy);
+	sy->fd = fd;
+	sy->wakefd = wakefd;
+	pthread_mutex_init(&sy->mu, NULL);
+	pthread_cond_init(&sy->cv, NULL);
+	pthread_cond_init(&sy->donecv, NULL);
+	/* What was committed before counts as synced (it was, FULL). */
+	sy->want = sy->started = sy->done = st->sync_seq;
+	if (pthread_create(&sy->th, NULL, syncer_main, sy) != 0) {
+		log_warnx("store: sync thread not started");
+		pthread_mutex_destroy(&sy->mu);
+		pthread_cond_destroy(&sy->cv);
+		pthread_cond_destroy(&sy->donecv);
+		close(fd);
+		free(sy);
+		return -1;
+	}
+	st->syncer = sy;
+	return 0;
+}
+
+/* Ask the thread to sync everything committed up to now. */
+static void
+sync_request(struct store *st)
+{
+	struct syncer	*sy = st->syncer;
+
+	pthread_mutex_lock(&sy->mu);
+	if (st->sync_seq > sy->want) {
+		sy->want = st->sync_seq;
+		pthread_cond_signal(&sy->cv);
+	}
+	pthread_mutex_unlock(&sy->mu);
+}
+
+int
+store_batch_may_wait(struct store *st)
+{
+	struct syncer	*sy = st->syncer;
+	int		 busy;
+
+	if (sy == NULL || !st->batch || st->batch_failed)
+		return 0;
+	pthread_mutex_lock(&sy->mu);
+	busy = !sy->failed && sy->done < sy->want;
+	pthread_mutex_unlock(&sy->mu);
+	return busy;
+}
+
+int
+store_sync_poll(struct store *st, uint64_t *done)
+{
+	struct syncer	*sy = st->syncer;
+	int		 failed;
+
+	if (sy == NULL) {
+		*done = st->sync_seq;
+		return 0;
+	}
+	pthread_mutex_lock(&sy->mu);
+	*done = sy->done;
+	failed = sy->failed;
+	pthread_mutex_unlock(&sy->mu);
+	return failed ? -1 : 0;
+}
+
+int
+store_sync_now(struct store *st, uint64_t *done)
+{
+	struct syncer	*sy = st->syncer;
+	uint64_t	 target = st->sync_seq;
+
+	if (sy == NULL) {
+		*done = target;
+		return 0;
+	}
+	sync_request(st);
+	pthread_mutex_lock(&sy->mu);
+	while (!sy->failed && sy->done < target)
+		pthread_cond_wait(&sy->donecv, &sy->mu);
+	pthread_mutex_unlock(&sy->mu);
+	return store_sync_poll(st, done);
+}
+
+/* Drain: sync what was committed, then end the thread. */
+static void
+syncer_stop(struct store *st)
+{
+	struct syncer	*sy = st->syncer;
+	uint64_t	 done;
+
+	if (sy == NULL)
+		return;
+	if (store_sync_now(st, &done) != 0)
+		log_warnx("store: the last commits were not synced");
+	pthread_mutex_lock(&sy->mu);
+	sy->stop = 1;
+	pthread_cond_signal(&sy->cv);
+	pthread_mutex_unlock(&sy->mu);
+	pthread_join(sy->th, NULL);
+	close(sy->fd);
+	pthread_mutex_destroy(&sy->mu);
+	pthread_cond_destroy(&sy->cv);
+	pthread_cond_destroy(&sy->donecv);
+	free(sy);
+	st->syncer = NULL;
+}
+
+/*
  * Group commit.  Chat messages of one loop iteration share a transaction
  * (store_batch_open() before each insert); the connection layer holds
  * every reply until store_batch_close() at the end of the iteration, so
@@ -1259,10 +1511,18 @@ batch_commit(struct store *st)
 		store_rollback(st);
 		st->batch_failed = 1;
 		rc = STORE_ERROR;
-	} else if (st->batch_relaxed && mixed && wal_sync(st) != STORE_OK) {
-		log_warnx("store: batch commit: cannot sync the WAL");
-		st->batch_failed = 1;
-		rc = STORE_ERROR;
+	} else if (st->batch_relaxed && (mixed || st->chat_sync_full)) {
+		/*
+		 * The sync thread syncs it (the replies wait for that); or
+		 * without it, now, as a FULL commit would have.
+		 */
+		if (st->syncer != NULL)
+			st->sync_seq++;
+		else if (wal_sync(st) != STORE_OK) {
+			log_warnx("store: batch commit: cannot sync the WAL");
+			st->batch_failed = 1;
+			rc = STORE_ERROR;
+		}
 	}
 	if (st->batch_relaxed) {
 		st->batch_relaxed = 0;
@@ -1304,9 +1564,11 @@ store_batch_open(struct store *st)
 		return STORE_OK;
 	/*
 	 * Chat lines are committed with synchronous=NORMAL (set outside
-	 * the transaction, as SQLite requires) unless chat_sync_full.
+	 * the transaction, as SQLite requires) unless chat_sync_full; with
+	 * the sync thread every group is, and the thread syncs those that
+	 * need it.
 	 */
-	if (st->sync_full && !st->chat_sync_full &&
+	if (st->sync_full && (!st->chat_sync_full || st->syncer != NULL) &&
 	    step_done(st, st->stmts[S_SYNC_NORMAL], "synchronous") ==
 	    STORE_OK)
 		st->batch_relaxed = 1;
@@ -1328,13 +1590,17 @@ store_batch_open(struct store *st)
 }
 
 int
-store_batch_close(struct store *st)
+store_batch_close(struct store *st, uint64_t *need)
 {
 	int	failed;
 
 	batch_commit(st);
 	failed = st->batch_failed;
 	st->batch_failed = 0;
+	if (st->syncer != NULL)
+		sync_request(st);
+	if (need != NULL)
+		*need = st->sync_seq;
 	return failed ? STORE_ERROR : STORE_OK;
 }
 

@@ -91,7 +91,30 @@ const char	*store_errmsg(struct store *);
  */
 int	 store_checkpointer_start(struct store *);
 int	 store_batch_open(struct store *);
-int	 store_batch_close(struct store *);
+/*
+ * Commit the group.  *NEED (may be NULL) is the sync ticket everything
+ * written before now waits for: durable once store_sync_poll() reports
+ * a ticket at least as high (0, or a ticket already reported: durable
+ * now).  STORE_ERROR when the commit failed.
+ */
+int	 store_batch_close(struct store *, uint64_t *need);
+/*
+ * The WAL sync thread (with database_sync_full): group commits are
+ * then committed with synchronous=NORMAL on the loop and their
+ * fdatasync runs on this thread, which writes a byte to WAKEFD after
+ * each.  Call once, after store_checkpointer_start().
+ */
+int	 store_syncer_start(struct store *, int wakefd);
+/*
+ * 1 when a group commit is open and the sync thread is busy: committing
+ * it now would only make the next sync wait for more commits' worth of
+ * WAL, so the caller may leave it open until that sync ends.
+ */
+int	 store_batch_may_wait(struct store *);
+/* The highest ticket synced into *DONE; -1 once a sync failed. */
+int	 store_sync_poll(struct store *, uint64_t *done);
+/* Sync everything committed so far before returning (blocks). */
+int	 store_sync_now(struct store *, uint64_t *done);
 /*
  * FULL (nonzero): a group commit of nothing but chat lines fsyncs like
  * every other commit.  0 (the default): with database_sync_full it is

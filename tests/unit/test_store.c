@@ -351,7 +351,7 @@ START_TEST(transactions_nest)
 	    NULL), STORE_OK);
 	ck_assert_int_eq(store_begin(st), STORE_OK);
 	store_rollback(st);
-	ck_assert_int_eq(store_batch_close(st), STORE_OK);
+	ck_assert_int_eq(store_batch_close(st, NULL), STORE_OK);
 	ck_assert_int_eq(store_account_get(st, "Batched", &a, NULL),
 	    STORE_OK);
 	account_clear(&a);
@@ -382,14 +382,14 @@ START_TEST(chat_batches_relaxed)
 	ck_assert_int_eq(store_chat_insert(st, &m), STORE_OK);
 	id[1] = '2';
 	ck_assert_int_eq(store_chat_insert(st, &m), STORE_OK);
-	ck_assert_int_eq(store_batch_close(st), STORE_OK);
+	ck_assert_int_eq(store_batch_close(st, NULL), STORE_OK);
 	/* Mixed: an account joined the batch. */
 	ck_assert_int_eq(store_batch_open(st), STORE_OK);
 	id[1] = '3';
 	ck_assert_int_eq(store_chat_insert(st, &m), STORE_OK);
 	ck_assert_int_eq(store_account_create(st, "Mixed", "$x", "member",
 	    NULL), STORE_OK);
-	ck_assert_int_eq(store_batch_close(st), STORE_OK);
+	ck_assert_int_eq(store_batch_close(st, NULL), STORE_OK);
 	/* A transaction after it begins and commits cleanly. */
 	ck_assert_int_eq(store_begin(st), STORE_OK);
 	ck_assert_int_eq(store_account_create(st, "Later", "$x", "member",
@@ -400,7 +400,7 @@ START_TEST(chat_batches_relaxed)
 	ck_assert_int_eq(store_batch_open(st), STORE_OK);
 	id[1] = '4';
 	ck_assert_int_eq(store_chat_insert(st, &m), STORE_OK);
-	ck_assert_int_eq(store_batch_close(st), STORE_OK);
+	ck_assert_int_eq(store_batch_close(st, NULL), STORE_OK);
 	store_close(st);
 	/* All of it is in the file. */
 	st = store_open(dbpath, 1, 0, err, sizeof err);
