@@ -69,6 +69,17 @@ proto_rate(struct server *srv, const struct proto_ops *ops, double *per_sec,
 #define LINES_PER_EVENT		16
 /* Seconds a closing connection may take to flush before it is dropped. */
 #define CLOSE_FLUSH_SECONDS	10
+/*
+ * Writes per connection per flush: one writev reaches only as far as the
+ * next body that goes by sendfile(), so pipelined responses take more.
+ */
+#define FLUSH_WRITES		16
+/*
+ * What libevent writes at once to a plain socket that was full
+ * (bufferevent_set_max_single_write; its default is 16 KiB, four calls
+ * for a 63 KB response): as much as the socket takes.
+ */
+#define MAX_SINGLE_WRITE	(1024 * 1024)
 /* Write low-water mark that triggers on_drain for long replies. */
 #define DRAIN_LOW_MARK		(32 * 1024)
 
@@ -506,6 +517,7 @@ conn_start(struct listener *lst, evutil_socket_t fd,
 	else {
 		bufferevent_enable(c->bev, EV_READ);
 		bufferevent_disable(c->bev, EV_WRITE);
+		bufferevent_set_max_single_write(c->bev, MAX_SINGLE_WRITE);
 	}
 
 	if (ev_sweep == NULL) {
@@ -1555,7 +1567,7 @@ conn_flush_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct conn	*c;
 	struct evbuffer	*out;
-	int		 n;
+	int		 n, tries;
 
 	(void)fd;
 	(void)what;
@@ -1583,7 +1595,17 @@ conn_flush_cb(evutil_socket_t fd, short what, void *arg)
 			 */
 			evbuffer_unfreeze(out, 1);
 			errno = 0;
-			n = evbuffer_write(out, c->fd);
+			/*
+			 * Each write goes as far as the next file segment (a
+			 * body sent with sendfile()) or the end: go on while
+			 * the socket takes it, so a response is head and body
+			 * now, not the body at the next write event.
+			 */
+			tries = 0;
+			do
+				n = evbuffer_write(out, c->fd);
+			while (n > 0 && evbuffer_get_length(out) > 0 &&
+			    ++tries < FLUSH_WRITES);
 			evbuffer_freeze(out, 1);
 			if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK &&
 			    errno != EINTR) {
@@ -2226,7 +2248,8 @@ listener_addr(struct listener *l)
  * and IPv6) and the admin socket, the database with its WAL and shared
  * memory for the loop and again for the checkpointer thread, SQLite's
  * temporary files, the event base (epoll, signal and notify pipes),
- * files read on SIGHUP and exports, and a reserve so that running out
+ * files read on SIGHUP and exports, bodies sent from files
+ * (CONN_FD_FILES), and a reserve so that running out
  * is met by the accept pause, not by a failed open() elsewhere.
  */
 #define FD_FIXED	16	/* stdio, log, event base, urandom, SIGHUP */
@@ -2236,7 +2259,8 @@ listener_addr(struct listener *l)
 int
 conn_fd_overhead(const struct config *cf)
 {
-	return FD_FIXED + FD_STORE + FD_RESERVE + 2 * (int)cf->nlistens + 1;
+	return FD_FIXED + FD_STORE + CONN_FD_FILES + FD_RESERVE +
+	    2 * (int)cf->nlistens + 1;
 }
 
 /*

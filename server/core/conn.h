@@ -247,6 +247,11 @@ struct ssl_st *conn_ssl(struct conn *);
  * remedy.
  */
 #define CONN_MAX_DEFAULT	16384
+/*
+ * Descriptors a protocol may hold for bodies it sends with sendfile()
+ * (HTTP's cached documents as memfds), part of the overhead.
+ */
+#define CONN_FD_FILES		16
 int	 conn_fd_budget(struct config *, char *msg, size_t len);
 int	 conn_fd_overhead(const struct config *);
 

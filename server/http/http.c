@@ -14,12 +14,16 @@
  * sent by reference, never copied.  The pages and documents themselves
  * are made in the other http-*.c files (see http-int.h).
  */
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include <event2/buffer.h>
 #include <openssl/crypto.h>
@@ -64,17 +68,41 @@
 #define HTTP_OUT_LOW		(32 * 1024)
 /* A larger body goes out a piece at a time (at most a quarter cap). */
 #define HTTP_PUMP_CHUNK		(256 * 1024)
+/*
+ * A body at least this long that is sent again over plain HTTP goes
+ * into a memfd and out with sendfile() (struct blob); a shorter one is
+ * copied with the head in one writev, which costs less than a second
+ * system call.  At most HTTP_FILE_BLOBS bodies are files at once.
+ */
+#define HTTP_SENDFILE_MIN	(16 * 1024)
+#define HTTP_FILE_BLOBS		CONN_FD_FILES
 
 /*
  * A cached body shared with the responses in flight: evbuffer references
  * it without copying, and the last holder frees it (the cache may have
  * replaced the document meanwhile).
+ *
+ * A body that is asked for again over plain HTTP moves into a sealed
+ * memfd (blob_file()): its bytes are then a mapping of that file, and a
+ * plain connection sends it with sendfile() as a file segment of its
+ * output, so the kernel takes the pages by reference instead of copying
+ * the body into the socket for every response (what nginx does with a
+ * static file).  TLS connections reference the same mapping.  At most
+ * HTTP_FILE_BLOBS such files are open at once (conn.c counts them in the
+ * descriptor budget as CONN_FD_FILES); past that a body stays on the
+ * heap and is copied, as before.
  */
 struct blob {
 	unsigned int	 refs;
 	size_t		 len;
-	unsigned char	 data[];
+	unsigned char	*data;		/* the bytes: heap or the mapping */
+	int		 fd;		/* the memfd, or -1 */
+	struct evbuffer_file_segment *seg; /* on FD; the owner's reference */
+	unsigned char	 heap[];
 };
+
+/* Open memfds of bodies (live blobs with FD, cached or in flight). */
+static int	file_blobs;
 
 static struct blob *
 blob_new(const void *p, size_t len)
@@ -83,6 +111,9 @@ blob_new(const void *p, size_t len)
 
 	b->refs = 1;
 	b->len = len;
+	b->data = b->heap;
+	b->fd = -1;
+	b->seg = NULL;
 	memcpy(b->data, p, len);
 	b->data[len] = '\0';
 	return b;
@@ -91,8 +122,14 @@ blob_new(const void *p, size_t len)
 static void
 blob_unref(struct blob *b)
 {
-	if (b != NULL && --b->refs == 0)
-		free(b);
+	if (b == NULL || --b->refs > 0)
+		return;
+	if (b->fd >= 0) {
+		munmap(b->data, b->len);
+		close(b->fd);
+		file_blobs--;
+	}
+	free(b);
 }
 
 static void
@@ -101,6 +138,95 @@ blob_cleanup(const void *data, size_t len, void *arg)
 	(void)data;
 	(void)len;
 	blob_unref(arg);
+}
+
+/* The last response holding the file segment let go of it. */
+static void
+blob_seg_done(struct evbuffer_file_segment const *seg, int flags, void *arg)
+{
+	(void)seg;
+	(void)flags;
+	blob_unref(arg);
+}
+
+/*
+ * The cache lets go of B: its own reference, and the file segment's
+ * first one (the segment, and so the blob, lives on while a response
+ * still holds it).
+ */
+static void
+blob_release(struct blob *b)
+{
+	struct evbuffer_file_segment	*seg;
+
+	if (b == NULL)
+		return;
+	if ((seg = b->seg) != NULL) {
+		b->seg = NULL;
+		evbuffer_file_segment_free(seg);
+	}
+	blob_unref(b);
+}
+
+/*
+ * A copy of SRC's bytes in a sealed memfd, mapped read-only, with a
+ * file segment for sendfile(); NULL when it cannot be made (no memfd on
+ * this system, the file budget spent, out of descriptors or memory).
+ */
+static struct blob *
+blob_file(const struct blob *src)
+{
+#ifdef MFD_ALLOW_SEALING
+	struct blob	*b;
+	void		*map;
+	size_t		 off = 0;
+	ssize_t		 n;
+	int		 fd;
+
+	if (file_blobs >= HTTP_FILE_BLOBS || src->len == 0)
+		return NULL;
+	fd = memfd_create("hearth-doc", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	if (fd < 0)
+		return NULL;
+	while (off < src->len) {
+		n = write(fd, src->data + off, src->len - off);
+		if (n <= 0) {
+			if (n < 0 && errno == EINTR)
+				continue;
+			close(fd);
+			return NULL;
+		}
+		off += (size_t)n;
+	}
+	/* Nothing may change the bytes while the kernel sends them. */
+	if (fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW |
+	    F_SEAL_WRITE | F_SEAL_SEAL) != 0 ||
+	    (map = mmap(NULL, src->len, PROT_READ, MAP_SHARED, fd, 0)) ==
+	    MAP_FAILED) {
+		close(fd);
+		return NULL;
+	}
+	b = xmalloc(sizeof *b);
+	b->len = src->len;
+	b->data = map;
+	b->fd = fd;
+	b->seg = evbuffer_file_segment_new(fd, 0, (ev_off_t)src->len,
+	    EVBUF_FS_DISABLE_LOCKING);
+	if (b->seg == NULL) {
+		munmap(map, src->len);
+		close(fd);
+		free(b);
+		return NULL;
+	}
+	/* The owner's reference and the segment's. */
+	b->refs = 2;
+	evbuffer_file_segment_add_cleanup_cb(b->seg, blob_seg_done, b);
+	file_blobs++;
+	return b;
+#else
+	(void)src;
+	return NULL;
+#endif
 }
 
 struct http_doc {
@@ -112,7 +238,13 @@ struct http_doc {
 	size_t		 gzlen;
 	struct blob	*body_blob;
 	struct blob	*gz_blob;
+	unsigned int	 sent;		/* plain responses of the body ... */
+	unsigned int	 gz_sent;	/* ... and of the gzip variant */
 	char		 etag[48];
+	char		 etag_gz[52];	/* the gzip variant's */
+	char		 lastmod_s[32];	/* Last-Modified, made once */
+	char		 cc[48];	/* Cache-Control, made once */
+	uint32_t	 hash;		/* of KEY */
 	time_t		 lastmod;
 	const char	*ctype;
 	int		 noindex;	/* X-Robots-Tag: a group not public */
@@ -235,20 +367,52 @@ http_req_field(struct http_req *hr, const char *name)
 	return hr->rq != NULL ? http_request_field(hr->rq, name) : NULL;
 }
 
-/* Add a response field; values come from us, never from the client. */
+/* Copy S to P; the end of the copy. */
+static char *
+put(char *p, const char *s, size_t n)
+{
+	memcpy(p, s, n);
+	return p + n;
+}
+
+#define PUTS(p, lit)	put((p), (lit), sizeof(lit) - 1)
+
+/* The decimal digits of V at P (at most 20); the end. */
+static char *
+put_num(char *p, unsigned long long v)
+{
+	char	d[20];
+	size_t	n = 0;
+
+	do
+		d[n++] = (char)('0' + v % 10);
+	while ((v /= 10) > 0);
+	while (n > 0)
+		*p++ = d[--n];
+	return p;
+}
+
+/*
+ * Add a response field; values come from us, never from the client.
+ * (Written without printf: a cached document's answer is mostly this.)
+ */
 void
 http_add_header(struct http_req *hr, const char *k, const char *v)
 {
-	int	n;
+	size_t	kn = strlen(k), vn = strlen(v);
+	char	*p;
 
-	n = snprintf(hr->hdrs + hr->hlen, sizeof hr->hdrs - hr->hlen,
-	    "%s: %s\r\n", k, v);
-	if (n < 0 || (size_t)n >= sizeof hr->hdrs - hr->hlen) {
-		hr->hdrs[hr->hlen] = '\0';
+	if (kn + vn + 4 >= sizeof hr->hdrs - hr->hlen) {
 		log_warnx("http: response field %s dropped (too long)", k);
 		return;
 	}
-	hr->hlen += (size_t)n;
+	p = hr->hdrs + hr->hlen;
+	p = put(p, k, kn);
+	p = PUTS(p, ": ");
+	p = put(p, v, vn);
+	p = PUTS(p, "\r\n");
+	*p = '\0';
+	hr->hlen = (size_t)(p - hr->hdrs);
 }
 
 static void
@@ -260,19 +424,22 @@ http_date(time_t t, char *buf, size_t len)
 		strcpy(buf + strlen(buf) - 5, "GMT");
 }
 
-/* The Date field's value, made once a second. */
+/* The Date field's value, made once a second; its length in *LEN. */
 static const char *
-date_now(struct server *srv)
+date_now(struct server *srv, size_t *len)
 {
 	static time_t	last;
 	static char	buf[64];
+	static size_t	n;
 	struct timeval	tv;
 
 	event_base_gettimeofday_cached(srv->base, &tv);
-	if (tv.tv_sec != last) {
+	if (tv.tv_sec != last || n == 0) {
 		last = tv.tv_sec;
 		http_date(last, buf, sizeof buf);
+		n = strlen(buf);
 	}
+	*len = n;
 	return buf;
 }
 
@@ -287,28 +454,37 @@ http_send_ref(struct http_req *hr, int code, const char *reason,
 {
 	struct evbuffer	*out;
 	struct http_conn *hc = NULL;
-	char		 head[2560];
-	int		 n;
+	/* The fields, and room for the rest (the reason is ours, short). */
+	char		 head[sizeof hr->hdrs + 256], *p = head;
+	const char	*date;
+	size_t		 dlen, rlen = strlen(reason);
 
 	if (conn_is_closing(hr->c))
 		return;
-	n = snprintf(head, sizeof head, "HTTP/1.1 %d %s\r\n%sDate: %s\r\n",
-	    code, reason, hr->hdrs, date_now(hr->srv));
-	if (n < 0 || (size_t)n >= sizeof head)
-		n = 0;
-	if (code != 304)
-		n += snprintf(head + n, sizeof head - (size_t)n,
-		    "Content-Length: %zu\r\n", len);
+	if (rlen > 64)
+		rlen = 64;
+	date = date_now(hr->srv, &dlen);
+	p = PUTS(p, "HTTP/1.1 ");
+	p = put_num(p, (unsigned)code);
+	*p++ = ' ';
+	p = put(p, reason, rlen);
+	p = PUTS(p, "\r\n");
+	p = put(p, hr->hdrs, hr->hlen);
+	p = PUTS(p, "Date: ");
+	p = put(p, date, dlen);
+	p = PUTS(p, "\r\n");
+	if (code != 304) {
+		p = PUTS(p, "Content-Length: ");
+		p = put_num(p, len);
+		p = PUTS(p, "\r\n");
+	}
 	if (!hr->keep_alive)
-		n += snprintf(head + n, sizeof head - (size_t)n,
-		    "Connection: close\r\n\r\n");
+		p = PUTS(p, "Connection: close\r\n");
 	else if (hr->minor == 0)
-		n += snprintf(head + n, sizeof head - (size_t)n,
-		    "Connection: keep-alive\r\n\r\n");
-	else
-		n += snprintf(head + n, sizeof head - (size_t)n, "\r\n");
+		p = PUTS(p, "Connection: keep-alive\r\n");
+	p = PUTS(p, "\r\n");
 	out = conn_output(hr->c);
-	evbuffer_add(out, head, (size_t)n);
+	evbuffer_add(out, head, (size_t)(p - head));
 	if (!hr->head && code != 304 && len > pump_chunk(hr->c) &&
 	    (hc = hr->c->pstate) != NULL) {
 		/* Too large to queue at once: it is pumped from on_drain. */
@@ -317,7 +493,11 @@ http_send_ref(struct http_req *hr, int code, const char *reason,
 		out = hc->rest;
 	}
 	if (!hr->head && code != 304 && len > 0) {
-		if (ref != NULL) {
+		if (ref != NULL && ref->seg != NULL && hc == NULL &&
+		    !conn_is_tls(hr->c) && evbuffer_add_file_segment(out,
+		    ref->seg, 0, (ev_off_t)len) == 0) {
+			/* Sent with sendfile() when the socket writes it. */
+		} else if (ref != NULL) {
 			ref->refs++;
 			if (evbuffer_add_reference(out, data, len,
 			    blob_cleanup, ref) != 0) {
@@ -426,9 +606,20 @@ static void
 doc_clear(struct http_doc *d)
 {
 	free(d->key);
-	blob_unref(d->body_blob);
-	blob_unref(d->gz_blob);
+	blob_release(d->body_blob);
+	blob_release(d->gz_blob);
 	memset(d, 0, sizeof *d);
+}
+
+/* FNV-1a of a cache key: slots are compared by it first. */
+static uint32_t
+key_hash(const char *s)
+{
+	uint32_t	h = 2166136261u;
+
+	while (*s != '\0')
+		h = (h ^ (unsigned char)*s++) * 16777619u;
+	return h;
 }
 
 /* The cached document for KEY made at the current version, or NULL. */
@@ -436,12 +627,14 @@ static struct http_doc *
 cache_get(struct server *srv, const char *key)
 {
 	struct http_server	*hs = srv->http;
+	uint32_t		 h = key_hash(key);
 	int			 i;
 
 	for (i = 0; i < HTTP_CACHE_SLOTS; i++) {
 		struct http_doc	*d = &hs->cache[i];
 
-		if (d->key != NULL && strcmp(d->key, key) == 0) {
+		if (d->key != NULL && d->hash == h &&
+		    strcmp(d->key, key) == 0) {
 			if (d->version != srv->content_version) {
 				doc_clear(d);
 				return NULL;
@@ -472,6 +665,7 @@ cache_put(struct server *srv, const char *key, struct evbuffer *body,
 	}
 	doc_clear(d);
 	d->key = xstrdup(key);
+	d->hash = key_hash(key);
 	d->version = srv->content_version;
 	d->len = evbuffer_get_length(body);
 	d->body_blob = blob_new(evbuffer_pullup(body, -1), d->len);
@@ -485,6 +679,10 @@ cache_put(struct server *srv, const char *key, struct evbuffer *body,
 	for (i = 0; i < 16; i++)
 		snprintf(d->etag + 1 + i * 2, 3, "%02x", md[i]);
 	strcat(d->etag, "\"");
+	/* Each representation has its own strong ETag. */
+	snprintf(d->etag_gz, sizeof d->etag_gz, "%.*s-gz\"",
+	    (int)strlen(d->etag) - 1, d->etag);
+	http_date(lastmod, d->lastmod_s, sizeof d->lastmod_s);
 	return d;
 }
 
@@ -520,8 +718,7 @@ static void
 send_doc(struct http_req *hr, struct http_doc *d, int max_age, int private,
     int web)
 {
-	const char		*inm, *ims;
-	char			 date[64], cc[64], etag[56];
+	const char		*inm, *ims, *etag;
 	int			 gz = 0, notmod = 0;
 	struct blob		*bl;
 
@@ -537,35 +734,41 @@ send_doc(struct http_req *hr, struct http_doc *d, int max_age, int private,
 		}
 		gz = d->gz != NULL;
 	}
-	/* Each representation has its own strong ETag. */
-	if (gz)
-		snprintf(etag, sizeof etag, "%.*s-gz\"",
-		    (int)strlen(d->etag) - 1, d->etag);
-	else
-		snprintf(etag, sizeof etag, "%s", d->etag);
-	if ((inm = http_req_field(hr, "If-None-Match")) != NULL)
-		notmod = etag_matches(inm, etag) || etag_matches(inm, d->etag);
-	else if ((ims = http_req_field(hr, "If-Modified-Since")) != NULL) {
+	etag = gz ? d->etag_gz : d->etag;
+	if ((inm = http_req_field(hr, "If-None-Match")) != NULL) {
+		notmod = etag_matches(inm, etag);
+		/*
+		 * A client that takes gzip may hold the identity copy: as
+		 * current, and the 304 names that one (a cache then freshens
+		 * the copy it holds).  Never the other way round.
+		 */
+		if (!notmod && gz && etag_matches(inm, d->etag)) {
+			notmod = 1;
+			etag = d->etag;
+		}
+	} else if ((ims = http_req_field(hr, "If-Modified-Since")) != NULL) {
 		time_t	t = parse_http_date(ims);
 
 		notmod = t != (time_t)-1 && d->lastmod <= t;
 	}
 	http_add_header(hr, "ETag", etag);
-	http_date(d->lastmod, date, sizeof date);
-	http_add_header(hr, "Last-Modified", date);
+	http_add_header(hr, "Last-Modified", d->lastmod_s);
 	/*
 	 * What a member sees after signing in is not for shared caches.
 	 * A page of the web door is asked for again each time (cheap with
 	 * the ETag): once the visitor signs in, the same address shows
-	 * their own page, never a stored anonymous copy.
+	 * their own page, never a stored anonymous copy.  The same route
+	 * and reader always give the same value: made once per document.
 	 */
-	if (web)
-		snprintf(cc, sizeof cc, "%s, no-cache", private ? "private" :
-		    "public");
-	else
-		snprintf(cc, sizeof cc, "%s, max-age=%d", private ?
-		    "private" : "public", max_age);
-	http_add_header(hr, "Cache-Control", cc);
+	if (d->cc[0] == '\0') {
+		if (web)
+			snprintf(d->cc, sizeof d->cc, "%s, no-cache",
+			    private ? "private" : "public");
+		else
+			snprintf(d->cc, sizeof d->cc, "%s, max-age=%d",
+			    private ? "private" : "public", max_age);
+	}
+	http_add_header(hr, "Cache-Control", d->cc);
 	http_add_header(hr, "Vary", web ? "Accept-Encoding, Accept-Language, "
 	    "Cookie" : hr->vary_lang ? "Accept-Encoding, Accept-Language" :
 	    "Accept-Encoding");
@@ -584,6 +787,28 @@ send_doc(struct http_req *hr, struct http_doc *d, int max_age, int private,
 	 * the length GET would send, and no body.
 	 */
 	bl = gz ? d->gz_blob : d->body_blob;
+	if (!hr->head && !conn_is_tls(hr->c) && bl->seg == NULL &&
+	    bl->len >= HTTP_SENDFILE_MIN && bl->len <= pump_chunk(hr->c) &&
+	    (gz ? d->gz_sent++ : d->sent++) > 0) {
+		/*
+		 * Asked for again over plain HTTP: from now on a file, sent
+		 * with sendfile() (a document made once and sent once, as
+		 * when the cache churns, never pays for the file).
+		 */
+		struct blob	*f = blob_file(bl);
+
+		if (f != NULL) {
+			blob_release(bl);
+			bl = f;
+			if (gz) {
+				d->gz_blob = f;
+				d->gz = f->data;
+			} else {
+				d->body_blob = f;
+				d->body = f->data;
+			}
+		}
+	}
 	http_send_ref(hr, 200, "OK", bl->data, bl->len, bl);
 }
 
@@ -1221,6 +1446,43 @@ read_form(struct http_req *hr, struct form *f)
 }
 
 /*
+ * The cache key of HR's document: scheme, reader (level, account, feed
+ * token), language, host, path, argument and query, as
+ * "s|LEVEL|ACCOUNT|TOKEN|LANG|HOST|PATHARG?BEFORE&PAGE" (xmalloc'd;
+ * made without printf, as it is made for every request).
+ */
+static char *
+cache_key(struct http_req *hr)
+{
+	const char	*lang = hr->lang != NULL ? hr->lang : "-";
+	size_t		 ln = strlen(lang), hn = strlen(hr->host),
+			 pn = strlen(hr->path), an = strlen(hr->arg_enc);
+	char		*key, *p;
+
+	/* Six numbers of at most 20 digits, a sign each, separators. */
+	key = p = xmalloc(ln + hn + pn + an + 6 * 21 + 16);
+	p = put(p, hr->https ? "s|" : "p|", 2);
+	p = put_num(p, (unsigned)hr->level);
+	*p++ = '|';
+	p = put_num(p, (unsigned long long)hr->account_id);
+	*p++ = '|';
+	p = put_num(p, (unsigned long long)hr->token_id);
+	*p++ = '|';
+	p = put(p, lang, ln);
+	*p++ = '|';
+	p = put(p, hr->host, hn);
+	*p++ = '|';
+	p = put(p, hr->path, pn);
+	p = put(p, hr->arg_enc, an);
+	*p++ = '?';
+	p = put_num(p, (unsigned long long)hr->before);
+	*p++ = '&';
+	p = put_num(p, (unsigned long long)hr->page);
+	*p = '\0';
+	return key;
+}
+
+/*
  * Answer one parsed request (the route, the cache, the rate limit, the
  * credentials).  HR holds the connection and the request.
  */
@@ -1368,11 +1630,7 @@ http_dispatch(struct http_req *hr)
 	 * link with that token.  Revoking a token or changing an access
 	 * list bumps the content version, which empties the cache.
 	 */
-	xasprintf(&key, "%s|%d|%lld|%lld|%s|%s|%s%s?%lld&%lld", hr->https ?
-	    "s" : "p", hr->level, (long long)hr->account_id,
-	    (long long)hr->token_id, hr->lang != NULL ? hr->lang : "-",
-	    hr->host, hr->path, hr->arg_enc, (long long)hr->before,
-	    (long long)hr->page);
+	key = cache_key(hr);
 	if ((d = cache_get(srv, key)) == NULL) {
 		body = evbuffer_new();
 		ctype = "text/plain";

@@ -1,18 +1,34 @@
 #!/usr/bin/env python3
-"""HTTP benchmark: a cached feed, a cold regeneration of a 50-entry feed,
-the web reader's page of a 20-article thread (cached and cold), and the
-feed's bytes as a static file from nginx, measured with wrk in the same
-run.  Loopback only, bounded in time.  Run by `make bench`.
+"""HTTP benchmark: hearthd's cached documents beside nginx serving the
+same bytes from a file, measured with wrk in the same run, in turns.
+Loopback only, bounded in time.  Run by `make bench`.
 
-Cold regeneration: hearthd caches documents per (scheme, Host, path);
-the cold run sends a different Host header on every request (wrk Lua
-script), so every request regenerates the feed from the database.
+Cases (BENCH_HTTP_CASES, comma-separated, picks some; all by default):
+  feed          the cached 50-entry Atom feed        / nginx: its bytes
+  feed_tls      the same over TLS                    / nginx over TLS
+  thread        the web reader's page of a 20-article thread, cached
+                                                     / nginx: its bytes
+  thread_cold   that page made for every request (target 2,000/s)
+  feed_cold     the feed made for every request
+
+Cold: hearthd caches documents per (scheme, Host, path, reader); the
+cold runs send a different Host header on every request (wrk Lua
+script), so every request makes the document again from the database.
+
+BENCH_HTTP_ROUNDS (default 1) runs every case that many times, hearthd
+and nginx in turns; summary.py shows the median.  BENCH_HTTP_STRACE=1
+also counts each server's system calls under the same load (strace -c
+-f on hearthd's process, on nginx's worker) and prints them per
+response: the calls that write (writev, write, sendfile, sendmsg) and
+all of them, for the plain cached cases.  strace slows a server down many times over, so its runs
+give no rates; they are separate from the timed ones.
 """
 
 import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -23,6 +39,21 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "proto"))
 from hearth_test import Hearthd, LineClient  # noqa: E402
 from nntp_helpers import NNTPClient  # noqa: E402
+
+sys.path.insert(0, HERE)
+from summary import record  # noqa: E402
+
+DURATION = os.environ.get("BENCH_SECONDS", "5")
+CONNS = os.environ.get("BENCH_CONNECTIONS", "16")
+ROUNDS = int(os.environ.get("BENCH_HTTP_ROUNDS", "1"))
+CASES = [c for c in os.environ.get(
+    "BENCH_HTTP_CASES", "feed,feed_tls,thread,thread_cold,feed_cold"
+).split(",") if c]
+STRACE = os.environ.get("BENCH_HTTP_STRACE", "") not in ("", "0")
+
+# Calls that put response bytes on the socket.
+WRITE_CALLS = ("write", "writev", "sendfile", "sendfile64", "sendmsg",
+               "sendto", "pwritev")
 
 
 def post_thread(h, n=20):
@@ -46,24 +77,32 @@ def post_thread(h, n=20):
     c.lc.close()
     return ids[0]
 
-sys.path.insert(0, HERE)
-from summary import record  # noqa: E402
 
-DURATION = os.environ.get("BENCH_SECONDS", "5")
-CONNS = os.environ.get("BENCH_CONNECTIONS", "16")
+def cpu_seconds(pid):
+    """User + system CPU seconds of PID (all its threads)."""
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def wrk(url, script=None):
-    cmd = ["wrk", "-t1", "-c" + CONNS, "-d" + DURATION + "s", "--latency"]
+def wrk(url, script=None, duration=None, pid=None):
+    """(requests/s, p50, p99, non-2xx/3xx, requests, server CPU
+    microseconds per response) of one wrk run; PID is the server's."""
+    d = duration or DURATION
+    cmd = ["wrk", "-t1", "-c" + CONNS, "-d" + d + "s", "--latency"]
     if script:
         cmd += ["-s", script]
+    cpu0 = cpu_seconds(pid) if pid else 0
     out = subprocess.run(cmd + [url], capture_output=True, text=True,
-                         timeout=int(DURATION) + 30).stdout
+                         timeout=int(d) + 30).stdout
+    cpu = cpu_seconds(pid) - cpu0 if pid else 0
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     p50 = re.search(r"50%\s+([\d.]+\w+)", out).group(1)
     p99 = re.search(r"99%\s+([\d.]+\w+)", out).group(1)
+    n = int(re.search(r"(\d+) requests in", out).group(1))
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    return rps, p50, p99, int(non2xx.group(1)) if non2xx else 0
+    return (rps, p50, p99, int(non2xx.group(1)) if non2xx else 0, n,
+            cpu * 1e6 / max(n, 1))
 
 
 def ms(t):
@@ -72,11 +111,59 @@ def ms(t):
     return float(m.group(1)) * {"us": 0.001, "ms": 1, "s": 1000}[m.group(2)]
 
 
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def strace_run(pid, url, script=None):
+    """Count PID's system calls (all its threads) under a short wrk run:
+    (requests, {call: count})."""
+    out = tempfile.mktemp(prefix="hearth-strace-")
+    st = subprocess.Popen(["strace", "-c", "-f", "-q", "-o", out, "-p",
+                           str(pid)], stderr=subprocess.DEVNULL)
+    time.sleep(0.5)
+    try:
+        n = wrk(url, script, duration="3")[4]
+    finally:
+        st.send_signal(signal.SIGINT)
+        st.wait(timeout=30)
+    calls = {}
+    with open(out) as f:
+        for line in f:
+            m = re.match(r"\s*[\d.]+\s+[\d.]+\s+\d+\s+(\d+)\s+(?:\d+\s+)?"
+                         r"(\w+)\s*$", line)
+            if m and m.group(2) != "total":
+                calls[m.group(2)] = int(m.group(1))
+    os.unlink(out)
+    return n, calls
+
+
+def nginx_worker(master):
+    """The pid of nginx's (single) worker process."""
+    for _ in range(50):
+        try:
+            with open("/proc/%d/task/%d/children" % (master, master)) as f:
+                kids = f.read().split()
+            if kids:
+                return int(kids[0])
+        except OSError:
+            pass
+        time.sleep(0.1)
+    return master
+
+
 def main():
     if shutil.which("wrk") is None or shutil.which("nginx") is None:
         print("http bench: needs wrk and nginx (apt-get install wrk "
               "nginx-light)")
         return 1
+    strace = STRACE and shutil.which("strace") is not None
+    if STRACE and not strace:
+        print("http bench: no strace, no system call counts")
     h = Hearthd("http_rate_per_second = 1000000\n"
                 "http_rate_burst = 1000000\nlog_level = warn\n"
                 "rate_per_second = 100000\nrate_burst = 100000\n",
@@ -95,73 +182,115 @@ def main():
             assert r.returncode == 0, r.stderr
         root = post_thread(h)
         port = h.port("http")
-        url = "http://127.0.0.1:%d/feeds/events.atom" % port
+        feed = "http://127.0.0.1:%d/feeds/events.atom" % port
+        sfeed = "https://127.0.0.1:%d/feeds/events.atom" % h.port("https")
         thread = "http://127.0.0.1:%d/threads/%s" % (port, root[1:-1])
         page = urllib.request.urlopen(thread).read()
         assert b"part 19" in page
-        body = urllib.request.urlopen(url).read()
-        # nginx serving the same bytes as a static file.
+        body = urllib.request.urlopen(feed).read()
+        # nginx serving the same bytes as static files, with hearthd's
+        # own certificate and key on its TLS port.
         www = os.path.join(tmp, "www")
         os.mkdir(www)
         with open(os.path.join(www, "events.atom"), "wb") as f:
             f.write(body)
-        # nginx's TLS port uses hearthd's own certificate and key.
+        with open(os.path.join(www, "thread.html"), "wb") as f:
+            f.write(page)
         cert = os.path.join(h.dir, "tls", "cert.pem")
         key = os.path.join(h.dir, "tls", "key.pem")
-        surl = "https://127.0.0.1:%d/feeds/events.atom" % h.port("https")
+        np, nsp = free_port(), free_port()
         conf = os.path.join(tmp, "nginx.conf")
         with open(conf, "w") as f:
             f.write("""daemon off; worker_processes 1; pid %s/nginx.pid;
 error_log %s/error.log; events { worker_connections 1024; }
 http { access_log off; sendfile on; tcp_nodelay on;
+  types { application/atom+xml atom; text/html html; }
   client_body_temp_path %s; proxy_temp_path %s; fastcgi_temp_path %s;
   uwsgi_temp_path %s; scgi_temp_path %s;
-  server { listen 127.0.0.1:18099; root %s;
-    location / { default_type application/atom+xml; } }
-  server { listen 127.0.0.1:18443 ssl; root %s;
-    ssl_certificate %s; ssl_certificate_key %s;
-    location / { default_type application/atom+xml; } } }
-""" % ((tmp,) * 7 + (www, www, cert, key)))
+  server { listen 127.0.0.1:%d; root %s; }
+  server { listen 127.0.0.1:%d ssl; root %s;
+    ssl_certificate %s; ssl_certificate_key %s; } }
+""" % ((tmp,) * 7 + (np, www, nsp, www, cert, key)))
         nginx = subprocess.Popen(["nginx", "-c", conf, "-p", tmp],
                                  stderr=subprocess.DEVNULL)
         time.sleep(0.5)
+        nfeed = "http://127.0.0.1:%d/events.atom" % np
+        nsfeed = "https://127.0.0.1:%d/events.atom" % nsp
+        nthread = "http://127.0.0.1:%d/thread.html" % np
+        assert urllib.request.urlopen(nthread).read() == page
         lua = os.path.join(tmp, "cold.lua")
         with open(lua, "w") as f:
             f.write("counter = 0\nrequest = function()\n"
                     "  counter = counter + 1\n"
                     "  wrk.headers['Host'] = 'h' .. counter .. '.test'\n"
                     "  return wrk.format(nil)\nend\n")
-        cpu0 = os.times()
-        results = [
-            ("hearthd cached feed", wrk(url)),
-            ("hearthd cold 50-entry feed", wrk(url, lua)),
-            ("hearthd cached thread page", wrk(thread)),
-            ("hearthd cold thread page", wrk(thread, lua)),
-            ("nginx static file, same bytes",
-             wrk("http://127.0.0.1:18099/events.atom")),
-            ("hearthd cached feed, TLS", wrk(surl)),
-            ("nginx static file, TLS",
-             wrk("https://127.0.0.1:18443/events.atom")),
-        ]
-        for (name, (rps, p50, p99, bad)), key in zip(results, (
-                "http.hearthd.cached", "http.hearthd.cold",
-                "http.nginx.static", "http.hearthd.tls_cached",
-                "http.nginx.tls_static")):
-            record(key + ".rps", rps)
-            record(key + ".p99_ms", ms(p99))
-        del cpu0
+        # (case, [(row name, summary key, url, wrk script)]), hearthd
+        # then the anchor, one after the other.
+        table = {
+            "feed": [("hearthd cached feed", "http.hearthd.cached", feed,
+                      None),
+                     ("nginx static feed, same bytes", "http.nginx.static",
+                      nfeed, None)],
+            "feed_tls": [("hearthd cached feed, TLS",
+                          "http.hearthd.tls_cached", sfeed, None),
+                         ("nginx static feed, TLS",
+                          "http.nginx.tls_static", nsfeed, None)],
+            "thread": [("hearthd cached thread page",
+                        "http.hearthd.thread_cached", thread, None),
+                       ("nginx static thread page, same bytes",
+                        "http.nginx.thread_static", nthread, None)],
+            "thread_cold": [("hearthd cold thread page",
+                             "http.hearthd.thread_cold", thread, lua)],
+            "feed_cold": [("hearthd cold 50-entry feed",
+                           "http.hearthd.cold", feed, lua)],
+        }
+        hpid, npid = h.proc.pid, nginx_worker(nginx.pid)
+        results = []
+        for rnd in range(ROUNDS):
+            for case in CASES:
+                for name, key, url, script in table[case]:
+                    res = wrk(url, script, pid=npid if key.startswith(
+                        "http.nginx") else hpid)
+                    record(key + ".rps", res[0])
+                    record(key + ".p99_ms", ms(res[2]))
+                    record(key + ".cpu_us", res[5])
+                    results.append((name, res))
+        record("http.target.thread_cold_rps", 2000)
         print("\nHTTP benchmark (%d-byte Atom feed, 50 entries; %d-byte "
               "thread page, 20 articles; wrk -t1 -c%s -d%ss; client and "
-              "servers share 2 cores)"
-              % (len(body), len(page), CONNS, DURATION))
-        print("%-32s %12s %10s %10s %8s" % ("case", "requests/s", "p50",
-                                            "p99", "errors"))
-        for name, (rps, p50, p99, bad) in results:
-            print("%-32s %12.0f %10s %10s %8d" % (name, rps, p50, p99, bad))
-        ratio = results[0][1][0] / results[4][1][0]
-        print("cached feed / nginx static: %.2f" % ratio)
-        print("TLS cached feed / nginx static TLS: %.2f"
-              % (results[3][1][0] / results[4][1][0]))
+              "servers share 2 cores; %d round%s)"
+              % (len(body), len(page), CONNS, DURATION, ROUNDS,
+                 "" if ROUNDS == 1 else "s"))
+        print("%-38s %10s %9s %9s %7s %7s" % (
+            "case", "requests/s", "p50", "p99", "CPU us", "errors"))
+        for name, (rps, p50, p99, bad, n, cpu) in results:
+            print("%-38s %10.0f %9s %9s %7.1f %7d" % (name, rps, p50, p99,
+                                                     cpu, bad))
+        print("(CPU us: the server's CPU time per response, user and "
+              "system, from /proc)")
+        if strace:
+            print("\nSystem calls per response (strace -c -f, 3 s of "
+                  "wrk -c%s; no rates: strace slows each server)" % CONNS)
+            print("%-38s %8s %8s %8s  %s" % ("case", "writes", "reads",
+                                             "all", "calls per response"))
+            for case in CASES:
+                if case not in ("feed", "thread"):
+                    continue
+                for name, key, url, script in table[case]:
+                    pid = npid if key.startswith("http.nginx") else hpid
+                    n, calls = strace_run(pid, url, script)
+                    w = sum(v for k, v in calls.items() if k in WRITE_CALLS)
+                    rd = sum(v for k, v in calls.items()
+                             if k in ("read", "readv", "recvfrom",
+                                      "recvmsg"))
+                    tot = sum(calls.values())
+                    record(key + ".syscalls_per_response", tot / max(n, 1))
+                    record(key + ".writes_per_response", w / max(n, 1))
+                    print("%-38s %8.2f %8.2f %8.2f  %s" % (
+                        name, w / max(n, 1), rd / max(n, 1),
+                        tot / max(n, 1), " ".join(
+                            "%s=%.2f" % (k, v / max(n, 1))
+                            for k, v in sorted(calls.items()))))
         return 0
     finally:
         if nginx is not None:

@@ -83,6 +83,26 @@ def rows():
     out.append(("HTTPS cached feed, p99", "http.hearthd.tls_cached.p99_ms",
                 [("nginx", "http.nginx.tls_static.p99_ms")], "ms", "lower",
                 1.0))
+    out.append(("HTTP cached thread page, requests/s",
+                "http.hearthd.thread_cached.rps",
+                [("nginx", "http.nginx.thread_static.rps")], "/s", "higher",
+                0.8))
+    out.append(("HTTP cached thread page, p99",
+                "http.hearthd.thread_cached.p99_ms",
+                [("nginx", "http.nginx.thread_static.p99_ms")], "ms",
+                "lower", 1.0))
+    out.append(("HTTP cold thread page, requests/s",
+                "http.hearthd.thread_cold.rps",
+                [("(2,000/s)", "http.target.thread_cold_rps")], "/s",
+                "higher", 1.0))
+    out.append(("HTTP cached feed, CPU us per response",
+                "http.hearthd.cached.cpu_us",
+                [("nginx", "http.nginx.static.cpu_us")], "us", "lower",
+                None))
+    out.append(("HTTP cached feed, system calls per response",
+                "http.hearthd.cached.syscalls_per_response",
+                [("nginx", "http.nginx.static.syscalls_per_response")], "",
+                "lower", None))
     out.append(("reader p99 in a sign-in storm (median of rounds)",
                 "auth.reader.p99_ms",
                 [("(5 ms)", "auth.target.p99_ms")], "ms", "lower", 1.0))
@@ -96,7 +116,7 @@ def rows():
 def fmt(v, unit):
     if v is None:
         return "-"
-    if unit in ("ms", "s"):
+    if unit in ("ms", "s", "us"):
         return "%.3g %s" % (v, unit)
     return "%.0f%s" % (v, " B" if unit == "B" else "")
 
