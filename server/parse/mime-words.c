@@ -52,7 +52,7 @@ sb_add_utf8(struct sbuf *b, const char *s, size_t n)
 	/* Valid runs are copied whole: a body is mostly one run. */
 	while (i < n) {
 		if ((unsigned char)s[i] < 0x80) {
-			i++;
+			i += utf8_ascii_run(s + i, n - i);
 		} else if ((k = utf8_char_len(s + i, n - i)) > 0) {
 			i += k;
 		} else {
