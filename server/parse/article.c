@@ -173,7 +173,7 @@ article_parse(const char *buf, size_t len, struct article *a, char *err,
 {
 	struct article_header	*h = NULL;
 	const char		*line, *eol, *end, *colon, *p;
-	size_t			 pos = 0, next, clen, cap = 0, i;
+	size_t			 pos = 0, next, clen, cap = 0;
 	size_t			 vlen = 0, vcap = 0;
 
 	memset(a, 0, sizeof *a);
@@ -261,10 +261,9 @@ article_parse(const char *buf, size_t len, struct article *a, char *err,
 
 	a->body = buf + a->header_len;
 	a->body_len = len - a->header_len;
-	for (i = 0; i < a->body_len; i++) {
-		if (a->body[i] == '\n')
-			a->lines++;
-	}
+	for (p = a->body, end = a->body + a->body_len;
+	    (p = memchr(p, '\n', (size_t)(end - p))) != NULL; p++)
+		a->lines++;
 	if (a->body_len > 0 && a->body[a->body_len - 1] != '\n')
 		a->lines++;	/* last line lacks its terminator */
 	return 0;

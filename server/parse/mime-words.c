@@ -47,20 +47,22 @@ sb_add(struct sbuf *b, const void *s, size_t n)
 static void
 sb_add_utf8(struct sbuf *b, const char *s, size_t n)
 {
-	size_t	i = 0, k;
+	size_t	i = 0, k, run = 0;
 
+	/* Valid runs are copied whole: a body is mostly one run. */
 	while (i < n) {
 		if ((unsigned char)s[i] < 0x80) {
-			sb_add(b, s + i, 1);
-			i++;
+			i += utf8_ascii_run(s + i, n - i);
 		} else if ((k = utf8_char_len(s + i, n - i)) > 0) {
-			sb_add(b, s + i, k);
 			i += k;
 		} else {
+			sb_add(b, s + run, i - run);
 			sb_add(b, "\xef\xbf\xbd", 3);
-			i++;
+			run = ++i;
 		}
 	}
+	if (i > run)
+		sb_add(b, s + run, i - run);
 }
 
 static int

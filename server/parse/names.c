@@ -324,8 +324,21 @@ static const struct {
 static const char *
 confusable(uint32_t c)
 {
-	size_t	i;
+	/* ASCII, the most of most names, by table: filled at first use. */
+	static const char	*ascii[128];
+	static int		 ascii_ready;
+	size_t			 i;
 
+	if (!ascii_ready) {
+		for (i = 0; i < sizeof confusables / sizeof confusables[0];
+		    i++)
+			if (confusables[i].c < 128 &&
+			    ascii[confusables[i].c] == NULL)
+				ascii[confusables[i].c] = confusables[i].proto;
+		ascii_ready = 1;
+	}
+	if (c < 128)
+		return ascii[c];
 	for (i = 0; i < sizeof confusables / sizeof confusables[0]; i++)
 		if (confusables[i].c == c)
 			return confusables[i].proto;

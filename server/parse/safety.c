@@ -268,6 +268,24 @@ count_word(const char *w, size_t n, int *links, int *emails)
  * only if it could be one (it has '@' or ':', or starts with w after
  * its leading punctuation, see count_word()), which most words cannot.
  */
+/*
+ * The bytes safety_count_links() tells apart, by table (it sees every
+ * byte of a new member's post): word separators, '@' and ':' (a word
+ * that may be an address or a link), and the punctuation a link may
+ * open with (NUL among it, as strchr() finds the terminator).
+ */
+#define LC_SPACE	1
+#define LC_MARK		2
+#define LC_OPEN		4
+static const unsigned char link_class[256] = {
+	['\0'] = LC_OPEN,
+	[' '] = LC_SPACE, ['\t'] = LC_SPACE, ['\r'] = LC_SPACE,
+	['\n'] = LC_SPACE,
+	['@'] = LC_MARK, [':'] = LC_MARK,
+	['<'] = LC_OPEN, ['('] = LC_OPEN, ['['] = LC_OPEN, ['{'] = LC_OPEN,
+	['"'] = LC_OPEN, ['\''] = LC_OPEN,
+};
+
 void
 safety_count_links(const char *text, size_t len, int *links, int *emails)
 {
@@ -278,11 +296,11 @@ safety_count_links(const char *text, size_t len, int *links, int *emails)
 	while (p < end) {
 		if (bol && *p == '>') {
 			/* A quoted line: skip to its end. */
-			while (p < end && *p != '\n')
-				p++;
+			if ((p = memchr(p, '\n', (size_t)(end - p))) == NULL)
+				break;
 			continue;
 		}
-		if (*p == '\n' || *p == '\r' || *p == ' ' || *p == '\t') {
+		if (link_class[(unsigned char)*p] & LC_SPACE) {
 			bol = *p == '\n';
 			p++;
 			continue;
@@ -290,15 +308,14 @@ safety_count_links(const char *text, size_t len, int *links, int *emails)
 		bol = 0;
 		ws = p;
 		maybe = 0;
-		while (p < end && *p != ' ' && *p != '\t' && *p != '\r' &&
-		    *p != '\n') {
-			if (*p == '@' || *p == ':')
-				maybe = 1;
+		while (p < end &&
+		    !(link_class[(unsigned char)*p] & LC_SPACE)) {
+			maybe |= link_class[(unsigned char)*p] & LC_MARK;
 			p++;
 		}
 		if (!maybe) {
-			for (w = ws; w < p && strchr("<([{\"'", *w) != NULL;
-			    w++)
+			for (w = ws; w < p &&
+			    (link_class[(unsigned char)*w] & LC_OPEN); w++)
 				;
 			maybe = w < p && (*w == 'w' || *w == 'W');
 		}

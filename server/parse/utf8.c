@@ -9,6 +9,7 @@
  */
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "utf8.h"
 
@@ -85,6 +86,27 @@ utf8_char_len(const char *s, size_t len)
 }
 
 /*
+ * The number of ASCII bytes (below 0x80) the len bytes at s start with;
+ * eight are tested at a time (an article body is mostly ASCII).
+ */
+size_t
+utf8_ascii_run(const char *s, size_t len)
+{
+	size_t		i = 0;
+	uint64_t	w;
+
+	while (len - i >= sizeof w) {
+		memcpy(&w, s + i, sizeof w);
+		if ((w & UINT64_C(0x8080808080808080)) != 0)
+			break;
+		i += sizeof w;
+	}
+	while (i < len && (unsigned char)s[i] < 0x80)
+		i++;
+	return i;
+}
+
+/*
  * Return 1 if the len bytes at s are entirely valid UTF-8, else 0.
  * Runs of ASCII are skipped without decoding.
  */
@@ -96,7 +118,7 @@ utf8_valid(const char *s, size_t len)
 
 	while (i < len) {
 		if (p[i] < 0x80) {
-			i++;
+			i += utf8_ascii_run(s + i, len - i);
 			continue;
 		}
 		if ((n = utf8_decode(s + i, len - i, NULL)) == 0)

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 int	 utf8_valid(const char *, size_t);
+size_t	 utf8_ascii_run(const char *, size_t);
 size_t	 utf8_char_len(const char *, size_t);
 size_t	 utf8_decode(const char *, size_t, uint32_t *);
 /* LEN, or less so that S[0..result) does not end inside a character. */

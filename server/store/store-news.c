@@ -34,6 +34,7 @@ enum {
 	N_ART_REPLACE,
 	N_ART_STATUS,
 	N_GROUP_BUMP,
+	N_GROUP_HIGH,
 	N_ART_XREF,
 	N_GA_INSERT,
 	N_GROUP_UNCOUNT,
@@ -119,14 +120,19 @@ static const struct store_sql nntp_sql[] = {
 	  "WHERE a.posted >= ?1 AND a.id > ?2 AND a.status = 'ok' "
 	  "ORDER BY a.id LIMIT ?3" },
 	{ N_ART_INSERT, "INSERT INTO articles (msgid, posted, author_id, "
-	  "status, header_len, bytes, lines, text) "
-	  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)" },
+	  "status, header_len, bytes, lines, text, xref) "
+	  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, coalesce(?9, ''))" },
 	{ N_ART_REPLACE, "UPDATE articles SET status = 'ok', posted = ?2, "
 	  "header_len = ?3, bytes = ?4, lines = ?5, text = ?6 WHERE id = ?1" },
 	{ N_ART_STATUS, "UPDATE articles SET status = ?2, status_changed = "
 	  "CAST(strftime('%s', 'now') AS INTEGER) WHERE id = ?1" },
+	/*
+	 * Two statements, not one with RETURNING: SQLite runs RETURNING
+	 * through a temporary table, which cost more than the SELECT.
+	 */
 	{ N_GROUP_BUMP, "UPDATE groups SET high = high + 1, "
-	  "count = count + 1 WHERE id = ?1 RETURNING high, name" },
+	  "count = count + 1 WHERE id = ?1" },
+	{ N_GROUP_HIGH, "SELECT high, name FROM groups WHERE id = ?1" },
 	{ N_ART_XREF, "UPDATE articles SET xref = ?2 WHERE id = ?1" },
 	{ N_GA_INSERT, "INSERT INTO group_articles (group_id, num, "
 	  "article_id) VALUES (?1, ?2, ?3)" },
@@ -535,16 +541,21 @@ exec_done(struct store *st, sqlite3_stmt *s, const char *what)
 }
 
 /*
- * Give article ID the next number in GROUP; the number, or -1.  Adds
- * "group:num" to the Xref list *XREF (xmalloc'd, caller frees).
+ * Take the next number in GROUP (its high and count bumped); the
+ * number, or -1.  Adds "group:num" to the Xref list *XREF (xmalloc'd,
+ * caller frees).
  */
 static int64_t
-number_in(struct store *st, int64_t group, int64_t id, char **xref)
+group_bump(struct store *st, int64_t group, char **xref)
 {
 	sqlite3_stmt	*s = store_reset(st->nntp[N_GROUP_BUMP]);
 	int64_t		 num;
 	char		*t;
 
+	sqlite3_bind_int64(s, 1, group);
+	if (exec_done(st, s, "group bump") != 0)
+		return -1;
+	s = store_reset(st->nntp[N_GROUP_HIGH]);
 	sqlite3_bind_int64(s, 1, group);
 	if (sqlite3_step(s) != SQLITE_ROW) {
 		sqlite3_reset(s);
@@ -558,11 +569,33 @@ number_in(struct store *st, int64_t group, int64_t id, char **xref)
 	free(*xref);
 	*xref = t;
 	sqlite3_reset(s);
-	s = store_reset(st->nntp[N_GA_INSERT]);
+	return num;
+}
+
+/* List article ID as NUM in GROUP. */
+static int
+group_list(struct store *st, int64_t group, int64_t num, int64_t id)
+{
+	sqlite3_stmt	*s = store_reset(st->nntp[N_GA_INSERT]);
+
 	sqlite3_bind_int64(s, 1, group);
 	sqlite3_bind_int64(s, 2, num);
 	sqlite3_bind_int64(s, 3, id);
-	if (exec_done(st, s, "group article insert") != 0)
+	return exec_done(st, s, "group article insert");
+}
+
+/*
+ * The next number in GROUP for article ID (the group's high and count
+ * bumped, the article listed); -1 on error.  Appends "group:num" to
+ * the Xref list *XREF (xmalloc'd, caller frees).
+ */
+static int64_t
+number_in(struct store *st, int64_t group, int64_t id, char **xref)
+{
+	int64_t	num;
+
+	if ((num = group_bump(st, group, xref)) < 0 ||
+	    group_list(st, group, num, id) != 0)
 		return -1;
 	return num;
 }
@@ -616,7 +649,7 @@ int
 store_news_post(struct store *st, const struct news_post *p)
 {
 	sqlite3_stmt	*s;
-	int64_t		 id, num;
+	int64_t		 id, num, *nums = p->nums;
 	char		*gl, *xref = NULL;
 	size_t		 i;
 	int		 rc;
@@ -642,6 +675,21 @@ store_news_post(struct store *st, const struct news_post *p)
 		    "Approved: repost") != STORE_OK)
 			goto fail;
 	} else {
+		/*
+		 * A new article listed in its groups: the numbers are
+		 * taken first, so the row is inserted with its Xref
+		 * (not rewritten, 1.5 KB of text and all, by a second
+		 * statement); a failed insert rolls them back.
+		 */
+		if (!p->hold) {
+			nums = p->nums != NULL ? p->nums :
+			    xcalloc(p->ngroups > 0 ? p->ngroups : 1,
+			    sizeof *nums);
+			for (i = 0; i < p->ngroups; i++)
+				if ((nums[i] = group_bump(st, p->groups[i],
+				    &xref)) < 0)
+					goto fail;
+		}
 		s = store_reset(st->nntp[N_ART_INSERT]);
 		sqlite3_bind_text(s, 1, p->msgid, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(s, 2, p->posted);
@@ -653,10 +701,15 @@ store_news_post(struct store *st, const struct news_post *p)
 		sqlite3_bind_int64(s, 6, (sqlite3_int64)p->len);
 		sqlite3_bind_int64(s, 7, p->lines);
 		sqlite3_bind_blob(s, 8, p->text, (int)p->len, SQLITE_STATIC);
+		if (xref != NULL)
+			sqlite3_bind_text(s, 9, xref, -1, SQLITE_STATIC);
 		rc = sqlite3_step(s);
 		sqlite3_reset(s);
 		if (rc == SQLITE_CONSTRAINT_UNIQUE) {
 			store_rollback(st);
+			if (nums != p->nums)
+				free(nums);
+			free(xref);
 			return STORE_EXISTS;
 		}
 		if (rc != SQLITE_DONE) {
@@ -677,6 +730,11 @@ store_news_post(struct store *st, const struct news_post *p)
 		free(gl);
 		if (rc != 0)
 			goto fail;
+	} else if (p->replace_id == 0) {
+		/* Numbered above: only listed here. */
+		for (i = 0; i < p->ngroups; i++)
+			if (group_list(st, p->groups[i], nums[i], id) != 0)
+				goto fail;
 	} else {
 		for (i = 0; i < p->ngroups; i++) {
 			if ((num = number_in(st, p->groups[i], id, &xref)) < 0)
@@ -695,9 +753,13 @@ store_news_post(struct store *st, const struct news_post *p)
 	}
 	if (store_commit(st) != STORE_OK)
 		goto fail;
+	if (nums != p->nums)
+		free(nums);
 	free(xref);
 	return STORE_OK;
 fail:
+	if (nums != p->nums)
+		free(nums);
 	free(xref);
 	store_rollback(st);
 	return STORE_ERROR;
