@@ -261,8 +261,9 @@ article_parse(const char *buf, size_t len, struct article *a, char *err,
 
 	a->body = buf + a->header_len;
 	a->body_len = len - a->header_len;
+	/* p < end first: an empty body may be a null pointer. */
 	for (p = a->body, end = a->body + a->body_len;
-	    (p = memchr(p, '\n', (size_t)(end - p))) != NULL; p++)
+	    p < end && (p = memchr(p, '\n', (size_t)(end - p))) != NULL; p++)
 		a->lines++;
 	if (a->body_len > 0 && a->body[a->body_len - 1] != '\n')
 		a->lines++;	/* last line lacks its terminator */
