@@ -27,8 +27,9 @@ struct strmap {
 	size_t			  n;
 };
 
-static uint32_t
-map_hash(const char *s)
+/* FNV-1a of S. */
+uint32_t
+strmap_hash(const char *s)
 {
 	uint32_t	h = 2166136261u;
 
@@ -80,7 +81,7 @@ map_slot(struct strmap *m, const char *key, uint32_t h)
 void *
 strmap_get(struct strmap *m, const char *key)
 {
-	struct strmap_ent	*e = *map_slot(m, key, map_hash(key));
+	struct strmap_ent	*e = *map_slot(m, key, strmap_hash(key));
 
 	return e != NULL ? e->val : NULL;
 }
@@ -109,7 +110,7 @@ void
 strmap_put(struct strmap *m, const char *key, void *val)
 {
 	struct strmap_ent	**pp, *e;
-	uint32_t		  h = map_hash(key);
+	uint32_t		  h = strmap_hash(key);
 	size_t			  len;
 
 	pp = map_slot(m, key, h);
@@ -135,7 +136,7 @@ strmap_del(struct strmap *m, const char *key)
 	struct strmap_ent	**pp, *e;
 	void			 *val;
 
-	pp = map_slot(m, key, map_hash(key));
+	pp = map_slot(m, key, strmap_hash(key));
 	if ((e = *pp) == NULL)
 		return NULL;
 	*pp = e->next;

@@ -6,6 +6,7 @@
 #define HEARTH_STRMAP_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct strmap;
 
@@ -17,5 +18,7 @@ void		*strmap_del(struct strmap *, const char *);
 size_t		 strmap_count(struct strmap *);
 typedef void (*strmap_cb)(const char *, void *, void *);
 void		 strmap_foreach(struct strmap *, strmap_cb, void *);
+/* The table's hash of a key (FNV-1a), for callers keeping their own. */
+uint32_t	 strmap_hash(const char *);
 
 #endif

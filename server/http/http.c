@@ -41,6 +41,7 @@
 #include "http-ws.h"
 #include "i18n.h"
 #include "lang.h"
+#include "strmap.h"
 #include "http-target.h"
 #include "article.h"
 #include "auth.h"
@@ -611,23 +612,12 @@ doc_clear(struct http_doc *d)
 	memset(d, 0, sizeof *d);
 }
 
-/* FNV-1a of a cache key: slots are compared by it first. */
-static uint32_t
-key_hash(const char *s)
-{
-	uint32_t	h = 2166136261u;
-
-	while (*s != '\0')
-		h = (h ^ (unsigned char)*s++) * 16777619u;
-	return h;
-}
-
 /* The cached document for KEY made at the current version, or NULL. */
 static struct http_doc *
 cache_get(struct server *srv, const char *key)
 {
 	struct http_server	*hs = srv->http;
-	uint32_t		 h = key_hash(key);
+	uint32_t		 h = strmap_hash(key);	/* compared first */
 	int			 i;
 
 	for (i = 0; i < HTTP_CACHE_SLOTS; i++) {
@@ -665,7 +655,7 @@ cache_put(struct server *srv, const char *key, struct evbuffer *body,
 	}
 	doc_clear(d);
 	d->key = xstrdup(key);
-	d->hash = key_hash(key);
+	d->hash = strmap_hash(key);
 	d->version = srv->content_version;
 	d->len = evbuffer_get_length(body);
 	d->body_blob = blob_new(evbuffer_pullup(body, -1), d->len);
