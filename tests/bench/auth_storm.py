@@ -25,10 +25,12 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "proto"))
+import hearth_test  # noqa: E402
 from hearth_test import Hearthd, LineClient  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from summary import record  # noqa: E402
+import pin  # noqa: E402
 
 SECONDS = float(os.environ.get("STORM_SECONDS", "10"))
 CLIENTS = int(os.environ.get("STORM_CLIENTS", "8"))
@@ -174,6 +176,9 @@ def one_round(n):
 
 
 def main():
+    pin.client_self()
+    hearth_test.WRAPPER = pin.server_prefix()
+    print("auth-storm: " + pin.describe())
     p99s = sorted(one_round(n + 1) for n in range(ROUNDS))
     record("auth.target.p99_ms", 5)
     print("auth-storm: reader DATE p99 median of %d rounds %.1f ms "

@@ -15,12 +15,15 @@ Cold: hearthd caches documents per (scheme, Host, path, reader); the
 cold runs send a different Host header on every request (wrk Lua
 script), so every request makes the document again from the database.
 
-BENCH_HTTP_ROUNDS (default 1) runs every case that many times, hearthd
-and nginx in turns; summary.py shows the median.  BENCH_HTTP_STRACE=1
+BENCH_HTTP_ROUNDS (default 3) runs every case that many times, hearthd
+and nginx in turns (which of the two goes first alternates from round to
+round); the table and summary.py show the medians.  Each server runs
+pinned to one CPU and wrk to the other (tests/bench/pin.py; BENCH_PIN=0
+turns it off).  BENCH_HTTP_STRACE=1
 also counts each server's system calls under the same load (strace -c
 -f on hearthd's process, on nginx's worker) and prints them per
 response: the calls that write (writev, write, sendfile, sendmsg) and
-all of them, for the plain cached cases.  strace slows a server down many times over, so its runs
+all of them, for the cached cases (feed, feed_tls, thread).  strace slows a server down many times over, so its runs
 give no rates; they are separate from the timed ones.
 """
 
@@ -37,15 +40,17 @@ import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "proto"))
+import hearth_test  # noqa: E402
 from hearth_test import Hearthd, LineClient  # noqa: E402
 from nntp_helpers import NNTPClient  # noqa: E402
 
 sys.path.insert(0, HERE)
 from summary import record  # noqa: E402
+import pin  # noqa: E402
 
 DURATION = os.environ.get("BENCH_SECONDS", "5")
 CONNS = os.environ.get("BENCH_CONNECTIONS", "16")
-ROUNDS = int(os.environ.get("BENCH_HTTP_ROUNDS", "1"))
+ROUNDS = int(os.environ.get("BENCH_HTTP_ROUNDS", "3"))
 CASES = [c for c in os.environ.get(
     "BENCH_HTTP_CASES", "feed,feed_tls,thread,thread_cold,feed_cold"
 ).split(",") if c]
@@ -105,6 +110,12 @@ def wrk(url, script=None, duration=None, pid=None):
             cpu * 1e6 / max(n, 1))
 
 
+def median(v):
+    v = sorted(v)
+    n = len(v)
+    return v[n // 2] if n % 2 else (v[n // 2 - 1] + v[n // 2]) / 2
+
+
 def ms(t):
     """wrk's "137.00us" / "5.41ms" / "1.02s" in milliseconds."""
     m = re.match(r"([\d.]+)(us|ms|s)$", t)
@@ -162,6 +173,9 @@ def main():
               "nginx-light)")
         return 1
     strace = STRACE and shutil.which("strace") is not None
+    # wrk and this script on the client CPU, each server on the other.
+    pin.client_self()
+    hearth_test.WRAPPER = pin.server_prefix()
     if STRACE and not strace:
         print("http bench: no strace, no system call counts")
     h = Hearthd("http_rate_per_second = 1000000\n"
@@ -211,7 +225,8 @@ http { access_log off; sendfile on; tcp_nodelay on;
   server { listen 127.0.0.1:%d ssl; root %s;
     ssl_certificate %s; ssl_certificate_key %s; } }
 """ % ((tmp,) * 7 + (np, www, nsp, www, cert, key)))
-        nginx = subprocess.Popen(["nginx", "-c", conf, "-p", tmp],
+        nginx = subprocess.Popen(pin.server_cmd(["nginx", "-c", conf,
+                                                 "-p", tmp]),
                                  stderr=subprocess.DEVNULL)
         time.sleep(0.5)
         nfeed = "http://127.0.0.1:%d/events.atom" % np
@@ -245,36 +260,47 @@ http { access_log off; sendfile on; tcp_nodelay on;
                            "http.hearthd.cold", feed, lua)],
         }
         hpid, npid = h.proc.pid, nginx_worker(nginx.pid)
-        results = []
+        results = {}
         for rnd in range(ROUNDS):
             for case in CASES:
-                for name, key, url, script in table[case]:
+                # hearthd and its anchor in turns, the first of the two
+                # alternating from round to round.
+                runs = table[case] if rnd % 2 == 0 else table[case][::-1]
+                for name, key, url, script in runs:
                     res = wrk(url, script, pid=npid if key.startswith(
                         "http.nginx") else hpid)
                     record(key + ".rps", res[0])
                     record(key + ".p99_ms", ms(res[2]))
                     record(key + ".cpu_us", res[5])
-                    results.append((name, res))
+                    results.setdefault(name, []).append(res)
         record("http.target.thread_cold_rps", 2000)
         print("\nHTTP benchmark (%d-byte Atom feed, 50 entries; %d-byte "
-              "thread page, 20 articles; wrk -t1 -c%s -d%ss; client and "
-              "servers share 2 cores; %d round%s)"
+              "thread page, 20 articles; wrk -t1 -c%s -d%ss; %d round%s, "
+              "hearthd and nginx in turns)"
               % (len(body), len(page), CONNS, DURATION, ROUNDS,
                  "" if ROUNDS == 1 else "s"))
-        print("%-38s %10s %9s %9s %7s %7s" % (
-            "case", "requests/s", "p50", "p99", "CPU us", "errors"))
-        for name, (rps, p50, p99, bad, n, cpu) in results:
-            print("%-38s %10.0f %9s %9s %7.1f %7d" % (name, rps, p50, p99,
-                                                     cpu, bad))
+        print(pin.describe())
+        print("%-38s %10s %9s %9s %7s %7s  %s" % (
+            "case (medians)", "requests/s", "p50", "p99", "CPU us",
+            "errors", "requests/s of each round"))
+        for case in CASES:
+            for name, _key, _url, _script in table[case]:
+                rs = results[name]
+                print("%-38s %10.0f %7.3fms %7.3fms %7.1f %7d  %s" % (
+                    name, median([r[0] for r in rs]),
+                    median([ms(r[1]) for r in rs]),
+                    median([ms(r[2]) for r in rs]),
+                    median([r[5] for r in rs]), sum(r[3] for r in rs),
+                    " ".join("%.0f" % r[0] for r in rs)))
         print("(CPU us: the server's CPU time per response, user and "
-              "system, from /proc)")
+              "system, from /proc; errors: non-2xx/3xx, all rounds)")
         if strace:
             print("\nSystem calls per response (strace -c -f, 3 s of "
                   "wrk -c%s; no rates: strace slows each server)" % CONNS)
             print("%-38s %8s %8s %8s  %s" % ("case", "writes", "reads",
                                              "all", "calls per response"))
             for case in CASES:
-                if case not in ("feed", "thread"):
+                if case not in ("feed", "feed_tls", "thread"):
                     continue
                 for name, key, url, script in table[case]:
                     pid = npid if key.startswith("http.nginx") else hpid

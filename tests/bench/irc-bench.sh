@@ -52,6 +52,10 @@ SCENARIOS=${BENCH_SCENARIOS:-fanout storm idle.plain idle.tls}
 ROOMS=${BENCH_ROOMS:-1x100 10x100 1x1000 10x1000}
 REPEAT=${BENCH_REPEAT:-3}
 NGIRCD=${NGIRCD:-/usr/sbin/ngircd}
+# Each server on one CPU, hearth-ircload on another (tests/bench/pin.py;
+# BENCH_PIN=0 turns it off): PIN_SERVER and PIN_CLIENT, command prefixes.
+PIN_SERVER= PIN_CLIENT= PIN_DESC="pinning: off (no python3)"
+eval "$(${PYTHON3:-python3} "$SRCDIR/tests/bench/pin.py" sh)" || true
 OUT=$(mktemp -d /tmp/hearth-bench.XXXXXX)
 PID=
 ulimit -n 30000 2>/dev/null || ulimit -n "$(ulimit -Hn)" || true
@@ -91,7 +95,8 @@ max_connections_per_ip = 100000
 output_cap = 67108864
 idle_timeout = 3600
 CONF
-	"$HEARTHD" -f "$dir/hearthd.conf" --foreground 2>"$dir/log" &
+	$PIN_SERVER "$HEARTHD" -f "$dir/hearthd.conf" --foreground \
+	    2>"$dir/log" &
 	PID=$!
 	i=0
 	while [ ! -s "$dir/ports" ]; do
@@ -133,7 +138,7 @@ start_inspircd() {
 <pid file="$dir/inspircd.pid">
 <files motd="/etc/inspircd/inspircd.motd">
 CONF
-	inspircd --nofork --runasroot --config="$dir/inspircd.conf" \
+	$PIN_SERVER inspircd --nofork --runasroot --config="$dir/inspircd.conf" \
 	    >"$dir/out" 2>&1 &
 	PID=$!
 	i=0
@@ -183,7 +188,7 @@ start_ngircd() {
 	KeyFile = $dir/key.pem
 	Ports = $IRCS
 CONF
-	"$NGIRCD" --nodaemon --config "$dir/ngircd.conf" >"$dir/out" 2>&1 &
+	$PIN_SERVER "$NGIRCD" --nodaemon --config "$dir/ngircd.conf" >"$dir/out" 2>&1 &
 	PID=$!
 	i=0
 	until grep -q "ready\.\$" "$dir/out" 2>/dev/null; do
@@ -229,7 +234,7 @@ load() {
 	label=$3
 	shift 3
 	echo "# $srvname $scenario" >&2
-	if "$IRCLOAD" --server-pid "$PID" "$@" >"$OUT/one" 2>"$OUT/one.err"
+	if $PIN_CLIENT "$IRCLOAD" --server-pid "$PID" "$@" >"$OUT/one" 2>"$OUT/one.err"
 	then
 		sed "s/^/$label./" "$OUT/one" | tee -a "$OUT/results"
 	else
@@ -318,6 +323,7 @@ fi
 
 echo
 echo "Summary (loopback, same run; hearthd stores every message; flood limits off):"
+echo "$PIN_DESC"
 # One row per figure, one column per server, then issue 4's target for
 # hearthd (against InspIRCd; TLS memory against the best of the others).
 awk -F= -v servers="$RUN" '

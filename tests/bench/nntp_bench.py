@@ -24,7 +24,9 @@ import subprocess
 import sys
 import time
 
+import hearth_test
 import inn_server
+import pin
 from hearth_test import Hearthd
 from summary import record
 
@@ -198,7 +200,8 @@ def start_inn():
     inn = inn_server.Inn(["support.oncology", "support.ms"], USER,
                          PASSWORD)
     try:
-        inn.start()
+        with pin.server_side():
+            inn.start()
     except (RuntimeError, OSError, subprocess.SubprocessError) as e:
         inn.stop()
         inn.remove()
@@ -210,6 +213,9 @@ def main():
     # 50 readers sign in at once: more than auth_queue's default 32
     # checks may wait, and the scenarios measure reading, not a sign-in
     # storm (auth_storm.py does that), so the queue is made room for.
+    # hearthd and innd each on the server CPU, hearth-load on the other.
+    pin.client_self()
+    hearth_test.WRAPPER = pin.server_prefix()
     h = Hearthd("rate_per_second = 1000000\nrate_burst = 1000000\n"
                 "max_connections_per_ip = 1000\nauth_queue = 128\n"
                 "log_level = info\ndatabase_sync_full = %s\n" % SYNC,
@@ -221,6 +227,7 @@ def main():
         hp = h.port("nntp")
         print("NNTP benchmark, loopback; load client and servers share %s"
               % machine())
+        print(pin.describe())
         print("hearthd: database_sync_full = %s, AUTHINFO, rate limit "
               "lifted" % SYNC)
         if inn:

@@ -30,7 +30,9 @@ import socket
 import sys
 import time
 
+import hearth_test
 import inn_server
+import pin
 from hearth_test import Hearthd, LineClient
 from nntp_helpers import NNTPClient
 
@@ -99,10 +101,13 @@ def dst_inn():
                                      prefix="hearth-bench-dst.")
     dst.incoming_conf = ("streaming: true\nmax-connections: 16\n"
                          "peer feeders {\n  hostname: \"127.0.0.1\"\n}\n")
-    return dst.start()
+    with pin.server_side():
+        return dst.start()
 
 
-def hearthd():
+def hearthd(receiver):
+    """hearthd as the receiver (on the server CPU) or as the sender."""
+    hearth_test.WRAPPER = pin.server_prefix() if receiver else []
     h = Hearthd("rate_per_second = 1000000\nrate_burst = 1000000\n"
                 "nntp_reads_per_token = 10000\nnntp_peers = innfeed, src\n"
                 "new_member_probation = 0\nprobation_days = 0\n"
@@ -117,7 +122,7 @@ def hearthd():
 def inn_to(receiver, size):
     """INN's innfeed -> hearthd or -> a second innd: articles/s."""
     if receiver == "hearthd":
-        h = hearthd()
+        h = hearthd(True)
         port, site, user, src_of = h.port("nntp"), "hearth.bench", \
             "innfeed", None
     else:
@@ -174,7 +179,7 @@ def take(h, arts):
 def hearth_to_inn(size):
     """hearthd's feeder -> innd: articles/s, and the lag of one article
     at a time (p50, p99 in ms)."""
-    h = hearthd()
+    h = hearthd(False)
     dst = dst_inn()
     try:
         r = h.hearthmod("peer", "add", "dst", "127.0.0.1:%d" % dst.port,
@@ -215,8 +220,14 @@ def main():
     if why:
         print("peering benchmark NOT run: %s" % why)
         return 0
+    # The receiver (hearthd or innd) on the server CPU; the sender (the
+    # source INN with its innfeed, or hearthd's feeder with what feeds
+    # it) and this script on the client CPU.
+    pin.client_self()
     print("Peering benchmark, loopback, %d articles each, %d cores" %
           (N, os.cpu_count()))
+    print(pin.describe() + "; receivers on the server CPU, senders on "
+          "the client CPU")
     print("%-34s %10s %10s" % ("", "1 KB", "10 KB"))
     for label, fn in (("INN innfeed -> hearthd (art/s)",
                        lambda s: inn_to("hearthd", s)),
