@@ -445,9 +445,23 @@ date_now(struct server *srv, size_t *len)
 }
 
 /*
+ * Over TLS libevent's bufferevent writes at most this many bytes at a
+ * time (its default single-write limit, one TLS record's plaintext), one
+ * SSL_write() per buffer chain among them, and every SSL_write() makes a
+ * record and a write() of its own.
+ */
+#define HTTP_TLS_FRAME	16384
+
+/*
  * Queue the response: status line, HR's fields, Date, Content-Length
  * (none on 304) and Connection, then LEN bytes of DATA unless HEAD or
  * 304.  With REF the body is added by reference to that blob (no copy).
+ *
+ * Over TLS the head and the body's first bytes, up to HTTP_TLS_FRAME in
+ * all, are copied into one chain, so the head leaves in the body's first
+ * record rather than in a record and a write() of its own (a 38 KB feed:
+ * three records and writes, as nginx's 16 KB ssl_buffer_size makes,
+ * instead of four); the rest of the body is still added by reference.
  */
 static void
 http_send_ref(struct http_req *hr, int code, const char *reason,
@@ -485,6 +499,26 @@ http_send_ref(struct http_req *hr, int code, const char *reason,
 		p = PUTS(p, "Connection: keep-alive\r\n");
 	p = PUTS(p, "\r\n");
 	out = conn_output(hr->c);
+	if (!hr->head && code != 304 && len > 0 && conn_is_tls(hr->c) &&
+	    len <= pump_chunk(hr->c) &&
+	    (size_t)(p - head) < HTTP_TLS_FRAME) {
+		struct evbuffer_iovec v;
+		size_t	hl = (size_t)(p - head), first = HTTP_TLS_FRAME - hl;
+
+		if (first > len)
+			first = len;
+		if (evbuffer_reserve_space(out, (ev_ssize_t)(hl + first),
+		    &v, 1) == 1) {
+			memcpy(v.iov_base, head, hl);
+			memcpy((char *)v.iov_base + hl, data, first);
+			v.iov_len = hl + first;
+			if (evbuffer_commit_space(out, &v, 1) == 0) {
+				data = (const char *)data + first;
+				len -= first;
+				goto body;
+			}
+		}
+	}
 	evbuffer_add(out, head, (size_t)(p - head));
 	if (!hr->head && code != 304 && len > pump_chunk(hr->c) &&
 	    (hc = hr->c->pstate) != NULL) {
@@ -493,6 +527,7 @@ http_send_ref(struct http_req *hr, int code, const char *reason,
 			hc->rest = evbuffer_new();
 		out = hc->rest;
 	}
+body:
 	if (!hr->head && code != 304 && len > 0) {
 		if (ref != NULL && ref->seg != NULL && hc == NULL &&
 		    !conn_is_tls(hr->c) && evbuffer_add_file_segment(out,

@@ -14,7 +14,7 @@ import urllib.parse
 
 from news_case import NewsCase
 from nntp_helpers import PASSWORD
-from web_helpers import WebClient
+from web_helpers import WebClient, tls_context
 
 
 def thread_path(msgid):
@@ -93,6 +93,55 @@ class SameBytes(CacheBase):
                 body = gzip.decompress(body)
             self.assertEqual(body, first.body, "response %d" % i)
         s.close()
+
+    def test_pipelined_over_tls_whole_and_in_order(self):
+        """Over TLS the head goes out in one buffer with the body's
+        first bytes: pipelined answers, long and short, HEAD among
+        them, arrive whole and in order."""
+        root = self.big_thread()
+        paths = [thread_path(root), "/feeds/events.atom",
+                 "/feeds/groups/support.oncology.atom"]
+
+        def exchange(asked):
+            """Send ASKED, (path, method, gzip) triples, pipelined on one
+            TLS connection: the bodies, in order (None for HEAD)."""
+            raw = socket.create_connection(self.h.addr("https"), timeout=10)
+            s = tls_context().wrap_socket(raw)
+            s.sendall(b"".join(
+                ("%s %s HTTP/1.1\r\nHost: hearth.test\r\n%s\r\n" % (
+                    method, p, "Accept-Encoding: gzip\r\n" if gz else "")
+                 ).encode() for p, method, gz in asked))
+            f = s.makefile("rb")
+            out = []
+            for i, (p, method, gz) in enumerate(asked):
+                status = int(f.readline().split()[1])
+                hdrs = {}
+                while True:
+                    line = f.readline().decode("latin-1").rstrip("\r\n")
+                    if not line:
+                        break
+                    k, _, v = line.partition(":")
+                    hdrs[k.strip().lower()] = v.strip()
+                self.assertEqual(status, 200, "response %d" % i)
+                if method == "HEAD":
+                    out.append(None)
+                    continue
+                body = f.read(int(hdrs["content-length"]))
+                self.assertEqual(hdrs.get("content-encoding") == "gzip", gz)
+                out.append(gzip.decompress(body) if gz else body)
+            f.close()
+            s.close()
+            return out
+
+        want = dict(zip(paths, exchange([(p, "GET", False)
+                                         for p in paths])))
+        self.assertGreater(len(want[paths[0]]), 16 * 1024)
+        self.assertLess(len(want[paths[1]]), 16 * 1024)
+        asked = [(paths[i % 3], "HEAD" if i % 5 == 4 else "GET", i % 4 == 1)
+                 for i in range(24)]
+        for i, body in enumerate(exchange(asked)):
+            if body is not None:
+                self.assertEqual(body, want[asked[i][0]], "response %d" % i)
 
     def test_feed_bytes_stay_right_after_a_change(self):
         root = self.big_thread(8)
