@@ -225,7 +225,7 @@ def main():
     try:
         h.add_account(USER, PASSWORD)
         hp = h.port("nntp")
-        print("NNTP benchmark, loopback; load client and servers share %s"
+        print("NNTP benchmark, loopback; machine: %s"
               % machine())
         print(pin.describe())
         print("hearthd: database_sync_full = %s, AUTHINFO, rate limit "
