@@ -124,11 +124,25 @@ listgroup_num_cb(int64_t num, void *arg)
  * not in the stored text (served as stored, and relayed without
  * anything only this site means), so OVER and HDR give it.
  */
+/*
+ * The :bytes of A (RFC 3977 §8.4.2): the octets ARTICLE sends, so the
+ * stored size plus the Xref field ARTICLE adds (see with_xref()).
+ */
+static long long
+art_bytes(struct conn *c, const struct news_art *a)
+{
+	if (a->xref[0] == '\0')
+		return (long long)a->bytes;
+	return (long long)a->bytes + (long long)(strlen("Xref: ") +
+	    strlen(config_path_identity(c->srv->cf)) + 1 + strlen(a->xref) +
+	    2);
+}
+
 static void
 write_over(struct conn *c, const struct news_art *a)
 {
 	conn_printf(c, "%lld\t%s\t%lld\t%lld\t%s%s%s%s\r\n",
-	    (long long)a->num, a->overview, (long long)a->bytes,
+	    (long long)a->num, a->overview, art_bytes(c, a),
 	    (long long)a->lines, a->xref[0] != '\0' ? "Xref: " : "",
 	    a->xref[0] != '\0' ? config_path_identity(c->srv->cf) : "",
 	    a->xref[0] != '\0' ? " " : "", a->xref);
@@ -158,7 +172,7 @@ hdr_value(struct conn *c, const struct news_art *a, const char *field)
 	}
 
 	if (strcasecmp(field, ":bytes") == 0) {
-		xasprintf(&v, "%lld", (long long)a->bytes);
+		xasprintf(&v, "%lld", art_bytes(c, a));
 		return v;
 	}
 	if (strcasecmp(field, ":lines") == 0) {
@@ -325,6 +339,42 @@ more_text(struct conn *c, struct nntp_session *s)
 	return 1;
 }
 
+/*
+ * The text ARTICLE (HEAD when HEAD_ONLY) sends for A: the stored header
+ * block up to HL with this site's Xref field added as its last field,
+ * then (ARTICLE) the empty line and the body, as INN's reader serves
+ * them.  The Xref is local (RFC 5536 §3.2.14): it is made here on each
+ * read, never stored, so the feed (which sends the stored text) does
+ * not carry it.  NULL when there is nothing to add: no Xref numbers,
+ * or a header block that does not end in a line end.  *LENP gets the
+ * length; the caller frees.
+ */
+static char *
+with_xref(struct conn *c, const struct news_art *a, size_t hl,
+    int head_only, size_t *lenp)
+{
+	const char	*eol;
+	char		*line, *out;
+	size_t		 ll, tail;
+	int		 n;
+
+	if (a->xref[0] == '\0' || hl == 0 || a->text[hl - 1] != '\n')
+		return NULL;
+	eol = hl >= 2 && a->text[hl - 2] == '\r' ? "\r\n" : "\n";
+	n = xasprintf(&line, "Xref: %s %s%s",
+	    config_path_identity(c->srv->cf), a->xref, eol);
+	ll = (size_t)n;
+	tail = head_only ? 0 : a->len - hl;
+	out = xmalloc(hl + ll + tail);
+	memcpy(out, a->text, hl);
+	memcpy(out + hl, line, ll);
+	if (tail > 0)
+		memcpy(out + hl + ll, a->text + hl, tail);
+	free(line);
+	*lenp = hl + ll + tail;
+	return out;
+}
+
 static int
 art_found_cb(const struct news_art *a, void *arg)
 {
@@ -332,6 +382,7 @@ art_found_cb(const struct news_art *a, void *arg)
 	struct conn		*c = f->c;
 	struct nntp_session	*s = c->pstate;
 	const char		*p = NULL;
+	char			*own = NULL;
 	size_t			 n = 0, hl;
 
 	f->ok = 1;
@@ -357,11 +408,15 @@ art_found_cb(const struct news_art *a, void *arg)
 		nntp_reply(c, NNTP_220_ARTICLE, (long long)f->num, a->msgid);
 		p = a->text;
 		n = a->len;
+		if ((own = with_xref(c, a, hl, 0, &n)) != NULL)
+			p = own;
 		break;
 	case K_HEAD:
 		nntp_reply(c, NNTP_221_HEAD, (long long)f->num, a->msgid);
 		p = a->text;
 		n = hl;
+		if ((own = with_xref(c, a, hl, 1, &n)) != NULL)
+			p = own;
 		break;
 	case K_BODY:
 		nntp_reply(c, NNTP_222_BODY, (long long)f->num, a->msgid);
@@ -375,10 +430,15 @@ art_found_cb(const struct news_art *a, void *arg)
 	if (n <= nntp_chunk(c)) {
 		nntp_write_stuffed(c, p, n);
 		nntp_write_end(c);
+		free(own);
 		return 0;
 	}
-	s->lr_text = xmalloc(n);
-	memcpy(s->lr_text, p, n);
+	if (own != NULL)
+		s->lr_text = own;
+	else {
+		s->lr_text = xmalloc(n);
+		memcpy(s->lr_text, p, n);
+	}
 	s->lr_len = n;
 	s->lr_off = 0;
 	return 0;

@@ -201,5 +201,45 @@ class HeldArticles(NNTPCase):
         self.assertTrue(mod.cmd("STAT " + q).startswith("223 0 " + q))
 
 
+
+class XrefOnRead(NNTPCase):
+    """RFC 5536 §3.2.14: the Xref a reader gets names this site and the
+    article's numbers here; INN's reader serves it in ARTICLE and HEAD
+    as the last header field, and counts it in :bytes."""
+
+    def test_article_and_head_carry_xref(self):
+        c = self.member("alice")
+        self.post_ok(c, group="support.oncology")
+        x = self.post_ok(c, group="support.oncology,support.stroke",
+                         body="one\ntwo\n")
+        want = "Xref: hearth.test support.oncology:2 support.stroke:1"
+        r, head = c.multi("HEAD " + x, "221")
+        self.assertEqual(head[-1], want)
+        self.assertEqual([h for h in head if h.startswith("Xref:")],
+                         [want])
+        c.cmd("GROUP support.stroke")
+        r, art = c.multi("ARTICLE 1", "220")
+        self.assertEqual(art[art.index("") - 1], want)
+        self.assertEqual(art[art.index(""):], ["", "one", "two"])
+        r, head = c.multi("HEAD 1", "221")
+        self.assertEqual(head[-1], want)
+        # BODY is the body alone.
+        r, body = c.multi("BODY 1", "222")
+        self.assertEqual(body, ["one", "two"])
+        # HDR and OVER say the same; :bytes is what ARTICLE sent.
+        r, rows = c.multi("HDR Xref 1", "225")
+        self.assertEqual(rows, ["1 " + want[len("Xref: "):]])
+        r, rows = c.multi("OVER 1", "224")
+        f = rows[0].split("\t")
+        self.assertEqual(f[8], want)
+        c.lc.send("ARTICLE 1")
+        c.lc.readline()
+        raw = c.raw_multi()
+        self.assertIn(("\r\n" + want + "\r\n\r\n").encode(), raw)
+        self.assertEqual(int(f[6]), len(raw))
+        r, rows = c.multi("HDR :bytes 1", "225")
+        self.assertEqual(rows, ["1 %d" % len(raw)])
+
+
 if __name__ == "__main__":
     unittest.main()
