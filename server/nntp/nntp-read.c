@@ -25,7 +25,7 @@
 
 
 enum { K_ARTICLE, K_HEAD, K_BODY, K_STAT };
-enum { LR_OVER, LR_HDR, LR_XHDR, LR_LISTGROUP };
+enum { LR_OVER, LR_HDR, LR_XHDR, LR_XPAT, LR_LISTGROUP };
 
 void
 nntp_session_group_clear(struct nntp_session *s)
@@ -223,7 +223,8 @@ range_row_cb(const struct news_art *a, void *arg)
 		return conn_output_len(c) >= nntp_chunk(c);
 	}
 	v = hdr_value(c, a, s->lr_field);
-	conn_printf(c, "%lld %s\r\n", (long long)a->num, v);
+	if (s->lr_kind != LR_XPAT || wildmat_match(v, s->lr_wild))
+		conn_printf(c, "%lld %s\r\n", (long long)a->num, v);
 	free(v);
 	return conn_output_len(c) >= nntp_chunk(c);
 }
@@ -569,6 +570,7 @@ struct one {
 	int		 found;
 	int		 kind;
 	const char	*field;
+	const char	*pat;		/* XPAT's pattern */
 	int		 by_msgid;
 };
 
@@ -589,7 +591,9 @@ one_cb(const struct news_art *a, void *arg)
 		nntp_reply(o->c, o->kind == LR_HDR ? NNTP_225_HDR :
 		    NNTP_221_XHDR);
 		v = hdr_value(o->c, a, o->field);
-		if (o->by_msgid && o->kind == LR_XHDR)
+		if (o->kind == LR_XPAT && !wildmat_match(v, o->pat))
+			;	/* no line: the pattern does not match */
+		else if (o->by_msgid && o->kind != LR_HDR)
 			conn_printf(o->c, "%s %s\r\n", a->msgid, v);
 		else
 			conn_printf(o->c, "%lld %s\r\n", (long long)a->num, v);
@@ -605,7 +609,7 @@ one_cb(const struct news_art *a, void *arg)
  */
 static int
 over_or_hdr(struct conn *c, struct nntp_session *s, int kind,
-    const char *field, const char *arg)
+    const char *field, const char *arg, const char *pat)
 {
 	struct one	o;
 	int64_t		lo, hi, first;
@@ -615,6 +619,7 @@ over_or_hdr(struct conn *c, struct nntp_session *s, int kind,
 	o.c = c;
 	o.kind = kind;
 	o.field = field;
+	o.pat = pat;
 	flags = (kind != LR_OVER && hdr_needs_header(field)) ?
 	    STORE_NNTP_TEXT : 0;
 	if (arg != NULL && (m = msgid_arg(arg)) != 0) {
@@ -651,6 +656,12 @@ over_or_hdr(struct conn *c, struct nntp_session *s, int kind,
 		return CONN_OK;
 	}
 	first = lo > hi ? 0 : nntp_src_next(c, s, lo - 1);
+	if ((first == 0 || first > hi) && kind == LR_XPAT) {
+		/* As INN: a range with no article is an empty list. */
+		nntp_reply(c, NNTP_221_XHDR);
+		nntp_write_end(c);
+		return CONN_OK;
+	}
 	if (first == 0 || first > hi) {
 		nntp_reply(c, NNTP_423_NORANGE);
 		return CONN_OK;
@@ -662,13 +673,16 @@ over_or_hdr(struct conn *c, struct nntp_session *s, int kind,
 	s->lr_hi = hi;
 	if (field != NULL)
 		s->lr_field = xstrdup(field);
+	if (pat != NULL)
+		s->lr_wild = xstrdup(pat);
 	return nntp_long_reply(c, s, more_range);
 }
 
 int
 nntp_cmd_over(struct conn *c, struct nntp_session *s, int argc, char **argv)
 {
-	return over_or_hdr(c, s, LR_OVER, NULL, argc == 2 ? argv[1] : NULL);
+	return over_or_hdr(c, s, LR_OVER, NULL, argc == 2 ? argv[1] : NULL,
+	    NULL);
 }
 
 int
@@ -676,7 +690,21 @@ nntp_cmd_hdr(struct conn *c, struct nntp_session *s, int argc, char **argv)
 {
 	int	kind = strcasecmp(argv[0], "XHDR") == 0 ? LR_XHDR : LR_HDR;
 
-	return over_or_hdr(c, s, kind, argv[1], argc == 3 ? argv[2] : NULL);
+	return over_or_hdr(c, s, kind, argv[1], argc == 3 ? argv[2] : NULL,
+	    NULL);
+}
+
+/*
+ * XPAT header message-id|range pattern (RFC 2980 §2.9, as INN's
+ * reader): the XHDR lines whose value matches the pattern.  The pattern
+ * is the rest of the line (several words are one pattern with their
+ * spaces, as INN joins them), one wildmat without "," lists or "!".
+ */
+int
+nntp_cmd_xpat(struct conn *c, struct nntp_session *s, int argc, char **argv)
+{
+	(void)argc;
+	return over_or_hdr(c, s, LR_XPAT, argv[1], argv[2], argv[3]);
 }
 
 /*
