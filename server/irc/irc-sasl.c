@@ -538,10 +538,29 @@ cmd_authenticate(struct irc_client *cl, struct irc_msg *m)
 	return conn_is_closing(cl->conn) ? CONN_GONE : CONN_OK;
 }
 
+/*
+ * May a client sign up before its connection registration is complete
+ * (draft/account-registration "before-connect")?  Not when the operator
+ * says no, nor behind a connection password (irc_password): a sign-up
+ * before registration would make an account without it.
+ */
+int
+irc_register_early(const struct server *srv)
+{
+	return srv->cf->irc_register_before_connect &&
+	    srv->cf->irc_password == NULL;
+}
+
 /* REGISTER <account> <email> <password> (draft/account-registration). */
 int
 cmd_register(struct irc_client *cl, struct irc_msg *m)
 {
+	if (!irc_is_registered(cl) && !irc_register_early(cl->conn->srv)) {
+		irc_fail(cl, "REGISTER", "COMPLETE_CONNECTION_REQUIRED",
+		    m->params[0], N_("Finish connecting (NICK and USER) "
+		    "before signing up"));
+		return CONN_OK;
+	}
 	return irc_register_account(cl, m->params[0], m->params[2], NULL);
 }
 
