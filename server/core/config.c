@@ -156,6 +156,7 @@ config_default(void)
 	cf->irc_replay_lines = 20;
 	cf->irc_sts_duration = 0;
 	cf->irc_nick_reservation = 1;
+	cf->irc_register_before_connect = 1;
 	cf->irc_history = 1;
 	cf->private_history = 1;
 	cf->password_min_length = PASSWORD_MIN_DEFAULT;
@@ -475,6 +476,8 @@ static const struct key_def keys[] = {
 	{ "irc_replay_lines", K_INT, O(irc_replay_lines), 0, 100 },
 	{ "irc_sts_duration", K_INT, O(irc_sts_duration), 0, 31536000 },
 	{ "irc_nick_reservation", K_BOOL, O(irc_nick_reservation), 0, 0 },
+	{ "irc_register_before_connect", K_BOOL,
+	    O(irc_register_before_connect), 0, 0 },
 	{ "irc_history", K_BOOL, O(irc_history), 0, 0 },
 	{ "private_history", K_BOOL, O(private_history), 0, 0 },
 	{ "irc_password", K_STR, O(irc_password), 0, 0 },

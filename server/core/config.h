@@ -137,6 +137,7 @@ struct config {
 	int			 irc_replay_lines;	/* replayed on JOIN */
 	int			 irc_sts_duration;	/* seconds, 0: none */
 	int			 irc_nick_reservation;	/* nick = account */
+	int			 irc_register_before_connect;
 	int			 irc_history;		/* store channel lines */
 	int			 private_history;	/* store private messages */
 	char			*irc_password;		/* PASS needed, or NULL */

@@ -462,7 +462,8 @@ void	 irc_monitor_notify(struct irc_server *, const char *nick,
 	    struct irc_client *online);
 void	 irc_monitor_clear(struct irc_client *);
 int	 irc_nick_reserved(struct irc_client *, const char *nick);
-void	 irc_set_host(struct irc_client *, const char *newhost);
+void	 irc_set_host(struct irc_client *, const char *newhost, int tell);
+int	 irc_register_early(const struct server *);
 void	 irc_cloak(struct irc_client *, char *, size_t);
 
 /* irc-channel.c */

@@ -67,14 +67,17 @@ apply_fields(struct irc_client *cl, const struct account *a)
 	    xstrdup(a->specialty) : NULL;
 }
 
-/* Give CL the cloak of its account and role (CHGHOST, 396). */
+/*
+ * Give CL the cloak of its account and role: CHGHOST, and 396 to CL
+ * itself when TELL is set.
+ */
 static void
-apply_cloak(struct irc_client *cl)
+apply_cloak(struct irc_client *cl, int tell)
 {
 	char	host[128];
 
 	irc_cloak(cl, host, sizeof host);
-	irc_set_host(cl, host);
+	irc_set_host(cl, host, tell);
 }
 
 /* Apply role and specialty of A to CL and refresh the cloak. */
@@ -82,16 +85,20 @@ static void
 apply_account(struct irc_client *cl, const struct account *a)
 {
 	apply_fields(cl, a);
-	apply_cloak(cl);
+	apply_cloak(cl, 1);
 }
 
 /*
  * CL is now logged into A: account-notify and RPL_LOGGEDIN.  After SASL
  * (SASL set) RPL_SASLSUCCESS follows at once; a registered client gets
- * the new cloak (CHGHOST, 396) only after those, as IRCv3 sasl-3.1
- * clients and Ergo expect: 900 and 903 end the exchange, a host change
- * is news that follows it.  Otherwise (before registration, where the
- * cloak is set silently; REGISTER, Helper) 900 already shows the cloak.
+ * the new cloak only after those, as IRCv3 sasl-3.1 clients and Ergo
+ * expect: 900 and 903 end the exchange, a host change is news that
+ * follows it.  That news is CHGHOST alone (to CL too when it has the
+ * chghost capability), no 396: a line of ours after 903 would be read
+ * as the answer to the client's next AUTHENTICATE (sasl-3.2
+ * re-authentication), and Ergo likewise tells a host change by CHGHOST
+ * only.  Otherwise (before registration, where the cloak is set
+ * silently; REGISTER, Helper) 900 already shows the cloak.
  */
 static void
 login(struct irc_client *cl, const struct account *a, int sasl)
@@ -114,7 +121,7 @@ login(struct irc_client *cl, const struct account *a, int sasl)
 	if (sasl)
 		irc_numeric(cl, RPL_SASLSUCCESS);
 	if (late)
-		apply_cloak(cl);
+		apply_cloak(cl, 0);
 	log_info("conn=%llu irc login account=%s",
 	    (unsigned long long)cl->conn->id, cl->account);
 	irc_mod_refuse_banned(cl);
@@ -531,10 +538,29 @@ cmd_authenticate(struct irc_client *cl, struct irc_msg *m)
 	return conn_is_closing(cl->conn) ? CONN_GONE : CONN_OK;
 }
 
+/*
+ * May a client sign up before its connection registration is complete
+ * (draft/account-registration "before-connect")?  Not when the operator
+ * says no, nor behind a connection password (irc_password): a sign-up
+ * before registration would make an account without it.
+ */
+int
+irc_register_early(const struct server *srv)
+{
+	return srv->cf->irc_register_before_connect &&
+	    srv->cf->irc_password == NULL;
+}
+
 /* REGISTER <account> <email> <password> (draft/account-registration). */
 int
 cmd_register(struct irc_client *cl, struct irc_msg *m)
 {
+	if (!irc_is_registered(cl) && !irc_register_early(cl->conn->srv)) {
+		irc_fail(cl, "REGISTER", "COMPLETE_CONNECTION_REQUIRED",
+		    m->params[0], N_("Finish connecting (NICK and USER) "
+		    "before signing up"));
+		return CONN_OK;
+	}
 	return irc_register_account(cl, m->params[0], m->params[2], NULL);
 }
 

@@ -92,9 +92,11 @@ irc_nick_reserved(struct irc_client *cl, const char *nick)
 /*
  * Change the displayed host.  Clients with chghost get CHGHOST; the
  * others see the user quit and join again (IRCv3 chghost fallback).
+ * The user itself gets RPL_VISIBLEHOST (396) when TELL is set; a change
+ * that ends a SASL exchange goes without it (see irc-sasl.c login()).
  */
 void
-irc_set_host(struct irc_client *cl, const char *newhost)
+irc_set_host(struct irc_client *cl, const char *newhost, int tell)
 {
 	struct irc_event	 chg, quit, join, ejoin;
 	struct irc_channel	*ch;
@@ -167,7 +169,8 @@ irc_set_host(struct irc_client *cl, const char *newhost)
 	}
 	irc_event_free(&chg);
 	irc_event_free(&quit);
-	irc_numeric(cl, RPL_VISIBLEHOST, cl->host);
+	if (tell)
+		irc_numeric(cl, RPL_VISIBLEHOST, cl->host);
 }
 
 int

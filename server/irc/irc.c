@@ -748,8 +748,9 @@ cap_value(struct irc_client *cl, int i, char *buf, size_t len)
 	 * minimum is the setting's, so a reload changes it (CAP NEW).
 	 */
 	if (i == CAP_ACCOUNT_REGISTRATION) {
-		snprintf(buf, len, "before-connect,custom-account-name,"
-		    "hearth/password=%d-%d", srv->cf->password_min_length,
+		snprintf(buf, len, "%scustom-account-name,"
+		    "hearth/password=%d-%d", irc_register_early(srv) ?
+		    "before-connect," : "", srv->cf->password_min_length,
 		    PASSWORD_MAX);
 		return buf;
 	}

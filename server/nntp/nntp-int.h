@@ -128,6 +128,7 @@ NNTP_HANDLER(nntp_cmd_next);
 NNTP_HANDLER(nntp_cmd_last);
 NNTP_HANDLER(nntp_cmd_over);
 NNTP_HANDLER(nntp_cmd_hdr);
+NNTP_HANDLER(nntp_cmd_xpat);
 NNTP_HANDLER(nntp_cmd_newnews);
 NNTP_HANDLER(nntp_cmd_list);
 NNTP_HANDLER(nntp_cmd_newgroups);

@@ -25,7 +25,7 @@
 
 
 enum { K_ARTICLE, K_HEAD, K_BODY, K_STAT };
-enum { LR_OVER, LR_HDR, LR_XHDR, LR_LISTGROUP };
+enum { LR_OVER, LR_HDR, LR_XHDR, LR_XPAT, LR_LISTGROUP };
 
 void
 nntp_session_group_clear(struct nntp_session *s)
@@ -124,11 +124,25 @@ listgroup_num_cb(int64_t num, void *arg)
  * not in the stored text (served as stored, and relayed without
  * anything only this site means), so OVER and HDR give it.
  */
+/*
+ * The :bytes of A (RFC 3977 §8.4.2): the octets ARTICLE sends, so the
+ * stored size plus the Xref field ARTICLE adds (see with_xref()).
+ */
+static long long
+art_bytes(struct conn *c, const struct news_art *a)
+{
+	if (a->xref[0] == '\0')
+		return (long long)a->bytes;
+	return (long long)a->bytes + (long long)(strlen("Xref: ") +
+	    strlen(config_path_identity(c->srv->cf)) + 1 + strlen(a->xref) +
+	    2);
+}
+
 static void
 write_over(struct conn *c, const struct news_art *a)
 {
 	conn_printf(c, "%lld\t%s\t%lld\t%lld\t%s%s%s%s\r\n",
-	    (long long)a->num, a->overview, (long long)a->bytes,
+	    (long long)a->num, a->overview, art_bytes(c, a),
 	    (long long)a->lines, a->xref[0] != '\0' ? "Xref: " : "",
 	    a->xref[0] != '\0' ? config_path_identity(c->srv->cf) : "",
 	    a->xref[0] != '\0' ? " " : "", a->xref);
@@ -158,7 +172,7 @@ hdr_value(struct conn *c, const struct news_art *a, const char *field)
 	}
 
 	if (strcasecmp(field, ":bytes") == 0) {
-		xasprintf(&v, "%lld", (long long)a->bytes);
+		xasprintf(&v, "%lld", art_bytes(c, a));
 		return v;
 	}
 	if (strcasecmp(field, ":lines") == 0) {
@@ -209,7 +223,8 @@ range_row_cb(const struct news_art *a, void *arg)
 		return conn_output_len(c) >= nntp_chunk(c);
 	}
 	v = hdr_value(c, a, s->lr_field);
-	conn_printf(c, "%lld %s\r\n", (long long)a->num, v);
+	if (s->lr_kind != LR_XPAT || wildmat_match(v, s->lr_wild))
+		conn_printf(c, "%lld %s\r\n", (long long)a->num, v);
 	free(v);
 	return conn_output_len(c) >= nntp_chunk(c);
 }
@@ -325,6 +340,42 @@ more_text(struct conn *c, struct nntp_session *s)
 	return 1;
 }
 
+/*
+ * The text ARTICLE (HEAD when HEAD_ONLY) sends for A: the stored header
+ * block up to HL with this site's Xref field added as its last field,
+ * then (ARTICLE) the empty line and the body, as INN's reader serves
+ * them.  The Xref is local (RFC 5536 §3.2.14): it is made here on each
+ * read, never stored, so the feed (which sends the stored text) does
+ * not carry it.  NULL when there is nothing to add: no Xref numbers,
+ * or a header block that does not end in a line end.  *LENP gets the
+ * length; the caller frees.
+ */
+static char *
+with_xref(struct conn *c, const struct news_art *a, size_t hl,
+    int head_only, size_t *lenp)
+{
+	const char	*eol;
+	char		*line, *out;
+	size_t		 ll, tail;
+	int		 n;
+
+	if (a->xref[0] == '\0' || hl == 0 || a->text[hl - 1] != '\n')
+		return NULL;
+	eol = hl >= 2 && a->text[hl - 2] == '\r' ? "\r\n" : "\n";
+	n = xasprintf(&line, "Xref: %s %s%s",
+	    config_path_identity(c->srv->cf), a->xref, eol);
+	ll = (size_t)n;
+	tail = head_only ? 0 : a->len - hl;
+	out = xmalloc(hl + ll + tail);
+	memcpy(out, a->text, hl);
+	memcpy(out + hl, line, ll);
+	if (tail > 0)
+		memcpy(out + hl + ll, a->text + hl, tail);
+	free(line);
+	*lenp = hl + ll + tail;
+	return out;
+}
+
 static int
 art_found_cb(const struct news_art *a, void *arg)
 {
@@ -332,6 +383,7 @@ art_found_cb(const struct news_art *a, void *arg)
 	struct conn		*c = f->c;
 	struct nntp_session	*s = c->pstate;
 	const char		*p = NULL;
+	char			*own = NULL;
 	size_t			 n = 0, hl;
 
 	f->ok = 1;
@@ -357,11 +409,15 @@ art_found_cb(const struct news_art *a, void *arg)
 		nntp_reply(c, NNTP_220_ARTICLE, (long long)f->num, a->msgid);
 		p = a->text;
 		n = a->len;
+		if ((own = with_xref(c, a, hl, 0, &n)) != NULL)
+			p = own;
 		break;
 	case K_HEAD:
 		nntp_reply(c, NNTP_221_HEAD, (long long)f->num, a->msgid);
 		p = a->text;
 		n = hl;
+		if ((own = with_xref(c, a, hl, 1, &n)) != NULL)
+			p = own;
 		break;
 	case K_BODY:
 		nntp_reply(c, NNTP_222_BODY, (long long)f->num, a->msgid);
@@ -375,10 +431,15 @@ art_found_cb(const struct news_art *a, void *arg)
 	if (n <= nntp_chunk(c)) {
 		nntp_write_stuffed(c, p, n);
 		nntp_write_end(c);
+		free(own);
 		return 0;
 	}
-	s->lr_text = xmalloc(n);
-	memcpy(s->lr_text, p, n);
+	if (own != NULL)
+		s->lr_text = own;
+	else {
+		s->lr_text = xmalloc(n);
+		memcpy(s->lr_text, p, n);
+	}
 	s->lr_len = n;
 	s->lr_off = 0;
 	return 0;
@@ -509,6 +570,7 @@ struct one {
 	int		 found;
 	int		 kind;
 	const char	*field;
+	const char	*pat;		/* XPAT's pattern */
 	int		 by_msgid;
 };
 
@@ -529,7 +591,9 @@ one_cb(const struct news_art *a, void *arg)
 		nntp_reply(o->c, o->kind == LR_HDR ? NNTP_225_HDR :
 		    NNTP_221_XHDR);
 		v = hdr_value(o->c, a, o->field);
-		if (o->by_msgid && o->kind == LR_XHDR)
+		if (o->kind == LR_XPAT && !wildmat_match(v, o->pat))
+			;	/* no line: the pattern does not match */
+		else if (o->by_msgid && o->kind != LR_HDR)
 			conn_printf(o->c, "%s %s\r\n", a->msgid, v);
 		else
 			conn_printf(o->c, "%lld %s\r\n", (long long)a->num, v);
@@ -545,7 +609,7 @@ one_cb(const struct news_art *a, void *arg)
  */
 static int
 over_or_hdr(struct conn *c, struct nntp_session *s, int kind,
-    const char *field, const char *arg)
+    const char *field, const char *arg, const char *pat)
 {
 	struct one	o;
 	int64_t		lo, hi, first;
@@ -555,6 +619,7 @@ over_or_hdr(struct conn *c, struct nntp_session *s, int kind,
 	o.c = c;
 	o.kind = kind;
 	o.field = field;
+	o.pat = pat;
 	flags = (kind != LR_OVER && hdr_needs_header(field)) ?
 	    STORE_NNTP_TEXT : 0;
 	if (arg != NULL && (m = msgid_arg(arg)) != 0) {
@@ -591,6 +656,12 @@ over_or_hdr(struct conn *c, struct nntp_session *s, int kind,
 		return CONN_OK;
 	}
 	first = lo > hi ? 0 : nntp_src_next(c, s, lo - 1);
+	if ((first == 0 || first > hi) && kind == LR_XPAT) {
+		/* As INN: a range with no article is an empty list. */
+		nntp_reply(c, NNTP_221_XHDR);
+		nntp_write_end(c);
+		return CONN_OK;
+	}
 	if (first == 0 || first > hi) {
 		nntp_reply(c, NNTP_423_NORANGE);
 		return CONN_OK;
@@ -602,13 +673,16 @@ over_or_hdr(struct conn *c, struct nntp_session *s, int kind,
 	s->lr_hi = hi;
 	if (field != NULL)
 		s->lr_field = xstrdup(field);
+	if (pat != NULL)
+		s->lr_wild = xstrdup(pat);
 	return nntp_long_reply(c, s, more_range);
 }
 
 int
 nntp_cmd_over(struct conn *c, struct nntp_session *s, int argc, char **argv)
 {
-	return over_or_hdr(c, s, LR_OVER, NULL, argc == 2 ? argv[1] : NULL);
+	return over_or_hdr(c, s, LR_OVER, NULL, argc == 2 ? argv[1] : NULL,
+	    NULL);
 }
 
 int
@@ -616,7 +690,21 @@ nntp_cmd_hdr(struct conn *c, struct nntp_session *s, int argc, char **argv)
 {
 	int	kind = strcasecmp(argv[0], "XHDR") == 0 ? LR_XHDR : LR_HDR;
 
-	return over_or_hdr(c, s, kind, argv[1], argc == 3 ? argv[2] : NULL);
+	return over_or_hdr(c, s, kind, argv[1], argc == 3 ? argv[2] : NULL,
+	    NULL);
+}
+
+/*
+ * XPAT header message-id|range pattern (RFC 2980 §2.9, as INN's
+ * reader): the XHDR lines whose value matches the pattern.  The pattern
+ * is the rest of the line (several words are one pattern with their
+ * spaces, as INN joins them), one wildmat without "," lists or "!".
+ */
+int
+nntp_cmd_xpat(struct conn *c, struct nntp_session *s, int argc, char **argv)
+{
+	(void)argc;
+	return over_or_hdr(c, s, LR_XPAT, argv[1], argv[2], argv[3]);
 }
 
 /*

@@ -117,6 +117,8 @@ static const struct nntp_cmd nntp_cmds[] = {
 	{ "XOVER", nntp_cmd_over, 0, 1, NF_READ | NF_CHEAP, 0, "[range]" },
 	{ "XPASSWD", cmd_xpasswd, 2, 2, NF_REST, 4,
 	  "current-password new-password (after AUTHINFO, over TLS)" },
+	{ "XPAT", nntp_cmd_xpat, 3, 3, NF_READ | NF_CHEAP | NF_REST, 0,
+	  "header message-id|range pattern [pattern ...]" },
 };
 
 /*
@@ -402,6 +404,7 @@ cmd_capabilities(struct conn *c, struct nntp_session *s, int argc,
 	nntp_reply(c, "HDR");
 	nntp_reply(c, "OVER MSGID");
 	nntp_reply(c, "NEWNEWS");
+	nntp_reply(c, "XPAT");
 	nntp_reply(c, "LIST ACTIVE ACTIVE.TIMES COUNTS DISTRIB.PATS "
 	    "DISTRIBUTIONS HEADERS MODERATORS MOTD NEWSGROUPS OVERVIEW.FMT "
 	    "SUBSCRIPTIONS");

@@ -296,6 +296,47 @@ class Register(IrcCase):
         self.assertEqual(d.nick, "heldnick")
 
 
+class RegisterAfterConnect(IrcCase):
+    """irc_register_before_connect = no: sign-up only once connected
+    (draft/account-registration without "before-connect")."""
+    extra_config = "irc_register_before_connect = no\n"
+
+    def test_register_needs_a_complete_connection(self):
+        c = self.raw()
+        c.send("CAP LS 302")
+        ls = " ".join(c.until(" LS :"))
+        self.assertIn("draft/account-registration=custom-account-name,", ls)
+        self.assertNotIn("before-connect", ls)
+        c.send("NICK early")
+        self.assertEqual(c.cmd("REGISTER * * a-good-password"), [
+            ":hearth.test FAIL REGISTER COMPLETE_CONNECTION_REQUIRED * "
+            ":Finish connecting (NICK and USER) before signing up"])
+        c.send("USER early 0 * :E")
+        c.send("CAP END")
+        c.until(" 001 early ")
+        c.sync()
+        lines = c.cmd("REGISTER * * a-good-password")
+        self.assertIn(" REGISTER SUCCESS early ", lines[0])
+
+
+class RegisterBehindPassword(IrcCase):
+    """With a connection password, no sign-up before registration: it
+    would make an account without the password."""
+    extra_config = "irc_password = s3cret pass\n"
+
+    def test_no_account_without_the_connection_password(self):
+        c = self.raw()
+        c.send("CAP LS 302")
+        ls = " ".join(c.until(" LS :"))
+        self.assertNotIn("before-connect", ls)
+        c.send("NICK intruder")
+        lines = c.cmd("REGISTER intruder * a-good-password")
+        self.assertIn(" FAIL REGISTER COMPLETE_CONNECTION_REQUIRED "
+                      "intruder ", lines[0])
+        r = self.h.hearthmod("account", "list")
+        self.assertNotIn("intruder", r.stdout)
+
+
 class PasswordMinLength(IrcCase):
     """password_min_length: what REGISTER, SASL sign-in with the new
     account, Helper and the draft/account-registration value say, and

@@ -99,7 +99,8 @@ class Sasl(IrcCase):
 
     def test_sasl_after_registration_900_903_then_host(self):
         # sasl-3.1: once registered, AUTHENTICATE ends with 900 then
-        # 903; the new cloak (CHGHOST, 396) only follows them.
+        # 903; the new cloak (CHGHOST to a chghost client) only
+        # follows them, and no 396 (as Ergo: CHGHOST alone).
         self.h.add_account("sasllate", "sasllate-password")
         c = self.client("latenick", caps=("sasl", "chghost"))
         old = c.cmd("WHOIS latenick")[0].split()[5]
@@ -107,12 +108,31 @@ class Sasl(IrcCase):
         lines = c.cmd("AUTHENTICATE " + plain("", "sasllate",
                                               "sasllate-password"))
         self.assertEqual([parse(l)[2] for l in lines],
-                         ["900", "903", "CHGHOST", "396"])
+                         ["900", "903", "CHGHOST"])
         self.assertEqual(parse(lines[0])[3][1],
                          "latenick!latenick@" + old)
         self.assertEqual(parse(lines[2])[3], ["latenick",
                                               "member/sasllate"])
-        self.assertEqual(parse(lines[3])[3][1], "member/sasllate")
+        got = c.cmd("WHOIS latenick")
+        self.assertEqual(got[0].split()[5], "member/sasllate")
+
+    def test_sasl_after_registration_then_authenticate_again(self):
+        # sasl-3.2 re-authentication (irctest
+        # testPlainPostRegistrationAndReAuthenticate): after 900 and
+        # 903 nothing else is pending, so the answer to the next
+        # AUTHENTICATE is the first line the client reads.  Hearth
+        # answers 907 while logged in (as Ergo).  A client without
+        # chghost gets no line at all about its new cloak.
+        self.h.add_account("saslre", "saslre-password")
+        c = self.client("renick", caps=("sasl",))
+        self.assertEqual(c.cmd("AUTHENTICATE PLAIN"), ["AUTHENTICATE +"])
+        lines = c.cmd("AUTHENTICATE " + plain("", "saslre",
+                                              "saslre-password"))
+        self.assertEqual([parse(l)[2] for l in lines], ["900", "903"])
+        c.send("AUTHENTICATE PLAIN")
+        first = parse(c.readline())
+        self.assertEqual(first[2], "907")
+        self.assertEqual(first[3][0], "renick")
 
 class Extban(IrcCase):
     """EXTBAN=,am: a:account (IRCv3 account-extban) and m:mask (mute),

@@ -293,12 +293,17 @@ class Reading(NNTPCase):
             self.assertIn(line + "\r\n", text)
         self.assertTrue(text.endswith("\r\n\r\n" + sent_body))
         self.assertIn("X-Folded: first part\r\n\tsecond part\r\n", text)
-        # And the stored text is exactly what is served.
+        # And the stored text is exactly what is served, but for the
+        # Xref field added as the last header field (as INN's reader).
         db = self.db()
         (stored,) = db.execute("SELECT text FROM articles WHERE msgid = ?",
                                (mid,)).fetchone()
         db.close()
-        self.assertEqual(re.sub(rb"(^|\n)\.", rb"\1", first), stored)
+        end = stored.index(b"\r\n\r\n") + 2
+        xref = re.search(rb"\r\n(Xref: hearth\.test support\.oncology:"
+                         rb"\d+\r\n)\r\n", first).group(1)
+        self.assertEqual(re.sub(rb"(^|\n)\.", rb"\1", first),
+                         stored[:end] + xref + stored[end:])
 
 
 def head_of(c, n):

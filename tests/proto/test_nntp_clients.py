@@ -169,6 +169,11 @@ class RealClients(NNTPCase):
         self.app.wait(ROOT_SUBJECT)
         self.app.keys("Enter")
         self.app.wait(ROOT_BODY)
+        # All headers ('*'): the article as served carries this site's
+        # Xref (as from INN's reader); '*' again goes back.
+        self.app.keys("*")
+        self.app.wait(r"Xref: hearth\.test support\.stroke:1")
+        self.app.keys("*")
         self.app.keys("f")
         self.app.wait(r"p=post")
         self.app.keys("p")

@@ -201,5 +201,88 @@ class HeldArticles(NNTPCase):
         self.assertTrue(mod.cmd("STAT " + q).startswith("223 0 " + q))
 
 
+
+class XrefOnRead(NNTPCase):
+    """RFC 5536 §3.2.14: the Xref a reader gets names this site and the
+    article's numbers here; INN's reader serves it in ARTICLE and HEAD
+    as the last header field, and counts it in :bytes."""
+
+    def test_article_and_head_carry_xref(self):
+        c = self.member("alice")
+        self.post_ok(c, group="support.oncology")
+        x = self.post_ok(c, group="support.oncology,support.stroke",
+                         body="one\ntwo\n")
+        want = "Xref: hearth.test support.oncology:2 support.stroke:1"
+        r, head = c.multi("HEAD " + x, "221")
+        self.assertEqual(head[-1], want)
+        self.assertEqual([h for h in head if h.startswith("Xref:")],
+                         [want])
+        c.cmd("GROUP support.stroke")
+        r, art = c.multi("ARTICLE 1", "220")
+        self.assertEqual(art[art.index("") - 1], want)
+        self.assertEqual(art[art.index(""):], ["", "one", "two"])
+        r, head = c.multi("HEAD 1", "221")
+        self.assertEqual(head[-1], want)
+        # BODY is the body alone.
+        r, body = c.multi("BODY 1", "222")
+        self.assertEqual(body, ["one", "two"])
+        # HDR and OVER say the same; :bytes is what ARTICLE sent.
+        r, rows = c.multi("HDR Xref 1", "225")
+        self.assertEqual(rows, ["1 " + want[len("Xref: "):]])
+        r, rows = c.multi("OVER 1", "224")
+        f = rows[0].split("\t")
+        self.assertEqual(f[8], want)
+        c.lc.send("ARTICLE 1")
+        c.lc.readline()
+        raw = c.raw_multi()
+        self.assertIn(("\r\n" + want + "\r\n\r\n").encode(), raw)
+        self.assertEqual(int(f[6]), len(raw))
+        r, rows = c.multi("HDR :bytes 1", "225")
+        self.assertEqual(rows, ["1 %d" % len(raw)])
+
+
+class Xpat(NNTPCase):
+    """XPAT (RFC 2980 §2.9), which INN's reader offers and tin and slrn
+    use when offered: the XHDR lines whose value matches a wildmat."""
+
+    def test_xpat_as_inn(self):
+        c = self.member("alice")
+        self.assertEqual(c.code("XPAT Subject 1 *"), "412")
+        a = self.post_ok(c, subject="Walking again")
+        self.post_ok(c, subject="Sleep after chemo")
+        b = self.post_ok(c, subject="walking poles",
+                         group="support.oncology,support.stroke")
+        r, caps = c.multi("CAPABILITIES", "101")
+        self.assertIn("XPAT", caps)
+        c.cmd("GROUP support.oncology")
+        r, rows = c.multi("XPAT Subject 1- *alking*", "221")
+        self.assertEqual(rows, ["1 Walking again", "3 walking poles"])
+        # Case counts; the rest of the line is one pattern.
+        r, rows = c.multi("XPAT Subject 1-3 W*", "221")
+        self.assertEqual(rows, ["1 Walking again"])
+        r, rows = c.multi("XPAT Subject 1- Sleep after*", "221")
+        self.assertEqual(rows, ["2 Sleep after chemo"])
+        # One wildmat: "," and "!" are no list here, as in INN.
+        r, rows = c.multi("XPAT Subject 1- nothing,*", "221")
+        self.assertEqual(rows, [])
+        # Any header, and Xref; by message-id the id leads the line.
+        r, rows = c.multi("XPAT Newsgroups 1- *stroke*", "221")
+        self.assertEqual(rows, ["3 support.oncology,support.stroke"])
+        r, rows = c.multi("XPAT Xref 3 *stroke:1", "221")
+        self.assertEqual(rows, ["3 hearth.test support.oncology:3 "
+                                "support.stroke:1"])
+        r, rows = c.multi("XPAT Subject %s W*" % a, "221")
+        self.assertEqual(rows, ["%s Walking again" % a])
+        r, rows = c.multi("XPAT Subject %s W*" % b, "221")
+        self.assertEqual(rows, [])
+        # A range with no article is an empty list (INN), not 423.
+        r, rows = c.multi("XPAT Subject 7-9 *", "221")
+        self.assertEqual(rows, [])
+        self.assertEqual(c.code("XPAT Subject <nope@example.org> *"), "430")
+        self.assertEqual(c.code("XPAT Subject 1-x *"), "501")
+        self.assertEqual(c.code("XPAT Subject 1"), "501")
+        self.assertEqual(c.code("XPAT Subject"), "501")
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -458,6 +458,23 @@ class FakeStreaming(ToFake):
         self.assertIn("CHECK " + mid, self.fake.log)
         self.assertIn("TAKETHIS " + mid, self.fake.log)
 
+    def test_xref_is_for_readers_not_for_peers(self):
+        # RFC 5536 §3.2.14, RFC 5537 §3.2: Xref is this site's own
+        # numbering.  A reader gets it in HEAD/ARTICLE (as from INN's
+        # reader); the article sent to a peer carries none.
+        c = self.member("alice")
+        mid = self.post(c, group="support.oncology,support.diabetes")
+        r, head = c.multi("HEAD " + mid, "221")
+        self.assertEqual([h for h in head if h.startswith("Xref:")],
+                         ["Xref: a.test support.oncology:1 "
+                          "support.diabetes:1"])
+        self.assertTrue(self.arrived(mid))
+        data = self.fake.articles[mid]
+        self.assertIn(b"Newsgroups: support.oncology,support.diabetes",
+                      data)
+        self.assertNotIn(b"\r\nXref:", data)
+        self.assertFalse(data.startswith(b"Xref:"))
+
     def test_checks_are_pipelined_in_order(self):
         self.assertEqual(self.h.hearthmod("peer", "pause", "fake")
                          .returncode, 0)
