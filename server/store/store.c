@@ -1126,6 +1126,16 @@ store_rows(struct store *st, sqlite3_stmt *s, store_rows_cb cb, void *arg,
  */
 #define CKPT_PAGES	1000
 /*
+ * Once woken, the thread checkpoints again only after this many more
+ * pages (or when the WAL started again).  Woken after every commit, it
+ * ran checkpoint after checkpoint under load (630 in 6 s at saturation,
+ * 1 -> 100 room), each one syncing the WAL and the database for the few
+ * pages of the commits made meanwhile and copying the same hot pages
+ * (the last leaf of each B-tree, page 1) again: two fdatasync per
+ * dozen pages, and a wake-up of the thread per commit.
+ */
+#define CKPT_STEP	250
+/*
  * The WAL only starts again from its beginning when a write finds it
  * all copied; under a steady stream of writes the thread may never see
  * that moment.  Past this many pages the writer checkpoints inline, as
@@ -1141,6 +1151,8 @@ struct ckpt {
 	int		 wake;
 	sqlite3		*db;
 	atomic_ulong	 commits;	/* WAL hook calls, for idleness */
+	int		 last;		/* WAL pages at the last commit */
+	int		 next;		/* ... at which to wake the thread */
 };
 
 static void *
@@ -1199,7 +1211,12 @@ wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
 		    NULL, NULL);
 		return SQLITE_OK;
 	}
-	if (pages >= CKPT_PAGES) {
+	/* The loop's own fields: only this hook reads them. */
+	if (pages < ck->last || ck->next < CKPT_PAGES)
+		ck->next = CKPT_PAGES;		/* the WAL started again */
+	ck->last = pages;
+	if (pages >= ck->next) {
+		ck->next = pages + CKPT_STEP;
 		pthread_mutex_lock(&ck->mu);
 		ck->wake = 1;
 		pthread_cond_signal(&ck->cv);
