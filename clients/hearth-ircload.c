@@ -12,7 +12,11 @@
  *           phase 2 sends R messages a second in all.  The last member
  *           acknowledges for the senders, so no IRCv3 is needed and
  *           ngircd or InspIRCd can be measured the same way.  Every PRIVMSG
- *           received carries its send time: latency p50/p99.
+ *           received carries its send time: latency p50/p99.  In the
+ *           rate phase each line's deliveries are also followed one by
+ *           one (see LINE BREAKDOWN below): send to first member, first
+ *           to last, latency by delivery order, and what the slowest
+ *           1 % of deliveries had in common.
  *   storm   C registrations, P connecting at once: registrations per
  *           second and per server CPU-second.
  *   idle    C registered connections held open: server RSS growth per
@@ -29,6 +33,7 @@
  */
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <arpa/inet.h>
@@ -57,7 +62,28 @@ struct lconn {
 	int			 sender;
 	int			 inflight;
 	uint64_t		 seq;
+	struct event		*ev_raw;	/* --stamps: our own reads */
+	uint64_t		 kstamp;	/* arrival of the last read */
 };
+
+/*
+ * LINE BREAKDOWN (rate phase).  For every line sent, when its first and
+ * last member got it and how many did, so that a slow delivery can be
+ * told apart: a whole line late (every member's copy: the server's loop
+ * stalled, or the line waited before its fan-out started) or the end
+ * of a line's fan-out (the server writes to members one after another;
+ * the last waits for the writes before it).  With --stamps (plain IRC
+ * only) the members' sockets also report when each line ARRIVED in the
+ * kernel (SO_TIMESTAMPNS: on loopback, the moment of the server's write
+ * to that member), which takes this client's own reading out of it.
+ */
+struct linerec {
+	uint64_t	sent;			/* the t= stamp */
+	uint64_t	first, last;		/* our reading */
+	uint64_t	kfirst, klast;		/* kernel arrival (--stamps) */
+	uint32_t	n;
+};
+#define ORDER_GROUPS	10	/* delivery order in tenths of the room */
 
 #define ST_CONNECTING	0
 #define ST_HANDSHAKE	4	/* WebSocket: waiting for the 101 */
@@ -85,6 +111,13 @@ static uint64_t			 hist_over, hist_n;
 static int			 phase;		/* 0 setup, 1 sat, 2 rate */
 static int			 sending;
 static struct event		*ev_tick;
+static struct linerec		**lrec;		/* per sender, rate phase */
+static uint64_t			*lrec_base, *lrec_cap;
+static uint32_t			*ohist[ORDER_GROUPS];	/* latency by order */
+static uint64_t			 ohist_n[ORDER_GROUPS];
+static int			 use_stamps;
+static const char		*lines_path;	/* --lines FILE */
+static int64_t			 real_minus_mono;	/* ns */
 
 static uint64_t
 now_ns(void)
@@ -177,6 +210,87 @@ hist_reset(void)
 {
 	memset(hist, 0, HIST_US * sizeof *hist);
 	hist_n = hist_over = 0;
+}
+
+/* The PCT point of one of the order histograms (1 us buckets), in ms. */
+static double
+ohist_pct(int g, double pct)
+{
+	uint64_t	want = (uint64_t)((double)ohist_n[g] * pct), sum = 0;
+	size_t		i;
+
+	if (ohist_n[g] == 0)
+		return 0;
+	for (i = 0; i < HIST_US; i++) {
+		sum += ohist[g][i];
+		if (sum > want)
+			return (double)i / 1000.0;
+	}
+	return 1000.0;
+}
+
+/* The record of line N of sender S in the rate phase (grown on demand). */
+static struct linerec *
+line_rec(int s, uint64_t n)
+{
+	uint64_t	i, cap;
+
+	if (s < 0 || s >= nsenders || n < lrec_base[s])
+		return NULL;
+	i = n - lrec_base[s];
+	if (i >= lrec_cap[s]) {
+		cap = lrec_cap[s] ? lrec_cap[s] : 1024;
+		while (cap <= i)
+			cap *= 2;
+		lrec[s] = realloc(lrec[s], cap * sizeof **lrec);
+		if (lrec[s] == NULL) {
+			fprintf(stderr, "hearth-ircload: out of memory\n");
+			exit(2);
+		}
+		memset(lrec[s] + lrec_cap[s], 0, (cap - lrec_cap[s]) *
+		    sizeof **lrec);
+		lrec_cap[s] = cap;
+	}
+	return &lrec[s][i];
+}
+
+/* One delivery of a line in the rate phase, received at NOW. */
+static void
+line_delivered(struct lconn *lc, const char *line, size_t len, uint64_t sent,
+    uint64_t now)
+{
+	struct linerec	*r;
+	const char	*p;
+	uint64_t	 us, k;
+	int		 g;
+
+	if ((p = memmem(line, len, " s=", 3)) == NULL)
+		return;
+	g = atoi(p + 3);
+	if ((p = memmem(line, len, " n=", 3)) == NULL ||
+	    (r = line_rec(g, strtoull(p + 3, NULL, 10))) == NULL)
+		return;
+	r->sent = sent;
+	if (r->n == 0 || now < r->first)
+		r->first = now;
+	if (now > r->last)
+		r->last = now;
+	if (lc->kstamp != 0) {
+		k = lc->kstamp;
+		if (r->kfirst == 0 || k < r->kfirst)
+			r->kfirst = k;
+		if (k > r->klast)
+			r->klast = k;
+	}
+	/* Order: the how-manieth member of this line to get it. */
+	g = nmembers > 1 ? (int)((uint64_t)r->n * ORDER_GROUPS /
+	    (uint64_t)(nmembers - 1)) : 0;
+	if (g >= ORDER_GROUPS)
+		g = ORDER_GROUPS - 1;
+	r->n++;
+	us = (now - sent) / 1000;
+	ohist_n[g]++;
+	ohist[g][us < HIST_US ? us : HIST_US - 1]++;
 }
 
 static void conn_start(int);
@@ -284,6 +398,52 @@ ws_in(struct evbuffer *src, struct evbuffer *dst, ev_ssize_t lim,
 static void	readcb(struct bufferevent *, void *);
 static void	eventcb(struct bufferevent *, short, void *);
 
+/*
+ * --stamps: a member's socket is read here with recvmsg(), whose
+ * SCM_TIMESTAMPNS says when the data arrived (CLOCK_REALTIME, turned
+ * into this process's CLOCK_MONOTONIC); the bytes then go through the
+ * bufferevent's input and readcb() as usual.
+ */
+static void
+raw_readcb(evutil_socket_t fd, short what, void *arg)
+{
+	struct lconn	*lc = arg;
+	static char	 buf[65536];
+	union {
+		struct cmsghdr	h;
+		char		b[CMSG_SPACE(sizeof(struct timespec))];
+	}		 cm;
+	struct iovec	 iov = { buf, sizeof buf };
+	struct msghdr	 msg;
+	struct cmsghdr	*c;
+	struct timespec	 ts;
+	ssize_t		 n;
+
+	(void)what;
+	memset(&msg, 0, sizeof msg);
+	msg.msg_iov = &iov;
+	msg.msg_iovlen = 1;
+	msg.msg_control = cm.b;
+	msg.msg_controllen = sizeof cm.b;
+	n = recvmsg(fd, &msg, 0);
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (n <= 0) {
+		fprintf(stderr, "hearth-ircload: connection %d lost (%s)\n",
+		    lc->idx, n == 0 ? "closed" : strerror(errno));
+		exit(2);
+	}
+	for (c = CMSG_FIRSTHDR(&msg); c != NULL; c = CMSG_NXTHDR(&msg, c))
+		if (c->cmsg_level == SOL_SOCKET &&
+		    c->cmsg_type == SCM_TIMESTAMPNS) {
+			memcpy(&ts, CMSG_DATA(c), sizeof ts);
+			lc->kstamp = (uint64_t)ts.tv_sec * 1000000000ull +
+			    (uint64_t)ts.tv_nsec - (uint64_t)real_minus_mono;
+		}
+	evbuffer_add(bufferevent_get_input(lc->bev), buf, (size_t)n);
+	readcb(lc->bev, lc);
+}
+
 /* The 101 arrived: frame everything from now on, then register. */
 static void
 ws_ready(struct lconn *lc)
@@ -341,9 +501,13 @@ on_line(struct lconn *lc, char *line, size_t len)
 	if (len > 8 && (p = memmem(line, len, " PRIVMSG ", 9)) != NULL) {
 		deliveries++;
 		if ((p = memmem(line, len, ":t=", 3)) != NULL) {
+			uint64_t	now = now_ns();
+
 			t = strtoull(p + 3, NULL, 10);
 			if (phase > 0)
-				hist_add(now_ns() - t);
+				hist_add(now - t);
+			if (phase == 2)
+				line_delivered(lc, line, len, t, now);
 		}
 		/*
 		 * The last member (never a sender) acknowledges: a message
@@ -440,6 +604,16 @@ eventcb(struct bufferevent *bev, short what, void *arg)
 		setsockopt(bufferevent_getfd(lc->bev), IPPROTO_TCP,
 		    TCP_NODELAY, &one, sizeof one);
 		nopen++;
+		if (use_stamps && ws_path == NULL && !use_tls) {
+			evutil_socket_t	fd = bufferevent_getfd(lc->bev);
+
+			setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &one,
+			    sizeof one);
+			bufferevent_disable(lc->bev, EV_READ);
+			lc->ev_raw = event_new(base, fd, EV_READ | EV_PERSIST,
+			    raw_readcb, lc);
+			event_add(lc->ev_raw, NULL);
+		}
 		if (ws_path != NULL) {
 			/* A fixed key: the server only checks its form. */
 			lc->state = ST_HANDSHAKE;
@@ -579,6 +753,155 @@ report_fanout(const char *name, uint64_t d0, double t0, double c0)
 	fflush(stdout);
 }
 
+static int
+cmp_u64(const void *a, const void *b)
+{
+	uint64_t	x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The PCT point of N sorted values (ns), in ms. */
+static double
+pct_ms(const uint64_t *v, size_t n, double pct)
+{
+	size_t	i;
+
+	if (n == 0)
+		return 0;
+	i = (size_t)((double)n * pct);
+	return (double)v[i < n ? i : n - 1] / 1e6;
+}
+
+/* Print p50/p99/max of N values as NAME_p50_ms and so on. */
+static void
+print_dist(const char *name, uint64_t *v, size_t n)
+{
+	qsort(v, n, sizeof *v, cmp_u64);
+	printf("rate.%s_p50_ms=%.3f\n", name, pct_ms(v, n, 0.50));
+	printf("rate.%s_p99_ms=%.3f\n", name, pct_ms(v, n, 0.99));
+	printf("rate.%s_max_ms=%.3f\n", name, n ? (double)v[n - 1] / 1e6 : 0);
+}
+
+/*
+ * The rate phase's line breakdown (see LINE BREAKDOWN): per line, send
+ * to first member (line_first), send to last (line_last), first to last
+ * (line_spread); latency by delivery order (order0: the first tenth of
+ * the members to get a line ... order9: the last tenth); and the lines
+ * holding a delivery slower than the p99 of all deliveries (slow_*): if
+ * their first member was already late the whole line waited (a stall),
+ * if only their spread is long it was the fan-out.  With --stamps the
+ * same from the kernel's arrival times (k*), and this client's own lag
+ * between arrival and reading (client_lag).
+ */
+static void
+report_lines(double t0)
+{
+	uint64_t	*first, *last, *spread, *sfirst, *sspread, *kfirst;
+	uint64_t	*kspread, *klag, p99;
+	size_t		 n = 0, ns = 0, nk = 0, nat = 0, cap = 0, i;
+	int		 s, g, partial = 0;
+	char		 at[512];
+
+	for (s = 0; s < nsenders; s++)
+		cap += lrec_cap[s];
+	first = calloc(cap + 1, sizeof *first);
+	last = calloc(cap + 1, sizeof *last);
+	spread = calloc(cap + 1, sizeof *spread);
+	sfirst = calloc(cap + 1, sizeof *sfirst);
+	sspread = calloc(cap + 1, sizeof *sspread);
+	kfirst = calloc(cap + 1, sizeof *kfirst);
+	kspread = calloc(cap + 1, sizeof *kspread);
+	klag = calloc(cap + 1, sizeof *klag);
+	p99 = (uint64_t)(hist_pct(0.99) * 1e6);
+	at[0] = '\0';
+	for (s = 0; s < nsenders; s++)
+		for (i = 0; i < lrec_cap[s]; i++) {
+			struct linerec	*r = &lrec[s][i];
+
+			if (r->n == 0)
+				continue;
+			if (r->n < (uint32_t)(nmembers - 1))
+				partial++;
+			first[n] = r->first - r->sent;
+			last[n] = r->last - r->sent;
+			spread[n] = r->last - r->first;
+			n++;
+			if (r->kfirst != 0) {
+				kfirst[nk] = r->kfirst > r->sent ?
+				    r->kfirst - r->sent : 0;
+				kspread[nk] = r->klast - r->kfirst;
+				klag[nk] = r->last > r->klast ?
+				    r->last - r->klast : 0;
+				nk++;
+			}
+			/* Slower than p99 (1 us buckets: round up). */
+			if (r->last - r->sent >= p99 + 1000) {
+				sfirst[ns] = r->first - r->sent;
+				sspread[ns] = r->last - r->first;
+				ns++;
+				if (nat < 24 && strlen(at) < sizeof at - 16) {
+					snprintf(at + strlen(at), sizeof at -
+					    strlen(at), "%s%.2f", nat ? "," : "",
+					    (double)r->sent / 1e9 - t0);
+					nat++;
+				}
+			}
+		}
+	if (lines_path != NULL) {
+		FILE	*f = fopen(lines_path, "w");
+
+		if (f == NULL) {
+			perror(lines_path);
+			exit(2);
+		}
+		fprintf(f, "# sender sent(monotonic s) first_ms last_ms "
+		    "kfirst_ms klast_ms (kernel arrival; 0: no stamps)\n");
+		for (s = 0; s < nsenders; s++)
+			for (i = 0; i < lrec_cap[s]; i++) {
+				struct linerec	*r = &lrec[s][i];
+
+				if (r->n == 0)
+					continue;
+				fprintf(f, "%d %.6f %.3f %.3f %.3f %.3f\n", s,
+				    (double)r->sent / 1e9,
+				    (double)(r->first - r->sent) / 1e6,
+				    (double)(r->last - r->sent) / 1e6,
+				    r->kfirst ? ((double)r->kfirst -
+				    (double)r->sent) / 1e6 : 0,
+				    r->klast ? ((double)r->klast -
+				    (double)r->sent) / 1e6 : 0);
+			}
+		fclose(f);
+	}
+	printf("rate.lines=%zu\n", n);
+	printf("rate.lines_partial=%d\n", partial);
+	print_dist("line_first", first, n);
+	print_dist("line_last", last, n);
+	print_dist("line_spread", spread, n);
+	for (g = 0; g < ORDER_GROUPS; g++) {
+		printf("rate.order%d_p50_ms=%.3f\n", g, ohist_pct(g, 0.50));
+		printf("rate.order%d_p99_ms=%.3f\n", g, ohist_pct(g, 0.99));
+	}
+	printf("rate.slow_lines=%zu\n", ns);
+	print_dist("slow_first", sfirst, ns);
+	print_dist("slow_spread", sspread, ns);
+	printf("rate.slow_at_s=%s\n", at);
+	if (nk > 0) {
+		print_dist("kline_first", kfirst, nk);
+		print_dist("kline_spread", kspread, nk);
+		print_dist("client_lag", klag, nk);
+	}
+	free(first);
+	free(last);
+	free(spread);
+	free(sfirst);
+	free(sspread);
+	free(kfirst);
+	free(kspread);
+	free(klag);
+}
+
 static void
 mode_fanout(void)
 {
@@ -618,12 +941,19 @@ mode_fanout(void)
 
 	/* Below saturation: RATE messages a second in all. */
 	hist_reset();
+	lrec = calloc((size_t)nsenders, sizeof *lrec);
+	lrec_base = calloc((size_t)nsenders, sizeof *lrec_base);
+	lrec_cap = calloc((size_t)nsenders, sizeof *lrec_cap);
+	for (i = 0; i < ORDER_GROUPS; i++)
+		ohist[i] = calloc(HIST_US, sizeof **ohist);
 	phase = 2;
 	sending = 1;
 	d0 = deliveries;
 	msgs = 0;
-	for (i = 0; i < nsenders; i++)
+	for (i = 0; i < nsenders; i++) {
 		msgs += conns[i]->seq;
+		lrec_base[i] = conns[i]->seq;
+	}
 	t0 = now_s();
 	c0 = server_cpu();
 	ev_tick = event_new(base, -1, EV_PERSIST, tick_cb, NULL);
@@ -650,6 +980,7 @@ mode_fanout(void)
 	run_until(drained, 60);
 	report_fanout("rate", d0, t0, c0);
 	printf("rate.messages_per_second=%.0f\n", rate);
+	report_lines(t0);
 }
 
 static void
@@ -702,7 +1033,7 @@ usage(void)
 	    "[--tls] [--mode fanout|storm|idle] [--members N] [--senders S] "
 	    "[--window W] [--seconds T] [--rate R] [--conns C] "
 	    "[--parallel P] [--saturation-seconds T]\n"
-	    "    [--websocket PATH]\n");
+	    "    [--websocket PATH] [--stamps] [--lines FILE]\n");
 	exit(1);
 }
 
@@ -723,6 +1054,8 @@ main(int argc, char **argv)
 		{ "parallel", required_argument, NULL, 'j' },
 		{ "saturation-seconds", required_argument, NULL, 'S' },
 		{ "websocket", required_argument, NULL, 'W' },
+		{ "stamps", no_argument, NULL, 'K' },
+		{ "lines", required_argument, NULL, 'L' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct rlimit	rl;
@@ -769,6 +1102,12 @@ main(int argc, char **argv)
 		case 'W':
 			ws_path = optarg;
 			break;
+		case 'K':
+			use_stamps = 1;
+			break;
+		case 'L':
+			lines_path = optarg;
+			break;
 		default:
 			usage();
 		}
@@ -789,6 +1128,15 @@ main(int argc, char **argv)
 		SSL_CTX_set_verify(ssl_ctx, SSL_VERIFY_NONE, NULL);
 	}
 	hist = calloc(HIST_US, sizeof *hist);
+	{
+		struct timespec	rt;
+		uint64_t	m;
+
+		m = now_ns();
+		clock_gettime(CLOCK_REALTIME, &rt);
+		real_minus_mono = (int64_t)((uint64_t)rt.tv_sec *
+		    1000000000ull + (uint64_t)rt.tv_nsec) - (int64_t)m;
+	}
 	if (strcmp(mode, "fanout") == 0) {
 		conns = calloc((size_t)nmembers, sizeof *conns);
 		mode_fanout();
