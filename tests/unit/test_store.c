@@ -147,6 +147,66 @@ START_TEST(migrates_articles_without_overview_column)
 }
 END_TEST
 
+static int
+exec_rc(sqlite3 *db, const char *sql)
+{
+	return sqlite3_exec(db, sql, NULL, NULL, NULL);
+}
+
+/*
+ * Migration 22 rewrites articles.status's CHECK (IN (...) -> five
+ * comparisons) in place: a row stored before it stays, the schema
+ * reads the new way, a status outside the five is still refused and
+ * the database checks out.
+ */
+START_TEST(migrates_article_status_check)
+{
+	char		 err[256];
+	struct store	*st = store_open(dbpath, 1, 21, err, sizeof err);
+	sqlite3		*db;
+	sqlite3_stmt	*s;
+
+	ck_assert_msg(st != NULL, "%s", err);
+	store_close(st);
+	ck_assert_int_eq(sqlite3_open(dbpath, &db), SQLITE_OK);
+	ck_assert_int_eq(exec_rc(db, "INSERT INTO articles (msgid, posted, "
+	    "status, header_len, bytes, lines, text) VALUES ('<old@x>', 0, "
+	    "'hidden', 0, 0, 0, X'')"), SQLITE_OK);
+	sqlite3_close(db);
+
+	st = store_open(dbpath, 1, 0, err, sizeof err);
+	ck_assert_msg(st != NULL, "%s", err);
+	ck_assert_int_eq(store_schema_version(st), store_latest_version());
+	store_close(st);
+	ck_assert_int_eq(sqlite3_open(dbpath, &db), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_prepare_v2(db, "SELECT sql FROM sqlite_schema "
+	    "WHERE name = 'articles'", -1, &s, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_step(s), SQLITE_ROW);
+	ck_assert_ptr_null(strstr((const char *)sqlite3_column_text(s, 0),
+	    "status IN ("));
+	ck_assert_ptr_nonnull(strstr((const char *)sqlite3_column_text(s, 0),
+	    "status = 'hidden')"));
+	sqlite3_finalize(s);
+	ck_assert_int_eq(exec_rc(db, "INSERT INTO articles (msgid, posted, "
+	    "status, header_len, bytes, lines, text) VALUES ('<bad@x>', 0, "
+	    "'lost', 0, 0, 0, X'')"), SQLITE_CONSTRAINT);
+	ck_assert_int_eq(exec_rc(db, "INSERT INTO articles (msgid, posted, "
+	    "status, header_len, bytes, lines, text) VALUES ('<new@x>', 0, "
+	    "'rejected', 0, 0, 0, X'')"), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_prepare_v2(db, "SELECT count(*) FROM articles "
+	    "WHERE msgid IN ('<old@x>', '<new@x>')", -1, &s, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_step(s), SQLITE_ROW);
+	ck_assert_int_eq(sqlite3_column_int(s, 0), 2);
+	sqlite3_finalize(s);
+	ck_assert_int_eq(sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1,
+	    &s, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_step(s), SQLITE_ROW);
+	ck_assert_str_eq((const char *)sqlite3_column_text(s, 0), "ok");
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+}
+END_TEST
+
 START_TEST(refuses_newer_schema)
 {
 	char		 err[256];
@@ -429,6 +489,7 @@ store_suite(void)
 	tcase_add_test(tc, fresh_database_gets_latest_schema);
 	tcase_add_test(tc, migrates_old_database);
 	tcase_add_test(tc, migrates_articles_without_overview_column);
+	tcase_add_test(tc, migrates_article_status_check);
 	tcase_add_test(tc, refuses_corrupt_database);
 	tcase_add_test(tc, refuses_newer_schema);
 	tcase_add_test(tc, accounts_fold_case);
