@@ -753,7 +753,7 @@ conn_process_lines(struct conn *c)
 	struct evbuffer_ptr	 p;
 	size_t			 eol_len, len, clen, avail;
 	double			 cost;
-	int			 n = 0;
+	int			 n = 0, touched = 0;
 
 	while (!(c->flags & (CONN_F_CLOSING | CONN_F_FREED | CONN_F_PAUSED |
 	    CONN_F_HANDSHAKING | CONN_F_WAITING))) {
@@ -820,7 +820,16 @@ conn_process_lines(struct conn *c)
 		}
 		evbuffer_drain(in, len + eol_len);
 		len = clen;
-		conn_touch(c);
+		/*
+		 * The idle timer restarts once per call, not per line: the
+		 * lines of one read come in the same instant, and re-arming
+		 * it was a timer-heap update per line of an article (issue
+		 * 20).  A protocol that sets another timeout arms it itself.
+		 */
+		if (!touched) {
+			conn_touch(c);
+			touched = 1;
+		}
 		if (c->ops->on_line(c, line_buf, len) == CONN_GONE)
 			return;
 	}
