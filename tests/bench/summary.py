@@ -31,9 +31,10 @@ def load(path):
             if not sep:
                 continue
             try:
-                vals.setdefault(key, []).append(float(v))
+                x = float(v)
             except ValueError:
-                pass
+                continue	# a list (hearth-ircload's slow_at_s), not a figure
+            vals.setdefault(key, []).append(x)
     return {k: sorted(v)[len(v) // 2] if len(v) % 2 else
             (sorted(v)[len(v) // 2 - 1] + sorted(v)[len(v) // 2]) / 2
             for k, v in vals.items()}
