@@ -118,15 +118,8 @@ listgroup_num_cb(int64_t num, void *arg)
 }
 
 /*
- * Overview line of one article (LIST OVERVIEW.FMT order, Xref:full
- * last); the number is 0 for a message-id.  The Xref (RFC 5536
- * §3.2.14) is this site's path identity and its own numbers; it is
- * not in the stored text (served as stored, and relayed without
- * anything only this site means), so OVER and HDR give it.
- */
-/*
  * The :bytes of A (RFC 3977 §8.4.2): the octets ARTICLE sends, so the
- * stored size plus the Xref field ARTICLE adds (see with_xref()).
+ * stored size plus the Xref field ARTICLE adds (see xref_field()).
  */
 static long long
 art_bytes(struct conn *c, const struct news_art *a)
@@ -138,6 +131,13 @@ art_bytes(struct conn *c, const struct news_art *a)
 	    2);
 }
 
+/*
+ * Overview line of one article (LIST OVERVIEW.FMT order, Xref:full
+ * last); the number is 0 for a message-id.  The Xref (RFC 5536
+ * §3.2.14) is this site's path identity and its own numbers; it is
+ * not in the stored text (served as stored, and relayed without
+ * anything only this site means), so OVER and HDR give it.
+ */
 static void
 write_over(struct conn *c, const struct news_art *a)
 {
@@ -341,39 +341,26 @@ more_text(struct conn *c, struct nntp_session *s)
 }
 
 /*
- * The text ARTICLE (HEAD when HEAD_ONLY) sends for A: the stored header
- * block up to HL with this site's Xref field added as its last field,
- * then (ARTICLE) the empty line and the body, as INN's reader serves
- * them.  The Xref is local (RFC 5536 §3.2.14): it is made here on each
- * read, never stored, so the feed (which sends the stored text) does
- * not carry it.  NULL when there is nothing to add: no Xref numbers,
- * or a header block that does not end in a line end.  *LENP gets the
- * length; the caller frees.
+ * This site's Xref field for A, added as the last field of the header
+ * block that ends at HL when ARTICLE or HEAD sends it, as INN's reader
+ * serves articles.  The Xref is local (RFC 5536 §3.2.14): it is made
+ * here on each read, never stored, so the feed (which sends the stored
+ * text) does not carry it.  NULL when there is nothing to add: no Xref
+ * numbers, or a header block that does not end in a line end.  *LENP
+ * gets its length; the caller frees.
  */
 static char *
-with_xref(struct conn *c, const struct news_art *a, size_t hl,
-    int head_only, size_t *lenp)
+xref_field(struct conn *c, const struct news_art *a, size_t hl,
+    size_t *lenp)
 {
-	const char	*eol;
-	char		*line, *out;
-	size_t		 ll, tail;
-	int		 n;
+	char	*line;
 
 	if (a->xref[0] == '\0' || hl == 0 || a->text[hl - 1] != '\n')
 		return NULL;
-	eol = hl >= 2 && a->text[hl - 2] == '\r' ? "\r\n" : "\n";
-	n = xasprintf(&line, "Xref: %s %s%s",
-	    config_path_identity(c->srv->cf), a->xref, eol);
-	ll = (size_t)n;
-	tail = head_only ? 0 : a->len - hl;
-	out = xmalloc(hl + ll + tail);
-	memcpy(out, a->text, hl);
-	memcpy(out + hl, line, ll);
-	if (tail > 0)
-		memcpy(out + hl + ll, a->text + hl, tail);
-	free(line);
-	*lenp = hl + ll + tail;
-	return out;
+	*lenp = (size_t)xasprintf(&line, "Xref: %s %s%s",
+	    config_path_identity(c->srv->cf), a->xref,
+	    hl >= 2 && a->text[hl - 2] == '\r' ? "\r\n" : "\n");
+	return line;
 }
 
 static int
@@ -383,8 +370,8 @@ art_found_cb(const struct news_art *a, void *arg)
 	struct conn		*c = f->c;
 	struct nntp_session	*s = c->pstate;
 	const char		*p = NULL;
-	char			*own = NULL;
-	size_t			 n = 0, hl;
+	char			*xf = NULL;
+	size_t			 n = 0, hl, xl = 0;
 
 	f->ok = 1;
 	f->status = a->status;
@@ -409,15 +396,13 @@ art_found_cb(const struct news_art *a, void *arg)
 		nntp_reply(c, NNTP_220_ARTICLE, (long long)f->num, a->msgid);
 		p = a->text;
 		n = a->len;
-		if ((own = with_xref(c, a, hl, 0, &n)) != NULL)
-			p = own;
+		xf = xref_field(c, a, hl, &xl);
 		break;
 	case K_HEAD:
 		nntp_reply(c, NNTP_221_HEAD, (long long)f->num, a->msgid);
 		p = a->text;
 		n = hl;
-		if ((own = with_xref(c, a, hl, 1, &n)) != NULL)
-			p = own;
+		xf = xref_field(c, a, hl, &xl);
 		break;
 	case K_BODY:
 		nntp_reply(c, NNTP_222_BODY, (long long)f->num, a->msgid);
@@ -428,20 +413,32 @@ art_found_cb(const struct news_art *a, void *arg)
 		nntp_reply(c, NNTP_223_STAT, (long long)f->num, a->msgid);
 		return 0;
 	}
-	if (n <= nntp_chunk(c)) {
-		nntp_write_stuffed(c, p, n);
+	if (n + xl <= nntp_chunk(c)) {
+		/*
+		 * The header block, the Xref field, the rest: each piece
+		 * begins a line, so each is stuffed on its own, uncopied.
+		 */
+		if (xf != NULL) {
+			nntp_write_stuffed(c, p, hl);
+			conn_write(c, xf, xl);
+			nntp_write_stuffed(c, p + hl, n - hl);
+		} else
+			nntp_write_stuffed(c, p, n);
 		nntp_write_end(c);
-		free(own);
+		free(xf);
 		return 0;
 	}
-	if (own != NULL)
-		s->lr_text = own;
-	else {
-		s->lr_text = xmalloc(n);
+	/* Sent in pieces from a copy: the text is only valid here. */
+	s->lr_text = xmalloc(n + xl);
+	if (xf != NULL) {
+		memcpy(s->lr_text, p, hl);
+		memcpy(s->lr_text + hl, xf, xl);
+		memcpy(s->lr_text + hl + xl, p + hl, n - hl);
+	} else
 		memcpy(s->lr_text, p, n);
-	}
-	s->lr_len = n;
+	s->lr_len = n + xl;
 	s->lr_off = 0;
+	free(xf);
 	return 0;
 }
 

@@ -352,6 +352,14 @@ class LongReplies(NNTPCase):
         mid = self.post_ok(c, group="support.ms", body=body)
         r, lines = c.multi("BODY " + mid, "222")
         self.assertEqual(lines, body.split("\n")[:-1])
+        # ARTICLE, sent in pieces too: this site's Xref is the last
+        # header field, once, and the body follows whole.
+        r, lines = c.multi("ARTICLE " + mid, "220")
+        end = lines.index("")
+        self.assertTrue(lines[end - 1].startswith(
+            "Xref: hearth.test support.ms:"), lines[end - 1])
+        self.assertEqual(sum(l.startswith("Xref: ") for l in lines), 1)
+        self.assertEqual(lines[end + 1:], body.split("\n")[:-1])
         self.assertNotIn("output cap", self.h.log())
 
 
