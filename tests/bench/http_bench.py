@@ -31,7 +31,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -41,6 +40,7 @@ import urllib.request
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "proto"))
 import hearth_test  # noqa: E402
+from inn_harness import free_port  # noqa: E402
 from hearth_test import Hearthd, LineClient  # noqa: E402
 from nntp_helpers import NNTPClient  # noqa: E402
 
@@ -120,14 +120,6 @@ def ms(t):
     """wrk's "137.00us" / "5.41ms" / "1.02s" in milliseconds."""
     m = re.match(r"([\d.]+)(us|ms|s)$", t)
     return float(m.group(1)) * {"us": 0.001, "ms": 1, "s": 1000}[m.group(2)]
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def strace_run(pid, url, script=None):
