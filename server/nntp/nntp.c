@@ -474,14 +474,19 @@ cmd_help(struct conn *c, struct nntp_session *s, int argc, char **argv)
 {
 	size_t	i;
 
-	(void)s;
 	(void)argc;
 	(void)argv;
 	nntp_reply(c, NNTP_100_HELP);
-	for (i = 0; i < sizeof nntp_cmds / sizeof nntp_cmds[0]; i++)
+	for (i = 0; i < sizeof nntp_cmds / sizeof nntp_cmds[0]; i++) {
+		/* Transit commands are listed to a peer's session only, as
+		 * INN's innd lists them and its nnrpd does not. */
+		if ((nntp_cmds[i].flags & (NF_PEER | NF_TRANSIT)) &&
+		    !(s->flags & NS_PEER))
+			continue;
 		nntp_reply(c, "  %s%s%s", nntp_cmds[i].name,
 		    nntp_cmds[i].help[0] != '\0' ? " " : "",
 		    nntp_cmds[i].help);
+	}
 	nntp_reply(c, "Report problems to the moderators in hearth.report.");
 	nntp_write_end(c);
 	return CONN_OK;

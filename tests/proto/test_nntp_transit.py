@@ -392,6 +392,31 @@ class PathAndHistory(TransitCase):
         self.assertEqual(anon.code("STAT " + mid), "223")
 
 
+class Help(TransitCase):
+    """HELP lists the transit commands (IHAVE, CHECK, TAKETHIS) to a
+    peer's session only, as innd does and nnrpd does not."""
+
+    TRANSIT = ("IHAVE", "CHECK", "TAKETHIS")
+
+    def verbs(self, c):
+        r, lines = c.multi("HELP", "100")
+        return [l.split()[0] for l in lines if l.startswith("  ")]
+
+    def test_transit_commands_to_peers_only(self):
+        anon = self.client()
+        member = self.member("alice")
+        for c in (anon, member):
+            verbs = self.verbs(c)
+            for reader in ("ARTICLE", "OVER", "POST", "XPAT", "HELP"):
+                self.assertIn(reader, verbs)
+            for transit in self.TRANSIT:
+                self.assertNotIn(transit, verbs)
+        verbs = self.verbs(self.peer("peer1"))
+        for transit in self.TRANSIT:
+            self.assertIn(transit, verbs)
+        self.assertIn("ARTICLE", verbs)
+
+
 class PeerLink(TransitCase):
     """nntp_peer_plaintext_from: a peer may sign in without TLS from the
     addresses named; nobody else, and from nowhere else."""
