@@ -180,7 +180,27 @@ static size_t		 nheld, held_cap;
 static struct evbuffer	*stage_pool[STAGE_POOL_MAX];
 static size_t		 nstage_pool;
 static struct evbuffer	*stage_get(void);
+static void		 hold_add(struct conn *);
 static void		 stage_put(struct evbuffer *);
+/*
+ * The fan-out copy.  A line fanned out to a room during a hold is the
+ * same bytes for (nearly) every member: conn_write() copies it once
+ * into this buffer, and each held connection notes only the range of
+ * it that is its output (c->fan_off, c->fan_len), after what its stage
+ * holds.  Lines fanned out one after another lie one after another
+ * here, so a member's range grows with each line and reaches its
+ * bufferevent in one copy per member and commit (hold_end()), instead
+ * of a copy into its stage per line.  A write that does not continue a
+ * connection's range first moves the range into its stage (fan_settle()).
+ * Emptied when the hold ends (conn_release()).
+ */
+#define FAN_RECENT	4		/* entries matched against */
+#define FAN_MAX_LINE	8192		/* longer writes: into the stage */
+#define FAN_MAX		(16 << 20)	/* then into the stage */
+static char		*fan;
+static size_t		 fan_used, fan_cap;
+static size_t		 fan_roff[FAN_RECENT], fan_rlen[FAN_RECENT];
+static size_t		 fan_nrecent, fan_next;
 static struct conn	**waiters;	/* CONN_F_SYNCWAIT */
 static size_t		 nwait, wait_cap;
 static uint64_t		 dur_need, dur_done;
@@ -888,8 +908,8 @@ static size_t
 conn_pending_output(struct conn *c)
 {
 	struct bufferevent	*u;
-	size_t			 n = c->stage != NULL ?
-				    evbuffer_get_length(c->stage) : 0;
+	size_t			 n = c->fan_len + (c->stage != NULL ?
+				    evbuffer_get_length(c->stage) : 0);
 
 	/* Called for every line queued: the common case goes straight. */
 	if (!(c->flags & CONN_F_LAYERED))
@@ -976,6 +996,7 @@ conn_destroy(struct conn *c)
 		if (c->stage != NULL)
 			stage_put(c->stage);
 		c->stage = NULL;
+		c->fan_len = 0;
 	}
 	if (c->close_cb != NULL)
 		evbuffer_remove_cb_entry(c->close_out, c->close_cb);
@@ -1023,6 +1044,9 @@ conn_free_all(struct server *srv)
 	nwait = wait_cap = 0;
 	while (nstage_pool > 0)
 		evbuffer_free(stage_pool[--nstage_pool]);
+	free(fan);
+	fan = NULL;
+	fan_used = fan_cap = fan_nrecent = fan_next = 0;
 }
 
 static void
@@ -1185,6 +1209,51 @@ hold_forget(struct conn *c)
 	c->flags &= ~(CONN_F_HELD | CONN_F_HOLDNOW | CONN_F_SYNCWAIT);
 }
 
+/* Move C's range of the fan-out copy to the end of its stage. */
+static void
+fan_settle(struct conn *c)
+{
+	if (c->fan_len == 0)
+		return;
+	evbuffer_add(c->stage, fan + c->fan_off, c->fan_len);
+	c->fan_len = 0;
+}
+
+/*
+ * Where the LEN bytes at BUF are in the fan-out copy: one of the last
+ * few entries when it holds the same bytes, else a new entry at its end;
+ * (size_t)-1 when the copy is full.
+ */
+static size_t
+fan_add(const void *buf, size_t len)
+{
+	size_t	i, j, off;
+
+	/* The newest first: a room's fan-out repeats the last line added. */
+	for (i = 0, j = fan_next; i < fan_nrecent; i++) {
+		j = (j + FAN_RECENT - 1) % FAN_RECENT;
+		if (fan_rlen[j] == len && memcmp(fan + fan_roff[j], buf,
+		    len) == 0)
+			return fan_roff[j];
+	}
+	if (fan_used + len > fan_cap) {
+		if (fan_used + len > FAN_MAX)
+			return (size_t)-1;
+		while (fan_used + len > fan_cap)
+			fan_cap = fan_cap == 0 ? 65536 : fan_cap * 2;
+		fan = xrealloc(fan, fan_cap);
+	}
+	off = fan_used;
+	memcpy(fan + off, buf, len);
+	fan_used += len;
+	fan_roff[fan_next] = off;
+	fan_rlen[fan_next] = len;
+	fan_next = (fan_next + 1) % FAN_RECENT;
+	if (fan_nrecent < FAN_RECENT)
+		fan_nrecent++;
+	return off;
+}
+
 /* An empty staging buffer: one from the pool, else a new one. */
 static struct evbuffer *
 stage_get(void)
@@ -1225,18 +1294,27 @@ out_buf(struct conn *c)
 		c->hold_need = dur_need;
 		return c->stage;
 	}
-	if (!(c->flags & CONN_F_HOLDNOW)) {
-		if (nheld == held_cap) {
-			held_cap = held_cap == 0 ? 64 : held_cap * 2;
-			held = xreallocarray(held, held_cap, sizeof *held);
-		}
-		if (c->stage == NULL)
-			c->stage = stage_get();
-		held[nheld].c = c;
-		held[nheld++].mark = evbuffer_get_length(c->stage);
-		c->flags |= CONN_F_HELD | CONN_F_HOLDNOW;
-	}
+	hold_add(c);
+	/* Added to directly: after what its range of the copy holds. */
+	fan_settle(c);
 	return c->stage;
+}
+
+/* During a hold: C joins it (its stage takes its output) if not yet. */
+static void
+hold_add(struct conn *c)
+{
+	if (c->flags & CONN_F_HOLDNOW)
+		return;
+	if (nheld == held_cap) {
+		held_cap = held_cap == 0 ? 64 : held_cap * 2;
+		held = xreallocarray(held, held_cap, sizeof *held);
+	}
+	if (c->stage == NULL)
+		c->stage = stage_get();
+	held[nheld].c = c;
+	held[nheld++].mark = evbuffer_get_length(c->stage);
+	c->flags |= CONN_F_HELD | CONN_F_HOLDNOW;
 }
 
 void
@@ -1283,11 +1361,22 @@ cut_stage(struct conn *c, size_t len)
 static void
 hold_end(struct conn *c)
 {
+	struct evbuffer	*out;
+	size_t		 fan_len = c->fan_len;
+
 	c->flags &= ~(CONN_F_HELD | CONN_F_SYNCWAIT);
+	c->fan_len = 0;
 	if (c->stage == NULL)
 		return;
-	if (!(c->flags & CONN_F_FREED) && evbuffer_get_length(c->stage) > 0) {
-		evbuffer_add_buffer(bufferevent_get_output(c->bev), c->stage);
+	if (!(c->flags & CONN_F_FREED) &&
+	    (fan_len > 0 || evbuffer_get_length(c->stage) > 0)) {
+		out = bufferevent_get_output(c->bev);
+		evbuffer_add_buffer(out, c->stage);
+		if (fan_len > 0)
+			evbuffer_add(out, fan + c->fan_off, fan_len);
+		/* The output cap, once per member and commit (conn_write()). */
+		if (!(c->flags & CONN_F_CLOSING))
+			(void)conn_check_output(c);
 		conn_mark_dirty(c);
 	}
 	stage_put(c->stage);
@@ -1312,8 +1401,10 @@ waiters_sweep(int ok)
 			waiters[n++] = c;
 			continue;
 		}
-		if (!ok && c->stage != NULL)
+		if (!ok && c->stage != NULL) {
+			c->fan_len = 0;
 			evbuffer_drain(c->stage, evbuffer_get_length(c->stage));
+		}
 		if (ok && c->hold_need > dur_done) {
 			waiters[n++] = c;
 			continue;
@@ -1336,21 +1427,24 @@ conn_release(int ok, uint64_t need)
 		if ((c = held[i].c) == NULL)
 			continue;
 		c->flags &= ~CONN_F_HOLDNOW;
-		if (!ok)
+		if (!ok) {
+			c->fan_len = 0;
 			cut_stage(c, held[i].mark);
-		if (c->flags & CONN_F_SYNCWAIT) {
-			c->hold_need = dur_need;
-			continue;
 		}
-		if (dur_need <= dur_done) {
+		if (dur_need <= dur_done && !(c->flags & CONN_F_SYNCWAIT)) {
 			hold_end(c);
 			continue;
 		}
-		/* Not durable yet: wait for the sync thread. */
+		/* The fan-out copy is emptied below: keep it in the stage. */
+		fan_settle(c);
 		c->hold_need = dur_need;
+		if (c->flags & CONN_F_SYNCWAIT)
+			continue;
+		/* Not durable yet: wait for the sync thread. */
 		wait_add(c);
 	}
 	nheld = 0;
+	fan_used = fan_nrecent = fan_next = 0;
 	waiters_sweep(1);
 }
 
@@ -1523,8 +1617,28 @@ conn_check_output(struct conn *c)
 void
 conn_write(struct conn *c, const void *buf, size_t len)
 {
+	size_t	off;
+
 	if (c->flags & (CONN_F_FREED | CONN_F_CLOSING))
 		return;
+	/*
+	 * During a hold: into the fan-out copy (see there).  The output
+	 * cap is checked when the held output reaches the bufferevent
+	 * (hold_end()): once per member and commit, not per line; what
+	 * one iteration can stage is bounded by what it reads.
+	 */
+	if (holding && len <= FAN_MAX_LINE &&
+	    (off = fan_add(buf, len)) != (size_t)-1) {
+		hold_add(c);
+		if (c->fan_len > 0 && c->fan_off + c->fan_len == off)
+			c->fan_len += len;
+		else {
+			fan_settle(c);
+			c->fan_off = off;
+			c->fan_len = len;
+		}
+		return;
+	}
 	evbuffer_add(out_buf(c), buf, len);
 	if (conn_check_output(c) == 0)
 		conn_mark_dirty(c);

@@ -121,6 +121,8 @@ struct conn {
 	TAILQ_ENTRY(conn)	 dirty;		/* conn.c flush list */
 	struct evbuffer		*stage;		/* output held for a commit */
 	uint64_t		 hold_need;	/* ... until this sync ticket */
+	size_t			 fan_off;	/* held output after the stage: */
+	size_t			 fan_len;	/* ... a range of the fan-out copy */
 	struct evbuffer		*close_out;	/* layered: bottom output */
 	struct evbuffer_cb_entry *close_cb;	/* watches it while closing */
 	size_t			 seen_out;	/* output at its last write */

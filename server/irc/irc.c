@@ -114,15 +114,35 @@ irc_is_registered(struct irc_client *cl)
 	return (cl->flags & CL_REGISTERED) != 0;
 }
 
-/* "nick!user@host" of CL, in a static buffer valid until the next call. */
+/* Append S to BUF (SIZE bytes, *OFF used), cut to fit. */
+static void
+prefix_cat(char *buf, size_t size, size_t *off, const char *s)
+{
+	size_t	n = strlen(s);
+
+	if (n > size - 1 - *off)
+		n = size - 1 - *off;
+	memcpy(buf + *off, s, n);
+	*off += n;
+}
+
+/*
+ * "nick!user@host" of CL, in a static buffer valid until the next call.
+ * Built by hand: it is asked for several times per line sent (snprintf
+ * was 3 % of a room's fan-out in callgrind, issue 20).
+ */
 char *
 irc_prefix(struct irc_client *cl)
 {
 	static char	buf[IRC_NICKLEN + IRC_USERLEN + 128];
+	size_t		off = 0;
 
-	snprintf(buf, sizeof buf, "%s!%s@%s", irc_nick(cl),
-	    cl->user != NULL ? cl->user : "*",
-	    cl->host != NULL ? cl->host : "*");
+	prefix_cat(buf, sizeof buf, &off, irc_nick(cl));
+	prefix_cat(buf, sizeof buf, &off, "!");
+	prefix_cat(buf, sizeof buf, &off, cl->user != NULL ? cl->user : "*");
+	prefix_cat(buf, sizeof buf, &off, "@");
+	prefix_cat(buf, sizeof buf, &off, cl->host != NULL ? cl->host : "*");
+	buf[off] = '\0';
 	return buf;
 }
 

@@ -472,6 +472,42 @@ class Messages(IrcCase):
         self.assertEqual(numerics(a.cmd("PRIVMSG msg2 :")), ["412"])
         self.assertEqual(numerics(a.cmd("PRIVMSG a,b,c,d,e :x"))[-1], "407")
 
+    def test_pipelined_fanout_keeps_order_per_member(self):
+        """Room lines and replies pipelined in one packet: every member
+        gets the lines in order, whatever bytes its capabilities make of
+        them, and the sender's echoes and PONGs interleave as sent (the
+        fan-out's shared copy and each member's own replies)."""
+        a = self.client("fo1", caps=("echo-message", "server-time"))
+        b = self.client("fo2")
+        c = self.client("fo3", caps=("server-time",))
+        d = self.client("fo4")
+        self.joined("#forder", a, b, c, d)
+        out, want = [], []
+        for i in range(12):
+            out.append("PRIVMSG #forder :line %d" % i)
+            want.append("line %d" % i)
+            if i % 4 == 3:
+                out.append("PING :mid%d" % i)
+                want.append("PONG mid%d" % i)
+        a.lc.sendraw(("\r\n".join(out) + "\r\n").encode())
+        got = [l for l in a.sync() if " PRIVMSG " in l or " PONG " in l]
+        seen = []
+        for l in got:
+            if " PONG " in l:
+                seen.append("PONG " + l.rsplit(":", 1)[1])
+            else:
+                self.assertRegex(l, r"^@time=\S+ :fo1!\S+ PRIVMSG #forder "
+                                 r":line \d+$")
+                seen.append(l.split(" :", 1)[1].split(" :", 1)[1])
+        self.assertEqual(seen, want)
+        lines = [w for w in want if not w.startswith("PONG")]
+        for m, tagged in ((b, False), (c, True), (d, False)):
+            got = m.until("line 11")
+            got = [l for l in got if " PRIVMSG " in l]
+            self.assertEqual([l.rsplit(" :", 1)[1] for l in got], lines)
+            for l in got:
+                self.assertEqual(l.startswith("@time="), tagged, l)
+
     def test_statusmsg(self):
         a = self.client("st1")
         b = self.client("st2")
