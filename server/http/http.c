@@ -915,7 +915,7 @@ static const struct http_route routes[HTTP_R_COUNT] = {
 	[HTTP_R_REPORT] = { gen_report, 0, M_GET | M_POST,
 	    ROUTE_WEB | ROUTE_PERSONAL },
 	[HTTP_R_GROUPS] = { gen_groups, 60, M_GET, ROUTE_WEB },
-	[HTTP_R_GROUP] = { gen_group, 60, M_GET, ROUTE_WEB },
+	[HTTP_R_GROUP] = { gen_group, 60, M_GET | M_POST, ROUTE_WEB },
 	[HTTP_R_THREAD] = { gen_thread, 60, M_GET, ROUTE_WEB },
 	[HTTP_R_ARTICLE] = { gen_article, 60, M_GET, ROUTE_WEB },
 	[HTTP_R_CLIENTS] = { gen_clients, 300, M_GET, ROUTE_WEB },
