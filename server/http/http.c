@@ -904,6 +904,8 @@ static const struct http_route routes[HTTP_R_COUNT] = {
 	    ROUTE_WEB | ROUTE_PERSONAL },
 	[HTTP_R_LANGUAGE] = { gen_language, 0, M_POST,
 	    ROUTE_WEB | ROUTE_PERSONAL },
+	[HTTP_R_TIMEZONE] = { gen_timezone, 0, M_POST,
+	    ROUTE_WEB | ROUTE_PERSONAL },
 	[HTTP_R_EXPORT] = { gen_export, -1, M_POST,
 	    ROUTE_WEB | ROUTE_PERSONAL },
 	[HTTP_R_ERASE] = { gen_erase, 0, M_POST,
@@ -1606,7 +1608,16 @@ http_dispatch(struct http_req *hr)
 		body = evbuffer_new();
 		ctype = "text/plain";
 		lastmod = time(NULL);
-		if ((rc = rt->fn(hr, body, &lastmod, &ctype)) == 0)
+		/*
+		 * A member's page shows times in their zone (never cached,
+		 * so no one else's page has them); a form's answer, which
+		 * may make texts for others, stays in the community's.
+		 */
+		if (web && hr->account_id != 0 && m != M_POST)
+			member_tz_use(srv, hr->account_id);
+		rc = rt->fn(hr, body, &lastmod, &ctype);
+		tz_use(NULL);
+		if (rc == 0)
 			send_personal(hr, body, ctype);
 		else if (rc != HTTP_SENT)
 			gen_failed(hr, rt, rc);

@@ -1,8 +1,9 @@
 """The web reader as a forum: every thread of a group reachable page
 by page (not only the newest 5,000 articles'), read state that follows
 the threads a member opened (with "mark all read"), hidden posts as a
-placeholder wherever they hang."""
+placeholder wherever they hang, and times in each member's own zone."""
 
+import calendar
 import re
 import unittest
 import time
@@ -324,6 +325,92 @@ class Tombstones(ReaderBase):
                          1)
         self.assertEqual(sum("withdrawn by its author" in t for t in texts),
                          1)
+
+
+def times(text):
+    """(datetime attribute, shown text) of every <time> on a page."""
+    return re.findall(r'<time datetime="([^"]+)">([^<]+)</time>', text)
+
+
+def shown(iso, hours, zone):
+    """What an ISO UTC time looks like HOURS east of UTC, named ZONE."""
+    t = time.strptime(iso, "%Y-%m-%dT%H:%M:%SZ")
+    s = time.gmtime(calendar.timegm(t) + hours * 3600)
+    return time.strftime("%d.%m.%Y %H:%M ", s) + zone
+
+
+class TimeZones(ReaderBase):
+
+    def set_zone(self, b, zone, status=303):
+        page = self.page(b, "/account")
+        r = b.post("/account/timezone", {"csrf": page.csrf(), "tz": zone})
+        self.assertEqual(r.status, status, r.text[:300])
+        return r
+
+    def test_member_chooses_a_zone(self):
+        alice = self.member("alice")
+        self.member("bob")
+        self.post_ok(alice, group=GROUP, subject="When?")
+        path = "/groups/" + GROUP
+        anon = self.browser()
+        first = self.page(anon, path)
+        (iso, text), = times(first.text)
+        self.assertEqual(text, shown(iso, 0, "UTC"))
+        a = self.browser("alice")
+        acct = self.page(a, "/account")
+        self.assertIn('<select name="tz" id="tz">', acct.text)
+        self.assertIn('<option value="default" selected="selected">'
+                      "The community&apos;s (UTC)</option>".replace(
+                          "&apos;", "'"), acct.text)
+        r = self.set_zone(a, "Asia/Vladivostok")
+        self.assertEqual(r.header("Location"), "/account")
+        acct = self.page(a, "/account")
+        self.assertIn('<option value="Asia/Vladivostok" '
+                      'selected="selected">', acct.text)
+        for p in (path, "/groups"):
+            page = self.page(a, p)
+            self.assertEqual(page.header("Cache-Control"),
+                             "private, no-store")
+            for iso, text in times(page.text):
+                self.assertEqual(text, shown(iso, 10, "UTC+10"))
+        self.assertEqual(times(self.page(a, path).text)[0][1],
+                         shown(iso, 10, "UTC+10"))
+        # Everyone else: the community's zone, the cached page too.
+        for b in (self.browser("bob"), anon, self.browser()):
+            r = self.page(b, path)
+            self.assertEqual(times(r.text)[0][1], shown(iso, 0, "UTC"))
+        # The visitor's cached page never answers for the member.
+        r = a.get(path, headers={"If-None-Match": first.header("ETag")})
+        self.assertEqual(r.status, 200)
+        self.assertEqual(times(r.text)[0][1], shown(iso, 10, "UTC+10"))
+        # A zone with a name of its own.
+        self.set_zone(a, "Europe/Moscow")
+        self.assertEqual(times(self.page(a, path).text)[0][1],
+                         shown(iso, 3, "MSK"))
+        # Bad names: refused, nothing changes.
+        for bad in ("Mars/Olympus", "../../etc/passwd", "/etc/localtime",
+                    "Europe/Moscow\n", "x" * 300):
+            self.set_zone(a, bad, 400)
+        self.assertEqual(times(self.page(a, path).text)[0][1],
+                         shown(iso, 3, "MSK"))
+        # Back to the community's; audited.
+        self.set_zone(a, "default")
+        self.assertEqual(times(self.page(a, path).text)[0][1],
+                         shown(iso, 0, "UTC"))
+        db = self.db()
+        rows = db.execute("SELECT reason FROM audit_log WHERE action = "
+                          "'timezone' ORDER BY id").fetchall()
+        zone = db.execute("SELECT timezone FROM accounts WHERE name = "
+                          "'alice'").fetchone()[0]
+        db.close()
+        self.assertIsNone(zone)
+        self.assertEqual(len(rows), 3)
+        # Signed out: no form to post.
+        anon_acct = anon.get("/signin")
+        r = anon.post("/account/timezone", {"csrf": anon_acct.csrf(),
+                                            "tz": "UTC"})
+        self.assertEqual(r.status, 303)
+        self.assertTrue(r.header("Location").startswith("/signin"))
 
 
 if __name__ == "__main__":
