@@ -2,9 +2,15 @@
  * tz.c -- local time for the texts people read (see tz.h).
  *
  * The C library's tzcode does the work: TZ is set once, before the
- * worker and checkpointer threads start, and is never changed again
- * (a reload that names another zone is told to restart), so
- * localtime_r() is safe on every thread.
+ * worker and checkpointer threads start (a reload that names another
+ * zone is told to restart), so localtime_r() is safe on every thread.
+ * The one exception is a member's own zone on the web (tz_use()): the
+ * loop thread puts it in TZ for one page and puts the community's
+ * back before the next event.  Only the loop formats local times (the
+ * workers hash, the store's threads sync and checkpoint), and TZ,
+ * once in the environment, is replaced in place (setenv() of a name
+ * that is there swaps its entry; glibc never frees the old string),
+ * so no other thread can read a freed environment.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -15,6 +21,7 @@
 #include "xmalloc.h"
 
 static char	*zone;		/* as configured; NULL: the system's */
+static char	*using;		/* a member's zone in TZ now, or NULL */
 
 int
 tz_check(const char *name, char *err, size_t errlen)
@@ -62,9 +69,32 @@ tz_apply(const char *name)
 {
 	free(zone);
 	zone = NULL;
+	free(using);
+	using = NULL;
 	if (name != NULL && *name != '\0') {
 		zone = xstrdup(name);
 		setenv("TZ", name, 1);
+	}
+	tzset();
+}
+
+void
+tz_use(const char *name)
+{
+	if (name == NULL || *name == '\0' || (zone != NULL &&
+	    strcmp(name, zone) == 0)) {
+		if (using == NULL)
+			return;
+		/* Back to the community's (the system's: /etc/localtime). */
+		setenv("TZ", zone != NULL ? zone : ":/etc/localtime", 1);
+		free(using);
+		using = NULL;
+	} else {
+		if (using != NULL && strcmp(using, name) == 0)
+			return;
+		setenv("TZ", name, 1);
+		free(using);
+		using = xstrdup(name);
 	}
 	tzset();
 }
