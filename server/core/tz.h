@@ -25,9 +25,11 @@ int		 tz_check(const char *name, char *err, size_t errlen);
 void		 tz_apply(const char *name);
 
 /*
- * Show times in zone NAME (checked by tz_check() when it was chosen)
- * until the next call; NULL: the configured one again.  The loop
- * thread only, around one member's page (http.c).
+ * This thread shows times in zone NAME (checked by tz_check() when it
+ * was chosen) until the next call; NULL: the configured one again.
+ * The environment is not touched (the zone's file is read and cached
+ * here), and other threads keep the configured zone.  The loop thread
+ * only, around one member's page (http.c).
  */
 void		 tz_use(const char *name);
 
