@@ -1,6 +1,8 @@
 /*
  * forum.c -- the web reader's thread index kept up (see forum.h).
  */
+#include <stdint.h>
+
 #include <event2/event.h>
 
 #include "conn.h"
@@ -8,11 +10,16 @@
 #include "log.h"
 #include "store-web.h"
 
-/* Articles indexed in one transaction, and the timer's pace (s). */
+/*
+ * Articles indexed in one transaction, the timer's pace (s), and how
+ * far the index may fall behind while articles keep coming.
+ */
 #define FORUM_BATCH	2000
 #define FORUM_EVERY	1
+#define FORUM_LAG	20000
 
 static struct event	*forum_ev;
+static int64_t		 forum_seen;	/* the newest article last tick */
 
 /*
  * Index up to FORUM_BATCH articles in one transaction, joining the
@@ -51,6 +58,16 @@ forum_cb(evutil_socket_t fd, short what, void *arg)
 	if (srv->shutting_down)
 		return;
 	n = store_web_index_behind(srv->store, &done, &top);
+	/*
+	 * Articles came since the last tick: posting is busy, and the
+	 * index's work (some 40k instructions an article, a ninth of
+	 * storing it) waits for a quiet second, unless it is FORUM_LAG
+	 * behind.  A page that reads the index catches it up first in
+	 * any case.
+	 */
+	if (n > 0 && top != forum_seen && top - done < FORUM_LAG)
+		n = 0;
+	forum_seen = top;
 	if (n > 0 && (n = catch_up(srv)) < 0)
 		log_warnx("forum: the web's thread index could not be "
 		    "caught up (tried again in %d s)", FORUM_EVERY);

@@ -3,9 +3,10 @@
  *
  * Posting does not write the index (article_threads, group_threads:
  * migration 23): it is caught up from the articles stored since, off
- * the posting path, on a timer (a second after the last run, a bounded
- * batch a run, sooner while behind) and in full before a web page reads
- * it.  Whatever way an article arrived (a reader's POST, the web form,
+ * the posting path: on a timer once a second passes with no new
+ * article (or while it is more than 20,000 behind; a bounded batch a
+ * transaction, again at once while behind), and in full before a web
+ * page reads it.  Whatever way an article arrived (a reader's POST, the web form,
  * a peer's IHAVE or TAKETHIS, an inbox) it is indexed the same way,
  * from its stored header; hiding, cancelling, approving, unhiding and
  * erasing change the index through the store's triggers.

@@ -33,6 +33,7 @@ enum {
 	WB_IDX_NEXT,
 	WB_IDX_ADD,
 	WB_IDX_SET,
+	WB_IDX_NUMBERED,
 	WB_COUNT
 };
 
@@ -121,10 +122,27 @@ static const struct store_sql web_sql[] = {
 	  "articles) FROM thread_index" },
 	{ WB_IDX_NEXT, "SELECT id, msgid, posted, bytes, substr(text, 1, "
 	  "header_len) FROM articles WHERE id > ?1 ORDER BY id LIMIT ?2" },
-	/* Triggers (migration 23) add it to its groups' threads. */
 	{ WB_IDX_ADD, "INSERT OR IGNORE INTO article_threads (article_id, "
 	  "root, posted, is_root) VALUES (?1, ?2, ?3, ?4)" },
 	{ WB_IDX_SET, "UPDATE thread_index SET done = ?1" },
+	/*
+	 * Indexed article ?1's numbers added to its threads' rows (each
+	 * of its groups): once when it is indexed, and when it is given
+	 * numbers later (approved, unhidden).  Nothing for an article not
+	 * indexed yet (the catch-up adds them) or erased.
+	 */
+	{ WB_IDX_NUMBERED, "INSERT INTO group_threads (group_id, root, "
+	  "count, last, last_num, head_num, have_root) SELECT ga.group_id, "
+	  "t.root, 1, t.posted, ga.num, ga.num, t.is_root FROM "
+	  "article_threads t JOIN group_articles ga ON ga.article_id = "
+	  "t.article_id WHERE t.article_id = ?1 AND t.root IS NOT NULL "
+	  "ON CONFLICT (group_id, root) DO UPDATE SET count = count + 1, "
+	  "last = max(last, excluded.last), "
+	  "last_num = max(last_num, excluded.last_num), "
+	  "head_num = CASE WHEN excluded.have_root > have_root THEN "
+	  "excluded.head_num WHEN have_root > excluded.have_root THEN "
+	  "head_num ELSE min(head_num, excluded.head_num) END, "
+	  "have_root = max(have_root, excluded.have_root)" },
 };
 
 int
@@ -451,8 +469,8 @@ store_web_index_behind(struct store *st, int64_t *done, int64_t *top)
 /*
  * Index the articles past thread_index.done, LIMIT of them at most:
  * each one's thread from its header (article_first_reference(); the
- * rule of migration 23's THREAD_ROW), its row in article_threads (the
- * triggers add it to group_threads), then the mark moved.  The caller
+ * rule of migration 23's THREAD_ROW), its row in article_threads and
+ * its numbers in group_threads, then the mark moved.  The caller
  * holds the transaction.  The number indexed, or STORE_ERROR.
  */
 int
@@ -485,6 +503,7 @@ store_web_index_catch_up(struct store *st, int limit)
 		sqlite3_bind_int64(add, 3, sqlite3_column_int64(s, 2));
 		sqlite3_bind_int(add, 4, !has_ref);
 		if (store_step_done(st, add, "thread index add") !=
+		    STORE_OK || store_web_index_numbered(st, id) !=
 		    STORE_OK) {
 			sqlite3_reset(s);
 			return STORE_ERROR;
@@ -503,4 +522,13 @@ store_web_index_catch_up(struct store *st, int limit)
 			return STORE_ERROR;
 	}
 	return n;
+}
+
+int
+store_web_index_numbered(struct store *st, int64_t article_id)
+{
+	sqlite3_stmt	*s = store_reset(st->web[WB_IDX_NUMBERED]);
+
+	sqlite3_bind_int64(s, 1, article_id);
+	return store_step_done(st, s, "thread index numbered");
 }

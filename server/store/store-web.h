@@ -113,5 +113,12 @@ int	 store_web_gone_thread(struct store *, const char *root,
  */
 int	 store_web_index_behind(struct store *, int64_t *done, int64_t *top);
 int	 store_web_index_catch_up(struct store *, int limit);
+/*
+ * ARTICLE_ID was given numbers in its groups after it was indexed
+ * (approved, unhidden): they are added to its threads.  Nothing for
+ * an article the catch-up has yet to index.  In the caller's
+ * transaction; STORE_OK or STORE_ERROR.
+ */
+int	 store_web_index_numbered(struct store *, int64_t article_id);
 
 #endif

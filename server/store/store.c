@@ -63,21 +63,6 @@
 	"t.article_id WHERE t.root IS NOT NULL AND " cond " "		\
 	"GROUP BY ga.group_id, t.root"
 
-/*
- * Add one article's number to its thread's group_threads row (SEL:
- * the row's values and where they come from).
- */
-#define THREAD_ADD(sel)							\
-	"INSERT INTO group_threads (group_id, root, count, last, last_num, " \
-	"head_num, have_root) SELECT " sel " "				\
-	"ON CONFLICT (group_id, root) DO UPDATE SET count = count + 1, "	\
-	"last = max(last, excluded.last), "				\
-	"last_num = max(last_num, excluded.last_num), "			\
-	"head_num = CASE WHEN excluded.have_root > have_root THEN "	\
-	"excluded.head_num WHEN have_root > excluded.have_root THEN "	\
-	"head_num ELSE min(head_num, excluded.head_num) END, "		\
-	"have_root = max(have_root, excluded.have_root)"
-
 static const char *const migrations[] = {
 	/* 1: core tables. */
 	"CREATE TABLE accounts ("
@@ -553,14 +538,16 @@ static const char *const migrations[] = {
 	 * each group (its articles there, the newest one's time and number,
 	 * the number of the one that names it), so a group page reads one
 	 * page of threads from an index, whatever the group's size
-	 * (store-web.c).  Posting writes neither: article_threads is
-	 * caught up off the posting path, in C, from the articles above
-	 * thread_index.done (store_web_index_catch_up(), before a web page
-	 * reads it and on a timer), and triggers keep group_threads from
-	 * it: a row added adds its article's numbers, a number given to
-	 * an indexed article (approved, unhidden) adds to its thread's
-	 * row, a number taken (hidden, cancelled, expired) or an indexed
-	 * article rewritten (erased) makes the rows it touches again.
+	 * (store-web.c).  Posting writes neither, and no trigger fires
+	 * on a post: the index is caught up off the posting path, in C,
+	 * from the articles above thread_index.done
+	 * (store_web_index_catch_up(): each one's row and its numbers),
+	 * and numbers given to an indexed article later (approved,
+	 * unhidden) are added by store_web_index_numbered() where they
+	 * are given (store-news.c).  Triggers do the rare rest: a number
+	 * taken (hidden, cancelled, expired) or an indexed article
+	 * rewritten (erased) makes the group_threads rows it touches
+	 * again.
 	 * web_thread_read: how far a member has read a thread in a group
 	 * (its highest number there when they opened it); web_group_read
 	 * stays the floor "mark all read" sets.  accounts.timezone: the
@@ -603,15 +590,6 @@ static const char *const migrations[] = {
 	"CREATE INDEX group_threads_recent ON group_threads"
 	"  (group_id, last DESC, last_num DESC);"
 	THREAD_SUMMARY("1") ";"
-	"CREATE TRIGGER group_threads_in AFTER INSERT ON group_articles BEGIN "
-	THREAD_ADD("NEW.group_id, t.root, 1, t.posted, NEW.num, NEW.num, "
-	"t.is_root FROM article_threads t WHERE t.article_id = "
-	"NEW.article_id AND t.root IS NOT NULL") "; END;"
-	"CREATE TRIGGER group_threads_indexed AFTER INSERT ON article_threads "
-	"  WHEN NEW.root IS NOT NULL BEGIN "
-	THREAD_ADD("ga.group_id, NEW.root, 1, NEW.posted, ga.num, ga.num, "
-	"NEW.is_root FROM group_articles ga WHERE ga.article_id = "
-	"NEW.article_id") "; END;"
 	"CREATE TRIGGER group_threads_out AFTER DELETE ON group_articles "
 	"BEGIN "
 	"DELETE FROM group_threads WHERE group_id = OLD.group_id AND root = "

@@ -195,6 +195,32 @@ class ThreadIndex(ReaderBase):
         self.assertTrue(kept)
         del r2
 
+    def test_held_then_approved(self):
+        """Held articles are indexed with no numbers; approving them
+        adds them to their thread."""
+        alice = self.member("alice")
+        doc = "ask-a-doctor.oncology"
+        q = self.post_ok(alice, group=doc, subject="A question")
+        self.reply(alice, q, [], group=doc, subject="Re: A question",
+                   body="More detail.\n")
+        self.check()                    # indexed while held
+        db = self.db()
+        self.assertEqual(db.execute("SELECT count(*) FROM article_threads "
+                                    "WHERE root = ?", (q,)).fetchone(),
+                         (2,))
+        self.assertEqual(db.execute("SELECT count(*) FROM group_threads "
+                                    "WHERE root = ?", (q,)).fetchone(),
+                         (0,))
+        db.close()
+        for e in self.queue():
+            r = self.mod("approve", e["id"])
+            self.assertEqual(r.returncode, 0, r.stderr)
+        kept = self.check()
+        self.assertEqual([r[2] for r in kept if r[1] == q], [2])
+        text = self.page(self.browser(), "/groups/" + doc).text
+        self.assertEqual(subjects(text), ["A question"])
+        self.assertIn("2 messages", text)
+
     def test_every_way_in(self):
         """Articles from a reader's POST, the web's form and a peer's
         IHAVE and TAKETHIS land in their threads on the group page."""
@@ -252,8 +278,7 @@ class ThreadIndex(ReaderBase):
         # The store as migration 22 left it, articles and all.
         self.h.stop()
         db = self.db()
-        for t in ("group_threads_in", "group_threads_out",
-                  "group_threads_moved", "group_threads_indexed",
+        for t in ("group_threads_out", "group_threads_moved",
                   "article_threads_update"):
             db.execute("DROP TRIGGER %s" % t)
         for t in ("group_threads", "article_threads", "web_thread_read",
