@@ -23,6 +23,7 @@
 #include "conn.h"
 #include "i18n.h"
 #include "events.h"
+#include "forum.h"
 #include "history.h"
 #include "hearth.h"
 #include "http.h"
@@ -533,6 +534,7 @@ server_init(struct server *srv, struct config *cf, const char *cfile)
 		return -1;
 	}
 	history_init(srv);
+	forum_init(srv);
 	notify_subscribe(NOTIFY_CONTENT_CHANGED, content_changed, NULL);
 	events_init(srv);
 	srv->irc = irc_server_create(srv);
@@ -693,6 +695,7 @@ server_free(struct server *srv)
 		events_free(srv);
 		modq_free(srv);
 		history_free(srv);
+		forum_free(srv);
 		auth_free(srv);
 		webpush_free(srv);
 	}

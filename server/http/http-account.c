@@ -26,6 +26,7 @@
 #include "membership.h"
 #include "names.h"
 #include "store.h"
+#include "tz.h"
 #include "xmalloc.h"
 
 /*
@@ -628,6 +629,69 @@ language_select(xmlTextWriterPtr w, const char *L, const char *chosen)
 	return html_end(w) != 0 || html_end(w) != 0 ? -1 : 0;
 }
 
+/*
+ * The zones offered on the account page: Russia's from west to east,
+ * then neighbours and where members' families often live.  Any other
+ * IANA name the machine knows is taken too (member_tz_set() checks).
+ */
+static const char *const tz_offered[] = {
+	"Europe/Kaliningrad", "Europe/Moscow", "Europe/Volgograd",
+	"Europe/Samara", "Asia/Yekaterinburg", "Asia/Omsk",
+	"Asia/Novosibirsk", "Asia/Krasnoyarsk", "Asia/Irkutsk",
+	"Asia/Yakutsk", "Asia/Vladivostok", "Asia/Magadan",
+	"Asia/Kamchatka", "Europe/Minsk", "Europe/Kyiv", "Europe/Chisinau",
+	"Europe/Riga", "Europe/Vilnius", "Europe/Tallinn", "Asia/Tbilisi",
+	"Asia/Yerevan", "Asia/Baku", "Asia/Almaty", "Asia/Tashkent",
+	"Asia/Bishkek", "Asia/Jerusalem", "Europe/Istanbul",
+	"Europe/Berlin", "Europe/London", "America/New_York", "UTC",
+};
+
+/* One <option> of the zone list. */
+static int
+tz_option(xmlTextWriterPtr w, const char *value, const char *label,
+    int selected)
+{
+	return html_el(w, "option") != 0 || html_attr(w, "value", value) !=
+	    0 || (selected && html_attr(w, "selected", "selected") != 0) ||
+	    html_text(w, label) != 0 || html_end(w) != 0 ? -1 : 0;
+}
+
+/* <select> of time zones, the member's chosen ("" for the community's). */
+static int
+tz_select(xmlTextWriterPtr w, const char *L, const char *chosen)
+{
+	const char	*server = tz_name();
+	char		*s;
+	size_t		 i;
+	int		 listed = chosen[0] == '\0', rc;
+
+	if (html_el(w, "div") != 0 || html_attr(w, "class", "field") != 0 ||
+	    html_el(w, "label") != 0 || html_attr(w, "for", "tz") != 0 ||
+	    html_text(w, i18n(L, "Time zone")) != 0 || html_end(w) != 0 ||
+	    html_el(w, "select") != 0 || html_attr(w, "name", "tz") != 0 ||
+	    html_attr(w, "id", "tz") != 0)
+		return -1;
+	if (server != NULL)
+		xasprintf(&s, i18n(L, "The community's (%s)"), server);
+	else
+		s = xstrdup(i18n(L, "The community's"));
+	rc = tz_option(w, "default", s, chosen[0] == '\0');
+	free(s);
+	if (rc != 0)
+		return -1;
+	for (i = 0; i < sizeof tz_offered / sizeof tz_offered[0]; i++) {
+		int	sel = strcmp(chosen, tz_offered[i]) == 0;
+
+		listed |= sel;
+		if (tz_option(w, tz_offered[i], tz_offered[i], sel) != 0)
+			return -1;
+	}
+	/* A zone chosen some other way (not offered): still shown. */
+	if (!listed && tz_option(w, chosen, chosen, 1) != 0)
+		return -1;
+	return html_end(w) != 0 || html_end(w) != 0 ? -1 : 0;
+}
+
 /* A submit button with a name and value. */
 static int
 value_button(xmlTextWriterPtr w, const char *name, const char *value,
@@ -693,6 +757,28 @@ account_page(struct http_req *hr, struct evbuffer *out, const char **ctype,
 	    html_button(w, i18n(L, "Save")) != 0 || html_end(w) != 0 ||
 	    html_end(w) != 0)
 		goto fail;
+
+	{
+		char	zone[256], now[64], *s;
+		int	rc;
+
+		member_tz(hr->srv, hr->account_id, zone, sizeof zone);
+		tz_when(time(NULL), now, sizeof now);
+		xasprintf(&s, i18n(L, "Times on these pages are shown in it. "
+		    "Now: %s."), now);
+		rc = html_el(w, "section") != 0 ||
+		    html_attr(w, "aria-labelledby", "h-tz") != 0 ||
+		    html_el(w, "h2") != 0 || html_attr(w, "id", "h-tz") != 0 ||
+		    html_text(w, i18n(L, "Time zone")) != 0 ||
+		    html_end(w) != 0 || html_wrap(w, "p", s) != 0 ||
+		    http_form_open(hr, w, "/account/timezone", "stack") != 0 ||
+		    tz_select(w, L, zone) != 0 ||
+		    html_button(w, i18n(L, "Save")) != 0 || html_end(w) != 0 ||
+		    html_end(w) != 0;
+		free(s);
+		if (rc)
+			goto fail;
+	}
 
 	if (html_el(w, "section") != 0 ||
 	    html_attr(w, "aria-labelledby", "h-export") != 0 ||
@@ -880,6 +966,34 @@ gen_language(struct http_req *hr, struct evbuffer *out, time_t *lastmod,
 	if (tag == NULL || strlen(tag) > I18N_TAG_MAX)
 		return HTTP_BAD;
 	rc = member_lang_set(hr->srv, hr->account, tag, hr->account);
+	if (rc == -1)
+		return HTTP_BAD;
+	if (rc != 0)
+		return -1;
+	http_redirect(hr, 303, "/account");
+	return HTTP_SENT;
+}
+
+/*
+ * POST /account/timezone: the zone the member reads times in
+ * (member_tz_set(); "default": the community's).
+ */
+int
+gen_timezone(struct http_req *hr, struct evbuffer *out, time_t *lastmod,
+    const char **ctype)
+{
+	const char	*zone = form_get(hr->form, "tz");
+	int		 rc;
+
+	(void)out;
+	(void)ctype;
+	*lastmod = time(NULL);
+	if (hr->account[0] == '\0' || hr->sid[0] == '\0')
+		return HTTP_AUTH_NEEDED;
+	if (zone == NULL || strlen(zone) > 200)
+		return HTTP_BAD;
+	rc = member_tz_set(hr->srv, hr->account, hr->account_id, zone,
+	    hr->account);
 	if (rc == -1)
 		return HTTP_BAD;
 	if (rc != 0)

@@ -339,6 +339,8 @@ int	gen_password(struct http_req *, struct evbuffer *, time_t *,
 	    const char **);
 int	gen_language(struct http_req *, struct evbuffer *, time_t *,
 	    const char **);
+int	gen_timezone(struct http_req *, struct evbuffer *, time_t *,
+	    const char **);
 int	gen_export(struct http_req *, struct evbuffer *, time_t *,
 	    const char **);
 int	gen_erase(struct http_req *, struct evbuffer *, time_t *,

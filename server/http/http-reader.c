@@ -27,6 +27,7 @@
 #include "account.h"
 #include "article.h"
 #include "feed.h"
+#include "forum.h"
 #include "http-int.h"
 #include "i18n.h"
 #include "lang.h"
@@ -35,12 +36,10 @@
 #include "store.h"
 #include "store-news.h"
 #include "store-web.h"
-#include "strmap.h"
 #include "tz.h"
 #include "xmalloc.h"
 
 #define THREADS_PER_PAGE	20
-#define GROUP_SCAN		5000	/* newest articles a group page reads */
 #define TREE_DEPTH		8	/* deeper replies hang at this depth */
 
 /* The level this reader reads at: -1 when they may read nothing. */
@@ -192,29 +191,21 @@ struct groups_ctx {
 	int			 rc;
 };
 
-static int
-count_num(int64_t num, void *arg)
-{
-	(void)num;
-	(*(int64_t *)arg)++;
-	return 0;
-}
-
-/* Articles of group G after this member's last-read number. */
+/*
+ * Articles of group G new to this member: above the floor "mark all
+ * read" set, in threads they have not opened since (store-web.c).
+ */
 static int64_t
 unread_of(struct http_req *hr, const struct news_group *g)
 {
-	int64_t	last = 0, n = 0;
+	int64_t	floor = 0, n = 0;
 
 	if (store_web_read_get(hr->srv->store, hr->account_id, g->id,
-	    &last) != STORE_OK)
+	    &floor) != STORE_OK || floor >= g->high)
 		return 0;
-	if (last <= 0)
-		return g->count;
-	if (last >= g->high)
+	if (store_web_unread(hr->srv->store, hr->account_id, g->id, floor,
+	    &n) != STORE_OK)
 		return 0;
-	store_news_nums(hr->srv->store, g->id, last + 1, g->high, 100000,
-	    count_num, &n);
 	return n;
 }
 
@@ -301,6 +292,8 @@ gen_groups(struct http_req *hr, struct evbuffer *out, time_t *lastmod,
 	gc.level = reader_level(hr);
 	if (gc.level < 0)
 		return HTTP_AUTH_NEEDED;
+	/* The unread counts read the thread index: caught up first. */
+	(void)forum_index_sync(hr->srv);
 	if (page_open(&p, hr, i18n(hr->lang, "Groups")) != 0)
 		return -1;
 	L = p.L;
@@ -329,18 +322,22 @@ fail:
 
 /* A group's threads */
 
+/*
+ * One thread of the page: from store_web_threads(), named by its first
+ * article (or its oldest in the group) read after.
+ */
 struct thread_row {
 	char		*root;		/* the thread's first Message-ID */
 	char		*subject;	/* decoded */
 	char		*starter;	/* who began it, when seen */
 	int		 have_root;
 	int64_t		 count;
+	int64_t		 unread;	/* new to this member */
 	time_t		 last;
-	int64_t		 last_num;	/* its newest article's number */
+	int64_t		 head_num;	/* the article that names it */
 };
 
 struct threads_ctx {
-	struct strmap		*map;	/* root -> index + 1 */
 	struct thread_row	*t;
 	size_t			 n;
 };
@@ -373,63 +370,40 @@ first_reference(const char *refs)
 }
 
 static int
-threads_row(const struct news_art *a, void *arg)
+threads_row(const struct web_thread_row *r, void *arg)
 {
 	struct threads_ctx	*tc = arg;
 	struct thread_row	*t;
-	char			*refs, *root, *subj, *from;
-	uintptr_t		 k;
-	int			 is_root;
 
-	if (a->overview == NULL || a->len == 0)
-		return 0;	/* erased: no thread to show it in */
-	refs = ov_field(a->overview, 4);
-	root = first_reference(refs);
-	free(refs);
-	is_root = root == NULL;
-	if (root == NULL)
-		root = xstrdup(a->msgid);
-	if ((k = (uintptr_t)strmap_get(tc->map, root)) == 0) {
-		tc->t = xreallocarray(tc->t, tc->n + 1, sizeof *tc->t);
-		t = &tc->t[tc->n++];
-		memset(t, 0, sizeof *t);
-		t->root = root;
-		strmap_put(tc->map, root, (void *)(uintptr_t)tc->n);
-	} else {
-		t = &tc->t[k - 1];
-		free(root);
-	}
-	t->count++;
-	if ((time_t)a->posted > t->last)
-		t->last = (time_t)a->posted;
-	if (a->num > t->last_num)
-		t->last_num = a->num;
-	if (t->subject == NULL || (is_root && !t->have_root)) {
-		subj = ov_field(a->overview, 0);
-		free(t->subject);
-		t->subject = mime_words_decode(subj);
-		free(subj);
-		from = ov_field(a->overview, 1);
-		subj = mime_words_decode(from);
-		free(t->starter);
-		t->starter = http_from_name(subj);
-		free(subj);
-		free(from);
-		t->have_root = is_root;
-	}
+	tc->t = xreallocarray(tc->t, tc->n + 1, sizeof *tc->t);
+	t = &tc->t[tc->n++];
+	memset(t, 0, sizeof *t);
+	t->root = xstrdup(r->root);
+	t->have_root = r->have_root;
+	t->count = r->count;
+	t->last = (time_t)r->last;
+	t->head_num = r->head_num;
 	return 0;
 }
 
+/* The subject and starter of a thread, from the article naming it. */
 static int
-thread_cmp(const void *x, const void *y)
+thread_head(const struct news_art *a, void *arg)
 {
-	const struct thread_row	*a = x, *b = y;
+	struct thread_row	*t = arg;
+	char			*subj, *from;
 
-	/* Newest activity first; in the same second, the later number. */
-	if (a->last != b->last)
-		return a->last < b->last ? 1 : -1;
-	return a->last_num < b->last_num ? 1 : a->last_num > b->last_num ?
-	    -1 : 0;
+	if (a->overview == NULL)
+		return 0;
+	subj = ov_field(a->overview, 0);
+	t->subject = mime_words_decode(subj);
+	free(subj);
+	from = ov_field(a->overview, 1);
+	subj = mime_words_decode(from);
+	t->starter = http_from_name(subj);
+	free(subj);
+	free(from);
+	return 1;
 }
 
 static void
@@ -443,17 +417,15 @@ threads_free(struct threads_ctx *tc)
 		free(tc->t[i].starter);
 	}
 	free(tc->t);
-	if (tc->map != NULL)
-		strmap_free(tc->map);
 }
 
 static int
 pager(xmlTextWriterPtr w, const char *L, const char *path, int64_t page,
-    int more)
+    int64_t pages)
 {
-	char	*u;
+	char	*u, *s;
 
-	if (page <= 1 && !more)
+	if (page <= 1 && pages <= 1)
 		return 0;
 	if (html_el(w, "nav") != 0 || html_attr(w, "class", "pager") != 0 ||
 	    html_attr(w, "aria-label", i18n(L, "Pages")) != 0)
@@ -470,7 +442,15 @@ pager(xmlTextWriterPtr w, const char *L, const char *path, int64_t page,
 		}
 		free(u);
 	}
-	if (more) {
+	xasprintf(&s, i18n(L, "Page %lld of %lld"), (long long)page,
+	    (long long)pages);
+	if (html_el(w, "span") != 0 || html_attr(w, "class", "page") != 0 ||
+	    html_text(w, s) != 0 || html_end(w) != 0) {
+		free(s);
+		return -1;
+	}
+	free(s);
+	if (page < pages) {
 		xasprintf(&u, "%s?page=%lld", path, (long long)page + 1);
 		if (html_link(w, u, i18n(L, "Older threads \u2192")) != 0) {
 			free(u);
@@ -481,6 +461,34 @@ pager(xmlTextWriterPtr w, const char *L, const char *path, int64_t page,
 	return html_end(w);
 }
 
+/*
+ * POST /groups/NAME: "mark all read" -- every article there now is
+ * read (web_group_read's floor); back to the group.
+ */
+static int
+mark_group_read(struct http_req *hr, const struct group_view *gv)
+{
+	char	*path;
+
+	if (hr->account[0] == '\0')
+		return HTTP_AUTH_NEEDED;
+	if (gv->high > 0 && store_web_read_set(hr->srv->store,
+	    hr->account_id, gv->id, gv->high) != STORE_OK)
+		return -1;
+	path = group_path(gv->name);
+	http_redirect(hr, 303, path);
+	free(path);
+	return HTTP_SENT;
+}
+
+/*
+ * GET /groups/NAME[?page=N]: every thread of the group, newest
+ * activity first, THREADS_PER_PAGE a page (store_web_threads(): one
+ * page of the group's threads from an index the triggers of migration
+ * 22 keep; only the headers of the threads shown are read).  A
+ * member sees which threads have new messages and a "mark all read"
+ * form; reading is opening a thread (gen_thread()).
+ */
 int
 gen_group(struct http_req *hr, struct evbuffer *out, time_t *lastmod,
     const char **ctype)
@@ -491,29 +499,45 @@ gen_group(struct http_req *hr, struct evbuffer *out, time_t *lastmod,
 	const char		*L;
 	char			*path, *u, *s;
 	int64_t			 page = hr->page > 0 ? hr->page : 1;
-	size_t			 i, first;
+	int64_t			 floor = 0, pages, total, newest;
+	size_t			 i;
 	int			 rc;
 
 	if ((rc = open_group(hr, hr->arg, &gv)) != 0)
 		return rc;
-	/* More pages than GROUP_SCAN articles can make: none. */
-	if (page > GROUP_SCAN)
+	/* Everything stored so far in the index the page reads. */
+	(void)forum_index_sync(hr->srv);
+	if (hr->form != NULL)
+		return mark_group_read(hr, &gv);
+	/* An offset past any group (and past int64_t): none. */
+	if (page > INT64_MAX / THREADS_PER_PAGE)
 		return HTTP_NOT_FOUND;
+	if (hr->account[0] != '\0' && store_web_read_get(hr->srv->store,
+	    hr->account_id, gv.id, &floor) != STORE_OK)
+		return -1;
 	memset(&tc, 0, sizeof tc);
-	tc.map = strmap_create();
-	if (store_news_range(hr->srv->store, gv.id, gv.high > GROUP_SCAN ?
-	    gv.high - GROUP_SCAN + 1 : 1, gv.high, GROUP_SCAN,
-	    STORE_NNTP_HEADER, threads_row, &tc) == STORE_ERROR) {
+	if (store_web_threads_total(hr->srv->store, gv.id, &total,
+	    &newest) != STORE_OK || store_web_threads(hr->srv->store, gv.id,
+	    THREADS_PER_PAGE, (page - 1) * THREADS_PER_PAGE, threads_row,
+	    &tc) == STORE_ERROR) {
 		threads_free(&tc);
 		return -1;
 	}
-	if (tc.n > 0)	/* an empty group has no array (NULL) */
-		qsort(tc.t, tc.n, sizeof *tc.t, thread_cmp);
-	if (page > 1 && (size_t)(page - 1) * THREADS_PER_PAGE >= tc.n) {
+	if (page > 1 && tc.n == 0) {
 		threads_free(&tc);
 		return HTTP_NOT_FOUND;
 	}
-	first = (size_t)(page - 1) * THREADS_PER_PAGE;
+	for (i = 0; i < tc.n; i++)
+		if (store_news_range(hr->srv->store, gv.id, tc.t[i].head_num,
+		    tc.t[i].head_num, 1, STORE_NNTP_HEADER, thread_head,
+		    &tc.t[i]) == STORE_ERROR || (hr->account[0] != '\0' &&
+		    store_web_thread_unread(hr->srv->store, hr->account_id,
+		    gv.id, tc.t[i].root, floor, &tc.t[i].unread) !=
+		    STORE_OK)) {
+			threads_free(&tc);
+			return -1;
+		}
+	pages = (total + THREADS_PER_PAGE - 1) / THREADS_PER_PAGE;
 	if (page_open(&p, hr, gv.name) != 0) {
 		threads_free(&tc);
 		return -1;
@@ -544,20 +568,23 @@ gen_group(struct http_req *hr, struct evbuffer *out, time_t *lastmod,
 	    html_el(p.w, "ul") != 0 || html_attr(p.w, "class", "threads") !=
 	    0))
 		goto fail;
-	for (i = first; i < tc.n && i < first + THREADS_PER_PAGE; i++) {
+	for (i = 0; i < tc.n; i++) {
 		struct thread_row	*t = &tc.t[i];
+		const char		*subj = t->subject != NULL ?
+					    bare_subject(t->subject) : "";
 
 		u = thread_path(t->root);
-		rc = html_el(p.w, "li") != 0 || html_el(p.w, "a") != 0 ||
+		rc = html_el(p.w, "li") != 0 || (hr->account[0] != '\0' &&
+		    t->unread > 0 && html_attr(p.w, "class", "new") != 0) ||
+		    html_el(p.w, "a") != 0 ||
 		    html_attr(p.w, "href", u) != 0 ||
-		    html_text(p.w, *t->subject != '\0' ?
-		    bare_subject(t->subject) : i18n(L, "(no subject)")) != 0 ||
-		    html_end(p.w) != 0;
+		    html_text(p.w, *subj != '\0' ? subj :
+		    i18n(L, "(no subject)")) != 0 || html_end(p.w) != 0;
 		free(u);
 		if (rc || html_el(p.w, "p") != 0 ||
 		    html_attr(p.w, "class", "meta") != 0)
 			goto fail;
-		if (t->have_root) {
+		if (t->have_root && t->starter != NULL) {
 			xasprintf(&s, i18n(L, "by %s"), t->starter);
 			rc = html_text(p.w, s) != 0 || html_text(p.w,
 			    " \u00b7 ") != 0;
@@ -569,21 +596,36 @@ gen_group(struct http_req *hr, struct evbuffer *out, time_t *lastmod,
 		    (unsigned long)t->count), (long long)t->count);
 		rc = html_text(p.w, s) != 0 || html_text(p.w, " \u00b7 ") !=
 		    0 || html_text(p.w, i18n(L, "last ")) != 0 ||
-		    write_time(p.w, t->last) != 0 || html_end(p.w) != 0 ||
-		    html_end(p.w) != 0;
+		    write_time(p.w, t->last) != 0;
 		free(s);
 		if (rc)
+			goto fail;
+		if (hr->account[0] != '\0' && t->unread > 0) {
+			xasprintf(&s, i18n_n(L, "%lld new", "%lld new",
+			    (unsigned long)t->unread), (long long)t->unread);
+			rc = html_text(p.w, " \u00b7 ") != 0 ||
+			    html_el(p.w, "span") != 0 ||
+			    html_attr(p.w, "class", "unread") != 0 ||
+			    html_text(p.w, s) != 0 || html_end(p.w) != 0;
+			free(s);
+			if (rc)
+				goto fail;
+		}
+		if (html_end(p.w) != 0 || html_end(p.w) != 0)
 			goto fail;
 	}
 	if (tc.n > 0 && html_end(p.w) != 0)
 		goto fail;
-	if (pager(p.w, L, path, page, first + THREADS_PER_PAGE < tc.n) != 0)
+	if (pager(p.w, L, path, page, pages) != 0)
 		goto fail;
-	/* Read: the group's unread count starts from here. */
-	if (hr->account[0] != '\0' && page == 1 && gv.high > 0)
-		(void)store_web_read_set(hr->srv->store, hr->account_id, gv.id,
-		    gv.high);
-	*lastmod = tc.n > 0 ? tc.t[0].last : hr->srv->started;
+	/* Reading is opening a thread; all at once only when asked. */
+	if (hr->account[0] != '\0' && tc.n > 0 &&
+	    (http_form_open(hr, p.w, path, "markread") != 0 ||
+	    html_el(p.w, "button") != 0 || html_attr(p.w, "type", "submit") !=
+	    0 || html_text(p.w, i18n(L, "Mark all read")) != 0 ||
+	    html_end(p.w) != 0 || html_end(p.w) != 0))
+		goto fail;
+	*lastmod = newest > 0 ? (time_t)newest : hr->srv->started;
 	free(path);
 	threads_free(&tc);
 	return page_close(&p, out, ctype);
@@ -608,6 +650,7 @@ struct wart {
 	char		*xref;
 	time_t		 posted;
 	int		 gone;		/* hidden or cancelled: a tombstone */
+	int		 hidden;	/* ... hidden by a moderator */
 	int		 erased;	/* its author erased it with them */
 	ssize_t		 parent;	/* index in the view, or -1 */
 	int		 depth;
@@ -619,6 +662,7 @@ struct wview {
 	size_t		 n;
 	time_t		 newest;
 	ssize_t		 root;		/* the thread's own article, or -1 */
+	const char	*thread;	/* the thread's Message-ID */
 };
 
 static struct wart *
@@ -716,20 +760,44 @@ wart_row(const struct news_art *na, void *arg)
 	return 0;
 }
 
+/*
+ * A hidden or cancelled article of the thread ROOT_OF(V) as a
+ * tombstone, hung by its References where it was (its header is read
+ * for that alone; its words never leave the store).  One that only
+ * mentions the thread elsewhere in its header is not in it.
+ */
 static int
-gone_row(const struct news_art *na, void *arg)
+gone_row(const char *msgid, int64_t changed, int hidden, const char *hdr,
+    size_t len, void *arg)
 {
 	struct wview	*v = arg;
 	struct wart	*a;
+	struct article	 art;
+	char		 why[128];
+	const char	*h;
+	char		*refs = NULL;
 	size_t		 i;
 
 	for (i = 0; i < v->n; i++)
-		if (strcmp(v->a[i].msgid, na->msgid) == 0)
+		if (strcmp(v->a[i].msgid, msgid) == 0)
 			return 0;
+	if (hdr != NULL && len > 0 && article_parse(hdr, len, &art, why,
+	    sizeof why) == 0) {
+		if ((h = article_header_get(&art, "References")) != NULL)
+			refs = xstrdup(h);
+		article_free(&art);
+	}
+	if (strcmp(msgid, v->thread) != 0 && (refs == NULL ||
+	    strstr(refs, v->thread) == NULL)) {
+		free(refs);
+		return 0;
+	}
 	a = wart_new(v);
-	a->msgid = xstrdup(na->msgid);
+	a->msgid = xstrdup(msgid);
 	a->gone = 1;
-	a->posted = (time_t)na->changed;
+	a->hidden = hidden;
+	a->refs = refs;
+	a->posted = (time_t)changed;
 	return 0;
 }
 
@@ -749,7 +817,8 @@ write_article(struct http_req *hr, xmlTextWriterPtr w, const struct wart *a,
 	if (a->gone || a->erased) {
 		return html_el(w, "article") != 0 ||
 		    html_attr(w, "class", "post gone") != 0 ||
-		    html_wrap(w, "p", a->gone ? i18n(L, "This message was "
+		    html_wrap(w, "p", a->hidden ? i18n(L, "Message hidden by "
+		    "a moderator.") : a->gone ? i18n(L, "This message was "
 		    "removed by the moderators or withdrawn by its author.") :
 		    i18n(L, "This message was removed together with its "
 		    "author's account.")) != 0 || html_end(w) != 0 ? -1 : 0;
@@ -884,19 +953,6 @@ write_tree(struct http_req *hr, xmlTextWriterPtr w, struct wview *v,
 	for (i = 0; i < v->n; i++) {
 		if (v->a[i].parent != parent)
 			continue;
-		/*
-		 * A tombstone at the top shows where replies hang, or where
-		 * the thread began; a lone one tells nothing.
-		 */
-		if (v->a[i].gone && parent == -1 && (ssize_t)i != v->root) {
-			size_t	j;
-			int	kids = 0;
-
-			for (j = 0; j < v->n; j++)
-				kids |= v->a[j].parent == (ssize_t)i;
-			if (!kids)
-				continue;
-		}
 		if (!opened) {
 			if (html_el(w, "ul") != 0 || html_attr(w, "class",
 			    "tree") != 0)
@@ -955,6 +1011,7 @@ gen_thread(struct http_req *hr, struct evbuffer *out, time_t *lastmod,
 		free(msgid);
 		return HTTP_AUTH_NEEDED;
 	}
+	(void)forum_index_sync(hr->srv);
 	memset(&v, 0, sizeof v);
 	v.hr = hr;
 	http_page_lang(hr);
@@ -966,8 +1023,13 @@ gen_thread(struct http_req *hr, struct evbuffer *out, time_t *lastmod,
 		wview_free(&v);
 		return HTTP_NOT_FOUND;
 	}
+	/* A member opened the thread: what is in it now is read. */
+	if (hr->account[0] != '\0')
+		(void)store_web_thread_read(hr->srv->store, hr->account_id,
+		    msgid);
 	/* Tombstones only inside a thread the reader sees (as the feeds). */
-	store_news_feed_gone_thread(hr->srv->store, msgid, gone_row, &v);
+	v.thread = msgid;
+	store_web_gone_thread(hr->srv->store, msgid, gone_row, &v);
 	/* Not public if any of its groups is not (a quick rule: levels). */
 	root = find_msgid(&v, msgid);
 	v.root = root;
@@ -1109,8 +1171,10 @@ gen_article(struct http_req *hr, struct evbuffer *out, time_t *lastmod,
 		    0)
 			return -1;
 		if (html_wrap(p.w, "h1", i18n(p.L, "Message removed")) != 0 ||
-		    html_wrap(p.w, "p", i18n(p.L, "This message was removed "
-		    "by the moderators or withdrawn by its author.")) != 0) {
+		    html_wrap(p.w, "p", o.status == ART_HIDDEN ? i18n(p.L,
+		    "Message hidden by a moderator.") : i18n(p.L, "This "
+		    "message was removed by the moderators or withdrawn by "
+		    "its author.")) != 0) {
 			page_abort(&p);
 			return -1;
 		}

@@ -939,6 +939,8 @@ static const struct http_route routes[HTTP_R_COUNT] = {
 	    ROUTE_WEB | ROUTE_PERSONAL },
 	[HTTP_R_LANGUAGE] = { gen_language, 0, M_POST,
 	    ROUTE_WEB | ROUTE_PERSONAL },
+	[HTTP_R_TIMEZONE] = { gen_timezone, 0, M_POST,
+	    ROUTE_WEB | ROUTE_PERSONAL },
 	[HTTP_R_EXPORT] = { gen_export, -1, M_POST,
 	    ROUTE_WEB | ROUTE_PERSONAL },
 	[HTTP_R_ERASE] = { gen_erase, 0, M_POST,
@@ -950,7 +952,7 @@ static const struct http_route routes[HTTP_R_COUNT] = {
 	[HTTP_R_REPORT] = { gen_report, 0, M_GET | M_POST,
 	    ROUTE_WEB | ROUTE_PERSONAL },
 	[HTTP_R_GROUPS] = { gen_groups, 60, M_GET, ROUTE_WEB },
-	[HTTP_R_GROUP] = { gen_group, 60, M_GET, ROUTE_WEB },
+	[HTTP_R_GROUP] = { gen_group, 60, M_GET | M_POST, ROUTE_WEB },
 	[HTTP_R_THREAD] = { gen_thread, 60, M_GET, ROUTE_WEB },
 	[HTTP_R_ARTICLE] = { gen_article, 60, M_GET, ROUTE_WEB },
 	[HTTP_R_CLIENTS] = { gen_clients, 300, M_GET, ROUTE_WEB },
@@ -1641,7 +1643,16 @@ http_dispatch(struct http_req *hr)
 		body = evbuffer_new();
 		ctype = "text/plain";
 		lastmod = time(NULL);
-		if ((rc = rt->fn(hr, body, &lastmod, &ctype)) == 0)
+		/*
+		 * A member's page shows times in their zone (never cached,
+		 * so no one else's page has them); a form's answer, which
+		 * may make texts for others, stays in the community's.
+		 */
+		if (web && hr->account_id != 0 && m != M_POST)
+			member_tz_use(srv, hr->account_id);
+		rc = rt->fn(hr, body, &lastmod, &ctype);
+		tz_use(NULL);
+		if (rc == 0)
 			send_personal(hr, body, ctype);
 		else if (rc != HTTP_SENT)
 			gen_failed(hr, rt, rc);

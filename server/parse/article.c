@@ -1216,3 +1216,42 @@ article_overview_field(const char *value)
 	*o = '\0';
 	return out;
 }
+
+int
+article_first_reference(const char *hdr, size_t len, char *buf, size_t len2)
+{
+	const char	*p = hdr, *end = hdr + len, *lt;
+	size_t		 n;
+
+	while (p < end) {
+		/* P starts a line: is it the References field? */
+		if ((size_t)(end - p) > 11 &&
+		    strncasecmp(p, "references:", 11) == 0) {
+			lt = NULL;
+			for (p += 11; p < end; p++) {
+				if (*p == '\n' && (p + 1 >= end ||
+				    (p[1] != ' ' && p[1] != '\t')))
+					return 0;	/* the field ended */
+				if (*p == '<' && lt == NULL)
+					lt = p;
+				else if (*p == '>' && lt != NULL)
+					break;
+				else if (lt != NULL && (*p == ' ' ||
+				    *p == '\t' || *p == '\r' || *p == '\n'))
+					lt = NULL;	/* not one id */
+			}
+			if (p >= end || lt == NULL)
+				return 0;
+			n = (size_t)(p - lt) + 1;
+			if (n >= len2)
+				return 0;
+			memcpy(buf, lt, n);
+			buf[n] = '\0';
+			return 1;
+		}
+		if ((p = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			break;
+		p++;
+	}
+	return 0;
+}

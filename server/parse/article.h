@@ -48,6 +48,15 @@ void		 article_free(struct article *);
 const char	*article_header_get(const struct article *, const char *);
 int		 article_header_count(const struct article *, const char *);
 /*
+ * The first Message-ID of the References field in header block HDR
+ * (LEN bytes, unparsed: lines end in CRLF or LF, the field name in any
+ * case, folded or not), "<...>" into BUF (LEN2 bytes); 1 when there is
+ * one that fits, else 0.  The thread an article belongs to (the web's
+ * thread index); a scan, no copy of the header.
+ */
+int		 article_first_reference(const char *hdr, size_t len,
+		     char *buf, size_t len2);
+/*
  * article_validate(): RFC 5536 §3 rules, as for a reader's POST, or with
  * ARTICLE_TRANSIT as for a relayed article (IHAVE, TAKETHIS), which must
  * also carry Message-ID, Date and Path.  0, or -1 with the reason.

@@ -30,6 +30,7 @@ static const struct {
 	[HTTP_R_ACCOUNT] = { "/account", 0 },
 	[HTTP_R_PASSWORD] = { "/account/password", 0 },
 	[HTTP_R_LANGUAGE] = { "/account/language", 0 },
+	[HTTP_R_TIMEZONE] = { "/account/timezone", 0 },
 	[HTTP_R_EXPORT] = { "/account/export", 0 },
 	[HTTP_R_ERASE] = { "/account/erase", 0 },
 	[HTTP_R_POST] = { "/post/", 1 },

@@ -42,6 +42,7 @@ enum http_route_id {
 	HTTP_R_ACCOUNT,		/* /account: a member's settings */
 	HTTP_R_PASSWORD,	/* /account/password (POST) */
 	HTTP_R_LANGUAGE,	/* /account/language (POST) */
+	HTTP_R_TIMEZONE,	/* /account/timezone (POST) */
 	HTTP_R_EXPORT,		/* /account/export (POST) */
 	HTTP_R_ERASE,		/* /account/erase (POST) */
 	HTTP_R_POST,		/* /post/GROUP: a new story */

@@ -9,6 +9,8 @@
 #include "lang.h"
 #include "notify.h"
 #include "store.h"
+#include "store-web.h"
+#include "tz.h"
 
 const char *
 member_lang(struct server *srv, const char *account)
@@ -51,6 +53,51 @@ member_lang_set(struct server *srv, const char *account, const char *tag,
 	m.account = account;
 	m.action = "language";
 	notify_publish(srv, &m);
+	return 0;
+}
+
+void
+member_tz(struct server *srv, int64_t account_id, char *buf, size_t len)
+{
+	buf[0] = '\0';
+	if (account_id == 0 || srv == NULL || srv->store == NULL ||
+	    store_account_tz_get(srv->store, account_id, buf, len) !=
+	    STORE_OK)
+		buf[0] = '\0';
+}
+
+void
+member_tz_use(struct server *srv, int64_t account_id)
+{
+	char	zone[256];
+
+	member_tz(srv, account_id, zone, sizeof zone);
+	if (zone[0] != '\0')
+		tz_use(zone);
+}
+
+int
+member_tz_set(struct server *srv, const char *account, int64_t account_id,
+    const char *zone, const char *actor)
+{
+	char	why[256];
+	int	rc;
+
+	if (zone != NULL && (*zone == '\0' || strcmp(zone, "default") ==
+	    0))
+		zone = NULL;
+	if (zone != NULL && tz_check(zone, why, sizeof why) != 0)
+		return -1;
+	if (store_begin(srv->store) != STORE_OK)
+		return -3;
+	rc = store_account_tz_set(srv->store, account_id, zone);
+	if (rc == STORE_OK)
+		rc = store_audit(srv->store, actor, "timezone", account,
+		    zone != NULL ? zone : "default");
+	if (rc != STORE_OK || store_commit(srv->store) != STORE_OK) {
+		store_rollback(srv->store);
+		return rc == STORE_NOTFOUND ? -2 : -3;
+	}
 	return 0;
 }
 

@@ -44,6 +44,7 @@ static const char *const erase_sql[] = {
 	"DELETE FROM account_metadata WHERE account_id = ?3",
 	"DELETE FROM web_sessions WHERE account_id = ?3",
 	"DELETE FROM web_group_read WHERE account_id = ?3",
+	"DELETE FROM web_thread_read WHERE account_id = ?3",
 	"UPDATE articles SET author_id = NULL WHERE author_id = ?3",
 	"DELETE FROM accounts WHERE id = ?3",
 };

@@ -17,6 +17,7 @@
 #include "nntp-util.h"
 #include "store-int.h"
 #include "store-news.h"
+#include "store-web.h"
 #include "xmalloc.h"
 
 enum {
@@ -742,7 +743,8 @@ store_news_post(struct store *st, const struct news_post *p)
 			if (p->nums != NULL)
 				p->nums[i] = num;
 		}
-		if (save_xref(st, id, xref) != 0)
+		if (save_xref(st, id, xref) != 0 ||
+		    store_web_index_numbered(st, id) != STORE_OK)
 			goto fail;
 	}
 	if (p->cancel_id != 0) {
@@ -852,7 +854,8 @@ store_news_approve(struct store *st, int64_t id, const char *actor)
 		if (*end == ',')
 			end++;
 	}
-	if (save_xref(st, id, xref) != 0)
+	if (save_xref(st, id, xref) != 0 ||
+	    store_web_index_numbered(st, id) != STORE_OK)
 		goto fail;
 	if (set_status(st, id, "ok") != 0)
 		goto fail;
@@ -912,6 +915,7 @@ store_news_unhide(struct store *st, const char *msgid)
 	if (store_begin(st) != STORE_OK)
 		return STORE_ERROR;
 	if (run_id(st, N_HIDE_RESTORE, id, "unhide restore") != 0 ||
+	    store_web_index_numbered(st, id) != STORE_OK ||
 	    run_id(st, N_HIDE_FORGET, id, "unhide forget") != 0 ||
 	    run_id(st, N_GROUP_RECOUNT, id, "unhide recount") != 0 ||
 	    set_status(st, id, "ok") != 0 || store_commit(st) != STORE_OK) {

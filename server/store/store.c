@@ -25,6 +25,44 @@
  * Numbered migrations.  Migration N takes user_version from N-1 to N in
  * one transaction.  Never edit a migration that has shipped: add one.
  */
+/*
+ * The article_threads row of article R: the thread is the first
+ * Message-ID of its References field (unfolded; the field name in any
+ * case), else its own; none (NULL) for an article emptied by an
+ * erasure.  Migration 23 fills the index with it once and its trigger
+ * redoes an indexed article rewritten (erased, or any UPDATE of its
+ * text); new articles are indexed in C, off the posting path
+ * (store_web_index_catch_up(), the same rule).
+ */
+#define THREAD_ROW(r)							\
+	"INSERT INTO article_threads (article_id, root, posted, "	\
+	"is_root) SELECT " r ".id, CASE WHEN " r ".bytes = 0 THEN NULL "	\
+	"ELSE coalesce(ref, " r ".msgid) END, " r ".posted, ref IS NULL "	\
+	"FROM (SELECT CASE WHEN lt > 0 AND gt > lt AND "		\
+	"instr(substr(v, 1, lt), char(10)) = 0 THEN "			\
+	"substr(v, lt, gt - lt + 1) END AS ref FROM "			\
+	"(SELECT v, instr(v, '<') AS lt, instr(v, '>') AS gt FROM "	\
+	"(SELECT CASE WHEN p > 0 THEN replace(replace(substr(h, p + 11), " \
+	"char(10) || ' ', ' '), char(10) || char(9), ' ') ELSE '' END "	\
+	"AS v FROM (SELECT h, instr(char(10) || lower(h), "		\
+	"char(10) || 'references:') AS p FROM (SELECT "			\
+	"CAST(substr(" r ".text, 1, " r ".header_len) AS TEXT) AS h))))) " \
+	"WHERE 1 ON CONFLICT (article_id) DO UPDATE SET root = "	\
+	"excluded.root, posted = excluded.posted, is_root = excluded.is_root"
+
+/*
+ * The group_threads rows of the threads and groups COND picks, made
+ * again from the articles (migration 23).
+ */
+#define THREAD_SUMMARY(cond)						\
+	"INSERT INTO group_threads (group_id, root, count, last, last_num, " \
+	"head_num, have_root) SELECT ga.group_id, t.root, count(*), "	\
+	"max(t.posted), max(ga.num), coalesce(min(CASE WHEN t.is_root "	\
+	"THEN ga.num END), min(ga.num)), max(t.is_root) FROM "		\
+	"article_threads t JOIN group_articles ga ON ga.article_id = "	\
+	"t.article_id WHERE t.root IS NOT NULL AND " cond " "		\
+	"GROUP BY ga.group_id, t.root"
+
 static const char *const migrations[] = {
 	/* 1: core tables. */
 	"CREATE TABLE accounts ("
@@ -492,6 +530,93 @@ static const char *const migrations[] = {
 	"PRAGMA writable_schema = RESET;"
 	"CREATE TABLE schema_bump (x);"
 	"DROP TABLE schema_bump;",
+
+	/*
+	 * 23: web_forum -- the web reader as a forum.  article_threads:
+	 * each article's thread (the first References entry, else its own
+	 * Message-ID; NULL once erased).  group_threads: each thread of
+	 * each group (its articles there, the newest one's time and number,
+	 * the number of the one that names it), so a group page reads one
+	 * page of threads from an index, whatever the group's size
+	 * (store-web.c).  Posting writes neither, and no trigger fires
+	 * on a post: the index is caught up off the posting path, in C,
+	 * from the articles above thread_index.done
+	 * (store_web_index_catch_up(): each one's row and its numbers),
+	 * and numbers given to an indexed article later (approved,
+	 * unhidden) are added by store_web_index_numbered() where they
+	 * are given (store-news.c).  Triggers do the rare rest: a number
+	 * taken (hidden, cancelled, expired) or an indexed article
+	 * rewritten (erased) makes the group_threads rows it touches
+	 * again.
+	 * web_thread_read: how far a member has read a thread in a group
+	 * (its highest number there when they opened it); web_group_read
+	 * stays the floor "mark all read" sets.  accounts.timezone: the
+	 * zone a member reads times in on the web (NULL: the server's).
+	 * The articles already there are indexed here, in SQL, once.
+	 */
+	"CREATE TABLE article_threads ("
+	"  article_id INTEGER PRIMARY KEY REFERENCES articles(id)"
+	"    ON DELETE CASCADE,"
+	"  root TEXT,"
+	"  posted INTEGER NOT NULL,"
+	"  is_root INTEGER NOT NULL);"
+	"CREATE INDEX article_threads_root ON article_threads(root);"
+	"CREATE TABLE thread_index ("
+	"  id INTEGER PRIMARY KEY CHECK (id = 1),"
+	"  done INTEGER NOT NULL);"
+	"INSERT INTO thread_index (id, done) SELECT 1, "
+	"  coalesce(max(id), 0) FROM articles;"
+	/* The articles there are: their headers through a temp trigger. */
+	"CREATE TEMP TABLE thread_fill (id, msgid, posted, header_len, "
+	"  bytes, text);"
+	"CREATE TEMP TRIGGER thread_fill_row AFTER INSERT ON thread_fill "
+	"BEGIN " THREAD_ROW("NEW") "; END;"
+	"INSERT INTO temp.thread_fill SELECT id, msgid, posted, header_len, "
+	"  bytes, substr(text, 1, header_len) FROM articles;"
+	"DROP TABLE temp.thread_fill;"
+	"CREATE TRIGGER article_threads_update AFTER UPDATE OF text, "
+	"  header_len, bytes, posted, msgid ON articles "
+	"  WHEN NEW.id <= (SELECT done FROM thread_index) BEGIN "
+	THREAD_ROW("NEW") "; END;"
+	"CREATE TABLE group_threads ("
+	"  group_id INTEGER NOT NULL REFERENCES groups(id) ON DELETE CASCADE,"
+	"  root TEXT NOT NULL,"
+	"  count INTEGER NOT NULL,"
+	"  last INTEGER NOT NULL,"
+	"  last_num INTEGER NOT NULL,"
+	"  head_num INTEGER NOT NULL,"
+	"  have_root INTEGER NOT NULL,"
+	"  PRIMARY KEY (group_id, root)) WITHOUT ROWID;"
+	"CREATE INDEX group_threads_recent ON group_threads"
+	"  (group_id, last DESC, last_num DESC);"
+	THREAD_SUMMARY("1") ";"
+	"CREATE TRIGGER group_threads_out AFTER DELETE ON group_articles "
+	"BEGIN "
+	"DELETE FROM group_threads WHERE group_id = OLD.group_id AND root = "
+	"  (SELECT root FROM article_threads WHERE article_id = "
+	"  OLD.article_id);"
+	THREAD_SUMMARY("ga.group_id = OLD.group_id AND t.root = (SELECT "
+	"root FROM article_threads WHERE article_id = OLD.article_id)") ";"
+	"END;"
+	"CREATE TRIGGER group_threads_moved AFTER UPDATE ON article_threads "
+	"WHEN OLD.root IS NOT NEW.root OR OLD.posted IS NOT NEW.posted OR "
+	"  OLD.is_root IS NOT NEW.is_root BEGIN "
+	"DELETE FROM group_threads WHERE root IN (OLD.root, NEW.root) AND "
+	"  group_id IN (SELECT group_id FROM group_articles WHERE "
+	"  article_id = NEW.article_id);"
+	THREAD_SUMMARY("t.root IN (OLD.root, NEW.root) AND ga.group_id IN "
+	"(SELECT group_id FROM group_articles WHERE article_id = "
+	"NEW.article_id)") ";"
+	"END;"
+	"CREATE TABLE web_thread_read ("
+	"  account_id INTEGER NOT NULL REFERENCES accounts(id)"
+	"    ON DELETE CASCADE,"
+	"  group_id INTEGER NOT NULL REFERENCES groups(id)"
+	"    ON DELETE CASCADE,"
+	"  root TEXT NOT NULL,"
+	"  last_num INTEGER NOT NULL,"
+	"  PRIMARY KEY (account_id, group_id, root)) WITHOUT ROWID;"
+	"ALTER TABLE accounts ADD COLUMN timezone TEXT;",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 

@@ -1005,6 +1005,38 @@ START_TEST(test_path_sites)
 }
 END_TEST
 
+/* article_first_reference(): the web's thread of an article. */
+START_TEST(test_first_reference)
+{
+	char		 buf[64];
+	const char	*h;
+
+#define FIRST(hdr) article_first_reference((hdr), strlen(hdr), buf, \
+	sizeof buf)
+	h = "From: a@b.c\r\nReferences: <r1@x> <r2@x>\r\nSubject: s\r\n\r\n";
+	ck_assert_int_eq(FIRST(h), 1);
+	ck_assert_str_eq(buf, "<r1@x>");
+	/* Folded, the name in another case, LF line ends. */
+	h = "Subject: s\nREFERENCES:\n <f@x>\n\t<g@x>\nFrom: a@b.c\n\n";
+	ck_assert_int_eq(FIRST(h), 1);
+	ck_assert_str_eq(buf, "<f@x>");
+	/* The first field of the header. */
+	h = "references: <first@x>\r\n\r\n";
+	ck_assert_int_eq(FIRST(h), 1);
+	ck_assert_str_eq(buf, "<first@x>");
+	/* None: no field, an empty one, a name inside another field. */
+	ck_assert_int_eq(FIRST("From: a@b.c\r\nSubject: s\r\n\r\n"), 0);
+	ck_assert_int_eq(FIRST("References:\r\nSubject: <no@x>\r\n\r\n"), 0);
+	ck_assert_int_eq(FIRST("X-Old-References: <no@x>\r\n\r\n"), 0);
+	ck_assert_int_eq(FIRST("Subject: a\r\n references: <no@x>\r\n"), 0);
+	/* Unclosed, or longer than the buffer. */
+	ck_assert_int_eq(FIRST("References: <open@x\r\n\r\n"), 0);
+	ck_assert_int_eq(FIRST("References: <aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa@x>\r\n\r\n"), 0);
+#undef FIRST
+}
+END_TEST
+
 static Suite *
 article_suite(void)
 {
@@ -1049,6 +1081,7 @@ article_suite(void)
 	    (int)(sizeof bad_dates / sizeof bad_dates[0]));
 	tcase_add_test(tc, test_overview_field);
 	tcase_add_test(tc, test_path_sites);
+	tcase_add_test(tc, test_first_reference);
 	suite_add_tcase(s, tc);
 	return s;
 }
