@@ -820,6 +820,9 @@ accept_article(struct conn *c, struct nntp_session *s, struct posting *p,
 	p->body = mime_body_utf8(article_header_get(&p->a, "Content-Type"),
 	    article_header_get(&p->a, "Content-Transfer-Encoding"), p->a.body,
 	    p->a.body_len, NULL);
+	/* A member's post: its look-ups join the group commit. */
+	if (!transit)
+		post_batch_join(c->srv);
 	/* Banned since signing in: nothing this account sends goes out. */
 	if (post_barred(c->srv, s->acct.name, nntp_lang(c), p->why,
 	    sizeof p->why)) {

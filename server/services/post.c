@@ -14,6 +14,7 @@
 
 #include "account.h"
 #include "article.h"
+#include "conn.h"
 #include "i18n.h"
 #include "lang.h"
 #include "log.h"
@@ -448,6 +449,14 @@ post_member(struct server *srv, const struct post_in *in,
 	return out->status;
 }
 
+void
+post_batch_join(struct server *srv)
+{
+	/* The hold ends the batch with the iteration, whatever happens. */
+	conn_hold(srv);
+	(void)store_batch_open(srv->store);
+}
+
 int
 post_barred(struct server *srv, const char *account, const char *lang,
     char *why, size_t whylen)
@@ -801,6 +810,8 @@ post_submit(struct server *srv, const struct post_submission *in,
 
 	memset(out, 0, sizeof *out);
 	out->probation = acct->probation;
+	if (in->batch)
+		post_batch_join(srv);
 	/* Banned since signing in: nothing this account sends goes out. */
 	if (post_barred(srv, acct->name, in->lang, out->why,
 	    sizeof out->why))

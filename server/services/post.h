@@ -138,6 +138,14 @@ enum post_status	 post_submit(struct server *,
 			    struct post_result *out);
 
 /*
+ * A member's post about to be checked and stored in the loop
+ * iteration's group commit (post_submission.batch): its look-ups
+ * (sanctions, groups, message-ids) join the batch's transaction, one
+ * read snapshot for all of them instead of a read transaction each.
+ */
+void	post_batch_join(struct server *);
+
+/*
  * Is ACCOUNT banned since signing in?  1 with WHY ("account ...", in
  * LANG): nothing it sends goes out.
  */
