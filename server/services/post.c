@@ -150,7 +150,7 @@ post_group_get(struct server *srv, int64_t account_id, const char *name,
     struct post_group *g)
 {
 	memset(g, 0, sizeof *g);
-	return store_news_group_get_as(srv->store, name, account_id,
+	return store_news_group_rules(srv->store, name, account_id,
 	    group_cb, g);
 }
 
@@ -853,7 +853,11 @@ post_submit(struct server *srv, const struct post_submission *in,
 	    &cancel, &replace, out)) != POST_DELIVERED)
 		return out->status;
 
-	if (article_parse(in->text, in->len, &stored, out->why,
+	memset(&stored, 0, sizeof stored);
+	if (in->header_len > 0) {
+		stored.header_len = in->header_len;
+		stored.lines = (size_t)in->lines;
+	} else if (article_parse(in->text, in->len, &stored, out->why,
 	    sizeof out->why) != 0)
 		return out->status = POST_REFUSED;
 	memset(&np, 0, sizeof np);

@@ -90,6 +90,10 @@ struct post_submission {
 	const char		*msgid;
 	const char		*text;		/* the text to store */
 	size_t			 len;
+	size_t			 header_len;	/* of TEXT, with LINES, when
+						   the caller knows them;
+						   0: TEXT is parsed */
+	int64_t			 lines;
 	const char		*subject;	/* decoded to UTF-8 */
 	const char		*body;		/* the body as UTF-8 text */
 };
