@@ -14,6 +14,7 @@
 
 #include "account.h"
 #include "article.h"
+#include "conn.h"
 #include "i18n.h"
 #include "lang.h"
 #include "log.h"
@@ -149,7 +150,7 @@ post_group_get(struct server *srv, int64_t account_id, const char *name,
     struct post_group *g)
 {
 	memset(g, 0, sizeof *g);
-	return store_news_group_get_as(srv->store, name, account_id,
+	return store_news_group_rules(srv->store, name, account_id,
 	    group_cb, g);
 }
 
@@ -446,6 +447,14 @@ post_member(struct server *srv, const struct post_in *in,
 	}
 	out->hotline = res.hotline;
 	return out->status;
+}
+
+void
+post_batch_join(struct server *srv)
+{
+	/* The hold ends the batch with the iteration, whatever happens. */
+	conn_hold(srv);
+	(void)store_batch_open(srv->store);
 }
 
 int
@@ -801,6 +810,8 @@ post_submit(struct server *srv, const struct post_submission *in,
 
 	memset(out, 0, sizeof *out);
 	out->probation = acct->probation;
+	if (in->batch)
+		post_batch_join(srv);
 	/* Banned since signing in: nothing this account sends goes out. */
 	if (post_barred(srv, acct->name, in->lang, out->why,
 	    sizeof out->why))
@@ -842,7 +853,11 @@ post_submit(struct server *srv, const struct post_submission *in,
 	    &cancel, &replace, out)) != POST_DELIVERED)
 		return out->status;
 
-	if (article_parse(in->text, in->len, &stored, out->why,
+	memset(&stored, 0, sizeof stored);
+	if (in->header_len > 0) {
+		stored.header_len = in->header_len;
+		stored.lines = (size_t)in->lines;
+	} else if (article_parse(in->text, in->len, &stored, out->why,
 	    sizeof out->why) != 0)
 		return out->status = POST_REFUSED;
 	memset(&np, 0, sizeof np);

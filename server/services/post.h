@@ -90,6 +90,10 @@ struct post_submission {
 	const char		*msgid;
 	const char		*text;		/* the text to store */
 	size_t			 len;
+	size_t			 header_len;	/* of TEXT, with LINES, when
+						   the caller knows them;
+						   0: TEXT is parsed */
+	int64_t			 lines;
 	const char		*subject;	/* decoded to UTF-8 */
 	const char		*body;		/* the body as UTF-8 text */
 };
@@ -136,6 +140,14 @@ struct post_result {
 enum post_status	 post_submit(struct server *,
 			    const struct post_submission *in,
 			    struct post_result *out);
+
+/*
+ * A member's post about to be checked and stored in the loop
+ * iteration's group commit (post_submission.batch): its look-ups
+ * (sanctions, groups, message-ids) join the batch's transaction, one
+ * read snapshot for all of them instead of a read transaction each.
+ */
+void	post_batch_join(struct server *);
 
 /*
  * Is ACCOUNT banned since signing in?  1 with WHY ("account ...", in

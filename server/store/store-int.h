@@ -33,6 +33,8 @@ struct store {
 	int		  sync_full;
 	int		  chat_sync_full;	/* store_chat_sync() */
 	int		  batch_relaxed;	/* ... open with NORMAL */
+	int		  wal_normal;	/* NORMAL while the sync thread runs */
+	int		  batch_committing;	/* its COMMIT is running */
 	int		  item;		/* outermost txn: store_batch_begin() */
 	sqlite3_int64	  batch_start;	/* total changes at its BEGIN */
 	sqlite3_int64	  batch_chat;	/* ... of them chat lines */

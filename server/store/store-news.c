@@ -22,6 +22,7 @@
 
 enum {
 	N_GROUP_GET,
+	N_GROUP_RULES,
 	N_GROUP_LIST,
 	N_NUM_NEXT,
 	N_NUM_PREV,
@@ -88,6 +89,10 @@ enum {
 
 static const struct store_sql nntp_sql[] = {
 	{ N_GROUP_GET, "SELECT " GROUP_COLS "FROM groups g WHERE g.name = ?1" },
+	/* For posting: no low number (a min() over the group's rows). */
+	{ N_GROUP_RULES, "SELECT g.id, g.name, NULL, g.status, g.visibility, "
+	  "g.created, g.high, 0, NULL, " GROUP_LEVEL("g")
+	  "FROM groups g WHERE g.name = ?1" },
 	{ N_GROUP_LIST, "SELECT " GROUP_COLS "FROM groups g "
 	  "WHERE g.created >= ?1 ORDER BY g.name" },
 	{ N_NUM_NEXT, "SELECT num FROM group_articles WHERE group_id = ?1 "
@@ -248,6 +253,9 @@ group_from_row(sqlite3_stmt *s, struct news_group *g)
 		g->description = "";
 }
 
+static int	group_get(struct store *, int, const char *, int64_t,
+		    store_news_group_cb, void *);
+
 int
 store_news_group_get(struct store *st, const char *name,
     store_news_group_cb cb, void *arg)
@@ -259,7 +267,21 @@ int
 store_news_group_get_as(struct store *st, const char *name, int64_t viewer,
     store_news_group_cb cb, void *arg)
 {
-	sqlite3_stmt		*s = store_reset(st->nntp[N_GROUP_GET]);
+	return group_get(st, N_GROUP_GET, name, viewer, cb, arg);
+}
+
+int
+store_news_group_rules(struct store *st, const char *name, int64_t viewer,
+    store_news_group_cb cb, void *arg)
+{
+	return group_get(st, N_GROUP_RULES, name, viewer, cb, arg);
+}
+
+static int
+group_get(struct store *st, int which, const char *name, int64_t viewer,
+    store_news_group_cb cb, void *arg)
+{
+	sqlite3_stmt		*s = store_reset(st->nntp[which]);
 	struct news_group	 g;
 	int			 rc;
 

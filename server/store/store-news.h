@@ -87,6 +87,12 @@ int	 store_news_group_get(struct store *, const char *name,
 /* The same, with levels for the reader whose account id is VIEWER. */
 int	 store_news_group_get_as(struct store *, const char *name,
 	    int64_t viewer, store_news_group_cb, void *);
+/*
+ * The same for posting: id, status, visibility, level and high only
+ * (no description; low and count left as in an empty group).
+ */
+int	 store_news_group_rules(struct store *, const char *name,
+	    int64_t viewer, store_news_group_cb, void *);
 int	 store_news_group_list_as(struct store *, int64_t since,
 	    int64_t viewer, store_news_group_cb, void *);
 

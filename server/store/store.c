@@ -1350,13 +1350,37 @@ checkpointer_main(void *arg)
 	return NULL;
 }
 
-/* After each commit on the main connection: wake the thread if due. */
+static int	wal_sync(struct store *);
+static void	syncer_fail(struct store *);
+
+/*
+ * After each commit on the main connection (one that wrote WAL
+ * frames).  While the sync thread runs the connection stays at
+ * synchronous=NORMAL (store_syncer_start()): a commit that is not a
+ * group commit's (those take a sync ticket, batch_commit()) is synced
+ * here before its statement returns, as FULL would have.  Then the
+ * checkpointer is woken if due.
+ */
 static int
 wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
 {
-	struct ckpt	*ck = arg;
+	struct store	*st = arg;
+	struct ckpt	*ck = st->ckpt;
 
 	(void)name;
+	if (st->wal_normal && !st->batch_committing &&
+	    wal_sync(st) != STORE_OK) {
+		log_warnx("store: commit: cannot sync the WAL");
+		syncer_fail(st);
+		return SQLITE_IOERR_FSYNC;
+	}
+	if (ck == NULL) {
+		/* What SQLite's own hook (wal_autocheckpoint) does. */
+		if (pages >= CKPT_PAGES)
+			sqlite3_wal_checkpoint_v2(db, NULL,
+			    SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+		return SQLITE_OK;
+	}
 	atomic_fetch_add(&ck->commits, 1);
 	if (pages >= CKPT_INLINE) {
 		sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_PASSIVE,
@@ -1411,7 +1435,7 @@ store_checkpointer_start(struct store *st)
 	}
 	st->ckpt = ck;
 	/* Ours replaces SQLite's automatic checkpoint on this connection. */
-	sqlite3_wal_hook(st->db, wal_hook, ck);
+	sqlite3_wal_hook(st->db, wal_hook, st);
 	return 0;
 }
 
@@ -1422,7 +1446,8 @@ checkpointer_stop(struct store *st)
 
 	if (ck == NULL)
 		return;
-	sqlite3_wal_hook(st->db, NULL, NULL);
+	if (!st->wal_normal)
+		sqlite3_wal_hook(st->db, NULL, NULL);
 	pthread_mutex_lock(&ck->mu);
 	ck->stop = 1;
 	pthread_cond_signal(&ck->cv);
@@ -1534,7 +1559,7 @@ int
 store_syncer_start(struct store *st, int wakefd)
 {
 	struct syncer	*sy;
-	char		*wal;
+	char		*wal, why[256];
 	int		 fd;
 
 	if (st->syncer != NULL || !st->sync_full)
@@ -1575,7 +1600,39 @@ store_syncer_start(struct store *st, int wakefd)
 		return -1;
 	}
 	st->syncer = sy;
+	/*
+	 * From now on the connection stays at synchronous=NORMAL: group
+	 * commits are synced by this thread, every other commit by
+	 * wal_hook() before it returns (as FULL would).  Switching per
+	 * group commit cost a re-prepare of each PRAGMA every time
+	 * (SQLite applies it when preparing it), about 30k instructions
+	 * per commit.  If it cannot be set, batches switch as before.
+	 */
+	if (sqlite3_get_autocommit(st->db) && exec_simple(st,
+	    "PRAGMA synchronous = NORMAL", why, sizeof why) == 0) {
+		sqlite3_wal_hook(st->db, wal_hook, st);
+		st->wal_normal = 1;
+	}
 	return 0;
+}
+
+/*
+ * A sync failed (here or in wal_hook()): no later one is believed;
+ * the loop hears it through the pipe and shuts down.
+ */
+static void
+syncer_fail(struct store *st)
+{
+	struct syncer	*sy = st->syncer;
+
+	if (sy == NULL)
+		return;
+	pthread_mutex_lock(&sy->mu);
+	sy->failed = 1;
+	pthread_cond_broadcast(&sy->donecv);
+	pthread_mutex_unlock(&sy->mu);
+	if (write(sy->wakefd, "s", 1) == -1 && errno != EAGAIN)
+		log_warnx("store: cannot wake the loop");
 }
 
 /* Ask the thread to sync everything committed up to now. */
@@ -1647,11 +1704,21 @@ syncer_stop(struct store *st)
 {
 	struct syncer	*sy = st->syncer;
 	uint64_t	 done;
+	char		 why[256];
 
 	if (sy == NULL)
 		return;
 	if (store_sync_now(st, &done) != 0)
 		log_warnx("store: the last commits were not synced");
+	/* Commits after this one sync themselves (FULL) again. */
+	if (st->wal_normal) {
+		st->wal_normal = 0;
+		if (exec_simple(st, "PRAGMA synchronous = FULL", why,
+		    sizeof why) != 0)
+			log_warnx("store: synchronous = FULL: %s", why);
+		if (st->ckpt == NULL)
+			sqlite3_wal_hook(st->db, NULL, NULL);
+	}
 	pthread_mutex_lock(&sy->mu);
 	sy->stop = 1;
 	pthread_cond_signal(&sy->cv);
@@ -1704,8 +1771,10 @@ batch_commit(struct store *st)
 	 */
 	mixed = sqlite3_total_changes64(st->db) - st->batch_start !=
 	    st->batch_chat;
-	if (step_done(st, store_reset(st->stmts[S_COMMIT]),
-	    "batch commit") != STORE_OK) {
+	st->batch_committing = 1;
+	rc = step_done(st, store_reset(st->stmts[S_COMMIT]), "batch commit");
+	st->batch_committing = 0;
+	if (rc != STORE_OK) {
 		store_rollback(st);
 		st->batch_failed = 1;
 		rc = STORE_ERROR;
@@ -1724,8 +1793,8 @@ batch_commit(struct store *st)
 	}
 	if (st->batch_relaxed) {
 		st->batch_relaxed = 0;
-		if (step_done(st, st->stmts[S_SYNC_FULL], "synchronous") !=
-		    STORE_OK)
+		if (!st->wal_normal && step_done(st, st->stmts[S_SYNC_FULL],
+		    "synchronous") != STORE_OK)
 			fatalx("store: cannot set synchronous = FULL back");
 	}
 	return rc;
@@ -1766,13 +1835,17 @@ store_batch_open(struct store *st)
 	 * the sync thread every group is, and the thread syncs those that
 	 * need it.
 	 */
-	if (st->sync_full && (!st->chat_sync_full || st->syncer != NULL) &&
-	    step_done(st, st->stmts[S_SYNC_NORMAL], "synchronous") ==
-	    STORE_OK)
+	if (st->wal_normal)
+		st->batch_relaxed = 1;		/* NORMAL already */
+	else if (st->sync_full && (!st->chat_sync_full ||
+	    st->syncer != NULL) && step_done(st, st->stmts[S_SYNC_NORMAL],
+	    "synchronous") == STORE_OK)
 		st->batch_relaxed = 1;
 	if (step_done(st, store_reset(st->stmts[S_BEGIN]), "begin") !=
 	    STORE_OK) {
-		if (st->batch_relaxed) {
+		if (st->batch_relaxed && st->wal_normal)
+			st->batch_relaxed = 0;
+		else if (st->batch_relaxed) {
 			st->batch_relaxed = 0;
 			if (step_done(st, st->stmts[S_SYNC_FULL],
 			    "synchronous") != STORE_OK)

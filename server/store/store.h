@@ -102,7 +102,9 @@ int	 store_batch_close(struct store *, uint64_t *need);
  * The WAL sync thread (with database_sync_full): group commits are
  * then committed with synchronous=NORMAL on the loop and their
  * fdatasync runs on this thread, which writes a byte to WAKEFD after
- * each.  Call once, after store_checkpointer_start().
+ * each.  The connection stays at NORMAL while it runs; every other
+ * commit syncs the WAL before it returns, as FULL would.  Call once,
+ * after store_checkpointer_start().
  */
 int	 store_syncer_start(struct store *, int wakefd);
 /*

@@ -521,6 +521,40 @@ class Posting(NNTPCase):
         self.assertEqual(n, 3)      # stored once
 
 
+class ManyFields(NNTPCase):
+    """The stored text is the poster's fields plus those the server
+    adds (Path, Message-ID, Date, Injection-Date, Injection-Info): at
+    most 500 in all, as the article parser takes."""
+
+    def test_fields_added_count_toward_the_limit(self):
+        c = self.member("alice")
+
+        def headers(n):
+            h = {"From": "Alice <alice@example.org>",
+                 "Newsgroups": "support.oncology", "Subject": "Fields"}
+            h.update(("X-F%d" % i, "v") for i in range(n - 3))
+            return h
+
+        # 495 of the poster's and 5 added: 500.
+        r340, r = c.post(headers(495), "Five hundred.\n")
+        self.assertTrue(r.startswith("240 "), r)
+        mid = r.split()[-1]
+        r, head = c.multi("HEAD " + mid, "221")
+        # And the Xref field, written when read.
+        self.assertEqual(len(head), 501)
+        self.assertTrue(head[-1].startswith("Xref: "), head[-1])
+        self.assertEqual(head[0], "Path: hearth.test!.POSTED!not-for-mail")
+        r, body = c.multi("BODY " + mid, "222")
+        self.assertEqual(body, ["Five hundred."])
+        # One more is refused, and nothing is stored.
+        r340, r = c.post(headers(496), "One too many.\n")
+        self.assertTrue(r.startswith("441 ") and "Too many headers" in r,
+                        r)
+        mid = r340.split()[-1]
+        self.assertEqual(c.code("STAT " + mid), "430")
+        self.assertEqual(c.code("DATE"), "111")
+
+
 class Moderation(NNTPCase):
 
     def test_held_until_approved(self):

@@ -3,10 +3,12 @@
  * notices.
  */
 #include <check.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <sqlite3.h>
@@ -479,6 +481,79 @@ START_TEST(chat_batches_relaxed)
 }
 END_TEST
 
+/*
+ * fdatasync() as SQLite and the sync thread call it, counted when it
+ * runs on the test's own thread (the loop's, in hearthd).
+ */
+static pthread_t	main_thread;
+static int		main_syncs;
+
+int
+fdatasync(int fd)
+{
+	if (pthread_equal(pthread_self(), main_thread))
+		main_syncs++;
+	return (int)syscall(SYS_fdatasync, fd);
+}
+
+/*
+ * While the sync thread runs the connection stays at synchronous=
+ * NORMAL: a group commit is synced by the thread (not on the caller's
+ * thread), and every other commit, autocommit or store_begin()'s, is
+ * still synced before it returns, as FULL would.
+ */
+START_TEST(sync_thread_keeps_other_commits_full)
+{
+	char		 err[256];
+	struct store	*st = store_open(dbpath, 1, 0, err, sizeof err);
+	struct account	 a;
+	uint64_t	 need, done;
+	int		 p[2], before;
+
+	ck_assert_ptr_nonnull(st);
+	main_thread = pthread_self();
+	ck_assert_int_eq(pipe(p), 0);
+	ck_assert_int_eq(store_syncer_start(st, p[1]), 0);
+	/* An autocommit write. */
+	before = main_syncs;
+	ck_assert_int_eq(store_account_create(st, "Auto", "$x", "member",
+	    NULL), STORE_OK);
+	ck_assert_int_gt(main_syncs, before);
+	/* A transaction of a service's. */
+	before = main_syncs;
+	ck_assert_int_eq(store_begin(st), STORE_OK);
+	ck_assert_int_eq(store_account_create(st, "Txn", "$x", "member",
+	    NULL), STORE_OK);
+	ck_assert_int_eq(store_commit(st), STORE_OK);
+	ck_assert_int_gt(main_syncs, before);
+	/* A group commit: a ticket, synced by the thread. */
+	before = main_syncs;
+	ck_assert_int_eq(store_batch_open(st), STORE_OK);
+	ck_assert_int_eq(store_account_create(st, "Batch", "$x", "member",
+	    NULL), STORE_OK);
+	ck_assert_int_eq(store_batch_close(st, &need), STORE_OK);
+	ck_assert_int_eq(main_syncs, before);
+	ck_assert_int_eq(store_sync_now(st, &done), 0);
+	ck_assert_uint_ge(done, need);
+	ck_assert_uint_gt(need, 0);
+	/* And once more after it. */
+	before = main_syncs;
+	ck_assert_int_eq(store_account_create(st, "After", "$x", "member",
+	    NULL), STORE_OK);
+	ck_assert_int_gt(main_syncs, before);
+	store_close(st);
+	close(p[0]);
+	close(p[1]);
+	st = store_open(dbpath, 1, 0, err, sizeof err);
+	ck_assert_ptr_nonnull(st);
+	ck_assert_int_eq(store_account_get(st, "Batch", &a, NULL), STORE_OK);
+	account_clear(&a);
+	ck_assert_int_eq(store_account_get(st, "After", &a, NULL), STORE_OK);
+	account_clear(&a);
+	store_close(st);
+}
+END_TEST
+
 static Suite *
 store_suite(void)
 {
@@ -497,6 +572,7 @@ store_suite(void)
 	tcase_add_test(tc, seeding_is_idempotent);
 	tcase_add_test(tc, transactions_nest);
 	tcase_add_test(tc, chat_batches_relaxed);
+	tcase_add_test(tc, sync_thread_keeps_other_commits_full);
 	suite_add_tcase(s, tc);
 	return s;
 }
