@@ -7,7 +7,7 @@
   wall: 2,000 articles over 20 connections, hearthd on CPU 1 and
         hearth-load on CPU 0.
 
-Run from a build directory, through /work/bench-excl or alone:
+Run from a build directory, with nothing else busy on the machine:
 
     python3 ../tests/bench/post_cost.py cg|wall [LABEL]
 
