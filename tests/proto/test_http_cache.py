@@ -10,6 +10,7 @@ import email.utils
 import gzip
 import os
 import socket
+import threading
 import time
 import urllib.parse
 
@@ -298,6 +299,26 @@ class FilesInFlight(CacheBase):
             time.sleep(0.05)
         self.assertEqual(self.memfds(), 2)
         self.assertEqual(self.fetch(path)[0], list(versions)[4])
+
+    def test_pipelined_requests_past_what_the_server_buffers(self):
+        """More pipelined requests than the server reads ahead while the
+        client reads nothing: the server stops reading its socket, and
+        goes on as the answers are taken; every answer whole, in order."""
+        root = self.big_thread()
+        path = thread_path(root)
+        versions = self.version(path)
+        asked = [(i % 3 == 1, "HEAD" if i % 7 == 6 else "GET")
+                 for i in range(2000)]
+        reqs = b"".join(self.request(path, gz, m) for gz, m in asked)
+        self.assertGreater(len(reqs), 128 * 1024)
+        s = socket.create_connection(self.h.addr("http"), timeout=20)
+        sender = threading.Thread(target=s.sendall, args=(reqs,))
+        sender.start()
+        time.sleep(0.5)
+        seen = self.read_all(s, asked, versions)
+        sender.join(10)
+        self.assertFalse(sender.is_alive())
+        self.assertEqual(len(seen), len(asked))
 
     def test_many_documents_keep_the_files_bounded(self):
         """More large documents than there may be files: every answer
