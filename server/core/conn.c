@@ -10,13 +10,18 @@
  * of them (the assembly registers their ops: conn_register_proto()).
  */
 #include <sys/resource.h>
+#ifdef __linux__
+#include <sys/sendfile.h>
+#endif
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <sys/un.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <arpa/inet.h>
 #include <errno.h>
+#include <limits.h>
 #include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -74,6 +79,8 @@ proto_rate(struct server *srv, const struct proto_ops *ops, double *per_sec,
  * next body that goes by sendfile(), so pipelined responses take more.
  */
 #define FLUSH_WRITES		16
+/* Pieces of output looked at per write of a connection that sends files. */
+#define FLUSH_IOVECS		32
 /*
  * What libevent writes at once to a plain socket that was full
  * (bufferevent_set_max_single_write; its default is 16 KiB, four calls
@@ -217,6 +224,7 @@ static void	conn_process_input(struct conn *);
 static void	conn_process_bytes(struct conn *);
 static void	listener_errorcb(struct evconnlistener *, void *);
 static void	conn_mark_dirty(struct conn *);
+static int	conn_write_files(struct conn *, struct evbuffer *);
 static void	hold_forget(struct conn *);
 static void	conn_flush_cb(evutil_socket_t, short, void *);
 static void	conn_sweep_cb(evutil_socket_t, short, void *);
@@ -1726,7 +1734,9 @@ conn_flush_cb(evutil_socket_t fd, short what, void *arg)
 			 */
 			tries = 0;
 			do
-				n = evbuffer_write(out, c->fd);
+				n = (c->flags & CONN_F_FILES) ?
+				    conn_write_files(c, out) :
+				    evbuffer_write(out, c->fd);
 			while (n > 0 && evbuffer_get_length(out) > 0 &&
 			    ++tries < FLUSH_WRITES);
 			evbuffer_freeze(out, 1);
@@ -2363,6 +2373,129 @@ const char *
 listener_addr(struct listener *l)
 {
 	return l->addr;
+}
+
+/*
+ * Bodies sent from files.  A protocol registers a sealed file and its
+ * read-only mapping (conn_file_register()) and adds references to the
+ * mapping to a plain connection's output (conn_add_file_ref()); the
+ * flush then sends every piece of that output lying in a registered
+ * mapping with sendfile() from the file, so the kernel takes the pages
+ * by reference instead of copying them into the socket, and the bytes
+ * before such a piece (a response's head) with MSG_MORE, so that head
+ * and body leave in one packet rather than two (what nginx does only
+ * with tcp_nopush, at the cost of two setsockopt calls per response).
+ * What libevent writes itself (a socket that was full) it writes from
+ * the mapping: the same bytes, copied.
+ */
+struct file_map {
+	const char	*base;
+	size_t		 len;
+	int		 fd;
+};
+static struct file_map	file_maps[CONN_FD_FILES];
+static size_t		nfile_maps;
+
+int
+conn_file_register(const void *map, size_t len, int fd)
+{
+#ifndef __linux__
+	/* No sendfile() from any file to a socket here. */
+	return -1;
+#endif
+	if (nfile_maps == CONN_FD_FILES || len == 0)
+		return -1;
+	file_maps[nfile_maps].base = map;
+	file_maps[nfile_maps].len = len;
+	file_maps[nfile_maps].fd = fd;
+	nfile_maps++;
+	return 0;
+}
+
+void
+conn_file_unregister(const void *map)
+{
+	size_t	i;
+
+	for (i = 0; i < nfile_maps; i++)
+		if (file_maps[i].base == map) {
+			file_maps[i] = file_maps[--nfile_maps];
+			return;
+		}
+}
+
+/* The registered file whose mapping holds P, or NULL. */
+static const struct file_map *
+file_map_of(const void *p)
+{
+	const char	*q = p;
+	size_t		 i;
+
+	for (i = 0; i < nfile_maps; i++)
+		if (q >= file_maps[i].base &&
+		    q < file_maps[i].base + file_maps[i].len)
+			return &file_maps[i];
+	return NULL;
+}
+
+int
+conn_add_file_ref(struct conn *c, struct evbuffer *out, const void *data,
+    size_t len, evbuffer_ref_cleanup_cb cleanup, void *arg)
+{
+	if (evbuffer_add_reference(out, data, len, cleanup, arg) != 0)
+		return -1;
+	if (!(c->flags & CONN_F_TLS))
+		c->flags |= CONN_F_FILES;
+	return 0;
+}
+
+/*
+ * One write of plain connection C's output OUT (its front unfrozen),
+ * which may hold pieces of registered files: the memory before the
+ * first such piece in one sendmsg() (MSG_MORE when the piece follows),
+ * or the piece itself with sendfile().  Drains what was written and
+ * returns its length, 0 or -1 (errno) as evbuffer_write() does.
+ */
+static int
+conn_write_files(struct conn *c, struct evbuffer *out)
+{
+	struct evbuffer_iovec	 v[FLUSH_IOVECS];
+	struct iovec		 iov[FLUSH_IOVECS];
+	struct msghdr		 m;
+	const struct file_map	*f = NULL;
+	off_t			 off;
+	ssize_t			 n;
+	int			 nv, i;
+
+	nv = evbuffer_peek(out, -1, NULL, v, FLUSH_IOVECS);
+	if (nv > FLUSH_IOVECS)
+		nv = FLUSH_IOVECS;
+	for (i = 0; i < nv; i++) {
+		if (nfile_maps > 0 && (f = file_map_of(v[i].iov_base)) != NULL)
+			break;
+		iov[i].iov_base = v[i].iov_base;
+		iov[i].iov_len = v[i].iov_len;
+	}
+	if (i == 0 && f != NULL) {
+		off = (off_t)((const char *)v[0].iov_base - f->base);
+#ifdef __linux__
+		n = sendfile(c->fd, f->fd, &off, v[0].iov_len);
+#else
+		n = -1;	/* never: nothing is registered */
+		errno = ENOSYS;
+#endif
+	} else if (i == 0)
+		return 0;
+	else {
+		memset(&m, 0, sizeof m);
+		m.msg_iov = iov;
+		m.msg_iovlen = (size_t)i;
+		n = sendmsg(c->fd, &m, MSG_NOSIGNAL | (f != NULL ? MSG_MORE :
+		    0));
+	}
+	if (n > 0)
+		evbuffer_drain(out, (size_t)n);
+	return n > INT_MAX ? INT_MAX : (int)n;
 }
 
 /*

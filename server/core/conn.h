@@ -97,6 +97,7 @@ void	 conn_register_proto(enum proto p, const struct proto_ops *);
 #define CONN_F_WAITING		0x4000	/* input held for an async job */
 #define CONN_F_HOLDNOW		0x8000	/* held by this iteration's commit */
 #define CONN_F_SYNCWAIT		0x10000	/* held until a WAL sync */
+#define CONN_F_FILES		0x40000	/* output may hold file pieces */
 
 struct conn {
 	uint64_t		 id;
@@ -254,6 +255,22 @@ struct ssl_st *conn_ssl(struct conn *);
  * (HTTP's cached documents as memfds), part of the overhead.
  */
 #define CONN_FD_FILES		16
+/*
+ * A sealed file (FD, never written again) and its read-only mapping MAP
+ * of LEN bytes: while registered, the bytes of MAP that a plain
+ * connection's output references (conn_add_file_ref()) leave with
+ * sendfile() from FD, the bytes before them in the same packet.  At most
+ * CONN_FD_FILES at once: -1 past that.  Unregister before unmapping.
+ */
+int	 conn_file_register(const void *map, size_t len, int fd);
+void	 conn_file_unregister(const void *map);
+/*
+ * Add a reference to LEN bytes at DATA (in a registered mapping, or
+ * anywhere) to OUT, C's output or a buffer moved to it later; CLEANUP
+ * as for evbuffer_add_reference().  0, or -1 (nothing added).
+ */
+int	 conn_add_file_ref(struct conn *, struct evbuffer *, const void *data,
+	    size_t len, evbuffer_ref_cleanup_cb cleanup, void *arg);
 int	 conn_fd_budget(struct config *, char *msg, size_t len);
 int	 conn_fd_overhead(const struct config *);
 

@@ -84,21 +84,23 @@
  * replaced the document meanwhile).
  *
  * A body that is asked for again over plain HTTP moves into a sealed
- * memfd (blob_file()): its bytes are then a mapping of that file, and a
- * plain connection sends it with sendfile() as a file segment of its
- * output, so the kernel takes the pages by reference instead of copying
- * the body into the socket for every response (what nginx does with a
- * static file).  TLS connections reference the same mapping.  At most
- * HTTP_FILE_BLOBS such files are open at once (conn.c counts them in the
- * descriptor budget as CONN_FD_FILES); past that a body stays on the
- * heap and is copied, as before.
+ * memfd (blob_file()), written once and never again: its bytes are then
+ * a read-only mapping of that file, registered with conn
+ * (conn_file_register()), so a plain connection's flush sends the
+ * references to it with sendfile(), head and body in one packet, and the
+ * kernel takes the pages by reference instead of copying the body into
+ * the socket for every response (what nginx does with a static file).
+ * TLS connections reference the same mapping.  A new version of the
+ * document is a new blob and a new file; the old one is closed when the
+ * last response holding it is out.  At most HTTP_FILE_BLOBS such files
+ * are open at once (conn.c counts them in the descriptor budget as
+ * CONN_FD_FILES); past that a body stays on the heap and is copied.
  */
 struct blob {
 	unsigned int	 refs;
 	size_t		 len;
 	unsigned char	*data;		/* the bytes: heap or the mapping */
 	int		 fd;		/* the memfd, or -1 */
-	struct evbuffer_file_segment *seg; /* on FD; the owner's reference */
 	unsigned char	 heap[];
 };
 
@@ -114,7 +116,6 @@ blob_new(const void *p, size_t len)
 	b->len = len;
 	b->data = b->heap;
 	b->fd = -1;
-	b->seg = NULL;
 	memcpy(b->data, p, len);
 	b->data[len] = '\0';
 	return b;
@@ -126,6 +127,7 @@ blob_unref(struct blob *b)
 	if (b == NULL || --b->refs > 0)
 		return;
 	if (b->fd >= 0) {
+		conn_file_unregister(b->data);
 		munmap(b->data, b->len);
 		close(b->fd);
 		file_blobs--;
@@ -141,37 +143,9 @@ blob_cleanup(const void *data, size_t len, void *arg)
 	blob_unref(arg);
 }
 
-/* The last response holding the file segment let go of it. */
-static void
-blob_seg_done(struct evbuffer_file_segment const *seg, int flags, void *arg)
-{
-	(void)seg;
-	(void)flags;
-	blob_unref(arg);
-}
-
 /*
- * The cache lets go of B: its own reference, and the file segment's
- * first one (the segment, and so the blob, lives on while a response
- * still holds it).
- */
-static void
-blob_release(struct blob *b)
-{
-	struct evbuffer_file_segment	*seg;
-
-	if (b == NULL)
-		return;
-	if ((seg = b->seg) != NULL) {
-		b->seg = NULL;
-		evbuffer_file_segment_free(seg);
-	}
-	blob_unref(b);
-}
-
-/*
- * A copy of SRC's bytes in a sealed memfd, mapped read-only, with a
- * file segment for sendfile(); NULL when it cannot be made (no memfd on
+ * A copy of SRC's bytes in a sealed memfd, mapped read-only and
+ * registered for sendfile(); NULL when it cannot be made (no memfd on
  * this system, the file budget spent, out of descriptors or memory).
  */
 static struct blob *
@@ -207,21 +181,16 @@ blob_file(const struct blob *src)
 		close(fd);
 		return NULL;
 	}
+	if (conn_file_register(map, src->len, fd) != 0) {
+		munmap(map, src->len);
+		close(fd);
+		return NULL;
+	}
 	b = xmalloc(sizeof *b);
+	b->refs = 1;
 	b->len = src->len;
 	b->data = map;
 	b->fd = fd;
-	b->seg = evbuffer_file_segment_new(fd, 0, (ev_off_t)src->len,
-	    EVBUF_FS_DISABLE_LOCKING);
-	if (b->seg == NULL) {
-		munmap(map, src->len);
-		close(fd);
-		free(b);
-		return NULL;
-	}
-	/* The owner's reference and the segment's. */
-	b->refs = 2;
-	evbuffer_file_segment_add_cleanup_cb(b->seg, blob_seg_done, b);
 	file_blobs++;
 	return b;
 #else
@@ -529,13 +498,10 @@ http_send_ref(struct http_req *hr, int code, const char *reason,
 	}
 body:
 	if (!hr->head && code != 304 && len > 0) {
-		if (ref != NULL && ref->seg != NULL && hc == NULL &&
-		    !conn_is_tls(hr->c) && evbuffer_add_file_segment(out,
-		    ref->seg, 0, (ev_off_t)len) == 0) {
-			/* Sent with sendfile() when the socket writes it. */
-		} else if (ref != NULL) {
+		if (ref != NULL) {
+			/* From a file with sendfile(), if it is one. */
 			ref->refs++;
-			if (evbuffer_add_reference(out, data, len,
+			if (conn_add_file_ref(hr->c, out, data, len,
 			    blob_cleanup, ref) != 0) {
 				blob_unref(ref);
 				evbuffer_add(out, data, len);
@@ -642,8 +608,8 @@ static void
 doc_clear(struct http_doc *d)
 {
 	free(d->key);
-	blob_release(d->body_blob);
-	blob_release(d->gz_blob);
+	blob_unref(d->body_blob);
+	blob_unref(d->gz_blob);
 	memset(d, 0, sizeof *d);
 }
 
@@ -812,7 +778,7 @@ send_doc(struct http_req *hr, struct http_doc *d, int max_age, int private,
 	 * the length GET would send, and no body.
 	 */
 	bl = gz ? d->gz_blob : d->body_blob;
-	if (!hr->head && !conn_is_tls(hr->c) && bl->seg == NULL &&
+	if (!hr->head && !conn_is_tls(hr->c) && bl->fd < 0 &&
 	    bl->len >= HTTP_SENDFILE_MIN && bl->len <= pump_chunk(hr->c) &&
 	    (gz ? d->gz_sent++ : d->sent++) > 0) {
 		/*
@@ -823,7 +789,7 @@ send_doc(struct http_req *hr, struct http_doc *d, int max_age, int private,
 		struct blob	*f = blob_file(bl);
 
 		if (f != NULL) {
-			blob_release(bl);
+			blob_unref(bl);
 			bl = f;
 			if (gz) {
 				d->gz_blob = f;

@@ -9,44 +9,48 @@
 
 #include "http-target.h"
 
+/* R(path, has_arg): the path's length with it, for comparing. */
+#define R(p, a)	{ p, sizeof p - 1, a }
 static const struct {
 	const char	*path;
+	size_t		 len;
 	int		 has_arg;	/* prefix route: path ends in '/' */
 } http_routes[HTTP_R_COUNT] = {
-	[HTTP_R_LANDING] = { "/", 0 },
-	[HTTP_R_HEALTHZ] = { "/healthz", 0 },
-	[HTTP_R_EVENTS_ATOM] = { "/feeds/events.atom", 0 },
-	[HTTP_R_EVENTS_ICS] = { "/events.ics", 0 },
-	[HTTP_R_GROUP_FEED] = { "/feeds/groups/", 1 },
-	[HTTP_R_THREAD_FEED] = { "/feeds/threads/", 1 },
-	[HTTP_R_DOCTOR_FEED] = { "/feeds/doctors/", 1 },
-	[HTTP_R_ME_JSON] = { "/me/export.json", 0 },
-	[HTTP_R_ME_MBOX] = { "/me/articles.mbox", 0 },
-	[HTTP_R_STYLE] = { "/style.css", 0 },
-	[HTTP_R_ROBOTS] = { "/robots.txt", 0 },
-	[HTTP_R_SIGNIN] = { "/signin", 0 },
-	[HTTP_R_SIGNOUT] = { "/signout", 0 },
-	[HTTP_R_SIGNUP] = { "/signup", 0 },
-	[HTTP_R_ACCOUNT] = { "/account", 0 },
-	[HTTP_R_PASSWORD] = { "/account/password", 0 },
-	[HTTP_R_LANGUAGE] = { "/account/language", 0 },
-	[HTTP_R_TIMEZONE] = { "/account/timezone", 0 },
-	[HTTP_R_EXPORT] = { "/account/export", 0 },
-	[HTTP_R_ERASE] = { "/account/erase", 0 },
-	[HTTP_R_POST] = { "/post/", 1 },
-	[HTTP_R_REPLY] = { "/reply/", 1 },
-	[HTTP_R_REPORT] = { "/report/", 1 },
-	[HTTP_R_GROUPS] = { "/groups", 0 },
-	[HTTP_R_GROUP] = { "/groups/", 1 },
-	[HTTP_R_THREAD] = { "/threads/", 1 },
-	[HTTP_R_ARTICLE] = { "/articles/", 1 },
-	[HTTP_R_CLIENTS] = { "/clients", 0 },
-	[HTTP_R_CHAT_JS] = { "/chat.js", 0 },
-	[HTTP_R_CHAT_CSS] = { "/chat.css", 0 },
-	[HTTP_R_CHAT] = { "/chat", 0 },
-	[HTTP_R_CHAT_TOKEN] = { "/chat/token", 0 },
-	[HTTP_R_CHAT_ROOM] = { "/chat/", 1 },
+	[HTTP_R_LANDING] = R("/", 0),
+	[HTTP_R_HEALTHZ] = R("/healthz", 0),
+	[HTTP_R_EVENTS_ATOM] = R("/feeds/events.atom", 0),
+	[HTTP_R_EVENTS_ICS] = R("/events.ics", 0),
+	[HTTP_R_GROUP_FEED] = R("/feeds/groups/", 1),
+	[HTTP_R_THREAD_FEED] = R("/feeds/threads/", 1),
+	[HTTP_R_DOCTOR_FEED] = R("/feeds/doctors/", 1),
+	[HTTP_R_ME_JSON] = R("/me/export.json", 0),
+	[HTTP_R_ME_MBOX] = R("/me/articles.mbox", 0),
+	[HTTP_R_STYLE] = R("/style.css", 0),
+	[HTTP_R_ROBOTS] = R("/robots.txt", 0),
+	[HTTP_R_SIGNIN] = R("/signin", 0),
+	[HTTP_R_SIGNOUT] = R("/signout", 0),
+	[HTTP_R_SIGNUP] = R("/signup", 0),
+	[HTTP_R_ACCOUNT] = R("/account", 0),
+	[HTTP_R_PASSWORD] = R("/account/password", 0),
+	[HTTP_R_LANGUAGE] = R("/account/language", 0),
+	[HTTP_R_TIMEZONE] = R("/account/timezone", 0),
+	[HTTP_R_EXPORT] = R("/account/export", 0),
+	[HTTP_R_ERASE] = R("/account/erase", 0),
+	[HTTP_R_POST] = R("/post/", 1),
+	[HTTP_R_REPLY] = R("/reply/", 1),
+	[HTTP_R_REPORT] = R("/report/", 1),
+	[HTTP_R_GROUPS] = R("/groups", 0),
+	[HTTP_R_GROUP] = R("/groups/", 1),
+	[HTTP_R_THREAD] = R("/threads/", 1),
+	[HTTP_R_ARTICLE] = R("/articles/", 1),
+	[HTTP_R_CLIENTS] = R("/clients", 0),
+	[HTTP_R_CHAT_JS] = R("/chat.js", 0),
+	[HTTP_R_CHAT_CSS] = R("/chat.css", 0),
+	[HTTP_R_CHAT] = R("/chat", 0),
+	[HTTP_R_CHAT_TOKEN] = R("/chat/token", 0),
+	[HTTP_R_CHAT_ROOM] = R("/chat/", 1),
 };
+#undef R
 
 #define MAX_SEGMENTS	8
 
@@ -181,9 +185,9 @@ parse_query(const char *q, size_t len, struct http_target *t)
 int
 http_target_parse(const char *s, size_t len, struct http_target *t)
 {
-	const char	*path, *end = s + len, *q, *seg[MAX_SEGMENTS + 1];
+	const char	*path, *end = s + len, *q;
 	char		 dec[HTTP_TARGET_MAX + 1];
-	size_t		 seglen[MAX_SEGMENTS + 1], plen, i, nseg = 0;
+	size_t		 segoff[MAX_SEGMENTS + 1], plen, i, o, last, nseg = 0;
 	long		 n;
 	int		 r;
 
@@ -225,64 +229,66 @@ http_target_parse(const char *s, size_t len, struct http_target *t)
 	if (path[0] != '/')
 		return HTTP_TARGET_BAD;
 
-	/* Split the raw path; decode and check every segment. */
+	/*
+	 * Split the raw path; decode and check every segment, once, into
+	 * DEC: the whole path decoded, segment after segment, each one's
+	 * decoded start kept (a decoded segment may hold a '/').
+	 */
 	{
 		const char	*p = path + 1, *pe = path + plen, *sl;
 
+		dec[0] = '/';
+		o = 1;
 		for (;;) {
 			size_t	l;
 
 			sl = memchr(p, '/', (size_t)(pe - p));
 			l = (size_t)((sl != NULL ? sl : pe) - p);
-			if ((n = pct_decode(p, l, dec)) < 0)
+			if ((n = pct_decode(p, l, dec + o)) < 0)
 				return HTTP_TARGET_BAD;
-			if (strcmp(dec, ".") == 0 || strcmp(dec, "..") == 0)
+			if (strcmp(dec + o, ".") == 0 ||
+			    strcmp(dec + o, "..") == 0)
 				return HTTP_TARGET_BAD;
 			/* Deeper than any route: checked, then not found. */
-			if (nseg <= MAX_SEGMENTS) {
-				seg[nseg] = p;
-				seglen[nseg] = l;
-			}
+			if (nseg <= MAX_SEGMENTS)
+				segoff[nseg] = o;
 			nseg++;
+			o += (size_t)n;
 			if (sl == NULL)
 				break;
+			dec[o++] = '/';
 			p = sl + 1;
 		}
 	}
 
 	if (nseg > MAX_SEGMENTS)
 		return HTTP_TARGET_NOT_FOUND;
+	/*
+	 * Exact routes compare with the whole path decoded, prefix routes
+	 * with its part before the last segment (segoff[nseg - 1] bytes).
+	 */
+	last = segoff[nseg - 1];
 	for (r = 0; r < HTTP_R_COUNT; r++) {
 		const char	*rp = http_routes[r].path;
-		size_t		 rl = strlen(rp);
+		size_t		 rl = http_routes[r].len;
 
 		if (!http_routes[r].has_arg) {
-			/* Exact: compare the raw path with escapes decoded. */
-			if ((n = pct_decode(path, plen, dec)) >= 0 &&
-			    (size_t)n == rl && memcmp(dec, rp, rl) == 0) {
+			if (o == rl && memcmp(dec, rp, rl) == 0) {
 				t->route = (enum http_route_id)r;
 				return HTTP_TARGET_OK;
 			}
 			continue;
 		}
 		/* Prefix: every segment but the last spells the prefix. */
-		if (nseg < 2)
+		if (nseg < 2 || last != rl || memcmp(dec, rp, rl) != 0)
 			continue;
-		{
-			size_t	pre = (size_t)(seg[nseg - 1] - path);
-
-			if ((n = pct_decode(path, pre, dec)) < 0 ||
-			    (size_t)n != rl || memcmp(dec, rp, rl) != 0)
-				continue;
-			if (seglen[nseg - 1] == 0)
-				return HTTP_TARGET_NOT_FOUND;
-			n = pct_decode(seg[nseg - 1], seglen[nseg - 1], t->arg);
-			if (n <= 0)
-				return HTTP_TARGET_NOT_FOUND;
-			t->arg_len = (size_t)n;
-			t->route = (enum http_route_id)r;
-			return HTTP_TARGET_OK;
-		}
+		if (o == last)
+			return HTTP_TARGET_NOT_FOUND;
+		t->arg_len = o - last;
+		memcpy(t->arg, dec + last, t->arg_len);
+		t->arg[t->arg_len] = '\0';
+		t->route = (enum http_route_id)r;
+		return HTTP_TARGET_OK;
 	}
 	return HTTP_TARGET_NOT_FOUND;
 }

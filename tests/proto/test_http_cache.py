@@ -8,7 +8,9 @@ or is hidden."""
 import base64
 import email.utils
 import gzip
+import os
 import socket
+import threading
 import time
 import urllib.parse
 
@@ -157,6 +159,189 @@ class SameBytes(CacheBase):
         self.assertIn(b"Fresh news from bob", new)
         for _ in range(3):
             self.assertEqual(self.get(path).body, new)
+
+
+class FilesInFlight(CacheBase):
+    """A cached body sent from a file (a sealed memfd, sendfile()) stays
+    the same bytes while responses holding it are still queued, after
+    the page changed under them; old files are closed once the last
+    response holding one is out."""
+
+    HOST = "hearth.test"
+
+    def request(self, path, gz=False, method="GET"):
+        return ("%s %s HTTP/1.1\r\nHost: %s\r\n%s\r\n" % (
+            method, path, self.HOST,
+            "Accept-Encoding: gzip\r\n" if gz else "")).encode()
+
+    def fetch(self, path, gz=False):
+        """One GET on a connection of its own: (ETag, body as sent)."""
+        s = socket.create_connection(self.h.addr("http"), timeout=10)
+        s.sendall(self.request(path, gz))
+        status, hdrs, body = read_response(s.makefile("rb"))
+        s.close()
+        self.assertEqual(status, 200)
+        self.assertEqual(hdrs.get("content-encoding") == "gzip", gz)
+        return hdrs["etag"], body
+
+    def version(self, path):
+        """The page as it is now, plain and gzip, each sent twice (the
+        second time from its file): {ETag: (plain body, sent length)}."""
+        plain = self.fetch(path)
+        self.assertEqual(self.fetch(path), plain)
+        z = self.fetch(path, gz=True)
+        self.assertEqual(self.fetch(path, gz=True), z)
+        self.assertEqual(gzip.decompress(z[1]), plain[1])
+        return {plain[0]: (plain[1], len(plain[1])),
+                z[0]: (plain[1], len(z[1]))}
+
+    def memfds(self):
+        """hearthd's open memfds of documents."""
+        d = "/proc/%d/fd" % self.h.proc.pid
+        n = 0
+        for fd in os.listdir(d):
+            try:
+                if "hearth-doc" in os.readlink(os.path.join(d, fd)):
+                    n += 1
+            except OSError:
+                pass
+        return n
+
+    def slow_reader(self, path, n):
+        """A connection that asks for PATH N times, pipelined (gzip and
+        HEAD among them), and does not read yet: (socket, asked)."""
+        s = socket.socket()
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        s.settimeout(20)
+        s.connect(self.h.addr("http"))
+        asked = [(i % 3 == 1, "HEAD" if i % 7 == 6 else "GET")
+                 for i in range(n)]
+        s.sendall(b"".join(self.request(path, gz, m) for gz, m in asked))
+        return s, asked
+
+    def read_all(self, s, asked, versions):
+        """Read every answer on S: whole, in order, each the bytes of the
+        version its ETag names; the versions never go back.  The ETags
+        seen, in order."""
+        order = list(versions)
+        f = s.makefile("rb")
+        seen, last = [], 0
+        for i, (gz, method) in enumerate(asked):
+            status = int(f.readline().split()[1])
+            hdrs = {}
+            while True:
+                line = f.readline().decode("latin-1").rstrip("\r\n")
+                if not line:
+                    break
+                k, _, v = line.partition(":")
+                hdrs[k.strip().lower()] = v.strip()
+            self.assertEqual(status, 200, "response %d" % i)
+            tag = hdrs["etag"]
+            self.assertIn(tag, versions, "response %d" % i)
+            self.assertEqual(tag.endswith('-gz"'), gz, "response %d" % i)
+            plain, length = versions[tag]
+            self.assertEqual(int(hdrs["content-length"]), length,
+                             "response %d" % i)
+            if method == "GET":
+                body = f.read(length)
+                self.assertEqual(len(body), length, "response %d" % i)
+                self.assertEqual(gzip.decompress(body) if gz else body,
+                                 plain, "response %d" % i)
+            k = order.index(tag) // 2
+            self.assertGreaterEqual(k, last, "response %d" % i)
+            last = k
+            seen.append(tag)
+        f.close()
+        s.close()
+        return seen
+
+    def test_a_new_version_while_old_responses_are_queued(self):
+        bob = self.member("bob")
+        # Text that gzip cannot make small: the gzip variant is past
+        # 16 KiB too, and a file of its own.
+        root = self.post_ok(bob, subject="Living with it", body="\n".join(
+            base64.b64encode(os.urandom(57)).decode()
+            for _ in range(400)) + "\n")
+        path = thread_path(root)
+        versions = dict(self.version(path))
+        self.assertGreater(min(len(b) for b, _ in versions.values()),
+                           16 * 1024)
+        self.assertEqual(self.memfds(), 2)
+        # Answers the client does not read, more than the kernel's
+        # socket buffer takes: the rest stay queued in the server,
+        # holding the first version's files.
+        with open("/proc/sys/net/ipv4/tcp_wmem") as f:
+            wmem = int(f.read().split()[2])
+        n = 3 * wmem // min(n for _, n in versions.values()) + 20
+        s1, asked1 = self.slow_reader(path, n)
+        time.sleep(0.5)
+        self.post_ok(bob, subject="Re: Living with it",
+                     body="A second version of the page.\n" * 20,
+                     extra=[("References", root)])
+        versions.update(self.version(path))
+        s2, asked2 = self.slow_reader(path, n)
+        time.sleep(0.5)
+        self.post_ok(bob, subject="Re: Living with it",
+                     body="A third version of the page.\n" * 20,
+                     extra=[("References", root)])
+        versions.update(self.version(path))
+        self.assertEqual(len(versions), 6)
+        # Each version's files are open while answers hold them.
+        self.assertGreaterEqual(self.memfds(), 4)
+        seen1 = self.read_all(s1, asked1, versions)
+        seen2 = self.read_all(s2, asked2, versions)
+        first, second = list(versions)[:2], list(versions)[2:4]
+        self.assertIn(seen1[0], first)
+        self.assertIn(seen2[0], second)
+        # Everything read: only the current version's two files remain.
+        deadline = time.time() + 5
+        while self.memfds() > 2 and time.time() < deadline:
+            time.sleep(0.05)
+        self.assertEqual(self.memfds(), 2)
+        self.assertEqual(self.fetch(path)[0], list(versions)[4])
+
+    def test_pipelined_requests_past_what_the_server_buffers(self):
+        """More pipelined requests than the server reads ahead while the
+        client reads nothing: the server stops reading its socket, and
+        goes on as the answers are taken; every answer whole, in order."""
+        root = self.big_thread()
+        path = thread_path(root)
+        versions = self.version(path)
+        asked = [(i % 3 == 1, "HEAD" if i % 7 == 6 else "GET")
+                 for i in range(2000)]
+        reqs = b"".join(self.request(path, gz, m) for gz, m in asked)
+        self.assertGreater(len(reqs), 128 * 1024)
+        s = socket.create_connection(self.h.addr("http"), timeout=20)
+        sender = threading.Thread(target=s.sendall, args=(reqs,))
+        sender.start()
+        time.sleep(0.5)
+        seen = self.read_all(s, asked, versions)
+        sender.join(10)
+        self.assertFalse(sender.is_alive())
+        self.assertEqual(len(seen), len(asked))
+
+    def test_many_documents_keep_the_files_bounded(self):
+        """More large documents than there may be files: every answer
+        stays right (past the budget a body is sent from memory) and
+        the server never holds more than its budget of files."""
+        alice = self.member("alice")
+        roots = [self.post_ok(alice, subject="Story %d" % i,
+                              body=("Story %d, told at length. " % i) * 800
+                              + "\n") for i in range(20)]
+        bodies = {}
+        for _round in range(3):
+            for r in roots:
+                for gz in (False, True):
+                    tag, body = self.fetch(thread_path(r), gz)
+                    if gz:
+                        body = gzip.decompress(body)
+                    self.assertIn(("Story %d, told" % roots.index(r))
+                                  .encode(), body)
+                    self.assertGreater(len(body), 16 * 1024)
+                    bodies.setdefault((r, gz), body)
+                    self.assertEqual(body, bodies[(r, gz)])
+            self.assertLessEqual(self.memfds(), 16)
+        self.assertGreater(self.memfds(), 0)
 
 
 class Validators(CacheBase):
