@@ -24,8 +24,8 @@ def thread_path(msgid):
                                             safe="@!$&'()*+,;=:")
 
 
-def read_response(f):
-    """One response from a socket file: (status, headers, body)."""
+def read_head(f):
+    """A response's status line and fields: (status, headers)."""
     status = int(f.readline().split()[1])
     hdrs = {}
     while True:
@@ -34,6 +34,12 @@ def read_response(f):
             break
         k, _, v = line.partition(":")
         hdrs[k.strip().lower()] = v.strip()
+    return status, hdrs
+
+
+def read_response(f):
+    """One response from a socket file: (status, headers, body)."""
+    status, hdrs = read_head(f)
     body = f.read(int(hdrs.get("content-length", "0")))
     return status, hdrs, body
 
@@ -116,14 +122,7 @@ class SameBytes(CacheBase):
             f = s.makefile("rb")
             out = []
             for i, (p, method, gz) in enumerate(asked):
-                status = int(f.readline().split()[1])
-                hdrs = {}
-                while True:
-                    line = f.readline().decode("latin-1").rstrip("\r\n")
-                    if not line:
-                        break
-                    k, _, v = line.partition(":")
-                    hdrs[k.strip().lower()] = v.strip()
+                status, hdrs = read_head(f)
                 self.assertEqual(status, 200, "response %d" % i)
                 if method == "HEAD":
                     out.append(None)
@@ -227,14 +226,7 @@ class FilesInFlight(CacheBase):
         f = s.makefile("rb")
         seen, last = [], 0
         for i, (gz, method) in enumerate(asked):
-            status = int(f.readline().split()[1])
-            hdrs = {}
-            while True:
-                line = f.readline().decode("latin-1").rstrip("\r\n")
-                if not line:
-                    break
-                k, _, v = line.partition(":")
-                hdrs[k.strip().lower()] = v.strip()
+            status, hdrs = read_head(f)
             self.assertEqual(status, 200, "response %d" % i)
             tag = hdrs["etag"]
             self.assertIn(tag, versions, "response %d" % i)
