@@ -1042,6 +1042,12 @@ store_open(const char *path, int sync_full, int max_version, char *err,
 		stmt_spill_set = 1;
 		(void)sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL,
 		    STMT_SPILL_BYTES);
+		/*
+		 * No memory statistics (nothing here reads them): with
+		 * them every sqlite3_malloc() and sqlite3_free() takes and
+		 * releases SQLite's global memory mutex.
+		 */
+		(void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 	}
 	st = xcalloc(1, sizeof *st);
 	st->path = xstrdup(path);
