@@ -89,6 +89,12 @@ proto_rate(struct server *srv, const struct proto_ops *ops, double *per_sec,
 #define MAX_SINGLE_WRITE	(1024 * 1024)
 /* Write low-water mark that triggers on_drain for long replies. */
 #define DRAIN_LOW_MARK		(32 * 1024)
+/*
+ * What one read event takes from a plain socket at most: libevent's
+ * (EVBUFFER_MAX_READ), so the input grows, and the protocol is called,
+ * in the same steps as when libevent read it (see sock_readcb()).
+ */
+#define SOCK_READ_MAX		4096
 
 struct listener {
 	struct server		*srv;
@@ -229,6 +235,10 @@ static void	hold_forget(struct conn *);
 static void	conn_flush_cb(evutil_socket_t, short, void *);
 static void	conn_sweep_cb(evutil_socket_t, short, void *);
 static size_t	conn_pending_output(struct conn *);
+static void	sock_readcb(evutil_socket_t, short, void *);
+static void	conn_read_on(struct conn *);
+static void	conn_read_off(struct conn *);
+static void	conn_read_handback(struct conn *);
 
 struct ip_table *
 ip_table_create(void)
@@ -535,17 +545,25 @@ conn_start(struct listener *lst, evutil_socket_t fd,
 	if (c->flags & CONN_F_TLS)
 		bufferevent_openssl_set_allow_dirty_shutdown(c->bev, 1);
 	bufferevent_setcb(c->bev, conn_readcb, conn_writecb, conn_eventcb, c);
-	bufferevent_setwatermark(c->bev, EV_READ, 0, c->max_line + 16384);
 	/*
 	 * Plain text: conn_flush_cb() writes (see the top), so the
-	 * write event a new bufferevent starts with is switched off.
+	 * write event a new bufferevent starts with is switched off, and
+	 * sock_readcb() reads, so libevent's read stays off until a layer
+	 * goes on (conn_read_handback()).
 	 */
-	if (c->flags & CONN_F_TLS)
+	if (c->flags & CONN_F_TLS) {
+		bufferevent_setwatermark(c->bev, EV_READ, 0,
+		    c->max_line + 16384);
 		bufferevent_enable(c->bev, EV_READ | EV_WRITE);
-	else {
-		bufferevent_enable(c->bev, EV_READ);
+	} else {
 		bufferevent_disable(c->bev, EV_WRITE);
 		bufferevent_set_max_single_write(c->bev, MAX_SINGLE_WRITE);
+		c->ev_read = event_new(srv->base, fd, EV_READ | EV_PERSIST,
+		    sock_readcb, c);
+		if (c->ev_read == NULL)
+			fatalx("out of memory");
+		c->flags |= CONN_F_OWNREAD;
+		conn_read_on(c);
 	}
 
 	if (ev_sweep == NULL) {
@@ -637,7 +655,7 @@ resume_cb(evutil_socket_t fd, short what, void *arg)
 	if (c->flags & (CONN_F_FREED | CONN_F_CLOSING))
 		return;
 	c->flags &= ~CONN_F_PAUSED;
-	bufferevent_enable(c->bev, EV_READ);
+	conn_read_on(c);
 	conn_process_input(c);
 }
 
@@ -884,6 +902,142 @@ conn_process_input(struct conn *c)
 	else
 		conn_process_lines(c);
 	c->flags &= ~CONN_F_READING;
+	/* Reading stopped at the mark: on again once the input drained. */
+	if (c->flags & CONN_F_RDFULL)
+		conn_read_on(c);
+}
+
+/* The most input a connection holds (libevent's read high-water mark). */
+static size_t
+conn_read_mark(const struct conn *c)
+{
+	return c->max_line + 16384;
+}
+
+/*
+ * Reading of C on: a plain socket's own event, unless closing, or the
+ * input holds its mark already (CONN_F_RDFULL: conn_process_input()
+ * comes back here once it drained); else the bufferevent's.
+ */
+static void
+conn_read_on(struct conn *c)
+{
+	if (!(c->flags & CONN_F_OWNREAD)) {
+		bufferevent_enable(c->bev, EV_READ);
+		return;
+	}
+	if (c->flags & (CONN_F_CLOSING | CONN_F_FREED))
+		return;
+	if (evbuffer_get_length(bufferevent_get_input(c->bev)) >=
+	    conn_read_mark(c)) {
+		c->flags |= CONN_F_RDFULL;
+		event_del(c->ev_read);
+		return;
+	}
+	c->flags &= ~CONN_F_RDFULL;
+	/* Already pending: libevent does nothing. */
+	event_add(c->ev_read, NULL);
+}
+
+static void
+conn_read_off(struct conn *c)
+{
+	if (c->flags & CONN_F_OWNREAD)
+		event_del(c->ev_read);
+	else
+		bufferevent_disable(c->bev, EV_READ);
+}
+
+/*
+ * A layer (TLS, WebSocket, COMPRESS) goes on over C's socket: libevent
+ * reads it from now on, from where sock_readcb() left off (what it read
+ * and nobody took is in the bufferevent's input, for the layer).
+ */
+static void
+conn_read_handback(struct conn *c)
+{
+	if (!(c->flags & CONN_F_OWNREAD))
+		return;
+	event_free(c->ev_read);
+	c->ev_read = NULL;
+	c->flags &= ~(CONN_F_OWNREAD | CONN_F_RDFULL);
+	bufferevent_setwatermark(c->bev, EV_READ, 0, conn_read_mark(c));
+	bufferevent_enable(c->bev, EV_READ);
+}
+
+/*
+ * A plain socket is readable.  libevent's own read (evbuffer_read())
+ * asks the kernel how much is waiting (ioctl FIONREAD) before every
+ * read: a system call per request on top of the read (issue 20).  This
+ * is that read without it, and otherwise libevent's: at most
+ * SOCK_READ_MAX bytes, never past the input's mark, the read callback
+ * after every read that took something, reading stopped while the
+ * input holds its mark, end of file or an error to the event callback.
+ * Same steps, same semantics: the rate limit's flood check, a
+ * protocol's pause and the output cap see the input grow exactly as
+ * before (test_foundation's slow reader: a resume still pending from a
+ * previous read's LINES_PER_EVENT budget runs after the read that
+ * paused NNTP, so the pipelined commands go on until the output cap).
+ */
+static void
+sock_readcb(evutil_socket_t fd, short what, void *arg)
+{
+	struct conn		*c = arg;
+	struct evbuffer		*in = bufferevent_get_input(c->bev);
+	struct evbuffer_iovec	 v[2];
+	struct iovec		 iov[2];
+	size_t			 len, mark = conn_read_mark(c), want, left;
+	ssize_t			 n;
+	int			 nv, i;
+
+	(void)what;
+	len = evbuffer_get_length(in);
+	if (len >= mark) {
+		c->flags |= CONN_F_RDFULL;
+		event_del(c->ev_read);
+		return;
+	}
+	want = mark - len;
+	if (want > SOCK_READ_MAX)
+		want = SOCK_READ_MAX;
+	/* The end of a socket bufferevent's input is frozen (see flush). */
+	evbuffer_unfreeze(in, 0);
+	if ((nv = evbuffer_reserve_space(in, (ev_ssize_t)want, v, 2)) <= 0)
+		fatalx("out of memory");
+	for (i = 0, left = want; i < nv; i++) {
+		if (v[i].iov_len > left)
+			v[i].iov_len = left;
+		left -= v[i].iov_len;
+		iov[i].iov_base = v[i].iov_base;
+		iov[i].iov_len = v[i].iov_len;
+	}
+	n = readv(fd, iov, nv);
+	if (n > 0) {
+		for (i = 0, left = (size_t)n; i < nv; i++) {
+			if (v[i].iov_len > left)
+				v[i].iov_len = left;
+			left -= v[i].iov_len;
+		}
+		for (i = nv; i > 1 && v[i - 1].iov_len == 0; i--)
+			;
+		evbuffer_commit_space(in, v, i);
+	} else
+		evbuffer_commit_space(in, v, 0);
+	evbuffer_freeze(in, 0);
+	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK ||
+	    errno == EINTR))
+		return;
+	if (n <= 0) {
+		conn_read_off(c);
+		conn_eventcb(c->bev, BEV_EVENT_READING | (n == 0 ?
+		    BEV_EVENT_EOF : BEV_EVENT_ERROR), c);
+		return;
+	}
+	if (len + (size_t)n >= mark) {
+		c->flags |= CONN_F_RDFULL;
+		event_del(c->ev_read);
+	}
+	conn_readcb(c->bev, c);
 }
 
 static void
@@ -1008,6 +1162,9 @@ conn_destroy(struct conn *c)
 	}
 	if (c->close_cb != NULL)
 		evbuffer_remove_cb_entry(c->close_out, c->close_cb);
+	/* Before the bufferevent closes the socket. */
+	if (c->ev_read != NULL)
+		event_free(c->ev_read);
 	if (c->bev != NULL)
 		bufferevent_free(c->bev);
 	if (c->ev_idle != NULL)
@@ -1078,6 +1235,7 @@ conn_free_later(struct conn *c)
 	if (c->flags & CONN_F_FREED)
 		return;
 	c->flags |= CONN_F_FREED | CONN_F_CLOSING;
+	conn_read_off(c);
 	bufferevent_disable(c->bev, EV_READ | EV_WRITE);
 	c->ev_free = event_new(c->srv->base, -1, 0, conn_free_cb, c);
 	event_active(c->ev_free, EV_TIMEOUT, 0);
@@ -1112,7 +1270,7 @@ conn_close(struct conn *c, const char *reason)
 	    (unsigned long long)c->id, proto_name(c->proto),
 	    reason != NULL ? reason : "");
 	c->flags |= CONN_F_CLOSING;
-	bufferevent_disable(c->bev, EV_READ);
+	conn_read_off(c);
 	/*
 	 * A WebSocket says goodbye with a close frame, after what is
 	 * queued (held output of a group commit would come after it: then
@@ -1780,7 +1938,13 @@ conn_set_max_line(struct conn *c, size_t max)
 	if (max == 0)
 		max = c->ops->max_line(c->srv);
 	c->max_line = max;
-	if (!(c->flags & CONN_F_FREED))
+	if (c->flags & CONN_F_FREED)
+		return;
+	if (c->flags & CONN_F_OWNREAD) {
+		/* A higher mark: reading stopped at the old one goes on. */
+		if (c->flags & CONN_F_RDFULL)
+			conn_read_on(c);
+	} else
 		bufferevent_setwatermark(c->bev, EV_READ, 0, max + 16384);
 }
 
@@ -1843,6 +2007,7 @@ conn_starttls(struct conn *c)
 	if ((ssl = SSL_new(c->srv->tls_ctx)) == NULL)
 		return -1;
 	hold_unlayer(c);
+	conn_read_handback(c);
 	/*
 	 * The "go ahead" reply is still queued in clear: libevent writes
 	 * it on the socket's own bufferevent from now on.
@@ -1881,6 +2046,7 @@ conn_websocket(struct conn *c, int binary, enum proto p)
 		return -1;
 	/* The 101 is HTTP, below the filter: it goes out first. */
 	hold_unlayer(c);
+	conn_read_handback(c);
 	/*
 	 * The 101 reply is queued in clear below the filter: libevent
 	 * writes that layer from now on (as after STARTTLS).
@@ -2027,6 +2193,7 @@ conn_compress(struct conn *c)
 	struct bufferevent	*fb;
 
 	hold_unlayer(c);
+	conn_read_handback(c);
 	z = xcalloc(1, sizeof *z);
 	if (inflateInit2(&z->in, -15) != Z_OK) {
 		free(z);

@@ -98,6 +98,8 @@ void	 conn_register_proto(enum proto p, const struct proto_ops *);
 #define CONN_F_HOLDNOW		0x8000	/* held by this iteration's commit */
 #define CONN_F_SYNCWAIT		0x10000	/* held until a WAL sync */
 #define CONN_F_FILES		0x40000	/* output may hold file pieces */
+#define CONN_F_OWNREAD		0x20000	/* conn.c reads the socket (ev_read) */
+#define CONN_F_RDFULL		0x80000	/* ... stopped at the input's mark */
 
 struct conn {
 	uint64_t		 id;
@@ -116,6 +118,7 @@ struct conn {
 	struct event		*ev_idle;
 	struct event		*ev_resume;
 	struct event		*ev_free;
+	struct event		*ev_read;	/* CONN_F_OWNREAD */
 	int			 idle_timeout;
 	void			*pstate;	/* protocol state */
 	TAILQ_ENTRY(conn)	 entry;

@@ -173,6 +173,110 @@ class Limits(HearthTestCase):
         self.nntp().send("DATE")
 
 
+class ReadPath(HearthTestCase):
+    """Plain sockets are read by conn.c itself (no FIONREAD): input far
+    past what it reads ahead (a line protocol's mark is its longest line
+    plus 16 KiB) is all answered, in order, on every plain listener, and
+    a client that sends without reading is still dropped at the output
+    cap with memory bounded."""
+    extra_config = ("output_cap = 65536\n"
+                    "rate_per_second = 100000\nrate_burst = 100000\n"
+                    "http_rate_per_second = 100000\n"
+                    "http_rate_burst = 100000\n")
+
+    @staticmethod
+    def send_behind(sock, data):
+        """Send DATA from a thread; the caller reads the answers after a
+        while, so the server's output fills and its input reaches the
+        mark first."""
+        t = threading.Thread(target=sock.sendall, args=(data,))
+        t.start()
+        time.sleep(0.5)
+        return t
+
+    def test_nntp_pipelined_far_past_mark(self):
+        c = self.nntp()
+        n = 8000
+        cmds = [b"DATE" if i % 3 else b"XYZZY" for i in range(n)]
+        data = b"\r\n".join(cmds) + b"\r\n"
+        self.assertGreater(len(data), 2 * (16384 + 512))
+        t = self.send_behind(c.sock, data)
+        for i in range(n):
+            line = c.readline()
+            self.assertTrue(line.startswith("111 " if i % 3 else "500 "),
+                            "answer %d: %r" % (i, line))
+        t.join()
+        c.send("DATE")
+        self.assertTrue(c.readline().startswith("111 "))
+
+    def test_irc_pipelined_far_past_mark(self):
+        c = self.irc_register("piper")
+        n = 4000
+        data = b"".join(b"PING :tok-%d\r\n" % i for i in range(n))
+        self.assertGreater(len(data), 3 * (16384 + 512))
+        t = self.send_behind(c.sock, data)
+        for i in range(n):
+            line = c.read_until(lambda l: "PONG" in l)[-1]
+            self.assertTrue(line.endswith("tok-%d" % i), line)
+        t.join()
+
+    def test_http_pipelined_far_past_mark(self):
+        # A small receive buffer: the answers fill the server's output,
+        # HTTP stops taking requests, and its input reaches the mark.
+        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        s.settimeout(10 * SCALE)
+        s.connect(self.h.addr("http"))
+        c = self.connect("http")
+        c.sock.close()
+        c.sock = s
+        n = 1500
+        pad = b"X-Pad: " + b"p" * 200 + b"\r\n"
+        reqs = b"".join(
+            b"GET %s HTTP/1.1\r\nHost: hearth.test\r\n%s\r\n" %
+            (b"/" if i % 2 else b"/no-such-page-%d" % i, pad)
+            for i in range(n))
+        # HTTP reads ahead one whole request (head and body) and 16 KiB.
+        self.assertGreater(len(reqs), 3 * (16384 + 65536 + 16384))
+        t = self.send_behind(s, reqs)
+        f = s.makefile("rb")
+        for i in range(n):
+            status = f.readline().split()
+            self.assertEqual(status[1], b"200" if i % 2 else b"404",
+                             "answer %d" % i)
+            length = None
+            while True:
+                line = f.readline()
+                if line in (b"\r\n", b""):
+                    break
+                name, _, value = line.partition(b":")
+                if name.strip().lower() == b"content-length":
+                    length = int(value)
+            self.assertIsNotNone(length, "answer %d" % i)
+            self.assertEqual(len(f.read(length)), length)
+        t.join()
+
+    def test_irc_slow_reader_dropped_memory_bounded(self):
+        c = self.irc_register("sloth")
+        c.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        rss0 = self.h.rss_kb()
+        payload = b"PING :never-read-never-read-never-read\r\n" * 1000
+        try:
+            for _ in range(200):
+                c.sock.sendall(payload)
+        except (BrokenPipeError, ConnectionResetError, socket.timeout):
+            pass
+        deadline = time.time() + 10 * SCALE
+        while time.time() < deadline and "slow reader" not in self.h.log():
+            time.sleep(0.1)
+        self.assertIn("proto=irc dropped: output cap of 65536 bytes "
+                      "reached (slow reader)", self.h.log())
+        self.assertTrue(c.is_closed())
+        growth = self.h.rss_kb() - rss0
+        self.assertLess(growth, 20000, "RSS grew by %d KiB" % growth)
+        self.irc_register("next")
+
+
 class Flood(HearthTestCase):
     extra_config = "rate_per_second = 2\nrate_burst = 5\n"
 
