@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -554,6 +555,52 @@ START_TEST(sync_thread_keeps_other_commits_full)
 }
 END_TEST
 
+/*
+ * One commit after another, a fraction of a millisecond apart, as from
+ * one posting connection: the WAL still starts again from its front
+ * (the checkpointer's passes end a commit or two behind; the loop copies
+ * those few frames), so the -wal file stays about CKPT_PAGES + CKPT_STEP
+ * frames long instead of growing until the inline checkpoint at 16,000.
+ */
+START_TEST(wal_starts_again_under_steady_commits)
+{
+	char		 err[256], name[32], wal[160];
+	struct store	*st = store_open(dbpath, 1, 0, err, sizeof err);
+	struct stat	 sb;
+	sqlite3		*db;
+	sqlite3_stmt	*s;
+	long long	 page = 0, frames = 0, max = 0;
+	int		 p[2], i;
+
+	ck_assert_ptr_nonnull(st);
+	ck_assert_int_eq(pipe(p), 0);
+	ck_assert_int_eq(store_syncer_start(st, p[1]), 0);
+	ck_assert_int_eq(store_checkpointer_start(st), 0);
+	ck_assert_int_eq(sqlite3_open(dbpath, &db), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_prepare_v2(db, "PRAGMA page_size", -1, &s,
+	    NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_step(s), SQLITE_ROW);
+	page = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+	snprintf(wal, sizeof wal, "%s-wal", dbpath);
+	/* About 6,000 frames in all (each commit writes 3 or 4 pages). */
+	for (i = 0; i < 1600; i++) {
+		snprintf(name, sizeof name, "Steady%d", i);
+		ck_assert_int_eq(store_account_create(st, name, "$x",
+		    "member", NULL), STORE_OK);
+		usleep(300);
+	}
+	ck_assert_int_eq(stat(wal, &sb), 0);
+	frames = (sb.st_size - 32) / (page + 24);
+	max = 1000 + 2 * 250;	/* CKPT_PAGES + CKPT_STEP, and room */
+	ck_assert_msg(frames <= max, "the -wal grew to %lld frames", frames);
+	store_close(st);
+	close(p[0]);
+	close(p[1]);
+}
+END_TEST
+
 static Suite *
 store_suite(void)
 {
@@ -573,6 +620,7 @@ store_suite(void)
 	tcase_add_test(tc, transactions_nest);
 	tcase_add_test(tc, chat_batches_relaxed);
 	tcase_add_test(tc, sync_thread_keeps_other_commits_full);
+	tcase_add_test(tc, wal_starts_again_under_steady_commits);
 	suite_add_tcase(s, tc);
 	return s;
 }
