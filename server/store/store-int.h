@@ -35,6 +35,7 @@ struct store {
 	int		  batch_relaxed;	/* ... open with NORMAL */
 	int		  wal_normal;	/* NORMAL while the sync thread runs */
 	int		  batch_committing;	/* its COMMIT is running */
+	int		  batch_synced;	/* ... and an fdatasync follows it */
 	int		  item;		/* outermost txn: store_batch_begin() */
 	sqlite3_int64	  batch_start;	/* total changes at its BEGIN */
 	sqlite3_int64	  batch_chat;	/* ... of them chat lines */

@@ -1071,10 +1071,20 @@ store_open(const char *path, int sync_full, int max_version, char *err,
 	if (store_quick_check(st, err, errlen) != 0)
 		goto fail;
 	/*
-	 * 8 KiB pages (new databases only): articles of 1-3 KB pack with
-	 * little waste; with 4 KiB pages a 2 KB article row fills a page.
+	 * 4 KiB pages (new databases only; one made with 8 KiB pages keeps
+	 * them: SQLite cannot change the page size of a WAL database
+	 * without a VACUUM out of WAL mode).  A post writes about nine
+	 * pages to the WAL (the article's leaf, its indexes' leaves,
+	 * group_articles and its index, the group's counter row, page 1),
+	 * each checksummed, copied and synced whole: 4 KiB pages halve the
+	 * bytes per post against 8 KiB (~35k fewer instructions, POST over
+	 * one connection ~10 % faster, tests/bench/RESULTS.md session 10).
+	 * The cost: an article row of 2.05-4 KB fills a 4 KiB page alone
+	 * (1.65-1.9 database bytes per article byte at 2.2-2.6 KB against
+	 * 1.1-1.3 with 8 KiB pages); 0.9, 1.9 and 3.4 KB articles pack
+	 * alike, 4.3 KB ones better.
 	 */
-	if (exec_simple(st, "PRAGMA page_size = 8192", why, sizeof why) != 0 ||
+	if (exec_simple(st, "PRAGMA page_size = 4096", why, sizeof why) != 0 ||
 	    exec_simple(st, "PRAGMA journal_mode = WAL", why,
 	    sizeof why) != 0 ||
 	    exec_simple(st, sync_full ? "PRAGMA synchronous = FULL" :
@@ -1311,6 +1321,26 @@ store_rows(struct store *st, sqlite3_stmt *s, store_rows_cb cb, void *arg,
  * SQLite itself would, so the WAL stays bounded.
  */
 #define CKPT_INLINE	16000
+/*
+ * A pass copies the frames there were when it started, and the WAL
+ * starts again only at a write that finds every frame copied.  Under a
+ * steady stream of commits (one posting connection: one every ~0.5 ms)
+ * every pass ended a commit or two behind, so the WAL never started
+ * again before CKPT_INLINE (16,000 frames, 131 MB with 8 KiB pages) and
+ * every commit appended to the -wal file: its fdatasync then also
+ * commits the file's new size to the file system's journal (~300 us
+ * against ~190 us for frames written over old ones).  So once the WAL
+ * is CKPT_CATCH_UP frames long, a commit that finds the thread idle and
+ * at most CKPT_STEP / 2 frames not yet copied copies those on the loop
+ * (a PASSIVE checkpoint of a few frames: two fdatasyncs), and the next
+ * write starts the WAL again: the -wal stays about this long and after
+ * its first cycle commits write over old frames.  Only a commit that is
+ * fdatasynced does this: a group commit of chat lines alone is not, so
+ * its WAL growing costs it nothing, and the loop's stall of two syncs
+ * every 1,250 frames showed in the p99 of a saturated room (1 -> 100:
+ * ~1.0 -> ~1.35 ms).
+ */
+#define CKPT_CATCH_UP	(CKPT_PAGES + CKPT_STEP)
 
 struct ckpt {
 	pthread_t	 th;
@@ -1327,6 +1357,14 @@ struct ckpt {
 	int		 walfd;		/* ... read only, opened there */
 	int64_t		 frame;		/* bytes per WAL frame */
 	int64_t		 ahead;		/* advised up to this offset */
+	/*
+	 * The thread's last pass: the frames it left copied, in the high
+	 * half the WAL's cycle (the hook's restarts) it saw when it began;
+	 * 0 while a pass runs.
+	 */
+	atomic_ullong	 copied;
+	unsigned	 cycle;		/* the loop's: WAL restarts seen */
+	atomic_uint	 cycle_seen;	/* ... as the thread reads it */
 };
 
 static void *
@@ -1335,6 +1373,7 @@ checkpointer_main(void *arg)
 	struct ckpt	*ck = arg;
 	struct timespec	 ts;
 	unsigned long	 seen = 0, done = 0, n;
+	unsigned	 cycle;
 	int		 nlog, nckpt, rc;
 
 	pthread_mutex_lock(&ck->mu);
@@ -1361,11 +1400,16 @@ checkpointer_main(void *arg)
 		seen = done = n;
 		ck->wake = 0;
 		pthread_mutex_unlock(&ck->mu);
+		cycle = atomic_load(&ck->cycle_seen);
+		atomic_store(&ck->copied, 0);
 		rc = sqlite3_wal_checkpoint_v2(ck->db, NULL,
 		    SQLITE_CHECKPOINT_PASSIVE, &nlog, &nckpt);
 		if (rc != SQLITE_OK && rc != SQLITE_BUSY)
 			log_warnx("store: checkpoint: %s",
 			    sqlite3_errmsg(ck->db));
+		if (rc == SQLITE_OK && nckpt > 0)
+			atomic_store(&ck->copied,
+			    (unsigned long long)cycle << 32 | (unsigned)nckpt);
 		pthread_mutex_lock(&ck->mu);
 	}
 	pthread_mutex_unlock(&ck->mu);
@@ -1416,6 +1460,23 @@ wal_ahead(struct ckpt *ck, int pages)
 }
 
 /*
+ * Whether the loop should copy the rest of a WAL of PAGES frames
+ * (CKPT_CATCH_UP): the thread is idle and its last pass, in this cycle
+ * of the WAL, left at most CKPT_STEP / 2 frames behind.
+ */
+static int
+catch_up(struct ckpt *ck, int pages)
+{
+	unsigned long long	c = atomic_load(&ck->copied);
+	unsigned		frames = (unsigned)(c & 0xffffffffu);
+
+	if (c == 0 || (unsigned)(c >> 32) != ck->cycle)
+		return 0;
+	return frames <= (unsigned)pages &&
+	    (unsigned)pages - frames <= CKPT_STEP / 2;
+}
+
+/*
  * After each commit on the main connection (one that wrote WAL
  * frames).  While the sync thread runs the connection stays at
  * synchronous=NORMAL (store_syncer_start()): a commit that is not a
@@ -1451,9 +1512,20 @@ wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
 		return SQLITE_OK;
 	}
 	/* The loop's own fields: only this hook reads them. */
-	if (pages < ck->last || ck->next < CKPT_PAGES)
+	if (pages < ck->last || ck->next < CKPT_PAGES) {
 		ck->next = CKPT_PAGES;		/* the WAL started again */
+		atomic_store(&ck->cycle_seen, ++ck->cycle);
+	}
 	ck->last = pages;
+	if (pages >= CKPT_CATCH_UP && st->sync_full &&
+	    (!st->batch_committing || st->batch_synced) &&
+	    catch_up(ck, pages)) {
+		/* Once per pass of the thread, whatever it copies. */
+		atomic_store(&ck->copied, 0);
+		sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_PASSIVE,
+		    NULL, NULL);
+		return SQLITE_OK;
+	}
 	if (pages >= ck->next) {
 		ck->next = pages + CKPT_STEP;
 		pthread_mutex_lock(&ck->mu);
@@ -1479,6 +1551,8 @@ store_checkpointer_start(struct store *st)
 	ck->frame = store_page_size(st);
 	if (ck->frame > 0)
 		ck->frame += 24;		/* the frame's header */
+	atomic_init(&ck->copied, 0);
+	atomic_init(&ck->cycle_seen, 0);
 	if (sqlite3_open_v2(st->path, &ck->db, SQLITE_OPEN_READWRITE |
 	    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK ||
 	    sqlite3_busy_timeout(ck->db, 5000) != SQLITE_OK ||
@@ -1845,6 +1919,7 @@ batch_commit(struct store *st)
 	mixed = sqlite3_total_changes64(st->db) - st->batch_start !=
 	    st->batch_chat;
 	st->batch_committing = 1;
+	st->batch_synced = !st->batch_relaxed || mixed || st->chat_sync_full;
 	rc = step_done(st, store_reset(st->stmts[S_COMMIT]), "batch commit");
 	st->batch_committing = 0;
 	if (rc != STORE_OK) {

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -554,6 +555,112 @@ START_TEST(sync_thread_keeps_other_commits_full)
 }
 END_TEST
 
+/*
+ * One commit after another, a fraction of a millisecond apart, as from
+ * one posting connection: the WAL still starts again from its front
+ * (the checkpointer's passes end a commit or two behind; the loop copies
+ * those few frames), so the -wal file stays about CKPT_PAGES + CKPT_STEP
+ * frames long instead of growing until the inline checkpoint at 16,000.
+ */
+START_TEST(wal_starts_again_under_steady_commits)
+{
+	char		 err[256], name[32], wal[160];
+	struct store	*st = store_open(dbpath, 1, 0, err, sizeof err);
+	struct stat	 sb;
+	sqlite3		*db;
+	sqlite3_stmt	*s;
+	long long	 page = 0, frames = 0, max = 0;
+	int		 p[2], i;
+
+	ck_assert_ptr_nonnull(st);
+	ck_assert_int_eq(pipe(p), 0);
+	ck_assert_int_eq(store_syncer_start(st, p[1]), 0);
+	ck_assert_int_eq(store_checkpointer_start(st), 0);
+	ck_assert_int_eq(sqlite3_open(dbpath, &db), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_prepare_v2(db, "PRAGMA page_size", -1, &s,
+	    NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_step(s), SQLITE_ROW);
+	page = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+	snprintf(wal, sizeof wal, "%s-wal", dbpath);
+	/* About 6,000 frames in all (each commit writes 3 or 4 pages). */
+	for (i = 0; i < 1600; i++) {
+		snprintf(name, sizeof name, "Steady%d", i);
+		ck_assert_int_eq(store_account_create(st, name, "$x",
+		    "member", NULL), STORE_OK);
+		usleep(300);
+	}
+	ck_assert_int_eq(stat(wal, &sb), 0);
+	frames = (sb.st_size - 32) / (page + 24);
+	max = 1000 + 2 * 250;	/* CKPT_PAGES + CKPT_STEP, and room */
+	ck_assert_msg(frames <= max, "the -wal grew to %lld frames", frames);
+	store_close(st);
+	close(p[0]);
+	close(p[1]);
+}
+END_TEST
+
+/* PRAGMA page_size of the database at PATH, read on a connection of its own. */
+static long long
+page_size_of(const char *path)
+{
+	sqlite3		*db;
+	sqlite3_stmt	*s;
+	long long	 n = -1;
+
+	ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_prepare_v2(db, "PRAGMA page_size", -1, &s,
+	    NULL), SQLITE_OK);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		n = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+	return n;
+}
+
+/*
+ * A new database gets 4 KiB pages; one made with 8 KiB pages (before
+ * session 10) keeps them, is brought up to date and works.
+ */
+START_TEST(page_size_new_and_kept)
+{
+	char		 err[256];
+	struct store	*st;
+	struct account	 a;
+	sqlite3		*db;
+
+	st = store_open(dbpath, 1, 0, err, sizeof err);
+	ck_assert_msg(st != NULL, "%s", err);
+	ck_assert_int_eq(store_account_create(st, "Small", "$x", "member",
+	    NULL), STORE_OK);
+	store_close(st);
+	ck_assert_int_eq(page_size_of(dbpath), 4096);
+	teardown();
+	setup();
+
+	/* A database made with 8 KiB pages in WAL mode, as before. */
+	ck_assert_int_eq(sqlite3_open(dbpath, &db), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(db, "PRAGMA page_size = 8192; "
+	    "PRAGMA journal_mode = WAL; CREATE TABLE t (a);", NULL, NULL,
+	    NULL), SQLITE_OK);
+	sqlite3_close(db);
+	ck_assert_int_eq(page_size_of(dbpath), 8192);
+	st = store_open(dbpath, 1, 0, err, sizeof err);
+	ck_assert_msg(st != NULL, "%s", err);
+	ck_assert_int_eq(store_schema_version(st), store_latest_version());
+	ck_assert_int_eq(store_account_create(st, "Big", "$x", "member",
+	    NULL), STORE_OK);
+	store_close(st);
+	ck_assert_int_eq(page_size_of(dbpath), 8192);
+	st = store_open(dbpath, 1, 0, err, sizeof err);
+	ck_assert_msg(st != NULL, "%s", err);
+	ck_assert_int_eq(store_account_get(st, "Big", &a, NULL), STORE_OK);
+	account_clear(&a);
+	store_close(st);
+}
+END_TEST
+
 static Suite *
 store_suite(void)
 {
@@ -573,6 +680,8 @@ store_suite(void)
 	tcase_add_test(tc, transactions_nest);
 	tcase_add_test(tc, chat_batches_relaxed);
 	tcase_add_test(tc, sync_thread_keeps_other_commits_full);
+	tcase_add_test(tc, wal_starts_again_under_steady_commits);
+	tcase_add_test(tc, page_size_new_and_kept);
 	suite_add_tcase(s, tc);
 	return s;
 }
