@@ -1071,20 +1071,10 @@ store_open(const char *path, int sync_full, int max_version, char *err,
 	if (store_quick_check(st, err, errlen) != 0)
 		goto fail;
 	/*
-	 * 4 KiB pages (new databases only; one made with 8 KiB pages keeps
-	 * them: SQLite cannot change the page size of a WAL database
-	 * without a VACUUM out of WAL mode).  A post writes about nine
-	 * pages to the WAL (the article's leaf, its indexes' leaves,
-	 * group_articles and its index, the group's counter row, page 1),
-	 * each checksummed, copied and synced whole: 4 KiB pages halve the
-	 * bytes per post against 8 KiB (~35k fewer instructions, POST over
-	 * one connection ~10 % faster, tests/bench/RESULTS.md session 10).
-	 * The cost: an article row of 2.05-4 KB fills a 4 KiB page alone
-	 * (1.65-1.9 database bytes per article byte at 2.2-2.6 KB against
-	 * 1.1-1.3 with 8 KiB pages); 0.9, 1.9 and 3.4 KB articles pack
-	 * alike, 4.3 KB ones better.
+	 * 8 KiB pages (new databases only): articles of 1-3 KB pack with
+	 * little waste; with 4 KiB pages a 2 KB article row fills a page.
 	 */
-	if (exec_simple(st, "PRAGMA page_size = 4096", why, sizeof why) != 0 ||
+	if (exec_simple(st, "PRAGMA page_size = 8192", why, sizeof why) != 0 ||
 	    exec_simple(st, "PRAGMA journal_mode = WAL", why,
 	    sizeof why) != 0 ||
 	    exec_simple(st, sync_full ? "PRAGMA synchronous = FULL" :

@@ -601,66 +601,6 @@ START_TEST(wal_starts_again_under_steady_commits)
 }
 END_TEST
 
-/* PRAGMA page_size of the database at PATH, read on a connection of its own. */
-static long long
-page_size_of(const char *path)
-{
-	sqlite3		*db;
-	sqlite3_stmt	*s;
-	long long	 n = -1;
-
-	ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
-	ck_assert_int_eq(sqlite3_prepare_v2(db, "PRAGMA page_size", -1, &s,
-	    NULL), SQLITE_OK);
-	if (sqlite3_step(s) == SQLITE_ROW)
-		n = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
-	sqlite3_close(db);
-	return n;
-}
-
-/*
- * A new database gets 4 KiB pages; one made with 8 KiB pages (before
- * session 10) keeps them, is brought up to date and works.
- */
-START_TEST(page_size_new_and_kept)
-{
-	char		 err[256];
-	struct store	*st;
-	struct account	 a;
-	sqlite3		*db;
-
-	st = store_open(dbpath, 1, 0, err, sizeof err);
-	ck_assert_msg(st != NULL, "%s", err);
-	ck_assert_int_eq(store_account_create(st, "Small", "$x", "member",
-	    NULL), STORE_OK);
-	store_close(st);
-	ck_assert_int_eq(page_size_of(dbpath), 4096);
-	teardown();
-	setup();
-
-	/* A database made with 8 KiB pages in WAL mode, as before. */
-	ck_assert_int_eq(sqlite3_open(dbpath, &db), SQLITE_OK);
-	ck_assert_int_eq(sqlite3_exec(db, "PRAGMA page_size = 8192; "
-	    "PRAGMA journal_mode = WAL; CREATE TABLE t (a);", NULL, NULL,
-	    NULL), SQLITE_OK);
-	sqlite3_close(db);
-	ck_assert_int_eq(page_size_of(dbpath), 8192);
-	st = store_open(dbpath, 1, 0, err, sizeof err);
-	ck_assert_msg(st != NULL, "%s", err);
-	ck_assert_int_eq(store_schema_version(st), store_latest_version());
-	ck_assert_int_eq(store_account_create(st, "Big", "$x", "member",
-	    NULL), STORE_OK);
-	store_close(st);
-	ck_assert_int_eq(page_size_of(dbpath), 8192);
-	st = store_open(dbpath, 1, 0, err, sizeof err);
-	ck_assert_msg(st != NULL, "%s", err);
-	ck_assert_int_eq(store_account_get(st, "Big", &a, NULL), STORE_OK);
-	account_clear(&a);
-	store_close(st);
-}
-END_TEST
-
 static Suite *
 store_suite(void)
 {
@@ -681,7 +621,6 @@ store_suite(void)
 	tcase_add_test(tc, chat_batches_relaxed);
 	tcase_add_test(tc, sync_thread_keeps_other_commits_full);
 	tcase_add_test(tc, wal_starts_again_under_steady_commits);
-	tcase_add_test(tc, page_size_new_and_kept);
 	suite_add_tcase(s, tc);
 	return s;
 }
