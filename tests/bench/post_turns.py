@@ -11,7 +11,7 @@ Run from a build directory, holding the machine's job slots:
 
     python3 ../tests/bench/post_turns.py ROUNDS N CONNS LABEL=BINARY...
 
-e.g. `... 4 2000 1 old=/tmp/hearthd-old new=server/hearthd`.
+e.g. `... 4 2000 1 old=OLD/server/hearthd new=server/hearthd`.
 """
 import os
 import statistics
