@@ -113,6 +113,27 @@ class IPv6(unittest.TestCase):
             self.assertEqual(h.stop(), 0)
 
 
+def assert_dropped_at_cap(test, c, payload, rounds, logged):
+    """Send PAYLOAD ROUNDS times on C (a small receive buffer, never
+    read): hearthd logs LOGGED, closes C and its memory grows under
+    20 MB (more under AddressSanitizer, see rss_slack_kb())."""
+    c.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    rss0 = test.h.rss_kb()
+    try:
+        for _ in range(rounds):
+            c.sock.sendall(payload)
+    except (BrokenPipeError, ConnectionResetError, socket.timeout):
+        pass
+    deadline = time.time() + 10 * SCALE
+    while time.time() < deadline and "slow reader" not in test.h.log():
+        time.sleep(0.1)
+    test.assertIn(logged, test.h.log())
+    test.assertTrue(c.is_closed())
+    growth = test.h.rss_kb() - rss0
+    test.assertLess(growth, 20000 + test.h.rss_slack_kb(),
+                    "RSS grew by %d KiB" % growth)
+
+
 class Limits(HearthTestCase):
     extra_config = ("max_connections_per_ip = 3\n"
                     "output_cap = 65536\n"
@@ -149,27 +170,10 @@ class Limits(HearthTestCase):
         self.nntp()
 
     def test_slow_reader_is_dropped_memory_bounded(self):
-        c = self.connect("nntp")
-        c.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
-        rss0 = self.h.rss_kb()
         # Ask for far more output than the cap and never read it.
-        payload = b"CAPABILITIES\r\n" * 2000
-        sent = 0
-        try:
-            for _ in range(100):
-                c.sock.sendall(payload)
-                sent += len(payload)
-        except (BrokenPipeError, ConnectionResetError, socket.timeout):
-            pass
-        deadline = time.time() + 10 * SCALE
-        while time.time() < deadline and "slow reader" not in self.h.log():
-            time.sleep(0.1)
-        self.assertIn("output cap of 65536 bytes reached (slow reader)",
-                      self.h.log())
-        self.assertTrue(c.is_closed())
-        growth = self.h.rss_kb() - rss0
-        self.assertLess(growth, 20000 + self.h.rss_slack_kb(),
-                        "RSS grew by %d KiB" % growth)
+        assert_dropped_at_cap(
+            self, self.connect("nntp"), b"CAPABILITIES\r\n" * 2000, 100,
+            "output cap of 65536 bytes reached (slow reader)")
         # Others are still served.
         self.nntp().send("DATE")
 
@@ -258,24 +262,11 @@ class ReadPath(HearthTestCase):
         t.join()
 
     def test_irc_slow_reader_dropped_memory_bounded(self):
-        c = self.irc_register("sloth")
-        c.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
-        rss0 = self.h.rss_kb()
-        payload = b"PING :never-read-never-read-never-read\r\n" * 1000
-        try:
-            for _ in range(200):
-                c.sock.sendall(payload)
-        except (BrokenPipeError, ConnectionResetError, socket.timeout):
-            pass
-        deadline = time.time() + 10 * SCALE
-        while time.time() < deadline and "slow reader" not in self.h.log():
-            time.sleep(0.1)
-        self.assertIn("proto=irc dropped: output cap of 65536 bytes "
-                      "reached (slow reader)", self.h.log())
-        self.assertTrue(c.is_closed())
-        growth = self.h.rss_kb() - rss0
-        self.assertLess(growth, 20000 + self.h.rss_slack_kb(),
-                        "RSS grew by %d KiB" % growth)
+        assert_dropped_at_cap(
+            self, self.irc_register("sloth"),
+            b"PING :never-read-never-read-never-read\r\n" * 1000, 200,
+            "proto=irc dropped: output cap of 65536 bytes "
+            "reached (slow reader)")
         self.irc_register("next")
 
 
