@@ -1498,8 +1498,15 @@ user_context(struct server *srv, const char *account, const char *ref,
 	irc_casefold(IRC_CASEMAP_RFC1459, room, fold, sizeof fold);
 	memset(&back, 0, sizeof back);
 	memset(&after, 0, sizeof after);
-	/* Latest first, up to just after the report. */
-	store_chat_range(srv->store, fold, 0, 0, ((int64_t)at + 1) * 1000,
+	/*
+	 * Latest first, up to just after the report.  AT is a second of
+	 * time(), which on Linux reads the clock of the last timer tick and
+	 * stays on the old second for up to a tick (a few ms) after a chat
+	 * line's CLOCK_REALTIME milliseconds have passed into the new one:
+	 * a line said just before the report would then be past AT + 1 s.
+	 * So one more second.
+	 */
+	store_chat_range(srv->store, fold, 0, 0, ((int64_t)at + 2) * 1000,
 	    INT64_MAX, 1, REPORTED_SCAN, chat_line_add, &back);
 	for (i = 0; i < back.n && n < REPORTED_LINES; i++)
 		if (by_reported(&back.v[i], account, ref)) {
